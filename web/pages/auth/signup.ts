@@ -1,0 +1,90 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { LANGS, t } from "../../i18n";
+import { Alert, AuthCard, Button, ButtonLink, Field, PasswordInput, SelectField } from "../../ui/components";
+import { siteName, type PageContext } from "../../ui/page";
+
+export function SignupPage({
+  ctx,
+  values = {},
+  errors = {},
+  formError,
+}: {
+  ctx: PageContext;
+  values?: { email?: string; name?: string; language?: string };
+  errors?: Record<string, string>;
+  formError?: string;
+}): VNode {
+  const { lang, tenant } = ctx;
+  const community = siteName(ctx);
+
+  if (tenant?.signupPolicy === "invite_only") {
+    return AuthCard({
+      title: t(lang, "signup.closed_title"),
+      intro: t(lang, "signup.closed_body", { community }),
+      children: html`<p class="auth-switch">
+        ${t(lang, "signup.have_account")} <a href="/login">${t(lang, "signup.login_link")}</a>
+      </p>`,
+    });
+  }
+
+  const hasFieldErrors = Object.keys(errors).length > 0;
+  return AuthCard({
+    title: t(lang, "signup.heading", { community }),
+    intro: t(lang, "signup.intro"),
+    children: html`
+      ${tenant?.signupPolicy === "approval" && Alert({ tone: "info", children: t(lang, "signup.approval_notice") })}
+      ${formError
+        ? Alert({ tone: "error", children: formError })
+        : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+      <form class="form" method="post" action="/signup">
+        ${Field({
+          name: "name",
+          label: t(lang, "signup.name"),
+          value: values.name,
+          autocomplete: "name",
+          required: true,
+          maxlength: 100,
+          hint: t(lang, "signup.name_hint"),
+          error: errors.name,
+        })}
+        ${Field({
+          name: "email",
+          label: t(lang, "signup.email"),
+          type: "email",
+          value: values.email,
+          autocomplete: "email",
+          required: true,
+          verbatim: true,
+          error: errors.email,
+        })}
+        ${PasswordInput({
+          lang,
+          name: "password",
+          label: t(lang, "signup.password"),
+          autocomplete: "new-password",
+          meter: true,
+          error: errors.password,
+        })}
+        ${SelectField({
+          name: "language",
+          label: t(lang, "signup.language"),
+          value: values.language ?? lang,
+          options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
+          error: errors.language,
+        })}
+        ${Button({ children: t(lang, "signup.submit"), block: true })}
+      </form>
+      <p class="auth-switch">${t(lang, "signup.have_account")} <a href="/login">${t(lang, "signup.login_link")}</a></p>
+    `,
+  });
+}
+
+export function SignupPendingPage({ ctx }: { ctx: PageContext }): VNode {
+  const { lang } = ctx;
+  return AuthCard({
+    title: t(lang, "signup.pending_title"),
+    intro: t(lang, "signup.pending_body", { community: siteName(ctx) }),
+    children: ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") }),
+  });
+}

@@ -1,0 +1,90 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { t } from "../../i18n";
+import { Alert, Button, Field, PasswordInput } from "../../ui/components";
+import type { PageContext } from "../../ui/page";
+
+export function TenantSignupPage({
+  ctx,
+  values = {},
+  errors = {},
+  formError,
+  rootDomain,
+}: {
+  ctx: PageContext;
+  values?: { name?: string; subdomain?: string; ownerName?: string; ownerEmail?: string };
+  errors?: Record<string, string>;
+  formError?: string;
+  rootDomain: string;
+}): VNode {
+  const { lang } = ctx;
+  const hasFieldErrors = Object.keys(errors).length > 0;
+  return html`<div class="container narrow">
+    <div class="page-head">
+      <h1 class="page-title">${t(lang, "new_tenant.title")}</h1>
+      <p class="lead">${t(lang, "new_tenant.intro")}</p>
+    </div>
+    ${formError
+      ? Alert({ tone: "error", children: formError })
+      : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+    <form class="form" method="post" action="/new">
+      <fieldset class="card fieldset">
+        <legend class="legend">${t(lang, "new_tenant.section_community")}</legend>
+        ${Field({
+          name: "name",
+          label: t(lang, "new_tenant.name"),
+          value: values.name,
+          required: true,
+          maxlength: 100,
+          autocomplete: "organization",
+          hint: t(lang, "new_tenant.name_hint"),
+          error: errors.name,
+        })}
+        ${Field({
+          name: "subdomain",
+          label: t(lang, "new_tenant.subdomain"),
+          value: values.subdomain,
+          required: true,
+          maxlength: 63,
+          autocomplete: "off",
+          verbatim: true,
+          suffix: `.${rootDomain}`,
+          hint: t(lang, "new_tenant.subdomain_hint"),
+          error: errors.subdomain,
+        })}
+      </fieldset>
+      <fieldset class="card fieldset">
+        <legend class="legend">${t(lang, "new_tenant.section_owner")}</legend>
+        ${Field({
+          name: "ownerName",
+          label: t(lang, "new_tenant.owner_name"),
+          value: values.ownerName,
+          required: true,
+          maxlength: 100,
+          autocomplete: "name",
+          error: errors.ownerName,
+        })}
+        ${Field({
+          name: "ownerEmail",
+          label: t(lang, "new_tenant.owner_email"),
+          type: "email",
+          value: values.ownerEmail,
+          required: true,
+          autocomplete: "email",
+          verbatim: true,
+          error: errors.ownerEmail,
+        })}
+        ${PasswordInput({
+          lang,
+          name: "ownerPassword",
+          label: t(lang, "new_tenant.owner_password"),
+          autocomplete: "new-password",
+          meter: true,
+          error: errors.ownerPassword,
+        })}
+      </fieldset>
+      ${Button({ children: t(lang, "new_tenant.submit"), size: "lg", block: true })}
+      <p class="form-aside center">${t(lang, "new_tenant.have_community")}</p>
+    </form>
+  </div>`;
+}

@@ -1,0 +1,231 @@
+import { html } from "htm/preact";
+import type { ComponentChildren, VNode } from "preact";
+import { t, type Lang } from "../i18n";
+import { Island } from "./island";
+
+// Called as plain functions from the pages (`${Field({...})}`), so their props are type-checked.
+
+/** The first character of a name, for the badges standing in for a missing logo. */
+export function initial(name: string): string {
+  return (Array.from(name.trim())[0] ?? "·").toLocaleUpperCase();
+}
+
+const ids = (...values: (string | false | null | undefined)[]) => values.filter(Boolean).join(" ") || undefined;
+
+type FieldMessages = { hint?: string | undefined; error?: string | undefined };
+
+/** The hint and error paragraphs under a control, with the ids its aria-describedby points at. */
+function fieldMessages(id: string, { hint, error }: FieldMessages) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return {
+    describedby: ids(hintId, errorId),
+    nodes: html`
+      ${hint && html`<p class="field-hint" id=${hintId}>${hint}</p>`}
+      ${error && html`<p class="field-error" id=${errorId}>${error}</p>`}
+    `,
+  };
+}
+
+export type FieldProps = FieldMessages & {
+  name: string;
+  label: string;
+  type?: "text" | "email" | "url" | "tel" | "search" | "number";
+  value?: string | undefined;
+  autocomplete?: string;
+  required?: boolean;
+  autofocus?: boolean;
+  maxlength?: number;
+  inputmode?: "text" | "email" | "url" | "numeric" | "tel" | "search";
+  /** Shown after the input, inside the control (e.g. ".example.org" after a subdomain). */
+  suffix?: string;
+  /** For identifiers the browser should leave as typed (emails, subdomains). */
+  verbatim?: boolean;
+};
+
+export function Field(props: FieldProps): VNode {
+  const id = `field-${props.name}`;
+  const messages = fieldMessages(id, props);
+  const input = html`<input
+    class="input"
+    id=${id}
+    name=${props.name}
+    type=${props.type ?? "text"}
+    value=${props.value}
+    autocomplete=${props.autocomplete}
+    required=${props.required}
+    autofocus=${props.autofocus}
+    maxlength=${props.maxlength}
+    inputmode=${props.inputmode}
+    autocapitalize=${props.verbatim ? "none" : undefined}
+    spellcheck=${props.verbatim ? "false" : undefined}
+    aria-describedby=${messages.describedby}
+    aria-invalid=${props.error ? "true" : undefined}
+  />`;
+  return html`<div class=${props.error ? "field has-error" : "field"}>
+    <label class="label" for=${id}>${props.label}</label>
+    ${props.suffix
+      ? html`<div class="input-group">${input}<span class="input-suffix" aria-hidden="true">${props.suffix}</span></div>`
+      : input}
+    ${messages.nodes}
+  </div>`;
+}
+
+export type SelectFieldProps = FieldMessages & {
+  name: string;
+  label: string;
+  value: string;
+  options: { value: string; label: string; lang?: string }[];
+  autocomplete?: string;
+};
+
+export function SelectField(props: SelectFieldProps): VNode {
+  const id = `field-${props.name}`;
+  const messages = fieldMessages(id, props);
+  return html`<div class=${props.error ? "field has-error" : "field"}>
+    <label class="label" for=${id}>${props.label}</label>
+    <select
+      class="input select"
+      id=${id}
+      name=${props.name}
+      autocomplete=${props.autocomplete}
+      aria-describedby=${messages.describedby}
+      aria-invalid=${props.error ? "true" : undefined}
+    >
+      ${props.options.map(
+        (o) => html`<option value=${o.value} lang=${o.lang} selected=${o.value === props.value}>${o.label}</option>`,
+      )}
+    </select>
+    ${messages.nodes}
+  </div>`;
+}
+
+export type PasswordInputProps = FieldMessages & {
+  lang: Lang;
+  name: string;
+  label: string;
+  autocomplete: "current-password" | "new-password";
+  /** A new password: enforce the minimum, explain it, and show the strength hint. */
+  meter?: boolean;
+  minlength?: number;
+};
+
+/** The minimum the server enforces for new passwords (API.md: at least 10 characters). */
+export const PASSWORD_MIN = 10;
+
+/** A password field: a plain input without JavaScript, the PasswordField island with it. */
+export function PasswordInput(props: PasswordInputProps): VNode {
+  const { lang } = props;
+  const id = `field-${props.name}`;
+  const min = props.minlength ?? (props.meter ? PASSWORD_MIN : undefined);
+  const hint = props.hint ?? (props.meter ? t(lang, "password.hint", { min: PASSWORD_MIN }) : undefined);
+  const messages = fieldMessages(id, { hint, error: props.error });
+  return html`<div class=${props.error ? "field has-error" : "field"}>
+    ${Island({
+      name: "PasswordField",
+      props: {
+        id,
+        name: props.name,
+        label: props.label,
+        autocomplete: props.autocomplete,
+        required: true,
+        ...(min ? { minlength: min } : {}),
+        ...(messages.describedby ? { describedby: messages.describedby } : {}),
+        ...(props.error ? { invalid: true } : {}),
+        toggle: {
+          show: t(lang, "password.show"),
+          hide: t(lang, "password.hide"),
+          showLabel: t(lang, "password.show_label"),
+          hideLabel: t(lang, "password.hide_label"),
+        },
+        ...(props.meter
+          ? {
+              meter: {
+                strength: t(lang, "password.strength"),
+                tooShort: t(lang, "password.too_short"),
+                levels: [
+                  t(lang, "password.level.weak"),
+                  t(lang, "password.level.fair"),
+                  t(lang, "password.level.good"),
+                  t(lang, "password.level.strong"),
+                ],
+              },
+            }
+          : {}),
+      },
+    })}
+    ${messages.nodes}
+  </div>`;
+}
+
+export type AlertTone = "error" | "success" | "info" | "warning";
+
+/** Errors interrupt (role=alert); everything else is announced politely. */
+export function Alert({ tone, title, children }: { tone: AlertTone; title?: string; children?: ComponentChildren }): VNode {
+  return html`<div class=${`alert alert-${tone}`} role=${tone === "error" ? "alert" : "status"}>
+    ${title && html`<p class="alert-title">${title}</p>`}
+    ${children !== undefined && html`<div class="alert-body">${children}</div>`}
+  </div>`;
+}
+
+export type ButtonVariant = "primary" | "secondary" | "ghost";
+
+function buttonClass(variant: ButtonVariant, block?: boolean, size?: "sm" | "lg"): string {
+  return ["btn", `btn-${variant}`, block && "btn-block", size && `btn-${size}`].filter(Boolean).join(" ");
+}
+
+export function Button({
+  children,
+  type = "submit",
+  variant = "primary",
+  block,
+  size,
+}: {
+  children: ComponentChildren;
+  type?: "submit" | "button" | "reset";
+  variant?: ButtonVariant;
+  block?: boolean;
+  size?: "sm" | "lg";
+}): VNode {
+  return html`<button type=${type} class=${buttonClass(variant, block, size)}>${children}</button>`;
+}
+
+/** A link that looks like a button (navigation, not an action). */
+export function ButtonLink({
+  href,
+  children,
+  variant = "primary",
+  block,
+  size,
+}: {
+  href: string;
+  children: ComponentChildren;
+  variant?: ButtonVariant;
+  block?: boolean;
+  size?: "sm" | "lg";
+}): VNode {
+  return html`<a href=${href} class=${buttonClass(variant, block, size)}>${children}</a>`;
+}
+
+export function Card({ children, className }: { children: ComponentChildren; className?: string }): VNode {
+  return html`<div class=${className ? `card ${className}` : "card"}>${children}</div>`;
+}
+
+/** The narrow centred card used by the sign-in family of pages. */
+export function AuthCard({
+  title,
+  intro,
+  children,
+}: {
+  title: string;
+  intro?: string | undefined;
+  children: ComponentChildren;
+}): VNode {
+  return html`<div class="auth">
+    <div class="card auth-card">
+      <h1 class="auth-title">${title}</h1>
+      ${intro && html`<p class="auth-intro">${intro}</p>`}
+      ${children}
+    </div>
+  </div>`;
+}

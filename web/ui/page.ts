@@ -1,0 +1,158 @@
+import { html } from "htm/preact";
+import type { ComponentChildren, VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import type { Tenant, User } from "../../worker/db/schema";
+import { isLang, LANGS, t, type Lang } from "../i18n";
+import { initial } from "./components";
+import { hasIslands } from "./island";
+import { brandHex, brandStyle, type BrandColors } from "./theme";
+
+export type PageContext = {
+  tenant: Tenant | null;
+  user: User | null;
+  lang: Lang;
+  nonce: string;
+  /** The request's path (a query string, if any, is kept by the language links). */
+  path: string;
+  rootUrl: string;
+  tenantUrl: string | null;
+  logoUrl: string | null;
+  faviconUrl: string | null;
+};
+
+export type Page = {
+  title: string;
+  body: VNode;
+  /** Colours overriding the tenant's, e.g. a group page carrying the group's branding. */
+  brand?: BrandColors;
+};
+
+/** The community's name on a tenant host, the product's on the root host. */
+export function siteName(ctx: PageContext): string {
+  return ctx.tenant?.name ?? t(ctx.lang, "platform.name");
+}
+
+/** `path` with `?lang=` set and the rest of its query kept; always a same-origin relative URL. */
+export function languageHref(path: string, lang: Lang): string {
+  const [pathname = "/", query = ""] = path.split("#")[0]!.split("?", 2);
+  const params = new URLSearchParams(query);
+  params.set("lang", lang);
+  // "//host" would be read as another origin.
+  const safePath = "/" + pathname.replace(/^[/\\]+/, "");
+  return `${safePath}?${params.toString()}`;
+}
+
+function Header({ ctx }: { ctx: PageContext }): VNode {
+  const { lang, user, tenant } = ctx;
+  const name = siteName(ctx);
+  const signupOpen = tenant !== null && tenant.signupPolicy !== "invite_only";
+  const pathname = ctx.path.split(/[?#]/, 1)[0];
+  const current = (href: string) => (pathname === href ? "page" : undefined);
+  return html`<header class="site-header">
+    <div class="container site-header-inner">
+      <a class="brand" href="/">
+        ${ctx.logoUrl
+          ? html`<img class="brand-logo" src=${ctx.logoUrl} alt="" />`
+          : html`<span class="brand-badge" aria-hidden="true">${initial(name)}</span>`}
+        <span class="brand-name">${name}</span>
+      </a>
+      <nav class="site-nav" aria-label=${t(lang, "layout.main_nav")}>
+        <ul class="nav-list">
+          <li><a class="nav-link" href="/" aria-current=${current("/")}>${t(lang, "layout.home")}</a></li>
+          ${tenant === null
+            ? html`<li><a class="btn btn-primary btn-sm" href="/new">${t(lang, "layout.create_community")}</a></li>`
+            : user
+              ? html`
+                  <li>
+                    <span class="nav-link nav-user">
+                      <span class="avatar" aria-hidden="true">${initial(user.name)}</span>
+                      <span class="nav-user-name">${user.name}</span>
+                    </span>
+                  </li>
+                  <li>
+                    <form class="nav-form" method="post" action="/logout">
+                      <button type="submit" class="btn btn-ghost btn-sm">${t(lang, "layout.logout")}</button>
+                    </form>
+                  </li>
+                `
+              : html`
+                  <li><a class="nav-link" href="/login" aria-current=${current("/login")}>${t(lang, "layout.login")}</a></li>
+                  ${signupOpen &&
+                  html`<li><a class="btn btn-primary btn-sm" href="/signup">${t(lang, "layout.signup")}</a></li>`}
+                `}
+        </ul>
+      </nav>
+    </div>
+  </header>`;
+}
+
+const SLOT = "\u0000";
+
+/** A translated sentence with a link where its placeholder was filled with SLOT: word order stays the catalog's. */
+function withLink(sentence: string, link: VNode): ComponentChildren {
+  const [before = "", after = ""] = sentence.split(SLOT);
+  return [before, link, after];
+}
+
+function Footer({ ctx }: { ctx: PageContext }): VNode {
+  const { lang } = ctx;
+  const platform = t(lang, "platform.name");
+  return html`<footer class="site-footer">
+    <div class="container site-footer-inner">
+      <nav class="lang-switch" aria-label=${t(lang, "layout.language")}>
+        <ul class="lang-list">
+          ${LANGS.map(
+            (code) => html`<li>
+              <a
+                class="lang-link"
+                href=${languageHref(ctx.path, code)}
+                hreflang=${code}
+                lang=${code}
+                aria-current=${code === lang ? "true" : undefined}
+              >${t(code, `language.${code}`)}</a>
+            </li>`,
+          )}
+        </ul>
+      </nav>
+      <p class="powered-by">
+        ${ctx.tenant
+          ? withLink(t(lang, "layout.powered_by", { platform: SLOT }), html`<a href=${ctx.rootUrl}>${platform}</a>`)
+          : t(lang, "layout.platform_tagline")}
+      </p>
+    </div>
+  </footer>`;
+}
+
+/**
+ * A whole HTML document around a page body. The body is rendered first so the
+ * client script is added only when the page holds an island.
+ */
+export function renderDocument(ctx: PageContext, page: Page): string {
+  const lang: Lang = isLang(ctx.lang) ? ctx.lang : "en";
+  const main = renderToString(page.body);
+  const name = siteName(ctx);
+  const title = page.title && page.title !== name ? `${page.title} · ${name}` : name;
+  const colors: BrandColors = {
+    primaryColor: page.brand?.primaryColor ?? ctx.tenant?.primaryColor,
+    accentColor: page.brand?.accentColor ?? ctx.tenant?.accentColor,
+  };
+  const head = renderToString(html`<head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="color-scheme" content="light" />
+    <meta name="theme-color" content=${brandHex(colors)} />
+    <title>${title}</title>
+    ${ctx.faviconUrl && html`<link rel="icon" href=${ctx.faviconUrl} />`}
+    <link rel="stylesheet" href="/assets/app.css" />
+    <style nonce=${ctx.nonce}>${brandStyle(colors)}</style>
+    ${hasIslands(main) && html`<script type="module" src="/assets/client.js"></script>`}
+  </head>`);
+  const header = renderToString(Header({ ctx }));
+  const footer = renderToString(Footer({ ctx }));
+  const skip = renderToString(html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);
+  // Concatenated rather than nested so the body is rendered once; every fragment is Preact-escaped.
+  return (
+    `<!doctype html><html lang="${lang}">${head}<body>${skip}${header}` +
+    `<main id="main" class="site-main" tabindex="-1">${main}</main>${footer}</body></html>`
+  );
+}

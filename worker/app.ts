@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import { t } from "../web/i18n";
+import { ErrorPage, NotFoundPage } from "../web/pages/errors";
+import { authPages } from "./auth/pages";
+import { authApi } from "./auth/routes";
+import { sessionLoader } from "./auth/sessions";
+import type { AppEnv } from "./env";
+import { staticAssets } from "./http/assets";
+import { ApiError, isApiPath, sendError, toApiError } from "./http/errors";
+import { languagePicker } from "./http/language";
+import { originCheck } from "./http/origin";
+import { pageContext, renderPage } from "./http/render";
+import { securityHeaders } from "./http/security";
+import { devMailApi } from "./mail/routes";
+import { tenancy } from "./tenancy/hosts";
+import { homePages } from "./tenancy/pages";
+import { platformApi, tenantApi } from "./tenancy/routes";
+
+const api = new Hono<AppEnv>()
+  .route("/", platformApi)
+  .route("/", tenantApi)
+  .route("/", authApi)
+  .route("/", devMailApi);
+
+export const app = new Hono<AppEnv>();
+
+app.use(securityHeaders());
+// Host-independent and cheap: answered before tenancy, so probes and benchmarks see the bare Worker.
+app.get("/healthz", (c) => c.json({ ok: true }));
+app.route("/assets", staticAssets);
+app.use(tenancy());
+app.use(sessionLoader());
+app.use(languagePicker());
+app.use(originCheck());
+
+app.route("/api/v1", api);
+app.route("/", homePages);
+app.route("/", authPages);
+
+app.notFound((c) => {
+  if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));
+  const ctx = pageContext(c);
+  return renderPage(c, t(ctx.lang, "error.not_found"), NotFoundPage({ ctx, kind: "page" }), 404);
+});
+
+app.onError((err, c) => {
+  const apiError = toApiError(err);
+  if (apiError.status >= 500) console.error(`${c.req.method} ${c.req.path} failed`, err);
+  if (isApiPath(c.req.path)) return sendError(c, apiError);
+  for (const [k, v] of Object.entries(apiError.headers ?? {})) c.header(k, v);
+  const ctx = pageContext(c);
+  if (apiError.code === "no_community") return renderPage(c, t(ctx.lang, "error.no_community"), NotFoundPage({ ctx, kind: "no_community" }), 404);
+  if (apiError.status === 404) return renderPage(c, t(ctx.lang, "error.not_found"), NotFoundPage({ ctx, kind: "page" }), 404);
+  const message = apiError.status >= 500 ? t(ctx.lang, "error.generic") : apiError.message;
+  return renderPage(c, String(apiError.status), ErrorPage({ ctx, status: apiError.status, message }), apiError.status);
+});

@@ -1,0 +1,64 @@
+import { Hono } from "hono";
+import { tenantDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { clientIp, requestOrigin, requireTenant } from "../http/context";
+import { jsonBody } from "../http/validate";
+import { deliverSoon } from "../mail/deliver";
+import {
+  confirmPasswordReset,
+  logIn,
+  loginSchema,
+  publicUser,
+  requestPasswordReset,
+  resetConfirmSchema,
+  resetRequestSchema,
+  signUp,
+  signupSchema,
+  userGroups,
+} from "./service";
+import { clearSessionCookie, requireUser, revokeSession, setSessionCookie } from "./sessions";
+
+export const authApi = new Hono<AppEnv>()
+  .post("/auth/signup", async (c) => {
+    const tenant = requireTenant(c);
+    const input = await jsonBody(c, signupSchema);
+    const result = await signUp(tenantDb(c.env, tenant), tenant, input, { base: requestOrigin(c) });
+    if (result.sessionToken) setSessionCookie(c, result.sessionToken);
+    deliverSoon(c);
+    return c.json({ user: publicUser(result.user), status: result.status }, 201);
+  })
+  .post("/auth/login", async (c) => {
+    const tenant = requireTenant(c);
+    const input = await jsonBody(c, loginSchema);
+    const { user, sessionToken } = await logIn(tenantDb(c.env, tenant), input, clientIp(c));
+    setSessionCookie(c, sessionToken);
+    return c.json({ user: publicUser(user) });
+  })
+  .post("/auth/logout", async (c) => {
+    const tenant = requireTenant(c);
+    const sessionId = c.get("sessionId");
+    if (sessionId) await revokeSession(tenantDb(c.env, tenant), sessionId);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  })
+  .post("/auth/password-reset", async (c) => {
+    const tenant = requireTenant(c);
+    const input = await jsonBody(c, resetRequestSchema);
+    await requestPasswordReset(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
+    deliverSoon(c);
+    return c.json({ status: "accepted" }, 202);
+  })
+  .post("/auth/password-reset/confirm", async (c) => {
+    const tenant = requireTenant(c);
+    const input = await jsonBody(c, resetConfirmSchema);
+    const user = await confirmPasswordReset(tenantDb(c.env, tenant), input);
+    if (c.get("sessionId")) clearSessionCookie(c);
+    return c.json({ user: publicUser(user) });
+  })
+  .get("/me", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    const groups = await userGroups(tenantDb(c.env, tenant), user.id);
+    const { status: _status, ...me } = publicUser(user);
+    return c.json({ ...me, groups });
+  });

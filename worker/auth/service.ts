@@ -1,0 +1,206 @@
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { TenantDb } from "../db/client";
+import { newId, newToken, sha256Hex } from "../db/ids";
+import { groups, invitations, memberships, passwordResets, sessions, users, type Tenant, type User } from "../db/schema";
+import { ApiError, conflict, forbidden } from "../http/errors";
+import { rateLimited, throttleClear, throttleHit, throttleRetryAfter, type ThrottleRule } from "../http/throttle";
+import { email, language, password } from "../http/validate";
+import { enqueueMail } from "../mail/outbox";
+import { approvalNeededMail, mailLang, passwordResetMail, welcomeMail } from "../mail/templates";
+import { hashPassword, verifyPassword } from "./passwords";
+import { newSession } from "./sessions";
+
+export const LOGIN_ACCOUNT_LIMIT = { limit: 5, windowMs: 15 * 60_000 };
+export const LOGIN_CLIENT_LIMIT = { limit: 30, windowMs: 15 * 60_000 };
+const RESET_REQUEST_LIMIT = { limit: 3, windowMs: 60 * 60_000 };
+export const RESET_TTL_MS = 60 * 60_000;
+
+const passwordNotEmail = <T extends { email: string; password: string }>(v: T) => v.password.trim().toLowerCase() !== v.email;
+
+export const signupSchema = z
+  .object({
+    email,
+    password,
+    name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),
+    language: language.optional(),
+  })
+  .refine(passwordNotEmail, { message: "must not be your email", path: ["password"] });
+
+export const loginSchema = z.object({
+  email: z.string({ error: "email is required" }).trim().toLowerCase().max(254),
+  password: z.string({ error: "password is required" }).max(512),
+});
+
+export const resetRequestSchema = z.object({ email: z.string({ error: "email is required" }).trim().toLowerCase().max(254) });
+export const resetConfirmSchema = z.object({ token: z.string().min(1).max(200), password });
+
+type Urls = { base: string };
+
+export async function findUserByEmail(t: TenantDb, address: string): Promise<User | undefined> {
+  return t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, address)) });
+}
+
+export async function hasPendingInvitation(t: TenantDb, address: string, now = Date.now()): Promise<boolean> {
+  const row = await t.db.query.invitations.findFirst({
+    columns: { id: true },
+    where: and(eq(invitations.tenantId, t.tenantId), eq(invitations.email, address), eq(invitations.status, "pending"), gt(invitations.expiresAt, now)),
+  });
+  return row !== undefined;
+}
+
+export type SignupResult = { user: User; status: "active" | "pending_approval"; sessionToken: string | null };
+
+export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof signupSchema>, urls: Urls, now = Date.now()): Promise<SignupResult> {
+  // The invitation link is the only way in for an invited address, whatever the policy.
+  if (await hasPendingInvitation(t, input.email, now)) {
+    throw conflict("invite_required", "An invitation was sent to this address: use the link in that email to join.");
+  }
+  if (tenant.signupPolicy === "invite_only") throw forbidden("signup_closed", "This community accepts new members by invitation only.");
+  if (await findUserByEmail(t, input.email)) throw conflict("email_taken", "An account already exists for this email. Log in or reset your password.");
+
+  const status = tenant.signupPolicy === "approval" ? "pending_approval" : "active";
+  const lang = mailLang(input.language, tenant.defaultLanguage);
+  const user: User = {
+    id: newId(),
+    tenantId: t.tenantId,
+    email: input.email,
+    name: input.name,
+    passwordHash: await hashPassword(input.password),
+    language: input.language ?? null,
+    tenantRole: "member",
+    status,
+    bio: null,
+    emailVerifiedAt: null,
+    createdAt: now,
+  };
+  const insertUser = t.db.insert(users).values(user);
+  let sessionToken: string | null = null;
+  try {
+    if (status === "active") {
+      const session = await newSession(t, user.id, now);
+      sessionToken = session.token;
+      await t.db.batch([
+        insertUser,
+        session.insert,
+        enqueueMail(t, welcomeMail(lang, { to: user.email, name: user.name, community: tenant.name, url: urls.base + "/" }), now),
+      ]);
+    } else {
+      const admins = await t.db.query.users.findMany({
+        where: and(eq(users.tenantId, t.tenantId), inArray(users.tenantRole, ["owner", "admin"]), eq(users.status, "active")),
+        limit: 20,
+      });
+      await t.db.batch([
+        insertUser,
+        ...admins.map((a) =>
+          enqueueMail(t, approvalNeededMail(mailLang(a.language, tenant.defaultLanguage), { to: a.email, name: user.name, email: user.email, community: tenant.name, url: urls.base + "/admin/members" }), now),
+        ),
+      ]);
+    }
+  } catch (err) {
+    if (String(err).includes("UNIQUE constraint failed: users.tenant_id, users.email")) {
+      throw conflict("email_taken", "An account already exists for this email. Log in or reset your password.");
+    }
+    throw err;
+  }
+  return { user, status, sessionToken };
+}
+
+function loginRules(t: TenantDb, address: string, clientIp: string): ThrottleRule[] {
+  return [
+    { key: `login:acct:${t.tenantId}:${address}`, ...LOGIN_ACCOUNT_LIMIT },
+    { key: `login:ip:${t.tenantId}:${clientIp}`, ...LOGIN_CLIENT_LIMIT },
+  ];
+}
+
+const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Email or password is incorrect.");
+
+/** Same answer, same work, whether or not the email has an account. */
+export async function logIn(t: TenantDb, input: z.output<typeof loginSchema>, clientIp: string, now = Date.now()): Promise<{ user: User; sessionToken: string }> {
+  const rules = loginRules(t, input.email, clientIp);
+  const wait = await throttleRetryAfter(t.db, rules, now);
+  if (wait !== null) throw rateLimited(wait, "Too many failed attempts. Try again later.");
+
+  const user = await findUserByEmail(t, input.email);
+  const check = await verifyPassword(input.password, user?.passwordHash ?? null);
+  if (!user || !check.ok || user.status === "disabled") {
+    await throttleHit(t.db, rules, now);
+    throw invalidCredentials();
+  }
+  await throttleClear(t.db, [rules[0]!.key]);
+  if (user.status === "pending_approval") throw forbidden("pending_approval", "An administrator has not approved your account yet.");
+
+  const session = await newSession(t, user.id, now);
+  const statements = [session.insert] as const;
+  if (check.needsRehash) {
+    await t.db.batch([...statements, t.db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(and(eq(users.id, user.id), eq(users.tenantId, t.tenantId)))]);
+  } else {
+    await t.db.batch([...statements]);
+  }
+  return { user, sessionToken: session.token };
+}
+
+/** Always succeeds from the caller's point of view: nothing tells whether the email has an account. */
+export async function requestPasswordReset(t: TenantDb, tenant: Tenant, address: string, urls: Urls, now = Date.now()): Promise<void> {
+  const parsed = email.safeParse(address);
+  if (!parsed.success) return;
+  const rule = { key: `reset:${t.tenantId}:${parsed.data}`, ...RESET_REQUEST_LIMIT };
+  if ((await throttleRetryAfter(t.db, [rule], now)) !== null) return;
+  await throttleHit(t.db, [rule], now);
+  const user = await findUserByEmail(t, parsed.data);
+  if (!user || user.status === "disabled") return;
+  const token = newToken();
+  const lang = mailLang(user.language, tenant.defaultLanguage);
+  await t.db.batch([
+    t.db.insert(passwordResets).values({ tokenHash: await sha256Hex(token), tenantId: t.tenantId, userId: user.id, createdAt: now, expiresAt: now + RESET_TTL_MS }),
+    enqueueMail(t, passwordResetMail(lang, { to: user.email, community: tenant.name, url: `${urls.base}/reset?token=${encodeURIComponent(token)}` }), now),
+  ]);
+}
+
+/**
+ * Consumes the token (a conditional update that must change exactly one row), sets
+ * the password and revokes every session of the account, all in one atomic batch.
+ */
+export async function confirmPasswordReset(t: TenantDb, input: z.output<typeof resetConfirmSchema>, now = Date.now()): Promise<User> {
+  const tokenHash = await sha256Hex(input.token);
+  const reset = await t.db.query.passwordResets.findFirst({
+    where: and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
+  });
+  const invalid = () => new ApiError(400, "invalid_token", "This reset link is invalid or has expired. Ask for a new one.");
+  if (!reset) throw invalid();
+  const user = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, reset.userId)) });
+  if (!user) throw invalid();
+  if (input.password.trim().toLowerCase() === user.email) {
+    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: "must not be your email" });
+  }
+  const consumedNow = sql`exists (select 1 from ${passwordResets} where ${passwordResets.tokenHash} = ${tokenHash} and ${passwordResets.usedAt} = ${now})`;
+  const [consumed] = await t.db.batch([
+    t.db
+      .update(passwordResets)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt)))
+      .returning({ userId: passwordResets.userId }),
+    // The statements below act only if the first one consumed the token in this very batch.
+    t.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(input.password), emailVerifiedAt: user.emailVerifiedAt ?? now })
+      .where(and(eq(users.tenantId, t.tenantId), eq(users.id, user.id), consumedNow)),
+    t.db.delete(sessions).where(and(eq(sessions.tenantId, t.tenantId), eq(sessions.userId, user.id), consumedNow)),
+    // Other outstanding reset links for this account die with the password they were meant to replace.
+    t.db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt))),
+  ]);
+  if (consumed.length !== 1) throw invalid();
+  return user;
+}
+
+export async function userGroups(t: TenantDb, userId: string) {
+  return t.db
+    .select({ slug: groups.slug, role: memberships.role })
+    .from(memberships)
+    .innerJoin(groups, and(eq(groups.id, memberships.groupId), eq(groups.tenantId, t.tenantId)))
+    .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.userId, userId), isNull(groups.deletedAt)));
+}
+
+export function publicUser(user: User) {
+  return { id: user.id, email: user.email, name: user.name, language: user.language, tenantRole: user.tenantRole, status: user.status };
+}

@@ -1,0 +1,96 @@
+import { and, eq, gt, lt } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Database, TenantDb } from "../db/client";
+import { tenantDb } from "../db/client";
+import { newToken, sha256Hex } from "../db/ids";
+import { sessions, users, type User } from "../db/schema";
+import { isDevelopment, type AppEnv, type Bindings } from "../env";
+import { unauthorized } from "../http/errors";
+
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+// Extend a session only once it is past half its life: one write per ~2 weeks, not per request.
+const RENEW_AFTER_MS = SESSION_TTL_MS / 2;
+
+export function sessionCookieName(env: Pick<Bindings, "ENVIRONMENT">): string {
+  // __Host- pins the cookie to this exact host over HTTPS, so no sibling subdomain can set or read it.
+  return isDevelopment(env) ? "sid" : "__Host-sid";
+}
+
+/** A new session row; the caller puts it in its batch and then sets the cookie. */
+export async function newSession(t: TenantDb, userId: string, now = Date.now()) {
+  const token = newToken();
+  const row = { id: await sha256Hex(token), tenantId: t.tenantId, userId, createdAt: now, expiresAt: now + SESSION_TTL_MS };
+  return { token, insert: t.db.insert(sessions).values(row) };
+}
+
+export async function startSession(c: Context<AppEnv>, t: TenantDb, userId: string): Promise<void> {
+  const session = await newSession(t, userId);
+  await session.insert;
+  setSessionCookie(c, session.token);
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string): void {
+  setCookie(c, sessionCookieName(c.env), token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: !isDevelopment(c.env),
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, sessionCookieName(c.env), { path: "/", secure: !isDevelopment(c.env) });
+}
+
+/** Loads the signed-in user of this tenant, if any. A cookie minted on another tenant's host never matches. */
+export function sessionLoader(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("user", null);
+    c.set("sessionId", null);
+    const tenant = c.get("tenant");
+    const token = getCookie(c, sessionCookieName(c.env));
+    if (tenant && token && token.length < 200) {
+      const t = tenantDb(c.env, tenant);
+      const id = await sha256Hex(token);
+      const now = Date.now();
+      const rows = await t.db
+        .select({ user: users, expiresAt: sessions.expiresAt })
+        .from(sessions)
+        .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, t.tenantId)))
+        .where(and(eq(sessions.id, id), eq(sessions.tenantId, t.tenantId), gt(sessions.expiresAt, now)))
+        .limit(1);
+      const row = rows[0];
+      if (row && row.user.status === "active") {
+        c.set("user", row.user);
+        c.set("sessionId", id);
+        if (row.expiresAt - now < RENEW_AFTER_MS) {
+          c.executionCtx.waitUntil(
+            t.db.update(sessions).set({ expiresAt: now + SESSION_TTL_MS }).where(and(eq(sessions.id, id), eq(sessions.tenantId, t.tenantId))).then(() => undefined),
+          );
+          setSessionCookie(c, token);
+        }
+      }
+    }
+    await next();
+  };
+}
+
+export function requireUser(c: Context<AppEnv>): User {
+  const user = c.get("user");
+  if (!user) throw unauthorized();
+  return user;
+}
+
+export async function revokeSession(t: TenantDb, sessionId: string): Promise<void> {
+  await t.db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.tenantId, t.tenantId)));
+}
+
+export function revokeAllSessions(t: TenantDb, userId: string) {
+  return t.db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tenantId, t.tenantId)));
+}
+
+export async function purgeExpiredSessions(db: Database, now = Date.now()): Promise<void> {
+  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+}

@@ -1,0 +1,40 @@
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { Bindings } from "../env";
+import * as schema from "./schema";
+
+export type Database = DrizzleD1Database<typeof schema>;
+
+/** A database handle bound to one tenant: repository functions take it first, so a query cannot forget its tenant. */
+export type TenantDb = { readonly db: Database; readonly tenantId: string };
+
+const handles = new WeakMap<D1Database, Database>();
+
+function database(d1: D1Database): Database {
+  let db = handles.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    handles.set(d1, db);
+  }
+  return db;
+}
+
+/**
+ * The only way feature code reaches a tenant's data. Today every tenant lives in
+ * the one DB binding; a sharded deployment picks the database from the tenant here.
+ */
+export function tenantDb(env: Pick<Bindings, "DB">, tenant: { id: string }): TenantDb {
+  return { db: database(env.DB), tenantId: tenant.id };
+}
+
+/** The host → tenant directory (tenants, domains), and cross-tenant jobs (cron). */
+export function directoryDb(env: Pick<Bindings, "DB">): Database {
+  return database(env.DB);
+}
+
+/** D1 allows 100 bound parameters per statement: split multi-row inserts to fit. */
+export function chunkRows<T>(rows: T[], columnsPerRow: number, maxParams = 100): T[][] {
+  const size = Math.max(1, Math.floor(maxParams / columnsPerRow));
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}

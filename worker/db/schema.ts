@@ -1,0 +1,197 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are UTC milliseconds. Every tenant-owned table carries tenant_id.
+
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  subdomain: text("subdomain").notNull().unique(),
+  signupPolicy: text("signup_policy", { enum: ["open", "approval", "invite_only"] }).notNull().default("open"),
+  defaultLanguage: text("default_language").notNull().default("fr"),
+  timezone: text("timezone").notNull().default("Europe/Paris"),
+  primaryColor: text("primary_color").notNull().default("#4f46e5"),
+  accentColor: text("accent_color"),
+  logoKey: text("logo_key"),
+  faviconKey: text("favicon_key"),
+  features: text("features", { mode: "json" }).$type<Record<string, boolean>>().notNull().default(sql`'{}'`),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const domains = sqliteTable(
+  "domains",
+  {
+    hostname: text("hostname").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    groupId: text("group_id"),
+    status: text("status", { enum: ["pending", "active"] }).notNull().default("pending"),
+    verificationName: text("verification_name").notNull(),
+    verificationValue: text("verification_value").notNull(),
+    providerId: text("provider_id"),
+    createdAt: integer("created_at").notNull(),
+    verifiedAt: integer("verified_at"),
+  },
+  (t) => [index("domains_tenant").on(t.tenantId)],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    language: text("language"),
+    tenantRole: text("tenant_role", { enum: ["owner", "admin", "member"] }).notNull().default("member"),
+    status: text("status", { enum: ["active", "pending_approval", "disabled"] }).notNull().default("active"),
+    bio: text("bio"),
+    emailVerifiedAt: integer("email_verified_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    // SHA-256 of the cookie token, hex. The token itself is never stored.
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user").on(t.tenantId, t.userId), index("sessions_expiry").on(t.expiresAt)],
+);
+
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("password_resets_user").on(t.tenantId, t.userId)],
+);
+
+// Fixed-window counters for login throttling, keyed by "scope:tenant:subject".
+export const throttles = sqliteTable("throttles", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: integer("window_start").notNull(),
+  blockedUntil: integer("blocked_until"),
+});
+
+export const groups = sqliteTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    previousSlug: text("previous_slug"),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    joinPolicy: text("join_policy", { enum: ["approval", "open", "invite"] }).notNull().default("approval"),
+    questions: text("questions", { mode: "json" })
+      .$type<{ id: string; label: string; required: boolean }[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    links: text("links", { mode: "json" }).$type<{ title: string; url: string }[]>().notNull().default(sql`'[]'`),
+    primaryColor: text("primary_color"),
+    logoKey: text("logo_key"),
+    coverKey: text("cover_key"),
+    faviconKey: text("favicon_key"),
+    ownerId: text("owner_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [uniqueIndex("groups_tenant_slug").on(t.tenantId, t.slug)],
+);
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    tenantId: text("tenant_id").notNull(),
+    groupId: text("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "moderator", "member"] }).notNull().default("member"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("memberships_user").on(t.tenantId, t.userId)],
+);
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    // SHA-256 of the link's token; replaced on resend so the old link dies.
+    tokenHash: text("token_hash").notNull().unique(),
+    status: text("status", { enum: ["pending", "accepted", "revoked", "expired"] }).notNull().default("pending"),
+    tenantRole: text("tenant_role", { enum: ["admin", "member"] }).notNull().default("member"),
+    groupRole: text("group_role", { enum: ["moderator", "member"] }).notNull().default("member"),
+    groupIds: text("group_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    message: text("message"),
+    language: text("language"),
+    invitedBy: text("invited_by"),
+    invitedAt: integer("invited_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    remindedAt: integer("reminded_at"),
+    acceptedAt: integer("accepted_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("invitations_tenant_email").on(t.tenantId, t.email, t.status), index("invitations_due").on(t.status, t.invitedAt)],
+);
+
+// Mail leaves only through this table: written in the same batch as the data
+// that causes it, drained by deliverOutbox() after the response and by cron.
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    status: text("status", { enum: ["pending", "sending", "sent", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    claimedUntil: integer("claimed_until"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [index("outbox_due").on(t.status, t.nextAttemptAt), index("outbox_tenant").on(t.tenantId, t.createdAt)],
+);
+
+// The development mail transport's mailbox (ENVIRONMENT = "development" only).
+export const devMail = sqliteTable(
+  "dev_mail",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    sentAt: integer("sent_at").notNull(),
+  },
+  (t) => [index("dev_mail_to").on(t.tenantId, t.to, t.sentAt)],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Group = typeof groups.$inferSelect;
+export type Domain = typeof domains.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type TenantRole = User["tenantRole"];
+export type GroupRole = (typeof memberships.$inferSelect)["role"];

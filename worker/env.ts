@@ -1,0 +1,49 @@
+import type { Group, Tenant, User } from "./db/schema";
+import type { GroupRoom } from "./room/room";
+
+export type Bindings = {
+  DB: D1Database;
+  MEDIA: R2Bucket;
+  GROUP_ROOM: DurableObjectNamespace<GroupRoom>;
+  ENVIRONMENT: "development" | "production" | "test" | (string & {});
+  ROOT_DOMAIN: string;
+  MAIL_TRANSPORT?: "dev" | "http" | (string & {});
+  MAIL_FROM?: string;
+  /** Secrets for the HTTP mail transport. */
+  MAIL_API_URL?: string;
+  MAIL_API_KEY?: string;
+  /** Secrets for Cloudflare for SaaS custom hostnames. */
+  CF_API_TOKEN?: string;
+  CF_ZONE_ID?: string;
+  /** CNAME target shown to tenants adding a custom domain. */
+  CUSTOM_DOMAIN_TARGET?: string;
+};
+
+export type Variables = {
+  /** null on the root (platform) host. */
+  tenant: Tenant | null;
+  /** Set when the host is a custom domain attached to one group. */
+  hostGroup: Group | null;
+  user: User | null;
+  sessionId: string | null;
+  language: string;
+  cspNonce: string;
+};
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables };
+
+export function isDevelopment(env: Pick<Bindings, "ENVIRONMENT">): boolean {
+  return env.ENVIRONMENT === "development" || env.ENVIRONMENT === "test";
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {
+      TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "GroupRoom";
+    }
+  }
+}

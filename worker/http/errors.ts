@@ -1,0 +1,52 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../env";
+
+export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
+
+/** An expected failure with a stable code: becomes the API envelope (or an error page). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string) => new ApiError(400, code, message);
+export const unauthorized = (message = "Sign in first.") => new ApiError(401, "unauthenticated", message);
+export const forbidden = (code = "forbidden", message = "You are not allowed to do this.") => new ApiError(403, code, message);
+export const notFound = (message = "Not found.") => new ApiError(404, "not_found", message);
+export const conflict = (code: string, message: string) => new ApiError(409, code, message);
+export const unprocessable = (message: string, fields?: Record<string, string>) =>
+  new ApiError(422, "validation_failed", message, fields);
+
+export function errorBody(err: ApiError): ErrorBody {
+  return { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+}
+
+export function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
+}
+
+/** Turns any thrown value into the envelope; never leaks a stack trace. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    if (status === 413) return new ApiError(413, "payload_too_large", "The request body is too large.");
+    if (status === 400) return badRequest("bad_request", err.message || "Malformed request.");
+    return new ApiError(status, "http_error", err.message || "Request failed.");
+  }
+  return new ApiError(500, "internal_error", "Something went wrong on our side. Please try again.");
+}
+
+export function sendError(c: Context<AppEnv>, err: ApiError) {
+  for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+  return c.json(errorBody(err), err.status);
+}

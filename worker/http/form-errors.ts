@@ -1,0 +1,44 @@
+import { t, type Lang, type MessageKey } from "../../web/i18n";
+import { ApiError } from "./errors";
+
+const FIELD_MESSAGES: Record<string, MessageKey> = {
+  "invalid email": "field.invalid_email",
+  "email is required": "field.required",
+  "at least 10 characters": "field.password_short",
+  "must not be your email": "field.password_is_email",
+  "name is required": "field.required",
+  "password is required": "field.required",
+  "subdomain is required": "field.required",
+  "this subdomain is reserved": "error.subdomain_reserved",
+};
+
+const CODE_MESSAGES: Record<string, MessageKey> = {
+  invalid_credentials: "error.invalid_credentials",
+  invite_required: "error.invite_required",
+  signup_closed: "error.signup_closed",
+  email_taken: "error.email_taken",
+  pending_approval: "error.pending_approval",
+  invalid_token: "error.invalid_token",
+  subdomain_taken: "error.subdomain_taken",
+  not_found: "error.not_found",
+  no_community: "error.no_community",
+};
+
+/** Field errors in the reader's language (the API keeps its English messages). */
+export function localizeFields(lang: Lang, fields: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) {
+    const key = FIELD_MESSAGES[v];
+    out[k] = key ? t(lang, key) : v;
+  }
+  return out;
+}
+
+export function localizeError(lang: Lang, err: ApiError): string {
+  if (err.code === "rate_limited") {
+    const seconds = Number(err.headers?.["Retry-After"] ?? 60);
+    return t(lang, "error.rate_limited", { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+  }
+  const key = CODE_MESSAGES[err.code];
+  return key ? t(lang, key) : t(lang, "error.generic");
+}

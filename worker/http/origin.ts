@@ -1,0 +1,28 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { forbidden } from "./errors";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cross-site request forgery guard: a state-changing request that names an
+ * Origin must come from this very host. Applies to JSON as well as forms.
+ */
+export function originCheck(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!SAFE.has(c.req.method)) {
+      const origin = c.req.header("origin");
+      if (origin !== undefined) {
+        let originHost: string | null = null;
+        try {
+          originHost = origin === "null" ? null : new URL(origin).host.toLowerCase();
+        } catch {
+          originHost = null;
+        }
+        const host = (c.req.header("host") ?? new URL(c.req.url).host).toLowerCase();
+        if (originHost !== host) throw forbidden("origin_mismatch", "This request came from another site.");
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import type { VNode } from "preact";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Lang } from "../../web/i18n";
+import { renderDocument, type PageContext } from "../../web/ui/page";
+import type { AppEnv } from "../env";
+import { platformUrl } from "../tenancy/hosts";
+
+export function pageContext(c: Context<AppEnv>): PageContext {
+  const tenant = c.get("tenant") ?? null;
+  const group = c.get("hostGroup") ?? null;
+  const logoKey = group?.logoKey ?? tenant?.logoKey ?? null;
+  const faviconKey = group?.faviconKey ?? tenant?.faviconKey ?? null;
+  return {
+    tenant,
+    user: c.get("user") ?? null,
+    lang: (c.get("language") ?? "fr") as Lang,
+    nonce: c.get("cspNonce") ?? "",
+    path: new URL(c.req.url).pathname,
+    rootUrl: platformUrl(c.env, null),
+    tenantUrl: tenant ? platformUrl(c.env, tenant.subdomain) : null,
+    logoUrl: logoKey ? `/media/${logoKey}` : null,
+    faviconUrl: faviconKey ? `/media/${faviconKey}` : null,
+  };
+}
+
+export function renderPage(c: Context<AppEnv>, title: string, body: VNode, status: ContentfulStatusCode = 200) {
+  c.header("Cache-Control", "no-store");
+  return c.html(renderDocument(pageContext(c), { title, body }), status);
+}

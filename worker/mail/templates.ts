@@ -1,0 +1,59 @@
+import { isLang, t, type Lang, type MessageKey } from "../../web/i18n";
+
+export type MailMessage = { to: string; subject: string; text: string; html: string };
+
+export function mailLang(...candidates: (string | null | undefined)[]): Lang {
+  for (const c of candidates) if (c && isLang(c)) return c;
+  return "fr";
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+}
+
+type Block = { kind: "p"; text: string } | { kind: "action"; label: string; url: string } | { kind: "small"; text: string };
+
+/** One layout for every email: plain text for every client, simple inline-styled HTML for the rest. */
+function compose(lang: Lang, to: string, subject: string, community: string, blocks: Block[]): MailMessage {
+  const footer = t(lang, "mail.footer", { community });
+  const text = [
+    ...blocks.map((b) => (b.kind === "action" ? `${b.label}: ${b.url}` : b.text)),
+    "--",
+    footer,
+  ].join("\n\n");
+  const body = blocks
+    .map((b) => {
+      if (b.kind === "action") {
+        return `<p style="margin:24px 0"><a href="${escapeHtml(b.url)}" style="background:#4f46e5;color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none;display:inline-block">${escapeHtml(b.label)}</a></p><p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(b.url)}</p>`;
+      }
+      const style = b.kind === "small" ? "font-size:13px;color:#555" : "font-size:15px";
+      return `<p style="${style}">${escapeHtml(b.text)}</p>`;
+    })
+    .join("");
+  const html = `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;background:#f6f7fb;padding:24px"><div style="max-width:560px;margin:auto;background:#fff;border-radius:12px;padding:32px"><h1 style="font-size:20px;margin-top:0">${escapeHtml(community)}</h1>${body}<hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0"><p style="font-size:12px;color:#6b7280">${escapeHtml(footer)}</p></div></body></html>`;
+  return { to, subject, text, html };
+}
+
+export function passwordResetMail(lang: Lang, p: { to: string; community: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.reset.subject", { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, "mail.reset.intro", { community: p.community }) },
+    { kind: "action", label: t(lang, "mail.reset.action"), url: p.url },
+    { kind: "small", text: t(lang, "mail.reset.ignore") },
+  ]);
+}
+
+export function welcomeMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.welcome.subject", { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, "mail.welcome.intro", { name: p.name, community: p.community }) },
+    { kind: "action", label: t(lang, "mail.welcome.action"), url: p.url },
+  ]);
+}
+
+export function approvalNeededMail(lang: Lang, p: { to: string; name: string; email: string; community: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.approval.subject", { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, "mail.approval.intro", { name: p.name, email: p.email, community: p.community }) },
+    { kind: "action", label: t(lang, "mail.approval.action"), url: p.url },
+  ]);
+}
+
+export type { MessageKey };

@@ -1,0 +1,97 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireUser } from "../auth/sessions";
+import { directoryDb, tenantDb } from "../db/client";
+import type { Tenant, User } from "../db/schema";
+import type { AppEnv, Bindings } from "../env";
+import { clientIp, requireTenant } from "../http/context";
+import { forbidden, notFound } from "../http/errors";
+import { rateLimited, throttleHit, throttleRetryAfter } from "../http/throttle";
+import { jsonBody } from "../http/validate";
+import { deliverSoon } from "../mail/deliver";
+import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
+import { createTenant, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
+
+const TENANT_CREATION_LIMIT = { limit: 10, windowMs: 3600_000 };
+
+function isTenantAdmin(user: User | null): boolean {
+  return user?.tenantRole === "owner" || user?.tenantRole === "admin";
+}
+
+function requireTenantAdmin(user: User): void {
+  if (!isTenantAdmin(user)) throw forbidden("forbidden", "Only community owners and admins can do this.");
+}
+
+async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
+  const base = {
+    id: tenant.id,
+    name: tenant.name,
+    subdomain: tenant.subdomain,
+    signupPolicy: tenant.signupPolicy,
+    defaultLanguage: tenant.defaultLanguage,
+    timezone: tenant.timezone,
+    branding: {
+      primaryColor: tenant.primaryColor,
+      accentColor: tenant.accentColor,
+      logoUrl: tenant.logoKey ? `/media/${tenant.logoKey}` : null,
+      faviconUrl: tenant.faviconKey ? `/media/${tenant.faviconKey}` : null,
+    },
+    features: tenant.features,
+  };
+  if (!full) return base;
+  const domains = await listDomains(tenantDb(env, tenant));
+  return { ...base, domains: domains.map(publicDomain) };
+}
+
+/** Routes of the root (platform) host. */
+export const platformApi = new Hono<AppEnv>().post("/tenants", async (c) => {
+  if (c.get("tenant")) throw notFound();
+  const rule = { key: `tenant-create:${clientIp(c)}`, ...TENANT_CREATION_LIMIT };
+  const db = directoryDb(c.env);
+  const wait = await throttleRetryAfter(db, [rule]);
+  if (wait !== null) throw rateLimited(wait, "Too many communities created from here. Try again later.");
+  const input = await jsonBody(c, createTenantSchema);
+  const tenant = await createTenant(c.env, input);
+  await throttleHit(db, [rule]);
+  deliverSoon(c);
+  return c.json({ tenant: publicTenant(c.env, tenant) }, 201);
+});
+
+/** Tenant settings on the tenant's own host. */
+export const tenantApi = new Hono<AppEnv>()
+  .get("/tenant", async (c) => {
+    const tenant = requireTenant(c);
+    return c.json(await tenantView(c.env, tenant, isTenantAdmin(c.get("user"))));
+  })
+  .patch("/tenant", async (c) => {
+    const tenant = requireTenant(c);
+    requireTenantAdmin(requireUser(c));
+    const patch = await jsonBody(c, tenantPatchSchema);
+    const updated = await updateTenant(c.env, tenant, patch);
+    return c.json(await tenantView(c.env, updated, true));
+  })
+  .get("/tenant/domains", async (c) => {
+    const tenant = requireTenant(c);
+    requireTenantAdmin(requireUser(c));
+    const rows = await listDomains(tenantDb(c.env, tenant));
+    return c.json({ items: rows.map(publicDomain), nextCursor: null });
+  })
+  .post("/tenant/domains", async (c) => {
+    const tenant = requireTenant(c);
+    requireTenantAdmin(requireUser(c));
+    const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
+    const domain = await addDomain(c.env, tenantDb(c.env, tenant), input.hostname, null);
+    return c.json(publicDomain(domain), 201);
+  })
+  .post("/tenant/domains/:hostname/verify", async (c) => {
+    const tenant = requireTenant(c);
+    requireTenantAdmin(requireUser(c));
+    const domain = await checkDomain(c.env, tenantDb(c.env, tenant), c.req.param("hostname"));
+    return c.json(publicDomain(domain));
+  })
+  .delete("/tenant/domains/:hostname", async (c) => {
+    const tenant = requireTenant(c);
+    requireTenantAdmin(requireUser(c));
+    await removeDomain(c.env, tenantDb(c.env, tenant), c.req.param("hostname"));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,138 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { hashPassword } from "../auth/passwords";
+import { directoryDb, tenantDb } from "../db/client";
+import { newId } from "../db/ids";
+import { tenants, users, type Tenant } from "../db/schema";
+import type { Bindings } from "../env";
+import { ApiError, conflict } from "../http/errors";
+import { email, language, password } from "../http/validate";
+import { enqueueMail } from "../mail/outbox";
+import { welcomeMail } from "../mail/templates";
+import { invalidateTenantHosts, platformUrl } from "./hosts";
+
+/** Names a tenant may never take: they are (or will be) the platform's own hosts. */
+export const RESERVED_SUBDOMAINS = new Set([
+  "www", "api", "admin", "app", "mail", "smtp", "imap", "pop", "webmail", "email", "ftp", "ns1", "ns2",
+  "static", "assets", "cdn", "media", "status", "docs", "help", "support", "blog", "root", "dashboard",
+  "auth", "login", "signup", "billing", "dev", "staging", "test", "demo-admin", "platform", "system",
+  "internal", "security", "abuse", "postmaster", "hostmaster", "webmaster", "localhost",
+]);
+
+export const subdomainSchema = z
+  .string({ error: "subdomain is required" })
+  .trim()
+  .toLowerCase()
+  .min(3, "at least 3 characters")
+  .max(63, "at most 63 characters")
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "letters, digits and inner hyphens only")
+  .refine((s) => !s.includes("--"), "no consecutive hyphens")
+  .refine((s) => !RESERVED_SUBDOMAINS.has(s), "this subdomain is reserved");
+
+export const createTenantSchema = z.object({
+  name: z.string({ error: "name is required" }).trim().min(2, "at least 2 characters").max(80, "at most 80 characters"),
+  subdomain: subdomainSchema,
+  language: language.optional(),
+  owner: z
+    .object({
+      email,
+      password,
+      name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),
+    })
+    .refine((o) => o.password.trim().toLowerCase() !== o.email, { message: "must not be your email", path: ["password"] }),
+});
+
+export type CreateTenantInput = z.output<typeof createTenantSchema>;
+
+export async function createTenant(env: Bindings, input: CreateTenantInput, now = Date.now()): Promise<Tenant> {
+  const directory = directoryDb(env);
+  const existing = await directory.query.tenants.findFirst({ where: eq(tenants.subdomain, input.subdomain) });
+  if (existing) throw conflict("subdomain_taken", "This subdomain is already taken.");
+
+  const tenant: Tenant = {
+    id: newId(),
+    name: input.name,
+    subdomain: input.subdomain,
+    signupPolicy: "open",
+    defaultLanguage: input.language ?? "fr",
+    timezone: "Europe/Paris",
+    primaryColor: "#4f46e5",
+    accentColor: null,
+    logoKey: null,
+    faviconKey: null,
+    features: {},
+    createdAt: now,
+  };
+  const t = tenantDb(env, tenant);
+  const ownerId = newId();
+  const lang = input.language ?? "fr";
+  try {
+    await directory.batch([
+      directory.insert(tenants).values(tenant),
+      t.db.insert(users).values({
+        id: ownerId,
+        tenantId: tenant.id,
+        email: input.owner.email,
+        name: input.owner.name,
+        passwordHash: await hashPassword(input.owner.password),
+        language: lang,
+        tenantRole: "owner",
+        status: "active",
+        createdAt: now,
+      }),
+      enqueueMail(t, welcomeMail(lang, { to: input.owner.email, name: input.owner.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, "/login") }), now),
+    ]);
+  } catch (err) {
+    if (String(err).includes("UNIQUE constraint failed: tenants.subdomain")) {
+      throw conflict("subdomain_taken", "This subdomain is already taken.");
+    }
+    throw err;
+  }
+  invalidateTenantHosts();
+  return tenant;
+}
+
+export function publicTenant(env: Bindings, tenant: Tenant) {
+  return { id: tenant.id, name: tenant.name, subdomain: tenant.subdomain, url: platformUrl(env, tenant.subdomain) };
+}
+
+export const tenantPatchSchema = z
+  .object({
+    name: z.string().trim().min(2).max(80),
+    signupPolicy: z.enum(["open", "approval", "invite_only"]),
+    defaultLanguage: language,
+    timezone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "unknown time zone"),
+    branding: z
+      .object({
+        primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #4f46e5").transform((s) => s.toLowerCase()),
+        accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #4f46e5").transform((s) => s.toLowerCase()).nullable(),
+      })
+      .partial()
+      .strict(),
+    features: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.boolean()).refine((f) => Object.keys(f).length <= 50, "too many features"),
+  })
+  .partial()
+  .strict();
+
+export async function updateTenant(env: Bindings, tenant: Tenant, patch: z.output<typeof tenantPatchSchema>): Promise<Tenant> {
+  const next: Partial<Tenant> = {};
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.signupPolicy !== undefined) next.signupPolicy = patch.signupPolicy;
+  if (patch.defaultLanguage !== undefined) next.defaultLanguage = patch.defaultLanguage;
+  if (patch.timezone !== undefined) next.timezone = patch.timezone;
+  if (patch.branding?.primaryColor !== undefined) next.primaryColor = patch.branding.primaryColor;
+  if (patch.branding?.accentColor !== undefined) next.accentColor = patch.branding.accentColor;
+  if (patch.features !== undefined) next.features = { ...tenant.features, ...patch.features };
+  if (Object.keys(next).length === 0) return tenant;
+  const [updated] = await directoryDb(env).update(tenants).set(next).where(eq(tenants.id, tenant.id)).returning();
+  invalidateTenantHosts(tenant.id);
+  if (!updated) throw new ApiError(404, "not_found", "Not found.");
+  return updated;
+}

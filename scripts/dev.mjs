@@ -1,6 +1,6 @@
 // `npm start`: local D1 migrated and seeded, then the Worker on http://localhost:8787.
 import { spawn } from "node:child_process";
-import { applyMigrations, DEMO, seedDemo } from "./local-db.mjs";
+import { applyMigrations, DEMO, persistArgs, seedDemo } from "./local-db.mjs";
 
 const PORT = process.env.PORT ?? "8787";
 const root = `localhost:${PORT}`;
@@ -27,6 +27,7 @@ const child = spawn(
     "--var", `ROOT_DOMAIN:${root}`,
     "--var", "MAIL_TRANSPORT:dev",
     "--test-scheduled",
+    ...persistArgs,
     ...process.argv.slice(2),
   ],
   { stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },

@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+/** PERSIST_TO keeps this run's local D1/R2/Durable Object state in another folder (tests, benchmarks). */
+export const persistArgs = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
 
 export function wrangler(args, opts = {}) {
   const res = spawnSync("wrangler", args, { stdio: ["ignore", opts.capture ? "pipe" : "inherit", "inherit"], env: quiet, encoding: "utf8" });
@@ -14,7 +16,7 @@ export function wrangler(args, opts = {}) {
 }
 
 export function applyMigrations() {
-  wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+  wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
 }
 
 // Same format as worker/auth/passwords.ts.
@@ -55,5 +57,5 @@ export function seedDemo() {
   const dir = mkdtempSync(join(tmpdir(), "seed-"));
   const file = join(dir, "seed.sql");
   writeFileSync(file, sql);
-  wrangler(["d1", "execute", "DB", "--local", "--file", file], { capture: true });
+  wrangler(["d1", "execute", "DB", "--local", ...persistArgs, "--file", file], { capture: true });
 }

@@ -1,0 +1,337 @@
+// Browser end-to-end test: `npm run test:e2e` (builds the client first).
+//
+// Starts the app like `npm start` (on a free port, with throw-away local state: see server.mjs),
+// then drives the system's Chromium through playwright-core (never a downloaded browser):
+//   - sign up a new member through /signup, land on the home page greeted by name;
+//   - log out (the session must die server-side too); a wrong password shows an error on /login;
+//   - log in again through /login and land on the home page;
+//   - screenshots of the landing, /new, home (signed out and in), login and signup pages,
+//     in French and English, at 1280x800 and 360x740, in artifacts/screenshots/.
+// Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
+//
+// Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
+// E2E_PORT (fixed port instead of a free one), KEEP_STATE=1 (keep the temp local state).
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import { chromium } from "playwright-core";
+import { DEMO } from "../../scripts/local-db.mjs";
+import { ROOT, http, startApp } from "./server.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = join(ROOT, "artifacts", "screenshots");
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 480_000);
+const LANGS = ["fr", "en"];
+const VIEWPORTS = [
+  { tag: "1280", viewport: { width: 1280, height: 800 } },
+  { tag: "360", viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true },
+];
+
+// ---------------------------------------------------------------------------------------------
+// The app's own message catalogs, so the test follows the wording the pages actually use.
+let catalogs;
+try {
+  catalogs = { en: (await import("../i18n/en.ts")).en, fr: (await import("../i18n/fr.ts")).fr };
+} catch (err) {
+  console.error(`cannot load web/i18n catalogs (${err.message}).\nRun through \`npm run test:e2e\` (it uses the project's Node 22, which strips TypeScript types).`);
+  process.exit(1);
+}
+function t(lang, key, vars = {}) {
+  const message = catalogs[lang][key] ?? catalogs.en[key];
+  if (message === undefined) throw new Error(`no message "${key}" in web/i18n`);
+  return message.replace(/\{(\w+)\}/g, (whole, name) => (vars[name] === undefined ? whole : String(vars[name])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks.
+const results = [];
+class Abort extends Error {}
+
+/** Runs one check. A failed check is recorded; when fatal, the rest of its block is skipped. */
+async function check(name, fn, { page, fatal = true } = {}) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ok    ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    const message = String(err?.message ?? err).split("\n").slice(0, 6).join("\n        ");
+    results.push({ name, ok: false, message });
+    console.log(`  FAIL  ${name}\n        ${message}`);
+    if (page && !page.isClosed()) {
+      const file = join(SHOTS, `failure-${results.length}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      console.log(`        page was ${page.url()} (screenshot: ${relative(ROOT, file)})`);
+    }
+    if (fatal) throw new Abort(name);
+  }
+}
+
+/** Runs a block of dependent checks: the first fatal failure skips the rest of the block. */
+async function block(title, fn) {
+  console.log(`\n${title}`);
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof Abort) console.log(`        (rest of "${title}" skipped)`);
+    else {
+      results.push({ name: `${title}: unexpected error`, ok: false, message: String(err?.stack ?? err) });
+      console.log(`  FAIL  ${title}: unexpected error\n        ${err?.stack ?? err}`);
+    }
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** A form control by its visible label, inside <main> (the footer's language nav is also labelled "Language"). */
+const field = (page, label) => page.locator("main").getByLabel(label, { exact: true });
+const mainText = async (page) => (await page.locator("main").first().innerText()).replace(/\s+/g, " ");
+const pathOf = (page) => new URL(page.url()).pathname;
+
+/** Settles a page: loaded, island chunks fetched, fonts ready. */
+async function settle(page) {
+  await page.waitForLoadState("load");
+  await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {});
+  await page.evaluate(() => document.fonts?.ready).catch(() => {});
+}
+
+/** Everything that went wrong in the browser: uncaught errors, console errors, failed subresources. */
+function watchProblems(page, problems) {
+  page.on("pageerror", (err) => problems.push(`uncaught error on ${page.url()}: ${err.message}`));
+  page.on("console", (msg) => {
+    // Chrome logs every non-2xx document too (a wrong password answers 401): only real script errors count.
+    if (msg.type() === "error" && !/Failed to load resource/.test(msg.text())) problems.push(`console error on ${page.url()}: ${msg.text()}`);
+  });
+  page.on("requestfailed", (req) => {
+    if (req.resourceType() !== "document") problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400 && res.request().resourceType() !== "document") problems.push(`${res.status()} for ${res.url()}`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+let app;
+let browser;
+const watchdog = setTimeout(async () => {
+  console.error(`\ne2e run timed out after ${TIMEOUT_MS / 1000} s`);
+  results.push({ name: "whole run finishes in time", ok: false });
+  await finish();
+}, TIMEOUT_MS);
+
+let finished = false;
+async function finish() {
+  if (finished) return;
+  finished = true;
+  clearTimeout(watchdog);
+  await browser?.close().catch(() => {});
+  await app?.stop().catch((err) => console.error(`stopping the app failed: ${err.message}`));
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) {
+    console.log(`\nFailed checks:`);
+    for (const r of failed) console.log(`  - ${r.name}${r.message ? `: ${r.message.split("\n")[0]}` : ""}`);
+    if (app) console.log(`Server log: ${relative(ROOT, app.logFile)}`);
+  }
+  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+rmSync(SHOTS, { recursive: true, force: true });
+mkdirSync(SHOTS, { recursive: true });
+
+await block("Start", async () => {
+  await check("the app starts (isolated local state) and answers on the demo tenant", async () => {
+    app = await startApp({ label: "e2e" });
+    console.log(`        http://${app.tenantHost}/ (state in ${app.stateDir})`);
+  });
+  await check("GET /healthz answers {ok:true} on the tenant host", async () => {
+    const res = await http(app.port, app.tenantHost, "/healthz");
+    assert(res.status === 200, `status ${res.status}`);
+    assert(JSON.parse(res.body).ok === true, `body ${res.body}`);
+  });
+  await check(`Chromium is at ${CHROMIUM} and starts headless`, async () => {
+    assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium, or set CHROMIUM_PATH`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    });
+  });
+});
+if (!app || !browser) await finish();
+
+const tenant = `http://${app.tenantHost}`;
+const platform = `http://${app.rootHost}`;
+
+// ---------------------------------------------------------------------------------------------
+await block("Sign up, log out, log in (en, 1280x800)", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(30_000);
+  const problems = [];
+  watchProblems(page, problems);
+  const lang = "en";
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const member = { name: `Alex Tester ${suffix}`, email: `e2e-${suffix}@demo.example`, password: `e2e-pass-${suffix}-Xy!` };
+  const greeting = t(lang, "home.greeting", { name: member.name });
+  const opts = { page };
+
+  try {
+    await check("/signup shows the labelled fields: name, email, password, language", async () => {
+      const res = await page.goto(`${tenant}/signup?lang=${lang}`);
+      assert(res?.status() === 200, `GET /signup answered ${res?.status()}`);
+      for (const key of ["signup.name", "signup.email", "signup.password", "signup.language"]) {
+        await field(page, t(lang, key)).waitFor({ state: "visible" });
+      }
+    }, opts);
+
+    await check("signing up a new member lands on the home page, signed in and greeted by name", async () => {
+      await field(page, t(lang, "signup.name")).fill(member.name);
+      await field(page, t(lang, "signup.email")).fill(member.email);
+      await field(page, t(lang, "signup.password")).fill(member.password);
+      await field(page, t(lang, "signup.language")).selectOption("en");
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
+        page.getByRole("button", { name: t(lang, "signup.submit") }).click(),
+      ]);
+      const text = await mainText(page);
+      assert(text.includes(greeting), `home page does not say "${greeting}"; it says: ${text.slice(0, 300)}`);
+    }, opts);
+
+    let sid;
+    await check("the session cookie sid is HttpOnly and SameSite=Lax", async () => {
+      const cookie = (await context.cookies(tenant)).find((c) => c.name === "sid");
+      assert(cookie, `no sid cookie; cookies: ${(await context.cookies(tenant)).map((c) => c.name).join(", ")}`);
+      assert(cookie.httpOnly, "sid is not HttpOnly");
+      assert(cookie.sameSite === "Lax", `sid has SameSite=${cookie.sameSite}`);
+      sid = cookie.value;
+      const me = await http(app.port, app.tenantHost, "/api/v1/me", { headers: { cookie: `sid=${sid}` } });
+      assert(me.status === 200, `GET /api/v1/me with it answered ${me.status}`);
+      const body = JSON.parse(me.body);
+      assert(body.email === member.email && body.name === member.name, `GET /api/v1/me: ${me.body}`);
+    }, opts);
+
+    await check("logging out returns to a signed-out page and revokes the session server-side", async () => {
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/" || url.pathname === "/login", { waitUntil: "load" }),
+        page.getByRole("button", { name: t(lang, "layout.logout") }).click(),
+      ]);
+      await page.getByRole("link", { name: t(lang, "layout.login"), exact: true }).first().waitFor({ state: "visible" });
+      const text = await mainText(page);
+      assert(!text.includes(greeting), "the greeting is still there after logging out");
+      const me = await http(app.port, app.tenantHost, "/api/v1/me", { headers: { cookie: `sid=${sid}` } });
+      assert(me.status === 401, `the old session cookie still works after logout: GET /api/v1/me answered ${me.status}`);
+    }, opts);
+
+    await check("the /login password field hydrates (show/hide toggle works)", async () => {
+      const res = await page.goto(`${tenant}/login?lang=${lang}`);
+      assert(res?.status() === 200, `GET /login answered ${res?.status()}`);
+      const password = field(page, t(lang, "login.password"));
+      const toggle = page.getByRole("button", { name: t(lang, "password.show_label") });
+      await toggle.waitFor({ state: "visible" });
+      await password.fill("peek-a-boo");
+      await toggle.click();
+      assert((await password.getAttribute("type")) === "text", "the toggle did not reveal the password");
+      await page.getByRole("button", { name: t(lang, "password.hide_label") }).click();
+      assert((await password.getAttribute("type")) === "password", "the toggle did not hide the password again");
+      await password.fill("");
+    }, opts);
+
+    await check("a wrong password keeps you on /login with an error message", async () => {
+      await field(page, t(lang, "login.email")).fill(member.email);
+      await field(page, t(lang, "login.password")).fill(`${member.password}-wrong`);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/login", { waitUntil: "load" }),
+        page.getByRole("button", { name: t(lang, "login.submit"), exact: true }).click(),
+      ]);
+      await page.waitForLoadState("load");
+      const alert = page.getByRole("alert").first();
+      await alert.waitFor({ state: "visible" });
+      const text = (await alert.innerText()).trim();
+      const expected = t(lang, "error.invalid_credentials");
+      assert(text.includes(expected), `the alert says "${text}", expected "${expected}"`);
+      assert(!(await context.cookies(tenant)).some((c) => c.name === "sid" && c.value), "a session cookie was set");
+      await page.screenshot({ path: join(SHOTS, `login-error-${lang}-1280.png`), fullPage: true });
+    }, opts);
+
+    await check("logging in again through /login lands on the home page, greeted by name", async () => {
+      await page.goto(`${tenant}/login?lang=${lang}`);
+      await field(page, t(lang, "login.email")).fill(member.email);
+      await field(page, t(lang, "login.password")).fill(member.password);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
+        page.getByRole("button", { name: t(lang, "login.submit"), exact: true }).click(),
+      ]);
+      const text = await mainText(page);
+      assert(text.includes(greeting), `home page does not say "${greeting}"; it says: ${text.slice(0, 300)}`);
+    }, opts);
+
+    await check("no JavaScript errors or failed asset requests in the browser", async () => {
+      assert(problems.length === 0, problems.join("\n"));
+    }, { ...opts, fatal: false });
+  } finally {
+    await context.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+/** Visits a page and saves a full-page screenshot, checking status, <html lang> and the 360 px layout. */
+async function shot(page, { url, file, lang, width, expectText }) {
+  await check(`screenshot ${file}`, async () => {
+    const res = await page.goto(url);
+    assert(res?.status() === 200, `GET ${url} answered ${res?.status()}`);
+    await settle(page);
+    const htmlLang = await page.getAttribute("html", "lang");
+    assert(htmlLang === lang, `<html lang="${htmlLang}">, expected "${lang}"`);
+    if (expectText) {
+      const text = await mainText(page);
+      assert(text.includes(expectText), `page does not say "${expectText}"`);
+    }
+    await page.screenshot({ path: join(SHOTS, file), fullPage: true });
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(scrollWidth <= width, `the page is ${scrollWidth} px wide at a ${width} px viewport (horizontal scrolling)`);
+  }, { page, fatal: false });
+}
+
+for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
+  await block(`Screenshots at ${viewport.width}x${viewport.height}`, async () => {
+    const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.setDefaultNavigationTimeout(30_000);
+    const w = viewport.width;
+    try {
+      for (const lang of LANGS) {
+        await shot(page, { url: `${platform}/?lang=${lang}`, file: `landing-${lang}-${tag}.png`, lang, width: w });
+        await shot(page, { url: `${platform}/new?lang=${lang}`, file: `new-community-${lang}-${tag}.png`, lang, width: w });
+        await shot(page, { url: `${tenant}/?lang=${lang}`, file: `home-signed-out-${lang}-${tag}.png`, lang, width: w });
+        await shot(page, { url: `${tenant}/login?lang=${lang}`, file: `login-${lang}-${tag}.png`, lang, width: w });
+        await shot(page, { url: `${tenant}/signup?lang=${lang}`, file: `signup-${lang}-${tag}.png`, lang, width: w });
+      }
+      const m = DEMO.member;
+      await check(`log in as the demo member (${tag})`, async () => {
+        await page.goto(`${tenant}/login?lang=en`);
+        await field(page, t("en", "login.email")).fill(m.email);
+        await field(page, t("en", "login.password")).fill(m.password);
+        await Promise.all([
+          page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
+          page.getByRole("button", { name: t("en", "login.submit"), exact: true }).click(),
+        ]);
+      }, { page });
+      for (const lang of LANGS) {
+        await shot(page, {
+          url: `${tenant}/?lang=${lang}`,
+          file: `home-signed-in-${lang}-${tag}.png`,
+          lang,
+          width: w,
+          expectText: t(lang, "home.greeting", { name: m.name }),
+        });
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+await finish();

@@ -58,7 +58,7 @@ export function http(port, host, path, { method = "GET", headers = {}, body, tim
  * Starts `node scripts/dev.mjs` on a free port with isolated state and waits until the demo
  * tenant answers. Returns { port, rootHost, tenantHost, stateDir, logFile, stop(), logTail() }.
  */
-export async function startApp({ label = "app", logDir = join(ROOT, "artifacts"), readyTimeoutMs = 180_000, quiet = true } = {}) {
+export async function startApp({ label = "app", logDir = join(ROOT, "artifacts"), readyTimeoutMs = 180_000, quiet = true, extraArgs = [] } = {}) {
   const port = Number(process.env.E2E_PORT ?? (await freePort()));
   const inspectorPort = await freePort();
   const rootHost = `localhost:${port}`;
@@ -89,7 +89,7 @@ export async function startApp({ label = "app", logDir = join(ROOT, "artifacts")
   };
   delete env.HOST_IP;
 
-  const child = spawn(join(BIN, "node"), [join(ROOT, "scripts", "dev.mjs"), "--inspector-port", String(inspectorPort)], {
+  const child = spawn(join(BIN, "node"), [join(ROOT, "scripts", "dev.mjs"), "--inspector-port", String(inspectorPort), ...extraArgs], {
     cwd: ROOT,
     env,
     detached: true, // its own process group, so stop() ends wrangler and workerd too

@@ -9,7 +9,7 @@ import { email, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { approvalNeededMail, mailLang, passwordResetMail, welcomeMail } from "../mail/templates";
 import { hashPassword, verifyPassword } from "./passwords";
-import { newSession } from "./sessions";
+import { forgetSessions, newSession } from "./sessions";
 
 export const LOGIN_ACCOUNT_LIMIT = { limit: 5, windowMs: 15 * 60_000 };
 export const LOGIN_CLIENT_LIMIT = { limit: 30, windowMs: 15 * 60_000 };
@@ -190,6 +190,7 @@ export async function confirmPasswordReset(t: TenantDb, input: z.output<typeof r
     t.db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.userId, user.id), isNull(passwordResets.usedAt))),
   ]);
   if (consumed.length !== 1) throw invalid();
+  forgetSessions({ userId: user.id });
   return user;
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, gt, lt } from "drizzle-orm";
+import { ReadCache } from "../db/read-cache";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Database, TenantDb } from "../db/client";
@@ -44,35 +45,62 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, sessionCookieName(c.env), { path: "/", secure: !isDevelopment(c.env) });
 }
 
-/** Loads the signed-in user of this tenant, if any. A cookie minted on another tenant's host never matches. */
+/** The session row (joined to its user) behind a cookie, for this tenant only. */
+function sessionQuery(t: TenantDb, sessionId: string, now: number) {
+  return t.db
+    .select({ user: users, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, t.tenantId)))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.tenantId, t.tenantId), gt(sessions.expiresAt, now)))
+    .limit(1);
+}
+
+type SessionHit = { user: User; expiresAt: number };
+const sessionCache = new ReadCache<SessionHit>();
+
+/** Forget cached sessions after logout, a password change or a change to the user. */
+export function forgetSessions(match: { sessionId?: string; userId?: string }): void {
+  if (match.sessionId) sessionCache.delete(match.sessionId);
+  if (match.userId) sessionCache.deleteWhere((_k, v) => v.user.id === match.userId);
+}
+
+/**
+ * Resolves the signed-in user of this tenant (a cookie minted on another tenant's host
+ * never matches). Served from the read cache when fresh: no D1 round trip.
+ */
+export async function authenticate(c: Context<AppEnv>): Promise<User | null> {
+  c.set("user", null);
+  c.set("sessionId", null);
+  const tenant = c.get("tenant");
+  const token = getCookie(c, sessionCookieName(c.env));
+  if (!tenant || !token || token.length > 200) return null;
+  const t = tenantDb(c.env, tenant);
+  const sessionId = await sha256Hex(token);
+  const now = Date.now();
+  let row = sessionCache.get(sessionId, now);
+  if (!row || row.user.tenantId !== t.tenantId || row.expiresAt <= now) {
+    row = (await sessionQuery(t, sessionId, now))[0];
+    if (!row) return null;
+    sessionCache.set(sessionId, row, now);
+  }
+  if (row.user.status !== "active") return null;
+  c.set("user", row.user);
+  c.set("sessionId", sessionId);
+  if (row.expiresAt - now < RENEW_AFTER_MS) {
+    const renewed = now + SESSION_TTL_MS;
+    sessionCache.set(sessionId, { ...row, expiresAt: renewed }, now);
+    c.executionCtx.waitUntil(
+      t.db.update(sessions).set({ expiresAt: renewed }).where(and(eq(sessions.id, sessionId), eq(sessions.tenantId, t.tenantId))).then(() => undefined),
+    );
+    setSessionCookie(c, token);
+  }
+  return row.user;
+}
+
+/** Loads the signed-in user for every route that does not batch its own reads with it. */
 export function sessionLoader(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set("user", null);
-    c.set("sessionId", null);
-    const tenant = c.get("tenant");
-    const token = getCookie(c, sessionCookieName(c.env));
-    if (tenant && token && token.length < 200) {
-      const t = tenantDb(c.env, tenant);
-      const id = await sha256Hex(token);
-      const now = Date.now();
-      const rows = await t.db
-        .select({ user: users, expiresAt: sessions.expiresAt })
-        .from(sessions)
-        .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, t.tenantId)))
-        .where(and(eq(sessions.id, id), eq(sessions.tenantId, t.tenantId), gt(sessions.expiresAt, now)))
-        .limit(1);
-      const row = rows[0];
-      if (row && row.user.status === "active") {
-        c.set("user", row.user);
-        c.set("sessionId", id);
-        if (row.expiresAt - now < RENEW_AFTER_MS) {
-          c.executionCtx.waitUntil(
-            t.db.update(sessions).set({ expiresAt: now + SESSION_TTL_MS }).where(and(eq(sessions.id, id), eq(sessions.tenantId, t.tenantId))).then(() => undefined),
-          );
-          setSessionCookie(c, token);
-        }
-      }
-    }
+    await authenticate(c);
     await next();
   };
 }
@@ -84,10 +112,12 @@ export function requireUser(c: Context<AppEnv>): User {
 }
 
 export async function revokeSession(t: TenantDb, sessionId: string): Promise<void> {
+  forgetSessions({ sessionId });
   await t.db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.tenantId, t.tenantId)));
 }
 
 export function revokeAllSessions(t: TenantDb, userId: string) {
+  forgetSessions({ userId });
   return t.db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tenantId, t.tenantId)));
 }
 

@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { isLang, type Lang } from "../../web/i18n";
 import { tenantDb } from "../db/client";
 import { users } from "../db/schema";
+import { forgetSessions } from "../auth/sessions";
 import { isDevelopment, type AppEnv } from "../env";
 
 function fromAcceptLanguage(header: string | undefined): Lang | null {
@@ -19,8 +20,8 @@ function fromAcceptLanguage(header: string | undefined): Lang | null {
  * and on the account when signed in), then the member's own language, then the
  * cookie, then the community's default (the browser's on the platform host).
  */
-export function languagePicker(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+export async function pickLanguage(c: Context<AppEnv>): Promise<Lang> {
+  {
     const tenant = c.get("tenant");
     const user = c.get("user");
     const asked = c.req.query("lang");
@@ -32,6 +33,7 @@ export function languagePicker(): MiddlewareHandler<AppEnv> {
         const t = tenantDb(c.env, tenant);
         await t.db.update(users).set({ language: asked }).where(and(eq(users.tenantId, t.tenantId), eq(users.id, user.id)));
         c.set("user", { ...user, language: asked });
+        forgetSessions({ userId: user.id });
       }
     } else {
       const cookie = getCookie(c, "lang");
@@ -39,6 +41,13 @@ export function languagePicker(): MiddlewareHandler<AppEnv> {
       lang = (candidates.find((x): x is Lang => !!x && isLang(x)) ?? (tenant ? "fr" : "en")) as Lang;
     }
     c.set("language", lang);
+    return lang;
+  }
+}
+
+export function languagePicker(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await pickLanguage(c);
     await next();
   };
 }

@@ -23,8 +23,7 @@ export const homePages = new Hono<AppEnv>()
     const ctx = pageContext(c);
     const tenant = c.get("tenant");
     if (!tenant) return renderPage(c, t(ctx.lang, "landing.title"), PlatformLandingPage({ ctx }));
-    const user = c.get("user");
-    const groups = await groupCards(tenantDb(c.env, tenant), user?.id ?? null);
+    const groups = await groupCards(tenantDb(c.env, tenant), ctx.user?.id ?? null);
     return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups }));
   })
   .get("/new", (c) => {

@@ -3,6 +3,9 @@ import { t } from "../web/i18n";
 import { ErrorPage, NotFoundPage } from "../web/pages/errors";
 import { authPages } from "./auth/pages";
 import { authApi } from "./auth/routes";
+import { groupsApi } from "./groups/routes";
+import { mediaRoutes } from "./groups/media";
+import { membershipApi } from "./membership/routes";
 import { sessionLoader } from "./auth/sessions";
 import type { AppEnv } from "./env";
 import { staticAssets } from "./http/assets";
@@ -20,6 +23,8 @@ const api = new Hono<AppEnv>()
   .route("/", platformApi)
   .route("/", tenantApi)
   .route("/", authApi)
+  .route("/", groupsApi)
+  .route("/", membershipApi)
   .route("/", devMailApi);
 
 export const app = new Hono<AppEnv>();
@@ -34,6 +39,7 @@ app.use(languagePicker());
 app.use(originCheck());
 
 app.route("/api/v1", api);
+app.route("/media", mediaRoutes);
 app.route("/", homePages);
 app.route("/", authPages);
 

@@ -3,8 +3,9 @@ import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
 import { purgeThrottles } from "./http/throttle";
 import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
+import { purgeDeletedGroups } from "./groups/service";
 
-export type CronReport = { mail: DeliveryReport };
+export type CronReport = { mail: DeliveryReport; purgedGroups: number };
 
 /** Every job here is idempotent: running it twice, or late, changes nothing the second time. */
 export async function runScheduled(env: Bindings, now = Date.now()): Promise<CronReport> {
@@ -12,5 +13,6 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   const mail = await deliverOutbox(env, { now, limit: 500 });
   await purgeExpiredSessions(db, now);
   await purgeThrottles(db, 24 * 3600_000, now);
-  return { mail };
+  const purgedGroups = await purgeDeletedGroups(env, now);
+  return { mail, purgedGroups };
 }

@@ -109,7 +109,11 @@ export const groups = sqliteTable(
     createdAt: integer("created_at").notNull(),
     deletedAt: integer("deleted_at"),
   },
-  (t) => [uniqueIndex("groups_tenant_slug").on(t.tenantId, t.slug)],
+  (t) => [
+    uniqueIndex("groups_tenant_slug").on(t.tenantId, t.slug),
+    index("groups_tenant_previous_slug").on(t.tenantId, t.previousSlug),
+    index("groups_deleted").on(t.deletedAt),
+  ],
 );
 
 export const memberships = sqliteTable(
@@ -121,7 +125,24 @@ export const memberships = sqliteTable(
     role: text("role", { enum: ["owner", "admin", "moderator", "member"] }).notNull().default("member"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("memberships_user").on(t.tenantId, t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.userId] }),
+    index("memberships_user").on(t.tenantId, t.userId),
+    index("memberships_group_role").on(t.groupId, t.role, t.createdAt),
+  ],
+);
+
+// A banned user is out of the group and cannot rejoin until unbanned.
+export const groupBans = sqliteTable(
+  "group_bans",
+  {
+    tenantId: text("tenant_id").notNull(),
+    groupId: text("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    bannedBy: text("banned_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] })],
 );
 
 export const invitations = sqliteTable(

@@ -12,6 +12,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
     c.set("cspNonce", nonce);
     await next();
+    // A WebSocket upgrade's answer comes from the room as is (its headers are immutable, and it carries no document).
+    if (c.res.status === 101) return;
     const h = c.res.headers;
     h.set(
       "Content-Security-Policy",

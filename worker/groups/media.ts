@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { requireTenant } from "../http/context";
+import { notFound } from "../http/errors";
+
+/**
+ * Uploaded images, served from R2 with the type decided at upload. Keys carry the
+ * tenant id and a content hash: a tenant's host serves only its own keys, and the
+ * bytes behind a key never change, so they are cached for a year.
+ */
+export const mediaRoutes = new Hono<AppEnv>().get("/*", async (c) => {
+  const tenant = requireTenant(c);
+  const key = decodeURIComponent(c.req.path.replace(/^\/media\//, ""));
+  if (!key.startsWith(`tenants/${tenant.id}/`) || key.includes("..")) throw notFound();
+  const etagIn = c.req.header("if-none-match");
+  const object = await c.env.MEDIA.get(key, etagIn ? { onlyIf: { etagDoesNotMatch: etagIn.replace(/^W\//, "").replace(/"/g, "") } } : {});
+  if (!object) throw notFound();
+  const headers = new Headers({
+    "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
+    "Cache-Control": "public, max-age=31536000, immutable",
+    ETag: object.httpEtag,
+    "Content-Disposition": "inline",
+    "Cross-Origin-Resource-Policy": "same-site",
+  });
+  if (!("body" in object) || !object.body) return new Response(null, { status: 304, headers });
+  headers.set("Content-Length", String(object.size));
+  return new Response(object.body, { status: 200, headers });
+});

@@ -1,0 +1,86 @@
+import type { GroupRole, TenantRole } from "../db/schema";
+
+/**
+ * Who may do what in a group, as pure functions of (actor, action). Tenant owners
+ * and admins act as group admins everywhere (unless viewing as a member); the
+ * group's owner is fixed. Target rules (the owner cannot be demoted or removed)
+ * live in membership/service.ts because they answer 409, not 403.
+ */
+export type GroupActor = {
+  /** null for a visitor who is not signed in. */
+  tenantRole: TenantRole | null;
+  groupRole: GroupRole | null;
+  banned: boolean;
+  /** A tenant admin who switched to "view as member" loses the tenant-wide powers. */
+  viewingAsMember?: boolean;
+};
+
+export const GROUP_ACTIONS = [
+  "view",
+  "viewDeleted",
+  "join",
+  "leave",
+  "viewMembers",
+  "edit",
+  "uploadAssets",
+  "delete",
+  "restore",
+  "viewRequests",
+  "decideRequests",
+  "changeRole",
+  "removeMember",
+  "ban",
+] as const;
+export type GroupAction = (typeof GROUP_ACTIONS)[number];
+
+export function actsAsTenantAdmin(actor: Pick<GroupActor, "tenantRole" | "viewingAsMember">): boolean {
+  return !actor.viewingAsMember && (actor.tenantRole === "owner" || actor.tenantRole === "admin");
+}
+
+/** The role that decides, once tenant-wide powers are folded in. */
+export function effectiveRole(actor: GroupActor): GroupRole | null {
+  if (actor.groupRole === "owner") return "owner";
+  if (actsAsTenantAdmin(actor)) return "admin";
+  return actor.groupRole;
+}
+
+const RANK: Record<GroupRole, number> = { member: 1, moderator: 2, admin: 3, owner: 4 };
+
+function atLeast(actor: GroupActor, role: GroupRole): boolean {
+  const r = effectiveRole(actor);
+  return r !== null && RANK[r] >= RANK[role];
+}
+
+export function can(actor: GroupActor, action: GroupAction): boolean {
+  const signedIn = actor.tenantRole !== null;
+  switch (action) {
+    case "view":
+      return true;
+    case "viewDeleted":
+      return actsAsTenantAdmin(actor);
+    case "join":
+      return signedIn && actor.groupRole === null && !actor.banned;
+    case "leave":
+      return actor.groupRole !== null && actor.groupRole !== "owner";
+    case "viewMembers":
+      return atLeast(actor, "member");
+    case "edit":
+    case "uploadAssets":
+    case "viewRequests":
+    case "decideRequests":
+    case "changeRole":
+    case "removeMember":
+    case "ban":
+      return atLeast(actor, "admin");
+    case "delete":
+    case "restore":
+      return actor.groupRole === "owner" || actsAsTenantAdmin(actor);
+  }
+}
+
+/** Who may create groups: any active member of the community, unless the tenant restricts it to admins. */
+export function canCreateGroup(tenantRole: TenantRole | null, features: Record<string, boolean>, viewingAsMember = false): boolean {
+  if (tenantRole === null) return false;
+  if (features.adminOnlyGroups) return actsAsTenantAdmin({ tenantRole, viewingAsMember });
+  return true;
+}

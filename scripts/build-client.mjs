@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Bundles the island hydrator (web/client.ts) and the stylesheet into
 // worker/generated/assets.ts, so the Worker serves them from memory under /assets/.
+// Each island in web/islands/index.ts is a lazy import, hence a chunk of its own:
+// adding an island there (and in web/ui/island.ts) is all a new island needs.
 import { build, transform } from "esbuild";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
@@ -78,6 +80,20 @@ for (const [name, asset] of Object.entries(assets)) {
   const onLogin = loginFiles.has(outputKey(name));
   if (onLogin) loginTotal += size;
   console.log(`  ${name.padEnd(28)} ${String(asset.body.length).padStart(7)} B  ${String(size).padStart(6)} B gz${onLogin ? "  (login)" : ""}`);
+}
+// Every island is its own chunk, fetched only by pages that hold it: what each costs on top
+// of the hydrator (a page with several islands downloads the union).
+const sizeOf = (key) => {
+  const name = basename(key);
+  return assets[name] ? gz(assets[name].body) : 0;
+};
+const entryClosure = staticClosure(outputKey("client.js"));
+for (const [key, output] of Object.entries(outputs)) {
+  const island = /^web\/islands\/(\w+)\.ts$/.exec(output.entryPoint ?? "")?.[1];
+  if (!island) continue;
+  const files = staticClosure(key, new Set(entryClosure));
+  const total = [...files].reduce((sum, file) => sum + sizeOf(file), 0);
+  console.log(`  page with ${island.padEnd(17)} ${String(total).padStart(6)} B gz (hydrator + island)`);
 }
 console.log(`login page JS: ${loginTotal} B gzipped (budget ${LOGIN_BUDGET} B)`);
 if (!islandChunk) throw new Error("the PasswordField island was not found in the bundle");

@@ -4,6 +4,8 @@ import { ErrorPage, NotFoundPage } from "../web/pages/errors";
 import { authPages } from "./auth/pages";
 import { authApi } from "./auth/routes";
 import { groupsApi } from "./groups/routes";
+import { groupPages } from "./groups/pages";
+import { adminPages } from "./admin/pages";
 import { mediaRoutes } from "./groups/media";
 import { membershipApi } from "./membership/routes";
 import { sessionLoader } from "./auth/sessions";
@@ -42,6 +44,8 @@ app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
 app.route("/", homePages);
 app.route("/", authPages);
+app.route("/", groupPages);
+app.route("/", adminPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

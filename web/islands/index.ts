@@ -6,6 +6,9 @@ import type { ComponentProps, FunctionComponent } from "preact";
  */
 export const islands = {
   PasswordField: () => import("./PasswordField"),
+  ColorField: () => import("./ColorField"),
+  BrandingPreview: () => import("./BrandingPreview"),
+  RequestQueue: () => import("./RequestQueue"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

@@ -39,9 +39,21 @@ export type FieldProps = FieldMessages & {
   inputmode?: "text" | "email" | "url" | "numeric" | "tel" | "search";
   /** Shown after the input, inside the control (e.g. ".example.org" after a subdomain). */
   suffix?: string;
+  /** Shown before the input, inside the control (e.g. "/g/" before a slug). */
+  prefix?: string;
+  readonly?: boolean;
+  pattern?: string;
+  placeholder?: string;
+  /** A short word after the label, e.g. "(required)". */
+  tag?: string | undefined;
   /** For identifiers the browser should leave as typed (emails, subdomains). */
   verbatim?: boolean;
 };
+
+/** The label of a control, with its optional tag ("(required)", "(optional)"). */
+function Label({ id, label, tag }: { id: string; label: string; tag?: string | undefined }): VNode {
+  return html`<label class="label" for=${id}>${label}${tag && html` <span class="label-tag">${tag}</span>`}</label>`;
+}
 
 export function Field(props: FieldProps): VNode {
   const id = `field-${props.name}`;
@@ -57,16 +69,180 @@ export function Field(props: FieldProps): VNode {
     autofocus=${props.autofocus}
     maxlength=${props.maxlength}
     inputmode=${props.inputmode}
+    readonly=${props.readonly}
+    pattern=${props.pattern}
+    placeholder=${props.placeholder}
     autocapitalize=${props.verbatim ? "none" : undefined}
     spellcheck=${props.verbatim ? "false" : undefined}
     aria-describedby=${messages.describedby}
     aria-invalid=${props.error ? "true" : undefined}
   />`;
   return html`<div class=${props.error ? "field has-error" : "field"}>
-    <label class="label" for=${id}>${props.label}</label>
-    ${props.suffix
-      ? html`<div class="input-group">${input}<span class="input-suffix" aria-hidden="true">${props.suffix}</span></div>`
+    ${Label({ id, label: props.label, tag: props.tag })}
+    ${props.suffix || props.prefix
+      ? html`<div class="input-group">
+          ${props.prefix && html`<span class="input-prefix" aria-hidden="true">${props.prefix}</span>`}${input}${props.suffix &&
+          html`<span class="input-suffix" aria-hidden="true">${props.suffix}</span>`}
+        </div>`
       : input}
+    ${messages.nodes}
+  </div>`;
+}
+
+export type TextareaFieldProps = FieldMessages & {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  rows?: number;
+  maxlength?: number;
+  required?: boolean;
+  tag?: string | undefined;
+};
+
+export function TextareaField(props: TextareaFieldProps): VNode {
+  const id = `field-${props.name}`;
+  const messages = fieldMessages(id, props);
+  return html`<div class=${props.error ? "field has-error" : "field"}>
+    ${Label({ id, label: props.label, tag: props.tag })}
+    <textarea
+      class="input textarea"
+      id=${id}
+      name=${props.name}
+      rows=${props.rows ?? 4}
+      maxlength=${props.maxlength}
+      required=${props.required}
+      aria-describedby=${messages.describedby}
+      aria-invalid=${props.error ? "true" : undefined}
+    >${props.value ?? ""}</textarea>
+    ${messages.nodes}
+  </div>`;
+}
+
+export type ChoiceFieldProps = FieldMessages & {
+  name: string;
+  legend: string;
+  value: string;
+  options: { value: string; label: string; description?: string }[];
+};
+
+/** Radio buttons as selectable cards, each with a one-line explanation. */
+export function ChoiceField(props: ChoiceFieldProps): VNode {
+  const id = `field-${props.name}`;
+  const messages = fieldMessages(id, props);
+  return html`<fieldset
+    class=${props.error ? "field choice has-error" : "field choice"}
+    aria-describedby=${messages.describedby}
+  >
+    <legend class="label">${props.legend}</legend>
+    <div class="choice-list">
+      ${props.options.map((o) => {
+        const optionId = `${id}-${o.value}`;
+        return html`<label class="choice-option" for=${optionId}>
+          <input
+            class="choice-input"
+            type="radio"
+            id=${optionId}
+            name=${props.name}
+            value=${o.value}
+            checked=${o.value === props.value}
+            aria-describedby=${o.description ? `${optionId}-desc` : undefined}
+          />
+          <span class="choice-text">
+            <span class="choice-label">${o.label}</span>
+            ${o.description && html`<span class="choice-desc" id=${`${optionId}-desc`}>${o.description}</span>`}
+          </span>
+        </label>`;
+      })}
+    </div>
+    ${messages.nodes}
+  </fieldset>`;
+}
+
+export function CheckboxField({
+  name,
+  label,
+  checked,
+  hint,
+  id,
+}: {
+  name: string;
+  label: string;
+  checked?: boolean;
+  hint?: string;
+  id?: string;
+}): VNode {
+  const controlId = id ?? `field-${name}`;
+  const hintId = hint ? `${controlId}-hint` : undefined;
+  return html`<div class="checkbox">
+    <input class="checkbox-input" type="checkbox" id=${controlId} name=${name} value="on" checked=${checked} aria-describedby=${hintId} />
+    <label class="checkbox-label" for=${controlId}>${label}</label>
+    ${hint && html`<p class="field-hint checkbox-hint" id=${hintId}>${hint}</p>`}
+  </div>`;
+}
+
+export type FileFieldProps = FieldMessages & {
+  name: string;
+  label: string;
+  accept: string;
+  /** What is there now (e.g. a thumbnail of the current logo). */
+  current?: ComponentChildren;
+};
+
+export function FileField(props: FileFieldProps): VNode {
+  const id = `field-${props.name}`;
+  const messages = fieldMessages(id, props);
+  return html`<div class=${props.error ? "field file-field has-error" : "field file-field"}>
+    ${Label({ id, label: props.label })}
+    <div class="file-row">
+      ${props.current !== undefined && props.current !== null && html`<div class="file-current">${props.current}</div>`}
+      <input
+        class="file-input"
+        type="file"
+        id=${id}
+        name=${props.name}
+        accept=${props.accept}
+        aria-describedby=${messages.describedby}
+        aria-invalid=${props.error ? "true" : undefined}
+      />
+    </div>
+    ${messages.nodes}
+  </div>`;
+}
+
+export type ColorInputProps = FieldMessages & {
+  lang: Lang;
+  name: string;
+  label: string;
+  /** The stored colour; empty means "inherit" when the field is optional. */
+  value: string | null | undefined;
+  /** Shown in the picker (and as placeholder) while the text is empty. */
+  fallback: string;
+  required?: boolean;
+};
+
+/**
+ * A hex colour: the submitted value is the text input (empty allowed when optional);
+ * with JavaScript, the ColorField island adds a native colour picker kept in sync.
+ */
+export function ColorInput(props: ColorInputProps): VNode {
+  const id = `field-${props.name}`;
+  const hint = props.hint;
+  const messages = fieldMessages(id, { hint, error: props.error });
+  return html`<div class=${props.error ? "field has-error" : "field"}>
+    <label class="label" for=${id}>${props.label}</label>
+    ${Island({
+      name: "ColorField",
+      props: {
+        id,
+        name: props.name,
+        value: props.value ?? "",
+        fallback: props.fallback,
+        pickerLabel: t(props.lang, "color.picker", { field: props.label }),
+        ...(props.required ? { required: true } : {}),
+        ...(messages.describedby ? { describedby: messages.describedby } : {}),
+        ...(props.error ? { invalid: true } : {}),
+      },
+    })}
     ${messages.nodes}
   </div>`;
 }
@@ -168,7 +344,7 @@ export function Alert({ tone, title, children }: { tone: AlertTone; title?: stri
   </div>`;
 }
 
-export type ButtonVariant = "primary" | "secondary" | "ghost";
+export type ButtonVariant = "primary" | "secondary" | "ghost" | "danger";
 
 function buttonClass(variant: ButtonVariant, block?: boolean, size?: "sm" | "lg"): string {
   return ["btn", `btn-${variant}`, block && "btn-block", size && `btn-${size}`].filter(Boolean).join(" ");
@@ -180,14 +356,41 @@ export function Button({
   variant = "primary",
   block,
   size,
+  label,
 }: {
   children: ComponentChildren;
   type?: "submit" | "button" | "reset";
   variant?: ButtonVariant;
   block?: boolean;
   size?: "sm" | "lg";
+  /** An accessible name when the visible text is ambiguous out of context ("Remove" → "Remove Ada"). */
+  label?: string;
 }): VNode {
-  return html`<button type=${type} class=${buttonClass(variant, block, size)}>${children}</button>`;
+  return html`<button type=${type} class=${buttonClass(variant, block, size)} aria-label=${label}>${children}</button>`;
+}
+
+/** A one-button POST form: the no-JavaScript way to perform an action. */
+export function ActionForm({
+  action,
+  children,
+  variant = "secondary",
+  size = "sm",
+  label,
+  hidden,
+  className,
+}: {
+  action: string;
+  children: ComponentChildren;
+  variant?: ButtonVariant;
+  size?: "sm" | "lg";
+  label?: string;
+  hidden?: Record<string, string>;
+  className?: string;
+}): VNode {
+  return html`<form class=${className ? `inline-form ${className}` : "inline-form"} method="post" action=${action}>
+    ${Object.entries(hidden ?? {}).map(([name, value]) => html`<input type="hidden" name=${name} value=${value} />`)}
+    ${Button({ children, variant, size, ...(label ? { label } : {}) })}
+  </form>`;
 }
 
 /** A link that looks like a button (navigation, not an action). */

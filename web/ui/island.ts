@@ -1,11 +1,19 @@
 import type { ComponentChildren, VNode } from "preact";
 import { html } from "htm/preact";
 import { CLIENT_RENDER, type IslandComponent, type IslandName, type IslandProps } from "../islands";
+import BrandingPreview from "../islands/BrandingPreview";
+import ColorField from "../islands/ColorField";
 import PasswordField from "../islands/PasswordField";
+import RequestQueue from "../islands/RequestQueue";
 
 // The server renders islands synchronously, so it needs the components themselves;
 // typed against the client registry so an island cannot be missing on either side.
-const serverIslands: { [N in IslandName]: IslandComponent<N> } = { PasswordField };
+const serverIslands: { [N in IslandName]: IslandComponent<N> } = {
+  PasswordField,
+  ColorField,
+  BrandingPreview,
+  RequestQueue,
+};
 
 /**
  * An interactive component: rendered here inside a marker carrying its name and

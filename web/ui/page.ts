@@ -58,11 +58,20 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
       </a>
       <nav class="site-nav" aria-label=${t(lang, "layout.main_nav")}>
         <ul class="nav-list">
-          <li><a class="nav-link" href="/" aria-current=${current("/")}>${t(lang, "layout.home")}</a></li>
+          <li class="nav-home"><a class="nav-link" href="/" aria-current=${current("/")}>${t(lang, "layout.home")}</a></li>
           ${tenant === null
             ? html`<li><a class="btn btn-primary btn-sm" href="/new">${t(lang, "layout.create_community")}</a></li>`
             : user
               ? html`
+                  ${(user.tenantRole === "owner" || user.tenantRole === "admin") &&
+                  html`<li class="nav-admin">
+                    <a
+                      class="nav-link"
+                      href="/admin"
+                      aria-current=${pathname === "/admin" ? "page" : pathname?.startsWith("/admin/") ? "true" : undefined}
+                      >${t(lang, "layout.admin")}</a
+                    >
+                  </li>`}
                   <li>
                     <span class="nav-link nav-user">
                       <span class="avatar" aria-hidden="true">${initial(user.name)}</span>

@@ -53,18 +53,22 @@ function inkOnWhite(color: Rgb): Rgb {
   return INK;
 }
 
-/** The CSS custom properties of a brand, as one `:root{…}` rule. */
-export function brandStyle(colors: BrandColors): string {
+/** The CSS custom properties of a brand, by name (also used by the branding preview island). */
+export function brandVars(colors: BrandColors): Record<string, string> {
   const brand = parseHex(colors.primaryColor) ?? parseHex(DEFAULT_BRAND)!;
   const accent = parseHex(colors.accentColor) ?? brand;
-  const vars: Record<string, string> = {
+  return {
     "--brand": toHex(brand),
     "--brand-contrast": toHex(contrastingText(brand)),
     "--brand-ink": toHex(inkOnWhite(brand)),
     "--accent": toHex(accent),
     "--accent-contrast": toHex(contrastingText(accent)),
   };
-  return `:root{${Object.entries(vars)
+}
+
+/** The CSS custom properties of a brand, as one `:root{…}` rule. */
+export function brandStyle(colors: BrandColors): string {
+  return `:root{${Object.entries(brandVars(colors))
     .map(([k, v]) => `${k}:${v}`)
     .join(";")}}`;
 }

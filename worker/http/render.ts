@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { VNode } from "preact";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Lang } from "../../web/i18n";
-import { renderDocument, type PageContext } from "../../web/ui/page";
+import { renderDocument, type Page, type PageContext } from "../../web/ui/page";
 import type { AppEnv } from "../env";
 import { platformUrl } from "../tenancy/hosts";
 
@@ -25,6 +25,17 @@ export function pageContext(c: Context<AppEnv>): PageContext {
 }
 
 export function renderPage(c: Context<AppEnv>, title: string, body: VNode, status: ContentfulStatusCode = 200) {
+  return renderWith(c, pageContext(c), { title, body }, status);
+}
+
+/** Renders with a context the caller built (a group page wears the group's logo, favicon and colours). */
+export function renderWith(c: Context<AppEnv>, ctx: PageContext, page: Page, status: ContentfulStatusCode = 200) {
   c.header("Cache-Control", "no-store");
-  return c.html(renderDocument(pageContext(c), { title, body }), status);
+  return c.html(renderDocument(ctx, page), status);
+}
+
+/** The page context of a group's page: its favicon (its logo and cover are in the page itself). */
+export function groupPageContext(c: Context<AppEnv>, branding: { faviconUrl: string | null }): PageContext {
+  const ctx = pageContext(c);
+  return { ...ctx, faviconUrl: branding.faviconUrl ?? ctx.faviconUrl };
 }

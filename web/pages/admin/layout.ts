@@ -1,0 +1,131 @@
+import { html } from "htm/preact";
+import type { ComponentChildren, VNode } from "preact";
+import { t } from "../../i18n";
+import { Alert } from "../../ui/components";
+import type { PageContext } from "../../ui/page";
+import { adminGroupPath, GroupLogo, groupPath } from "../groups/shared";
+import type { GroupView } from "../groups/types";
+
+export { groupBrand } from "../groups/shared";
+
+export type AdminSection = "groups" | "settings";
+
+/** The pathname of the request, without query or fragment. */
+function pathname(ctx: PageContext): string {
+  return ctx.path.split(/[?#]/, 1)[0] ?? "/";
+}
+
+/** A same-origin path to come back to after the view-as toggle (the current page). */
+function backPath(ctx: PageContext): string {
+  const p = ctx.path.split("#")[0] ?? "/";
+  return p.startsWith("/") && !p.startsWith("//") && !p.startsWith("/\\") ? p : "/admin";
+}
+
+function ViewAsToggle({ ctx, viewingAsMember }: { ctx: PageContext; viewingAsMember: boolean }): VNode {
+  const { lang } = ctx;
+  return html`<form class="inline-form view-as" method="post" action="/admin/view-as">
+    <input type="hidden" name="as" value=${viewingAsMember ? "admin" : "member"} />
+    <input type="hidden" name="next" value=${backPath(ctx)} />
+    <button type="submit" class="btn btn-secondary btn-sm view-as-button" aria-pressed=${viewingAsMember ? "true" : "false"}>
+      <span class="view-as-icon" aria-hidden="true"></span>
+      ${t(lang, viewingAsMember ? "admin.view_as_admin" : "admin.view_as_member")}
+    </button>
+  </form>`;
+}
+
+function GroupTabs({ ctx, group, pendingRequests }: { ctx: PageContext; group: GroupView; pendingRequests?: number | undefined }): VNode {
+  const { lang } = ctx;
+  const base = adminGroupPath(group.slug);
+  const here = pathname(ctx);
+  const tabs = [
+    { href: base, label: t(lang, "admin.tab.settings") },
+    { href: `${base}/branding`, label: t(lang, "admin.tab.branding") },
+    { href: `${base}/members`, label: t(lang, "admin.tab.members") },
+    { href: `${base}/requests`, label: t(lang, "admin.tab.requests"), count: pendingRequests },
+  ];
+  return html`<nav class="tabs-nav" aria-label=${t(lang, "admin.group_nav", { group: group.name })}>
+    <ul class="tabs">
+      ${tabs.map(
+        (tab) => html`<li>
+          <a class="tab" href=${tab.href} aria-current=${here === tab.href ? "page" : undefined}>
+            ${tab.label}
+            ${tab.count ? html` <span class="tab-count">${tab.count.toLocaleString(lang)}</span>` : null}
+          </a>
+        </li>`,
+      )}
+      <li class="tab-end">
+        <a class="tab tab-external" href=${groupPath(group.slug)}>${t(lang, "admin.tab.view")}</a>
+      </li>
+    </ul>
+  </nav>`;
+}
+
+/**
+ * The frame of every /admin page: the administration menu (a sidebar on wide screens, a
+ * scrolling row on phones), the "view as member" toggle and, for a group's pages, the
+ * group's name and tabs. `children` is the page's own content.
+ */
+export function AdminShell({
+  ctx,
+  section,
+  group,
+  viewingAsMember,
+  pendingRequests,
+  children,
+}: {
+  ctx: PageContext;
+  section: AdminSection;
+  group?: GroupView | undefined;
+  viewingAsMember: boolean;
+  /** Shown as a count on the Requests tab. */
+  pendingRequests?: number | undefined;
+  children: ComponentChildren;
+}): VNode {
+  const { lang } = ctx;
+  const items: { id: AdminSection; href: string; label: string }[] = [
+    { id: "groups", href: "/admin", label: t(lang, "admin.nav.groups") },
+    { id: "settings", href: "/admin/settings", label: t(lang, "admin.nav.settings") },
+  ];
+  const here = pathname(ctx);
+  const title = section === "groups" ? t(lang, "admin.nav.groups") : t(lang, "admin.nav.settings");
+  return html`<div class="container admin">
+    <div class="admin-side">
+      <p class="admin-eyebrow" id="admin-nav-title">${t(lang, "admin.title")}</p>
+      <nav class="admin-nav" aria-labelledby="admin-nav-title">
+        <ul class="admin-nav-list">
+          ${items.map(
+            (item) => html`<li>
+              <a
+                class=${item.id === section ? "admin-nav-link is-active" : "admin-nav-link"}
+                href=${item.href}
+                aria-current=${here === item.href ? "page" : item.id === section ? "true" : undefined}
+              >
+                <span class=${`admin-nav-icon admin-nav-icon-${item.id}`} aria-hidden="true"></span>
+                ${item.label}
+              </a>
+            </li>`,
+          )}
+        </ul>
+      </nav>
+    </div>
+    <div class="admin-main">
+      <div class="admin-head">
+        <div class="admin-head-text">
+          ${group
+            ? html`<p class="admin-crumb"><a href="/admin">${t(lang, "admin.nav.groups")}</a></p>
+                <div class="admin-group-title">
+                  ${GroupLogo({ group, className: "admin-group-logo" })}
+                  <h1 class="page-title">${group.name}</h1>
+                  ${group.deletedAt && html`<span class="badge badge-danger">${t(lang, "admin.groups.deleted")}</span>`}
+                </div>`
+            : html`<h1 class="page-title">${title}</h1>`}
+        </div>
+        ${ViewAsToggle({ ctx, viewingAsMember })}
+      </div>
+      ${viewingAsMember &&
+      Alert({ tone: "info", title: t(lang, "admin.view_as_on_title"), children: t(lang, "admin.view_as_on_body") })}
+      ${group && GroupTabs({ ctx, group, pendingRequests })}
+      <div class="admin-content">${children}</div>
+    </div>
+  </div>`;
+}

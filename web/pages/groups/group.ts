@@ -1,0 +1,211 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { t, tCount } from "../../i18n";
+import { ActionForm, Alert, ButtonLink } from "../../ui/components";
+import { addDays, formatDate } from "../../ui/format";
+import type { PageContext } from "../../ui/page";
+import { displayHost, safeHttpUrl } from "../../ui/url";
+import { roleLabel } from "../home";
+import { adminGroupPath, Avatar, GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
+import type { GroupAbility, GroupView, MemberView } from "./types";
+
+export { groupBrand } from "./shared";
+
+/** How many members the group page lists. */
+export const MEMBERS_SHOWN = 12;
+/** Days a deleted group stays restorable (API.md). */
+export const RESTORE_DAYS = 30;
+
+/** Join, request, pending, member: what the viewer can do about membership. */
+function Membership({ ctx, group }: { ctx: PageContext; group: GroupView }): VNode {
+  const { lang } = ctx;
+  const path = groupPath(group.slug);
+  const joinHref = `${path}/join`;
+  const inviteOnly = html`<p class="membership-note">${t(lang, "group.invite_only")}</p>`;
+
+  if (!ctx.user) {
+    if (group.joinPolicy === "invite") {
+      return html`${inviteOnly}
+        ${ButtonLink({ href: `/login?next=${encodeURIComponent(path)}`, variant: "secondary", children: t(lang, "group.login_member") })}`;
+    }
+    return ButtonLink({
+      href: joinHref,
+      children: t(lang, group.joinPolicy === "open" ? "group.join" : "group.request_join"),
+    });
+  }
+
+  switch (group.membership) {
+    case "member": {
+      const role = group.role ?? "member";
+      return html`<p class="membership-state membership-member">
+          <span class="state-dot" aria-hidden="true"></span>
+          ${role === "owner"
+            ? t(lang, "group.you_owner")
+            : role === "member"
+              ? t(lang, "group.you_member")
+              : t(lang, "group.you_member_role", { role: roleLabel(lang, role).toLocaleLowerCase(lang) })}
+        </p>
+        ${role !== "owner" &&
+        ActionForm({ action: `${path}/leave`, variant: "ghost", children: t(lang, "group.leave") })}`;
+    }
+    case "pending":
+      return html`<div class="membership-state membership-pending">
+        <span class="state-dot" aria-hidden="true"></span>
+        <span>
+          <strong class="membership-title">${t(lang, "group.pending_title")}</strong>
+          <span class="membership-detail">${t(lang, "group.pending_body")}</span>
+        </span>
+      </div>`;
+    case "banned":
+      return html`<p class="membership-note">${t(lang, "group.banned")}</p>`;
+    case "none":
+    default:
+      if (group.joinPolicy === "invite") return inviteOnly;
+      if (group.joinPolicy === "open" && group.questions.length === 0) {
+        return ActionForm({ action: joinHref, variant: "primary", size: "lg", children: t(lang, "group.join") });
+      }
+      return ButtonLink({
+        href: joinHref,
+        size: "lg",
+        children: t(lang, group.joinPolicy === "open" ? "group.join" : "group.request_join"),
+      });
+  }
+}
+
+function DeletedBanner({ ctx, group, ability }: { ctx: PageContext; group: GroupView; ability: GroupAbility }): VNode {
+  const { lang } = ctx;
+  const until = formatDate(lang, addDays(group.deletedAt!, RESTORE_DAYS), { timeZone: ctx.tenant?.timezone });
+  return Alert({
+    tone: "warning",
+    title: t(lang, "group.deleted_title"),
+    children: html`<p>${t(lang, "group.deleted_body", { date: until })}</p>
+      ${ability.delete &&
+      ActionForm({
+        action: `${adminGroupPath(group.slug)}/restore`,
+        variant: "secondary",
+        children: t(lang, "admin.groups.restore"),
+      })}`,
+  });
+}
+
+function MembersCard({ ctx, group, members }: { ctx: PageContext; group: GroupView; members: MemberView[] }): VNode {
+  const { lang } = ctx;
+  const shown = members.slice(0, MEMBERS_SHOWN);
+  return html`<section class="card side-card" aria-labelledby="members-title">
+    <h2 class="side-title" id="members-title">
+      ${t(lang, "group.members_title")} <span class="side-count">${group.memberCount.toLocaleString(lang)}</span>
+    </h2>
+    ${shown.length > 0
+      ? html`<ul class="member-list">
+          ${shown.map(
+            (m) => html`<li class="member-item">
+              ${Avatar({ id: m.userId, name: m.name })}
+              <span class="member-name">${m.name}</span>
+              ${m.role !== "member" && html`<span class="badge badge-quiet">${roleLabel(lang, m.role)}</span>`}
+            </li>`,
+          )}
+        </ul>`
+      : html`<p class="muted">${tCount(lang, "group.members", group.memberCount)}</p>`}
+    ${group.memberCount > shown.length &&
+    shown.length > 0 &&
+    html`<p class="side-more">${tCount(lang, "group.more_members", group.memberCount - shown.length)}</p>`}
+  </section>`;
+}
+
+function LinksCard({ ctx, group }: { ctx: PageContext; group: GroupView }): VNode | null {
+  const { lang } = ctx;
+  // Only http(s) links are ever written as an href; anything else is left out.
+  const links = group.links
+    .map((l) => ({ title: l.title.trim(), href: safeHttpUrl(l.url) }))
+    .filter((l): l is { title: string; href: string } => l.href !== null);
+  if (links.length === 0) return null;
+  return html`<section class="card side-card" aria-labelledby="links-title">
+    <h2 class="side-title" id="links-title">${t(lang, "group.links_title")}</h2>
+    <ul class="link-list">
+      ${links.map(
+        (l) => html`<li>
+          <a class="ext-link" href=${l.href} rel="noopener nofollow ugc" target="_blank">
+            <span class="ext-link-title">${l.title || displayHost(l.href)}</span>
+            <span class="ext-link-host">${displayHost(l.href)}</span>
+            <span class="sr-only"> ${t(lang, "group.new_tab")}</span>
+          </a>
+        </li>`,
+      )}
+    </ul>
+  </section>`;
+}
+
+function JoinLinkCard({ ctx, group }: { ctx: PageContext; group: GroupView }): VNode {
+  const { lang } = ctx;
+  return html`<section class="card side-card" aria-labelledby="join-link-title">
+    <h2 class="side-title" id="join-link-title">${t(lang, "group.join_link_title")}</h2>
+    <div class="field">
+      <label class="label sr-only" for="group-join-url">${t(lang, "group.join_link_label")}</label>
+      <input
+        class="input copy-input"
+        id="group-join-url"
+        type="text"
+        readonly
+        value=${group.joinUrl}
+        aria-describedby="group-join-url-hint"
+        spellcheck="false"
+      />
+      <p class="field-hint" id="group-join-url-hint">${t(lang, "group.join_link_hint")}</p>
+    </div>
+  </section>`;
+}
+
+/** /g/{slug}: the group's page, in the group's branding (render it with `brand: groupBrand(group)`). */
+export function GroupPage({
+  ctx,
+  group,
+  members,
+  ability,
+  notice,
+}: {
+  ctx: PageContext;
+  group: GroupView;
+  members: MemberView[];
+  ability: GroupAbility;
+  notice?: string;
+}): VNode {
+  const { lang } = ctx;
+  const deleted = group.deletedAt !== null;
+  const showJoinLink = !deleted && (ability.edit || ability.manageMembers);
+  return html`<div class="group-page">
+    <div class="container">
+      ${deleted && html`<div class="group-alert">${DeletedBanner({ ctx, group, ability })}</div>`}
+      <section class="group-hero" aria-labelledby="group-name">
+        ${GroupCover({ group, className: "group-cover" })}
+        <div class="group-hero-body">
+          ${GroupLogo({ group, className: "group-logo" })}
+          <div class="group-heading">
+            <h1 class="group-name" id="group-name">${group.name}</h1>
+            <p class="group-meta">${tCount(lang, "group.members", group.memberCount)}</p>
+          </div>
+          <div class="group-actions">
+            ${!deleted && Membership({ ctx, group })}
+            ${ability.edit &&
+            ButtonLink({ href: adminGroupPath(group.slug), variant: "secondary", children: t(lang, "group.manage") })}
+          </div>
+        </div>
+      </section>
+      ${notice && html`<div class="group-alert">${Alert({ tone: "success", children: notice })}</div>`}
+      <div class="group-layout">
+        <div class="group-main">
+          <section class="card" aria-labelledby="about-title">
+            <h2 class="card-title" id="about-title">${t(lang, "group.about")}</h2>
+            ${group.description.trim()
+              ? html`<div class="prose">${Paragraphs({ text: group.description })}</div>`
+              : html`<p class="muted">${t(lang, "group.no_description")}</p>`}
+          </section>
+        </div>
+        <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
+          ${showJoinLink && JoinLinkCard({ ctx, group })}
+          ${MembersCard({ ctx, group, members })}
+          ${LinksCard({ ctx, group })}
+        </aside>
+      </div>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,240 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { LANGS, t, tCount, type Lang } from "../../i18n";
+import { Alert, Button, ButtonLink, Field, PasswordInput, SelectField, TextareaField } from "../../ui/components";
+import { siteName, type PageContext } from "../../ui/page";
+import { GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
+import type { GroupQuestion, GroupView } from "./types";
+
+export { groupBrand } from "./shared";
+
+export type JoinMode =
+  | "signup"
+  | "login"
+  | "questions"
+  | "pending"
+  | "member"
+  | "invite_only"
+  | "banned"
+  /** Signed up in a community that approves new accounts: nothing to join with yet. */
+  | "account_pending";
+
+/** The most an answer may hold (the textarea's maxlength). */
+export const ANSWER_MAX = 1000;
+
+function Identity({ ctx, group }: { ctx: PageContext; group: GroupView }): VNode {
+  const [firstParagraph] = Paragraphs({ text: group.description, className: "join-desc" });
+  return html`<div class="join-identity">
+    ${GroupCover({ group, className: "join-cover" })}
+    <div class="join-identity-body">
+      ${GroupLogo({ group, className: "join-logo" })}
+      <h1 class="join-name">${group.name}</h1>
+      <p class="join-meta">${tCount(ctx.lang, "group.members", group.memberCount)}</p>
+      ${firstParagraph}
+    </div>
+  </div>`;
+}
+
+function Questions({
+  lang,
+  questions,
+  values,
+  errors,
+}: {
+  lang: Lang;
+  questions: GroupQuestion[];
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}): VNode | null {
+  if (questions.length === 0) return null;
+  return html`<fieldset class="fieldset join-section">
+    <legend class="legend">${t(lang, "join.questions_title")}</legend>
+    <p class="field-hint join-section-hint">${t(lang, "join.questions_hint")}</p>
+    ${questions.map((q) => {
+      const name = `answer.${q.id}`;
+      return TextareaField({
+        name,
+        label: q.label,
+        value: values[name],
+        rows: 2,
+        maxlength: ANSWER_MAX,
+        required: q.required,
+        tag: q.required ? t(lang, "form.required_tag") : undefined,
+        error: errors[name],
+      });
+    })}
+  </fieldset>`;
+}
+
+function StateCard({
+  ctx,
+  group,
+  tone,
+  title,
+  body,
+  primary,
+}: {
+  ctx: PageContext;
+  group: GroupView;
+  tone: "success" | "info" | "neutral";
+  title: string;
+  body: string;
+  primary?: boolean;
+}): VNode {
+  const { lang } = ctx;
+  const path = groupPath(group.slug);
+  return html`<div class=${`join-state join-state-${tone}`}>
+    <span class="join-state-icon" aria-hidden="true"></span>
+    <h2 class="join-title">${title}</h2>
+    <p class="join-state-body">${body}</p>
+    <div class="actions join-state-actions">
+      ${ButtonLink({ href: path, variant: primary ? "primary" : "secondary", children: t(lang, "join.to_group") })}
+      ${!ctx.user &&
+      tone !== "success" &&
+      ButtonLink({ href: `/login?next=${encodeURIComponent(path)}`, variant: "ghost", children: t(lang, "layout.login") })}
+    </div>
+  </div>`;
+}
+
+/**
+ * /g/{slug}/join, the page behind the group's unique link: one form that signs up (or
+ * logs in), answers the group's questions and joins; or the state the viewer is in.
+ * Render it with `brand: groupBrand(group)`.
+ */
+export function JoinPage({
+  ctx,
+  group,
+  mode,
+  values = {},
+  errors = {},
+  formError,
+}: {
+  ctx: PageContext;
+  group: GroupView;
+  mode: JoinMode;
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+  formError?: string;
+}): VNode {
+  const { lang, tenant } = ctx;
+  const path = groupPath(group.slug);
+  const name = group.name;
+  const approval = group.joinPolicy === "approval";
+
+  let content: VNode;
+  switch (mode) {
+    case "pending":
+      content = StateCard({ ctx, group, tone: "success", title: t(lang, "join.pending_title"), body: t(lang, "join.pending_body", { group: name }) });
+      break;
+    case "account_pending":
+      content = StateCard({
+        ctx,
+        group,
+        tone: "success",
+        title: t(lang, "join.account_pending_title"),
+        body: t(lang, "join.account_pending_body", { community: siteName(ctx), group: name }),
+      });
+      break;
+    case "member":
+      content = StateCard({ ctx, group, tone: "success", title: t(lang, "join.member_title"), body: t(lang, "join.member_body", { group: name }), primary: true });
+      break;
+    case "invite_only":
+      content = StateCard({ ctx, group, tone: "info", title: t(lang, "join.invite_title"), body: t(lang, "join.invite_body", { group: name }) });
+      break;
+    case "banned":
+      content = StateCard({ ctx, group, tone: "neutral", title: t(lang, "join.banned_title"), body: t(lang, "join.banned_body", { group: name }) });
+      break;
+    default: {
+      const signup = mode === "signup";
+      const login = mode === "login";
+      const signupOpen = tenant?.signupPolicy !== "invite_only";
+      const hasFieldErrors = Object.keys(errors).length > 0;
+      const title = signup ? t(lang, "join.signup_title") : login ? t(lang, "join.login_title") : t(lang, approval ? "join.request_title" : "join.join_title");
+      const intro = signup
+        ? t(lang, "join.signup_intro", { community: siteName(ctx) })
+        : login
+          ? t(lang, "join.login_intro", { community: siteName(ctx) })
+          : group.questions.length > 0
+            ? t(lang, "join.questions_intro")
+            : t(lang, "join.confirm_intro", { group: name });
+      const submit = signup
+        ? t(lang, approval ? "join.submit_signup_request" : "join.submit_signup")
+        : login
+          ? t(lang, approval ? "join.submit_login_request" : "join.submit_login")
+          : t(lang, approval ? "group.request_join" : "group.join");
+      content = html`
+        <h2 class="join-title">${title}</h2>
+        <p class="join-intro">${intro}</p>
+        ${approval && Alert({ tone: "info", children: t(lang, "join.approval_notice") })}
+        ${signup && tenant?.signupPolicy === "approval" && Alert({ tone: "info", children: t(lang, "signup.approval_notice") })}
+        ${formError
+          ? Alert({ tone: "error", children: formError })
+          : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+        <form class="form" method="post" action=${`${path}/join`}>
+          <input type="hidden" name="mode" value=${mode} />
+          ${(signup || login) &&
+          html`<fieldset class="fieldset join-section">
+            <legend class="legend sr-only">${t(lang, signup ? "join.account_new" : "join.account_existing")}</legend>
+            ${signup &&
+            Field({
+              name: "name",
+              label: t(lang, "signup.name"),
+              value: values.name,
+              autocomplete: "name",
+              required: true,
+              maxlength: 100,
+              hint: t(lang, "signup.name_hint"),
+              error: errors.name,
+            })}
+            ${Field({
+              name: "email",
+              label: t(lang, "signup.email"),
+              type: "email",
+              value: values.email,
+              autocomplete: signup ? "email" : "username",
+              required: true,
+              verbatim: true,
+              error: errors.email,
+            })}
+            ${PasswordInput({
+              lang,
+              name: "password",
+              label: t(lang, signup ? "signup.password" : "login.password"),
+              autocomplete: signup ? "new-password" : "current-password",
+              meter: signup,
+              error: errors.password,
+            })}
+            ${login && html`<p class="form-aside"><a href="/reset">${t(lang, "login.forgot")}</a></p>`}
+            ${signup &&
+            SelectField({
+              name: "language",
+              label: t(lang, "signup.language"),
+              value: values.language ?? lang,
+              options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
+              error: errors.language,
+            })}
+          </fieldset>`}
+          ${Questions({ lang, questions: group.questions, values, errors })}
+          ${Button({ children: submit, block: true, size: "lg" })}
+        </form>
+        ${signup &&
+        html`<p class="auth-switch">
+          ${t(lang, "signup.have_account")} <a href=${`${path}/join?mode=login`}>${t(lang, "signup.login_link")}</a>
+        </p>`}
+        ${login &&
+        signupOpen &&
+        html`<p class="auth-switch">
+          ${t(lang, "login.no_account")} <a href=${`${path}/join?mode=signup`}>${t(lang, "login.signup_link")}</a>
+        </p>`}
+        ${!signup && !login && html`<p class="auth-switch"><a href=${path}>${t(lang, "join.back_to_group")}</a></p>`}
+      `;
+    }
+  }
+
+  return html`<div class="join">
+    <div class="card join-card">
+      ${Identity({ ctx, group })}
+      <div class="join-body">${content}</div>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,19 @@
+// The shapes the worker produces for the group and admin pages.
+
+export type GroupRole = "owner" | "admin" | "moderator" | "member";
+export type GroupQuestion = { id: string; label: string; required: boolean };
+export type GroupLink = { title: string; url: string };
+export type GroupView = {
+  id: string; slug: string; name: string; description: string;
+  joinPolicy: "approval" | "open" | "invite";
+  questions: GroupQuestion[];
+  branding: { primaryColor: string | null; logoUrl: string | null; coverUrl: string | null; faviconUrl: string | null };
+  links: GroupLink[]; memberCount: number; slugChangesLeft: number; deletedAt: string | null; // ISO
+  role: GroupRole | null;                         // the viewer's role
+  membership: "member" | "pending" | "none" | "banned";
+  joinUrl: string;                                // absolute URL of /g/{slug}/join
+};
+export type MemberView = { userId: string; name: string; email: string | null; role: GroupRole; joinedAt: string };
+export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: { questionId: string; label: string; answer: string }[]; createdAt: string };
+export type BanView = { userId: string; name: string; email: string; bannedAt: string };
+export type GroupAbility = { edit: boolean; delete: boolean; manageMembers: boolean; decideRequests: boolean; uploadAssets: boolean };

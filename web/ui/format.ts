@@ -1,0 +1,34 @@
+import type { Lang } from "../i18n";
+
+/**
+ * A date (or date and time) in the reader's language. `timeZone` is the community's;
+ * an unknown zone falls back to the runtime's rather than failing the page.
+ */
+export function formatDate(
+  lang: Lang,
+  iso: string,
+  { timeZone, time = false }: { timeZone?: string | null | undefined; time?: boolean } = {},
+): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const options: Intl.DateTimeFormatOptions = time ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "long" };
+  try {
+    return new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(lang, options).format(date);
+  }
+}
+
+/** `iso` plus whole days, as ISO (e.g. the end of a 30-day restore window). */
+export function addDays(iso: string, days: number): string {
+  const ms = new Date(iso).getTime();
+  return Number.isNaN(ms) ? iso : new Date(ms + days * 86_400_000).toISOString();
+}
+
+/** A byte count as the limits are written (KiB/MiB), in the reader's number format. */
+export function formatBytes(lang: Lang, bytes: number): string {
+  const mib = 1024 * 1024;
+  return bytes >= mib
+    ? `${(bytes / mib).toLocaleString(lang, { maximumFractionDigits: 1 })}\u00a0MiB`
+    : `${Math.round(bytes / 1024).toLocaleString(lang)}\u00a0KiB`;
+}

@@ -1,0 +1,381 @@
+import { eq } from "drizzle-orm";
+import { Hono, type Context } from "hono";
+import { setCookie } from "hono/cookie";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { VNode } from "preact";
+import { t, type MessageKey } from "../../web/i18n";
+import { GroupBrandingPage } from "../../web/pages/admin/group-branding";
+import { GroupMembersPage } from "../../web/pages/admin/group-members";
+import { GroupRequestsPage } from "../../web/pages/admin/group-requests";
+import { GroupSettingsPage } from "../../web/pages/admin/group-settings";
+import { AdminGroupsPage } from "../../web/pages/admin/groups";
+import { TenantSettingsPage } from "../../web/pages/admin/settings";
+import { requireUser } from "../auth/sessions";
+import { directoryDb, tenantDb, type TenantDb } from "../db/client";
+import { tenants, type Tenant, type User } from "../db/schema";
+import { isDevelopment, type AppEnv } from "../env";
+import { requireTenant } from "../http/context";
+import { ApiError, forbidden } from "../http/errors";
+import { localizeError, localizeFields } from "../http/form-errors";
+import { pageContext, renderPage } from "../http/render";
+import { formBody, parseWith } from "../http/validate";
+import { groupFromRequest, viewingAsMember } from "../groups/access";
+import { ASSET_LIMITS, checkAsset, storeImage, type AssetKind } from "../groups/images";
+import { abilityOf } from "../groups/pages";
+import { actsAsTenantAdmin, can } from "../groups/policy";
+import {
+  createGroup,
+  createGroupSchema,
+  deleteGroup,
+  groupView,
+  listGroups,
+  mediaUrl,
+  restoreGroup,
+  setGroupAsset,
+  updateGroup,
+  updateGroupSchema,
+  type GroupContext,
+} from "../groups/service";
+import { requestView } from "../membership/routes";
+import {
+  approveAllRequests,
+  banMember,
+  changeRole,
+  decideRequest,
+  listBans,
+  listMembers,
+  membershipState,
+  pendingRequests,
+  removeMember,
+  roleSchema,
+  unbanMember,
+} from "../membership/service";
+import { invalidateTenantHosts } from "../tenancy/hosts";
+import { tenantPatchSchema, updateTenant } from "../tenancy/service";
+
+/** What a redirect after a successful form may announce (`?done=`), and nothing else. */
+const NOTICES: Record<string, MessageKey> = {
+  saved: "admin.notice.saved",
+  created: "admin.notice.created",
+  deleted: "admin.notice.deleted",
+  restored: "admin.notice.restored",
+  role: "admin.notice.role_changed",
+  removed: "admin.notice.removed",
+  banned: "admin.notice.banned",
+  unbanned: "admin.notice.unbanned",
+  approved: "admin.notice.approved",
+  rejected: "admin.notice.rejected",
+  approved_all: "admin.notice.approved_all",
+};
+
+function notice(c: Context<AppEnv>): { notice?: string } {
+  const key = NOTICES[c.req.query("done") ?? ""];
+  return key ? { notice: t(pageContext(c).lang, key) } : {};
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const back = (c: Context<AppEnv>, path: string, done: string) => c.redirect(`${path}?done=${done}`, 303);
+const adminPath = (slug: string, tab = "") => `/admin/groups/${encodeURIComponent(slug)}${tab}`;
+
+/** Signed-out visitors are sent to log in and come back. */
+function adminUser(c: Context<AppEnv>): User | Response {
+  const user = c.get("user");
+  if (!user) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  return user;
+}
+
+function isTenantAdmin(user: User): boolean {
+  return user.tenantRole === "owner" || user.tenantRole === "admin";
+}
+
+/** Group admin pages need a role that can edit or manage the group (view-as-member shows them read-only). */
+async function adminGroup(c: Context<AppEnv>) {
+  const { tenant, t: tdb, ctx } = await groupFromRequest(c);
+  const user = requireUser(c);
+  const real: GroupContext = { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } };
+  if (!can(real.actor, "edit") && !can(real.actor, "viewRequests")) throw forbidden("forbidden", "You do not administer this group.");
+  const membership = await membershipState(c.env, tdb, ctx, user);
+  const pending = can(ctx.actor, "viewRequests") && ctx.group.joinPolicy === "approval" ? (await pendingRequests(c.env, tdb, ctx, 200)).length : 0;
+  return { tenant, tdb, ctx, user, view: groupView(c.env, tenant, ctx, membership), pending };
+}
+
+/** Form errors come back on the page that was posted, in the reader's language. */
+function formFailure(c: Context<AppEnv>, err: unknown, rename: (field: string) => string = (f) => f) {
+  if (!(err instanceof ApiError) || err.status >= 500) throw err;
+  const lang = pageContext(c).lang;
+  const errors: Record<string, string> = {};
+  for (const [k, v] of Object.entries(localizeFields(lang, err.fields))) errors[rename(k)] = v;
+  return { status: err.status, errors, ...(err.fields ? {} : { formError: localizeError(lang, err) }) };
+}
+
+function page(c: Context<AppEnv>, titleKey: MessageKey, body: VNode, status: ContentfulStatusCode = 200) {
+  return renderPage(c, t(pageContext(c).lang, titleKey), body, status);
+}
+
+/** Rows of a repeated form field: `question.0.label`, `question.0.required`, … */
+function rows(form: Record<string, string>, prefix: string): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  for (const [key, value] of Object.entries(form)) {
+    const m = new RegExp(`^${prefix}\\.(\\d+)\\.([a-z]+)$`).exec(key);
+    if (!m) continue;
+    const i = Number(m[1]);
+    if (i > 50) continue;
+    (out[i] ??= {})[m[2]!] = value;
+  }
+  return out.filter(Boolean);
+}
+
+function settingsFromForm(form: Record<string, string>) {
+  const questions = rows(form, "question")
+    .filter((q) => (q.label ?? "").trim() !== "")
+    .map((q) => ({ ...(q.id ? { id: q.id } : {}), label: q.label!, required: q.required === "on" || q.required === "true" }));
+  const links = rows(form, "link")
+    .filter((l) => (l.title ?? "").trim() !== "" || (l.url ?? "").trim() !== "")
+    .map((l) => ({ title: l.title ?? "", url: l.url ?? "" }));
+  return {
+    name: form.name,
+    description: form.description ?? "",
+    joinPolicy: form.joinPolicy,
+    questions,
+    links,
+    ...(form.slug && form.slug.trim() ? { slug: form.slug } : {}),
+  };
+}
+
+/** zod names array fields `questions.0.label`; the form names them `question.0.label`. */
+const formFieldName = (k: string) => k.replace(/^questions\./, "question.").replace(/^links\./, "link.");
+
+async function readImages(c: Context<AppEnv>, kinds: AssetKind[]) {
+  const body = await c.req.parseBody();
+  const files: Partial<Record<AssetKind, File>> = {};
+  for (const kind of kinds) {
+    const value = body[kind];
+    if (value instanceof File && value.size > 0) files[kind] = value;
+  }
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") fields[k] = v;
+  return { files, fields };
+}
+
+async function storeUploads(c: Context<AppEnv>, prefix: string, files: Partial<Record<AssetKind, File>>) {
+  const keys: Partial<Record<AssetKind, string>> = {};
+  const errors: Record<string, string> = {};
+  for (const [kind, file] of Object.entries(files) as [AssetKind, File][]) {
+    try {
+      if (file.size > ASSET_LIMITS[kind].maxBytes) throw new ApiError(413, "payload_too_large", "too large");
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const sniffed = checkAsset(kind, bytes);
+      keys[kind] = await storeImage(c.env.MEDIA, `${prefix}/${kind}`, bytes, sniffed);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const lang = pageContext(c).lang;
+      errors[kind] = err.status === 413 ? t(lang, "branding.too_big") : err.status === 415 ? t(lang, "branding.bad_type") : err.message;
+    }
+  }
+  return { keys, errors };
+}
+
+async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, user: User, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string } = {}, status: ContentfulStatusCode = 200) {
+  const includeDeleted = actsAsTenantAdmin({ tenantRole: user.tenantRole });
+  const { rows: all } = await listGroups(tdb, user, { limit: 200, cursor: null, includeDeleted });
+  const visible = all.filter((r) => isTenantAdmin(user) || r.role === "owner" || r.role === "admin");
+  const views = visible.map((r) => groupView(c.env, tenant, { group: r.group, memberCount: r.memberCount, actor: { tenantRole: user.tenantRole, groupRole: r.role, banned: false } }));
+  return page(c, "admin.title", AdminGroupsPage({ ctx: pageContext(c), groups: views, viewingAsMember: viewingAsMember(c), ...extra }), status);
+}
+
+export const adminPages = new Hono<AppEnv>()
+  .get("/admin", async (c) => {
+    const tenant = requireTenant(c);
+    const user = adminUser(c);
+    if (user instanceof Response) return user;
+    return groupsPage(c, tenant, tenantDb(c.env, tenant), user);
+  })
+  .post("/admin/groups", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    const tdb = tenantDb(c.env, tenant);
+    const form = await formBody(c);
+    try {
+      const input = parseWith(createGroupSchema, { name: form.name, description: form.description ?? "", joinPolicy: form.joinPolicy || undefined, ...(form.slug?.trim() ? { slug: form.slug } : {}) });
+      const created = await createGroup(tdb, user, tenant.features, input, viewingAsMember(c));
+      return back(c, adminPath(created.group.slug), "created");
+    } catch (err) {
+      const failure = formFailure(c, err);
+      if (err instanceof ApiError && err.code === "slug_taken") failure.errors.slug = localizeError(pageContext(c).lang, err);
+      return groupsPage(c, tenant, tdb, user, { values: form, errors: failure.errors, ...(failure.formError && err instanceof ApiError && err.code !== "slug_taken" ? { formError: failure.formError } : {}) }, failure.status);
+    }
+  })
+  .post("/admin/view-as", async (c) => {
+    const user = requireUser(c);
+    const form = await formBody(c);
+    if (isTenantAdmin(user)) {
+      setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
+    }
+    const referer = c.req.header("referer");
+    const path = referer && new URL(referer).host === c.req.header("host") ? new URL(referer).pathname : "/admin";
+    return c.redirect(path, 303);
+  })
+  .get("/admin/groups/:slug", async (c) => {
+    const user = adminUser(c);
+    if (user instanceof Response) return user;
+    const { ctx, view, pending } = await adminGroup(c);
+    return page(c, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) }));
+  })
+  .post("/admin/groups/:slug", async (c) => {
+    const { tdb, ctx, view, pending } = await adminGroup(c);
+    const form = await formBody(c);
+    try {
+      const patch = parseWith(updateGroupSchema, settingsFromForm(form));
+      const updated = await updateGroup(tdb, ctx, patch);
+      return back(c, adminPath(updated.group.slug), "saved");
+    } catch (err) {
+      const failure = formFailure(c, err, formFieldName);
+      if (err instanceof ApiError && (err.code === "slug_taken" || err.code === "slug_locked")) {
+        failure.errors.slug = localizeError(pageContext(c).lang, err);
+        delete failure.formError;
+      }
+      return page(c, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, values: form, errors: failure.errors, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...(failure.formError ? { formError: failure.formError } : {}) }), failure.status);
+    }
+  })
+  .post("/admin/groups/:slug/delete", async (c) => {
+    const { tdb, ctx } = await adminGroup(c);
+    await deleteGroup(tdb, ctx);
+    return back(c, "/admin", "deleted");
+  })
+  .post("/admin/groups/:slug/restore", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    const restored = await restoreGroup(tenantDb(c.env, tenant), c.req.param("slug"), user, viewingAsMember(c));
+    return back(c, adminPath(restored.group.slug), "restored");
+  })
+  .get("/admin/groups/:slug/branding", async (c) => {
+    const user = adminUser(c);
+    if (user instanceof Response) return user;
+    const { view, pending } = await adminGroup(c);
+    return page(c, "admin.tab.branding", GroupBrandingPage({ ctx: pageContext(c), group: view, viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) }));
+  })
+  .post("/admin/groups/:slug/branding", async (c) => {
+    const { tdb, ctx, view, pending } = await adminGroup(c);
+    if (!can(ctx.actor, "uploadAssets")) throw forbidden();
+    const { files, fields } = await readImages(c, ["logo", "cover", "favicon"]);
+    const errors: Record<string, string> = {};
+    try {
+      if (fields.primaryColor !== undefined) await updateGroup(tdb, ctx, parseWith(updateGroupSchema, { branding: { primaryColor: fields.primaryColor || null } }));
+    } catch (err) {
+      Object.assign(errors, formFailure(c, err, (k) => (k.endsWith("primaryColor") ? "primaryColor" : k)).errors);
+    }
+    const stored = await storeUploads(c, `tenants/${tdb.tenantId}/groups/${ctx.group.id}`, files);
+    Object.assign(errors, stored.errors);
+    for (const [kind, key] of Object.entries(stored.keys) as [AssetKind, string][]) await setGroupAsset(tdb, ctx, kind, key);
+    if (Object.keys(errors).length === 0) return back(c, adminPath(ctx.group.slug, "/branding"), "saved");
+    return page(c, "admin.tab.branding", GroupBrandingPage({ ctx: pageContext(c), group: view, errors, viewingAsMember: viewingAsMember(c), pendingRequests: pending }), 422);
+  })
+  .get("/admin/groups/:slug/members", async (c) => {
+    const user = adminUser(c);
+    if (user instanceof Response) return user;
+    const { tdb, ctx, view, pending } = await adminGroup(c);
+    const { rows: members } = await listMembers(tdb, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, { limit: 200, cursor: null });
+    const bans = can(ctx.actor, "ban") ? await listBans(tdb, ctx) : [];
+    return page(
+      c,
+      "admin.tab.members",
+      GroupMembersPage({
+        ctx: pageContext(c),
+        group: view,
+        members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt) })),
+        bans: bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt) })),
+        ability: abilityOf(ctx),
+        viewingAsMember: viewingAsMember(c),
+        pendingRequests: pending,
+        ...notice(c),
+      }),
+    );
+  })
+  .post("/admin/groups/:slug/members/:userId/role", async (c) => {
+    const { tdb, ctx } = await adminGroup(c);
+    const form = await formBody(c);
+    await changeRole(tdb, ctx, c.req.param("userId"), parseWith(roleSchema, form).role);
+    return back(c, adminPath(ctx.group.slug, "/members"), "role");
+  })
+  .post("/admin/groups/:slug/members/:userId/remove", async (c) => {
+    const { tdb, ctx } = await adminGroup(c);
+    await removeMember(tdb, ctx, c.req.param("userId"));
+    return back(c, adminPath(ctx.group.slug, "/members"), "removed");
+  })
+  .post("/admin/groups/:slug/members/:userId/ban", async (c) => {
+    const { tdb, ctx, user } = await adminGroup(c);
+    await banMember(c.env, tdb, ctx, c.req.param("userId"), user);
+    return back(c, adminPath(ctx.group.slug, "/members"), "banned");
+  })
+  .post("/admin/groups/:slug/bans/:userId/unban", async (c) => {
+    const { tdb, ctx } = await adminGroup(c);
+    await unbanMember(tdb, ctx, c.req.param("userId"));
+    return back(c, adminPath(ctx.group.slug, "/members"), "unbanned");
+  })
+  .get("/admin/groups/:slug/requests", async (c) => {
+    const user = adminUser(c);
+    if (user instanceof Response) return user;
+    const { tdb, ctx, view } = await adminGroup(c);
+    const requests = await pendingRequests(c.env, tdb, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, 200);
+    return page(c, "admin.tab.requests", GroupRequestsPage({ ctx: pageContext(c), group: view, requests: requests.map(requestView), viewingAsMember: viewingAsMember(c), ...notice(c) }));
+  })
+  .post("/admin/groups/:slug/requests/approve-all", async (c) => {
+    const { tdb, ctx, user } = await adminGroup(c);
+    await approveAllRequests(c.env, tdb, ctx, user);
+    return back(c, adminPath(ctx.group.slug, "/requests"), "approved_all");
+  })
+  .post("/admin/groups/:slug/requests/:id/:decision{approve|reject}", async (c) => {
+    const { tdb, ctx, user } = await adminGroup(c);
+    const decision = c.req.param("decision") as "approve" | "reject";
+    await decideRequest(c.env, tdb, ctx, c.req.param("id"), decision, user);
+    return back(c, adminPath(ctx.group.slug, "/requests"), decision === "approve" ? "approved" : "rejected");
+  })
+  .get("/admin/settings", async (c) => {
+    const tenant = requireTenant(c);
+    const user = adminUser(c);
+    if (user instanceof Response) return user;
+    if (!isTenantAdmin(user)) throw forbidden();
+    return page(c, "admin.nav.settings", TenantSettingsPage({ ctx: pageContext(c), tenant: settingsView(tenant), viewingAsMember: viewingAsMember(c), ...notice(c) }));
+  })
+  .post("/admin/settings", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    if (!actsAsTenantAdmin({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) })) throw forbidden();
+    const { files, fields } = await readImages(c, ["logo", "favicon"]);
+    const errors: Record<string, string> = {};
+    let updated = tenant;
+    try {
+      const patch = parseWith(tenantPatchSchema, {
+        name: fields.name,
+        signupPolicy: fields.signupPolicy,
+        defaultLanguage: fields.defaultLanguage,
+        branding: { primaryColor: fields.primaryColor, accentColor: fields.accentColor ? fields.accentColor : null },
+      });
+      updated = await updateTenant(c.env, tenant, patch);
+    } catch (err) {
+      Object.assign(errors, formFailure(c, err, (k) => k.replace(/^branding\./, "")).errors);
+    }
+    const stored = await storeUploads(c, `tenants/${tenant.id}/tenant`, files);
+    Object.assign(errors, stored.errors);
+    if (stored.keys.logo || stored.keys.favicon) {
+      await directoryDb(c.env)
+        .update(tenants)
+        .set({ ...(stored.keys.logo ? { logoKey: stored.keys.logo } : {}), ...(stored.keys.favicon ? { faviconKey: stored.keys.favicon } : {}) })
+        .where(eq(tenants.id, tenant.id));
+      invalidateTenantHosts(tenant.id);
+    }
+    if (Object.keys(errors).length === 0) return back(c, "/admin/settings", "saved");
+    return page(c, "admin.nav.settings", TenantSettingsPage({ ctx: pageContext(c), tenant: settingsView(updated), values: fields, errors, viewingAsMember: viewingAsMember(c) }), 422);
+  });
+
+function settingsView(tenant: Tenant) {
+  return {
+    name: tenant.name,
+    signupPolicy: tenant.signupPolicy,
+    defaultLanguage: tenant.defaultLanguage,
+    primaryColor: tenant.primaryColor,
+    accentColor: tenant.accentColor,
+    logoUrl: mediaUrl(tenant.logoKey),
+    faviconUrl: mediaUrl(tenant.faviconKey),
+  };
+}

@@ -40,7 +40,7 @@ describe("custom domains", () => {
     const res = await call(tenant.host, "POST", "/api/v1/tenant/domains", { cookie: tenant.owner.cookie, json: { hostname: "Community.Custom-Co.org." } });
     expect(res.status).toBe(201);
     const domain = (await res.json()) as DomainJson;
-    expect(domain).toMatchObject({ hostname: "community.custom-co.org", status: "pending", verification: { type: "TXT", name: "_cf-custom-hostname.community.custom-co.org", value: "v-ch-1" } });
+    expect(domain).toMatchObject({ hostname: "community.custom-co.org", status: "pending", verification: { type: "TXT", name: "_cf-custom-hostname.community.custom-co.org", value: "v-ch-1" }, cname: null });
     expect(cf.calls[0]).toMatchObject({ method: "POST", url: "https://api.cloudflare.com/client/v4/zones/zone-1/custom_hostnames", body: { hostname: "community.custom-co.org", ssl: { method: "txt", type: "dv" } } });
 
     // Pending: the host serves nothing yet.

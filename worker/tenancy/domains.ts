@@ -98,12 +98,14 @@ export const hostnameSchema = z
       .regex(/^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, "a hostname like community.example.org"),
   );
 
-export function publicDomain(d: Domain) {
+/** What a tenant admin needs to set up: the TXT record, and the CNAME target when the platform names one. */
+export function publicDomain(d: Domain, env?: Pick<Bindings, "CUSTOM_DOMAIN_TARGET">) {
   return {
     hostname: d.hostname,
     status: d.status,
     groupId: d.groupId,
     verification: { type: "TXT" as const, name: d.verificationName, value: d.verificationValue },
+    cname: env?.CUSTOM_DOMAIN_TARGET ? { name: d.hostname, target: env.CUSTOM_DOMAIN_TARGET } : null,
     createdAt: new Date(d.createdAt).toISOString(),
     verifiedAt: d.verifiedAt ? new Date(d.verifiedAt).toISOString() : null,
   };

@@ -40,7 +40,7 @@ async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
   };
   if (!full) return base;
   const domains = await listDomains(tenantDb(env, tenant));
-  return { ...base, domains: domains.map(publicDomain) };
+  return { ...base, domains: domains.map((d) => publicDomain(d, env)) };
 }
 
 /** Routes of the root (platform) host. */
@@ -74,20 +74,20 @@ export const tenantApi = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     requireTenantAdmin(requireUser(c));
     const rows = await listDomains(tenantDb(c.env, tenant));
-    return c.json({ items: rows.map(publicDomain), nextCursor: null });
+    return c.json({ items: rows.map((d) => publicDomain(d, c.env)), nextCursor: null });
   })
   .post("/tenant/domains", async (c) => {
     const tenant = requireTenant(c);
     requireTenantAdmin(requireUser(c));
     const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
     const domain = await addDomain(c.env, tenantDb(c.env, tenant), input.hostname, null);
-    return c.json(publicDomain(domain), 201);
+    return c.json(publicDomain(domain, c.env), 201);
   })
   .post("/tenant/domains/:hostname/verify", async (c) => {
     const tenant = requireTenant(c);
     requireTenantAdmin(requireUser(c));
     const domain = await checkDomain(c.env, tenantDb(c.env, tenant), c.req.param("hostname"));
-    return c.json(publicDomain(domain));
+    return c.json(publicDomain(domain, c.env));
   })
   .delete("/tenant/domains/:hostname", async (c) => {
     const tenant = requireTenant(c);

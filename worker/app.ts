@@ -8,6 +8,7 @@ import { groupPages } from "./groups/pages";
 import { adminPages } from "./admin/pages";
 import { mediaRoutes } from "./groups/media";
 import { membershipApi } from "./membership/routes";
+import { invitationsApi } from "./invitations/routes";
 import { sessionLoader } from "./auth/sessions";
 import type { AppEnv } from "./env";
 import { staticAssets } from "./http/assets";
@@ -27,6 +28,7 @@ const api = new Hono<AppEnv>()
   .route("/", authApi)
   .route("/", groupsApi)
   .route("/", membershipApi)
+  .route("/", invitationsApi)
   .route("/", devMailApi);
 
 export const app = new Hono<AppEnv>();

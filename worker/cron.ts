@@ -4,15 +4,18 @@ import type { Bindings } from "./env";
 import { purgeThrottles } from "./http/throttle";
 import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
 import { purgeDeletedGroups } from "./groups/service";
+import { runInvitationLifecycle } from "./invitations/service";
 
-export type CronReport = { mail: DeliveryReport; purgedGroups: number };
+export type CronReport = { mail: DeliveryReport; purgedGroups: number; invitations: { reminded: number; expired: number } };
 
 /** Every job here is idempotent: running it twice, or late, changes nothing the second time. */
 export async function runScheduled(env: Bindings, now = Date.now()): Promise<CronReport> {
   const db = directoryDb(env);
+  // Reminders first, so their emails leave in this same run.
+  const invitations = await runInvitationLifecycle(env, now);
   const mail = await deliverOutbox(env, { now, limit: 500 });
   await purgeExpiredSessions(db, now);
   await purgeThrottles(db, 24 * 3600_000, now);
   const purgedGroups = await purgeDeletedGroups(env, now);
-  return { mail, purgedGroups };
+  return { mail, purgedGroups, invitations };
 }

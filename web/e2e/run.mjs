@@ -6,7 +6,14 @@
 //   - log out (the session must die server-side too); a wrong password shows an error on /login;
 //   - log in again through /login and land on the home page;
 //   - screenshots of the landing, /new, home (signed out and in), login and signup pages,
-//     in French and English, at 1280x800 and 360x740, in artifacts/screenshots/.
+//     in French and English, at 1280x800 and 360x740, in artifacts/screenshots/;
+//   - groups: the demo owner keeps /admin/groups/founders/requests open (never reloaded) while a
+//     visitor signs up through /g/founders/join, answers the question and gets the pending state
+//     (202); the request appears live in the owner's queue, Approve removes it, the visitor is then a
+//     member (/g/founders and /api/v1/me);
+//   - screenshots of the group pages (/g/makers signed out, /g/founders as a member, the join page)
+//     and of /admin, the group's settings, branding, members and request queue (with a request
+//     waiting, sent through the JSON API), in French and English, at 1280x800 and 360x740.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -277,11 +284,12 @@ await block("Sign up, log out, log in (en, 1280x800)", async () => {
 
 // ---------------------------------------------------------------------------------------------
 /** Visits a page and saves a full-page screenshot, checking status, <html lang> and the 360 px layout. */
-async function shot(page, { url, file, lang, width, expectText }) {
+async function shot(page, { url, file, lang, width, expectText, ready }) {
   await check(`screenshot ${file}`, async () => {
     const res = await page.goto(url);
     assert(res?.status() === 200, `GET ${url} answered ${res?.status()}`);
     await settle(page);
+    if (ready) await ready(page);
     const htmlLang = await page.getAttribute("html", "lang");
     assert(htmlLang === lang, `<html lang="${htmlLang}">, expected "${lang}"`);
     if (expectText) {
@@ -330,6 +338,231 @@ for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
       }
     } finally {
       await context.close();
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups: the join page behind a group's link, and the admin's live request queue.
+const FOUNDERS = { slug: "founders", question: { id: "q1", label: "Sur quel projet travaillez-vous ?" } };
+const json = (res) => {
+  try {
+    return JSON.parse(res.body);
+  } catch {
+    return null;
+  }
+};
+const sidOf = (res) => [res.headers["set-cookie"] ?? []].flat().map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean) ?? null;
+/** POST JSON to the tenant host (no Origin header, as an integrator would). */
+const postJson = (path, body, sid) =>
+  http(app.port, app.tenantHost, path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(sid ? { cookie: `sid=${sid}` } : {}) },
+    body: JSON.stringify(body),
+  });
+async function apiLogin(email, password) {
+  const res = await postJson("/api/v1/auth/login", { email, password });
+  assert(res.status === 200, `POST /api/v1/auth/login as ${email} answered ${res.status}: ${res.body.slice(0, 200)}`);
+  const sid = sidOf(res);
+  assert(sid, "no sid cookie in the login answer");
+  return sid;
+}
+const newPage = async (context) => {
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(30_000);
+  return page;
+};
+
+const groupSuffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const visitor = { name: `Sam Visitor ${groupSuffix}`, email: `e2e-join-${groupSuffix}@demo.example`, password: `e2e-join-${groupSuffix}-Xy!`, sid: null };
+
+await block("Groups: join an approval group while the admin watches the queue live (en, 1280x800)", async () => {
+  const lang = "en";
+  const viewport = { width: 1280, height: 800 };
+  const adminContext = await browser.newContext({ viewport });
+  const visitorContext = await browser.newContext({ viewport });
+  const problems = [];
+  try {
+    const admin = await newPage(adminContext);
+    const guest = await newPage(visitorContext);
+    watchProblems(admin, problems);
+    watchProblems(guest, problems);
+    const queueUrl = `${tenant}/admin/groups/${FOUNDERS.slug}/requests?lang=${lang}`;
+    let adminNavigations = 0;
+
+    await check("the demo owner logs in and opens the founders request queue, which goes live", async () => {
+      await admin.goto(`${tenant}/login?lang=${lang}`);
+      await field(admin, t(lang, "login.email")).fill(DEMO.owner.email);
+      await field(admin, t(lang, "login.password")).fill(DEMO.owner.password);
+      await Promise.all([
+        admin.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
+        admin.getByRole("button", { name: t(lang, "login.submit"), exact: true }).click(),
+      ]);
+      const res = await admin.goto(queueUrl);
+      assert(res?.status() === 200, `GET ${queueUrl} answered ${res?.status()}`);
+      await admin.getByRole("heading", { name: t(lang, "admin.requests.title") }).waitFor({ state: "visible" });
+      // The island says "Live" once its WebSocket to /api/v1/groups/founders/requests/live is open.
+      await admin.locator(".queue-live[data-state=live]").getByText(t(lang, "admin.requests.live"), { exact: true }).waitFor({ state: "visible" });
+      // From here on the page must not reload: a marker in the window would be lost, and so would be counted.
+      await admin.evaluate(() => (window.__e2eQueueMarker = "kept"));
+      admin.on("framenavigated", (frame) => {
+        if (frame === admin.mainFrame()) adminNavigations++;
+      });
+    }, { page: admin });
+
+    await check("/g/founders/join (signed out) shows name, email, password, language and the group's question", async () => {
+      const res = await guest.goto(`${tenant}/g/${FOUNDERS.slug}/join?lang=${lang}`);
+      assert(res?.status() === 200, `GET /g/${FOUNDERS.slug}/join answered ${res?.status()}`);
+      await guest.getByRole("heading", { name: t(lang, "join.signup_title") }).waitFor({ state: "visible" });
+      for (const key of ["signup.name", "signup.email", "signup.password", "signup.language"]) {
+        await field(guest, t(lang, key)).waitFor({ state: "visible" });
+      }
+      const q = field(guest, `${FOUNDERS.question.label} ${t(lang, "form.required_tag")}`);
+      await q.waitFor({ state: "visible" });
+      assert((await q.getAttribute("name")) === `answer.${FOUNDERS.question.id}`, `the question's field is named ${await q.getAttribute("name")}`);
+      const mode = await guest.locator("main form input[type=hidden][name=mode]").getAttribute("value");
+      assert(mode === "signup", `hidden mode is "${mode}"`);
+      await guest.screenshot({ path: join(SHOTS, `group-join-filled-${lang}-1280.png`), fullPage: true }).catch(() => {});
+    }, { page: guest });
+
+    await check("signing up and answering in one form sends the request: 202 and the pending state", async () => {
+      await field(guest, t(lang, "signup.name")).fill(visitor.name);
+      await field(guest, t(lang, "signup.email")).fill(visitor.email);
+      await field(guest, t(lang, "signup.password")).fill(visitor.password);
+      await field(guest, t(lang, "signup.language")).selectOption("en");
+      await field(guest, `${FOUNDERS.question.label} ${t(lang, "form.required_tag")}`).fill("Un atelier de réparation de vélos, en coopérative.");
+      const [response] = await Promise.all([
+        guest.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === `/g/${FOUNDERS.slug}/join`),
+        guest.getByRole("button", { name: t(lang, "join.submit_signup_request"), exact: true }).click(),
+      ]);
+      assert(response.status() === 202, `POST /g/${FOUNDERS.slug}/join answered ${response.status()}, expected 202`);
+      await guest.waitForLoadState("load");
+      await guest.getByRole("heading", { name: t(lang, "join.pending_title") }).waitFor({ state: "visible" });
+      const text = await mainText(guest);
+      const body = t(lang, "join.pending_body", { group: "Cercle des fondateurs" });
+      assert(text.includes(body), `the pending page does not say "${body}"; it says: ${text.slice(0, 300)}`);
+      visitor.sid = (await visitorContext.cookies(tenant)).find((c) => c.name === "sid")?.value ?? null;
+      assert(visitor.sid, "no sid cookie after signing up through the join form");
+      await guest.screenshot({ path: join(SHOTS, `group-join-pending-${lang}-1280.png`), fullPage: true });
+    }, { page: guest });
+
+    const row = admin.locator("li.request", { hasText: visitor.email });
+    await check("the admin's open queue shows the new request without a reload", async () => {
+      await row.waitFor({ state: "visible", timeout: 10_000 });
+      const text = (await row.innerText()).replace(/\s+/g, " ");
+      assert(text.includes(visitor.name), `the new row does not show the name: ${text}`);
+      assert(text.includes("Un atelier de réparation de vélos"), `the new row does not show the answer: ${text}`);
+      assert(adminNavigations === 0, `the queue page navigated ${adminNavigations} time(s)`);
+      assert((await admin.evaluate(() => window.__e2eQueueMarker)) === "kept", "the queue page was reloaded");
+      await admin.screenshot({ path: join(SHOTS, `admin-requests-live-${lang}-1280.png`), fullPage: true });
+    }, { page: admin });
+
+    await check("Approve in the queue calls the JSON API and the row disappears", async () => {
+      const [response] = await Promise.all([
+        admin.waitForResponse((r) => r.request().method() === "POST" && /\/api\/v1\/groups\/founders\/requests\/[^/]+\/approve$/.test(new URL(r.url()).pathname)),
+        row.getByRole("button", { name: t(lang, "admin.requests.approve_label", { name: visitor.name }), exact: true }).click(),
+      ]);
+      assert(response.status() === 200, `${response.url()} answered ${response.status()}`);
+      await row.waitFor({ state: "detached", timeout: 10_000 });
+      assert(adminNavigations === 0 && (await admin.evaluate(() => window.__e2eQueueMarker)) === "kept", "the queue page was reloaded");
+    }, { page: admin });
+
+    await check("the visitor now sees they are a member on /g/founders", async () => {
+      const res = await guest.goto(`${tenant}/g/${FOUNDERS.slug}?lang=${lang}`);
+      assert(res?.status() === 200, `GET /g/${FOUNDERS.slug} answered ${res?.status()}`);
+      const text = await mainText(guest);
+      assert(text.includes(t(lang, "group.you_member")), `the group page does not say "${t(lang, "group.you_member")}"; it says: ${text.slice(0, 300)}`);
+      await guest.getByRole("button", { name: t(lang, "group.leave"), exact: true }).waitFor({ state: "visible" });
+    }, { page: guest });
+
+    await check("GET /api/v1/me lists founders with role member for the visitor", async () => {
+      const res = await http(app.port, app.tenantHost, "/api/v1/me", { headers: { cookie: `sid=${visitor.sid}` } });
+      assert(res.status === 200, `GET /api/v1/me answered ${res.status}`);
+      const groups = json(res)?.groups ?? [];
+      const founders = groups.find((g) => g.slug === FOUNDERS.slug);
+      assert(founders?.role === "member", `groups: ${JSON.stringify(groups)}`);
+    }, { page: guest });
+
+    await check("no JavaScript errors or failed requests in either browser", async () => {
+      assert(problems.length === 0, problems.join("\n"));
+    }, { fatal: false });
+  } finally {
+    await adminContext.close();
+    await visitorContext.close();
+  }
+});
+
+// A second applicant, through the JSON API, so the queue has someone waiting in the screenshots.
+const pendingApplicant = { name: "Inès Moreau", email: `e2e-pending-${groupSuffix}@demo.example`, password: `e2e-pending-${groupSuffix}-Xy!` };
+let ownerSid = null;
+await block("Groups: a second applicant through the JSON API", async () => {
+  await check("POST /api/v1/auth/signup, then POST /api/v1/groups/founders/join: 202 pending", async () => {
+    const signup = await postJson("/api/v1/auth/signup", { ...pendingApplicant, language: "fr" });
+    assert(signup.status === 201, `signup answered ${signup.status}: ${signup.body.slice(0, 200)}`);
+    const sid = sidOf(signup);
+    assert(sid, "no sid cookie in the signup answer");
+    const join = await postJson(`/api/v1/groups/${FOUNDERS.slug}/join`, {
+      answers: { [FOUNDERS.question.id]: "Une application de covoiturage pour les artisans du quartier, en test avec une quarantaine d'utilisateurs." },
+    }, sid);
+    assert(join.status === 202, `join answered ${join.status}: ${join.body}`);
+    assert(json(join)?.status === "pending" && json(join)?.requestId, `join answered ${join.body}`);
+  });
+  await check("the owner sees it in GET /api/v1/groups/founders/requests", async () => {
+    ownerSid = await apiLogin(DEMO.owner.email, DEMO.owner.password);
+    const res = await http(app.port, app.tenantHost, `/api/v1/groups/${FOUNDERS.slug}/requests`, { headers: { cookie: `sid=${ownerSid}` } });
+    assert(res.status === 200, `answered ${res.status}`);
+    const items = json(res)?.items ?? [];
+    assert(items.some((r) => r.email === pendingApplicant.email), `requests: ${res.body.slice(0, 300)}`);
+    assert(!items.some((r) => r.email === visitor.email), "the approved visitor is still pending");
+  });
+});
+
+for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
+  await block(`Group and admin screenshots at ${viewport.width}x${viewport.height}`, async () => {
+    const options = { viewport, isMobile, hasTouch, deviceScaleFactor: 1 };
+    const contexts = [];
+    const problems = [];
+    const pageIn = async (sid) => {
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      if (sid) await context.addCookies([{ name: "sid", value: sid, url: tenant }]);
+      const page = await newPage(context);
+      watchProblems(page, problems);
+      return page;
+    };
+    const w = viewport.width;
+    try {
+      const guest = await pageIn(null);
+      const member = visitor.sid ? await pageIn(await apiLogin(visitor.email, visitor.password)) : null;
+      const owner = await pageIn(ownerSid ?? (await apiLogin(DEMO.owner.email, DEMO.owner.password)));
+      const admin = `${tenant}/admin/groups/${FOUNDERS.slug}`;
+      for (const lang of LANGS) {
+        await shot(guest, { url: `${tenant}/g/makers?lang=${lang}`, file: `group-makers-signed-out-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "group.join") });
+        await shot(guest, { url: `${tenant}/g/${FOUNDERS.slug}/join?lang=${lang}`, file: `group-join-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "join.signup_title") });
+        if (member) {
+          await shot(member, { url: `${tenant}/g/${FOUNDERS.slug}?lang=${lang}`, file: `group-founders-member-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "group.you_member") });
+        } else {
+          await check(`screenshot group-founders-member-${lang}-${tag}.png`, async () => assert(false, "no member session: the join scenario failed"), { fatal: false });
+        }
+        await shot(owner, { url: `${tenant}/admin?lang=${lang}`, file: `admin-groups-${lang}-${tag}.png`, lang, width: w });
+        await shot(owner, { url: `${admin}?lang=${lang}`, file: `admin-group-settings-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.settings.save") });
+        await shot(owner, { url: `${admin}/branding?lang=${lang}`, file: `admin-group-branding-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "branding.save") });
+        await shot(owner, { url: `${admin}/members?lang=${lang}`, file: `admin-group-members-${lang}-${tag}.png`, lang, width: w, expectText: visitor.name });
+        await shot(owner, {
+          url: `${admin}/requests?lang=${lang}`,
+          file: `admin-group-requests-${lang}-${tag}.png`,
+          lang,
+          width: w,
+          expectText: pendingApplicant.name,
+          ready: (page) => page.locator(".queue-live[data-state=live]").waitFor({ state: "visible" }),
+        });
+      }
+      await check(`no JavaScript errors or failed requests on the group and admin pages (${tag})`, async () => {
+        assert(problems.length === 0, problems.join("\n"));
+      }, { fatal: false });
+    } finally {
+      for (const context of contexts) await context.close();
     }
   });
 }

@@ -69,6 +69,14 @@ export const fr: Record<MessageKey, string> = {
   "mail.approval.intro":
     "{name} ({email}) souhaite rejoindre {community}. Consultez la demande pour l’accepter ou la refuser.",
   "mail.approval.action": "Voir la demande",
+  "mail.invite.subject": "Vous êtes invité·e à rejoindre {community}",
+  "mail.invite.reminder_subject": "Rappel : votre invitation à {community} vous attend",
+  "mail.invite.intro": "Vous êtes invité·e à rejoindre {community}.",
+  "mail.invite.intro_by": "{inviter} vous invite à rejoindre {community}.",
+  "mail.invite.reminder_intro": "Il y a quelques jours, vous avez été invité·e à rejoindre {community}. Votre invitation vous attend toujours.",
+  "mail.invite.groups": "Vous rejoindrez ces groupes : {groups}.",
+  "mail.invite.action": "Accepter l’invitation",
+  "mail.invite.expires": "Cette invitation est valable jusqu’au {date}. Elle est personnelle : merci de ne pas la transférer.",
   "mail.footer": "Vous recevez cet e-mail en raison de votre compte dans {community}.",
 
   "role.owner": "Propriétaire",

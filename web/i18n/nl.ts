@@ -67,6 +67,14 @@ export const nl: Record<MessageKey, string> = {
   "mail.approval.intro":
     "{name} ({email}) wil lid worden van {community}. Bekijk de aanvraag om die goed te keuren of af te wijzen.",
   "mail.approval.action": "Aanvraag bekijken",
+  "mail.invite.subject": "Je bent uitgenodigd voor {community}",
+  "mail.invite.reminder_subject": "Herinnering: je uitnodiging voor {community} wacht op je",
+  "mail.invite.intro": "Je bent uitgenodigd om lid te worden van {community}.",
+  "mail.invite.intro_by": "{inviter} nodigt je uit om lid te worden van {community}.",
+  "mail.invite.reminder_intro": "Een paar dagen geleden ben je uitgenodigd voor {community}. Je uitnodiging wacht nog steeds op je.",
+  "mail.invite.groups": "Je wordt lid van deze groepen: {groups}.",
+  "mail.invite.action": "Uitnodiging aannemen",
+  "mail.invite.expires": "Deze uitnodiging is geldig tot {date}. Ze is persoonlijk: stuur haar niet door.",
   "mail.footer": "Je ontvangt deze e-mail vanwege je account bij {community}.",
 
   "role.owner": "Eigenaar",

@@ -140,7 +140,7 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
 
   return html`<div class="queue">
     <div class="queue-bar">
-      <p class="queue-count">${countText}</p>
+      ${count > 0 && html`<p class="queue-count">${countText}</p>`}
       ${status !== "static" &&
       html`<p class="queue-live" data-state=${status}>${status === "live" ? strings.live : strings.reconnecting}</p>`}
       ${count > 0 &&

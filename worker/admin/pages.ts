@@ -17,7 +17,10 @@ import { isDevelopment, type AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { pageContext, renderPage } from "../http/render";
+import { pageContext, renderPage, renderWith } from "../http/render";
+import { formatBytes } from "../../web/ui/format";
+import { groupBrand } from "../../web/pages/groups/shared";
+import type { GroupView } from "../groups/service";
 import { formBody, parseWith } from "../http/validate";
 import { groupFromRequest, viewingAsMember } from "../groups/access";
 import { ASSET_LIMITS, checkAsset, storeImage, type AssetKind } from "../groups/images";
@@ -112,6 +115,12 @@ function page(c: Context<AppEnv>, titleKey: MessageKey, body: VNode, status: Con
   return renderPage(c, t(pageContext(c).lang, titleKey), body, status);
 }
 
+/** A group's admin pages wear the group's colours, like its public page. */
+function groupAdminPage(c: Context<AppEnv>, view: GroupView, titleKey: MessageKey, body: VNode, status: ContentfulStatusCode = 200) {
+  const ctx = pageContext(c);
+  return renderWith(c, ctx, { title: `${t(ctx.lang, titleKey)} · ${view.name}`, body, brand: groupBrand(view) }, status);
+}
+
 /** Rows of a repeated form field: `question.0.label`, `question.0.required`, … */
 function rows(form: Record<string, string>, prefix: string): Record<string, string>[] {
   const out: Record<string, string>[] = [];
@@ -169,7 +178,8 @@ async function storeUploads(c: Context<AppEnv>, prefix: string, files: Partial<R
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const lang = pageContext(c).lang;
-      errors[kind] = err.status === 413 ? t(lang, "branding.too_big") : err.status === 415 ? t(lang, "branding.bad_type") : err.message;
+      errors[kind] =
+        err.status === 413 ? t(lang, "branding.error_too_big", { limit: formatBytes(lang, ASSET_LIMITS[kind].maxBytes) }) : err.status === 415 ? t(lang, "branding.error_bad_type") : err.message;
     }
   }
   return { keys, errors };
@@ -219,7 +229,7 @@ export const adminPages = new Hono<AppEnv>()
     const user = adminUser(c);
     if (user instanceof Response) return user;
     const { ctx, view, pending } = await adminGroup(c);
-    return page(c, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) }));
+    return groupAdminPage(c, view, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) }));
   })
   .post("/admin/groups/:slug", async (c) => {
     const { tdb, ctx, view, pending } = await adminGroup(c);
@@ -234,7 +244,7 @@ export const adminPages = new Hono<AppEnv>()
         failure.errors.slug = localizeError(pageContext(c).lang, err);
         delete failure.formError;
       }
-      return page(c, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, values: form, errors: failure.errors, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...(failure.formError ? { formError: failure.formError } : {}) }), failure.status);
+      return groupAdminPage(c, view, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, values: form, errors: failure.errors, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...(failure.formError ? { formError: failure.formError } : {}) }), failure.status);
     }
   })
   .post("/admin/groups/:slug/delete", async (c) => {
@@ -252,7 +262,7 @@ export const adminPages = new Hono<AppEnv>()
     const user = adminUser(c);
     if (user instanceof Response) return user;
     const { view, pending } = await adminGroup(c);
-    return page(c, "admin.tab.branding", GroupBrandingPage({ ctx: pageContext(c), group: view, viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) }));
+    return groupAdminPage(c, view, "admin.tab.branding", GroupBrandingPage({ ctx: pageContext(c), group: view, viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) }));
   })
   .post("/admin/groups/:slug/branding", async (c) => {
     const { tdb, ctx, view, pending } = await adminGroup(c);
@@ -268,7 +278,7 @@ export const adminPages = new Hono<AppEnv>()
     Object.assign(errors, stored.errors);
     for (const [kind, key] of Object.entries(stored.keys) as [AssetKind, string][]) await setGroupAsset(tdb, ctx, kind, key);
     if (Object.keys(errors).length === 0) return back(c, adminPath(ctx.group.slug, "/branding"), "saved");
-    return page(c, "admin.tab.branding", GroupBrandingPage({ ctx: pageContext(c), group: view, errors, viewingAsMember: viewingAsMember(c), pendingRequests: pending }), 422);
+    return groupAdminPage(c, view, "admin.tab.branding", GroupBrandingPage({ ctx: pageContext(c), group: view, errors, viewingAsMember: viewingAsMember(c), pendingRequests: pending }), 422);
   })
   .get("/admin/groups/:slug/members", async (c) => {
     const user = adminUser(c);
@@ -317,7 +327,7 @@ export const adminPages = new Hono<AppEnv>()
     if (user instanceof Response) return user;
     const { tdb, ctx, view } = await adminGroup(c);
     const requests = await pendingRequests(c.env, tdb, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, 200);
-    return page(c, "admin.tab.requests", GroupRequestsPage({ ctx: pageContext(c), group: view, requests: requests.map(requestView), viewingAsMember: viewingAsMember(c), ...notice(c) }));
+    return groupAdminPage(c, view, "admin.tab.requests", GroupRequestsPage({ ctx: pageContext(c), group: view, requests: requests.map(requestView), viewingAsMember: viewingAsMember(c), ...notice(c) }));
   })
   .post("/admin/groups/:slug/requests/approve-all", async (c) => {
     const { tdb, ctx, user } = await adminGroup(c);

@@ -153,6 +153,8 @@ export const invitations = sqliteTable(
     email: text("email").notNull(),
     // SHA-256 of the link's token; replaced on resend so the old link dies.
     tokenHash: text("token_hash").notNull().unique(),
+    // The reminder carries its own link; both work until one is used (the raw tokens are never stored).
+    reminderTokenHash: text("reminder_token_hash").unique(),
     status: text("status", { enum: ["pending", "accepted", "revoked", "expired"] }).notNull().default("pending"),
     tenantRole: text("tenant_role", { enum: ["admin", "member"] }).notNull().default("member"),
     groupRole: text("group_role", { enum: ["moderator", "member"] }).notNull().default("member"),

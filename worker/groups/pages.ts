@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { t } from "../../web/i18n";
 import { GroupPage, groupBrand } from "../../web/pages/groups/group";
 import { JoinPage, type JoinMode } from "../../web/pages/groups/join";
 import type { GroupAbility, MemberView } from "../../web/pages/groups/types";
@@ -129,7 +128,8 @@ export const groupPages = new Hono<AppEnv>()
           const input = parseWith(signupSchema, { ...form, language: form.language || undefined });
           const result = await signUp(tdb, tenant, input, { base: requestOrigin(c) });
           deliverSoon(c);
-          if (!result.sessionToken) return renderJoin(c, view, "signup", { formError: t(pageLang(c), "signup.pending_body") }, 202);
+          // The community approves new accounts: nothing to join until an admin lets them in.
+          if (!result.sessionToken) return renderJoin(c, view, "account_pending", {}, 202);
           setSessionCookie(c, result.sessionToken);
           user = result.user;
         }

@@ -56,4 +56,21 @@ export function approvalNeededMail(lang: Lang, p: { to: string; name: string; em
   ]);
 }
 
+export function invitationMail(
+  lang: Lang,
+  p: { to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },
+): MailMessage {
+  const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: p.timezone }).format(new Date(p.expiresAt));
+  const intro = p.inviter
+    ? t(lang, "mail.invite.intro_by", { inviter: p.inviter, community: p.community })
+    : t(lang, "mail.invite.intro", { community: p.community });
+  const blocks: Block[] = [{ kind: "p", text: p.reminder ? t(lang, "mail.invite.reminder_intro", { community: p.community }) : intro }];
+  if (p.message) blocks.push({ kind: "p", text: `« ${p.message} »` });
+  if (p.groups.length) blocks.push({ kind: "p", text: t(lang, "mail.invite.groups", { groups: p.groups.join(", ") }) });
+  blocks.push({ kind: "action", label: t(lang, "mail.invite.action"), url: p.url });
+  blocks.push({ kind: "small", text: t(lang, "mail.invite.expires", { date }) });
+  const subject = p.reminder ? t(lang, "mail.invite.reminder_subject", { community: p.community }) : t(lang, "mail.invite.subject", { community: p.community });
+  return compose(lang, p.to, subject, p.community, blocks);
+}
+
 export type { MessageKey };

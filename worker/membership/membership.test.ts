@@ -244,10 +244,11 @@ describe("live queue", () => {
     ws.accept();
     ws.addEventListener("message", (e) => received.push(JSON.parse(String(e.data))));
 
+    await vi.waitFor(() => expect(received[0]).toEqual({ type: "snapshot", requests: [] }));
     const { requestId } = (await (await join(tenant, "live", applicant.cookie)).json()) as { requestId: string };
-    await vi.waitFor(() => expect(received[0]).toMatchObject({ type: "request", request: { name: "Lou Live" } }));
+    await vi.waitFor(() => expect(received[1]).toMatchObject({ type: "request", request: { id: requestId, name: "Lou Live", createdAt: expect.stringMatching(/Z$/) } }));
     await call(tenant.host, "POST", `/api/v1/groups/live/requests/${requestId}/approve`, { cookie: tenant.owner.cookie });
-    await vi.waitFor(() => expect(received[1]).toEqual({ type: "decided", id: requestId, status: "approved" }));
+    await vi.waitFor(() => expect(received[2]).toEqual({ type: "decided", id: requestId, status: "approved" }));
     ws.close();
   });
 });

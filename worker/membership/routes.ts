@@ -6,7 +6,7 @@ import { pageParams } from "../http/pagination";
 import { jsonBody } from "../http/validate";
 import { groupFromRequest } from "../groups/access";
 import { assertCan } from "../groups/service";
-import { groupRoom, type JoinRequest } from "../room/room";
+import { groupRoom, requestView as roomRequestView, type JoinRequest } from "../room/room";
 import {
   approveAllRequests,
   banMember,
@@ -24,7 +24,7 @@ import {
 } from "./service";
 
 export function requestView(r: JoinRequest) {
-  return { id: r.id, userId: r.userId, name: r.name, email: r.email, answers: r.answers, status: r.status, createdAt: new Date(r.createdAt).toISOString() };
+  return { ...roomRequestView(r), status: r.status };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

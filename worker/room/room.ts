@@ -15,7 +15,16 @@ export type JoinRequest = {
   decidedBy: string | null;
 };
 export type Decision = "approve" | "reject";
-export type QueueEvent = { type: "request"; request: JoinRequest } | { type: "decided"; id: string; status: "approved" | "rejected" | "withdrawn" };
+/** What admins' pages receive: the request as the API shows it. */
+export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: JoinAnswer[]; createdAt: string };
+export type QueueEvent =
+  | { type: "snapshot"; requests: JoinRequestView[] }
+  | { type: "request"; request: JoinRequestView }
+  | { type: "decided"; id: string; status: "approved" | "rejected" | "withdrawn" };
+
+export function requestView(r: JoinRequest): JoinRequestView {
+  return { id: r.id, userId: r.userId, name: r.name, email: r.email, answers: r.answers, createdAt: new Date(r.createdAt).toISOString() };
+}
 
 type RequestRow = {
   id: string;
@@ -130,7 +139,7 @@ export class GroupRoom extends DurableObject<Bindings> {
       row.id, row.user_id, row.name, row.email, row.answers, row.created_at,
     );
     const request = toRequest(row);
-    this.broadcast({ type: "request", request });
+    this.broadcast({ type: "request", request: requestView(request) });
     return { request, created: true };
   }
 
@@ -271,6 +280,9 @@ export class GroupRoom extends DurableObject<Bindings> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, ["queue"]);
     server.serializeAttachment({ userId: request.headers.get("x-user-id"), channel });
+    // What is pending right now, so a page that reconnects misses nothing.
+    const pending = await this.pendingRequests(200);
+    server.send(JSON.stringify({ type: "snapshot", requests: pending.map(requestView) } satisfies QueueEvent));
     return new Response(null, { status: 101, webSocket: client });
   }
 

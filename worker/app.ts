@@ -9,6 +9,7 @@ import { adminPages } from "./admin/pages";
 import { mediaRoutes } from "./groups/media";
 import { membershipApi } from "./membership/routes";
 import { invitationsApi } from "./invitations/routes";
+import { invitationAdminPages, invitationPages } from "./invitations/pages";
 import { sessionLoader } from "./auth/sessions";
 import type { AppEnv } from "./env";
 import { staticAssets } from "./http/assets";
@@ -48,6 +49,8 @@ app.route("/", homePages);
 app.route("/", authPages);
 app.route("/", groupPages);
 app.route("/", adminPages);
+app.route("/", invitationPages);
+app.route("/", invitationAdminPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

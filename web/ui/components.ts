@@ -164,17 +164,20 @@ export function CheckboxField({
   checked,
   hint,
   id,
+  value = "on",
 }: {
   name: string;
   label: string;
   checked?: boolean;
   hint?: string;
   id?: string;
+  /** What a checked box submits; several boxes sharing a name submit a list (e.g. `groups`). */
+  value?: string;
 }): VNode {
   const controlId = id ?? `field-${name}`;
   const hintId = hint ? `${controlId}-hint` : undefined;
   return html`<div class="checkbox">
-    <input class="checkbox-input" type="checkbox" id=${controlId} name=${name} value="on" checked=${checked} aria-describedby=${hintId} />
+    <input class="checkbox-input" type="checkbox" id=${controlId} name=${name} value=${value} checked=${checked} aria-describedby=${hintId} />
     <label class="checkbox-label" for=${controlId}>${label}</label>
     ${hint && html`<p class="field-hint checkbox-hint" id=${hintId}>${hint}</p>`}
   </div>`;
@@ -419,13 +422,16 @@ export function AuthCard({
   title,
   intro,
   children,
+  className,
 }: {
   title: string;
   intro?: string | undefined;
   children: ComponentChildren;
+  /** Extra classes on the card, e.g. a variant with its own icon. */
+  className?: string;
 }): VNode {
   return html`<div class="auth">
-    <div class="card auth-card">
+    <div class=${className ? `card auth-card ${className}` : "card auth-card"}>
       <h1 class="auth-title">${title}</h1>
       ${intro && html`<p class="auth-intro">${intro}</p>`}
       ${children}

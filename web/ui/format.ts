@@ -7,11 +7,22 @@ import type { Lang } from "../i18n";
 export function formatDate(
   lang: Lang,
   iso: string,
-  { timeZone, time = false }: { timeZone?: string | null | undefined; time?: boolean } = {},
+  {
+    timeZone,
+    time = false,
+    short = false,
+  }: {
+    timeZone?: string | null | undefined;
+    time?: boolean;
+    /** An abbreviated month ("12 Mar 2026"), for table cells. */
+    short?: boolean;
+  } = {},
 ): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const options: Intl.DateTimeFormatOptions = time ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "long" };
+  const options: Intl.DateTimeFormatOptions = time
+    ? { dateStyle: "medium", timeStyle: "short" }
+    : { dateStyle: short ? "medium" : "long" };
   try {
     return new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options).format(date);
   } catch {

@@ -56,12 +56,13 @@ function sessionQuery(t: TenantDb, sessionId: string, now: number) {
 }
 
 type SessionHit = { user: User; expiresAt: number };
-const sessionCache = new ReadCache<SessionHit>();
+const sessionCache = new ReadCache<SessionHit | null>();
 
 /** Forget cached sessions after logout, a password change or a change to the user. */
 export function forgetSessions(match: { sessionId?: string; userId?: string }): void {
   if (match.sessionId) sessionCache.delete(match.sessionId);
-  if (match.userId) sessionCache.deleteWhere((_k, v) => v.user.id === match.userId);
+  // A load under way (value unknown yet) is dropped too: it might predate the change.
+  if (match.userId) sessionCache.deleteWhere((_k, v) => v === undefined || v?.user.id === match.userId);
 }
 
 /**
@@ -77,11 +78,10 @@ export async function authenticate(c: Context<AppEnv>): Promise<User | null> {
   const t = tenantDb(c.env, tenant);
   const sessionId = await sha256Hex(token);
   const now = Date.now();
-  let row = sessionCache.get(sessionId, now);
+  let row: SessionHit | null | undefined = sessionCache.get(sessionId, now);
   if (!row || row.user.tenantId !== t.tenantId || row.expiresAt <= now) {
-    row = (await sessionQuery(t, sessionId, now))[0];
-    if (!row) return null;
-    sessionCache.set(sessionId, row, now);
+    row = (await sessionCache.getOrLoad(sessionId, async () => (await sessionQuery(t, sessionId, now))[0] ?? null, now, (v) => v !== null)) as SessionHit | null;
+    if (!row || row.user.tenantId !== t.tenantId) return null;
   }
   if (row.user.status !== "active") return null;
   c.set("user", row.user);

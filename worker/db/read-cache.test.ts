@@ -18,7 +18,37 @@ describe("ReadCache", () => {
     cache.set("c", { user: "u1" }, 0);
     cache.delete("b");
     expect(cache.get("b", 1)).toBeUndefined();
-    cache.deleteWhere((_k, v) => v.user === "u1");
+    cache.deleteWhere((_k, v) => v?.user === "u1");
     expect([cache.get("a", 1), cache.get("c", 1)]).toEqual([undefined, undefined]);
+  });
+});
+
+describe("ReadCache single flight", () => {
+  it("shares one load between concurrent misses, and a delete during the load wins", async () => {
+    const cache = new ReadCache<number>(1000);
+    let loads = 0;
+    let release!: (v: number) => void;
+    const load = () => {
+      loads++;
+      return new Promise<number>((r) => (release = r));
+    };
+    const a = cache.getOrLoad("k", load, 0);
+    const b = cache.getOrLoad("k", load, 0);
+    release(7);
+    expect(await Promise.all([a, b])).toEqual([7, 7]);
+    expect(loads).toBe(1);
+
+    const c = cache.getOrLoad("j", load, 0);
+    cache.delete("j");
+    release(1);
+    expect(await c).toBe(1);
+    // The value read before the delete is not kept.
+    expect(cache.get("j", 1)).toBeUndefined();
+  });
+
+  it("does not keep values the caller says not to", async () => {
+    const cache = new ReadCache<number | null>(1000);
+    await cache.getOrLoad("missing", async () => null, 0, (v) => v !== null);
+    expect(cache.get("missing", 1)).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@ const MAX_ENTRIES = 10_000;
 
 export class ReadCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
+  /** Loads under way: concurrent misses of one key share a single load (no stampede when an entry expires). */
+  private readonly inflight = new Map<string, Promise<V>>();
   constructor(private readonly ttlMs = READ_TTL_MS) {}
 
   get(key: string, now = Date.now()): V | undefined {
@@ -27,24 +29,43 @@ export class ReadCache<V> {
     this.entries.set(key, { value, until: now + this.ttlMs });
   }
 
-  async getOrLoad(key: string, load: () => Promise<V>, now = Date.now()): Promise<V> {
+  /** `keep` decides whether a loaded value is remembered (a missing session is not). */
+  async getOrLoad(key: string, load: () => Promise<V>, now = Date.now(), keep: (value: V) => boolean = () => true): Promise<V> {
     const hit = this.get(key, now);
     if (hit !== undefined) return hit;
-    const value = await load();
-    this.set(key, value, now);
-    return value;
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const promise = load().then(
+      (value) => {
+        // Only if nobody forgot this key while it loaded: a write must never be undone by a late read.
+        if (this.inflight.get(key) === promise) {
+          this.inflight.delete(key);
+          if (keep(value)) this.set(key, value, now);
+        }
+        return value;
+      },
+      (err: unknown) => {
+        if (this.inflight.get(key) === promise) this.inflight.delete(key);
+        throw err;
+      },
+    );
+    this.inflight.set(key, promise);
+    return promise;
   }
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.inflight.delete(key);
   }
 
   /** Deletes every entry whose key starts with the prefix, or whose value matches. */
-  deleteWhere(predicate: (key: string, value: V) => boolean): void {
+  deleteWhere(predicate: (key: string, value: V | undefined) => boolean): void {
     for (const [key, entry] of this.entries) if (predicate(key, entry.value)) this.entries.delete(key);
+    for (const key of this.inflight.keys()) if (predicate(key, undefined)) this.inflight.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
+    this.inflight.clear();
   }
 }

@@ -32,7 +32,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     );
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "strict-origin-when-cross-origin");
+    // A page may ask for stricter (an invitation link carries its token in the URL).
+    if (!h.has("Referrer-Policy")) h.set("Referrer-Policy", "strict-origin-when-cross-origin");
     h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     h.set("Cross-Origin-Opener-Policy", "same-origin");
     if (!isDevelopment(c.env)) h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");

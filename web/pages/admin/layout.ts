@@ -8,7 +8,7 @@ import type { GroupView } from "../groups/types";
 
 export { groupBrand } from "../groups/shared";
 
-export type AdminSection = "groups" | "settings";
+export type AdminSection = "groups" | "invitations" | "settings";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -84,10 +84,11 @@ export function AdminShell({
   const { lang } = ctx;
   const items: { id: AdminSection; href: string; label: string }[] = [
     { id: "groups", href: "/admin", label: t(lang, "admin.nav.groups") },
+    { id: "invitations", href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
     { id: "settings", href: "/admin/settings", label: t(lang, "admin.nav.settings") },
   ];
   const here = pathname(ctx);
-  const title = section === "groups" ? t(lang, "admin.nav.groups") : t(lang, "admin.nav.settings");
+  const title = items.find((item) => item.id === section)?.label ?? t(lang, "admin.title");
   return html`<div class="container admin">
     <div class="admin-side">
       <p class="admin-eyebrow" id="admin-nav-title">${t(lang, "admin.title")}</p>

@@ -1,0 +1,194 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { t, type Lang } from "../../i18n";
+import { Alert, AuthCard, Button, ButtonLink, Field, initial, PasswordInput } from "../../ui/components";
+import { formatDate } from "../../ui/format";
+import type { PageContext } from "../../ui/page";
+import { Paragraphs } from "../groups/shared";
+
+/** What the invitation page shows of an invitation (the worker's lookup, shaped for people). */
+export type InvitationView = {
+  email: string;
+  communityName: string;
+  groups: { slug: string; name: string }[];
+  inviterName: string | null;
+  message: string | null;
+  /** ISO */
+  expiresAt: string;
+};
+
+/**
+ * - `form`: signed out, the invitation is valid: set a name and a password to join;
+ * - `expired`: past its 30 days;
+ * - `signed_in_same`: signed in with the invited address: one button joins the groups;
+ * - `signed_in_other`: signed in with another address: log out to switch accounts.
+ */
+export type InviteState = "form" | "expired" | "signed_in_same" | "signed_in_other";
+
+/** The most a name may hold (the server's limit). */
+export const INVITE_NAME_MAX = 100;
+
+/** Decorative; the card's class picks the picture (an envelope, an hourglass, two people). */
+const Icon = () => html`<span class="invite-icon" aria-hidden="true"></span>`;
+
+export const invitePath = (token: string) => `/invite/${encodeURIComponent(token)}`;
+
+/** The inviter's personal message, quoted as plain text (blank lines make paragraphs). */
+function Message({ lang, invitation }: { lang: Lang; invitation: InvitationView }): VNode | null {
+  const text = invitation.message?.trim();
+  if (!text) return null;
+  return html`<figure class="invite-message">
+    <figcaption class="invite-message-from">
+      ${invitation.inviterName
+        ? t(lang, "invite.message_from", { inviter: invitation.inviterName })
+        : t(lang, "invite.message_personal")}
+    </figcaption>
+    <blockquote class="invite-quote">${Paragraphs({ text, className: "invite-quote-text" })}</blockquote>
+  </figure>`;
+}
+
+/** The groups the invitation leads into, as a list of named chips. */
+function Groups({ lang, groups }: { lang: Lang; groups: InvitationView["groups"] }): VNode | null {
+  if (groups.length === 0) return null;
+  return html`<div class="invite-groups">
+    <p class="invite-groups-title" id="invite-groups-title">${t(lang, "invite.groups_title")}</p>
+    <ul class="invite-group-list" aria-labelledby="invite-groups-title">
+      ${groups.map(
+        (g) => html`<li class="invite-group">
+          <span class="invite-group-badge" aria-hidden="true">${initial(g.name)}</span>
+          <span class="invite-group-name">${g.name}</span>
+        </li>`,
+      )}
+    </ul>
+  </div>`;
+}
+
+/**
+ * /invite/{token}: accept an invitation. The email is the invitation's, shown but never
+ * editable (nor submitted); the person sets a name and a password.
+ */
+export function InvitePage({
+  ctx,
+  token,
+  invitation,
+  state,
+  values = {},
+  errors = {},
+  formError,
+}: {
+  ctx: PageContext;
+  token: string;
+  invitation: InvitationView;
+  state: InviteState;
+  values?: { name?: string };
+  errors?: Record<string, string>;
+  formError?: string;
+}): VNode {
+  const { lang } = ctx;
+  const community = invitation.communityName;
+  const inviter = invitation.inviterName;
+  const timeZone = ctx.tenant?.timezone;
+  const action = invitePath(token);
+  const errorAlert = formError
+    ? Alert({ tone: "error", children: formError })
+    : Object.keys(errors).length > 0 && Alert({ tone: "error", children: t(lang, "form.fix_errors") });
+
+  switch (state) {
+    case "expired":
+      return AuthCard({
+        className: "invite-card invite-card-expired",
+        title: t(lang, "invite.expired_title"),
+        intro: t(lang, "invite.expired_intro", { community, date: formatDate(lang, invitation.expiresAt, { timeZone }) }),
+        children: html`
+          ${Icon()}
+          <p class="invite-text">
+            ${inviter ? t(lang, "invite.expired_ask_by", { inviter }) : t(lang, "invite.expired_ask")}
+          </p>
+          ${ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") })}
+        `,
+      });
+
+    case "signed_in_other":
+      return AuthCard({
+        className: "invite-card invite-card-other",
+        title: t(lang, "invite.other_title"),
+        intro: t(lang, "invite.other_intro", { email: invitation.email, current: ctx.user?.email ?? "" }),
+        children: html`
+          ${Icon()}
+          <p class="invite-text">${t(lang, "invite.other_body", { email: invitation.email })}</p>
+          <form class="form" method="post" action="/logout">
+            <input type="hidden" name="next" value=${action} />
+            ${Button({ children: t(lang, "invite.other_logout"), block: true })}
+          </form>
+          <p class="auth-switch"><a href="/">${t(lang, "invite.other_stay")}</a></p>
+        `,
+      });
+
+    case "signed_in_same": {
+      const hasGroups = invitation.groups.length > 0;
+      return AuthCard({
+        className: "invite-card",
+        title: hasGroups
+          ? inviter
+            ? t(lang, "invite.same_title_by", { inviter })
+            : t(lang, "invite.same_title")
+          : t(lang, "invite.heading", { community }),
+        intro: t(lang, "invite.same_intro", { email: invitation.email }),
+        children: html`
+          ${Icon()}
+          ${Message({ lang, invitation })} ${Groups({ lang, groups: invitation.groups })} ${errorAlert}
+          <form class="form" method="post" action=${`${action}/accept-as-me`}>
+            ${Button({ children: t(lang, hasGroups ? "invite.same_submit" : "invite.same_submit_no_groups"), block: true })}
+          </form>
+        `,
+      });
+    }
+
+    default:
+      return AuthCard({
+        className: "invite-card",
+        title: t(lang, "invite.heading", { community }),
+        intro: inviter ? t(lang, "invite.intro_by", { inviter, community }) : t(lang, "invite.intro", { community }),
+        children: html`
+          ${Icon()}
+          ${Message({ lang, invitation })} ${Groups({ lang, groups: invitation.groups })} ${errorAlert}
+          <form class="form" method="post" action=${action}>
+            <input type="hidden" name="token" value=${token} />
+            <div class="field">
+              <label class="label" for="invite-email">${t(lang, "invite.email")}</label>
+              <input
+                class="input"
+                id="invite-email"
+                type="email"
+                value=${invitation.email}
+                readonly
+                autocomplete="username"
+                aria-describedby="invite-email-hint"
+              />
+              <p class="field-hint" id="invite-email-hint">${t(lang, "invite.email_hint")}</p>
+            </div>
+            ${Field({
+              name: "name",
+              label: t(lang, "signup.name"),
+              value: values.name,
+              autocomplete: "name",
+              required: true,
+              maxlength: INVITE_NAME_MAX,
+              hint: t(lang, "signup.name_hint"),
+              error: errors.name,
+            })}
+            ${PasswordInput({
+              lang,
+              name: "password",
+              label: t(lang, "signup.password"),
+              autocomplete: "new-password",
+              meter: true,
+              error: errors.password,
+            })}
+            ${Button({ children: t(lang, "invite.submit", { community }), block: true })}
+          </form>
+          <p class="auth-switch">${t(lang, "invite.valid_until", { date: formatDate(lang, invitation.expiresAt, { timeZone }) })}</p>
+        `,
+      });
+  }
+}

@@ -1,0 +1,182 @@
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { t } from "../../web/i18n";
+import { AdminInvitationsPage } from "../../web/pages/admin/invitations";
+import { InvitePage } from "../../web/pages/invitations/accept";
+import { requireUser, setSessionCookie } from "../auth/sessions";
+import { tenantDb } from "../db/client";
+import { groups as groupsTable, memberships, users } from "../db/schema";
+import type { AppEnv } from "../env";
+import { requireTenant } from "../http/context";
+import { ApiError, forbidden } from "../http/errors";
+import { localizeError, localizeFields } from "../http/form-errors";
+import { pageContext, renderPage } from "../http/render";
+import { formBody, parseWith } from "../http/validate";
+import { deliverSoon } from "../mail/deliver";
+import { viewingAsMember } from "../groups/access";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { inviterOf } from "./routes";
+import {
+  acceptAsExistingUser,
+  acceptInvitation,
+  acceptSchema,
+  effectiveStatus,
+  invite,
+  inviteSchema,
+  listInvitations,
+  lookupInvitation,
+  resendInvitation,
+  revokeInvitation,
+  type InvitationStatus,
+  type InviteResult,
+} from "./service";
+
+async function invitationFor(c: Context<AppEnv>, token: string) {
+  const tenant = requireTenant(c);
+  const tdb = tenantDb(c.env, tenant);
+  const { invitation, view } = await lookupInvitation(tdb, tenant, token);
+  const inviter = invitation.invitedBy ? await tdb.db.query.users.findFirst({ columns: { name: true }, where: and(eq(users.tenantId, tdb.tenantId), eq(users.id, invitation.invitedBy)) }) : undefined;
+  return {
+    tenant,
+    tdb,
+    invitation,
+    props: {
+      email: invitation.email,
+      communityName: tenant.name,
+      groups: view.groups,
+      inviterName: inviter?.name ?? null,
+      message: invitation.message,
+      expiresAt: new Date(invitation.expiresAt).toISOString(),
+    },
+  };
+}
+
+function renderInvite(c: Context<AppEnv>, token: string, props: Parameters<typeof InvitePage>[0]["invitation"], state: Parameters<typeof InvitePage>[0]["state"], extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string } = {}, status: ContentfulStatusCode = 200) {
+  const ctx = pageContext(c);
+  return renderPage(c, t(ctx.lang, "invite.title", { community: props.communityName }), InvitePage({ ctx, token, invitation: props, state, ...extra }), status);
+}
+
+function stateFor(c: Context<AppEnv>, invitation: { email: string; status: string; expiresAt: number }) {
+  if (effectiveStatus(invitation as Parameters<typeof effectiveStatus>[0]) === "expired") return "expired" as const;
+  const user = c.get("user");
+  if (!user) return "form" as const;
+  return user.email === invitation.email ? ("signed_in_same" as const) : ("signed_in_other" as const);
+}
+
+export const invitationPages = new Hono<AppEnv>()
+  .get("/invite/:token", async (c) => {
+    const token = c.req.param("token");
+    const { invitation, props } = await invitationFor(c, token);
+    // The token is in the URL: keep it out of other sites' logs.
+    c.header("Referrer-Policy", "no-referrer");
+    const state = stateFor(c, invitation);
+    return renderInvite(c, token, props, state, {}, state === "expired" ? 410 : 200);
+  })
+  .post("/invite/:token", async (c) => {
+    const token = c.req.param("token");
+    const { tdb, invitation, props } = await invitationFor(c, token);
+    const form = await formBody(c);
+    try {
+      const { sessionToken } = await acceptInvitation(tdb, parseWith(acceptSchema, { token, name: form.name, password: form.password }));
+      setSessionCookie(c, sessionToken);
+      return c.redirect(firstGroupPath(props.groups), 303);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 404) throw err;
+      const lang = pageContext(c).lang;
+      const state = err.status === 410 ? "expired" : stateFor(c, invitation);
+      return renderInvite(c, token, props, state, { values: { name: form.name ?? "" }, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
+    }
+  })
+  .post("/invite/:token/accept-as-me", async (c) => {
+    const token = c.req.param("token");
+    const user = c.get("user");
+    if (!user) return c.redirect(`/invite/${encodeURIComponent(token)}`, 303);
+    const { tdb, props } = await invitationFor(c, token);
+    await acceptAsExistingUser(tdb, token, user);
+    return c.redirect(firstGroupPath(props.groups), 303);
+  });
+
+function firstGroupPath(gs: { slug: string }[]): string {
+  return gs[0] ? `/g/${encodeURIComponent(gs[0].slug)}` : "/";
+}
+
+// ── administration ─────────────────────────────────────────────────────────
+
+const STATUSES = new Set(["pending", "accepted", "expired", "revoked"]);
+
+async function invitableGroups(c: Context<AppEnv>) {
+  const tenant = requireTenant(c);
+  const tdb = tenantDb(c.env, tenant);
+  const inviter = inviterOf(c);
+  if (inviter.actsAsTenantAdmin) {
+    return tdb.db.select({ slug: groupsTable.slug, name: groupsTable.name }).from(groupsTable).where(and(eq(groupsTable.tenantId, tdb.tenantId), isNull(groupsTable.deletedAt))).orderBy(asc(groupsTable.name));
+  }
+  return tdb.db
+    .select({ slug: groupsTable.slug, name: groupsTable.name })
+    .from(memberships)
+    .innerJoin(groupsTable, eq(groupsTable.id, memberships.groupId))
+    .where(and(eq(memberships.tenantId, tdb.tenantId), eq(memberships.userId, inviter.user.id), inArray(memberships.role, ["owner", "admin"]), isNull(groupsTable.deletedAt)))
+    .orderBy(asc(groupsTable.name));
+}
+
+async function adminInvitations(c: Context<AppEnv>, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string; result?: InviteResult } = {}, status: ContentfulStatusCode = 200) {
+  const tenant = requireTenant(c);
+  const inviter = inviterOf(c);
+  const groups = await invitableGroups(c);
+  if (!inviter.actsAsTenantAdmin && groups.length === 0) throw forbidden("forbidden", "Only community admins and group admins can invite.");
+  const statusFilter = STATUSES.has(c.req.query("status") ?? "") ? (c.req.query("status") as InvitationStatus) : undefined;
+  const q = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const page = await listInvitations(tenantDb(c.env, tenant), { ...(statusFilter ? { status: statusFilter } : {}), ...(q ? { q } : {}), limit: 50, cursor: c.req.query("cursor") ?? null }, inviter.actsAsTenantAdmin ? undefined : inviter.user.id);
+  const ctx = pageContext(c);
+  const done = c.req.query("done");
+  const notice = done === "resent" ? t(ctx.lang, "admin.invitations.resent") : done === "revoked" ? t(ctx.lang, "admin.invitations.revoked") : undefined;
+  return renderPage(
+    c,
+    t(ctx.lang, "admin.invitations.title"),
+    AdminInvitationsPage({ ctx, viewingAsMember: viewingAsMember(c), groups, items: page.items, filter: { status: statusFilter ?? "", q }, nextCursor: page.nextCursor, ...extra, ...(notice ? { notice } : {}) }),
+    status,
+  );
+}
+
+export const invitationAdminPages = new Hono<AppEnv>()
+  .get("/admin/invitations", async (c) => {
+    if (!c.get("user")) return c.redirect("/login?next=%2Fadmin%2Finvitations", 303);
+    return adminInvitations(c);
+  })
+  .post("/admin/invitations", async (c) => {
+    const tenant = requireTenant(c);
+    const inviter = inviterOf(c);
+    const body = await c.req.parseBody({ all: true });
+    const str = (v: unknown) => (typeof v === "string" ? v : "");
+    const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
+    const values = { emails: str(body.emails), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
+    try {
+      const input = parseWith(inviteSchema, {
+        emails: values.emails,
+        groups: list(body.groups),
+        tenantRole: values.tenantRole || undefined,
+        groupRole: values.groupRole || undefined,
+        language: values.language || undefined,
+        ...(values.message.trim() ? { message: values.message } : {}),
+      });
+      const result = await invite(c.env, tenantDb(c.env, tenant), tenant, inviter, input);
+      deliverSoon(c);
+      return adminInvitations(c, { result });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      const lang = pageContext(c).lang;
+      return adminInvitations(c, { values, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
+    }
+  })
+  .post("/admin/invitations/:id/resend", async (c) => {
+    const tenant = requireTenant(c);
+    await resendInvitation(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.param("id"));
+    deliverSoon(c);
+    return c.redirect("/admin/invitations?done=resent", 303);
+  })
+  .post("/admin/invitations/:id/revoke", async (c) => {
+    const tenant = requireTenant(c);
+    requireUser(c);
+    await revokeInvitation(tenantDb(c.env, tenant), inviterOf(c), c.req.param("id"));
+    return c.redirect("/admin/invitations?done=revoked", 303);
+  });

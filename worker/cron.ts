@@ -5,6 +5,7 @@ import { purgeThrottles } from "./http/throttle";
 import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
 import { purgeDeletedGroups } from "./groups/service";
 import { runInvitationLifecycle } from "./invitations/service";
+import { purgeStagedImports } from "./invitations/import";
 
 export type CronReport = { mail: DeliveryReport; purgedGroups: number; invitations: { reminded: number; expired: number } };
 
@@ -17,5 +18,6 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   await purgeExpiredSessions(db, now);
   await purgeThrottles(db, 24 * 3600_000, now);
   const purgedGroups = await purgeDeletedGroups(env, now);
+  await purgeStagedImports(env, now);
   return { mail, purgedGroups, invitations };
 }

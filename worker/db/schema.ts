@@ -155,7 +155,9 @@ export const invitations = sqliteTable(
     tokenHash: text("token_hash").notNull().unique(),
     // The reminder carries its own link; both work until one is used (the raw tokens are never stored).
     reminderTokenHash: text("reminder_token_hash").unique(),
-    status: text("status", { enum: ["pending", "accepted", "revoked", "expired"] }).notNull().default("pending"),
+    // "staged": written by a file import that has not committed yet (invisible, never emailed).
+    status: text("status", { enum: ["staged", "pending", "accepted", "revoked", "expired"] }).notNull().default("pending"),
+    importId: text("import_id"),
     tenantRole: text("tenant_role", { enum: ["admin", "member"] }).notNull().default("member"),
     groupRole: text("group_role", { enum: ["moderator", "member"] }).notNull().default("member"),
     groupIds: text("group_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
@@ -170,7 +172,11 @@ export const invitations = sqliteTable(
     acceptedAt: integer("accepted_at"),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [index("invitations_tenant_email").on(t.tenantId, t.email, t.status), index("invitations_due").on(t.status, t.invitedAt)],
+  (t) => [
+    index("invitations_tenant_email").on(t.tenantId, t.email, t.status),
+    index("invitations_due").on(t.status, t.invitedAt),
+    index("invitations_import").on(t.importId),
+  ],
 );
 
 // Mail leaves only through this table: written in the same batch as the data
@@ -184,7 +190,8 @@ export const outbox = sqliteTable(
     subject: text("subject").notNull(),
     text: text("text").notNull(),
     html: text("html").notNull(),
-    status: text("status", { enum: ["pending", "sending", "sent", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["staged", "pending", "sending", "sent", "failed"] }).notNull().default("pending"),
+    importId: text("import_id"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at").notNull(),
     claimedUntil: integer("claimed_until"),
@@ -192,7 +199,7 @@ export const outbox = sqliteTable(
     createdAt: integer("created_at").notNull(),
     sentAt: integer("sent_at"),
   },
-  (t) => [index("outbox_due").on(t.status, t.nextAttemptAt), index("outbox_tenant").on(t.tenantId, t.createdAt)],
+  (t) => [index("outbox_due").on(t.status, t.nextAttemptAt), index("outbox_tenant").on(t.tenantId, t.createdAt), index("outbox_import").on(t.importId)],
 );
 
 // The development mail transport's mailbox (ENVIRONMENT = "development" only).

@@ -7,6 +7,9 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { pageParams } from "../http/pagination";
 import { jsonBody, parseWith } from "../http/validate";
+import { ApiError, errorBody } from "../http/errors";
+import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport } from "./import";
+import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
 import { actsAsTenantAdmin } from "../groups/policy";
@@ -31,7 +34,56 @@ export function inviterOf(c: Context<AppEnv>): Inviter {
 
 const statusSchema = z.enum(["pending", "accepted", "expired", "revoked"]).optional();
 
+/** Reads the multipart import: the file and the defaults sent with it. */
+export async function readImportForm(c: Context<AppEnv>) {
+  const body = await c.req.parseBody({ all: true });
+  const file = body.file;
+  if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: "a .xlsx or .csv file is required" });
+  if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+  const str = (v: unknown) => (typeof v === "string" ? v : "");
+  const groupsField = Array.isArray(body.groups) ? body.groups.map(str) : str(body.groups).split(/[|,]/);
+  const defaults = parseWith(importDefaultsSchema, {
+    groups: groupsField.map((g) => g.trim()).filter(Boolean),
+    tenantRole: str(body.tenantRole) || undefined,
+    groupRole: str(body.groupRole) || undefined,
+    language: str(body.language) || undefined,
+    ...(str(body.message).trim() ? { message: str(body.message) } : {}),
+  });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const rows = await readRows(fileKind(file.name, bytes), bytes);
+  return { rows, defaults };
+}
+
 export const invitationsApi = new Hono<AppEnv>()
+  .get("/invitations/template.csv", (c) =>
+    c.body(templateCsv(), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="invitations-template.csv"' }),
+  )
+  .get("/invitations/template.xlsx", async (c) =>
+    c.body(await (await templateXlsx()).arrayBuffer(), 200, {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": 'attachment; filename="invitations-template.xlsx"',
+    }),
+  )
+  .post("/invitations/import", async (c) => {
+    const tenant = requireTenant(c);
+    const inviter = inviterOf(c);
+    const t = tenantDb(c.env, tenant);
+    const { rows, defaults } = await readImportForm(c);
+    try {
+      const { plan, groupsBySlug } = await planImport(t, inviter, rows, defaults);
+      const dryRun = c.req.query("dryRun") === "1" || c.req.query("dryRun") === "true";
+      if (dryRun) {
+        return c.json({ dryRun: true, invited: plan.filter((p) => p.action === "invite").map((p) => p.email), addedToGroups: plan.filter((p) => p.action === "add_to_groups").map((p) => p.email), rows: plan });
+      }
+      const report = await commitImport(c.env, t, tenant, inviter, plan, groupsBySlug, defaults);
+      deliverSoon(c);
+      return c.json(report);
+    } catch (err) {
+      const rowsOf = (err as { rows?: unknown }).rows;
+      if (err instanceof ApiError && rowsOf) return c.json({ ...errorBody(err), rows: rowsOf }, 422);
+      throw err;
+    }
+  })
   .post("/invitations", async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);

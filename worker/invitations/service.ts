@@ -151,6 +151,7 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
       acceptedAt: null,
       revokedAt: null,
       reminderTokenHash: null,
+      importId: null,
     };
     // The invitation and its email are one atomic write.
     statements.push(t.db.insert(invitations).values(invitation));
@@ -185,6 +186,8 @@ export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
 
 /** Pending invitations past their date read as expired even before the cron marks them. */
 export function effectiveStatus(inv: Pick<Invitation, "status" | "expiresAt">, now = Date.now()): InvitationStatus {
+  // A staged row (an import not yet committed) does not exist for anyone; callers never see one.
+  if (inv.status === "staged") return "revoked";
   return inv.status === "pending" && inv.expiresAt <= now ? "expired" : inv.status;
 }
 
@@ -212,6 +215,7 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
     .where(
       and(
         eq(invitations.tenantId, t.tenantId),
+        sql`${invitations.status} <> 'staged'`,
         invitedBy ? eq(invitations.invitedBy, invitedBy) : undefined,
         statusFilter,
         opts.q ? sql`${invitations.email} like ${"%" + opts.q.toLowerCase().replace(/[%_\\]/g, (m) => "\\" + m) + "%"} escape '\\'` : undefined,
@@ -246,7 +250,8 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
 
 async function byToken(t: TenantDb, token: string): Promise<Invitation | undefined> {
   const hash = await sha256Hex(token);
-  return t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), or(eq(invitations.tokenHash, hash), eq(invitations.reminderTokenHash, hash))) });
+  const inv = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), or(eq(invitations.tokenHash, hash), eq(invitations.reminderTokenHash, hash))) });
+  return inv?.status === "staged" ? undefined : inv;
 }
 
 const gone = () => notFound("This invitation link is not valid any more.");
@@ -351,7 +356,7 @@ export async function acceptAsExistingUser(t: TenantDb, token: string, user: Use
 
 async function manageable(t: TenantDb, inviter: Inviter, id: string): Promise<Invitation> {
   const inv = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, id)) });
-  if (!inv) throw notFound("No such invitation.");
+  if (!inv || inv.status === "staged") throw notFound("No such invitation.");
   if (!inviter.actsAsTenantAdmin && inv.invitedBy !== inviter.user.id) throw forbidden("forbidden", "Only community admins and the person who invited can manage this invitation.");
   return inv;
 }

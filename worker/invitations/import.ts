@@ -1,0 +1,246 @@
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { isLang } from "../../web/i18n";
+import { chunkRows, directoryDb, type TenantDb } from "../db/client";
+import { newId, newToken, sha256Hex } from "../db/ids";
+import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant } from "../db/schema";
+import type { Bindings } from "../env";
+import { ApiError, forbidden } from "../http/errors";
+import { email as emailSchema } from "../http/validate";
+import { forgetViewer } from "../groups/queries";
+import { invitationMail, mailLang } from "../mail/templates";
+import { platformUrl } from "../tenancy/hosts";
+import { INVITATION_TTL_MS, type Inviter } from "./service";
+import { TEMPLATE_COLUMNS } from "./spreadsheet";
+
+export const MAX_IMPORT_ROWS = 20_000;
+export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
+
+export const importDefaultsSchema = z.object({
+  groups: z.array(z.string().trim().toLowerCase().max(60)).max(50).default([]),
+  tenantRole: z.enum(["admin", "member"]).default("member"),
+  groupRole: z.enum(["moderator", "member"]).default("member"),
+  language: z.enum(["fr", "en", "nl"]).optional(),
+  message: z.string().trim().max(2000, "at most 2000 characters").optional(),
+});
+export type ImportDefaults = z.output<typeof importDefaultsSchema>;
+
+export type RowError = { row: number; email: string; errors: string[] };
+export type RowPlan = {
+  row: number;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  language: string | null;
+  groups: string[];
+  tenantRole: "admin" | "member";
+  action: "invite" | "add_to_groups" | "skip";
+  reason?: "already_invited" | "already_member";
+};
+export type ImportReport = { invited: string[]; addedToGroups: string[]; rows: RowPlan[] };
+
+const TRUE = new Set(["true", "vrai", "1", "yes", "oui", "ja", "x"]);
+const FALSE = new Set(["false", "faux", "0", "no", "non", "nee", ""]);
+
+/** Validates every row before anything is written: one bad row and the whole file is refused. */
+export async function planImport(t: TenantDb, inviter: Inviter, table: string[][], defaults: ImportDefaults): Promise<{ plan: RowPlan[]; groupsBySlug: Map<string, Group> }> {
+  const [header, ...body] = table;
+  if (!header) throw new ApiError(422, "empty_file", "The file is empty.");
+  const columns = header.map((h) => h.trim().toLowerCase().replace(/\s+/g, "_"));
+  const at = (name: (typeof TEMPLATE_COLUMNS)[number]) => columns.indexOf(name);
+  if (at("email") < 0) throw new ApiError(422, "missing_column", `The file needs an "email" column (the template's columns are ${TEMPLATE_COLUMNS.join(", ")}).`);
+  const dataRows = body.map((cells, i) => ({ cells, line: i + 2 })).filter(({ cells }) => cells.some((c) => c.trim() !== ""));
+  if (dataRows.length === 0) throw new ApiError(422, "empty_file", "The file has a header but no rows.");
+  if (dataRows.length > MAX_IMPORT_ROWS) throw new ApiError(413, "too_many_rows", `At most ${MAX_IMPORT_ROWS} rows per file.`);
+
+  const tenantGroups = await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), isNull(groups.deletedAt)));
+  const groupsBySlug = new Map(tenantGroups.map((g) => [g.slug, g]));
+  for (const slug of defaults.groups) {
+    if (!groupsBySlug.has(slug)) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: `unknown group: ${slug}` });
+  }
+
+  const cell = (cells: string[], name: (typeof TEMPLATE_COLUMNS)[number]) => {
+    const i = at(name);
+    return i < 0 ? "" : (cells[i] ?? "").trim();
+  };
+  const errors: RowError[] = [];
+  const seen = new Map<string, number>();
+  const plan: RowPlan[] = [];
+  for (const { cells, line } of dataRows) {
+    const rowErrors: string[] = [];
+    const rawEmail = cell(cells, "email");
+    const parsed = emailSchema.safeParse(rawEmail);
+    const address = parsed.success ? parsed.data : rawEmail.toLowerCase();
+    if (!rawEmail) rowErrors.push("email is missing");
+    else if (!parsed.success) rowErrors.push("invalid email");
+    else if (seen.has(address)) rowErrors.push(`duplicate of row ${seen.get(address)}`);
+    else seen.set(address, line);
+
+    const language = cell(cells, "language").toLowerCase() || defaults.language || null;
+    if (language && !isLang(language)) rowErrors.push(`unknown language "${language}" (fr, en or nl)`);
+
+    const groupCell = cell(cells, "groups");
+    const rowGroups = groupCell ? groupCell.split("|").map((s) => s.trim().toLowerCase()).filter(Boolean) : defaults.groups;
+    for (const slug of rowGroups) if (!groupsBySlug.has(slug)) rowErrors.push(`unknown group "${slug}"`);
+
+    const adminCell = cell(cells, "admin").toLowerCase();
+    let tenantRole = defaults.tenantRole;
+    if (adminCell !== "") {
+      if (TRUE.has(adminCell)) tenantRole = "admin";
+      else if (FALSE.has(adminCell)) tenantRole = "member";
+      else rowErrors.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${adminCell}"`);
+    }
+
+    if (rowErrors.length) {
+      errors.push({ row: line, email: rawEmail, errors: rowErrors });
+      continue;
+    }
+    plan.push({
+      row: line,
+      email: address,
+      firstName: cell(cells, "first_name") || null,
+      lastName: cell(cells, "last_name") || null,
+      language,
+      groups: [...new Set(rowGroups)],
+      tenantRole,
+      action: "invite",
+    });
+  }
+  if (errors.length) {
+    throw Object.assign(new ApiError(422, "invalid_rows", `${errors.length} row(s) need fixing; nothing was imported.`), { rows: errors });
+  }
+
+  // Who may do this: community admins anything; group admins plain members into their groups.
+  if (!inviter.actsAsTenantAdmin) {
+    if (plan.some((p) => p.tenantRole === "admin")) throw forbidden("forbidden", "Only community admins can invite admins.");
+    const mine = await t.db
+      .select({ groupId: memberships.groupId, role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.userId, inviter.user.id)));
+    const runs = new Set(mine.filter((m) => m.role === "owner" || m.role === "admin").map((m) => m.groupId));
+    if (plan.some((p) => p.groups.length === 0 || p.groups.some((s) => !runs.has(groupsBySlug.get(s)!.id)))) {
+      throw forbidden("forbidden", "You can invite only to groups you administer.");
+    }
+  }
+
+  // Accounts that exist join their groups; addresses already invited are left alone.
+  const addresses = plan.map((p) => p.email);
+  const existing = new Set<string>();
+  const invited = new Set<string>();
+  for (const chunk of chunkRows(addresses, 1, 90)) {
+    for (const u of await t.db.select({ email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk)))) existing.add(u.email);
+    for (const i of await t.db
+      .select({ email: invitations.email })
+      .from(invitations)
+      .where(and(eq(invitations.tenantId, t.tenantId), inArray(invitations.email, chunk), eq(invitations.status, "pending"), sql`${invitations.expiresAt} > ${Date.now()}`))) {
+      invited.add(i.email);
+    }
+  }
+  for (const p of plan) {
+    if (existing.has(p.email)) {
+      if (p.groups.length) p.action = "add_to_groups";
+      else Object.assign(p, { action: "skip", reason: "already_member" });
+    } else if (invited.has(p.email)) Object.assign(p, { action: "skip", reason: "already_invited" });
+  }
+  return { plan, groupsBySlug };
+}
+
+type Stmt = Parameters<TenantDb["db"]["batch"]>[0][number];
+
+/**
+ * Writes the plan all or nothing: invitations and their emails go in as "staged"
+ * rows (invisible, never delivered) in bounded batches, then one atomic batch turns
+ * them live together with the memberships of existing accounts. A failure before
+ * that leaves nothing visible; the cron removes stale staged rows.
+ */
+export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, plan: RowPlan[], groupsBySlug: Map<string, Group>, defaults: ImportDefaults, now = Date.now()): Promise<ImportReport> {
+  const importId = newId();
+  const invitationRows: Invitation[] = [];
+  const outboxRows: (typeof outbox.$inferInsert)[] = [];
+  for (const p of plan.filter((x) => x.action === "invite")) {
+    const token = newToken();
+    const gs = p.groups.map((s) => groupsBySlug.get(s)!);
+    const inv: Invitation = {
+      id: newId(),
+      tenantId: t.tenantId,
+      email: p.email,
+      tokenHash: await sha256Hex(token),
+      reminderTokenHash: null,
+      status: "staged",
+      importId,
+      tenantRole: p.tenantRole,
+      groupRole: defaults.groupRole,
+      groupIds: gs.map((g) => g.id),
+      firstName: p.firstName,
+      lastName: p.lastName,
+      message: defaults.message ?? null,
+      language: p.language,
+      invitedBy: inviter.user.id,
+      invitedAt: now,
+      expiresAt: now + INVITATION_TTL_MS,
+      remindedAt: null,
+      acceptedAt: null,
+      revokedAt: null,
+    };
+    invitationRows.push(inv);
+    const mail = invitationMail(mailLang(inv.language, tenant.defaultLanguage), {
+      to: inv.email,
+      community: tenant.name,
+      inviter: inviter.user.name,
+      message: inv.message,
+      groups: gs.map((g) => g.name),
+      url: platformUrl(env, tenant.subdomain, `/invite/${encodeURIComponent(token)}`),
+      expiresAt: inv.expiresAt,
+      timezone: tenant.timezone,
+      reminder: false,
+    });
+    outboxRows.push({ id: newId(), tenantId: t.tenantId, ...mail, status: "staged", importId, attempts: 0, nextAttemptAt: now, createdAt: now });
+  }
+
+  const staged: Stmt[] = [
+    ...chunkRows(invitationRows, 21).map((rows) => t.db.insert(invitations).values(rows)),
+    ...chunkRows(outboxRows, 14).map((rows) => t.db.insert(outbox).values(rows)),
+  ];
+  try {
+    // Bounded batches: a big import never holds the database for long.
+    for (let i = 0; i < staged.length; i += 50) await t.db.batch(staged.slice(i, i + 50) as [Stmt, ...Stmt[]]);
+    const existingUsers = new Map<string, string>();
+    const adds = plan.filter((p) => p.action === "add_to_groups");
+    for (const chunk of chunkRows(adds.map((p) => p.email), 1, 90)) {
+      for (const u of await t.db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk)))) existingUsers.set(u.email, u.id);
+    }
+    const membershipRows = adds.flatMap((p) =>
+      p.groups.map((s) => ({ tenantId: t.tenantId, groupId: groupsBySlug.get(s)!.id, userId: existingUsers.get(p.email)!, role: defaults.groupRole, createdAt: now })),
+    );
+    await t.db.batch([
+      t.db.update(invitations).set({ status: "pending" }).where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.importId, importId), eq(invitations.status, "staged"))),
+      t.db.update(outbox).set({ status: "pending" }).where(and(eq(outbox.tenantId, t.tenantId), eq(outbox.importId, importId), eq(outbox.status, "staged"))),
+      ...chunkRows(membershipRows, 5).map((rows) => t.db.insert(memberships).values(rows).onConflictDoNothing()),
+    ]);
+    for (const id of existingUsers.values()) forgetViewer(t.tenantId, id);
+  } catch (err) {
+    await discardStaged(t, importId).catch(() => undefined);
+    throw err;
+  }
+  return {
+    invited: plan.filter((p) => p.action === "invite").map((p) => p.email),
+    addedToGroups: plan.filter((p) => p.action === "add_to_groups").map((p) => p.email),
+    rows: plan,
+  };
+}
+
+async function discardStaged(t: TenantDb, importId: string): Promise<void> {
+  await t.db.batch([
+    t.db.delete(invitations).where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.importId, importId), eq(invitations.status, "staged"))),
+    t.db.delete(outbox).where(and(eq(outbox.tenantId, t.tenantId), eq(outbox.importId, importId), eq(outbox.status, "staged"))),
+  ]);
+}
+
+/** Cron: staged rows of imports that died before committing (older than an hour) are removed. */
+export async function purgeStagedImports(env: Bindings, now = Date.now()): Promise<void> {
+  const db = directoryDb(env);
+  await db.batch([
+    db.delete(invitations).where(and(eq(invitations.status, "staged"), lt(invitations.invitedAt, now - 3600_000))),
+    db.delete(outbox).where(and(eq(outbox.status, "staged"), lt(outbox.createdAt, now - 3600_000))),
+  ]);
+}

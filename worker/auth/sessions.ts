@@ -22,7 +22,7 @@ export function sessionCookieName(env: Pick<Bindings, "ENVIRONMENT">): string {
 export async function newSession(t: TenantDb, userId: string, now = Date.now()) {
   const token = newToken();
   const row = { id: await sha256Hex(token), tenantId: t.tenantId, userId, createdAt: now, expiresAt: now + SESSION_TTL_MS };
-  return { token, insert: t.db.insert(sessions).values(row) };
+  return { token, id: row.id, expiresAt: row.expiresAt, insert: t.db.insert(sessions).values(row) };
 }
 
 export async function startSession(c: Context<AppEnv>, t: TenantDb, userId: string): Promise<void> {

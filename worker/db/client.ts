@@ -1,11 +1,13 @@
+import type { SQL } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Bindings } from "../env";
 import * as schema from "./schema";
 
 export type Database = DrizzleD1Database<typeof schema>;
 
 /** A database handle bound to one tenant: repository functions take it first, so a query cannot forget its tenant. */
-export type TenantDb = { readonly db: Database; readonly tenantId: string };
+export type TenantDb = { readonly db: Database; readonly tenantId: string; readonly d1: D1Database };
 
 const handles = new WeakMap<D1Database, Database>();
 
@@ -23,12 +25,26 @@ function database(d1: D1Database): Database {
  * the one DB binding; a sharded deployment picks the database from the tenant here.
  */
 export function tenantDb(env: Pick<Bindings, "DB">, tenant: { id: string }): TenantDb {
-  return { db: database(env.DB), tenantId: tenant.id };
+  return { db: database(env.DB), tenantId: tenant.id, d1: env.DB };
 }
 
 /** The host → tenant directory (tenants, domains), and cross-tenant jobs (cron). */
 export function directoryDb(env: Pick<Bindings, "DB">): Database {
   return database(env.DB);
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/**
+ * One atomic D1 batch of query builders and raw SQL (drizzle's own batch cannot bind
+ * parameterised raw SQL). Each result's `results` holds the rows of a `returning`.
+ */
+export async function atomic(t: TenantDb, items: ({ toSQL(): { sql: string; params: unknown[] } } | SQL)[]): Promise<D1Result[]> {
+  const statements = items.map((item) => {
+    const q = "toSQL" in item ? item.toSQL() : dialect.sqlToQuery(item);
+    return t.d1.prepare(q.sql).bind(...q.params);
+  });
+  return t.d1.batch(statements);
 }
 
 /** D1 allows 100 bound parameters per statement: split multi-row inserts to fit. */

@@ -99,7 +99,7 @@ describe("POST /api/v1/invitations/import", () => {
       // Let the staged inserts through, fail the final commit.
       if (calls === 2) return Promise.reject(new Error("D1_ERROR: network connection lost"));
       return original(statements);
-    }) as typeof db.batch);
+    }) as unknown as typeof db.batch);
     const res = await upload(tenant, csv("email\nfail1@example.org\nfail2@example.org\n"));
     spy.mockRestore();
     expect(res.status).toBe(500);

@@ -1,9 +1,9 @@
 import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Lang } from "../../web/i18n";
-import { chunkRows, directoryDb, tenantDb, type TenantDb } from "../db/client";
+import { atomic, chunkRows, directoryDb, tenantDb, type TenantDb } from "../db/client";
 import { newId, newToken, sha256Hex } from "../db/ids";
-import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
+import { groups, invitations, memberships, outbox, sessions, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, forbidden, notFound } from "../http/errors";
 import { email as emailSchema, language, password } from "../http/validate";
@@ -302,35 +302,24 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   };
   const session = await newSession(t, user.id, now);
   const consumed = sql`exists (select 1 from ${invitations} where ${invitations.id} = ${inv.id} and ${invitations.acceptedAt} = ${now} and ${invitations.status} = 'accepted')`;
-  const [claimed] = await t.db.batch([
+  const [claimed] = await atomic(t, [
     t.db
       .update(invitations)
       .set({ status: "accepted", acceptedAt: now })
       .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
       .returning({ id: invitations.id }),
     // Everything below happens only if this very batch consumed the token.
-    t.db.insert(users).select(
-      t.db
-        .select({
-          id: sql`${user.id}`.as("id"),
-          tenantId: sql`${t.tenantId}`.as("tenant_id"),
-          email: sql`${user.email}`.as("email"),
-          name: sql`${user.name}`.as("name"),
-          passwordHash: sql`${user.passwordHash}`.as("password_hash"),
-          language: sql`${user.language}`.as("language"),
-          tenantRole: sql`${user.tenantRole}`.as("tenant_role"),
-          status: sql`'active'`.as("status"),
-          bio: sql`null`.as("bio"),
-          emailVerifiedAt: sql`${now}`.as("email_verified_at"),
-          createdAt: sql`${now}`.as("created_at"),
-        })
-        .from(sql`(select 1)`)
-        .where(consumed),
+    sql`insert into ${users} (id, tenant_id, email, name, password_hash, language, tenant_role, status, email_verified_at, created_at)
+      select ${user.id}, ${t.tenantId}, ${user.email}, ${user.name}, ${user.passwordHash}, ${user.language}, ${user.tenantRole}, 'active', ${now}, ${now}
+      where ${consumed}`,
+    sql`insert into ${sessions} (id, tenant_id, user_id, created_at, expires_at)
+      select ${session.id}, ${t.tenantId}, ${user.id}, ${now}, ${session.expiresAt} where ${consumed}`,
+    ...inv.groupIds.map(
+      (groupId) => sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
+        select ${t.tenantId}, ${groupId}, ${user.id}, ${inv.groupRole}, ${now} where ${consumed} on conflict do nothing`,
     ),
-    session.insert,
-    ...membershipStatements(t, inv, user.id, now),
   ]);
-  if (claimed.length !== 1) throw gone();
+  if (claimed?.results.length !== 1) throw gone();
   forgetViewer(t.tenantId, user.id);
   return { user, sessionToken: session.token };
 }
@@ -417,34 +406,18 @@ export async function runInvitationLifecycle(env: Bindings, now = Date.now()): P
     const tokenHash = await sha256Hex(token);
     const gs = inv.groupIds.length ? await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.id, inv.groupIds))) : [];
     const mail = invitationEmail(env, tenant, inv, null, token, gs, true);
-    const [claimed] = await t.db.batch([
+    const [claimed] = await atomic(t, [
       t.db
         .update(invitations)
         .set({ remindedAt: now, reminderTokenHash: tokenHash })
         .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending"), isNull(invitations.remindedAt)))
         .returning({ id: invitations.id }),
-      t.db.insert(outbox).select(
-        t.db
-          .select({
-            id: sql`${newId()}`.as("id"),
-            tenantId: sql`${t.tenantId}`.as("tenant_id"),
-            to: sql`${mail.to}`.as("to"),
-            subject: sql`${mail.subject}`.as("subject"),
-            text: sql`${mail.text}`.as("text"),
-            html: sql`${mail.html}`.as("html"),
-            status: sql`'pending'`.as("status"),
-            attempts: sql`0`.as("attempts"),
-            nextAttemptAt: sql`${now}`.as("next_attempt_at"),
-            claimedUntil: sql`null`.as("claimed_until"),
-            lastError: sql`null`.as("last_error"),
-            createdAt: sql`${now}`.as("created_at"),
-            sentAt: sql`null`.as("sent_at"),
-          })
-          .from(sql`(select 1)`)
-          .where(sql`exists (select 1 from ${invitations} where ${invitations.id} = ${inv.id} and ${invitations.remindedAt} = ${now} and ${invitations.reminderTokenHash} = ${tokenHash})`),
-      ),
+      // Written only if the claim above took, in this same atomic batch.
+      sql`insert into ${outbox} (id, tenant_id, "to", subject, text, html, status, attempts, next_attempt_at, created_at)
+        select ${newId()}, ${t.tenantId}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}
+        where exists (select 1 from ${invitations} where id = ${inv.id} and reminded_at = ${now} and reminder_token_hash = ${tokenHash})`,
     ]);
-    if (claimed.length === 1) reminded++;
+    if (claimed?.results.length === 1) reminded++;
   }
   return { reminded, expired: expired.length };
 }

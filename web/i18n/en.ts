@@ -506,6 +506,8 @@ export const en = {
   "admin.invitations.reason.already_invited": "already has a pending invitation: resend it from the list",
   "admin.invitations.reason.duplicate": "appears more than once in the list",
   "admin.invitations.reason.already_member": "already has an account in the community",
+  "admin.invitations.error_message_long": "Keep the message to 2,000 characters or fewer.",
+  "admin.invitations.error_groups": "Some of these groups no longer exist. Reload the page and choose again.",
   "admin.invitations.list_title": "Sent invitations",
   "admin.invitations.list_intro":
     "An invitation is valid for 30 days. People who haven't answered after 3 days get one reminder.",
@@ -520,8 +522,7 @@ export const en = {
   "admin.invitations.filter_submit": "Filter",
   "admin.invitations.filter_clear": "Clear the filters",
   "admin.invitations.caption": "Invitations",
-  "admin.invitations.col_email": "Email",
-  "admin.invitations.col_status": "Status",
+  "admin.invitations.col_invitation": "Invitation",
   "admin.invitations.col_invited": "Invited",
   "admin.invitations.col_expires": "Valid until",
   "admin.invitations.col_reminded": "Reminder",

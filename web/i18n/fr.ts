@@ -524,6 +524,8 @@ export const fr: Record<MessageKey, string> = {
   "admin.invitations.reason.already_invited": "a déjà une invitation en attente\u00a0: renvoyez-la depuis la liste",
   "admin.invitations.reason.duplicate": "figure plusieurs fois dans la liste",
   "admin.invitations.reason.already_member": "a déjà un compte dans la communauté",
+  "admin.invitations.error_message_long": "Le message ne doit pas dépasser 2\u00a0000\u00a0caractères.",
+  "admin.invitations.error_groups": "Certains de ces groupes n’existent plus. Rechargez la page et choisissez à nouveau.",
   "admin.invitations.list_title": "Invitations envoyées",
   "admin.invitations.list_intro":
     "Une invitation est valable 30\u00a0jours. Les personnes qui n’ont pas répondu après 3\u00a0jours reçoivent un rappel.",
@@ -538,8 +540,7 @@ export const fr: Record<MessageKey, string> = {
   "admin.invitations.filter_submit": "Filtrer",
   "admin.invitations.filter_clear": "Effacer les filtres",
   "admin.invitations.caption": "Invitations",
-  "admin.invitations.col_email": "E-mail",
-  "admin.invitations.col_status": "Statut",
+  "admin.invitations.col_invitation": "Invitation",
   "admin.invitations.col_invited": "Envoyée le",
   "admin.invitations.col_expires": "Valable jusqu’au",
   "admin.invitations.col_reminded": "Rappel",

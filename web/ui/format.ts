@@ -14,7 +14,7 @@ export function formatDate(
   }: {
     timeZone?: string | null | undefined;
     time?: boolean;
-    /** An abbreviated month ("12 Mar 2026"), for table cells. */
+    /** Day and abbreviated month, with the year only when it isn't this year ("12 Mar"), for table cells. */
     short?: boolean;
   } = {},
 ): string {
@@ -22,12 +22,25 @@ export function formatDate(
   if (Number.isNaN(date.getTime())) return iso;
   const options: Intl.DateTimeFormatOptions = time
     ? { dateStyle: "medium", timeStyle: "short" }
-    : { dateStyle: short ? "medium" : "long" };
+    : short
+      ? { day: "numeric", month: "short", ...(sameYear(date, new Date(), timeZone) ? {} : { year: "numeric" }) }
+      : { dateStyle: "long" };
   try {
     return new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options).format(date);
   } catch {
     return new Intl.DateTimeFormat(lang, options).format(date);
   }
+}
+
+/** Whether two instants fall in the same calendar year in `timeZone` (the runtime's when unknown). */
+function sameYear(a: Date, b: Date, timeZone: string | null | undefined): boolean {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en", timeZone ? { year: "numeric", timeZone } : { year: "numeric" });
+  } catch {
+    format = new Intl.DateTimeFormat("en", { year: "numeric" });
+  }
+  return format.format(a) === format.format(b);
 }
 
 /** `iso` plus whole days, as ISO (e.g. the end of a 30-day restore window). */

@@ -54,7 +54,9 @@ export const authPages = new Hono<AppEnv>()
     const sessionId = c.get("sessionId");
     if (sessionId) await revokeSession(tenantDb(c.env, tenant), sessionId);
     clearSessionCookie(c);
-    return c.redirect("/", 303);
+    const type = c.req.header("content-type") ?? "";
+    const form = type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data") ? await formBody(c) : {};
+    return c.redirect(safeNext(form.next), 303);
   })
   .get("/signup", (c) => {
     requireTenant(c);

@@ -22,13 +22,15 @@ const CODE_MESSAGES: Record<string, MessageKey> = {
   subdomain_taken: "error.subdomain_taken",
   not_found: "error.not_found",
   no_community: "error.no_community",
+  invitation_closed: "error.invitation_closed",
+  invitation_expired: "error.invitation_expired",
 };
 
 /** Field errors in the reader's language (the API keeps its English messages). */
 export function localizeFields(lang: Lang, fields: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields ?? {})) {
-    const key = FIELD_MESSAGES[v];
+    const key = FIELD_MESSAGES[v] ?? (v.startsWith("unknown group") ? "admin.invitations.error_groups" : k === "message" && v.startsWith("at most") ? "admin.invitations.error_message_long" : undefined);
     out[k] = key ? t(lang, key) : v;
   }
   return out;

@@ -119,7 +119,9 @@ async function invitableGroups(c: Context<AppEnv>) {
     .orderBy(asc(groupsTable.name));
 }
 
-async function adminInvitations(c: Context<AppEnv>, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string; result?: InviteResult } = {}, status: ContentfulStatusCode = 200) {
+type AdminInvitationsExtra = { values?: Parameters<typeof AdminInvitationsPage>[0]["values"]; errors?: Record<string, string>; formError?: string; result?: InviteResult };
+
+async function adminInvitations(c: Context<AppEnv>, extra: AdminInvitationsExtra = {}, status: ContentfulStatusCode = 200) {
   const tenant = requireTenant(c);
   const inviter = inviterOf(c);
   const groups = await invitableGroups(c);
@@ -133,7 +135,7 @@ async function adminInvitations(c: Context<AppEnv>, extra: { values?: Record<str
   return renderPage(
     c,
     t(ctx.lang, "admin.invitations.title"),
-    AdminInvitationsPage({ ctx, viewingAsMember: viewingAsMember(c), groups, items: page.items, filter: { status: statusFilter ?? "", q }, nextCursor: page.nextCursor, ...extra, ...(notice ? { notice } : {}) }),
+    AdminInvitationsPage({ ctx, viewingAsMember: viewingAsMember(c), groups, items: page.items, filter: { status: statusFilter ?? "", q, cursor: c.req.query("cursor") ?? null }, nextCursor: page.nextCursor, ...extra, ...(notice ? { notice } : {}) }),
     status,
   );
 }
@@ -149,11 +151,11 @@ export const invitationAdminPages = new Hono<AppEnv>()
     const body = await c.req.parseBody({ all: true });
     const str = (v: unknown) => (typeof v === "string" ? v : "");
     const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
-    const values = { emails: str(body.emails), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
+    const values = { emails: str(body.emails), groups: list(body.groups), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
     try {
       const input = parseWith(inviteSchema, {
         emails: values.emails,
-        groups: list(body.groups),
+        groups: values.groups,
         tenantRole: values.tenantRole || undefined,
         groupRole: values.groupRole || undefined,
         language: values.language || undefined,

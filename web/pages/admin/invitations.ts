@@ -162,7 +162,7 @@ function InviteForm({
                   </div>
                   ${groupsError && html`<p class="field-error" id="field-groups-error">${groupsError}</p>`}
                 </fieldset>`
-              : html`<div class="field">
+              : html`<div class="field field-static">
                   <p class="label">${t(lang, "admin.invitations.groups")}</p>
                   <p class="field-hint">${t(lang, "admin.invitations.no_groups")}</p>
                 </div>`}
@@ -250,31 +250,35 @@ function InvitationRow({
   groupNames: Map<string, string>;
 }): VNode {
   const { lang } = ctx;
-  const date = (iso: string) => formatDate(lang, iso, { timeZone: ctx.tenant?.timezone, short: true });
+  const timeZone = ctx.tenant?.timezone;
+  const date = (iso: string) => formatDate(lang, iso, { timeZone, short: true });
+  /** A compact date in the cell, the full one on hover. */
+  const Time = ({ iso, className }: { iso: string; className?: string }) =>
+    html`<time datetime=${iso} title=${formatDate(lang, iso, { timeZone })} class=${className}>${date(iso)}</time>`;
   const base = `${LIST_PATH}/${encodeURIComponent(item.id)}`;
   const canResend = item.status === "pending" || item.status === "expired";
   const canRevoke = item.status === "pending";
   return html`<tr class=${`invitation-row is-${item.status}`}>
     <th scope="row" class="cell-invitee">
       <span class="invitee-email">${item.email}</span>
-      ${item.tenantRole === "admin" && html` <span class="badge badge-quiet">${roleLabel(lang, "admin")}</span>`}
+      <span class="invitee-badges">
+        <span class=${`badge invite-status invite-status-${item.status}`}>${invitationStatusLabel(lang, item.status)}</span>
+        ${item.tenantRole === "admin" && html` <span class="badge badge-quiet">${roleLabel(lang, "admin")}</span>`}
+      </span>
     </th>
-    <td class="cell-status" data-label=${t(lang, "admin.invitations.col_status")}>
-      <span class=${`badge invite-status invite-status-${item.status}`}>${invitationStatusLabel(lang, item.status)}</span>
-    </td>
     <td class="cell-date" data-label=${t(lang, "admin.invitations.col_invited")}>
-      <time datetime=${item.invitedAt}>${date(item.invitedAt)}</time>
+      ${Time({ iso: item.invitedAt })}
     </td>
     <td class="cell-date" data-label=${t(lang, "admin.invitations.col_expires")}>
       ${item.status === "accepted" && item.acceptedAt
         ? html`<span class="invite-accepted">${t(lang, "admin.invitations.accepted_on", { date: date(item.acceptedAt) })}</span>`
         : item.status === "revoked"
           ? Nothing({ label: t(lang, "admin.invitations.status.revoked") })
-          : html`<time datetime=${item.expiresAt} class=${item.status === "expired" ? "invite-expired" : undefined}>${date(item.expiresAt)}</time>`}
+          : Time({ iso: item.expiresAt, ...(item.status === "expired" ? { className: "invite-expired" } : {}) })}
     </td>
     <td class="cell-date" data-label=${t(lang, "admin.invitations.col_reminded")}>
       ${item.remindedAt
-        ? html`<time datetime=${item.remindedAt}>${date(item.remindedAt)}</time>`
+        ? Time({ iso: item.remindedAt })
         : Nothing({ label: t(lang, "admin.invitations.not_reminded") })}
     </td>
     <td class="cell-groups" data-label=${t(lang, "admin.invitations.col_groups")}>
@@ -359,13 +363,12 @@ export function AdminInvitationsPage({
         </div>
         ${FilterForm({ lang, filter })}
         ${items.length > 0
-          ? html`<div class="card table-card">
+          ? html`<div class="card table-card invitations-card">
               <table class="table invitations-table">
                 <caption class="sr-only">${t(lang, "admin.invitations.caption")}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">${t(lang, "admin.invitations.col_email")}</th>
-                    <th scope="col">${t(lang, "admin.invitations.col_status")}</th>
+                    <th scope="col">${t(lang, "admin.invitations.col_invitation")}</th>
                     <th scope="col">${t(lang, "admin.invitations.col_invited")}</th>
                     <th scope="col">${t(lang, "admin.invitations.col_expires")}</th>
                     <th scope="col">${t(lang, "admin.invitations.col_reminded")}</th>

@@ -9,6 +9,7 @@ import { adminPages } from "./admin/pages";
 import { mediaRoutes } from "./groups/media";
 import { membershipApi } from "./membership/routes";
 import { invitationsApi } from "./invitations/routes";
+import { accountsApi, loginLinkPages } from "./invitations/accounts";
 import { invitationAdminPages, invitationPages } from "./invitations/pages";
 import { sessionLoader } from "./auth/sessions";
 import type { AppEnv } from "./env";
@@ -30,6 +31,7 @@ const api = new Hono<AppEnv>()
   .route("/", groupsApi)
   .route("/", membershipApi)
   .route("/", invitationsApi)
+  .route("/", accountsApi)
   .route("/", devMailApi);
 
 export const app = new Hono<AppEnv>();
@@ -51,6 +53,7 @@ app.route("/", groupPages);
 app.route("/", adminPages);
 app.route("/", invitationPages);
 app.route("/", invitationAdminPages);
+app.route("/", loginLinkPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -6,6 +6,7 @@ import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
 import { purgeDeletedGroups } from "./groups/service";
 import { runInvitationLifecycle } from "./invitations/service";
 import { purgeStagedImports } from "./invitations/import";
+import { purgeStagedAccounts } from "./invitations/provisioning";
 
 export type CronReport = { mail: DeliveryReport; purgedGroups: number; invitations: { reminded: number; expired: number } };
 
@@ -19,5 +20,6 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   await purgeThrottles(db, 24 * 3600_000, now);
   const purgedGroups = await purgeDeletedGroups(env, now);
   await purgeStagedImports(env, now);
+  await purgeStagedAccounts(env, now);
   return { mail, purgedGroups, invitations };
 }

@@ -72,6 +72,8 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
     status,
     bio: null,
     emailVerifiedAt: null,
+    extraInfo: null,
+    importId: null,
     createdAt: now,
   };
   const insertUser = t.db.insert(users).values(user);
@@ -164,7 +166,7 @@ export async function requestPasswordReset(t: TenantDb, tenant: Tenant, address:
 export async function confirmPasswordReset(t: TenantDb, input: z.output<typeof resetConfirmSchema>, now = Date.now()): Promise<User> {
   const tokenHash = await sha256Hex(input.token);
   const reset = await t.db.query.passwordResets.findFirst({
-    where: and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
+    where: and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now), inArray(passwordResets.purpose, ["reset", "setup"])),
   });
   const invalid = () => new ApiError(400, "invalid_token", "This reset link is invalid or has expired. Ask for a new one.");
   if (!reset) throw invalid();

@@ -44,8 +44,12 @@ export const users = sqliteTable(
     passwordHash: text("password_hash"),
     language: text("language"),
     tenantRole: text("tenant_role", { enum: ["owner", "admin", "member"] }).notNull().default("member"),
-    status: text("status", { enum: ["active", "pending_approval", "disabled"] }).notNull().default("active"),
+    // "staged": created by a file import that has not committed yet (cannot sign in).
+    status: text("status", { enum: ["staged", "active", "pending_approval", "disabled"] }).notNull().default("active"),
     bio: text("bio"),
+    /** Set by admins at provisioning; exported, never shown to the member. */
+    extraInfo: text("extra_info"),
+    importId: text("import_id"),
     emailVerifiedAt: integer("email_verified_at"),
     createdAt: integer("created_at").notNull(),
   },
@@ -71,6 +75,8 @@ export const passwordResets = sqliteTable(
     tokenHash: text("token_hash").primaryKey(),
     tenantId: text("tenant_id").notNull(),
     userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    // reset: forgot password; setup: choose a first password; login: one-time sign-in link.
+    purpose: text("purpose", { enum: ["reset", "setup", "login"] }).notNull().default("reset"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),

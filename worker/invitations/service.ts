@@ -298,6 +298,8 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
     status: "active",
     bio: null,
     emailVerifiedAt: now,
+    extraInfo: null,
+    importId: null,
     createdAt: now,
   };
   const session = await newSession(t, user.id, now);

@@ -73,4 +73,22 @@ export function invitationMail(
   return compose(lang, p.to, subject, p.community, blocks);
 }
 
+export function accountCreatedMail(lang: Lang, p: { to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
+  const blocks: Block[] = [
+    { kind: "p", text: t(lang, "mail.account.intro", { name: p.name, community: p.community }) },
+    { kind: "p", text: t(lang, p.hasPassword ? "mail.account.has_password" : "mail.account.choose_password", { email: p.to }) },
+    { kind: "action", label: t(lang, "mail.account.action"), url: p.url },
+    { kind: "small", text: t(lang, "mail.account.expires", { login: p.login }) },
+  ];
+  return compose(lang, p.to, t(lang, "mail.account.subject", { community: p.community }), p.community, blocks);
+}
+
+export function loginLinkMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.login_link.subject", { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, "mail.login_link.intro", { name: p.name, community: p.community }) },
+    { kind: "action", label: t(lang, "mail.login_link.action"), url: p.url },
+    { kind: "small", text: t(lang, "mail.login_link.ignore") },
+  ]);
+}
+
 export type { MessageKey };

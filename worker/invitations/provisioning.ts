@@ -1,0 +1,295 @@
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { isLang } from "../../web/i18n";
+import { hashPassword } from "../auth/passwords";
+import { findUserByEmail } from "../auth/service";
+import { newSession } from "../auth/sessions";
+import { atomic, chunkRows, directoryDb, type TenantDb } from "../db/client";
+import { base64url, newId, newToken, sha256Hex } from "../db/ids";
+import { groups, invitations, memberships, outbox, passwordResets, users, type Group, type Tenant, type User } from "../db/schema";
+import type { Bindings } from "../env";
+import { ApiError, conflict, forbidden, notFound } from "../http/errors";
+import { email as emailSchema, language, password } from "../http/validate";
+import { forgetViewer } from "../groups/queries";
+import { enqueueMail } from "../mail/outbox";
+import { accountCreatedMail, loginLinkMail, mailLang } from "../mail/templates";
+import { platformUrl } from "../tenancy/hosts";
+import type { Inviter } from "./service";
+
+export const SETUP_TTL_MS = 14 * 24 * 3600_000;
+export const LOGIN_LINK_TTL_MS = 60 * 60_000;
+export const MAX_ACCOUNT_ROWS = 10_000;
+
+export const createAccountSchema = z
+  .object({
+    name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),
+    email: emailSchema,
+    password: password.optional(),
+    generatePassword: z.boolean().optional().default(false),
+    sendEmail: z.boolean().optional().default(true),
+    language: language.optional(),
+    tenantRole: z.enum(["admin", "member"]).optional().default("member"),
+    groups: z.array(z.string().trim().toLowerCase().max(60)).max(50).optional().default([]),
+    groupRole: z.enum(["moderator", "member"]).optional().default("member"),
+    extraInfo: z.string().trim().max(2000, "at most 2000 characters").optional(),
+  })
+  .refine((v) => !(v.password && v.generatePassword), { message: "set a password or generate one, not both", path: ["password"] })
+  .refine((v) => !v.password || v.password.trim().toLowerCase() !== v.email, { message: "must not be your email", path: ["password"] });
+
+function requireTenantAdmin(inviter: Inviter): void {
+  if (!inviter.actsAsTenantAdmin) throw forbidden("forbidden", "Only community owners and admins can create accounts.");
+}
+
+async function groupsBySlugs(t: TenantDb, slugs: string[]): Promise<Map<string, Group>> {
+  const live = await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), isNull(groups.deletedAt)));
+  const map = new Map(live.map((g) => [g.slug, g]));
+  const missing = slugs.filter((s) => !map.has(s));
+  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: `unknown group: ${missing.join(", ")}` });
+  return map;
+}
+
+/** A readable password: 4 groups of 5 characters from 24 random bytes. */
+export function generatePassword(): string {
+  const raw = base64url(crypto.getRandomValues(new Uint8Array(24))).replace(/[-_]/g, "x");
+  return [0, 5, 10, 15].map((i) => raw.slice(i, i + 5)).join("-");
+}
+
+async function setupToken(t: TenantDb, userId: string, purpose: "setup" | "login", ttl: number, now: number) {
+  const token = newToken();
+  return { token, insert: t.db.insert(passwordResets).values({ tokenHash: await sha256Hex(token), tenantId: t.tenantId, userId, purpose, createdAt: now, expiresAt: now + ttl }) };
+}
+
+/**
+ * An admin creates one account: with a password they set, one generated (returned
+ * once, to hand over), or none; the member is emailed a link to choose their own.
+ * A pending invitation for the address is closed: the account replaces it.
+ */
+export async function createAccount(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, input: z.output<typeof createAccountSchema>, now = Date.now()) {
+  requireTenantAdmin(inviter);
+  if (await findUserByEmail(t, input.email)) throw conflict("email_taken", "An account already exists for this email.");
+  const gs = await groupsBySlugs(t, input.groups);
+  const generated = input.generatePassword ? generatePassword() : null;
+  const chosen = input.password ?? generated;
+  const user: User = {
+    id: newId(),
+    tenantId: t.tenantId,
+    email: input.email,
+    name: input.name,
+    passwordHash: chosen ? await hashPassword(chosen) : null,
+    language: input.language ?? null,
+    tenantRole: input.tenantRole,
+    status: "active",
+    bio: null,
+    emailVerifiedAt: null,
+    extraInfo: input.extraInfo ?? null,
+    importId: null,
+    createdAt: now,
+  };
+  const setup = await setupToken(t, user.id, "setup", SETUP_TTL_MS, now);
+  const lang = mailLang(user.language, tenant.defaultLanguage);
+  const statements = [
+    t.db.insert(users).values(user),
+    ...input.groups.map((slug) => t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: gs.get(slug)!.id, userId: user.id, role: input.groupRole, createdAt: now })),
+    t.db.update(invitations).set({ status: "revoked", revokedAt: now }).where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.email, user.email), eq(invitations.status, "pending"))),
+    ...(input.sendEmail
+      ? [
+          setup.insert,
+          enqueueMail(
+            t,
+            accountCreatedMail(lang, { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, `/reset?token=${encodeURIComponent(setup.token)}`), hasPassword: chosen !== null, login: platformUrl(env, tenant.subdomain, "/login") }),
+            now,
+          ),
+        ]
+      : []),
+  ] as const;
+  try {
+    await t.db.batch(statements as unknown as Parameters<typeof t.db.batch>[0]);
+  } catch (err) {
+    if (String(err).includes("UNIQUE constraint failed: users.tenant_id, users.email")) throw conflict("email_taken", "An account already exists for this email.");
+    throw err;
+  }
+  forgetViewer(t.tenantId, user.id);
+  return { user, generatedPassword: input.sendEmail ? null : generated, generated: generated !== null };
+}
+
+// ── many accounts from a file ─────────────────────────────────────────────
+
+export type AccountRow = { row: number; email: string; name: string; language: string | null; groups: string[]; tenantRole: "admin" | "member"; extraInfo: string | null };
+
+const TRUE = new Set(["true", "vrai", "1", "yes", "oui", "ja", "x"]);
+const FALSE = new Set(["false", "faux", "0", "no", "non", "nee", ""]);
+
+/** Columns: email (required), name or first_name + last_name, language, groups (a|b), admin, extra_info. */
+export async function planAccounts(t: TenantDb, table: string[][]) {
+  const [header, ...body] = table;
+  if (!header) throw new ApiError(422, "empty_file", "The file is empty.");
+  const cols = header.map((h) => h.trim().toLowerCase().replace(/\s+/g, "_"));
+  const at = (name: string) => cols.indexOf(name);
+  if (at("email") < 0) throw new ApiError(422, "missing_column", 'The file needs an "email" column.');
+  const get = (cells: string[], name: string) => (at(name) < 0 ? "" : (cells[at(name)] ?? "").trim());
+  const rows = body.map((cells, i) => ({ cells, line: i + 2 })).filter(({ cells }) => cells.some((c) => c.trim() !== ""));
+  if (rows.length === 0) throw new ApiError(422, "empty_file", "The file has a header but no rows.");
+  if (rows.length > MAX_ACCOUNT_ROWS) throw new ApiError(413, "too_many_rows", `At most ${MAX_ACCOUNT_ROWS} rows per file.`);
+  const gs = await groupsBySlugs(t, []);
+  const errors: { row: number; email: string; errors: string[] }[] = [];
+  const plan: AccountRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { cells, line } of rows) {
+    const errs: string[] = [];
+    const raw = get(cells, "email");
+    const parsed = emailSchema.safeParse(raw);
+    const address = parsed.success ? parsed.data : raw.toLowerCase();
+    if (!raw) errs.push("email is missing");
+    else if (!parsed.success) errs.push("invalid email");
+    else if (seen.has(address)) errs.push(`duplicate of row ${seen.get(address)}`);
+    else seen.set(address, line);
+    const name = get(cells, "name") || [get(cells, "first_name"), get(cells, "last_name")].filter(Boolean).join(" ");
+    if (!name) errs.push("name is missing (name, or first_name and last_name)");
+    if (name.length > 100) errs.push("name is longer than 100 characters");
+    const lang = get(cells, "language").toLowerCase() || null;
+    if (lang && !isLang(lang)) errs.push(`unknown language "${lang}" (fr, en or nl)`);
+    const slugs = get(cells, "groups").split("|").map((s) => s.trim().toLowerCase()).filter(Boolean);
+    for (const s of slugs) if (!gs.has(s)) errs.push(`unknown group "${s}"`);
+    const admin = get(cells, "admin").toLowerCase();
+    if (!TRUE.has(admin) && !FALSE.has(admin)) errs.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${admin}"`);
+    const extraInfo = get(cells, "extra_info") || null;
+    if (extraInfo && extraInfo.length > 2000) errs.push("extra_info is longer than 2000 characters");
+    if (errs.length) errors.push({ row: line, email: raw, errors: errs });
+    else plan.push({ row: line, email: address, name, language: lang, groups: [...new Set(slugs)], tenantRole: TRUE.has(admin) ? "admin" : "member", extraInfo });
+  }
+  // An address that already has an account or a pending invitation is an error here: accounts are created, not merged.
+  for (const chunk of chunkRows(plan, 1, 90)) {
+    const taken = new Set(
+      (await t.db.select({ email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk.map((p) => p.email))))).map((u) => u.email),
+    );
+    for (const p of chunk) if (taken.has(p.email)) errors.push({ row: p.row, email: p.email, errors: ["an account already exists for this email"] });
+  }
+  if (errors.length) {
+    errors.sort((a, b) => a.row - b.row);
+    throw Object.assign(new ApiError(422, "invalid_rows", `${errors.length} row(s) need fixing; nothing was imported.`), { rows: errors });
+  }
+  return { plan, groupsBySlug: gs };
+}
+
+/**
+ * Creates the accounts all or nothing, like the invitation import: staged rows in
+ * bounded batches, then one atomic batch makes them active. No password is hashed
+ * per row (10,000 PBKDF2 runs would take minutes): each member is emailed a link to
+ * choose their own, valid 14 days.
+ */
+export async function commitAccounts(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, plan: AccountRow[], groupsBySlug: Map<string, Group>, opts: { sendEmail: boolean }, now = Date.now()) {
+  requireTenantAdmin(inviter);
+  const importId = newId();
+  const userRows: User[] = [];
+  const tokenRows: (typeof passwordResets.$inferInsert)[] = [];
+  const mailRows: (typeof outbox.$inferInsert)[] = [];
+  const memberRows: (typeof memberships.$inferInsert)[] = [];
+  for (const p of plan) {
+    const id = newId();
+    userRows.push({ id, tenantId: t.tenantId, email: p.email, name: p.name, passwordHash: null, language: p.language, tenantRole: p.tenantRole, status: "staged", bio: null, emailVerifiedAt: null, extraInfo: p.extraInfo, importId, createdAt: now });
+    for (const s of p.groups) memberRows.push({ tenantId: t.tenantId, groupId: groupsBySlug.get(s)!.id, userId: id, role: "member", createdAt: now });
+    if (opts.sendEmail) {
+      const token = newToken();
+      tokenRows.push({ tokenHash: await sha256Hex(token), tenantId: t.tenantId, userId: id, purpose: "setup", createdAt: now, expiresAt: now + SETUP_TTL_MS });
+      const mail = accountCreatedMail(mailLang(p.language, tenant.defaultLanguage), {
+        to: p.email,
+        name: p.name,
+        community: tenant.name,
+        url: platformUrl(env, tenant.subdomain, `/reset?token=${encodeURIComponent(token)}`),
+        hasPassword: false,
+        login: platformUrl(env, tenant.subdomain, "/login"),
+      });
+      mailRows.push({ id: newId(), tenantId: t.tenantId, ...mail, status: "staged", importId, attempts: 0, nextAttemptAt: now, createdAt: now });
+    }
+  }
+  type Stmt = Parameters<typeof t.db.batch>[0][number];
+  const staged: Stmt[] = [
+    ...chunkRows(userRows, 14).map((r) => t.db.insert(users).values(r)),
+    ...chunkRows(tokenRows, 7).map((r) => t.db.insert(passwordResets).values(r)),
+    ...chunkRows(mailRows, 14).map((r) => t.db.insert(outbox).values(r)),
+  ];
+  try {
+    for (let i = 0; i < staged.length; i += 50) await t.db.batch(staged.slice(i, i + 50) as [Stmt, ...Stmt[]]);
+    await t.db.batch([
+      t.db.update(users).set({ status: "active" }).where(and(eq(users.tenantId, t.tenantId), eq(users.importId, importId), eq(users.status, "staged"))),
+      t.db.update(outbox).set({ status: "pending" }).where(and(eq(outbox.tenantId, t.tenantId), eq(outbox.importId, importId), eq(outbox.status, "staged"))),
+      ...chunkRows(memberRows, 5).map((r) => t.db.insert(memberships).values(r).onConflictDoNothing()),
+    ] as unknown as [Stmt, ...Stmt[]]);
+  } catch (err) {
+    await t.db
+      .batch([
+        t.db.delete(users).where(and(eq(users.tenantId, t.tenantId), eq(users.importId, importId), eq(users.status, "staged"))),
+        t.db.delete(outbox).where(and(eq(outbox.tenantId, t.tenantId), eq(outbox.importId, importId), eq(outbox.status, "staged"))),
+      ])
+      .catch(() => undefined);
+    throw err;
+  }
+  return { created: plan.map((p) => p.email), rows: plan };
+}
+
+/** Cron: staged accounts of imports that never committed (older than an hour) go. */
+export async function purgeStagedAccounts(env: Bindings, now = Date.now()): Promise<void> {
+  await directoryDb(env).delete(users).where(and(eq(users.status, "staged"), lt(users.createdAt, now - 3600_000)));
+}
+
+// ── one-time sign-in links ────────────────────────────────────────────────
+
+export async function sendLoginLink(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, userId: string, now = Date.now()): Promise<void> {
+  requireTenantAdmin(inviter);
+  const user = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, userId)) });
+  if (!user || user.status !== "active") throw notFound("No such member.");
+  const link = await setupToken(t, user.id, "login", LOGIN_LINK_TTL_MS, now);
+  await t.db.batch([
+    link.insert,
+    enqueueMail(t, loginLinkMail(mailLang(user.language, tenant.defaultLanguage), { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, `/login/link?token=${encodeURIComponent(link.token)}`) }), now),
+  ]);
+}
+
+/** Consumes a sign-in link (once, within the hour) and opens a session. */
+export async function useLoginLink(t: TenantDb, token: string, now = Date.now()): Promise<{ user: User; sessionToken: string }> {
+  const tokenHash = await sha256Hex(token);
+  const invalid = () => new ApiError(400, "invalid_token", "This sign-in link is invalid or has expired. Ask for a new one.");
+  const row = await t.db.query.passwordResets.findFirst({
+    where: and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), eq(passwordResets.purpose, "login"), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
+  });
+  if (!row) throw invalid();
+  const user = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, row.userId)) });
+  if (!user || user.status !== "active") throw invalid();
+  const session = await newSession(t, user.id, now);
+  const [claimed] = await atomic(t, [
+    t.db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt))).returning({ userId: passwordResets.userId }),
+    sql`insert into sessions (id, tenant_id, user_id, created_at, expires_at)
+      select ${session.id}, ${t.tenantId}, ${user.id}, ${now}, ${session.expiresAt}
+      where exists (select 1 from password_resets where token_hash = ${tokenHash} and used_at = ${now})`,
+  ]);
+  if (claimed?.results.length !== 1) throw invalid();
+  return { user, sessionToken: session.token };
+}
+
+// ── export ────────────────────────────────────────────────────────────────
+
+function csvCell(value: string | null | undefined): string {
+  const v = value ?? "";
+  // A leading = + - @ would make a spreadsheet run the cell as a formula.
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Members with their groups and the admin-only extra information, as CSV. */
+export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<string> {
+  requireTenantAdmin(inviter);
+  const people = await t.db.select().from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.status, ["active", "pending_approval", "disabled"]))).orderBy(asc(users.name));
+  const rows = await t.db
+    .select({ userId: memberships.userId, slug: groups.slug })
+    .from(memberships)
+    .innerJoin(groups, eq(groups.id, memberships.groupId))
+    .where(and(eq(memberships.tenantId, t.tenantId), isNull(groups.deletedAt)));
+  const groupsOf = new Map<string, string[]>();
+  for (const r of rows) groupsOf.set(r.userId, [...(groupsOf.get(r.userId) ?? []), r.slug]);
+  const lines = [["email", "name", "language", "role", "status", "groups", "extra_info", "joined_at"].join(",")];
+  for (const u of people) {
+    lines.push([u.email, u.name, u.language, u.tenantRole, u.status, (groupsOf.get(u.id) ?? []).join("|"), u.extraInfo, new Date(u.createdAt).toISOString()].map(csvCell).join(","));
+  }
+  return "\ufeff" + lines.join("\r\n") + "\r\n";
+}
+

@@ -11,6 +11,7 @@ import { membershipApi } from "./membership/routes";
 import { invitationsApi } from "./invitations/routes";
 import { accountsApi, loginLinkPages } from "./invitations/accounts";
 import { invitationAdminPages, invitationPages } from "./invitations/pages";
+import { importAdminPages, memberAdminPages } from "./invitations/admin-pages";
 import { sessionLoader } from "./auth/sessions";
 import type { AppEnv } from "./env";
 import { staticAssets } from "./http/assets";
@@ -52,6 +53,8 @@ app.route("/", authPages);
 app.route("/", groupPages);
 app.route("/", adminPages);
 app.route("/", invitationPages);
+app.route("/", importAdminPages);
+app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
 

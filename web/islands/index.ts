@@ -9,6 +9,7 @@ export const islands = {
   ColorField: () => import("./ColorField"),
   BrandingPreview: () => import("./BrandingPreview"),
   RequestQueue: () => import("./RequestQueue"),
+  ImportPreview: () => import("./ImportPreview"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

@@ -3,6 +3,7 @@ import { html } from "htm/preact";
 import { CLIENT_RENDER, type IslandComponent, type IslandName, type IslandProps } from "../islands";
 import BrandingPreview from "../islands/BrandingPreview";
 import ColorField from "../islands/ColorField";
+import ImportPreview from "../islands/ImportPreview";
 import PasswordField from "../islands/PasswordField";
 import RequestQueue from "../islands/RequestQueue";
 
@@ -13,6 +14,7 @@ const serverIslands: { [N in IslandName]: IslandComponent<N> } = {
   ColorField,
   BrandingPreview,
   RequestQueue,
+  ImportPreview,
 };
 
 /**

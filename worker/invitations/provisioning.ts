@@ -293,3 +293,53 @@ export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<s
   return "\ufeff" + lines.join("\r\n") + "\r\n";
 }
 
+
+/** The community's members for the admin list: search by name or email, paged by name. */
+export async function listTenantMembers(t: TenantDb, inviter: Inviter, opts: { q: string; limit: number; cursor: string | null }) {
+  requireTenantAdmin(inviter);
+  let after: { name: string; id: string } | null = null;
+  if (opts.cursor) {
+    try {
+      after = JSON.parse(atob(opts.cursor)) as { name: string; id: string };
+    } catch {
+      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
+    }
+  }
+  const like = opts.q ? `%${opts.q.toLowerCase().replace(/[%_\\]/g, (m) => "\\" + m)}%` : null;
+  const rows = await t.db
+    .select()
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, t.tenantId),
+        sql`${users.status} <> 'staged'`,
+        like ? sql`(lower(${users.name}) like ${like} escape '\\' or ${users.email} like ${like} escape '\\')` : undefined,
+        after ? sql`(${users.name} > ${after.name} or (${users.name} = ${after.name} and ${users.id} > ${after.id}))` : undefined,
+      ),
+    )
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const ids = page.map((u) => u.id);
+  const gs = ids.length
+    ? await t.db
+        .select({ userId: memberships.userId, slug: groups.slug })
+        .from(memberships)
+        .innerJoin(groups, eq(groups.id, memberships.groupId))
+        .where(and(eq(memberships.tenantId, t.tenantId), inArray(memberships.userId, ids), isNull(groups.deletedAt)))
+    : [];
+  const last = page[page.length - 1];
+  return {
+    members: page.map((u) => ({
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      tenantRole: u.tenantRole,
+      status: u.status,
+      groups: gs.filter((g) => g.userId === u.id).map((g) => g.slug),
+      extraInfo: u.extraInfo,
+      createdAt: new Date(u.createdAt).toISOString(),
+    })),
+    nextCursor: rows.length > opts.limit && last ? btoa(JSON.stringify({ name: last.name, id: last.id })) : null,
+  };
+}

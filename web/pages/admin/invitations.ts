@@ -41,6 +41,8 @@ export type InviteFormValues = {
 export const INVITE_MESSAGE_MAX = 2000;
 export const INVITATION_STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "expired", "revoked"];
 const LIST_PATH = "/admin/invitations";
+/** The file import (web/pages/admin/import.ts), linked from the invite form. */
+const IMPORT_PATH = "/admin/invitations/import";
 
 const REASONS: Record<string, MessageKey> = {
   invalid_email: "admin.invitations.reason.invalid_email",
@@ -119,7 +121,12 @@ function InviteForm({
   const groupsError = errors.groups;
   return html`<section class="admin-panel" aria-labelledby="invite-title">
     <div class="card">
-      <h2 class="card-title" id="invite-title">${t(lang, "admin.invitations.invite_title")}</h2>
+      <div class="card-head-row">
+        <h2 class="card-title" id="invite-title">${t(lang, "admin.invitations.invite_title")}</h2>
+        <a class="btn btn-secondary btn-sm import-link" href=${IMPORT_PATH}>
+          <span class="import-link-icon" aria-hidden="true"></span>${t(lang, "admin.import.link")}
+        </a>
+      </div>
       <p class="card-intro">${t(lang, "admin.invitations.invite_intro")}</p>
       ${FormMessages({ lang, formError, errors })}
       <form class="form invite-form" method="post" action=${LIST_PATH}>

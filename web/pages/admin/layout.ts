@@ -8,7 +8,7 @@ import type { GroupView } from "../groups/types";
 
 export { groupBrand } from "../groups/shared";
 
-export type AdminSection = "groups" | "invitations" | "settings";
+export type AdminSection = "groups" | "members" | "invitations" | "settings";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -71,10 +71,13 @@ export function AdminShell({
   group,
   viewingAsMember,
   pendingRequests,
+  heading,
   children,
 }: {
   ctx: PageContext;
   section: AdminSection;
+  /** The title of a page below a section's own (the file import under Invitations); the section becomes a link back. */
+  heading?: string | undefined;
   group?: GroupView | undefined;
   viewingAsMember: boolean;
   /** Shown as a count on the Requests tab. */
@@ -84,11 +87,13 @@ export function AdminShell({
   const { lang } = ctx;
   const items: { id: AdminSection; href: string; label: string }[] = [
     { id: "groups", href: "/admin", label: t(lang, "admin.nav.groups") },
+    { id: "members", href: "/admin/members", label: t(lang, "admin.nav.members") },
     { id: "invitations", href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
     { id: "settings", href: "/admin/settings", label: t(lang, "admin.nav.settings") },
   ];
   const here = pathname(ctx);
-  const title = items.find((item) => item.id === section)?.label ?? t(lang, "admin.title");
+  const sectionItem = items.find((item) => item.id === section);
+  const title = sectionItem?.label ?? t(lang, "admin.title");
   return html`<div class="container admin">
     <div class="admin-side">
       <p class="admin-eyebrow" id="admin-nav-title">${t(lang, "admin.title")}</p>
@@ -119,7 +124,10 @@ export function AdminShell({
                   <h1 class="page-title">${group.name}</h1>
                   ${group.deletedAt && html`<span class="badge badge-danger">${t(lang, "admin.groups.deleted")}</span>`}
                 </div>`
-            : html`<h1 class="page-title">${title}</h1>`}
+            : heading && sectionItem
+              ? html`<p class="admin-crumb"><a href=${sectionItem.href}>${sectionItem.label}</a></p>
+                  <h1 class="page-title">${heading}</h1>`
+              : html`<h1 class="page-title">${title}</h1>`}
         </div>
         ${ViewAsToggle({ ctx, viewingAsMember })}
       </div>

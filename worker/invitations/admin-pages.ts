@@ -1,0 +1,188 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { t } from "../../web/i18n";
+import { ImportPage, ImportPreviewPage, ImportResultPage } from "../../web/pages/admin/import";
+import { AdminMembersImportResultPage, AdminMembersPage } from "../../web/pages/admin/members";
+import { tenantDb } from "../db/client";
+import { newId } from "../db/ids";
+import { groups as groupsTable } from "../db/schema";
+import type { AppEnv } from "../env";
+import { requireTenant } from "../http/context";
+import { ApiError } from "../http/errors";
+import { localizeError, localizeFields } from "../http/form-errors";
+import { pageContext, renderPage } from "../http/render";
+import { parseWith } from "../http/validate";
+import { deliverSoon } from "../mail/deliver";
+import { viewingAsMember } from "../groups/access";
+import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport, type ImportDefaults, type RowPlan } from "./import";
+import { commitAccounts, createAccount, createAccountSchema, listTenantMembers, planAccounts, sendLoginLink } from "./provisioning";
+import { inviterOf } from "./routes";
+import { fileKind, readRows } from "./spreadsheet";
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
+
+function rowErrorsOf(err: unknown): { row: number; email: string; errors: string[] }[] | null {
+  return err instanceof ApiError ? ((err as { rows?: { row: number; email: string; errors: string[] }[] }).rows ?? null) : null;
+}
+
+async function liveGroups(c: Context<AppEnv>) {
+  const tenant = requireTenant(c);
+  const tdb = tenantDb(c.env, tenant);
+  return tdb.db.select({ slug: groupsTable.slug, name: groupsTable.name }).from(groupsTable).where(and(eq(groupsTable.tenantId, tdb.tenantId), isNull(groupsTable.deletedAt))).orderBy(asc(groupsTable.name));
+}
+
+// ── invitation import without JavaScript: the file waits in R2 between preview and send ──
+
+const importKey = (tenantId: string, id: string) => `tenants/${tenantId}/imports/${id}`;
+
+function reportCsv(rows: RowPlan[]): string {
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return "\ufeff" + ["row,email,action,reason,groups,admin", ...rows.map((r) => [String(r.row), r.email, r.action, r.reason ?? "", r.groups.join("|"), r.tenantRole === "admin" ? "TRUE" : "FALSE"].map(cell).join(","))].join("\r\n") + "\r\n";
+}
+
+function counts(rows: RowPlan[]) {
+  return { invited: rows.filter((r) => r.action === "invite").length, addedToGroups: rows.filter((r) => r.action === "add_to_groups").length, skipped: rows.filter((r) => r.action === "skip").length };
+}
+
+export const importAdminPages = new Hono<AppEnv>()
+  .get("/admin/invitations/import", async (c) => {
+    if (!c.get("user")) return c.redirect("/login?next=%2Fadmin%2Finvitations%2Fimport", 303);
+    inviterOf(c);
+    const ctx = pageContext(c);
+    return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c) }));
+  })
+  .post("/admin/invitations/import", async (c) => {
+    const tenant = requireTenant(c);
+    const inviter = inviterOf(c);
+    const ctx = pageContext(c);
+    const body = await c.req.parseBody({ all: true });
+    const values = { groups: list(body.groups), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
+    const fail = async (err: ApiError, status: ContentfulStatusCode) =>
+      renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), values, errors: localizeFields(ctx.lang, err.fields), formError: localizeError(ctx.lang, err) === t(ctx.lang, "error.generic") ? err.message : localizeError(ctx.lang, err) }), status);
+    try {
+      const file = body.file;
+      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: "a .xlsx or .csv file is required" });
+      if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+      const defaults = parseWith(importDefaultsSchema, { groups: values.groups, tenantRole: values.tenantRole || undefined, groupRole: values.groupRole || undefined, language: values.language || undefined, ...(values.message.trim() ? { message: values.message } : {}) });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const kind = fileKind(file.name, bytes);
+      const t0 = tenantDb(c.env, tenant);
+      const importId = newId();
+      try {
+        const { plan } = await planImport(t0, inviter, await readRows(kind, bytes), defaults);
+        await c.env.MEDIA.put(importKey(tenant.id, importId), bytes, { customMetadata: { kind, name: file.name.slice(0, 200), defaults: JSON.stringify(defaults), by: inviter.user.id } });
+        return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, preview: { ...counts(plan), rows: plan.slice(0, 200) } }));
+      } catch (err) {
+        const rows = rowErrorsOf(err);
+        if (!rows) throw err;
+        return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, preview: { invited: 0, addedToGroups: 0, skipped: 0, rows: [] }, rowErrors: rows }), 422);
+      }
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      return fail(err, err.status);
+    }
+  })
+  .post("/admin/invitations/import/:id/commit", async (c) => {
+    const tenant = requireTenant(c);
+    const inviter = inviterOf(c);
+    const ctx = pageContext(c);
+    const id = c.req.param("id");
+    if (!/^[a-z0-9]{10,40}$/.test(id)) throw new ApiError(404, "not_found", "No such import.");
+    const object = await c.env.MEDIA.get(importKey(tenant.id, id));
+    const meta = object?.customMetadata;
+    if (!object || !meta || meta.by !== inviter.user.id || meta.done) throw new ApiError(404, "not_found", "This import was already sent or has expired.");
+    const bytes = new Uint8Array(await object.arrayBuffer());
+    const defaults = JSON.parse(meta.defaults ?? "{}") as ImportDefaults;
+    const tdb = tenantDb(c.env, tenant);
+    // Planned again: accounts or invitations may have changed since the preview.
+    const { plan, groupsBySlug } = await planImport(tdb, inviter, await readRows(meta.kind === "xlsx" ? "xlsx" : "csv", bytes), defaults);
+    const report = await commitImport(c.env, tdb, tenant, inviter, plan, groupsBySlug, defaults);
+    await c.env.MEDIA.put(importKey(tenant.id, id), reportCsv(report.rows), { customMetadata: { ...meta, done: "1" }, httpMetadata: { contentType: "text/csv; charset=utf-8" } });
+    deliverSoon(c);
+    return renderPage(c, t(ctx.lang, "admin.import.title"), ImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), importId: id, result: counts(report.rows) }));
+  })
+  .get("/admin/invitations/import/:id/report.csv", async (c) => {
+    const tenant = requireTenant(c);
+    const inviter = inviterOf(c);
+    const object = await c.env.MEDIA.get(importKey(tenant.id, c.req.param("id")));
+    if (!object || object.customMetadata?.done !== "1" || object.customMetadata.by !== inviter.user.id) throw new ApiError(404, "not_found", "No such report.");
+    return c.body(await object.text(), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="import-report.csv"' });
+  });
+
+// ── members: accounts created by admins ──
+
+async function membersPage(c: Context<AppEnv>, extra: Partial<Parameters<typeof AdminMembersPage>[0]> = {}, status: ContentfulStatusCode = 200) {
+  const tenant = requireTenant(c);
+  const inviter = inviterOf(c);
+  const q = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const { members, nextCursor } = await listTenantMembers(tenantDb(c.env, tenant), inviter, { q, limit: 50, cursor: c.req.query("cursor") ?? null });
+  const ctx = pageContext(c);
+  const done = c.req.query("done");
+  const notice = done === "link" ? t(ctx.lang, "admin.accounts.login_link_sent") : undefined;
+  return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), members, q, nextCursor, ...(notice ? { notice } : {}), ...extra }), status);
+}
+
+export const memberAdminPages = new Hono<AppEnv>()
+  .get("/admin/members", async (c) => {
+    if (!c.get("user")) return c.redirect("/login?next=%2Fadmin%2Fmembers", 303);
+    return membersPage(c);
+  })
+  .post("/admin/members", async (c) => {
+    const tenant = requireTenant(c);
+    const body = await c.req.parseBody({ all: true });
+    const mode = str(body.passwordMode) || "email";
+    const values = { name: str(body.name), email: str(body.email), tenantRole: str(body.tenantRole), language: str(body.language), extraInfo: str(body.extraInfo), passwordMode: mode as "email" | "set" | "generate", groups: list(body.groups) };
+    try {
+      const input = parseWith(createAccountSchema, {
+        name: values.name,
+        email: values.email,
+        ...(mode === "set" ? { password: str(body.password) } : {}),
+        generatePassword: mode === "generate",
+        sendEmail: mode !== "generate" && mode !== "set" ? true : false,
+        tenantRole: values.tenantRole || undefined,
+        language: values.language || undefined,
+        groups: list(body.groups),
+        ...(values.extraInfo.trim() ? { extraInfo: values.extraInfo } : {}),
+      });
+      const { user, generatedPassword } = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), input);
+      deliverSoon(c);
+      // The page may show a generated password: never keep it in any cache.
+      c.header("Cache-Control", "no-store");
+      return membersPage(c, { created: { email: user.email, generatedPassword } }, 201);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      const lang = pageContext(c).lang;
+      return membersPage(c, { values, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
+    }
+  })
+  .post("/admin/members/import", async (c) => {
+    const tenant = requireTenant(c);
+    const inviter = inviterOf(c);
+    const ctx = pageContext(c);
+    const body = await c.req.parseBody();
+    const file = body.file;
+    if (!(file instanceof File) || file.size === 0) return membersPage(c, { errors: { file: t(ctx.lang, "field.required") } }, 422);
+    if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", "The file is too large.");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const tdb = tenantDb(c.env, tenant);
+    try {
+      const { plan, groupsBySlug } = await planAccounts(tdb, await readRows(fileKind(file.name, bytes), bytes));
+      const result = await commitAccounts(c.env, tdb, tenant, inviter, plan, groupsBySlug, { sendEmail: body.sendEmail !== undefined });
+      deliverSoon(c);
+      return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: result.created.length }));
+    } catch (err) {
+      const rows = rowErrorsOf(err);
+      if (rows) return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: 0, rowErrors: rows }), 422);
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      const key = err.code === "empty_file" ? "admin.accounts.error.empty_file" : err.code === "missing_column" ? "admin.accounts.error.missing_column" : err.code === "too_many_rows" ? "admin.accounts.error.too_many_rows" : "admin.accounts.error.bad_file";
+      return membersPage(c, { errors: { file: t(ctx.lang, key, { max: 10_000 }) } }, err.status);
+    }
+  })
+  .post("/admin/members/:id/login-link", async (c) => {
+    const tenant = requireTenant(c);
+    await sendLoginLink(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.param("id"));
+    deliverSoon(c);
+    return c.redirect("/admin/members?done=link", 303);
+  });

@@ -15,7 +15,7 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   const db = directoryDb(env);
   // Reminders first, so their emails leave in this same run.
   const invitations = await runInvitationLifecycle(env, now);
-  const mail = await deliverOutbox(env, { now, limit: 500 });
+  const mail = await deliverOutbox(env, { now, limit: 20_000, budgetMs: 25_000 });
   await purgeExpiredSessions(db, now);
   await purgeThrottles(db, 24 * 3600_000, now);
   const purgedGroups = await purgeDeletedGroups(env, now);

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import writeExcelFile from "write-excel-file/universal";
 import { directoryDb } from "../db/client";
-import { invitations, outbox } from "../db/schema";
+import { devMail, invitations, outbox } from "../db/schema";
+import { deliverOutbox } from "../mail/outbox";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 
 type RowError = { row: number; email: string; errors: string[] };
@@ -119,6 +120,12 @@ describe("POST /api/v1/invitations/import", () => {
     expect(await invitationCount(tenant.id)).toBe(10_000);
     const mails = await directoryDb(env).select({ id: outbox.id }).from(outbox).where(eq(outbox.tenantId, tenant.id));
     expect(mails.length).toBeGreaterThanOrEqual(10_000);
+    // Every email goes out through the dev transport, exactly once, even with a second drain running.
+    await Promise.all([deliverOutbox(env, { tenantId: tenant.id, limit: 20_000, budgetMs: 60_000 }), deliverOutbox(env, { tenantId: tenant.id, limit: 20_000, budgetMs: 60_000 })]);
+    const delivered = await directoryDb(env).select({ id: devMail.id }).from(devMail).where(and(eq(devMail.tenantId, tenant.id), like(devMail.to, "person%")));
+    expect(delivered).toHaveLength(10_000);
+    const pending = await directoryDb(env).select({ id: outbox.id }).from(outbox).where(and(eq(outbox.tenantId, tenant.id), eq(outbox.status, "pending")));
+    expect(pending).toEqual([]);
   }, 120_000);
 
   it("serves the templates with the contract's header", async () => {

@@ -9,7 +9,7 @@ import { deliverOutbox } from "./outbox";
 export function deliverSoon(c: Context<AppEnv>): void {
   const tenant = c.get("tenant");
   c.executionCtx.waitUntil(
-    deliverOutbox(c.env, { limit: 50, ...(tenant ? { tenantId: tenant.id } : {}) }).then(
+    deliverOutbox(c.env, { limit: 20_000, budgetMs: 25_000, ...(tenant ? { tenantId: tenant.id } : {}) }).then(
       () => undefined,
       (err) => console.error("outbox delivery failed", err),
     ),

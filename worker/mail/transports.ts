@@ -1,5 +1,5 @@
 import { newId } from "../db/ids";
-import { directoryDb } from "../db/client";
+import { chunkRows, directoryDb } from "../db/client";
 import { devMail } from "../db/schema";
 import { isDevelopment, type Bindings } from "../env";
 import type { MailMessage } from "./templates";
@@ -9,6 +9,8 @@ export type OutgoingMail = MailMessage & { tenantId: string; idempotencyKey: str
 /** Everything the outbox needs from a mail provider. Throwing means "not sent, retry later". */
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<void>;
+  /** Optional: many at once (all or none; throwing means none was sent). */
+  sendBatch?(mails: OutgoingMail[]): Promise<void>;
 }
 
 /** Development and tests: a mailbox stored in D1, readable at /api/v1/dev/mail. */
@@ -19,6 +21,20 @@ export class DevMailbox implements MailTransport {
       .insert(devMail)
       .values({ id: mail.idempotencyKey || newId(), tenantId: mail.tenantId, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, sentAt: Date.now() })
       .onConflictDoNothing();
+  }
+  async sendBatch(mails: OutgoingMail[]): Promise<void> {
+    const db = directoryDb(this.env);
+    const now = Date.now();
+    const inserts = chunkRows(mails, 7).map((chunk) =>
+      db
+        .insert(devMail)
+        .values(chunk.map((m) => ({ id: m.idempotencyKey, tenantId: m.tenantId, to: m.to, subject: m.subject, text: m.text, html: m.html, sentAt: now })))
+        .onConflictDoNothing(),
+    );
+    for (let i = 0; i < inserts.length; i += 50) {
+      const [first, ...rest] = inserts.slice(i, i + 50);
+      if (first) await db.batch([first, ...rest]);
+    }
   }
 }
 

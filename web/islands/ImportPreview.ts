@@ -251,12 +251,14 @@ export function ImportRowErrors({
   rows: ImportRowError[];
   limit: number;
   headingId: string;
+  /** Shown above the list (the server page's "Choose another file"). */
   children?: ComponentChildren;
 }): VNode {
   const shown = rows.slice(0, limit);
   return html`<section class="card import-panel import-errors" aria-labelledby=${headingId}>
     <h2 class="card-title import-panel-title" id=${headingId} tabindex="-1">${plural(lang, s.errorsTitle, rows.length)}</h2>
     <p class="import-errors-intro">${s.errorsIntro}</p>
+    ${children}
     <ol class="import-error-list">
       ${shown.map(
         (r) => html`<li key=${r.row} class="import-error-item">
@@ -271,7 +273,6 @@ export function ImportRowErrors({
       )}
     </ol>
     ${More({ lang, forms: s.more, hidden: rows.length - shown.length })}
-    ${children}
   </section>`;
 }
 

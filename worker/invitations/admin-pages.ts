@@ -38,7 +38,11 @@ async function liveGroups(c: Context<AppEnv>) {
 const importKey = (tenantId: string, id: string) => `tenants/${tenantId}/imports/${id}`;
 
 function reportCsv(rows: RowPlan[]): string {
-  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const cell = (raw: string) => {
+    // A leading = + - @ would make a spreadsheet run the cell as a formula.
+    const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+    return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  };
   return "\ufeff" + ["row,email,action,reason,groups,admin", ...rows.map((r) => [String(r.row), r.email, r.action, r.reason ?? "", r.groups.join("|"), r.tenantRole === "admin" ? "TRUE" : "FALSE"].map(cell).join(","))].join("\r\n") + "\r\n";
 }
 
@@ -73,7 +77,7 @@ export const importAdminPages = new Hono<AppEnv>()
       try {
         const { plan } = await planImport(t0, inviter, await readRows(kind, bytes), defaults);
         await c.env.MEDIA.put(importKey(tenant.id, importId), bytes, { customMetadata: { kind, name: file.name.slice(0, 200), defaults: JSON.stringify(defaults), by: inviter.user.id } });
-        return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, preview: { ...counts(plan), rows: plan.slice(0, 200) } }));
+        return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, groups: await liveGroups(c), preview: { ...counts(plan), rows: plan.slice(0, 200) } }));
       } catch (err) {
         const rows = rowErrorsOf(err);
         if (!rows) throw err;

@@ -154,7 +154,7 @@ function FileHelp({ lang, groups, canInviteAdmins }: { lang: Lang; groups: { slu
       <a class="btn btn-secondary btn-sm import-template" href=${IMPORT_TEMPLATES.csv} download>${t(lang, "admin.import.template_csv")}</a>
     </div>
     <h3 class="import-help-subtitle" id="import-columns-title">${t(lang, "admin.import.columns_title")}</h3>
-    <dl class="import-columns" aria-labelledby="import-columns-title">
+    <dl class="import-columns">
       ${COLUMNS.map(
         (column) => html`<div class="import-column">
           <dt>
@@ -275,10 +275,11 @@ export function ImportPreviewPage({
 }): VNode {
   const { lang } = ctx;
   const s = importViewStrings(lang);
-  const again = ButtonLink({ href: IMPORT_PATH, variant: rowErrors ? "primary" : "ghost", children: t(lang, "admin.import.choose_again") });
   const counts = { invited: preview.invited, addedToGroups: preview.addedToGroups, skipped: preview.skipped };
   const total = counts.invited + counts.addedToGroups + counts.skipped;
   const n = counts.invited > 0 ? counts.invited : counts.addedToGroups;
+  // The way on when this file cannot be sent; beside "Send" otherwise.
+  const again = ButtonLink({ href: IMPORT_PATH, variant: rowErrors || n === 0 ? "primary" : "ghost", children: t(lang, "admin.import.choose_again") });
   return AdminShell({
     ctx,
     section: "invitations",

@@ -76,7 +76,7 @@ export const loginLinkPages = new Hono<AppEnv>()
   .get("/login/link", (c) => {
     requireTenant(c);
     const ctx = pageContext(c);
-    c.header("Referrer-Policy", "no-referrer");
+    c.header("Referrer-Policy", "same-origin");
     return renderPage(c, t(ctx.lang, "login_link.title"), LoginLinkPage({ ctx, token: c.req.query("token") ?? "" }));
   })
   .post("/login/link", async (c) => {

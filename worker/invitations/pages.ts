@@ -67,8 +67,9 @@ export const invitationPages = new Hono<AppEnv>()
   .get("/invite/:token", async (c) => {
     const token = c.req.param("token");
     const { invitation, props } = await invitationFor(c, token);
-    // The token is in the URL: keep it out of other sites' logs.
-    c.header("Referrer-Policy", "no-referrer");
+    // The token is in the URL: never send it to another site. Not "no-referrer": with it,
+    // browsers post this page's own form with Origin: null, which the origin check refuses.
+    c.header("Referrer-Policy", "same-origin");
     const state = stateFor(c, invitation);
     return renderInvite(c, token, props, state, {}, state === "expired" ? 410 : 200);
   })

@@ -61,8 +61,7 @@ const sessionCache = new ReadCache<SessionHit | null>();
 /** Forget cached sessions after logout, a password change or a change to the user. */
 export function forgetSessions(match: { sessionId?: string; userId?: string }): void {
   if (match.sessionId) sessionCache.delete(match.sessionId);
-  // A load under way (value unknown yet) is dropped too: it might predate the change.
-  if (match.userId) sessionCache.deleteWhere((_k, v) => v === undefined || v?.user.id === match.userId);
+  if (match.userId) sessionCache.deleteWhere((_k, v) => v?.user.id === match.userId);
 }
 
 /**

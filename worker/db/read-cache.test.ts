@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ReadCache } from "./read-cache";
+import { ReadCache, REFRESH_GRACE_MS } from "./read-cache";
 
 describe("ReadCache", () => {
   it("serves a value until its time is up, then loads again", async () => {
@@ -18,31 +18,40 @@ describe("ReadCache", () => {
     cache.set("c", { user: "u1" }, 0);
     cache.delete("b");
     expect(cache.get("b", 1)).toBeUndefined();
-    cache.deleteWhere((_k, v) => v?.user === "u1");
+    cache.deleteWhere((_k, v) => v.user === "u1");
     expect([cache.get("a", 1), cache.get("c", 1)]).toEqual([undefined, undefined]);
   });
 });
 
-describe("ReadCache single flight", () => {
-  it("shares one load between concurrent misses, and a delete during the load wins", async () => {
+describe("ReadCache refresh", () => {
+  it("lets one request reload an expired value while the others keep the previous one briefly", async () => {
     const cache = new ReadCache<number>(1000);
+    cache.set("k", 1, 0);
     let loads = 0;
     let release!: (v: number) => void;
-    const load = () => {
+    const slow = () => {
       loads++;
       return new Promise<number>((r) => (release = r));
     };
-    const a = cache.getOrLoad("k", load, 0);
-    const b = cache.getOrLoad("k", load, 0);
-    release(7);
-    expect(await Promise.all([a, b])).toEqual([7, 7]);
+    const refreshing = cache.getOrLoad("k", slow, 1000);
+    // Meanwhile, another request gets the previous value without loading.
+    expect(await cache.getOrLoad("k", slow, 1100)).toBe(1);
     expect(loads).toBe(1);
+    release(2);
+    expect(await refreshing).toBe(2);
+    expect(await cache.getOrLoad("k", slow, 1200)).toBe(2);
+    // Past the grace period, nobody is served the old value.
+    cache.set("j", 1, 0);
+    expect(await cache.getOrLoad("j", async () => 9, 1000 + REFRESH_GRACE_MS)).toBe(9);
+  });
 
-    const c = cache.getOrLoad("j", load, 0);
+  it("a delete during a load wins: the older value is not stored", async () => {
+    const cache = new ReadCache<number>(1000);
+    let release!: (v: number) => void;
+    const pending = cache.getOrLoad("j", () => new Promise<number>((r) => (release = r)), 0);
     cache.delete("j");
     release(1);
-    expect(await c).toBe(1);
-    // The value read before the delete is not kept.
+    expect(await pending).toBe(1);
     expect(cache.get("j", 1)).toBeUndefined();
   });
 

@@ -2,70 +2,66 @@
  * Short-lived, per-isolate memory of hot reads (sessions, group directory, a viewer's
  * roles), so a page view in the steady state makes no D1 round trip. Entries live
  * READ_TTL_MS at most; every write that changes them deletes them in this isolate,
- * and other isolates see the change within READ_TTL_MS. Security-relevant effect: a
- * revoked session keeps working in *another* isolate for at most that long.
+ * and other isolates see the change within READ_TTL_MS (+ REFRESH_GRACE_MS while one
+ * request refreshes). Security-relevant effect: a revoked session keeps working in
+ * *another* isolate for at most that long.
  */
 export const READ_TTL_MS = 5_000;
+/** How long an expired value may still be served while one request reloads it. */
+export const REFRESH_GRACE_MS = 2_000;
 const MAX_ENTRIES = 10_000;
 
+type Entry<V> = { value: V; until: number; refreshingSince: number };
+
 export class ReadCache<V> {
-  private readonly entries = new Map<string, { value: V; until: number }>();
-  /** Loads under way: concurrent misses of one key share a single load (no stampede when an entry expires). */
-  private readonly inflight = new Map<string, Promise<V>>();
+  private readonly entries = new Map<string, Entry<V>>();
+  /** Bumped by every delete: a load that started before a delete must not store its (older) value. */
+  private epoch = 0;
   constructor(private readonly ttlMs = READ_TTL_MS) {}
 
   get(key: string, now = Date.now()): V | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (hit.until <= now) {
-      this.entries.delete(key);
-      return undefined;
-    }
+    if (hit.until <= now) return undefined;
     return hit.value;
   }
 
   set(key: string, value: V, now = Date.now()): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { value, until: now + this.ttlMs });
+    this.entries.set(key, { value, until: now + this.ttlMs, refreshingSince: Number.NEGATIVE_INFINITY });
   }
 
-  /** `keep` decides whether a loaded value is remembered (a missing session is not). */
+  /**
+   * Fresh value, or load it. When a value just expired, one request reloads it while the
+   * others keep the previous value for a moment, so an expiry does not send every request
+   * in flight to D1 at once. Requests never share a promise: in Workers, a request cannot
+   * touch I/O started by another one.
+   * `keep` decides whether a loaded value is remembered (a missing session is not).
+   */
   async getOrLoad(key: string, load: () => Promise<V>, now = Date.now(), keep: (value: V) => boolean = () => true): Promise<V> {
-    const hit = this.get(key, now);
-    if (hit !== undefined) return hit;
-    const pending = this.inflight.get(key);
-    if (pending) return pending;
-    const promise = load().then(
-      (value) => {
-        // Only if nobody forgot this key while it loaded: a write must never be undone by a late read.
-        if (this.inflight.get(key) === promise) {
-          this.inflight.delete(key);
-          if (keep(value)) this.set(key, value, now);
-        }
-        return value;
-      },
-      (err: unknown) => {
-        if (this.inflight.get(key) === promise) this.inflight.delete(key);
-        throw err;
-      },
-    );
-    this.inflight.set(key, promise);
-    return promise;
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    if (hit && now < hit.until + REFRESH_GRACE_MS && now - hit.refreshingSince < REFRESH_GRACE_MS) return hit.value;
+    if (hit) hit.refreshingSince = now;
+    const epoch = this.epoch;
+    const value = await load();
+    if (this.epoch === epoch && keep(value)) this.set(key, value, now);
+    return value;
   }
 
   delete(key: string): void {
+    this.epoch++;
     this.entries.delete(key);
-    this.inflight.delete(key);
   }
 
-  /** Deletes every entry whose key starts with the prefix, or whose value matches. */
-  deleteWhere(predicate: (key: string, value: V | undefined) => boolean): void {
+  /** Deletes every entry the predicate matches (and keeps loads under way from storing). */
+  deleteWhere(predicate: (key: string, value: V) => boolean): void {
+    this.epoch++;
     for (const [key, entry] of this.entries) if (predicate(key, entry.value)) this.entries.delete(key);
-    for (const key of this.inflight.keys()) if (predicate(key, undefined)) this.inflight.delete(key);
   }
 
   clear(): void {
+    this.epoch++;
     this.entries.clear();
-    this.inflight.clear();
   }
 }

@@ -1,34 +1,49 @@
 // `npm run bench` (builds the client first): throughput and latency of the Worker under
-// `wrangler dev`, and the JavaScript weight of the login page.
+// `wrangler dev`, the JavaScript weight of the login page, and bulk approval of join requests.
 //
 // Starts the app like `npm start` on a free port with throw-away local state (web/e2e/server.mjs),
 // signs in as the demo owner through the JSON API, warms up, then runs autocannon with 32
-// connections against GET /healthz and the signed-in community home GET / (demo tenant host).
+// connections against GET /healthz, the signed-in community home GET / and the signed-in group
+// page GET /g/makers (demo tenant host), in alternating halves so drift hits all three alike.
 // Then fetches /login and sums the gzipped size of every script it loads: the <script src>
 // entries, their static imports, and the chunks of the islands present on the page.
+// Last, the join queue of the approval group `founders`: seeds 1,000 users with sessions straight
+// into the local D1 (`wrangler d1 execute --local --persist-to` on the running app's state: no
+// PBKDF2 per account), has each ask to join through POST /api/v1/groups/founders/join (16 in
+// flight), times POST .../requests/approve-all as the owner, and checks through the member list
+// that all 1,000 became members exactly once; then the same with another 1,000 approved one by
+// one through POST .../requests/{id}/approve (8 in flight).
 //
 // Prints a summary, writes artifacts/bench.json, marks each goal PASS/FAIL. Exits 0 when the
 // goals fail (it reports), non-zero only when the benchmark itself cannot run or is invalid.
 //
 // Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_CONNECTIONS (32),
-// BENCH_WARMUP (seconds per endpoint, default 3).
+// BENCH_WARMUP (seconds per endpoint, default 3), BENCH_BULK (join requests per approval run, 1000).
 import autocannon from "autocannon";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { DEMO } from "./local-db.mjs";
 import { ROOT, http, startApp } from "../web/e2e/server.mjs";
+import { benchImports } from "./bench-import.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const OUT = join(ROOT, "artifacts", "bench.json");
+const BULK = Number(process.env.BENCH_BULK ?? 1000);
+const JOIN_IN_FLIGHT = 16;
+const APPROVE_IN_FLIGHT = 8;
 
 const GOALS = {
   homeVsHealthz: 0.5, // home rps >= 50% of healthz rps
   homeP99Ms: 100, // home p99 < 100 ms
   loginJsGzipBytes: 10 * 1024, // login JS < 10 KB gzipped (KiB, as the build's own budget)
+  groupVsHealthz: 0.5, // signed-in group page rps >= 50% of healthz rps
+  approveAllMs: 10_000, // approve-all of 1,000 queued requests answers in < 10 s (and all become members)
 };
 
 class BenchError extends Error {}
@@ -102,6 +117,279 @@ async function loginJavaScript(port, host) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Approving queued join requests in bulk (group `founders`, approval with one required question).
+
+const BIN = join(ROOT, "node_modules", ".bin");
+const TENANT_ID = "demo-tenant";
+const BULK_GROUP = "founders";
+
+/** `wrangler d1 execute DB --local --persist-to <state>` with the given arguments; stdout as a string. */
+function d1Execute(persistTo, args) {
+  const res = spawnSync(join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", persistTo, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}`, WRANGLER_SEND_METRICS: "false", CI: "1" },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.status !== 0) {
+    const out = `${res.stderr ?? ""}\n${res.stdout ?? ""}`.trim().split("\n").slice(-15).join("\n");
+    const locked = /database is locked|SQLITE_BUSY/i.test(out) ? " (the local D1 is locked while `wrangler dev` runs)" : "";
+    fail(`wrangler d1 execute ${args.join(" ").slice(0, 120)} failed (${res.status ?? res.signal})${locked}:\n${out}`);
+  }
+  return res.stdout;
+}
+
+/** Runs fn over items with at most `inFlight` calls pending. */
+async function pool(items, inFlight, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(inFlight, items.length) }, async () => {
+      while (next < items.length) {
+        const k = next++;
+        out[k] = await fn(items[k], k);
+      }
+    }),
+  );
+  return out;
+}
+
+const sqlText = (s) => `'${String(s).replace(/'/g, "''")}'`;
+const secondsSince = (t0) => Math.round(performance.now() - t0);
+
+/**
+ * Inserts `count` active users of the demo tenant, each with a session, straight into the local D1
+ * (one PBKDF2 hash string reused: nobody logs in with a password). Returns [{ id, name, token }].
+ */
+function seedMembers(persistTo, passwordHash, label, count) {
+  const now = Date.now();
+  const expires = now + 365 * 24 * 3600 * 1000;
+  const people = Array.from({ length: count }, (_, i) => {
+    const n = String(i).padStart(4, "0");
+    const token = randomBytes(32).toString("base64url");
+    return {
+      id: `bench-${label}-${n}`,
+      email: `bench-${label}-${n}@demo.example`,
+      name: `Bench ${label} ${n}`,
+      token,
+      sessionId: createHash("sha256").update(token).digest("hex"),
+    };
+  });
+  const statements = [];
+  for (let i = 0; i < people.length; i += 100) {
+    const chunk = people.slice(i, i + 100);
+    statements.push(
+      `INSERT INTO users (id, tenant_id, email, name, password_hash, language, tenant_role, status, email_verified_at, created_at) VALUES\n${chunk
+        .map((p) => `(${sqlText(p.id)}, '${TENANT_ID}', ${sqlText(p.email)}, ${sqlText(p.name)}, ${sqlText(passwordHash)}, 'en', 'member', 'active', ${now}, ${now})`)
+        .join(",\n")};`,
+      `INSERT INTO sessions (id, tenant_id, user_id, created_at, expires_at) VALUES\n${chunk
+        .map((p) => `(${sqlText(p.sessionId)}, '${TENANT_ID}', ${sqlText(p.id)}, ${now}, ${expires})`)
+        .join(",\n")};`,
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), "bench-seed-"));
+  const file = join(dir, `members-${label}.sql`);
+  writeFileSync(file, `${statements.join("\n")}\n`);
+  try {
+    d1Execute(persistTo, ["--file", file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return people;
+}
+
+/** Every member of the group, through GET /api/v1/groups/{slug}/members pages (cursor). */
+async function allMembers(port, host, cookie) {
+  const items = [];
+  let cursor = null;
+  for (let pages = 0; pages < 1000; pages++) {
+    const path = `/api/v1/groups/${BULK_GROUP}/members?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const res = await http(port, host, path, { headers: { cookie }, timeoutMs: 30_000 });
+    if (res.status !== 200) fail(`GET ${path} answered ${res.status}: ${res.body.slice(0, 200)}`);
+    const body = JSON.parse(res.body);
+    items.push(...body.items);
+    cursor = body.nextCursor;
+    if (!cursor) return items;
+  }
+  fail("GET /api/v1/groups/founders/members: more than 1000 pages");
+}
+
+/** How many of `people` are members (role member), and how many appear more than once. */
+function membershipOf(people, members) {
+  const seen = new Map();
+  for (const m of members) seen.set(m.userId, (seen.get(m.userId) ?? 0) + 1);
+  let present = 0;
+  let duplicated = 0;
+  let wrongRole = 0;
+  const roles = new Map(members.map((m) => [m.userId, m.role]));
+  for (const p of people) {
+    const n = seen.get(p.id) ?? 0;
+    if (n >= 1) present++;
+    if (n > 1) duplicated++;
+    if (n >= 1 && roles.get(p.id) !== "member") wrongRole++;
+  }
+  const duplicatesOverall = [...seen.values()].filter((n) => n > 1).length;
+  return { present, duplicated, wrongRole, duplicatesOverall, total: members.length };
+}
+
+async function memberCount(port, host, cookie) {
+  const res = await http(port, host, `/api/v1/groups/${BULK_GROUP}`, { headers: { cookie } });
+  if (res.status !== 200) fail(`GET /api/v1/groups/${BULK_GROUP} answered ${res.status}`);
+  return JSON.parse(res.body).memberCount;
+}
+
+/** Each seeded person asks to join (16 in flight): 202 {status: "pending", requestId} expected from each. */
+async function joinAll(port, host, people) {
+  const t0 = performance.now();
+  const answers = await pool(people, JOIN_IN_FLIGHT, async (p) => {
+    const res = await http(port, host, `/api/v1/groups/${BULK_GROUP}/join`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: `sid=${p.token}` },
+      body: JSON.stringify({ answers: { q1: "bench" } }),
+      timeoutMs: 60_000,
+    });
+    let body = null;
+    try {
+      body = JSON.parse(res.body);
+    } catch {}
+    return { status: res.status, requestId: body?.status === "pending" ? body.requestId : null, body: res.body.slice(0, 200) };
+  });
+  const ms = secondsSince(t0);
+  const bad = answers.filter((a) => a.status !== 202 || !a.requestId);
+  if (bad.length) fail(`${bad.length} of ${people.length} joins did not answer 202 pending; first: ${bad[0].status} ${bad[0].body}`);
+  const ids = new Set(answers.map((a) => a.requestId));
+  if (ids.size !== people.length) fail(`${people.length} joins gave ${ids.size} distinct request ids`);
+  people.forEach((p, i) => (p.requestId = answers[i].requestId));
+  return { ms, perSecond: Math.round((people.length / ms) * 1000 * 10) / 10 };
+}
+
+/** Pending requests as the owner sees them (GET .../requests?limit=200: capped at 200, no cursor). */
+async function pendingList(port, host, cookie) {
+  const res = await http(port, host, `/api/v1/groups/${BULK_GROUP}/requests?limit=200`, { headers: { cookie }, timeoutMs: 30_000 });
+  if (res.status !== 200) fail(`GET /api/v1/groups/${BULK_GROUP}/requests answered ${res.status}: ${res.body.slice(0, 200)}`);
+  return JSON.parse(res.body);
+}
+
+/** Polls the member list until every one of `people` is in (approvals are written to D1 by the room). */
+async function waitForMembers(port, host, cookie, people, maxMs = 30_000) {
+  const t0 = performance.now();
+  for (;;) {
+    const members = await allMembers(port, host, cookie);
+    const m = membershipOf(people, members);
+    if (m.present === people.length || performance.now() - t0 > maxMs) return { ...m, waitedMs: secondsSince(t0) };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function bulkApprovals(app, ownerCookie) {
+  const { port, tenantHost: host } = app;
+  const persistTo = join(app.stateDir, "state");
+  const out = { group: BULK_GROUP, requests: BULK, joinInFlight: JOIN_IN_FLIGHT, approveInFlight: APPROVE_IN_FLIGHT };
+
+  const before = await pendingList(port, host, ownerCookie);
+  if (before.items.length) fail(`${before.items.length} requests already pending in ${BULK_GROUP} before the benchmark`);
+  const membersBefore = await allMembers(port, host, ownerCookie);
+
+  console.log(`bench: reading a password hash string from the local D1 (wrangler d1 execute --local --persist-to ${persistTo})`);
+  const hashJson = d1Execute(persistTo, ["--command", "select password_hash from users where id='demo-member'", "--json"]);
+  const passwordHash = JSON.parse(hashJson)?.[0]?.results?.[0]?.password_hash;
+  if (!passwordHash) fail(`no password_hash for demo-member: ${hashJson.slice(0, 300)}`);
+
+  // ── 1: approve-all ───────────────────────────────────────────────────────
+  let t0 = performance.now();
+  const first = seedMembers(persistTo, passwordHash, "a", BULK);
+  out.seedMs = secondsSince(t0);
+  console.log(`bench: seeded ${BULK} users and sessions in ${out.seedMs} ms; ${BULK} join requests (${JOIN_IN_FLIGHT} in flight) ...`);
+  out.joinAll = await joinAll(port, host, first);
+  const listed = await pendingList(port, host, ownerCookie);
+  const firstIds = new Set(first.map((p) => p.requestId));
+  out.pendingCheck = {
+    distinctRequestIds: firstIds.size,
+    listed: listed.items.length,
+    listedFromBatch: listed.items.filter((r) => firstIds.has(r.id)).length,
+    nextCursor: listed.nextCursor ?? null,
+  };
+  if (out.pendingCheck.listedFromBatch !== Math.min(200, BULK)) fail(`GET .../requests?limit=200 lists ${out.pendingCheck.listedFromBatch} of this batch's ${BULK} requests`);
+  console.log(
+    `bench: ${BULK} pending (${firstIds.size} distinct request ids; the list shows ${listed.items.length}, nextCursor ${JSON.stringify(listed.nextCursor ?? null)}), joined at ${out.joinAll.perSecond}/s`,
+  );
+
+  process.stdout.write(`bench: POST /api/v1/groups/${BULK_GROUP}/requests/approve-all ... `);
+  t0 = performance.now();
+  const approve = await http(port, host, `/api/v1/groups/${BULK_GROUP}/requests/approve-all`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: ownerCookie },
+    body: "{}",
+    timeoutMs: 300_000,
+  });
+  const approveAllMs = secondsSince(t0);
+  if (approve.status !== 200) fail(`approve-all answered ${approve.status} after ${approveAllMs} ms: ${approve.body.slice(0, 300)}`);
+  const approved = JSON.parse(approve.body).approved;
+  console.log(`${approved} approved in ${approveAllMs} ms`);
+  const afterAll = await waitForMembers(port, host, ownerCookie, first);
+  out.approveAll = {
+    ms: approveAllMs,
+    approved,
+    membersPresent: afterAll.present,
+    duplicated: afterAll.duplicated,
+    wrongRole: afterAll.wrongRole,
+    extraWaitMs: afterAll.waitedMs,
+    memberCount: await memberCount(port, host, ownerCookie),
+    pendingAfter: (await pendingList(port, host, ownerCookie)).items.length,
+  };
+  out.approveAll.verified =
+    approved === BULK && afterAll.present === BULK && afterAll.duplicated === 0 && afterAll.wrongRole === 0 && afterAll.duplicatesOverall === 0 && out.approveAll.pendingAfter === 0;
+
+  // ── 2: one by one ────────────────────────────────────────────────────────
+  t0 = performance.now();
+  const second = seedMembers(persistTo, passwordHash, "b", BULK);
+  out.seed2Ms = secondsSince(t0);
+  console.log(`bench: seeded another ${BULK} in ${out.seed2Ms} ms; ${BULK} join requests ...`);
+  out.joinOneByOne = await joinAll(port, host, second);
+  process.stdout.write(`bench: approving ${BULK} one by one (POST .../requests/{id}/approve, ${APPROVE_IN_FLIGHT} in flight) ... `);
+  t0 = performance.now();
+  const latencies = [];
+  const answers = await pool(second, APPROVE_IN_FLIGHT, async (p) => {
+    const s = performance.now();
+    const res = await http(port, host, `/api/v1/groups/${BULK_GROUP}/requests/${encodeURIComponent(p.requestId)}/approve`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: ownerCookie },
+      body: "{}",
+      timeoutMs: 60_000,
+    });
+    latencies.push(performance.now() - s);
+    return { status: res.status, body: res.body.slice(0, 200) };
+  });
+  const oneByOneMs = secondsSince(t0);
+  const failed = answers.filter((a) => a.status !== 200);
+  console.log(`${BULK - failed.length} approved in ${oneByOneMs} ms`);
+  latencies.sort((a, b) => a - b);
+  const q = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
+  const afterOne = await waitForMembers(port, host, ownerCookie, second);
+  const bothBatches = membershipOf([...first, ...second], await allMembers(port, host, ownerCookie));
+  out.oneByOne = {
+    ms: oneByOneMs,
+    approved: BULK - failed.length,
+    failed: failed.length,
+    firstFailure: failed[0] ?? null,
+    latencyMs: { p50: q(0.5), p99: q(0.99), max: Math.round(latencies[latencies.length - 1] ?? 0) },
+    membersPresent: afterOne.present,
+    duplicated: afterOne.duplicated,
+    wrongRole: afterOne.wrongRole,
+    extraWaitMs: afterOne.waitedMs,
+    memberCount: await memberCount(port, host, ownerCookie),
+    pendingAfter: (await pendingList(port, host, ownerCookie)).items.length,
+  };
+  out.oneByOne.verified = failed.length === 0 && afterOne.present === BULK && afterOne.duplicated === 0 && afterOne.wrongRole === 0 && out.oneByOne.pendingAfter === 0;
+  out.membersBefore = membersBefore.length;
+  out.membersAfter = bothBatches.total;
+  out.membersExpected = membersBefore.length + 2 * BULK;
+  out.bothBatchesPresent = bothBatches.present;
+  out.duplicatesOverall = bothBatches.duplicatesOverall;
+  return out;
+}
+
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
@@ -110,7 +398,8 @@ async function main() {
   const loadAtStart = loadavg();
   if (loadAtStart[0] > cpuCount * 0.5) console.warn(`bench: warning: load average ${loadAtStart[0].toFixed(2)} on ${cpuCount} CPUs before starting: figures will be noisy`);
   console.log(`bench: starting the app (isolated state), ${cpuCount} CPUs, ${CONNECTIONS} connections, ${DURATION} s per endpoint`);
-  const app = await startApp({ label: "bench" });
+  // No per-request log lines: printing one per request costs CPU that is not the Worker's.
+  const app = await startApp({ label: "bench", extraArgs: ["--log-level", "warn"] });
   try {
     const host = app.tenantHost;
     console.log(`bench: app on http://${host}/ (pid ${app.pid})`);
@@ -131,23 +420,31 @@ async function main() {
     const home = await http(app.port, host, "/", { headers: { cookie } });
     if (home.status !== 200) fail(`GET / with the session answered ${home.status}`);
     if (!home.body.includes(DEMO.owner.name)) fail(`GET / with the session does not show "${DEMO.owner.name}": not signed in?`);
+    // The group page must be the signed-in owner's view (the Manage link is only there for group admins).
+    const manage = 'href="/admin/groups/makers"';
+    const group = await http(app.port, host, "/g/makers", { headers: { cookie } });
+    if (group.status !== 200) fail(`GET /g/makers with the session answered ${group.status}`);
+    if (!group.body.includes(manage)) fail(`GET /g/makers with the owner's session has no ${manage}: not signed in?`);
+    const groupSignedOut = await http(app.port, host, "/g/makers");
+    if (groupSignedOut.status !== 200 || groupSignedOut.body.includes(manage)) fail(`GET /g/makers signed out answered ${groupSignedOut.status} (manage link: ${groupSignedOut.body.includes(manage)})`);
     const health = await http(app.port, host, "/healthz");
     if (health.status !== 200 || JSON.parse(health.body).ok !== true) fail(`GET /healthz answered ${health.status}: ${health.body}`);
 
     const targets = {
       healthz: { port: app.port, host, path: "/healthz" },
       home: { port: app.port, host, path: "/", cookie },
+      group: { port: app.port, host, path: "/g/makers", cookie },
     };
 
     console.log(`bench: warming up (${WARMUP} s each)`);
-    // Home first, so the first measured run (healthz) follows a warm-up of the same endpoint.
-    for (const name of ["home", "healthz"]) await cannon({ ...targets[name], duration: WARMUP });
+    // Pages first, so the first measured run (healthz) follows a warm-up of the same endpoint.
+    for (const name of ["group", "home", "healthz"]) await cannon({ ...targets[name], duration: WARMUP });
 
-    // Alternate the order in two halves (healthz, home, home, healthz) so drift hits both alike;
-    // the halves' latency histograms are merged exactly (autocannon.aggregateResult).
+    // Alternate the order in two halves (healthz, home, group, group, home, healthz) so drift hits
+    // all alike; the halves' latency histograms are merged exactly (autocannon.aggregateResult).
     const half = Math.max(1, DURATION / 2);
-    const raw = { healthz: [], home: [] };
-    for (const name of ["healthz", "home", "home", "healthz"]) {
+    const raw = { healthz: [], home: [], group: [] };
+    for (const name of ["healthz", "home", "group", "group", "home", "healthz"]) {
       process.stdout.write(`bench: ${name} for ${half} s ... `);
       const r = await cannon({ ...targets[name], duration: half, skipAggregateResult: true });
       raw[name].push(r);
@@ -176,9 +473,10 @@ async function main() {
     };
     const healthz = combine("healthz");
     const homeRun = combine("home");
+    const groupRun = combine("group");
 
     const invalid = [];
-    for (const s of [healthz, homeRun]) {
+    for (const s of [healthz, homeRun, groupRun]) {
       const bad = s.non2xx + s.errors + s.timeouts;
       if (bad > Math.max(5, s.requests * 0.01)) invalid.push(`${s.name}: ${s.non2xx} non-2xx, ${s.errors} errors, ${s.timeouts} timeouts out of ${s.requests} (status codes ${JSON.stringify(s.statusCodes)})`);
     }
@@ -186,12 +484,62 @@ async function main() {
     console.log("bench: measuring the login page's JavaScript");
     const js = await loginJavaScript(app.port, host);
 
+    // Bulk approvals. When this part cannot run, the rest is still reported (and the exit code says so).
+    let bulk = null;
+    let bulkError = null;
+    try {
+      bulk = await bulkApprovals(app, cookie);
+    } catch (err) {
+      bulkError = err instanceof BenchError ? err.message : String(err?.stack ?? err);
+      console.error(`\nbench: the approval benchmark could not run: ${bulkError}`);
+    }
+
+    // File imports (issue 4): 10,000 rows as .csv and as .xlsx, then their emails delivered.
+    let imports = null;
+    let importError = null;
+    try {
+      imports = await benchImports(app, cookie);
+    } catch (err) {
+      importError = String(err?.message ?? err);
+      console.error(`\nbench: the import benchmark could not run: ${importError}`);
+    }
+
     const ratio = healthz.rps > 0 ? homeRun.rps / healthz.rps : 0;
+    const groupRatio = healthz.rps > 0 ? groupRun.rps / healthz.rps : 0;
+    const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+    const approvalValue = (run) =>
+      !run
+        ? `not measured${bulkError ? ` (${bulkError.split("\n")[0].slice(0, 60)})` : ""}`
+        : `${secs(run.ms)}, ${run.membersPresent}/${BULK} members${run.duplicated ? `, ${run.duplicated} duplicated` : ""}${run.verified ? "" : " (NOT VERIFIED)"}`;
     const goals = [
       { goal: "home rps >= 50% of healthz rps (32 connections)", value: `${(ratio * 100).toFixed(1)}%`, pass: ratio >= GOALS.homeVsHealthz },
       { goal: "home p99 < 100 ms", value: `${homeRun.latencyMs.p99} ms`, pass: homeRun.latencyMs.p99 < GOALS.homeP99Ms },
       { goal: "login JS < 10 KB gzipped", value: `${js.totalGzipBytes} B`, pass: js.totalGzipBytes < GOALS.loginJsGzipBytes },
+      { goal: "group page rps >= 50% of healthz rps (32 conn.)", value: `${(groupRatio * 100).toFixed(1)}%`, pass: groupRatio >= GOALS.groupVsHealthz },
+      {
+        goal: `approve-all of ${BULK.toLocaleString("en")} queued requests < 10 s`,
+        value: approvalValue(bulk?.approveAll),
+        pass: !!bulk && bulk.approveAll.ms < GOALS.approveAllMs && bulk.approveAll.verified,
+      },
+      ...["csv", "xlsx"].map((kind) => {
+        const r = imports?.find((x) => x.label === kind);
+        return {
+          goal: `import of 10,000 rows as .${kind} < 10 s`,
+          value: r ? `${(r.importMs / 1000).toFixed(2)} s; ${r.delivered} emails delivered after ${(r.deliveredMs / 1000).toFixed(1)} s${r.duplicates ? `, ${r.duplicates} duplicated` : ""}` : `not measured${importError ? ` (${importError.slice(0, 60)})` : ""}`,
+          pass: !!r && r.importMs < 10_000 && r.delivered === r.rows && r.duplicates === 0,
+        };
+      }),
     ];
+    const approvalProblems = [];
+    if (bulkError) approvalProblems.push(`approval benchmark could not run: ${bulkError}`);
+    if (bulk) {
+      for (const [name, run] of [["approve-all", bulk.approveAll], ["one by one", bulk.oneByOne]]) {
+        if (!run.verified) approvalProblems.push(`${name}: ${JSON.stringify(run)}`);
+      }
+      if (bulk.membersAfter !== bulk.membersExpected || bulk.duplicatesOverall) {
+        approvalProblems.push(`member list has ${bulk.membersAfter} entries, expected ${bulk.membersExpected} (${bulk.duplicatesOverall} listed more than once)`);
+      }
+    }
 
     const report = {
       date: new Date().toISOString(),
@@ -207,7 +555,12 @@ async function main() {
       healthz,
       home: homeRun,
       homeToHealthzRatio: Math.round(ratio * 1000) / 1000,
+      group: groupRun,
+      groupToHealthzRatio: Math.round(groupRatio * 1000) / 1000,
       loginJs: js,
+      approvals: bulk ?? { error: bulkError },
+      imports: imports ?? { error: importError },
+      approvalProblems,
       goals: goals.map((g) => ({ ...g, result: g.pass ? "PASS" : "FAIL" })),
       valid: invalid.length === 0,
       problems: invalid,
@@ -216,23 +569,36 @@ async function main() {
     writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
 
     console.log(`
-Benchmark (${cpuCount} CPUs: ${report.cpuModel}; ${CONNECTIONS} connections; ${healthz.durationSeconds} s + ${homeRun.durationSeconds} s; wrangler dev)
+Benchmark (${cpuCount} CPUs: ${report.cpuModel}; ${CONNECTIONS} connections; ${healthz.durationSeconds} s per endpoint; wrangler dev)
 
   ${pad("endpoint", 26)}${lpad("req/s", 10)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}${lpad("requests", 11)}${lpad("non-2xx", 9)}
   ${pad("GET /healthz", 26)}${lpad(healthz.rps, 10)}${lpad(healthz.latencyMs.p50, 9)}${lpad(healthz.latencyMs.p99, 9)}${lpad(healthz.requests, 11)}${lpad(healthz.non2xx, 9)}
   ${pad("GET / (signed in)", 26)}${lpad(homeRun.rps, 10)}${lpad(homeRun.latencyMs.p50, 9)}${lpad(homeRun.latencyMs.p99, 9)}${lpad(homeRun.requests, 11)}${lpad(homeRun.non2xx, 9)}
-  home / healthz: ${(ratio * 100).toFixed(1)}%
+  ${pad("GET /g/makers (signed in)", 26)}${lpad(groupRun.rps, 10)}${lpad(groupRun.latencyMs.p50, 9)}${lpad(groupRun.latencyMs.p99, 9)}${lpad(groupRun.requests, 11)}${lpad(groupRun.non2xx, 9)}
+  home / healthz: ${(ratio * 100).toFixed(1)}%   group / healthz: ${(groupRatio * 100).toFixed(1)}%
 
   Login page JavaScript (islands: ${js.islands.join(", ") || "none"})
 ${js.files.map((f) => `  ${pad(f.path, 40)}${lpad(f.bytes, 8)} B${lpad(f.gzipBytes, 8)} B gz   ${f.why}`).join("\n")}
   ${pad("total", 40)}${lpad(js.totalBytes, 8)} B${lpad(js.totalGzipBytes, 8)} B gz
 ${js.notes.map((n) => `  note: ${n}`).join("\n")}
 
+  Join requests in ${BULK_GROUP} (${BULK} per run; users and sessions seeded with wrangler d1 execute)
+${
+  bulk
+    ? `  seeding ${BULK} users + sessions        ${lpad(secs(bulk.seedMs), 9)}   (second batch ${secs(bulk.seed2Ms)})
+  ${BULK} joins, ${JOIN_IN_FLIGHT} in flight            ${lpad(secs(bulk.joinAll.ms), 9)}   ${bulk.joinAll.perSecond}/s; pending: ${bulk.pendingCheck.distinctRequestIds} request ids, the list shows ${bulk.pendingCheck.listed} (nextCursor ${JSON.stringify(bulk.pendingCheck.nextCursor)})
+  approve-all (one request)          ${lpad(secs(bulk.approveAll.ms), 9)}   approved ${bulk.approveAll.approved}; members ${bulk.approveAll.membersPresent}/${BULK} (+${bulk.approveAll.extraWaitMs} ms to see them all), ${bulk.approveAll.duplicated} duplicated, memberCount ${bulk.approveAll.memberCount}, pending after ${bulk.approveAll.pendingAfter}
+  one by one, ${APPROVE_IN_FLIGHT} in flight            ${lpad(secs(bulk.oneByOne.ms), 9)}   approved ${bulk.oneByOne.approved} (${bulk.oneByOne.failed} failed), p50 ${bulk.oneByOne.latencyMs.p50} ms p99 ${bulk.oneByOne.latencyMs.p99} ms; members ${bulk.oneByOne.membersPresent}/${BULK}, memberCount ${bulk.oneByOne.memberCount}, pending after ${bulk.oneByOne.pendingAfter}
+  member list: ${bulk.membersAfter} (expected ${bulk.membersExpected})`
+    : `  not measured: ${bulkError}`
+}${approvalProblems.length ? `\n${approvalProblems.map((p) => `  problem: ${p}`).join("\n")}` : ""}
+
   Goals
 ${goals.map((g) => `  ${g.pass ? "PASS" : "FAIL"}  ${pad(g.goal, 50)} ${g.value}`).join("\n")}
 
 Wrote ${relative(ROOT, OUT)}`);
 
+    if (bulkError) process.exitCode = 1;
     if (invalid.length) {
       console.error(`\nbench: the measurement is not valid, too many failed requests:\n  ${invalid.join("\n  ")}\nServer log: ${relative(ROOT, app.logFile)}`);
       process.exitCode = 2;

@@ -430,7 +430,6 @@ await block("Groups: join an approval group while the admin watches the queue li
       assert((await q.getAttribute("name")) === `answer.${FOUNDERS.question.id}`, `the question's field is named ${await q.getAttribute("name")}`);
       const mode = await guest.locator("main form input[type=hidden][name=mode]").getAttribute("value");
       assert(mode === "signup", `hidden mode is "${mode}"`);
-      await guest.screenshot({ path: join(SHOTS, `group-join-filled-${lang}-1280.png`), fullPage: true }).catch(() => {});
     }, { page: guest });
 
     await check("signing up and answering in one form sends the request: 202 and the pending state", async () => {

@@ -48,6 +48,7 @@ import {
   listBans,
   listMembers,
   membershipState,
+  pendingCount,
   pendingRequests,
   removeMember,
   roleSchema,
@@ -98,7 +99,7 @@ async function adminGroup(c: Context<AppEnv>) {
   const real: GroupContext = { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } };
   if (!can(real.actor, "edit") && !can(real.actor, "viewRequests")) throw forbidden("forbidden", "You do not administer this group.");
   const membership = await membershipState(c.env, tdb, ctx, user);
-  const pending = can(ctx.actor, "viewRequests") && ctx.group.joinPolicy === "approval" ? (await pendingRequests(c.env, tdb, ctx, 200)).length : 0;
+  const pending = await pendingCount(c.env, tdb, ctx);
   return { tenant, tdb, ctx, user, view: groupView(c.env, tenant, ctx, membership), pending };
 }
 
@@ -326,7 +327,7 @@ export const adminPages = new Hono<AppEnv>()
     const user = adminUser(c);
     if (user instanceof Response) return user;
     const { tdb, ctx, view } = await adminGroup(c);
-    const requests = await pendingRequests(c.env, tdb, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, 200);
+    const { items: requests } = await pendingRequests(c.env, tdb, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, 200);
     return groupAdminPage(c, view, "admin.tab.requests", GroupRequestsPage({ ctx: pageContext(c), group: view, requests: requests.map(requestView), viewingAsMember: viewingAsMember(c), ...notice(c) }));
   })
   .post("/admin/groups/:slug/requests/approve-all", async (c) => {

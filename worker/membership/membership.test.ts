@@ -252,3 +252,25 @@ describe("live queue", () => {
     ws.close();
   });
 });
+
+describe("a long queue", () => {
+  it("pages pending requests with a cursor", async () => {
+    const tenant = await makeTenant();
+    const g = await group(tenant, { name: "Long", slug: "long" });
+    const room = groupRoom(env, tenant.id, g.id);
+    for (let i = 0; i < 7; i++) {
+      const m = await signUpMember(tenant, `queue${i}@example.org`);
+      await room.submitJoinRequest(tenant.id, g.id, { id: m.id, name: `Q${i}`, email: m.email }, []);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/api/v1/groups/long/requests?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const page = (await (await call(tenant.host, "GET", url, { cookie: tenant.owner.cookie })).json()) as { items: { name: string }[]; nextCursor: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((r) => r.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(["Q0", "Q1", "Q2", "Q3", "Q4", "Q5", "Q6"]);
+  });
+});

@@ -46,8 +46,9 @@ export const membershipApi = new Hono<AppEnv>()
   .get("/groups/:slug/requests", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    const items = await pendingRequests(c.env, t, ctx, pageParams(c).limit);
-    return c.json({ items: items.map(requestView), nextCursor: null });
+    const { limit, cursor } = pageParams(c);
+    const page = await pendingRequests(c.env, t, ctx, limit, cursor);
+    return c.json({ items: page.items.map(requestView), nextCursor: page.nextCursor });
   })
   // Live queue for admins: the Worker checks the session and the role before the upgrade reaches the room.
   .get("/groups/:slug/requests/live", async (c) => {

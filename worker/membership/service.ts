@@ -5,6 +5,7 @@ import { groupBans, memberships, users, type GroupRole, type User } from "../db/
 import type { Bindings } from "../env";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { assertCan, type GroupContext } from "../groups/service";
+import { can } from "../groups/policy";
 import { forgetViewer } from "../groups/queries";
 import { groupRoom, type JoinAnswer, type JoinRequest } from "../room/room";
 
@@ -168,9 +169,26 @@ export async function listBans(t: TenantDb, ctx: GroupContext) {
 
 // ── the approval queue, kept by the group's room ──────────────────────────
 
-export async function pendingRequests(env: Bindings, t: TenantDb, ctx: GroupContext, limit = 200): Promise<JoinRequest[]> {
+/** Pending requests, oldest first, cursor-paged (the queue can hold thousands). */
+export async function pendingRequests(env: Bindings, t: TenantDb, ctx: GroupContext, limit = 200, cursor: string | null = null): Promise<{ items: JoinRequest[]; nextCursor: string | null }> {
   assertCan(ctx, "viewRequests");
-  return groupRoom(env, t.tenantId, ctx.group.id).pendingRequests(limit);
+  let after: { createdAt: number; id: string } | undefined;
+  if (cursor) {
+    try {
+      after = JSON.parse(atob(cursor)) as { createdAt: number; id: string };
+    } catch {
+      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
+    }
+  }
+  const rows = await groupRoom(env, t.tenantId, ctx.group.id).pendingRequests(limit + 1, after);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? btoa(JSON.stringify({ createdAt: last.createdAt, id: last.id })) : null };
+}
+
+export async function pendingCount(env: Bindings, t: TenantDb, ctx: GroupContext): Promise<number> {
+  if (!can(ctx.actor, "viewRequests") || ctx.group.joinPolicy !== "approval") return 0;
+  return groupRoom(env, t.tenantId, ctx.group.id).pendingCount();
 }
 
 export async function decideRequest(env: Bindings, t: TenantDb, ctx: GroupContext, requestId: string, decision: "approve" | "reject", by: User): Promise<JoinRequest> {

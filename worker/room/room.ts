@@ -153,6 +153,10 @@ export class GroupRoom extends DurableObject<Bindings> {
     return rows.toArray().map(toRequest);
   }
 
+  async pendingCount(): Promise<number> {
+    return this.sql.exec<{ n: number }>("select count(*) as n from join_requests where status = 'pending'").one().n;
+  }
+
   async pendingFor(userId: string): Promise<JoinRequest | null> {
     const row = this.sql.exec<RequestRow>("select * from join_requests where user_id = ? and status = 'pending'", userId).toArray()[0];
     return row ? toRequest(row) : null;

@@ -1,3 +1,4 @@
+import { unzipSync, zipSync } from "fflate";
 import { readSheet } from "read-excel-file/universal";
 import writeExcelFile from "write-excel-file/universal";
 import { ApiError } from "../http/errors";
@@ -77,12 +78,39 @@ export async function readRows(kind: FileKind, bytes: Uint8Array<ArrayBuffer>): 
     }
     return parseCsv(text).map((r) => r.map((c) => c.trim()));
   }
+  let stored: Uint8Array;
   try {
-    const sheet = await readSheet(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    stored = storedZip(bytes);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(422, "malformed_file", "This spreadsheet could not be read. Save it again as .xlsx or .csv.");
+  }
+  try {
+    const sheet = await readSheet(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.byteLength) as ArrayBuffer);
     return sheet.map((r) => r.map(cellText));
   } catch {
     throw new ApiError(422, "malformed_file", "This spreadsheet could not be read. Save it again as .xlsx or .csv.");
   }
+}
+
+const MAX_UNZIPPED_BYTES = 128 * 1024 * 1024;
+
+/**
+ * The .xlsx's XML parts, unzipped here synchronously and packed again without
+ * compression. The reader's own unzip hands big compressed archives to a Web Worker,
+ * which Workers do not have; a stored archive it reads in place. Also caps the
+ * unzipped size, so a small "zip bomb" cannot exhaust memory.
+ */
+function storedZip(bytes: Uint8Array): Uint8Array {
+  let total = 0;
+  const entries = unzipSync(bytes, {
+    filter: (file) => {
+      total += file.originalSize;
+      if (total > MAX_UNZIPPED_BYTES) throw new ApiError(413, "payload_too_large", "This spreadsheet unpacks to more than 128 MiB.");
+      return file.name.endsWith(".xml") || file.name.endsWith(".rels");
+    },
+  });
+  return zipSync(entries, { level: 0 });
 }
 
 export function templateCsv(): string {

@@ -42,6 +42,12 @@ export type ImportReport = { invited: string[]; addedToGroups: string[]; rows: R
 const TRUE = new Set(["true", "vrai", "1", "yes", "oui", "ja", "x"]);
 const FALSE = new Set(["false", "faux", "0", "no", "non", "nee", ""]);
 
+/** A spreadsheet's yes/no cell (TRUE/FALSE, VRAI/FAUX, 1/0, …): true, false, or null when it is neither. */
+export function parseFlag(cell: string): boolean | null {
+  const v = cell.trim().toLowerCase();
+  return TRUE.has(v) ? true : FALSE.has(v) ? false : null;
+}
+
 /** Validates every row before anything is written: one bad row and the whole file is refused. */
 export async function planImport(t: TenantDb, inviter: Inviter, table: string[][], defaults: ImportDefaults): Promise<{ plan: RowPlan[]; groupsBySlug: Map<string, Group> }> {
   const [header, ...body] = table;
@@ -83,12 +89,12 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
     const rowGroups = groupCell ? groupCell.split("|").map((s) => s.trim().toLowerCase()).filter(Boolean) : defaults.groups;
     for (const slug of rowGroups) if (!groupsBySlug.has(slug)) rowErrors.push(`unknown group "${slug}"`);
 
-    const adminCell = cell(cells, "admin").toLowerCase();
+    const adminCell = cell(cells, "admin");
     let tenantRole = defaults.tenantRole;
     if (adminCell !== "") {
-      if (TRUE.has(adminCell)) tenantRole = "admin";
-      else if (FALSE.has(adminCell)) tenantRole = "member";
-      else rowErrors.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${adminCell}"`);
+      const flag = parseFlag(adminCell);
+      if (flag === null) rowErrors.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${adminCell.toLowerCase()}"`);
+      else tenantRole = flag ? "admin" : "member";
     }
 
     if (rowErrors.length) {

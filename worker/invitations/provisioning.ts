@@ -15,6 +15,7 @@ import { enqueueMail } from "../mail/outbox";
 import { accountCreatedMail, loginLinkMail, mailLang } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
 import type { Inviter } from "./service";
+import { parseFlag } from "./import";
 
 export const SETUP_TTL_MS = 14 * 24 * 3600_000;
 export const LOGIN_LINK_TTL_MS = 60 * 60_000;
@@ -116,9 +117,6 @@ export async function createAccount(env: Bindings, t: TenantDb, tenant: Tenant, 
 
 export type AccountRow = { row: number; email: string; name: string; language: string | null; groups: string[]; tenantRole: "admin" | "member"; extraInfo: string | null };
 
-const TRUE = new Set(["true", "vrai", "1", "yes", "oui", "ja", "x"]);
-const FALSE = new Set(["false", "faux", "0", "no", "non", "nee", ""]);
-
 /** Columns: email (required), name or first_name + last_name, language, groups (a|b), admin, extra_info. */
 export async function planAccounts(t: TenantDb, table: string[][]) {
   const [header, ...body] = table;
@@ -150,12 +148,12 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
     if (lang && !isLang(lang)) errs.push(`unknown language "${lang}" (fr, en or nl)`);
     const slugs = get(cells, "groups").split("|").map((s) => s.trim().toLowerCase()).filter(Boolean);
     for (const s of slugs) if (!gs.has(s)) errs.push(`unknown group "${s}"`);
-    const admin = get(cells, "admin").toLowerCase();
-    if (!TRUE.has(admin) && !FALSE.has(admin)) errs.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${admin}"`);
+    const admin = parseFlag(get(cells, "admin"));
+    if (admin === null) errs.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${get(cells, "admin").toLowerCase()}"`);
     const extraInfo = get(cells, "extra_info") || null;
     if (extraInfo && extraInfo.length > 2000) errs.push("extra_info is longer than 2000 characters");
     if (errs.length) errors.push({ row: line, email: raw, errors: errs });
-    else plan.push({ row: line, email: address, name, language: lang, groups: [...new Set(slugs)], tenantRole: TRUE.has(admin) ? "admin" : "member", extraInfo });
+    else plan.push({ row: line, email: address, name, language: lang, groups: [...new Set(slugs)], tenantRole: admin ? "admin" : "member", extraInfo });
   }
   // An address that already has an account or a pending invitation is an error here: accounts are created, not merged.
   for (const chunk of chunkRows(plan, 1, 90)) {

@@ -4,6 +4,7 @@ import { directoryDb } from "../db/client";
 import { domains, groups, tenants, type Group, type Tenant } from "../db/schema";
 import type { AppEnv, Bindings } from "../env";
 import { ApiError } from "../http/errors";
+import { ReadCache } from "../db/read-cache";
 
 export type HostMatch =
   | { kind: "root" }
@@ -11,7 +12,7 @@ export type HostMatch =
   | { kind: "unknown" };
 
 const CACHE_TTL_MS = 10_000;
-const cache = new Map<string, { match: HostMatch; until: number }>();
+const cache = new ReadCache<HostMatch>(CACHE_TTL_MS);
 
 /**
  * Forget cached host lookups after a tenant's settings or domains change: its own
@@ -19,10 +20,7 @@ const cache = new Map<string, { match: HostMatch; until: number }>();
  * Other isolates catch up within CACHE_TTL_MS.
  */
 export function invalidateTenantHosts(tenantId?: string): void {
-  for (const [host, entry] of cache) {
-    const m = entry.match;
-    if (!tenantId || m.kind === "unknown" || (m.kind === "tenant" && m.tenant.id === tenantId)) cache.delete(host);
-  }
+  cache.deleteWhere((_host, m) => !tenantId || m.kind === "unknown" || (m.kind === "tenant" && m.tenant.id === tenantId));
 }
 
 export function isDevHost(env: Pick<Bindings, "ROOT_DOMAIN">): boolean {
@@ -46,12 +44,7 @@ function stripPort(host: string): string {
 /** Resolves the Host header: the root domain, a tenant subdomain, or a verified custom domain. */
 export async function resolveHost(env: Bindings, rawHost: string, now = Date.now()): Promise<HostMatch> {
   const host = normaliseHost(rawHost);
-  const hit = cache.get(host);
-  if (hit && hit.until > now) return hit.match;
-  const match = await lookupHost(env, host);
-  cache.set(host, { match, until: now + CACHE_TTL_MS });
-  if (cache.size > 5000) cache.delete(cache.keys().next().value as string);
-  return match;
+  return cache.getOrLoad(host, () => lookupHost(env, host), now);
 }
 
 async function lookupHost(env: Bindings, host: string): Promise<HostMatch> {

@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import type { RowPlan } from "../../worker/invitations/import";
 import type { ComponentChildren, VNode } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
@@ -10,17 +11,7 @@ import { CheckboxField, FileField, SelectField, TextareaField } from "../ui/fiel
 // catalogs: every word arrives translated, in `strings`.
 
 /** One row of the file as the API plans it (`POST /api/v1/invitations/import`). */
-export type ImportRow = {
-  row: number;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  language: string | null;
-  groups: string[];
-  tenantRole: "admin" | "member";
-  action: "invite" | "add_to_groups" | "skip";
-  reason?: "already_invited" | "already_member";
-};
+export type ImportRow = RowPlan;
 
 /** A row that stops the import (422), with what is wrong with it. */
 export type ImportRowError = { row: number; email: string; errors: string[] };

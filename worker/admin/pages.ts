@@ -88,9 +88,7 @@ function adminUser(c: Context<AppEnv>): User | Response {
   return user;
 }
 
-function isTenantAdmin(user: User): boolean {
-  return user.tenantRole === "owner" || user.tenantRole === "admin";
-}
+const isTenantAdmin = (user: User) => actsAsTenantAdmin({ tenantRole: user.tenantRole });
 
 /** Group admin pages need a role that can edit or manage the group (view-as-member shows them read-only). */
 async function adminGroup(c: Context<AppEnv>) {

@@ -9,6 +9,7 @@ import { newId } from "../db/ids";
 import { groups as groupsTable } from "../db/schema";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
+import { csvCell } from "../http/csv";
 import { ApiError } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
 import { pageContext, renderPage } from "../http/render";
@@ -38,12 +39,7 @@ async function liveGroups(c: Context<AppEnv>) {
 const importKey = (tenantId: string, id: string) => `tenants/${tenantId}/imports/${id}`;
 
 function reportCsv(rows: RowPlan[]): string {
-  const cell = (raw: string) => {
-    // A leading = + - @ would make a spreadsheet run the cell as a formula.
-    const v = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-    return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  };
-  return "\ufeff" + ["row,email,action,reason,groups,admin", ...rows.map((r) => [String(r.row), r.email, r.action, r.reason ?? "", r.groups.join("|"), r.tenantRole === "admin" ? "TRUE" : "FALSE"].map(cell).join(","))].join("\r\n") + "\r\n";
+  return "\ufeff" + ["row,email,action,reason,groups,admin", ...rows.map((r) => [String(r.row), r.email, r.action, r.reason ?? "", r.groups.join("|"), r.tenantRole === "admin" ? "TRUE" : "FALSE"].map(csvCell).join(","))].join("\r\n") + "\r\n";
 }
 
 function counts(rows: RowPlan[]) {

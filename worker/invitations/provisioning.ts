@@ -8,6 +8,7 @@ import { atomic, chunkRows, directoryDb, type TenantDb } from "../db/client";
 import { base64url, newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, outbox, passwordResets, users, type Group, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
+import { csvCell } from "../http/csv";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { email as emailSchema, language, password } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
@@ -265,13 +266,6 @@ export async function useLoginLink(t: TenantDb, token: string, now = Date.now())
 }
 
 // ── export ────────────────────────────────────────────────────────────────
-
-function csvCell(value: string | null | undefined): string {
-  const v = value ?? "";
-  // A leading = + - @ would make a spreadsheet run the cell as a formula.
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /** Members with their groups and the admin-only extra information, as CSV. */
 export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<string> {

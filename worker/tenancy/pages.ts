@@ -3,20 +3,17 @@ import { t } from "../../web/i18n";
 import { HomePage } from "../../web/pages/home";
 import { PlatformLandingPage } from "../../web/pages/platform/landing";
 import { TenantSignupPage } from "../../web/pages/platform/new-tenant";
-import { directoryDb, tenantDb } from "../db/client";
+import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { groupCards } from "../groups/queries";
 import { clientIp } from "../http/context";
 import { ApiError, notFound } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
 import { pageContext, renderPage } from "../http/render";
-import { rateLimited, throttleHit, throttleRetryAfter } from "../http/throttle";
 import { formBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { platformUrl } from "./hosts";
-import { createTenant, createTenantSchema } from "./service";
-
-const TENANT_CREATION_LIMIT = { limit: 10, windowMs: 3600_000 };
+import { assertMayCreateTenant, countTenantCreation, createTenant, createTenantSchema } from "./service";
 
 export const homePages = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -37,10 +34,7 @@ export const homePages = new Hono<AppEnv>()
     const ctx = pageContext(c);
     const values = { name: form.name ?? "", subdomain: form.subdomain ?? "", ownerName: form.ownerName ?? "", ownerEmail: form.ownerEmail ?? "" };
     try {
-      const db = directoryDb(c.env);
-      const rule = { key: `tenant-create:${clientIp(c)}`, ...TENANT_CREATION_LIMIT };
-      const wait = await throttleRetryAfter(db, [rule]);
-      if (wait !== null) throw rateLimited(wait, "Too many communities created from here.");
+      await assertMayCreateTenant(c.env, clientIp(c));
       const input = parseWith(createTenantSchema, {
         name: form.name,
         subdomain: form.subdomain,
@@ -48,7 +42,7 @@ export const homePages = new Hono<AppEnv>()
         owner: { name: form.ownerName, email: form.ownerEmail, password: form.ownerPassword },
       });
       const tenant = await createTenant(c.env, input);
-      await throttleHit(db, [rule]);
+      await countTenantCreation(c.env, clientIp(c));
       deliverSoon(c);
       return c.redirect(platformUrl(c.env, tenant.subdomain, `/login?welcome=1&email=${encodeURIComponent(input.owner.email)}`), 303);
     } catch (err) {

@@ -1,22 +1,18 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireUser } from "../auth/sessions";
-import { directoryDb, tenantDb } from "../db/client";
+import { tenantDb } from "../db/client";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv, Bindings } from "../env";
 import { clientIp, requireTenant } from "../http/context";
 import { forbidden, notFound } from "../http/errors";
-import { rateLimited, throttleHit, throttleRetryAfter } from "../http/throttle";
 import { jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
-import { createTenant, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
+import { assertMayCreateTenant, countTenantCreation, createTenant, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
+import { actsAsTenantAdmin } from "../groups/policy";
 
-const TENANT_CREATION_LIMIT = { limit: 10, windowMs: 3600_000 };
-
-function isTenantAdmin(user: User | null): boolean {
-  return user?.tenantRole === "owner" || user?.tenantRole === "admin";
-}
+const isTenantAdmin = (user: User | null) => actsAsTenantAdmin({ tenantRole: user?.tenantRole ?? null });
 
 function requireTenantAdmin(user: User): void {
   if (!isTenantAdmin(user)) throw forbidden("forbidden", "Only community owners and admins can do this.");
@@ -46,13 +42,10 @@ async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
 /** Routes of the root (platform) host. */
 export const platformApi = new Hono<AppEnv>().post("/tenants", async (c) => {
   if (c.get("tenant")) throw notFound();
-  const rule = { key: `tenant-create:${clientIp(c)}`, ...TENANT_CREATION_LIMIT };
-  const db = directoryDb(c.env);
-  const wait = await throttleRetryAfter(db, [rule]);
-  if (wait !== null) throw rateLimited(wait, "Too many communities created from here. Try again later.");
+  await assertMayCreateTenant(c.env, clientIp(c));
   const input = await jsonBody(c, createTenantSchema);
   const tenant = await createTenant(c.env, input);
-  await throttleHit(db, [rule]);
+  await countTenantCreation(c.env, clientIp(c));
   deliverSoon(c);
   return c.json({ tenant: publicTenant(c.env, tenant) }, 201);
 });

@@ -6,6 +6,7 @@ import { newId } from "../db/ids";
 import { tenants, users, type Tenant } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, conflict } from "../http/errors";
+import { rateLimited, throttleHit, throttleRetryAfter } from "../http/throttle";
 import { email, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { welcomeMail } from "../mail/templates";
@@ -28,6 +29,19 @@ export const subdomainSchema = z
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "letters, digits and inner hyphens only")
   .refine((s) => !s.includes("--"), "no consecutive hyphens")
   .refine((s) => !RESERVED_SUBDOMAINS.has(s), "this subdomain is reserved");
+
+const TENANT_CREATION_LIMIT = { limit: 10, windowMs: 3600_000 };
+const creationRule = (clientIp: string) => ({ key: `tenant-create:${clientIp}`, ...TENANT_CREATION_LIMIT });
+
+/** At most 10 communities per client and hour: 429 with Retry-After beyond. */
+export async function assertMayCreateTenant(env: Bindings, clientIp: string): Promise<void> {
+  const wait = await throttleRetryAfter(directoryDb(env), [creationRule(clientIp)]);
+  if (wait !== null) throw rateLimited(wait, "Too many communities created from here. Try again later.");
+}
+
+export async function countTenantCreation(env: Bindings, clientIp: string): Promise<void> {
+  await throttleHit(directoryDb(env), [creationRule(clientIp)]);
+}
 
 export const createTenantSchema = z.object({
   name: z.string({ error: "name is required" }).trim().min(2, "at least 2 characters").max(80, "at most 80 characters"),

@@ -6,7 +6,12 @@ import type { AppEnv } from "../env";
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
 /** An expected failure with a stable code: becomes the API envelope (or an error page). */
+export type RowError = { row: number; email: string; errors: string[] };
+
 export class ApiError extends Error {
+  /** Per-row problems of a refused file, answered beside the envelope as `rows`. */
+  rows?: RowError[];
+
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
@@ -23,11 +28,18 @@ export const unauthorized = (message = "Sign in first.") => new ApiError(401, "u
 export const forbidden = (code = "forbidden", message = "You are not allowed to do this.") => new ApiError(403, code, message);
 export const notFound = (message = "Not found.") => new ApiError(404, "not_found", message);
 export const conflict = (code: string, message: string) => new ApiError(409, code, message);
+/** A file refused as a whole: 422 naming each row that needs fixing. */
+export function invalidRows(rows: RowError[]): ApiError {
+  const err = new ApiError(422, "invalid_rows", `${rows.length} row(s) need fixing; nothing was imported.`);
+  err.rows = rows;
+  return err;
+}
+
 export const unprocessable = (message: string, fields?: Record<string, string>) =>
   new ApiError(422, "validation_failed", message, fields);
 
-export function errorBody(err: ApiError): ErrorBody {
-  return { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+export function errorBody(err: ApiError): ErrorBody & { rows?: RowError[] } {
+  return { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) }, ...(err.rows ? { rows: err.rows } : {}) };
 }
 
 export function isApiPath(path: string): boolean {

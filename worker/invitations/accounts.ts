@@ -6,7 +6,7 @@ import { setSessionCookie } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
-import { ApiError, errorBody } from "../http/errors";
+import { ApiError } from "../http/errors";
 import { pageContext, renderPage } from "../http/render";
 import { formBody, jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
@@ -38,17 +38,11 @@ export const accountsApi = new Hono<AppEnv>()
     if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
     const bytes = new Uint8Array(await file.arrayBuffer());
     const t = tenantDb(c.env, tenant);
-    try {
-      const { plan, groupsBySlug } = await planAccounts(t, await readRows(fileKind(file.name, bytes), bytes));
-      if (c.req.query("dryRun") === "1") return c.json({ dryRun: true, created: plan.map((p) => p.email), rows: plan });
-      const result = await commitAccounts(c.env, t, tenant, inviter, plan, groupsBySlug, { sendEmail: body.sendEmail !== "false" });
-      deliverSoon(c);
-      return c.json(result);
-    } catch (err) {
-      const rows = (err as { rows?: unknown }).rows;
-      if (err instanceof ApiError && rows) return c.json({ ...errorBody(err), rows }, 422);
-      throw err;
-    }
+    const { plan, groupsBySlug } = await planAccounts(t, await readRows(fileKind(file.name, bytes), bytes));
+    if (c.req.query("dryRun") === "1") return c.json({ dryRun: true, created: plan.map((p) => p.email), rows: plan });
+    const result = await commitAccounts(c.env, t, tenant, inviter, plan, groupsBySlug, { sendEmail: body.sendEmail !== "false" });
+    deliverSoon(c);
+    return c.json(result);
   })
   .get("/members/export.csv", async (c) => {
     const tenant = requireTenant(c);

@@ -24,8 +24,8 @@ import { fileKind, readRows } from "./spreadsheet";
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
 
-function rowErrorsOf(err: unknown): { row: number; email: string; errors: string[] }[] | null {
-  return err instanceof ApiError ? ((err as { rows?: { row: number; email: string; errors: string[] }[] }).rows ?? null) : null;
+function rowErrorsOf(err: unknown) {
+  return err instanceof ApiError ? (err.rows ?? null) : null;
 }
 
 async function liveGroups(c: Context<AppEnv>) {

@@ -5,7 +5,7 @@ import { chunkRows, directoryDb, type TenantDb } from "../db/client";
 import { newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant } from "../db/schema";
 import type { Bindings } from "../env";
-import { ApiError, forbidden } from "../http/errors";
+import { ApiError, invalidRows, forbidden } from "../http/errors";
 import { email as emailSchema } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
 import { invitationMail, mailLang } from "../mail/templates";
@@ -113,7 +113,7 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
     });
   }
   if (errors.length) {
-    throw Object.assign(new ApiError(422, "invalid_rows", `${errors.length} row(s) need fixing; nothing was imported.`), { rows: errors });
+    throw invalidRows(errors);
   }
 
   // Who may do this: community admins anything; group admins plain members into their groups.

@@ -9,7 +9,7 @@ import { base64url, newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, outbox, passwordResets, users, type Group, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { csvCell } from "../http/csv";
-import { ApiError, conflict, forbidden, notFound } from "../http/errors";
+import { ApiError, invalidRows, conflict, forbidden, notFound } from "../http/errors";
 import { email as emailSchema, language, password } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
 import { enqueueMail } from "../mail/outbox";
@@ -165,7 +165,7 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
   }
   if (errors.length) {
     errors.sort((a, b) => a.row - b.row);
-    throw Object.assign(new ApiError(422, "invalid_rows", `${errors.length} row(s) need fixing; nothing was imported.`), { rows: errors });
+    throw invalidRows(errors);
   }
   return { plan, groupsBySlug: gs };
 }

@@ -7,7 +7,7 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { pageParams } from "../http/pagination";
 import { jsonBody, parseWith } from "../http/validate";
-import { ApiError, errorBody } from "../http/errors";
+import { ApiError } from "../http/errors";
 import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport } from "./import";
 import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
@@ -69,20 +69,14 @@ export const invitationsApi = new Hono<AppEnv>()
     const inviter = inviterOf(c);
     const t = tenantDb(c.env, tenant);
     const { rows, defaults } = await readImportForm(c);
-    try {
-      const { plan, groupsBySlug } = await planImport(t, inviter, rows, defaults);
-      const dryRun = c.req.query("dryRun") === "1" || c.req.query("dryRun") === "true";
-      if (dryRun) {
-        return c.json({ dryRun: true, invited: plan.filter((p) => p.action === "invite").map((p) => p.email), addedToGroups: plan.filter((p) => p.action === "add_to_groups").map((p) => p.email), rows: plan });
-      }
-      const report = await commitImport(c.env, t, tenant, inviter, plan, groupsBySlug, defaults);
-      deliverSoon(c);
-      return c.json(report);
-    } catch (err) {
-      const rowsOf = (err as { rows?: unknown }).rows;
-      if (err instanceof ApiError && rowsOf) return c.json({ ...errorBody(err), rows: rowsOf }, 422);
-      throw err;
+    const { plan, groupsBySlug } = await planImport(t, inviter, rows, defaults);
+    const dryRun = c.req.query("dryRun") === "1" || c.req.query("dryRun") === "true";
+    if (dryRun) {
+      return c.json({ dryRun: true, invited: plan.filter((p) => p.action === "invite").map((p) => p.email), addedToGroups: plan.filter((p) => p.action === "add_to_groups").map((p) => p.email), rows: plan });
     }
+    const report = await commitImport(c.env, t, tenant, inviter, plan, groupsBySlug, defaults);
+    deliverSoon(c);
+    return c.json(report);
   })
   .post("/invitations", async (c) => {
     const tenant = requireTenant(c);

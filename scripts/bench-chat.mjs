@@ -575,6 +575,7 @@ export async function benchChat(app, { log = (line) => console.log(line) } = {})
       ["double", 2 * RATE],
     ]) {
       await sleep(1_000);
+      if (h.unexpectedCloses.length) break; // reported in problems; the figures would mean nothing
       const line = `bench chat: ${tag}: ${SENDERS} senders, ${rate} messages/s to ${CLIENTS} clients (${(rate * CLIENTS).toLocaleString("en")} deliveries/s offered) for ${DURATION} s ... `;
       const st = await h.runStage(tag, rate, DURATION);
       const s = summarize(st, CLIENTS, { rate, seconds: DURATION });
@@ -586,8 +587,8 @@ export async function benchChat(app, { log = (line) => console.log(line) } = {})
 
     // Reconnect: one client away, RECONNECT_MESSAGES sent, back with ?since=<last id it saw>.
     await sleep(500);
-    out.reconnect = await reconnectCheck(h);
-    log(
+    if (!h.unexpectedCloses.length) out.reconnect = await reconnectCheck(h);
+    if (out.reconnect) log(
       `bench chat: reconnect with ?since=: ${out.reconnect.received}/${RECONNECT_MESSAGES} missed messages back${out.reconnect.inOrder ? " in order" : " OUT OF ORDER"}, ${out.reconnect.duplicated} duplicated, ${out.reconnect.extra} others`,
     );
   } finally {
@@ -661,7 +662,12 @@ function problemsOf(out) {
     if (s.outOfOrder || s.idMismatch || s.nonceMismatch) problems.push(`${s.stage}: ${s.outOfOrder} out of order, ${s.idMismatch} id mismatches, ${s.nonceMismatch} nonce mismatches`);
     if (s.resources?.eventLoopDelayMs.p99 > 20) problems.push(`${s.stage}: the harness's event loop lagged (p99 ${s.resources.eventLoopDelayMs.p99} ms): latencies include harness delay`);
   }
-  if (out.unexpectedCloses?.length) problems.push(`sockets closed by the server: ${JSON.stringify(out.unexpectedCloses.slice(0, 5))}`);
+  if (out.unexpectedCloses?.length) {
+    const c = out.unexpectedCloses;
+    problems.push(
+      `${c.length} sockets closed by the server (codes ${[...new Set(c.map((x) => x.code))].join(", ")}, first during ${c[0].during ?? "no stage"}); the stages after it were not run. Code 1006 from every socket at once: wrangler dev reloads the Worker when a source file changes; run on a tree nobody is editing`,
+    );
+  }
   if (Object.keys(out.otherFrames?.errorsOutsideStages ?? {}).length) problems.push(`error events outside the stages: ${JSON.stringify(out.otherFrames.errorsOutsideStages)}`);
   if (out.otherFrames?.badFrames) problems.push(`${out.otherFrames.badFrames} frames that were not JSON events`);
   return problems;
@@ -690,21 +696,21 @@ export function chatSummary(result, error = null) {
   const c = result.config;
   const pad = (s, n) => String(s).padEnd(n);
   const lpad = (s, n) => String(s).padStart(n);
-  const rows = [result.warmup, ...result.stages].filter(Boolean).map(
+  const rows = [result.warmup, ...(result.stages ?? [])].filter(Boolean).map(
     (s) =>
       `  ${pad(s.stage, 8)}${lpad(s.offeredMessagesPerSecond, 6)}${lpad(s.deliveriesPerSecond.toLocaleString("en"), 11)}${lpad(s.latencyMs.p50, 8)}${lpad(s.latencyMs.p99, 8)}${lpad(s.latencyMs.max, 9)}${lpad(s.pingRttMs.p50, 8)}${lpad(s.pingRttMs.p99, 8)}${lpad(`${s.delivered}/${s.expectedDeliveries}`, 15)}${lpad(s.lost, 6)}${lpad(s.duplicated, 6)}${lpad(s.outOfOrder, 6)}${lpad(Object.values(s.errors).reduce((a, b) => a + b, 0), 6)}   ${s.resources.harnessCpuPercent}% / ${s.resources.serverCpuPercent ?? "?"}%`,
   );
   const r = result.reconnect;
-  return `  Group chat (${c.clients} WebSocket clients in ${c.group}, ${c.senders} sending; ${c.seconds} s per stage; ${c.cpus} CPUs shared by clients and server)
+  const t = result.stages?.find((x) => x.stage === "target");
+  return `  Group chat (${c.clients} WebSocket clients in ${c.group}, ${c.senders} sending; ${c.seconds} s per stage; ${c.cpus} CPUs shared by clients and server; load average at start ${c.loadavgAtStart.join(" ")})
   app started with --var CHAT_RATE_PER_SECOND:${c.appVars.CHAT_RATE_PER_SECOND} --var CHAT_BURST:${c.appVars.CHAT_BURST} (per-user limit above the harness's rate); client: ${c.client}, permessage-deflate ${c.permessageDeflate ? "on" : "off"}
   connect: ${c.clients} sockets to history in ${result.connect.allMs} ms (each p50 ${result.connect.toHistoryMs.p50} ms, p99 ${result.connect.toHistoryMs.p99} ms); ${result.connect.presenceFrames} presence frames, ${Math.round(result.connect.presenceBytes / 1024)} KiB
   idle ping RTT p50 ${result.idlePingRttMs.p50} ms, p99 ${result.idlePingRttMs.p99} ms (${result.idlePingRttMs.n} pings)
 
-  ${pad("stage", 8)}${lpad("msg/s", 6)}${lpad("deliv./s", 11)}${lpad("p50 ms", 8)}${lpad("p99 ms", 8)}${lpad("max ms", 9)}${lpad("ping50", 8)}${lpad("ping99", 8)}${lpad("delivered", 15)}${lpad("lost", 6)}${lpad("dup", 6)}${lpad("order", 6)}${lpad("err", 6)}   CPU harness / server
+  ${pad("stage", 8)}${lpad("msg/s", 6)}${lpad("deliv./s", 11)}${lpad("p50 ms", 8)}${lpad("p99 ms", 8)}${lpad("max ms", 9)}${lpad("ping50", 8)}${lpad("ping99", 8)}${lpad("delivered", 15)}${lpad("lost", 6)}${lpad("dup", 6)}${lpad("order", 6)}${lpad("err", 6)}   CPU % of a core: harness / server
 ${rows.join("\n")}
   deliveries/s = unique deliveries ÷ (last delivery − first send); latency = receive − send on one clock; ping = "ping"/"pong" answered by the runtime
-  target: p99 delivery / p99 ping ${result.stages[0]?.p99VsPing ?? "?"}×; send lag p99 ${result.stages[0]?.sendLagMs.p99} ms; harness event loop delay p99 ${result.stages[0]?.resources.eventLoopDelayMs.p99} ms; load ${result.stages[0]?.resources.loadavg.join(" ")}
-  reconnect: ${r ? `${r.received}/${r.sent} back after ?since= (${r.fromHistory} in history, ${r.live} live), ${r.duplicated} duplicated, ${r.extra} other messages, ${r.inOrder ? "in order" : "OUT OF ORDER"}; the ${c.clients - 1} others: ${r.othersLost} lost, ${r.othersDuplicated} duplicated` : "not run"}${
+${t ? `  target: p99 delivery / p99 ping ${t.p99VsPing ?? "?"}×; send lag p99 ${t.sendLagMs.p99} ms; harness event loop delay p99 ${t.resources.eventLoopDelayMs.p99} ms; load average after ${t.resources.loadavg.join(" ")}\n` : ""}  reconnect: ${r ? `${r.received}/${r.sent} back after ?since= (${r.fromHistory} in history, ${r.live} live), ${r.duplicated} duplicated, ${r.extra} other messages, ${r.inOrder ? "in order" : "OUT OF ORDER"}; the ${c.clients - 1} others: ${r.othersLost} lost, ${r.othersDuplicated} duplicated` : "not run"}${
     result.problems.length ? `\n${result.problems.map((p) => `  problem: ${p}`).join("\n")}` : ""
   }`;
 }

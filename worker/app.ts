@@ -8,6 +8,7 @@ import { groupPages } from "./groups/pages";
 import { adminPages } from "./admin/pages";
 import { mediaRoutes } from "./groups/media";
 import { membershipApi } from "./membership/routes";
+import { discussionsApi } from "./discussions/routes";
 import { invitationsApi } from "./invitations/routes";
 import { accountsApi, loginLinkPages } from "./invitations/accounts";
 import { invitationAdminPages, invitationPages } from "./invitations/pages";
@@ -31,6 +32,7 @@ const api = new Hono<AppEnv>()
   .route("/", authApi)
   .route("/", groupsApi)
   .route("/", membershipApi)
+  .route("/", discussionsApi)
   .route("/", invitationsApi)
   .route("/", accountsApi)
   .route("/", devMailApi);

@@ -15,6 +15,9 @@ export type Bindings = {
   /** Secrets for Cloudflare for SaaS custom hostnames. */
   CF_API_TOKEN?: string;
   CF_ZONE_ID?: string;
+  /** Chat messages a member may send per second, and in a burst (per group). */
+  CHAT_RATE_PER_SECOND?: string;
+  CHAT_BURST?: string;
   /** CNAME target shown to tenants adding a custom domain. */
   CUSTOM_DOMAIN_TARGET?: string;
 };

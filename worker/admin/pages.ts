@@ -308,7 +308,7 @@ export const adminPages = new Hono<AppEnv>()
   })
   .post("/admin/groups/:slug/members/:userId/remove", async (c) => {
     const { tdb, ctx } = await adminGroup(c);
-    await removeMember(tdb, ctx, c.req.param("userId"));
+    await removeMember(c.env, tdb, ctx, c.req.param("userId"));
     return back(c, adminPath(ctx.group.slug, "/members"), "removed");
   })
   .post("/admin/groups/:slug/members/:userId/ban", async (c) => {

@@ -95,7 +95,7 @@ export const groupPages = new Hono<AppEnv>()
     if (!user) return c.redirect(`/login?next=${encodeURIComponent(`/g/${c.req.param("slug")}`)}`, 303);
     const tdb = tenantDb(c.env, tenant);
     const ctx = await loadGroup(tdb, c.req.param("slug"), user, viewingAsMember(c));
-    await leaveGroup(tdb, ctx, user);
+    await leaveGroup(c.env, tdb, ctx, user);
     return c.redirect(`/g/${ctx.group.slug}`, 303);
   })
   .get("/g/:slug/join", async (c) => {

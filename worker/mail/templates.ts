@@ -92,3 +92,14 @@ export function loginLinkMail(lang: Lang, p: { to: string; name: string; communi
 }
 
 export type { MessageKey };
+
+export function mentionMail(
+  lang: Lang,
+  p: { to: string; who: string; group: string; community: string; title: string; excerpt: string; url: string },
+): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.mention.subject", { who: p.who, group: p.group }), p.community, [
+    { kind: "p", text: t(lang, "mail.mention.intro", { who: p.who, group: p.group, title: p.title }) },
+    { kind: "small", text: p.excerpt },
+    { kind: "action", label: t(lang, "mail.mention.action"), url: p.url },
+  ]);
+}

@@ -40,7 +40,7 @@ export const membershipApi = new Hono<AppEnv>()
   .post("/groups/:slug/leave", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     const user = requireUser(c);
-    await leaveGroup(t, ctx, user);
+    await leaveGroup(c.env, t, ctx, user);
     return c.body(null, 204);
   })
   .get("/groups/:slug/requests", async (c) => {
@@ -99,7 +99,7 @@ export const membershipApi = new Hono<AppEnv>()
   .delete("/groups/:slug/members/:userId", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    await removeMember(t, ctx, c.req.param("userId"));
+    await removeMember(c.env, t, ctx, c.req.param("userId"));
     return c.body(null, 204);
   })
   .post("/groups/:slug/members/:userId/ban", async (c) => {

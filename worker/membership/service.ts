@@ -52,10 +52,11 @@ export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, u
   return { status: "member" };
 }
 
-export async function leaveGroup(t: TenantDb, ctx: GroupContext, user: User): Promise<void> {
+export async function leaveGroup(env: Bindings, t: TenantDb, ctx: GroupContext, user: User): Promise<void> {
   if (ctx.actor.groupRole === "owner") throw ownerImmutable();
   await t.db.delete(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, user.id)));
   forgetViewer(t.tenantId, user.id);
+  await groupRoom(env, t.tenantId, ctx.group.id).disconnect(user.id);
 }
 
 export type MemberRow = { userId: string; name: string; email: string; role: GroupRole; joinedAt: number };
@@ -122,13 +123,15 @@ export async function changeRole(t: TenantDb, ctx: GroupContext, userId: string,
   return row!;
 }
 
-export async function removeMember(t: TenantDb, ctx: GroupContext, userId: string): Promise<void> {
+export async function removeMember(env: Bindings, t: TenantDb, ctx: GroupContext, userId: string): Promise<void> {
   assertCan(ctx, "removeMember");
   const target = await membershipOf(t, ctx.group.id, userId);
   if (!target) throw notFound("This person is not a member of the group.");
   if (target.role === "owner") throw ownerImmutable();
   await t.db.delete(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, userId)));
   forgetViewer(t.tenantId, userId);
+  // Their open group pages stop receiving the group's chat at once.
+  await groupRoom(env, t.tenantId, ctx.group.id).disconnect(userId);
 }
 
 /** Removes the user (if a member), withdraws any pending request, and bars them until unbanned. */
@@ -142,8 +145,10 @@ export async function banMember(env: Bindings, t: TenantDb, ctx: GroupContext, u
     t.db.insert(groupBans).values({ tenantId: t.tenantId, groupId: ctx.group.id, userId, bannedBy: by.id, createdAt: now }).onConflictDoNothing(),
     t.db.delete(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, userId))),
   ]);
-  await groupRoom(env, t.tenantId, ctx.group.id).withdraw(userId);
+  const room = groupRoom(env, t.tenantId, ctx.group.id);
+  await room.withdraw(userId);
   forgetViewer(t.tenantId, userId);
+  await room.disconnect(userId);
 }
 
 export async function unbanMember(t: TenantDb, ctx: GroupContext, userId: string): Promise<void> {

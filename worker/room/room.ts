@@ -1,6 +1,46 @@
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
+import { isLang, t, type Lang } from "../../web/i18n";
+import {
+  MESSAGE_MAX,
+  type ActivityView,
+  type GamificationView,
+  type LeaderboardEntry,
+  type MessageView,
+  type MuteView,
+  type OnlineMember,
+  type ReactionKey,
+  type ReactionSummary,
+  type ReplyView,
+  type ReportStatus,
+  type ReportView,
+  type RoomEvent,
+  type TargetType,
+  type ThreadView,
+} from "../../web/pages/groups/discussion-types";
+import type { Rendered } from "../discussions/markdown";
 import type { Bindings } from "../env";
+import { DiscussionStore, type Actor, type LevelConfig, type Page } from "./discussions";
+import { numberVar, RateLimiter } from "./limiter";
 import { membershipWriter, type MembershipWrite } from "./membership-writer";
+import { done, refuse, type Outcome } from "./outcome";
+
+/** Which group the room serves, sent by the Worker on every call (the first one sticks). */
+export type RoomScope = { tenantId: string; groupId: string; lang?: Lang };
+export type Post = Rendered & { source: string };
+/** What a chat socket remembers across hibernation. */
+type SocketInfo = { channel: "chat"; userId: string; name: string; moderator: boolean } | { channel: "queue"; userId: string | null };
+
+/** The most a socket frame from a client may weigh (a message is capped far below). */
+const FRAME_MAX = 16 * 1024;
+const HISTORY_LATEST = 50;
+const HISTORY_FRAME = 200;
+const HISTORY_SINCE_MAX = 5000;
+
+const clientEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("message"), text: z.string(), nonce: z.string().max(64).optional() }),
+  z.object({ type: z.literal("typing") }),
+]);
 
 export type JoinAnswer = { questionId: string; label: string; answer: string };
 export type JoinRequest = {
@@ -67,11 +107,26 @@ function randomId(): string {
  */
 export class GroupRoom extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
+  readonly discussions: DiscussionStore;
+  private lang: Lang = "fr";
+  private readonly chatLimiter: RateLimiter;
+  private readonly postLimiter: RateLimiter;
+  private readonly typingLimiter = new RateLimiter(0.5, 1);
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.blockConcurrencyWhile(async () => this.migrate());
+    this.discussions = new DiscussionStore(this.sql, (fn) => ctx.storage.transactionSync(fn), () => defaultLevels(this.lang));
+    this.chatLimiter = new RateLimiter(numberVar(env.CHAT_RATE_PER_SECOND, 1), numberVar(env.CHAT_BURST, 5));
+    // Threads and replies: a burst of five, then one every ten seconds.
+    this.postLimiter = new RateLimiter(0.1, 5);
+    // Heartbeats are answered by the runtime: a sleeping room is not woken to say "pong".
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    ctx.blockConcurrencyWhile(async () => {
+      this.migrate();
+      const lang = this.meta("lang");
+      if (isLang(lang)) this.lang = lang;
+    });
   }
 
   private migrate(): void {
@@ -89,6 +144,7 @@ export class GroupRoom extends DurableObject<Bindings> {
         attempts integer not null default 0, next_at integer not null, last_error text
       );
     `);
+    DiscussionStore.migrate(this.sql);
   }
 
   private meta(key: string): string | null {
@@ -97,13 +153,23 @@ export class GroupRoom extends DurableObject<Bindings> {
   }
 
   /** The Worker tells the room which group it is on every call; the first one sticks. */
-  private bind(tenantId: string, groupId: string): void {
+  private bind(tenantId: string, groupId: string, lang?: Lang): void {
     const known = this.meta("tenant_id");
     if (known === null) {
       this.sql.exec("insert into room_meta (key, value) values ('tenant_id', ?), ('group_id', ?)", tenantId, groupId);
     } else if (known !== tenantId || this.meta("group_id") !== groupId) {
       throw new Error("room bound to another group");
     }
+    if (lang && lang !== this.lang) {
+      // The tenant's language names the default levels.
+      this.lang = lang;
+      this.sql.exec("insert into room_meta (key, value) values ('lang', ?) on conflict (key) do update set value = excluded.value", lang);
+      this.discussions.forgetDefaultLevels();
+    }
+  }
+
+  private scope(s: RoomScope): void {
+    this.bind(s.tenantId, s.groupId, s.lang);
   }
 
   async identify(tenantId: string, groupId: string): Promise<{ tenantId: string; groupId: string }> {
@@ -272,34 +338,330 @@ export class GroupRoom extends DurableObject<Bindings> {
     await this.flushWrites({ all: true });
   }
 
-  // ── live queue (WebSocket Hibernation API) ────────────────────────────────
+  // ── discussions (the Worker has checked membership and role) ─────────────
 
-  /** The Worker has already checked that the caller administers the group. */
+  async createThread(s: RoomScope, actor: Actor, title: string, post: Post): Promise<Outcome<ThreadView>> {
+    this.scope(s);
+    const refused = this.mayPost(actor);
+    if (refused) return refused;
+    const thread = this.discussions.createThread(actor, title, post);
+    this.broadcastChat({ type: "thread", thread });
+    return done(thread);
+  }
+
+  async listThreads(s: RoomScope, viewer: string, limit: number, cursor: string | null): Promise<Page<ThreadView>> {
+    this.scope(s);
+    return this.discussions.listThreads(viewer, limit, cursor);
+  }
+
+  async getThread(s: RoomScope, viewer: string, id: string, limit: number, cursor: string | null): Promise<{ thread: ThreadView; replies: Page<ReplyView> } | null> {
+    this.scope(s);
+    const thread = this.discussions.getThread(id, viewer);
+    if (!thread) return null;
+    return { thread, replies: this.discussions.listReplies(id, viewer, limit, cursor) };
+  }
+
+  async createReply(s: RoomScope, actor: Actor, threadId: string, post: Post): Promise<Outcome<ReplyView>> {
+    this.scope(s);
+    const refused = this.mayPost(actor);
+    if (refused) return refused;
+    const result = this.discussions.createReply(actor, threadId, post);
+    if (!result.ok) return result;
+    this.broadcastChat({ type: "reply", reply: result.value.reply });
+    this.broadcastChat({ type: "thread", thread: result.value.thread });
+    return done(result.value.reply);
+  }
+
+  async editThread(s: RoomScope, actor: Actor, id: string, title: string | undefined, post: Post | undefined): Promise<Outcome<ThreadView>> {
+    this.scope(s);
+    const result = this.discussions.editThread(actor, id, title, post);
+    if (result.ok) this.broadcastChat({ type: "thread", thread: { ...result.value, reactions: result.value.reactions.map((r) => ({ ...r, mine: false })) } });
+    return result;
+  }
+
+  async editReply(s: RoomScope, actor: Actor, id: string, post: Post): Promise<Outcome<ReplyView>> {
+    this.scope(s);
+    const result = this.discussions.editReply(actor, id, post);
+    if (result.ok) this.broadcastChat({ type: "reply", reply: { ...result.value, reactions: result.value.reactions.map((r) => ({ ...r, mine: false })) } });
+    return result;
+  }
+
+  async setPinned(s: RoomScope, id: string, pinned: boolean): Promise<Outcome<ThreadView>> {
+    this.scope(s);
+    const result = this.discussions.setPinned(id, pinned);
+    if (result.ok) this.broadcastChat({ type: "thread", thread: result.value });
+    return result;
+  }
+
+  async react(s: RoomScope, actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean): Promise<Outcome<ReactionSummary[]>> {
+    this.scope(s);
+    const result = this.discussions.react(actor, type, id, key, on);
+    if (!result.ok) return result;
+    this.broadcastChat({ type: "reactions", targetType: type, targetId: id, reactions: result.value.all });
+    return done(result.value.mine);
+  }
+
+  /** Hide (moderators) or delete (the author or moderators): gone from every open page at once. */
+  async remove(s: RoomScope, actor: Actor, type: TargetType, id: string, how: "hide" | "delete"): Promise<Outcome<null>> {
+    this.scope(s);
+    const result = this.discussions.remove(actor, type, id, how);
+    if (!result.ok) return result;
+    this.broadcastChat({ type: "removed", targetType: type, targetId: id, threadId: result.value.threadId });
+    if (type === "reply" && result.value.threadId) {
+      const thread = this.discussions.getThread(result.value.threadId, "");
+      if (thread) this.broadcastChat({ type: "thread", thread });
+    }
+    return done(null);
+  }
+
+  async unhide(s: RoomScope, type: TargetType, id: string): Promise<Outcome<null>> {
+    this.scope(s);
+    const result = this.discussions.unhide(type, id);
+    if (!result.ok) return result;
+    if (type === "thread") {
+      const thread = this.discussions.getThread(id, "");
+      if (thread) this.broadcastChat({ type: "thread", thread });
+    }
+    return done(null);
+  }
+
+  async report(s: RoomScope, actor: Actor, type: TargetType, id: string, reason: string): Promise<Outcome<ReportView>> {
+    this.scope(s);
+    return this.discussions.report(actor, type, id, reason);
+  }
+
+  async listReports(s: RoomScope, status: ReportStatus | "all", limit: number, cursor: string | null): Promise<Page<ReportView>> {
+    this.scope(s);
+    return this.discussions.listReports(status, limit, cursor);
+  }
+
+  async openReportCount(s: RoomScope): Promise<number> {
+    this.scope(s);
+    return this.discussions.openReportCount();
+  }
+
+  async dismissReport(s: RoomScope, actor: Actor, id: string): Promise<Outcome<ReportView>> {
+    this.scope(s);
+    return this.discussions.dismissReport(actor, id);
+  }
+
+  async mute(s: RoomScope, actor: Actor, user: { userId: string; name: string }, until: number, reason: string | null): Promise<MuteView> {
+    this.scope(s);
+    const mute = this.discussions.mute(actor, user, until, reason);
+    for (const ws of this.ctx.getWebSockets(`user:${user.userId}`)) this.send(ws, { type: "error", code: "muted", message: `Muted until ${mute.until}.` });
+    return mute;
+  }
+
+  async unmute(s: RoomScope, userId: string): Promise<boolean> {
+    this.scope(s);
+    return this.discussions.unmute(userId);
+  }
+
+  async listMutes(s: RoomScope): Promise<MuteView[]> {
+    this.scope(s);
+    return this.discussions.listMutes();
+  }
+
+  async mutedUntil(s: RoomScope, userId: string): Promise<number | null> {
+    this.scope(s);
+    return this.discussions.mutedUntil(userId);
+  }
+
+  async messages(s: RoomScope, before: number | null, limit: number): Promise<Page<MessageView>> {
+    this.scope(s);
+    return this.discussions.messagesBefore(before, limit);
+  }
+
+  /** Stores a message as if sent over the socket (the same checks), then broadcasts it. */
+  async postMessage(s: RoomScope, actor: Actor, text: string): Promise<Outcome<MessageView>> {
+    this.scope(s);
+    const result = this.acceptMessage(actor, text);
+    if (result.ok) this.broadcastChat({ type: "message", message: result.value });
+    return result;
+  }
+
+  async gamification(s: RoomScope): Promise<GamificationView> {
+    this.scope(s);
+    return this.discussions.gamification();
+  }
+
+  async setGamification(s: RoomScope, config: LevelConfig): Promise<GamificationView> {
+    this.scope(s);
+    return this.discussions.setLevelConfig(config);
+  }
+
+  async leaderboard(s: RoomScope, limit: number): Promise<LeaderboardEntry[]> {
+    this.scope(s);
+    return this.discussions.leaderboard(limit);
+  }
+
+  /** One member's standing: points, level and the next level to reach. */
+  async standing(s: RoomScope, userId: string): Promise<{ points: number; level: GamificationView["levels"][number] | null; next: GamificationView["levels"][number] | null; mutedUntil: number | null }> {
+    this.scope(s);
+    const points = this.discussions.pointsOf(userId);
+    const level = this.discussions.levelFor(points);
+    const next = this.discussions.gamification().levels.find((l) => l.minPoints > points) ?? null;
+    return { points, level, next, mutedUntil: this.discussions.mutedUntil(userId) };
+  }
+
+  async activity(s: RoomScope, days: number, offsetMs: number): Promise<Omit<ActivityView, "members">> {
+    this.scope(s);
+    return this.discussions.activity(days, offsetMs);
+  }
+
+  /** Members with a chat socket open now: read from the sockets themselves, so it survives hibernation. */
+  async online(): Promise<OnlineMember[]> {
+    return this.onlineMembers();
+  }
+
+  /** A member removed or banned loses their open sockets at once. */
+  async disconnect(userId: string): Promise<void> {
+    for (const ws of this.ctx.getWebSockets(`user:${userId}`)) {
+      try {
+        ws.close(4403, "no longer a member");
+      } catch {
+        // already closed
+      }
+    }
+    this.broadcastPresence();
+  }
+
+  private mayPost(actor: Actor): Outcome<never> | null {
+    const muted = this.discussions.mutedUntil(actor.userId);
+    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`);
+    const wait = this.postLimiter.take(actor.userId);
+    if (wait > 0) return refuse(429, "rate_limited", "You are posting too fast; wait a moment.", { retryAfter: wait });
+    return null;
+  }
+
+  /** The checks every chat message passes, then the write: what this returns is stored. */
+  private acceptMessage(actor: Pick<Actor, "userId" | "name">, raw: string): Outcome<MessageView> {
+    const text = raw.replace(/\r\n?/g, "\n").trim();
+    if (text.length === 0) return refuse(422, "invalid", "A message cannot be empty.", { fields: { text: "required" } });
+    if (text.length > MESSAGE_MAX) return refuse(422, "too_long", `A message holds at most ${MESSAGE_MAX} characters.`, { fields: { text: `at most ${MESSAGE_MAX} characters` } });
+    const muted = this.discussions.mutedUntil(actor.userId);
+    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`);
+    const wait = this.chatLimiter.take(actor.userId);
+    if (wait > 0) return refuse(429, "rate_limited", "You are sending messages too fast.", { retryAfter: wait });
+    return done(this.discussions.storeMessage(actor, text));
+  }
+
+  // ── sockets (WebSocket Hibernation API) ───────────────────────────────────
+
+  /**
+   * The Worker has already checked the session and the role, and passes who is
+   * connecting in headers it sets itself. `queue`: the admins' live join queue;
+   * `chat`: a member's group page (chat, presence, live threads).
+   */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket", { status: 426 });
     const url = new URL(request.url);
     const channel = url.searchParams.get("channel");
-    if (channel !== "queue") return new Response("unknown channel", { status: 400 });
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, ["queue"]);
-    server.serializeAttachment({ userId: request.headers.get("x-user-id"), channel });
-    // What is pending right now, so a page that reconnects misses nothing.
-    const pending = await this.pendingRequests(200);
-    server.send(JSON.stringify({ type: "snapshot", requests: pending.map(requestView) } satisfies QueueEvent));
-    return new Response(null, { status: 101, webSocket: client });
+    if (channel === "queue") {
+      this.ctx.acceptWebSocket(server, ["queue"]);
+      server.serializeAttachment({ channel: "queue", userId: request.headers.get("x-user-id") } satisfies SocketInfo);
+      // What is pending right now, so a page that reconnects misses nothing.
+      const pending = await this.pendingRequests(200);
+      server.send(JSON.stringify({ type: "snapshot", requests: pending.map(requestView) } satisfies QueueEvent));
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    if (channel === "chat") {
+      const userId = request.headers.get("x-user-id");
+      const name = decodeURIComponent(request.headers.get("x-user-name") ?? "");
+      if (!userId) return new Response("who?", { status: 400 });
+      const info: SocketInfo = { channel: "chat", userId, name, moderator: request.headers.get("x-moderator") === "1" };
+      this.ctx.acceptWebSocket(server, ["chat", `user:${userId}`]);
+      server.serializeAttachment(info);
+      const sinceParam = url.searchParams.get("since");
+      const since = sinceParam === null ? null : Number(sinceParam);
+      const history = this.discussions.messagesSince(since, since === null ? HISTORY_LATEST : HISTORY_SINCE_MAX);
+      // Large backfills go in several frames; an empty history is still announced.
+      for (let i = 0; i === 0 || i < history.length; i += HISTORY_FRAME) {
+        server.send(JSON.stringify({ type: "history", messages: history.slice(i, i + HISTORY_FRAME) } satisfies RoomEvent));
+      }
+      this.broadcastPresence();
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    return new Response("unknown channel", { status: 400 });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    // The queue channel is server-to-client; a ping gets a pong so clients can detect dead links.
-    if (message === "ping") ws.send("pong");
+    const info = ws.deserializeAttachment() as SocketInfo | null;
+    if (!info || info.channel !== "chat") return;
+    if (typeof message !== "string" || message.length > FRAME_MAX) {
+      this.send(ws, { type: "error", code: "invalid", message: "Send JSON text frames of at most 16 KB." });
+      return;
+    }
+    let parsed: z.infer<typeof clientEvent>;
+    try {
+      parsed = clientEvent.parse(JSON.parse(message));
+    } catch {
+      this.send(ws, { type: "error", code: "invalid", message: 'Send {"type": "message", "text": "..."} or {"type": "typing"}.' });
+      return;
+    }
+    if (parsed.type === "typing") {
+      if (this.typingLimiter.take(info.userId) === 0) this.broadcastChat({ type: "typing", userId: info.userId, name: info.name }, ws);
+      return;
+    }
+    const result = this.acceptMessage(info, parsed.text);
+    if (!result.ok) {
+      this.send(ws, { type: "error", code: result.code, message: result.message, ...(result.retryAfter ? { retryAfter: result.retryAfter } : {}) });
+      return;
+    }
+    const event: RoomEvent = { type: "message", message: result.value };
+    this.broadcastChat(event, ws);
+    this.send(ws, parsed.nonce ? { ...event, nonce: parsed.nonce } : event);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     try {
-      ws.close(code === 1005 ? 1000 : code, "closing");
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
     } catch {
       // already closed
+    }
+    const info = ws.deserializeAttachment() as SocketInfo | null;
+    if (info?.channel === "chat") this.broadcastPresence(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    const info = ws.deserializeAttachment() as SocketInfo | null;
+    if (info?.channel === "chat") this.broadcastPresence(ws);
+  }
+
+  private onlineMembers(except?: WebSocket): OnlineMember[] {
+    const seen = new Map<string, OnlineMember>();
+    for (const ws of this.ctx.getWebSockets("chat")) {
+      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
+      const info = ws.deserializeAttachment() as SocketInfo | null;
+      if (info?.channel === "chat" && !seen.has(info.userId)) seen.set(info.userId, { userId: info.userId, name: info.name });
+    }
+    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private broadcastPresence(except?: WebSocket): void {
+    this.broadcastChat({ type: "presence", online: this.onlineMembers(except) }, except);
+  }
+
+  private send(ws: WebSocket, event: RoomEvent): void {
+    try {
+      ws.send(JSON.stringify(event));
+    } catch {
+      // a socket that went away is cleaned up by its close event
+    }
+  }
+
+  /** Serialised once for every socket of the group's pages. */
+  private broadcastChat(event: RoomEvent, except?: WebSocket): void {
+    const data = JSON.stringify(event);
+    for (const ws of this.ctx.getWebSockets("chat")) {
+      if (ws === except) continue;
+      try {
+        ws.send(data);
+      } catch {
+        // a socket that went away is cleaned up by its close event
+      }
     }
   }
 
@@ -320,6 +682,16 @@ export class GroupRoom extends DurableObject<Bindings> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
   }
+}
+
+/** The default levels, named in the tenant's language until the group's admins set their own. */
+export function defaultLevels(lang: Lang): LevelConfig["levels"] {
+  return [
+    { name: t(lang, "gamification.level_default.1"), minPoints: 0, badge: null },
+    { name: t(lang, "gamification.level_default.2"), minPoints: 20, badge: "⭐" },
+    { name: t(lang, "gamification.level_default.3"), minPoints: 60, badge: "🔥" },
+    { name: t(lang, "gamification.level_default.4"), minPoints: 150, badge: "🏆" },
+  ];
 }
 
 export function roomName(tenantId: string, groupId: string): string {

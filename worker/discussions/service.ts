@@ -1,0 +1,227 @@
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import type { Context } from "hono";
+import { z } from "zod";
+import { isLang, type Lang } from "../../web/i18n";
+import { BODY_MAX, MESSAGE_MAX, REACTIONS, REASON_MAX, TITLE_MAX, type ActivityView, type TargetType } from "../../web/pages/groups/discussion-types";
+import { requireUser } from "../auth/sessions";
+import type { TenantDb } from "../db/client";
+import { memberships, users, type GroupRole, type Tenant, type User } from "../db/schema";
+import type { AppEnv, Bindings } from "../env";
+import { groupFromRequest } from "../groups/access";
+import type { GroupContext } from "../groups/service";
+import { ApiError, forbidden, notFound, unauthorized } from "../http/errors";
+import { enqueueMail } from "../mail/outbox";
+import { mailLang, mentionMail } from "../mail/templates";
+import { requestOrigin } from "../http/context";
+import type { Actor } from "../room/discussions";
+import type { Outcome } from "../room/outcome";
+import { groupRoom, type RoomScope } from "../room/room";
+import { mentionedHandles, mentionHandle, renderMarkdown, type Mentionable } from "./markdown";
+import { canDiscuss, type DiscussionAction } from "./policy";
+
+const trimmed = (label: string, max: number) =>
+  z
+    .string({ error: `${label} is required` })
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} holds at most ${max} characters`);
+
+export const threadSchema = z.object({ title: trimmed("title", TITLE_MAX), body: trimmed("body", BODY_MAX) });
+export const replySchema = z.object({ body: trimmed("body", BODY_MAX) });
+export const editThreadSchema = z
+  .object({ title: trimmed("title", TITLE_MAX).optional(), body: trimmed("body", BODY_MAX).optional() })
+  .refine((v) => v.title !== undefined || v.body !== undefined, { message: "send a title or a body", path: ["body"] });
+export const pinSchema = z.object({ pinned: z.boolean({ error: "pinned must be true or false" }) });
+export const targetTypeSchema = z.enum(["thread", "reply", "message"], { error: "targetType must be thread, reply or message" });
+export const targetSchema = z.object({ targetType: targetTypeSchema, targetId: z.string({ error: "targetId is required" }).min(1, "targetId is required").max(64, "unknown targetId") });
+export const reportSchema = targetSchema.extend({ reason: trimmed("reason", REASON_MAX) });
+export const reactionKeySchema = z.enum(REACTIONS, { error: `reaction must be one of ${REACTIONS.join(", ")}` });
+export const messageSchema = z.object({ text: z.string({ error: "text is required" }).max(MESSAGE_MAX * 2, `at most ${MESSAGE_MAX} characters`) });
+/** From one hour to a year. */
+export const muteSchema = z.object({
+  userId: z.string({ error: "userId is required" }).min(1, "userId is required").max(64),
+  minutes: z.coerce.number({ error: "minutes must be a number" }).int("minutes must be a whole number").min(1, "at least 1 minute").max(525_600, "at most a year"),
+  reason: z.string().trim().max(200, "at most 200 characters").optional(),
+});
+export const reportStatusSchema = z.enum(["open", "dismissed", "actioned", "all"], { error: "status must be open, dismissed, actioned or all" });
+
+const points = z.coerce.number({ error: "a number" }).int("a whole number").min(0, "0 or more").max(1000, "at most 1000");
+export const gamificationSchema = z
+  .object({
+    points: z.object({ thread: points, reply: points, reactionReceived: points }),
+    levels: z
+      .array(
+        z.object({
+          name: trimmed("name", 40),
+          minPoints: z.coerce.number({ error: "a number" }).int("a whole number").min(0, "0 or more").max(1_000_000, "at most 1,000,000"),
+          badge: z
+            .string()
+            .trim()
+            .max(16, "at most 8 characters")
+            .refine((b) => [...b].length <= 8, "at most 8 characters")
+            .nullish()
+            .transform((b) => (b ? b : null)),
+        }),
+      )
+      .min(1, "at least one level")
+      .max(10, "at most 10 levels"),
+  })
+  .superRefine((v, ctx) => {
+    const sorted = [...v.levels].sort((a, b) => a.minPoints - b.minPoints);
+    if (sorted[0] && sorted[0].minPoints !== 0) ctx.addIssue({ code: "custom", path: ["levels"], message: "the first level starts at 0 points" });
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]!.minPoints === sorted[i - 1]!.minPoints) ctx.addIssue({ code: "custom", path: ["levels"], message: "two levels cannot start at the same number of points" });
+    }
+  });
+
+/** Everything a discussion route needs, after the session, the group and the policy have been checked. */
+export type Discussion = {
+  tenant: Tenant;
+  t: TenantDb;
+  ctx: GroupContext;
+  user: User;
+  actor: Actor;
+  scope: RoomScope;
+  room: ReturnType<typeof groupRoom>;
+  can: (action: DiscussionAction) => boolean;
+};
+
+export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction, slug?: string): Promise<Discussion> {
+  const { tenant, t, ctx } = await groupFromRequest(c, slug);
+  const user = c.get("user");
+  if (!user) throw unauthorized();
+  const can = (a: DiscussionAction) => canDiscuss(ctx.actor, a);
+  if (!can(action)) {
+    if (!can("read")) throw forbidden("members_only", "Only members of this group can take part in its discussions.");
+    throw forbidden("forbidden", "You are not allowed to do this in this group.");
+  }
+  requireUser(c);
+  const lang: Lang = isLang(tenant.defaultLanguage) ? tenant.defaultLanguage : "fr";
+  return {
+    tenant,
+    t,
+    ctx,
+    user,
+    actor: { userId: user.id, name: user.name, moderator: can("moderate") },
+    scope: { tenantId: tenant.id, groupId: ctx.group.id, lang },
+    room: groupRoom(c.env, tenant.id, ctx.group.id),
+    can,
+  };
+}
+
+/** The envelope for a room's refusal (Retry-After included). */
+export function settle<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new ApiError(outcome.status, outcome.code, outcome.message, outcome.fields, outcome.retryAfter ? { "Retry-After": String(outcome.retryAfter) } : undefined);
+}
+
+/** Members whose names are written after "@" in the text (looked up only when there is an "@"). */
+async function mentionable(t: TenantDb, groupId: string, source: string): Promise<Mentionable[]> {
+  const handles = new Set(mentionedHandles(source));
+  if (handles.size === 0) return [];
+  const rows = await t.db
+    .select({ userId: users.id, name: users.name })
+    .from(memberships)
+    .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, t.tenantId)))
+    .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, groupId)))
+    .limit(20_000);
+  return rows.filter((r) => handles.has(mentionHandle(r.name)));
+}
+
+export async function renderPost(d: Discussion, source: string) {
+  const rendered = renderMarkdown(source, await mentionable(d.t, d.ctx.group.id, source));
+  return { ...rendered, source };
+}
+
+/**
+ * Tells mentioned members by email (through the outbox, so delivery is retried). The
+ * post is already stored in the room; a lost notification is the worst case here.
+ */
+export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions: string[], link: { path: string; title: string; excerpt: string }): Promise<void> {
+  const others = mentions.filter((id) => id !== d.user.id);
+  if (others.length === 0) return;
+  const rows = await d.t.db
+    .select({ email: users.email, language: users.language, status: users.status })
+    .from(users)
+    .where(and(eq(users.tenantId, d.t.tenantId), inArray(users.id, others)));
+  const url = `${requestOrigin(c)}${link.path}`;
+  const mails = rows
+    .filter((r) => r.status === "active")
+    .map((r) =>
+      enqueueMail(
+        d.t,
+        mentionMail(mailLang(r.language, d.tenant.defaultLanguage), {
+          to: r.email,
+          who: d.user.name,
+          group: d.ctx.group.name,
+          community: d.tenant.name,
+          title: link.title,
+          excerpt: link.excerpt,
+          url,
+        }),
+      ),
+    );
+  const [first, ...rest] = mails;
+  if (first) await d.t.db.batch([first, ...rest]);
+}
+
+/** Whom a moderator may mute: a current member below their own standing, never themselves or the owner. */
+export async function muteTarget(d: Discussion, userId: string): Promise<{ userId: string; name: string }> {
+  const row = (
+    await d.t.db
+      .select({ name: users.name, role: memberships.role })
+      .from(memberships)
+      .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, d.t.tenantId)))
+      .where(and(eq(memberships.tenantId, d.t.tenantId), eq(memberships.groupId, d.ctx.group.id), eq(memberships.userId, userId)))
+      .limit(1)
+  )[0];
+  if (!row) throw notFound("No such member in this group.");
+  if (userId === d.user.id) throw new ApiError(422, "validation_failed", "You cannot mute yourself.", { userId: "that is you" });
+  const rank: Record<GroupRole, number> = { member: 1, moderator: 2, admin: 3, owner: 4 };
+  const mine = d.can("viewActivity") ? (d.ctx.actor.groupRole === "owner" ? 4 : 3) : 2;
+  if (rank[row.role] >= mine) throw forbidden("forbidden", "You can only mute members below your own role.");
+  return { userId, name: row.name };
+}
+
+/** The tenant's UTC offset now, in milliseconds (for cutting days at local midnight). */
+export function timeZoneOffset(timeZone: string, now = Date.now()): number {
+  try {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(now);
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+    return local - Math.floor(now / 1000) * 1000;
+  } catch {
+    return 0;
+  }
+}
+
+/** Posts and messages per day from the room, new members per day from D1. */
+export async function groupActivity(env: Bindings, d: Discussion, days: number, now = Date.now()): Promise<ActivityView> {
+  void env;
+  const offset = timeZoneOffset(d.tenant.timezone, now);
+  const fromRoom = await d.room.activity(d.scope, days, offset);
+  const DAY = 86_400_000;
+  const firstDay = Math.floor((now + offset) / DAY) - days + 1;
+  const from = firstDay * DAY - offset;
+  const joined = await d.t.db
+    .select({ day: sql<number>`cast((${memberships.createdAt} + ${offset}) / ${DAY} as integer)`.mapWith(Number), n: sql<number>`count(*)`.mapWith(Number) })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, d.t.tenantId), eq(memberships.groupId, d.ctx.group.id), gte(memberships.createdAt, from)))
+    .groupBy(sql`1`);
+  let fresh = 0;
+  for (const r of joined) {
+    const slot = fromRoom.days[r.day - firstDay];
+    if (slot) {
+      slot.newMembers = r.n;
+      fresh += r.n;
+    }
+  }
+  return { ...fromRoom, members: { total: d.ctx.memberCount, new: fresh } };
+}
+
+export function targetPath(slug: string, type: TargetType, id: string, threadId: string | null): string {
+  const base = `/g/${encodeURIComponent(slug)}`;
+  if (type === "thread") return `${base}/t/${encodeURIComponent(id)}`;
+  if (type === "reply" && threadId) return `${base}/t/${encodeURIComponent(threadId)}#reply-${encodeURIComponent(id)}`;
+  return `${base}/chat`;
+}

@@ -42,6 +42,8 @@ function GroupTabs({ ctx, group, pendingRequests }: { ctx: PageContext; group: G
     { href: `${base}/branding`, label: t(lang, "admin.tab.branding") },
     { href: `${base}/members`, label: t(lang, "admin.tab.members") },
     { href: `${base}/requests`, label: t(lang, "admin.tab.requests"), count: pendingRequests },
+    { href: `${base}/activity`, label: t(lang, "activity.tab") },
+    { href: `${base}/levels`, label: t(lang, "levels.tab") },
   ];
   return html`<nav class="tabs-nav" aria-label=${t(lang, "admin.group_nav", { group: group.name })}>
     <ul class="tabs">

@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { z } from "zod";
 import { isLang, type Lang } from "../../web/i18n";
+import type { GroupDiscussion } from "../../web/pages/groups/discussion";
 import { BODY_MAX, MESSAGE_MAX, REACTIONS, REASON_MAX, TITLE_MAX, type ActivityView, type TargetType } from "../../web/pages/groups/discussion-types";
 import { requireUser } from "../auth/sessions";
 import type { TenantDb } from "../db/client";
@@ -73,6 +74,10 @@ export const gamificationSchema = z
       if (sorted[i]!.minPoints === sorted[i - 1]!.minPoints) ctx.addIssue({ code: "custom", path: ["levels"], message: "two levels cannot start at the same number of points" });
     }
   });
+
+const THREADS_SHOWN = 20;
+const MESSAGES_SHOWN = 30;
+const LEADERS_SHOWN = 5;
 
 /** Everything a discussion route needs, after the session, the group and the policy have been checked. */
 export type Discussion = {
@@ -163,6 +168,30 @@ export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions
     );
   const [first, ...rest] = mails;
   if (first) await d.t.db.batch([first, ...rest]);
+}
+
+/** The discussion part of a member's group page: one call to the room. */
+export async function discussionForPage(env: Bindings, tenant: Tenant, ctx: GroupContext, user: User | null, threadForm?: GroupDiscussion["threadForm"]): Promise<GroupDiscussion | undefined> {
+  if (!user || !canDiscuss(ctx.actor, "read")) return undefined;
+  const moderator = canDiscuss(ctx.actor, "moderate");
+  const lang = isLang(tenant.defaultLanguage) ? tenant.defaultLanguage : "fr";
+  const state = await groupRoom(env, tenant.id, ctx.group.id).pageState(
+    { tenantId: tenant.id, groupId: ctx.group.id, lang },
+    user.id,
+    { threads: THREADS_SHOWN, messages: MESSAGES_SHOWN, leaders: LEADERS_SHOWN, moderator },
+  );
+  return {
+    threads: state.threads.items,
+    nextCursor: state.threads.nextCursor,
+    online: state.online,
+    leaderboard: state.leaderboard,
+    me: { userId: user.id, name: user.name, points: state.points, level: state.level },
+    canModerate: moderator,
+    mutedUntil: state.mutedUntil === null ? null : new Date(state.mutedUntil).toISOString(),
+    messages: state.messages,
+    openReports: state.openReports,
+    ...(threadForm ? { threadForm } : {}),
+  };
 }
 
 /** Whom a moderator may mute: a current member below their own standing, never themselves or the owner. */

@@ -1,4 +1,8 @@
 import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { t, type MessageKey } from "../../web/i18n";
+import type { GroupDiscussion } from "../../web/pages/groups/discussion";
+import { discussionForPage } from "../discussions/service";
 import { GroupPage, groupBrand } from "../../web/pages/groups/group";
 import { JoinPage, type JoinMode } from "../../web/pages/groups/join";
 import type { GroupAbility, MemberView } from "../../web/pages/groups/types";
@@ -49,9 +53,31 @@ async function groupForPage(c: Context<AppEnv>, tdb: TenantDb, slug: string): Pr
   return { ctx: { group, actor, memberCount: members.count }, preview };
 }
 
-function renderGroup(c: Context<AppEnv>, view: GroupView, preview: MemberView[], ability: GroupAbility, notice?: string) {
+function renderGroup(
+  c: Context<AppEnv>,
+  view: GroupView,
+  preview: MemberView[],
+  ability: GroupAbility,
+  extra: { notice?: string; discussion?: GroupDiscussion } = {},
+  status: ContentfulStatusCode = 200,
+) {
   const pctx = groupPageContext(c, view.branding);
-  return renderWith(c, pctx, { title: view.name, body: GroupPage({ ctx: pctx, group: view, members: preview, ability, ...(notice ? { notice } : {}) }), brand: groupBrand(view) });
+  return renderWith(c, pctx, { title: view.name, body: GroupPage({ ctx: pctx, group: view, members: preview, ability, ...extra }), brand: groupBrand(view) }, status);
+}
+
+/** What a redirect to the group page may announce (`?done=`). */
+const GROUP_NOTICES: Record<string, MessageKey> = { thread_deleted: "notice.discussion.thread_deleted", hidden: "notice.discussion.hidden", removed: "notice.discussion.removed" };
+
+/** The group page; for members with the discussions (and, after a failed post, the form as it was typed). */
+export async function renderGroupPageOf(c: Context<AppEnv>, slug: string, threadForm?: GroupDiscussion["threadForm"], status: ContentfulStatusCode = 200) {
+  const tenant = requireTenant(c);
+  const tdb = tenantDb(c.env, tenant);
+  const user = c.get("user");
+  const { ctx, preview } = await groupForPage(c, tdb, slug);
+  const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, threadForm)]);
+  const noticeKey = GROUP_NOTICES[c.req.query("done") ?? ""];
+  const extra = { ...(discussion ? { discussion } : {}), ...(noticeKey ? { notice: t(groupPageContext(c, { faviconUrl: null }).lang, noticeKey) } : {}) };
+  return renderGroup(c, groupView(c.env, tenant, ctx, membership), preview, abilityOf(ctx), extra, status);
 }
 
 function joinModeFor(view: GroupView, user: User | null, asked: string | undefined): JoinMode {
@@ -82,13 +108,7 @@ async function viewFor(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, slug: 
 }
 
 export const groupPages = new Hono<AppEnv>()
-  .get("/g/:slug", async (c) => {
-    const tenant = requireTenant(c);
-    const tdb = tenantDb(c.env, tenant);
-    const { ctx, preview } = await groupForPage(c, tdb, c.req.param("slug"));
-    const membership = await membershipState(c.env, tdb, ctx, c.get("user"));
-    return renderGroup(c, groupView(c.env, tenant, ctx, membership), preview, abilityOf(ctx));
-  })
+  .get("/g/:slug", (c) => renderGroupPageOf(c, c.req.param("slug")))
   .post("/g/:slug/leave", async (c) => {
     const tenant = requireTenant(c);
     const user = c.get("user");

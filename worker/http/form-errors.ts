@@ -10,6 +10,12 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   "password is required": "field.required",
   "subdomain is required": "field.required",
   "this subdomain is reserved": "error.subdomain_reserved",
+  "title is required": "field.required",
+  "body is required": "field.required",
+  "reason is required": "field.required",
+  "title holds at most 200 characters": "field.title_long",
+  "body holds at most 20000 characters": "field.body_long",
+  "reason holds at most 500 characters": "field.reason_long",
 };
 
 const CODE_MESSAGES: Record<string, MessageKey> = {
@@ -23,6 +29,10 @@ const CODE_MESSAGES: Record<string, MessageKey> = {
   not_found: "error.not_found",
   no_community: "error.no_community",
   invitation_closed: "error.invitation_closed",
+  muted: "error.muted",
+  not_author: "error.not_author",
+  already_reported: "error.already_reported",
+  report_closed: "error.report_closed",
   invitation_expired: "error.invitation_expired",
 };
 

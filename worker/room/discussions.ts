@@ -408,10 +408,18 @@ export class DiscussionStore {
     return m ? { authorId: m.user_id, threadId: null } : null;
   }
 
-  react(actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean, now = Date.now()): Outcome<{ mine: ReactionSummary[]; all: ReactionSummary[] }> {
+  /** The thread a reply belongs to, even once it is hidden or deleted. */
+  threadOfReply(id: string): string | null {
+    return this.sql.exec<{ thread_id: string }>("select thread_id from replies where id = ?", id).toArray()[0]?.thread_id ?? null;
+  }
+
+  react(actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean | "toggle", now = Date.now()): Outcome<{ mine: ReactionSummary[]; all: ReactionSummary[] }> {
     if (type === "message") return refuse(422, "validation_failed", "Chat messages take no reactions.", { fields: { targetType: "thread or reply" } });
     const target = this.targetAuthor(type, id);
     if (!target) return refuse(404, "not_found", "No such post.");
+    if (on === "toggle") {
+      on = this.sql.exec("select 1 from reactions where target_type = ? and target_id = ? and user_id = ? and key = ?", type, id, actor.userId, key).toArray().length === 0;
+    }
     if (on) {
       this.sql.exec(
         "insert into reactions (target_type, target_id, user_id, key, target_author_id, created_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",

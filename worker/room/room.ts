@@ -393,7 +393,45 @@ export class GroupRoom extends DurableObject<Bindings> {
     return result;
   }
 
-  async react(s: RoomScope, actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean): Promise<Outcome<ReactionSummary[]>> {
+  async threadOfReply(s: RoomScope, replyId: string): Promise<string | null> {
+    this.scope(s);
+    return this.discussions.threadOfReply(replyId);
+  }
+
+  /**
+   * Everything a member's group page shows from the room, in one call: the first page of
+   * threads, the latest messages, who is online, the top of the leaderboard, the viewer's
+   * standing and, for moderators, how many reports wait.
+   */
+  async pageState(
+    s: RoomScope,
+    viewer: string,
+    opts: { threads: number; messages: number; leaders: number; moderator: boolean },
+  ): Promise<{
+    threads: Page<ThreadView>;
+    messages: MessageView[];
+    online: OnlineMember[];
+    leaderboard: LeaderboardEntry[];
+    points: number;
+    level: GamificationView["levels"][number] | null;
+    mutedUntil: number | null;
+    openReports: number | null;
+  }> {
+    this.scope(s);
+    const points = this.discussions.pointsOf(viewer);
+    return {
+      threads: this.discussions.listThreads(viewer, opts.threads, null),
+      messages: this.discussions.messagesSince(null, opts.messages),
+      online: this.onlineMembers(),
+      leaderboard: this.discussions.leaderboard(opts.leaders),
+      points,
+      level: this.discussions.levelFor(points),
+      mutedUntil: this.discussions.mutedUntil(viewer),
+      openReports: opts.moderator ? this.discussions.openReportCount() : null,
+    };
+  }
+
+  async react(s: RoomScope, actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean | "toggle"): Promise<Outcome<ReactionSummary[]>> {
     this.scope(s);
     const result = this.discussions.react(actor, type, id, key, on);
     if (!result.ok) return result;

@@ -10,6 +10,10 @@ export const islands = {
   BrandingPreview: () => import("./BrandingPreview"),
   RequestQueue: () => import("./RequestQueue"),
   ImportPreview: () => import("./ImportPreview"),
+  Chat: () => import("./Chat"),
+  LiveThreads: () => import("./LiveThreads"),
+  LiveReplies: () => import("./LiveReplies"),
+  OnlineList: () => import("./OnlineList"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

@@ -2,8 +2,12 @@ import type { ComponentChildren, VNode } from "preact";
 import { html } from "htm/preact";
 import { CLIENT_RENDER, type IslandComponent, type IslandName, type IslandProps } from "../islands";
 import BrandingPreview from "../islands/BrandingPreview";
+import Chat from "../islands/Chat";
 import ColorField from "../islands/ColorField";
 import ImportPreview from "../islands/ImportPreview";
+import LiveReplies from "../islands/LiveReplies";
+import LiveThreads from "../islands/LiveThreads";
+import OnlineList from "../islands/OnlineList";
 import PasswordField from "../islands/PasswordField";
 import RequestQueue from "../islands/RequestQueue";
 
@@ -15,6 +19,10 @@ const serverIslands: { [N in IslandName]: IslandComponent<N> } = {
   BrandingPreview,
   RequestQueue,
   ImportPreview,
+  Chat,
+  LiveThreads,
+  LiveReplies,
+  OnlineList,
 };
 
 /**

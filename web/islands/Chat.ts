@@ -1,0 +1,515 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { Lang } from "../i18n";
+import { MESSAGE_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
+import { LevelBadge } from "../ui/level-badge";
+import { fill, PersonAvatar } from "./discussion-parts";
+import { joinRoom, type RoomStatus } from "./room-socket";
+
+export type ChatStrings = {
+  log: string;
+  connecting: string;
+  live: string;
+  reconnecting: string;
+  inputLabel: string;
+  placeholder: string;
+  /** Under the input: how Enter and Shift+Enter work. */
+  keys: string;
+  send: string;
+  sending: string;
+  failed: string;
+  retry: string;
+  discard: string;
+  /** "{name}" / "{names}" are filled in. */
+  typingOne: string;
+  typingMany: string;
+  typingSeveral: string;
+  newMessages: string;
+  /** "{date}" is filled in. */
+  mutedUntil: string;
+  muted: string;
+  /** "{seconds}" is filled in. */
+  rateLimited: string;
+  /** "{max}" is filled in. */
+  tooLong: string;
+  invalid: string;
+  /** "{count}" is filled in. */
+  left: string;
+  empty: string;
+  /** The server-rendered fallback's note. */
+  needsJs: string;
+};
+
+export type ChatProps = {
+  slug: string;
+  lang: Lang;
+  timeZone: string | null;
+  me: { userId: string; name: string };
+  messages: MessageView[];
+  mutedUntil: string | null;
+  variant: "compact" | "full";
+  strings: ChatStrings;
+};
+
+type Pending = { nonce: string; text: string; at: string; state: "sending" | "failed" };
+
+/** Messages closer than this, by the same person on the same day, share one header. */
+const GROUP_WINDOW = 5 * 60_000;
+const ECHO_TIMEOUT = 10_000;
+const TYPING_EVERY = 3_000;
+const TYPING_SHOWN = 4_000;
+/** The counter appears this close to the limit. */
+const COUNTER_FROM = MESSAGE_MAX - 200;
+
+function safeFormat(lang: string, options: Intl.DateTimeFormatOptions, timeZone: string | null): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options);
+  } catch {
+    return new Intl.DateTimeFormat(lang, options);
+  }
+}
+
+/** Day keys, times and day labels in the community's time zone. */
+function useClock(lang: Lang, timeZone: string | null): Clock {
+  return useMemo(() => buildClock(lang, timeZone), [lang, timeZone]);
+}
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+/** Text with its http(s) links made clickable; everything stays text (no HTML is ever parsed). */
+export function Linkified({ text }: { text: string }): VNode {
+  const parts: (string | VNode)[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    let url = match[0];
+    // Trailing punctuation belongs to the sentence, not the link.
+    const trail = /[.,;:!?)\]]+$/.exec(url)?.[0] ?? "";
+    url = url.slice(0, url.length - trail.length);
+    const start = match.index ?? 0;
+    let href: string | null = null;
+    try {
+      const parsed = new URL(url);
+      href = parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch {
+      href = null;
+    }
+    if (!href) continue;
+    parts.push(text.slice(last, start));
+    parts.push(html`<a href=${href} rel="noopener nofollow ugc" target="_blank">${url}</a>`);
+    last = start + url.length;
+  }
+  parts.push(text.slice(last));
+  return html`${parts}`;
+}
+
+type Row =
+  | { kind: "day"; key: string; label: string }
+  | { kind: "message"; key: string; message: MessageView; cont: boolean; pending?: Pending };
+
+function rows(messages: MessageView[], pending: Pending[], me: ChatProps["me"], clock: Clock): Row[] {
+  const out: Row[] = [];
+  let lastDay = "";
+  let prev: MessageView | null = null;
+  const all: { message: MessageView; pending?: Pending }[] = [
+    ...messages.map((message) => ({ message })),
+    ...pending.map((p) => ({ message: { id: `pending-${p.nonce}`, userId: me.userId, name: me.name, text: p.text, at: p.at, level: null }, pending: p })),
+  ];
+  for (const { message, pending: p } of all) {
+    const day = clock.dayKey(message.at);
+    if (day !== lastDay) {
+      out.push({ kind: "day", key: `day-${day}`, label: clock.dayLabel(message.at) });
+      lastDay = day;
+      prev = null;
+    }
+    const cont = prev !== null && prev.userId === message.userId && Date.parse(message.at) - Date.parse(prev.at) < GROUP_WINDOW;
+    out.push({ kind: "message", key: message.id, message, cont, ...(p ? { pending: p } : {}) });
+    prev = message;
+  }
+  return out;
+}
+
+function MessageRow({ row, me, clock, strings, onRetry, onDiscard }: {
+  row: Extract<Row, { kind: "message" }>;
+  me: ChatProps["me"];
+  clock: Clock;
+  strings: ChatStrings;
+  onRetry?: (p: Pending) => void;
+  onDiscard?: (p: Pending) => void;
+}): VNode {
+  const { message: m, cont, pending } = row;
+  const classes = ["chat-msg", cont && "is-cont", m.userId === me.userId && "is-mine", pending && `is-${pending.state}`].filter(Boolean).join(" ");
+  return html`<li class=${classes} key=${row.key}>
+    ${cont
+      ? html`<span class="chat-gutter"><time datetime=${m.at} title=${clock.full(m.at)}>${clock.time(m.at)}</time></span>`
+      : PersonAvatar({ id: m.userId, name: m.name })}
+    <div class="chat-body">
+      ${cont
+        ? html`<span class="sr-only">${m.name}</span>`
+        : html`<p class="chat-head">
+            <span class="chat-name">${m.name}</span>${LevelBadge({ level: m.level })}
+            <time class="chat-time" datetime=${m.at} title=${clock.full(m.at)}>${clock.time(m.at)}</time>
+          </p>`}
+      <p class="chat-text">${Linkified({ text: m.text })}</p>
+      ${pending?.state === "sending" && html`<p class="chat-state">${strings.sending}</p>`}
+      ${pending?.state === "failed" &&
+      html`<p class="chat-state chat-failed">
+        <span>${strings.failed}</span>
+        <button type="button" class="link-button" onClick=${() => onRetry?.(pending)}>${strings.retry}</button>
+        <button type="button" class="link-button" onClick=${() => onDiscard?.(pending)}>${strings.discard}</button>
+      </p>`}
+    </div>
+  </li>`;
+}
+
+/** The last messages as plain text: what the server renders in place of the chat without JavaScript. */
+export function ChatFallback({ lang, timeZone, me, messages, strings, variant }: Omit<ChatProps, "slug" | "mutedUntil">): VNode {
+  const clock = buildClock(lang, timeZone);
+  const list = rows(messages, [], me, clock);
+  return html`<div class=${`chat chat-${variant}`}>
+    <div class="chat-log" role="log" aria-label=${strings.log} tabindex="0">
+      ${list.length === 0
+        ? html`<p class="chat-empty">${strings.empty}</p>`
+        : html`<ol class="chat-list">
+            ${list.map((row) =>
+              row.kind === "day"
+                ? html`<li class="chat-day" key=${row.key}><span>${row.label}</span></li>`
+                : MessageRow({ row, me, clock, strings }),
+            )}
+          </ol>`}
+    </div>
+    <p class="chat-nojs">${strings.needsJs}</p>
+  </div>`;
+}
+
+type Clock = ReturnType<typeof buildClock>;
+
+/** Day keys, times and day labels in the community's time zone. */
+function buildClock(lang: Lang, timeZone: string | null) {
+  const key = safeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }, timeZone);
+  const clock = safeFormat(lang, { hour: "numeric", minute: "2-digit" }, timeZone);
+  const full = safeFormat(lang, { dateStyle: "full", timeStyle: "short" }, timeZone);
+  const day = safeFormat(lang, { weekday: "long", day: "numeric", month: "long" }, timeZone);
+  const dayYear = safeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" }, timeZone);
+  const until = safeFormat(lang, { dateStyle: "medium", timeStyle: "short" }, timeZone);
+  let rtf: Intl.RelativeTimeFormat | null;
+  try {
+    rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+  } catch {
+    rtf = null;
+  }
+  const capital = (s: string) => s.charAt(0).toLocaleUpperCase(lang) + s.slice(1);
+  return {
+    dayKey: (iso: string) => key.format(new Date(iso)),
+    time: (iso: string) => clock.format(new Date(iso)),
+    full: (iso: string) => full.format(new Date(iso)),
+    until: (iso: string) => until.format(new Date(iso)),
+    dayLabel: (iso: string) => {
+      const d = new Date(iso);
+      const now = Date.now();
+      const k = key.format(d);
+      if (rtf && k === key.format(new Date(now))) return capital(rtf.format(0, "day"));
+      if (rtf && k === key.format(new Date(now - 86_400_000))) return capital(rtf.format(-1, "day"));
+      const sameYear = k.slice(0, 4) === key.format(new Date(now)).slice(0, 4);
+      return capital((sameYear ? day : dayYear).format(d));
+    },
+  };
+}
+
+const newNonce = () =>
+  typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+
+/**
+ * The group's chat over the shared room socket: history merged by id, messages shown as
+ * "sending" until the server echoes their nonce, retry on failure, typing indicator,
+ * presence-free (OnlineList shows who is here), autoscroll only when already at the
+ * bottom, a "new messages" pill otherwise. Text only: nothing a member writes is HTML.
+ */
+export default function Chat(props: ChatProps): VNode {
+  const { slug, lang, timeZone, me, strings, variant } = props;
+  const clock = useClock(lang, timeZone);
+  const [messages, setMessages] = useState(props.messages);
+  const [pending, setPending] = useState<Pending[]>([]);
+  const [status, setStatus] = useState<RoomStatus>("connecting");
+  const [text, setText] = useState("");
+  const [notice, setNotice] = useState<string | null>(null);
+  const [mutedNow, setMutedNow] = useState(false);
+  const [typers, setTypers] = useState<Record<string, { name: string; until: number }>>({});
+  const [unseen, setUnseen] = useState(0);
+  const logRef = useRef<HTMLDivElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const atBottom = useRef(true);
+  const forceScroll = useRef(true);
+  const lastTyping = useRef(0);
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const noticeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const pendingRef = useRef(pending);
+  pendingRef.current = pending;
+  const roomRef = useRef(joinRoom(slug));
+
+  const mutedUntil = props.mutedUntil && Date.parse(props.mutedUntil) > Date.now() ? props.mutedUntil : null;
+  const muted = mutedNow || mutedUntil !== null;
+
+  const showNotice = (message: string, ms = 8000) => {
+    setNotice(message);
+    clearTimeout(noticeTimer.current);
+    noticeTimer.current = setTimeout(() => setNotice(null), ms);
+  };
+
+  const settle = (nonce: string) => {
+    clearTimeout(timers.current.get(nonce));
+    timers.current.delete(nonce);
+  };
+
+  const fail = (nonce: string) => {
+    settle(nonce);
+    setPending((list) => list.map((p) => (p.nonce === nonce ? { ...p, state: "failed" } : p)));
+  };
+
+  const transmit = (p: Pending) => {
+    if (!roomRef.current.send({ type: "message", text: p.text, nonce: p.nonce })) {
+      fail(p.nonce);
+      return;
+    }
+    settle(p.nonce);
+    timers.current.set(
+      p.nonce,
+      setTimeout(() => fail(p.nonce), ECHO_TIMEOUT),
+    );
+  };
+
+  useEffect(() => {
+    const room = roomRef.current;
+    room.seed(props.messages);
+    const offMessages = room.watchMessages(setMessages);
+    const offStatus = room.watchStatus(setStatus);
+    const off = room.subscribe((event: RoomEvent) => {
+      switch (event.type) {
+        case "message": {
+          const { message, nonce } = event;
+          if (!message) return;
+          if (nonce) {
+            settle(nonce);
+            setPending((list) => list.filter((p) => p.nonce !== nonce));
+          }
+          if (message.userId === me.userId) forceScroll.current = true;
+          setTypers(({ [message.userId]: _, ...rest }) => rest);
+          break;
+        }
+        case "history": {
+          // After a reconnection, a message whose echo was lost comes back in the history.
+          const mine = (event.messages ?? []).filter((m) => m.userId === me.userId).map((m) => m.text.trim());
+          if (mine.length === 0) return;
+          setPending((list) =>
+            list.filter((p) => {
+              const at = mine.indexOf(p.text.trim());
+              if (at < 0) return true;
+              mine.splice(at, 1);
+              settle(p.nonce);
+              return false;
+            }),
+          );
+          break;
+        }
+        case "typing":
+          if (event.userId && event.userId !== me.userId) {
+            setTypers((all) => ({ ...all, [event.userId]: { name: event.name, until: Date.now() + TYPING_SHOWN } }));
+          }
+          break;
+        case "error": {
+          // Errors answer the oldest message still waiting (the server handles them in order).
+          const target = (event as { nonce?: string }).nonce ?? pendingRef.current.find((p) => p.state === "sending")?.nonce;
+          if (target) fail(target);
+          if (event.code === "rate_limited") showNotice(fill(strings.rateLimited, { seconds: Math.max(1, Math.ceil(event.retryAfter ?? 5)) }), Math.max(3, event.retryAfter ?? 5) * 1000);
+          else if (event.code === "muted") {
+            setMutedNow(true);
+            showNotice(strings.muted, 15_000);
+          } else if (event.code === "too_long") showNotice(fill(strings.tooLong, { max: MESSAGE_MAX.toLocaleString(lang) }));
+          else if (target) showNotice(strings.invalid);
+          break;
+        }
+      }
+    });
+    return () => {
+      off();
+      offStatus();
+      offMessages();
+      for (const t of timers.current.values()) clearTimeout(t);
+    };
+  }, [slug]);
+
+  // Typing names fade out after a few seconds.
+  useEffect(() => {
+    if (Object.keys(typers).length === 0) return;
+    const timer = setInterval(() => {
+      const now = Date.now();
+      setTypers((all) => {
+        const kept = Object.fromEntries(Object.entries(all).filter(([, v]) => v.until > now));
+        return Object.keys(kept).length === Object.keys(all).length ? all : kept;
+      });
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [Object.keys(typers).length > 0]);
+
+  const list = rows(messages, pending, me, clock);
+  const lastKey = list.length > 0 ? list[list.length - 1]!.key : "";
+  const count = messages.length + pending.length;
+  const previousCount = useRef(count);
+
+  useLayoutEffect(() => {
+    const log = logRef.current;
+    if (!log) return;
+    const added = count - previousCount.current;
+    previousCount.current = count;
+    if (forceScroll.current || atBottom.current) {
+      log.scrollTop = log.scrollHeight;
+      forceScroll.current = false;
+      atBottom.current = true;
+      setUnseen(0);
+    } else if (added > 0) {
+      setUnseen((n) => n + added);
+    }
+  }, [lastKey, count]);
+
+  const onScroll = () => {
+    const log = logRef.current;
+    if (!log) return;
+    atBottom.current = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    if (atBottom.current && unseen > 0) setUnseen(0);
+  };
+
+  const toBottom = () => {
+    const log = logRef.current;
+    if (log) log.scrollTo({ top: log.scrollHeight, behavior: "smooth" });
+    atBottom.current = true;
+    setUnseen(0);
+  };
+
+  const resize = () => {
+    const input = inputRef.current;
+    if (!input) return;
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight + 2, variant === "full" ? 200 : 120)}px`;
+  };
+
+  const send = () => {
+    const body = text.trim();
+    if (!body || muted) return;
+    if (body.length > MESSAGE_MAX) {
+      showNotice(fill(strings.tooLong, { max: MESSAGE_MAX.toLocaleString(lang) }));
+      return;
+    }
+    const p: Pending = { nonce: newNonce(), text: body, at: new Date().toISOString(), state: "sending" };
+    setPending((list) => [...list, p]);
+    setText("");
+    forceScroll.current = true;
+    lastTyping.current = 0;
+    requestAnimationFrame(resize);
+    transmit(p);
+  };
+
+  const retry = (p: Pending) => {
+    setPending((list) => list.map((x) => (x.nonce === p.nonce ? { ...x, state: "sending" } : x)));
+    transmit(p);
+  };
+  const discard = (p: Pending) => {
+    settle(p.nonce);
+    setPending((list) => list.filter((x) => x.nonce !== p.nonce));
+  };
+
+  const onInput = (e: Event) => {
+    const value = (e.currentTarget as HTMLTextAreaElement).value;
+    setText(value);
+    resize();
+    const now = Date.now();
+    if (value.trim() && now - lastTyping.current > TYPING_EVERY) {
+      lastTyping.current = now;
+      roomRef.current.send({ type: "typing" });
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  const typingNames = Object.values(typers).map((t) => t.name);
+  let typingText = "";
+  if (typingNames.length === 1) typingText = fill(strings.typingOne, { name: typingNames[0]! });
+  else if (typingNames.length > 1 && typingNames.length <= 3) {
+    let names = typingNames.join(", ");
+    try {
+      names = new Intl.ListFormat(lang, { type: "conjunction" }).format(typingNames);
+    } catch {
+      // joined with commas
+    }
+    typingText = fill(strings.typingMany, { names });
+  } else if (typingNames.length > 3) typingText = strings.typingSeveral;
+
+  const remaining = MESSAGE_MAX - text.length;
+  const inputId = `chat-input-${variant}`;
+  const statusText = status === "live" ? strings.live : status === "reconnecting" ? strings.reconnecting : strings.connecting;
+
+  return html`<div class=${`chat chat-${variant}`} data-state=${status}>
+    <p class="live-status chat-status" data-state=${status}>${statusText}</p>
+    <div class="chat-log-wrap">
+      <div class="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label=${strings.log} tabindex="0" ref=${logRef} onScroll=${onScroll}>
+        ${list.length === 0
+          ? html`<p class="chat-empty">${strings.empty}</p>`
+          : html`<ol class="chat-list">
+              ${list.map((row) =>
+                row.kind === "day"
+                  ? html`<li class="chat-day" key=${row.key}><span>${row.label}</span></li>`
+                  : MessageRow({ row, me, clock, strings, onRetry: retry, onDiscard: discard }),
+              )}
+            </ol>`}
+      </div>
+      ${unseen > 0 &&
+      html`<button type="button" class="chat-pill" onClick=${toBottom}>
+        <span aria-hidden="true">↓</span> ${strings.newMessages}
+      </button>`}
+    </div>
+    <p class="chat-typing">${typingText}</p>
+    ${notice && html`<p class="chat-notice" role="alert">${notice}</p>`}
+    ${muted
+      ? html`<p class="notice-muted chat-muted" role="status">
+          ${mutedUntil ? fill(strings.mutedUntil, { date: clock.until(mutedUntil) }) : strings.muted}
+        </p>`
+      : null}
+    <form class="chat-form" onSubmit=${(e: Event) => {
+      e.preventDefault();
+      send();
+    }}>
+      <label class="sr-only" for=${inputId}>${strings.inputLabel}</label>
+      <textarea
+        ref=${inputRef}
+        class="input chat-input"
+        id=${inputId}
+        rows="1"
+        maxlength=${MESSAGE_MAX}
+        placeholder=${strings.placeholder}
+        value=${text}
+        disabled=${muted}
+        onInput=${onInput}
+        onKeyDown=${onKeyDown}
+        aria-describedby=${`${inputId}-keys${remaining <= MESSAGE_MAX - COUNTER_FROM ? ` ${inputId}-left` : ""}`}
+        enterkeyhint="send"
+      ></textarea>
+      <button type="submit" class="btn btn-primary chat-send" disabled=${muted || !text.trim()} title=${strings.send}>
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+          <path d="M4 12 20 4l-6 16-3-7z" /><path d="m11 13 9-9" />
+        </svg>
+        <span class=${variant === "full" ? "chat-send-text" : "sr-only"}>${strings.send}</span>
+      </button>
+    </form>
+    <div class="chat-foot">
+      <p class="chat-keys" id=${`${inputId}-keys`}>${strings.keys}</p>
+      ${text.length >= COUNTER_FROM &&
+      html`<p class=${remaining < 0 ? "chat-left is-over" : "chat-left"} id=${`${inputId}-left`} aria-live="polite">
+        ${fill(strings.left, { count: remaining.toLocaleString(lang) })}
+      </p>`}
+    </div>
+  </div>`;
+}

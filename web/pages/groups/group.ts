@@ -6,10 +6,12 @@ import { addDays, formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { displayHost, safeHttpUrl } from "../../ui/url";
 import { roleLabel } from "../home";
+import { DiscussionMain, DiscussionSide, type GroupDiscussion } from "./discussion";
 import { adminGroupPath, Avatar, GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupAbility, GroupView, MemberView } from "./types";
 
 export { groupBrand } from "./shared";
+export type { GroupDiscussion } from "./discussion";
 
 /** How many members the group page lists. */
 export const MEMBERS_SHOWN = 12;
@@ -155,19 +157,35 @@ function JoinLinkCard({ ctx, group }: { ctx: PageContext; group: GroupView }): V
   </section>`;
 }
 
-/** /g/{slug}: the group's page, in the group's branding (render it with `brand: groupBrand(group)`). */
+function AboutCard({ ctx, group, side }: { ctx: PageContext; group: GroupView; side?: boolean }): VNode {
+  const { lang } = ctx;
+  return html`<section class=${side ? "card side-card" : "card"} aria-labelledby="about-title">
+    <h2 class=${side ? "side-title" : "card-title"} id="about-title">${t(lang, "group.about")}</h2>
+    ${group.description.trim()
+      ? html`<div class="prose">${Paragraphs({ text: group.description })}</div>`
+      : html`<p class="muted">${t(lang, "group.no_description")}</p>`}
+  </section>`;
+}
+
+/**
+ * /g/{slug}: the group's page, in the group's branding (render it with `brand: groupBrand(group)`).
+ * With `discussion` (members), the main column holds the discussions and the sidebar the
+ * chat, who is online and the leaderboard; visitors see the description instead.
+ */
 export function GroupPage({
   ctx,
   group,
   members,
   ability,
   notice,
+  discussion,
 }: {
   ctx: PageContext;
   group: GroupView;
   members: MemberView[];
   ability: GroupAbility;
   notice?: string;
+  discussion?: GroupDiscussion;
 }): VNode {
   const { lang } = ctx;
   const deleted = group.deletedAt !== null;
@@ -191,21 +209,25 @@ export function GroupPage({
         </div>
       </section>
       ${notice && html`<div class="group-alert">${Alert({ tone: "success", children: notice })}</div>`}
-      <div class="group-layout">
-        <div class="group-main">
-          <section class="card" aria-labelledby="about-title">
-            <h2 class="card-title" id="about-title">${t(lang, "group.about")}</h2>
-            ${group.description.trim()
-              ? html`<div class="prose">${Paragraphs({ text: group.description })}</div>`
-              : html`<p class="muted">${t(lang, "group.no_description")}</p>`}
-          </section>
-        </div>
-        <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
-          ${showJoinLink && JoinLinkCard({ ctx, group })}
-          ${MembersCard({ ctx, group, members })}
-          ${LinksCard({ ctx, group })}
-        </aside>
-      </div>
+      ${discussion
+        ? html`<div class="group-layout has-discussion">
+            <div class="group-main">${DiscussionMain({ ctx, group, discussion })}</div>
+            <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
+              ${DiscussionSide({ ctx, group, discussion })}
+              ${LinksCard({ ctx, group })}
+              ${AboutCard({ ctx, group, side: true })}
+              ${MembersCard({ ctx, group, members })}
+              ${showJoinLink && JoinLinkCard({ ctx, group })}
+            </aside>
+          </div>`
+        : html`<div class="group-layout">
+            <div class="group-main">${AboutCard({ ctx, group })}</div>
+            <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
+              ${showJoinLink && JoinLinkCard({ ctx, group })}
+              ${MembersCard({ ctx, group, members })}
+              ${LinksCard({ ctx, group })}
+            </aside>
+          </div>`}
     </div>
   </div>`;
 }

@@ -1,0 +1,70 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { threadHref } from "../../islands/discussion-parts";
+import { Alert } from "../../ui/components";
+import { Island } from "../../ui/island";
+import type { PageContext } from "../../ui/page";
+import { GroupCrumb, liveRepliesStrings, mutedNotice } from "./discussion";
+import type { ReplyView, ThreadView } from "./discussion-types";
+import type { GroupView } from "./types";
+
+export { groupBrand } from "./shared";
+
+export type ThreadPageProps = {
+  ctx: PageContext;
+  group: GroupView;
+  thread: ThreadView;
+  /** Oldest first; `nextCursor` pages on with `?cursor=`. */
+  replies: ReplyView[];
+  nextCursor: string | null;
+  me: { userId: string; name: string };
+  canModerate: boolean;
+  mutedUntil: string | null;
+  /** From `?edit=thread` or `?edit=<replyId>`. */
+  editing: { kind: "thread" } | { kind: "reply"; id: string } | null;
+  replyForm?: { values: { body: string }; errors: Record<string, string> };
+  editForm?: { values: { title?: string; body: string }; errors: Record<string, string> };
+  /** Already translated. */
+  notice?: string;
+};
+
+/** This page's own address with its `?cursor=` (and nothing else): where its forms come back to. */
+function pagePath(ctx: PageContext, slug: string, threadId: string): string {
+  const query = ctx.path.split("#")[0]!.split("?", 2)[1] ?? "";
+  const cursor = new URLSearchParams(query).get("cursor");
+  return `${threadHref(slug, threadId)}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`;
+}
+
+/**
+ * /g/{slug}/t/{id}: one discussion, its replies and the reply form (render it with
+ * `brand: groupBrand(group)` and the thread's title). Everything works without
+ * JavaScript; the LiveReplies island adds live replies, reactions and posting in place.
+ */
+export function ThreadPage(props: ThreadPageProps): VNode {
+  const { ctx, group, thread } = props;
+  const { lang } = ctx;
+  const notice = mutedNotice(ctx, props.mutedUntil);
+  return html`<div class="container discussion-page">
+    ${GroupCrumb({ ctx, group })}
+    ${props.notice && html`<div class="page-alert">${Alert({ tone: "success", children: props.notice })}</div>`}
+    ${Island({
+      name: "LiveReplies",
+      props: {
+        slug: group.slug,
+        lang,
+        timeZone: ctx.tenant?.timezone ?? null,
+        me: { userId: props.me.userId },
+        canModerate: props.canModerate,
+        thread,
+        replies: props.replies,
+        nextCursor: props.nextCursor,
+        pagePath: pagePath(ctx, group.slug, thread.id),
+        editing: props.editing,
+        editForm: props.editForm ?? null,
+        replyForm: notice ? null : (props.replyForm ?? { values: { body: "" }, errors: {} }),
+        notice,
+        strings: liveRepliesStrings(lang, group),
+      },
+    })}
+  </div>`;
+}

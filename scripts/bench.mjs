@@ -13,6 +13,9 @@
 // flight), times POST .../requests/approve-all as the owner, and checks through the member list
 // that all 1,000 became members exactly once; then the same with another 1,000 approved one by
 // one through POST .../requests/{id}/approve (8 in flight).
+// Then imports (scripts/bench-import.mjs) and the group chat (scripts/bench-chat.mjs: 100
+// WebSocket clients in `makers`, 10 sending; the app is started with its CHAT_APP_ARGS, a
+// per-user chat rate limit above the benchmark's rate).
 //
 // Prints a summary, writes artifacts/bench.json, marks each goal PASS/FAIL. Exits 0 when the
 // goals fail (it reports), non-zero only when the benchmark itself cannot run or is invalid.
@@ -29,6 +32,7 @@ import { gzipSync } from "node:zlib";
 import { DEMO } from "./local-db.mjs";
 import { ROOT, http, startApp } from "../web/e2e/server.mjs";
 import { benchImports } from "./bench-import.mjs";
+import { CHAT_APP_ARGS, benchChat, chatGoals, chatSummary } from "./bench-chat.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -399,7 +403,7 @@ async function main() {
   if (loadAtStart[0] > cpuCount * 0.5) console.warn(`bench: warning: load average ${loadAtStart[0].toFixed(2)} on ${cpuCount} CPUs before starting: figures will be noisy`);
   console.log(`bench: starting the app (isolated state), ${cpuCount} CPUs, ${CONNECTIONS} connections, ${DURATION} s per endpoint`);
   // No per-request log lines: printing one per request costs CPU that is not the Worker's.
-  const app = await startApp({ label: "bench", extraArgs: ["--log-level", "warn"] });
+  const app = await startApp({ label: "bench", extraArgs: ["--log-level", "warn", ...CHAT_APP_ARGS] });
   try {
     const host = app.tenantHost;
     console.log(`bench: app on http://${host}/ (pid ${app.pid})`);
@@ -504,6 +508,16 @@ async function main() {
       console.error(`\nbench: the import benchmark could not run: ${importError}`);
     }
 
+    // Group chat: WebSocket fan-out in one group (scripts/bench-chat.mjs).
+    let chat = null;
+    let chatError = null;
+    try {
+      chat = await benchChat(app);
+    } catch (err) {
+      chatError = String(err?.message ?? err);
+      console.error(`\nbench: the chat benchmark could not run: ${chatError}`);
+    }
+
     const ratio = healthz.rps > 0 ? homeRun.rps / healthz.rps : 0;
     const groupRatio = healthz.rps > 0 ? groupRun.rps / healthz.rps : 0;
     const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -529,6 +543,7 @@ async function main() {
           pass: !!r && r.importMs < 10_000 && r.delivered === r.rows && r.duplicates === 0,
         };
       }),
+      ...chatGoals(chat, chatError),
     ];
     const approvalProblems = [];
     if (bulkError) approvalProblems.push(`approval benchmark could not run: ${bulkError}`);
@@ -560,6 +575,7 @@ async function main() {
       loginJs: js,
       approvals: bulk ?? { error: bulkError },
       imports: imports ?? { error: importError },
+      chat: chat ?? { error: chatError },
       approvalProblems,
       goals: goals.map((g) => ({ ...g, result: g.pass ? "PASS" : "FAIL" })),
       valid: invalid.length === 0,
@@ -593,12 +609,14 @@ ${
     : `  not measured: ${bulkError}`
 }${approvalProblems.length ? `\n${approvalProblems.map((p) => `  problem: ${p}`).join("\n")}` : ""}
 
+${chatSummary(chat, chatError)}
+
   Goals
 ${goals.map((g) => `  ${g.pass ? "PASS" : "FAIL"}  ${pad(g.goal, 50)} ${g.value}`).join("\n")}
 
 Wrote ${relative(ROOT, OUT)}`);
 
-    if (bulkError) process.exitCode = 1;
+    if (bulkError || chatError) process.exitCode = 1;
     if (invalid.length) {
       console.error(`\nbench: the measurement is not valid, too many failed requests:\n  ${invalid.join("\n  ")}\nServer log: ${relative(ROOT, app.logFile)}`);
       process.exitCode = 2;

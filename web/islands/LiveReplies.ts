@@ -243,7 +243,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
     action=${`${groupHref(slug)}/replies/${encodeURIComponent(reply.id)}/edit`}
     aria-label=${strings.editReply}
   >
-    ${BodyField({ id: "edit-body", label: strings.editReply, hint: strings.bodyHint, value: props.editForm?.values.body ?? reply.body, error: editErrors.body, rows: 5 })}
+    ${BodyField({ id: "edit-body", label: strings.editReply, hint: strings.bodyHint, value: props.editForm?.values.body ?? reply.body, error: editErrors.body, rows: 5, autofocus: true })}
     <div class="form-actions">
       <button type="submit" class="btn btn-primary btn-sm">${strings.save}</button>
       <a class="btn btn-ghost btn-sm" href=${back}>${strings.cancel}</a>
@@ -324,7 +324,8 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
                     </span>
                   </p>
                   ${isEditing ? editReplyForm(reply) : PostBody({ html: reply.bodyHtml })}
-                  <div class="post-foot">
+                  ${!isEditing &&
+                  html`<div class="post-foot">
                     ${ReactionBar({
                       slug,
                       targetType: "reply",
@@ -347,7 +348,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
                         onReport: (reason) => report("reply", reply.id, reason),
                       })}
                     </div>
-                  </div>
+                  </div>`}
                 </div>
               </li>`;
             })}
@@ -371,11 +372,11 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
   </div>`;
 }
 
-function BodyField(p: { id: string; label: string; hint: string; value: string; error: string | undefined; rows: number; srLabel?: boolean }): VNode {
+function BodyField(p: { id: string; label: string; hint: string; value: string; error: string | undefined; rows: number; srLabel?: boolean; autofocus?: boolean }): VNode {
   const describedby = [`${p.id}-hint`, p.error && `${p.id}-error`].filter(Boolean).join(" ");
   return html`<div class=${p.error ? "field has-error" : "field"}>
     <label class=${p.srLabel ? "label sr-only" : "label"} for=${p.id}>${p.label}</label>
-    <textarea class="input textarea" id=${p.id} name="body" rows=${p.rows} required maxlength=${BODY_MAX}
+    <textarea class="input textarea" id=${p.id} name="body" rows=${p.rows} required maxlength=${BODY_MAX} autofocus=${p.autofocus}
       aria-describedby=${describedby} aria-invalid=${p.error ? "true" : undefined}>${p.value}</textarea>
     <p class="field-hint" id=${`${p.id}-hint`}>${p.hint}</p>
     ${p.error && html`<p class="field-error" id=${`${p.id}-error`}>${p.error}</p>`}

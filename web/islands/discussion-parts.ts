@@ -238,11 +238,11 @@ export function PostActions(props: PostActionsProps): VNode | null {
   const confirmText = targetType === "thread" ? strings.deleteThreadConfirm : strings.deleteReplyConfirm;
   const canDelete = props.own || props.canModerate;
   const items: VNode[] = [];
-  if (props.own) items.push(html`<a class="post-menu-item" role="menuitem" href=${props.editHref}>${strings.edit}</a>`);
+  if (props.own) items.push(html`<a class="post-menu-item" href=${props.editHref}>${strings.edit}</a>`);
   if (props.canModerate && targetType === "thread") {
     items.push(html`<form class="post-menu-form" method="post" action=${`${threadHref(slug, id)}/pin`}>
       <input type="hidden" name="pinned" value=${props.pinned ? "0" : "1"} />
-      <button type="submit" class="post-menu-item" role="menuitem">${props.pinned ? strings.unpin : strings.pin}</button>
+      <button type="submit" class="post-menu-item">${props.pinned ? strings.unpin : strings.pin}</button>
     </form>`);
   }
   if (props.canModerate && !props.own) {
@@ -250,7 +250,7 @@ export function PostActions(props: PostActionsProps): VNode | null {
       <input type="hidden" name="targetType" value=${targetType} />
       <input type="hidden" name="targetId" value=${id} />
       <input type="hidden" name="back" value=${props.back} />
-      <button type="submit" class="post-menu-item" role="menuitem">${strings.hide}</button>
+      <button type="submit" class="post-menu-item">${strings.hide}</button>
     </form>`);
   }
   if (canDelete) {
@@ -262,7 +262,7 @@ export function PostActions(props: PostActionsProps): VNode | null {
         if (!confirm(confirmText)) e.preventDefault();
       }}
     >
-      <button type="submit" class="post-menu-item is-danger" role="menuitem">${strings.delete}</button>
+      <button type="submit" class="post-menu-item is-danger">${strings.delete}</button>
     </form>`);
   }
   const report = !props.own;
@@ -274,7 +274,7 @@ export function PostActions(props: PostActionsProps): VNode | null {
       <summary class="btn btn-ghost btn-sm post-menu-button" title=${strings.moreActions}>
         <span aria-hidden="true">⋯</span><span class="sr-only">${strings.moreActions}</span>
       </summary>
-      <div class="post-menu-list" role="menu">${items}</div>
+      <div class="post-menu-list">${items}</div>
     </details>`}
   </div>`;
 }

@@ -367,6 +367,7 @@ function createHarness(app, people) {
     st.sending = true;
     const loop = monitorEventLoopDelay({ resolution: 5 });
     const serverCpu0 = groupCpuSeconds(app.pid);
+    const machine0 = machineCpuSeconds();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     loop.enable();
@@ -420,10 +421,16 @@ function createHarness(app, people) {
     const wall = (performance.now() - wall0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const server = cpuBetween(serverCpu0, groupCpuSeconds(app.pid), wall);
+    const machine1 = machineCpuSeconds();
+    const harnessPercent = ((cpu.user + cpu.system) / 1e6 / wall) * 100;
+    // Everything the machine did in the stage, in % of one core, and what neither harness nor app did.
+    const machineBusy = machine0 && machine1 ? ((machine1.busy - machine0.busy) / wall) * 100 : null;
     st.resources = {
       wallSeconds: round(wall, 2),
-      harnessCpuPercent: round(((cpu.user + cpu.system) / 1e6 / wall) * 100),
+      harnessCpuPercent: round(harnessPercent),
       serverCpuPercent: server.total,
+      machineBusyPercent: machineBusy === null ? null : round(machineBusy),
+      otherProcessesPercent: machineBusy === null || server.total === null ? null : round(Math.max(0, machineBusy - harnessPercent - server.total)),
       serverProcesses: server.processes,
       eventLoopDelayMs: { p50: round(loop.percentile(50) / 1e6, 2), p99: round(loop.percentile(99) / 1e6, 2), max: round(loop.max / 1e6, 2) },
       loadavg: loadavg().map((x) => round(x, 2)),
@@ -453,6 +460,18 @@ function groupCpuSeconds(pgid) {
       out.set(name, { name: comm, seconds: (Number(fields[11]) + Number(fields[12])) / 100 }); // utime + stime, USER_HZ
     }
     return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat; null if unavailable. */
+function machineCpuSeconds() {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0); // idle + iowait
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user nice system idle iowait irq softirq steal
+    return { busy: (total - idle) / 100, total: total / 100 };
   } catch {
     return null;
   }
@@ -691,6 +710,8 @@ function problemsOf(out) {
     if (s.actualSendWindowSeconds > s.sendWindowSeconds * 1.01) problems.push(`${s.stage}: the harness took ${s.actualSendWindowSeconds} s to send what was scheduled over ${s.sendWindowSeconds} s: it offered less than the rate`);
     if (s.resources?.eventLoopDelayMs.p99 > 20) problems.push(`${s.stage}: the harness's event loop lagged (p99 ${s.resources.eventLoopDelayMs.p99} ms): latencies include harness delay`);
   }
+  const busy = (out.stages ?? []).find((s) => s.resources?.otherProcessesPercent > 25);
+  if (busy) problems.push(`other processes used ${busy.resources.otherProcessesPercent}% of a core during ${busy.stage}: the machine was not quiet, latencies include waiting for a CPU`);
   if (out.unexpectedCloses?.length) {
     const c = out.unexpectedCloses;
     problems.push(
@@ -743,7 +764,10 @@ export function chatSummary(result, error = null) {
 ${rows.join("\n")}
   deliv./s = unique deliveries ÷ send window (as scheduled: equals the offered rate when none is lost); in window = only those received before it closed;
   drain = ms from the last send to the last delivery (a room that keeps up drains at once); latency = receive − send on one clock; ping = "ping" answered "pong" by the runtime
-  CPU, % of one core, harness / server: ${[result.warmup, ...(result.stages ?? [])].filter(Boolean).map((s) => `${s.stage} ${s.resources.harnessCpuPercent} / ${s.resources.serverCpuPercent ?? "?"}`).join(", ")}
+  CPU, % of one core (${c.cpus} cores = ${c.cpus * 100}%), harness / app / other processes: ${[result.warmup, ...(result.stages ?? [])]
+    .filter(Boolean)
+    .map((s) => `${s.stage} ${s.resources.harnessCpuPercent} / ${s.resources.serverCpuPercent ?? "?"} / ${s.resources.otherProcessesPercent ?? "?"}`)
+    .join(", ")}
 ${t ? `  target: p99 delivery / p99 ping ${t.p99VsPing ?? "?"}×; send lag p99 ${t.sendLagMs.p99} ms; harness event loop delay p99 ${t.resources.eventLoopDelayMs.p99} ms; load average after ${t.resources.loadavg.join(" ")}
   target: server CPU by process (% of a core) ${t.resources.serverProcesses.map((p) => `${p.name} ${p.pid} ${p.percent}%`).join(", ") || "?"}\n` : ""}  reconnect: ${r ? `${r.received}/${r.sent} back after ?since= (${r.fromHistory} in history, ${r.live} live), ${r.duplicated} duplicated, ${r.extra} other messages, ${r.inOrder ? "in order" : "OUT OF ORDER"}; the ${c.clients - 1} others: ${r.othersLost} lost, ${r.othersDuplicated} duplicated` : "not run"}${
     result.problems.length ? `\n${result.problems.map((p) => `  problem: ${p}`).join("\n")}` : ""

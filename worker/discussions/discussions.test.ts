@@ -271,8 +271,8 @@ describe("reports and moderation", () => {
     expect(muted.status).toBe(201);
     const post = await api(tenant, bob.cookie).post(`/api/v1/groups/mute/threads/${thread.id}/replies`, { body: "hey" });
     expect([post.status, ((await post.json()) as Err).error.code]).toEqual([403, "muted"]);
-    socket.say("let me speak");
-    await vi.waitFor(() => expect(socket.of("error").map((e) => e.code)).toContain("muted"));
+    socket.say("let me speak", "n-muted");
+    await vi.waitFor(() => expect(socket.of("error").find((e) => e.nonce === "n-muted")).toMatchObject({ code: "muted", until: expect.stringMatching(/Z$/) }));
     expect(socket.of("message")).toEqual([]);
     const mutes = (await (await api(tenant, tenant.owner.cookie).get("/api/v1/groups/mute/mutes")).json()) as { items: { userId: string; reason: string }[] };
     expect(mutes.items).toMatchObject([{ userId: bob.id, reason: "cool down" }]);

@@ -10,11 +10,13 @@ export type Refusal = {
   message: string;
   fields?: Record<string, string>;
   retryAfter?: number;
+  /** The end of a mute, for code "muted". */
+  until?: number;
 };
 export type Outcome<T> = { ok: true; value: T } | Refusal;
 
 export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
-export const refuse = (status: Refusal["status"], code: string, message: string, extra: { fields?: Record<string, string>; retryAfter?: number } = {}): Refusal => ({
+export const refuse = (status: Refusal["status"], code: string, message: string, extra: { fields?: Record<string, string>; retryAfter?: number; until?: number } = {}): Refusal => ({
   ok: false,
   status,
   code,

@@ -486,7 +486,7 @@ export class GroupRoom extends DurableObject<Bindings> {
   async mute(s: RoomScope, actor: Actor, user: { userId: string; name: string }, until: number, reason: string | null): Promise<MuteView> {
     this.scope(s);
     const mute = this.discussions.mute(actor, user, until, reason);
-    for (const ws of this.ctx.getWebSockets(`user:${user.userId}`)) this.send(ws, { type: "error", code: "muted", message: `Muted until ${mute.until}.` });
+    for (const ws of this.ctx.getWebSockets(`user:${user.userId}`)) this.send(ws, { type: "error", code: "muted", message: `Muted until ${mute.until}.`, until: mute.until });
     return mute;
   }
 
@@ -566,7 +566,7 @@ export class GroupRoom extends DurableObject<Bindings> {
 
   private mayPost(actor: Actor): Outcome<never> | null {
     const muted = this.discussions.mutedUntil(actor.userId);
-    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`);
+    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`, { until: muted });
     const wait = this.postLimiter.take(actor.userId);
     if (wait > 0) return refuse(429, "rate_limited", "You are posting too fast; wait a moment.", { retryAfter: wait });
     return null;
@@ -578,7 +578,7 @@ export class GroupRoom extends DurableObject<Bindings> {
     if (text.length === 0) return refuse(422, "invalid", "A message cannot be empty.", { fields: { text: "required" } });
     if (text.length > MESSAGE_MAX) return refuse(422, "too_long", `A message holds at most ${MESSAGE_MAX} characters.`, { fields: { text: `at most ${MESSAGE_MAX} characters` } });
     const muted = this.discussions.mutedUntil(actor.userId);
-    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`);
+    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`, { until: muted });
     const wait = this.chatLimiter.take(actor.userId);
     if (wait > 0) return refuse(429, "rate_limited", "You are sending messages too fast.", { retryAfter: wait });
     return done(this.discussions.storeMessage(actor, text));
@@ -645,7 +645,14 @@ export class GroupRoom extends DurableObject<Bindings> {
     }
     const result = this.acceptMessage(info, parsed.text);
     if (!result.ok) {
-      this.send(ws, { type: "error", code: result.code, message: result.message, ...(result.retryAfter ? { retryAfter: result.retryAfter } : {}) });
+      this.send(ws, {
+        type: "error",
+        code: result.code,
+        message: result.message,
+        ...(result.retryAfter ? { retryAfter: result.retryAfter } : {}),
+        ...(result.until ? { until: new Date(result.until).toISOString() } : {}),
+        ...(parsed.nonce ? { nonce: parsed.nonce } : {}),
+      });
       return;
     }
     const event: RoomEvent = { type: "message", message: result.value };

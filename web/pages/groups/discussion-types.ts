@@ -96,7 +96,8 @@ export type RoomEvent =
   | { type: "reactions"; targetType: TargetType; targetId: string; reactions: ReactionSummary[] }
   /** Hidden or deleted: the content disappears from every open page. */
   | { type: "removed"; targetType: TargetType; targetId: string; threadId: string | null }
-  | { type: "error"; code: string; message: string; retryAfter?: number };
+  /** `nonce`: the message it is about; `until`: the end of a mute (code "muted"). */
+  | { type: "error"; code: string; message: string; retryAfter?: number; nonce?: string; until?: string };
 
 /** What the client may send. Anything else is answered with an error event. */
 export type ClientEvent = { type: "message"; text: string; nonce?: string } | { type: "typing" };

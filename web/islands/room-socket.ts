@@ -176,6 +176,14 @@ class RoomConnection implements Room {
         return;
       }
       if (!event || typeof event !== "object" || typeof event.type !== "string") return;
+      // The server sends the whole list once, then who comes and goes: islands see whole lists.
+      if (event.type === "online" || event.type === "offline") {
+        const arrived = event.type === "online" ? event.member : null;
+        const id = arrived ? arrived.userId : (event as { userId: string }).userId;
+        const others = (this.online ?? []).filter((m) => m.userId !== id);
+        const online = arrived ? [...others, arrived].sort((a, b) => a.name.localeCompare(b.name)) : others;
+        event = { type: "presence", online };
+      }
       this.absorb(event);
       for (const l of this.listeners) {
         try {

@@ -365,7 +365,13 @@ describe("chat", () => {
     const alice = await member(tenant, "here", "alice@here.example", "Alice");
     const a = await connect(tenant, "here", alice.cookie);
     const o = await connect(tenant, "here", tenant.owner.cookie);
-    await vi.waitFor(() => expect(a.of("presence").at(-1)?.online.map((m) => m.name)).toEqual(["Alice", "Olivia Owner"]));
+    // The newcomer gets the whole list; the others hear of the arrival only.
+    await vi.waitFor(() => expect(o.of("presence").at(-1)?.online.map((m) => m.name)).toEqual(["Alice", "Olivia Owner"]));
+    await vi.waitFor(() => expect(a.of("online").map((e) => e.member.name)).toEqual(["Olivia Owner"]));
+    expect(a.of("presence")).toHaveLength(1);
+    // A second tab of the same person is not news.
+    const again = await connect(tenant, "here", tenant.owner.cookie);
+    again.ws.close();
     o.ws.send(JSON.stringify({ type: "typing" }));
     await vi.waitFor(() => expect(a.of("typing")).toMatchObject([{ userId: expect.any(String), name: "Olivia Owner" }]));
     expect(o.of("typing")).toEqual([]);
@@ -376,7 +382,9 @@ describe("chat", () => {
     const online = (await (await api(tenant, alice.cookie).get("/api/v1/groups/here/online")).json()) as { items: { name: string }[] };
     expect(online.items.map((m) => m.name)).toEqual(["Alice", "Olivia Owner"]);
     o.ws.close();
-    await vi.waitFor(() => expect(a.of("presence").at(-1)?.online.map((m) => m.name)).toEqual(["Alice"]));
+    await vi.waitFor(() => expect(a.of("offline")).toHaveLength(1));
+    expect(a.of("online")).toHaveLength(1);
+    expect(a.of("offline")[0]!.userId).toBe(o.of("presence")[0]!.online.find((m) => m.name === "Olivia Owner")!.userId);
     a.ws.close();
   });
 

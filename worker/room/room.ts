@@ -561,7 +561,7 @@ export class GroupRoom extends DurableObject<Bindings> {
         // already closed
       }
     }
-    this.broadcastPresence();
+    this.broadcastChat({ type: "offline", userId });
   }
 
   private mayPost(actor: Actor): Outcome<never> | null {
@@ -619,7 +619,10 @@ export class GroupRoom extends DurableObject<Bindings> {
       for (let i = 0; i === 0 || i < history.length; i += HISTORY_FRAME) {
         server.send(JSON.stringify({ type: "history", messages: history.slice(i, i + HISTORY_FRAME) } satisfies RoomEvent));
       }
-      this.broadcastPresence();
+      // The whole list to the newcomer only; the others hear of one arrival (and only of a first tab).
+      const online = this.onlineMembers();
+      server.send(JSON.stringify({ type: "presence", online } satisfies RoomEvent));
+      if (this.socketsOf(userId).length === 1) this.broadcastChat({ type: "online", member: { userId, name: info.name } }, server);
       return new Response(null, { status: 101, webSocket: client });
     }
     return new Response("unknown channel", { status: 400 });
@@ -667,12 +670,21 @@ export class GroupRoom extends DurableObject<Bindings> {
       // already closed
     }
     const info = ws.deserializeAttachment() as SocketInfo | null;
-    if (info?.channel === "chat") this.broadcastPresence(ws);
+    if (info?.channel === "chat") this.leave(info.userId, ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     const info = ws.deserializeAttachment() as SocketInfo | null;
-    if (info?.channel === "chat") this.broadcastPresence(ws);
+    if (info?.channel === "chat") this.leave(info.userId, ws);
+  }
+
+  private socketsOf(userId: string, except?: WebSocket): WebSocket[] {
+    return this.ctx.getWebSockets(`user:${userId}`).filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN);
+  }
+
+  /** Someone closed a page: the others hear it once their last tab is gone. */
+  private leave(userId: string, closing: WebSocket): void {
+    if (this.socketsOf(userId, closing).length === 0) this.broadcastChat({ type: "offline", userId }, closing);
   }
 
   private onlineMembers(except?: WebSocket): OnlineMember[] {
@@ -683,10 +695,6 @@ export class GroupRoom extends DurableObject<Bindings> {
       if (info?.channel === "chat" && !seen.has(info.userId)) seen.set(info.userId, { userId: info.userId, name: info.name });
     }
     return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  private broadcastPresence(except?: WebSocket): void {
-    this.broadcastChat({ type: "presence", online: this.onlineMembers(except) }, except);
   }
 
   private send(ws: WebSocket, event: RoomEvent): void {

@@ -89,7 +89,10 @@ export type ActivityView = {
 export type RoomEvent =
   | { type: "history"; messages: MessageView[] }
   | { type: "message"; message: MessageView; nonce?: string }
+  /** Who is online: sent once to a socket as it connects; then only who comes and goes. */
   | { type: "presence"; online: OnlineMember[] }
+  | { type: "online"; member: OnlineMember }
+  | { type: "offline"; userId: string }
   | { type: "typing"; userId: string; name: string }
   | { type: "thread"; thread: ThreadView }
   | { type: "reply"; reply: ReplyView }

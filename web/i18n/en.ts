@@ -98,6 +98,12 @@ export const en = {
   "chat.left": "{count} characters left",
   "chat.empty": "No messages yet. Say hello!",
   "chat.needs_js": "The live chat needs JavaScript. Here are the latest messages.",
+  "chat.actions": "Actions for {name}'s message",
+  "chat.delete_confirm": "Delete this message? This can't be undone.",
+  "chat.reported": "Reported, thanks.",
+  "chat.already_reported": "You've already reported this message.",
+  "chat.hidden": "Message hidden.",
+  "chat.deleted": "Message deleted.",
 
   "platform.name": "Edge Communities",
 

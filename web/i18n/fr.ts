@@ -100,6 +100,12 @@ export const fr: Record<MessageKey, string> = {
   "chat.left": "Encore {count}\u00a0caractères",
   "chat.empty": "Aucun message pour l’instant. Dites bonjour\u00a0!",
   "chat.needs_js": "Le chat en direct nécessite JavaScript. Voici les derniers messages.",
+  "chat.actions": "Actions sur le message de {name}",
+  "chat.delete_confirm": "Supprimer ce message\u00a0? C’est définitif.",
+  "chat.reported": "Signalé, merci.",
+  "chat.already_reported": "Vous avez déjà signalé ce message.",
+  "chat.hidden": "Message masqué.",
+  "chat.deleted": "Message supprimé.",
 
   "platform.name": "Edge Communities",
 

@@ -99,6 +99,12 @@ export const nl: Record<MessageKey, string> = {
   "chat.left": "Nog {count} tekens",
   "chat.empty": "Nog geen berichten. Zeg hallo!",
   "chat.needs_js": "De live chat heeft JavaScript nodig. Hier zijn de laatste berichten.",
+  "chat.actions": "Acties voor het bericht van {name}",
+  "chat.delete_confirm": "Dit bericht verwijderen? Dit kan niet ongedaan worden gemaakt.",
+  "chat.reported": "Gemeld, bedankt.",
+  "chat.already_reported": "Je hebt dit bericht al gemeld.",
+  "chat.hidden": "Bericht verborgen.",
+  "chat.deleted": "Bericht verwijderd.",
 
   "platform.name": "Edge Communities",
 

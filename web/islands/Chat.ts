@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
-import { MESSAGE_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
+import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
 import { LevelBadge } from "../ui/level-badge";
 import { fill, PersonAvatar } from "./discussion-parts";
 import { joinRoom, type RoomStatus } from "./room-socket";
@@ -39,6 +39,23 @@ export type ChatStrings = {
   empty: string;
   /** The server-rendered fallback's note. */
   needsJs: string;
+  /** The actions menu's accessible name: "{name}" is the author. */
+  actions: string;
+  report: string;
+  hide: string;
+  delete: string;
+  deleteConfirm: string;
+  reportReason: string;
+  reportHint: string;
+  reportSend: string;
+  cancel: string;
+  reported: string;
+  alreadyReported: string;
+  /** Announced (to screen readers) once a message is gone. */
+  hidden: string;
+  deleted: string;
+  /** When an action fails without a message from the server. */
+  actionFailed: string;
 };
 
 export type ChatProps = {
@@ -48,6 +65,8 @@ export type ChatProps = {
   me: { userId: string; name: string };
   messages: MessageView[];
   mutedUntil: string | null;
+  /** Moderators may hide and delete anyone's message. */
+  canModerate: boolean;
   variant: "compact" | "full";
   strings: ChatStrings;
 };
@@ -129,17 +148,21 @@ function rows(messages: MessageView[], pending: Pending[], me: ChatProps["me"], 
   return out;
 }
 
-function MessageRow({ row, me, clock, strings, onRetry, onDiscard }: {
+function MessageRow({ row, me, clock, strings, onRetry, onDiscard, menu, below }: {
   row: Extract<Row, { kind: "message" }>;
   me: ChatProps["me"];
   clock: Clock;
   strings: ChatStrings;
   onRetry?: (p: Pending) => void;
   onDiscard?: (p: Pending) => void;
+  /** The actions menu (sent messages, with JavaScript). */
+  menu?: VNode | null;
+  /** Under the text: the report form or what became of an action. */
+  below?: VNode | null;
 }): VNode {
   const { message: m, cont, pending } = row;
   const classes = ["chat-msg", cont && "is-cont", m.userId === me.userId && "is-mine", pending && `is-${pending.state}`].filter(Boolean).join(" ");
-  return html`<li class=${classes} key=${row.key}>
+  return html`<li class=${classes} key=${row.key} data-message-id=${pending ? undefined : m.id}>
     ${cont
       ? html`<span class="chat-gutter"><time datetime=${m.at} title=${clock.full(m.at)}>${clock.time(m.at)}</time></span>`
       : PersonAvatar({ id: m.userId, name: m.name })}
@@ -159,11 +182,13 @@ function MessageRow({ row, me, clock, strings, onRetry, onDiscard }: {
         <button type="button" class="link-button" onClick=${() => onDiscard?.(pending)}>${strings.discard}</button>
       </p>`}
     </div>
+    ${menu}
+    ${below && html`<div class="chat-below">${below}</div>`}
   </li>`;
 }
 
 /** The last messages as plain text: what the server renders in place of the chat without JavaScript. */
-export function ChatFallback({ lang, timeZone, me, messages, strings, variant }: Omit<ChatProps, "slug" | "mutedUntil">): VNode {
+export function ChatFallback({ lang, timeZone, me, messages, strings, variant }: Omit<ChatProps, "slug" | "mutedUntil" | "canModerate">): VNode {
   const clock = buildClock(lang, timeZone);
   const list = rows(messages, [], me, clock);
   return html`<div class=${`chat chat-${variant}`}>
@@ -216,6 +241,168 @@ function buildClock(lang: Lang, timeZone: string | null) {
   };
 }
 
+type Answer = { status: number; code?: string; message?: string };
+
+/** One same-origin JSON call; the error envelope's code and message when it fails (status 0: no answer). */
+async function call(method: string, url: string, body?: unknown): Promise<Answer> {
+  try {
+    const res = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (res.ok) return { status: res.status };
+    const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    return { status: res.status, code: json?.error?.code, message: json?.error?.message };
+  } catch {
+    return { status: 0 };
+  }
+}
+
+const menuId = (variant: string, id: string) => `chat-menu-${variant}-${id}`;
+
+/** Room under a menu for its list to open downwards (it opens upwards otherwise, when there is more room there). */
+const MENU_ROOM = 150;
+
+/**
+ * "⋮" on a message: Report (others'), Hide (moderators), Delete (one's own; moderators: any).
+ * Its list is fixed to the viewport, next to the button, so the log's scrolling box never cuts it.
+ */
+function MessageMenu({ message, own, canModerate, variant, strings, busy, onAction }: {
+  message: MessageView;
+  own: boolean;
+  canModerate: boolean;
+  variant: string;
+  strings: ChatStrings;
+  busy: boolean;
+  onAction: (action: "report" | "hide" | "delete", message: MessageView) => void;
+}): VNode | null {
+  const ref = useRef<HTMLDetailsElement>(null);
+  const [place, setPlace] = useState<Record<string, string> | null>(null);
+  const items: [string, "report" | "hide" | "delete", string][] = [];
+  if (!own) items.push(["chat-report", "report", strings.report]);
+  if (canModerate) items.push(["chat-hide", "hide", strings.hide]);
+  if (own || canModerate) items.push(["chat-delete is-danger", "delete", strings.delete]);
+
+  const measure = () => {
+    const menu = ref.current;
+    if (!menu?.open) return;
+    const box = menu.getBoundingClientRect();
+    const frame = menu.closest(".chat-log")?.getBoundingClientRect();
+    // Scrolled out of the log: nothing to point at any more.
+    if (frame && (box.bottom < frame.top || box.top > frame.bottom)) {
+      menu.open = false;
+      return;
+    }
+    const { clientWidth, clientHeight } = document.documentElement;
+    const below = clientHeight - box.bottom;
+    setPlace({
+      right: `${Math.max(8, clientWidth - box.right)}px`,
+      ...(below < MENU_ROOM && box.top > below ? { bottom: `${clientHeight - box.top + 4}px` } : { top: `${box.bottom + 4}px` }),
+    });
+  };
+
+  // Follows its button while open (the log or the page scrolls, the window turns).
+  useEffect(() => {
+    if (!place) return;
+    let frame = 0;
+    const follow = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(measure);
+    };
+    addEventListener("scroll", follow, true);
+    addEventListener("resize", follow);
+    return () => {
+      cancelAnimationFrame(frame);
+      removeEventListener("scroll", follow, true);
+      removeEventListener("resize", follow);
+    };
+  }, [place !== null]);
+
+  if (items.length === 0) return null;
+  const onToggle = (e: Event) => {
+    const menu = e.currentTarget as HTMLDetailsElement;
+    if (!menu.open) {
+      setPlace(null);
+      return;
+    }
+    // One menu at a time.
+    for (const other of document.querySelectorAll<HTMLDetailsElement>("details.chat-menu[open]")) if (other !== menu) other.open = false;
+    measure();
+  };
+  const choose = (e: Event, action: "report" | "hide" | "delete") => {
+    // Closed, the menu hands the focus back to its button (the report form then takes it).
+    const menu = ref.current;
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary")?.focus();
+    }
+    onAction(action, message);
+  };
+  return html`<details class="chat-menu" ref=${ref} onToggle=${onToggle}>
+    <summary class="chat-menu-toggle" id=${menuId(variant, message.id)} aria-label=${fill(strings.actions, { name: message.name })} title=${fill(strings.actions, { name: message.name })}>
+      <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" fill="currentColor"><circle cx="12" cy="5" r="1.8" /><circle cx="12" cy="12" r="1.8" /><circle cx="12" cy="19" r="1.8" /></svg>
+    </summary>
+    <div class="chat-menu-list" style=${place ?? { visibility: "hidden" }}>
+      ${items.map(
+        ([cls, action, label]) => html`<button type="button" class=${`post-menu-item ${cls}`} disabled=${busy} onClick=${(e: Event) => choose(e, action)}>${label}</button>`,
+      )}
+    </div>
+  </details>`;
+}
+
+type Reporting = { id: string; sending: boolean; error: string | null };
+
+/** The reason for a report, under the message: sent with the button or Ctrl+Enter, Escape cancels. */
+function ReportForm({ id, variant, state, strings, onSend, onCancel }: {
+  id: string;
+  variant: string;
+  state: Reporting;
+  strings: ChatStrings;
+  onSend: (reason: string) => void;
+  onCancel: () => void;
+}): VNode {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const fieldId = `chat-report-${variant}-${id}`;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const reason = ref.current?.value.trim() ?? "";
+    if (!reason) {
+      ref.current?.focus();
+      return;
+    }
+    onSend(reason);
+  };
+  return html`<form class="chat-report-form" onSubmit=${submit}>
+    <label class="label" for=${fieldId}>${strings.reportReason}</label>
+    <textarea
+      ref=${ref}
+      class="input textarea"
+      id=${fieldId}
+      name="reason"
+      rows="2"
+      maxlength=${REASON_MAX}
+      required
+      aria-describedby=${`${fieldId}-hint${state.error ? ` ${fieldId}-error` : ""}`}
+      onKeyDown=${(e: KeyboardEvent) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          e.stopPropagation();
+          onCancel();
+        } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) submit(e);
+      }}
+    ></textarea>
+    <p class="field-hint" id=${`${fieldId}-hint`}>${strings.reportHint}</p>
+    ${state.error && html`<p class="field-error" id=${`${fieldId}-error`} role="alert">${state.error}</p>`}
+    <div class="chat-report-actions">
+      <button type="submit" class="btn btn-primary btn-sm chat-report-send" disabled=${state.sending}>${strings.reportSend}</button>
+      <button type="button" class="btn btn-ghost btn-sm" onClick=${onCancel}>${strings.cancel}</button>
+    </div>
+  </form>`;
+}
+
 const newNonce = () =>
   typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
@@ -226,7 +413,7 @@ const newNonce = () =>
  * bottom, a "new messages" pill otherwise. Text only: nothing a member writes is HTML.
  */
 export default function Chat(props: ChatProps): VNode {
-  const { slug, lang, timeZone, me, strings, variant } = props;
+  const { slug, lang, timeZone, me, strings, variant, canModerate } = props;
   const clock = useClock(lang, timeZone);
   const [messages, setMessages] = useState(props.messages);
   const [pending, setPending] = useState<Pending[]>([]);
@@ -236,6 +423,15 @@ export default function Chat(props: ChatProps): VNode {
   const [mutedNow, setMutedNow] = useState(false);
   const [typers, setTypers] = useState<Record<string, { name: string; until: number }>>({});
   const [unseen, setUnseen] = useState(0);
+  const [muteUntil, setMuteUntil] = useState<string | null>(null);
+  /** Hidden or deleted from here: gone before the server's "removed" event says so. */
+  const [gone, setGone] = useState<string[]>([]);
+  const [busy, setBusy] = useState<string[]>([]);
+  const [reporting, setReporting] = useState<Reporting | null>(null);
+  const [flash, setFlash] = useState<{ id: string; text: string } | null>(null);
+  const [said, setSaid] = useState("");
+  const flashTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const lastFocus = useRef<EventTarget | null>(null);
   const logRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const atBottom = useRef(true);
@@ -247,7 +443,7 @@ export default function Chat(props: ChatProps): VNode {
   pendingRef.current = pending;
   const roomRef = useRef(joinRoom(slug));
 
-  const mutedUntil = props.mutedUntil && Date.parse(props.mutedUntil) > Date.now() ? props.mutedUntil : null;
+  const mutedUntil = [muteUntil, props.mutedUntil].find((u) => u && Date.parse(u) > Date.now()) ?? null;
   const muted = mutedNow || mutedUntil !== null;
 
   const showNotice = (message: string, ms = 8000) => {
@@ -317,13 +513,16 @@ export default function Chat(props: ChatProps): VNode {
           }
           break;
         case "error": {
-          // Errors answer the oldest message still waiting (the server handles them in order).
-          const target = (event as { nonce?: string }).nonce ?? pendingRef.current.find((p) => p.state === "sending")?.nonce;
+          // An error names the message it answers (`nonce`); without it, the oldest one still
+          // waiting (the server handles them in order).
+          const { nonce, until } = event as { nonce?: string; until?: string };
+          const target = typeof nonce === "string" && nonce ? nonce : pendingRef.current.find((p) => p.state === "sending")?.nonce;
           if (target) fail(target);
           if (event.code === "rate_limited") showNotice(fill(strings.rateLimited, { seconds: Math.max(1, Math.ceil(event.retryAfter ?? 5)) }), Math.max(3, event.retryAfter ?? 5) * 1000);
           else if (event.code === "muted") {
+            // The notice under the log says it (with the date when the server gives one).
             setMutedNow(true);
-            showNotice(strings.muted, 15_000);
+            if (typeof until === "string" && Date.parse(until) > Date.now()) setMuteUntil(until);
           } else if (event.code === "too_long") showNotice(fill(strings.tooLong, { max: MESSAGE_MAX.toLocaleString(lang) }));
           else if (target) showNotice(strings.invalid);
           break;
@@ -338,6 +537,40 @@ export default function Chat(props: ChatProps): VNode {
     };
   }, [slug]);
 
+  // A mute with an end lifts by itself.
+  useEffect(() => {
+    if (!mutedUntil) return;
+    const ms = Date.parse(mutedUntil) - Date.now();
+    if (ms > 2 ** 31 - 1) return;
+    const timer = setTimeout(() => {
+      setMutedNow(false);
+      setMuteUntil(null);
+    }, ms + 250);
+    return () => clearTimeout(timer);
+  }, [mutedUntil]);
+
+  // An open message menu closes on a click elsewhere, or on Escape (back to its button).
+  useEffect(() => {
+    const open = () => document.querySelectorAll<HTMLDetailsElement>("details.chat-menu[open]");
+    const onClick = (e: MouseEvent) => {
+      for (const d of open()) if (!d.contains(e.target as Node)) d.open = false;
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape") return;
+      for (const d of open()) {
+        d.open = false;
+        d.querySelector("summary")?.focus();
+      }
+    };
+    document.addEventListener("click", onClick);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("click", onClick);
+      document.removeEventListener("keydown", onKey);
+      clearTimeout(flashTimer.current);
+    };
+  }, []);
+
   // Typing names fade out after a few seconds.
   useEffect(() => {
     if (Object.keys(typers).length === 0) return;
@@ -351,9 +584,10 @@ export default function Chat(props: ChatProps): VNode {
     return () => clearInterval(timer);
   }, [Object.keys(typers).length > 0]);
 
-  const list = rows(messages, pending, me, clock);
+  const visible = useMemo(() => (gone.length === 0 ? messages : messages.filter((m) => !gone.includes(m.id))), [messages, gone]);
+  const list = rows(visible, pending, me, clock);
   const lastKey = list.length > 0 ? list[list.length - 1]!.key : "";
-  const count = messages.length + pending.length;
+  const count = visible.length + pending.length;
   const previousCount = useRef(count);
 
   useLayoutEffect(() => {
@@ -370,6 +604,65 @@ export default function Chat(props: ChatProps): VNode {
       setUnseen((n) => n + added);
     }
   }, [lastKey, count]);
+
+  // A message removed (here or by a moderator elsewhere) takes its menu and report form along;
+  // the focus they held goes back to the log rather than to the top of the page.
+  useLayoutEffect(() => {
+    const ids = new Set(visible.map((m) => m.id));
+    if (reporting && !ids.has(reporting.id)) setReporting(null);
+    if (flash && !ids.has(flash.id)) setFlash(null);
+    const last = lastFocus.current as Element | null;
+    if (last && !last.isConnected && (!document.activeElement || document.activeElement === document.body)) logRef.current?.focus({ preventScroll: true });
+  }, [visible]);
+
+  const api = `/api/v1/groups/${encodeURIComponent(slug)}`;
+  const focusMenu = (id: string) => requestAnimationFrame(() => document.getElementById(menuId(variant, id))?.focus());
+  const showFlash = (id: string, message: string) => {
+    setFlash({ id, text: message });
+    clearTimeout(flashTimer.current);
+    flashTimer.current = setTimeout(() => setFlash(null), 5000);
+  };
+
+  const act = async (action: "report" | "hide" | "delete", m: MessageView) => {
+    if (action === "report") {
+      setFlash(null);
+      setReporting({ id: m.id, sending: false, error: null });
+      return;
+    }
+    if (action === "delete" && !confirm(strings.deleteConfirm)) return;
+    setBusy((b) => [...b, m.id]);
+    const res =
+      action === "hide"
+        ? await call("POST", `${api}/moderation/hide`, { targetType: "message", targetId: m.id })
+        : await call("DELETE", `${api}/messages/${encodeURIComponent(m.id)}`);
+    setBusy((b) => b.filter((x) => x !== m.id));
+    // 404: it was already gone.
+    if ((res.status >= 200 && res.status < 300) || res.status === 404) {
+      setGone((g) => [...g, m.id]);
+      setSaid(action === "hide" ? strings.hidden : strings.deleted);
+    } else showNotice(res.message ?? strings.actionFailed);
+  };
+
+  const sendReport = async (reason: string) => {
+    const r = reporting;
+    if (!r || r.sending) return;
+    setReporting({ ...r, sending: true, error: null });
+    const res = await call("POST", `${api}/reports`, { targetType: "message", targetId: r.id, reason });
+    const done = res.status >= 200 && res.status < 300;
+    if (done || res.code === "already_reported") {
+      setReporting(null);
+      showFlash(r.id, done ? strings.reported : strings.alreadyReported);
+      focusMenu(r.id);
+    } else {
+      setReporting((cur) => (cur && cur.id === r.id ? { ...cur, sending: false, error: res.message ?? strings.actionFailed } : cur));
+    }
+  };
+
+  const cancelReport = () => {
+    const id = reporting?.id;
+    setReporting(null);
+    if (id) focusMenu(id);
+  };
 
   const onScroll = () => {
     const log = logRef.current;
@@ -455,15 +748,44 @@ export default function Chat(props: ChatProps): VNode {
   return html`<div class=${`chat chat-${variant}`} data-state=${status}>
     <p class="live-status chat-status" data-state=${status}>${statusText}</p>
     <div class="chat-log-wrap">
-      <div class="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label=${strings.log} tabindex="0" ref=${logRef} onScroll=${onScroll}>
+      <div
+        class="chat-log"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label=${strings.log}
+        tabindex="0"
+        ref=${logRef}
+        onScroll=${onScroll}
+        onFocusIn=${(e: FocusEvent) => {
+          lastFocus.current = e.target;
+        }}
+      >
         ${list.length === 0
           ? html`<p class="chat-empty">${strings.empty}</p>`
           : html`<ol class="chat-list">
-              ${list.map((row) =>
-                row.kind === "day"
-                  ? html`<li class="chat-day" key=${row.key}><span>${row.label}</span></li>`
-                  : MessageRow({ row, me, clock, strings, onRetry: retry, onDiscard: discard }),
-              )}
+              ${list.map((row) => {
+                if (row.kind === "day") return html`<li class="chat-day" key=${row.key}><span>${row.label}</span></li>`;
+                const m = row.message;
+                const menu = row.pending
+                  ? null
+                  : html`<${MessageMenu}
+                      message=${m}
+                      own=${m.userId === me.userId}
+                      canModerate=${canModerate}
+                      variant=${variant}
+                      strings=${strings}
+                      busy=${busy.includes(m.id)}
+                      onAction=${act}
+                    />`;
+                const below =
+                  reporting?.id === m.id
+                    ? html`<${ReportForm} id=${m.id} variant=${variant} state=${reporting} strings=${strings} onSend=${sendReport} onCancel=${cancelReport} />`
+                    : flash?.id === m.id
+                      ? html`<p class="chat-flash" role="status">${flash.text}</p>`
+                      : null;
+                return MessageRow({ row, me, clock, strings, onRetry: retry, onDiscard: discard, menu, below });
+              })}
             </ol>`}
       </div>
       ${unseen > 0 &&
@@ -472,6 +794,7 @@ export default function Chat(props: ChatProps): VNode {
       </button>`}
     </div>
     <p class="chat-typing">${typingText}</p>
+    <p class="sr-only" role="status">${said}</p>
     ${notice && html`<p class="chat-notice" role="alert">${notice}</p>`}
     ${muted
       ? html`<p class="notice-muted chat-muted" role="status">

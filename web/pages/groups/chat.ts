@@ -16,6 +16,8 @@ export type ChatPageProps = {
   messages: MessageView[];
   online: OnlineMember[];
   mutedUntil: string | null;
+  /** Moderators and up: Hide and Delete on every message (false when left out). */
+  canModerate?: boolean;
 };
 
 /** The title of the chat page: "Chat · {group}". */
@@ -28,7 +30,7 @@ export function chatPageTitle(ctx: PageContext, group: Pick<GroupView, "name">):
  * `brand: groupBrand(group)` and `chatPageTitle`). On a phone the chat fills the
  * screen with the input at the bottom; who is online follows below it.
  */
-export function ChatPage({ ctx, group, me, messages, online, mutedUntil }: ChatPageProps): VNode {
+export function ChatPage({ ctx, group, me, messages, online, mutedUntil, canModerate = false }: ChatPageProps): VNode {
   const { lang } = ctx;
   return html`<div class="container chat-page">
     <div class="chat-page-head">
@@ -38,7 +40,7 @@ export function ChatPage({ ctx, group, me, messages, online, mutedUntil }: ChatP
     <div class="chat-page-layout">
       <section class="card chat-page-main" aria-labelledby="chat-page-label">
         <h2 class="sr-only" id="chat-page-label">${t(lang, "chat.log")}</h2>
-        ${ChatIsland({ ctx, slug: group.slug, me, messages, mutedUntil, variant: "full" })}
+        ${ChatIsland({ ctx, slug: group.slug, me, messages, mutedUntil, canModerate, variant: "full" })}
       </section>
       <aside class="chat-page-side" aria-label=${t(lang, "discussion.online_title")}>
         ${OnlineCard({ ctx, slug: group.slug, online })}

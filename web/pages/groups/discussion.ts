@@ -153,6 +153,20 @@ export function chatStrings(lang: Lang): ChatStrings {
     left: t(lang, "chat.left"),
     empty: t(lang, "chat.empty"),
     needsJs: t(lang, "chat.needs_js"),
+    actions: t(lang, "chat.actions"),
+    report: t(lang, "discussion.report"),
+    hide: t(lang, "discussion.hide"),
+    delete: t(lang, "discussion.delete"),
+    deleteConfirm: t(lang, "chat.delete_confirm"),
+    reportReason: t(lang, "discussion.report_reason"),
+    reportHint: t(lang, "discussion.report_hint"),
+    reportSend: t(lang, "discussion.report_send"),
+    cancel: t(lang, "discussion.cancel"),
+    reported: t(lang, "chat.reported"),
+    alreadyReported: t(lang, "chat.already_reported"),
+    hidden: t(lang, "chat.hidden"),
+    deleted: t(lang, "chat.deleted"),
+    actionFailed: t(lang, "discussion.failed"),
   };
 }
 
@@ -171,6 +185,7 @@ export function ChatIsland({
   me,
   messages,
   mutedUntil,
+  canModerate,
   variant,
 }: {
   ctx: PageContext;
@@ -178,6 +193,8 @@ export function ChatIsland({
   me: { userId: string; name: string };
   messages: MessageView[];
   mutedUntil: string | null;
+  /** Moderators get Hide and Delete on every message. */
+  canModerate: boolean;
   variant: "compact" | "full";
 }): VNode {
   const { lang } = ctx;
@@ -186,7 +203,7 @@ export function ChatIsland({
   const shown = variant === "compact" ? messages.slice(-FALLBACK_MESSAGES) : messages;
   return Island({
     name: "Chat",
-    props: { slug, lang, timeZone, me: { userId: me.userId, name: me.name }, messages, mutedUntil, variant, strings },
+    props: { slug, lang, timeZone, me: { userId: me.userId, name: me.name }, messages, mutedUntil, canModerate, variant, strings },
     children: ChatFallback({ lang, timeZone, me, messages: shown, strings, variant }),
   });
 }
@@ -208,6 +225,7 @@ function ChatCard({ ctx, group, discussion }: { ctx: PageContext; group: GroupVi
       me: discussion.me,
       messages: discussion.messages,
       mutedUntil: discussion.mutedUntil,
+      canModerate: discussion.canModerate,
       variant: "compact",
     })}
   </section>`;

@@ -23,6 +23,7 @@ import { securityHeaders } from "./http/security";
 import { devMailApi } from "./mail/routes";
 import { tenancy } from "./tenancy/hosts";
 import { homePages } from "./tenancy/pages";
+import { profilesApi } from "./profiles/routes";
 import { platformApi, tenantApi } from "./tenancy/routes";
 
 const api = new Hono<AppEnv>()
@@ -33,6 +34,7 @@ const api = new Hono<AppEnv>()
   .route("/", membershipApi)
   .route("/", invitationsApi)
   .route("/", accountsApi)
+  .route("/", profilesApi)
   .route("/", devMailApi);
 
 export const app = new Hono<AppEnv>();

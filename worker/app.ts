@@ -24,6 +24,7 @@ import { devMailApi } from "./mail/routes";
 import { tenancy } from "./tenancy/hosts";
 import { homePages } from "./tenancy/pages";
 import { profilesApi } from "./profiles/routes";
+import { joinPrompt, profilePages } from "./profiles/pages";
 import { platformApi, tenantApi } from "./tenancy/routes";
 
 const api = new Hono<AppEnv>()
@@ -47,6 +48,7 @@ app.use(tenancy());
 app.use(sessionLoader());
 app.use(languagePicker());
 app.use(originCheck());
+app.use("/g/:slug/join", joinPrompt());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
@@ -59,6 +61,7 @@ app.route("/", importAdminPages);
 app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
+app.route("/", profilePages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { formInputs } from "../../web/pages/profile/inputs";
 import type { ProfileField } from "../db/schema";
+
+export { formInputs };
 
 // Field definitions and typed values, as pure functions: no database, no HTTP.
 
@@ -209,31 +212,6 @@ export function valueText(value: FieldValue | null): string {
   if (Array.isArray(value)) return value.join(" | ");
   if (typeof value === "boolean") return value ? "true" : "false";
   return String(value);
-}
-
-/**
- * Profile inputs of an HTML form. Controls are named `{prefix}{key}`; a multiple choice posts
- * one checkbox per option as `{prefix}{key}.{n}` beside an empty `{prefix}{key}` marker, so that
- * unticking every box clears it. Returns the raw (string) values by key.
- */
-export function formInputs(form: Record<string, unknown>, prefix = "profile."): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, raw] of Object.entries(form)) {
-    if (!name.startsWith(prefix)) continue;
-    const rest = name.slice(prefix.length);
-    const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
-    const option = /^([a-z][a-z0-9_]{0,39})\.\d+$/.exec(rest);
-    if (option) {
-      const key = option[1]!;
-      const prev = out[key];
-      out[key] = [...(Array.isArray(prev) ? prev : []), ...values.filter((v) => v !== "")];
-    } else if (/^[a-z][a-z0-9_]{0,39}$/.test(rest)) {
-      const prev = out[rest];
-      if (Array.isArray(prev)) continue;
-      out[rest] = values[values.length - 1] ?? "";
-    }
-  }
-  return out;
 }
 
 /**

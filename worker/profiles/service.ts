@@ -10,6 +10,7 @@ import { language } from "../http/validate";
 import { forgetViewer, groupDirectory, viewerRoles } from "../groups/queries";
 import {
   checkValue,
+  formInputs,
   MAX_FIELDS,
   readValue,
   VALUE_ERRORS,
@@ -254,11 +255,11 @@ async function avatarsOf(t: TenantDb, userIds: string[]): Promise<Map<string, st
 
 export const mediaUrl = (key: string | null | undefined) => (key ? `/media/${key}` : null);
 
-export type OwnField = { key: string; label: string; type: FieldType; value: FieldValue | null; editable: boolean; required: boolean; options?: string[] };
+export type OwnField = { key: string; label: string; type: FieldType; value: FieldValue | null; editable: boolean; required: boolean; public: boolean; options?: string[] };
 export type OwnProfile = { id: string; name: string; bio: string | null; avatarUrl: string | null; language: string | null; fields: OwnField[] };
 
 function ownField(f: ProfileField, value: FieldValue | null, editable: boolean): OwnField {
-  return { key: f.key, label: f.label, type: f.type, value, editable, required: f.required, ...(f.options.length ? { options: f.options } : {}) };
+  return { key: f.key, label: f.label, type: f.type, value, editable, required: f.required, public: f.public, ...(f.options.length ? { options: f.options } : {}) };
 }
 
 /** What the member sees of their own profile: never an admins field, a group's field only in that group. */
@@ -485,9 +486,7 @@ export async function completeProfileForJoin(t: TenantDb, groupId: string, user:
 
 /** Profile values posted as join answers: `answer.profile.{key}` arrives as `profile.{key}`. */
 export function profileAnswers(answers: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(answers)) if (k.startsWith("profile.")) out[k.slice(8)] = v;
-  return out;
+  return formInputs(answers, "profile.");
 }
 
 // ── the directory ─────────────────────────────────────────────────────────

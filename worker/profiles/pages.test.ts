@@ -226,6 +226,7 @@ describe("admin pages", () => {
     expect(page).toContain('name="profile.notes"');
     expect(page).toContain('name="profile.seats"');
     expect(page).toContain(en["admin.member_profile.admins_only"]);
+    expect(page).toContain(en["admin.member_profile.read_only"]);
     const saved = await call(tenant.host, "POST", `/admin/members/${member.id}/profile`, { cookie: owner, ...form({ name: "Max Member", bio: "", "profile.notes": "Pays on time", "profile.seats": "4" }) });
     expect(saved.status).toBe(303);
     const seen = (await (await call(tenant.host, "GET", `/api/v1/members/${member.id}/profile`, { cookie: owner })).json()) as { fields: { key: string; value: unknown }[] };

@@ -353,7 +353,8 @@ export async function updateOwnProfile(t: TenantDb, user: User, patch: ProfilePa
 
 // ── admins: every field of a member ───────────────────────────────────────
 
-export type AdminField = OwnField & { visibility: "member" | "admins"; public: boolean; applies: boolean; groups: string[] };
+/** `editable` is the admin's (always); `memberEditable` is the field's rule for the member. */
+export type AdminField = OwnField & { visibility: "member" | "admins"; memberEditable: boolean; applies: boolean; groups: string[] };
 export type AdminProfile = Omit<OwnProfile, "fields"> & { email: string; tenantRole: User["tenantRole"]; status: User["status"]; groups: string[]; fields: AdminField[] };
 
 async function memberOf(t: TenantDb, userId: string): Promise<User> {
@@ -381,7 +382,7 @@ export async function memberProfile(t: TenantDb, actor: ProfileActor, userId: st
     fields: fields.map((f) => ({
       ...ownField(f, mine.get(f.id) ?? null, true),
       visibility: f.visibility,
-      public: f.public,
+      memberEditable: f.editable,
       applies: applies(f, groupIds),
       groups: f.groupIds.map(slug).filter((s): s is string => s !== undefined),
     })),

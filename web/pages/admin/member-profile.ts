@@ -8,7 +8,7 @@ import { ProfileInputs, type InputValue, type ProfileInputField } from "../profi
 import { FormMessages } from "./forms";
 import { AdminShell } from "./layout";
 
-export type AdminMemberField = ProfileInputField & { visibility: "member" | "admins"; editable: boolean; applies: boolean };
+export type AdminMemberField = ProfileInputField & { visibility: "member" | "admins"; memberEditable: boolean; applies: boolean };
 export type AdminMemberProfileView = {
   id: string;
   name: string;
@@ -41,7 +41,7 @@ export function AdminMemberProfilePage({
   const hint = (f: ProfileInputField) => {
     const field = f as AdminMemberField;
     const notes = [
-      field.visibility === "admins" ? t(lang, "admin.member_profile.admins_only") : !field.editable ? t(lang, "admin.member_profile.read_only") : null,
+      field.visibility === "admins" ? t(lang, "admin.member_profile.admins_only") : !field.memberEditable ? t(lang, "admin.member_profile.read_only") : null,
       field.applies ? null : t(lang, "admin.member_profile.not_asked"),
     ].filter(Boolean);
     return notes.length ? notes.join(" ") : undefined;

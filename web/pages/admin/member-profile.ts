@@ -65,7 +65,7 @@ export function AdminMemberProfilePage({
         ${TextareaField({ name: "bio", label: t(lang, "profile.bio"), value: values?.bio ?? profile.bio ?? "", rows: 3, maxlength: 2000, error: errors.bio })}
         ${profile.fields.length > 0
           ? html`<fieldset class="fieldset profile-fields">
-              <legend class="legend">${t(lang, "profile.fields_title")}</legend>
+              <legend class="legend">${t(lang, "admin.nav.profile_fields")}</legend>
               ${ProfileInputs({ lang, fields: profile.fields.map((f) => ({ ...f, required: false })), values: values?.fields ?? {}, errors, hint })}
             </fieldset>`
           : html`<p class="field-hint">${t(lang, "admin.member_profile.no_fields")} <a href="/admin/profile-fields">${t(lang, "admin.nav.profile_fields")}</a></p>`}

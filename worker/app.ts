@@ -25,6 +25,8 @@ import { securityHeaders } from "./http/security";
 import { devMailApi } from "./mail/routes";
 import { tenancy } from "./tenancy/hosts";
 import { homePages } from "./tenancy/pages";
+import { profilesApi } from "./profiles/routes";
+import { joinPrompt, profilePages } from "./profiles/pages";
 import { platformApi, tenantApi } from "./tenancy/routes";
 
 const api = new Hono<AppEnv>()
@@ -36,6 +38,7 @@ const api = new Hono<AppEnv>()
   .route("/", discussionsApi)
   .route("/", invitationsApi)
   .route("/", accountsApi)
+  .route("/", profilesApi)
   .route("/", devMailApi);
 
 export const app = new Hono<AppEnv>();
@@ -48,6 +51,7 @@ app.use(tenancy());
 app.use(sessionLoader());
 app.use(languagePicker());
 app.use(originCheck());
+app.use("/g/:slug/join", joinPrompt());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
@@ -61,6 +65,7 @@ app.route("/", importAdminPages);
 app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
+app.route("/", profilePages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

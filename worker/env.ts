@@ -1,5 +1,6 @@
 import type { Group, Tenant, User } from "./db/schema";
 import type { GroupRoom } from "./room/room";
+import type { ProfilePrompt } from "../web/ui/page";
 
 export type Bindings = {
   DB: D1Database;
@@ -31,6 +32,8 @@ export type Variables = {
   sessionId: string | null;
   language: string;
   cspNonce: string;
+  /** Set on /g/{slug}/join: the profile fields the join form asks for. */
+  profilePrompt?: ProfilePrompt;
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

@@ -24,13 +24,13 @@ export function fieldMessages(id: string, { hint, error }: FieldMessages) {
 export type FieldProps = FieldMessages & {
   name: string;
   label: string;
-  type?: "text" | "email" | "url" | "tel" | "search" | "number";
+  type?: "text" | "email" | "url" | "tel" | "search" | "number" | "date";
   value?: string | undefined;
   autocomplete?: string;
   required?: boolean;
   autofocus?: boolean;
   maxlength?: number;
-  inputmode?: "text" | "email" | "url" | "numeric" | "tel" | "search";
+  inputmode?: "text" | "email" | "url" | "numeric" | "decimal" | "tel" | "search";
   /** Shown after the input, inside the control (e.g. ".example.org" after a subdomain). */
   suffix?: string;
   /** Shown before the input, inside the control (e.g. "/g/" before a slug). */

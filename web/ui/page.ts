@@ -3,6 +3,7 @@ import type { ComponentChildren, VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { Tenant, User } from "../../worker/db/schema";
 import { isLang, LANGS, t, type Lang } from "../i18n";
+import type { ProfileInputField } from "../pages/profile/inputs";
 import { initial } from "./components";
 import { hasIslands } from "./island";
 import { brandHex, brandStyle, type BrandColors } from "./theme";
@@ -18,7 +19,12 @@ export type PageContext = {
   tenantUrl: string | null;
   logoUrl: string | null;
   faviconUrl: string | null;
+  /** The profile fields a join page asks for (set by worker/profiles on /g/{slug}/join). */
+  profilePrompt?: ProfilePrompt | undefined;
 };
+
+/** Fields asked on the sign-up part of a join form, and those the group itself requires. */
+export type ProfilePrompt = { signup: ProfileInputField[]; join: (ProfileInputField & { missing: boolean })[] };
 
 export type Page = {
   title: string;
@@ -63,6 +69,10 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
             ? html`<li><a class="btn btn-primary btn-sm" href="/new">${t(lang, "layout.create_community")}</a></li>`
             : user
               ? html`
+                  ${(tenant.features.directory !== false || user.tenantRole === "owner" || user.tenantRole === "admin") &&
+                  html`<li class="nav-members">
+                    <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
+                  </li>`}
                   ${(user.tenantRole === "owner" || user.tenantRole === "admin") &&
                   html`<li class="nav-admin">
                     <a
@@ -72,11 +82,11 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                       >${t(lang, "layout.admin")}</a
                     >
                   </li>`}
-                  <li>
-                    <span class="nav-link nav-user">
+                  <li class="nav-profile">
+                    <a class="nav-link nav-user" href="/me" aria-current=${current("/me")} aria-label=${t(lang, "layout.profile", { name: user.name })}>
                       <span class="avatar" aria-hidden="true">${initial(user.name)}</span>
                       <span class="nav-user-name">${user.name}</span>
-                    </span>
+                    </a>
                   </li>
                   <li>
                     <form class="nav-form" method="post" action="/logout">

@@ -13,6 +13,7 @@ import { formBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { confirmPasswordReset, logIn, loginSchema, requestPasswordReset, resetConfirmSchema, signUp, signupSchema } from "./service";
 import { clearSessionCookie, revokeSession, setSessionCookie } from "./sessions";
+import { signupFields } from "../profiles/service";
 
 /** Only same-site paths: never an open redirect. */
 export function safeNext(next: string | undefined): string {
@@ -58,11 +59,12 @@ export const authPages = new Hono<AppEnv>()
     const form = type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data") ? await formBody(c) : {};
     return c.redirect(safeNext(form.next), 303);
   })
-  .get("/signup", (c) => {
-    requireTenant(c);
+  .get("/signup", async (c) => {
+    const tenant = requireTenant(c);
     if (c.get("user")) return c.redirect("/", 303);
     const ctx = pageContext(c);
-    return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, values: { email: c.req.query("email") ?? "", language: ctx.lang } }));
+    const profileFields = await signupFields(tenantDb(c.env, tenant));
+    return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, values: { email: c.req.query("email") ?? "", language: ctx.lang }, profileFields }));
   })
   .post("/signup", async (c) => {
     const tenant = requireTenant(c);
@@ -80,12 +82,14 @@ export const authPages = new Hono<AppEnv>()
     } catch (err) {
       const e = expected(err);
       const ctx = pageContext(c);
-      const values = { email: form.email ?? "", name: form.name ?? "", language: form.language ?? ctx.lang };
+      const { password: _password, ...posted } = form;
+      const values = { ...posted, email: form.email ?? "", name: form.name ?? "", language: form.language ?? ctx.lang };
       const errors = localizeFields(ctx.lang, e.fields);
+      const profileFields = await signupFields(tenantDb(c.env, tenant));
       return renderPage(
         c,
         t(ctx.lang, "signup.title"),
-        SignupPage({ ctx, values, errors, ...(e.fields ? {} : { formError: localizeError(ctx.lang, e) }) }),
+        SignupPage({ ctx, values, errors, profileFields, ...(e.fields ? {} : { formError: localizeError(ctx.lang, e) }) }),
         e.status,
       );
     }

@@ -10,6 +10,8 @@ import { enqueueMail } from "../mail/outbox";
 import { approvalNeededMail, mailLang, passwordResetMail, welcomeMail } from "../mail/templates";
 import { hashPassword, verifyPassword } from "./passwords";
 import { forgetSessions, newSession } from "./sessions";
+import { withProfileInputs } from "../profiles/fields";
+import { signupValues } from "../profiles/service";
 
 export const LOGIN_ACCOUNT_LIMIT = { limit: 5, windowMs: 15 * 60_000 };
 export const LOGIN_CLIENT_LIMIT = { limit: 30, windowMs: 15 * 60_000 };
@@ -18,14 +20,20 @@ export const RESET_TTL_MS = 60 * 60_000;
 
 const passwordNotEmail = <T extends { email: string; password: string }>(v: T) => v.password.trim().toLowerCase() !== v.email;
 
-export const signupSchema = z
-  .object({
-    email,
-    password,
-    name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),
-    language: language.optional(),
-  })
-  .refine(passwordNotEmail, { message: "must not be your email", path: ["password"] });
+export const signupSchema = z.preprocess(
+  withProfileInputs,
+  z
+    .object({
+      email,
+      password,
+      name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),
+      language: language.optional(),
+      /** Profile fields asked at sign-up, `{key: value}`; forms post them as `profile.{key}`. */
+      fields: z.record(z.string().max(100), z.unknown(), { error: "fields must be an object {key: value}" }).optional(),
+      fieldsFrom: z.literal("form").optional(),
+    })
+    .refine(passwordNotEmail, { message: "must not be your email", path: ["password"] }),
+);
 
 export const loginSchema = z.object({
   email: z.string({ error: "email is required" }).trim().toLowerCase().max(254),
@@ -58,6 +66,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
   }
   if (tenant.signupPolicy === "invite_only") throw forbidden("signup_closed", "This community accepts new members by invitation only.");
   if (await findUserByEmail(t, input.email)) throw conflict("email_taken", "An account already exists for this email. Log in or reset your password.");
+  const profileRows = await signupValues(t, input.fields ?? {}, input.fieldsFrom ?? "json");
 
   const status = tenant.signupPolicy === "approval" ? "pending_approval" : "active";
   const lang = mailLang(input.language, tenant.defaultLanguage);
@@ -84,6 +93,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
       sessionToken = session.token;
       await t.db.batch([
         insertUser,
+        ...profileRows(user.id, now),
         session.insert,
         enqueueMail(t, welcomeMail(lang, { to: user.email, name: user.name, community: tenant.name, url: urls.base + "/" }), now),
       ]);
@@ -94,6 +104,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
       });
       await t.db.batch([
         insertUser,
+        ...profileRows(user.id, now),
         ...admins.map((a) =>
           enqueueMail(t, approvalNeededMail(mailLang(a.language, tenant.defaultLanguage), { to: a.email, name: user.name, email: user.email, community: tenant.name, url: urls.base + "/admin/members" }), now),
         ),

@@ -223,6 +223,58 @@ export const devMail = sqliteTable(
   (t) => [index("dev_mail_to").on(t.tenantId, t.to, t.sentAt)],
 );
 
+// ── member profiles ──────────────────────────────────────────────────────
+
+/** A custom profile field defined by the tenant's admins. */
+export const profileFields = sqliteTable(
+  "profile_fields",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    type: text("type", { enum: ["text", "long_text", "number", "date", "select", "multi_select", "boolean", "url", "phone"] }).notNull(),
+    options: text("options", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    // "member": the member sees it (others only when public); "admins": never shown to members.
+    visibility: text("visibility", { enum: ["member", "admins"] }).notNull().default("member"),
+    editable: integer("editable", { mode: "boolean" }).notNull().default(true),
+    required: integer("required", { mode: "boolean" }).notNull().default(false),
+    public: integer("public", { mode: "boolean" }).notNull().default(false),
+    filterable: integer("filterable", { mode: "boolean" }).notNull().default(false),
+    askAtSignup: integer("ask_at_signup", { mode: "boolean" }).notNull().default(false),
+    /** Group ids; empty means every member of the community. */
+    groupIds: text("group_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    position: integer("position").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("profile_fields_tenant_key").on(t.tenantId, t.key), index("profile_fields_tenant_position").on(t.tenantId, t.position)],
+);
+
+/** One typed value (JSON text) per (tenant, user, field). */
+export const profileValues = sqliteTable(
+  "profile_values",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    fieldId: text("field_id").notNull().references(() => profileFields.id, { onDelete: "cascade" }),
+    value: text("value").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.fieldId] }), index("profile_values_field").on(t.tenantId, t.fieldId), index("profile_values_user").on(t.tenantId, t.userId)],
+);
+
+/** What a member's profile holds beside the users row: the avatar for now. */
+export const memberProfiles = sqliteTable(
+  "member_profiles",
+  {
+    userId: text("user_id").primaryKey().references(() => users.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id").notNull(),
+    avatarKey: text("avatar_key"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("member_profiles_tenant").on(t.tenantId)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
@@ -231,3 +283,4 @@ export type Invitation = typeof invitations.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type TenantRole = User["tenantRole"];
 export type GroupRole = (typeof memberships.$inferSelect)["role"];
+export type ProfileField = typeof profileFields.$inferSelect;

@@ -16,6 +16,19 @@ const FIELD_MESSAGES: Record<string, MessageKey> = {
   "title holds at most 200 characters": "field.title_long",
   "body holds at most 20000 characters": "field.body_long",
   "reason holds at most 500 characters": "field.reason_long",
+  // profile values (worker/profiles/fields.ts VALUE_ERRORS)
+  "this field is required": "field.required",
+  "must be text": "profile.error.text",
+  "too long": "profile.error.too_long",
+  "must be a number": "profile.error.number",
+  "must be a date (YYYY-MM-DD)": "profile.error.date",
+  "must be one of the options": "profile.error.option",
+  "must be a list of the options": "profile.error.options",
+  "must be true or false": "profile.error.boolean",
+  "must be a web address starting with http:// or https://": "profile.error.url",
+  "must be a phone number": "profile.error.phone",
+  "not editable": "profile.error.not_editable",
+  "not a filterable field": "profile.error.not_filterable",
 };
 
 const CODE_MESSAGES: Record<string, MessageKey> = {

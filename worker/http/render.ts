@@ -21,6 +21,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     tenantUrl: tenant ? platformUrl(c.env, tenant.subdomain) : null,
     logoUrl: logoKey ? `/media/${logoKey}` : null,
     faviconUrl: faviconKey ? `/media/${faviconKey}` : null,
+    profilePrompt: c.get("profilePrompt"),
   };
 }
 

@@ -17,6 +17,7 @@ import { accountCreatedMail, loginLinkMail, mailLang } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
 import type { Inviter } from "./service";
 import { parseFlag } from "./import";
+import { exportColumns } from "../profiles/service";
 
 export const SETUP_TTL_MS = 14 * 24 * 3600_000;
 export const LOGIN_LINK_TTL_MS = 60 * 60_000;
@@ -267,7 +268,7 @@ export async function useLoginLink(t: TenantDb, token: string, now = Date.now())
 
 // ── export ────────────────────────────────────────────────────────────────
 
-/** Members with their groups and the admin-only extra information, as CSV. */
+/** Members with their groups, the admin-only extra information and every profile field, as CSV. */
 export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<string> {
   requireTenantAdmin(inviter);
   const people = await t.db.select().from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.status, ["active", "pending_approval", "disabled"]))).orderBy(asc(users.name));
@@ -278,9 +279,10 @@ export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<s
     .where(and(eq(memberships.tenantId, t.tenantId), isNull(groups.deletedAt)));
   const groupsOf = new Map<string, string[]>();
   for (const r of rows) groupsOf.set(r.userId, [...(groupsOf.get(r.userId) ?? []), r.slug]);
-  const lines = [["email", "name", "language", "role", "status", "groups", "extra_info", "joined_at"].join(",")];
+  const profile = await exportColumns(t);
+  const lines = [["email", "name", "language", "role", "status", "groups", "extra_info", "joined_at", ...profile.header].map(csvCell).join(",")];
   for (const u of people) {
-    lines.push([u.email, u.name, u.language, u.tenantRole, u.status, (groupsOf.get(u.id) ?? []).join("|"), u.extraInfo, new Date(u.createdAt).toISOString()].map(csvCell).join(","));
+    lines.push([u.email, u.name, u.language, u.tenantRole, u.status, (groupsOf.get(u.id) ?? []).join("|"), u.extraInfo, new Date(u.createdAt).toISOString(), ...profile.cells(u)].map(csvCell).join(","));
   }
   return "\ufeff" + lines.join("\r\n") + "\r\n";
 }

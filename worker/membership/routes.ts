@@ -34,7 +34,7 @@ export const membershipApi = new Hono<AppEnv>()
     const { t, ctx } = await groupFromRequest(c);
     const user = requireUser(c);
     const input = await jsonBody(c, joinSchema);
-    const result = await joinGroup(c.env, t, ctx, user, input.answers);
+    const result = await joinGroup(c.env, t, ctx, user, input.answers, Date.now(), input.fields);
     return c.json(result, result.status === "pending" ? 202 : 200);
   })
   .post("/groups/:slug/leave", async (c) => {

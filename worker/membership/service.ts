@@ -8,9 +8,12 @@ import { assertCan, type GroupContext } from "../groups/service";
 import { can } from "../groups/policy";
 import { forgetViewer } from "../groups/queries";
 import { groupRoom, type JoinAnswer, type JoinRequest } from "../room/room";
+import { completeProfileForJoin, profileAnswers } from "../profiles/service";
 
 export const joinSchema = z.object({
   answers: z.record(z.string(), z.string().max(2000, "at most 2000 characters")).optional().default({}),
+  /** Required profile fields the group asks for, `{key: value}` (forms send them as answers `profile.{key}`). */
+  fields: z.record(z.string().max(100), z.unknown()).optional().default({}),
 });
 
 export const roleSchema = z.object({ role: z.enum(["admin", "moderator", "member"], { error: "role must be admin, moderator or member" }) });
@@ -33,7 +36,7 @@ export function validateAnswers(ctx: GroupContext, raw: Record<string, string>):
 }
 
 /** Joining twice is harmless: it answers the current state. */
-export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, user: User, rawAnswers: Record<string, string>, now = Date.now()): Promise<JoinResult> {
+export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, user: User, rawAnswers: Record<string, string>, now = Date.now(), profile: Record<string, unknown> = {}): Promise<JoinResult> {
   if (ctx.group.deletedAt !== null) throw notFound("No such group.");
   if (ctx.actor.groupRole !== null) return { status: "member" };
   if (ctx.actor.banned) throw new ApiError(403, "banned", "You cannot join this group.");
@@ -43,10 +46,12 @@ export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, u
     const pending = await room.pendingFor(user.id);
     if (pending) return { status: "pending", requestId: pending.id };
     const answers = validateAnswers(ctx, rawAnswers);
+    await completeProfileForJoin(t, ctx.group.id, user, { json: profile, form: profileAnswers(rawAnswers) }, now);
     const { request } = await room.submitJoinRequest(t.tenantId, ctx.group.id, { id: user.id, name: user.name, email: user.email }, answers);
     return { status: "pending", requestId: request.id };
   }
   validateAnswers(ctx, rawAnswers);
+  await completeProfileForJoin(t, ctx.group.id, user, { json: profile, form: profileAnswers(rawAnswers) }, now);
   await t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: ctx.group.id, userId: user.id, role: "member", createdAt: now }).onConflictDoNothing();
   forgetViewer(t.tenantId, user.id);
   return { status: "member" };

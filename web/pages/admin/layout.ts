@@ -8,7 +8,7 @@ import type { GroupView } from "../groups/types";
 
 export { groupBrand } from "../groups/shared";
 
-export type AdminSection = "groups" | "members" | "invitations" | "settings";
+export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "settings";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -91,6 +91,7 @@ export function AdminShell({
     { id: "groups", href: "/admin", label: t(lang, "admin.nav.groups") },
     { id: "members", href: "/admin/members", label: t(lang, "admin.nav.members") },
     { id: "invitations", href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
+    { id: "profileFields", href: "/admin/profile-fields", label: t(lang, "admin.nav.profile_fields") },
     { id: "settings", href: "/admin/settings", label: t(lang, "admin.nav.settings") },
   ];
   const here = pathname(ctx);

@@ -433,6 +433,9 @@ function MemberRow({ ctx, member, groupNames }: { ctx: PageContext; member: Tena
       </time>
     </td>
     <td class="cell-actions">
+      <a class="btn btn-ghost btn-sm member-profile-link" href=${`${MEMBERS_PATH}/${encodeURIComponent(member.id)}/profile`} aria-label=${t(lang, "admin.member_profile.open_label", { name: member.name })}
+        >${t(lang, "admin.member_profile.open")}</a
+      >
       ${member.status === "active" &&
       ActionForm({
         action: `${MEMBERS_PATH}/${encodeURIComponent(member.id)}/login-link`,

@@ -3,17 +3,21 @@ import type { VNode } from "preact";
 import { LANGS, t } from "../../i18n";
 import { Alert, AuthCard, Button, ButtonLink, Field, PasswordInput, SelectField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
+import { formInputs, ProfileInputs, type ProfileInputField } from "../profile/inputs";
 
 export function SignupPage({
   ctx,
   values = {},
   errors = {},
   formError,
+  profileFields = [],
 }: {
   ctx: PageContext;
-  values?: { email?: string; name?: string; language?: string };
+  values?: { email?: string; name?: string; language?: string } & Record<string, string | string[] | undefined>;
   errors?: Record<string, string>;
   formError?: string;
+  /** The community's profile fields asked at sign-up (posted as `profile.{key}`). */
+  profileFields?: ProfileInputField[];
 }): VNode {
   const { lang, tenant } = ctx;
   const community = siteName(ctx);
@@ -73,6 +77,11 @@ export function SignupPage({
           options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
           error: errors.language,
         })}
+        ${profileFields.length > 0 &&
+        html`<fieldset class="fieldset signup-profile">
+          <legend class="legend">${t(lang, "signup.profile_title")}</legend>
+          ${ProfileInputs({ lang, fields: profileFields, values: formInputs(values), errors })}
+        </fieldset>`}
         ${Button({ children: t(lang, "signup.submit"), block: true })}
       </form>
       <p class="auth-switch">${t(lang, "signup.have_account")} <a href="/login">${t(lang, "signup.login_link")}</a></p>

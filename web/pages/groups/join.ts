@@ -3,6 +3,7 @@ import type { VNode } from "preact";
 import { LANGS, t, tCount, type Lang } from "../../i18n";
 import { Alert, Button, ButtonLink, Field, PasswordInput, SelectField, TextareaField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
+import { formInputs, ProfileInputs } from "../profile/inputs";
 import { GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupQuestion, GroupView } from "./types";
 
@@ -63,6 +64,27 @@ function Questions({
         error: errors[name],
       });
     })}
+  </fieldset>`;
+}
+
+/**
+ * The profile fields this join needs (ctx.profilePrompt): on the sign-up form, the fields
+ * asked at sign-up (`profile.{key}`); then the required fields the group asks for, posted as
+ * answers (`answer.profile.{key}`): those still empty, or named by an error.
+ */
+function ProfilePromptFields({ ctx, mode, values, errors }: { ctx: PageContext; mode: JoinMode; values: Record<string, string>; errors: Record<string, string> }): VNode | null {
+  const prompt = ctx.profilePrompt;
+  if (!prompt || mode === "login") return null;
+  const { lang } = ctx;
+  const signupKeys = new Set(prompt.signup.map((f) => f.key));
+  const signup = mode === "signup" ? prompt.signup : [];
+  const join = prompt.join.filter((f) => (mode === "signup" ? !signupKeys.has(f.key) : f.missing || errors[`fields.${f.key}`] !== undefined));
+  if (signup.length === 0 && join.length === 0) return null;
+  return html`<fieldset class="fieldset join-section join-profile">
+    <legend class="legend">${t(lang, "join.profile_title")}</legend>
+    <p class="field-hint join-section-hint">${t(lang, "join.profile_hint")}</p>
+    ${signup.length > 0 && ProfileInputs({ lang, fields: signup, values: formInputs(values, "profile."), errors, prefix: "profile." })}
+    ${join.length > 0 && ProfileInputs({ lang, fields: join, values: formInputs(values, "answer.profile."), errors, prefix: "answer.profile." })}
   </fieldset>`;
 }
 
@@ -214,6 +236,7 @@ export function JoinPage({
               error: errors.language,
             })}
           </fieldset>`}
+          ${ProfilePromptFields({ ctx, mode, values, errors })}
           ${Questions({ lang, questions: group.questions, values, errors })}
           ${Button({ children: submit, block: true, size: "lg" })}
         </form>

@@ -25,7 +25,10 @@
 //     values; the demo member edits theirs on /me, sees the read-only one as text and never the
 //     admins-only one, is refused by the API when changing the read-only one (403), and the member
 //     directory (/members) filters by the zone; screenshots of /me, /members, the field admin, a
-//     member's profile for admins and the makers' join page (fr, en; 1280 and 360).
+//     member's profile for admins and the makers' join page (fr, en; 1280 and 360);
+//   - discussions and chat (web/e2e/discussions.mjs): two people chat live in /g/makers, a new
+//     discussion and a reply appear live, a reported message hidden by the owner vanishes from both
+//     pages; screenshots of the discussion pages in French and English at 1280 and 360.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -36,6 +39,7 @@ import { chromium } from "playwright-core";
 import writeExcelFile from "write-excel-file/node";
 import { DEMO } from "../../scripts/local-db.mjs";
 import { ROOT, http, startApp } from "./server.mjs";
+import { discussionChecks } from "./discussions.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1025,5 +1029,6 @@ for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
     }
   });
 }
+await discussionChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, watchProblems, settle, shot, SHOTS, DEMO, postJson, VIEWPORTS, LANGS });
 
 await finish();

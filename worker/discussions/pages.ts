@@ -320,7 +320,7 @@ export const discussionPages = new Hono<AppEnv>()
       viewOf(c, d),
     ]);
     const pctx = groupPageContext(c, view.branding);
-    const body = ChatPage({ ctx: pctx, group: view, me: { userId: d.user.id, name: d.user.name }, messages: state.messages, online: state.online, mutedUntil: mutedIso(state.mutedUntil) });
+    const body = ChatPage({ ctx: pctx, group: view, me: { userId: d.user.id, name: d.user.name }, messages: state.messages, online: state.online, mutedUntil: mutedIso(state.mutedUntil), canModerate: d.actor.moderator });
     return renderGroupPage(c, view, chatPageTitle(pctx, view), body);
   })
   .get("/g/:slug/leaderboard", async (c) => {

@@ -31,6 +31,9 @@ describe("admins-only fields never reach members", () => {
     for (const m of [member, other]) {
       expect((await call(tenant.host, "PATCH", `/api/v1/members/${m.id}/profile`, { cookie: owner, json: { fields: { [SECRET_KEY]: SECRET_VALUE, [`${SECRET_KEY}_crew`]: SECRET_VALUE, city: "Ghent" } } })).status).toBe(200);
     }
+    const threadRes = await call(tenant.host, "POST", "/api/v1/groups/crew/threads", { cookie: member.cookie, json: { title: "Hello crew", body: "Ping @otto" } });
+    const threadId = ((await threadRes.json()) as { thread: { id: string } }).thread.id;
+    await call(tenant.host, "POST", "/api/v1/groups/crew/messages", { cookie: other.cookie, json: { text: "hi all" } });
     const ownerId = ((await (await call(tenant.host, "GET", "/api/v1/me", { cookie: owner })).json()) as { id: string }).id;
     await call(tenant.host, "PATCH", `/api/v1/members/${ownerId}/profile`, { cookie: owner, json: { fields: { [SECRET_KEY]: SECRET_VALUE } } });
     // The admin does see it (the check below is not vacuous).
@@ -63,6 +66,15 @@ describe("admins-only fields never reach members", () => {
       get("/g/club", member.cookie),
       get("/g/club/join", member.cookie),
       get("/g/crew/join", member.cookie),
+      // The group's discussions and chat (the room knows nothing of profiles; the pages must not either).
+      get("/api/v1/groups/crew/threads", member.cookie),
+      get(`/api/v1/groups/crew/threads/${threadId}`, member.cookie),
+      get("/api/v1/groups/crew/messages", member.cookie),
+      get("/api/v1/groups/crew/leaderboard", member.cookie),
+      get("/api/v1/groups/crew/online", member.cookie),
+      get(`/g/crew/t/${threadId}`, member.cookie),
+      get("/g/crew/chat", member.cookie),
+      get("/g/crew/leaderboard", member.cookie),
       get("/admin/profile-fields", member.cookie),
       get(`/admin/members/${other.id}/profile`, member.cookie),
       get("/admin/members", member.cookie),

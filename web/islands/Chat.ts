@@ -3,6 +3,7 @@ import type { VNode } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
+import { dateFormat, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
 import { fill, PersonAvatar } from "./discussion-parts";
 import { joinRoom, type RoomStatus } from "./room-socket";
@@ -81,13 +82,7 @@ const TYPING_SHOWN = 4_000;
 /** The counter appears this close to the limit. */
 const COUNTER_FROM = MESSAGE_MAX - 200;
 
-function safeFormat(lang: string, options: Intl.DateTimeFormatOptions, timeZone: string | null): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options);
-  } catch {
-    return new Intl.DateTimeFormat(lang, options);
-  }
-}
+const safeFormat = dateFormat;
 
 /** Day keys, times and day labels in the community's time zone. */
 function useClock(lang: Lang, timeZone: string | null): Clock {
@@ -217,12 +212,7 @@ function buildClock(lang: Lang, timeZone: string | null) {
   const day = safeFormat(lang, { weekday: "long", day: "numeric", month: "long" }, timeZone);
   const dayYear = safeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" }, timeZone);
   const until = safeFormat(lang, { dateStyle: "medium", timeStyle: "short" }, timeZone);
-  let rtf: Intl.RelativeTimeFormat | null;
-  try {
-    rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
-  } catch {
-    rtf = null;
-  }
+  const rtf = relativeFormat(lang);
   const capital = (s: string) => s.charAt(0).toLocaleUpperCase(lang) + s.slice(1);
   return {
     dayKey: (iso: string) => key.format(new Date(iso)),

@@ -12,7 +12,7 @@ import {
   type TargetType,
   type ThreadView,
 } from "../pages/groups/discussion-types";
-import { formatDate } from "../ui/format";
+import { formatDate, pluralRule, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
 
 // The pieces of discussions shared by the server pages and the islands (LiveThreads,
@@ -55,7 +55,7 @@ export const fill = (template: string, vars: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (whole, key: string) => (vars[key] === undefined ? whole : String(vars[key])));
 
 export function plural(lang: Lang, one: string, other: string, count: number): string {
-  return fill(new Intl.PluralRules(lang).select(count) === "one" ? one : other, { count: count.toLocaleString(lang) });
+  return fill(pluralRule(lang).select(count) === "one" ? one : other, { count: count.toLocaleString(lang) });
 }
 
 export const groupHref = (slug: string) => `/g/${encodeURIComponent(slug)}`;
@@ -78,14 +78,13 @@ export function when(lang: Lang, iso: string, timeZone: string | null, now: numb
   const seconds = Math.round((ms - now) / 1000);
   const abs = Math.abs(seconds);
   if (abs < 7 * 86_400) {
-    try {
-      const rtf = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+    // An engine without RelativeTimeFormat gets the date below.
+    const rtf = relativeFormat(lang);
+    if (rtf) {
       if (abs < 45) return rtf.format(0, "second");
       if (abs < 3_600) return rtf.format(Math.round(seconds / 60), "minute");
       if (abs < 86_400) return rtf.format(Math.round(seconds / 3_600), "hour");
       return rtf.format(Math.round(seconds / 86_400), "day");
-    } catch {
-      // An engine without RelativeTimeFormat: the date below.
     }
   }
   return formatDate(lang, iso, { timeZone, short: true });

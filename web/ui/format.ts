@@ -25,21 +25,12 @@ export function formatDate(
     : short
       ? { day: "numeric", month: "short", ...(sameYear(date, new Date(), timeZone) ? {} : { year: "numeric" }) }
       : { dateStyle: "long" };
-  try {
-    return new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options).format(date);
-  } catch {
-    return new Intl.DateTimeFormat(lang, options).format(date);
-  }
+  return dateFormat(lang, options, timeZone).format(date);
 }
 
 /** Whether two instants fall in the same calendar year in `timeZone` (the runtime's when unknown). */
 function sameYear(a: Date, b: Date, timeZone: string | null | undefined): boolean {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat("en", timeZone ? { year: "numeric", timeZone } : { year: "numeric" });
-  } catch {
-    format = new Intl.DateTimeFormat("en", { year: "numeric" });
-  }
+  const format = dateFormat("en", { year: "numeric" }, timeZone);
   return format.format(a) === format.format(b);
 }
 
@@ -55,4 +46,53 @@ export function formatBytes(lang: Lang, bytes: number): string {
   return bytes >= mib
     ? `${(bytes / mib).toLocaleString(lang, { maximumFractionDigits: 1 })}\u00a0MiB`
     : `${Math.round(bytes / 1024).toLocaleString(lang)}\u00a0KiB`;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A date formatter for (language, options, time zone), made once: building an
+ * Intl.DateTimeFormat costs far more than using one, and pages format many dates. An
+ * unknown time zone falls back to the runtime's.
+ */
+export function dateFormat(lang: string, options: Intl.DateTimeFormatOptions, timeZone?: string | null): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone ?? ""}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options);
+    } catch {
+      format = new Intl.DateTimeFormat(lang, options);
+    }
+    if (formats.size > 500) formats.clear();
+    formats.set(key, format);
+  }
+  return format;
+}
+
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat | null>();
+
+/** "5 minutes ago" in `lang`, made once per language; null on an engine without it. */
+export function relativeFormat(lang: string): Intl.RelativeTimeFormat | null {
+  if (!relativeFormats.has(lang)) {
+    let format: Intl.RelativeTimeFormat | null;
+    try {
+      format = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+    } catch {
+      format = null;
+    }
+    relativeFormats.set(lang, format);
+  }
+  return relativeFormats.get(lang) ?? null;
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+export function pluralRule(lang: string): Intl.PluralRules {
+  let rule = pluralRules.get(lang);
+  if (!rule) {
+    rule = new Intl.PluralRules(lang);
+    pluralRules.set(lang, rule);
+  }
+  return rule;
 }

@@ -470,4 +470,22 @@ describe("chat", () => {
     await vi.waitFor(() => expect(a.closed).toEqual([4403]));
     expect((await call(tenant.host, "GET", "/api/v1/groups/bye/chat", { cookie: alice.cookie, headers: { upgrade: "websocket" } })).status).toBe(403);
   });
+
+  it("tells a page that connects what changed in the last seconds (its render may come from a copy a second old)", async () => {
+    const tenant = await makeTenant();
+    await group(tenant, "fresh");
+    const alice = await member(tenant, "fresh", "alice@fresh.example", "Alice");
+    // The group page is rendered (and kept a moment in this isolate) before anything happens.
+    expect(await (await call(tenant.host, "GET", "/g/fresh", { cookie: alice.cookie })).text()).not.toContain("Brand new");
+    const thread = await newThread(tenant, "fresh", alice.cookie, "Brand new");
+    const gone = await newThread(tenant, "fresh", alice.cookie, "Soon gone");
+    // A write forgets the copy: the next render has both threads; a removal shows at once too.
+    expect(await (await call(tenant.host, "GET", "/g/fresh", { cookie: alice.cookie })).text()).toContain("Soon gone");
+    expect((await api(tenant, alice.cookie).del(`/api/v1/groups/fresh/threads/${gone.id}`)).status).toBe(204);
+    expect(await (await call(tenant.host, "GET", "/g/fresh", { cookie: alice.cookie })).text()).not.toContain("Soon gone");
+    const page = await connect(tenant, "fresh", tenant.owner.cookie);
+    await vi.waitFor(() => expect(page.of("removed")).toEqual([{ type: "removed", targetType: "thread", targetId: gone.id, threadId: gone.id }]));
+    expect(page.of("thread").map((e) => e.thread.id)).toEqual([thread.id]);
+    page.ws.close();
+  });
 });

@@ -22,6 +22,7 @@ import { deliverSoon } from "../mail/deliver";
 import { membershipState } from "../membership/service";
 import {
   discussionFor,
+  forgetAfterWrites,
   editThreadSchema,
   gamificationSchema,
   groupActivity,
@@ -144,6 +145,7 @@ async function renderThread(c: Context<AppEnv>, d: Discussion, threadId: string,
 const pinForm = z.object({ pinned: z.enum(["1", "0"], { error: "pinned must be 1 or 0" }) });
 
 export const discussionPages = new Hono<AppEnv>()
+  .use(forgetAfterWrites)
   // ── thread page ──
   .get("/g/:slug/t/:id", async (c) => {
     const d = await memberPage(c);
@@ -316,7 +318,7 @@ export const discussionPages = new Hono<AppEnv>()
     const d = await memberPage(c);
     if (d instanceof Response) return d;
     const [state, view] = await Promise.all([
-      d.room.pageState(d.scope, d.user.id, { threads: 1, messages: 50, leaders: 0, moderator: false }),
+      d.room.chatPageState(d.scope, d.user.id, 50),
       viewOf(c, d),
     ]);
     const pctx = groupPageContext(c, view.branding);

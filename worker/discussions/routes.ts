@@ -7,6 +7,7 @@ import { jsonBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import {
   discussionFor,
+  forgetAfterWrites,
   editThreadSchema,
   gamificationSchema,
   groupActivity,
@@ -42,6 +43,7 @@ function beforeParam(raw: string | null | undefined): number | null {
 }
 
 export const discussionsApi = new Hono<AppEnv>()
+  .use(forgetAfterWrites)
   // ── threads and replies ──
   .get("/groups/:slug/threads", async (c) => {
     const d = await discussionFor(c, "read");

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { isLang, type Lang } from "../../web/i18n";
 import type { GroupDiscussion } from "../../web/pages/groups/discussion";
@@ -16,7 +16,8 @@ import { mailLang, mentionMail } from "../mail/templates";
 import { requestOrigin } from "../http/context";
 import type { Actor } from "../room/discussions";
 import type { Outcome } from "../room/outcome";
-import { groupRoom, type RoomScope } from "../room/room";
+import { groupRoom, type GroupPageState, type RoomScope } from "../room/room";
+import { ReadCache } from "../db/read-cache";
 import { mentionedHandles, mentionHandle, renderMarkdown, type Mentionable } from "./markdown";
 import { canDiscuss, type DiscussionAction } from "./policy";
 
@@ -76,6 +77,7 @@ export const gamificationSchema = z
   });
 
 const THREADS_SHOWN = 20;
+const PAGE_STATE_TTL_MS = 1_000;
 const MESSAGES_SHOWN = 30;
 const LEADERS_SHOWN = 5;
 
@@ -101,6 +103,11 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     throw forbidden("forbidden", "You are not allowed to do this in this group.");
   }
   requireUser(c);
+  // Whatever this request changes, this isolate's copy of the group page must not show the old state.
+  if (c.req.method !== "GET") {
+    forgetGroupPage(tenant.id, ctx.group.id);
+    touched.set(c.req.raw, { tenantId: tenant.id, groupId: ctx.group.id });
+  }
   const lang: Lang = isLang(tenant.defaultLanguage) ? tenant.defaultLanguage : "fr";
   return {
     tenant,
@@ -171,27 +178,60 @@ export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions
 }
 
 /** The discussion part of a member's group page: one call to the room. */
+/**
+ * The room's part of members' group pages, kept a second per isolate: a busy group's page
+ * is then rendered without a call to its room on every view. Writes through this isolate
+ * forget it at once; a page rendered from an older copy catches up when its socket
+ * connects (the room replays the last 30 seconds of new, changed and removed posts).
+ */
+const pageStateCache = new ReadCache<GroupPageState>(PAGE_STATE_TTL_MS);
+
+export function forgetGroupPage(tenantId: string, groupId: string): void {
+  pageStateCache.delete(`${tenantId}:${groupId}`);
+}
+
+/** The group a writing request touched, to forget its page again once the write is done. */
+const touched = new WeakMap<Request, { tenantId: string; groupId: string }>();
+
+/**
+ * Middleware for the discussion routes: forgets the group's page copy after a write has
+ * landed too (a page view between the first forget and the write could have cached the
+ * state before it).
+ */
+export const forgetAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const group = touched.get(c.req.raw);
+  if (group) forgetGroupPage(group.tenantId, group.groupId);
+};
+
 export async function discussionForPage(env: Bindings, tenant: Tenant, ctx: GroupContext, user: User | null, threadForm?: GroupDiscussion["threadForm"]): Promise<GroupDiscussion | undefined> {
   if (!user || !canDiscuss(ctx.actor, "read")) return undefined;
   const moderator = canDiscuss(ctx.actor, "moderate");
   const lang = isLang(tenant.defaultLanguage) ? tenant.defaultLanguage : "fr";
-  const state = await groupRoom(env, tenant.id, ctx.group.id).pageState(
-    { tenantId: tenant.id, groupId: ctx.group.id, lang },
-    user.id,
-    { threads: THREADS_SHOWN, messages: MESSAGES_SHOWN, leaders: LEADERS_SHOWN, moderator },
+  const state = await pageStateCache.getOrLoad(`${tenant.id}:${ctx.group.id}`, () =>
+    groupRoom(env, tenant.id, ctx.group.id).groupPageState({ tenantId: tenant.id, groupId: ctx.group.id, lang }, { threads: THREADS_SHOWN, messages: MESSAGES_SHOWN, leaders: LEADERS_SHOWN }),
   );
+  const points = state.points[user.id] ?? 0;
+  const mutedUntil = state.mutes[user.id] ?? null;
   return {
     threads: state.threads.items,
     nextCursor: state.threads.nextCursor,
     online: state.online,
     leaderboard: state.leaderboard,
-    me: { userId: user.id, name: user.name, points: state.points, level: state.level },
+    me: { userId: user.id, name: user.name, points, level: levelFor(state.levels, points) },
     canModerate: moderator,
-    mutedUntil: state.mutedUntil === null ? null : new Date(state.mutedUntil).toISOString(),
+    mutedUntil: mutedUntil !== null && Date.parse(mutedUntil) > Date.now() ? mutedUntil : null,
     messages: state.messages,
-    openReports: state.openReports,
+    openReports: moderator ? state.openReports : null,
     ...(threadForm ? { threadForm } : {}),
   };
+}
+
+/** The highest level `points` reaches. */
+export function levelFor<L extends { minPoints: number }>(levels: L[], points: number): L | null {
+  let reached: L | null = null;
+  for (const level of levels) if (points >= level.minPoints) reached = level;
+  return reached;
 }
 
 /** Whom a moderator may mute: a current member below their own standing, never themselves or the owner. */

@@ -11,6 +11,7 @@ import type {
   ReplyView,
   ReportStatus,
   ReportView,
+  RoomEvent,
   TargetType,
   ThreadView,
 } from "../../web/pages/groups/discussion-types";
@@ -212,6 +213,39 @@ export class DiscussionStore {
   /** Called after any write that changes someone's points: they are recomputed from the records on next read. */
   private pointsChanged(): void {
     this.points = null;
+  }
+
+  allPointsByUser(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [userId, p] of this.allPoints()) out[userId] = p.points;
+    return out;
+  }
+
+  /**
+   * What changed since `since`: threads started, edited or replied to, replies written
+   * or edited, and everything hidden or deleted, as the live events a page would have got.
+   */
+  recentChanges(since: number): RoomEvent[] {
+    const events: RoomEvent[] = [];
+    const threads = this.sql
+      .exec<ThreadRow>(`select * from threads where ${VISIBLE} and (last_activity_at >= ? or edited_at >= ?) order by last_activity_at limit 200`, since, since)
+      .toArray();
+    for (const t of threads) events.push({ type: "thread", thread: this.threadView(t, this.reactionSummaries("thread", [t.id], null).get(t.id) ?? []) });
+    const replies = this.sql
+      .exec<ReplyRow>(`select * from replies where ${VISIBLE} and (created_at >= ? or edited_at >= ?) order by created_at, id limit 500`, since, since)
+      .toArray();
+    for (const r of replies) events.push({ type: "reply", reply: this.replyView(r, this.reactionSummaries("reply", [r.id], null).get(r.id) ?? []) });
+    for (const [type, table, key, thread] of [
+      ["thread", "threads", "id", "id"],
+      ["reply", "replies", "id", "thread_id"],
+      ["message", "messages", "seq", "null"],
+    ] as const) {
+      const gone = this.sql
+        .exec<{ id: string | number; thread_id: string | null }>(`select ${key} as id, ${thread} as thread_id from ${table} where hidden_at >= ? or deleted_at >= ? limit 500`, since, since)
+        .toArray();
+      for (const g of gone) events.push({ type: "removed", targetType: type, targetId: String(g.id), threadId: g.thread_id });
+    }
+    return events;
   }
 
   pointsOf(userId: string): number {

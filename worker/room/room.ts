@@ -25,6 +25,19 @@ import { numberVar, RateLimiter } from "./limiter";
 import { membershipWriter, type MembershipWrite } from "./membership-writer";
 import { done, refuse, type Outcome } from "./outcome";
 
+export type GroupPageState = {
+  threads: Page<ThreadView>;
+  messages: MessageView[];
+  online: OnlineMember[];
+  leaderboard: LeaderboardEntry[];
+  /** Points of everyone who has any. */
+  points: Record<string, number>;
+  levels: GamificationView["levels"];
+  /** Members muted now, with the end of the mute (ISO). */
+  mutes: Record<string, string>;
+  openReports: number;
+};
+
 /** Which group the room serves, sent by the Worker on every call (the first one sticks). */
 export type RoomScope = { tenantId: string; groupId: string; lang?: Lang };
 export type Post = Rendered & { source: string };
@@ -36,6 +49,8 @@ const FRAME_MAX = 16 * 1024;
 const HISTORY_LATEST = 50;
 const HISTORY_FRAME = 200;
 const HISTORY_SINCE_MAX = 5000;
+/** How far back a connecting page hears of new, changed and removed posts (covers the Worker's page cache). */
+const CATCH_UP_MS = 30_000;
 
 const clientEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message"), text: z.string(), nonce: z.string().max(64).optional() }),
@@ -399,36 +414,29 @@ export class GroupRoom extends DurableObject<Bindings> {
   }
 
   /**
-   * Everything a member's group page shows from the room, in one call: the first page of
-   * threads, the latest messages, who is online, the top of the leaderboard, the viewer's
-   * standing and, for moderators, how many reports wait.
+   * What every member's group page shows from the room, in one call, the same for all of
+   * them (the Worker keeps it a moment and adds the viewer's own standing from it): the
+   * first page of threads, the latest messages, who is online, the top of the leaderboard,
+   * everyone's points and mutes, and how many reports wait.
    */
-  async pageState(
-    s: RoomScope,
-    viewer: string,
-    opts: { threads: number; messages: number; leaders: number; moderator: boolean },
-  ): Promise<{
-    threads: Page<ThreadView>;
-    messages: MessageView[];
-    online: OnlineMember[];
-    leaderboard: LeaderboardEntry[];
-    points: number;
-    level: GamificationView["levels"][number] | null;
-    mutedUntil: number | null;
-    openReports: number | null;
-  }> {
+  async groupPageState(s: RoomScope, opts: { threads: number; messages: number; leaders: number }): Promise<GroupPageState> {
     this.scope(s);
-    const points = this.discussions.pointsOf(viewer);
     return {
-      threads: this.discussions.listThreads(viewer, opts.threads, null),
+      threads: this.discussions.listThreads("", opts.threads, null),
       messages: this.discussions.messagesSince(null, opts.messages),
       online: this.onlineMembers(),
       leaderboard: this.discussions.leaderboard(opts.leaders),
-      points,
-      level: this.discussions.levelFor(points),
-      mutedUntil: this.discussions.mutedUntil(viewer),
-      openReports: opts.moderator ? this.discussions.openReportCount() : null,
+      points: this.discussions.allPointsByUser(),
+      levels: this.discussions.gamification().levels,
+      mutes: Object.fromEntries(this.discussions.listMutes().map((m) => [m.userId, m.until])),
+      openReports: this.discussions.openReportCount(),
     };
+  }
+
+  /** The chat page's: the latest messages, who is online and whether the viewer is muted. */
+  async chatPageState(s: RoomScope, viewer: string, messages: number): Promise<{ messages: MessageView[]; online: OnlineMember[]; mutedUntil: number | null }> {
+    this.scope(s);
+    return { messages: this.discussions.messagesSince(null, messages), online: this.onlineMembers(), mutedUntil: this.discussions.mutedUntil(viewer) };
   }
 
   async react(s: RoomScope, actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean | "toggle"): Promise<Outcome<ReactionSummary[]>> {
@@ -619,6 +627,8 @@ export class GroupRoom extends DurableObject<Bindings> {
       for (let i = 0; i === 0 || i < history.length; i += HISTORY_FRAME) {
         server.send(JSON.stringify({ type: "history", messages: history.slice(i, i + HISTORY_FRAME) } satisfies RoomEvent));
       }
+      // A page may have been rendered from a copy a few seconds old: what changed since comes now.
+      for (const event of this.discussions.recentChanges(Date.now() - CATCH_UP_MS)) server.send(JSON.stringify(event));
       // The whole list to the newcomer only; the others hear of one arrival (and only of a first tab).
       const online = this.onlineMembers();
       server.send(JSON.stringify({ type: "presence", online } satisfies RoomEvent));

@@ -206,6 +206,7 @@ export default function LiveThreads(props: LiveThreadsProps): VNode {
     <div class="disc-head">
       <h2 class="disc-title" id="discussions-title">${strings.title}</h2>
       ${LiveStatus({ status, strings })}
+      ${props.form && html`<a class="btn btn-primary btn-sm disc-new" href="#composer-title">${strings.formTitle}</a>`}
     </div>
     <p class="sr-only" aria-live="polite">${announcement}</p>
     ${threads.length === 0

@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { groupRoom, type GroupRoom } from "../room/room";
 import type { ThreadView } from "../../web/pages/groups/discussion-types";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { XSS_CORPUS } from "./xss-corpus";
@@ -60,6 +63,23 @@ describe("group discussion pages", () => {
     expect(memberPage).toContain('data-island="Chat"');
     expect(memberPage).toContain('data-island="LiveThreads"');
     expect(memberPage).toContain('action="/g/makers/threads"');
+
+    // More than a page of discussions: without JavaScript, "more" leads to the next ones.
+    // (Written into the room directly: members may only post five at once.)
+    const groupId = ((await (await call(tenant.host, "GET", "/api/v1/groups/makers", { cookie: alice.cookie })).json()) as { id: string }).id;
+    await runInDurableObject(groupRoom(env, tenant.id, groupId), (room: GroupRoom) => {
+      for (let i = 0; i < 21; i++) room.discussions.createThread({ userId: alice.id, name: "Alice", moderator: false }, `Topic number ${i}`, { source: "b", html: "<p>b</p>", excerpt: "b", mentions: [] }, Date.now() + i + 1);
+    });
+    // A write through the API forgets the page's copy; this test wrote behind its back.
+    await call(tenant.host, "POST", "/api/v1/groups/makers/messages", { cookie: alice.cookie, json: { text: "refresh" } });
+    const first = await (await page(tenant, "/g/makers", alice.cookie)).text();
+    const more = /href="\/g\/makers\?cursor=([^"]+)"/.exec(first);
+    expect(more).not.toBeNull();
+    expect(first).toContain("Topic number 20");
+    expect(first).not.toContain("Members only topic");
+    const second = await (await page(tenant, `/g/makers?cursor=${more![1]}`, alice.cookie)).text();
+    expect(second).toContain("Members only topic");
+    expect(second).not.toContain("Topic number 20");
 
     const visitor = await (await page(tenant, "/g/makers")).text();
     const outsider = await signUpMember(tenant, "out@makers.example", "Otto");

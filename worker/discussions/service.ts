@@ -204,18 +204,28 @@ export const forgetAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (group) forgetGroupPage(group.tenantId, group.groupId);
 };
 
-export async function discussionForPage(env: Bindings, tenant: Tenant, ctx: GroupContext, user: User | null, threadForm?: GroupDiscussion["threadForm"]): Promise<GroupDiscussion | undefined> {
+export async function discussionForPage(
+  env: Bindings,
+  tenant: Tenant,
+  ctx: GroupContext,
+  user: User | null,
+  opts: { threadForm?: GroupDiscussion["threadForm"]; cursor?: string | null } = {},
+): Promise<GroupDiscussion | undefined> {
   if (!user || !canDiscuss(ctx.actor, "read")) return undefined;
   const moderator = canDiscuss(ctx.actor, "moderate");
   const lang = isLang(tenant.defaultLanguage) ? tenant.defaultLanguage : "fr";
   const state = await pageStateCache.getOrLoad(`${tenant.id}:${ctx.group.id}`, () =>
     groupRoom(env, tenant.id, ctx.group.id).groupPageState({ tenantId: tenant.id, groupId: ctx.group.id, lang }, { threads: THREADS_SHOWN, messages: MESSAGES_SHOWN, leaders: LEADERS_SHOWN }),
   );
+  // "More discussions" without JavaScript: a later page, read from the room (never cached).
+  const threads = opts.cursor
+    ? await groupRoom(env, tenant.id, ctx.group.id).listThreads({ tenantId: tenant.id, groupId: ctx.group.id, lang }, user.id, THREADS_SHOWN, opts.cursor)
+    : state.threads;
   const points = state.points[user.id] ?? 0;
   const mutedUntil = state.mutes[user.id] ?? null;
   return {
-    threads: state.threads.items,
-    nextCursor: state.threads.nextCursor,
+    threads: threads.items,
+    nextCursor: threads.nextCursor,
     online: state.online,
     leaderboard: state.leaderboard,
     me: { userId: user.id, name: user.name, points, level: levelFor(state.levels, points) },
@@ -223,7 +233,7 @@ export async function discussionForPage(env: Bindings, tenant: Tenant, ctx: Grou
     mutedUntil: mutedUntil !== null && Date.parse(mutedUntil) > Date.now() ? mutedUntil : null,
     messages: state.messages,
     openReports: moderator ? state.openReports : null,
-    ...(threadForm ? { threadForm } : {}),
+    ...(opts.threadForm ? { threadForm: opts.threadForm } : {}),
   };
 }
 

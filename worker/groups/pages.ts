@@ -74,7 +74,7 @@ export async function renderGroupPageOf(c: Context<AppEnv>, slug: string, thread
   const tdb = tenantDb(c.env, tenant);
   const user = c.get("user");
   const { ctx, preview } = await groupForPage(c, tdb, slug);
-  const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, threadForm)]);
+  const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, { ...(threadForm ? { threadForm } : {}), cursor: c.req.query("cursor") ?? null })]);
   const noticeKey = GROUP_NOTICES[c.req.query("done") ?? ""];
   const extra = { ...(discussion ? { discussion } : {}), ...(noticeKey ? { notice: t(groupPageContext(c, { faviconUrl: null }).lang, noticeKey) } : {}) };
   return renderGroup(c, groupView(c.env, tenant, ctx, membership), preview, abilityOf(ctx), extra, status);

@@ -239,7 +239,9 @@ describe("GET and PATCH /api/v1/members/{userId}/profile", () => {
       ["since", "2020-05-01", "member", true],
       ["crew_role", null, "member", false],
     ]);
-    expect((await call(tenant.host, "PATCH", `/api/v1/members/${member.id}/profile`, { cookie: tenant.owner.cookie, json: { fields: { since: "soon" } } })).status).toBe(422);
+    for (const since of ["soon", "2024-02-30", "2024-13-01", 20200501]) {
+      expect((await call(tenant.host, "PATCH", `/api/v1/members/${member.id}/profile`, { cookie: tenant.owner.cookie, json: { fields: { since } } })).status, String(since)).toBe(422);
+    }
     expect((await call(tenant.host, "PATCH", `/api/v1/members/${member.id}/profile`, { cookie: tenant.owner.cookie, json: { fields: { nope: "x" } } })).status).toBe(422);
     // The member sees the date the admin set, not the notes.
     const own = await profileOf(tenant, member.cookie);

@@ -318,6 +318,13 @@ describe("chat", () => {
     const other = await makeTenant();
     expect((await call(other.host, "GET", "/api/v1/groups/gate/chat", { cookie: other.owner.cookie, headers: upgrade })).status).toBe(404);
     expect((await call(tenant.host, "GET", "/api/v1/groups/gate/chat", { cookie: tenant.owner.cookie })).status).toBe(426);
+    // Another site's page cannot open the chat with a member's cookie; the group's own page can.
+    const hijack = await call(tenant.host, "GET", "/api/v1/groups/gate/chat", { cookie: tenant.owner.cookie, headers: { ...upgrade, origin: "https://evil.example" } });
+    expect([hijack.status, ((await hijack.json()) as Err).error.code]).toEqual([403, "origin_mismatch"]);
+    const own = await call(tenant.host, "GET", "/api/v1/groups/gate/chat", { cookie: tenant.owner.cookie, headers: { ...upgrade, origin: `http://${tenant.host}` } });
+    expect(own.status).toBe(101);
+    own.webSocket!.accept();
+    own.webSocket!.close();
   });
 
   it("stores each message before broadcasting it to every member's socket, with the sender's nonce", async () => {

@@ -10,7 +10,10 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function originCheck(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!SAFE.has(c.req.method)) {
+    // A WebSocket upgrade is a GET, but what it opens acts on the user's behalf: a page of
+    // another site must not open one with the user's cookie (cross-site WebSocket hijacking).
+    const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
+    if (!SAFE.has(c.req.method) || upgrade) {
       const origin = c.req.header("origin");
       if (origin !== undefined) {
         let originHost: string | null = null;

@@ -5,7 +5,7 @@ import type { Lang } from "../i18n";
 import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
 import { dateFormat, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
-import { fill, PersonAvatar } from "./discussion-parts";
+import { fill, PersonAvatar, useClosingMenus } from "./discussion-parts";
 import { joinRoom, type RoomStatus } from "./room-socket";
 
 export type ChatStrings = {
@@ -540,26 +540,8 @@ export default function Chat(props: ChatProps): VNode {
   }, [mutedUntil]);
 
   // An open message menu closes on a click elsewhere, or on Escape (back to its button).
-  useEffect(() => {
-    const open = () => document.querySelectorAll<HTMLDetailsElement>("details.chat-menu[open]");
-    const onClick = (e: MouseEvent) => {
-      for (const d of open()) if (!d.contains(e.target as Node)) d.open = false;
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape") return;
-      for (const d of open()) {
-        d.open = false;
-        d.querySelector("summary")?.focus();
-      }
-    };
-    document.addEventListener("click", onClick);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("click", onClick);
-      document.removeEventListener("keydown", onKey);
-      clearTimeout(flashTimer.current);
-    };
-  }, []);
+  useClosingMenus("details.chat-menu[open]");
+  useEffect(() => () => clearTimeout(flashTimer.current), []);
 
   // Typing names fade out after a few seconds.
   useEffect(() => {

@@ -374,10 +374,12 @@ export function LiveStatus({ status, strings }: { status: "static" | "connecting
   return html`<p class="live-status" data-state=${status}>${status === "live" ? strings.live : strings.reconnecting}</p>`;
 }
 
-/** Closes open "⋯" menus and reaction choosers on a click elsewhere or Escape (with JavaScript). */
-export function useClosingMenus(): void {
+/**
+ * Closes the open menus matching `selector` (by default the "⋯" menus and reaction
+ * choosers) on a click elsewhere or Escape, giving focus back to the menu's button.
+ */
+export function useClosingMenus(selector = "details.post-menu[open], details.reaction-picker[open]"): void {
   useEffect(() => {
-    const selector = "details.post-menu[open], details.reaction-picker[open]";
     const onClick = (e: MouseEvent) => {
       for (const d of document.querySelectorAll<HTMLDetailsElement>(selector)) {
         if (!d.contains(e.target as Node)) d.open = false;
@@ -398,7 +400,7 @@ export function useClosingMenus(): void {
       document.removeEventListener("click", onClick);
       document.removeEventListener("keydown", onKey);
     };
-  }, []);
+  }, [selector]);
 }
 
 /** The JSON API's answer, or its error envelope's message. */

@@ -1,4 +1,4 @@
-import { effectiveRole, type GroupActor } from "../groups/policy";
+import { atLeast, type GroupActor } from "../groups/policy";
 import type { GroupRole } from "../db/schema";
 
 /**
@@ -11,7 +11,6 @@ import type { GroupRole } from "../db/schema";
 export const DISCUSSION_ACTIONS = ["read", "post", "react", "report", "moderate", "viewActivity", "configureLevels"] as const;
 export type DiscussionAction = (typeof DISCUSSION_ACTIONS)[number];
 
-const RANK: Record<GroupRole, number> = { member: 1, moderator: 2, admin: 3, owner: 4 };
 const NEEDS: Record<DiscussionAction, GroupRole> = {
   read: "member",
   post: "member",
@@ -24,6 +23,5 @@ const NEEDS: Record<DiscussionAction, GroupRole> = {
 
 export function canDiscuss(actor: GroupActor, action: DiscussionAction): boolean {
   if (actor.tenantRole === null || actor.banned) return false;
-  const role = effectiveRole(actor);
-  return role !== null && RANK[role] >= RANK[NEEDS[action]];
+  return atLeast(actor, NEEDS[action]);
 }

@@ -6,9 +6,10 @@ import type { GroupDiscussion } from "../../web/pages/groups/discussion";
 import { BODY_MAX, MESSAGE_MAX, REACTIONS, REASON_MAX, TITLE_MAX, type ActivityView, type TargetType } from "../../web/pages/groups/discussion-types";
 import { requireUser } from "../auth/sessions";
 import type { TenantDb } from "../db/client";
-import { memberships, users, type GroupRole, type Tenant, type User } from "../db/schema";
+import { memberships, users, type Tenant, type User } from "../db/schema";
 import type { AppEnv, Bindings } from "../env";
 import { groupFromRequest } from "../groups/access";
+import { effectiveRole, ROLE_RANK } from "../groups/policy";
 import type { GroupContext } from "../groups/service";
 import { ApiError, forbidden, notFound, unauthorized } from "../http/errors";
 import { enqueueMail } from "../mail/outbox";
@@ -256,9 +257,8 @@ export async function muteTarget(d: Discussion, userId: string): Promise<{ userI
   )[0];
   if (!row) throw notFound("No such member in this group.");
   if (userId === d.user.id) throw new ApiError(422, "validation_failed", "You cannot mute yourself.", { userId: "that is you" });
-  const rank: Record<GroupRole, number> = { member: 1, moderator: 2, admin: 3, owner: 4 };
-  const mine = d.can("viewActivity") ? (d.ctx.actor.groupRole === "owner" ? 4 : 3) : 2;
-  if (rank[row.role] >= mine) throw forbidden("forbidden", "You can only mute members below your own role.");
+  const mine = effectiveRole(d.ctx.actor);
+  if (!mine || ROLE_RANK[row.role] >= ROLE_RANK[mine]) throw forbidden("forbidden", "You can only mute members below your own role.");
   return { userId, name: row.name };
 }
 

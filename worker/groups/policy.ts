@@ -44,11 +44,12 @@ export function effectiveRole(actor: GroupActor): GroupRole | null {
   return actor.groupRole;
 }
 
-const RANK: Record<GroupRole, number> = { member: 1, moderator: 2, admin: 3, owner: 4 };
+/** Group roles in order of power. */
+export const ROLE_RANK: Record<GroupRole, number> = { member: 1, moderator: 2, admin: 3, owner: 4 };
 
-function atLeast(actor: GroupActor, role: GroupRole): boolean {
+export function atLeast(actor: GroupActor, role: GroupRole): boolean {
   const r = effectiveRole(actor);
-  return r !== null && RANK[r] >= RANK[role];
+  return r !== null && ROLE_RANK[r] >= ROLE_RANK[role];
 }
 
 export function can(actor: GroupActor, action: GroupAction): boolean {

@@ -18,7 +18,6 @@ import { ApiError, notFound } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
 import { groupPageContext, pageContext, renderWith } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
-import { deliverSoon } from "../mail/deliver";
 import { membershipState } from "../membership/service";
 import {
   discussionFor,
@@ -28,13 +27,14 @@ import {
   groupActivity,
   muteSchema,
   muteTarget,
-  notifyMentions,
+  postReply,
   reactionKeySchema,
   renderPost,
   replySchema,
   reportSchema,
   reportStatusSchema,
   settle,
+  startThread,
   targetSchema,
   threadSchema,
   type Discussion,
@@ -157,11 +157,7 @@ export const discussionPages = new Hono<AppEnv>()
     if (d instanceof Response) return d;
     const form = await formBody(c);
     try {
-      const input = parseWith(threadSchema, form);
-      const post = await renderPost(d, input.body);
-      const thread = settle(await d.room.createThread(d.scope, d.actor, input.title, post));
-      await notifyMentions(c, d, post.mentions, { path: threadPath(d.ctx.group.slug, thread.id), title: thread.title, excerpt: thread.excerpt });
-      if (post.mentions.length) deliverSoon(c);
+      const thread = await startThread(c, d, parseWith(threadSchema, form));
       return see(c, threadPath(d.ctx.group.slug, thread.id));
     } catch (err) {
       const { status, errors } = formErrors(c, err);
@@ -175,14 +171,7 @@ export const discussionPages = new Hono<AppEnv>()
     const threadId = c.req.param("id");
     const form = await formBody(c);
     try {
-      const input = parseWith(replySchema, form);
-      const post = await renderPost(d, input.body);
-      const reply = settle(await d.room.createReply(d.scope, d.actor, threadId, post));
-      if (post.mentions.length) {
-        const found = await d.room.getThread(d.scope, d.user.id, threadId, 1, null);
-        await notifyMentions(c, d, post.mentions, { path: `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`, title: found?.thread.title ?? "", excerpt: post.excerpt });
-        deliverSoon(c);
-      }
+      const reply = await postReply(c, d, threadId, parseWith(replySchema, form).body);
       return see(c, `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`);
     } catch (err) {
       const { status, errors } = formErrors(c, err);

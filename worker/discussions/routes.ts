@@ -4,7 +4,6 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { jsonBody, parseWith } from "../http/validate";
-import { deliverSoon } from "../mail/deliver";
 import {
   discussionFor,
   forgetAfterWrites,
@@ -13,14 +12,15 @@ import {
   groupActivity,
   messageSchema,
   muteSchema,
-  notifyMentions,
   pinSchema,
+  postReply,
   reactionKeySchema,
   renderPost,
   replySchema,
   reportSchema,
   reportStatusSchema,
   settle,
+  startThread,
   targetSchema,
   targetTypeSchema,
   threadSchema,
@@ -52,11 +52,7 @@ export const discussionsApi = new Hono<AppEnv>()
   })
   .post("/groups/:slug/threads", async (c) => {
     const d = await discussionFor(c, "post");
-    const input = await jsonBody(c, threadSchema);
-    const post = await renderPost(d, input.body);
-    const thread = settle(await d.room.createThread(d.scope, d.actor, input.title, post));
-    await notifyMentions(c, d, post.mentions, { path: `/g/${d.ctx.group.slug}/t/${thread.id}`, title: thread.title, excerpt: thread.excerpt });
-    if (post.mentions.length) deliverSoon(c);
+    const thread = await startThread(c, d, await jsonBody(c, threadSchema));
     return c.json({ thread }, 201);
   })
   .get("/groups/:slug/threads/:id", async (c) => {
@@ -85,15 +81,8 @@ export const discussionsApi = new Hono<AppEnv>()
   })
   .post("/groups/:slug/threads/:id/replies", async (c) => {
     const d = await discussionFor(c, "post");
-    const input = await jsonBody(c, replySchema);
-    const post = await renderPost(d, input.body);
-    const reply = settle(await d.room.createReply(d.scope, d.actor, c.req.param("id"), post));
-    if (post.mentions.length) {
-      const thread = await d.room.getThread(d.scope, d.user.id, reply.threadId, 1, null);
-      await notifyMentions(c, d, post.mentions, { path: `/g/${d.ctx.group.slug}/t/${reply.threadId}#reply-${reply.id}`, title: thread?.thread.title ?? "", excerpt: post.excerpt });
-      deliverSoon(c);
-    }
-    return c.json({ reply }, 201);
+    const { body } = await jsonBody(c, replySchema);
+    return c.json({ reply: await postReply(c, d, c.req.param("id"), body) }, 201);
   })
   .patch("/groups/:slug/replies/:id", async (c) => {
     const d = await discussionFor(c, "post");

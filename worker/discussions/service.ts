@@ -3,7 +3,17 @@ import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { isLang, type Lang } from "../../web/i18n";
 import type { GroupDiscussion } from "../../web/pages/groups/discussion";
-import { BODY_MAX, MESSAGE_MAX, REACTIONS, REASON_MAX, TITLE_MAX, type ActivityView, type TargetType } from "../../web/pages/groups/discussion-types";
+import {
+  BODY_MAX,
+  MESSAGE_MAX,
+  REACTIONS,
+  REASON_MAX,
+  TITLE_MAX,
+  type ActivityView,
+  type ReplyView,
+  type TargetType,
+  type ThreadView,
+} from "../../web/pages/groups/discussion-types";
 import { requireUser } from "../auth/sessions";
 import type { TenantDb } from "../db/client";
 import { memberships, users, type Tenant, type User } from "../db/schema";
@@ -12,6 +22,7 @@ import { groupFromRequest } from "../groups/access";
 import { effectiveRole, ROLE_RANK } from "../groups/policy";
 import type { GroupContext } from "../groups/service";
 import { ApiError, forbidden, notFound, unauthorized } from "../http/errors";
+import { deliverSoon } from "../mail/deliver";
 import { enqueueMail } from "../mail/outbox";
 import { mailLang, mentionMail } from "../mail/templates";
 import { requestOrigin } from "../http/context";
@@ -175,7 +186,25 @@ export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions
       ),
     );
   const [first, ...rest] = mails;
-  if (first) await d.t.db.batch([first, ...rest]);
+  if (!first) return;
+  await d.t.db.batch([first, ...rest]);
+  deliverSoon(c);
+}
+
+/** Starts a thread: Markdown rendered with its mentions, stored by the room, mentioned members emailed. */
+export async function startThread(c: Context<AppEnv>, d: Discussion, input: z.output<typeof threadSchema>): Promise<ThreadView> {
+  const post = await renderPost(d, input.body);
+  const thread = settle(await d.room.createThread(d.scope, d.actor, input.title, post));
+  await notifyMentions(c, d, post.mentions, { path: targetPath(d.ctx.group.slug, "thread", thread.id, null), title: thread.title, excerpt: thread.excerpt });
+  return thread;
+}
+
+/** Replies to a thread, the same way. */
+export async function postReply(c: Context<AppEnv>, d: Discussion, threadId: string, body: string): Promise<ReplyView> {
+  const post = await renderPost(d, body);
+  const { reply, thread } = settle(await d.room.createReply(d.scope, d.actor, threadId, post));
+  await notifyMentions(c, d, post.mentions, { path: targetPath(d.ctx.group.slug, "reply", reply.id, thread.id), title: thread.title, excerpt: post.excerpt });
+  return reply;
 }
 
 /** The discussion part of a member's group page: one call to the room. */

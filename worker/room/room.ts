@@ -376,7 +376,8 @@ export class GroupRoom extends DurableObject<Bindings> {
     return { thread, replies: this.discussions.listReplies(id, viewer, limit, cursor) };
   }
 
-  async createReply(s: RoomScope, actor: Actor, threadId: string, post: Post): Promise<Outcome<ReplyView>> {
+  /** Answers the reply and its thread as it now stands. */
+  async createReply(s: RoomScope, actor: Actor, threadId: string, post: Post): Promise<Outcome<{ reply: ReplyView; thread: ThreadView }>> {
     this.scope(s);
     const refused = this.mayPost(actor);
     if (refused) return refused;
@@ -384,7 +385,7 @@ export class GroupRoom extends DurableObject<Bindings> {
     if (!result.ok) return result;
     this.broadcastChat({ type: "reply", reply: result.value.reply });
     this.broadcastChat({ type: "thread", thread: result.value.thread });
-    return done(result.value.reply);
+    return result;
   }
 
   async editThread(s: RoomScope, actor: Actor, id: string, title: string | undefined, post: Post | undefined): Promise<Outcome<ThreadView>> {

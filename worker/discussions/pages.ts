@@ -145,7 +145,8 @@ async function renderThread(c: Context<AppEnv>, d: Discussion, threadId: string,
 const pinForm = z.object({ pinned: z.enum(["1", "0"], { error: "pinned must be 1 or 0" }) });
 
 export const discussionPages = new Hono<AppEnv>()
-  .use(forgetAfterWrites)
+  .use("/g/:slug/*", forgetAfterWrites)
+  .use("/admin/groups/:slug/*", forgetAfterWrites)
   // ── thread page ──
   .get("/g/:slug/t/:id", async (c) => {
     const d = await memberPage(c);
@@ -327,7 +328,7 @@ export const discussionPages = new Hono<AppEnv>()
     const d = await memberPage(c, "viewActivity");
     if (d instanceof Response) return d;
     const days = ({ "7": 7, "30": 30, "90": 90 } as const)[c.req.query("days") ?? "30"] ?? 30;
-    const [activity, view] = await Promise.all([groupActivity(c.env, d, days), viewOf(c, d)]);
+    const [activity, view] = await Promise.all([groupActivity(d, days), viewOf(c, d)]);
     const ctx = pageContext(c);
     return renderWith(c, ctx, { title: `${t(ctx.lang, "activity.title")} · ${view.name}`, body: GroupActivityPage({ ctx, group: view, days, activity }), brand: groupBrand(view) });
   })
@@ -364,7 +365,7 @@ export const discussionPages = new Hono<AppEnv>()
       return levelsPage(c, d, { values: form, errors }, 422);
     }
     await d.room.setGamification(d.scope, parsed.data);
-    return see(c, "?done=saved".replace(/^/, `/admin/groups/${encodeURIComponent(d.ctx.group.slug)}/levels`));
+    return see(c, withDone(`/admin/groups/${encodeURIComponent(d.ctx.group.slug)}/levels`, "saved"));
   });
 
 async function levelsPage(c: Context<AppEnv>, d: Discussion, form?: { values: Record<string, string>; errors: Record<string, string> }, status: ContentfulStatusCode = 200) {

@@ -43,7 +43,7 @@ function beforeParam(raw: string | null | undefined): number | null {
 }
 
 export const discussionsApi = new Hono<AppEnv>()
-  .use(forgetAfterWrites)
+  .use("/groups/:slug/*", forgetAfterWrites)
   // ── threads and replies ──
   .get("/groups/:slug/threads", async (c) => {
     const d = await discussionFor(c, "read");
@@ -196,7 +196,7 @@ export const discussionsApi = new Hono<AppEnv>()
   .get("/groups/:slug/activity", async (c) => {
     const d = await discussionFor(c, "viewActivity");
     const days = field(daysSchema, c.req.query("days") ?? "30", "days");
-    return c.json(await groupActivity(c.env, d, days));
+    return c.json(await groupActivity(d, days));
   })
   .get("/groups/:slug/leaderboard", async (c) => {
     const d = await discussionFor(c, "read");

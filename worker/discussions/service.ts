@@ -14,7 +14,6 @@ import {
   type TargetType,
   type ThreadView,
 } from "../../web/pages/groups/discussion-types";
-import { requireUser } from "../auth/sessions";
 import type { TenantDb } from "../db/client";
 import { memberships, users, type Tenant, type User } from "../db/schema";
 import type { AppEnv, Bindings } from "../env";
@@ -26,7 +25,7 @@ import { deliverSoon } from "../mail/deliver";
 import { enqueueMail } from "../mail/outbox";
 import { mailLang, mentionMail } from "../mail/templates";
 import { requestOrigin } from "../http/context";
-import type { Actor } from "../room/discussions";
+import { levelReached, type Actor } from "../room/discussions";
 import type { Outcome } from "../room/outcome";
 import { groupRoom, type GroupPageState, type RoomScope } from "../room/room";
 import { ReadCache } from "../db/read-cache";
@@ -114,7 +113,6 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     if (!can("read")) throw forbidden("members_only", "Only members of this group can take part in its discussions.");
     throw forbidden("forbidden", "You are not allowed to do this in this group.");
   }
-  requireUser(c);
   // Whatever this request changes, this isolate's copy of the group page must not show the old state.
   if (c.req.method !== "GET") {
     forgetGroupPage(tenant.id, ctx.group.id);
@@ -258,20 +256,13 @@ export async function discussionForPage(
     nextCursor: threads.nextCursor,
     online: state.online,
     leaderboard: state.leaderboard,
-    me: { userId: user.id, name: user.name, points, level: levelFor(state.levels, points) },
+    me: { userId: user.id, name: user.name, points, level: levelReached(state.levels, points) },
     canModerate: moderator,
     mutedUntil: mutedUntil !== null && Date.parse(mutedUntil) > Date.now() ? mutedUntil : null,
     messages: state.messages,
     openReports: moderator ? state.openReports : null,
     ...(opts.threadForm ? { threadForm: opts.threadForm } : {}),
   };
-}
-
-/** The highest level `points` reaches. */
-export function levelFor<L extends { minPoints: number }>(levels: L[], points: number): L | null {
-  let reached: L | null = null;
-  for (const level of levels) if (points >= level.minPoints) reached = level;
-  return reached;
 }
 
 /** Whom a moderator may mute: a current member below their own standing, never themselves or the owner. */
@@ -304,8 +295,7 @@ export function timeZoneOffset(timeZone: string, now = Date.now()): number {
 }
 
 /** Posts and messages per day from the room, new members per day from D1. */
-export async function groupActivity(env: Bindings, d: Discussion, days: number, now = Date.now()): Promise<ActivityView> {
-  void env;
+export async function groupActivity(d: Discussion, days: number, now = Date.now()): Promise<ActivityView> {
   const offset = timeZoneOffset(d.tenant.timezone, now);
   const fromRoom = await d.room.activity(d.scope, days, offset);
   const DAY = 86_400_000;

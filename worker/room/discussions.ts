@@ -72,6 +72,13 @@ type ReportRow = {
 const iso = (ms: number) => new Date(ms).toISOString();
 const iso0 = (ms: number | null) => (ms === null ? null : iso(ms));
 
+/** The highest of `levels` (ordered by threshold) that `points` reaches. */
+export function levelReached<L extends { minPoints: number }>(levels: L[], points: number): L | null {
+  let reached: L | null = null;
+  for (const level of levels) if (points >= level.minPoints) reached = level;
+  return reached;
+}
+
 export function randomId(): string {
   return [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -179,10 +186,7 @@ export class DiscussionStore {
   }
 
   levelFor(points: number): LevelView | null {
-    const levels = this.gamification().levels;
-    let reached: LevelView | null = null;
-    for (const level of levels) if (points >= level.minPoints) reached = level;
-    return reached;
+    return levelReached(this.gamification().levels, points);
   }
 
   private allPoints(): Map<string, { name: string; points: number }> {

@@ -23,7 +23,7 @@ import type { Bindings } from "../env";
 import { DiscussionStore, type Actor, type LevelConfig, type Page } from "./discussions";
 import { numberVar, RateLimiter } from "./limiter";
 import { membershipWriter, type MembershipWrite } from "./membership-writer";
-import { done, refuse, type Outcome } from "./outcome";
+import { done, refuse, type Outcome, type Refusal } from "./outcome";
 
 export type GroupPageState = {
   threads: Page<ThreadView>;
@@ -573,9 +573,15 @@ export class GroupRoom extends DurableObject<Bindings> {
     this.broadcastChat({ type: "offline", userId });
   }
 
+  /** Refuses anything a muted member tries to post, until the mute ends. */
+  private mutedRefusal(userId: string): Refusal | null {
+    const muted = this.discussions.mutedUntil(userId);
+    return muted === null ? null : refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`, { until: muted });
+  }
+
   private mayPost(actor: Actor): Outcome<never> | null {
-    const muted = this.discussions.mutedUntil(actor.userId);
-    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`, { until: muted });
+    const muted = this.mutedRefusal(actor.userId);
+    if (muted) return muted;
     const wait = this.postLimiter.take(actor.userId);
     if (wait > 0) return refuse(429, "rate_limited", "You are posting too fast; wait a moment.", { retryAfter: wait });
     return null;
@@ -586,8 +592,8 @@ export class GroupRoom extends DurableObject<Bindings> {
     const text = raw.replace(/\r\n?/g, "\n").trim();
     if (text.length === 0) return refuse(422, "invalid", "A message cannot be empty.", { fields: { text: "required" } });
     if (text.length > MESSAGE_MAX) return refuse(422, "too_long", `A message holds at most ${MESSAGE_MAX} characters.`, { fields: { text: `at most ${MESSAGE_MAX} characters` } });
-    const muted = this.discussions.mutedUntil(actor.userId);
-    if (muted !== null) return refuse(403, "muted", `You are muted in this group until ${new Date(muted).toISOString()}.`, { until: muted });
+    const muted = this.mutedRefusal(actor.userId);
+    if (muted) return muted;
     const wait = this.chatLimiter.take(actor.userId);
     if (wait > 0) return refuse(429, "rate_limited", "You are sending messages too fast.", { retryAfter: wait });
     return done(this.discussions.storeMessage(actor, text));

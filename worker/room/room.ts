@@ -187,11 +187,6 @@ export class GroupRoom extends DurableObject<Bindings> {
     this.bind(s.tenantId, s.groupId, s.lang);
   }
 
-  async identify(tenantId: string, groupId: string): Promise<{ tenantId: string; groupId: string }> {
-    this.bind(tenantId, groupId);
-    return { tenantId, groupId };
-  }
-
   // ── join queue ────────────────────────────────────────────────────────────
 
   /** Idempotent: a second request by the same user returns the pending one. */
@@ -482,11 +477,6 @@ export class GroupRoom extends DurableObject<Bindings> {
     return this.discussions.listReports(status, limit, cursor);
   }
 
-  async openReportCount(s: RoomScope): Promise<number> {
-    this.scope(s);
-    return this.discussions.openReportCount();
-  }
-
   async dismissReport(s: RoomScope, actor: Actor, id: string): Promise<Outcome<ReportView>> {
     this.scope(s);
     return this.discussions.dismissReport(actor, id);
@@ -507,11 +497,6 @@ export class GroupRoom extends DurableObject<Bindings> {
   async listMutes(s: RoomScope): Promise<MuteView[]> {
     this.scope(s);
     return this.discussions.listMutes();
-  }
-
-  async mutedUntil(s: RoomScope, userId: string): Promise<number | null> {
-    this.scope(s);
-    return this.discussions.mutedUntil(userId);
   }
 
   async messages(s: RoomScope, before: number | null, limit: number): Promise<Page<MessageView>> {

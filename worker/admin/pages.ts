@@ -17,7 +17,7 @@ import { isDevelopment, type AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { pageContext, renderPage, renderWith } from "../http/render";
+import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
 import { formatBytes } from "../../web/ui/format";
 import { groupBrand } from "../../web/pages/groups/shared";
 import type { GroupView } from "../groups/service";
@@ -72,10 +72,7 @@ const NOTICES: Record<string, MessageKey> = {
   approved_all: "admin.notice.approved_all",
 };
 
-function notice(c: Context<AppEnv>): { notice?: string } {
-  const key = NOTICES[c.req.query("done") ?? ""];
-  return key ? { notice: t(pageContext(c).lang, key) } : {};
-}
+const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const back = (c: Context<AppEnv>, path: string, done: string) => c.redirect(`${path}?done=${done}`, 303);

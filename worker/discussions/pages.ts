@@ -16,7 +16,7 @@ import { renderGroupPageOf } from "../groups/pages";
 import { groupView } from "../groups/service";
 import { ApiError, notFound } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { groupPageContext, pageContext, renderWith } from "../http/render";
+import { doneNotice, groupPageContext, pageContext, renderWith } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
 import { membershipState } from "../membership/service";
 import {
@@ -60,10 +60,7 @@ const NOTICES: Record<string, MessageKey> = {
 };
 
 
-function notice(c: Context<AppEnv>): { notice?: string } {
-  const key = NOTICES[c.req.query("done") ?? ""];
-  return key ? { notice: t(pageContext(c).lang, key) } : {};
-}
+const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES);
 
 const groupPath = (slug: string, rest = "") => `/g/${encodeURIComponent(slug)}${rest}`;
 const threadPath = (slug: string, id: string) => groupPath(slug, `/t/${encodeURIComponent(id)}`);

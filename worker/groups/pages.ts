@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { t, type MessageKey } from "../../web/i18n";
+import type { MessageKey } from "../../web/i18n";
 import type { GroupDiscussion } from "../../web/pages/groups/discussion";
 import { discussionForPage } from "../discussions/service";
 import { GroupPage, groupBrand } from "../../web/pages/groups/group";
@@ -14,7 +14,7 @@ import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
 import { ApiError, notFound } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { groupPageContext, renderWith } from "../http/render";
+import { doneNotice, groupPageContext, renderWith } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { joinGroup, leaveGroup, membershipState, validateAnswers } from "../membership/service";
@@ -75,8 +75,7 @@ export async function renderGroupPageOf(c: Context<AppEnv>, slug: string, thread
   const user = c.get("user");
   const { ctx, preview } = await groupForPage(c, tdb, slug);
   const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, { ...(threadForm ? { threadForm } : {}), cursor: c.req.query("cursor") ?? null })]);
-  const noticeKey = GROUP_NOTICES[c.req.query("done") ?? ""];
-  const extra = { ...(discussion ? { discussion } : {}), ...(noticeKey ? { notice: t(groupPageContext(c, { faviconUrl: null }).lang, noticeKey) } : {}) };
+  const extra = { ...(discussion ? { discussion } : {}), ...doneNotice(c, GROUP_NOTICES) };
   return renderGroup(c, groupView(c.env, tenant, ctx, membership), preview, abilityOf(ctx), extra, status);
 }
 

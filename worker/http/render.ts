@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { VNode } from "preact";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Lang } from "../../web/i18n";
+import { t, type Lang, type MessageKey } from "../../web/i18n";
 import { renderDocument, type Page, type PageContext } from "../../web/ui/page";
 import type { AppEnv } from "../env";
 import { platformUrl } from "../tenancy/hosts";
@@ -39,4 +39,13 @@ export function renderWith(c: Context<AppEnv>, ctx: PageContext, page: Page, sta
 export function groupPageContext(c: Context<AppEnv>, branding: { faviconUrl: string | null }): PageContext {
   const ctx = pageContext(c);
   return { ...ctx, faviconUrl: branding.faviconUrl ?? ctx.faviconUrl };
+}
+
+/**
+ * What a page may announce after a form redirected to it with `?done=`: only the notices
+ * the page lists, in the reader's language (anything else in the URL is ignored).
+ */
+export function doneNotice(c: Context<AppEnv>, notices: Record<string, MessageKey>): { notice?: string } {
+  const key = notices[c.req.query("done") ?? ""];
+  return key ? { notice: t(pageContext(c).lang, key) } : {};
 }

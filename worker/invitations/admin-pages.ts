@@ -12,7 +12,7 @@ import { requireTenant } from "../http/context";
 import { csvCell } from "../http/csv";
 import { ApiError } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { pageContext, renderPage } from "../http/render";
+import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
@@ -119,8 +119,7 @@ async function membersPage(c: Context<AppEnv>, extra: Partial<Parameters<typeof 
   const q = (c.req.query("q") ?? "").trim().slice(0, 100);
   const { members, nextCursor } = await listTenantMembers(tenantDb(c.env, tenant), inviter, { q, limit: 50, cursor: c.req.query("cursor") ?? null });
   const ctx = pageContext(c);
-  const done = c.req.query("done");
-  const notice = done === "link" ? t(ctx.lang, "admin.accounts.login_link_sent") : undefined;
+  const { notice } = doneNotice(c, { link: "admin.accounts.login_link_sent" });
   return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), members, q, nextCursor, ...(notice ? { notice } : {}), ...extra }), status);
 }
 

@@ -10,7 +10,7 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { pageContext, renderPage } from "../http/render";
+import { doneNotice, pageContext, renderPage } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
@@ -131,8 +131,7 @@ async function adminInvitations(c: Context<AppEnv>, extra: AdminInvitationsExtra
   const q = (c.req.query("q") ?? "").trim().slice(0, 100);
   const page = await listInvitations(tenantDb(c.env, tenant), { ...(statusFilter ? { status: statusFilter } : {}), ...(q ? { q } : {}), limit: 50, cursor: c.req.query("cursor") ?? null }, inviter.actsAsTenantAdmin ? undefined : inviter.user.id);
   const ctx = pageContext(c);
-  const done = c.req.query("done");
-  const notice = done === "resent" ? t(ctx.lang, "admin.invitations.resent") : done === "revoked" ? t(ctx.lang, "admin.invitations.revoked") : undefined;
+  const { notice } = doneNotice(c, { resent: "admin.invitations.resent", revoked: "admin.invitations.revoked" });
   return renderPage(
     c,
     t(ctx.lang, "admin.invitations.title"),

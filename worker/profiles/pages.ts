@@ -16,7 +16,7 @@ import { groupBySlug, groupDirectory } from "../groups/queries";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { pageContext, renderPage } from "../http/render";
+import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { tenantPatchSchema, updateTenant } from "../tenancy/service";
 import { createFieldSchema, updateFieldSchema } from "./fields";
@@ -58,10 +58,7 @@ const NOTICES: Record<string, MessageKey> = {
   directory_off: "admin.fields.notice.directory_off",
 };
 
-function notice(c: Context<AppEnv>): string | undefined {
-  const key = NOTICES[c.req.query("done") ?? ""];
-  return key ? t(pageContext(c).lang, key) : undefined;
-}
+const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES).notice;
 
 /** An expected failure becomes the page's errors, in the reader's language; anything else is thrown on. */
 function failure(c: Context<AppEnv>, err: unknown) {

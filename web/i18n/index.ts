@@ -1,6 +1,7 @@
 import { en, type MessageKey } from "./en";
 import { fr } from "./fr";
 import { nl } from "./nl";
+import { formatNumber, pluralRule } from "../ui/format";
 
 export type { MessageKey };
 export type Lang = "fr" | "en" | "nl";
@@ -29,15 +30,8 @@ export type PluralKey = {
   [K in MessageKey]: K extends `${infer Base}.other` ? (`${Base}.one` extends MessageKey ? Base : never) : never;
 }[MessageKey];
 
-const pluralRules = new Map<Lang, Intl.PluralRules>();
-
 /** Picks `.one` or `.other` by the language's plural rule (French treats 0 as singular) and passes `count`. */
 export function tCount(lang: Lang, key: PluralKey, count: number, vars?: MessageVars): string {
-  let rules = pluralRules.get(lang);
-  if (!rules) {
-    rules = new Intl.PluralRules(lang);
-    pluralRules.set(lang, rules);
-  }
-  const form = rules.select(count) === "one" ? "one" : "other";
-  return t(lang, `${key}.${form}`, { ...vars, count: count.toLocaleString(lang) });
+  const form = pluralRule(lang).select(count) === "one" ? "one" : "other";
+  return t(lang, `${key}.${form}`, { ...vars, count: formatNumber(lang, count) });
 }

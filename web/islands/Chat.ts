@@ -3,7 +3,7 @@ import type { VNode } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
-import { dateFormat, relativeFormat } from "../ui/format";
+import { dateFormat, formatNumber, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
 import { fill, PersonAvatar, useClosingMenus } from "./discussion-parts";
 import { joinRoom, type RoomStatus } from "./room-socket";
@@ -513,7 +513,7 @@ export default function Chat(props: ChatProps): VNode {
             // The notice under the log says it (with the date when the server gives one).
             setMutedNow(true);
             if (typeof until === "string" && Date.parse(until) > Date.now()) setMuteUntil(until);
-          } else if (event.code === "too_long") showNotice(fill(strings.tooLong, { max: MESSAGE_MAX.toLocaleString(lang) }));
+          } else if (event.code === "too_long") showNotice(fill(strings.tooLong, { max: formatNumber(lang, MESSAGE_MAX) }));
           else if (target) showNotice(strings.invalid);
           break;
         }
@@ -661,7 +661,7 @@ export default function Chat(props: ChatProps): VNode {
     const body = text.trim();
     if (!body || muted) return;
     if (body.length > MESSAGE_MAX) {
-      showNotice(fill(strings.tooLong, { max: MESSAGE_MAX.toLocaleString(lang) }));
+      showNotice(fill(strings.tooLong, { max: formatNumber(lang, MESSAGE_MAX) }));
       return;
     }
     const p: Pending = { nonce: newNonce(), text: body, at: new Date().toISOString(), state: "sending" };
@@ -803,7 +803,7 @@ export default function Chat(props: ChatProps): VNode {
       <p class="chat-keys" id=${`${inputId}-keys`}>${strings.keys}</p>
       ${text.length >= COUNTER_FROM &&
       html`<p class=${remaining < 0 ? "chat-left is-over" : "chat-left"} id=${`${inputId}-left`} aria-live="polite">
-        ${fill(strings.left, { count: remaining.toLocaleString(lang) })}
+        ${fill(strings.left, { count: formatNumber(lang, remaining) })}
       </p>`}
     </div>
   </div>`;

@@ -4,6 +4,7 @@ import type { ComponentChildren, VNode } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import { CheckboxField, FileField, SelectField, TextareaField } from "../ui/fields";
+import { formatNumber, pluralRule } from "../ui/format";
 
 // This module is the ImportPreview island and also the markup of the import's preview,
 // row errors and result, which the server pages render with the same functions (so the
@@ -131,8 +132,8 @@ export function fill(template: string, vars: Record<string, string | number>): s
 
 /** The plural form for `count` in `lang`, with "{count}" written in the language's digits. */
 export function plural(lang: Lang, forms: Plural, count: number, vars: Record<string, string | number> = {}): string {
-  const form = new Intl.PluralRules(lang).select(count) === "one" ? forms.one : forms.other;
-  return fill(form, { ...vars, count: count.toLocaleString(lang) });
+  const form = pluralRule(lang).select(count) === "one" ? forms.one : forms.other;
+  return fill(form, { ...vars, count: formatNumber(lang, count) });
 }
 
 /** "—" for the eye, words for a screen reader. */
@@ -198,7 +199,7 @@ export function ImportRowsTable({
           ${shown.map((r) => {
             const name = [r.firstName, r.lastName].filter(Boolean).join(" ");
             return html`<tr key=${r.row} class=${`import-row is-${r.action}`}>
-              <td class="cell-rownum" data-label=${s.th.row}>${r.row.toLocaleString(lang)}</td>
+              <td class="cell-rownum" data-label=${s.th.row}>${formatNumber(lang, r.row)}</td>
               <th scope="row" class="cell-invitee">
                 <span class="invitee-email">${r.email}</span>
                 ${name ? html`<span class="import-name">${name}</span>` : html`<span class="sr-only">${s.noName}</span>`}
@@ -254,7 +255,7 @@ export function ImportRowErrors({
       ${shown.map(
         (r) => html`<li key=${r.row} class="import-error-item">
           <p class="import-error-head">
-            <span class="import-error-row">${s.th.row} ${r.row.toLocaleString(lang)}</span>
+            <span class="import-error-row">${s.th.row} ${formatNumber(lang, r.row)}</span>
             <span class="import-error-email">${r.email || html`<span class="muted">${s.noEmail}</span>`}</span>
           </p>
           <ul class="import-error-problems">

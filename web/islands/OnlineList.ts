@@ -5,6 +5,7 @@ import type { Lang } from "../i18n";
 import type { OnlineMember } from "../pages/groups/discussion-types";
 import { fill, PersonAvatar } from "./discussion-parts";
 import { joinRoom } from "./room-socket";
+import { formatNumber } from "../ui/format";
 
 export type OnlineListStrings = {
   title: string;
@@ -42,7 +43,7 @@ export default function OnlineList(props: OnlineListProps): VNode {
     <h2 class="side-title" id="online-title">
       <span class="online-dot" aria-hidden="true"></span>
       ${strings.title}
-      <span class="side-count">${online.length.toLocaleString(lang)}</span>
+      <span class="side-count">${formatNumber(lang, online.length)}</span>
     </h2>
     ${shown.length === 0
       ? html`<p class="muted side-empty">${strings.empty}</p>`
@@ -54,6 +55,6 @@ export default function OnlineList(props: OnlineListProps): VNode {
             </li>`,
           )}
         </ul>`}
-    ${online.length > shown.length && html`<p class="side-more">${fill(strings.more, { count: (online.length - shown.length).toLocaleString(lang) })}</p>`}
+    ${online.length > shown.length && html`<p class="side-more">${fill(strings.more, { count: formatNumber(lang, online.length - shown.length) })}</p>`}
   </section>`;
 }

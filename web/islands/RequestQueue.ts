@@ -3,7 +3,7 @@ import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import type { JoinRequestView } from "../pages/groups/types";
-import { formatDate } from "../ui/format";
+import { formatDate, formatNumber, pluralRule } from "../ui/format";
 
 export type RequestQueueStrings = {
   /** "{count}" is filled in. */
@@ -134,8 +134,8 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
   };
 
   const count = requests.length;
-  const countText = fill(new Intl.PluralRules(props.lang).select(count) === "one" ? strings.countOne : strings.countOther, {
-    count: count.toLocaleString(props.lang),
+  const countText = fill(pluralRule(props.lang).select(count) === "one" ? strings.countOne : strings.countOther, {
+    count: formatNumber(props.lang, count),
   });
 
   return html`<div class="queue">

@@ -44,8 +44,8 @@ export function addDays(iso: string, days: number): string {
 export function formatBytes(lang: Lang, bytes: number): string {
   const mib = 1024 * 1024;
   return bytes >= mib
-    ? `${(bytes / mib).toLocaleString(lang, { maximumFractionDigits: 1 })}\u00a0MiB`
-    : `${Math.round(bytes / 1024).toLocaleString(lang)}\u00a0KiB`;
+    ? `${formatNumber(lang, bytes / mib, { maximumFractionDigits: 1 })}\u00a0MiB`
+    : `${formatNumber(lang, Math.round(bytes / 1024))}\u00a0KiB`;
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -88,6 +88,7 @@ export function relativeFormat(lang: string): Intl.RelativeTimeFormat | null {
 
 const pluralRules = new Map<string, Intl.PluralRules>();
 
+/** The language's plural rule, made once: building Intl objects costs far more than using them. */
 export function pluralRule(lang: string): Intl.PluralRules {
   let rule = pluralRules.get(lang);
   if (!rule) {
@@ -95,4 +96,22 @@ export function pluralRule(lang: string): Intl.PluralRules {
     pluralRules.set(lang, rule);
   }
   return rule;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A number in the reader's language ("1 234" in French). `n.toLocaleString(lang)` would
+ * build a new Intl.NumberFormat on every call, which showed up as the largest single cost
+ * of rendering a page; this one is made once per language and options.
+ */
+export function formatNumber(lang: string, n: number, options?: Intl.NumberFormatOptions): string {
+  const key = options ? `${lang}|${JSON.stringify(options)}` : lang;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang, options);
+    if (numberFormats.size > 100) numberFormats.clear();
+    numberFormats.set(key, format);
+  }
+  return format.format(n);
 }

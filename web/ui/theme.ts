@@ -66,11 +66,20 @@ export function brandVars(colors: BrandColors): Record<string, string> {
   };
 }
 
-/** The CSS custom properties of a brand, as one `:root{…}` rule. */
+const styles = new Map<string, string>();
+
+/** The CSS custom properties of a brand, as one `:root{…}` rule; every page carries it, so it is worked out once per brand. */
 export function brandStyle(colors: BrandColors): string {
-  return `:root{${Object.entries(brandVars(colors))
-    .map(([k, v]) => `${k}:${v}`)
-    .join(";")}}`;
+  const key = `${colors.primaryColor ?? ""}|${colors.accentColor ?? ""}`;
+  let style = styles.get(key);
+  if (style === undefined) {
+    style = `:root{${Object.entries(brandVars(colors))
+      .map(([k, v]) => `${k}:${v}`)
+      .join(";")}}`;
+    if (styles.size > 1000) styles.clear();
+    styles.set(key, style);
+  }
+  return style;
 }
 
 /** The brand colour as a plain hex, for `<meta name="theme-color">`. */

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../../i18n";
-import { formatDate } from "../../ui/format";
+import { formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import type { ActivityDay, ActivityView } from "../groups/discussion-types";
 import { adminGroupPath, Avatar } from "../groups/shared";
@@ -51,7 +51,7 @@ function Tiles({ lang, activity }: { lang: Lang; activity: ActivityView }): VNod
   return html`<ul class="stat-tiles">
     ${tiles.map(
       (tile) => html`<li class=${tile.tone ? `card stat-tile stat-${tile.tone}` : "card stat-tile"}>
-        <span class="stat-value">${tile.value.toLocaleString(lang)}</span>
+        <span class="stat-value">${formatNumber(lang, tile.value)}</span>
         <span class="stat-label">${t(lang, tile.key)}</span>
       </li>`,
     )}
@@ -71,7 +71,7 @@ function Bars({ lang, series, days }: { lang: Lang; series: Series; days: Activi
     <div class="chart-legend">
       <span class="chart-swatch" aria-hidden="true"></span>
       <span class="chart-name">${t(lang, series.label)}</span>
-      <span class="chart-total">${t(lang, "activity.chart.total", { count: total.toLocaleString(lang) })}</span>
+      <span class="chart-total">${t(lang, "activity.chart.total", { count: formatNumber(lang, total) })}</span>
     </div>
     <div class="chart-plot">
       <svg class="chart-svg" viewBox=${`0 0 ${n * slot} ${chartH}`} preserveAspectRatio="none" aria-hidden="true" focusable="false">
@@ -80,11 +80,11 @@ function Bars({ lang, series, days }: { lang: Lang; series: Series; days: Activi
           if (v <= 0 || max === 0) return null;
           const h = Math.max(3, (v / max) * (chartH - 2));
           return html`<rect class="chart-bar" x=${i * slot + gap / 2} y=${chartH - h} width=${slot - gap} height=${h}>
-            <title>${dayLabel(lang, days[i]!.date)} · ${v.toLocaleString(lang)}</title>
+            <title>${dayLabel(lang, days[i]!.date)} · ${formatNumber(lang, v)}</title>
           </rect>`;
         })}
       </svg>
-      <span class="chart-max" aria-hidden="true">${max.toLocaleString(lang)}</span>
+      <span class="chart-max" aria-hidden="true">${formatNumber(lang, max)}</span>
     </div>
   </div>`;
 }
@@ -103,9 +103,9 @@ function Chart({ lang, days, activity }: { lang: Lang; days: number; activity: A
       <figcaption class="chart-caption">
         ${t(lang, "activity.chart.caption", {
           days,
-          members: activity.members.new.toLocaleString(lang),
-          posts: (activity.totals.threads + activity.totals.replies).toLocaleString(lang),
-          messages: activity.totals.messages.toLocaleString(lang),
+          members: formatNumber(lang, activity.members.new),
+          posts: formatNumber(lang, activity.totals.threads + activity.totals.replies),
+          messages: formatNumber(lang, activity.totals.messages),
         })}
       </figcaption>
     </figure>
@@ -124,7 +124,7 @@ function Chart({ lang, days, activity }: { lang: Lang; days: number; activity: A
             ${[...list].reverse().map(
               (d) => html`<tr>
                 <th scope="row">${dayLabel(lang, d.date, true)}</th>
-                ${SERIES.map((s) => html`<td class="num" data-label=${t(lang, s.label)}>${s.value(d).toLocaleString(lang)}</td>`)}
+                ${SERIES.map((s) => html`<td class="num" data-label=${t(lang, s.label)}>${formatNumber(lang, s.value(d))}</td>`)}
               </tr>`,
             )}
           </tbody>
@@ -162,9 +162,9 @@ function MostActive({ lang, activity, days }: { lang: Lang; activity: ActivityVi
                         <span class="person-name">${m.name}</span>
                       </span>
                     </th>
-                    <td class="num" data-label=${t(lang, "activity.col.threads")}>${m.threads.toLocaleString(lang)}</td>
-                    <td class="num" data-label=${t(lang, "activity.col.replies")}>${m.replies.toLocaleString(lang)}</td>
-                    <td class="num" data-label=${t(lang, "activity.col.messages")}>${m.messages.toLocaleString(lang)}</td>
+                    <td class="num" data-label=${t(lang, "activity.col.threads")}>${formatNumber(lang, m.threads)}</td>
+                    <td class="num" data-label=${t(lang, "activity.col.replies")}>${formatNumber(lang, m.replies)}</td>
+                    <td class="num" data-label=${t(lang, "activity.col.messages")}>${formatNumber(lang, m.messages)}</td>
                   </tr>`,
                 )}
               </tbody>

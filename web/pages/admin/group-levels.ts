@@ -10,6 +10,7 @@ import { adminGroupPath, groupPath } from "../groups/shared";
 import type { GroupView } from "../groups/types";
 import { FormMessages } from "./forms";
 import { AdminShell } from "./layout";
+import { formatNumber } from "../../ui/format";
 
 export type GroupLevelsPageProps = {
   ctx: PageContext;
@@ -165,7 +166,7 @@ function Preview({ ctx, group, leaderboard }: { ctx: PageContext; group: GroupVi
       ? html`<ol class="preview-board">
           ${top.map(
             (entry) => html`<li class=${entry.rank <= 3 ? `preview-row is-podium is-rank-${entry.rank}` : "preview-row"}>
-              <span class="board-rank"><span class="sr-only">${t(lang, "levels.board.rank_sr")} </span>${entry.rank.toLocaleString(lang)}</span>
+              <span class="board-rank"><span class="sr-only">${t(lang, "levels.board.rank_sr")} </span>${formatNumber(lang, entry.rank)}</span>
               <span class="board-who">
                 <span class="board-name">${entry.name} ${LevelBadge({ level: entry.level })}</span>
                 ${entry.level && html`<span class="board-level">${entry.level.name}</span>`}

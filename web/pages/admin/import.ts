@@ -11,7 +11,7 @@ import {
   type ImportViewStrings,
 } from "../../islands/ImportPreview";
 import { Alert, ButtonLink } from "../../ui/components";
-import { formatBytes } from "../../ui/format";
+import { formatBytes, formatNumber } from "../../ui/format";
 import { Island } from "../../ui/island";
 import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../home";
@@ -106,7 +106,7 @@ function importFormStrings(lang: Lang): ImportFormStrings {
     language: t(lang, "admin.invitations.language"),
     languageHint: t(lang, "admin.import.language_hint"),
     message: t(lang, "admin.invitations.message"),
-    messageHint: t(lang, "admin.invitations.message_hint", { max: INVITE_MESSAGE_MAX.toLocaleString(lang) }),
+    messageHint: t(lang, "admin.invitations.message_hint", { max: formatNumber(lang, INVITE_MESSAGE_MAX) }),
     submit: t(lang, "admin.import.submit"),
     submitHint: t(lang, "admin.import.submit_hint"),
     uploading: t(lang, "admin.import.uploading"),

@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { isLang, LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
 import { ActionForm, Alert, Button, CheckboxField, Field, SelectField, TextareaField } from "../../ui/components";
-import { formatDate } from "../../ui/format";
+import { formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../home";
 import { FormMessages } from "./forms";
@@ -148,7 +148,7 @@ function InviteForm({
               rows: 4,
               maxlength: INVITE_MESSAGE_MAX,
               tag: t(lang, "form.optional_tag"),
-              hint: t(lang, "admin.invitations.message_hint", { max: INVITE_MESSAGE_MAX.toLocaleString(lang) }),
+              hint: t(lang, "admin.invitations.message_hint", { max: formatNumber(lang, INVITE_MESSAGE_MAX) }),
               error: errors.message,
             })}
           </div>

@@ -5,6 +5,7 @@ import { Alert } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 import { adminGroupPath, GroupLogo, groupPath } from "../groups/shared";
 import type { GroupView } from "../groups/types";
+import { formatNumber } from "../../ui/format";
 
 export { groupBrand } from "../groups/shared";
 
@@ -51,7 +52,7 @@ function GroupTabs({ ctx, group, pendingRequests }: { ctx: PageContext; group: G
         (tab) => html`<li>
           <a class="tab" href=${tab.href} aria-current=${here === tab.href ? "page" : undefined}>
             ${tab.label}
-            ${tab.count ? html` <span class="tab-count">${tab.count.toLocaleString(lang)}</span>` : null}
+            ${tab.count ? html` <span class="tab-count">${formatNumber(lang, tab.count)}</span>` : null}
           </a>
         </li>`,
       )}

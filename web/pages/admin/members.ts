@@ -14,7 +14,7 @@ import {
   SelectField,
   TextareaField,
 } from "../../ui/components";
-import { formatDate } from "../../ui/format";
+import { formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { Avatar } from "../groups/shared";
 import { roleLabel } from "../home";
@@ -277,7 +277,7 @@ function CreateForm({
               rows: 3,
               maxlength: EXTRA_INFO_MAX,
               tag: t(lang, "form.optional_tag"),
-              hint: t(lang, "admin.accounts.extra_info_hint", { max: EXTRA_INFO_MAX.toLocaleString(lang) }),
+              hint: t(lang, "admin.accounts.extra_info_hint", { max: formatNumber(lang, EXTRA_INFO_MAX) }),
               error: errors.extraInfo,
             })}
           </div>
@@ -342,7 +342,7 @@ function ImportForm({
           <ul class="account-rules">
             <li>${t(lang, "admin.accounts.import_rule_password")}</li>
             <li>${t(lang, "admin.accounts.import_rule_all")}</li>
-            <li>${t(lang, "admin.accounts.import_rule_max", { max: MEMBER_IMPORT_MAX_ROWS.toLocaleString(lang) })}</li>
+            <li>${t(lang, "admin.accounts.import_rule_max", { max: formatNumber(lang, MEMBER_IMPORT_MAX_ROWS) })}</li>
           </ul>
         </div>
         <form class="form account-import-form" method="post" action=${MEMBERS_IMPORT_PATH} enctype="multipart/form-data">

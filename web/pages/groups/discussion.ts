@@ -7,7 +7,7 @@ import { PersonAvatar, type DiscussionStrings } from "../../islands/discussion-p
 import type { LiveRepliesStrings } from "../../islands/LiveReplies";
 import type { LiveThreadsStrings } from "../../islands/LiveThreads";
 import type { OnlineListStrings } from "../../islands/OnlineList";
-import { formatDate } from "../../ui/format";
+import { formatDate, formatNumber } from "../../ui/format";
 import { Island } from "../../ui/island";
 import { LevelBadge } from "../../ui/level-badge";
 import type { PageContext } from "../../ui/page";
@@ -245,7 +245,7 @@ function LeaderboardCard({ ctx, group, discussion }: { ctx: PageContext; group: 
       : html`<ol class="leader-list">
           ${leaderboard.slice(0, 5).map(
             (e) => html`<li class=${e.userId === me.userId ? "leader-item is-me" : "leader-item"}>
-              <span class=${`leader-rank leader-rank-${e.rank}`}>${e.rank.toLocaleString(lang)}</span>
+              <span class=${`leader-rank leader-rank-${e.rank}`}>${formatNumber(lang, e.rank)}</span>
               ${PersonAvatar({ id: e.userId, name: e.name })}
               <span class="leader-name"><span class="member-name">${e.name}</span>${LevelBadge({ level: e.level })}</span>
               <span class="leader-points">${tCount(lang, "discussion.points", e.points)}</span>

@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount } from "../../i18n";
 import { ActionForm, Alert, ButtonLink } from "../../ui/components";
-import { addDays, formatDate } from "../../ui/format";
+import { addDays, formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { displayHost, safeHttpUrl } from "../../ui/url";
 import { roleLabel } from "../home";
@@ -95,7 +95,7 @@ function MembersCard({ ctx, group, members }: { ctx: PageContext; group: GroupVi
   const shown = members.slice(0, MEMBERS_SHOWN);
   return html`<section class="card side-card" aria-labelledby="members-title">
     <h2 class="side-title" id="members-title">
-      ${t(lang, "group.members_title")} <span class="side-count">${group.memberCount.toLocaleString(lang)}</span>
+      ${t(lang, "group.members_title")} <span class="side-count">${formatNumber(lang, group.memberCount)}</span>
     </h2>
     ${shown.length > 0
       ? html`<ul class="member-list">

@@ -7,6 +7,7 @@ import type { GamificationView, LeaderboardEntry, LevelView } from "./discussion
 import { GroupSubpageHead } from "./moderation";
 import { Avatar } from "./shared";
 import type { GroupView } from "./types";
+import { formatNumber } from "../../ui/format";
 
 export type LeaderboardPageProps = {
   ctx: PageContext;
@@ -46,7 +47,7 @@ function Ranking({ ctx, entries, me }: { ctx: PageContext; entries: LeaderboardE
       const podium = entry.rank <= 3 ? ` is-podium is-rank-${entry.rank}` : "";
       return html`<li class=${`board-row${podium}${mine ? " is-me" : ""}`} aria-current=${mine ? "true" : undefined}>
         <span class="board-rank">
-          <span class="sr-only">${t(lang, "levels.board.rank_sr")} </span>${entry.rank.toLocaleString(lang)}
+          <span class="sr-only">${t(lang, "levels.board.rank_sr")} </span>${formatNumber(lang, entry.rank)}
         </span>
         ${Avatar({ id: entry.userId, name: entry.name })}
         <span class="board-who">
@@ -68,7 +69,7 @@ function ProgressCard({ lang, me }: { lang: Lang; me: LeaderboardPageProps["me"]
   return html`<section class="card side-card progress-card" aria-labelledby="progress-title">
     <h2 class="side-title" id="progress-title">${t(lang, "levels.progress.title")}</h2>
     <p class="progress-points">
-      <span class="progress-number">${me.points.toLocaleString(lang)}</span>
+      <span class="progress-number">${formatNumber(lang, me.points)}</span>
       <span class="progress-unit">${tCount(lang, "levels.points_unit", me.points)}</span>
     </p>
     <p class="progress-level">

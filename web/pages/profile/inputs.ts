@@ -3,7 +3,7 @@ import type { VNode } from "preact";
 import { t, type Lang } from "../../i18n";
 import { CheckboxField, Field, SelectField, TextareaField } from "../../ui/components";
 import { fieldMessages } from "../../ui/fields";
-import { dateFormat } from "../../ui/format";
+import { dateFormat, formatNumber } from "../../ui/format";
 import { safeHttpUrl } from "../../ui/url";
 
 // The shapes the worker produces for profile pages (worker/profiles/service.ts).
@@ -64,7 +64,7 @@ export function valueDisplay(lang: Lang, type: ProfileFieldType, value: ProfileV
   if (type === "date" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     return dateFormat(lang, { dateStyle: "long" }, "UTC").format(new Date(`${value}T00:00:00Z`));
   }
-  if (type === "number" && typeof value === "number") return value.toLocaleString(lang);
+  if (type === "number" && typeof value === "number") return formatNumber(lang, value);
   return String(value);
 }
 

@@ -1,7 +1,7 @@
 import { en, type MessageKey } from "./en";
 import { fr } from "./fr";
 import { nl } from "./nl";
-import { formatNumber, pluralRule } from "../ui/format";
+import { formatNumber, pluralCategory } from "../ui/format";
 
 export type { MessageKey };
 export type Lang = "fr" | "en" | "nl";
@@ -32,6 +32,6 @@ export type PluralKey = {
 
 /** Picks `.one` or `.other` by the language's plural rule (French treats 0 as singular) and passes `count`. */
 export function tCount(lang: Lang, key: PluralKey, count: number, vars?: MessageVars): string {
-  const form = pluralRule(lang).select(count) === "one" ? "one" : "other";
+  const form = pluralCategory(lang, count) === "one" ? "one" : "other";
   return t(lang, `${key}.${form}`, { ...vars, count: formatNumber(lang, count) });
 }

@@ -86,7 +86,7 @@ const safeFormat = dateFormat;
 
 /** Day keys, times and day labels in the community's time zone. */
 function useClock(lang: Lang, timeZone: string | null): Clock {
-  return useMemo(() => buildClock(lang, timeZone), [lang, timeZone]);
+  return useMemo(() => clockFor(lang, timeZone), [lang, timeZone]);
 }
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
@@ -184,7 +184,7 @@ function MessageRow({ row, me, clock, strings, onRetry, onDiscard, menu, below }
 
 /** The last messages as plain text: what the server renders in place of the chat without JavaScript. */
 export function ChatFallback({ lang, timeZone, me, messages, strings, variant }: Omit<ChatProps, "slug" | "mutedUntil" | "canModerate">): VNode {
-  const clock = buildClock(lang, timeZone);
+  const clock = clockFor(lang, timeZone);
   const list = rows(messages, [], me, clock);
   return html`<div class=${`chat chat-${variant}`}>
     <div class="chat-log" role="log" aria-label=${strings.log} tabindex="0">
@@ -203,6 +203,20 @@ export function ChatFallback({ lang, timeZone, me, messages, strings, variant }:
 }
 
 type Clock = ReturnType<typeof buildClock>;
+
+const clocks = new Map<string, Clock>();
+
+/** One clock per language and zone: the server renders the chat's fallback on every group page. */
+function clockFor(lang: Lang, timeZone: string | null): Clock {
+  const key = `${lang}|${timeZone ?? ""}`;
+  let clock = clocks.get(key);
+  if (!clock) {
+    clock = buildClock(lang, timeZone);
+    if (clocks.size > 200) clocks.clear();
+    clocks.set(key, clock);
+  }
+  return clock;
+}
 
 /** Day keys, times and day labels in the community's time zone. */
 function buildClock(lang: Lang, timeZone: string | null) {

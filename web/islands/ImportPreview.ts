@@ -4,7 +4,7 @@ import type { ComponentChildren, VNode } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import { CheckboxField, FileField, SelectField, TextareaField } from "../ui/fields";
-import { formatNumber, pluralRule } from "../ui/format";
+import { formatNumber, pluralCategory } from "../ui/format";
 
 // This module is the ImportPreview island and also the markup of the import's preview,
 // row errors and result, which the server pages render with the same functions (so the
@@ -132,7 +132,7 @@ export function fill(template: string, vars: Record<string, string | number>): s
 
 /** The plural form for `count` in `lang`, with "{count}" written in the language's digits. */
 export function plural(lang: Lang, forms: Plural, count: number, vars: Record<string, string | number> = {}): string {
-  const form = pluralRule(lang).select(count) === "one" ? forms.one : forms.other;
+  const form = pluralCategory(lang, count) === "one" ? forms.one : forms.other;
   return fill(form, { ...vars, count: formatNumber(lang, count) });
 }
 

@@ -3,7 +3,7 @@ import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import type { JoinRequestView } from "../pages/groups/types";
-import { formatDate, formatNumber, pluralRule } from "../ui/format";
+import { formatDate, formatNumber, pluralCategory } from "../ui/format";
 
 export type RequestQueueStrings = {
   /** "{count}" is filled in. */
@@ -134,7 +134,7 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
   };
 
   const count = requests.length;
-  const countText = fill(pluralRule(props.lang).select(count) === "one" ? strings.countOne : strings.countOther, {
+  const countText = fill(pluralCategory(props.lang, count) === "one" ? strings.countOne : strings.countOther, {
     count: formatNumber(props.lang, count),
   });
 

@@ -12,7 +12,7 @@ import {
   type TargetType,
   type ThreadView,
 } from "../pages/groups/discussion-types";
-import { formatDate, formatNumber, pluralRule, relativeFormat } from "../ui/format";
+import { formatDate, formatNumber, pluralCategory, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
 
 // The pieces of discussions shared by the server pages and the islands (LiveThreads,
@@ -55,7 +55,7 @@ export const fill = (template: string, vars: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (whole, key: string) => (vars[key] === undefined ? whole : String(vars[key])));
 
 export function plural(lang: Lang, one: string, other: string, count: number): string {
-  return fill(pluralRule(lang).select(count) === "one" ? one : other, { count: formatNumber(lang, count) });
+  return fill(pluralCategory(lang, count) === "one" ? one : other, { count: formatNumber(lang, count) });
 }
 
 export const groupHref = (slug: string) => `/g/${encodeURIComponent(slug)}`;

@@ -20,17 +20,20 @@ export function formatDate(
 ): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const options: Intl.DateTimeFormatOptions = time
-    ? { dateStyle: "medium", timeStyle: "short" }
-    : short
-      ? { day: "numeric", month: "short", ...(sameYear(date, new Date(), timeZone) ? {} : { year: "numeric" }) }
-      : { dateStyle: "long" };
+  const options = time ? DATE_TIME : short ? (sameYear(date, new Date(), timeZone) ? DAY_MONTH : DAY_MONTH_YEAR) : LONG_DATE;
   return dateFormat(lang, options, timeZone).format(date);
 }
 
+// The same objects every time, so dateFormat finds their formatters without serialising them.
+const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
+const DAY_MONTH: Intl.DateTimeFormatOptions = { day: "numeric", month: "short" };
+const DAY_MONTH_YEAR: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric" };
+const LONG_DATE: Intl.DateTimeFormatOptions = { dateStyle: "long" };
+const YEAR: Intl.DateTimeFormatOptions = { year: "numeric" };
+
 /** Whether two instants fall in the same calendar year in `timeZone` (the runtime's when unknown). */
 function sameYear(a: Date, b: Date, timeZone: string | null | undefined): boolean {
-  const format = dateFormat("en", { year: "numeric" }, timeZone);
+  const format = dateFormat("en", YEAR, timeZone);
   return format.format(a) === format.format(b);
 }
 
@@ -49,6 +52,8 @@ export function formatBytes(lang: Lang, bytes: number): string {
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
+/** Options objects a caller keeps (module constants) are serialised once. */
+const optionKeys = new WeakMap<Intl.DateTimeFormatOptions, string>();
 
 /**
  * A date formatter for (language, options, time zone), made once: building an
@@ -56,7 +61,12 @@ const formats = new Map<string, Intl.DateTimeFormat>();
  * unknown time zone falls back to the runtime's.
  */
 export function dateFormat(lang: string, options: Intl.DateTimeFormatOptions, timeZone?: string | null): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone ?? ""}|${JSON.stringify(options)}`;
+  let optionsKey = optionKeys.get(options);
+  if (optionsKey === undefined) {
+    optionsKey = JSON.stringify(options);
+    optionKeys.set(options, optionsKey);
+  }
+  const key = `${lang}|${timeZone ?? ""}|${optionsKey}`;
   let format = formats.get(key);
   if (!format) {
     try {
@@ -89,13 +99,32 @@ export function relativeFormat(lang: string): Intl.RelativeTimeFormat | null {
 const pluralRules = new Map<string, Intl.PluralRules>();
 
 /** The language's plural rule, made once: building Intl objects costs far more than using them. */
-export function pluralRule(lang: string): Intl.PluralRules {
+function pluralRule(lang: string): Intl.PluralRules {
   let rule = pluralRules.get(lang);
   if (!rule) {
     rule = new Intl.PluralRules(lang);
     pluralRules.set(lang, rule);
   }
   return rule;
+}
+
+/**
+ * Answers for the counts pages show most (whole numbers below SMALL), per language: even a
+ * ready-made PluralRules or NumberFormat goes through ICU on every call, and a page makes
+ * dozens of such calls.
+ */
+const SMALL = 10_000;
+const smallCategories = new Map<string, Intl.LDMLPluralRule[]>();
+const smallNumbers = new Map<string, string[]>();
+
+const isSmall = (n: number) => Number.isInteger(n) && n >= 0 && n < SMALL;
+
+/** `pluralRule(lang).select(n)`, remembered for small whole numbers. */
+export function pluralCategory(lang: string, n: number): Intl.LDMLPluralRule {
+  if (!isSmall(n)) return pluralRule(lang).select(n);
+  let known = smallCategories.get(lang);
+  if (!known) smallCategories.set(lang, (known = []));
+  return (known[n] ??= pluralRule(lang).select(n));
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -106,6 +135,15 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
  * of rendering a page; this one is made once per language and options.
  */
 export function formatNumber(lang: string, n: number, options?: Intl.NumberFormatOptions): string {
+  if (!options && isSmall(n)) {
+    let known = smallNumbers.get(lang);
+    if (!known) smallNumbers.set(lang, (known = []));
+    return (known[n] ??= numberFormat(lang).format(n));
+  }
+  return numberFormat(lang, options).format(n);
+}
+
+function numberFormat(lang: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = options ? `${lang}|${JSON.stringify(options)}` : lang;
   let format = numberFormats.get(key);
   if (!format) {
@@ -113,5 +151,5 @@ export function formatNumber(lang: string, n: number, options?: Intl.NumberForma
     if (numberFormats.size > 100) numberFormats.clear();
     numberFormats.set(key, format);
   }
-  return format.format(n);
+  return format;
 }

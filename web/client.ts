@@ -5,8 +5,13 @@ async function mount(el: HTMLElement): Promise<void> {
   const name = el.dataset.island ?? "";
   if (!isIslandName(name)) return;
   const { default: component }: { default: ComponentType<never> } = await islands[name]();
-  // The server serialised these props for this very component.
-  const vnode = h(component, JSON.parse(el.dataset.props ?? "{}") as never);
+  // The server serialised the props for this very component in a JSON block (web/ui/island.ts);
+  // it goes before hydrating, so the island's DOM is exactly what the component renders.
+  const data = el.firstElementChild;
+  const isProps = data instanceof HTMLScriptElement && data.type === "application/json";
+  const props: unknown = isProps ? JSON.parse(data.textContent ?? "{}") : {};
+  if (isProps) data.remove();
+  const vnode = h(component, props as never);
   if (el.dataset.mode === CLIENT_RENDER) render(vnode, el);
   else hydrate(vnode, el);
 }

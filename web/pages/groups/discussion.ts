@@ -8,7 +8,7 @@ import type { LiveRepliesStrings } from "../../islands/LiveReplies";
 import type { LiveThreadsStrings } from "../../islands/LiveThreads";
 import type { OnlineListStrings } from "../../islands/OnlineList";
 import { formatDate, formatNumber } from "../../ui/format";
-import { Island } from "../../ui/island";
+import { Island, islandConstant } from "../../ui/island";
 import { LevelBadge } from "../../ui/level-badge";
 import type { PageContext } from "../../ui/page";
 import type { LeaderboardEntry, LevelView, MessageView, OnlineMember, ThreadView } from "./discussion-types";
@@ -49,7 +49,25 @@ export function mutedNotice(ctx: PageContext, mutedUntil: string | null): string
   return t(ctx.lang, "discussion.muted_until", { date: formatDate(ctx.lang, mutedUntil, { timeZone: timeZoneOf(ctx), time: true }) });
 }
 
-export function discussionStrings(lang: Lang): DiscussionStrings {
+/** An island's strings in one language: built and serialised once per language, then shared (frozen). */
+function perLanguage<T extends object>(build: (lang: Lang) => T): (lang: Lang) => T {
+  const built = new Map<Lang, T>();
+  return (lang) => {
+    let value = built.get(lang);
+    if (!value) {
+      value = islandConstant(build(lang));
+      built.set(lang, value);
+    }
+    return value;
+  };
+}
+
+export const discussionStrings = perLanguage(buildDiscussionStrings);
+export const liveThreadsStrings = perLanguage(buildLiveThreadsStrings);
+export const chatStrings = perLanguage(buildChatStrings);
+export const onlineStrings = perLanguage(buildOnlineStrings);
+
+function buildDiscussionStrings(lang: Lang): DiscussionStrings {
   return {
     pinned: t(lang, "discussion.pinned"),
     edited: t(lang, "discussion.edited"),
@@ -87,7 +105,7 @@ export function discussionStrings(lang: Lang): DiscussionStrings {
   };
 }
 
-export function liveThreadsStrings(lang: Lang): LiveThreadsStrings {
+function buildLiveThreadsStrings(lang: Lang): LiveThreadsStrings {
   return {
     ...discussionStrings(lang),
     title: t(lang, "discussion.title"),
@@ -127,7 +145,7 @@ export function liveRepliesStrings(lang: Lang, group: Pick<GroupView, "name">): 
   };
 }
 
-export function chatStrings(lang: Lang): ChatStrings {
+function buildChatStrings(lang: Lang): ChatStrings {
   return {
     log: t(lang, "chat.log"),
     connecting: t(lang, "chat.connecting"),
@@ -170,7 +188,7 @@ export function chatStrings(lang: Lang): ChatStrings {
   };
 }
 
-export function onlineStrings(lang: Lang): OnlineListStrings {
+function buildOnlineStrings(lang: Lang): OnlineListStrings {
   return {
     title: t(lang, "discussion.online_title"),
     empty: t(lang, "discussion.online_empty"),

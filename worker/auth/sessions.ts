@@ -56,6 +56,17 @@ function sessionQuery(t: TenantDb, sessionId: string, now: number) {
 }
 
 type SessionHit = { user: User; expiresAt: number };
+
+/**
+ * Cookie token → session id (its SHA-256), remembered for READ_TTL_MS like the session row
+ * itself, so a signed-in page view in the steady state hashes nothing. The tokens kept are
+ * those arriving on this isolate's requests anyway, and only for seconds.
+ */
+const sessionIds = new ReadCache<string>();
+
+function sessionIdOf(token: string): Promise<string> {
+  return sessionIds.getOrLoad(token, () => sha256Hex(token));
+}
 const sessionCache = new ReadCache<SessionHit | null>();
 
 /** Forget cached sessions after logout, a password change or a change to the user. */
@@ -75,7 +86,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<User | null> {
   const token = getCookie(c, sessionCookieName(c.env));
   if (!tenant || !token || token.length > 200) return null;
   const t = tenantDb(c.env, tenant);
-  const sessionId = await sha256Hex(token);
+  const sessionId = await sessionIdOf(token);
   const now = Date.now();
   let row: SessionHit | null | undefined = sessionCache.get(sessionId, now);
   if (!row || row.user.tenantId !== t.tenantId || row.expiresAt <= now) {

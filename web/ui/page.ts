@@ -143,6 +143,37 @@ function Footer({ ctx }: { ctx: PageContext }): VNode {
 }
 
 /**
+ * The page chrome (header, footer) is the same markup for everyone who shares what it
+ * shows, on every page they open: rendered once per distinct input and kept as a string.
+ * Keys hold every input the fragment reads; the map is bounded.
+ */
+const chrome = new Map<string, string>();
+
+function rendered(key: string, fragment: () => VNode): string {
+  let markup = chrome.get(key);
+  if (markup === undefined) {
+    markup = renderToString(fragment());
+    if (chrome.size >= 2_000) chrome.clear();
+    chrome.set(key, markup);
+  }
+  return markup;
+}
+
+/** Everything Header reads from the context. */
+function headerKey(ctx: PageContext): string {
+  const { tenant, user } = ctx;
+  return [
+    "header",
+    ctx.lang,
+    siteName(ctx),
+    ctx.logoUrl ?? "",
+    ctx.path,
+    tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}` : "",
+    user ? `${user.tenantRole}/${user.name}` : "",
+  ].join("\u0001");
+}
+
+/**
  * A whole HTML document around a page body. The body is rendered first so the
  * client script is added only when the page holds an island.
  */
@@ -166,9 +197,9 @@ export function renderDocument(ctx: PageContext, page: Page): string {
     <style nonce=${ctx.nonce}>${brandStyle(colors)}</style>
     ${hasIslands(main) && html`<script type="module" src="/assets/client.js"></script>`}
   </head>`);
-  const header = renderToString(Header({ ctx }));
-  const footer = renderToString(Footer({ ctx }));
-  const skip = renderToString(html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);
+  const header = rendered(headerKey(ctx), () => Header({ ctx }));
+  const footer = rendered(`footer\u0001${lang}\u0001${ctx.tenant ? ctx.rootUrl : ""}\u0001${ctx.path}`, () => Footer({ ctx }));
+  const skip = rendered(`skip\u0001${lang}`, () => html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);
   // Concatenated rather than nested so the body is rendered once; every fragment is Preact-escaped.
   return (
     `<!doctype html><html lang="${lang}">${head}<body>${skip}${header}` +

@@ -1,11 +1,17 @@
-// `npm run bench` (builds the client first): throughput and latency of the Worker under
-// `wrangler dev`, the JavaScript weight of the login page, and bulk approval of join requests.
+// `npm run bench` (builds the client first): throughput and latency of the Worker, the
+// JavaScript weight of the login page, bulk approval of join requests, imports and the chat.
 //
-// Starts the app like `npm start` on a free port with throw-away local state (web/e2e/server.mjs),
-// signs in as the demo owner through the JSON API, warms up, then runs autocannon with 32
-// connections against GET /healthz, the signed-in community home GET / and the signed-in group
-// page GET /g/makers (demo tenant host), in alternating halves so drift hits all three alike.
-// Then fetches /login and sums the gzipped size of every script it loads: the <script src>
+// Throughput, measured twice on fresh throw-away local state, each time signed in as the demo
+// owner through the JSON API, warmed up, then autocannon with 32 connections against GET /healthz,
+// the signed-in community home GET / and the signed-in group page GET /g/makers (demo tenant
+// host), in alternating halves so drift hits all three alike:
+//   1. on the bundle `wrangler deploy` would upload, served by workerd with nothing in front
+//      (scripts/serve-bundle.mjs). The goals are judged on this run: it is the Worker alone, as
+//      in production.
+//   2. through `wrangler dev`, as `npm start` serves it (web/e2e/server.mjs), for reference.
+//      wrangler dev puts a proxy Worker in its own workerd process in front of the app; under
+//      this load the proxy uses as much CPU as the app, so on 2 cores it sets the latency tail.
+// The rest runs on the wrangler dev app. It fetches /login and sums the gzipped size of every script it loads: the <script src>
 // entries, their static imports, and the chunks of the islands present on the page.
 // Last, the join queue of the approval group `founders`: seeds 1,000 users with sessions straight
 // into the local D1 (`wrangler d1 execute --local --persist-to` on the running app's state: no
@@ -397,93 +403,132 @@ async function bulkApprovals(app, ownerCookie) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
+/** Signs in as the demo owner through the JSON API; the session cookie ("sid=..."). */
+async function signIn(app) {
+  const login = await http(app.port, app.tenantHost, "/api/v1/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
+  });
+  if (login.status !== 200) fail(`POST /api/v1/auth/login answered ${login.status}: ${login.body.slice(0, 300)}`);
+  const setCookie = [login.headers["set-cookie"] ?? []].flat();
+  const sid = setCookie.map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean);
+  if (!sid) fail(`no sid cookie in the login answer (set-cookie: ${setCookie.join(" | ") || "none"})`);
+  return `sid=${sid}`;
+}
+
+/**
+ * Requests per second and latency of /healthz, the signed-in home and the signed-in group page
+ * on one running app, at CONNECTIONS connections: a warm-up, then the three in alternating halves.
+ */
+async function throughput(app, cookie) {
+  const host = app.tenantHost;
+  // The home page must really be the signed-in page, or we would measure a redirect or an error.
+  const home = await http(app.port, host, "/", { headers: { cookie } });
+  if (home.status !== 200) fail(`GET / with the session answered ${home.status}`);
+  if (!home.body.includes(DEMO.owner.name)) fail(`GET / with the session does not show "${DEMO.owner.name}": not signed in?`);
+  // The group page must be the signed-in owner's view (the Manage link is only there for group admins).
+  const manage = 'href="/admin/groups/makers"';
+  const group = await http(app.port, host, "/g/makers", { headers: { cookie } });
+  if (group.status !== 200) fail(`GET /g/makers with the session answered ${group.status}`);
+  if (!group.body.includes(manage)) fail(`GET /g/makers with the owner's session has no ${manage}: not signed in?`);
+  const groupSignedOut = await http(app.port, host, "/g/makers");
+  if (groupSignedOut.status !== 200 || groupSignedOut.body.includes(manage)) fail(`GET /g/makers signed out answered ${groupSignedOut.status} (manage link: ${groupSignedOut.body.includes(manage)})`);
+  const health = await http(app.port, host, "/healthz");
+  if (health.status !== 200 || JSON.parse(health.body).ok !== true) fail(`GET /healthz answered ${health.status}: ${health.body}`);
+
+  const targets = {
+    healthz: { port: app.port, host, path: "/healthz" },
+    home: { port: app.port, host, path: "/", cookie },
+    group: { port: app.port, host, path: "/g/makers", cookie },
+  };
+
+  console.log(`bench: warming up (${WARMUP} s each)`);
+  // Pages first, so the first measured run (healthz) follows a warm-up of the same endpoint.
+  for (const name of ["group", "home", "healthz"]) await cannon({ ...targets[name], duration: WARMUP });
+
+  // Alternate the order in two halves (healthz, home, group, group, home, healthz) so drift hits
+  // all alike; the halves' latency histograms are merged exactly (autocannon.aggregateResult).
+  const half = Math.max(1, DURATION / 2);
+  const raw = { healthz: [], home: [], group: [] };
+  for (const name of ["healthz", "home", "group", "group", "home", "healthz"]) {
+    process.stdout.write(`bench: ${name} for ${half} s ... `);
+    const r = await cannon({ ...targets[name], duration: half, skipAggregateResult: true });
+    raw[name].push(r);
+    const one = autocannon.aggregateResult([r], { url: r.url ?? "http://127.0.0.1/", connections: CONNECTIONS });
+    console.log(`${Math.round(r.totalCompletedRequests / r.duration)} req/s, p99 ${one.latency.p99} ms`);
+  }
+  const combine = (name) => {
+    const runs = raw[name];
+    const merged = autocannon.aggregateResult(runs, { url: `http://${host}${targets[name].path}`, connections: CONNECTIONS });
+    const total = runs.reduce((n, r) => n + r.totalCompletedRequests, 0);
+    const secs = runs.reduce((n, r) => n + r.duration, 0);
+    return {
+      name,
+      path: targets[name].path,
+      connections: CONNECTIONS,
+      durationSeconds: Math.round(secs * 100) / 100,
+      requests: total,
+      rps: Math.round((total / secs) * 10) / 10,
+      latencyMs: { p50: merged.latency.p50, p90: merged.latency.p90, p99: merged.latency.p99, max: merged.latency.max, mean: merged.latency.mean },
+      non2xx: merged.non2xx,
+      errors: merged.errors,
+      timeouts: merged.timeouts,
+      statusCodes: Object.fromEntries(Object.entries(merged.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
+      halves: runs.map((r) => ({ seconds: r.duration, rps: Math.round((r.totalCompletedRequests / r.duration) * 10) / 10 })),
+    };
+  };
+  const result = { server: SERVERS[app.server], healthz: combine("healthz"), home: combine("home"), group: combine("group"), problems: [] };
+  for (const s of [result.healthz, result.home, result.group]) {
+    const bad = s.non2xx + s.errors + s.timeouts;
+    if (bad > Math.max(5, s.requests * 0.01)) result.problems.push(`${app.server} ${s.name}: ${s.non2xx} non-2xx, ${s.errors} errors, ${s.timeouts} timeouts out of ${s.requests} (status codes ${JSON.stringify(s.statusCodes)})`);
+  }
+  result.homeToHealthzRatio = result.healthz.rps > 0 ? result.home.rps / result.healthz.rps : 0;
+  result.groupToHealthzRatio = result.healthz.rps > 0 ? result.group.rps / result.healthz.rps : 0;
+  return result;
+}
+
+const SERVERS = {
+  bundle: "the deployable bundle in workerd, no dev proxy (scripts/serve-bundle.mjs)",
+  dev: "wrangler dev, as npm start (its proxy Worker in front of the app)",
+};
+
+function throughputTable(run) {
+  const row = (label, s) => `  ${pad(label, 26)}${lpad(s.rps, 10)}${lpad(s.latencyMs.p50, 9)}${lpad(s.latencyMs.p99, 9)}${lpad(s.requests, 11)}${lpad(s.non2xx, 9)}`;
+  return `  ${pad("endpoint", 26)}${lpad("req/s", 10)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}${lpad("requests", 11)}${lpad("non-2xx", 9)}
+${row("GET /healthz", run.healthz)}
+${row("GET / (signed in)", run.home)}
+${row("GET /g/makers (signed in)", run.group)}
+  home / healthz: ${(run.homeToHealthzRatio * 100).toFixed(1)}%   group / healthz: ${(run.groupToHealthzRatio * 100).toFixed(1)}%`;
+}
+
 async function main() {
   const cpuCount = cpus().length;
   const loadAtStart = loadavg();
   if (loadAtStart[0] > cpuCount * 0.5) console.warn(`bench: warning: load average ${loadAtStart[0].toFixed(2)} on ${cpuCount} CPUs before starting: figures will be noisy`);
-  console.log(`bench: starting the app (isolated state), ${cpuCount} CPUs, ${CONNECTIONS} connections, ${DURATION} s per endpoint`);
+
+  // 1. The goals: the Worker as deployed, served by workerd with nothing in front.
+  console.log(`bench: starting the bundle in workerd (isolated state), ${cpuCount} CPUs, ${CONNECTIONS} connections, ${DURATION} s per endpoint`);
+  let measured;
+  const bundleApp = await startApp({ label: "bench-bundle", server: "bundle", extraArgs: ["--log-level", "warn"] });
+  try {
+    console.log(`bench: bundle on http://${bundleApp.tenantHost}/ (pid ${bundleApp.pid})`);
+    measured = await throughput(bundleApp, await signIn(bundleApp));
+  } finally {
+    await bundleApp.stop();
+  }
+
+  // 2. The same through wrangler dev (for reference), then everything else on it.
+  console.log(`bench: starting the app with wrangler dev (isolated state)`);
   // No per-request log lines: printing one per request costs CPU that is not the Worker's.
   const app = await startApp({ label: "bench", extraArgs: ["--log-level", "warn", ...CHAT_APP_ARGS] });
   try {
     const host = app.tenantHost;
     console.log(`bench: app on http://${host}/ (pid ${app.pid})`);
-
-    // Sign in as the demo owner through the JSON API.
-    const login = await http(app.port, host, "/api/v1/auth/login", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
-    });
-    if (login.status !== 200) fail(`POST /api/v1/auth/login answered ${login.status}: ${login.body.slice(0, 300)}`);
-    const setCookie = [login.headers["set-cookie"] ?? []].flat();
-    const sid = setCookie.map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean);
-    if (!sid) fail(`no sid cookie in the login answer (set-cookie: ${setCookie.join(" | ") || "none"})`);
-    const cookie = `sid=${sid}`;
-
-    // The home page must really be the signed-in page, or we would measure a redirect or an error.
-    const home = await http(app.port, host, "/", { headers: { cookie } });
-    if (home.status !== 200) fail(`GET / with the session answered ${home.status}`);
-    if (!home.body.includes(DEMO.owner.name)) fail(`GET / with the session does not show "${DEMO.owner.name}": not signed in?`);
-    // The group page must be the signed-in owner's view (the Manage link is only there for group admins).
-    const manage = 'href="/admin/groups/makers"';
-    const group = await http(app.port, host, "/g/makers", { headers: { cookie } });
-    if (group.status !== 200) fail(`GET /g/makers with the session answered ${group.status}`);
-    if (!group.body.includes(manage)) fail(`GET /g/makers with the owner's session has no ${manage}: not signed in?`);
-    const groupSignedOut = await http(app.port, host, "/g/makers");
-    if (groupSignedOut.status !== 200 || groupSignedOut.body.includes(manage)) fail(`GET /g/makers signed out answered ${groupSignedOut.status} (manage link: ${groupSignedOut.body.includes(manage)})`);
-    const health = await http(app.port, host, "/healthz");
-    if (health.status !== 200 || JSON.parse(health.body).ok !== true) fail(`GET /healthz answered ${health.status}: ${health.body}`);
-
-    const targets = {
-      healthz: { port: app.port, host, path: "/healthz" },
-      home: { port: app.port, host, path: "/", cookie },
-      group: { port: app.port, host, path: "/g/makers", cookie },
-    };
-
-    console.log(`bench: warming up (${WARMUP} s each)`);
-    // Pages first, so the first measured run (healthz) follows a warm-up of the same endpoint.
-    for (const name of ["group", "home", "healthz"]) await cannon({ ...targets[name], duration: WARMUP });
-
-    // Alternate the order in two halves (healthz, home, group, group, home, healthz) so drift hits
-    // all alike; the halves' latency histograms are merged exactly (autocannon.aggregateResult).
-    const half = Math.max(1, DURATION / 2);
-    const raw = { healthz: [], home: [], group: [] };
-    for (const name of ["healthz", "home", "group", "group", "home", "healthz"]) {
-      process.stdout.write(`bench: ${name} for ${half} s ... `);
-      const r = await cannon({ ...targets[name], duration: half, skipAggregateResult: true });
-      raw[name].push(r);
-      const one = autocannon.aggregateResult([r], { url: r.url ?? "http://127.0.0.1/", connections: CONNECTIONS });
-      console.log(`${Math.round(r.totalCompletedRequests / r.duration)} req/s, p99 ${one.latency.p99} ms`);
-    }
-    const combine = (name) => {
-      const runs = raw[name];
-      const merged = autocannon.aggregateResult(runs, { url: `http://${host}${targets[name].path}`, connections: CONNECTIONS });
-      const total = runs.reduce((n, r) => n + r.totalCompletedRequests, 0);
-      const secs = runs.reduce((n, r) => n + r.duration, 0);
-      return {
-        name,
-        path: targets[name].path,
-        connections: CONNECTIONS,
-        durationSeconds: Math.round(secs * 100) / 100,
-        requests: total,
-        rps: Math.round((total / secs) * 10) / 10,
-        latencyMs: { p50: merged.latency.p50, p90: merged.latency.p90, p99: merged.latency.p99, max: merged.latency.max, mean: merged.latency.mean },
-        non2xx: merged.non2xx,
-        errors: merged.errors,
-        timeouts: merged.timeouts,
-        statusCodes: Object.fromEntries(Object.entries(merged.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
-        halves: runs.map((r) => ({ seconds: r.duration, rps: Math.round((r.totalCompletedRequests / r.duration) * 10) / 10 })),
-      };
-    };
-    const healthz = combine("healthz");
-    const homeRun = combine("home");
-    const groupRun = combine("group");
-
-    const invalid = [];
-    for (const s of [healthz, homeRun, groupRun]) {
-      const bad = s.non2xx + s.errors + s.timeouts;
-      if (bad > Math.max(5, s.requests * 0.01)) invalid.push(`${s.name}: ${s.non2xx} non-2xx, ${s.errors} errors, ${s.timeouts} timeouts out of ${s.requests} (status codes ${JSON.stringify(s.statusCodes)})`);
-    }
+    const cookie = await signIn(app);
+    const viaDev = await throughput(app, cookie);
+    const { healthz, home: homeRun, group: groupRun } = measured;
+    const invalid = [...measured.problems, ...viaDev.problems];
 
     console.log("bench: measuring the login page's JavaScript");
     const js = await loginJavaScript(app.port, host);
@@ -518,8 +563,8 @@ async function main() {
       console.error(`\nbench: the chat benchmark could not run: ${chatError}`);
     }
 
-    const ratio = healthz.rps > 0 ? homeRun.rps / healthz.rps : 0;
-    const groupRatio = healthz.rps > 0 ? groupRun.rps / healthz.rps : 0;
+    const ratio = measured.homeToHealthzRatio;
+    const groupRatio = measured.groupToHealthzRatio;
     const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
     const approvalValue = (run) =>
       !run
@@ -563,7 +608,7 @@ async function main() {
       loadavgAtStart: loadAtStart,
       loadavgAtEnd: loadavg(),
       node: process.version,
-      server: "wrangler dev (local workerd), ENVIRONMENT=development",
+      server: `${measured.server}; ENVIRONMENT=development`,
       connections: CONNECTIONS,
       secondsPerEndpoint: DURATION,
       warmupSeconds: WARMUP,
@@ -572,6 +617,7 @@ async function main() {
       homeToHealthzRatio: Math.round(ratio * 1000) / 1000,
       group: groupRun,
       groupToHealthzRatio: Math.round(groupRatio * 1000) / 1000,
+      viaWranglerDev: { ...viaDev, homeToHealthzRatio: Math.round(viaDev.homeToHealthzRatio * 1000) / 1000, groupToHealthzRatio: Math.round(viaDev.groupToHealthzRatio * 1000) / 1000 },
       loginJs: js,
       approvals: bulk ?? { error: bulkError },
       imports: imports ?? { error: importError },
@@ -585,13 +631,13 @@ async function main() {
     writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
 
     console.log(`
-Benchmark (${cpuCount} CPUs: ${report.cpuModel}; ${CONNECTIONS} connections; ${healthz.durationSeconds} s per endpoint; wrangler dev)
+Benchmark (${cpuCount} CPUs: ${report.cpuModel}; ${CONNECTIONS} connections; ${healthz.durationSeconds} s per endpoint)
 
-  ${pad("endpoint", 26)}${lpad("req/s", 10)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}${lpad("requests", 11)}${lpad("non-2xx", 9)}
-  ${pad("GET /healthz", 26)}${lpad(healthz.rps, 10)}${lpad(healthz.latencyMs.p50, 9)}${lpad(healthz.latencyMs.p99, 9)}${lpad(healthz.requests, 11)}${lpad(healthz.non2xx, 9)}
-  ${pad("GET / (signed in)", 26)}${lpad(homeRun.rps, 10)}${lpad(homeRun.latencyMs.p50, 9)}${lpad(homeRun.latencyMs.p99, 9)}${lpad(homeRun.requests, 11)}${lpad(homeRun.non2xx, 9)}
-  ${pad("GET /g/makers (signed in)", 26)}${lpad(groupRun.rps, 10)}${lpad(groupRun.latencyMs.p50, 9)}${lpad(groupRun.latencyMs.p99, 9)}${lpad(groupRun.requests, 11)}${lpad(groupRun.non2xx, 9)}
-  home / healthz: ${(ratio * 100).toFixed(1)}%   group / healthz: ${(groupRatio * 100).toFixed(1)}%
+  Goals measured on ${measured.server}
+${throughputTable(measured)}
+
+  For reference, through ${viaDev.server}
+${throughputTable(viaDev)}
 
   Login page JavaScript (islands: ${js.islands.join(", ") || "none"})
 ${js.files.map((f) => `  ${pad(f.path, 40)}${lpad(f.bytes, 8)} B${lpad(f.gzipBytes, 8)} B gz   ${f.why}`).join("\n")}

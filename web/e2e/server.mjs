@@ -57,8 +57,10 @@ export function http(port, host, path, { method = "GET", headers = {}, body, tim
 /**
  * Starts `node scripts/dev.mjs` on a free port with isolated state and waits until the demo
  * tenant answers. Returns { port, rootHost, tenantHost, stateDir, logFile, stop(), logTail() }.
+ * `server: "bundle"` starts scripts/serve-bundle.mjs instead: the deployable bundle served by
+ * workerd directly, without wrangler dev's proxy in front (what the benchmark measures).
  */
-export async function startApp({ label = "app", logDir = join(ROOT, "artifacts"), readyTimeoutMs = 180_000, quiet = true, extraArgs = [] } = {}) {
+export async function startApp({ label = "app", logDir = join(ROOT, "artifacts"), readyTimeoutMs = 180_000, quiet = true, extraArgs = [], server = "dev" } = {}) {
   const port = Number(process.env.E2E_PORT ?? (await freePort()));
   const inspectorPort = await freePort();
   const rootHost = `localhost:${port}`;
@@ -89,7 +91,8 @@ export async function startApp({ label = "app", logDir = join(ROOT, "artifacts")
   };
   delete env.HOST_IP;
 
-  const child = spawn(join(BIN, "node"), [join(ROOT, "scripts", "dev.mjs"), "--inspector-port", String(inspectorPort), ...extraArgs], {
+  const script = server === "bundle" ? "serve-bundle.mjs" : "dev.mjs";
+  const child = spawn(join(BIN, "node"), [join(ROOT, "scripts", script), "--inspector-port", String(inspectorPort), ...extraArgs], {
     cwd: ROOT,
     env,
     detached: true, // its own process group, so stop() ends wrangler and workerd too
@@ -148,7 +151,7 @@ export async function startApp({ label = "app", logDir = join(ROOT, "artifacts")
   process.on("SIGTERM", onSignal);
 
   const logTail = (n = 40) => tail.slice(-n).join("\n");
-  const app = { port, rootHost, tenantHost, stateDir, logFile, stop, logTail, pid: child.pid };
+  const app = { port, rootHost, tenantHost, stateDir, logFile, stop, logTail, pid: child.pid, server };
 
   const started = Date.now();
   let last = "no answer yet";

@@ -50,13 +50,17 @@ export function islandConstant<T extends object>(value: T): T {
  * attribute, it needs no HTML escaping of every quote, which made up much of a page's render time.
  */
 export function islandPropsJson(props: object): string {
-  let json = "";
+  // One JSON.stringify for everything that changes from page to page, the constants spliced in.
+  const changing: Record<string, unknown> = {};
+  const constants: string[] = [];
   for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || typeof value === "function") continue; // as JSON.stringify
-    const text = (value !== null && typeof value === "object" && constantJson.get(value)) || jsonForDataBlock(value);
-    json += `${json ? "," : ""}${jsonForDataBlock(key)}:${text}`;
+    const constant = value !== null && typeof value === "object" ? constantJson.get(value) : undefined;
+    if (constant === undefined) changing[key] = value;
+    else constants.push(`${jsonForDataBlock(key)}:${constant}`);
   }
-  return `{${json}}`;
+  const json = jsonForDataBlock(changing);
+  if (constants.length === 0) return json;
+  return json === "{}" ? `{${constants.join(",")}}` : `${json.slice(0, -1)},${constants.join(",")}}`;
 }
 
 function jsonForDataBlock(value: unknown): string {

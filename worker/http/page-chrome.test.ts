@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, makeTenant, signUpMember } from "../test/helpers";
+import { pathnameOf } from "./render";
 
 /** The page's <header> and <footer>, which web/ui/page.ts keeps rendered per distinct input. */
 async function chrome(host: string, path: string, cookie?: string) {
@@ -52,5 +53,22 @@ describe("page chrome (header and footer, rendered once per input)", () => {
     const english = await chrome(tenant.host, "/login?lang=en");
     expect(english.footer).toMatch(/hreflang="en"[^>]*aria-current="true"/);
     expect(login.footer).toMatch(/hreflang="fr"[^>]*aria-current="true"/);
+  });
+});
+
+describe("pathnameOf", () => {
+  it("is URL.pathname for the URLs a request can carry", () => {
+    for (const url of [
+      "http://demo.communities.test/",
+      "http://demo.communities.test",
+      "https://demo.communities.test:8787/g/makers?cursor=abc&lang=en",
+      "http://[::1]:8787/admin/groups/caf%C3%A9/members?x=/y",
+      "http://x.test/a%2Fb/c?",
+      "http://x.test/?next=/admin",
+      "http://user:pass@x.test/me",
+    ]) {
+      const normalised = new Request(url).url;
+      expect(pathnameOf(normalised)).toBe(new URL(normalised).pathname);
+    }
   });
 });

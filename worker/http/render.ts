@@ -6,6 +6,14 @@ import { renderDocument, type Page, type PageContext } from "../../web/ui/page";
 import type { AppEnv } from "../env";
 import { platformUrl } from "../tenancy/hosts";
 
+/** `new URL(url).pathname` of a request URL (already serialised by the runtime), without parsing a URL on every page. */
+export function pathnameOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query === -1 ? undefined : query);
+}
+
 export function pageContext(c: Context<AppEnv>): PageContext {
   const tenant = c.get("tenant") ?? null;
   const group = c.get("hostGroup") ?? null;
@@ -16,7 +24,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     user: c.get("user") ?? null,
     lang: (c.get("language") ?? "fr") as Lang,
     nonce: c.get("cspNonce") ?? "",
-    path: new URL(c.req.url).pathname,
+    path: pathnameOf(c.req.url),
     rootUrl: platformUrl(c.env, null),
     tenantUrl: tenant ? platformUrl(c.env, tenant.subdomain) : null,
     logoUrl: logoKey ? `/media/${logoKey}` : null,
@@ -47,5 +55,5 @@ export function groupPageContext(c: Context<AppEnv>, branding: { faviconUrl: str
  */
 export function doneNotice(c: Context<AppEnv>, notices: Record<string, MessageKey>): { notice?: string } {
   const key = notices[c.req.query("done") ?? ""];
-  return key ? { notice: t(pageContext(c).lang, key) } : {};
+  return key ? { notice: t((c.get("language") ?? "fr") as Lang, key) } : {};
 }

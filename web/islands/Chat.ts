@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/ho
 import type { Lang } from "../i18n";
 import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
 import { dateFormat, formatNumber, relativeFormat } from "../ui/format";
+import { remembered } from "../ui/memo";
 import { LevelBadge } from "../ui/level-badge";
 import { fill, PersonAvatar, useClosingMenus } from "./discussion-parts";
 import { joinRoom, type RoomStatus } from "./room-socket";
@@ -204,18 +205,11 @@ export function ChatFallback({ lang, timeZone, me, messages, strings, variant }:
 
 type Clock = ReturnType<typeof buildClock>;
 
-const clocks = new Map<string, Clock>();
+const clocks = remembered<Clock>(200);
 
 /** One clock per language and zone: the server renders the chat's fallback on every group page. */
 function clockFor(lang: Lang, timeZone: string | null): Clock {
-  const key = `${lang}|${timeZone ?? ""}`;
-  let clock = clocks.get(key);
-  if (!clock) {
-    clock = buildClock(lang, timeZone);
-    if (clocks.size > 200) clocks.clear();
-    clocks.set(key, clock);
-  }
-  return clock;
+  return clocks(`${lang}|${timeZone ?? ""}`, () => buildClock(lang, timeZone));
 }
 
 /** Day keys, times and day labels in the community's time zone. */

@@ -1,4 +1,5 @@
 import type { Lang } from "../i18n";
+import { remembered } from "./memo";
 
 /**
  * A date (or date and time) in the reader's language. `timeZone` is the community's;
@@ -51,7 +52,7 @@ export function formatBytes(lang: Lang, bytes: number): string {
     : `${formatNumber(lang, Math.round(bytes / 1024))}\u00a0KiB`;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+const formats = remembered<Intl.DateTimeFormat>(500);
 /** Options objects a caller keeps (module constants) are serialised once. */
 const optionKeys = new WeakMap<Intl.DateTimeFormatOptions, string>();
 
@@ -66,46 +67,33 @@ export function dateFormat(lang: string, options: Intl.DateTimeFormatOptions, ti
     optionsKey = JSON.stringify(options);
     optionKeys.set(options, optionsKey);
   }
-  const key = `${lang}|${timeZone ?? ""}|${optionsKey}`;
-  let format = formats.get(key);
-  if (!format) {
+  return formats(`${lang}|${timeZone ?? ""}|${optionsKey}`, () => {
     try {
-      format = new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options);
+      return new Intl.DateTimeFormat(lang, timeZone ? { ...options, timeZone } : options);
     } catch {
-      format = new Intl.DateTimeFormat(lang, options);
+      return new Intl.DateTimeFormat(lang, options);
     }
-    if (formats.size > 500) formats.clear();
-    formats.set(key, format);
-  }
-  return format;
+  });
 }
 
-const relativeFormats = new Map<string, Intl.RelativeTimeFormat | null>();
+const relativeFormats = remembered<Intl.RelativeTimeFormat | null>(100);
 
 /** "5 minutes ago" in `lang`, made once per language; null on an engine without it. */
 export function relativeFormat(lang: string): Intl.RelativeTimeFormat | null {
-  if (!relativeFormats.has(lang)) {
-    let format: Intl.RelativeTimeFormat | null;
+  return relativeFormats(lang, () => {
     try {
-      format = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+      return new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
     } catch {
-      format = null;
+      return null;
     }
-    relativeFormats.set(lang, format);
-  }
-  return relativeFormats.get(lang) ?? null;
+  });
 }
 
-const pluralRules = new Map<string, Intl.PluralRules>();
+const pluralRules = remembered<Intl.PluralRules>(100);
 
 /** The language's plural rule, made once: building Intl objects costs far more than using them. */
 function pluralRule(lang: string): Intl.PluralRules {
-  let rule = pluralRules.get(lang);
-  if (!rule) {
-    rule = new Intl.PluralRules(lang);
-    pluralRules.set(lang, rule);
-  }
-  return rule;
+  return pluralRules(lang, () => new Intl.PluralRules(lang));
 }
 
 /**
@@ -127,7 +115,7 @@ export function pluralCategory(lang: string, n: number): Intl.LDMLPluralRule {
   return (known[n] ??= pluralRule(lang).select(n));
 }
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const numberFormats = remembered<Intl.NumberFormat>(100);
 
 /**
  * A number in the reader's language ("1 234" in French). `n.toLocaleString(lang)` would
@@ -144,12 +132,5 @@ export function formatNumber(lang: string, n: number, options?: Intl.NumberForma
 }
 
 function numberFormat(lang: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = options ? `${lang}|${JSON.stringify(options)}` : lang;
-  let format = numberFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(lang, options);
-    if (numberFormats.size > 100) numberFormats.clear();
-    numberFormats.set(key, format);
-  }
-  return format;
+  return numberFormats(options ? `${lang}|${JSON.stringify(options)}` : lang, () => new Intl.NumberFormat(lang, options));
 }

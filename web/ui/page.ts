@@ -6,6 +6,7 @@ import { isLang, LANGS, t, type Lang } from "../i18n";
 import type { ProfileInputField } from "../pages/profile/inputs";
 import { initial } from "./components";
 import { hasIslands } from "./island";
+import { remembered } from "./memo";
 import { brandHex, brandStyle, type BrandColors } from "./theme";
 
 export type PageContext = {
@@ -147,16 +148,10 @@ function Footer({ ctx }: { ctx: PageContext }): VNode {
  * shows, on every page they open: rendered once per distinct input and kept as a string.
  * Keys hold every input the fragment reads; the map is bounded.
  */
-const chrome = new Map<string, string>();
+const chrome = remembered<string>(2_000);
 
 function rendered(key: string, fragment: () => VNode): string {
-  let markup = chrome.get(key);
-  if (markup === undefined) {
-    markup = renderToString(fragment());
-    if (chrome.size >= 2_000) chrome.clear();
-    chrome.set(key, markup);
-  }
-  return markup;
+  return chrome(key, () => renderToString(fragment()));
 }
 
 /** Everything Header reads from the context. */

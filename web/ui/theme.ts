@@ -1,3 +1,5 @@
+import { remembered } from "./memo";
+
 /** Branding colours as stored: hex strings, possibly absent or malformed. */
 export type BrandColors = { primaryColor?: string | null; accentColor?: string | null };
 
@@ -66,20 +68,17 @@ export function brandVars(colors: BrandColors): Record<string, string> {
   };
 }
 
-const styles = new Map<string, string>();
+const styles = remembered<string>(1000);
 
 /** The CSS custom properties of a brand, as one `:root{…}` rule; every page carries it, so it is worked out once per brand. */
 export function brandStyle(colors: BrandColors): string {
-  const key = `${colors.primaryColor ?? ""}|${colors.accentColor ?? ""}`;
-  let style = styles.get(key);
-  if (style === undefined) {
-    style = `:root{${Object.entries(brandVars(colors))
-      .map(([k, v]) => `${k}:${v}`)
-      .join(";")}}`;
-    if (styles.size > 1000) styles.clear();
-    styles.set(key, style);
-  }
-  return style;
+  return styles(
+    `${colors.primaryColor ?? ""}|${colors.accentColor ?? ""}`,
+    () =>
+      `:root{${Object.entries(brandVars(colors))
+        .map(([k, v]) => `${k}:${v}`)
+        .join(";")}}`,
+  );
 }
 
 /** The brand colour as a plain hex, for `<meta name="theme-color">`. */

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { t, tCount, type Lang } from "../../i18n";
+import { LANGS, t, tCount, type Lang } from "../../i18n";
 import type { ChatStrings } from "../../islands/Chat";
 import { ChatFallback } from "../../islands/Chat";
 import { PersonAvatar, type DiscussionStrings } from "../../islands/discussion-parts";
@@ -9,6 +9,7 @@ import type { LiveThreadsStrings } from "../../islands/LiveThreads";
 import type { OnlineListStrings } from "../../islands/OnlineList";
 import { formatDate, formatNumber } from "../../ui/format";
 import { Island, islandConstant } from "../../ui/island";
+import { remembered } from "../../ui/memo";
 import { LevelBadge } from "../../ui/level-badge";
 import type { PageContext } from "../../ui/page";
 import type { LeaderboardEntry, LevelView, MessageView, OnlineMember, ThreadView } from "./discussion-types";
@@ -51,15 +52,8 @@ export function mutedNotice(ctx: PageContext, mutedUntil: string | null): string
 
 /** An island's strings in one language: built and serialised once per language, then shared (frozen). */
 function perLanguage<T extends object>(build: (lang: Lang) => T): (lang: Lang) => T {
-  const built = new Map<Lang, T>();
-  return (lang) => {
-    let value = built.get(lang);
-    if (!value) {
-      value = islandConstant(build(lang));
-      built.set(lang, value);
-    }
-    return value;
-  };
+  const built = remembered<T>(LANGS.length);
+  return (lang) => built(lang, () => islandConstant(build(lang)));
 }
 
 export const discussionStrings = perLanguage(buildDiscussionStrings);

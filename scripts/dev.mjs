@@ -1,6 +1,6 @@
 // `npm start`: local D1 migrated and seeded, then the Worker on http://localhost:8787.
 import { spawn } from "node:child_process";
-import { applyMigrations, DEMO, persistArgs, seedDemo } from "./local-db.mjs";
+import { applyMigrations, DEMO, devVars, persistArgs, seedDemo } from "./local-db.mjs";
 
 const PORT = process.env.PORT ?? "8787";
 const root = `localhost:${PORT}`;
@@ -23,9 +23,7 @@ const child = spawn(
     "dev",
     "--port", PORT,
     "--ip", process.env.HOST_IP ?? "127.0.0.1",
-    "--var", "ENVIRONMENT:development",
-    "--var", `ROOT_DOMAIN:${root}`,
-    "--var", "MAIL_TRANSPORT:dev",
+    ...Object.entries(devVars(root)).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     "--test-scheduled",
     ...persistArgs,
     ...process.argv.slice(2),

@@ -15,6 +15,11 @@ export function wrangler(args, opts = {}) {
   return res.stdout;
 }
 
+/** The vars every local server runs with (wrangler dev through scripts/dev.mjs, and scripts/serve-bundle.mjs). */
+export function devVars(rootHost) {
+  return { ENVIRONMENT: "development", ROOT_DOMAIN: rootHost, MAIL_TRANSPORT: "dev" };
+}
+
 export function applyMigrations() {
   wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);
 }

@@ -10,12 +10,11 @@
 // Like scripts/dev.mjs it applies the migrations and seeds the demo tenant first (PERSIST_TO and
 // PORT from the environment). Arguments: `--var NAME:VALUE` (as wrangler's), `--inspector-port N`
 // (for a CPU profile in DevTools), `--log-level warn|info|...`. Prints "ready <url>" when serving.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { applyMigrations, seedDemo } from "./local-db.mjs";
+import { applyMigrations, devVars, seedDemo, wrangler } from "./local-db.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 // The Miniflare wrangler runs, whatever version that is (it is wrangler's dependency, not ours).
@@ -23,8 +22,7 @@ const { Miniflare, Log, LogLevel, convertV4MiniflareOptions } = createRequire(cr
 const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
 
 const PORT = Number(process.env.PORT ?? 8787);
-const root = `localhost:${PORT}`;
-const vars = { ENVIRONMENT: "development", ROOT_DOMAIN: root, MAIL_TRANSPORT: "dev" };
+const vars = devVars(`localhost:${PORT}`);
 let inspectorPort;
 let logLevel = LogLevel.WARN;
 const args = process.argv.slice(2);
@@ -41,8 +39,7 @@ applyMigrations();
 seedDemo();
 
 const outDir = mkdtempSync(join(tmpdir(), "edge-bundle-"));
-const build = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", outDir], { cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } });
-if (build.status !== 0) throw new Error(`wrangler deploy --dry-run failed (${build.status}):\n${build.stderr}\n${build.stdout}`);
+wrangler(["deploy", "--dry-run", "--outdir", outDir], { capture: true });
 
 // modulesRules only matter to a build; the bundle is one ES module.
 const { workerOptions: { modulesRules: _rules, ...workerOptions } } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));

@@ -2,6 +2,7 @@ import { purgeExpiredSessions } from "./auth/sessions";
 import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
 import { purgeThrottles } from "./http/throttle";
+import { purgeLimits } from "./http/limits";
 import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
 import { purgeDeletedGroups } from "./groups/service";
 import { runInvitationLifecycle } from "./invitations/service";
@@ -18,6 +19,7 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   const mail = await deliverOutbox(env, { now, limit: 20_000, budgetMs: 25_000 });
   await purgeExpiredSessions(db, now);
   await purgeThrottles(db, 24 * 3600_000, now);
+  await purgeLimits(env.DB, now);
   const purgedGroups = await purgeDeletedGroups(env, now);
   await purgeStagedImports(env, now);
   await purgeStagedAccounts(env, now);

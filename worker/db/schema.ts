@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Times are UTC milliseconds. Every tenant-owned table carries tenant_id.
 
@@ -91,6 +91,23 @@ export const throttles = sqliteTable("throttles", {
   windowStart: integer("window_start").notNull(),
   blockedUntil: integer("blocked_until"),
 });
+
+/**
+ * Counters of every limit in the product (fixed windows). The CHECK is the guard:
+ * a reservation that would pass `max` fails its statement, and with it the whole
+ * batch, so several limits are reserved all together or not at all.
+ */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    max: integer("max").notNull(),
+    windowStart: integer("window_start").notNull(),
+    windowMs: integer("window_ms").notNull(),
+  },
+  (t) => [index("rate_limits_window_end").on(t.windowStart), check("rate_limits_within_max", sql`${t.count} <= ${t.max}`)],
+);
 
 export const groups = sqliteTable(
   "groups",

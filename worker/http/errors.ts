@@ -11,6 +11,8 @@ export type RowError = { row: number; email: string; errors: string[] };
 export class ApiError extends Error {
   /** Per-row problems of a refused file, answered beside the envelope as `rows`. */
   rows?: RowError[];
+  /** Other fields answered beside the envelope (`loginLink: true`, `plans: [...]`). */
+  extra?: Record<string, unknown>;
 
   constructor(
     readonly status: ContentfulStatusCode,
@@ -39,7 +41,11 @@ export const unprocessable = (message: string, fields?: Record<string, string>) 
   new ApiError(422, "validation_failed", message, fields);
 
 export function errorBody(err: ApiError): ErrorBody & { rows?: RowError[] } {
-  return { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) }, ...(err.rows ? { rows: err.rows } : {}) };
+  return {
+    ...err.extra,
+    error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+    ...(err.rows ? { rows: err.rows } : {}),
+  };
 }
 
 export function isApiPath(path: string): boolean {

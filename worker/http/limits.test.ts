@@ -1,0 +1,51 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { clearLimits, exhausted, release, reserve, type Limit } from "./limits";
+
+const key = (name: string) => `test:${name}:${crypto.randomUUID()}`;
+
+describe("reserve", () => {
+  it("lets exactly `max` of many concurrent reservations through", async () => {
+    const limit: Limit = { key: key("race"), max: 5, windowMs: 60_000 };
+    const results = await Promise.all(Array.from({ length: 30 }, () => reserve(env.DB, [limit])));
+    expect(results.filter((r) => r.ok)).toHaveLength(5);
+    const refused = results.filter((r) => !r.ok);
+    expect(refused).toHaveLength(25);
+    for (const r of refused) if (!r.ok) expect(r.retryAfter).toBeGreaterThan(0);
+  });
+
+  it("reserves several limits all together or not at all", async () => {
+    const wide: Limit = { key: key("wide"), max: 100, windowMs: 60_000 };
+    const narrow: Limit = { key: key("narrow"), max: 2, windowMs: 60_000 };
+    const now = 1_000_000;
+    expect((await reserve(env.DB, [wide, narrow], { now })).ok).toBe(true);
+    expect((await reserve(env.DB, [wide, narrow], { now })).ok).toBe(true);
+    const third = await reserve(env.DB, [wide, narrow], { now });
+    expect(third).toEqual({ ok: false, retryAfter: 60 });
+    // The refused reservation took nothing from the wide limit: 98 units are left there.
+    const rest = await reserve(env.DB, [wide], { now, amount: 98 });
+    expect(rest).toEqual({ ok: true, counts: [100] });
+    expect((await reserve(env.DB, [wide], { now })).ok).toBe(false);
+  });
+
+  it("reserves an amount at once, refuses one that does not fit, and starts again when the window ends", async () => {
+    const daily: Limit = { key: key("amount"), max: 20, windowMs: 86_400_000 };
+    const now = 5_000_000;
+    expect(await reserve(env.DB, [daily], { now, amount: 15 })).toEqual({ ok: true, counts: [15] });
+    expect(await reserve(env.DB, [daily], { now: now + 3600_000, amount: 6 })).toEqual({ ok: false, retryAfter: 82_800 });
+    expect(await reserve(env.DB, [daily], { now, amount: 21 })).toMatchObject({ ok: false });
+    expect(await reserve(env.DB, [daily], { now: now + 86_400_000, amount: 20 })).toEqual({ ok: true, counts: [20] });
+  });
+
+  it("gives units back with release and forgets with clearLimits", async () => {
+    const limit: Limit = { key: key("release"), max: 1, windowMs: 60_000 };
+    const now = 9_000_000;
+    expect((await reserve(env.DB, [limit], { now })).ok).toBe(true);
+    expect(await exhausted(env.DB, [limit], now)).toEqual([limit]);
+    await release(env.DB, [limit], { now });
+    expect(await exhausted(env.DB, [limit], now)).toEqual([]);
+    expect((await reserve(env.DB, [limit], { now })).ok).toBe(true);
+    await clearLimits(env.DB, [limit.key]);
+    expect((await reserve(env.DB, [limit], { now })).ok).toBe(true);
+  });
+});

@@ -1,0 +1,137 @@
+import { ApiError } from "./errors";
+
+/**
+ * Every limit in the product (throttles, quotas, caps) goes through here, and always
+ * the same way: reserve first, then work. A reservation is one atomic D1 batch over
+ * all the limits it names, so of N concurrent requests exactly as many pass as the
+ * limit allows, and a request refused by one limit consumes none of the others.
+ */
+export type Limit = {
+  /** "scope:tenant:subject"; one counter per key. */
+  key: string;
+  /** Units allowed per window. */
+  max: number;
+  windowMs: number;
+};
+
+export type Reservation =
+  | { ok: true; /** each limit's count after this reservation, in the order given */ counts: number[] }
+  | { ok: false; /** seconds until the first exhausted limit has room again */ retryAfter: number };
+
+const WITHIN_MAX = "rate_limits_within_max";
+
+/** Where the window has ended the counter starts again; otherwise it grows (and the CHECK refuses past `max`). */
+function reserveStatement(d1: D1Database, limit: Limit, amount: number, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `insert into rate_limits (key, count, max, window_start, window_ms) values (?1, ?2, ?3, ?4, ?5)
+       on conflict (key) do update set
+         count = case when window_start + ?5 <= ?4 then ?2 else count + ?2 end,
+         window_start = case when window_start + ?5 <= ?4 then ?4 else window_start end,
+         max = ?3, window_ms = ?5
+       returning count`,
+    )
+    .bind(limit.key, amount, limit.max, now, limit.windowMs);
+}
+
+/**
+ * Reserves `amount` units against every limit at once, or none at all.
+ * Refused reservations leave every counter as it was.
+ */
+export async function reserve(d1: D1Database, limits: Limit[], opts: { amount?: number; now?: number } = {}): Promise<Reservation> {
+  const amount = opts.amount ?? 1;
+  const now = opts.now ?? Date.now();
+  if (limits.length === 0) return { ok: true, counts: [] };
+  const tooBig = limits.find((l) => amount > l.max);
+  if (tooBig) return { ok: false, retryAfter: Math.max(1, Math.ceil(tooBig.windowMs / 1000)) };
+  try {
+    const results = await d1.batch(limits.map((l) => reserveStatement(d1, l, amount, now)));
+    return { ok: true, counts: results.map((r) => Number((r.results[0] as { count: number } | undefined)?.count ?? amount)) };
+  } catch (err) {
+    if (!String(err).includes(WITHIN_MAX) && !String(err).includes("CHECK constraint failed")) throw err;
+    return { ok: false, retryAfter: await retryAfter(d1, limits, amount, now) };
+  }
+}
+
+/** Seconds until every limit named has room for `amount` more (at least 1). */
+export async function retryAfter(d1: D1Database, limits: Limit[], amount = 1, now = Date.now()): Promise<number> {
+  const rows = await readCounters(d1, limits.map((l) => l.key));
+  let wait = 1;
+  for (const limit of limits) {
+    const row = rows.get(limit.key);
+    if (!row) continue;
+    const end = row.windowStart + limit.windowMs;
+    if (end > now && row.count + amount > limit.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
+  }
+  return wait;
+}
+
+/** The limits that are exhausted now, without reserving anything (to show a state, never to decide). */
+export async function exhausted(d1: D1Database, limits: Limit[], now = Date.now()): Promise<Limit[]> {
+  const rows = await readCounters(d1, limits.map((l) => l.key));
+  return limits.filter((l) => {
+    const row = rows.get(l.key);
+    return row !== undefined && row.windowStart + l.windowMs > now && row.count >= l.max;
+  });
+}
+
+/** Gives units back (an attempt that turned out not to count, such as a successful login). */
+export async function release(d1: D1Database, limits: Limit[], opts: { amount?: number; now?: number } = {}): Promise<void> {
+  const amount = opts.amount ?? 1;
+  const now = opts.now ?? Date.now();
+  if (limits.length === 0) return;
+  await d1.batch(
+    limits.map((l) =>
+      d1
+        .prepare("update rate_limits set count = max(count - ?2, 0) where key = ?1 and window_start + window_ms > ?3")
+        .bind(l.key, amount, now),
+    ),
+  );
+}
+
+/** Forgets counters entirely (a password changed, an account approved). */
+export async function clearLimits(d1: D1Database, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await d1.batch(keys.map((k) => d1.prepare("delete from rate_limits where key = ?").bind(k)));
+}
+
+/** Counters whose window ended more than `graceMs` ago (the cron's purge). */
+export async function purgeLimits(d1: D1Database, now = Date.now(), graceMs = 3600_000): Promise<void> {
+  await d1.prepare("delete from rate_limits where window_start + window_ms < ?").bind(now - graceMs).run();
+}
+
+async function readCounters(d1: D1Database, keys: string[]): Promise<Map<string, { count: number; windowStart: number }>> {
+  const out = new Map<string, { count: number; windowStart: number }>();
+  if (keys.length === 0) return out;
+  const { results } = await d1
+    .prepare(`select key, count, window_start as windowStart from rate_limits where key in (${keys.map(() => "?").join(",")})`)
+    .bind(...keys)
+    .all<{ key: string; count: number; windowStart: number }>();
+  for (const r of results) out.set(r.key, { count: r.count, windowStart: r.windowStart });
+  return out;
+}
+
+/** The 429 every limit answers, with `Retry-After`. */
+export function tooManyRequests(retryAfterSeconds: number, message: string, code = "rate_limited", extra?: Record<string, unknown>): ApiError {
+  const err = new ApiError(429, code, message, undefined, { "Retry-After": String(retryAfterSeconds) });
+  if (extra) err.extra = extra;
+  return err;
+}
+
+/** Reserves or throws the 429. */
+export async function reserveOrThrow(
+  d1: D1Database,
+  limits: Limit[],
+  message: string,
+  opts: { amount?: number; now?: number; code?: string; extra?: Record<string, unknown> } = {},
+): Promise<number[]> {
+  const r = await reserve(d1, limits, opts);
+  if (!r.ok) throw tooManyRequests(r.retryAfter, message, opts.code, opts.extra);
+  return r.counts;
+}
+
+/** A positive whole number from a var (wrangler.toml `[vars]`), else the default. */
+export function limitVar(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}

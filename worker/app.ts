@@ -23,6 +23,7 @@ import { originCheck } from "./http/origin";
 import { pageContext, renderPage } from "./http/render";
 import { securityHeaders } from "./http/security";
 import { devMailApi } from "./mail/routes";
+import { devClockApi } from "./dev/routes";
 import { tenancy } from "./tenancy/hosts";
 import { homePages } from "./tenancy/pages";
 import { profilesApi } from "./profiles/routes";
@@ -39,7 +40,8 @@ const api = new Hono<AppEnv>()
   .route("/", invitationsApi)
   .route("/", accountsApi)
   .route("/", profilesApi)
-  .route("/", devMailApi);
+  .route("/", devMailApi)
+  .route("/", devClockApi);
 
 export const app = new Hono<AppEnv>();
 

@@ -9,19 +9,68 @@ import { runInvitationLifecycle } from "./invitations/service";
 import { purgeStagedImports } from "./invitations/import";
 import { purgeStagedAccounts } from "./invitations/provisioning";
 
-export type CronReport = { mail: DeliveryReport; purgedGroups: number; invitations: { reminded: number; expired: number } };
+export type ScheduledScope = {
+  /** Only this tenant's work (the development clock on a tenant host). */
+  tenantId?: string;
+  /** Keep going until nothing is due at `now` (the development clock answers only then). */
+  drain?: boolean;
+};
 
-/** Every job here is idempotent: running it twice, or late, changes nothing the second time. */
-export async function runScheduled(env: Bindings, now = Date.now()): Promise<CronReport> {
-  const db = directoryDb(env);
+export type CronReport = {
+  ran: string[];
+  mail: DeliveryReport;
+  purgedGroups: number;
+  invitations: { reminded: number; expired: number };
+};
+
+/** Upper bound on the rounds a drained run makes, so a job that keeps finding work cannot spin forever. */
+const MAX_DRAIN_ROUNDS = 1_000;
+
+/**
+ * Every job here is a function of `now` and the stored state, and idempotent: running it
+ * twice at the same `now`, or late, changes nothing the second time. Housekeeping purges
+ * (sessions, limits, staged imports) always use the real time, whatever `now` says.
+ */
+export async function runScheduled(env: Bindings, now = Date.now(), scope: ScheduledScope = {}): Promise<CronReport> {
+  const ran: string[] = [];
+  const tenant = scope.tenantId ? { tenantId: scope.tenantId } : {};
+
   // Reminders first, so their emails leave in this same run.
-  const invitations = await runInvitationLifecycle(env, now);
-  const mail = await deliverOutbox(env, { now, limit: 20_000, budgetMs: 25_000 });
-  await purgeExpiredSessions(db, now);
-  await purgeThrottles(db, 24 * 3600_000, now);
-  await purgeLimits(env.DB, now);
-  const purgedGroups = await purgeDeletedGroups(env, now);
-  await purgeStagedImports(env, now);
-  await purgeStagedAccounts(env, now);
-  return { mail, purgedGroups, invitations };
+  const invitations = { reminded: 0, expired: 0 };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r = await runInvitationLifecycle(env, now, tenant);
+    invitations.reminded += r.reminded;
+    invitations.expired += r.expired;
+    if (!scope.drain || !r.more) break;
+  }
+  ran.push("invitations");
+
+  let purgedGroups = 0;
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const n = await purgeDeletedGroups(env, now, tenant);
+    purgedGroups += n;
+    if (!scope.drain || n === 0) break;
+  }
+  ran.push("group_purge");
+
+  const mail: DeliveryReport = { sent: 0, failed: 0, retried: 0 };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r = await deliverOutbox(env, { now, limit: 20_000, budgetMs: 25_000, ...tenant });
+    mail.sent += r.sent;
+    mail.failed += r.failed;
+    mail.retried += r.retried;
+    if (!scope.drain || r.sent + r.failed + r.retried === 0) break;
+  }
+  ran.push("mail");
+
+  const real = Date.now();
+  const db = directoryDb(env);
+  await purgeExpiredSessions(db, real);
+  await purgeThrottles(db, 24 * 3600_000, real);
+  await purgeLimits(env.DB, real);
+  await purgeStagedImports(env, real);
+  await purgeStagedAccounts(env, real);
+  ran.push("purges");
+
+  return { ran, mail, purgedGroups, invitations };
 }

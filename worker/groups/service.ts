@@ -309,12 +309,12 @@ export async function listGroups(t: TenantDb, viewer: User | null, opts: { limit
 }
 
 /** Cron: groups deleted more than 30 days ago go for good, with their images and their room. */
-export async function purgeDeletedGroups(env: Bindings, now = Date.now()): Promise<number> {
+export async function purgeDeletedGroups(env: Bindings, now = Date.now(), scope: { tenantId?: string } = {}): Promise<number> {
   const db = directoryDb(env);
   const due = await db
     .select({ id: groups.id, tenantId: groups.tenantId })
     .from(groups)
-    .where(and(isNotNull(groups.deletedAt), lt(groups.deletedAt, now - RESTORE_WINDOW_MS)))
+    .where(and(scope.tenantId ? eq(groups.tenantId, scope.tenantId) : undefined, isNotNull(groups.deletedAt), lt(groups.deletedAt, now - RESTORE_WINDOW_MS)))
     .orderBy(desc(groups.deletedAt))
     .limit(50);
   for (const g of due) {

@@ -384,18 +384,22 @@ export async function revokeInvitation(t: TenantDb, inviter: Inviter, id: string
  * it, and the email is written in the same batch only if the claim took), and expiry
  * after 30 days. Running twice, or late, changes nothing the second time.
  */
-export async function runInvitationLifecycle(env: Bindings, now = Date.now()): Promise<{ reminded: number; expired: number }> {
+/** Reminders sent per run; a run that fills it says `more`, and the next cron (or the dev clock's loop) goes on. */
+const REMINDER_CHUNK = 500;
+
+export async function runInvitationLifecycle(env: Bindings, now = Date.now(), scope: { tenantId?: string } = {}): Promise<{ reminded: number; expired: number; more: boolean }> {
   const db = directoryDb(env);
+  const inScope = scope.tenantId ? eq(invitations.tenantId, scope.tenantId) : undefined;
   const expired = await db
     .update(invitations)
     .set({ status: "expired" })
-    .where(and(eq(invitations.status, "pending"), lte(invitations.expiresAt, now)))
+    .where(and(inScope, eq(invitations.status, "pending"), lte(invitations.expiresAt, now)))
     .returning({ id: invitations.id });
   const due = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.status, "pending"), isNull(invitations.remindedAt), lte(invitations.invitedAt, now - REMINDER_AFTER_MS), sql`${invitations.expiresAt} > ${now}`))
-    .limit(500);
+    .where(and(inScope, eq(invitations.status, "pending"), isNull(invitations.remindedAt), lte(invitations.invitedAt, now - REMINDER_AFTER_MS), sql`${invitations.expiresAt} > ${now}`))
+    .limit(REMINDER_CHUNK);
   let reminded = 0;
   const tenantCache = new Map<string, Tenant | undefined>();
   for (const inv of due) {
@@ -421,5 +425,5 @@ export async function runInvitationLifecycle(env: Bindings, now = Date.now()): P
     ]);
     if (claimed?.results.length === 1) reminded++;
   }
-  return { reminded, expired: expired.length };
+  return { reminded, expired: expired.length, more: due.length === REMINDER_CHUNK };
 }

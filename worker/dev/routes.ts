@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { runScheduled } from "../cron";
+import { isDevelopment, type AppEnv } from "../env";
+import { notFound } from "../http/errors";
+import { jsonBody } from "../http/validate";
+
+const clockSchema = z.object({
+  at: z.iso.datetime({ offset: true, error: "an ISO time such as 2026-12-01T09:00:00Z" }),
+});
+
+/**
+ * The development clock: runs every scheduled job once as if the cron fired at `at`, for this
+ * tenant on a tenant host and for every tenant on the root host, and answers once nothing
+ * due at `at` is left. This is how tests move time instead of waiting.
+ */
+export const devClockApi = new Hono<AppEnv>().post("/dev/scheduled", async (c) => {
+  if (!isDevelopment(c.env)) throw notFound();
+  const { at } = await jsonBody(c, clockSchema);
+  const tenant = c.get("tenant");
+  const report = await runScheduled(c.env, Date.parse(at), { drain: true, ...(tenant ? { tenantId: tenant.id } : {}) });
+  return c.json({ ran: report.ran });
+});

@@ -8,8 +8,9 @@ import { purgeDeletedGroups } from "./groups/service";
 import { runInvitationLifecycle } from "./invitations/service";
 import { purgeStagedImports } from "./invitations/import";
 import { purgeStagedAccounts } from "./invitations/provisioning";
+import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 
-export type CronReport = { mail: DeliveryReport; purgedGroups: number; invitations: { reminded: number; expired: number } };
+export type CronReport = { mail: DeliveryReport; purgedGroups: number; invitations: { reminded: number; expired: number }; domains: DomainJobReport };
 
 /** Every job here is idempotent: running it twice, or late, changes nothing the second time. */
 export async function runScheduled(env: Bindings, now = Date.now()): Promise<CronReport> {
@@ -23,5 +24,6 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   const purgedGroups = await purgeDeletedGroups(env, now);
   await purgeStagedImports(env, now);
   await purgeStagedAccounts(env, now);
-  return { mail, purgedGroups, invitations };
+  const domains = await runDomainJobs(env, now);
+  return { mail, purgedGroups, invitations, domains };
 }

@@ -1206,6 +1206,7 @@ export const en = {
   "domains.notice.removed": "Domain removed.",
   "domains.error.taken": "Another community already uses this hostname.",
   "domains.error.unavailable": "Custom domains are not available right now. Try again later.",
+  "domains.for_group": "For the group",
   "domains.error.hostname": "Enter a hostname like community.example.org (your own domain, not the platform's).",
 } satisfies Record<string, string>;
 

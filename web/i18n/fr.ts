@@ -1228,5 +1228,6 @@ export const fr: Record<MessageKey, string> = {
   "domains.notice.removed": "Domaine retiré.",
   "domains.error.taken": "Une autre communauté utilise déjà ce nom d’hôte.",
   "domains.error.unavailable": "Les domaines personnalisés ne sont pas disponibles pour le moment. Réessayez plus tard.",
+  "domains.for_group": "Pour le groupe",
   "domains.error.hostname": "Saisissez un nom d’hôte comme communaute.exemple.fr (votre propre domaine, pas celui de la plateforme).",
 };

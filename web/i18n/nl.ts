@@ -1210,5 +1210,6 @@ export const nl: Record<MessageKey, string> = {
   "domains.notice.removed": "Domein verwijderd.",
   "domains.error.taken": "Een andere community gebruikt deze hostnaam al.",
   "domains.error.unavailable": "Eigen domeinen zijn nu niet beschikbaar. Probeer het later opnieuw.",
+  "domains.for_group": "Voor de groep",
   "domains.error.hostname": "Vul een hostnaam in zoals community.voorbeeld.nl (je eigen domein, niet dat van het platform).",
 };

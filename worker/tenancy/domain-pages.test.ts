@@ -171,7 +171,9 @@ describe("domains pages", () => {
     expect(html).toContain(`action="/admin/groups/velo/domains/${hostname}/verify"`);
 
     // The community's page lists it too (tenant admins see every claim of the community).
-    expect(await (await call(tenant.host, "GET", "/admin/domains", { cookie: tenant.owner.cookie })).text()).toContain(hostname);
+    const community = await (await call(tenant.host, "GET", inLang("/admin/domains", "en"), { cookie: tenant.owner.cookie })).text();
+    expect(community).toContain(hostname);
+    expect(community).toContain("For the group <a href=\"/admin/groups/velo/domains\">Club Vélo</a>");
 
     expect((await call(tenant.host, "GET", "/admin/groups/velo/domains", { cookie: other.cookie })).status).toBe(403);
     expect((await call(tenant.host, "POST", `/admin/groups/velo/domains/${hostname}/remove`, form({}, other.cookie))).status).toBe(403);

@@ -15,6 +15,8 @@ import { ApiError, forbidden } from "../http/errors";
 import { doneNotice, pageContext, renderWith } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
 import { z } from "zod";
+import { and, eq, inArray } from "drizzle-orm";
+import { groups } from "../db/schema";
 import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
 
 /** What a redirect after a domain form may announce (`?done=`). */
@@ -51,7 +53,14 @@ async function render(c: Context<AppEnv>, scope: Scope, extra: Partial<DomainsPa
   const domains = rows.map((d) => publicDomain(d, c.env));
   let props: DomainsPageProps = { ctx, domains, viewingAsMember: viewingAsMember(c), ...doneNotice(c, NOTICES), ...extra };
   const title = t(ctx.lang, "domains.title");
-  if (!scope.group) return renderWith(c, ctx, { title, body: DomainsPage(props) }, status);
+  if (!scope.group) {
+    const ids = [...new Set(rows.flatMap((d) => (d.groupId ? [d.groupId] : [])))];
+    if (ids.length) {
+      const found = await scope.t.db.select({ id: groups.id, name: groups.name, slug: groups.slug }).from(groups).where(and(eq(groups.tenantId, scope.t.tenantId), inArray(groups.id, ids)));
+      props.groups = Object.fromEntries(found.map((g) => [g.id, { name: g.name, slug: g.slug }]));
+    }
+    return renderWith(c, ctx, { title, body: DomainsPage(props) }, status);
+  }
   const tenant = requireTenant(c);
   const membership = await membershipState(c.env, scope.t, scope.group, c.get("user"));
   const view = groupView(c.env, tenant, scope.group, membership);

@@ -11,6 +11,7 @@ import { AdminShell } from "./layout";
 /** One custom hostname as the API answers it (`publicDomain`). */
 export type DomainPageItem = {
   hostname: string;
+  groupId: string | null;
   status: "pending" | "verified" | "active" | "ended" | "expired";
   verification: { type: string; name: string; value: string }[];
   hostnameStatus: string;
@@ -30,6 +31,8 @@ export type DomainsPageProps = {
   errors?: Record<string, string>;
   formError?: string | undefined;
   notice?: string | undefined;
+  /** On the community's page: the name and slug of the group each group domain belongs to. */
+  groups?: Record<string, { name: string; slug: string }>;
 };
 
 /** Where the forms of the page post: /admin/domains or /admin/groups/{slug}/domains. */
@@ -92,7 +95,7 @@ function RecordsTable({ lang, domain }: { lang: Lang; domain: DomainPageItem }):
   </div>`;
 }
 
-function DomainCard({ ctx, domain, base }: { ctx: PageContext; domain: DomainPageItem; base: string }): VNode {
+function DomainCard({ ctx, domain, base, owner }: { ctx: PageContext; domain: DomainPageItem; base: string; owner?: { name: string; slug: string } | undefined }): VNode {
   const { lang } = ctx;
   const tz = ctx.tenant?.timezone ?? null;
   const path = `${base}/${encodeURIComponent(domain.hostname)}`;
@@ -108,6 +111,7 @@ function DomainCard({ ctx, domain, base }: { ctx: PageContext; domain: DomainPag
       <h2 class="domain-host" id=${`domain-${domain.hostname}`}>${domain.hostname}</h2>
       <span class=${`badge ${STATUS_TONE[domain.status]}`}>${t(lang, `domains.status.${domain.status}` as MessageKey)}</span>
     </div>
+    ${owner && html`<p class="domain-note">${t(lang, "domains.for_group")} <a href=${domainsBase(owner)}>${owner.name}</a></p>`}
     ${body[domain.status] && html`<p class="domain-note">${body[domain.status]}</p>`}
     ${domain.status === "pending" && domain.expiresAt && html`<p class="domain-note">${t(lang, "domains.expires", { date: formatDate(lang, domain.expiresAt, { timeZone: tz }) })}</p>`}
     ${live &&
@@ -132,7 +136,7 @@ function DomainCard({ ctx, domain, base }: { ctx: PageContext; domain: DomainPag
 }
 
 /** /admin/domains and /admin/groups/{slug}/domains: add a hostname, publish its records, verify, remove. */
-export function DomainsPage({ ctx, domains, group, pendingRequests, viewingAsMember, values = {}, errors = {}, formError, notice }: DomainsPageProps): VNode {
+export function DomainsPage({ ctx, domains, group, pendingRequests, viewingAsMember, values = {}, errors = {}, formError, notice, groups = {} }: DomainsPageProps): VNode {
   const { lang } = ctx;
   const base = domainsBase(group);
   return AdminShell({
@@ -157,7 +161,6 @@ export function DomainsPage({ ctx, domains, group, pendingRequests, viewingAsMem
             autocomplete: "off",
             inputmode: "url",
             verbatim: true,
-            placeholder: group ? "club.example.org" : "community.example.org",
             hint: t(lang, "domains.hostname_hint"),
             error: errors.hostname,
           })}
@@ -166,7 +169,7 @@ export function DomainsPage({ ctx, domains, group, pendingRequests, viewingAsMem
       </form>
       ${domains.length === 0
         ? Alert({ tone: "info", children: t(lang, "domains.empty") })
-        : html`<div class="domain-list">${domains.map((domain) => DomainCard({ ctx, domain, base }))}</div>`}
+        : html`<div class="domain-list">${domains.map((domain) => DomainCard({ ctx, domain, base, owner: !group && domain.groupId ? groups[domain.groupId] : undefined }))}</div>`}
     `,
   });
 }

@@ -68,6 +68,7 @@ export class CloudflareForSaas implements CustomHostnameProvider {
       const message = data?.errors?.map((e) => e.message).join("; ") || `Cloudflare answered ${res.status}`;
       const err = new ApiError(502, "provider_error", `The domain provider refused the request: ${message}`);
       if (res.status === 409 || /already exists|duplicate/i.test(message)) err.extra = { duplicate: true };
+      else if (res.status === 404) err.extra = { missing: true };
       throw err;
     }
     return data.result;
@@ -102,7 +103,13 @@ export class CloudflareForSaas implements CustomHostnameProvider {
 
   async status(claim: DomainClaim): Promise<ProviderState> {
     if (!claim.providerId) return this.register(claim.hostname, null);
-    return this.state(claim.hostname, await this.call("GET", `/${claim.providerId}`));
+    try {
+      return this.state(claim.hostname, await this.call("GET", `/${claim.providerId}`));
+    } catch (err) {
+      // Deleted at Cloudflare (by hand, or with the last other claim): register it again.
+      if (err instanceof ApiError && err.extra?.missing) return this.register(claim.hostname, null);
+      throw err;
+    }
   }
 
   async ownerProven(claim: DomainClaim): Promise<boolean> {

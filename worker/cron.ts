@@ -8,6 +8,7 @@ import { purgeDeletedGroups } from "./groups/service";
 import { runInvitationLifecycle } from "./invitations/service";
 import { purgeStagedImports } from "./invitations/import";
 import { purgeStagedAccounts } from "./invitations/provisioning";
+import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
@@ -21,6 +22,7 @@ export type CronReport = {
   mail: DeliveryReport;
   purgedGroups: number;
   invitations: { reminded: number; expired: number };
+  domains: DomainJobReport;
 };
 
 /** Upper bound on the rounds a drained run makes, so a job that keeps finding work cannot spin forever. */
@@ -63,6 +65,10 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   }
   ran.push("mail");
 
+  // Expiry of unverified claims, then a bounded poll of pending hostnames at Cloudflare.
+  const domains = await runDomainJobs(env, now, tenant);
+  ran.push("domains");
+
   const real = Date.now();
   const db = directoryDb(env);
   await purgeExpiredSessions(db, real);
@@ -72,5 +78,5 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await purgeStagedAccounts(env, real);
   ran.push("purges");
 
-  return { ran, mail, purgedGroups, invitations };
+  return { ran, mail, purgedGroups, invitations, domains };
 }

@@ -34,6 +34,43 @@ export const domains = sqliteTable(
   (t) => [index("domains_tenant").on(t.tenantId)],
 );
 
+/**
+ * Claims on custom hostnames (branch domains). Several tenants may claim one hostname
+ * while it is unproven; the first to prove it (its own TXT record) holds it: at most
+ * one claim per hostname is `verified` or `active` (partial unique index), and only an
+ * `active` one serves (ownership proven, Cloudflare hostname and certificate active).
+ * Supersedes the `domains` table, which is no longer read.
+ */
+export const domainClaims = sqliteTable(
+  "domain_claims",
+  {
+    id: text("id").primaryKey(),
+    hostname: text("hostname").notNull(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    groupId: text("group_id"),
+    status: text("status", { enum: ["pending", "verified", "active", "ended", "expired"] }).notNull().default("pending"),
+    /** This claim's own proof of ownership: a TXT record only the hostname's owner can publish. */
+    proofName: text("proof_name").notNull(),
+    proofValue: text("proof_value").notNull(),
+    providerId: text("provider_id"),
+    hostnameStatus: text("hostname_status").notNull().default("pending"),
+    sslStatus: text("ssl_status").notNull().default("initializing"),
+    /** JSON: the DNS records the provider asks for (ownership TXT, certificate TXT, CNAME). */
+    records: text("records", { mode: "json" }).$type<{ type: "TXT" | "CNAME"; name: string; value: string }[]>().notNull().default(sql`'[]'`),
+    createdAt: integer("created_at").notNull(),
+    checkedAt: integer("checked_at"),
+    verifiedAt: integer("verified_at"),
+    activatedAt: integer("activated_at"),
+    endedAt: integer("ended_at"),
+  },
+  (t) => [
+    uniqueIndex("domain_claims_hostname_tenant").on(t.hostname, t.tenantId),
+    uniqueIndex("domain_claims_holder").on(t.hostname).where(sql`status in ('verified', 'active')`),
+    index("domain_claims_tenant").on(t.tenantId),
+    index("domain_claims_status_checked").on(t.status, t.checkedAt),
+  ],
+);
+
 export const users = sqliteTable(
   "users",
   {
@@ -296,6 +333,7 @@ export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
 export type Domain = typeof domains.$inferSelect;
+export type DomainClaim = typeof domainClaims.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type TenantRole = User["tenantRole"];

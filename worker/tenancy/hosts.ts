@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { directoryDb } from "../db/client";
-import { domains, groups, tenants, type Group, type Tenant } from "../db/schema";
+import { domainClaims, groups, tenants, type Group, type Tenant } from "../db/schema";
 import type { AppEnv, Bindings } from "../env";
 import { ApiError } from "../http/errors";
 import { ReadCache } from "../db/read-cache";
@@ -58,10 +58,11 @@ async function lookupHost(env: Bindings, host: string): Promise<HostMatch> {
     return tenant ? { kind: "tenant", tenant, group: null } : { kind: "unknown" };
   }
   const rows = await db
-    .select({ tenant: tenants, groupId: domains.groupId })
-    .from(domains)
-    .innerJoin(tenants, eq(tenants.id, domains.tenantId))
-    .where(and(eq(domains.hostname, stripPort(host)), eq(domains.status, "active")))
+    .select({ tenant: tenants, groupId: domainClaims.groupId })
+    .from(domainClaims)
+    .innerJoin(tenants, eq(tenants.id, domainClaims.tenantId))
+    // Only a claim proven by its owner whose hostname and certificate are active serves.
+    .where(and(eq(domainClaims.hostname, stripPort(host)), eq(domainClaims.status, "active")))
     .limit(1);
   const row = rows[0];
   if (!row) return { kind: "unknown" };

@@ -11,6 +11,8 @@ import { deliverSoon } from "../mail/deliver";
 import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
 import { assertMayCreateTenant, countTenantCreation, createTenant, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
 import { actsAsTenantAdmin } from "../groups/policy";
+import { groupFromRequest } from "../groups/access";
+import { assertCan } from "../groups/service";
 
 const isTenantAdmin = (user: User | null) => actsAsTenantAdmin({ tenantRole: user?.tenantRole ?? null });
 
@@ -74,7 +76,7 @@ export const tenantApi = new Hono<AppEnv>()
     requireTenantAdmin(requireUser(c));
     const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
     const domain = await addDomain(c.env, tenantDb(c.env, tenant), input.hostname, null);
-    return c.json(publicDomain(domain, c.env), 201);
+    return c.json(publicDomain(domain, c.env), domain.status === "pending" ? 201 : 200);
   })
   .post("/tenant/domains/:hostname/verify", async (c) => {
     const tenant = requireTenant(c);
@@ -86,5 +88,45 @@ export const tenantApi = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     requireTenantAdmin(requireUser(c));
     await removeDomain(c.env, tenantDb(c.env, tenant), c.req.param("hostname"));
+    return c.body(null, 204);
+  })
+  // A group's own hostname (group admins; tenant admins act as group admins): the same rules.
+  .get("/groups/:slug/domains", async (c) => {
+    const { t, ctx } = await groupFromRequest(c);
+    requireUser(c);
+    assertCan(ctx, "edit");
+    const rows = await listDomains(t, ctx.group.id);
+    return c.json({ items: rows.map((d) => publicDomain(d, c.env)), nextCursor: null });
+  })
+  .post("/groups/:slug/domains", async (c) => {
+    const { t, ctx } = await groupFromRequest(c);
+    requireUser(c);
+    assertCan(ctx, "edit");
+    const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
+    const domain = await addDomain(c.env, t, input.hostname, ctx.group.id);
+    return c.json(publicDomain(domain, c.env), domain.status === "pending" ? 201 : 200);
+  })
+  .post("/groups/:slug/domains/:hostname/verify", async (c) => {
+    const { t, ctx } = await groupFromRequest(c);
+    requireUser(c);
+    assertCan(ctx, "edit");
+    const domain = await checkDomain(c.env, t, c.req.param("hostname"), Date.now(), ctx.group.id);
+    return c.json(publicDomain(domain, c.env));
+  })
+  .delete("/groups/:slug/domains/:hostname", async (c) => {
+    const { t, ctx } = await groupFromRequest(c);
+    requireUser(c);
+    assertCan(ctx, "edit");
+    await removeDomain(c.env, t, c.req.param("hostname"), ctx.group.id);
+    return c.body(null, 204);
+  })
+  /** Without a hostname: the group's hostname(s) (`?hostname=` picks one). */
+  .delete("/groups/:slug/domains", async (c) => {
+    const { t, ctx } = await groupFromRequest(c);
+    requireUser(c);
+    assertCan(ctx, "edit");
+    const only = c.req.query("hostname");
+    const rows = only ? [{ hostname: only }] : await listDomains(t, ctx.group.id);
+    for (const row of rows) await removeDomain(c.env, t, row.hostname, ctx.group.id);
     return c.body(null, 204);
   });

@@ -9,7 +9,7 @@ import { formatNumber } from "../../ui/format";
 
 export { groupBrand } from "../groups/shared";
 
-export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "settings";
+export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "settings" | "domains";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -45,6 +45,7 @@ function GroupTabs({ ctx, group, pendingRequests }: { ctx: PageContext; group: G
     { href: `${base}/requests`, label: t(lang, "admin.tab.requests"), count: pendingRequests },
     { href: `${base}/activity`, label: t(lang, "activity.tab") },
     { href: `${base}/levels`, label: t(lang, "levels.tab") },
+    { href: `${base}/domains`, label: t(lang, "admin.tab.domains") },
   ];
   return html`<nav class="tabs-nav" aria-label=${t(lang, "admin.group_nav", { group: group.name })}>
     <ul class="tabs">
@@ -94,6 +95,7 @@ export function AdminShell({
     { id: "invitations", href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
     { id: "profileFields", href: "/admin/profile-fields", label: t(lang, "admin.nav.profile_fields") },
     { id: "settings", href: "/admin/settings", label: t(lang, "admin.nav.settings") },
+    { id: "domains", href: "/admin/domains", label: t(lang, "admin.nav.domains") },
   ];
   const here = pathname(ctx);
   const sectionItem = items.find((item) => item.id === section);

@@ -1,7 +1,6 @@
 import { purgeExpiredSessions } from "./auth/sessions";
 import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
-import { purgeThrottles } from "./http/throttle";
 import { purgeLimits } from "./http/limits";
 import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
 import { purgeDeletedGroups } from "./groups/service";
@@ -18,7 +17,6 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   const invitations = await runInvitationLifecycle(env, now);
   const mail = await deliverOutbox(env, { now, limit: 20_000, budgetMs: 25_000 });
   await purgeExpiredSessions(db, now);
-  await purgeThrottles(db, 24 * 3600_000, now);
   await purgeLimits(env.DB, now);
   const purgedGroups = await purgeDeletedGroups(env, now);
   await purgeStagedImports(env, now);

@@ -1184,4 +1184,12 @@ export const fr: Record<MessageKey, string> = {
   "admin.member_profile.read_only": "En lecture seule pour le membre.",
   "admin.member_profile.not_asked": "Pas demandé à ce membre (hors de ses groupes).",
   "admin.member_profile.no_fields": "La communauté n’a pas encore de champ personnalisé.",
+  // auth-limits: connexion freinée, liens de connexion par e-mail
+  "error.too_many_attempts": "Trop de tentatives échouées. Réessayez dans {minutes}\u00a0minutes, ou connectez-vous avec un lien envoyé à votre adresse e-mail.",
+  "login.link_offer": "M’envoyer un lien de connexion",
+  "login.link_offer_hint": "Nous enverrons un lien de connexion à usage unique à {email}. Il fonctionne pendant 15\u00a0minutes.",
+  "login_link.sent_title": "Consultez votre boîte de réception",
+  "login_link.sent_body": "Si un compte existe pour {email}, nous lui avons envoyé un lien de connexion. Il fonctionne une fois, pendant 15\u00a0minutes. Pensez à vérifier vos indésirables.",
+  "mail.login_link.intro_requested": "Bonjour {name}, voici le lien de connexion à {community} que vous avez demandé. Il fonctionne une fois, pendant 15\u00a0minutes.",
+  "mail.login_link.ignore_requested": "Si vous ne l’avez pas demandé, vous pouvez ignorer cet e-mail\u00a0: personne ne peut utiliser ce lien sans lui, et votre mot de passe reste le même.",
 };

@@ -48,4 +48,20 @@ describe("reserve", () => {
     await clearLimits(env.DB, [limit.key]);
     expect((await reserve(env.DB, [limit], { now })).ok).toBe(true);
   });
+
+  it("a check-only limit takes nothing but stops the reservation once the counter is full", async () => {
+    const counted: Limit = { key: key("counted"), max: 2, windowMs: 60_000 };
+    const now = 12_000_000;
+    const check = { ...counted, consume: false as const };
+    expect((await reserve(env.DB, [check], { now })).ok).toBe(true);
+    expect((await reserve(env.DB, [counted], { now })).ok).toBe(true);
+    const many = await Promise.all(Array.from({ length: 5 }, () => reserve(env.DB, [check], { now })));
+    expect(many.every((r) => r.ok)).toBe(true);
+    expect(await reserve(env.DB, [counted], { now })).toEqual({ ok: true, counts: [2] });
+    expect(await reserve(env.DB, [check], { now: now + 1000 })).toEqual({ ok: false, retryAfter: 59 });
+    await release(env.DB, [counted, check], { now });
+    expect((await reserve(env.DB, [check], { now })).ok).toBe(true);
+    // A new window starts the counter again.
+    expect(await reserve(env.DB, [counted], { now: now + 60_000, amount: 2 })).toEqual({ ok: true, counts: [2] });
+  });
 });

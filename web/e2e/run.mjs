@@ -29,6 +29,8 @@
 //   - discussions and chat (web/e2e/discussions.mjs): two people chat live in /g/makers, a new
 //     discussion and a reply appear live, a reported message hidden by the owner vanishes from both
 //     pages; screenshots of the discussion pages in French and English at 1280 and 360.
+//   - login throttle (web/e2e/auth-limits.mjs): five wrong passwords, then the 429 page offers an
+//     emailed sign-in link that signs the member in; screenshots fr/en at 1280 and 360.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),

@@ -160,6 +160,28 @@ describe("POST /api/v1/auth/login-link", () => {
   });
 });
 
+describe("bad input to the sign-in link routes", () => {
+  it("is a 4xx (or the usual 202), never a 5xx", async () => {
+    const tenant = await makeTenant();
+    const bodies: [string, string, string][] = [
+      ["/api/v1/auth/login-link", "application/json", "{nope"],
+      ["/api/v1/auth/login-link", "application/json", JSON.stringify({ email: ["a@b.c"] })],
+      ["/api/v1/auth/login-link", "application/json", JSON.stringify({ email: "a\r\nb@example.org" })],
+      ["/api/v1/auth/login-link", "text/plain", "email=a"],
+      ["/api/v1/auth/login-link/confirm", "application/json", JSON.stringify({ token: { $ne: null } })],
+      ["/api/v1/auth/login-link/confirm", "application/json", JSON.stringify({ token: "%%%\u0000" })],
+      ["/api/v1/auth/login-link/confirm", "application/json", JSON.stringify({ token: "x".repeat(5000) })],
+      ["/login/link/send", "application/x-www-form-urlencoded", "email=%ZZ&email=x"],
+      ["/login/link/send", "application/json", "{}"],
+      ["/login/link", "application/x-www-form-urlencoded", "token=%0d%0a"],
+    ];
+    for (const [path, type, body] of bodies) {
+      const res = await call(tenant.host, "POST", path, { body, headers: { "content-type": type } });
+      expect(res.status, `${path} ${body.slice(0, 40)}`).toBeLessThan(500);
+    }
+  });
+});
+
 describe("password reset mail cap", () => {
   it("12 parallel reset requests for one address send at most 3 emails", async () => {
     const tenant = await makeTenant();

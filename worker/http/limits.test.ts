@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { clearLimits, exhausted, release, reserve, type Limit } from "./limits";
+import { FOREVER_MS, clearLimits, exhausted, limitVar, release, reserve, type Limit } from "./limits";
 
 const key = (name: string) => `test:${name}:${crypto.randomUUID()}`;
 
@@ -63,5 +63,22 @@ describe("reserve", () => {
     expect((await reserve(env.DB, [check], { now })).ok).toBe(true);
     // A new window starts the counter again.
     expect(await reserve(env.DB, [counted], { now: now + 60_000, amount: 2 })).toEqual({ ok: true, counts: [2] });
+  });
+
+  it("serves quotas like the invitations' ones: N at once per inviter per day, one an hour and five in all per recipient", async () => {
+    const inviter: Limit = { key: key("inviter"), max: limitVar("20", 500), windowMs: 86_400_000 };
+    const now = 20_000_000;
+    expect(await reserve(env.DB, [inviter], { now, amount: 12 })).toEqual({ ok: true, counts: [12] });
+    expect((await reserve(env.DB, [inviter], { now, amount: 9 })).ok).toBe(false);
+    const recipient = key("recipient");
+    const resend = (at: number) => reserve(env.DB, [{ key: `${recipient}:hour`, max: 1, windowMs: 3600_000 }, { key: `${recipient}:all`, max: 5, windowMs: FOREVER_MS }], { now: at });
+    expect((await resend(now)).ok).toBe(true);
+    expect((await resend(now + 60_000)).ok).toBe(false);
+    for (let h = 1; h <= 4; h++) expect((await resend(now + h * 3600_000)).ok).toBe(true);
+    expect((await resend(now + 5 * 3600_000)).ok).toBe(false);
+    expect((await resend(now + 400 * 86_400_000)).ok).toBe(false);
+    expect(limitVar("0", 20)).toBe(20);
+    expect(limitVar("abc", 20)).toBe(20);
+    expect(limitVar(undefined, 20)).toBe(20);
   });
 });

@@ -1,7 +1,6 @@
 import { purgeExpiredSessions } from "./auth/sessions";
 import { directoryDb } from "./db/client";
 import type { Bindings } from "./env";
-import { purgeThrottles } from "./http/throttle";
 import { purgeLimits } from "./http/limits";
 import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
 import { purgeDeletedGroups } from "./groups/service";
@@ -72,7 +71,6 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   const real = Date.now();
   const db = directoryDb(env);
   await purgeExpiredSessions(db, real);
-  await purgeThrottles(db, 24 * 3600_000, real);
   await purgeLimits(env.DB, real);
   await purgeStagedImports(env, real);
   await purgeStagedAccounts(env, real);

@@ -19,6 +19,8 @@ export type Bindings = {
   /** Chat messages a member may send per second, and in a burst (per group). */
   CHAT_RATE_PER_SECOND?: string;
   CHAT_BURST?: string;
+  /** Communities one client (IP) may create per hour (default 10). */
+  TENANT_CREATION_PER_HOUR?: string;
   /** CNAME target shown to tenants adding a custom domain. */
   CUSTOM_DOMAIN_TARGET?: string;
 };

@@ -29,6 +29,8 @@
 //   - discussions and chat (web/e2e/discussions.mjs): two people chat live in /g/makers, a new
 //     discussion and a reply appear live, a reported message hidden by the owner vanishes from both
 //     pages; screenshots of the discussion pages in French and English at 1280 and 360.
+//   - login throttle (web/e2e/auth-limits.mjs): five wrong passwords, then the 429 page offers an
+//     emailed sign-in link that signs the member in; screenshots fr/en at 1280 and 360.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -41,6 +43,7 @@ import { DEMO } from "../../scripts/local-db.mjs";
 import { ROOT, http, startApp } from "./server.mjs";
 import { discussionChecks } from "./discussions.mjs";
 import { domainChecks } from "./domains.mjs";
+import { authLimitChecks } from "./auth-limits.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1032,5 +1035,6 @@ for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
 }
 await discussionChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, watchProblems, settle, shot, SHOTS, DEMO, postJson, VIEWPORTS, LANGS });
 await domainChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, shot, DEMO, postJson, VIEWPORTS, LANGS });
+await authLimitChecks({ browser, tenant, check, block, assert, t, newPage, watchProblems, settle, SHOTS, postJson, VIEWPORTS, LANGS });
 
 await finish();

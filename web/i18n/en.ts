@@ -1208,6 +1208,14 @@ export const en = {
   "domains.error.unavailable": "Custom domains are not available right now. Try again later.",
   "domains.for_group": "For the group",
   "domains.error.hostname": "Enter a hostname like community.example.org (your own domain, not the platform's).",
+  // auth-limits: throttled login, emailed sign-in links
+  "error.too_many_attempts": "Too many failed attempts. Try again in {minutes} minutes, or sign in with a link sent to your email address.",
+  "login.link_offer": "Email me a sign-in link",
+  "login.link_offer_hint": "We'll send a one-time sign-in link to {email}. It works for 15 minutes.",
+  "login_link.sent_title": "Check your inbox",
+  "login_link.sent_body": "If an account exists for {email}, we've sent it a sign-in link. It works once, within 15 minutes. Remember to check your spam folder.",
+  "mail.login_link.intro_requested": "Hello {name}, here is the sign-in link you asked for on {community}. It works once, within 15 minutes.",
+  "mail.login_link.ignore_requested": "If you didn't ask for it, you can ignore this email: nobody can use this link without it, and your password stays the same.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1230,4 +1230,12 @@ export const fr: Record<MessageKey, string> = {
   "domains.error.unavailable": "Les domaines personnalisés ne sont pas disponibles pour le moment. Réessayez plus tard.",
   "domains.for_group": "Pour le groupe",
   "domains.error.hostname": "Saisissez un nom d’hôte comme communaute.exemple.fr (votre propre domaine, pas celui de la plateforme).",
+  // auth-limits: connexion freinée, liens de connexion par e-mail
+  "error.too_many_attempts": "Trop de tentatives échouées. Réessayez dans {minutes}\u00a0minutes, ou connectez-vous avec un lien envoyé à votre adresse e-mail.",
+  "login.link_offer": "M’envoyer un lien de connexion",
+  "login.link_offer_hint": "Nous enverrons un lien de connexion à usage unique à {email}. Il fonctionne pendant 15\u00a0minutes.",
+  "login_link.sent_title": "Consultez votre boîte de réception",
+  "login_link.sent_body": "Si un compte existe pour {email}, nous lui avons envoyé un lien de connexion. Il fonctionne une fois, pendant 15\u00a0minutes. Pensez à vérifier vos indésirables.",
+  "mail.login_link.intro_requested": "Bonjour {name}, voici le lien de connexion à {community} que vous avez demandé. Il fonctionne une fois, pendant 15\u00a0minutes.",
+  "mail.login_link.ignore_requested": "Si vous ne l’avez pas demandé, vous pouvez ignorer cet e-mail\u00a0: personne ne peut utiliser ce lien sans lui, et votre mot de passe reste le même.",
 };

@@ -1212,4 +1212,12 @@ export const nl: Record<MessageKey, string> = {
   "domains.error.unavailable": "Eigen domeinen zijn nu niet beschikbaar. Probeer het later opnieuw.",
   "domains.for_group": "Voor de groep",
   "domains.error.hostname": "Vul een hostnaam in zoals community.voorbeeld.nl (je eigen domein, niet dat van het platform).",
+  // auth-limits: afgeremde aanmelding, inloglinks per e-mail
+  "error.too_many_attempts": "Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw, of log in met een link die naar je e-mailadres wordt gestuurd.",
+  "login.link_offer": "Stuur me een inloglink",
+  "login.link_offer_hint": "We sturen een eenmalige inloglink naar {email}. Hij werkt 15 minuten.",
+  "login_link.sent_title": "Kijk in je inbox",
+  "login_link.sent_body": "Als er een account bestaat voor {email}, hebben we er een inloglink naartoe gestuurd. Hij werkt één keer, binnen 15 minuten. Kijk ook in je spammap.",
+  "mail.login_link.intro_requested": "Hallo {name}, hier is de inloglink voor {community} die je hebt aangevraagd. Hij werkt één keer, binnen 15 minuten.",
+  "mail.login_link.ignore_requested": "Heb je hem niet aangevraagd, dan kun je deze e-mail negeren: niemand kan deze link gebruiken zonder deze e-mail, en je wachtwoord blijft hetzelfde.",
 };

@@ -55,6 +55,7 @@ import {
   unbanMember,
 } from "../membership/service";
 import { invalidateTenantHosts } from "../tenancy/hosts";
+import { safeNext } from "../http/redirect";
 import { tenantPatchSchema, updateTenant } from "../tenancy/service";
 
 /** What a redirect after a successful form may announce (`?done=`), and nothing else. */
@@ -217,9 +218,8 @@ export const adminPages = new Hono<AppEnv>()
     if (isTenantAdmin(user)) {
       setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
     }
-    const referer = c.req.header("referer");
-    const path = referer && new URL(referer).host === c.req.header("host") ? new URL(referer).pathname : "/admin";
-    return c.redirect(path, 303);
+    // Back to the page the toggle was on (its `next`, else the Referer), only on this origin.
+    return c.redirect(safeNext(c, form.next || c.req.header("referer"), "/admin"), 303);
   })
   .get("/admin/groups/:slug", async (c) => {
     const user = adminUser(c);

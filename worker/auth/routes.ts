@@ -17,6 +17,7 @@ import {
   userGroups,
 } from "./service";
 import { clearSessionCookie, requireUser, revokeSession, setSessionCookie } from "./sessions";
+import { loginLinkConfirmSchema, loginLinkRequestSchema, requestLoginLink, useLoginLink } from "./login-links";
 
 export const authApi = new Hono<AppEnv>()
   .post("/auth/signup", async (c) => {
@@ -53,6 +54,20 @@ export const authApi = new Hono<AppEnv>()
     const input = await jsonBody(c, resetConfirmSchema);
     const user = await confirmPasswordReset(tenantDb(c.env, tenant), input);
     if (c.get("sessionId")) clearSessionCookie(c);
+    return c.json({ user: publicUser(user) });
+  })
+  .post("/auth/login-link", async (c) => {
+    const tenant = requireTenant(c);
+    const input = await jsonBody(c, loginLinkRequestSchema);
+    await requestLoginLink(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
+    deliverSoon(c);
+    return c.json({ status: "accepted" }, 202);
+  })
+  .post("/auth/login-link/confirm", async (c) => {
+    const tenant = requireTenant(c);
+    const input = await jsonBody(c, loginLinkConfirmSchema);
+    const { user, sessionToken } = await useLoginLink(tenantDb(c.env, tenant), input.token);
+    setSessionCookie(c, sessionToken);
     return c.json({ user: publicUser(user) });
   })
   .get("/me", async (c) => {

@@ -4,7 +4,7 @@ import type { TenantDb } from "../db/client";
 import { newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, passwordResets, sessions, users, type Tenant, type User } from "../db/schema";
 import { ApiError, conflict, forbidden } from "../http/errors";
-import { rateLimited, throttleClear, throttleHit, throttleRetryAfter, type ThrottleRule } from "../http/throttle";
+import { release, reserve, tooManyRequests, type Limit } from "../http/limits";
 import { email, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { approvalNeededMail, mailLang, passwordResetMail, welcomeMail } from "../mail/templates";
@@ -13,9 +13,12 @@ import { forgetSessions, newSession } from "./sessions";
 import { withProfileInputs } from "../profiles/fields";
 import { signupValues } from "../profiles/service";
 
-export const LOGIN_ACCOUNT_LIMIT = { limit: 5, windowMs: 15 * 60_000 };
-export const LOGIN_CLIENT_LIMIT = { limit: 30, windowMs: 15 * 60_000 };
-const RESET_REQUEST_LIMIT = { limit: 3, windowMs: 60 * 60_000 };
+/** Failed logins for one account from one client, and distinct clients failing on one account. */
+export const LOGIN_ACCOUNT_LIMIT = { max: 5, windowMs: 15 * 60_000 };
+/** Failed logins from one client, whatever the account. */
+export const LOGIN_CLIENT_LIMIT = { max: 30, windowMs: 15 * 60_000 };
+/** Password-reset emails to one address. */
+export const RESET_REQUEST_LIMIT = { max: 3, windowMs: 60 * 60_000 };
 export const RESET_TTL_MS = 60 * 60_000;
 
 const passwordNotEmail = <T extends { email: string; password: string }>(v: T) => v.password.trim().toLowerCase() !== v.email;
@@ -119,36 +122,77 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
   return { user, status, sessionToken };
 }
 
-function loginRules(t: TenantDb, address: string, clientIp: string): ThrottleRule[] {
-  return [
-    { key: `login:acct:${t.tenantId}:${address}`, ...LOGIN_ACCOUNT_LIMIT },
-    { key: `login:ip:${t.tenantId}:${clientIp}`, ...LOGIN_CLIENT_LIMIT },
-  ];
+/**
+ * The limits of one login attempt, all keyed by the address typed (an unknown email is
+ * throttled exactly like a real one):
+ * - `pair`: failures for this account from this client (5 stop this client only);
+ * - `clients`: distinct clients that failed on this account (a client counts on its first
+ *   attempt; once 5 have, every client is stopped, the owner included, who can still get
+ *   in by an emailed sign-in link);
+ * - `client`: failures from this client over every account.
+ */
+function loginLimits(t: TenantDb, address: string, clientIp: string) {
+  const account = `${t.tenantId}:${address}`;
+  return {
+    pair: { key: `login:pair:${account}:${clientIp}`, ...LOGIN_ACCOUNT_LIMIT } satisfies Limit,
+    clients: { key: `login:clients:${account}`, ...LOGIN_ACCOUNT_LIMIT } satisfies Limit,
+    client: { key: `login:client:${t.tenantId}:${clientIp}`, ...LOGIN_CLIENT_LIMIT } satisfies Limit,
+  };
+}
+
+export const tooManyAttempts = (retryAfter: number) =>
+  tooManyRequests(retryAfter, "Too many failed attempts. Try again later, or get a sign-in link by email.", "too_many_attempts", { loginLink: true });
+
+/**
+ * Reserves one login attempt before any password is looked at, so that of many
+ * concurrent attempts only as many are evaluated as the limits allow. Returns the
+ * units to give back should the attempt succeed; throws the 429 otherwise.
+ */
+export async function reserveLoginAttempt(t: TenantDb, address: string, clientIp: string, now = Date.now()): Promise<Limit[]> {
+  const { pair, clients, client } = loginLimits(t, address, clientIp);
+  const first = await reserve(t.d1, [pair, client], { now });
+  if (!first.ok) throw tooManyAttempts(first.retryAfter);
+  // This client's first attempt on the account in the window makes it one more distinct client;
+  // a later one takes nothing there but is still stopped once the account's clients are exhausted.
+  const newClient = first.counts[0] === 1;
+  const second = await reserve(t.d1, [newClient ? clients : { ...clients, consume: false }], { now });
+  if (!second.ok) {
+    await release(t.d1, [pair, client], { now });
+    throw tooManyAttempts(second.retryAfter);
+  }
+  return newClient ? [pair, client, clients] : [pair, client];
 }
 
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Email or password is incorrect.");
 
-/** Same answer, same work, whether or not the email has an account. */
+/**
+ * Same answer, same work, whether or not the email has an account. The attempt is
+ * reserved first (a failure keeps it, a success gives it back), then the password is
+ * checked, then the account's state decides whether a session opens.
+ */
 export async function logIn(t: TenantDb, input: z.output<typeof loginSchema>, clientIp: string, now = Date.now()): Promise<{ user: User; sessionToken: string }> {
-  const rules = loginRules(t, input.email, clientIp);
-  const wait = await throttleRetryAfter(t.db, rules, now);
-  if (wait !== null) throw rateLimited(wait, "Too many failed attempts. Try again later.");
+  const reserved = await reserveLoginAttempt(t, input.email, clientIp, now);
 
   const user = await findUserByEmail(t, input.email);
   const check = await verifyPassword(input.password, user?.passwordHash ?? null);
-  if (!user || !check.ok || user.status === "disabled") {
-    await throttleHit(t.db, rules, now);
-    throw invalidCredentials();
-  }
-  await throttleClear(t.db, [rules[0]!.key]);
-  if (user.status === "pending_approval") throw forbidden("pending_approval", "An administrator has not approved your account yet.");
+  if (!user || !check.ok || user.status === "disabled") throw invalidCredentials();
+  await release(t.d1, reserved, { now });
 
+  assertMaySignIn(user);
+  return openSession(t, user, check.needsRehash ? input.password : null, now);
+}
+
+/** The account's state after a right password: only an active account gets a session. */
+function assertMaySignIn(user: User): void {
+  if (user.status === "pending_approval") throw forbidden("pending_approval", "An administrator has not approved your account yet.");
+}
+
+async function openSession(t: TenantDb, user: User, rehash: string | null, now: number): Promise<{ user: User; sessionToken: string }> {
   const session = await newSession(t, user.id, now);
-  const statements = [session.insert] as const;
-  if (check.needsRehash) {
-    await t.db.batch([...statements, t.db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(and(eq(users.id, user.id), eq(users.tenantId, t.tenantId)))]);
+  if (rehash !== null) {
+    await t.db.batch([session.insert, t.db.update(users).set({ passwordHash: await hashPassword(rehash) }).where(and(eq(users.id, user.id), eq(users.tenantId, t.tenantId)))]);
   } else {
-    await t.db.batch([...statements]);
+    await t.db.batch([session.insert]);
   }
   return { user, sessionToken: session.token };
 }
@@ -157,9 +201,8 @@ export async function logIn(t: TenantDb, input: z.output<typeof loginSchema>, cl
 export async function requestPasswordReset(t: TenantDb, tenant: Tenant, address: string, urls: Urls, now = Date.now()): Promise<void> {
   const parsed = email.safeParse(address);
   if (!parsed.success) return;
-  const rule = { key: `reset:${t.tenantId}:${parsed.data}`, ...RESET_REQUEST_LIMIT };
-  if ((await throttleRetryAfter(t.db, [rule], now)) !== null) return;
-  await throttleHit(t.db, [rule], now);
+  // Reserved before anything else, for any address: at most 3 emails an hour, however many arrive at once.
+  if (!(await reserve(t.d1, [{ key: `reset:${t.tenantId}:${parsed.data}`, ...RESET_REQUEST_LIMIT }], { now })).ok) return;
   const user = await findUserByEmail(t, parsed.data);
   if (!user || user.status === "disabled") return;
   const token = newToken();

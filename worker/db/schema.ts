@@ -121,7 +121,7 @@ export const passwordResets = sqliteTable(
   (t) => [index("password_resets_user").on(t.tenantId, t.userId)],
 );
 
-// Fixed-window counters for login throttling, keyed by "scope:tenant:subject".
+// No longer written (every limit is in rate_limits, worker/http/limits.ts); kept so no migration drops it.
 export const throttles = sqliteTable("throttles", {
   key: text("key").primaryKey(),
   count: integer("count").notNull(),

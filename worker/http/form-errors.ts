@@ -60,9 +60,9 @@ export function localizeFields(lang: Lang, fields: Record<string, string> | unde
 }
 
 export function localizeError(lang: Lang, err: ApiError): string {
-  if (err.code === "rate_limited") {
+  if (err.code === "rate_limited" || err.code === "too_many_attempts") {
     const seconds = Number(err.headers?.["Retry-After"] ?? 60);
-    return t(lang, "error.rate_limited", { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+    return t(lang, err.code === "rate_limited" ? "error.rate_limited" : "error.too_many_attempts", { minutes: Math.max(1, Math.ceil(seconds / 60)) });
   }
   const key = CODE_MESSAGES[err.code];
   return key ? t(lang, key) : t(lang, "error.generic");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { clearLimits, exhausted, release, reserve, type Limit } from "./limits";
+import { FOREVER_MS, clearLimits, exhausted, limitVar, release, reserve, type Limit } from "./limits";
 
 const key = (name: string) => `test:${name}:${crypto.randomUUID()}`;
 
@@ -47,5 +47,38 @@ describe("reserve", () => {
     expect((await reserve(env.DB, [limit], { now })).ok).toBe(true);
     await clearLimits(env.DB, [limit.key]);
     expect((await reserve(env.DB, [limit], { now })).ok).toBe(true);
+  });
+
+  it("a check-only limit takes nothing but stops the reservation once the counter is full", async () => {
+    const counted: Limit = { key: key("counted"), max: 2, windowMs: 60_000 };
+    const now = 12_000_000;
+    const check = { ...counted, consume: false as const };
+    expect((await reserve(env.DB, [check], { now })).ok).toBe(true);
+    expect((await reserve(env.DB, [counted], { now })).ok).toBe(true);
+    const many = await Promise.all(Array.from({ length: 5 }, () => reserve(env.DB, [check], { now })));
+    expect(many.every((r) => r.ok)).toBe(true);
+    expect(await reserve(env.DB, [counted], { now })).toEqual({ ok: true, counts: [2] });
+    expect(await reserve(env.DB, [check], { now: now + 1000 })).toEqual({ ok: false, retryAfter: 59 });
+    await release(env.DB, [counted, check], { now });
+    expect((await reserve(env.DB, [check], { now })).ok).toBe(true);
+    // A new window starts the counter again.
+    expect(await reserve(env.DB, [counted], { now: now + 60_000, amount: 2 })).toEqual({ ok: true, counts: [2] });
+  });
+
+  it("serves quotas like the invitations' ones: N at once per inviter per day, one an hour and five in all per recipient", async () => {
+    const inviter: Limit = { key: key("inviter"), max: limitVar("20", 500), windowMs: 86_400_000 };
+    const now = 20_000_000;
+    expect(await reserve(env.DB, [inviter], { now, amount: 12 })).toEqual({ ok: true, counts: [12] });
+    expect((await reserve(env.DB, [inviter], { now, amount: 9 })).ok).toBe(false);
+    const recipient = key("recipient");
+    const resend = (at: number) => reserve(env.DB, [{ key: `${recipient}:hour`, max: 1, windowMs: 3600_000 }, { key: `${recipient}:all`, max: 5, windowMs: FOREVER_MS }], { now: at });
+    expect((await resend(now)).ok).toBe(true);
+    expect((await resend(now + 60_000)).ok).toBe(false);
+    for (let h = 1; h <= 4; h++) expect((await resend(now + h * 3600_000)).ok).toBe(true);
+    expect((await resend(now + 5 * 3600_000)).ok).toBe(false);
+    expect((await resend(now + 400 * 86_400_000)).ok).toBe(false);
+    expect(limitVar("0", 20)).toBe(20);
+    expect(limitVar("abc", 20)).toBe(20);
+    expect(limitVar(undefined, 20)).toBe(20);
   });
 });

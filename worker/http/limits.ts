@@ -12,7 +12,15 @@ export type Limit = {
   /** Units allowed per window. */
   max: number;
   windowMs: number;
+  /**
+   * `false`: take nothing from this limit, only require that it has room for one more
+   * unit (a limit counted elsewhere that must still stop this request once exhausted).
+   */
+  consume?: false;
 };
+
+/** For counts that never start again (windows are fixed; this one outlives any row). */
+export const FOREVER_MS = 100 * 365 * 24 * 3600_000;
 
 export type Reservation =
   | { ok: true; /** each limit's count after this reservation, in the order given */ counts: number[] }
@@ -20,8 +28,15 @@ export type Reservation =
 
 const WITHIN_MAX = "rate_limits_within_max";
 
-/** Where the window has ended the counter starts again; otherwise it grows (and the CHECK refuses past `max`). */
+/**
+ * Where the window has ended the counter starts again; otherwise it grows (and the CHECK refuses past `max`).
+ * A check-only limit adds 0 under a `max` one lower: the CHECK then refuses exactly when the counter is full.
+ */
 function reserveStatement(d1: D1Database, limit: Limit, amount: number, now: number): D1PreparedStatement {
+  if (limit.consume === false) {
+    amount = 0;
+    limit = { ...limit, max: limit.max - 1 };
+  }
   return d1
     .prepare(
       `insert into rate_limits (key, count, max, window_start, window_ms) values (?1, ?2, ?3, ?4, ?5)
@@ -42,7 +57,7 @@ export async function reserve(d1: D1Database, limits: Limit[], opts: { amount?: 
   const amount = opts.amount ?? 1;
   const now = opts.now ?? Date.now();
   if (limits.length === 0) return { ok: true, counts: [] };
-  const tooBig = limits.find((l) => amount > l.max);
+  const tooBig = limits.find((l) => (l.consume === false ? l.max < 1 : amount > l.max));
   if (tooBig) return { ok: false, retryAfter: Math.max(1, Math.ceil(tooBig.windowMs / 1000)) };
   try {
     const results = await d1.batch(limits.map((l) => reserveStatement(d1, l, amount, now)));
@@ -61,7 +76,8 @@ export async function retryAfter(d1: D1Database, limits: Limit[], amount = 1, no
     const row = rows.get(limit.key);
     if (!row) continue;
     const end = row.windowStart + limit.windowMs;
-    if (end > now && row.count + amount > limit.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
+    const wanted = limit.consume === false ? 1 : amount;
+    if (end > now && row.count + wanted > limit.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
   }
   return wait;
 }
@@ -79,6 +95,7 @@ export async function exhausted(d1: D1Database, limits: Limit[], now = Date.now(
 export async function release(d1: D1Database, limits: Limit[], opts: { amount?: number; now?: number } = {}): Promise<void> {
   const amount = opts.amount ?? 1;
   const now = opts.now ?? Date.now();
+  limits = limits.filter((l) => l.consume !== false);
   if (limits.length === 0) return;
   await d1.batch(
     limits.map((l) =>

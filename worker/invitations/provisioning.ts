@@ -3,8 +3,8 @@ import { z } from "zod";
 import { isLang } from "../../web/i18n";
 import { hashPassword } from "../auth/passwords";
 import { findUserByEmail } from "../auth/service";
-import { newSession } from "../auth/sessions";
-import { atomic, chunkRows, directoryDb, type TenantDb } from "../db/client";
+import { loginLinkPath, oneTimeToken } from "../auth/login-links";
+import { chunkRows, directoryDb, type TenantDb } from "../db/client";
 import { base64url, newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, outbox, passwordResets, users, type Group, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
@@ -57,10 +57,7 @@ export function generatePassword(): string {
   return [0, 5, 10, 15].map((i) => raw.slice(i, i + 5)).join("-");
 }
 
-async function setupToken(t: TenantDb, userId: string, purpose: "setup" | "login", ttl: number, now: number) {
-  const token = newToken();
-  return { token, insert: t.db.insert(passwordResets).values({ tokenHash: await sha256Hex(token), tenantId: t.tenantId, userId, purpose, createdAt: now, expiresAt: now + ttl }) };
-}
+const setupToken = oneTimeToken;
 
 /**
  * An admin creates one account: with a password they set, one generated (returned
@@ -241,29 +238,8 @@ export async function sendLoginLink(env: Bindings, t: TenantDb, tenant: Tenant, 
   const link = await setupToken(t, user.id, "login", LOGIN_LINK_TTL_MS, now);
   await t.db.batch([
     link.insert,
-    enqueueMail(t, loginLinkMail(mailLang(user.language, tenant.defaultLanguage), { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, `/login/link?token=${encodeURIComponent(link.token)}`) }), now),
+    enqueueMail(t, loginLinkMail(mailLang(user.language, tenant.defaultLanguage), { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, loginLinkPath(link.token)) }), now),
   ]);
-}
-
-/** Consumes a sign-in link (once, within the hour) and opens a session. */
-export async function useLoginLink(t: TenantDb, token: string, now = Date.now()): Promise<{ user: User; sessionToken: string }> {
-  const tokenHash = await sha256Hex(token);
-  const invalid = () => new ApiError(400, "invalid_token", "This sign-in link is invalid or has expired. Ask for a new one.");
-  const row = await t.db.query.passwordResets.findFirst({
-    where: and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), eq(passwordResets.purpose, "login"), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
-  });
-  if (!row) throw invalid();
-  const user = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, row.userId)) });
-  if (!user || user.status !== "active") throw invalid();
-  const session = await newSession(t, user.id, now);
-  const [claimed] = await atomic(t, [
-    t.db.update(passwordResets).set({ usedAt: now }).where(and(eq(passwordResets.tenantId, t.tenantId), eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt))).returning({ userId: passwordResets.userId }),
-    sql`insert into sessions (id, tenant_id, user_id, created_at, expires_at)
-      select ${session.id}, ${t.tenantId}, ${user.id}, ${now}, ${session.expiresAt}
-      where exists (select 1 from password_resets where token_hash = ${tokenHash} and used_at = ${now})`,
-  ]);
-  if (claimed?.results.length !== 1) throw invalid();
-  return { user, sessionToken: session.token };
 }
 
 // ── export ────────────────────────────────────────────────────────────────

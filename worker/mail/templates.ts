@@ -83,11 +83,12 @@ export function accountCreatedMail(lang: Lang, p: { to: string; name: string; co
   return compose(lang, p.to, t(lang, "mail.account.subject", { community: p.community }), p.community, blocks);
 }
 
-export function loginLinkMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+/** `requested`: the person asked for it (15 minutes); otherwise an admin sent it (an hour). */
+export function loginLinkMail(lang: Lang, p: { to: string; name: string; community: string; url: string; requested?: boolean }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.login_link.subject", { community: p.community }), p.community, [
-    { kind: "p", text: t(lang, "mail.login_link.intro", { name: p.name, community: p.community }) },
+    { kind: "p", text: t(lang, p.requested ? "mail.login_link.intro_requested" : "mail.login_link.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.login_link.action"), url: p.url },
-    { kind: "small", text: t(lang, "mail.login_link.ignore") },
+    { kind: "small", text: t(lang, p.requested ? "mail.login_link.ignore_requested" : "mail.login_link.ignore") },
   ]);
 }
 

@@ -13,7 +13,7 @@ import { pageContext, renderPage } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { platformUrl } from "./hosts";
-import { assertMayCreateTenant, countTenantCreation, createTenant, createTenantSchema } from "./service";
+import { createTenantLimited, createTenantSchema } from "./service";
 
 export const homePages = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -34,15 +34,13 @@ export const homePages = new Hono<AppEnv>()
     const ctx = pageContext(c);
     const values = { name: form.name ?? "", subdomain: form.subdomain ?? "", ownerName: form.ownerName ?? "", ownerEmail: form.ownerEmail ?? "" };
     try {
-      await assertMayCreateTenant(c.env, clientIp(c));
       const input = parseWith(createTenantSchema, {
         name: form.name,
         subdomain: form.subdomain,
         language: ctx.lang,
         owner: { name: form.ownerName, email: form.ownerEmail, password: form.ownerPassword },
       });
-      const tenant = await createTenant(c.env, input);
-      await countTenantCreation(c.env, clientIp(c));
+      const tenant = await createTenantLimited(c.env, clientIp(c), input);
       deliverSoon(c);
       return c.redirect(platformUrl(c.env, tenant.subdomain, `/login?welcome=1&email=${encodeURIComponent(input.owner.email)}`), 303);
     } catch (err) {

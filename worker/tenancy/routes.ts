@@ -9,7 +9,7 @@ import { forbidden, notFound } from "../http/errors";
 import { jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
-import { assertMayCreateTenant, countTenantCreation, createTenant, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
+import { createTenantLimited, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
 import { actsAsTenantAdmin } from "../groups/policy";
 import { groupFromRequest } from "../groups/access";
 import { assertCan } from "../groups/service";
@@ -44,10 +44,8 @@ async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
 /** Routes of the root (platform) host. */
 export const platformApi = new Hono<AppEnv>().post("/tenants", async (c) => {
   if (c.get("tenant")) throw notFound();
-  await assertMayCreateTenant(c.env, clientIp(c));
   const input = await jsonBody(c, createTenantSchema);
-  const tenant = await createTenant(c.env, input);
-  await countTenantCreation(c.env, clientIp(c));
+  const tenant = await createTenantLimited(c.env, clientIp(c), input);
   deliverSoon(c);
   return c.json({ tenant: publicTenant(c.env, tenant) }, 201);
 });

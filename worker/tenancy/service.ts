@@ -6,7 +6,7 @@ import { newId } from "../db/ids";
 import { tenants, users, type Tenant } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, conflict } from "../http/errors";
-import { rateLimited, throttleHit, throttleRetryAfter } from "../http/throttle";
+import { release, reserveOrThrow, limitVar, type Limit } from "../http/limits";
 import { email, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { welcomeMail } from "../mail/templates";
@@ -30,17 +30,27 @@ export const subdomainSchema = z
   .refine((s) => !s.includes("--"), "no consecutive hyphens")
   .refine((s) => !RESERVED_SUBDOMAINS.has(s), "this subdomain is reserved");
 
-const TENANT_CREATION_LIMIT = { limit: 10, windowMs: 3600_000 };
-const creationRule = (clientIp: string) => ({ key: `tenant-create:${clientIp}`, ...TENANT_CREATION_LIMIT });
+/** Communities one client may create per hour: `TENANT_CREATION_PER_HOUR` (default 10). */
+export const TENANT_CREATION_PER_HOUR = 10;
 
-/** At most 10 communities per client and hour: 429 with Retry-After beyond. */
-export async function assertMayCreateTenant(env: Bindings, clientIp: string): Promise<void> {
-  const wait = await throttleRetryAfter(directoryDb(env), [creationRule(clientIp)]);
-  if (wait !== null) throw rateLimited(wait, "Too many communities created from here. Try again later.");
+function creationLimit(env: Bindings, clientIp: string): Limit {
+  return { key: `tenant-create:${clientIp}`, max: limitVar(env.TENANT_CREATION_PER_HOUR, TENANT_CREATION_PER_HOUR), windowMs: 3600_000 };
 }
 
-export async function countTenantCreation(env: Bindings, clientIp: string): Promise<void> {
-  await throttleHit(directoryDb(env), [creationRule(clientIp)]);
+/**
+ * Creates a community on behalf of a client, within the client's hourly limit (429 with
+ * Retry-After beyond). The slot is reserved before any work, so concurrent requests
+ * cannot overrun it; a creation that fails gives its slot back.
+ */
+export async function createTenantLimited(env: Bindings, clientIp: string, input: CreateTenantInput, now = Date.now()): Promise<Tenant> {
+  const limit = creationLimit(env, clientIp);
+  await reserveOrThrow(env.DB, [limit], "Too many communities created from here. Try again later.", { now });
+  try {
+    return await createTenant(env, input, now);
+  } catch (err) {
+    await release(env.DB, [limit], { now });
+    throw err;
+  }
 }
 
 export const createTenantSchema = z.object({

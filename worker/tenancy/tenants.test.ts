@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, makeTenant, ROOT, sessionCookie } from "../test/helpers";
+import { createTenantLimited } from "./service";
 
 const owner = { email: "founder@example.org", password: "a strong passphrase", name: "Fatou Founder" };
 const ip = () => ({ "cf-connecting-ip": `10.${crypto.getRandomValues(new Uint8Array(3)).join(".")}` });
@@ -80,6 +82,37 @@ describe("POST /api/v1/tenants (root host)", () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
     expect(statuses[10]).toBe(429);
+  });
+
+  it("holds the hourly limit under concurrency: of 14 parallel creations from one client, at most 10 are created", async () => {
+    const headers = ip();
+    const answers = await Promise.all(
+      Array.from({ length: 14 }, () => call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Burst", subdomain: uniqueSub("burst"), owner }, headers })),
+    );
+    const created = answers.filter((r) => r.status === 201).length;
+    expect(created).toBeLessThanOrEqual(10);
+    expect(created + answers.filter((r) => r.status === 429).length).toBe(14);
+    // The form on /new draws on the same limit.
+    const page = await call(ROOT, "POST", "/new", {
+      body: new URLSearchParams({ name: "Form", subdomain: uniqueSub("form"), ownerName: "F", ownerEmail: "f@example.org", ownerPassword: "a strong passphrase" }).toString(),
+      headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(page.status).toBe(created === 10 ? 429 : 303);
+  });
+
+  it("gives a failed creation's slot back, and takes its limit from TENANT_CREATION_PER_HOUR", async () => {
+    const headers = ip();
+    const taken = uniqueSub("taken");
+    expect((await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "First", subdomain: taken, owner }, headers })).status).toBe(201);
+    for (let i = 0; i < 12; i++) expect((await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Again", subdomain: taken, owner }, headers })).status).toBe(409);
+    expect((await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Second", subdomain: uniqueSub("second"), owner }, headers })).status).toBe(201);
+
+    const tuned = { ...env, TENANT_CREATION_PER_HOUR: "2" };
+    const client = headers["cf-connecting-ip"] + "-tuned";
+    const input = () => ({ name: "Tuned", subdomain: uniqueSub("tuned"), owner });
+    await createTenantLimited(tuned, client, input());
+    await createTenantLimited(tuned, client, input());
+    await expect(createTenantLimited(tuned, client, input())).rejects.toMatchObject({ status: 429, code: "rate_limited" });
   });
 });
 

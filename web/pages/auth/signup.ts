@@ -11,6 +11,7 @@ export function SignupPage({
   errors = {},
   formError,
   profileFields = [],
+  next,
 }: {
   ctx: PageContext;
   values?: { email?: string; name?: string; language?: string } & Record<string, string | string[] | undefined>;
@@ -18,6 +19,8 @@ export function SignupPage({
   formError?: string;
   /** The community's profile fields asked at sign-up (posted as `profile.{key}`). */
   profileFields?: ProfileInputField[];
+  /** Where to go once signed up (already made same-origin by the handler). */
+  next?: string;
 }): VNode {
   const { lang, tenant } = ctx;
   const community = siteName(ctx);
@@ -42,6 +45,7 @@ export function SignupPage({
         ? Alert({ tone: "error", children: formError })
         : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
       <form class="form" method="post" action="/signup">
+        ${next && next !== "/" && html`<input type="hidden" name="next" value=${next} />`}
         ${Field({
           name: "name",
           label: t(lang, "signup.name"),
@@ -84,7 +88,7 @@ export function SignupPage({
         </fieldset>`}
         ${Button({ children: t(lang, "signup.submit"), block: true })}
       </form>
-      <p class="auth-switch">${t(lang, "signup.have_account")} <a href="/login">${t(lang, "signup.login_link")}</a></p>
+      <p class="auth-switch">${t(lang, "signup.have_account")} <a href=${next && next !== "/" ? `/login?next=${encodeURIComponent(next)}` : "/login"}>${t(lang, "signup.login_link")}</a></p>
     `,
   });
 }

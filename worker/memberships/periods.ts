@@ -12,6 +12,8 @@
 // - A plan change takes effect on the first day of the next period.
 // Invoice days are 1..28, so "the same day of another month" always exists.
 
+import { divideHalfUp } from "../invoices/money";
+
 /** A calendar day, `YYYY-MM-DD`. */
 export type Day = string;
 
@@ -214,15 +216,6 @@ export function wholePeriodEndingOn(s: BillingSchedule, end: Day): Period {
   checkSchedule(s);
   const after = addDays(end, 1);
   return { start: addMonths(after, -s.intervalMonths), end };
-}
-
-/** Rounds `numerator / denominator` half-up (away from zero for negatives). */
-export function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
-  if (denominator <= 0n) throw new RangeError("denominator must be positive");
-  const negative = numerator < 0n;
-  const n = negative ? -numerator : numerator;
-  const q = (2n * n + denominator) / (2n * denominator);
-  return negative ? -q : q;
 }
 
 /**

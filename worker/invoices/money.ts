@@ -253,5 +253,12 @@ export function formatMoney(m: Money, locale: string): string {
 
 /** A rate for people: 550 → "5.5 %" (en), "5,5 %" (fr). */
 export function formatRate(rateBp: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(rateBp / 10_000);
+  let f = rateFormats.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 });
+    rateFormats.set(locale, f);
+  }
+  return f.format(rateBp / 10_000);
 }
+
+const rateFormats = new Map<string, Intl.NumberFormat>();

@@ -67,6 +67,8 @@ for (const [name, path] of Object.entries(sources)) {
     // GSUB every character maps to one glyph, so copied text stays exact.
     keepFeatures: [],
     noHinting: true,
+    // The OFL travels with the font: keep its copyright (0), licence (13) and licence URL (14).
+    preserveNameIds: [0, 13, 14],
   });
   out[name] = subset;
 }

@@ -3,7 +3,7 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import { buildEpcPayload } from "./epc";
 import { money } from "./money";
-import { printableText, renderInvoicePdf } from "./pdf";
+import { invoiceFontCharacterSet, printableText, renderInvoicePdf } from "./pdf";
 import { sampleInvoice } from "./sample";
 
 const eur = (amount: number) => money(amount, "EUR");
@@ -77,6 +77,28 @@ describe("invoice PDF", () => {
     for (const mention of ["FACTUUR", "Btw-nummer: PL5260250274", "Vervaldatum", "15 december 2026", "Totaal incl. btw", "Te betalen", "Maatstaf van heffing"]) {
       expect(nl).toContain(squash(mention));
     }
+  });
+
+  it("embeds a font subset that covers the Latin ranges and the invoice punctuation", () => {
+    const charset = invoiceFontCharacterSet();
+    const missing: string[] = [];
+    const ranges: [number, number][] = [
+      [0x20, 0x7e], // Basic Latin
+      [0xa0, 0xff], // Latin-1 Supplement
+      [0x100, 0x17f], // Latin Extended-A
+      [0x218, 0x21b], // Ș ș Ț ț (Latin Extended-B)
+    ];
+    for (const [from, to] of ranges) for (let cp = from; cp <= to; cp++) if (!charset.has(cp)) missing.push(cp.toString(16));
+    for (const ch of "€‘’‚“”„–—\u202f…•") if (!charset.has(ch.codePointAt(0)!)) missing.push(ch);
+    expect(missing).toEqual([]);
+    // Latin Extended-B is there too, as far as Noto Sans has it (it has nearly all of it).
+    let extB = 0;
+    for (let cp = 0x180; cp <= 0x24f; cp++) if (charset.has(cp)) extB++;
+    expect(extB).toBeGreaterThan(200);
+    // Subset: no Greek, Cyrillic or CJK.
+    expect(charset.has(0x3b1)).toBe(false);
+    expect(charset.has(0x416)).toBe(false);
+    expect(charset.has(0x4e00)).toBe(false);
   });
 
   it("replaces characters no font has instead of failing", async () => {

@@ -167,6 +167,11 @@ function fastEncoding(pdfFont: PDFFont, font: InvoiceFont): void {
   };
 }
 
+/** The code points the invoice fonts can write (what `printableText` keeps). */
+export function invoiceFontCharacterSet(): ReadonlySet<number> {
+  return loadFonts().charset;
+}
+
 /** Width of `text` at `size`: the sum of advance widths (the fonts have no kerning or ligature tables). */
 function measure(font: InvoiceFont, text: string, size: number): number {
   let units = 0;

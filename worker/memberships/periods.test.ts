@@ -13,6 +13,7 @@ import {
   isDay,
   nextInvoiceDate,
   periodContaining,
+  periodsInvoicedOn,
   planChangeEffectiveOn,
   proratedFirstPeriodAmount,
   scheduleAfterChange,
@@ -132,6 +133,26 @@ describe("billing periods", () => {
     // 11 days of 2025-07-01..2026-06-30 (365 days): 120000 × 11 / 365 = 3616.438… → 3616.
     expect(proratedFirstPeriodAmount(s, 120000)).toBe(3616);
     expect(periodContaining(s, "2027-06-30")).toEqual({ start: "2026-07-01", end: "2027-06-30" });
+  });
+});
+
+describe("what an invoice day bills", () => {
+  it("the first invoice carries the prorated period and the coming whole period", () => {
+    const s = { startsOn: "2026-09-17", invoiceDay: 1, intervalMonths: 3 };
+    expect(periodsInvoicedOn(s, "2026-09-17")).toEqual([]);
+    expect(periodsInvoicedOn(s, "2026-10-01")).toEqual([
+      { start: "2026-09-17", end: "2026-09-30" },
+      { start: "2026-10-01", end: "2026-12-31" },
+    ]);
+    expect(periodsInvoicedOn(s, "2026-11-01")).toEqual([]); // a monthly invoice day inside a quarter
+    expect(periodsInvoicedOn(s, "2027-01-01")).toEqual([{ start: "2027-01-01", end: "2027-03-31" }]);
+  });
+
+  it("a membership starting on the invoice day is billed on its first day", () => {
+    const s = { startsOn: "2026-12-01", invoiceDay: 1, intervalMonths: 1 };
+    expect(periodsInvoicedOn(s, "2026-12-01")).toEqual([{ start: "2026-12-01", end: "2026-12-31" }]);
+    expect(periodsInvoicedOn(s, "2026-11-01")).toEqual([]);
+    expect(periodsInvoicedOn(s, "2026-12-15")).toEqual([]);
   });
 });
 

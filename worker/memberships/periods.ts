@@ -211,6 +211,22 @@ export function nextInvoiceDate(s: BillingSchedule, today: Day): Day {
   return current.start === today ? today : addDays(current.end, 1);
 }
 
+/**
+ * The plan periods an invoice issued on `day` carries, oldest first: the prorated first
+ * period when `day` is the invoice day right after it, and the whole period starting
+ * on `day` (charged in advance). Empty when `day` bills nothing for this membership.
+ */
+export function periodsInvoicedOn(s: BillingSchedule, day: Day): Period[] {
+  checkSchedule(s);
+  const out: Period[] = [];
+  const first = firstPeriod(s);
+  if (hasProratedFirstPeriod(s) && addDays(first.end, 1) === day) out.push(first);
+  const current = periodContaining(s, day);
+  // Whole periods only: a prorated first period starts off an invoice day.
+  if (current && current.start === day && day >= firstWholePeriodStart(s)) out.push(current);
+  return out;
+}
+
 /** The whole period (of `intervalMonths`) that ends on `end`: the base of proration. */
 export function wholePeriodEndingOn(s: BillingSchedule, end: Day): Period {
   checkSchedule(s);

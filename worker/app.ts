@@ -26,6 +26,7 @@ import { devMailApi } from "./mail/routes";
 import { tenancy } from "./tenancy/hosts";
 import { homePages } from "./tenancy/pages";
 import { profilesApi } from "./profiles/routes";
+import { membersApi } from "./members/routes";
 import { joinPrompt, profilePages } from "./profiles/pages";
 import { platformApi, tenantApi } from "./tenancy/routes";
 
@@ -39,6 +40,7 @@ const api = new Hono<AppEnv>()
   .route("/", invitationsApi)
   .route("/", accountsApi)
   .route("/", profilesApi)
+  .route("/", membersApi)
   .route("/", devMailApi);
 
 export const app = new Hono<AppEnv>();

@@ -128,6 +128,15 @@ function loginRules(t: TenantDb, address: string, clientIp: string): ThrottleRul
 
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Email or password is incorrect.");
 
+/**
+ * The account's state, told only to someone who gave the right password: an account
+ * waiting for approval (401 `account_pending`) or suspended (401 `account_suspended`).
+ */
+export function assertMaySignIn(user: Pick<User, "status">): void {
+  if (user.status === "pending_approval") throw new ApiError(401, "account_pending", "An administrator has not approved your account yet.");
+  if (user.status === "suspended" || user.status === "disabled") throw new ApiError(401, "account_suspended", "This account is suspended.");
+}
+
 /** Same answer, same work, whether or not the email has an account. */
 export async function logIn(t: TenantDb, input: z.output<typeof loginSchema>, clientIp: string, now = Date.now()): Promise<{ user: User; sessionToken: string }> {
   const rules = loginRules(t, input.email, clientIp);
@@ -136,12 +145,12 @@ export async function logIn(t: TenantDb, input: z.output<typeof loginSchema>, cl
 
   const user = await findUserByEmail(t, input.email);
   const check = await verifyPassword(input.password, user?.passwordHash ?? null);
-  if (!user || !check.ok || user.status === "disabled") {
+  if (!user || !check.ok || user.status === "staged") {
     await throttleHit(t.db, rules, now);
     throw invalidCredentials();
   }
   await throttleClear(t.db, [rules[0]!.key]);
-  if (user.status === "pending_approval") throw forbidden("pending_approval", "An administrator has not approved your account yet.");
+  assertMaySignIn(user);
 
   const session = await newSession(t, user.id, now);
   const statements = [session.insert] as const;
@@ -161,7 +170,7 @@ export async function requestPasswordReset(t: TenantDb, tenant: Tenant, address:
   if ((await throttleRetryAfter(t.db, [rule], now)) !== null) return;
   await throttleHit(t.db, [rule], now);
   const user = await findUserByEmail(t, parsed.data);
-  if (!user || user.status === "disabled") return;
+  if (!user || user.status === "disabled" || user.status === "suspended") return;
   const token = newToken();
   const lang = mailLang(user.language, tenant.defaultLanguage);
   await t.db.batch([

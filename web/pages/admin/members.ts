@@ -26,8 +26,8 @@ export type TenantMemberItem = {
   id: string;
   name: string;
   email: string;
-  tenantRole: "owner" | "admin" | "member";
-  /** "active", "pending_approval" or "disabled"; anything else is shown as is. */
+  tenantRole: "owner" | "admin" | "moderator" | "member";
+  /** "active", "pending_approval" or "suspended" ("disabled" for older rows); anything else is shown as is. */
   status: string;
   /** Group slugs. */
   groups: string[];
@@ -75,7 +75,8 @@ const EXTRA_PREVIEW = 120;
 const STATUS_KEYS = new Map<string, MessageKey>([
   ["active", "admin.accounts.status.active"],
   ["pending_approval", "admin.accounts.status.pending_approval"],
-  ["disabled", "admin.accounts.status.disabled"],
+  ["suspended", "admin.people.status_suspended"],
+  ["disabled", "admin.people.status_suspended"],
 ]);
 
 /** A status in words (an unknown one is shown as is rather than hidden). */

@@ -27,6 +27,7 @@ import { tenancy } from "./tenancy/hosts";
 import { homePages } from "./tenancy/pages";
 import { profilesApi } from "./profiles/routes";
 import { membersApi } from "./members/routes";
+import { memberPages, pendingMembersCount } from "./members/pages";
 import { joinPrompt, profilePages } from "./profiles/pages";
 import { platformApi, tenantApi } from "./tenancy/routes";
 
@@ -54,6 +55,7 @@ app.use(sessionLoader());
 app.use(languagePicker());
 app.use(originCheck());
 app.use("/g/:slug/join", joinPrompt());
+app.use("/admin/*", pendingMembersCount());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
@@ -64,6 +66,7 @@ app.route("/", discussionPages);
 app.route("/", adminPages);
 app.route("/", invitationPages);
 app.route("/", importAdminPages);
+app.route("/", memberPages);
 app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);

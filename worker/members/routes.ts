@@ -46,7 +46,8 @@ export const membersApi = new Hono<AppEnv>()
     const status = rawStatus ? parseWith(memberStatusSchema.optional(), rawStatus) : undefined;
     const q = (c.req.query("q") ?? "").trim();
     if (q.length > 100) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { q: "at most 100 characters" });
-    return c.json(await listMembers(tenantDb(c.env, tenant), { status, q, limit, cursor }));
+    const { items, nextCursor } = await listMembers(tenantDb(c.env, tenant), { status, q, limit, cursor });
+    return c.json({ items, nextCursor });
   })
   .post("/members/:userId/approve", async (c) => {
     const tenant = requireTenant(c);

@@ -78,7 +78,10 @@ export function memberItem(u: User, groupSlugs: string[]): MemberItem {
 }
 
 /** The community's accounts, by name, with an optional status and a search on name or email. */
-export async function listMembers(t: TenantDb, opts: { status?: MemberStatusFilter | undefined; q: string; limit: number; cursor: string | null }): Promise<{ items: MemberItem[]; nextCursor: string | null }> {
+export async function listMembers(
+  t: TenantDb,
+  opts: { status?: MemberStatusFilter | undefined; q: string; limit: number; cursor: string | null },
+): Promise<{ items: MemberItem[]; users: User[]; nextCursor: string | null }> {
   let after: { name: string; id: string } | null = null;
   if (opts.cursor) {
     try {
@@ -111,6 +114,7 @@ export async function listMembers(t: TenantDb, opts: { status?: MemberStatusFilt
   const last = page[page.length - 1];
   return {
     items: page.map((u) => memberItem(u, gs.get(u.id) ?? [])),
+    users: page,
     nextCursor: rows.length > opts.limit && last ? btoa(JSON.stringify({ name: last.name, id: last.id })) : null,
   };
 }

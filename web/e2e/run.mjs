@@ -29,6 +29,9 @@
 //   - discussions and chat (web/e2e/discussions.mjs): two people chat live in /g/makers, a new
 //     discussion and a reply appear live, a reported message hidden by the owner vanishes from both
 //     pages; screenshots of the discussion pages in French and English at 1280 and 360.
+//   - members (web/e2e/members.mjs): landing page → create a community → signed in on its /admin →
+//     sign-up policy "On approval" → a visitor signs up → the owner approves from the queue → the
+//     visitor signs in, then deletes their account from /me; screenshots of /admin/members and /me.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -40,6 +43,7 @@ import writeExcelFile from "write-excel-file/node";
 import { DEMO } from "../../scripts/local-db.mjs";
 import { ROOT, http, startApp } from "./server.mjs";
 import { discussionChecks } from "./discussions.mjs";
+import { memberChecks } from "./members.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1030,5 +1034,6 @@ for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
   });
 }
 await discussionChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, watchProblems, settle, shot, SHOTS, DEMO, postJson, VIEWPORTS, LANGS });
+await memberChecks({ browser, platform, check, block, assert, t, newPage, watchProblems, settle, SHOTS, VIEWPORTS, LANGS });
 
 await finish();

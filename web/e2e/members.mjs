@@ -98,6 +98,7 @@ export async function memberChecks(h) {
         const nav = await page.locator(".admin-nav").innerText();
         assert(/1/.test(nav), `no count in the admin navigation: ${nav}`);
         await page.getByText(t(lang, "admin.people.queue_title")).first().waitFor();
+        await page.screenshot({ path: join(SHOTS, `members-queue-${lang}-1280.png`), fullPage: true });
         await Promise.all([
           page.waitForURL((u) => u.searchParams.get("done") === "approved"),
           page.getByRole("button", { name: t(lang, "admin.people.approve_label", { name: visitor.name }) }).click(),

@@ -131,6 +131,11 @@ export async function memberChecks(h) {
               await p.goto(`${community}/me?lang=${l}`);
               await settle(p);
               await p.screenshot({ path: join(SHOTS, `me-owner-${l}-${tag}.png`), fullPage: true });
+              // A used or expired handoff link explains itself and offers to sign in.
+              const stale = await p.goto(`${community}/welcome?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&lang=${l}`);
+              assert(stale?.status() === 400, `a stale handoff link answered ${stale?.status()}`);
+              assert((await mainText(p)).includes(t(l, "handoff.invalid_title")), "no explanation for a stale handoff link");
+              await p.screenshot({ path: join(SHOTS, `handoff-expired-${l}-${tag}.png`), fullPage: true });
             } finally {
               await shotContext.close();
             }

@@ -553,6 +553,8 @@ export class GroupRoom extends DurableObject<Bindings> {
   async forgetMember(s: RoomScope, userId: string, label: string, deletePosts: boolean, by: string): Promise<{ deleted: number }> {
     this.scope(s);
     await this.withdraw(userId);
+    // A membership still owed to D1 would now fail its foreign key and hold up the others' writes.
+    this.sql.exec("delete from membership_writes where user_id = ?", userId);
     const deleted = this.discussions.forgetAuthor(userId, label, deletePosts, by);
     await this.disconnect(userId);
     return { deleted };

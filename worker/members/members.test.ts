@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { deliverOutbox } from "../mail/outbox";
+import { membershipWriter } from "../room/membership-writer";
+import { groupRoom } from "../room/room";
 import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 
 type ErrorJson = { error: { code: string } };
@@ -284,6 +287,32 @@ describe("removal", () => {
     const { m, threadId } = await groupWithPosts(tenant);
     expect((await call(tenant.host, "DELETE", `/api/v1/members/${m.id}?deletePosts=1`, { cookie: tenant.owner.cookie })).status).toBe(204);
     expect((await call(tenant.host, "GET", `/api/v1/groups/club/threads/${threadId}`, { cookie: tenant.owner.cookie })).status).toBe(404);
+  });
+
+  it("a membership the group's room still owed the removed person is dropped, and the others' still land", async () => {
+    const tenant = await makeTenant();
+    const created = await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Queue", slug: "queue" } });
+    const groupId = ((await created.json()) as { group: { id: string } }).group.id;
+    const gone = await signUpMember(tenant, "gone@example.org", "Gone");
+    const stays = await signUpMember(tenant, "stays@example.org", "Stays");
+    const ask = async (cookie: string) => ((await (await call(tenant.host, "POST", "/api/v1/groups/queue/join", { cookie, json: {} })).json()) as { requestId: string }).requestId;
+    const first = await ask(gone.cookie);
+    const second = await ask(stays.cookie);
+    const write = vi.spyOn(membershipWriter, "write").mockRejectedValue(new Error("D1_ERROR: database is unavailable"));
+    try {
+      for (const id of [first, second]) expect((await call(tenant.host, "POST", `/api/v1/groups/queue/requests/${id}/approve`, { cookie: tenant.owner.cookie })).status).toBe(200);
+      const room = groupRoom(env, tenant.id, groupId);
+      expect(await room.owedWrites()).toBe(2);
+      expect((await call(tenant.host, "DELETE", `/api/v1/members/${gone.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
+      expect(await room.owedWrites()).toBe(1);
+      write.mockRestore();
+      await runDurableObjectAlarm(room);
+      expect(await room.owedWrites()).toBe(0);
+      const me = await call(tenant.host, "GET", "/api/v1/me", { cookie: stays.cookie });
+      expect(((await me.json()) as { groups: { slug: string }[] }).groups.map((g) => g.slug)).toEqual(["queue"]);
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it("the owner cannot be removed; an admin cannot remove an admin", async () => {

@@ -28,6 +28,8 @@ import { devClockApi } from "./dev/routes";
 import { tenancy } from "./tenancy/hosts";
 import { homePages } from "./tenancy/pages";
 import { profilesApi } from "./profiles/routes";
+import { membersApi } from "./members/routes";
+import { memberPages, pendingMembersCount } from "./members/pages";
 import { joinPrompt, profilePages } from "./profiles/pages";
 import { platformApi, tenantApi } from "./tenancy/routes";
 
@@ -41,6 +43,7 @@ const api = new Hono<AppEnv>()
   .route("/", invitationsApi)
   .route("/", accountsApi)
   .route("/", profilesApi)
+  .route("/", membersApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 
@@ -55,6 +58,7 @@ app.use(sessionLoader());
 app.use(languagePicker());
 app.use(originCheck());
 app.use("/g/:slug/join", joinPrompt());
+app.use("/admin/*", pendingMembersCount());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
@@ -66,6 +70,7 @@ app.route("/", adminPages);
 app.route("/", domainPages);
 app.route("/", invitationPages);
 app.route("/", importAdminPages);
+app.route("/", memberPages);
 app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);

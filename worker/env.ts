@@ -34,6 +34,8 @@ export type Variables = {
   sessionId: string | null;
   language: string;
   cspNonce: string;
+  /** Set on admin pages for owners and admins: sign-up requests waiting for approval. */
+  pendingMembers?: number;
   /** Set on /g/{slug}/join: the profile fields the join form asks for. */
   profilePrompt?: ProfilePrompt;
 };

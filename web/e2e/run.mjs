@@ -31,6 +31,9 @@
 //     pages; screenshots of the discussion pages in French and English at 1280 and 360.
 //   - login throttle (web/e2e/auth-limits.mjs): five wrong passwords, then the 429 page offers an
 //     emailed sign-in link that signs the member in; screenshots fr/en at 1280 and 360.
+//   - members (web/e2e/members.mjs): landing page → create a community → signed in on its /admin →
+//     sign-up policy "On approval" → a visitor signs up → the owner approves from the queue → the
+//     visitor signs in, then deletes their account from /me; screenshots of /admin/members and /me.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -44,6 +47,7 @@ import { ROOT, http, startApp } from "./server.mjs";
 import { discussionChecks } from "./discussions.mjs";
 import { domainChecks } from "./domains.mjs";
 import { authLimitChecks } from "./auth-limits.mjs";
+import { memberChecks } from "./members.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1036,5 +1040,6 @@ for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
 await discussionChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, watchProblems, settle, shot, SHOTS, DEMO, postJson, VIEWPORTS, LANGS });
 await domainChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, shot, DEMO, postJson, VIEWPORTS, LANGS });
 await authLimitChecks({ browser, tenant, check, block, assert, t, newPage, watchProblems, settle, SHOTS, postJson, VIEWPORTS, LANGS });
+await memberChecks({ browser, platform, check, block, assert, t, newPage, watchProblems, settle, SHOTS, VIEWPORTS, LANGS });
 
 await finish();

@@ -22,6 +22,8 @@ export type PageContext = {
   faviconUrl: string | null;
   /** The profile fields a join page asks for (set by worker/profiles on /g/{slug}/join). */
   profilePrompt?: ProfilePrompt | undefined;
+  /** Sign-up requests waiting for approval (admin pages, owners and admins): a count in the admin navigation. */
+  pendingMembers?: number | undefined;
 };
 
 /** Fields asked on the sign-up part of a join form, and those the group itself requires. */

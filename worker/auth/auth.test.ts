@@ -42,8 +42,8 @@ describe("sign-up", () => {
     expect(await res.json()).toMatchObject({ status: "pending_approval" });
     expect(res.headers.getSetCookie().some((c) => c.startsWith("sid="))).toBe(false);
     const login = await call(tenant.host, "POST", "/api/v1/auth/login", { json: { email: "wait@example.org", password: "ten chars!!" } });
-    expect(login.status).toBe(403);
-    expect(((await login.json()) as ErrorJson).error.code).toBe("pending_approval");
+    expect(login.status).toBe(401);
+    expect(((await login.json()) as ErrorJson).error.code).toBe("account_pending");
     // The owner hears about it, in the owner's language.
     const mail = await inbox(tenant.host, tenant.owner.email);
     expect(mail.some((m) => m.text.includes("wait@example.org"))).toBe(true);

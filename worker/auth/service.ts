@@ -166,6 +166,15 @@ export async function reserveLoginAttempt(t: TenantDb, address: string, clientIp
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Email or password is incorrect.");
 
 /**
+ * The account's state, told only to someone who gave the right password: an account
+ * waiting for approval (401 `account_pending`) or suspended (401 `account_suspended`).
+ */
+export function assertMaySignIn(user: Pick<User, "status">): void {
+  if (user.status === "pending_approval") throw new ApiError(401, "account_pending", "An administrator has not approved your account yet.");
+  if (user.status === "suspended" || user.status === "disabled") throw new ApiError(401, "account_suspended", "This account is suspended.");
+}
+
+/**
  * Same answer, same work, whether or not the email has an account. The attempt is
  * reserved first (a failure keeps it, a success gives it back), then the password is
  * checked, then the account's state decides whether a session opens.
@@ -175,16 +184,11 @@ export async function logIn(t: TenantDb, input: z.output<typeof loginSchema>, cl
 
   const user = await findUserByEmail(t, input.email);
   const check = await verifyPassword(input.password, user?.passwordHash ?? null);
-  if (!user || !check.ok || user.status === "disabled") throw invalidCredentials();
+  if (!user || !check.ok || user.status === "staged") throw invalidCredentials();
   await release(t.d1, reserved, { now });
 
   assertMaySignIn(user);
   return openSession(t, user, check.needsRehash ? input.password : null, now);
-}
-
-/** The account's state after a right password: only an active account gets a session. */
-function assertMaySignIn(user: User): void {
-  if (user.status === "pending_approval") throw forbidden("pending_approval", "An administrator has not approved your account yet.");
 }
 
 async function openSession(t: TenantDb, user: User, rehash: string | null, now: number): Promise<{ user: User; sessionToken: string }> {
@@ -204,7 +208,7 @@ export async function requestPasswordReset(t: TenantDb, tenant: Tenant, address:
   // Reserved before anything else, for any address: at most 3 emails an hour, however many arrive at once.
   if (!(await reserve(t.d1, [{ key: `reset:${t.tenantId}:${parsed.data}`, ...RESET_REQUEST_LIMIT }], { now })).ok) return;
   const user = await findUserByEmail(t, parsed.data);
-  if (!user || user.status === "disabled") return;
+  if (!user || user.status === "disabled" || user.status === "suspended") return;
   const token = newToken();
   const lang = mailLang(user.language, tenant.defaultLanguage);
   await t.db.batch([

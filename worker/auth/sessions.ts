@@ -88,8 +88,17 @@ export async function authenticate(c: Context<AppEnv>): Promise<User | null> {
   const t = tenantDb(c.env, tenant);
   const sessionId = await sessionIdOf(token);
   const now = Date.now();
-  let row: SessionHit | null | undefined = sessionCache.get(sessionId, now);
-  if (!row || row.user.tenantId !== t.tenantId || row.expiresAt <= now) {
+  // A write (or a socket, which writes) reads the session, the account's status and its role
+  // from D1: a suspension or a removal refuses it at once. Reads may use the cache (seconds).
+  const method = c.req.method;
+  const fresh = (method !== "GET" && method !== "HEAD") || c.req.header("upgrade")?.toLowerCase() === "websocket";
+  let row: SessionHit | null | undefined = fresh ? undefined : sessionCache.get(sessionId, now);
+  if (fresh) {
+    row = (await sessionQuery(t, sessionId, now))[0] ?? null;
+    if (row) sessionCache.set(sessionId, row, now);
+    else sessionCache.delete(sessionId);
+    if (!row || row.user.tenantId !== t.tenantId) return null;
+  } else if (!row || row.user.tenantId !== t.tenantId || row.expiresAt <= now) {
     row = (await sessionCache.getOrLoad(sessionId, async () => (await sessionQuery(t, sessionId, now))[0] ?? null, now, (v) => v !== null)) as SessionHit | null;
     if (!row || row.user.tenantId !== t.tenantId) return null;
   }

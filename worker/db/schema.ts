@@ -80,9 +80,11 @@ export const users = sqliteTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
     language: text("language"),
-    tenantRole: text("tenant_role", { enum: ["owner", "admin", "member"] }).notNull().default("member"),
+    // "moderator": the community's staff, a moderator in every group without being an admin.
+    tenantRole: text("tenant_role", { enum: ["owner", "admin", "moderator", "member"] }).notNull().default("member"),
     // "staged": created by a file import that has not committed yet (cannot sign in).
-    status: text("status", { enum: ["staged", "active", "pending_approval", "disabled"] }).notNull().default("active"),
+    // "suspended": by an admin, until unsuspended; "disabled" (older rows) is treated the same.
+    status: text("status", { enum: ["staged", "active", "pending_approval", "suspended", "disabled"] }).notNull().default("active"),
     bio: text("bio"),
     /** Set by admins at provisioning; exported, never shown to the member. */
     extraInfo: text("extra_info"),
@@ -112,8 +114,9 @@ export const passwordResets = sqliteTable(
     tokenHash: text("token_hash").primaryKey(),
     tenantId: text("tenant_id").notNull(),
     userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    // reset: forgot password; setup: choose a first password; login: one-time sign-in link.
-    purpose: text("purpose", { enum: ["reset", "setup", "login"] }).notNull().default("reset"),
+    // reset: forgot password; setup: choose a first password; login: one-time sign-in link;
+    // handoff: the new owner's way from the root host's /new to their community (2 minutes).
+    purpose: text("purpose", { enum: ["reset", "setup", "login", "handoff"] }).notNull().default("reset"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
@@ -339,3 +342,4 @@ export type OutboxRow = typeof outbox.$inferSelect;
 export type TenantRole = User["tenantRole"];
 export type GroupRole = (typeof memberships.$inferSelect)["role"];
 export type ProfileField = typeof profileFields.$inferSelect;
+export type UserStatus = User["status"];

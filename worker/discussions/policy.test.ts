@@ -3,14 +3,16 @@ import type { GroupRole, TenantRole } from "../db/schema";
 import type { GroupActor } from "../groups/policy";
 import { canDiscuss, DISCUSSION_ACTIONS, type DiscussionAction } from "./policy";
 
-const TENANT_ROLES: (TenantRole | null)[] = [null, "member", "admin", "owner"];
+const TENANT_ROLES: (TenantRole | null)[] = [null, "member", "moderator", "admin", "owner"];
 const GROUP_ROLES: (GroupRole | null)[] = [null, "member", "moderator", "admin", "owner"];
 
 /** The expected answer, written independently of the implementation. */
 function expected(a: GroupActor, action: DiscussionAction): boolean {
   if (a.tenantRole === null || a.banned) return false;
   const tenantAdmin = !a.viewingAsMember && (a.tenantRole === "admin" || a.tenantRole === "owner");
-  const role = a.groupRole === "owner" ? "owner" : tenantAdmin ? "admin" : a.groupRole;
+  const tenantModerator = !a.viewingAsMember && a.tenantRole === "moderator";
+  const role =
+    a.groupRole === "owner" ? "owner" : tenantAdmin ? "admin" : tenantModerator && (a.groupRole === null || a.groupRole === "member") ? "moderator" : a.groupRole;
   if (role === null) return false;
   const level = { member: 1, moderator: 2, admin: 3, owner: 4 }[role];
   switch (action) {
@@ -45,5 +47,10 @@ describe("discussion policy", () => {
     expect(canDiscuss({ tenantRole: "member", groupRole: "moderator", banned: false }, "moderate")).toBe(true);
     expect(canDiscuss({ tenantRole: "admin", groupRole: null, banned: false }, "configureLevels")).toBe(true);
     expect(canDiscuss({ tenantRole: "admin", groupRole: null, banned: false, viewingAsMember: true }, "read")).toBe(false);
+    // A community moderator moderates every group without being a member or an admin of it.
+    expect(canDiscuss({ tenantRole: "moderator", groupRole: null, banned: false }, "moderate")).toBe(true);
+    expect(canDiscuss({ tenantRole: "moderator", groupRole: "member", banned: false }, "moderate")).toBe(true);
+    expect(canDiscuss({ tenantRole: "moderator", groupRole: null, banned: false }, "configureLevels")).toBe(false);
+    expect(canDiscuss({ tenantRole: "moderator", groupRole: null, banned: false, viewingAsMember: true }, "moderate")).toBe(false);
   });
 });

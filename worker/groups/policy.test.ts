@@ -2,21 +2,22 @@ import { describe, expect, it } from "vitest";
 import type { GroupRole, TenantRole } from "../db/schema";
 import { can, canCreateGroup, GROUP_ACTIONS, type GroupAction, type GroupActor } from "./policy";
 
-const TENANT_ROLES: (TenantRole | null)[] = [null, "member", "admin", "owner"];
+const TENANT_ROLES: (TenantRole | null)[] = [null, "member", "moderator", "admin", "owner"];
 const GROUP_ROLES: (GroupRole | null)[] = [null, "member", "moderator", "admin", "owner"];
 
 /**
  * The whole matrix, written out by hand: for each action, which (tenant role / group role)
- * pairs may act. "T" marks a tenant owner or admin; "-" a visitor or non-member.
+ * pairs may act. "T" marks a tenant owner or admin; "TM" a community moderator (acting as a
+ * group moderator everywhere); "-" a visitor or non-member.
  * Anything not listed is refused.
  */
-type Who = "anon" | "tenantMember" | "T" | "member" | "moderator" | "admin" | "owner";
+type Who = "anon" | "tenantMember" | "T" | "TM" | "member" | "moderator" | "admin" | "owner";
 const ALLOWED: Record<GroupAction, Who[]> = {
-  view: ["anon", "tenantMember", "T", "member", "moderator", "admin", "owner"],
+  view: ["anon", "tenantMember", "T", "TM", "member", "moderator", "admin", "owner"],
   viewDeleted: ["T"],
   join: ["tenantMember", "T"],
   leave: ["member", "moderator", "admin"],
-  viewMembers: ["T", "member", "moderator", "admin", "owner"],
+  viewMembers: ["T", "TM", "member", "moderator", "admin", "owner"],
   edit: ["T", "admin", "owner"],
   uploadAssets: ["T", "admin", "owner"],
   delete: ["T", "owner"],
@@ -33,6 +34,7 @@ function labels(a: GroupActor): Who[] {
   const out: Who[] = [];
   if (a.tenantRole === null) out.push("anon");
   else if (a.tenantRole === "member" || a.viewingAsMember) out.push("tenantMember");
+  else if (a.tenantRole === "moderator") out.push("TM");
   else out.push("T");
   if (a.groupRole) out.push(a.groupRole);
   return out;
@@ -51,7 +53,7 @@ for (const tenantRole of TENANT_ROLES) {
     if (tenantRole === null && groupRole !== null) continue; // a visitor holds no group role
     for (const banned of [false, true]) {
       if (banned && groupRole !== null) continue; // banning removes the membership
-      for (const viewingAsMember of tenantRole === "owner" || tenantRole === "admin" ? [false, true] : [false]) {
+      for (const viewingAsMember of tenantRole === "owner" || tenantRole === "admin" || tenantRole === "moderator" ? [false, true] : [false]) {
         actors.push({ tenantRole, groupRole, banned, viewingAsMember });
       }
     }
@@ -85,6 +87,11 @@ describe("group policy matrix", () => {
     expect(can(owner, "delete")).toBe(true);
     expect(can({ tenantRole: "member", groupRole: "admin", banned: false }, "delete")).toBe(false);
     expect(can({ tenantRole: "member", groupRole: null, banned: true }, "join")).toBe(false);
+    const communityModerator: GroupActor = { tenantRole: "moderator", groupRole: null, banned: false };
+    expect(can(communityModerator, "viewMembers")).toBe(true);
+    expect(can(communityModerator, "edit")).toBe(false);
+    expect(can(communityModerator, "ban")).toBe(false);
+    expect(can({ ...communityModerator, viewingAsMember: true }, "viewMembers")).toBe(false);
   });
 });
 
@@ -93,7 +100,9 @@ describe("group creation", () => {
     [null, {}, false],
     ["member", {}, true],
     ["admin", {}, true],
+    ["moderator", {}, true],
     ["member", { adminOnlyGroups: true }, false],
+    ["moderator", { adminOnlyGroups: true }, false],
     ["admin", { adminOnlyGroups: true }, true],
     ["owner", { adminOnlyGroups: true }, true],
   ] as const)("tenant role %s with features %j → %s", (role, features, allowed) => {

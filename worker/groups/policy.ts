@@ -2,7 +2,8 @@ import type { GroupRole, TenantRole } from "../db/schema";
 
 /**
  * Who may do what in a group, as pure functions of (actor, action). Tenant owners
- * and admins act as group admins everywhere (unless viewing as a member); the
+ * and admins act as group admins everywhere (unless viewing as a member), community
+ * moderators as group moderators everywhere; the
  * group's owner is fixed. Target rules (the owner cannot be demoted or removed)
  * live in membership/service.ts because they answer 409, not 403.
  */
@@ -37,10 +38,16 @@ export function actsAsTenantAdmin(actor: Pick<GroupActor, "tenantRole" | "viewin
   return !actor.viewingAsMember && (actor.tenantRole === "owner" || actor.tenantRole === "admin");
 }
 
+/** A community moderator (the space's staff) acts as a moderator in every group, unless viewing as a member. */
+export function actsAsTenantModerator(actor: Pick<GroupActor, "tenantRole" | "viewingAsMember">): boolean {
+  return !actor.viewingAsMember && actor.tenantRole === "moderator";
+}
+
 /** The role that decides, once tenant-wide powers are folded in. */
 export function effectiveRole(actor: GroupActor): GroupRole | null {
   if (actor.groupRole === "owner") return "owner";
   if (actsAsTenantAdmin(actor)) return "admin";
+  if (actsAsTenantModerator(actor) && (actor.groupRole === null || actor.groupRole === "member")) return "moderator";
   return actor.groupRole;
 }
 

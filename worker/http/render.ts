@@ -30,6 +30,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     logoUrl: logoKey ? `/media/${logoKey}` : null,
     faviconUrl: faviconKey ? `/media/${faviconKey}` : null,
     profilePrompt: c.get("profilePrompt"),
+    pendingMembers: c.get("pendingMembers"),
   };
 }
 

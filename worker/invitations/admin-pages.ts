@@ -12,13 +12,14 @@ import { requireTenant } from "../http/context";
 import { csvCell } from "../http/csv";
 import { ApiError } from "../http/errors";
 import { localizeError, localizeFields } from "../http/form-errors";
-import { doneNotice, pageContext, renderPage } from "../http/render";
+import { pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
 import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport, type ImportDefaults, type RowPlan } from "./import";
-import { commitAccounts, createAccount, createAccountSchema, listTenantMembers, planAccounts, sendLoginLink } from "./provisioning";
+import { commitAccounts, createAccount, createAccountSchema, planAccounts, sendLoginLink } from "./provisioning";
 import { inviterOf } from "./routes";
+import { renderMembersPage } from "../members/pages";
 import { fileKind, readRows } from "./spreadsheet";
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
@@ -114,13 +115,9 @@ export const importAdminPages = new Hono<AppEnv>()
 // ── members: accounts created by admins ──
 
 async function membersPage(c: Context<AppEnv>, extra: Partial<Parameters<typeof AdminMembersPage>[0]> = {}, status: ContentfulStatusCode = 200) {
-  const tenant = requireTenant(c);
-  const inviter = inviterOf(c);
-  const q = (c.req.query("q") ?? "").trim().slice(0, 100);
-  const { members, nextCursor } = await listTenantMembers(tenantDb(c.env, tenant), inviter, { q, limit: 50, cursor: c.req.query("cursor") ?? null });
-  const ctx = pageContext(c);
-  const { notice } = doneNotice(c, { link: "admin.accounts.login_link_sent" });
-  return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), members, q, nextCursor, ...(notice ? { notice } : {}), ...extra }), status);
+  // The list, its filters and actions are worker/members/pages.ts's; this file keeps the creation forms.
+  inviterOf(c);
+  return renderMembersPage(c, extra, status);
 }
 
 export const memberAdminPages = new Hono<AppEnv>()

@@ -247,7 +247,7 @@ export async function sendLoginLink(env: Bindings, t: TenantDb, tenant: Tenant, 
 /** Members with their groups, the admin-only extra information and every profile field, as CSV. */
 export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<string> {
   requireTenantAdmin(inviter);
-  const people = await t.db.select().from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.status, ["active", "pending_approval", "disabled"]))).orderBy(asc(users.name));
+  const people = await t.db.select().from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.status, ["active", "pending_approval", "suspended", "disabled"]))).orderBy(asc(users.name));
   const rows = await t.db
     .select({ userId: memberships.userId, slug: groups.slug })
     .from(memberships)

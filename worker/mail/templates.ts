@@ -56,6 +56,19 @@ export function approvalNeededMail(lang: Lang, p: { to: string; name: string; em
   ]);
 }
 
+export function accountApprovedMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.account_approved.subject", { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, "mail.account_approved.intro", { name: p.name, community: p.community }) },
+    { kind: "action", label: t(lang, "mail.account_approved.action"), url: p.url },
+  ]);
+}
+
+export function accountDeclinedMail(lang: Lang, p: { to: string; name: string; community: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.account_declined.subject", { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, "mail.account_declined.intro", { name: p.name, community: p.community }) },
+  ]);
+}
+
 export function invitationMail(
   lang: Lang,
   p: { to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },

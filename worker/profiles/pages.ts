@@ -1,3 +1,4 @@
+import { DeleteAccountCard } from "../../web/pages/members/delete-account";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type MessageKey } from "../../web/i18n";
@@ -81,12 +82,13 @@ const directoryOn = (tenant: Tenant) => tenant.features.directory !== false;
 
 // ── /me ───────────────────────────────────────────────────────────────────
 
-async function mePage(c: Context<AppEnv>, extra: Partial<Parameters<typeof ProfilePage>[0]> = {}, status: ContentfulStatusCode = 200) {
+export async function mePage(c: Context<AppEnv>, extra: Partial<Parameters<typeof ProfilePage>[0]> = {}, status: ContentfulStatusCode = 200) {
   const tenant = requireTenant(c);
   const user = requireUser(c);
   const ctx = pageContext(c);
   const profile = await ownProfile(tenantDb(c.env, tenant), user);
-  return renderPage(c, t(ctx.lang, "profile.title"), ProfilePage({ ctx, profile, directoryOn: directoryOn(tenant), notice: notice(c), ...extra }), status);
+  const deleteAccount = DeleteAccountCard({ ctx, isOwner: user.tenantRole === "owner" });
+  return renderPage(c, t(ctx.lang, "profile.title"), ProfilePage({ ctx, profile, directoryOn: directoryOn(tenant), notice: notice(c), deleteAccount, ...extra }), status);
 }
 
 /** The /me form: name, bio, language, and `profile.{key}` for the fields the member may edit. */

@@ -479,6 +479,28 @@ export class DiscussionStore {
     return this.sql.exec<MessageRow>(`select * from messages where seq = ? and ${VISIBLE}`, seq).toArray()[0] ?? null;
   }
 
+  /**
+   * A person left the community: their posts stay under `label` ("former member"), or are
+   * deleted too when `deletePosts`; their mute ends. Returns how many posts were deleted.
+   */
+  forgetAuthor(userId: string, label: string, deletePosts: boolean, by: string, now = Date.now()): number {
+    return this.transaction(() => {
+      let deleted = 0;
+      if (deletePosts) {
+        deleted += this.sql.exec("update threads set deleted_at = ?, deleted_by = ? where author_id = ? and deleted_at is null", now, by, userId).rowsWritten;
+        deleted += this.sql.exec("update replies set deleted_at = ?, deleted_by = ? where author_id = ? and deleted_at is null", now, by, userId).rowsWritten;
+        deleted += this.sql.exec("update messages set deleted_at = ?, deleted_by = ? where user_id = ? and deleted_at is null", now, by, userId).rowsWritten;
+      }
+      this.sql.exec("update threads set author_name = ? where author_id = ?", label, userId);
+      this.sql.exec("update replies set author_name = ? where author_id = ?", label, userId);
+      this.sql.exec("update messages set name = ? where user_id = ?", label, userId);
+      this.sql.exec("update reports set reporter_name = ? where reporter_id = ?", label, userId);
+      this.sql.exec("delete from mutes where user_id = ?", userId);
+      this.points = null;
+      return deleted;
+    });
+  }
+
   messageView(row: MessageRow): MessageView {
     return { id: String(row.seq), userId: row.user_id, name: row.name, text: row.text, at: iso(row.at), level: this.levelOf(row.user_id) };
   }

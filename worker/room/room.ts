@@ -546,6 +546,20 @@ export class GroupRoom extends DurableObject<Bindings> {
     return this.onlineMembers();
   }
 
+  /**
+   * A person left the community (removed, or deleted their account): their sockets close,
+   * a pending join request is withdrawn, and their posts stay under `label` or are deleted.
+   */
+  async forgetMember(s: RoomScope, userId: string, label: string, deletePosts: boolean, by: string): Promise<{ deleted: number }> {
+    this.scope(s);
+    await this.withdraw(userId);
+    // A membership still owed to D1 would now fail its foreign key and hold up the others' writes.
+    this.sql.exec("delete from membership_writes where user_id = ?", userId);
+    const deleted = this.discussions.forgetAuthor(userId, label, deletePosts, by);
+    await this.disconnect(userId);
+    return { deleted };
+  }
+
   /** A member removed or banned loses their open sockets at once. */
   async disconnect(userId: string): Promise<void> {
     for (const ws of this.ctx.getWebSockets(`user:${userId}`)) {

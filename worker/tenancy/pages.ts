@@ -3,6 +3,12 @@ import { t } from "../../web/i18n";
 import { HomePage } from "../../web/pages/home";
 import { PlatformLandingPage } from "../../web/pages/platform/landing";
 import { TenantSignupPage } from "../../web/pages/platform/new-tenant";
+import { HandoffInvalidPage, HandoffPage } from "../../web/pages/platform/handoff";
+import { setSessionCookie } from "../auth/sessions";
+import { directoryDb } from "../db/client";
+import { tenants } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { HANDOFF_PATH, mintHandoff, useHandoff } from "./handoff";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { groupCards } from "../groups/queries";
@@ -13,7 +19,9 @@ import { pageContext, renderPage } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { platformUrl } from "./hosts";
-import { createTenantLimited, createTenantSchema } from "./service";
+import { createTenantLimited, createTenantSchema, subdomainSchema } from "./service";
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
 export const homePages = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -27,6 +35,34 @@ export const homePages = new Hono<AppEnv>()
     if (c.get("tenant")) throw notFound();
     const ctx = pageContext(c);
     return renderPage(c, t(ctx.lang, "new_tenant.title"), TenantSignupPage({ ctx, rootDomain: c.env.ROOT_DOMAIN }));
+  })
+  .get("/new/ready", async (c) => {
+    if (c.get("tenant")) throw notFound();
+    const to = subdomainSchema.safeParse(c.req.query("to") ?? "");
+    const token = c.req.query("token") ?? "";
+    if (!to.success || !TOKEN_SHAPE.test(token)) throw notFound();
+    const tenant = await directoryDb(c.env).query.tenants.findFirst({ where: eq(tenants.subdomain, to.data) });
+    if (!tenant) throw notFound();
+    const ctx = pageContext(c);
+    const href = platformUrl(c.env, tenant.subdomain, `${HANDOFF_PATH}?token=${encodeURIComponent(token)}`);
+    // The token is in this page's URL and the next one's: never sent on as a Referer.
+    c.header("Referrer-Policy", "no-referrer");
+    c.header("Refresh", `0;url=${href}`);
+    return renderPage(c, t(ctx.lang, "handoff.title"), HandoffPage({ ctx, community: tenant.name, href }));
+  })
+  .get(HANDOFF_PATH, async (c) => {
+    const tenant = c.get("tenant");
+    if (!tenant) throw notFound();
+    c.header("Referrer-Policy", "no-referrer");
+    try {
+      const { sessionToken } = await useHandoff(tenantDb(c.env, tenant), c.req.query("token") ?? "");
+      setSessionCookie(c, sessionToken);
+      return c.redirect("/admin", 303);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status >= 500) throw err;
+      const ctx = pageContext(c);
+      return renderPage(c, t(ctx.lang, "handoff.invalid_title"), HandoffInvalidPage({ ctx }), 400);
+    }
   })
   .post("/new", async (c) => {
     if (c.get("tenant")) throw notFound();
@@ -42,7 +78,10 @@ export const homePages = new Hono<AppEnv>()
       });
       const tenant = await createTenantLimited(c.env, clientIp(c), input);
       deliverSoon(c);
-      return c.redirect(platformUrl(c.env, tenant.subdomain, `/login?welcome=1&email=${encodeURIComponent(input.owner.email)}`), 303);
+      // Not a redirect to the new host: the page's CSP (form-action 'self') refuses that.
+      // A same-origin page hands the new owner over to their community with a one-time token.
+      const token = await mintHandoff(c.env, tenant);
+      return c.redirect(`/new/ready?to=${encodeURIComponent(tenant.subdomain)}&token=${encodeURIComponent(token)}`, 303);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status >= 500) throw err;
       // The API nests owner fields; the form names them flat.

@@ -114,6 +114,11 @@ export function AdminShell({
               >
                 <span class=${`admin-nav-icon admin-nav-icon-${item.id}`} aria-hidden="true"></span>
                 ${item.label}
+                ${item.id === "members" && ctx.pendingMembers
+                  ? html` <span class="tab-count" title=${t(lang, "admin.people.nav_count", { count: ctx.pendingMembers })}
+                      >${formatNumber(lang, ctx.pendingMembers)}<span class="sr-only"> ${t(lang, "admin.people.nav_count", { count: ctx.pendingMembers })}</span></span
+                    >`
+                  : null}
               </a>
             </li>`,
           )}

@@ -26,15 +26,23 @@ export type TenantMemberItem = {
   id: string;
   name: string;
   email: string;
-  tenantRole: "owner" | "admin" | "member";
-  /** "active", "pending_approval" or "disabled"; anything else is shown as is. */
+  tenantRole: "owner" | "admin" | "moderator" | "member";
+  /** "active", "pending_approval" or "suspended" ("disabled" for older rows); anything else is shown as is. */
   status: string;
   /** Group slugs. */
   groups: string[];
   /** Admin-only notes (this page is for community admins only). */
   extraInfo: string | null;
   createdAt: string;
+  /** What the viewer may do to this account (worked out by worker/members/policy.ts). */
+  can?: RowActions;
 };
+
+/** The actions offered on one row of the list; `roles` are the community roles the viewer may give. */
+export type RowActions = { roles: ("admin" | "moderator" | "member")[]; suspend: boolean; unsuspend: boolean; remove: boolean; approve: boolean };
+
+/** The list's status filter ("" for every status). */
+export const MEMBER_STATUS_FILTERS = ["", "active", "pending_approval", "suspended"] as const;
 
 /** How the new member gets a password: a link to choose it, one the admin types, or one generated and shown once. */
 export type PasswordMode = "email" | "set" | "generate";
@@ -75,7 +83,8 @@ const EXTRA_PREVIEW = 120;
 const STATUS_KEYS = new Map<string, MessageKey>([
   ["active", "admin.accounts.status.active"],
   ["pending_approval", "admin.accounts.status.pending_approval"],
-  ["disabled", "admin.accounts.status.disabled"],
+  ["suspended", "admin.people.status_suspended"],
+  ["disabled", "admin.people.status_suspended"],
 ]);
 
 /** A status in words (an unknown one is shown as is rather than hidden). */
@@ -84,9 +93,10 @@ export function accountStatusLabel(lang: Lang, status: string): string {
   return key ? t(lang, key) : status;
 }
 
-/** The list's URL with its search kept. */
-function listHref(q: string, cursor?: string): string {
+/** The list's URL with its search (and status filter) kept. */
+function listHref(q: string, cursor?: string, status = ""): string {
   const params = new URLSearchParams();
+  if (status) params.set("status", status);
   if (q) params.set("q", q);
   if (cursor) params.set("cursor", cursor);
   const query = params.toString();
@@ -366,8 +376,14 @@ function ImportForm({
   </section>`;
 }
 
-function SearchForm({ lang, q }: { lang: Lang; q: string }): VNode {
+function SearchForm({ lang, q, status }: { lang: Lang; q: string; status: string }): VNode {
   return html`<form class="filter-bar account-search" method="get" action=${MEMBERS_PATH} role="search" aria-label=${t(lang, "admin.accounts.search_label")}>
+    ${SelectField({
+      name: "status",
+      label: t(lang, "admin.people.filter_label"),
+      value: status,
+      options: MEMBER_STATUS_FILTERS.map((s) => ({ value: s, label: s ? accountStatusLabel(lang, s) : t(lang, "admin.people.filter_all") })),
+    })}
     ${Field({
       name: "q",
       type: "search",
@@ -379,9 +395,78 @@ function SearchForm({ lang, q }: { lang: Lang; q: string }): VNode {
     })}
     <div class="filter-actions">
       ${Button({ children: t(lang, "admin.accounts.search_submit"), variant: "secondary" })}
-      ${q && html`<a class="btn btn-ghost" href=${MEMBERS_PATH}>${t(lang, "admin.accounts.search_clear")}</a>`}
+      ${(q || status) && html`<a class="btn btn-ghost" href=${MEMBERS_PATH}>${t(lang, "admin.accounts.search_clear")}</a>`}
     </div>
   </form>`;
+}
+
+/** Approve or decline one sign-up request. */
+function QueueRow({ ctx, member }: { ctx: PageContext; member: TenantMemberItem }): VNode {
+  const { lang } = ctx;
+  const base = `${MEMBERS_PATH}/${encodeURIComponent(member.id)}`;
+  return html`<li class="card approval-item">
+    <span class="person">
+      ${Avatar({ id: member.id, name: member.name })}
+      <span class="person-text">
+        <span class="person-name">${member.name}</span>
+        <span class="person-email">${member.email}</span>
+        <time class="field-hint" datetime=${member.createdAt}>${formatDate(lang, member.createdAt, { timeZone: ctx.tenant?.timezone, short: true })}</time>
+      </span>
+    </span>
+    <span class="approval-actions">
+      ${ActionForm({ action: `${base}/approve`, children: t(lang, "admin.people.approve"), variant: "primary", label: t(lang, "admin.people.approve_label", { name: member.name }) })}
+      ${ActionForm({ action: `${base}/decline`, children: t(lang, "admin.people.decline"), variant: "ghost", label: t(lang, "admin.people.decline_label", { name: member.name }) })}
+    </span>
+  </li>`;
+}
+
+function ApprovalQueue({ ctx, pending, total }: { ctx: PageContext; pending: TenantMemberItem[]; total: number }): VNode {
+  const { lang } = ctx;
+  return html`<section class="admin-panel approval-queue" aria-labelledby="approval-title">
+    <div class="section-head">
+      <h2 id="approval-title">${t(lang, "admin.people.queue_title")} <span class="tab-count">${formatNumber(lang, total)}</span></h2>
+      <p class="section-intro">${t(lang, "admin.people.queue_intro")}</p>
+    </div>
+    <ul class="approval-list">
+      ${pending.map((member) => QueueRow({ ctx, member }))}
+    </ul>
+  </section>`;
+}
+
+/** Role, suspension and removal of one account, behind a "Manage" disclosure. */
+function ManageMember({ ctx, member }: { ctx: PageContext; member: TenantMemberItem }): VNode | null {
+  const can = member.can;
+  if (!can || (can.roles.length === 0 && !can.suspend && !can.unsuspend && !can.remove)) return null;
+  const { lang } = ctx;
+  const base = `${MEMBERS_PATH}/${encodeURIComponent(member.id)}`;
+  const idBase = `manage-${member.id}`;
+  return html`<details class="member-manage">
+    <summary class="btn btn-secondary btn-sm" aria-label=${t(lang, "admin.people.manage_label", { name: member.name })}>${t(lang, "admin.people.manage")}</summary>
+    <div class="member-manage-body">
+      ${can.roles.length > 0 &&
+      html`<form class="inline-form member-role-form" method="post" action=${`${base}/role`}>
+        <div class="field">
+          <label class="label" for=${`${idBase}-role`}>${t(lang, "admin.people.role_label", { name: member.name })}</label>
+          <select class="input select" id=${`${idBase}-role`} name="tenantRole">
+            ${can.roles.map((r) => html`<option value=${r} selected=${r === member.tenantRole}>${roleLabel(lang, r)}</option>`)}
+          </select>
+        </div>
+        ${Button({ children: t(lang, "admin.people.role_save"), variant: "secondary", size: "sm" })}
+      </form>`}
+      ${can.suspend &&
+      html`<div class="member-manage-row">
+        ${ActionForm({ action: `${base}/suspend`, children: t(lang, "admin.people.suspend"), variant: "secondary" })}
+        <p class="field-hint">${t(lang, "admin.people.suspend_hint")}</p>
+      </div>`}
+      ${can.unsuspend && ActionForm({ action: `${base}/unsuspend`, children: t(lang, "admin.people.unsuspend"), variant: "secondary" })}
+      ${can.remove &&
+      html`<form class="form member-remove-form" method="post" action=${`${base}/remove`}>
+        <p class="field-hint">${t(lang, "admin.people.remove_hint")}</p>
+        ${CheckboxField({ name: "deletePosts", id: `${idBase}-posts`, value: "1", label: t(lang, "admin.people.remove_posts") })}
+        ${Button({ children: t(lang, "admin.people.remove"), variant: "danger", size: "sm" })}
+      </form>`}
+    </div>
+  </details>`;
 }
 
 function ExtraInfo({ lang, member }: { lang: Lang; member: TenantMemberItem }): VNode {
@@ -443,6 +528,7 @@ function MemberRow({ ctx, member, groupNames }: { ctx: PageContext; member: Tena
         label: t(lang, "admin.accounts.login_link_label", { email: member.email }),
         className: "login-link-form",
       })}
+      ${ManageMember({ ctx, member })}
     </td>
   </tr>`;
 }
@@ -459,6 +545,9 @@ export function AdminMembersPage({
   groups,
   members,
   q,
+  status = "",
+  pending = [],
+  pendingTotal = 0,
   nextCursor,
   values = {},
   errors = {},
@@ -473,6 +562,11 @@ export function AdminMembersPage({
   members: TenantMemberItem[];
   /** The search, "" for none. */
   q: string;
+  /** The status filter, "" for every status. */
+  status?: string;
+  /** Sign-up requests waiting for approval (the first ones), and how many there are. */
+  pending?: TenantMemberItem[];
+  pendingTotal?: number;
   nextCursor: string | null;
   values?: MemberFormValues;
   errors?: Record<string, string>;
@@ -498,8 +592,18 @@ export function AdminMembersPage({
         title: t(lang, "admin.accounts.import_error_top"),
         children: html`<p>${fileError} <a href="#import-title">${t(lang, "admin.accounts.import_error_jump")}</a></p>`,
       })}
-      ${CreateForm({ ctx, groups, values, errors: createErrors, formError })}
-      ${ImportForm({ lang, groups, sendEmail: values.sendEmail !== false, error: fileError })}
+      ${formError && !values.email && !values.name && Alert({ tone: "error", children: formError })}
+      <div class="member-create-actions">
+        <details class="member-create" open=${Object.keys(createErrors).length > 0 || (formError && (values.email || values.name)) ? true : undefined}>
+          <summary class="btn btn-primary">${t(lang, "admin.people.create_button")}</summary>
+          ${CreateForm({ ctx, groups, values, errors: createErrors, formError: values.email || values.name ? formError : undefined })}
+        </details>
+        <details class="member-create" open=${fileError ? true : undefined}>
+          <summary class="btn btn-secondary">${t(lang, "admin.people.import_button")}</summary>
+          ${ImportForm({ lang, groups, sendEmail: values.sendEmail !== false, error: fileError })}
+        </details>
+      </div>
+      ${pending.length > 0 && (status === "" || status === "pending_approval") && ApprovalQueue({ ctx, pending, total: pendingTotal })}
       <section class="admin-panel" aria-labelledby="members-list-title">
         <div class="section-head accounts-head">
           <div class="accounts-head-text">
@@ -513,7 +617,7 @@ export function AdminMembersPage({
             <p class="field-hint" id="members-export-hint">${t(lang, "admin.accounts.export_hint")}</p>
           </div>
         </div>
-        ${SearchForm({ lang, q })}
+        ${SearchForm({ lang, q, status })}
         ${members.length > 0
           ? html`<div class="card table-card accounts-card">
                 <table class="table accounts-table">
@@ -536,9 +640,9 @@ export function AdminMembersPage({
           : html`<p class="empty">${q ? t(lang, "admin.accounts.empty_search", { q }) : t(lang, "admin.accounts.empty")}</p>`}
         ${(nextCursor || paged) &&
         html`<nav class="pager" aria-label=${t(lang, "admin.accounts.pages")}>
-          ${paged && html`<a class="btn btn-ghost btn-sm" href=${listHref(q)}>${t(lang, "admin.accounts.first_page")}</a>`}
+          ${paged && html`<a class="btn btn-ghost btn-sm" href=${listHref(q, undefined, status)}>${t(lang, "admin.accounts.first_page")}</a>`}
           ${nextCursor &&
-          html`<a class="btn btn-secondary btn-sm pager-next" href=${listHref(q, nextCursor)}>${t(lang, "admin.accounts.next_page")}</a>`}
+          html`<a class="btn btn-secondary btn-sm pager-next" href=${listHref(q, nextCursor, status)}>${t(lang, "admin.accounts.next_page")}</a>`}
         </nav>`}
       </section>
     `,

@@ -34,6 +34,7 @@ export function ProfilePage({
   formError,
   avatarError,
   directoryOn,
+  deleteAccount,
 }: {
   ctx: PageContext;
   profile: OwnProfileView;
@@ -45,6 +46,8 @@ export function ProfilePage({
   avatarError?: string | undefined;
   /** Whether public fields show in the member directory (for the hints). */
   directoryOn: boolean;
+  /** The "delete my account" card, below the profile. */
+  deleteAccount?: VNode | undefined;
 }): VNode {
   const { lang } = ctx;
   const editable = profile.fields.filter((f) => f.editable);
@@ -118,5 +121,6 @@ export function ProfilePage({
         <div class="form-actions">${Button({ children: t(lang, "profile.save"), size: "lg" })}</div>
       </form>
     </div>
+    ${deleteAccount}
   </div>`;
 }

@@ -1,0 +1,92 @@
+import { Hono, type Context } from "hono";
+import { clearSessionCookie, requireUser } from "../auth/sessions";
+import { tenantDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { viewingAsMember } from "../groups/access";
+import { requestOrigin, requireTenant } from "../http/context";
+import { ApiError } from "../http/errors";
+import { pageParams } from "../http/pagination";
+import { jsonBody, parseWith } from "../http/validate";
+import { deliverSoon } from "../mail/deliver";
+import type { MemberActor } from "./policy";
+import {
+  approveMember,
+  assertAdministers,
+  changeMemberRole,
+  changeRoleSchema,
+  declineMember,
+  deleteMeSchema,
+  deleteOwnAccount,
+  listMembers,
+  memberStatusSchema,
+  removeMember,
+  suspendMember,
+  unsuspendMember,
+} from "./service";
+
+/** The signed-in person as the members policy sees them. */
+export function memberActor(c: Context<AppEnv>): MemberActor {
+  const user = requireUser(c);
+  return { id: user.id, tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) };
+}
+
+const userIdOf = (c: Context<AppEnv>) => {
+  const id = c.req.param("userId") ?? "";
+  if (id.length > 64) throw new ApiError(404, "not_found", "No such member in this community.");
+  return id;
+};
+
+/** The "Community members" section of the contract. */
+export const membersApi = new Hono<AppEnv>()
+  .get("/members", async (c) => {
+    const tenant = requireTenant(c);
+    assertAdministers(memberActor(c));
+    const { limit, cursor } = pageParams(c);
+    const rawStatus = c.req.query("status");
+    const status = rawStatus ? parseWith(memberStatusSchema.optional(), rawStatus) : undefined;
+    const q = (c.req.query("q") ?? "").trim();
+    if (q.length > 100) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { q: "at most 100 characters" });
+    const { items, nextCursor } = await listMembers(tenantDb(c.env, tenant), { status, q, limit, cursor });
+    return c.json({ items, nextCursor });
+  })
+  .post("/members/:userId/approve", async (c) => {
+    const tenant = requireTenant(c);
+    const member = await approveMember(tenantDb(c.env, tenant), tenant, memberActor(c), userIdOf(c), { base: requestOrigin(c) });
+    deliverSoon(c);
+    return c.json({ member });
+  })
+  .post("/members/:userId/decline", async (c) => {
+    const tenant = requireTenant(c);
+    const member = await declineMember(tenantDb(c.env, tenant), tenant, memberActor(c), userIdOf(c));
+    deliverSoon(c);
+    return c.json({ member });
+  })
+  .patch("/members/:userId", async (c) => {
+    const tenant = requireTenant(c);
+    const actor = memberActor(c);
+    assertAdministers(actor);
+    const input = await jsonBody(c, changeRoleSchema);
+    return c.json({ member: await changeMemberRole(tenantDb(c.env, tenant), actor, userIdOf(c), input.tenantRole) });
+  })
+  .post("/members/:userId/suspend", async (c) => {
+    const tenant = requireTenant(c);
+    return c.json({ member: await suspendMember(c.env, tenantDb(c.env, tenant), memberActor(c), userIdOf(c)) });
+  })
+  .post("/members/:userId/unsuspend", async (c) => {
+    const tenant = requireTenant(c);
+    return c.json({ member: await unsuspendMember(tenantDb(c.env, tenant), memberActor(c), userIdOf(c)) });
+  })
+  .delete("/members/:userId", async (c) => {
+    const tenant = requireTenant(c);
+    const deletePosts = ["1", "true"].includes(c.req.query("deletePosts") ?? "");
+    await removeMember(c.env, tenantDb(c.env, tenant), tenant, memberActor(c), userIdOf(c), { deletePosts });
+    return c.body(null, 204);
+  })
+  .delete("/me", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    const input = await jsonBody(c, deleteMeSchema);
+    await deleteOwnAccount(c.env, tenantDb(c.env, tenant), tenant, user, input.password);
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });

@@ -31,6 +31,17 @@ export function enqueueMail(t: TenantDb, mail: MailMessage, now = Date.now()) {
   });
 }
 
+/**
+ * The insert for one email that goes only if the statement just before it in the same
+ * atomic batch changed exactly one row (SQLite's `changes()`): a state change and its
+ * email land together, and a change that lost a race sends nothing.
+ */
+export function enqueueMailAfterChange(t: TenantDb, mail: MailMessage, now = Date.now()) {
+  return sql`insert into ${outbox} (id, tenant_id, "to", subject, text, html, status, attempts, next_attempt_at, created_at)
+    select ${newId()}, ${t.tenantId}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}
+    where changes() = 1`;
+}
+
 export type DeliveryReport = { sent: number; failed: number; retried: number };
 
 const CLAIM_BATCH = 200;

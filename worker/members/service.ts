@@ -3,13 +3,13 @@ import { z } from "zod";
 import { t as tr } from "../../web/i18n";
 import { verifyPassword } from "../auth/passwords";
 import { forgetSessions } from "../auth/sessions";
-import type { TenantDb } from "../db/client";
+import { atomic, type TenantDb } from "../db/client";
 import { groups, memberships, sessions, users, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { forgetViewer } from "../groups/queries";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { reserveOrThrow } from "../http/limits";
-import { enqueueMail } from "../mail/outbox";
+import { enqueueMailAfterChange } from "../mail/outbox";
 import { accountApprovedMail, accountDeclinedMail, mailLang } from "../mail/templates";
 import { groupRoom } from "../room/room";
 import { decide, isSuspended, mayDeleteOwnAccount, publicStatus, type AssignableRole, type MemberAction, type MemberActor } from "./policy";
@@ -155,13 +155,17 @@ export async function approveMember(t: TenantDb, tenant: Tenant, actor: MemberAc
   assertAdministers(actor);
   const target = await findMember(t, userId);
   assertDecision(actor, "approve", target);
-  const changed = await t.db
-    .update(users)
-    .set({ status: "active" })
-    .where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId), eq(users.status, "pending_approval")))
-    .returning({ id: users.id });
-  if (changed.length !== 1) throw conflict("invalid_state", REFUSALS.invalid_state!);
-  await enqueueMail(t, accountApprovedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, url: `${urls.base}/login?email=${encodeURIComponent(target.email)}` }), now);
+  const mail = accountApprovedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, url: `${urls.base}/login?email=${encodeURIComponent(target.email)}` });
+  // The change and its email in one atomic batch: the email goes only with the approval that won.
+  const [changed] = await atomic(t, [
+    t.db
+      .update(users)
+      .set({ status: "active" })
+      .where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId), eq(users.status, "pending_approval")))
+      .returning({ id: users.id }),
+    enqueueMailAfterChange(t, mail, now),
+  ]);
+  if (changed?.results.length !== 1) throw conflict("invalid_state", REFUSALS.invalid_state!);
   forgetAccount(t, userId);
   return viewOf(t, userId);
 }
@@ -171,12 +175,15 @@ export async function declineMember(t: TenantDb, tenant: Tenant, actor: MemberAc
   assertAdministers(actor);
   const target = await findMember(t, userId);
   assertDecision(actor, "decline", target);
-  const deleted = await t.db
-    .delete(users)
-    .where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId), eq(users.status, "pending_approval")))
-    .returning({ id: users.id });
-  if (deleted.length !== 1) throw conflict("invalid_state", REFUSALS.invalid_state!);
-  await enqueueMail(t, accountDeclinedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name }), now);
+  const mail = accountDeclinedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name });
+  const [deleted] = await atomic(t, [
+    t.db
+      .delete(users)
+      .where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId), eq(users.status, "pending_approval")))
+      .returning({ id: users.id }),
+    enqueueMailAfterChange(t, mail, now),
+  ]);
+  if (deleted?.results.length !== 1) throw conflict("invalid_state", REFUSALS.invalid_state!);
   forgetAccount(t, userId);
   return memberItem(target, []);
 }

@@ -8,6 +8,7 @@ import { purgeDeletedGroups } from "./groups/service";
 import { runInvitationLifecycle } from "./invitations/service";
 import { purgeStagedImports } from "./invitations/import";
 import { purgeStagedAccounts } from "./invitations/provisioning";
+import { backfillSearchText } from "./db/search-backfill";
 
 export type CronReport = { mail: DeliveryReport; purgedGroups: number; invitations: { reminded: number; expired: number } };
 
@@ -23,5 +24,6 @@ export async function runScheduled(env: Bindings, now = Date.now()): Promise<Cro
   const purgedGroups = await purgeDeletedGroups(env, now);
   await purgeStagedImports(env, now);
   await purgeStagedAccounts(env, now);
+  await backfillSearchText(env);
   return { mail, purgedGroups, invitations };
 }

@@ -12,6 +12,7 @@ import { hashPassword, verifyPassword } from "./passwords";
 import { forgetSessions, newSession } from "./sessions";
 import { withProfileInputs } from "../profiles/fields";
 import { signupValues } from "../profiles/service";
+import { fold } from "../http/search";
 
 export const LOGIN_ACCOUNT_LIMIT = { limit: 5, windowMs: 15 * 60_000 };
 export const LOGIN_CLIENT_LIMIT = { limit: 30, windowMs: 15 * 60_000 };
@@ -75,6 +76,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
     tenantId: t.tenantId,
     email: input.email,
     name: input.name,
+    searchText: fold(input.name),
     passwordHash: await hashPassword(input.password),
     language: input.language ?? null,
     tenantRole: "member",

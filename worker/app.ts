@@ -20,6 +20,7 @@ import { staticAssets } from "./http/assets";
 import { ApiError, isApiPath, sendError, toApiError } from "./http/errors";
 import { languagePicker } from "./http/language";
 import { originCheck } from "./http/origin";
+import { formGuard } from "./http/validate";
 import { pageContext, renderPage } from "./http/render";
 import { securityHeaders } from "./http/security";
 import { devMailApi } from "./mail/routes";
@@ -51,6 +52,7 @@ app.use(tenancy());
 app.use(sessionLoader());
 app.use(languagePicker());
 app.use(originCheck());
+app.use(formGuard());
 app.use("/g/:slug/join", joinPrompt());
 
 app.route("/api/v1", api);

@@ -11,9 +11,9 @@ import { tryDecodeURIComponent } from "../http/uri";
  */
 export const mediaRoutes = new Hono<AppEnv>().get("/*", async (c) => {
   const tenant = requireTenant(c);
-  // Malformed percent-encoding (`/media/%`, `/media/%E0%A4%A`) names no object: 404, like any unknown key.
+  // Malformed percent-encoding (`/media/%`, `/media/%E0%A4%A`) or a key longer than R2 takes names no object: 404.
   const key = tryDecodeURIComponent(c.req.path.replace(/^\/media\//, ""));
-  if (key === null || !key.startsWith(`tenants/${tenant.id}/`) || key.includes("..")) throw notFound();
+  if (key === null || new TextEncoder().encode(key).length > 1024 || !key.startsWith(`tenants/${tenant.id}/`) || key.includes("..")) throw notFound();
   const etagIn = c.req.header("if-none-match");
   const object = await c.env.MEDIA.get(key, etagIn ? { onlyIf: { etagDoesNotMatch: etagIn.replace(/^W\//, "").replace(/"/g, "") } } : {});
   if (!object) throw notFound();

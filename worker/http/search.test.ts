@@ -67,6 +67,20 @@ describe("search parameters q: at most 100 characters, matched regardless of cas
     expect(await adminMembersPage(tenant, "ELOISE@EXAMPLE")).toContain("Eloïse Martin");
   });
 
+  it("filters the directory by a long text field value (no LIKE pattern over 50 bytes): 200, never a 5xx", async () => {
+    const tenant = await makeTenant();
+    expect((await call(tenant.host, "POST", "/api/v1/profile-fields", { cookie: tenant.owner.cookie, json: { key: "city", label: "City", type: "text", visibility: "member", editable: true, public: true, filterable: true } })).status).toBe(201);
+    const member = await signUpMember(tenant, "city@example.org", "Cy Citizen");
+    const city = "Saint-Rémy-de-Provence, Bouches-du-Rhône, 100% _ sunny";
+    expect((await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: member.cookie, json: { fields: { city } } })).status).toBe(200);
+    const res = await call(tenant.host, "GET", `/api/v1/directory?field.city=${encodeURIComponent(city.toUpperCase().replace("É", "é").replace("Ô", "ô"))}`, { cookie: member.cookie });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Names).items.map((i) => i.name)).toEqual(["Cy Citizen"]);
+    const long = await call(tenant.host, "GET", `/api/v1/directory?field.city=${"a%_".repeat(60)}`, { cookie: member.cookie });
+    expect(long.status).toBe(200);
+    expect(((await long.json()) as Names).items).toEqual([]);
+  });
+
   it("takes % and _ literally", async () => {
     const tenant = await makeTenant();
     const member = await signUpMember(tenant, "pct@example.org", "Ann 100% Sure");

@@ -1162,6 +1162,9 @@ export const en = {
   "admin.member_profile.read_only": "Read-only for the member.",
   "admin.member_profile.not_asked": "Not asked of this member (not in its groups).",
   "admin.member_profile.no_fields": "The community has no custom fields yet.",
+  // branch inputs: bad input on pages
+  "error.invalid_cursor": "This page link is no longer valid. Go back to the start of the list.",
+  "error.malformed_form": "The form could not be read. Please send it again.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1184,4 +1184,7 @@ export const fr: Record<MessageKey, string> = {
   "admin.member_profile.read_only": "En lecture seule pour le membre.",
   "admin.member_profile.not_asked": "Pas demandé à ce membre (hors de ses groupes).",
   "admin.member_profile.no_fields": "La communauté n’a pas encore de champ personnalisé.",
+  // branch inputs: bad input on pages
+  "error.invalid_cursor": "Ce lien de page n’est plus valable. Revenez au début de la liste.",
+  "error.malformed_form": "Le formulaire n’a pas pu être lu. Merci de le renvoyer.",
 };

@@ -1166,4 +1166,7 @@ export const nl: Record<MessageKey, string> = {
   "admin.member_profile.read_only": "Alleen-lezen voor het lid.",
   "admin.member_profile.not_asked": "Niet gevraagd aan dit lid (niet in de groepen ervan).",
   "admin.member_profile.no_fields": "De community heeft nog geen eigen velden.",
+  // branch inputs: bad input on pages
+  "error.invalid_cursor": "Deze paginalink is niet meer geldig. Ga terug naar het begin van de lijst.",
+  "error.malformed_form": "Het formulier kon niet worden gelezen. Verstuur het opnieuw.",
 };

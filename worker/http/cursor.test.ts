@@ -137,4 +137,19 @@ describe("every list answers 400 invalid_cursor for a cursor it did not make, an
       }
     }
   });
+
+  it("pages say so in the reader's language: a stale page link, and a form that cannot be read", async () => {
+    const tenant = await makeTenant();
+    const res = await call(tenant.host, "GET", `/admin/members?cursor=${encodeURIComponent(ours({ k: "groups", v: {} }))}`, { cookie: tenant.owner.cookie });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("Ce lien de page n’est plus valable");
+    const en = await call(tenant.host, "GET", "/admin/members?cursor=%25", { cookie: tenant.owner.cookie, headers: { "accept-language": "en" } });
+    expect(en.status).toBe(400);
+    const broken = await call(tenant.host, "POST", "/me", { cookie: tenant.owner.cookie, headers: { "content-type": "multipart/form-data; boundary=zzz" }, body: "--zzz\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx\r\n--zz" });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toContain("Le formulaire n’a pas pu être lu");
+    const api = await call(tenant.host, "POST", "/api/v1/invitations/import", { cookie: tenant.owner.cookie, headers: { "content-type": "multipart/form-data; boundary=zzz" }, body: "--zzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx\r\n--zz" });
+    expect(api.status).toBe(400);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("malformed_form");
+  });
 });

@@ -219,7 +219,9 @@ describe("route walk: no input gets a 5xx", () => {
       for (const host of [ROOT, hosts[n % hosts.length]!, hosts[(n + 4) % hosts.length]!]) {
         probes.push({ method: route.method, path: realPath, who: "anon", host, note: `host ${host.slice(0, 20)}` });
       }
-      probes.push({ method: route.method, path: `${realPath}?${ALL_QUERY_JUNK}`, who: "anon", host: ROOT, ...(withBody ? { headers: JSON_HEADERS, body: JSON.stringify(WRONG_TYPES) } : {}), note: "root host junk" });
+      // The root host with junk, signed out and with a community's session cookie (meaningless there).
+      probes.push({ method: route.method, path: `${realPath}?${ALL_QUERY_JUNK}`, who: n % 2 ? "anon" : "owner", host: ROOT, ...(withBody ? { headers: JSON_HEADERS, body: JSON.stringify(WRONG_TYPES) } : {}), note: "root host junk" });
+      probes.push({ method: route.method, path: realPath, who: "owner", host: ROOT, note: "root host, community cookie" });
 
       // Non-destructive probes run 6 at a time; destructive routes one by one, in order.
       const width = destructive(route) ? 1 : 8;

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { t } from "../web/i18n";
+import { t, type MessageKey } from "../web/i18n";
 import { ErrorPage, NotFoundPage } from "../web/pages/errors";
 import { authPages } from "./auth/pages";
 import { authApi } from "./auth/routes";
@@ -21,6 +21,7 @@ import { staticAssets } from "./http/assets";
 import { ApiError, isApiPath, sendError, toApiError } from "./http/errors";
 import { languagePicker } from "./http/language";
 import { originCheck } from "./http/origin";
+import { formGuard } from "./http/validate";
 import { pageContext, renderPage } from "./http/render";
 import { securityHeaders } from "./http/security";
 import { devMailApi } from "./mail/routes";
@@ -57,6 +58,7 @@ app.use(tenancy());
 app.use(sessionLoader());
 app.use(languagePicker());
 app.use(originCheck());
+app.use(formGuard());
 app.use("/g/:slug/join", joinPrompt());
 app.use("/admin/*", pendingMembersCount());
 
@@ -82,6 +84,9 @@ app.notFound((c) => {
   return renderPage(c, t(ctx.lang, "error.not_found"), NotFoundPage({ ctx, kind: "page" }), 404);
 });
 
+/** Errors a page shows in the reader's language (the others keep the API's message). */
+const PAGE_MESSAGES: Record<string, MessageKey> = { invalid_cursor: "error.invalid_cursor", malformed_form: "error.malformed_form" };
+
 app.onError((err, c) => {
   const apiError = toApiError(err);
   if (apiError.status >= 500) console.error(`${c.req.method} ${c.req.path} failed`, err);
@@ -90,6 +95,6 @@ app.onError((err, c) => {
   const ctx = pageContext(c);
   if (apiError.code === "no_community") return renderPage(c, t(ctx.lang, "error.no_community"), NotFoundPage({ ctx, kind: "no_community" }), 404);
   if (apiError.status === 404) return renderPage(c, t(ctx.lang, "error.not_found"), NotFoundPage({ ctx, kind: "page" }), 404);
-  const message = apiError.status >= 500 ? t(ctx.lang, "error.generic") : apiError.message;
+  const message = apiError.status >= 500 ? t(ctx.lang, "error.generic") : apiError.code in PAGE_MESSAGES ? t(ctx.lang, PAGE_MESSAGES[apiError.code]!) : apiError.message;
   return renderPage(c, String(apiError.status), ErrorPage({ ctx, status: apiError.status, message }), apiError.status);
 });

@@ -8,6 +8,7 @@ import { runInvitationLifecycle } from "./invitations/service";
 import { purgeStagedImports } from "./invitations/import";
 import { purgeStagedAccounts } from "./invitations/provisioning";
 import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
+import { backfillSearchText } from "./db/search-backfill";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
@@ -74,6 +75,8 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await purgeLimits(env.DB, real);
   await purgeStagedImports(env, real);
   await purgeStagedAccounts(env, real);
+  // Folded search text for rows written before the column existed (bounded per run).
+  await backfillSearchText(env);
   ran.push("purges");
 
   return { ran, mail, purgedGroups, invitations, domains };

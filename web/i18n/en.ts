@@ -1307,6 +1307,9 @@ export const en = {
   "me.delete_owner": "As the owner of this community, you cannot delete your account.",
   "me.deleted_notice": "Your account has been deleted.",
   // ── end branch members ──
+  // branch inputs: bad input on pages
+  "error.invalid_cursor": "This page link is no longer valid. Go back to the start of the list.",
+  "error.malformed_form": "The form could not be read. Please send it again.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

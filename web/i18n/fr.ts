@@ -1329,4 +1329,7 @@ export const fr: Record<MessageKey, string> = {
   "me.delete_owner": "En tant que propriétaire de cette communauté, vous ne pouvez pas supprimer votre compte.",
   "me.deleted_notice": "Votre compte a été supprimé.",
   // ── end branch members ──
+  // branch inputs: bad input on pages
+  "error.invalid_cursor": "Ce lien de page n’est plus valable. Revenez au début de la liste.",
+  "error.malformed_form": "Le formulaire n’a pas pu être lu. Merci de le renvoyer.",
 };

@@ -1311,4 +1311,7 @@ export const nl: Record<MessageKey, string> = {
   "me.delete_owner": "Als eigenaar van deze community kunt u uw account niet verwijderen.",
   "me.deleted_notice": "Uw account is verwijderd.",
   // ── end branch members ──
+  // branch inputs: bad input on pages
+  "error.invalid_cursor": "Deze paginalink is niet meer geldig. Ga terug naar het begin van de lijst.",
+  "error.malformed_form": "Het formulier kon niet worden gelezen. Verstuur het opnieuw.",
 };

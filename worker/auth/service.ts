@@ -12,6 +12,7 @@ import { hashPassword, verifyPassword } from "./passwords";
 import { forgetSessions, newSession } from "./sessions";
 import { withProfileInputs } from "../profiles/fields";
 import { signupValues } from "../profiles/service";
+import { fold } from "../http/search";
 
 /** Failed logins for one account from one client, and distinct clients failing on one account. */
 export const LOGIN_ACCOUNT_LIMIT = { max: 5, windowMs: 15 * 60_000 };
@@ -78,6 +79,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
     tenantId: t.tenantId,
     email: input.email,
     name: input.name,
+    searchText: fold(input.name),
     passwordHash: await hashPassword(input.password),
     language: input.language ?? null,
     tenantRole: "member",

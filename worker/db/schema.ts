@@ -91,8 +91,14 @@ export const users = sqliteTable(
     importId: text("import_id"),
     emailVerifiedAt: integer("email_verified_at"),
     createdAt: integer("created_at").notNull(),
+    /** `fold(name)` (worker/http/search.ts), written with every name; null on rows the backfill has not reached yet. */
+    searchText: text("search_text"),
   },
-  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email)],
+  (t) => [
+    uniqueIndex("users_tenant_email").on(t.tenantId, t.email),
+    // Keeps the scheduled backfill of search_text cheap once every row is folded.
+    index("users_search_unfolded").on(t.id).where(sql`search_text is null`),
+  ],
 );
 
 export const sessions = sqliteTable(

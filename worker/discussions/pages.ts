@@ -39,6 +39,8 @@ import {
   threadSchema,
   type Discussion,
 } from "./service";
+import { decodeOptionalCursor } from "../http/cursor";
+import { repliesCursor, reportsCursor } from "../room/discussions";
 
 /** What a redirect after a form may announce (`?done=`), and nothing else. */
 const NOTICES: Record<string, MessageKey> = {
@@ -117,7 +119,7 @@ function formErrors(c: Context<AppEnv>, err: unknown): { status: ContentfulStatu
 const mutedIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 async function renderThread(c: Context<AppEnv>, d: Discussion, threadId: string, extra: Partial<ThreadPageProps> = {}, status: ContentfulStatusCode = 200) {
-  const cursor = c.req.query("cursor") ?? null;
+  const cursor = decodeOptionalCursor(repliesCursor, c.req.query("cursor"));
   const [found, standing, view] = await Promise.all([d.room.getThread(d.scope, d.user.id, threadId, 50, cursor), d.room.standing(d.scope, d.user.id), viewOf(c, d)]);
   if (!found) throw notFound("No such thread.");
   const edit = c.req.query("edit");
@@ -275,7 +277,7 @@ export const discussionPages = new Hono<AppEnv>()
     const d = await memberPage(c, "moderate");
     if (d instanceof Response) return d;
     const status = parseWith(z.object({ status: reportStatusSchema }), { status: c.req.query("status") ?? "open" }).status;
-    const [reports, mutes, view] = await Promise.all([d.room.listReports(d.scope, status, 50, c.req.query("cursor") ?? null), d.room.listMutes(d.scope), viewOf(c, d)]);
+    const [reports, mutes, view] = await Promise.all([d.room.listReports(d.scope, status, 50, decodeOptionalCursor(reportsCursor, c.req.query("cursor"))), d.room.listMutes(d.scope), viewOf(c, d)]);
     const pctx = groupPageContext(c, view.branding);
     const body = ModerationPage({ ctx: pctx, group: view, status, reports: reports.items, nextCursor: reports.nextCursor, mutes, ...notice(c) });
     return renderGroupPage(c, view, `${t(pctx.lang, "moderation.title")} · ${view.name}`, body);

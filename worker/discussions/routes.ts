@@ -26,6 +26,8 @@ import {
   threadSchema,
   muteTarget,
 } from "./service";
+import { decodeOptionalCursor, invalidCursor } from "../http/cursor";
+import { repliesCursor, reportsCursor, threadsCursor } from "../room/discussions";
 
 const daysSchema = z.enum(["7", "30", "90"], { error: "days must be 7, 30 or 90" }).transform(Number);
 const MESSAGE_ID = /^[1-9][0-9]{0,15}$/;
@@ -48,7 +50,7 @@ export const discussionsApi = new Hono<AppEnv>()
   .get("/groups/:slug/threads", async (c) => {
     const d = await discussionFor(c, "read");
     const { limit, cursor } = pageParams(c);
-    return c.json(await d.room.listThreads(d.scope, d.user.id, limit, cursor));
+    return c.json(await d.room.listThreads(d.scope, d.user.id, limit, decodeOptionalCursor(threadsCursor, cursor)));
   })
   .post("/groups/:slug/threads", async (c) => {
     const d = await discussionFor(c, "post");
@@ -58,7 +60,7 @@ export const discussionsApi = new Hono<AppEnv>()
   .get("/groups/:slug/threads/:id", async (c) => {
     const d = await discussionFor(c, "read");
     const { limit, cursor } = pageParams(c);
-    const found = await d.room.getThread(d.scope, d.user.id, c.req.param("id"), limit, cursor);
+    const found = await d.room.getThread(d.scope, d.user.id, c.req.param("id"), limit, decodeOptionalCursor(repliesCursor, cursor));
     if (!found) throw new ApiError(404, "not_found", "No such thread.");
     return c.json({ thread: found.thread, replies: found.replies.items, nextCursor: found.replies.nextCursor });
   })
@@ -125,7 +127,10 @@ export const discussionsApi = new Hono<AppEnv>()
   .get("/groups/:slug/messages", async (c) => {
     const d = await discussionFor(c, "read");
     const { limit } = pageParams(c);
-    const before = beforeParam(c.req.query("before") ?? c.req.query("cursor"));
+    const cursor = c.req.query("cursor");
+    // The history's nextCursor is the last message id: `?before=` documents it, `?cursor=` is the list convention.
+    const before = c.req.query("before") !== undefined || !cursor ? beforeParam(c.req.query("before")) : MESSAGE_ID.test(cursor) ? Number(cursor) : null;
+    if (cursor && c.req.query("before") === undefined && before === null) throw invalidCursor();
     return c.json(await d.room.messages(d.scope, before, limit));
   })
   .post("/groups/:slug/messages", async (c) => {
@@ -152,7 +157,7 @@ export const discussionsApi = new Hono<AppEnv>()
     const d = await discussionFor(c, "moderate");
     const { limit, cursor } = pageParams(c);
     const status = field(reportStatusSchema, c.req.query("status") ?? "open", "status");
-    return c.json(await d.room.listReports(d.scope, status, limit, cursor));
+    return c.json(await d.room.listReports(d.scope, status, limit, decodeOptionalCursor(reportsCursor, cursor)));
   })
   .post("/groups/:slug/reports/:id/dismiss", async (c) => {
     const d = await discussionFor(c, "moderate");

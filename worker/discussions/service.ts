@@ -25,7 +25,8 @@ import { deliverSoon } from "../mail/deliver";
 import { enqueueMail } from "../mail/outbox";
 import { mailLang, mentionMail } from "../mail/templates";
 import { requestOrigin } from "../http/context";
-import { levelReached, type Actor } from "../room/discussions";
+import { levelReached, threadsCursor, type Actor } from "../room/discussions";
+import { decodeOptionalCursor } from "../http/cursor";
 import type { Outcome } from "../room/outcome";
 import { groupRoom, type GroupPageState, type RoomScope } from "../room/room";
 import { ReadCache } from "../db/read-cache";
@@ -247,7 +248,7 @@ export async function discussionForPage(
   );
   // "More discussions" without JavaScript: a later page, read from the room (never cached).
   const threads = opts.cursor
-    ? await groupRoom(env, tenant.id, ctx.group.id).listThreads({ tenantId: tenant.id, groupId: ctx.group.id, lang }, user.id, THREADS_SHOWN, opts.cursor)
+    ? await groupRoom(env, tenant.id, ctx.group.id).listThreads({ tenantId: tenant.id, groupId: ctx.group.id, lang }, user.id, THREADS_SHOWN, decodeOptionalCursor(threadsCursor, opts.cursor))
     : state.threads;
   const points = state.points[user.id] ?? 0;
   const mutedUntil = state.mutes[user.id] ?? null;

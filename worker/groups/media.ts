@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { notFound } from "../http/errors";
+import { tryDecodeURIComponent } from "../http/uri";
 
 /**
  * Uploaded images, served from R2 with the type decided at upload. Keys carry the
@@ -10,8 +11,9 @@ import { notFound } from "../http/errors";
  */
 export const mediaRoutes = new Hono<AppEnv>().get("/*", async (c) => {
   const tenant = requireTenant(c);
-  const key = decodeURIComponent(c.req.path.replace(/^\/media\//, ""));
-  if (!key.startsWith(`tenants/${tenant.id}/`) || key.includes("..")) throw notFound();
+  // Malformed percent-encoding (`/media/%`, `/media/%E0%A4%A`) or a key longer than R2 takes names no object: 404.
+  const key = tryDecodeURIComponent(c.req.path.replace(/^\/media\//, ""));
+  if (key === null || new TextEncoder().encode(key).length > 1024 || !key.startsWith(`tenants/${tenant.id}/`) || key.includes("..")) throw notFound();
   const etagIn = c.req.header("if-none-match");
   const object = await c.env.MEDIA.get(key, etagIn ? { onlyIf: { etagDoesNotMatch: etagIn.replace(/^W\//, "").replace(/"/g, "") } } : {});
   if (!object) throw notFound();

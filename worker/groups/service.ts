@@ -5,11 +5,14 @@ import { directoryDb } from "../db/client";
 import { newId } from "../db/ids";
 import { groupBans, groups, memberships, type Group, type GroupRole, type User } from "../db/schema";
 import type { Bindings } from "../env";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { groupRoom } from "../room/room";
 import { invalidateTenantHosts, platformUrl } from "../tenancy/hosts";
 import { can, canCreateGroup, type GroupAction, type GroupActor } from "./policy";
 import { forgetGroups, forgetViewer } from "./queries";
+
+const groupsCursor = cursorKind("groups", z.strictObject({ name: cursorParts.text, id: cursorParts.id }));
 
 export const RESTORE_WINDOW_MS = 30 * 24 * 3600_000;
 
@@ -276,14 +279,7 @@ export async function countMembers(t: TenantDb, groupId: string): Promise<number
 
 /** Groups the viewer can see: live ones for everybody, deleted ones too for tenant admins. Cursor = name + id. */
 export async function listGroups(t: TenantDb, viewer: User | null, opts: { limit: number; cursor: string | null; includeDeleted: boolean }) {
-  let after: { name: string; id: string } | null = null;
-  if (opts.cursor) {
-    try {
-      after = JSON.parse(atob(opts.cursor)) as { name: string; id: string };
-    } catch {
-      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
-    }
-  }
+  const after = decodeOptionalCursor(groupsCursor, opts.cursor);
   const rows = await t.db
     .select({
       group: groups,
@@ -304,7 +300,7 @@ export async function listGroups(t: TenantDb, viewer: User | null, opts: { limit
   const last = page[page.length - 1];
   return {
     rows: page,
-    nextCursor: rows.length > opts.limit && last ? btoa(JSON.stringify({ name: last.group.name, id: last.group.id })) : null,
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(groupsCursor, { name: last.group.name, id: last.group.id }) : null,
   };
 }
 

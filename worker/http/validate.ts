@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { ApiError, badRequest } from "./errors";
 
@@ -39,6 +39,26 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
     throw badRequest("malformed_json", "The request body is not valid JSON.");
   }
   return parseWith(schema, data);
+}
+
+/**
+ * Parses a POSTed form once, before any route: a body that claims to be a form and is not
+ * (a broken multipart boundary, say) answers 400 `malformed_form` instead of failing inside
+ * whichever route reads it. Hono keeps the parsed form, so routes read it again for free.
+ * POST only: forms are posted, and the PUT uploads read their raw body as a stream.
+ */
+export function formGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (c.req.method === "POST" && (type === "multipart/form-data" || type === "application/x-www-form-urlencoded")) {
+      try {
+        await c.req.parseBody();
+      } catch {
+        throw badRequest("malformed_form", "The form could not be read.");
+      }
+    }
+    await next();
+  };
 }
 
 /** Reads an HTML form post (pages work without JavaScript). */

@@ -38,6 +38,11 @@ async function liveGroups(c: Context<AppEnv>) {
 // ── invitation import without JavaScript: the file waits in R2 between preview and send ──
 
 const importKey = (tenantId: string, id: string) => `tenants/${tenantId}/imports/${id}`;
+/** An import id from the path (ours are newId()): anything else is a 404, never an R2 key it cannot hold. */
+function importId(raw: string): string {
+  if (!/^[a-z0-9]{10,40}$/.test(raw)) throw new ApiError(404, "not_found", "No such import.");
+  return raw;
+}
 
 function reportCsv(rows: RowPlan[]): string {
   return "\ufeff" + ["row,email,action,reason,groups,admin", ...rows.map((r) => [String(r.row), r.email, r.action, r.reason ?? "", r.groups.join("|"), r.tenantRole === "admin" ? "TRUE" : "FALSE"].map(csvCell).join(","))].join("\r\n") + "\r\n";
@@ -89,8 +94,7 @@ export const importAdminPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const ctx = pageContext(c);
-    const id = c.req.param("id");
-    if (!/^[a-z0-9]{10,40}$/.test(id)) throw new ApiError(404, "not_found", "No such import.");
+    const id = importId(c.req.param("id"));
     const object = await c.env.MEDIA.get(importKey(tenant.id, id));
     const meta = object?.customMetadata;
     if (!object || !meta || meta.by !== inviter.user.id || meta.done) throw new ApiError(404, "not_found", "This import was already sent or has expired.");
@@ -107,7 +111,7 @@ export const importAdminPages = new Hono<AppEnv>()
   .get("/admin/invitations/import/:id/report.csv", async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
-    const object = await c.env.MEDIA.get(importKey(tenant.id, c.req.param("id")));
+    const object = await c.env.MEDIA.get(importKey(tenant.id, importId(c.req.param("id"))));
     if (!object || object.customMetadata?.done !== "1" || object.customMetadata.by !== inviter.user.id) throw new ApiError(404, "not_found", "No such report.");
     return c.body(await object.text(), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="import-report.csv"' });
   });

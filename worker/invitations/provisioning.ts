@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isLang } from "../../web/i18n";
 import { hashPassword } from "../auth/passwords";
@@ -18,6 +18,8 @@ import { platformUrl } from "../tenancy/hosts";
 import type { Inviter } from "./service";
 import { parseFlag } from "./import";
 import { exportColumns } from "../profiles/service";
+import { contains, fold, foldedOr } from "../http/search";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 
 export const SETUP_TTL_MS = 14 * 24 * 3600_000;
 export const LOGIN_LINK_TTL_MS = 60 * 60_000;
@@ -75,6 +77,7 @@ export async function createAccount(env: Bindings, t: TenantDb, tenant: Tenant, 
     tenantId: t.tenantId,
     email: input.email,
     name: input.name,
+    searchText: fold(input.name),
     passwordHash: chosen ? await hashPassword(chosen) : null,
     language: input.language ?? null,
     tenantRole: input.tenantRole,
@@ -183,7 +186,7 @@ export async function commitAccounts(env: Bindings, t: TenantDb, tenant: Tenant,
   const memberRows: (typeof memberships.$inferInsert)[] = [];
   for (const p of plan) {
     const id = newId();
-    userRows.push({ id, tenantId: t.tenantId, email: p.email, name: p.name, passwordHash: null, language: p.language, tenantRole: p.tenantRole, status: "staged", bio: null, emailVerifiedAt: null, extraInfo: p.extraInfo, importId, createdAt: now });
+    userRows.push({ id, tenantId: t.tenantId, email: p.email, name: p.name, searchText: fold(p.name), passwordHash: null, language: p.language, tenantRole: p.tenantRole, status: "staged", bio: null, emailVerifiedAt: null, extraInfo: p.extraInfo, importId, createdAt: now });
     for (const s of p.groups) memberRows.push({ tenantId: t.tenantId, groupId: groupsBySlug.get(s)!.id, userId: id, role: "member", createdAt: now });
     if (opts.sendEmail) {
       const token = newToken();
@@ -201,7 +204,7 @@ export async function commitAccounts(env: Bindings, t: TenantDb, tenant: Tenant,
   }
   type Stmt = Parameters<typeof t.db.batch>[0][number];
   const staged: Stmt[] = [
-    ...chunkRows(userRows, 14).map((r) => t.db.insert(users).values(r)),
+    ...chunkRows(userRows, 15).map((r) => t.db.insert(users).values(r)),
     ...chunkRows(tokenRows, 7).map((r) => t.db.insert(passwordResets).values(r)),
     ...chunkRows(mailRows, 14).map((r) => t.db.insert(outbox).values(r)),
   ];
@@ -264,18 +267,13 @@ export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<s
 }
 
 
+const tenantMembersCursor = cursorKind("tenant_members", z.strictObject({ name: cursorParts.text, id: cursorParts.id }));
+
 /** The community's members for the admin list: search by name or email, paged by name. */
 export async function listTenantMembers(t: TenantDb, inviter: Inviter, opts: { q: string; limit: number; cursor: string | null }) {
   requireTenantAdmin(inviter);
-  let after: { name: string; id: string } | null = null;
-  if (opts.cursor) {
-    try {
-      after = JSON.parse(atob(opts.cursor)) as { name: string; id: string };
-    } catch {
-      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
-    }
-  }
-  const like = opts.q ? `%${opts.q.toLowerCase().replace(/[%_\\]/g, (m) => "\\" + m)}%` : null;
+  const after = decodeOptionalCursor(tenantMembersCursor, opts.cursor);
+  const q = fold(opts.q);
   const rows = await t.db
     .select()
     .from(users)
@@ -283,7 +281,7 @@ export async function listTenantMembers(t: TenantDb, inviter: Inviter, opts: { q
       and(
         eq(users.tenantId, t.tenantId),
         sql`${users.status} <> 'staged'`,
-        like ? sql`(lower(${users.name}) like ${like} escape '\\' or ${users.email} like ${like} escape '\\')` : undefined,
+        q ? or(contains(foldedOr(users.searchText, users.name), q), contains(sql`lower(${users.email})`, q)) : undefined,
         after ? sql`(${users.name} > ${after.name} or (${users.name} = ${after.name} and ${users.id} > ${after.id}))` : undefined,
       ),
     )
@@ -310,6 +308,6 @@ export async function listTenantMembers(t: TenantDb, inviter: Inviter, opts: { q
       extraInfo: u.extraInfo,
       createdAt: new Date(u.createdAt).toISOString(),
     })),
-    nextCursor: rows.length > opts.limit && last ? btoa(JSON.stringify({ name: last.name, id: last.id })) : null,
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(tenantMembersCursor, { name: last.name, id: last.id }) : null,
   };
 }

@@ -26,6 +26,7 @@ import {
   revokeInvitation,
   type Inviter,
 } from "./service";
+import { searchParam } from "../http/search";
 
 export function inviterOf(c: Context<AppEnv>): Inviter {
   const user = requireUser(c);
@@ -90,7 +91,7 @@ export const invitationsApi = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const status = parseWith(z.object({ status: statusSchema }), { status: c.req.query("status") || undefined }).status;
-    const q = c.req.query("q")?.trim().slice(0, 100);
+    const q = searchParam(c);
     const page = await listInvitations(tenantDb(c.env, tenant), { ...(status ? { status } : {}), ...(q ? { q } : {}), ...pageParams(c) }, inviter.actsAsTenantAdmin ? undefined : inviter.user.id);
     return c.json(page);
   })

@@ -13,6 +13,8 @@ import { newSession } from "../auth/sessions";
 import { hashPassword } from "../auth/passwords";
 import { forgetViewer } from "../groups/queries";
 import { platformUrl } from "../tenancy/hosts";
+import { contains, fold } from "../http/search";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 
 export const INVITATION_TTL_MS = 30 * 24 * 3600_000;
 export const REMINDER_AFTER_MS = 3 * 24 * 3600_000;
@@ -191,16 +193,12 @@ export function effectiveStatus(inv: Pick<Invitation, "status" | "expiresAt">, n
   return inv.status === "pending" && inv.expiresAt <= now ? "expired" : inv.status;
 }
 
+const invitationsCursor = cursorKind("invitations", z.strictObject({ at: cursorParts.int, id: cursorParts.id }));
+
 /** Community admins see every invitation; a group admin sees the ones they sent (`invitedBy`). */
 export async function listInvitations(t: TenantDb, opts: { status?: InvitationStatus; q?: string; limit: number; cursor: string | null }, invitedBy?: string, now = Date.now()) {
-  let after: { at: number; id: string } | null = null;
-  if (opts.cursor) {
-    try {
-      after = JSON.parse(atob(opts.cursor)) as { at: number; id: string };
-    } catch {
-      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
-    }
-  }
+  const after = decodeOptionalCursor(invitationsCursor, opts.cursor);
+  const q = opts.q ? fold(opts.q) : "";
   const statusFilter =
     opts.status === "pending"
       ? and(eq(invitations.status, "pending"), sql`${invitations.expiresAt} > ${now}`)
@@ -218,7 +216,7 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
         sql`${invitations.status} <> 'staged'`,
         invitedBy ? eq(invitations.invitedBy, invitedBy) : undefined,
         statusFilter,
-        opts.q ? sql`${invitations.email} like ${"%" + opts.q.toLowerCase().replace(/[%_\\]/g, (m) => "\\" + m) + "%"} escape '\\'` : undefined,
+        q ? contains(invitations.email, q) : undefined,
         after ? or(lt(invitations.invitedAt, after.at), and(eq(invitations.invitedAt, after.at), lt(invitations.id, after.id))) : undefined,
       ),
     )
@@ -244,7 +242,7 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
       acceptedAt: r.acceptedAt ? new Date(r.acceptedAt).toISOString() : null,
       groups: r.groupIds.map((id) => slugOf.get(id)).filter((s): s is string => !!s),
     })),
-    nextCursor: rows.length > opts.limit && last ? btoa(JSON.stringify({ at: last.invitedAt, id: last.id })) : null,
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(invitationsCursor, { at: last.invitedAt, id: last.id }) : null,
   };
 }
 
@@ -292,6 +290,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
     tenantId: t.tenantId,
     email: inv.email,
     name: input.name,
+    searchText: fold(input.name),
     passwordHash: await hashPassword(input.password),
     language: inv.language,
     tenantRole: inv.tenantRole,
@@ -311,8 +310,8 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
       .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
       .returning({ id: invitations.id }),
     // Everything below happens only if this very batch consumed the token.
-    sql`insert into ${users} (id, tenant_id, email, name, password_hash, language, tenant_role, status, email_verified_at, created_at)
-      select ${user.id}, ${t.tenantId}, ${user.email}, ${user.name}, ${user.passwordHash}, ${user.language}, ${user.tenantRole}, 'active', ${now}, ${now}
+    sql`insert into ${users} (id, tenant_id, email, name, search_text, password_hash, language, tenant_role, status, email_verified_at, created_at)
+      select ${user.id}, ${t.tenantId}, ${user.email}, ${user.name}, ${user.searchText}, ${user.passwordHash}, ${user.language}, ${user.tenantRole}, 'active', ${now}, ${now}
       where ${consumed}`,
     sql`insert into ${sessions} (id, tenant_id, user_id, created_at, expires_at)
       select ${session.id}, ${t.tenantId}, ${user.id}, ${now}, ${session.expiresAt} where ${consumed}`,

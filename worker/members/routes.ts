@@ -6,6 +6,7 @@ import { viewingAsMember } from "../groups/access";
 import { requestOrigin, requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";
+import { searchParam } from "../http/search";
 import { jsonBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import type { MemberActor } from "./policy";
@@ -44,8 +45,7 @@ export const membersApi = new Hono<AppEnv>()
     const { limit, cursor } = pageParams(c);
     const rawStatus = c.req.query("status");
     const status = rawStatus ? parseWith(memberStatusSchema.optional(), rawStatus) : undefined;
-    const q = (c.req.query("q") ?? "").trim();
-    if (q.length > 100) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { q: "at most 100 characters" });
+    const q = searchParam(c);
     const { items, nextCursor } = await listMembers(tenantDb(c.env, tenant), { status, q, limit, cursor });
     return c.json({ items, nextCursor });
   })

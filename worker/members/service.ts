@@ -1,4 +1,6 @@
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
+import { contains, fold, foldedOr } from "../http/search";
 import { z } from "zod";
 import { t as tr } from "../../web/i18n";
 import { verifyPassword } from "../auth/passwords";
@@ -77,24 +79,15 @@ export function memberItem(u: User, groupSlugs: string[]): MemberItem {
   return { id: u.id, name: u.name, email: u.email, tenantRole: u.tenantRole, status: publicStatus(u.status), groups: groupSlugs, createdAt: new Date(u.createdAt).toISOString() };
 }
 
+const membersCursor = cursorKind("members", z.strictObject({ name: z.string().max(200), id: cursorParts.id }));
+
 /** The community's accounts, by name, with an optional status and a search on name or email. */
 export async function listMembers(
   t: TenantDb,
   opts: { status?: MemberStatusFilter | undefined; q: string; limit: number; cursor: string | null },
 ): Promise<{ items: MemberItem[]; users: User[]; nextCursor: string | null }> {
-  let after: { name: string; id: string } | null = null;
-  if (opts.cursor) {
-    try {
-      const parsed = JSON.parse(atob(opts.cursor)) as unknown;
-      if (!parsed || typeof parsed !== "object") throw new Error("shape");
-      const { name, id } = parsed as Record<string, unknown>;
-      if (typeof name !== "string" || typeof id !== "string") throw new Error("shape");
-      after = { name, id };
-    } catch {
-      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
-    }
-  }
-  const like = opts.q ? `%${opts.q.toLowerCase().replace(/[%_\\]/g, (m) => "\\" + m)}%` : null;
+  const after = decodeOptionalCursor(membersCursor, opts.cursor);
+  const q = fold(opts.q);
   const statuses: User["status"][] = opts.status === "suspended" ? ["suspended", "disabled"] : opts.status ? [opts.status] : ["active", "pending_approval", "suspended", "disabled"];
   const rows = await t.db
     .select()
@@ -103,7 +96,7 @@ export async function listMembers(
       and(
         eq(users.tenantId, t.tenantId),
         inArray(users.status, statuses),
-        like ? sql`(lower(${users.name}) like ${like} escape '\\' or ${users.email} like ${like} escape '\\')` : undefined,
+        q ? or(contains(foldedOr(users.searchText, users.name), q), contains(sql`lower(${users.email})`, q)) : undefined,
         after ? sql`(${users.name} > ${after.name} or (${users.name} = ${after.name} and ${users.id} > ${after.id}))` : undefined,
       ),
     )
@@ -115,7 +108,7 @@ export async function listMembers(
   return {
     items: page.map((u) => memberItem(u, gs.get(u.id) ?? [])),
     users: page,
-    nextCursor: rows.length > opts.limit && last ? btoa(JSON.stringify({ name: last.name, id: last.id })) : null,
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(membersCursor, { name: last.name, id: last.id }) : null,
   };
 }
 

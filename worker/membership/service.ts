@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { TenantDb } from "../db/client";
 import { groupBans, memberships, users, type GroupRole, type User } from "../db/schema";
 import type { Bindings } from "../env";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { assertCan, type GroupContext } from "../groups/service";
 import { can } from "../groups/policy";
@@ -65,19 +66,15 @@ export async function leaveGroup(env: Bindings, t: TenantDb, ctx: GroupContext, 
 }
 
 export type MemberRow = { userId: string; name: string; email: string; role: GroupRole; joinedAt: number };
+const membersCursor = cursorKind("group_members", z.strictObject({ rank: z.number().int().min(0).max(3), name: cursorParts.text, id: cursorParts.id }));
+const requestsCursor = cursorKind("join_requests", z.strictObject({ createdAt: cursorParts.int, id: cursorParts.id }));
+
 const ROLE_ORDER = sql`case ${memberships.role} when 'owner' then 0 when 'admin' then 1 when 'moderator' then 2 else 3 end`;
 
 /** Members by rank then name; cursor-paged. */
 export async function listMembers(t: TenantDb, ctx: GroupContext, opts: { limit: number; cursor: string | null }) {
   assertCan(ctx, "viewMembers");
-  let after: { rank: number; name: string; id: string } | null = null;
-  if (opts.cursor) {
-    try {
-      after = JSON.parse(atob(opts.cursor)) as { rank: number; name: string; id: string };
-    } catch {
-      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
-    }
-  }
+  const after = decodeOptionalCursor(membersCursor, opts.cursor);
   const rows = await t.db
     .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt, rank: sql<number>`${ROLE_ORDER}`.mapWith(Number) })
     .from(memberships)
@@ -100,7 +97,7 @@ export async function listMembers(t: TenantDb, ctx: GroupContext, opts: { limit:
   const last = page[page.length - 1];
   return {
     rows: page as (MemberRow & { rank: number })[],
-    nextCursor: rows.length > opts.limit && last ? btoa(JSON.stringify({ rank: last.rank, name: last.name, id: last.userId })) : null,
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(membersCursor, { rank: last.rank, name: last.name, id: last.userId }) : null,
   };
 }
 
@@ -182,18 +179,11 @@ export async function listBans(t: TenantDb, ctx: GroupContext) {
 /** Pending requests, oldest first, cursor-paged (the queue can hold thousands). */
 export async function pendingRequests(env: Bindings, t: TenantDb, ctx: GroupContext, limit = 200, cursor: string | null = null): Promise<{ items: JoinRequest[]; nextCursor: string | null }> {
   assertCan(ctx, "viewRequests");
-  let after: { createdAt: number; id: string } | undefined;
-  if (cursor) {
-    try {
-      after = JSON.parse(atob(cursor)) as { createdAt: number; id: string };
-    } catch {
-      throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
-    }
-  }
+  const after = decodeOptionalCursor(requestsCursor, cursor) ?? undefined;
   const rows = await groupRoom(env, t.tenantId, ctx.group.id).pendingRequests(limit + 1, after);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? btoa(JSON.stringify({ createdAt: last.createdAt, id: last.id })) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(requestsCursor, { createdAt: last.createdAt, id: last.id }) : null };
 }
 
 export async function pendingCount(env: Bindings, t: TenantDb, ctx: GroupContext): Promise<number> {

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, max, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { forgetSessions } from "../auth/sessions";
 import type { TenantDb } from "../db/client";
-import { base64url, fromBase64url, newId } from "../db/ids";
+import { newId } from "../db/ids";
 import { ReadCache } from "../db/read-cache";
 import { groups, memberProfiles, memberships, profileFields, profileValues, users, type ProfileField, type User } from "../db/schema";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
@@ -21,6 +21,8 @@ import {
   valueText,
 } from "./fields";
 import { applies, askedAtSignup, canManageFields, memberCanFilter, memberCanSee, mustFill, selfCanEdit, selfCanSee, type ProfileActor } from "./policy";
+import { contains, fold, foldedOr } from "../http/search";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 
 // ── field definitions ─────────────────────────────────────────────────────
 
@@ -315,7 +317,10 @@ function writeStatements(t: TenantDb, userId: string, writes: ValueWrite[], now:
 
 async function saveProfile(t: TenantDb, userId: string, patch: { name?: string | undefined; bio?: string | null | undefined; language?: string | null | undefined }, writes: ValueWrite[], now: number) {
   const userSet: Partial<User> = {};
-  if (patch.name !== undefined) userSet.name = patch.name;
+  if (patch.name !== undefined) {
+    userSet.name = patch.name;
+    userSet.searchText = fold(patch.name);
+  }
   if (patch.bio !== undefined) userSet.bio = patch.bio === null ? null : patch.bio.replace(/\r\n?/g, "\n").trim() || null;
   if (patch.language !== undefined) userSet.language = patch.language;
   const statements = [
@@ -495,21 +500,7 @@ export function profileAnswers(answers: Record<string, unknown>): Record<string,
 export type DirectoryEntry = { userId: string; name: string; bio: string | null; avatarUrl: string | null; fields: { key: string; label: string; type: FieldType; value: FieldValue }[] };
 export type DirectoryQuery = { q: string; group: string | null; filters: Record<string, string>; limit: number; cursor: string | null };
 
-function encodeCursor(v: { name: string; id: string }): string {
-  return base64url(new TextEncoder().encode(JSON.stringify(v)));
-}
-
-function decodeCursor(cursor: string): { name: string; id: string } {
-  try {
-    const v = JSON.parse(new TextDecoder().decode(fromBase64url(cursor))) as unknown;
-    if (v && typeof v === "object" && typeof (v as { name?: unknown }).name === "string" && typeof (v as { id?: unknown }).id === "string") return v as { name: string; id: string };
-  } catch {
-    // fall through
-  }
-  throw new ApiError(400, "invalid_cursor", "The cursor is not valid.");
-}
-
-const likePattern = (s: string) => `%${s.toLowerCase().replace(/[%_\\]/g, (m) => "\\" + m)}%`;
+const directoryCursor = cursorKind("directory", z.strictObject({ name: cursorParts.text, id: cursorParts.id }));
 
 /** The SQL condition "this user's value of the field matches the filter". */
 function filterCondition(t: TenantDb, field: ProfileField, raw: string): SQL {
@@ -520,7 +511,8 @@ function filterCondition(t: TenantDb, field: ProfileField, raw: string): SQL {
     case "long_text":
     case "url":
     case "phone":
-      match = sql`lower(json_extract(${v.value}, '$')) like ${likePattern(raw.trim())} escape '\\'`;
+      // instr, not LIKE: no pattern characters, and D1 refuses LIKE patterns over 50 bytes.
+      match = sql`instr(lower(json_extract(${v.value}, '$')), ${raw.trim().toLowerCase()}) > 0`;
       break;
     case "multi_select":
       match = sql`exists (select 1 from json_each(${v.value}) where json_each.value = ${raw})`;
@@ -571,8 +563,8 @@ export async function directory(t: TenantDb, viewer: User, isAdmin: boolean, que
     else conditions.push(filterCondition(t, field, raw));
   }
   if (Object.keys(errors).length) throw new ApiError(422, "validation_failed", "Some filters are invalid.", errors);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const q = query.q.trim();
+  const after = decodeOptionalCursor(directoryCursor, query.cursor);
+  const q = fold(query.q);
   const rows = await t.db
     .select({ id: users.id, name: users.name, bio: users.bio })
     .from(users)
@@ -580,7 +572,7 @@ export async function directory(t: TenantDb, viewer: User, isAdmin: boolean, que
       and(
         eq(users.tenantId, t.tenantId),
         eq(users.status, "active"),
-        q ? sql`lower(${users.name}) like ${likePattern(q)} escape '\\'` : undefined,
+        q ? contains(foldedOr(users.searchText, users.name), q) : undefined,
         groupId ? sql`exists (select 1 from ${memberships} m where m.tenant_id = ${t.tenantId} and m.group_id = ${groupId} and m.user_id = ${users.id})` : undefined,
         after ? sql`(${users.name} > ${after.name} or (${users.name} = ${after.name} and ${users.id} > ${after.id}))` : undefined,
         ...conditions,
@@ -611,7 +603,7 @@ export async function directory(t: TenantDb, viewer: User, isAdmin: boolean, que
           .map((f) => ({ key: f.key, label: f.label, type: f.type, value: theirs.get(f.id)! })),
       };
     }),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ name: last.name, id: last.id }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(directoryCursor, { name: last.name, id: last.id }) : null,
   };
 }
 

@@ -18,6 +18,8 @@ import type {
 import { REACTIONS } from "../../web/pages/groups/discussion-types";
 import type { Rendered } from "../discussions/markdown";
 import { done, refuse, type Outcome } from "./outcome";
+import { z } from "zod";
+import { cursorKind, cursorParts, encodeCursor } from "../http/cursor";
 
 /** Who acts, as the Worker verified it: the room trusts it and checks ownership itself. */
 export type Actor = { userId: string; name: string; moderator: boolean };
@@ -83,19 +85,13 @@ export function randomId(): string {
   return [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function encodeCursor(parts: (string | number)[]): string {
-  return btoa(JSON.stringify(parts)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-}
-
-function decodeCursor(cursor: string | null | undefined): unknown[] | null {
-  if (!cursor) return null;
-  try {
-    const parsed: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
-    return Array.isArray(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
-}
+/** Positions of the room's lists; the Worker decodes (and so validates) a cursor before calling the room. */
+export const threadsCursor = cursorKind("threads", z.tuple([cursorParts.int, cursorParts.int, cursorParts.id]));
+export const repliesCursor = cursorKind("replies", z.tuple([cursorParts.int, cursorParts.id]));
+export const reportsCursor = cursorKind("reports", z.tuple([cursorParts.int, cursorParts.id]));
+export type ThreadsAfter = z.output<typeof threadsCursor.schema>;
+export type RepliesAfter = z.output<typeof repliesCursor.schema>;
+export type ReportsAfter = z.output<typeof reportsCursor.schema>;
 
 const VISIBLE = "hidden_at is null and deleted_at is null";
 
@@ -343,16 +339,15 @@ export class DiscussionStore {
     return this.threadView(this.visibleThread(id)!, []);
   }
 
-  listThreads(viewer: string, limit: number, cursor: string | null): Page<ThreadView> {
-    const after = decodeCursor(cursor);
+  listThreads(viewer: string, limit: number, after: ThreadsAfter | null): Page<ThreadView> {
     const base = `select t.*, (select count(*) from replies r where r.thread_id = t.id and r.hidden_at is null and r.deleted_at is null) as reply_count from threads t where t.hidden_at is null and t.deleted_at is null`;
     const order = "order by t.pinned desc, t.last_activity_at desc, t.id desc limit ?";
     const rows =
-      after && after.length === 3
+      after
         ? this.sql
             .exec<ThreadRow>(
               `${base} and (t.pinned < ? or (t.pinned = ? and (t.last_activity_at < ? or (t.last_activity_at = ? and t.id < ?)))) ${order}`,
-              Number(after[0]), Number(after[0]), Number(after[1]), Number(after[1]), String(after[2]), limit + 1,
+              after[0], after[0], after[1], after[1], after[2], limit + 1,
             )
             .toArray()
         : this.sql.exec<ThreadRow>(`${base} ${order}`, limit + 1).toArray();
@@ -361,7 +356,7 @@ export class DiscussionStore {
     const last = page[page.length - 1];
     return {
       items: page.map((r) => this.threadView(r, reactions.get(r.id) ?? [])),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.pinned, last.last_activity_at, last.id]) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(threadsCursor, [last.pinned, last.last_activity_at, last.id]) : null,
     };
   }
 
@@ -371,14 +366,13 @@ export class DiscussionStore {
     return this.threadView(row, this.reactionSummaries("thread", [id], viewer).get(id) ?? []);
   }
 
-  listReplies(threadId: string, viewer: string, limit: number, cursor: string | null): Page<ReplyView> {
-    const after = decodeCursor(cursor);
+  listReplies(threadId: string, viewer: string, limit: number, after: RepliesAfter | null): Page<ReplyView> {
     const rows =
-      after && after.length === 2
+      after
         ? this.sql
             .exec<ReplyRow>(
               `select * from replies where thread_id = ? and ${VISIBLE} and (created_at > ? or (created_at = ? and id > ?)) order by created_at, id limit ?`,
-              threadId, Number(after[0]), Number(after[0]), String(after[1]), limit + 1,
+              threadId, after[0], after[0], after[1], limit + 1,
             )
             .toArray()
         : this.sql.exec<ReplyRow>(`select * from replies where thread_id = ? and ${VISIBLE} order by created_at, id limit ?`, threadId, limit + 1).toArray();
@@ -387,7 +381,7 @@ export class DiscussionStore {
     const last = page[page.length - 1];
     return {
       items: page.map((r) => this.replyView(r, reactions.get(r.id) ?? [])),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(repliesCursor, [last.created_at, last.id]) : null,
     };
   }
 
@@ -617,19 +611,18 @@ export class DiscussionStore {
     };
   }
 
-  listReports(status: ReportStatus | "all", limit: number, cursor: string | null): Page<ReportView> {
-    const after = decodeCursor(cursor);
+  listReports(status: ReportStatus | "all", limit: number, after: ReportsAfter | null): Page<ReportView> {
     const filter = status === "all" ? "1 = 1" : "status = ?";
     const args: (string | number)[] = status === "all" ? [] : [status];
     const rows =
-      after && after.length === 2
+      after
         ? this.sql
-            .exec<ReportRow>(`select * from reports where ${filter} and (created_at < ? or (created_at = ? and id < ?)) order by created_at desc, id desc limit ?`, ...args, Number(after[0]), Number(after[0]), String(after[1]), limit + 1)
+            .exec<ReportRow>(`select * from reports where ${filter} and (created_at < ? or (created_at = ? and id < ?)) order by created_at desc, id desc limit ?`, ...args, after[0], after[0], after[1], limit + 1)
             .toArray()
         : this.sql.exec<ReportRow>(`select * from reports where ${filter} order by created_at desc, id desc limit ?`, ...args, limit + 1).toArray();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map((r) => this.reportView(r)), nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null };
+    return { items: page.map((r) => this.reportView(r)), nextCursor: rows.length > limit && last ? encodeCursor(reportsCursor, [last.created_at, last.id]) : null };
   }
 
   openReportCount(): number {

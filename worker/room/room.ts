@@ -20,10 +20,11 @@ import {
 } from "../../web/pages/groups/discussion-types";
 import type { Rendered } from "../discussions/markdown";
 import type { Bindings } from "../env";
-import { DiscussionStore, type Actor, type LevelConfig, type Page } from "./discussions";
+import { DiscussionStore, type Actor, type LevelConfig, type Page, type RepliesAfter, type ReportsAfter, type ThreadsAfter } from "./discussions";
 import { numberVar, RateLimiter } from "./limiter";
 import { membershipWriter, type MembershipWrite } from "./membership-writer";
 import { done, refuse, type Outcome, type Refusal } from "./outcome";
+import { tryDecodeURIComponent } from "../http/uri";
 
 export type GroupPageState = {
   threads: Page<ThreadView>;
@@ -359,16 +360,16 @@ export class GroupRoom extends DurableObject<Bindings> {
     return done(thread);
   }
 
-  async listThreads(s: RoomScope, viewer: string, limit: number, cursor: string | null): Promise<Page<ThreadView>> {
+  async listThreads(s: RoomScope, viewer: string, limit: number, after: ThreadsAfter | null): Promise<Page<ThreadView>> {
     this.scope(s);
-    return this.discussions.listThreads(viewer, limit, cursor);
+    return this.discussions.listThreads(viewer, limit, after);
   }
 
-  async getThread(s: RoomScope, viewer: string, id: string, limit: number, cursor: string | null): Promise<{ thread: ThreadView; replies: Page<ReplyView> } | null> {
+  async getThread(s: RoomScope, viewer: string, id: string, limit: number, after: RepliesAfter | null): Promise<{ thread: ThreadView; replies: Page<ReplyView> } | null> {
     this.scope(s);
     const thread = this.discussions.getThread(id, viewer);
     if (!thread) return null;
-    return { thread, replies: this.discussions.listReplies(id, viewer, limit, cursor) };
+    return { thread, replies: this.discussions.listReplies(id, viewer, limit, after) };
   }
 
   /** Answers the reply and its thread as it now stands. */
@@ -472,9 +473,9 @@ export class GroupRoom extends DurableObject<Bindings> {
     return this.discussions.report(actor, type, id, reason);
   }
 
-  async listReports(s: RoomScope, status: ReportStatus | "all", limit: number, cursor: string | null): Promise<Page<ReportView>> {
+  async listReports(s: RoomScope, status: ReportStatus | "all", limit: number, after: ReportsAfter | null): Promise<Page<ReportView>> {
     this.scope(s);
-    return this.discussions.listReports(status, limit, cursor);
+    return this.discussions.listReports(status, limit, after);
   }
 
   async dismissReport(s: RoomScope, actor: Actor, id: string): Promise<Outcome<ReportView>> {
@@ -621,7 +622,7 @@ export class GroupRoom extends DurableObject<Bindings> {
     }
     if (channel === "chat") {
       const userId = request.headers.get("x-user-id");
-      const name = decodeURIComponent(request.headers.get("x-user-name") ?? "");
+      const name = tryDecodeURIComponent(request.headers.get("x-user-name") ?? "") ?? "";
       if (!userId) return new Response("who?", { status: 400 });
       const info: SocketInfo = { channel: "chat", userId, name, moderator: request.headers.get("x-moderator") === "1" };
       this.ctx.acceptWebSocket(server, ["chat", `user:${userId}`]);

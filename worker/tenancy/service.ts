@@ -11,6 +11,7 @@ import { email, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { welcomeMail } from "../mail/templates";
 import { invalidateTenantHosts, platformUrl } from "./hosts";
+import { fold } from "../http/search";
 
 /** Names a tenant may never take: they are (or will be) the platform's own hosts. */
 export const RESERVED_SUBDOMAINS = new Set([
@@ -98,6 +99,7 @@ export async function createTenant(env: Bindings, input: CreateTenantInput, now 
         tenantId: tenant.id,
         email: input.owner.email,
         name: input.owner.name,
+        searchText: fold(input.owner.name),
         passwordHash: await hashPassword(input.owner.password),
         language: lang,
         tenantRole: "owner",

@@ -78,15 +78,9 @@ export async function renderMembersPage(
   const q = (c.req.query("q") ?? "").trim().slice(0, 100);
   const parsedStatus = memberStatusSchema.safeParse(c.req.query("status"));
   const filter = parsedStatus.success ? parsedStatus.data : undefined;
-  let cursor = c.req.query("cursor") ?? null;
-  let list;
-  try {
-    list = await listMembers(tdb, { status: filter, q, limit: 50, cursor });
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.code !== "invalid_cursor") throw err;
-    cursor = null;
-    list = await listMembers(tdb, { status: filter, q, limit: 50, cursor });
-  }
+  const cursor = c.req.query("cursor") ?? null;
+  // A cursor the product did not make is a 400 page in the reader's language, as on every list.
+  const list = await listMembers(tdb, { status: filter, q, limit: 50, cursor });
   const pendingTotal = await pendingApprovalCount(tdb);
   const pending = pendingTotal > 0 ? await listMembers(tdb, { status: "pending_approval", q: "", limit: 20, cursor: null }) : null;
   const toItem = (u: User, i: { groups: string[] }): TenantMemberItem => ({

@@ -19,6 +19,9 @@ export type Bindings = {
   /** Chat messages a member may send per second, and in a burst (per group). */
   CHAT_RATE_PER_SECOND?: string;
   CHAT_BURST?: string;
+  /** Invitations a day per inviter: anyone but a community admin (20), community owners and admins (50,000). */
+  INVITATIONS_PER_DAY?: string;
+  ADMIN_INVITATIONS_PER_DAY?: string;
   /** CNAME target shown to tenants adding a custom domain. */
   CUSTOM_DOMAIN_TARGET?: string;
 };

@@ -203,7 +203,7 @@ export const adminPages = new Hono<AppEnv>()
     const form = await formBody(c);
     try {
       const input = parseWith(createGroupSchema, { name: form.name, description: form.description ?? "", joinPolicy: form.joinPolicy || undefined, ...(form.slug?.trim() ? { slug: form.slug } : {}) });
-      const created = await createGroup(tdb, user, tenant.features, input, viewingAsMember(c));
+      const created = await createGroup(tdb, user, tenant.groupCreation, input, viewingAsMember(c));
       return back(c, adminPath(created.group.slug), "created");
     } catch (err) {
       const failure = formFailure(c, err);
@@ -354,6 +354,7 @@ export const adminPages = new Hono<AppEnv>()
       const patch = parseWith(tenantPatchSchema, {
         name: fields.name,
         signupPolicy: fields.signupPolicy,
+        ...(fields.groupCreation ? { groupCreation: fields.groupCreation } : {}),
         defaultLanguage: fields.defaultLanguage,
         branding: { primaryColor: fields.primaryColor, accentColor: fields.accentColor ? fields.accentColor : null },
       });
@@ -378,6 +379,7 @@ function settingsView(tenant: Tenant) {
   return {
     name: tenant.name,
     signupPolicy: tenant.signupPolicy,
+    groupCreation: tenant.groupCreation,
     defaultLanguage: tenant.defaultLanguage,
     primaryColor: tenant.primaryColor,
     accentColor: tenant.accentColor,

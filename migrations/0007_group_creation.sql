@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `group_creation` text DEFAULT 'everyone' NOT NULL;

@@ -1191,6 +1191,9 @@ export const en = {
   "admin.tenant.group_creation.admins": "Admins only",
   "admin.tenant.group_creation_desc.admins": "Only the community’s owners and admins create groups.",
   "error.group_creation_closed": "Only the community’s admins can create groups here.",
+  "invite.decline": "Not for me: decline this invitation",
+  "invite.declined_title": "Invitation declined",
+  "invite.declined_intro": "You declined the invitation to {community}. Nothing was created and nobody will add you; the link no longer works.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1213,4 +1213,7 @@ export const fr: Record<MessageKey, string> = {
   "admin.tenant.group_creation.admins": "Les administrateurs seulement",
   "admin.tenant.group_creation_desc.admins": "Seuls les propriétaires et administrateurs de la communauté créent des groupes.",
   "error.group_creation_closed": "Ici, seuls les administrateurs de la communauté peuvent créer des groupes.",
+  "invite.decline": "Ce n’est pas pour moi\u00a0: refuser cette invitation",
+  "invite.declined_title": "Invitation refusée",
+  "invite.declined_intro": "Vous avez refusé l’invitation à {community}. Rien n’a été créé, personne ne vous ajoutera et le lien ne fonctionne plus.",
 };

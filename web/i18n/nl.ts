@@ -1195,4 +1195,7 @@ export const nl: Record<MessageKey, string> = {
   "admin.tenant.group_creation.admins": "Alleen beheerders",
   "admin.tenant.group_creation_desc.admins": "Alleen de eigenaars en beheerders van de community maken groepen aan.",
   "error.group_creation_closed": "Hier kunnen alleen de beheerders van de community groepen aanmaken.",
+  "invite.decline": "Niets voor mij: deze uitnodiging weigeren",
+  "invite.declined_title": "Uitnodiging geweigerd",
+  "invite.declined_intro": "Je hebt de uitnodiging voor {community} geweigerd. Er is niets aangemaakt, niemand voegt je toe en de link werkt niet meer.",
 };

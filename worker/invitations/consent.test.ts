@@ -319,3 +319,61 @@ describe("who may create groups (groupCreation)", () => {
     expect(view.groupCreation).toBe("admins");
   });
 });
+
+describe("declining from the link", () => {
+  it("works with or without an account, so a declined invitation says nothing about accounts", async () => {
+    const tenant = await makeTenant();
+    const gaby = await groupOwner(tenant, "gaby@example.org", "club");
+    await invite(tenant, gaby.cookie, { emails: ["nobody@example.org"], groups: ["club"] });
+    const mail = (await mailsTo(tenant.id, "nobody@example.org"))[0]!;
+    const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    const page = await call(tenant.host, "GET", `/invite/${token}`);
+    expect(await page.text()).toContain(`action="/invite/${token}/decline"`);
+    const declined = await call(tenant.host, "POST", `/invite/${token}/decline`, { headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" });
+    expect(declined.status).toBe(200);
+    expect(await declined.text()).toContain("Invitation refusée");
+    expect((await call(tenant.host, "GET", `/api/v1/invitations/lookup?token=${token}`)).status).toBe(404);
+    expect((await call(tenant.host, "POST", "/api/v1/invitations/accept", { json: { token, name: "X", password: "a long enough password" } })).status).toBe(404);
+    const list = (await (await call(tenant.host, "GET", "/api/v1/invitations", { cookie: gaby.cookie })).json()) as { items: { status: string }[] };
+    expect(list.items.map((i) => i.status)).toEqual(["declined"]);
+    // The API does the same for a token.
+    await invite(tenant, gaby.cookie, { emails: ["other@example.org"], groups: ["club"] });
+    const token2 = /\/invite\/([A-Za-z0-9_-]+)/.exec((await mailsTo(tenant.id, "other@example.org"))[0]!.text)![1]!;
+    const api = await call(tenant.host, "POST", "/api/v1/invitations/decline", { json: { token: token2 } });
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as { invitation: { status: string } }).invitation.status).toBe("declined");
+    expect((await call(tenant.host, "POST", "/api/v1/invitations/decline", { json: { token: token2 } })).status).toBe(404);
+  });
+});
+
+describe("the member's pages", () => {
+  it("home and /me/invitations list pending group invitations with accept and decline forms (no JavaScript)", async () => {
+    const tenant = await makeTenant();
+    const known = await signUpMember(tenant, "known@example.org");
+    const gaby = await groupOwner(tenant, "gaby@example.org", "club");
+    await call(tenant.host, "POST", "/api/v1/groups", { cookie: gaby.cookie, json: { name: "Second", slug: "second", joinPolicy: "invite" } });
+    await invite(tenant, gaby.cookie, { emails: [known.email], groups: ["club"] });
+    await invite(tenant, gaby.cookie, { emails: [known.email], groups: ["second"] });
+    const items = ((await (await call(tenant.host, "GET", "/api/v1/me/invitations", { cookie: known.cookie })).json()) as Mine).items;
+    const a = items.find((i) => i.groups[0]!.slug === "club");
+    const b = items.find((i) => i.groups[0]!.slug === "second");
+    const home = await (await call(tenant.host, "GET", "/", { cookie: known.cookie })).text();
+    expect(home).toContain("Invitations en attente de votre réponse");
+    expect(home).toContain(`action="/me/invitations/${a!.id}/accept"`);
+    const page = await (await call(tenant.host, "GET", "/me/invitations?lang=en", { cookie: known.cookie })).text();
+    expect(page).toContain(`action="/me/invitations/${b!.id}/decline"`);
+    expect((await call(tenant.host, "GET", "/me/invitations")).headers.get("location")).toBe("/login?next=%2Fme%2Finvitations");
+
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const accepted = await call(tenant.host, "POST", `/me/invitations/${b!.id}/accept`, { cookie: known.cookie, headers: form, body: "" });
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get("location")).toBe("/g/second");
+    const declined = await call(tenant.host, "POST", `/me/invitations/${a!.id}/decline`, { cookie: known.cookie, headers: form, body: "" });
+    expect(declined.headers.get("location")).toBe("/me/invitations?done=declined");
+    expect(await groupsOf(tenant, known.cookie)).toEqual([{ slug: "second", role: "member" }]);
+    const after = await (await call(tenant.host, "GET", "/me/invitations?done=declined", { cookie: known.cookie })).text();
+    // (?lang=en above is remembered.)
+    expect(after).toContain("Invitation declined. Nobody was added anywhere.");
+    expect(after).toContain("No invitation is waiting for your answer.");
+  });
+});

@@ -19,6 +19,7 @@ import { inviterOf } from "./routes";
 import { MyInvitationsPage } from "../../web/pages/invitations/mine";
 import {
   acceptMyInvitation,
+  declineByToken,
   declineMyInvitation,
   myInvitations,
   acceptAsExistingUser,
@@ -91,6 +92,12 @@ export const invitationPages = new Hono<AppEnv>()
       const state = err.status === 410 ? "expired" : stateFor(c, invitation);
       return renderInvite(c, token, props, state, { values: { name: form.name ?? "" }, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
     }
+  })
+  .post("/invite/:token/decline", async (c) => {
+    const token = c.req.param("token");
+    const { tdb, props } = await invitationFor(c, token);
+    await declineByToken(tdb, token);
+    return renderInvite(c, token, props, "declined");
   })
   .post("/invite/:token/accept-as-me", async (c) => {
     const token = c.req.param("token");

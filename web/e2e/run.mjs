@@ -29,6 +29,9 @@
 //   - discussions and chat (web/e2e/discussions.mjs): two people chat live in /g/makers, a new
 //     discussion and a reply appear live, a reported message hidden by the owner vanishes from both
 //     pages; screenshots of the discussion pages in French and English at 1280 and 360.
+//   - group invitations (web/e2e/invitations.mjs): a member who runs a group invites an existing
+//     account, who accepts on /me/invitations without JavaScript; screenshots of the home section,
+//     /me/invitations and the settings' "who may create groups" (fr, en; 1280 and 360).
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -40,6 +43,7 @@ import writeExcelFile from "write-excel-file/node";
 import { DEMO } from "../../scripts/local-db.mjs";
 import { ROOT, http, startApp } from "./server.mjs";
 import { discussionChecks } from "./discussions.mjs";
+import { invitationChecks } from "./invitations.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1030,5 +1034,6 @@ for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
   });
 }
 await discussionChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, watchProblems, settle, shot, SHOTS, DEMO, postJson, VIEWPORTS, LANGS });
+await invitationChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, shot, DEMO, postJson, VIEWPORTS, LANGS });
 
 await finish();

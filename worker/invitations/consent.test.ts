@@ -67,6 +67,13 @@ describe("a member without a tenant role who runs a group", () => {
     expect(await groupsOf(tenant, known.cookie)).toEqual([]);
     expect((await groupsOf(tenant, tenant.owner.cookie)).map((g) => g.slug)).not.toContain("club");
 
+    // The same work was done for each: one invitation row with its token hash, one email.
+    const rows = await directoryDb(env).select().from(invitations).where(eq(invitations.tenantId, tenant.id));
+    expect(rows.map((r) => r.tokenHash.length)).toEqual([64, 64, 64]);
+    for (const email of ["known@example.org", "nobody@example.org", tenant.owner.email]) {
+      expect((await mailsTo(tenant.id, email)).filter((m) => /invit/i.test(m.subject))).toHaveLength(1);
+    }
+
     // Their own list shows the three alike (same status, same fields).
     const list = (await (await call(tenant.host, "GET", "/api/v1/invitations", { cookie: gaby.cookie })).json()) as { items: Record<string, unknown>[] };
     expect(list.items).toHaveLength(3);

@@ -123,12 +123,13 @@ export async function standingOf(t: TenantDb, addresses: string[], groupIds: str
       .where(and(eq(invitations.tenantId, t.tenantId), inArray(invitations.email, chunk), eq(invitations.status, "pending"), sql`${invitations.expiresAt} > ${now}`));
     for (const i of invited) out.pending.set(i.email, [...(out.pending.get(i.email) ?? []), i.groupIds]);
   }
-  if (groupIds.length && out.accounts.size) {
+  // Asked whether or not any address has an account: the same queries either way.
+  if (groupIds.length) {
     const emailOf = new Map([...out.accounts.values()].map((u) => [u.id, u.email]));
-    const ids = [...emailOf.keys()];
+    const ids = emailOf.size ? [...emailOf.keys()] : [""];
     const add = (m: Map<string, Set<string>>, userId: string, groupId: string) => {
-      const email = emailOf.get(userId)!;
-      m.set(email, (m.get(email) ?? new Set()).add(groupId));
+      const email = emailOf.get(userId);
+      if (email) m.set(email, (m.get(email) ?? new Set()).add(groupId));
     };
     for (const chunk of chunkRows(ids, 1, 80)) {
       const bans = await t.db
@@ -267,7 +268,8 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
  * creates its account.
  */
 export function invitationEmail(env: Bindings, tenant: Tenant, inv: Invitation, inviterName: string | null, token: string, gs: Pick<Group, "name">[], reminder: boolean, account?: Pick<User, "language" | "name">) {
-  const lang: Lang = mailLang(inv.language, account?.language, tenant.defaultLanguage);
+  // An account's own language first: the inviter's choice is a guess made for new addresses.
+  const lang: Lang = mailLang(account?.language, inv.language, tenant.defaultLanguage);
   if (account) {
     return groupInvitationMail(lang, {
       to: inv.email,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import { isLang } from "../../web/i18n";
 import { chunkRows, directoryDb, type TenantDb } from "../db/client";
@@ -8,8 +8,6 @@ import type { Bindings } from "../env";
 import { ApiError, invalidRows, forbidden } from "../http/errors";
 import { email as emailSchema } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
-import { invitationMail, mailLang } from "../mail/templates";
-import { platformUrl } from "../tenancy/hosts";
 import { decide, INVITATION_TTL_MS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
 import { TEMPLATE_COLUMNS } from "./spreadsheet";
 

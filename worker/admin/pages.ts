@@ -25,7 +25,7 @@ import { formBody, parseWith } from "../http/validate";
 import { groupFromRequest, viewingAsMember } from "../groups/access";
 import { ASSET_LIMITS, checkAsset, storeImage, type AssetKind } from "../groups/images";
 import { abilityOf } from "../groups/pages";
-import { actsAsTenantAdmin, can } from "../groups/policy";
+import { actsAsTenantAdmin, can, canCreateGroup } from "../groups/policy";
 import {
   createGroup,
   createGroupSchema,
@@ -186,7 +186,8 @@ async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, use
   const { rows: all } = await listGroups(tdb, user, { limit: 200, cursor: null, includeDeleted });
   const visible = all.filter((r) => isTenantAdmin(user) || r.role === "owner" || r.role === "admin");
   const views = visible.map((r) => groupView(c.env, tenant, { group: r.group, memberCount: r.memberCount, actor: { tenantRole: user.tenantRole, groupRole: r.role, banned: false } }));
-  return page(c, "admin.title", AdminGroupsPage({ ctx: pageContext(c), groups: views, viewingAsMember: viewingAsMember(c), ...extra }), status);
+  const canCreate = canCreateGroup(user.tenantRole, tenant.groupCreation, viewingAsMember(c));
+  return page(c, "admin.title", AdminGroupsPage({ ctx: pageContext(c), groups: views, viewingAsMember: viewingAsMember(c), canCreate, ...extra }), status);
 }
 
 export const adminPages = new Hono<AppEnv>()

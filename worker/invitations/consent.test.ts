@@ -300,6 +300,11 @@ describe("who may create groups (groupCreation)", () => {
     });
     expect(form.status).toBe(403);
     expect(await form.text()).toContain("Ici, seuls les administrateurs de la communauté peuvent créer des groupes.");
+    // The groups page of someone who runs a group offers no creation form then, and says why.
+    const adminPage = await (await call(tenant.host, "GET", "/admin", { cookie: member.cookie })).text();
+    expect(adminPage).not.toContain('action="/admin/groups"');
+    expect(adminPage).toContain("Ici, seuls les administrateurs de la communauté peuvent créer des groupes.");
+    expect(await (await call(tenant.host, "GET", "/admin", { cookie: tenant.owner.cookie })).text()).toContain('action="/admin/groups"');
 
     expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { groupCreation: "nobody" } })).status).toBe(422);
     expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: member.cookie, json: { groupCreation: "everyone" } })).status).toBe(403);

@@ -214,12 +214,17 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
   // Reserve first (the inviter's daily quota and each recipient's cap, all or nothing), then work.
   if (toInvite.length) await reserveInvitations(env, [inviterQuota(env, t.tenantId, inviter, toInvite.length), ...toInvite.map((a) => recipientCap(t.tenantId, a))], now);
 
-  type Stmt = Parameters<typeof t.db.batch>[0][number];
-  const statements: Stmt[] = [];
+  const statements: Parameters<typeof atomic>[1] = [];
   for (const address of result.addedToGroups) {
     const user = st.accounts.get(address)!;
     for (const g of targetGroups) {
-      statements.push(t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: g.id, userId: user.id, role: opts.groupRole, createdAt: now }).onConflictDoNothing());
+      // Never into a group that banned the person meanwhile.
+      statements.push(
+        sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
+          select ${t.tenantId}, ${g.id}, ${user.id}, ${opts.groupRole}, ${now}
+          where not exists (select 1 from ${groupBans} where group_id = ${g.id} and user_id = ${user.id})
+          on conflict do nothing`,
+      );
     }
   }
   for (const address of toInvite) {
@@ -255,7 +260,7 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
   // Bounded batches keep a big list from holding the database for long.
   for (let i = 0; i < statements.length; i += 200) {
     const slice = statements.slice(i, i + 200);
-    if (slice.length) await t.db.batch(slice as [Stmt, ...Stmt[]]);
+    if (slice.length) await atomic(t, slice);
   }
   for (const address of result.addedToGroups) forgetViewer(t.tenantId, st.accounts.get(address)!.id);
   for (const address of result.invited) forgetInvitationsOf(t.tenantId, address);

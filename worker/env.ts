@@ -21,6 +21,9 @@ export type Bindings = {
   CHAT_BURST?: string;
   /** Communities one client (IP) may create per hour (default 10). */
   TENANT_CREATION_PER_HOUR?: string;
+  /** Invitations a day per inviter: anyone but a community admin (20), community owners and admins (50,000). */
+  INVITATIONS_PER_DAY?: string;
+  ADMIN_INVITATIONS_PER_DAY?: string;
   /** CNAME target shown to tenants adding a custom domain. */
   CUSTOM_DOMAIN_TARGET?: string;
 };

@@ -34,6 +34,9 @@
 //   - members (web/e2e/members.mjs): landing page → create a community → signed in on its /admin →
 //     sign-up policy "On approval" → a visitor signs up → the owner approves from the queue → the
 //     visitor signs in, then deletes their account from /me; screenshots of /admin/members and /me.
+//   - group invitations (web/e2e/invitations.mjs): a member who runs a group invites an existing
+//     account, who accepts on /me/invitations without JavaScript; screenshots of the home section,
+//     /me/invitations and the settings' "who may create groups" (fr, en; 1280 and 360).
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -48,6 +51,7 @@ import { discussionChecks } from "./discussions.mjs";
 import { domainChecks } from "./domains.mjs";
 import { authLimitChecks } from "./auth-limits.mjs";
 import { memberChecks } from "./members.mjs";
+import { invitationChecks } from "./invitations.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1041,5 +1045,6 @@ await discussionChecks({ browser, tenant, check, block, assert, t, apiLogin, new
 await domainChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, shot, DEMO, postJson, VIEWPORTS, LANGS });
 await authLimitChecks({ browser, tenant, check, block, assert, t, newPage, watchProblems, settle, SHOTS, postJson, VIEWPORTS, LANGS });
 await memberChecks({ browser, platform, check, block, assert, t, newPage, watchProblems, settle, SHOTS, VIEWPORTS, LANGS });
+await invitationChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, shot, DEMO, postJson, VIEWPORTS, LANGS });
 
 await finish();

@@ -31,7 +31,7 @@ export type ImportViewStrings = {
   caption: string;
   th: { row: string; person: string; language: string; groups: string; role: string; action: string };
   action: { invite: string; add_to_groups: string; skip: string };
-  reason: { already_invited: string; already_member: string };
+  reason: { already_invited: string; already_member: string; banned: string };
   role: { admin: string; member: string };
   /** Language names by code. */
   languages: Record<string, string>;

@@ -3,6 +3,7 @@ import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../i18n";
 import { ButtonLink, initial } from "../ui/components";
 import { siteName, type PageContext } from "../ui/page";
+import { MyInvitationsSection, type MyInvitationView } from "./invitations/mine";
 
 export type HomeGroup = { slug: string; name: string; description: string; memberCount: number; role: string | null };
 
@@ -68,7 +69,7 @@ function Welcome({ ctx, groups }: { ctx: PageContext; groups: HomeGroup[] }): VN
   </div>`;
 }
 
-function Dashboard({ ctx, user, groups }: { ctx: PageContext; user: NonNullable<PageContext["user"]>; groups: HomeGroup[] }): VNode {
+function Dashboard({ ctx, user, groups, invitations }: { ctx: PageContext; user: NonNullable<PageContext["user"]>; groups: HomeGroup[]; invitations: MyInvitationView[] }): VNode {
   const { lang } = ctx;
   const mine = groups.filter((g) => g.role !== null);
   const others = groups.filter((g) => g.role === null);
@@ -79,6 +80,7 @@ function Dashboard({ ctx, user, groups }: { ctx: PageContext; user: NonNullable<
         <p class="lead">${t(lang, "home.dashboard_intro", { community: siteName(ctx) })}</p>
       </div>
     </section>
+    ${MyInvitationsSection({ ctx, items: invitations })}
     <section class="section" aria-labelledby="my-groups-title">
       <div class="section-head"><h2 id="my-groups-title">${t(lang, "home.your_groups")}</h2></div>
       ${GroupGrid({
@@ -97,6 +99,6 @@ function Dashboard({ ctx, user, groups }: { ctx: PageContext; user: NonNullable<
   </div>`;
 }
 
-export function HomePage({ ctx, groups }: { ctx: PageContext; groups: HomeGroup[] }): VNode {
-  return ctx.user ? Dashboard({ ctx, user: ctx.user, groups }) : Welcome({ ctx, groups });
+export function HomePage({ ctx, groups, invitations = [] }: { ctx: PageContext; groups: HomeGroup[]; invitations?: MyInvitationView[] }): VNode {
+  return ctx.user ? Dashboard({ ctx, user: ctx.user, groups, invitations }) : Welcome({ ctx, groups });
 }

@@ -25,7 +25,7 @@ import { formBody, parseWith } from "../http/validate";
 import { groupFromRequest, viewingAsMember } from "../groups/access";
 import { ASSET_LIMITS, checkAsset, storeImage, type AssetKind } from "../groups/images";
 import { abilityOf } from "../groups/pages";
-import { actsAsTenantAdmin, can } from "../groups/policy";
+import { actsAsTenantAdmin, can, canCreateGroup } from "../groups/policy";
 import {
   createGroup,
   createGroupSchema,
@@ -187,7 +187,8 @@ async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, use
   const { rows: all } = await listGroups(tdb, user, { limit: 200, cursor: null, includeDeleted });
   const visible = all.filter((r) => isTenantAdmin(user) || r.role === "owner" || r.role === "admin");
   const views = visible.map((r) => groupView(c.env, tenant, { group: r.group, memberCount: r.memberCount, actor: { tenantRole: user.tenantRole, groupRole: r.role, banned: false } }));
-  return page(c, "admin.title", AdminGroupsPage({ ctx: pageContext(c), groups: views, viewingAsMember: viewingAsMember(c), ...extra }), status);
+  const canCreate = canCreateGroup(user.tenantRole, tenant.groupCreation, viewingAsMember(c));
+  return page(c, "admin.title", AdminGroupsPage({ ctx: pageContext(c), groups: views, viewingAsMember: viewingAsMember(c), canCreate, ...extra }), status);
 }
 
 export const adminPages = new Hono<AppEnv>()
@@ -204,7 +205,7 @@ export const adminPages = new Hono<AppEnv>()
     const form = await formBody(c);
     try {
       const input = parseWith(createGroupSchema, { name: form.name, description: form.description ?? "", joinPolicy: form.joinPolicy || undefined, ...(form.slug?.trim() ? { slug: form.slug } : {}) });
-      const created = await createGroup(tdb, user, tenant.features, input, viewingAsMember(c));
+      const created = await createGroup(tdb, user, tenant.groupCreation, input, viewingAsMember(c));
       return back(c, adminPath(created.group.slug), "created");
     } catch (err) {
       const failure = formFailure(c, err);
@@ -354,6 +355,7 @@ export const adminPages = new Hono<AppEnv>()
       const patch = parseWith(tenantPatchSchema, {
         name: fields.name,
         signupPolicy: fields.signupPolicy,
+        ...(fields.groupCreation ? { groupCreation: fields.groupCreation } : {}),
         defaultLanguage: fields.defaultLanguage,
         branding: { primaryColor: fields.primaryColor, accentColor: fields.accentColor ? fields.accentColor : null },
       });
@@ -378,6 +380,7 @@ function settingsView(tenant: Tenant) {
   return {
     name: tenant.name,
     signupPolicy: tenant.signupPolicy,
+    groupCreation: tenant.groupCreation,
     defaultLanguage: tenant.defaultLanguage,
     primaryColor: tenant.primaryColor,
     accentColor: tenant.accentColor,

@@ -15,6 +15,8 @@ export const tenants = sqliteTable("tenants", {
   logoKey: text("logo_key"),
   faviconKey: text("favicon_key"),
   features: text("features", { mode: "json" }).$type<Record<string, boolean>>().notNull().default(sql`'{}'`),
+  /** Who may create groups: every active member, or tenant owners and admins only. */
+  groupCreation: text("group_creation", { enum: ["everyone", "admins"] }).notNull().default("everyone"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -225,7 +227,8 @@ export const invitations = sqliteTable(
     // The reminder carries its own link; both work until one is used (the raw tokens are never stored).
     reminderTokenHash: text("reminder_token_hash").unique(),
     // "staged": written by a file import that has not committed yet (invisible, never emailed).
-    status: text("status", { enum: ["staged", "pending", "accepted", "revoked", "expired"] }).notNull().default("pending"),
+    // "declined": the invited person said no (from their account, or from the link).
+    status: text("status", { enum: ["staged", "pending", "accepted", "revoked", "expired", "declined"] }).notNull().default("pending"),
     importId: text("import_id"),
     tenantRole: text("tenant_role", { enum: ["admin", "member"] }).notNull().default("member"),
     groupRole: text("group_role", { enum: ["moderator", "member"] }).notNull().default("member"),

@@ -97,18 +97,18 @@ describe("group policy matrix", () => {
 
 describe("group creation", () => {
   it.each([
-    [null, {}, false],
-    ["member", {}, true],
-    ["admin", {}, true],
-    ["moderator", {}, true],
-    ["member", { adminOnlyGroups: true }, false],
-    ["moderator", { adminOnlyGroups: true }, false],
-    ["admin", { adminOnlyGroups: true }, true],
-    ["owner", { adminOnlyGroups: true }, true],
-  ] as const)("tenant role %s with features %j → %s", (role, features, allowed) => {
-    expect(canCreateGroup(role, features)).toBe(allowed);
+    [null, "everyone", false],
+    ["member", "everyone", true],
+    ["admin", "everyone", true],
+    ["moderator", "everyone", true],
+    ["member", "admins", false],
+    ["moderator", "admins", false],
+    ["admin", "admins", true],
+    ["owner", "admins", true],
+  ] as const)("tenant role %s with groupCreation %s → %s", (role, groupCreation, allowed) => {
+    expect(canCreateGroup(role, groupCreation)).toBe(allowed);
   });
   it("a tenant admin viewing as a member creates groups like a member", () => {
-    expect(canCreateGroup("admin", { adminOnlyGroups: true }, true)).toBe(false);
+    expect(canCreateGroup("admin", "admins", true)).toBe(false);
   });
 });

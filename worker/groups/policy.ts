@@ -86,9 +86,9 @@ export function can(actor: GroupActor, action: GroupAction): boolean {
   }
 }
 
-/** Who may create groups: any active member of the community, unless the tenant restricts it to admins. */
-export function canCreateGroup(tenantRole: TenantRole | null, features: Record<string, boolean>, viewingAsMember = false): boolean {
+/** Who may create groups: any active member of the community, unless the tenant's `groupCreation` is "admins". */
+export function canCreateGroup(tenantRole: TenantRole | null, groupCreation: "everyone" | "admins", viewingAsMember = false): boolean {
   if (tenantRole === null) return false;
-  if (features.adminOnlyGroups) return actsAsTenantAdmin({ tenantRole, viewingAsMember });
+  if (groupCreation === "admins") return actsAsTenantAdmin({ tenantRole, viewingAsMember });
   return true;
 }

@@ -35,7 +35,7 @@ export const groupsApi = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const user = requireUser(c);
     const input = await jsonBody(c, createGroupSchema);
-    const ctx = await createGroup(tenantDb(c.env, tenant), user, tenant.features, input, viewingAsMember(c));
+    const ctx = await createGroup(tenantDb(c.env, tenant), user, tenant.groupCreation, input, viewingAsMember(c));
     return c.json({ group: groupView(c.env, tenant, ctx) }, 201);
   })
   .get("/groups", async (c) => {

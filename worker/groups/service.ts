@@ -157,8 +157,8 @@ export function groupView(env: Bindings, tenant: { subdomain: string }, ctx: Gro
 }
 export type GroupView = ReturnType<typeof groupView>;
 
-export async function createGroup(t: TenantDb, creator: User, features: Record<string, boolean>, input: z.output<typeof createGroupSchema>, viewingAsMember = false, now = Date.now()): Promise<GroupContext> {
-  if (!canCreateGroup(creator.tenantRole, features, viewingAsMember)) throw forbidden("forbidden", "Only community admins can create groups here.");
+export async function createGroup(t: TenantDb, creator: User, groupCreation: "everyone" | "admins", input: z.output<typeof createGroupSchema>, viewingAsMember = false, now = Date.now()): Promise<GroupContext> {
+  if (!canCreateGroup(creator.tenantRole, groupCreation, viewingAsMember)) throw forbidden("group_creation_closed", "Only community admins can create groups here.");
   let slug = input.slug;
   if (slug) {
     if (await slugTaken(t, slug)) throw conflict("slug_taken", "Another group already uses this address.");

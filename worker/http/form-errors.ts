@@ -52,6 +52,7 @@ const CODE_MESSAGES: Record<string, MessageKey> = {
   already_reported: "error.already_reported",
   report_closed: "error.report_closed",
   invitation_expired: "error.invitation_expired",
+  group_creation_closed: "error.group_creation_closed",
 };
 
 /** Field errors in the reader's language (the API keeps its English messages). */

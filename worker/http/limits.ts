@@ -152,3 +152,58 @@ export function limitVar(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
+
+// ── many counters at once (branch invitations) ───────────────────────────
+
+/** A limit with its own amount (a quota reserved for N mails beside N recipients' caps of 1 each). */
+export type LimitAmount = Limit & { amount: number };
+
+/** D1 binds at most 100 parameters per statement: 5 per counter. */
+const ROWS_PER_STATEMENT = 16;
+
+/**
+ * `reserve` for many counters (one per recipient of a list, say): the same CHECK-guarded
+ * upsert, several counters per statement, all in one atomic batch, each with its own
+ * amount. Of N concurrent callers exactly as many pass as every limit allows; a refusal
+ * leaves every counter as it was.
+ */
+export async function reserveAll(d1: D1Database, limits: LimitAmount[], now = Date.now()): Promise<Reservation> {
+  if (limits.length === 0) return { ok: true, counts: [] };
+  const tooBig = limits.find((l) => l.amount > l.max);
+  if (tooBig) return { ok: false, retryAfter: Math.max(1, Math.ceil(tooBig.windowMs / 1000)) };
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < limits.length; i += ROWS_PER_STATEMENT) {
+    const chunk = limits.slice(i, i + ROWS_PER_STATEMENT);
+    statements.push(
+      d1
+        .prepare(
+          `insert into rate_limits (key, count, max, window_start, window_ms) values ${chunk.map(() => "(?, ?, ?, ?, ?)").join(", ")}
+           on conflict (key) do update set
+             count = case when rate_limits.window_start + excluded.window_ms <= excluded.window_start then excluded.count else rate_limits.count + excluded.count end,
+             window_start = case when rate_limits.window_start + excluded.window_ms <= excluded.window_start then excluded.window_start else rate_limits.window_start end,
+             max = excluded.max, window_ms = excluded.window_ms
+           returning key, count`,
+        )
+        .bind(...chunk.flatMap((l) => [l.key, l.amount, l.max, now, l.windowMs])),
+    );
+  }
+  try {
+    const results = await d1.batch(statements);
+    const counts = new Map<string, number>();
+    for (const r of results) for (const row of r.results as { key: string; count: number }[]) counts.set(row.key, Number(row.count));
+    return { ok: true, counts: limits.map((l) => counts.get(l.key) ?? l.amount) };
+  } catch (err) {
+    if (!String(err).includes(WITHIN_MAX) && !String(err).includes("CHECK constraint failed")) throw err;
+    let wait = 1;
+    for (let i = 0; i < limits.length; i += 90) {
+      const chunk = limits.slice(i, i + 90);
+      const rows = await readCounters(d1, chunk.map((l) => l.key));
+      for (const l of chunk) {
+        const row = rows.get(l.key);
+        const end = row ? row.windowStart + l.windowMs : 0;
+        if (row && end > now && row.count + l.amount > l.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
+      }
+    }
+    return { ok: false, retryAfter: wait };
+  }
+}

@@ -102,8 +102,8 @@ export const importAdminPages = new Hono<AppEnv>()
     const defaults = JSON.parse(meta.defaults ?? "{}") as ImportDefaults;
     const tdb = tenantDb(c.env, tenant);
     // Planned again: accounts or invitations may have changed since the preview.
-    const { plan, groupsBySlug } = await planImport(tdb, inviter, await readRows(meta.kind === "xlsx" ? "xlsx" : "csv", bytes), defaults);
-    const report = await commitImport(c.env, tdb, tenant, inviter, plan, groupsBySlug, defaults);
+    const planned = await planImport(tdb, inviter, await readRows(meta.kind === "xlsx" ? "xlsx" : "csv", bytes), defaults);
+    const report = await commitImport(c.env, tdb, tenant, inviter, planned, defaults);
     await c.env.MEDIA.put(importKey(tenant.id, id), reportCsv(report.rows), { customMetadata: { ...meta, done: "1" }, httpMetadata: { contentType: "text/csv; charset=utf-8" } });
     deliverSoon(c);
     return renderPage(c, t(ctx.lang, "admin.import.title"), ImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), importId: id, result: counts(report.rows) }));

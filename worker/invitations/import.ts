@@ -1,16 +1,14 @@
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import { isLang } from "../../web/i18n";
 import { chunkRows, directoryDb, type TenantDb } from "../db/client";
 import { newId, newToken, sha256Hex } from "../db/ids";
-import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant } from "../db/schema";
+import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, invalidRows, forbidden } from "../http/errors";
 import { email as emailSchema } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
-import { invitationMail, mailLang } from "../mail/templates";
-import { platformUrl } from "../tenancy/hosts";
-import { INVITATION_TTL_MS, type Inviter } from "./service";
+import { decide, INVITATION_TTL_MS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
 import { TEMPLATE_COLUMNS } from "./spreadsheet";
 
 export const MAX_IMPORT_ROWS = 20_000;
@@ -35,9 +33,11 @@ export type RowPlan = {
   groups: string[];
   tenantRole: "admin" | "member";
   action: "invite" | "add_to_groups" | "skip";
-  reason?: "already_invited" | "already_member";
+  reason?: "already_invited" | "already_member" | "banned";
 };
-export type ImportReport = { invited: string[]; addedToGroups: string[]; rows: RowPlan[] };
+export type ImportReport = { invited: string[]; addedToGroups: string[]; skipped: { email: string; reason: string }[]; rows: RowPlan[] };
+/** The plan of an import, and (never shown to the importer) which rows' addresses have an account. */
+export type ImportPlan = { plan: RowPlan[]; groupsBySlug: Map<string, Group>; accounts: Map<string, Pick<User, "name" | "language">> };
 
 const TRUE = new Set(["true", "vrai", "1", "yes", "oui", "ja", "x"]);
 const FALSE = new Set(["false", "faux", "0", "no", "non", "nee", ""]);
@@ -49,7 +49,7 @@ export function parseFlag(cell: string): boolean | null {
 }
 
 /** Validates every row before anything is written: one bad row and the whole file is refused. */
-export async function planImport(t: TenantDb, inviter: Inviter, table: string[][], defaults: ImportDefaults): Promise<{ plan: RowPlan[]; groupsBySlug: Map<string, Group> }> {
+export async function planImport(t: TenantDb, inviter: Inviter, table: string[][], defaults: ImportDefaults): Promise<ImportPlan> {
   const [header, ...body] = table;
   if (!header) throw new ApiError(422, "empty_file", "The file is empty.");
   const columns = header.map((h) => h.trim().toLowerCase().replace(/\s+/g, "_"));
@@ -129,26 +129,17 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
     }
   }
 
-  // Accounts that exist join their groups; addresses already invited are left alone.
-  const addresses = plan.map((p) => p.email);
-  const existing = new Set<string>();
-  const invited = new Set<string>();
-  for (const chunk of chunkRows(addresses, 1, 90)) {
-    for (const u of await t.db.select({ email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk)))) existing.add(u.email);
-    for (const i of await t.db
-      .select({ email: invitations.email })
-      .from(invitations)
-      .where(and(eq(invitations.tenantId, t.tenantId), inArray(invitations.email, chunk), eq(invitations.status, "pending"), sql`${invitations.expiresAt} > ${Date.now()}`))) {
-      invited.add(i.email);
-    }
-  }
+  // The same rules as a pasted list (service.ts decide()): community admins add existing
+  // accounts at once; anyone else sends them a group invitation, planned exactly as a new
+  // address is. Banned members are skipped (`banned`); addresses already invited are left alone.
+  const allGroupIds = [...new Set(plan.flatMap((p) => p.groups.map((s) => groupsBySlug.get(s)!.id)))];
+  const st = await standingOf(t, plan.map((p) => p.email), allGroupIds);
   for (const p of plan) {
-    if (existing.has(p.email)) {
-      if (p.groups.length) p.action = "add_to_groups";
-      else Object.assign(p, { action: "skip", reason: "already_member" });
-    } else if (invited.has(p.email)) Object.assign(p, { action: "skip", reason: "already_invited" });
+    const d = decide(inviter, st, p.email, p.groups.map((s) => groupsBySlug.get(s)!.id));
+    if (d.action === "skip") Object.assign(p, { action: "skip", reason: d.reason });
+    else p.action = d.action;
   }
-  return { plan, groupsBySlug };
+  return { plan, groupsBySlug, accounts: st.accounts };
 }
 
 type Stmt = Parameters<TenantDb["db"]["batch"]>[0][number];
@@ -159,8 +150,14 @@ type Stmt = Parameters<TenantDb["db"]["batch"]>[0][number];
  * them live together with the memberships of existing accounts. A failure before
  * that leaves nothing visible; the cron removes stale staged rows.
  */
-export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, plan: RowPlan[], groupsBySlug: Map<string, Group>, defaults: ImportDefaults, now = Date.now()): Promise<ImportReport> {
+export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, { plan, groupsBySlug, accounts }: ImportPlan, defaults: ImportDefaults, now = Date.now()): Promise<ImportReport> {
   const importId = newId();
+  // Reserve first: each row mailed counts against the inviter's daily quota (and, for anyone
+  // but a community admin, against each recipient's cap), all or nothing.
+  const mailed = plan.filter((x) => x.action === "invite");
+  if (mailed.length) {
+    await reserveInvitations(env, [inviterQuota(env, t.tenantId, inviter, mailed.length), ...(inviter.actsAsTenantAdmin ? [] : mailed.map((p) => recipientCap(t.tenantId, p.email)))], now);
+  }
   const invitationRows: Invitation[] = [];
   const outboxRows: (typeof outbox.$inferInsert)[] = [];
   for (const p of plan.filter((x) => x.action === "invite")) {
@@ -189,17 +186,8 @@ export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, i
       revokedAt: null,
     };
     invitationRows.push(inv);
-    const mail = invitationMail(mailLang(inv.language, tenant.defaultLanguage), {
-      to: inv.email,
-      community: tenant.name,
-      inviter: inviter.user.name,
-      message: inv.message,
-      groups: gs.map((g) => g.name),
-      url: platformUrl(env, tenant.subdomain, `/invite/${encodeURIComponent(token)}`),
-      expiresAt: inv.expiresAt,
-      timezone: tenant.timezone,
-      reminder: false,
-    });
+    // A group admin's row for an existing account is a group invitation: the same work, another email.
+    const mail = invitationEmail(env, tenant, inv, inviter.user.name, token, gs, false, accounts.get(inv.email));
     outboxRows.push({ id: newId(), tenantId: t.tenantId, ...mail, status: "staged", importId, attempts: 0, nextAttemptAt: now, createdAt: now });
   }
 
@@ -228,12 +216,18 @@ export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, i
     await discardStaged(t, importId).catch(() => undefined);
     throw err;
   }
+  return importReport(plan);
+}
+
+export function importReport(plan: RowPlan[]): ImportReport {
   return {
     invited: plan.filter((p) => p.action === "invite").map((p) => p.email),
     addedToGroups: plan.filter((p) => p.action === "add_to_groups").map((p) => p.email),
+    skipped: plan.filter((p) => p.action === "skip").map((p) => ({ email: p.email, reason: p.reason ?? "skipped" })),
     rows: plan,
   };
 }
+
 
 async function discardStaged(t: TenantDb, importId: string): Promise<void> {
   await t.db.batch([

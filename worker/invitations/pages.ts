@@ -16,7 +16,12 @@ import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { inviterOf } from "./routes";
+import { MyInvitationsPage } from "../../web/pages/invitations/mine";
 import {
+  acceptMyInvitation,
+  declineByToken,
+  declineMyInvitation,
+  myInvitations,
   acceptAsExistingUser,
   acceptInvitation,
   acceptSchema,
@@ -88,6 +93,12 @@ export const invitationPages = new Hono<AppEnv>()
       return renderInvite(c, token, props, state, { values: { name: form.name ?? "" }, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
     }
   })
+  .post("/invite/:token/decline", async (c) => {
+    const token = c.req.param("token");
+    const { tdb, props } = await invitationFor(c, token);
+    await declineByToken(tdb, token);
+    return renderInvite(c, token, props, "declined");
+  })
   .post("/invite/:token/accept-as-me", async (c) => {
     const token = c.req.param("token");
     const user = c.get("user");
@@ -97,13 +108,45 @@ export const invitationPages = new Hono<AppEnv>()
     return c.redirect(firstGroupPath(props.groups), 303);
   });
 
+// ── a member's own group invitations (/me/invitations) ─────────────────────
+
+async function myInvitationsPage(c: Context<AppEnv>, status: ContentfulStatusCode = 200, notice?: string) {
+  const tenant = requireTenant(c);
+  const user = requireUser(c);
+  const ctx = pageContext(c);
+  const items = await myInvitations(tenantDb(c.env, tenant), user);
+  return renderPage(c, t(ctx.lang, "my_invitations.title"), MyInvitationsPage({ ctx, items, notice: notice ?? doneNotice(c, { accepted: "my_invitations.accepted", declined: "my_invitations.declined" }).notice }), status);
+}
+
+export const myInvitationPages = new Hono<AppEnv>()
+  .get("/me/invitations", async (c) => {
+    if (!c.get("user")) return c.redirect("/login?next=%2Fme%2Finvitations", 303);
+    return myInvitationsPage(c);
+  })
+  .post("/me/invitations/:id/:answer{accept|decline}", async (c) => {
+    const tenant = requireTenant(c);
+    const user = c.get("user");
+    if (!user) return c.redirect("/login?next=%2Fme%2Finvitations", 303);
+    const tdb = tenantDb(c.env, tenant);
+    if (c.req.param("answer") === "decline") {
+      await declineMyInvitation(tdb, user, c.req.param("id"));
+      return c.redirect("/me/invitations?done=declined", 303);
+    }
+    const { joined, skipped } = await acceptMyInvitation(tdb, user, c.req.param("id"));
+    if (skipped.length) {
+      const lang = pageContext(c).lang;
+      return myInvitationsPage(c, 200, t(lang, "my_invitations.accepted_banned", { groups: skipped.map((s) => s.group).join(", ") }));
+    }
+    return c.redirect(joined.length === 1 ? `/g/${encodeURIComponent(joined[0]!)}` : "/me/invitations?done=accepted", 303);
+  });
+
 function firstGroupPath(gs: { slug: string }[]): string {
   return gs[0] ? `/g/${encodeURIComponent(gs[0].slug)}` : "/";
 }
 
 // ── administration ─────────────────────────────────────────────────────────
 
-const STATUSES = new Set(["pending", "accepted", "expired", "revoked"]);
+const STATUSES = new Set(["pending", "accepted", "expired", "revoked", "declined"]);
 
 async function invitableGroups(c: Context<AppEnv>) {
   const tenant = requireTenant(c);

@@ -8,13 +8,17 @@ import { requireTenant } from "../http/context";
 import { pageParams } from "../http/pagination";
 import { jsonBody, parseWith } from "../http/validate";
 import { ApiError } from "../http/errors";
-import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport } from "./import";
+import { commitImport, importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport } from "./import";
 import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
 import { actsAsTenantAdmin } from "../groups/policy";
 import { publicUser } from "../auth/service";
 import {
+  acceptMyInvitation,
+  declineByToken,
+  declineMyInvitation,
+  myInvitations,
   acceptAsExistingUser,
   acceptInvitation,
   acceptSchema,
@@ -33,7 +37,7 @@ export function inviterOf(c: Context<AppEnv>): Inviter {
   return { user, actsAsTenantAdmin: actsAsTenantAdmin({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }) };
 }
 
-const statusSchema = z.enum(["pending", "accepted", "expired", "revoked"]).optional();
+const statusSchema = z.enum(["pending", "accepted", "expired", "revoked", "declined"]).optional();
 
 /** Reads the multipart import: the file and the defaults sent with it. */
 export async function readImportForm(c: Context<AppEnv>) {
@@ -70,12 +74,10 @@ export const invitationsApi = new Hono<AppEnv>()
     const inviter = inviterOf(c);
     const t = tenantDb(c.env, tenant);
     const { rows, defaults } = await readImportForm(c);
-    const { plan, groupsBySlug } = await planImport(t, inviter, rows, defaults);
+    const planned = await planImport(t, inviter, rows, defaults);
     const dryRun = c.req.query("dryRun") === "1" || c.req.query("dryRun") === "true";
-    if (dryRun) {
-      return c.json({ dryRun: true, invited: plan.filter((p) => p.action === "invite").map((p) => p.email), addedToGroups: plan.filter((p) => p.action === "add_to_groups").map((p) => p.email), rows: plan });
-    }
-    const report = await commitImport(c.env, t, tenant, inviter, plan, groupsBySlug, defaults);
+    if (dryRun) return c.json({ dryRun: true, ...importReport(planned.plan) });
+    const report = await commitImport(c.env, t, tenant, inviter, planned, defaults);
     deliverSoon(c);
     return c.json(report);
   })
@@ -113,6 +115,30 @@ export const invitationsApi = new Hono<AppEnv>()
     const { token } = await jsonBody(c, z.object({ token: z.string().min(1).max(200) }));
     await acceptAsExistingUser(tenantDb(c.env, tenant), token, user);
     return c.json({ user: publicUser(user) });
+  })
+  .post("/invitations/decline", async (c) => {
+    const tenant = requireTenant(c);
+    const { token } = await jsonBody(c, z.object({ token: z.string().min(1).max(200) }));
+    const inv = await declineByToken(tenantDb(c.env, tenant), token);
+    return c.json({ invitation: { id: inv.id, status: "declined" } });
+  })
+  // A signed-in member's own pending group invitations: accept joins, decline ends it.
+  .get("/me/invitations", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    return c.json({ items: await myInvitations(tenantDb(c.env, tenant), user), nextCursor: null });
+  })
+  .post("/me/invitations/:id/accept", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    const { invitation, joined, skipped } = await acceptMyInvitation(tenantDb(c.env, tenant), user, c.req.param("id"));
+    return c.json({ invitation: { id: invitation.id, status: "accepted" }, joined, skipped });
+  })
+  .post("/me/invitations/:id/decline", async (c) => {
+    const tenant = requireTenant(c);
+    const user = requireUser(c);
+    const inv = await declineMyInvitation(tenantDb(c.env, tenant), user, c.req.param("id"));
+    return c.json({ invitation: { id: inv.id, status: "declined" } });
   })
   .post("/invitations/:id/resend", async (c) => {
     const tenant = requireTenant(c);

@@ -3,18 +3,20 @@ import { z } from "zod";
 import type { Lang } from "../../web/i18n";
 import { atomic, chunkRows, directoryDb, tenantDb, type TenantDb } from "../db/client";
 import { newId, newToken, sha256Hex } from "../db/ids";
-import { groups, invitations, memberships, outbox, sessions, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
+import { groupBans, groups, invitations, memberships, outbox, sessions, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, forbidden, notFound } from "../http/errors";
 import { email as emailSchema, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
-import { invitationMail, mailLang } from "../mail/templates";
+import { groupInvitationMail, invitationMail, mailLang } from "../mail/templates";
+import { limitVar, reserveAll, tooManyRequests, type LimitAmount } from "../http/limits";
 import { newSession } from "../auth/sessions";
 import { hashPassword } from "../auth/passwords";
 import { forgetViewer } from "../groups/queries";
 import { platformUrl } from "../tenancy/hosts";
 import { contains, fold } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
+import { ReadCache } from "../db/read-cache";
 
 export const INVITATION_TTL_MS = 30 * 24 * 3600_000;
 export const REMINDER_AFTER_MS = 3 * 24 * 3600_000;
@@ -76,6 +78,109 @@ function acceptUrl(env: Bindings, tenant: Tenant, token: string): string {
   return platformUrl(env, tenant.subdomain, `/invite/${encodeURIComponent(token)}`);
 }
 
+// ── limits (all reserved before any work; see worker/http/limits.ts) ───────
+
+const DAY_MS = 24 * 3600_000;
+/** The same address is invited (or reminded by a resend) at most this often a day in one community, whoever invites. */
+export const RECIPIENT_INVITATIONS_PER_DAY = 5;
+/** A resend: at most one an hour, and five in all, per invitation. */
+export const RESENDS_PER_HOUR = 1;
+export const RESENDS_IN_ALL = 5;
+
+/** Invitations an inviter may send a day: generous for community admins, small for anyone else (vars in wrangler.toml). */
+export function inviterQuota(env: Bindings, tenantId: string, inviter: Inviter, amount: number): LimitAmount {
+  const max = inviter.actsAsTenantAdmin ? limitVar(env.ADMIN_INVITATIONS_PER_DAY, 50_000) : limitVar(env.INVITATIONS_PER_DAY, 20);
+  return { key: `invite:${tenantId}:${inviter.user.id}`, max, windowMs: DAY_MS, amount };
+}
+
+export function recipientCap(tenantId: string, address: string): LimitAmount {
+  return { key: `invite-to:${tenantId}:${address}`, max: RECIPIENT_INVITATIONS_PER_DAY, windowMs: DAY_MS, amount: 1 };
+}
+
+/** Reserves the mails about to go out, or throws 429 `rate_limited` with `Retry-After`. */
+export async function reserveInvitations(env: Bindings, limits: LimitAmount[], now = Date.now()): Promise<void> {
+  const r = await reserveAll(env.DB, limits.filter((l) => l.amount > 0), now);
+  if (!r.ok) throw tooManyRequests(r.retryAfter, "Too many invitations for now: try again later.");
+}
+
+// ── who is where: accounts, bans, memberships and pending invitations of a list ──
+
+export type Standing = {
+  accounts: Map<string, User>;
+  /** email → group ids the account is banned from (among those asked about). */
+  bannedFrom: Map<string, Set<string>>;
+  /** email → group ids the account is already a member of (among those asked about). */
+  memberOf: Map<string, Set<string>>;
+  /** email → group ids of each pending, unexpired invitation. */
+  pending: Map<string, string[][]>;
+};
+
+export async function standingOf(t: TenantDb, addresses: string[], groupIds: string[], now = Date.now()): Promise<Standing> {
+  const out: Standing = { accounts: new Map(), bannedFrom: new Map(), memberOf: new Map(), pending: new Map() };
+  for (const chunk of chunkRows(addresses, 1, 90)) {
+    for (const u of await t.db.select().from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk)))) out.accounts.set(u.email, u);
+    const invited = await t.db
+      .select({ email: invitations.email, groupIds: invitations.groupIds })
+      .from(invitations)
+      .where(and(eq(invitations.tenantId, t.tenantId), inArray(invitations.email, chunk), eq(invitations.status, "pending"), sql`${invitations.expiresAt} > ${now}`));
+    for (const i of invited) out.pending.set(i.email, [...(out.pending.get(i.email) ?? []), i.groupIds]);
+  }
+  // Asked whether or not any address has an account: the same queries either way.
+  if (groupIds.length) {
+    const emailOf = new Map([...out.accounts.values()].map((u) => [u.id, u.email]));
+    const ids = emailOf.size ? [...emailOf.keys()] : [""];
+    const add = (m: Map<string, Set<string>>, userId: string, groupId: string) => {
+      const email = emailOf.get(userId);
+      if (email) m.set(email, (m.get(email) ?? new Set()).add(groupId));
+    };
+    for (const chunk of chunkRows(ids, 1, 80)) {
+      const bans = await t.db
+        .select({ userId: groupBans.userId, groupId: groupBans.groupId })
+        .from(groupBans)
+        .where(and(eq(groupBans.tenantId, t.tenantId), inArray(groupBans.userId, chunk), inArray(groupBans.groupId, groupIds.slice(0, 15))));
+      for (const b of bans) add(out.bannedFrom, b.userId, b.groupId);
+      const ms = await t.db
+        .select({ userId: memberships.userId, groupId: memberships.groupId })
+        .from(memberships)
+        .where(and(eq(memberships.tenantId, t.tenantId), inArray(memberships.userId, chunk), inArray(memberships.groupId, groupIds.slice(0, 15))));
+      for (const m of ms) add(out.memberOf, m.userId, m.groupId);
+    }
+    // More than 15 groups at once: the rest, a few at a time (rare; the bound keeps every statement under 100 parameters).
+    for (let i = 15; i < groupIds.length; i += 15) {
+      const gs = groupIds.slice(i, i + 15);
+      for (const chunk of chunkRows(ids, 1, 80)) {
+        for (const b of await t.db.select({ userId: groupBans.userId, groupId: groupBans.groupId }).from(groupBans).where(and(eq(groupBans.tenantId, t.tenantId), inArray(groupBans.userId, chunk), inArray(groupBans.groupId, gs))))
+          add(out.bannedFrom, b.userId, b.groupId);
+        for (const m of await t.db.select({ userId: memberships.userId, groupId: memberships.groupId }).from(memberships).where(and(eq(memberships.tenantId, t.tenantId), inArray(memberships.userId, chunk), inArray(memberships.groupId, gs))))
+          add(out.memberOf, m.userId, m.groupId);
+      }
+    }
+  }
+  return out;
+}
+
+export type Decision = { action: "invite" } | { action: "add_to_groups" } | { action: "skip"; reason: "banned" | "already_member" | "already_invited" };
+
+/**
+ * What happens to one address. Community admins add existing accounts to the groups at
+ * once. Anyone else (a group admin) never learns whether an address has an account:
+ * an existing account gets a group invitation to accept or decline, answered exactly as
+ * a new address is. The only reasons a group admin can read were already theirs to
+ * see: a ban or a membership in the groups they run, an invitation pending for them.
+ */
+export function decide(inviter: Inviter, st: Standing, address: string, groupIds: string[]): Decision {
+  const account = st.accounts.get(address);
+  if (account && groupIds.some((g) => st.bannedFrom.get(address)?.has(g))) return { action: "skip", reason: "banned" };
+  if (inviter.actsAsTenantAdmin) {
+    if (account) return groupIds.length ? { action: "add_to_groups" } : { action: "skip", reason: "already_member" };
+    if (st.pending.has(address)) return { action: "skip", reason: "already_invited" };
+    return { action: "invite" };
+  }
+  if (account && groupIds.every((g) => st.memberOf.get(address)?.has(g))) return { action: "skip", reason: "already_member" };
+  if ((st.pending.get(address) ?? []).some((gs) => gs.some((g) => groupIds.includes(g)))) return { action: "skip", reason: "already_invited" };
+  return { action: "invite" };
+}
+
 export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, opts: InviteOptions, now = Date.now()): Promise<InviteResult> {
   const targetGroups = await resolveGroups(t, opts.groups);
   await assertMayInvite(t, inviter, targetGroups, opts.tenantRole);
@@ -99,39 +204,33 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
   if (candidates.length > MAX_EMAILS_PER_REQUEST) throw new ApiError(413, "payload_too_large", `At most ${MAX_EMAILS_PER_REQUEST} addresses at once; use the file import for more.`);
   if (candidates.length === 0) return result;
 
-  const existingUsers: User[] = [];
-  const pending = new Set<string>();
-  for (const chunk of chunkRows(candidates, 1, 90)) {
-    existingUsers.push(...(await t.db.select().from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk)))));
-    const invited = await t.db
-      .select({ email: invitations.email })
-      .from(invitations)
-      .where(and(eq(invitations.tenantId, t.tenantId), inArray(invitations.email, chunk), eq(invitations.status, "pending")));
-    for (const i of invited) pending.add(i.email);
-  }
-  const byEmail = new Map(existingUsers.map((u) => [u.email, u]));
-
-  type Stmt = Parameters<typeof t.db.batch>[0][number];
-  const statements: Stmt[] = [];
+  const groupIds = targetGroups.map((g) => g.id);
+  const st = await standingOf(t, candidates, groupIds, now);
+  const toInvite: string[] = [];
   for (const address of candidates) {
-    const user = byEmail.get(address);
-    if (user) {
-      if (targetGroups.length === 0) {
-        result.skipped.push({ email: address, reason: "already_member" });
-        continue;
-      }
-      for (const g of targetGroups) {
-        statements.push(
-          t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: g.id, userId: user.id, role: opts.groupRole, createdAt: now }).onConflictDoNothing(),
-        );
-      }
-      result.addedToGroups.push(address);
-      continue;
+    const d = decide(inviter, st, address, groupIds);
+    if (d.action === "skip") result.skipped.push({ email: address, reason: d.reason });
+    else if (d.action === "add_to_groups") result.addedToGroups.push(address);
+    else toInvite.push(address);
+  }
+  // Reserve first (the inviter's daily quota and each recipient's cap, all or nothing), then work.
+  if (toInvite.length) await reserveInvitations(env, [inviterQuota(env, t.tenantId, inviter, toInvite.length), ...toInvite.map((a) => recipientCap(t.tenantId, a))], now);
+
+  const statements: Parameters<typeof atomic>[1] = [];
+  for (const address of result.addedToGroups) {
+    const user = st.accounts.get(address)!;
+    for (const g of targetGroups) {
+      // Never into a group that banned the person meanwhile.
+      statements.push(
+        sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
+          select ${t.tenantId}, ${g.id}, ${user.id}, ${opts.groupRole}, ${now}
+          where not exists (select 1 from ${groupBans} where group_id = ${g.id} and user_id = ${user.id})
+          on conflict do nothing`,
+      );
     }
-    if (pending.has(address)) {
-      result.skipped.push({ email: address, reason: "already_invited" });
-      continue;
-    }
+  }
+  for (const address of toInvite) {
+    // The same work whether or not the address has an account: a token, its hash, a row and one email.
     const token = newToken();
     const invitation: Invitation = {
       id: newId(),
@@ -141,7 +240,7 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
       status: "pending",
       tenantRole: opts.tenantRole,
       groupRole: opts.groupRole,
-      groupIds: targetGroups.map((g) => g.id),
+      groupIds,
       firstName: null,
       lastName: null,
       message: opts.message ?? null,
@@ -157,20 +256,40 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
     };
     // The invitation and its email are one atomic write.
     statements.push(t.db.insert(invitations).values(invitation));
-    statements.push(enqueueMail(t, invitationEmail(env, tenant, invitation, inviter.user.name, token, targetGroups, false), now));
+    statements.push(enqueueMail(t, invitationEmail(env, tenant, invitation, inviter.user.name, token, targetGroups, false, st.accounts.get(address)), now));
     result.invited.push(address);
   }
   // Bounded batches keep a big list from holding the database for long.
   for (let i = 0; i < statements.length; i += 200) {
     const slice = statements.slice(i, i + 200);
-    if (slice.length) await t.db.batch(slice as [Stmt, ...Stmt[]]);
+    if (slice.length) await atomic(t, slice);
   }
-  for (const address of result.addedToGroups) forgetViewer(t.tenantId, byEmail.get(address)!.id);
+  for (const address of result.addedToGroups) forgetViewer(t.tenantId, st.accounts.get(address)!.id);
+  for (const address of result.invited) forgetInvitationsOf(t.tenantId, address);
   return result;
 }
 
-function invitationEmail(env: Bindings, tenant: Tenant, inv: Invitation, inviterName: string | null, token: string, gs: Pick<Group, "name">[], reminder: boolean) {
-  const lang: Lang = mailLang(inv.language, tenant.defaultLanguage);
+/**
+ * The email of an invitation. An address with an account (only ever invited by a group
+ * admin) is asked to sign in and accept or decline; a new address gets the link that
+ * creates its account.
+ */
+export function invitationEmail(env: Bindings, tenant: Tenant, inv: Invitation, inviterName: string | null, token: string, gs: Pick<Group, "name">[], reminder: boolean, account?: Pick<User, "language" | "name">) {
+  // An account's own language first: the inviter's choice is a guess made for new addresses.
+  const lang: Lang = mailLang(account?.language, inv.language, tenant.defaultLanguage);
+  if (account) {
+    return groupInvitationMail(lang, {
+      to: inv.email,
+      name: account.name,
+      community: tenant.name,
+      inviter: inviterName,
+      message: inv.message,
+      groups: gs.map((g) => g.name),
+      url: platformUrl(env, tenant.subdomain, "/me/invitations"),
+      expiresAt: inv.expiresAt,
+      timezone: tenant.timezone,
+    });
+  }
   return invitationMail(lang, {
     to: inv.email,
     community: tenant.name,
@@ -184,7 +303,7 @@ function invitationEmail(env: Bindings, tenant: Tenant, inv: Invitation, inviter
   });
 }
 
-export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
+export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked" | "declined";
 
 /** Pending invitations past their date read as expired even before the cron marks them. */
 export function effectiveStatus(inv: Pick<Invitation, "status" | "expiresAt">, now = Date.now()): InvitationStatus {
@@ -257,21 +376,12 @@ const gone = () => notFound("This invitation link is not valid any more.");
 /** What the invitation page shows: 404 for an unknown, used, revoked or replaced token. */
 export async function lookupInvitation(t: TenantDb, tenant: Tenant, token: string, now = Date.now()) {
   const inv = await byToken(t, token);
-  if (!inv || inv.status === "accepted" || inv.status === "revoked") throw gone();
+  if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw gone();
   const gs = inv.groupIds.length ? await t.db.select({ slug: groups.slug, name: groups.name }).from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.id, inv.groupIds), isNull(groups.deletedAt))) : [];
   return {
     invitation: inv,
     view: { email: inv.email, tenant: { name: tenant.name, subdomain: tenant.subdomain }, groups: gs, expired: effectiveStatus(inv, now) === "expired", language: inv.language },
   };
-}
-
-function membershipStatements(t: TenantDb, inv: Invitation, userId: string, now: number) {
-  return inv.groupIds.map((groupId) =>
-    t.db
-      .insert(memberships)
-      .values({ tenantId: t.tenantId, groupId, userId, role: inv.groupRole, createdAt: now })
-      .onConflictDoNothing(),
-  );
 }
 
 /**
@@ -280,7 +390,7 @@ function membershipStatements(t: TenantDb, inv: Invitation, userId: string, now:
  */
 export async function acceptInvitation(t: TenantDb, input: z.output<typeof acceptSchema>, now = Date.now()): Promise<{ user: User; sessionToken: string }> {
   const inv = await byToken(t, input.token);
-  if (!inv || inv.status === "accepted" || inv.status === "revoked") throw gone();
+  if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw gone();
   if (effectiveStatus(inv, now) === "expired") throw new ApiError(410, "invitation_expired", "This invitation has expired. Ask for a new one.");
   if (input.password.trim().toLowerCase() === inv.email) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: "must not be your email" });
   const existing = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, inv.email)) });
@@ -322,26 +432,140 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   ]);
   if (claimed?.results.length !== 1) throw gone();
   forgetViewer(t.tenantId, user.id);
+  forgetInvitationsOf(t.tenantId, user.email);
   return { user, sessionToken: session.token };
 }
 
-/** A signed-in user who opens an invitation for their own email simply gets its groups. */
-export async function acceptAsExistingUser(t: TenantDb, token: string, user: User, now = Date.now()): Promise<Invitation> {
-  const inv = await byToken(t, token);
-  if (!inv || inv.status === "accepted" || inv.status === "revoked") throw gone();
-  if (inv.email !== user.email) throw forbidden("wrong_account", "This invitation was sent to another email address.");
+export type JoinedFromInvitation = { invitation: Invitation; joined: string[]; skipped: { group: string; reason: "banned" }[] };
+
+/**
+ * An existing account takes up an invitation sent to its email: the invitation is
+ * claimed by a conditional update and the memberships are written in the same batch,
+ * except in groups the person is banned from (reported as skipped, `banned`).
+ */
+async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now: number): Promise<JoinedFromInvitation> {
   if (effectiveStatus(inv, now) === "expired") throw new ApiError(410, "invitation_expired", "This invitation has expired. Ask for a new one.");
-  const [claimed] = await t.db.batch([
+  const live = inv.groupIds.length
+    ? await t.db.select({ id: groups.id, slug: groups.slug }).from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.id, inv.groupIds), isNull(groups.deletedAt)))
+    : [];
+  const bans = live.length
+    ? await t.db.select({ groupId: groupBans.groupId }).from(groupBans).where(and(eq(groupBans.tenantId, t.tenantId), eq(groupBans.userId, user.id), inArray(groupBans.groupId, live.map((g) => g.id))))
+    : [];
+  const banned = new Set(bans.map((b) => b.groupId));
+  const joining = live.filter((g) => !banned.has(g.id));
+  const claimedNow = sql`exists (select 1 from ${invitations} where ${invitations.id} = ${inv.id} and ${invitations.acceptedAt} = ${now} and ${invitations.status} = 'accepted')`;
+  const [claimed] = await atomic(t, [
     t.db
       .update(invitations)
       .set({ status: "accepted", acceptedAt: now })
       .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
       .returning({ id: invitations.id }),
-    ...membershipStatements(t, inv, user.id, now),
+    // Written only if this very batch claimed the invitation, and never into a group that bans the person.
+    ...joining.map(
+      (g) => sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
+        select ${t.tenantId}, ${g.id}, ${user.id}, ${inv.groupRole}, ${now}
+        where ${claimedNow} and not exists (select 1 from ${groupBans} where group_id = ${g.id} and user_id = ${user.id})
+        on conflict do nothing`,
+    ),
   ]);
-  if (claimed.length !== 1) throw gone();
+  if (claimed?.results.length !== 1) throw gone();
   forgetViewer(t.tenantId, user.id);
+  return {
+    invitation: { ...inv, status: "accepted", acceptedAt: now },
+    joined: joining.map((g) => g.slug),
+    skipped: live.filter((g) => banned.has(g.id)).map((g) => ({ group: g.slug, reason: "banned" as const })),
+  };
+}
+
+/** A signed-in user who opens an invitation for their own email simply gets its groups (not those that ban them). */
+export async function acceptAsExistingUser(t: TenantDb, token: string, user: User, now = Date.now()): Promise<JoinedFromInvitation> {
+  const inv = await byToken(t, token);
+  if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw gone();
+  if (inv.email !== user.email) throw forbidden("wrong_account", "This invitation was sent to another email address.");
+  return joinFromInvitation(t, inv, user, now);
+}
+
+// ── a member's own pending group invitations (/me/invitations) ─────────────
+
+/** Pending, unexpired invitations to the member's email that carry groups. */
+export async function myInvitations(t: TenantDb, user: User, now = Date.now()) {
+  const rows = await t.db
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.tenantId, t.tenantId),
+        eq(invitations.email, user.email),
+        eq(invitations.status, "pending"),
+        sql`${invitations.expiresAt} > ${now}`,
+        sql`${invitations.groupIds} <> '[]'`,
+      ),
+    )
+    .orderBy(desc(invitations.invitedAt), desc(invitations.id))
+    .limit(200);
+  const groupIds = [...new Set(rows.flatMap((r) => r.groupIds))].slice(0, 90);
+  const inviterIds = [...new Set(rows.map((r) => r.invitedBy).filter((x): x is string => !!x))].slice(0, 90);
+  const gs = groupIds.length
+    ? await t.db.select({ id: groups.id, slug: groups.slug, name: groups.name }).from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.id, groupIds), isNull(groups.deletedAt)))
+    : [];
+  const inviters = inviterIds.length ? await t.db.select({ id: users.id, name: users.name }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.id, inviterIds))) : [];
+  const groupOf = new Map(gs.map((g) => [g.id, { slug: g.slug, name: g.name }]));
+  const nameOf = new Map(inviters.map((u) => [u.id, u.name]));
+  return rows
+    .map((r) => ({
+      id: r.id,
+      status: "pending" as const,
+      groups: r.groupIds.map((id) => groupOf.get(id)).filter((g): g is { slug: string; name: string } => !!g),
+      invitedBy: r.invitedBy && nameOf.has(r.invitedBy) ? { name: nameOf.get(r.invitedBy)! } : null,
+      message: r.message,
+      invitedAt: new Date(r.invitedAt).toISOString(),
+      expiresAt: new Date(r.expiresAt).toISOString(),
+    }))
+    .filter((r) => r.groups.length > 0);
+}
+export type MyInvitation = Awaited<ReturnType<typeof myInvitations>>[number];
+
+/** The home page asks on every view: remembered a few seconds per isolate, forgotten here on every change. */
+const myInvitationsCache = new ReadCache<MyInvitation[]>();
+export function myInvitationsCached(t: TenantDb, user: User): Promise<MyInvitation[]> {
+  return myInvitationsCache.getOrLoad(`${t.tenantId}:${user.email}`, () => myInvitations(t, user));
+}
+export function forgetInvitationsOf(tenantId: string, address: string): void {
+  myInvitationsCache.delete(`${tenantId}:${address}`);
+}
+
+/** One of the member's own invitations; anyone else's answers 404, as if it did not exist. */
+async function mine(t: TenantDb, user: User, id: string): Promise<Invitation> {
+  const inv = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, id), eq(invitations.email, user.email)) });
+  if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw notFound("No such invitation.");
   return inv;
+}
+
+export async function acceptMyInvitation(t: TenantDb, user: User, id: string, now = Date.now()): Promise<JoinedFromInvitation> {
+  return joinFromInvitation(t, await mine(t, user, id), user, now);
+}
+
+/** Declining ends the invitation: its links stop working and nobody joins anything. */
+export async function declineMyInvitation(t: TenantDb, user: User, id: string, now = Date.now()): Promise<Invitation> {
+  return declineInvitation(t, await mine(t, user, id), now);
+}
+
+/** The link's owner says no without an account (the same outcome as from one: the invitation is declined). */
+export async function declineByToken(t: TenantDb, token: string, now = Date.now()): Promise<Invitation> {
+  const inv = await byToken(t, token);
+  if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw gone();
+  return declineInvitation(t, inv, now);
+}
+
+async function declineInvitation(t: TenantDb, inv: Invitation, now: number): Promise<Invitation> {
+  const [row] = await t.db
+    .update(invitations)
+    .set({ status: "declined", revokedAt: now })
+    .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
+    .returning();
+  if (!row) throw gone();
+  forgetInvitationsOf(t.tenantId, row.email);
+  return row;
 }
 
 async function manageable(t: TenantDb, inviter: Inviter, id: string): Promise<Invitation> {
@@ -351,21 +575,37 @@ async function manageable(t: TenantDb, inviter: Inviter, id: string): Promise<In
   return inv;
 }
 
-/** New token (the old link dies), expiry reset to 30 days, the email sent again. */
+/**
+ * New token (the old link dies), expiry reset to 30 days, the email sent again. At most
+ * one resend an hour and five in all per invitation; each counts against the inviter's
+ * daily quota and the recipient's cap. Reserved before anything is written.
+ */
 export async function resendInvitation(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, id: string, now = Date.now()): Promise<Invitation> {
   const inv = await manageable(t, inviter, id);
-  if (inv.status === "accepted" || inv.status === "revoked") throw new ApiError(409, "invitation_closed", `This invitation was ${inv.status}.`);
+  if (inv.status !== "pending" && inv.status !== "expired") throw new ApiError(409, "invitation_closed", `This invitation was ${inv.status}.`);
+  await reserveInvitations(
+    env,
+    [
+      { key: `resend:${t.tenantId}:${inv.id}`, max: RESENDS_PER_HOUR, windowMs: 3600_000, amount: 1 },
+      { key: `resend-all:${t.tenantId}:${inv.id}`, max: RESENDS_IN_ALL, windowMs: INVITATION_TTL_MS * 12, amount: 1 },
+      inviterQuota(env, t.tenantId, inviter, 1),
+      recipientCap(t.tenantId, inv.email),
+    ],
+    now,
+  );
   const token = newToken();
   const next: Invitation = { ...inv, tokenHash: await sha256Hex(token), reminderTokenHash: null, status: "pending", invitedAt: now, expiresAt: now + INVITATION_TTL_MS, remindedAt: null };
   const gs = inv.groupIds.length ? await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.id, inv.groupIds))) : [];
   const inviterUser = inv.invitedBy ? await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, inv.invitedBy)) }) : undefined;
+  const account = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, inv.email)) });
   await t.db.batch([
     t.db
       .update(invitations)
       .set({ tokenHash: next.tokenHash, reminderTokenHash: null, status: "pending", invitedAt: now, expiresAt: next.expiresAt, remindedAt: null })
       .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id))),
-    enqueueMail(t, invitationEmail(env, tenant, next, inviterUser?.name ?? null, token, gs, false), now),
+    enqueueMail(t, invitationEmail(env, tenant, next, inviterUser?.name ?? null, token, gs, false, account), now),
   ]);
+  forgetInvitationsOf(t.tenantId, inv.email);
   return next;
 }
 
@@ -376,6 +616,7 @@ export async function revokeInvitation(t: TenantDb, inviter: Inviter, id: string
     .update(invitations)
     .set({ status: "revoked", revokedAt: now })
     .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), or(eq(invitations.status, "pending"), eq(invitations.status, "expired"))));
+  forgetInvitationsOf(t.tenantId, inv.email);
 }
 
 /**
@@ -410,7 +651,8 @@ export async function runInvitationLifecycle(env: Bindings, now = Date.now(), sc
     const token = newToken();
     const tokenHash = await sha256Hex(token);
     const gs = inv.groupIds.length ? await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.id, inv.groupIds))) : [];
-    const mail = invitationEmail(env, tenant, inv, null, token, gs, true);
+    const account = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, inv.email)) });
+    const mail = invitationEmail(env, tenant, inv, null, token, gs, true, account);
     const [claimed] = await atomic(t, [
       t.db
         .update(invitations)

@@ -86,6 +86,23 @@ export function invitationMail(
   return compose(lang, p.to, subject, p.community, blocks);
 }
 
+/** A group admin invites someone who already has an account: sign in, then accept or decline. */
+export function groupInvitationMail(
+  lang: Lang,
+  p: { to: string; name: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string },
+): MailMessage {
+  const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: p.timezone }).format(new Date(p.expiresAt));
+  const groups = p.groups.join(", ");
+  const blocks: Block[] = [
+    { kind: "p", text: p.inviter ? t(lang, "mail.group_invite.intro_by", { name: p.name, inviter: p.inviter, groups, community: p.community }) : t(lang, "mail.group_invite.intro", { name: p.name, groups, community: p.community }) },
+  ];
+  if (p.message) blocks.push({ kind: "p", text: `« ${p.message} »` });
+  blocks.push({ kind: "p", text: t(lang, "mail.group_invite.choose") });
+  blocks.push({ kind: "action", label: t(lang, "mail.group_invite.action"), url: p.url });
+  blocks.push({ kind: "small", text: t(lang, "mail.group_invite.expires", { date }) });
+  return compose(lang, p.to, t(lang, "mail.group_invite.subject", { groups, community: p.community }), p.community, blocks);
+}
+
 export function accountCreatedMail(lang: Lang, p: { to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
   const blocks: Block[] = [
     { kind: "p", text: t(lang, "mail.account.intro", { name: p.name, community: p.community }) },

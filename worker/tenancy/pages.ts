@@ -19,6 +19,7 @@ import { pageContext, renderPage } from "../http/render";
 import { formBody, parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { platformUrl } from "./hosts";
+import { myInvitationsCached } from "../invitations/service";
 import { createTenantLimited, createTenantSchema, subdomainSchema } from "./service";
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
@@ -28,8 +29,9 @@ export const homePages = new Hono<AppEnv>()
     const ctx = pageContext(c);
     const tenant = c.get("tenant");
     if (!tenant) return renderPage(c, t(ctx.lang, "landing.title"), PlatformLandingPage({ ctx }));
-    const groups = await groupCards(tenantDb(c.env, tenant), ctx.user?.id ?? null);
-    return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups }));
+    const tdb = tenantDb(c.env, tenant);
+    const [groups, invitations] = await Promise.all([groupCards(tdb, ctx.user?.id ?? null), ctx.user ? myInvitationsCached(tdb, ctx.user) : []]);
+    return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups, invitations }));
   })
   .get("/new", (c) => {
     if (c.get("tenant")) throw notFound();

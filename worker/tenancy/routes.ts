@@ -35,6 +35,7 @@ async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
       faviconUrl: tenant.faviconKey ? `/media/${tenant.faviconKey}` : null,
     },
     features: tenant.features,
+    groupCreation: tenant.groupCreation,
   };
   if (!full) return base;
   const domains = await listDomains(tenantDb(env, tenant));

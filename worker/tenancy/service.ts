@@ -86,6 +86,7 @@ export async function createTenant(env: Bindings, input: CreateTenantInput, now 
     logoKey: null,
     faviconKey: null,
     features: {},
+    groupCreation: "everyone",
     createdAt: now,
   };
   const t = tenantDb(env, tenant);
@@ -143,6 +144,7 @@ export const tenantPatchSchema = z
       .partial()
       .strict(),
     features: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.boolean()).refine((f) => Object.keys(f).length <= 50, "too many features"),
+    groupCreation: z.enum(["everyone", "admins"], { error: "everyone or admins" }),
   })
   .partial()
   .strict();
@@ -155,7 +157,14 @@ export async function updateTenant(env: Bindings, tenant: Tenant, patch: z.outpu
   if (patch.timezone !== undefined) next.timezone = patch.timezone;
   if (patch.branding?.primaryColor !== undefined) next.primaryColor = patch.branding.primaryColor;
   if (patch.branding?.accentColor !== undefined) next.accentColor = patch.branding.accentColor;
-  if (patch.features !== undefined) next.features = { ...tenant.features, ...patch.features };
+  if (patch.features !== undefined) {
+    // The older `features.adminOnlyGroups` is an alias of `groupCreation` (the one place it is kept), never stored.
+    const { adminOnlyGroups, ...rest } = patch.features;
+    if (adminOnlyGroups !== undefined && patch.groupCreation === undefined) next.groupCreation = adminOnlyGroups ? "admins" : "everyone";
+    const { adminOnlyGroups: _old, ...kept } = tenant.features;
+    next.features = { ...kept, ...rest };
+  }
+  if (patch.groupCreation !== undefined) next.groupCreation = patch.groupCreation;
   if (Object.keys(next).length === 0) return tenant;
   const [updated] = await directoryDb(env).update(tenants).set(next).where(eq(tenants.id, tenant.id)).returning();
   invalidateTenantHosts(tenant.id);

@@ -58,6 +58,7 @@ export function AdminGroupsPage({
   errors = {},
   formError,
   viewingAsMember,
+  canCreate = true,
 }: {
   ctx: PageContext;
   groups: GroupView[];
@@ -65,6 +66,8 @@ export function AdminGroupsPage({
   errors?: Record<string, string>;
   formError?: string;
   viewingAsMember: boolean;
+  /** false when the community lets only its admins create groups (tenant `groupCreation`). */
+  canCreate?: boolean;
 }): VNode {
   const { lang } = ctx;
   const live = groups.filter((g) => g.deletedAt === null);
@@ -79,7 +82,7 @@ export function AdminGroupsPage({
         <div class="section-head section-head-row">
           <h2 id="groups-list-title">${t(lang, "admin.groups.list_title")}</h2>
           <p class="section-intro">${tCount(lang, "admin.groups.count", live.length)}</p>
-          <a class="btn btn-primary btn-sm jump-create" href="#create-title">${t(lang, "admin.groups.create_title")}</a>
+          ${canCreate && html`<a class="btn btn-primary btn-sm jump-create" href="#create-title">${t(lang, "admin.groups.create_title")}</a>`}
         </div>
         ${sorted.length
           ? html`<ul class="card admin-group-list">${sorted.map((group) => GroupRow({ ctx, group }))}</ul>`
@@ -88,7 +91,8 @@ export function AdminGroupsPage({
       <section class="admin-panel" aria-labelledby="create-title">
         <div class="card">
           <h2 class="card-title" id="create-title">${t(lang, "admin.groups.create_title")}</h2>
-          <p class="card-intro">${t(lang, "admin.groups.create_intro")}</p>
+          ${!canCreate && html`<p class="card-intro">${t(lang, "error.group_creation_closed")}</p>`}
+          ${canCreate && html`<p class="card-intro">${t(lang, "admin.groups.create_intro")}</p>
           ${FormMessages({ lang, formError, errors })}
           <form class="form" method="post" action="/admin/groups">
             ${Field({
@@ -123,7 +127,7 @@ export function AdminGroupsPage({
             })}
             ${JoinPolicyField({ lang, value: values.joinPolicy ?? "approval", error: errors.joinPolicy })}
             ${Button({ children: t(lang, "admin.groups.create_submit"), block: true })}
-          </form>
+          </form>`}
         </div>
       </section>
     </div>`,

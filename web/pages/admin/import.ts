@@ -71,6 +71,7 @@ export function importViewStrings(lang: Lang): ImportViewStrings {
     reason: {
       already_invited: t(lang, "admin.invitations.reason.already_invited"),
       already_member: t(lang, "admin.invitations.reason.already_member"),
+      banned: t(lang, "admin.invitations.reason.banned"),
     },
     role: { admin: roleLabel(lang, "admin"), member: roleLabel(lang, "member") },
     languages: Object.fromEntries(LANGS.map((code) => [code, t(code, `language.${code}`)])),

@@ -8,7 +8,7 @@ import { roleLabel } from "../home";
 import { FormMessages } from "./forms";
 import { AdminShell } from "./layout";
 
-export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
+export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked" | "declined";
 
 /** One row of the list (the worker's `listInvitations` items; times are ISO). */
 export type InvitationItem = {
@@ -39,7 +39,7 @@ export type InviteFormValues = {
 };
 
 export const INVITE_MESSAGE_MAX = 2000;
-export const INVITATION_STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "expired", "revoked"];
+export const INVITATION_STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "expired", "revoked", "declined"];
 const LIST_PATH = "/admin/invitations";
 /** The file import (web/pages/admin/import.ts), linked from the invite form. */
 const IMPORT_PATH = "/admin/invitations/import";
@@ -49,6 +49,7 @@ const REASONS: Record<string, MessageKey> = {
   already_invited: "admin.invitations.reason.already_invited",
   duplicate: "admin.invitations.reason.duplicate",
   already_member: "admin.invitations.reason.already_member",
+  banned: "admin.invitations.reason.banned",
 };
 
 /** Why an address was skipped, in words (an unknown code is shown as is rather than hidden). */
@@ -279,8 +280,8 @@ function InvitationRow({
     <td class="cell-date" data-label=${t(lang, "admin.invitations.col_expires")}>
       ${item.status === "accepted" && item.acceptedAt
         ? html`<span class="invite-accepted">${t(lang, "admin.invitations.accepted_on", { date: date(item.acceptedAt) })}</span>`
-        : item.status === "revoked"
-          ? Nothing({ label: t(lang, "admin.invitations.status.revoked") })
+        : item.status === "revoked" || item.status === "declined"
+          ? Nothing({ label: t(lang, `admin.invitations.status.${item.status}`) })
           : Time({ iso: item.expiresAt, ...(item.status === "expired" ? { className: "invite-expired" } : {}) })}
     </td>
     <td class="cell-date" data-label=${t(lang, "admin.invitations.col_reminded")}>

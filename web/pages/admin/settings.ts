@@ -12,6 +12,7 @@ import { AdminShell } from "./layout";
 export type TenantSettingsView = {
   name: string;
   signupPolicy: "open" | "approval" | "invite_only";
+  groupCreation: "everyone" | "admins";
   defaultLanguage: string;
   primaryColor: string;
   accentColor: string | null;
@@ -82,6 +83,17 @@ export function TenantSettingsPage({
                 value: policy,
                 label: t(lang, `admin.tenant.policy.${policy}`),
                 description: t(lang, `admin.tenant.policy_desc.${policy}`),
+              })),
+            })}
+            ${ChoiceField({
+              name: "groupCreation",
+              legend: t(lang, "admin.tenant.group_creation"),
+              value: values.groupCreation ?? tenant.groupCreation,
+              error: errors.groupCreation,
+              options: (["everyone", "admins"] as const).map((who) => ({
+                value: who,
+                label: t(lang, `admin.tenant.group_creation.${who}`),
+                description: t(lang, `admin.tenant.group_creation_desc.${who}`),
               })),
             })}
           </fieldset>

@@ -21,9 +21,10 @@ export type InvitationView = {
  * - `form`: signed out, the invitation is valid: set a name and a password to join;
  * - `expired`: past its 30 days;
  * - `signed_in_same`: signed in with the invited address: one button joins the groups;
- * - `signed_in_other`: signed in with another address: log out to switch accounts.
+ * - `signed_in_other`: signed in with another address: log out to switch accounts;
+ * - `declined`: the person just said no (from `form` or `signed_in_same`).
  */
-export type InviteState = "form" | "expired" | "signed_in_same" | "signed_in_other";
+export type InviteState = "form" | "expired" | "signed_in_same" | "signed_in_other" | "declined";
 
 /** The most a name may hold (the server's limit). */
 export const INVITE_NAME_MAX = 100;
@@ -93,7 +94,22 @@ export function InvitePage({
     ? Alert({ tone: "error", children: formError })
     : Object.keys(errors).length > 0 && Alert({ tone: "error", children: t(lang, "form.fix_errors") });
 
+  /** Saying no is always one button away, with or without an account. */
+  const declineForm = html`<form class="inline-form invite-decline" method="post" action=${`${action}/decline`}>
+    ${Button({ children: t(lang, "invite.decline"), variant: "ghost", size: "sm" })}
+  </form>`;
+
   switch (state) {
+    case "declined":
+      return AuthCard({
+        className: "invite-card invite-card-declined",
+        title: t(lang, "invite.declined_title"),
+        intro: t(lang, "invite.declined_intro", { community }),
+        children: html`
+          ${Icon()} ${ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") })}
+        `,
+      });
+
     case "expired":
       return AuthCard({
         className: "invite-card invite-card-expired",
@@ -140,6 +156,7 @@ export function InvitePage({
           <form class="form" method="post" action=${`${action}/accept-as-me`}>
             ${Button({ children: t(lang, hasGroups ? "invite.same_submit" : "invite.same_submit_no_groups"), block: true })}
           </form>
+          ${declineForm}
         `,
       });
     }
@@ -182,6 +199,7 @@ export function InvitePage({
             ${Button({ children: t(lang, "invite.submit", { community }), block: true })}
           </form>
           <p class="auth-switch">${t(lang, "invite.valid_until", { date: formatDate(lang, invitation.expiresAt, { timeZone }) })}</p>
+          ${declineForm}
         `,
       });
   }

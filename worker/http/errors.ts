@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
+import { tMessage } from "../../web/i18n";
 
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
@@ -40,11 +41,18 @@ export function invalidRows(rows: RowError[]): ApiError {
 export const unprocessable = (message: string, fields?: Record<string, string>) =>
   new ApiError(422, "validation_failed", message, fields);
 
+/** A catalog message (`msg()`) as the API's readable English; any other text as is. */
+export function apiText(s: string): string {
+  return tMessage("en", s) ?? s;
+}
+
+/** The envelope: field and row messages, which carry catalog keys inside the app, answer in English. */
 export function errorBody(err: ApiError): ErrorBody & { rows?: RowError[] } {
+  const fields = err.fields ? Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, apiText(v)])) : undefined;
   return {
     ...err.extra,
-    error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
-    ...(err.rows ? { rows: err.rows } : {}),
+    error: { code: err.code, message: apiText(err.message), ...(fields ? { fields } : {}) },
+    ...(err.rows ? { rows: err.rows.map((r) => ({ ...r, errors: r.errors.map(apiText) })) } : {}),
   };
 }
 

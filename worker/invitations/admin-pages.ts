@@ -20,6 +20,7 @@ import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport, type 
 import { commitAccounts, createAccount, createAccountSchema, listTenantMembers, planAccounts, sendLoginLink } from "./provisioning";
 import { inviterOf } from "./routes";
 import { fileKind, readRows } from "./spreadsheet";
+import { msg } from "../../web/i18n";
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
@@ -60,10 +61,10 @@ export const importAdminPages = new Hono<AppEnv>()
     const body = await c.req.parseBody({ all: true });
     const values = { groups: list(body.groups), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
     const fail = async (err: ApiError, status: ContentfulStatusCode) =>
-      renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), values, errors: localizeFields(ctx.lang, err.fields), formError: localizeError(ctx.lang, err) === t(ctx.lang, "error.generic") ? err.message : localizeError(ctx.lang, err) }), status);
+      renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), values, errors: localizeFields(ctx.lang, err.fields), formError: localizeError(ctx.lang, err) }), status);
     try {
       const file = body.file;
-      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: "a .xlsx or .csv file is required" });
+      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
       if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
       const defaults = parseWith(importDefaultsSchema, { groups: values.groups, tenantRole: values.tenantRole || undefined, groupRole: values.groupRole || undefined, language: values.language || undefined, ...(values.message.trim() ? { message: values.message } : {}) });
       const bytes = new Uint8Array(await file.arrayBuffer());

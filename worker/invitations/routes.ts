@@ -26,6 +26,7 @@ import {
   revokeInvitation,
   type Inviter,
 } from "./service";
+import { msg } from "../../web/i18n";
 
 export function inviterOf(c: Context<AppEnv>): Inviter {
   const user = requireUser(c);
@@ -38,7 +39,7 @@ const statusSchema = z.enum(["pending", "accepted", "expired", "revoked"]).optio
 export async function readImportForm(c: Context<AppEnv>) {
   const body = await c.req.parseBody({ all: true });
   const file = body.file;
-  if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: "a .xlsx or .csv file is required" });
+  if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
   if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
   const str = (v: unknown) => (typeof v === "string" ? v : "");
   const groupsField = Array.isArray(body.groups) ? body.groups.map(str) : str(body.groups).split(/[|,]/);

@@ -13,6 +13,7 @@ import { newSession } from "../auth/sessions";
 import { hashPassword } from "../auth/passwords";
 import { forgetViewer } from "../groups/queries";
 import { platformUrl } from "../tenancy/hosts";
+import { msg } from "../../web/i18n";
 
 export const INVITATION_TTL_MS = 30 * 24 * 3600_000;
 export const REMINDER_AFTER_MS = 3 * 24 * 3600_000;
@@ -49,7 +50,7 @@ async function resolveGroups(t: TenantDb, slugs: string[]): Promise<Group[]> {
   const unique = [...new Set(slugs)];
   const found = await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.slug, unique), isNull(groups.deletedAt)));
   const missing = unique.filter((s) => !found.some((g) => g.slug === s));
-  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: `unknown group: ${missing.join(", ")}` });
+  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: msg("admin.invitations.error_groups") });
   return found;
 }
 
@@ -284,7 +285,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   const inv = await byToken(t, input.token);
   if (!inv || inv.status === "accepted" || inv.status === "revoked") throw gone();
   if (effectiveStatus(inv, now) === "expired") throw new ApiError(410, "invitation_expired", "This invitation has expired. Ask for a new one.");
-  if (input.password.trim().toLowerCase() === inv.email) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: "must not be your email" });
+  if (input.password.trim().toLowerCase() === inv.email) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: msg("field.password_is_email") });
   const existing = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, inv.email)) });
   if (existing) throw new ApiError(409, "account_exists", "An account already exists for this email: log in, then open the link again to join its groups.");
   const user: User = {

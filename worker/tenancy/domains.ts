@@ -7,6 +7,7 @@ import { domains, type Domain } from "../db/schema";
 import { isDevelopment, type Bindings } from "../env";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { invalidateTenantHosts, normaliseHost } from "./hosts";
+import { msg } from "../../web/i18n";
 
 export type Verification = { type: "TXT"; name: string; value: string };
 
@@ -95,7 +96,7 @@ export const hostnameSchema = z
     z
       .string()
       .max(253, "too long")
-      .regex(/^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, "a hostname like community.example.org"),
+      .regex(/^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, "field.hostname"),
   );
 
 /** What a tenant admin needs to set up: the TXT record, and the CNAME target when the platform names one. */
@@ -119,7 +120,7 @@ export async function addDomain(env: Bindings, t: TenantDb, rawHostname: string,
   const hostname = normaliseHost(rawHostname);
   const root = normaliseHost(env.ROOT_DOMAIN).replace(/:\d+$/, "");
   if (hostname === root || hostname.endsWith("." + root)) {
-    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { hostname: "use your own domain, not the platform's" });
+    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { hostname: msg("field.own_domain") });
   }
   const existing = await directoryDb(env).query.domains.findFirst({ where: eq(domains.hostname, hostname) });
   if (existing && existing.tenantId !== t.tenantId) throw conflict("domain_taken", "Another community already uses this hostname.");

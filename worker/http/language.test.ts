@@ -1,0 +1,135 @@
+import { env } from "cloudflare:workers";
+import { and, eq, inArray } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import writeExcelFile from "write-excel-file/universal";
+import { canonicalTag, closestLang, fromAcceptLanguage } from "../../web/i18n";
+import { directoryDb } from "../db/client";
+import { invitations, outbox } from "../db/schema";
+import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+
+type Err = { error: { code: string; fields?: Record<string, string> } };
+
+function upload(tenant: TestTenant, file: File) {
+  const body = new FormData();
+  body.set("file", file);
+  return call(tenant.host, "POST", "/api/v1/invitations/import", { cookie: tenant.owner.cookie, body });
+}
+
+async function mailsTo(tenantId: string, to: string[]) {
+  return directoryDb(env).select().from(outbox).where(and(eq(outbox.tenantId, tenantId), inArray(outbox.to, to)));
+}
+
+const SUBJECT = { nl: /Je bent uitgenodigd/, fr: /Vous êtes invité·e/, en: /You are invited/ };
+
+describe("language tags (BCP 47)", () => {
+  it("reads tags in the closest catalog, keeps them in canonical casing and refuses garbage", () => {
+    expect(canonicalTag("EN")).toBe("en");
+    expect(canonicalTag("nl-be")).toBe("nl-BE");
+    expect(canonicalTag("zh-hant-tw")).toBe("zh-Hant-TW");
+    expect(canonicalTag("fr_CA")).toBe("fr-CA");
+    for (const junk of ["", "english please", "e", "123", "nl--BE", "<script>", "x".repeat(100)]) expect(canonicalTag(junk), junk).toBeNull();
+    expect(closestLang("nl-BE")).toBe("nl");
+    expect(closestLang("fr-CA")).toBe("fr");
+    expect(closestLang("EN")).toBe("en");
+    expect(closestLang("de", "nl-BE")).toBe("nl");
+    expect(closestLang("zh-Hant-TW", null)).toBe("fr");
+  });
+
+  it("picks the best Accept-Language range the product speaks, by quality", () => {
+    expect(fromAcceptLanguage("nl-BE,nl;q=0.9,en;q=0.8")).toBe("nl");
+    expect(fromAcceptLanguage("de-DE,de;q=0.9,en;q=0.5,fr;q=0.7")).toBe("fr");
+    expect(fromAcceptLanguage("en;q=0.1, fr-CA")).toBe("fr");
+    expect(fromAcceptLanguage("fr;q=0, nl;q=0.2")).toBe("nl");
+    expect(fromAcceptLanguage("*")).toBeNull();
+    expect(fromAcceptLanguage("de, ja")).toBeNull();
+    expect(fromAcceptLanguage(";;;,,,q=,fr;q=abc,@@")).toBeNull();
+  });
+
+  for (const kind of ["csv", "xlsx"] as const) {
+    it(`imports a .${kind} whose language column holds nl-BE, fr-CA and EN, and mails each invitee in their language`, async () => {
+      const tenant = await makeTenant();
+      const people = [
+        ["nl@example.org", "nl-BE"],
+        ["fr@example.org", "fr-CA"],
+        ["en@example.org", "EN"],
+        ["zh@example.org", "zh-Hant-TW"],
+      ] as const;
+      const file =
+        kind === "csv"
+          ? new File([`email,language\r\n${people.map((p) => p.join(",")).join("\r\n")}\r\n`], "people.csv", { type: "text/csv" })
+          : new File([await writeExcelFile([[{ value: "email" }, { value: "language" }], ...people.map(([e, l]) => [{ value: e }, { value: l }])]).toBlob()], "people.xlsx");
+      const res = await upload(tenant, file);
+      expect(res.status, await res.clone().text()).toBe(200);
+      const stored = await directoryDb(env).select({ email: invitations.email, language: invitations.language }).from(invitations).where(eq(invitations.tenantId, tenant.id));
+      expect(Object.fromEntries(stored.map((i) => [i.email, i.language]))).toEqual({ "nl@example.org": "nl-BE", "fr@example.org": "fr-CA", "en@example.org": "en", "zh@example.org": "zh-Hant-TW" });
+      const mails = Object.fromEntries((await mailsTo(tenant.id, people.map((p) => p[0]))).map((m) => [m.to, m]));
+      expect(mails["nl@example.org"]!.subject).toMatch(SUBJECT.nl);
+      expect(mails["fr@example.org"]!.subject).toMatch(SUBJECT.fr);
+      expect(mails["en@example.org"]!.subject).toMatch(SUBJECT.en);
+      // A language the product does not speak reads in the community's default (French here).
+      expect(mails["zh@example.org"]!.subject).toMatch(SUBJECT.fr);
+      expect(mails["nl@example.org"]!.text).toMatch(/uitnodiging/i);
+    });
+  }
+
+  it("refuses a language cell that is not a tag, naming the row, and imports nothing", async () => {
+    const tenant = await makeTenant();
+    const res = await upload(tenant, new File(["email,language\r\na@example.org,nl-BE\r\nb@example.org,not a tag\r\n"], "people.csv", { type: "text/csv" }));
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { rows: { row: number; errors: string[] }[] };
+    expect(body.rows).toEqual([expect.objectContaining({ row: 3, errors: [expect.stringContaining('"not a tag"')] })]);
+  });
+
+  it("accepts tags on invitations, sign-up, profiles and the tenant's default; 422 for garbage", async () => {
+    const tenant = await makeTenant();
+    const invite = (language: string, to: string) => call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: [to], language } });
+    expect((await invite("nl-BE", "i1@example.org")).status).toBe(200);
+    const [mail] = await mailsTo(tenant.id, ["i1@example.org"]);
+    expect(mail!.subject).toMatch(SUBJECT.nl);
+    const bad = await invite("nl BE!", "i2@example.org");
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as Err).error.fields).toEqual({ language: "Enter a language code such as fr, en or nl-BE." });
+
+    const signup = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: "s@example.org", password: "a long enough password", name: "Sam", language: "fr-CA" } });
+    expect(signup.status).toBe(201);
+    expect(((await signup.json()) as { user: { language: string } }).user.language).toBe("fr-CA");
+    expect((await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: "s2@example.org", password: "a long enough password", name: "Sam", language: "12345" } })).status).toBe(422);
+
+    const member = await signUpMember(tenant, "m@example.org");
+    const patched = await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: member.cookie, json: { language: "EN" } });
+    expect(patched.status).toBe(200);
+    expect(((await (await call(tenant.host, "GET", "/api/v1/me", { cookie: member.cookie })).json()) as { language: string }).language).toBe("en");
+    expect((await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: member.cookie, json: { language: "???" } })).status).toBe(422);
+
+    const setDefault = (defaultLanguage: string) => call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { defaultLanguage } });
+    expect((await setDefault("nl-BE")).status).toBe(200);
+    expect(((await (await call(tenant.host, "GET", "/api/v1/tenant")).json()) as { defaultLanguage: string }).defaultLanguage).toBe("nl-BE");
+    // A default must be a language the pages can speak.
+    expect((await setDefault("de")).status).toBe(422);
+    expect((await setDefault("not a tag")).status).toBe(422);
+  });
+});
+
+describe("the language of a page on a tenant host", () => {
+  const htmlLang = async (res: Response) => /<html[^>]*\blang="([a-z]+)"/.exec(await res.text())?.[1];
+
+  it("follows Accept-Language when nobody is signed in, else the tenant's default; junk never breaks it", async () => {
+    const tenant = await makeTenant();
+    expect(await htmlLang(await call(tenant.host, "GET", "/login", { headers: { "accept-language": "nl-BE,nl;q=0.9,en;q=0.8" } }))).toBe("nl");
+    expect(await htmlLang(await call(tenant.host, "GET", "/login", { headers: { "accept-language": "de-DE,de;q=0.9,en;q=0.8" } }))).toBe("en");
+    expect(await htmlLang(await call(tenant.host, "GET", "/login", { headers: { "accept-language": "de, ja" } }))).toBe("fr");
+    expect(await htmlLang(await call(tenant.host, "GET", "/login"))).toBe("fr");
+    for (const junk of ["*", ";;;", "q=1", "xx-;q=9", "\u00e9\u00e9", "a".repeat(5000), "en;q=abc", "nl;q=0"]) {
+      const res = await call(tenant.host, "GET", "/login", { headers: { "accept-language": junk } });
+      expect(res.status, junk).toBe(200);
+      expect(await htmlLang(res), junk).toBe("fr");
+    }
+  });
+
+  it("prefers the signed-in person's language, even a regional tag, over the browser's", async () => {
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "nl@example.org");
+    await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: member.cookie, json: { language: "nl-BE" } });
+    expect(await htmlLang(await call(tenant.host, "GET", "/", { cookie: member.cookie, headers: { "accept-language": "en" } }))).toBe("nl");
+  });
+});

@@ -1242,6 +1242,12 @@ export const en = {
   "field.options_distinct": "Each option must be different.",
   "levels.error.first_zero": "The first level must start at 0 points.",
   "levels.error.same_points": "Two levels cannot start at the same number of points.",
+  "invite.accepted_title": "This invitation has already been accepted",
+  "invite.accepted_intro": "The account for {email} already exists. Log in with this address to find {community}.",
+  "invite.accepted_login": "Log in",
+  "invite.accepted_forgot": "Forgot your password?",
+  "invite.revoked_title": "This invitation was withdrawn",
+  "invite.revoked_intro": "The invitation sent to {email} to join {community} was withdrawn. If you think this is a mistake, ask the person who invited you.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1264,4 +1264,10 @@ export const fr: Record<MessageKey, string> = {
   "field.options_distinct": "Chaque option doit être différente.",
   "levels.error.first_zero": "Le premier niveau doit commencer à 0\u00a0point.",
   "levels.error.same_points": "Deux niveaux ne peuvent pas commencer au même nombre de points.",
+  "invite.accepted_title": "Cette invitation a déjà été acceptée",
+  "invite.accepted_intro": "Le compte de {email} existe déjà. Connectez-vous avec cette adresse pour retrouver {community}.",
+  "invite.accepted_login": "Se connecter",
+  "invite.accepted_forgot": "Mot de passe oublié\u00a0?",
+  "invite.revoked_title": "Cette invitation a été retirée",
+  "invite.revoked_intro": "L’invitation envoyée à {email} pour rejoindre {community} a été retirée. Si vous pensez que c’est une erreur, demandez à la personne qui vous a invité·e.",
 };

@@ -1246,4 +1246,10 @@ export const nl: Record<MessageKey, string> = {
   "field.options_distinct": "Elke optie moet verschillend zijn.",
   "levels.error.first_zero": "Het eerste niveau moet bij 0 punten beginnen.",
   "levels.error.same_points": "Twee niveaus kunnen niet bij hetzelfde aantal punten beginnen.",
+  "invite.accepted_title": "Deze uitnodiging is al aanvaard",
+  "invite.accepted_intro": "Het account voor {email} bestaat al. Log in met dit adres om {community} terug te vinden.",
+  "invite.accepted_login": "Inloggen",
+  "invite.accepted_forgot": "Wachtwoord vergeten?",
+  "invite.revoked_title": "Deze uitnodiging werd ingetrokken",
+  "invite.revoked_intro": "De uitnodiging aan {email} om lid te worden van {community} werd ingetrokken. Denk je dat dit een vergissing is, vraag het dan aan wie je uitnodigde.",
 };

@@ -133,3 +133,49 @@ describe("the language of a page on a tenant host", () => {
     expect(await htmlLang(await call(tenant.host, "GET", "/", { cookie: member.cookie, headers: { "accept-language": "en" } }))).toBe("nl");
   });
 });
+
+describe("/invite/{token} in the invitation's language", () => {
+  const form = (data: Record<string, string>, tenant: TestTenant) => ({
+    body: new URLSearchParams(data).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: `http://${tenant.host}`, "accept-language": "en" },
+  });
+  async function invitedIn(tenant: TestTenant, to: string, language: string) {
+    await call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: [to], language } });
+    const [mail] = await mailsTo(tenant.id, [to]);
+    return { token: /\/invite\/([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!, mail: mail! };
+  }
+  const text = async (res: Response) => (await res.text()).replace(/\u00a0|\u202f/g, " ");
+
+  it("shows the page, its validation errors and the used-link explanation in the invitee's language, whatever the browser asks", async () => {
+    const tenant = await makeTenant();
+    const { token, mail } = await invitedIn(tenant, "nl@example.org", "nl-BE");
+    expect(mail.subject).toMatch(SUBJECT.nl);
+    const page = await call(tenant.host, "GET", `/invite/${token}`, { headers: { "accept-language": "en-US,en;q=0.9" } });
+    expect(page.status).toBe(200);
+    const body = await text(page);
+    expect(body).toMatch(/<html[^>]*lang="nl"/);
+    expect(body).toContain("Je bent uitgenodigd");
+
+    const short = await call(tenant.host, "POST", `/invite/${token}`, form({ name: "Noor", password: "short" }, tenant));
+    expect(short.status).toBe(422);
+    expect(await text(short)).toContain("Gebruik minstens 10 tekens.");
+
+    const ok = await call(tenant.host, "POST", `/invite/${token}`, form({ name: "Noor", password: "long enough pass" }, tenant));
+    expect(ok.status).toBe(303);
+    const used = await call(tenant.host, "GET", `/invite/${token}`, { headers: { "accept-language": "en" } });
+    expect(used.status).toBe(404);
+    const usedBody = await text(used);
+    expect(usedBody).toContain("Deze uitnodiging is al aanvaard");
+    expect(usedBody).toContain(`/login?email=nl%40example.org&amp;lang=nl`);
+  });
+
+  it("explains a withdrawn invitation in French to a French invitee", async () => {
+    const tenant = await makeTenant();
+    const { token } = await invitedIn(tenant, "fr@example.org", "fr-CA");
+    const [inv] = await directoryDb(env).select().from(invitations).where(and(eq(invitations.tenantId, tenant.id), eq(invitations.email, "fr@example.org")));
+    expect((await call(tenant.host, "DELETE", `/api/v1/invitations/${inv!.id}`, { cookie: tenant.owner.cookie })).status).toBeLessThan(300);
+    const res = await call(tenant.host, "GET", `/invite/${token}`, { headers: { "accept-language": "nl" } });
+    expect(res.status).toBe(404);
+    expect(await text(res)).toContain("Cette invitation a été retirée");
+  });
+});

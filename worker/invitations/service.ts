@@ -249,7 +249,7 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
   };
 }
 
-async function byToken(t: TenantDb, token: string): Promise<Invitation | undefined> {
+export async function byToken(t: TenantDb, token: string): Promise<Invitation | undefined> {
   const hash = await sha256Hex(token);
   const inv = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), or(eq(invitations.tokenHash, hash), eq(invitations.reminderTokenHash, hash))) });
   return inv?.status === "staged" ? undefined : inv;

@@ -26,7 +26,7 @@ import {
   threadSchema,
   muteTarget,
 } from "./service";
-import { msg } from "../../web/i18n";
+import { closestLang, msg } from "../../web/i18n";
 
 const daysSchema = z.enum(["7", "30", "90"], { error: "days must be 7, 30 or 90" }).transform(Number);
 const MESSAGE_ID = /^[1-9][0-9]{0,15}$/;
@@ -116,7 +116,7 @@ export const discussionsApi = new Hono<AppEnv>()
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "Open this URL as a WebSocket.");
     const since = c.req.query("since");
     if (since !== undefined && since !== "" && !MESSAGE_ID.test(since)) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { since: msg("field.invalid") });
-    const headers = new Headers({ upgrade: "websocket", "x-user-id": d.user.id, "x-user-name": encodeURIComponent(d.user.name), "x-moderator": d.actor.moderator ? "1" : "0" });
+    const headers = new Headers({ upgrade: "websocket", "x-user-id": d.user.id, "x-user-name": encodeURIComponent(d.user.name), "x-moderator": d.actor.moderator ? "1" : "0", "x-lang": closestLang(c.get("language"), d.tenant.defaultLanguage) });
     for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions"]) {
       const v = c.req.header(h);
       if (v) headers.set(h, v);

@@ -28,6 +28,7 @@ import { requestOrigin } from "../http/context";
 import { levelReached, type Actor } from "../room/discussions";
 import type { Outcome } from "../room/outcome";
 import { groupRoom, type GroupPageState, type RoomScope } from "../room/room";
+import { localizedRoom, localizeSeeded } from "../room/seeded";
 import { ReadCache } from "../db/read-cache";
 import { mentionedHandles, mentionHandle, renderMarkdown, type Mentionable } from "./markdown";
 import { canDiscuss, type DiscussionAction } from "./policy";
@@ -126,7 +127,8 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     user,
     actor: { userId: user.id, name: user.name, moderator: can("moderate") },
     scope: { tenantId: tenant.id, groupId: ctx.group.id, lang },
-    room: groupRoom(c.env, tenant.id, ctx.group.id),
+    // Seeded names (the default levels) read in the viewer's language.
+    room: localizedRoom(groupRoom(c.env, tenant.id, ctx.group.id), closestLang(c.get("language"), tenant.defaultLanguage)),
     can,
   };
 }
@@ -237,7 +239,19 @@ export async function discussionForPage(
   tenant: Tenant,
   ctx: GroupContext,
   user: User | null,
-  opts: { threadForm?: GroupDiscussion["threadForm"]; cursor?: string | null } = {},
+  opts: { threadForm?: GroupDiscussion["threadForm"]; cursor?: string | null; viewerLang?: Lang } = {},
+): Promise<GroupDiscussion | undefined> {
+  const found = await discussionState(env, tenant, ctx, user, opts);
+  // The page state is shared by every viewer (cached); seeded names are read per viewer.
+  return found && localizeSeeded(opts.viewerLang ?? closestLang(tenant.defaultLanguage), found);
+}
+
+async function discussionState(
+  env: Bindings,
+  tenant: Tenant,
+  ctx: GroupContext,
+  user: User | null,
+  opts: { threadForm?: GroupDiscussion["threadForm"]; cursor?: string | null },
 ): Promise<GroupDiscussion | undefined> {
   if (!user || !canDiscuss(ctx.actor, "read")) return undefined;
   const moderator = canDiscuss(ctx.actor, "moderate");

@@ -179,3 +179,29 @@ describe("/invite/{token} in the invitation's language", () => {
     expect(await text(res)).toContain("Cette invitation a été retirée");
   });
 });
+
+describe("seeded content follows the viewer's language", () => {
+  it("names the default levels in each viewer's language, on pages and in the API", async () => {
+    const tenant = await makeTenant();
+    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Makers", slug: "makers", joinPolicy: "open" } })).status).toBe(201);
+    const nl = await signUpMember(tenant, "nl@example.org", "Noor");
+    const en = await signUpMember(tenant, "en@example.org", "Emma");
+    for (const [m, language] of [[nl, "nl-BE"], [en, "en-GB"]] as const) {
+      await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: m.cookie, json: { language } });
+      expect((await call(tenant.host, "POST", "/api/v1/groups/makers/join", { cookie: m.cookie, json: { answers: {} } })).status).toBe(200);
+    }
+    const board = async (cookie: string) => (await call(tenant.host, "GET", "/g/makers/leaderboard", { cookie })).text();
+    const nlPage = await board(nl.cookie);
+    expect(nlPage).toContain("Nieuwkomer");
+    expect(nlPage).toContain("Steunpilaar");
+    expect(nlPage).not.toContain("Nouveau venu");
+    expect(nlPage).not.toContain("gamification.level_default");
+    const enPage = await board(en.cookie);
+    expect(enPage).toContain("Newcomer");
+    expect(enPage).not.toContain("Nieuwkomer");
+    // The owner (French by the community's default) reads French.
+    expect(await board(tenant.owner.cookie)).toContain("Nouveau venu");
+    const api = (await (await call(tenant.host, "GET", "/api/v1/groups/makers/gamification", { cookie: nl.cookie })).json()) as { levels: { name: string }[] };
+    expect(api.levels.map((l) => l.name)).toEqual(["Nieuwkomer", "Vaste gast", "Bijdrager", "Steunpilaar"]);
+  });
+});

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
-import { tMessage } from "../../web/i18n";
+import { readMessage, tMessage } from "../../web/i18n";
 
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
@@ -41,6 +41,12 @@ export function invalidRows(rows: RowError[]): ApiError {
 export const unprocessable = (message: string, fields?: Record<string, string>) =>
   new ApiError(422, "validation_failed", message, fields);
 
+/** A row problem as `{key, vars}` (the catalog key pages read it with), `{key: null}` for plain text. */
+function messageOf(s: string): { key: string | null; vars?: Record<string, string | number> } {
+  const m = readMessage(s);
+  return m ? { key: m.key, ...(m.vars ? { vars: m.vars } : {}) } : { key: null };
+}
+
 /** A catalog message (`msg()`) as the API's readable English; any other text as is. */
 export function apiText(s: string): string {
   return tMessage("en", s) ?? s;
@@ -52,7 +58,7 @@ export function errorBody(err: ApiError): ErrorBody & { rows?: RowError[] } {
   return {
     ...err.extra,
     error: { code: err.code, message: apiText(err.message), ...(fields ? { fields } : {}) },
-    ...(err.rows ? { rows: err.rows.map((r) => ({ ...r, errors: r.errors.map(apiText) })) } : {}),
+    ...(err.rows ? { rows: err.rows.map((r) => ({ ...r, errors: r.errors.map(apiText), messages: r.errors.map(messageOf) })) } : {}),
   };
 }
 

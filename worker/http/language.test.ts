@@ -78,6 +78,8 @@ describe("language tags (BCP 47)", () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { rows: { row: number; errors: string[] }[] };
     expect(body.rows).toEqual([expect.objectContaining({ row: 3, errors: [expect.stringContaining('"not a tag"')] })]);
+    // Beside the English, the catalog key a page reads it with.
+    expect((body.rows[0] as unknown as { messages: unknown[] }).messages).toEqual([{ key: "import.row.unknown_language", vars: { value: "not a tag" } }]);
   });
 
   it("accepts tags on invitations, sign-up, profiles and the tenant's default; 422 for garbage", async () => {

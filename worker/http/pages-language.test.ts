@@ -197,6 +197,15 @@ describe("every page in French and Dutch", () => {
       // Nothing of the API's English either (its validation wording is the English catalog's).
       expect(readable(html), name).not.toMatch(/Some fields are invalid|is required|at least \d+ characters|invalid email|must not be your email/);
     }
+    // A spreadsheet with bad rows, sent without JavaScript: each row's problems in French.
+    const upload = new FormData();
+    upload.set("file", new File(["email,language,admin\r\nnot-an-email,nl-BE,maybe\r\nok@example.org,not a tag,\r\n"], "people.csv", { type: "text/csv" }));
+    const imported = await call(host, "POST", "/admin/invitations/import", { cookie: owner, body: upload, headers: { origin: `http://${host}` } });
+    expect(imported.status).toBe(422);
+    const importPage = (await imported.text()).replace(/\u00a0/g, " ");
+    expect(importPage).toContain("Cette adresse e-mail n’est pas valable.");
+    expect(importPage).toContain("Code de langue inconnu « not a tag »");
+    for (const hit of englishIn("fr", importPage)) leaks.push(`import: ${hit}`);
     expect(leaks).toEqual([]);
   });
 });

@@ -319,7 +319,7 @@ export function reportCsv(rows: ImportRow[]): string {
 
 /** The API's 200: the plan (`dryRun: true`) or what was done; `rows` carries both. */
 type ReportAnswer = { dryRun?: true; invited: string[]; addedToGroups: string[]; rows: ImportRow[] };
-type ErrorAnswer = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
+type ErrorAnswer = { error?: { code?: string; message?: string; fields?: Record<string, string>; display?: { message?: string } } };
 
 type Mode = "preview" | "commit";
 type View =
@@ -379,7 +379,7 @@ function failure(f: ImportFormStrings, status: number, body: ErrorAnswer | null,
   if (fields.file) return e.noFile;
   if (fields.groups) return e.groups;
   if (fields.message) return e.messageLong;
-  return fill(e.generic, { message: body?.error?.message ?? `HTTP ${status}` });
+  return fill(e.generic, { message: body?.error?.display?.message ?? `HTTP ${status}` });
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
-import { readMessage, tMessage } from "../../web/i18n";
+import { closestLang, readMessage, tMessage } from "../../web/i18n";
+import { displayOf } from "./form-errors";
 
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
@@ -80,5 +81,8 @@ export function toApiError(err: unknown): ApiError {
 
 export function sendError(c: Context<AppEnv>, err: ApiError) {
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-  return c.json(errorBody(err), err.status);
+  const body = errorBody(err);
+  // The pages' scripts show refusals in the reader's language (`error.display`).
+  const display = err.status < 500 ? { display: displayOf(closestLang(c.get("language")), err) } : {};
+  return c.json({ ...body, error: { ...body.error, ...display } }, err.status);
 }

@@ -1,5 +1,5 @@
 import { isMessageKey, t, tMessage, type Lang, type MessageKey } from "../../web/i18n";
-import { ApiError } from "./errors";
+import type { ApiError } from "./errors";
 
 /**
  * Field errors in the reader's language. Messages are catalog messages (`msg()`,
@@ -48,4 +48,13 @@ export function localizeError(lang: Lang, err: ApiError): string {
   if (isMessageKey(own)) return t(lang, own);
   const byStatus = BY_STATUS[err.status];
   return t(lang, byStatus ?? "error.generic");
+}
+
+/**
+ * What a page's script shows of a refusal it got from the JSON API: the message and
+ * field errors in the reader's language, answered beside the English envelope as
+ * `error.display` (islands read it; integrators keep `message` and `fields`).
+ */
+export function displayOf(lang: Lang, err: ApiError): { message: string; fields?: Record<string, string> } {
+  return { message: localizeError(lang, err), ...(err.fields ? { fields: localizeFields(lang, err.fields) } : {}) };
 }

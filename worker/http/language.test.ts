@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import writeExcelFile from "write-excel-file/universal";
 import { canonicalTag, closestLang, fromAcceptLanguage } from "../../web/i18n";
+import { fr } from "../../web/i18n/fr";
 import { directoryDb } from "../db/client";
 import { invitations, outbox } from "../db/schema";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
@@ -179,6 +180,21 @@ describe("/invite/{token} in the invitation's language", () => {
     const res = await call(tenant.host, "GET", `/invite/${token}`, { headers: { "accept-language": "nl" } });
     expect(res.status).toBe(404);
     expect(await text(res)).toContain("Cette invitation a été retirée");
+  });
+});
+
+describe("refusals a page's script shows", () => {
+  it("answer English in the envelope and the reader's language in error.display", async () => {
+    const tenant = await makeTenant();
+    const res = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: "bad", password: "short", name: "" }, headers: { "accept-language": "nl-BE" } });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { code: string; message: string; fields: Record<string, string>; display: { message: string; fields: Record<string, string> } } };
+    expect(body.error.fields.password).toBe("Use at least 10 characters.");
+    expect(body.error.display.fields.password).toBe("Gebruik minstens 10 tekens.");
+    expect(body.error.display.fields.email).not.toMatch(/valid email/i);
+    expect(body.error.message).toBe("Some fields are invalid.");
+    const gone = (await (await call(tenant.host, "GET", "/api/v1/groups/nowhere", { cookie: tenant.owner.cookie })).json()) as { error: { display: { message: string } } };
+    expect(gone.error.display.message).toBe(fr["error.not_found"]);
   });
 });
 

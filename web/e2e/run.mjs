@@ -29,6 +29,9 @@
 //   - discussions and chat (web/e2e/discussions.mjs): two people chat live in /g/makers, a new
 //     discussion and a reply appear live, a reported message hidden by the owner vanishes from both
 //     pages; screenshots of the discussion pages in French and English at 1280 and 360.
+//   - languages (web/e2e/language.mjs): an invitee with a French invitation, in an English browser,
+//     reads the email, /invite/<token>, its validation error, the group they land on and the used
+//     link in French; a Dutch browser gets Dutch pages; screenshots of the invitation in fr and en.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -40,6 +43,7 @@ import writeExcelFile from "write-excel-file/node";
 import { DEMO } from "../../scripts/local-db.mjs";
 import { ROOT, http, startApp } from "./server.mjs";
 import { discussionChecks } from "./discussions.mjs";
+import { languageChecks } from "./language.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1030,5 +1034,6 @@ for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
   });
 }
 await discussionChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, watchProblems, settle, shot, SHOTS, DEMO, postJson, VIEWPORTS, LANGS });
+await languageChecks({ browser, tenant, app, http, check, block, assert, t, catalogs, apiLogin, newPage, watchProblems, settle, SHOTS, DEMO, postJson, VIEWPORTS });
 
 await finish();

@@ -158,6 +158,9 @@ describe("/invite/{token} in the invitation's language", () => {
     const body = await text(page);
     expect(body).toMatch(/<html[^>]*lang="nl"/);
     expect(body).toContain("Je bent uitgenodigd");
+    // A language the visitor chose themselves (the footer's links) wins.
+    expect(await text(await call(tenant.host, "GET", `/invite/${token}?lang=en`))).toMatch(/<html[^>]*lang="en"/);
+    expect(await text(await call(tenant.host, "GET", `/invite/${token}`, { cookie: "lang=fr" }))).toMatch(/<html[^>]*lang="fr"/);
 
     const short = await call(tenant.host, "POST", `/invite/${token}`, form({ name: "Noor", password: "short" }, tenant));
     expect(short.status).toBe(422);

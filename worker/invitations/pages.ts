@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { canonicalTag, catalogFor, closestLang, t } from "../../web/i18n";
 import { AdminInvitationsPage } from "../../web/pages/admin/invitations";
@@ -34,10 +35,11 @@ import {
 
 /**
  * The invitation page speaks the invitation's language (the one its email was
- * written in), unless the visitor chose one (`?lang=`) or is signed in.
+ * written in), unless the visitor chose one (`?lang=`, remembered in the `lang`
+ * cookie) or is signed in.
  */
 function speakInvitationLanguage(c: Context<AppEnv>, tenant: Tenant, language: string | null) {
-  if (c.get("user") || catalogFor(canonicalTag(c.req.query("lang")))) return;
+  if (c.get("user") || catalogFor(canonicalTag(c.req.query("lang"))) || catalogFor(getCookie(c, "lang"))) return;
   c.set("language", closestLang(language, tenant.defaultLanguage));
 }
 

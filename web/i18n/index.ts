@@ -132,3 +132,17 @@ export function tMessage(lang: Lang, s: unknown): string | null {
 export function isMessageKey(s: string): s is MessageKey {
   return Object.prototype.hasOwnProperty.call(en, s);
 }
+
+/**
+ * The choices of a language `<select>`: the three catalogs, plus the stored tag
+ * itself when it is a regional or other tag (`nl-BE`, shown "Nederlands (nl-BE)"),
+ * so that saving a form never silently replaces a member's own tag.
+ */
+export function languageOptions(current?: string | null): { value: string; label: string; lang: string }[] {
+  const options: { value: string; label: string; lang: string }[] = LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code }));
+  if (current && !isLang(current)) {
+    const spoken = catalogFor(current);
+    options.push({ value: current, label: spoken ? `${t(spoken, `language.${spoken}`)} (${current})` : current, lang: current });
+  }
+  return options;
+}

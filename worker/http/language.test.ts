@@ -134,6 +134,9 @@ describe("the language of a page on a tenant host", () => {
     const member = await signUpMember(tenant, "nl@example.org");
     await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: member.cookie, json: { language: "nl-BE" } });
     expect(await htmlLang(await call(tenant.host, "GET", "/", { cookie: member.cookie, headers: { "accept-language": "en" } }))).toBe("nl");
+    // The profile form keeps the member's own tag selected (saving it does not replace it).
+    const me = await (await call(tenant.host, "GET", "/me", { cookie: member.cookie })).text();
+    expect(me).toMatch(/<option[^>]*value="nl-BE"[^>]*selected|<option[^>]*selected[^>]*value="nl-BE"/);
   });
 });
 

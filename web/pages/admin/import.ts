@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { isLang, LANGS, t, tCount, type Lang, type MessageKey, type PluralKey } from "../../i18n";
+import { catalogFor, isLang, LANGS, t, tCount, type Lang, type MessageKey, type PluralKey } from "../../i18n";
 import {
   ImportCountList,
   ImportRowErrors,
@@ -247,7 +247,7 @@ export function ImportPage({
             groups: asList(values.groups),
             tenantRole: asText(values.tenantRole),
             groupRole: asText(values.groupRole),
-            language: isLang(language) ? language : isLang(tenantLang) ? tenantLang : lang,
+            language: isLang(language) ? language : (catalogFor(tenantLang) ?? lang),
             message: asText(values.message),
           },
           errors,

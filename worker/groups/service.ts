@@ -41,7 +41,7 @@ const linkSchema = z.object({
       } catch {
         return false;
       }
-    }, "an http(s) URL"),
+    }, "field.url"),
 });
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "field.colour").transform((s) => s.toLowerCase());

@@ -201,6 +201,13 @@ describe("refusals a page's script shows", () => {
     expect(body.error.message).toBe("Some fields are invalid.");
     const gone = (await (await call(tenant.host, "GET", "/api/v1/groups/nowhere", { cookie: tenant.owner.cookie })).json()) as { error: { display: { message: string } } };
     expect(gone.error.display.message).toBe(fr["error.not_found"]);
+    // The group's links (once "an http(s) URL" on French pages).
+    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Makers", slug: "makers" } });
+    const links = await call(tenant.host, "PATCH", "/api/v1/groups/makers", { cookie: tenant.owner.cookie, json: { links: [{ title: "Site", url: "ftp://example.org" }] } });
+    expect(links.status).toBe(422);
+    const linksBody = (await links.json()) as { error: { fields: Record<string, string>; display: { fields: Record<string, string> } } };
+    expect(linksBody.error.fields["links.0.url"]).toBe("Enter a web address starting with http:// or https://.");
+    expect(linksBody.error.display.fields["links.0.url"]).toBe(fr["field.url"]);
   });
 });
 

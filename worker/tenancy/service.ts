@@ -7,7 +7,7 @@ import { tenants, users, type Tenant } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, conflict } from "../http/errors";
 import { rateLimited, throttleHit, throttleRetryAfter } from "../http/throttle";
-import { catalogFor, closestLang } from "../../web/i18n";
+import { catalogFor, closestLang, msg } from "../../web/i18n";
 import { email, language, password, spokenLanguage } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { welcomeMail } from "../mail/templates";
@@ -131,7 +131,7 @@ export const tenantPatchSchema = z
       })
       .partial()
       .strict(),
-    features: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.boolean()).refine((f) => Object.keys(f).length <= 50, "too many features"),
+    features: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.boolean()).refine((f) => Object.keys(f).length <= 50, msg("field.too_many", { max: 50 })),
   })
   .partial()
   .strict();

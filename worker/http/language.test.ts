@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { and, eq, inArray } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import writeExcelFile from "write-excel-file/universal";
 import { canonicalTag, closestLang, fromAcceptLanguage } from "../../web/i18n";
 import { fr } from "../../web/i18n/fr";
@@ -234,5 +234,35 @@ describe("seeded content follows the viewer's language", () => {
     expect(await board(tenant.owner.cookie)).toContain("Nouveau venu");
     const api = (await (await call(tenant.host, "GET", "/api/v1/groups/makers/gamification", { cookie: nl.cookie })).json()) as { levels: { name: string }[] };
     expect(api.levels.map((l) => l.name)).toEqual(["Nieuwkomer", "Vaste gast", "Bijdrager", "Steunpilaar"]);
+  });
+});
+
+describe("chat sockets read seeded level names in their viewer's language", () => {
+  it("sends one broadcast in Dutch to a Dutch socket and in English to an English one", async () => {
+    const tenant = await makeTenant();
+    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Talk", slug: "talk", joinPolicy: "open" } })).status).toBe(201);
+    const people = [];
+    for (const [email, language] of [["nl@example.org", "nl-BE"], ["en@example.org", "en"]] as const) {
+      const m = await signUpMember(tenant, email, email);
+      await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: m.cookie, json: { language } });
+      await call(tenant.host, "POST", "/api/v1/groups/talk/join", { cookie: m.cookie, json: { answers: {} } });
+      const res = await call(tenant.host, "GET", "/api/v1/groups/talk/chat", { cookie: m.cookie, headers: { upgrade: "websocket" } });
+      expect(res.status).toBe(101);
+      const ws = res.webSocket!;
+      const names: string[] = [];
+      ws.accept();
+      ws.addEventListener("message", (e) => {
+        if (typeof e.data !== "string" || e.data === "pong") return;
+        const event = JSON.parse(e.data) as { type: string; message?: { level?: { name: string } | null } };
+        if (event.type === "message" && event.message?.level) names.push(event.message.level.name);
+      });
+      people.push({ ws, names });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    people[0]!.ws.send(JSON.stringify({ type: "message", text: "Hallo" }));
+    await vi.waitFor(() => expect(people.every((p) => p.names.length > 0)).toBe(true));
+    expect(people[0]!.names[0]).toBe("Nieuwkomer");
+    expect(people[1]!.names[0]).toBe("Newcomer");
+    for (const p of people) p.ws.close();
   });
 });

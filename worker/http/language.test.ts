@@ -241,7 +241,7 @@ describe("chat sockets read seeded level names in their viewer's language", () =
   it("sends one broadcast in Dutch to a Dutch socket and in English to an English one", async () => {
     const tenant = await makeTenant();
     expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Talk", slug: "talk", joinPolicy: "open" } })).status).toBe(201);
-    const people = [];
+    const people: { ws: WebSocket; names: string[] }[] = [];
     for (const [email, language] of [["nl@example.org", "nl-BE"], ["en@example.org", "en"]] as const) {
       const m = await signUpMember(tenant, email, email);
       await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: m.cookie, json: { language } });

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
-import { t, type MessageKey } from "../web/i18n";
+import { t } from "../web/i18n";
 import { ErrorPage, NotFoundPage } from "../web/pages/errors";
+import { localizeError } from "./http/form-errors";
 import { authPages } from "./auth/pages";
 import { authApi } from "./auth/routes";
 import { groupsApi } from "./groups/routes";
@@ -86,8 +87,6 @@ app.notFound((c) => {
 });
 
 /** Errors a page shows in the reader's language (the others keep the API's message). */
-const PAGE_MESSAGES: Record<string, MessageKey> = { invalid_cursor: "error.invalid_cursor", malformed_form: "error.malformed_form" };
-
 app.onError((err, c) => {
   const apiError = toApiError(err);
   if (apiError.status >= 500) console.error(`${c.req.method} ${c.req.path} failed`, err);
@@ -96,6 +95,6 @@ app.onError((err, c) => {
   const ctx = pageContext(c);
   if (apiError.code === "no_community") return renderPage(c, t(ctx.lang, "error.no_community"), NotFoundPage({ ctx, kind: "no_community" }), 404);
   if (apiError.status === 404) return renderPage(c, t(ctx.lang, "error.not_found"), NotFoundPage({ ctx, kind: "page" }), 404);
-  const message = apiError.status >= 500 ? t(ctx.lang, "error.generic") : apiError.code in PAGE_MESSAGES ? t(ctx.lang, PAGE_MESSAGES[apiError.code]!) : apiError.message;
+  const message = apiError.status >= 500 ? t(ctx.lang, "error.generic") : localizeError(ctx.lang, apiError);
   return renderPage(c, String(apiError.status), ErrorPage({ ctx, status: apiError.status, message }), apiError.status);
 });

@@ -37,6 +37,9 @@
 //   - group invitations (web/e2e/invitations.mjs): a member who runs a group invites an existing
 //     account, who accepts on /me/invitations without JavaScript; screenshots of the home section,
 //     /me/invitations and the settings' "who may create groups" (fr, en; 1280 and 360).
+//   - languages (web/e2e/language.mjs): an invitee with a French invitation, in an English browser,
+//     reads the email, /invite/<token>, its validation error, the group they land on and the used
+//     link in French; a Dutch browser gets Dutch pages; screenshots of the invitation in fr and en.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -52,6 +55,7 @@ import { domainChecks } from "./domains.mjs";
 import { authLimitChecks } from "./auth-limits.mjs";
 import { memberChecks } from "./members.mjs";
 import { invitationChecks } from "./invitations.mjs";
+import { languageChecks } from "./language.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1046,5 +1050,6 @@ await domainChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage
 await authLimitChecks({ browser, tenant, check, block, assert, t, newPage, watchProblems, settle, SHOTS, postJson, VIEWPORTS, LANGS });
 await memberChecks({ browser, platform, check, block, assert, t, newPage, watchProblems, settle, SHOTS, VIEWPORTS, LANGS });
 await invitationChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, shot, DEMO, postJson, VIEWPORTS, LANGS });
+await languageChecks({ browser, tenant, app, http, check, block, assert, t, catalogs, apiLogin, newPage, watchProblems, settle, SHOTS, DEMO, postJson, VIEWPORTS });
 
 await finish();

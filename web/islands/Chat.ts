@@ -251,8 +251,8 @@ async function call(method: string, url: string, body?: unknown): Promise<Answer
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (res.ok) return { status: res.status };
-    const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    return { status: res.status, code: json?.error?.code, message: json?.error?.message };
+    const json = (await res.json().catch(() => null)) as { error?: { code?: string; display?: { message?: string } } } | null;
+    return { status: res.status, code: json?.error?.code, message: json?.error?.display?.message };
   } catch {
     return { status: 0 };
   }

@@ -15,7 +15,22 @@ import { formatNumber, pluralCategory } from "../ui/format";
 export type ImportRow = RowPlan;
 
 /** A row that stops the import (422), with what is wrong with it. */
-export type ImportRowError = { row: number; email: string; errors: string[] };
+/** `errors` in English (the API's); `messages` the same as catalog keys, read with `strings.rowMessages`. */
+export type ImportRowError = { row: number; email: string; errors: string[]; messages?: { key: string | null; vars?: Record<string, string | number> }[] };
+
+/** A row's problem in the page's language when its key is known, else as the API wrote it. */
+function rowProblem(s: ImportViewStrings, r: ImportRowError, i: number): string {
+  const m = r.messages?.[i];
+  const template = m?.key ? s.rowMessages[m.key] : undefined;
+  return template ? fill(template, m?.vars ?? {}) : r.errors[i] ?? "";
+}
+
+/** A BCP 47 tag by the name of its closest language (`nl-BE` → "Nederlands (nl-BE)"). */
+function languageName(s: ImportViewStrings, tag: string): string {
+  const primary = tag.split("-")[0]!.toLowerCase();
+  const name = s.languages[tag] ?? s.languages[primary];
+  return name ? (tag === primary ? name : `${name} (${tag})`) : tag;
+}
 
 export type ImportCounts = { invited: number; addedToGroups: number; skipped: number };
 
@@ -46,6 +61,8 @@ export type ImportViewStrings = {
   errorsTitle: Plural;
   errorsIntro: string;
   resultTitle: string;
+  /** The import row problems by catalog key (`import.row.*`), with `{vars}`. */
+  rowMessages: Record<string, string>;
 };
 
 /** The form's words and the messages of the upload, for the island only. */
@@ -205,7 +222,7 @@ export function ImportRowsTable({
                 ${name ? html`<span class="import-name">${name}</span>` : html`<span class="sr-only">${s.noName}</span>`}
               </th>
               <td class="cell-language" data-label=${s.th.language}>
-                ${r.language ? (s.languages[r.language] ?? r.language) : Nothing({ label: s.defaultLanguage })}
+                ${r.language ? languageName(s, r.language) : Nothing({ label: s.defaultLanguage })}
               </td>
               <td class="cell-groups" data-label=${s.th.groups}>
                 ${r.groups.length > 0
@@ -259,7 +276,7 @@ export function ImportRowErrors({
             <span class="import-error-email">${r.email || html`<span class="muted">${s.noEmail}</span>`}</span>
           </p>
           <ul class="import-error-problems">
-            ${r.errors.map((e) => html`<li>${e}</li>`)}
+            ${r.errors.map((_, i) => html`<li>${rowProblem(s, r, i)}</li>`)}
           </ul>
         </li>`,
       )}
@@ -302,7 +319,7 @@ export function reportCsv(rows: ImportRow[]): string {
 
 /** The API's 200: the plan (`dryRun: true`) or what was done; `rows` carries both. */
 type ReportAnswer = { dryRun?: true; invited: string[]; addedToGroups: string[]; rows: ImportRow[] };
-type ErrorAnswer = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
+type ErrorAnswer = { error?: { code?: string; message?: string; fields?: Record<string, string>; display?: { message?: string } } };
 
 type Mode = "preview" | "commit";
 type View =
@@ -362,7 +379,7 @@ function failure(f: ImportFormStrings, status: number, body: ErrorAnswer | null,
   if (fields.file) return e.noFile;
   if (fields.groups) return e.groups;
   if (fields.message) return e.messageLong;
-  return fill(e.generic, { message: body?.error?.message ?? `HTTP ${status}` });
+  return fill(e.generic, { message: body?.error?.display?.message ?? `HTTP ${status}` });
 }
 
 /**

@@ -123,8 +123,8 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
       if (res.ok) {
         remove(id);
       } else {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        setErrors((all) => ({ ...all, [id]: body?.error?.message || strings.failed }));
+        const body = (await res.json().catch(() => null)) as { error?: { display?: { message?: string } } } | null;
+        setErrors((all) => ({ ...all, [id]: body?.error?.display?.message || strings.failed }));
       }
     } catch {
       setErrors((all) => ({ ...all, [id]: strings.failed }));

@@ -412,9 +412,10 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
       headers: { "content-type": "application/json", accept: "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const json = (await res.json().catch(() => null)) as (T & { error?: { message?: string; fields?: Record<string, string> } }) | null;
+    const json = (await res.json().catch(() => null)) as (T & { error?: { display?: { message?: string; fields?: Record<string, string> } } }) | null;
     if (res.ok) return { ok: true, data: json as T };
-    return { ok: false, status: res.status, message: json?.error?.message ?? null, fields: json?.error?.fields ?? {} };
+    // `display`: the refusal in the page's language (the envelope's `message` is English).
+    return { ok: false, status: res.status, message: json?.error?.display?.message ?? null, fields: json?.error?.display?.fields ?? {} };
   } catch {
     return { ok: false, status: 0, message: null, fields: {} };
   }

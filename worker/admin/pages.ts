@@ -176,7 +176,7 @@ async function storeUploads(c: Context<AppEnv>, prefix: string, files: Partial<R
       if (!(err instanceof ApiError)) throw err;
       const lang = pageContext(c).lang;
       errors[kind] =
-        err.status === 413 ? t(lang, "branding.error_too_big", { limit: formatBytes(lang, ASSET_LIMITS[kind].maxBytes) }) : err.status === 415 ? t(lang, "branding.error_bad_type") : err.message;
+        err.status === 413 ? t(lang, "branding.error_too_big", { limit: formatBytes(lang, ASSET_LIMITS[kind].maxBytes) }) : err.status === 415 ? t(lang, "branding.error_bad_type") : localizeError(lang, err);
     }
   }
   return { keys, errors };

@@ -81,7 +81,7 @@ describe("sign-up", () => {
     const same = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: "same.address@example.org", password: "Same.Address@example.org", name: "S" } });
     expect(same.status).toBe(422);
     const bad = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: "nope", password: "ten chars!!", name: "S" } });
-    expect(((await bad.json()) as ErrorJson).error.fields).toEqual({ email: "invalid email" });
+    expect(((await bad.json()) as ErrorJson).error.fields).toEqual({ email: "Enter a valid email address, like name@example.com." });
   });
 
   it("answers 409 email_taken for an existing account", async () => {

@@ -13,6 +13,7 @@ import { forgetSessions, newSession } from "./sessions";
 import { withProfileInputs } from "../profiles/fields";
 import { signupValues } from "../profiles/service";
 import { fold } from "../http/search";
+import { msg } from "../../web/i18n";
 
 /** Failed logins for one account from one client, and distinct clients failing on one account. */
 export const LOGIN_ACCOUNT_LIMIT = { max: 5, windowMs: 15 * 60_000 };
@@ -36,7 +37,7 @@ export const signupSchema = z.preprocess(
       fields: z.record(z.string().max(100), z.unknown(), { error: "fields must be an object {key: value}" }).optional(),
       fieldsFrom: z.literal("form").optional(),
     })
-    .refine(passwordNotEmail, { message: "must not be your email", path: ["password"] }),
+    .refine(passwordNotEmail, { message: "field.password_is_email", path: ["password"] }),
 );
 
 export const loginSchema = z.object({
@@ -233,7 +234,7 @@ export async function confirmPasswordReset(t: TenantDb, input: z.output<typeof r
   const user = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, reset.userId)) });
   if (!user) throw invalid();
   if (input.password.trim().toLowerCase() === user.email) {
-    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: "must not be your email" });
+    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: msg("field.password_is_email") });
   }
   const consumedNow = sql`exists (select 1 from ${passwordResets} where ${passwordResets.tokenHash} = ${tokenHash} and ${passwordResets.usedAt} = ${now})`;
   const [consumed] = await t.db.batch([

@@ -15,9 +15,9 @@ import type { AppEnv } from "../env";
 import { renderGroupPageOf } from "../groups/pages";
 import { groupView } from "../groups/service";
 import { ApiError, notFound } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
+import { localizeError, localizeFields, localizeMessage } from "../http/form-errors";
 import { doneNotice, groupPageContext, pageContext, renderWith } from "../http/render";
-import { formBody, parseWith } from "../http/validate";
+import { formBody, issueMessage, parseWith } from "../http/validate";
 import { membershipState } from "../membership/service";
 import {
   discussionFor,
@@ -348,10 +348,11 @@ export const discussionPages = new Hono<AppEnv>()
       levels.push({ name, minPoints: form[`level_min_${i}`] ?? "", badge: form[`level_badge_${i}`] ?? "" });
       rowOf.push(i);
     }
-    const parsed = gamificationSchema.safeParse({
+    const rawLevels = {
       points: { thread: form.points_thread ?? "", reply: form.points_reply ?? "", reactionReceived: form.points_reaction ?? "" },
       levels,
-    });
+    };
+    const parsed = gamificationSchema.safeParse(rawLevels);
     if (!parsed.success) {
       const lang = pageContext(c).lang;
       const errors: Record<string, string> = {};
@@ -359,7 +360,7 @@ export const discussionPages = new Hono<AppEnv>()
       for (const issue of parsed.error.issues) {
         const [first, second, third] = issue.path.map(String);
         const key = first === "points" ? names[second ?? ""] : first === "levels" && second !== undefined && third ? `${names[third]}_${rowOf[Number(second)]}` : "levels";
-        if (key && !errors[key]) errors[key] = localizeFields(lang, { [key]: issue.message })[key]!;
+        if (key && !errors[key]) errors[key] = localizeMessage(lang, issueMessage(issue, rawLevels));
       }
       return levelsPage(c, d, { values: form, errors }, 422);
     }

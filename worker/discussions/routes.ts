@@ -28,6 +28,7 @@ import {
 } from "./service";
 import { decodeOptionalCursor, invalidCursor } from "../http/cursor";
 import { repliesCursor, reportsCursor, threadsCursor } from "../room/discussions";
+import { closestLang, msg } from "../../web/i18n";
 
 const daysSchema = z.enum(["7", "30", "90"], { error: "days must be 7, 30 or 90" }).transform(Number);
 const MESSAGE_ID = /^[1-9][0-9]{0,15}$/;
@@ -40,7 +41,7 @@ function field<S extends z.ZodType>(schema: S, value: unknown, name: string): z.
 /** `?before=` (or `?cursor=`) of the chat history: a message id. */
 function beforeParam(raw: string | null | undefined): number | null {
   if (raw === undefined || raw === null || raw === "") return null;
-  if (!MESSAGE_ID.test(raw)) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { before: "a message id" });
+  if (!MESSAGE_ID.test(raw)) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { before: msg("field.invalid") });
   return Number(raw);
 }
 
@@ -116,8 +117,8 @@ export const discussionsApi = new Hono<AppEnv>()
     const d = await discussionFor(c, "read");
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "Open this URL as a WebSocket.");
     const since = c.req.query("since");
-    if (since !== undefined && since !== "" && !MESSAGE_ID.test(since)) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { since: "a message id" });
-    const headers = new Headers({ upgrade: "websocket", "x-user-id": d.user.id, "x-user-name": encodeURIComponent(d.user.name), "x-moderator": d.actor.moderator ? "1" : "0" });
+    if (since !== undefined && since !== "" && !MESSAGE_ID.test(since)) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { since: msg("field.invalid") });
+    const headers = new Headers({ upgrade: "websocket", "x-user-id": d.user.id, "x-user-name": encodeURIComponent(d.user.name), "x-moderator": d.actor.moderator ? "1" : "0", "x-lang": closestLang(c.get("language"), d.tenant.defaultLanguage) });
     for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions"]) {
       const v = c.req.header(h);
       if (v) headers.set(h, v);

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { isLang, type Lang } from "../../web/i18n";
+import { closestLang, msg, type Lang } from "../../web/i18n";
 import type { GroupDiscussion } from "../../web/pages/groups/discussion";
 import {
   BODY_MAX,
@@ -29,6 +29,7 @@ import { levelReached, threadsCursor, type Actor } from "../room/discussions";
 import { decodeOptionalCursor } from "../http/cursor";
 import type { Outcome } from "../room/outcome";
 import { groupRoom, type GroupPageState, type RoomScope } from "../room/room";
+import { localizedRoom, localizeSeeded } from "../room/seeded";
 import { ReadCache } from "../db/read-cache";
 import { mentionedHandles, mentionHandle, renderMarkdown, type Mentionable } from "./markdown";
 import { canDiscuss, type DiscussionAction } from "./policy";
@@ -44,7 +45,7 @@ export const threadSchema = z.object({ title: trimmed("title", TITLE_MAX), body:
 export const replySchema = z.object({ body: trimmed("body", BODY_MAX) });
 export const editThreadSchema = z
   .object({ title: trimmed("title", TITLE_MAX).optional(), body: trimmed("body", BODY_MAX).optional() })
-  .refine((v) => v.title !== undefined || v.body !== undefined, { message: "send a title or a body", path: ["body"] });
+  .refine((v) => v.title !== undefined || v.body !== undefined, { message: "field.required", path: ["body"] });
 export const pinSchema = z.object({ pinned: z.boolean({ error: "pinned must be true or false" }) });
 export const targetTypeSchema = z.enum(["thread", "reply", "message"], { error: "targetType must be thread, reply or message" });
 export const targetSchema = z.object({ targetType: targetTypeSchema, targetId: z.string({ error: "targetId is required" }).min(1, "targetId is required").max(64, "unknown targetId") });
@@ -72,7 +73,7 @@ export const gamificationSchema = z
             .string()
             .trim()
             .max(16, "at most 8 characters")
-            .refine((b) => [...b].length <= 8, "at most 8 characters")
+            .refine((b) => [...b].length <= 8, msg("field.too_long", { max: 8 }))
             .nullish()
             .transform((b) => (b ? b : null)),
         }),
@@ -82,9 +83,9 @@ export const gamificationSchema = z
   })
   .superRefine((v, ctx) => {
     const sorted = [...v.levels].sort((a, b) => a.minPoints - b.minPoints);
-    if (sorted[0] && sorted[0].minPoints !== 0) ctx.addIssue({ code: "custom", path: ["levels"], message: "the first level starts at 0 points" });
+    if (sorted[0] && sorted[0].minPoints !== 0) ctx.addIssue({ code: "custom", path: ["levels"], message: "levels.error.first_zero" });
     for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i]!.minPoints === sorted[i - 1]!.minPoints) ctx.addIssue({ code: "custom", path: ["levels"], message: "two levels cannot start at the same number of points" });
+      if (sorted[i]!.minPoints === sorted[i - 1]!.minPoints) ctx.addIssue({ code: "custom", path: ["levels"], message: "levels.error.same_points" });
     }
   });
 
@@ -119,7 +120,7 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     forgetGroupPage(tenant.id, ctx.group.id);
     touched.set(c.req.raw, { tenantId: tenant.id, groupId: ctx.group.id });
   }
-  const lang: Lang = isLang(tenant.defaultLanguage) ? tenant.defaultLanguage : "fr";
+  const lang: Lang = closestLang(tenant.defaultLanguage);
   return {
     tenant,
     t,
@@ -127,7 +128,8 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     user,
     actor: { userId: user.id, name: user.name, moderator: can("moderate") },
     scope: { tenantId: tenant.id, groupId: ctx.group.id, lang },
-    room: groupRoom(c.env, tenant.id, ctx.group.id),
+    // Seeded names (the default levels) read in the viewer's language.
+    room: localizedRoom(groupRoom(c.env, tenant.id, ctx.group.id), closestLang(c.get("language"), tenant.defaultLanguage)),
     can,
   };
 }
@@ -238,11 +240,23 @@ export async function discussionForPage(
   tenant: Tenant,
   ctx: GroupContext,
   user: User | null,
-  opts: { threadForm?: GroupDiscussion["threadForm"]; cursor?: string | null } = {},
+  opts: { threadForm?: GroupDiscussion["threadForm"]; cursor?: string | null; viewerLang?: Lang } = {},
+): Promise<GroupDiscussion | undefined> {
+  const found = await discussionState(env, tenant, ctx, user, opts);
+  // The page state is shared by every viewer (cached); seeded names are read per viewer.
+  return found && localizeSeeded(opts.viewerLang ?? closestLang(tenant.defaultLanguage), found);
+}
+
+async function discussionState(
+  env: Bindings,
+  tenant: Tenant,
+  ctx: GroupContext,
+  user: User | null,
+  opts: { threadForm?: GroupDiscussion["threadForm"]; cursor?: string | null },
 ): Promise<GroupDiscussion | undefined> {
   if (!user || !canDiscuss(ctx.actor, "read")) return undefined;
   const moderator = canDiscuss(ctx.actor, "moderate");
-  const lang = isLang(tenant.defaultLanguage) ? tenant.defaultLanguage : "fr";
+  const lang = closestLang(tenant.defaultLanguage);
   const state = await pageStateCache.getOrLoad(`${tenant.id}:${ctx.group.id}`, () =>
     groupRoom(env, tenant.id, ctx.group.id).groupPageState({ tenantId: tenant.id, groupId: ctx.group.id, lang }, { threads: THREADS_SHOWN, messages: MESSAGES_SHOWN, leaders: LEADERS_SHOWN }),
   );
@@ -277,7 +291,7 @@ export async function muteTarget(d: Discussion, userId: string): Promise<{ userI
       .limit(1)
   )[0];
   if (!row) throw notFound("No such member in this group.");
-  if (userId === d.user.id) throw new ApiError(422, "validation_failed", "You cannot mute yourself.", { userId: "that is you" });
+  if (userId === d.user.id) throw new ApiError(422, "validation_failed", "You cannot mute yourself.", { userId: msg("field.not_yourself") });
   const mine = effectiveRole(d.ctx.actor);
   if (!mine || ROLE_RANK[row.role] >= ROLE_RANK[mine]) throw forbidden("forbidden", "You can only mute members below your own role.");
   return { userId, name: row.name };

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { MessageKey } from "../../web/i18n";
+import { closestLang, type MessageKey } from "../../web/i18n";
 import type { GroupDiscussion } from "../../web/pages/groups/discussion";
 import { discussionForPage } from "../discussions/service";
 import { GroupPage, groupBrand } from "../../web/pages/groups/group";
@@ -74,7 +74,7 @@ export async function renderGroupPageOf(c: Context<AppEnv>, slug: string, thread
   const tdb = tenantDb(c.env, tenant);
   const user = c.get("user");
   const { ctx, preview } = await groupForPage(c, tdb, slug);
-  const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, { ...(threadForm ? { threadForm } : {}), cursor: c.req.query("cursor") ?? null })]);
+  const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, { ...(threadForm ? { threadForm } : {}), cursor: c.req.query("cursor") ?? null, viewerLang: closestLang(c.get("language")) })]);
   const extra = { ...(discussion ? { discussion } : {}), ...doneNotice(c, GROUP_NOTICES) };
   return renderGroup(c, groupView(c.env, tenant, ctx, membership), preview, abilityOf(ctx), extra, status);
 }

@@ -22,8 +22,8 @@ const slugSchema = z
   .toLowerCase()
   .min(2, "at least 2 characters")
   .max(60, "at most 60 characters")
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and inner hyphens only")
-  .refine((s) => !s.includes("--"), "no consecutive hyphens");
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "field.slug_format")
+  .refine((s) => !s.includes("--"), "field.slug_format");
 
 const questionSchema = z.object({
   id: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, - and _ only").optional(),
@@ -44,10 +44,10 @@ const linkSchema = z.object({
       } catch {
         return false;
       }
-    }, "an http(s) URL"),
+    }, "field.url"),
 });
 
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #4f46e5").transform((s) => s.toLowerCase());
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "field.colour").transform((s) => s.toLowerCase());
 
 export const createGroupSchema = z.object({
   name: z.string({ error: "name is required" }).trim().min(2, "at least 2 characters").max(80, "at most 80 characters"),

@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
+import { closestLang, readMessage, tMessage } from "../../web/i18n";
+import { displayOf } from "./form-errors";
 
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
@@ -40,11 +42,24 @@ export function invalidRows(rows: RowError[]): ApiError {
 export const unprocessable = (message: string, fields?: Record<string, string>) =>
   new ApiError(422, "validation_failed", message, fields);
 
+/** A row problem as `{key, vars}` (the catalog key pages read it with), `{key: null}` for plain text. */
+function messageOf(s: string): { key: string | null; vars?: Record<string, string | number> } {
+  const m = readMessage(s);
+  return m ? { key: m.key, ...(m.vars ? { vars: m.vars } : {}) } : { key: null };
+}
+
+/** A catalog message (`msg()`) as the API's readable English; any other text as is. */
+export function apiText(s: string): string {
+  return tMessage("en", s) ?? s;
+}
+
+/** The envelope: field and row messages, which carry catalog keys inside the app, answer in English. */
 export function errorBody(err: ApiError): ErrorBody & { rows?: RowError[] } {
+  const fields = err.fields ? Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, apiText(v)])) : undefined;
   return {
     ...err.extra,
-    error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
-    ...(err.rows ? { rows: err.rows } : {}),
+    error: { code: err.code, message: apiText(err.message), ...(fields ? { fields } : {}) },
+    ...(err.rows ? { rows: err.rows.map((r) => ({ ...r, errors: r.errors.map(apiText), messages: r.errors.map(messageOf) })) } : {}),
   };
 }
 
@@ -66,5 +81,8 @@ export function toApiError(err: unknown): ApiError {
 
 export function sendError(c: Context<AppEnv>, err: ApiError) {
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-  return c.json(errorBody(err), err.status);
+  const body = errorBody(err);
+  // The pages' scripts show refusals in the reader's language (`error.display`).
+  const display = err.status < 500 ? { display: displayOf(closestLang(c.get("language")), err) } : {};
+  return c.json({ ...body, error: { ...body.error, ...display } }, err.status);
 }

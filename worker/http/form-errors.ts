@@ -1,75 +1,71 @@
-import { t, type Lang, type MessageKey } from "../../web/i18n";
-import { ApiError } from "./errors";
+import { isMessageKey, t, tMessage, type Lang, type MessageKey } from "../../web/i18n";
+import type { ApiError } from "./errors";
 
-const FIELD_MESSAGES: Record<string, MessageKey> = {
-  "invalid email": "field.invalid_email",
-  "email is required": "field.required",
-  "at least 10 characters": "field.password_short",
-  "must not be your email": "field.password_is_email",
-  "name is required": "field.required",
-  "password is required": "field.required",
-  "subdomain is required": "field.required",
-  "this subdomain is reserved": "error.subdomain_reserved",
-  "title is required": "field.required",
-  "body is required": "field.required",
-  "reason is required": "field.required",
-  "title holds at most 200 characters": "field.title_long",
-  "body holds at most 20000 characters": "field.body_long",
-  "reason holds at most 500 characters": "field.reason_long",
-  // profile values (worker/profiles/fields.ts VALUE_ERRORS)
-  "this field is required": "field.required",
-  "must be text": "profile.error.text",
-  "too long": "profile.error.too_long",
-  "must be a number": "profile.error.number",
-  "must be a date (YYYY-MM-DD)": "profile.error.date",
-  "must be one of the options": "profile.error.option",
-  "must be a list of the options": "profile.error.options",
-  "must be true or false": "profile.error.boolean",
-  "must be a web address starting with http:// or https://": "profile.error.url",
-  "must be a phone number": "profile.error.phone",
-  "not editable": "profile.error.not_editable",
-  "not a filterable field": "profile.error.not_filterable",
+/**
+ * Field errors in the reader's language. Messages are catalog messages (`msg()`,
+ * what `parseWith` and the services put in `fields`); a text that is not one (a
+ * message this module does not know) shows as the generic "not valid" rather
+ * than in English.
+ */
+export function localizeFields(lang: Lang, fields: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields ?? {})) out[k] = localizeMessage(lang, v);
+  return out;
+}
+
+/** One catalog message (a field error, an import row error) in the reader's language. */
+export function localizeMessage(lang: Lang, message: string): string {
+  return tMessage(lang, message) ?? t(lang, "field.invalid");
+}
+
+/** The catalog key for a refusal without its own wording, by status. */
+const BY_STATUS: Partial<Record<number, MessageKey>> = {
+  400: "error.bad_request",
+  401: "error.unauthenticated",
+  403: "error.forbidden",
+  404: "error.not_found",
+  409: "error.conflict",
+  413: "error.payload_too_large",
+  415: "error.unsupported_media_type",
+  422: "error.validation_failed",
+  429: "error.too_many_requests",
 };
 
-const CODE_MESSAGES: Record<string, MessageKey> = {
-  invalid_credentials: "error.invalid_credentials",
-  invite_required: "error.invite_required",
-  signup_closed: "error.signup_closed",
-  email_taken: "error.email_taken",
-  pending_approval: "error.pending_approval",
+/** Codes whose wording lives under another feature's keys. */
+const BY_CODE: Partial<Record<string, MessageKey>> = {
   account_pending: "error.pending_approval",
   account_suspended: "members.error.account_suspended",
   invalid_password: "members.error.invalid_password",
   owner_immutable: "members.error.owner_immutable",
   invalid_state: "members.error.invalid_state",
-  invalid_token: "error.invalid_token",
-  subdomain_taken: "error.subdomain_taken",
-  not_found: "error.not_found",
-  no_community: "error.no_community",
-  invitation_closed: "error.invitation_closed",
-  muted: "error.muted",
-  not_author: "error.not_author",
-  already_reported: "error.already_reported",
-  report_closed: "error.report_closed",
-  invitation_expired: "error.invitation_expired",
-  group_creation_closed: "error.group_creation_closed",
 };
 
-/** Field errors in the reader's language (the API keeps its English messages). */
-export function localizeFields(lang: Lang, fields: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields ?? {})) {
-    const key = FIELD_MESSAGES[v] ?? (v.startsWith("unknown group") ? "admin.invitations.error_groups" : k === "message" && v.startsWith("at most") ? "admin.invitations.error_message_long" : undefined);
-    out[k] = key ? t(lang, key) : v;
+/**
+ * A refusal in the reader's language, by its `code` (`error.{code}` in the
+ * catalogs), else by its status; never the API's English message.
+ */
+export function localizeError(lang: Lang, err: ApiError): string {
+  if (err.code === "rate_limited" || err.code === "too_many_attempts" || err.status === 429) {
+    const seconds = Number(err.headers?.["Retry-After"] ?? 60);
+    const own = `error.${err.code}`;
+    if (err.code !== "rate_limited" && isMessageKey(own)) return t(lang, own, { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+    return t(lang, "error.rate_limited", { minutes: Math.max(1, Math.ceil(seconds / 60)) });
   }
-  return out;
+  const keyed = tMessage(lang, err.message);
+  if (keyed) return keyed;
+  const own = `error.${err.code}`;
+  if (isMessageKey(own)) return t(lang, own);
+  const aliased = BY_CODE[err.code];
+  if (aliased) return t(lang, aliased);
+  const byStatus = BY_STATUS[err.status];
+  return t(lang, byStatus ?? "error.generic");
 }
 
-export function localizeError(lang: Lang, err: ApiError): string {
-  if (err.code === "rate_limited" || err.code === "too_many_attempts") {
-    const seconds = Number(err.headers?.["Retry-After"] ?? 60);
-    return t(lang, err.code === "rate_limited" ? "error.rate_limited" : "error.too_many_attempts", { minutes: Math.max(1, Math.ceil(seconds / 60)) });
-  }
-  const key = CODE_MESSAGES[err.code];
-  return key ? t(lang, key) : t(lang, "error.generic");
+/**
+ * What a page's script shows of a refusal it got from the JSON API: the message and
+ * field errors in the reader's language, answered beside the English envelope as
+ * `error.display` (islands read it; integrators keep `message` and `fields`).
+ */
+export function displayOf(lang: Lang, err: ApiError): { message: string; fields?: Record<string, string> } {
+  return { message: localizeError(lang, err), ...(err.fields ? { fields: localizeFields(lang, err.fields) } : {}) };
 }

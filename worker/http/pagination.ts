@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { ApiError } from "./errors";
+import { msg } from "../../web/i18n";
 
 /** `?limit=` (default 50, max 200) and `?cursor=`, as the contract says for every list. */
 export function pageParams(c: Context): { limit: number; cursor: string | null } {
@@ -7,7 +8,7 @@ export function pageParams(c: Context): { limit: number; cursor: string | null }
   let limit = 50;
   if (raw !== undefined) {
     limit = Number(raw);
-    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { limit: "a whole number from 1 to 200" });
+    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { limit: msg("field.limit") });
     limit = Math.min(limit, 200);
   }
   const cursor = c.req.query("cursor");

@@ -1,15 +1,63 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
+import { canonicalTag, catalogFor, msg, readMessage } from "../../web/i18n";
 import { ApiError, badRequest } from "./errors";
 
 const MAX_JSON_BYTES = 256 * 1024;
 
-/** Maps zod issues to `{field: message}` (dotted paths), first message per field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/**
+ * The catalog message (`msg()`) of a zod issue: the schema's own message when it is
+ * one, else one worked out from the issue's code and limits, so that every schema
+ * (even one written with English messages) reaches pages in the reader's language.
+ */
+export function issueMessage(issue: z.core.$ZodIssue, input?: unknown): string {
+  if (readMessage(issue.message)) return issue.message;
+  switch (issue.code) {
+    case "invalid_type": {
+      const value = valueAt(input, issue.path);
+      return msg(value === undefined || value === null || value === "" ? "field.required" : "field.invalid");
+    }
+    case "too_small": {
+      const min = Number(issue.minimum);
+      if (issue.origin === "string") return msg(min <= 1 ? "field.required" : "field.too_short", { min });
+      if (issue.origin === "array" || issue.origin === "set") return msg(min <= 1 ? "field.required" : "field.too_few", { min });
+      return msg("field.too_small", { min });
+    }
+    case "too_big": {
+      const max = Number(issue.maximum);
+      if (issue.origin === "string") return msg("field.too_long", { max });
+      if (issue.origin === "array" || issue.origin === "set" || issue.origin === "file") return msg("field.too_many", { max });
+      return msg("field.too_big", { max });
+    }
+    case "invalid_format":
+      if (issue.format === "email") return msg("field.invalid_email");
+      if (issue.format === "url") return msg("field.url");
+      return msg("field.invalid");
+    case "invalid_value":
+      return msg("field.option");
+    case "unrecognized_keys":
+      return msg("field.unknown");
+    default:
+      return msg("field.invalid");
+  }
+}
+
+/** Maps zod issues to `{field: message}` (dotted paths), first message per field, as catalog messages (`msg()`). */
+export function fieldErrors(error: z.ZodError, input?: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
-    const key = issue.path.map(String).join(".") || "_";
-    fields[key] ??= issue.message;
+    const path = issue.code === "unrecognized_keys" && issue.keys.length ? [...issue.path, issue.keys[0]!] : issue.path;
+    const key = path.map(String).join(".") || "_";
+    fields[key] ??= issueMessage(issue, input);
   }
   return fields;
 }
@@ -17,7 +65,7 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new ApiError(422, "validation_failed", "Some fields are invalid.", fieldErrors(result.error));
+    throw new ApiError(422, "validation_failed", "Some fields are invalid.", fieldErrors(result.error, input));
   }
   return result.data;
 }
@@ -74,15 +122,31 @@ export async function formBody(c: Context): Promise<Record<string, string>> {
 }
 
 export const email = z
-  .string({ error: "email is required" })
+  .string({ error: "field.required" })
   .trim()
   .toLowerCase()
-  .max(254, "email is too long")
-  .pipe(z.email({ error: "invalid email" }));
+  .max(254, msg("field.too_long", { max: 254 }))
+  .pipe(z.email({ error: "field.invalid_email" }));
 
 export const password = z
-  .string({ error: "password is required" })
-  .min(10, "at least 10 characters")
-  .max(512, "at most 512 characters");
+  .string({ error: "field.required" })
+  .min(10, "field.password_short")
+  .max(512, msg("field.too_long", { max: 512 }));
 
-export const language = z.enum(["fr", "en", "nl"], { error: "unsupported language" });
+/**
+ * A language as any well-formed BCP 47 tag (`en`, `EN`, `nl-BE`, `zh-Hant-TW`), kept in
+ * canonical casing; pages and emails read it in the closest catalog (`closestLang`).
+ */
+export const language = z
+  .string({ error: "field.language_tag" })
+  .transform((value, ctx) => {
+    const tag = canonicalTag(value);
+    if (!tag) {
+      ctx.addIssue({ code: "custom", message: "field.language_tag" });
+      return z.NEVER;
+    }
+    return tag;
+  });
+
+/** A language a community can default to: any BCP 47 tag whose closest catalog exists (`nl-BE`, `fr-CA`; not `de`). */
+export const spokenLanguage = language.refine((tag) => catalogFor(tag) !== null, { message: "field.language_spoken" });

@@ -19,6 +19,7 @@ import { fileKind, readRows } from "./spreadsheet";
 import { MAX_IMPORT_BYTES } from "./import";
 import { groupFromRequest } from "../groups/access";
 import { assertCan } from "../groups/service";
+import { msg } from "../../web/i18n";
 
 /** Accounts created by admins, sign-in links, the member export, and adding emails to a group. */
 export const accountsApi = new Hono<AppEnv>()
@@ -35,7 +36,7 @@ export const accountsApi = new Hono<AppEnv>()
     const inviter = inviterOf(c);
     const body = await c.req.parseBody();
     const file = body.file;
-    if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: "a .xlsx or .csv file is required" });
+    if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
     if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
     const bytes = new Uint8Array(await file.arrayBuffer());
     const t = tenantDb(c.env, tenant);

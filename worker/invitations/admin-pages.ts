@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { t } from "../../web/i18n";
+import { msg, t, type Lang } from "../../web/i18n";
 import { ImportPage, ImportPreviewPage, ImportResultPage } from "../../web/pages/admin/import";
 import { AdminMembersImportResultPage, AdminMembersPage } from "../../web/pages/admin/members";
 import { tenantDb } from "../db/client";
@@ -11,8 +11,8 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { csvCell } from "../http/csv";
 import { ApiError } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
-import { pageContext, renderPage } from "../http/render";
+import { localizeError, localizeFields, localizeMessage } from "../http/form-errors";
+import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
@@ -25,8 +25,9 @@ import { fileKind, readRows } from "./spreadsheet";
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
 
-function rowErrorsOf(err: unknown) {
-  return err instanceof ApiError ? (err.rows ?? null) : null;
+/** A refused file's rows, their problems read in the page's language. */
+function rowErrorsOf(err: unknown, lang: Lang) {
+  return err instanceof ApiError && err.rows ? err.rows.map((r) => ({ ...r, errors: r.errors.map((e) => localizeMessage(lang, e)) })) : null;
 }
 
 async function liveGroups(c: Context<AppEnv>) {
@@ -66,10 +67,10 @@ export const importAdminPages = new Hono<AppEnv>()
     const body = await c.req.parseBody({ all: true });
     const values = { groups: list(body.groups), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
     const fail = async (err: ApiError, status: ContentfulStatusCode) =>
-      renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), values, errors: localizeFields(ctx.lang, err.fields), formError: localizeError(ctx.lang, err) === t(ctx.lang, "error.generic") ? err.message : localizeError(ctx.lang, err) }), status);
+      renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), values, errors: localizeFields(ctx.lang, err.fields), formError: localizeError(ctx.lang, err) }), status);
     try {
       const file = body.file;
-      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: "a .xlsx or .csv file is required" });
+      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
       if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
       const defaults = parseWith(importDefaultsSchema, { groups: values.groups, tenantRole: values.tenantRole || undefined, groupRole: values.groupRole || undefined, language: values.language || undefined, ...(values.message.trim() ? { message: values.message } : {}) });
       const bytes = new Uint8Array(await file.arrayBuffer());
@@ -81,7 +82,7 @@ export const importAdminPages = new Hono<AppEnv>()
         await c.env.MEDIA.put(importKey(tenant.id, importId), bytes, { customMetadata: { kind, name: file.name.slice(0, 200), defaults: JSON.stringify(defaults), by: inviter.user.id } });
         return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, groups: await liveGroups(c), preview: { ...counts(plan), rows: plan.slice(0, 200) } }));
       } catch (err) {
-        const rows = rowErrorsOf(err);
+        const rows = rowErrorsOf(err, ctx.lang);
         if (!rows) throw err;
         return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, preview: { invited: 0, addedToGroups: 0, skipped: 0, rows: [] }, rowErrors: rows }), 422);
       }
@@ -173,7 +174,7 @@ export const memberAdminPages = new Hono<AppEnv>()
       deliverSoon(c);
       return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: result.created.length }));
     } catch (err) {
-      const rows = rowErrorsOf(err);
+      const rows = rowErrorsOf(err, ctx.lang);
       if (rows) return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: 0, rowErrors: rows }), 422);
       if (!(err instanceof ApiError) || err.status >= 500) throw err;
       const key = err.code === "empty_file" ? "admin.accounts.error.empty_file" : err.code === "missing_column" ? "admin.accounts.error.missing_column" : err.code === "too_many_rows" ? "admin.accounts.error.too_many_rows" : "admin.accounts.error.bad_file";

@@ -75,17 +75,17 @@ describe("POST /api/v1/invitations/import", () => {
     await groups(tenant, "makers");
     const res = await upload(
       tenant,
-      csv("email;groups;language;admin\ngood@example.org;makers;fr;1\nnot-an-email;;;\nGOOD@example.org;;;\nother@example.org;nowhere;;\nlang@example.org;;de;\nbool@example.org;;;maybe\n"),
+      csv("email;groups;language;admin\ngood@example.org;makers;fr;1\nnot-an-email;;;\nGOOD@example.org;;;\nother@example.org;nowhere;;\nlang@example.org;;english please;\nbool@example.org;;;maybe\n"),
     );
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string }; rows: RowError[] };
     expect(body.error.code).toBe("invalid_rows");
     expect(body.rows.map((r) => [r.row, r.errors.join("; ")])).toEqual([
-      [3, "invalid email"],
-      [4, "duplicate of row 2"],
-      [5, 'unknown group "nowhere"'],
-      [6, 'unknown language "de" (fr, en or nl)'],
-      [7, 'admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "maybe"'],
+      [3, "This is not a valid email address."],
+      [4, "Same email as row 2."],
+      [5, 'Unknown group "nowhere".'],
+      [6, 'Unknown language code "english please": use a code such as fr, en or nl-BE.'],
+      [7, 'The admin column takes TRUE/FALSE, VRAI/FAUX or 1/0, not "maybe".'],
     ]);
     expect(await invitationCount(tenant.id)).toBe(0);
   });

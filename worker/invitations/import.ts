@@ -1,12 +1,12 @@
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
-import { isLang } from "../../web/i18n";
+import { canonicalTag, msg } from "../../web/i18n";
 import { chunkRows, directoryDb, type TenantDb } from "../db/client";
 import { newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, invalidRows, forbidden } from "../http/errors";
-import { email as emailSchema } from "../http/validate";
+import { email as emailSchema, language as languageTag } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
 import { decide, INVITATION_TTL_MS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
 import { TEMPLATE_COLUMNS } from "./spreadsheet";
@@ -18,8 +18,8 @@ export const importDefaultsSchema = z.object({
   groups: z.array(z.string().trim().toLowerCase().max(60)).max(50).default([]),
   tenantRole: z.enum(["admin", "member"]).default("member"),
   groupRole: z.enum(["moderator", "member"]).default("member"),
-  language: z.enum(["fr", "en", "nl"]).optional(),
-  message: z.string().trim().max(2000, "at most 2000 characters").optional(),
+  language: languageTag.optional(),
+  message: z.string().trim().max(2000).optional(),
 });
 export type ImportDefaults = z.output<typeof importDefaultsSchema>;
 
@@ -62,7 +62,7 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
   const tenantGroups = await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), isNull(groups.deletedAt)));
   const groupsBySlug = new Map(tenantGroups.map((g) => [g.slug, g]));
   for (const slug of defaults.groups) {
-    if (!groupsBySlug.has(slug)) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: `unknown group: ${slug}` });
+    if (!groupsBySlug.has(slug)) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: msg("admin.invitations.error_groups") });
   }
 
   const cell = (cells: string[], name: (typeof TEMPLATE_COLUMNS)[number]) => {
@@ -77,23 +77,24 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
     const rawEmail = cell(cells, "email");
     const parsed = emailSchema.safeParse(rawEmail);
     const address = parsed.success ? parsed.data : rawEmail.toLowerCase();
-    if (!rawEmail) rowErrors.push("email is missing");
-    else if (!parsed.success) rowErrors.push("invalid email");
-    else if (seen.has(address)) rowErrors.push(`duplicate of row ${seen.get(address)}`);
+    if (!rawEmail) rowErrors.push(msg("import.row.email_missing"));
+    else if (!parsed.success) rowErrors.push(msg("import.row.invalid_email"));
+    else if (seen.has(address)) rowErrors.push(msg("import.row.duplicate", { row: seen.get(address)! }));
     else seen.set(address, line);
 
-    const language = cell(cells, "language").toLowerCase() || defaults.language || null;
-    if (language && !isLang(language)) rowErrors.push(`unknown language "${language}" (fr, en or nl)`);
+    const rawLanguage = cell(cells, "language");
+    const language = rawLanguage ? canonicalTag(rawLanguage) : defaults.language ?? null;
+    if (rawLanguage && !language) rowErrors.push(msg("import.row.unknown_language", { value: rawLanguage.slice(0, 40) }));
 
     const groupCell = cell(cells, "groups");
     const rowGroups = groupCell ? groupCell.split("|").map((s) => s.trim().toLowerCase()).filter(Boolean) : defaults.groups;
-    for (const slug of rowGroups) if (!groupsBySlug.has(slug)) rowErrors.push(`unknown group "${slug}"`);
+    for (const slug of rowGroups) if (!groupsBySlug.has(slug)) rowErrors.push(msg("import.row.unknown_group", { slug: slug.slice(0, 60) }));
 
     const adminCell = cell(cells, "admin");
     let tenantRole = defaults.tenantRole;
     if (adminCell !== "") {
       const flag = parseFlag(adminCell);
-      if (flag === null) rowErrors.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${adminCell.toLowerCase()}"`);
+      if (flag === null) rowErrors.push(msg("import.row.admin_flag", { value: adminCell.toLowerCase().slice(0, 40) }));
       else tenantRole = flag ? "admin" : "member";
     }
 

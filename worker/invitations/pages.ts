@@ -1,11 +1,12 @@
 import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { t } from "../../web/i18n";
+import { canonicalTag, catalogFor, closestLang, t } from "../../web/i18n";
 import { AdminInvitationsPage } from "../../web/pages/admin/invitations";
-import { InvitePage } from "../../web/pages/invitations/accept";
+import { InviteClosedPage, InvitePage } from "../../web/pages/invitations/accept";
 import { requireUser, setSessionCookie } from "../auth/sessions";
 import { tenantDb } from "../db/client";
-import { groups as groupsTable, memberships, users } from "../db/schema";
+import { groups as groupsTable, memberships, users, type Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
@@ -25,6 +26,7 @@ import {
   acceptAsExistingUser,
   acceptInvitation,
   acceptSchema,
+  byToken,
   effectiveStatus,
   invite,
   inviteSchema,
@@ -36,10 +38,32 @@ import {
   type InviteResult,
 } from "./service";
 
+/**
+ * The invitation page speaks the invitation's language (the one its email was
+ * written in), unless the visitor chose one (`?lang=`, remembered in the `lang`
+ * cookie) or is signed in.
+ */
+function speakInvitationLanguage(c: Context<AppEnv>, tenant: Tenant, language: string | null) {
+  if (c.get("user") || catalogFor(canonicalTag(c.req.query("lang"))) || catalogFor(getCookie(c, "lang"))) return;
+  c.set("language", closestLang(language, tenant.defaultLanguage));
+}
+
+/** A used or withdrawn link explains itself (404, as any link that no longer works); null for a live one. */
+async function closedInvitationPage(c: Context<AppEnv>, token: string): Promise<Response | null> {
+  const tenant = requireTenant(c);
+  const inv = await byToken(tenantDb(c.env, tenant), token);
+  if (!inv || (inv.status !== "accepted" && inv.status !== "revoked")) return null;
+  speakInvitationLanguage(c, tenant, inv.language);
+  const ctx = pageContext(c);
+  const title = t(ctx.lang, inv.status === "accepted" ? "invite.accepted_title" : "invite.revoked_title");
+  return renderPage(c, title, InviteClosedPage({ ctx, status: inv.status, email: inv.email, communityName: tenant.name }), 404);
+}
+
 async function invitationFor(c: Context<AppEnv>, token: string) {
   const tenant = requireTenant(c);
   const tdb = tenantDb(c.env, tenant);
   const { invitation, view } = await lookupInvitation(tdb, tenant, token);
+  speakInvitationLanguage(c, tenant, invitation.language);
   const inviter = invitation.invitedBy ? await tdb.db.query.users.findFirst({ columns: { name: true }, where: and(eq(users.tenantId, tdb.tenantId), eq(users.id, invitation.invitedBy)) }) : undefined;
   return {
     tenant,
@@ -71,6 +95,8 @@ function stateFor(c: Context<AppEnv>, invitation: { email: string; status: strin
 export const invitationPages = new Hono<AppEnv>()
   .get("/invite/:token", async (c) => {
     const token = c.req.param("token");
+    const closed = await closedInvitationPage(c, token);
+    if (closed) return closed;
     const { invitation, props } = await invitationFor(c, token);
     // The token is in the URL: never send it to another site. Not "no-referrer": with it,
     // browsers post this page's own form with Origin: null, which the origin check refuses.
@@ -80,6 +106,8 @@ export const invitationPages = new Hono<AppEnv>()
   })
   .post("/invite/:token", async (c) => {
     const token = c.req.param("token");
+    const closed = await closedInvitationPage(c, token);
+    if (closed) return closed;
     const { tdb, invitation, props } = await invitationFor(c, token);
     const form = await formBody(c);
     try {

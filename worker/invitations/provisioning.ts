@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { isLang } from "../../web/i18n";
+import { canonicalTag, msg } from "../../web/i18n";
 import { hashPassword } from "../auth/passwords";
 import { findUserByEmail } from "../auth/service";
 import { loginLinkPath, oneTimeToken } from "../auth/login-links";
@@ -38,8 +38,8 @@ export const createAccountSchema = z
     groupRole: z.enum(["moderator", "member"]).optional().default("member"),
     extraInfo: z.string().trim().max(2000, "at most 2000 characters").optional(),
   })
-  .refine((v) => !(v.password && v.generatePassword), { message: "set a password or generate one, not both", path: ["password"] })
-  .refine((v) => !v.password || v.password.trim().toLowerCase() !== v.email, { message: "must not be your email", path: ["password"] });
+  .refine((v) => !(v.password && v.generatePassword), { message: "field.password_or_generate", path: ["password"] })
+  .refine((v) => !v.password || v.password.trim().toLowerCase() !== v.email, { message: "field.password_is_email", path: ["password"] });
 
 function requireTenantAdmin(inviter: Inviter): void {
   if (!inviter.actsAsTenantAdmin) throw forbidden("forbidden", "Only community owners and admins can create accounts.");
@@ -49,7 +49,7 @@ async function groupsBySlugs(t: TenantDb, slugs: string[]): Promise<Map<string, 
   const live = await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), isNull(groups.deletedAt)));
   const map = new Map(live.map((g) => [g.slug, g]));
   const missing = slugs.filter((s) => !map.has(s));
-  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: `unknown group: ${missing.join(", ")}` });
+  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: msg("admin.invitations.error_groups") });
   return map;
 }
 
@@ -139,21 +139,22 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
     const raw = get(cells, "email");
     const parsed = emailSchema.safeParse(raw);
     const address = parsed.success ? parsed.data : raw.toLowerCase();
-    if (!raw) errs.push("email is missing");
-    else if (!parsed.success) errs.push("invalid email");
-    else if (seen.has(address)) errs.push(`duplicate of row ${seen.get(address)}`);
+    if (!raw) errs.push(msg("import.row.email_missing"));
+    else if (!parsed.success) errs.push(msg("import.row.invalid_email"));
+    else if (seen.has(address)) errs.push(msg("import.row.duplicate", { row: seen.get(address)! }));
     else seen.set(address, line);
     const name = get(cells, "name") || [get(cells, "first_name"), get(cells, "last_name")].filter(Boolean).join(" ");
-    if (!name) errs.push("name is missing (name, or first_name and last_name)");
-    if (name.length > 100) errs.push("name is longer than 100 characters");
-    const lang = get(cells, "language").toLowerCase() || null;
-    if (lang && !isLang(lang)) errs.push(`unknown language "${lang}" (fr, en or nl)`);
+    if (!name) errs.push(msg("import.row.name_missing"));
+    if (name.length > 100) errs.push(msg("import.row.name_long"));
+    const rawLang = get(cells, "language");
+    const lang = rawLang ? canonicalTag(rawLang) : null;
+    if (rawLang && !lang) errs.push(msg("import.row.unknown_language", { value: rawLang.slice(0, 40) }));
     const slugs = get(cells, "groups").split("|").map((s) => s.trim().toLowerCase()).filter(Boolean);
-    for (const s of slugs) if (!gs.has(s)) errs.push(`unknown group "${s}"`);
+    for (const s of slugs) if (!gs.has(s)) errs.push(msg("import.row.unknown_group", { slug: s.slice(0, 60) }));
     const admin = parseFlag(get(cells, "admin"));
-    if (admin === null) errs.push(`admin must be TRUE/FALSE, VRAI/FAUX or 1/0, not "${get(cells, "admin").toLowerCase()}"`);
+    if (admin === null) errs.push(msg("import.row.admin_flag", { value: get(cells, "admin").toLowerCase().slice(0, 40) }));
     const extraInfo = get(cells, "extra_info") || null;
-    if (extraInfo && extraInfo.length > 2000) errs.push("extra_info is longer than 2000 characters");
+    if (extraInfo && extraInfo.length > 2000) errs.push(msg("import.row.extra_long"));
     if (errs.length) errors.push({ row: line, email: raw, errors: errs });
     else plan.push({ row: line, email: address, name, language: lang, groups: [...new Set(slugs)], tenantRole: admin ? "admin" : "member", extraInfo });
   }
@@ -162,7 +163,7 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
     const taken = new Set(
       (await t.db.select({ email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk.map((p) => p.email))))).map((u) => u.email),
     );
-    for (const p of chunk) if (taken.has(p.email)) errors.push({ row: p.row, email: p.email, errors: ["an account already exists for this email"] });
+    for (const p of chunk) if (taken.has(p.email)) errors.push({ row: p.row, email: p.email, errors: [msg("import.row.account_exists")] });
   }
   if (errors.length) {
     errors.sort((a, b) => a.row - b.row);

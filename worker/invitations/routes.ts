@@ -31,6 +31,7 @@ import {
   type Inviter,
 } from "./service";
 import { searchParam } from "../http/search";
+import { msg } from "../../web/i18n";
 
 export function inviterOf(c: Context<AppEnv>): Inviter {
   const user = requireUser(c);
@@ -43,7 +44,7 @@ const statusSchema = z.enum(["pending", "accepted", "expired", "revoked", "decli
 export async function readImportForm(c: Context<AppEnv>) {
   const body = await c.req.parseBody({ all: true });
   const file = body.file;
-  if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: "a .xlsx or .csv file is required" });
+  if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
   if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
   const str = (v: unknown) => (typeof v === "string" ? v : "");
   const groupsField = Array.isArray(body.groups) ? body.groups.map(str) : str(body.groups).split(/[|,]/);

@@ -17,6 +17,7 @@ import { platformUrl } from "../tenancy/hosts";
 import { contains, fold } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ReadCache } from "../db/read-cache";
+import { msg } from "../../web/i18n";
 
 export const INVITATION_TTL_MS = 30 * 24 * 3600_000;
 export const REMINDER_AFTER_MS = 3 * 24 * 3600_000;
@@ -53,7 +54,7 @@ async function resolveGroups(t: TenantDb, slugs: string[]): Promise<Group[]> {
   const unique = [...new Set(slugs)];
   const found = await t.db.select().from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.slug, unique), isNull(groups.deletedAt)));
   const missing = unique.filter((s) => !found.some((g) => g.slug === s));
-  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: `unknown group: ${missing.join(", ")}` });
+  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: msg("admin.invitations.error_groups") });
   return found;
 }
 
@@ -365,7 +366,7 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
   };
 }
 
-async function byToken(t: TenantDb, token: string): Promise<Invitation | undefined> {
+export async function byToken(t: TenantDb, token: string): Promise<Invitation | undefined> {
   const hash = await sha256Hex(token);
   const inv = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), or(eq(invitations.tokenHash, hash), eq(invitations.reminderTokenHash, hash))) });
   return inv?.status === "staged" ? undefined : inv;
@@ -392,7 +393,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   const inv = await byToken(t, input.token);
   if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw gone();
   if (effectiveStatus(inv, now) === "expired") throw new ApiError(410, "invitation_expired", "This invitation has expired. Ask for a new one.");
-  if (input.password.trim().toLowerCase() === inv.email) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: "must not be your email" });
+  if (input.password.trim().toLowerCase() === inv.email) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: msg("field.password_is_email") });
   const existing = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, inv.email)) });
   if (existing) throw new ApiError(409, "account_exists", "An account already exists for this email: log in, then open the link again to join its groups.");
   const user: User = {

@@ -1,10 +1,10 @@
-import { isLang, t, type Lang, type MessageKey } from "../../web/i18n";
+import { closestLang, t, type Lang, type MessageKey } from "../../web/i18n";
 
 export type MailMessage = { to: string; subject: string; text: string; html: string };
 
+/** The catalog an email is written in: the recipient's tag, else the tenant's default (`closestLang`, as pages). */
 export function mailLang(...candidates: (string | null | undefined)[]): Lang {
-  for (const c of candidates) if (c && isLang(c)) return c;
-  return "fr";
+  return closestLang(...candidates);
 }
 
 function escapeHtml(s: string): string {

@@ -49,7 +49,7 @@ describe("joining", () => {
 
     const missing = await join(tenant, "founders", applicant.cookie);
     expect(missing.status).toBe(422);
-    expect(((await missing.json()) as Err).error.fields).toEqual({ [`answers.${q}`]: "this question needs an answer" });
+    expect(((await missing.json()) as Err).error.fields).toEqual({ [`answers.${q}`]: "This question needs an answer." });
 
     const pending = await join(tenant, "founders", applicant.cookie, { [q]: "A bakery" });
     expect(pending.status).toBe(202);

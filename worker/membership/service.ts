@@ -10,6 +10,7 @@ import { can } from "../groups/policy";
 import { forgetViewer } from "../groups/queries";
 import { groupRoom, type JoinAnswer, type JoinRequest } from "../room/room";
 import { completeProfileForJoin, profileAnswers } from "../profiles/service";
+import { msg } from "../../web/i18n";
 
 export const joinSchema = z.object({
   answers: z.record(z.string(), z.string().max(2000, "at most 2000 characters")).optional().default({}),
@@ -17,7 +18,7 @@ export const joinSchema = z.object({
   fields: z.record(z.string().max(100), z.unknown()).optional().default({}),
 });
 
-export const roleSchema = z.object({ role: z.enum(["admin", "moderator", "member"], { error: "role must be admin, moderator or member" }) });
+export const roleSchema = z.object({ role: z.enum(["admin", "moderator", "member"], { error: "field.option" }) });
 
 export type JoinResult = { status: "member" } | { status: "pending"; requestId: string };
 
@@ -29,7 +30,7 @@ export function validateAnswers(ctx: GroupContext, raw: Record<string, string>):
   const answers: JoinAnswer[] = [];
   for (const q of ctx.group.questions) {
     const answer = (raw[q.id] ?? "").trim();
-    if (q.required && !answer) fields[`answers.${q.id}`] = "this question needs an answer";
+    if (q.required && !answer) fields[`answers.${q.id}`] = msg("field.answer_required");
     if (answer) answers.push({ questionId: q.id, label: q.label, answer });
   }
   if (Object.keys(fields).length) throw new ApiError(422, "validation_failed", "Some questions need an answer.", fields);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formInputs } from "../../web/pages/profile/inputs";
 import type { ProfileField } from "../db/schema";
+import { msg } from "../../web/i18n";
 
 export { formInputs };
 
@@ -23,12 +24,12 @@ const hasOptions = (type: FieldType) => type === "select" || type === "multi_sel
 export const fieldKey = z
   .string({ error: "key is required" })
   .trim()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, "lowercase letters, digits and _, starting with a letter (at most 40)");
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, "field.key_format");
 
 const options = z
   .array(z.string().trim().min(1, "an option cannot be empty").max(100, "an option has at most 100 characters"))
   .max(MAX_OPTIONS, `at most ${MAX_OPTIONS} options`)
-  .refine((list) => new Set(list).size === list.length, "options must be different");
+  .refine((list) => new Set(list).size === list.length, "field.options_distinct");
 
 const groupSlugs = z.array(z.string().trim().toLowerCase().min(1).max(60)).max(50);
 
@@ -48,8 +49,8 @@ const fieldProps = {
 
 function checkOptions(v: { type?: FieldType | undefined; options?: string[] | undefined }, ctx: z.RefinementCtx) {
   if (v.type === undefined) return;
-  if (hasOptions(v.type) && (!v.options || v.options.length === 0)) ctx.addIssue({ code: "custom", path: ["options"], message: "a choice field needs options" });
-  if (!hasOptions(v.type) && v.options && v.options.length > 0) ctx.addIssue({ code: "custom", path: ["options"], message: "only choice fields have options" });
+  if (hasOptions(v.type) && (!v.options || v.options.length === 0)) ctx.addIssue({ code: "custom", path: ["options"], message: "field.options_needed" });
+  if (!hasOptions(v.type) && v.options && v.options.length > 0) ctx.addIssue({ code: "custom", path: ["options"], message: "field.options_unexpected" });
 }
 
 export const createFieldSchema = z
@@ -94,17 +95,17 @@ export const reorderSchema = z.object({ keys: z.array(fieldKey).min(1).max(MAX_F
 
 /** The error messages a value can get (English in the API; the pages translate them). */
 export const VALUE_ERRORS = {
-  required: "this field is required",
-  text: "must be text",
-  tooLong: "too long",
-  number: "must be a number",
-  date: "must be a date (YYYY-MM-DD)",
-  option: "must be one of the options",
-  options: "must be a list of the options",
-  boolean: "must be true or false",
-  url: "must be a web address starting with http:// or https://",
-  phone: "must be a phone number",
-} as const;
+  required: msg("field.required"),
+  text: msg("profile.error.text"),
+  tooLong: msg("profile.error.too_long"),
+  number: msg("profile.error.number"),
+  date: msg("profile.error.date"),
+  option: msg("profile.error.option"),
+  options: msg("profile.error.options"),
+  boolean: msg("profile.error.boolean"),
+  url: msg("profile.error.url"),
+  phone: msg("profile.error.phone"),
+};
 
 export type ValueCheck = { ok: true; value: FieldValue | null } | { ok: false; error: string };
 

@@ -42,6 +42,7 @@ import {
   updateMemberProfile,
   updateOwnProfile,
 } from "./service";
+import { msg } from "../../web/i18n";
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
@@ -65,7 +66,7 @@ const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES).notice;
 function failure(c: Context<AppEnv>, err: unknown) {
   if (!(err instanceof ApiError) || err.status >= 500) throw err;
   const lang = pageContext(c).lang;
-  return { status: err.status, errors: localizeFields(lang, err.fields), formError: err.fields ? undefined : localizeError(lang, err) === t(lang, "error.generic") ? err.message : localizeError(lang, err) };
+  return { status: err.status, errors: localizeFields(lang, err.fields), formError: err.fields ? undefined : localizeError(lang, err) };
 }
 
 /** Pages for signed-in people: visitors are sent to log in and come back. */
@@ -214,7 +215,7 @@ export const profilePages = new Hono<AppEnv>()
       if (declared > AVATAR_MAX_BYTES + 64 * 1024) throw new ApiError(413, "payload_too_large", "The picture is too large.");
       const body = await c.req.parseBody();
       const file = body.avatar;
-      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a picture.", { avatar: "this field is required" });
+      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a picture.", { avatar: msg("field.required") });
       await saveAvatar(c.env.MEDIA, tenantDb(c.env, tenant), user.id, new Uint8Array(await file.arrayBuffer()));
       return c.redirect("/me?done=photo", 303);
     } catch (err) {

@@ -214,7 +214,7 @@ describe("GET and PATCH /api/v1/me/profile", () => {
     expect((await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: member.cookie, json: { fields: { company: "Acme" } } })).status).toBe(200);
     const cleared = await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: member.cookie, json: { fields: { city: "" } } });
     expect(cleared.status).toBe(422);
-    expect(((await cleared.json()) as ErrorOut).error.fields).toEqual({ "fields.city": "this field is required" });
+    expect(((await cleared.json()) as ErrorOut).error.fields).toEqual({ "fields.city": "This field is required." });
   });
 });
 
@@ -274,7 +274,7 @@ describe("group-specific and required fields", () => {
     expect(refused.status).toBe(422);
     const body = (await refused.json()) as ErrorOut;
     expect(body.error.code).toBe("profile_incomplete");
-    expect(body.error.fields).toEqual({ "fields.crew_role": "this field is required" });
+    expect(body.error.fields).toEqual({ "fields.crew_role": "This field is required." });
     expect((await call(tenant.host, "POST", "/api/v1/groups/crew/join", { cookie: member.cookie, json: { fields: { crew_role: "Pirate" } } })).status).toBe(422);
     expect((await call(tenant.host, "POST", "/api/v1/groups/crew/join", { cookie: member.cookie, json: { fields: { club_note: "x", crew_role: "Deck" } } })).status).toBe(403);
     const joined = await call(tenant.host, "POST", "/api/v1/groups/crew/join", { cookie: member.cookie, json: { fields: { crew_role: "Deck" } } });
@@ -287,7 +287,7 @@ describe("group-specific and required fields", () => {
     await field(tenant, { key: "city", label: "City", type: "text", visibility: "member", editable: true, required: true });
     await group(tenant, "band");
     const band = await call(tenant.host, "POST", "/api/v1/groups/band/join", { cookie: member.cookie, json: {} });
-    expect(((await band.json()) as ErrorOut).error.fields).toEqual({ "fields.city": "this field is required" });
+    expect(((await band.json()) as ErrorOut).error.fields).toEqual({ "fields.city": "This field is required." });
     expect((await call(tenant.host, "POST", "/api/v1/groups/band/join", { cookie: member.cookie, json: { fields: { city: "Ghent" } } })).status).toBe(200);
   });
 
@@ -299,7 +299,7 @@ describe("group-specific and required fields", () => {
     const base = { email: "new@example.org", password: "a long enough password", name: "New" };
     const missing = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: base });
     expect(missing.status).toBe(422);
-    expect(((await missing.json()) as ErrorOut).error).toMatchObject({ code: "profile_incomplete", fields: { "fields.city": "this field is required" } });
+    expect(((await missing.json()) as ErrorOut).error).toMatchObject({ code: "profile_incomplete", fields: { "fields.city": "This field is required." } });
     expect((await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { ...base, fields: { city: "Ghent", seats: "two" } } })).status).toBe(422);
     expect((await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { ...base, fields: { city: "Ghent", notes: "x" } } })).status).toBe(403);
     const ok = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { ...base, fields: { city: "Ghent", seats: 2 } } });

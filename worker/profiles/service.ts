@@ -23,6 +23,7 @@ import {
 import { applies, askedAtSignup, canManageFields, memberCanFilter, memberCanSee, mustFill, selfCanEdit, selfCanSee, type ProfileActor } from "./policy";
 import { contains, fold, foldedOr } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
+import { msg } from "../../web/i18n";
 
 // ── field definitions ─────────────────────────────────────────────────────
 
@@ -52,7 +53,7 @@ async function groupIndex(t: TenantDb) {
 async function groupIdsOf(t: TenantDb, slugs: string[]): Promise<string[]> {
   const { bySlug } = await groupIndex(t);
   const missing = slugs.filter((s) => !bySlug.has(s));
-  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: `unknown group: ${missing.join(", ")}` });
+  if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: msg("admin.invitations.error_groups") });
   return [...new Set(slugs.map((s) => bySlug.get(s)!.id))];
 }
 
@@ -146,8 +147,8 @@ export async function updateField(t: TenantDb, actor: ProfileActor, keyOrId: str
   if (input.label !== undefined) next.label = input.label;
   if (input.options !== undefined) {
     const choice = field.type === "select" || field.type === "multi_select";
-    if (choice && input.options.length === 0) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { options: "a choice field needs options" });
-    if (!choice && input.options.length > 0) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { options: "only choice fields have options" });
+    if (choice && input.options.length === 0) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { options: msg("field.options_needed") });
+    if (!choice && input.options.length > 0) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { options: msg("field.options_unexpected") });
     next.options = input.options;
   }
   for (const flag of ["visibility", "editable", "required", "public", "filterable", "askAtSignup", "position"] as const) {
@@ -195,7 +196,7 @@ export async function reorderFields(t: TenantDb, actor: ProfileActor, keys: stri
   requireManager(actor);
   const fields = await listFields(t);
   const unknown = keys.filter((k) => !fields.some((f) => f.key === k));
-  if (unknown.length) throw new ApiError(422, "validation_failed", "Some fields do not exist.", { keys: `unknown field: ${unknown.join(", ")}` });
+  if (unknown.length) throw new ApiError(422, "validation_failed", "Some fields do not exist.", { keys: msg("field.unknown") });
   const ordered = [...new Set(keys)].map((k) => fields.find((f) => f.key === k)!);
   for (const f of fields) if (!ordered.includes(f)) ordered.push(f);
   const statements = ordered.map((f, position) => t.db.update(profileFields).set({ position }).where(and(eq(profileFields.tenantId, t.tenantId), eq(profileFields.id, f.id))));
@@ -287,7 +288,7 @@ export const profilePatchSchema = z.object({
 export type ProfilePatch = z.output<typeof profilePatchSchema>;
 
 const notEditable = (key: string) =>
-  new ApiError(403, "field_not_editable", `The field "${key.slice(0, 40)}" cannot be changed from your profile.`, { [`fields.${key.slice(0, 40)}`]: "not editable" });
+  new ApiError(403, "field_not_editable", `The field "${key.slice(0, 40)}" cannot be changed from your profile.`, { [`fields.${key.slice(0, 40)}`]: msg("profile.error.not_editable") });
 
 type ValueWrite = { field: ProfileField; value: FieldValue | null };
 
@@ -400,7 +401,7 @@ export async function updateMemberProfile(t: TenantDb, actor: ProfileActor, user
   const user = await memberOf(t, userId);
   const fields = await listFields(t);
   const unknown = Object.keys(patch.fields).filter((k) => !fields.some((f) => f.key === k));
-  if (unknown.length) throw new ApiError(422, "validation_failed", "Some fields do not exist.", Object.fromEntries(unknown.map((k) => [`fields.${k.slice(0, 40)}`, "unknown field"])));
+  if (unknown.length) throw new ApiError(422, "validation_failed", "Some fields do not exist.", Object.fromEntries(unknown.map((k) => [`fields.${k.slice(0, 40)}`, msg("field.unknown")])));
   const writes = checkValues(Object.entries(patch.fields).map(([key, raw]) => ({ field: fields.find((f) => f.key === key)!, raw })), source);
   await saveProfile(t, user.id, patch, writes, now);
   return memberProfile(t, actor, user.id);
@@ -554,7 +555,7 @@ export async function directory(t: TenantDb, viewer: User, isAdmin: boolean, que
     if (raw.trim() === "") continue;
     const field = fields.find((f) => f.key === key);
     if (!field || !memberCanFilter(field, viewerGroups)) {
-      errors[`field.${key.slice(0, 40)}`] = "not a filterable field";
+      errors[`field.${key.slice(0, 40)}`] = msg("profile.error.not_filterable");
       continue;
     }
     const textual = ["text", "long_text", "url", "phone", "multi_select"].includes(field.type);

@@ -20,6 +20,7 @@ import type { Rendered } from "../discussions/markdown";
 import { done, refuse, type Outcome } from "./outcome";
 import { z } from "zod";
 import { cursorKind, cursorParts, encodeCursor } from "../http/cursor";
+import { msg } from "../../web/i18n";
 
 /** Who acts, as the Worker verified it: the room trusts it and checks ownership itself. */
 export type Actor = { userId: string; name: string; moderator: boolean };
@@ -446,7 +447,7 @@ export class DiscussionStore {
   }
 
   react(actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean | "toggle", now = Date.now()): Outcome<{ mine: ReactionSummary[]; all: ReactionSummary[] }> {
-    if (type === "message") return refuse(422, "validation_failed", "Chat messages take no reactions.", { fields: { targetType: "thread or reply" } });
+    if (type === "message") return refuse(422, "validation_failed", "Chat messages take no reactions.", { fields: { targetType: msg("field.invalid") } });
     const target = this.targetAuthor(type, id);
     if (!target) return refuse(404, "not_found", "No such post.");
     if (on === "toggle") {
@@ -570,7 +571,7 @@ export class DiscussionStore {
   report(actor: Actor, type: TargetType, id: string, reason: string, now = Date.now()): Outcome<ReportView> {
     const target = this.targetAuthor(type, id);
     if (!target) return refuse(404, "not_found", "No such content.");
-    if (target.authorId === actor.userId) return refuse(422, "validation_failed", "You cannot report your own post.", { fields: { targetId: "this is your own post" } });
+    if (target.authorId === actor.userId) return refuse(422, "validation_failed", "You cannot report your own post.", { fields: { targetId: msg("field.own_post") } });
     const existing = this.sql
       .exec<ReportRow>("select * from reports where target_type = ? and target_id = ? and reporter_id = ? and status = 'open'", type, id, actor.userId)
       .toArray()[0];

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import { isLang, t, type Lang } from "../../web/i18n";
+import { isLang, type Lang } from "../../web/i18n";
+import { localizeSeeded, SEEDED_MARK } from "./seeded";
 import {
   MESSAGE_MAX,
   type ActivityView,
@@ -132,7 +133,7 @@ export class GroupRoom extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.discussions = new DiscussionStore(this.sql, (fn) => ctx.storage.transactionSync(fn), () => defaultLevels(this.lang));
+    this.discussions = new DiscussionStore(this.sql, (fn) => ctx.storage.transactionSync(fn), () => defaultLevels());
     this.chatLimiter = new RateLimiter(numberVar(env.CHAT_RATE_PER_SECOND, 1), numberVar(env.CHAT_BURST, 5));
     // Threads and replies: a burst of five, then one every ten seconds.
     this.postLimiter = new RateLimiter(0.1, 5);
@@ -625,7 +626,9 @@ export class GroupRoom extends DurableObject<Bindings> {
       const name = tryDecodeURIComponent(request.headers.get("x-user-name") ?? "") ?? "";
       if (!userId) return new Response("who?", { status: 400 });
       const info: SocketInfo = { channel: "chat", userId, name, moderator: request.headers.get("x-moderator") === "1" };
-      this.ctx.acceptWebSocket(server, ["chat", `user:${userId}`]);
+      // The viewer's language reads the seeded level names in what this socket is sent.
+      const viewerLang = request.headers.get("x-lang");
+      this.ctx.acceptWebSocket(server, ["chat", `user:${userId}`, ...(isLang(viewerLang) ? [`lang:${viewerLang}`] : [])]);
       server.serializeAttachment(info);
       const sinceParam = url.searchParams.get("since");
       const since = sinceParam === null ? null : Number(sinceParam);
@@ -714,21 +717,37 @@ export class GroupRoom extends DurableObject<Bindings> {
     return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The language a chat socket reads seeded names in (the room's when it did not say). */
+  private langOf(ws: WebSocket): Lang {
+    const tag = this.ctx.getTags(ws).find((x) => x.startsWith("lang:"))?.slice(5);
+    return isLang(tag) ? tag : this.lang;
+  }
+
   private send(ws: WebSocket, event: RoomEvent): void {
     try {
-      ws.send(JSON.stringify(event));
+      const data = JSON.stringify(event);
+      ws.send(data.includes(SEEDED_MARK) ? JSON.stringify(localizeSeeded(this.langOf(ws), event)) : data);
     } catch {
       // a socket that went away is cleaned up by its close event
     }
   }
 
-  /** Serialised once for every socket of the group's pages. */
+  /** Serialised once for every socket of the group's pages (once per language when it names a seeded level). */
   private broadcastChat(event: RoomEvent, except?: WebSocket): void {
     const data = JSON.stringify(event);
+    const seeded = data.includes(SEEDED_MARK);
+    const byLang = new Map<Lang, string>();
     for (const ws of this.ctx.getWebSockets("chat")) {
       if (ws === except) continue;
       try {
-        ws.send(data);
+        if (!seeded) {
+          ws.send(data);
+          continue;
+        }
+        const lang = this.langOf(ws);
+        let localized = byLang.get(lang);
+        if (localized === undefined) byLang.set(lang, (localized = JSON.stringify(localizeSeeded(lang, event))));
+        ws.send(localized);
       } catch {
         // a socket that went away is cleaned up by its close event
       }
@@ -754,13 +773,16 @@ export class GroupRoom extends DurableObject<Bindings> {
   }
 }
 
-/** The default levels, named in the tenant's language until the group's admins set their own. */
-export function defaultLevels(lang: Lang): LevelConfig["levels"] {
+/**
+ * The default levels until the group's admins set their own: named by catalog keys,
+ * read in each viewer's language on the way out (`localizeSeeded`), not the tenant's.
+ */
+export function defaultLevels(): LevelConfig["levels"] {
   return [
-    { name: t(lang, "gamification.level_default.1"), minPoints: 0, badge: null },
-    { name: t(lang, "gamification.level_default.2"), minPoints: 20, badge: "⭐" },
-    { name: t(lang, "gamification.level_default.3"), minPoints: 60, badge: "🔥" },
-    { name: t(lang, "gamification.level_default.4"), minPoints: 150, badge: "🏆" },
+    { name: "gamification.level_default.1", minPoints: 0, badge: null },
+    { name: "gamification.level_default.2", minPoints: 20, badge: "⭐" },
+    { name: "gamification.level_default.3", minPoints: 60, badge: "🔥" },
+    { name: "gamification.level_default.4", minPoints: 150, badge: "🏆" },
   ];
 }
 

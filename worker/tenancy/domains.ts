@@ -7,6 +7,7 @@ import { domainClaims, type DomainClaim } from "../db/schema";
 import { isDevelopment, type Bindings } from "../env";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { invalidateTenantHosts, normaliseHost } from "./hosts";
+import { msg } from "../../web/i18n";
 
 /** One DNS record the hostname's owner publishes. */
 export type DnsRecord = { type: "TXT" | "CNAME"; name: string; value: string };
@@ -168,7 +169,7 @@ export const hostnameSchema = z
     z
       .string()
       .max(253, "too long")
-      .regex(/^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, "a hostname like community.example.org"),
+      .regex(/^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, "field.hostname"),
   );
 
 /** The record that proves a claim: only the hostname's owner can publish it. */
@@ -233,7 +234,7 @@ export async function addDomain(env: Bindings, t: TenantDb, rawHostname: string,
   const hostname = normaliseHost(rawHostname);
   const root = normaliseHost(env.ROOT_DOMAIN).replace(/:\d+$/, "");
   if (hostname === root || hostname.endsWith("." + root)) {
-    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { hostname: "use your own domain, not the platform's" });
+    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { hostname: msg("field.own_domain") });
   }
   const holder = await holderOf(env, hostname);
   if (holder && (holder.tenantId !== t.tenantId || holder.groupId !== groupId)) throw taken();

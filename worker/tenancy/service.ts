@@ -7,7 +7,8 @@ import { tenants, users, type Tenant } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, conflict } from "../http/errors";
 import { release, reserveOrThrow, limitVar, type Limit } from "../http/limits";
-import { email, language, password } from "../http/validate";
+import { catalogFor, closestLang, msg } from "../../web/i18n";
+import { email, language, password, spokenLanguage } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { welcomeMail } from "../mail/templates";
 import { invalidateTenantHosts, platformUrl } from "./hosts";
@@ -27,9 +28,9 @@ export const subdomainSchema = z
   .toLowerCase()
   .min(3, "at least 3 characters")
   .max(63, "at most 63 characters")
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "letters, digits and inner hyphens only")
-  .refine((s) => !s.includes("--"), "no consecutive hyphens")
-  .refine((s) => !RESERVED_SUBDOMAINS.has(s), "this subdomain is reserved");
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "error.subdomain_invalid")
+  .refine((s) => !s.includes("--"), "error.subdomain_invalid")
+  .refine((s) => !RESERVED_SUBDOMAINS.has(s), "error.subdomain_reserved");
 
 /** Communities one client may create per hour: `TENANT_CREATION_PER_HOUR` (default 10). */
 export const TENANT_CREATION_PER_HOUR = 10;
@@ -64,7 +65,7 @@ export const createTenantSchema = z.object({
       password,
       name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),
     })
-    .refine((o) => o.password.trim().toLowerCase() !== o.email, { message: "must not be your email", path: ["password"] }),
+    .refine((o) => o.password.trim().toLowerCase() !== o.email, { message: "field.password_is_email", path: ["password"] }),
 });
 
 export type CreateTenantInput = z.output<typeof createTenantSchema>;
@@ -79,7 +80,7 @@ export async function createTenant(env: Bindings, input: CreateTenantInput, now 
     name: input.name,
     subdomain: input.subdomain,
     signupPolicy: "open",
-    defaultLanguage: input.language ?? "fr",
+    defaultLanguage: input.language && catalogFor(input.language) ? input.language : "fr",
     timezone: "Europe/Paris",
     primaryColor: "#4f46e5",
     accentColor: null,
@@ -107,7 +108,7 @@ export async function createTenant(env: Bindings, input: CreateTenantInput, now 
         status: "active",
         createdAt: now,
       }),
-      enqueueMail(t, welcomeMail(lang, { to: input.owner.email, name: input.owner.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, "/login") }), now),
+      enqueueMail(t, welcomeMail(closestLang(lang), { to: input.owner.email, name: input.owner.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, "/login") }), now),
     ]);
   } catch (err) {
     if (String(err).includes("UNIQUE constraint failed: tenants.subdomain")) {
@@ -127,7 +128,7 @@ export const tenantPatchSchema = z
   .object({
     name: z.string().trim().min(2).max(80),
     signupPolicy: z.enum(["open", "approval", "invite_only"]),
-    defaultLanguage: language,
+    defaultLanguage: spokenLanguage,
     timezone: z.string().refine((tz) => {
       try {
         new Intl.DateTimeFormat("en", { timeZone: tz });
@@ -135,16 +136,16 @@ export const tenantPatchSchema = z
       } catch {
         return false;
       }
-    }, "unknown time zone"),
+    }, "field.timezone"),
     branding: z
       .object({
-        primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #4f46e5").transform((s) => s.toLowerCase()),
-        accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #4f46e5").transform((s) => s.toLowerCase()).nullable(),
+        primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "field.colour").transform((s) => s.toLowerCase()),
+        accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "field.colour").transform((s) => s.toLowerCase()).nullable(),
       })
       .partial()
       .strict(),
-    features: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.boolean()).refine((f) => Object.keys(f).length <= 50, "too many features"),
-    groupCreation: z.enum(["everyone", "admins"], { error: "everyone or admins" }),
+    features: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.boolean()).refine((f) => Object.keys(f).length <= 50, msg("field.too_many", { max: 50 })),
+    groupCreation: z.enum(["everyone", "admins"]),
   })
   .partial()
   .strict();

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { isLang, LANGS, t, tCount, type Lang, type MessageKey, type PluralKey } from "../../i18n";
+import { catalogFor, isLang, LANGS, t, tCount, type Lang, type MessageKey, type PluralKey } from "../../i18n";
 import {
   ImportCountList,
   ImportRowErrors,
@@ -84,8 +84,24 @@ export function importViewStrings(lang: Lang): ImportViewStrings {
     errorsTitle: pair("admin.import.errors_title"),
     errorsIntro: t(lang, "admin.import.errors_intro"),
     resultTitle: t(lang, "admin.import.result_title"),
+    rowMessages: Object.fromEntries(IMPORT_ROW_KEYS.map((k) => [k, t(lang, k)])),
   };
 }
+
+/** Every problem an import row can have (worker/invitations/import.ts, provisioning.ts). */
+const IMPORT_ROW_KEYS = [
+  "import.row.email_missing",
+  "import.row.invalid_email",
+  "import.row.duplicate",
+  "import.row.unknown_language",
+  "import.row.unknown_group",
+  "import.row.admin_flag",
+  "import.row.name_missing",
+  "import.row.name_long",
+  "import.row.extra_long",
+  "import.row.account_exists",
+  "import.row.already_invited",
+] as const satisfies readonly MessageKey[];
 
 function importFormStrings(lang: Lang): ImportFormStrings {
   const pair = pairOf(lang);
@@ -232,7 +248,7 @@ export function ImportPage({
             groups: asList(values.groups),
             tenantRole: asText(values.tenantRole),
             groupRole: asText(values.groupRole),
-            language: isLang(language) ? language : isLang(tenantLang) ? tenantLang : lang,
+            language: isLang(language) ? language : (catalogFor(tenantLang) ?? lang),
             message: asText(values.message),
           },
           errors,

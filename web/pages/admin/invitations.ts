@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { isLang, LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
+import { catalogFor, isLang, LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
 import { ActionForm, Alert, Button, CheckboxField, Field, SelectField, TextareaField } from "../../ui/components";
 import { formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
@@ -201,7 +201,7 @@ function InviteForm({
             ${SelectField({
               name: "language",
               label: t(lang, "admin.invitations.language"),
-              value: values.language || (isLang(tenantLang) ? tenantLang : lang),
+              value: values.language || (catalogFor(tenantLang) ?? lang),
               options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
               hint: t(lang, "admin.invitations.language_hint"),
               error: errors.language,

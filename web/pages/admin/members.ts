@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { isLang, LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
+import { catalogFor, isLang, LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
 import {
   ActionForm,
   Alert,
@@ -275,7 +275,7 @@ function CreateForm({
             ${SelectField({
               name: "language",
               label: t(lang, "admin.accounts.language"),
-              value: isLang(values.language) ? values.language : isLang(tenantLang) ? tenantLang : lang,
+              value: isLang(values.language) ? values.language : (catalogFor(tenantLang) ?? lang),
               options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
               hint: t(lang, "admin.accounts.language_hint"),
               error: errors.language,

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { LANGS, t } from "../../i18n";
+import { languageOptions, t } from "../../i18n";
 import { Button, ChoiceField, ColorInput, Field, FileField, SelectField } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 import { DEFAULT_BRAND, parseHex } from "../../ui/theme";
@@ -67,7 +67,7 @@ export function TenantSettingsPage({
               name: "defaultLanguage",
               label: t(lang, "admin.tenant.language"),
               value: values.defaultLanguage ?? tenant.defaultLanguage,
-              options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
+              options: languageOptions(tenant.defaultLanguage),
               hint: t(lang, "admin.tenant.language_hint"),
               error: errors.defaultLanguage,
             })}

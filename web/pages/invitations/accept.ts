@@ -204,3 +204,33 @@ export function InvitePage({
       });
   }
 }
+
+/**
+ * A used or withdrawn invitation link, in the invitee's language: an accepted one
+ * sends the person to log in with the invited address; a revoked one says who to ask.
+ */
+export function InviteClosedPage({ ctx, status, email, communityName }: { ctx: PageContext; status: "accepted" | "revoked"; email: string; communityName: string }): VNode {
+  const { lang } = ctx;
+  const community = communityName;
+  if (status === "accepted") {
+    return AuthCard({
+      className: "invite-card invite-card-closed",
+      title: t(lang, "invite.accepted_title"),
+      intro: t(lang, "invite.accepted_intro", { email, community }),
+      children: html`
+        ${Icon()}
+        ${ButtonLink({ href: `/login?email=${encodeURIComponent(email)}&lang=${lang}`, block: true, children: t(lang, "invite.accepted_login") })}
+        <p class="auth-switch"><a href="/reset">${t(lang, "invite.accepted_forgot")}</a></p>
+      `,
+    });
+  }
+  return AuthCard({
+    className: "invite-card invite-card-closed",
+    title: t(lang, "invite.revoked_title"),
+    intro: t(lang, "invite.revoked_intro", { email, community }),
+    children: html`
+      ${Icon()}
+      ${ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") })}
+    `,
+  });
+}

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { LANGS, t } from "../../i18n";
+import { languageOptions, t } from "../../i18n";
 import { ActionForm, Alert, Button, Field, FileField, SelectField, TextareaField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
 import { safeImageUrl } from "../../ui/url";
@@ -89,7 +89,7 @@ export function ProfilePage({
             name: "language",
             label: t(lang, "profile.language"),
             value: values?.language ?? profile.language ?? "",
-            options: [{ value: "", label: t(lang, "profile.language_default") }, ...LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code }))],
+            options: [{ value: "", label: t(lang, "profile.language_default") }, ...languageOptions(profile.language)],
             hint: t(lang, "profile.language_hint"),
             error: errors.language,
           })}

@@ -14,6 +14,7 @@ export const islands = {
   LiveThreads: () => import("./LiveThreads"),
   LiveReplies: () => import("./LiveReplies"),
   OnlineList: () => import("./OnlineList"),
+  PendingWatch: () => import("./PendingWatch"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

@@ -1,4 +1,4 @@
-import { isLang, t, type Lang, type MessageKey } from "../../web/i18n";
+import { isLang, t, tCount, type Lang, type MessageKey } from "../../web/i18n";
 
 export type MailMessage = { to: string; subject: string; text: string; html: string };
 
@@ -11,26 +11,46 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 }
 
-type Block = { kind: "p"; text: string } | { kind: "action"; label: string; url: string } | { kind: "small"; text: string };
+type Block = { kind: "p"; text: string } | { kind: "action"; label: string; url: string } | { kind: "small"; text: string } | { kind: "list"; items: string[] };
+
+/** The community's look in its emails: its colour on the buttons and its logo (an absolute URL) above. */
+export type MailBrand = { color?: string | null; logoUrl?: string | null };
+
+const HEX = /^#[0-9a-f]{6}$/i;
+
+/** A label and its value: French puts a narrow no-break space before the colon. */
+function labelled(lang: Lang, label: string, value: string): string {
+  return lang === "fr" ? `${label}\u202f: ${value}` : `${label}: ${value}`;
+}
+
+/** French typography: a narrow no-break space before « : ; ? ! » and inside guillemets (never inside a URL). */
+export function frenchSpacing(s: string): string {
+  return s.replace(/[ \u00a0]+([:;?!»])/g, "\u202f$1").replace(/«[ \u00a0]+/g, "«\u202f");
+}
 
 /** One layout for every email: plain text for every client, simple inline-styled HTML for the rest. */
-function compose(lang: Lang, to: string, subject: string, community: string, blocks: Block[]): MailMessage {
-  const footer = t(lang, "mail.footer", { community });
+function compose(lang: Lang, to: string, rawSubject: string, community: string, rawBlocks: Block[], brand: MailBrand = {}): MailMessage {
+  const fix = lang === "fr" ? frenchSpacing : (s: string) => s;
+  const subject = fix(rawSubject);
+  const blocks: Block[] = rawBlocks.map((b) => (b.kind === "list" ? { ...b, items: b.items.map(fix) } : b.kind === "action" ? { ...b, label: fix(b.label) } : { ...b, text: fix(b.text) }));
+  const footer = fix(t(lang, "mail.footer", { community }));
+  const color = brand.color && HEX.test(brand.color) ? brand.color : "#4f46e5";
   const text = [
-    ...blocks.map((b) => (b.kind === "action" ? `${b.label}: ${b.url}` : b.text)),
+    ...blocks.map((b) => (b.kind === "action" ? labelled(lang, b.label, b.url) : b.kind === "list" ? b.items.map((i) => `- ${i}`).join("\n") : b.text)),
     "--",
     footer,
   ].join("\n\n");
   const body = blocks
     .map((b) => {
+      if (b.kind === "list") return `<ul style="font-size:15px;padding-left:20px">${b.items.map((i) => `<li style="margin:4px 0">${escapeHtml(i)}</li>`).join("")}</ul>`;
       if (b.kind === "action") {
-        return `<p style="margin:24px 0"><a href="${escapeHtml(b.url)}" style="background:#4f46e5;color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none;display:inline-block">${escapeHtml(b.label)}</a></p><p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(b.url)}</p>`;
+        return `<p style="margin:24px 0"><a href="${escapeHtml(b.url)}" style="background:${color};color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none;display:inline-block">${escapeHtml(b.label)}</a></p><p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(b.url)}</p>`;
       }
       const style = b.kind === "small" ? "font-size:13px;color:#555" : "font-size:15px";
       return `<p style="${style}">${escapeHtml(b.text)}</p>`;
     })
     .join("");
-  const html = `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;background:#f6f7fb;padding:24px"><div style="max-width:560px;margin:auto;background:#fff;border-radius:12px;padding:32px"><h1 style="font-size:20px;margin-top:0">${escapeHtml(community)}</h1>${body}<hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0"><p style="font-size:12px;color:#6b7280">${escapeHtml(footer)}</p></div></body></html>`;
+  const html = `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;background:#f6f7fb;padding:24px"><div style="max-width:560px;margin:auto;background:#fff;border-radius:12px;padding:32px">${brand.logoUrl ? `<img src="${escapeHtml(brand.logoUrl)}" alt="" style="max-height:48px;max-width:200px;display:block;margin-bottom:12px">` : ""}<h1 style="font-size:20px;margin-top:0;color:${color}">${escapeHtml(community)}</h1>${body}<hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0"><p style="font-size:12px;color:#6b7280">${escapeHtml(footer)}</p></div></body></html>`;
   return { to, subject, text, html };
 }
 
@@ -102,4 +122,33 @@ export function mentionMail(
     { kind: "small", text: p.excerpt },
     { kind: "action", label: t(lang, "mail.mention.action"), url: p.url },
   ]);
+}
+
+/** Join requests that arrived in one batch, for one of the group's admins. */
+export function joinRequestsMail(lang: Lang, p: { to: string; group: string; community: string; names: string[]; total: number; url: string; brand?: MailBrand }): MailMessage {
+  const shown = p.names.slice(0, 10);
+  const blocks: Block[] = [{ kind: "p", text: tCount(lang, "mail.group_requests.intro", p.total, { group: p.group }) }, { kind: "list", items: shown }];
+  if (p.total > shown.length) blocks.push({ kind: "small", text: tCount(lang, "mail.group_requests.more", p.total - shown.length) });
+  blocks.push({ kind: "action", label: t(lang, "mail.group_requests.action"), url: p.url });
+  return compose(lang, p.to, tCount(lang, "mail.group_requests.subject", p.total, { group: p.group }), p.community, blocks, p.brand);
+}
+
+/** Reports that arrived in one batch, for one of the group's moderators. */
+export function reportsMail(lang: Lang, p: { to: string; group: string; community: string; reports: { reason: string; excerpt: string }[]; total: number; url: string; brand?: MailBrand }): MailMessage {
+  const shown = p.reports.slice(0, 10);
+  const blocks: Block[] = [
+    { kind: "p", text: tCount(lang, "mail.group_reports.intro", p.total, { group: p.group }) },
+    { kind: "list", items: shown.map((r) => (r.excerpt ? labelled(lang, r.reason, lang === "fr" ? `« ${r.excerpt.slice(0, 120)} »` : `“${r.excerpt.slice(0, 120)}”`) : r.reason)) },
+  ];
+  if (p.total > shown.length) blocks.push({ kind: "small", text: tCount(lang, "mail.group_reports.more", p.total - shown.length) });
+  blocks.push({ kind: "action", label: t(lang, "mail.group_reports.action"), url: p.url });
+  return compose(lang, p.to, tCount(lang, "mail.group_reports.subject", p.total, { group: p.group }), p.community, blocks, p.brand);
+}
+
+/** An approved applicant: they are in. */
+export function joinApprovedMail(lang: Lang, p: { to: string; name: string; group: string; community: string; url: string; brand?: MailBrand }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.group_joined.subject", { group: p.group }), p.community, [
+    { kind: "p", text: t(lang, "mail.group_joined.intro", { name: p.name, group: p.group }) },
+    { kind: "action", label: t(lang, "mail.group_joined.action"), url: p.url },
+  ], p.brand);
 }

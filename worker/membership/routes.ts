@@ -60,6 +60,16 @@ export const membershipApi = new Hono<AppEnv>()
     headers.set("x-user-id", user.id);
     return groupRoom(c.env, t.tenantId, ctx.group.id).fetch(new Request("https://room/live?channel=queue", { headers }));
   })
+  // The applicant's waiting page: told when their own request is decided (signed-in users only, their own request only).
+  .get("/groups/:slug/join/live", async (c) => {
+    const { t, ctx } = await groupFromRequest(c);
+    const user = requireUser(c);
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "Open this URL as a WebSocket.");
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("x-user-id", user.id);
+    headers.set("x-member", ctx.actor.groupRole ? "1" : "0");
+    return groupRoom(c.env, t.tenantId, ctx.group.id).fetch(new Request("https://room/live?channel=applicant", { headers }));
+  })
   .post("/groups/:slug/requests/approve-all", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     const user = requireUser(c);

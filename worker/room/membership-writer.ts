@@ -1,7 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { chunkRows, tenantDb, type TenantDb } from "../db/client";
+import { and, eq, inArray } from "drizzle-orm";
+import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { groupBans, groups, memberships, tenants, users } from "../db/schema";
+import { groupBans, groups, tenants, users } from "../db/schema";
 import type { Bindings } from "../env";
 import { joinApprovedMail, mailLang, type MailMessage } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
@@ -14,10 +14,14 @@ export type MembershipWrite = { tenantId: string; groupId: string; userId: strin
  * member: it goes in the same D1 batch as (and before) the membership insert, so a
  * retried batch, whose membership already landed, writes no second email.
  */
-function approvalMail(t: TenantDb, groupId: string, userId: string, mail: MailMessage, now: number) {
-  return t.db.run(sql`insert into outbox (id, tenant_id, "to", subject, text, html, status, attempts, next_attempt_at, created_at)
-    select ${newId()}, ${t.tenantId}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}
-    where not exists (select 1 from memberships where tenant_id = ${t.tenantId} and group_id = ${groupId} and user_id = ${userId})`);
+function approvalMail(t: TenantDb, groupId: string, userId: string, mail: MailMessage, now: number): D1PreparedStatement {
+  return t.d1
+    .prepare(
+      `insert into outbox (id, tenant_id, "to", subject, text, html, status, attempts, next_attempt_at, created_at)
+       select ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?
+       where not exists (select 1 from memberships where tenant_id = ? and group_id = ? and user_id = ?)`,
+    )
+    .bind(newId(), t.tenantId, mail.to, mail.subject, mail.text, mail.html, now, now, t.tenantId, groupId, userId);
 }
 
 /**
@@ -68,15 +72,11 @@ export const membershipWriter = {
                 ),
               )
           : [];
-      const inserts = chunkRows(admitted, 5).map((chunk) =>
-        t.db
-          .insert(memberships)
-          .values(chunk.map((r) => ({ tenantId, groupId, userId: r.userId, role: r.role, createdAt: now })))
-          .onConflictDoNothing(),
+      const inserts = admitted.map((r) =>
+        t.d1.prepare("insert into memberships (tenant_id, group_id, user_id, role, created_at) values (?, ?, ?, ?, ?) on conflict do nothing").bind(tenantId, groupId, r.userId, r.role, now),
       );
-      const statements = [...mails, ...inserts];
-      const [first, ...rest] = statements;
-      if (first) await t.db.batch([first, ...rest]);
+      // One D1 batch (one transaction): each email lands with its membership or not at all.
+      if (inserts.length) await t.d1.batch([...mails, ...inserts]);
     }
   },
 };

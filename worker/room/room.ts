@@ -327,6 +327,7 @@ export class GroupRoom extends DurableObject<Bindings> {
       try {
         await membershipWriter.write(this.env, rows);
       } catch (err) {
+        console.error("membership write failed", err);
         const now = Date.now();
         this.ctx.storage.transactionSync(() => {
           for (const d of due) {
@@ -364,7 +365,11 @@ export class GroupRoom extends DurableObject<Bindings> {
     if (sealed > 0) times.push(Number(this.meta("notice_retry_at") ?? 0));
     const oldest = this.sql.exec<{ at: number | null }>("select min(created_at) as at from notices where batch is null").one().at;
     if (oldest !== null) times.push(oldest + NOTICE_DELAY_MS);
-    if (times.length === 0) return;
+    if (times.length === 0) {
+      // Nothing owed: an alarm set for an earlier state would only wake the room for nothing.
+      if ((await this.ctx.storage.getAlarm()) !== null) await this.ctx.storage.deleteAlarm();
+      return;
+    }
     const next = Math.max(Math.min(...times), Date.now() + 50);
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);

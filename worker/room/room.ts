@@ -5,6 +5,7 @@ import {
   MESSAGE_MAX,
   type ActivityView,
   type GamificationView,
+  type HiddenPost,
   type LeaderboardEntry,
   type MessageView,
   type MuteView,
@@ -465,11 +466,17 @@ export class GroupRoom extends DurableObject<Bindings> {
     return this.discussions.listThreads(viewer, limit, cursor);
   }
 
-  async getThread(s: RoomScope, viewer: string, id: string, limit: number, cursor: string | null): Promise<{ thread: ThreadView; replies: Page<ReplyView> } | null> {
+  async getThread(s: RoomScope, viewer: string, id: string, limit: number, cursor: string | null): Promise<{ thread: ThreadView; replies: Page<ReplyView>; hiddenMine: HiddenPost[] } | null> {
     this.scope(s);
     const thread = this.discussions.getThread(id, viewer);
     if (!thread) return null;
-    return { thread, replies: this.discussions.listReplies(id, viewer, limit, cursor) };
+    return { thread, replies: this.discussions.listReplies(id, viewer, limit, cursor), hiddenMine: this.discussions.hiddenForAuthor(id, viewer) };
+  }
+
+  /** The viewer's own hidden posts in a thread (the thread included), to tell them why. */
+  async hiddenForAuthor(s: RoomScope, viewer: string, threadId: string): Promise<HiddenPost[]> {
+    this.scope(s);
+    return this.discussions.hiddenForAuthor(threadId, viewer);
   }
 
   /** Answers the reply and its thread as it now stands. */

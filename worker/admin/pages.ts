@@ -4,6 +4,7 @@ import { setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { VNode } from "preact";
 import { t, type MessageKey } from "../../web/i18n";
+import { viewAsBackPath } from "../../web/ui/page";
 import { GroupBrandingPage } from "../../web/pages/admin/group-branding";
 import { GroupMembersPage } from "../../web/pages/admin/group-members";
 import { GroupRequestsPage } from "../../web/pages/admin/group-requests";
@@ -212,13 +213,20 @@ export const adminPages = new Hono<AppEnv>()
     }
   })
   .post("/admin/view-as", async (c) => {
-    const user = requireUser(c);
+    requireUser(c);
     const form = await formBody(c);
-    if (isTenantAdmin(user)) {
-      setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
+    // Anyone signed in may look as a member (a group admin too); for a member it changes nothing.
+    setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
+    const next = form.next ? viewAsBackPath(form.next) : null;
+    let path = next ?? "/admin";
+    if (!next) {
+      try {
+        const referer = new URL(c.req.header("referer") ?? "");
+        if (referer.host === c.req.header("host")) path = referer.pathname;
+      } catch {
+        // no usable referer: the admin home
+      }
     }
-    const referer = c.req.header("referer");
-    const path = referer && new URL(referer).host === c.req.header("host") ? new URL(referer).pathname : "/admin";
     return c.redirect(path, 303);
   })
   .get("/admin/groups/:slug", async (c) => {

@@ -10,7 +10,8 @@ const GROUP_ROLES: (GroupRole | null)[] = [null, "member", "moderator", "admin",
 function expected(a: GroupActor, action: DiscussionAction): boolean {
   if (a.tenantRole === null || a.banned) return false;
   const tenantAdmin = !a.viewingAsMember && (a.tenantRole === "admin" || a.tenantRole === "owner");
-  const role = a.groupRole === "owner" ? "owner" : tenantAdmin ? "admin" : a.groupRole;
+  // Viewing as a member, any group role is a plain membership.
+  const role = a.viewingAsMember ? (a.groupRole ? "member" : null) : a.groupRole === "owner" ? "owner" : tenantAdmin ? "admin" : a.groupRole;
   if (role === null) return false;
   const level = { member: 1, moderator: 2, admin: 3, owner: 4 }[role];
   switch (action) {

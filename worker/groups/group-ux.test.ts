@@ -56,3 +56,71 @@ describe("hidden posts are explained to their author", () => {
     expect(other).not.toContain("hidden by a moderator");
   });
 });
+
+describe("view as a member", () => {
+  async function switchTo(tenant: TestTenant, cookie: string, as: "member" | "admin", next: string) {
+    const res = await post(tenant, "/admin/view-as", cookie, { as, next });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(next);
+    return res.headers.getSetCookie().find((c) => c.startsWith("view_as="))!.split(";")[0]!;
+  }
+
+  it("the group's owner sees the group page as a member: no owner badge, no manage link, no moderation, no admin link, a banner to switch back", async () => {
+    const { tenant, alice } = await setup();
+    const id = await thread(tenant, alice.cookie, "Hello all");
+    const before = await (await page(tenant, "/g/makers?lang=en", tenant.owner.cookie)).text();
+    expect(before).toContain("You're the owner of this group");
+    expect(before).toContain('href="/admin/groups/makers"');
+    expect(before).toContain('href="/admin"');
+    expect(before).not.toContain("view-as-banner");
+
+    const viewAs = await switchTo(tenant, tenant.owner.cookie, "member", "/g/makers");
+    expect(viewAs).toBe("view_as=member");
+    const cookie = `${tenant.owner.cookie}; ${viewAs}`;
+    const html = await (await page(tenant, "/g/makers?lang=en", cookie)).text();
+    expect(html).not.toContain("You're the owner of this group");
+    expect(html).toContain("You're a member of this group");
+    expect(html).not.toContain('href="/admin/groups/makers"');
+    expect(html).not.toContain('href="/admin"');
+    expect(html).not.toContain('"canModerate":true');
+    expect(html).toContain("view-as-banner");
+    expect(html).toContain('name="as" value="admin"');
+    // The group page has a composer: switching back opens a new tab and keeps what was typed.
+    expect(html).toMatch(/<form class="inline-form view-as" method="post" action="\/admin\/view-as" target="_blank"/);
+
+    const threadPage = await (await page(tenant, `/g/makers/t/${id}?lang=en`, cookie)).text();
+    expect(threadPage).not.toContain('"canModerate":true');
+    expect(threadPage).toContain("view-as-banner");
+    expect((await page(tenant, "/g/makers/moderation", cookie)).status).toBe(403);
+    // Every page carries the banner; a page without fields switches in place.
+    const home = await (await page(tenant, "/?lang=en", cookie)).text();
+    expect(home).toContain("view-as-banner");
+    expect(home).not.toContain('target="_blank"');
+    // The API agrees: the owner, as a member, cannot moderate or edit.
+    expect((await call(tenant.host, "PATCH", "/api/v1/groups/makers", { cookie, json: { name: "Renamed" } })).status).toBe(403);
+    expect((await call(tenant.host, "POST", "/api/v1/groups/makers/moderation/hide", { cookie, json: { targetType: "thread", targetId: id } })).status).toBe(403);
+
+    const back = await switchTo(tenant, cookie, "admin", "/g/makers");
+    expect(back).toBe("view_as=admin");
+    const after = await (await page(tenant, "/g/makers?lang=en", `${tenant.owner.cookie}; ${back}`)).text();
+    expect(after).toContain("You're the owner of this group");
+    expect(after).not.toContain("view-as-banner");
+  });
+
+  it("a group moderator who is not a community admin can view as a member too", async () => {
+    const { tenant, alice } = await setup();
+    expect((await call(tenant.host, "PATCH", `/api/v1/groups/makers/members/${alice.id}`, { cookie: tenant.owner.cookie, json: { role: "moderator" } })).status).toBe(200);
+    expect(await (await page(tenant, "/g/makers", alice.cookie)).text()).toContain('"canModerate":true');
+    const viewAs = await switchTo(tenant, alice.cookie, "member", "/g/makers");
+    const html = await (await page(tenant, "/g/makers", `${alice.cookie}; ${viewAs}`)).text();
+    expect(html).not.toContain('"canModerate":true');
+    expect(html).toContain("view-as-banner");
+  });
+
+  it("refuses a foreign next: the switch only ever goes back to this site", async () => {
+    const { tenant } = await setup();
+    const res = await post(tenant, "/admin/view-as", tenant.owner.cookie, { as: "member", next: "//evil.example/x" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/");
+  });
+});

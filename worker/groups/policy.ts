@@ -37,8 +37,9 @@ export function actsAsTenantAdmin(actor: Pick<GroupActor, "tenantRole" | "viewin
   return !actor.viewingAsMember && (actor.tenantRole === "owner" || actor.tenantRole === "admin");
 }
 
-/** The role that decides, once tenant-wide powers are folded in. */
+/** The role that decides, once tenant-wide powers are folded in (viewing as a member: a member at most). */
 export function effectiveRole(actor: GroupActor): GroupRole | null {
+  if (actor.viewingAsMember) return actor.groupRole ? "member" : null;
   if (actor.groupRole === "owner") return "owner";
   if (actsAsTenantAdmin(actor)) return "admin";
   return actor.groupRole;
@@ -75,7 +76,7 @@ export function can(actor: GroupActor, action: GroupAction): boolean {
       return atLeast(actor, "admin");
     case "delete":
     case "restore":
-      return actor.groupRole === "owner" || actsAsTenantAdmin(actor);
+      return effectiveRole(actor) === "owner" || actsAsTenantAdmin(actor);
   }
 }
 

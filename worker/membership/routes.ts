@@ -6,6 +6,7 @@ import { pageParams } from "../http/pagination";
 import { jsonBody } from "../http/validate";
 import { groupFromRequest } from "../groups/access";
 import { assertCan } from "../groups/service";
+import { atLeast } from "../groups/policy";
 import { groupRoom, requestView as roomRequestView, type JoinRequest } from "../room/room";
 import {
   approveAllRequests,
@@ -92,7 +93,7 @@ export const membershipApi = new Hono<AppEnv>()
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
     const { rows, nextCursor } = await listMembers(t, ctx, pageParams(c));
-    const seesEmails = ctx.actor.groupRole === "owner" || ctx.actor.groupRole === "admin" || (ctx.actor.tenantRole !== "member" && !ctx.actor.viewingAsMember);
+    const seesEmails = atLeast(ctx.actor, "admin") || (ctx.actor.tenantRole !== "member" && !ctx.actor.viewingAsMember);
     return c.json({
       items: rows.map((r) => ({ userId: r.userId, name: r.name, role: r.role, joinedAt: iso(r.joinedAt), ...(seesEmails ? { email: r.email } : {}) })),
       nextCursor,

@@ -20,7 +20,9 @@ export const homePages = new Hono<AppEnv>()
     const ctx = pageContext(c);
     const tenant = c.get("tenant");
     if (!tenant) return renderPage(c, t(ctx.lang, "landing.title"), PlatformLandingPage({ ctx }));
-    const groups = await groupCards(tenantDb(c.env, tenant), ctx.user?.id ?? null);
+    const cards = await groupCards(tenantDb(c.env, tenant), ctx.user?.id ?? null);
+    // Viewing as a member: a member's badge where the viewer holds a higher role.
+    const groups = ctx.viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards;
     return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups }));
   })
   .get("/new", (c) => {

@@ -1,8 +1,7 @@
 import { html } from "htm/preact";
 import type { ComponentChildren, VNode } from "preact";
 import { t } from "../../i18n";
-import { Alert } from "../../ui/components";
-import type { PageContext } from "../../ui/page";
+import { viewAsBackPath, type PageContext } from "../../ui/page";
 import { adminGroupPath, GroupLogo, groupPath } from "../groups/shared";
 import type { GroupView } from "../groups/types";
 import { formatNumber } from "../../ui/format";
@@ -16,21 +15,20 @@ function pathname(ctx: PageContext): string {
   return ctx.path.split(/[?#]/, 1)[0] ?? "/";
 }
 
-/** A same-origin path to come back to after the view-as toggle (the current page). */
-function backPath(ctx: PageContext): string {
-  const p = ctx.path.split("#")[0] ?? "/";
-  return p.startsWith("/") && !p.startsWith("//") && !p.startsWith("/\\") ? p : "/admin";
-}
-
+/**
+ * Switches to "view as a member" (the banner every page shows meanwhile switches back).
+ * renderDocument opens it in a new tab on pages with fields, so typed input stays.
+ */
 function ViewAsToggle({ ctx, viewingAsMember }: { ctx: PageContext; viewingAsMember: boolean }): VNode {
   const { lang } = ctx;
   return html`<form class="inline-form view-as" method="post" action="/admin/view-as">
     <input type="hidden" name="as" value=${viewingAsMember ? "admin" : "member"} />
-    <input type="hidden" name="next" value=${backPath(ctx)} />
+    <input type="hidden" name="next" value=${viewAsBackPath(ctx.path)} />
     <button type="submit" class="btn btn-secondary btn-sm view-as-button" aria-pressed=${viewingAsMember ? "true" : "false"}>
       <span class="view-as-icon" aria-hidden="true"></span>
       ${t(lang, viewingAsMember ? "admin.view_as_admin" : "admin.view_as_member")}
     </button>
+    <span class="view-as-new-tab">${t(lang, "viewas.new_tab")}</span>
   </form>`;
 }
 
@@ -133,10 +131,8 @@ export function AdminShell({
                   <h1 class="page-title">${heading}</h1>`
               : html`<h1 class="page-title">${title}</h1>`}
         </div>
-        ${ViewAsToggle({ ctx, viewingAsMember })}
+        ${!viewingAsMember && ViewAsToggle({ ctx, viewingAsMember })}
       </div>
-      ${viewingAsMember &&
-      Alert({ tone: "info", title: t(lang, "admin.view_as_on_title"), children: t(lang, "admin.view_as_on_body") })}
       ${group && GroupTabs({ ctx, group, pendingRequests })}
       <div class="admin-content">${children}</div>
     </div>

@@ -15,6 +15,7 @@ export const islands = {
   LiveReplies: () => import("./LiveReplies"),
   OnlineList: () => import("./OnlineList"),
   PendingWatch: () => import("./PendingWatch"),
+  MentionSuggest: () => import("./MentionSuggest"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

@@ -11,6 +11,7 @@ import OnlineList from "../islands/OnlineList";
 import PasswordField from "../islands/PasswordField";
 import RequestQueue from "../islands/RequestQueue";
 import PendingWatch from "../islands/PendingWatch";
+import MentionSuggest from "../islands/MentionSuggest";
 
 // The server renders islands synchronously, so it needs the components themselves;
 // typed against the client registry so an island cannot be missing on either side.
@@ -25,6 +26,7 @@ const serverIslands: { [N in IslandName]: IslandComponent<N> } = {
   LiveReplies,
   OnlineList,
   PendingWatch,
+  MentionSuggest,
 };
 
 const constantJson = new WeakMap<object, string>();

@@ -124,3 +124,37 @@ describe("view as a member", () => {
     expect(res.headers.get("location")).toBe("/");
   });
 });
+
+describe("mentions", () => {
+  it("suggests group members for what follows @, accents and spaces aside; members only", async () => {
+    const { tenant, alice, bob } = await setup();
+    const elodie = await signUpMember(tenant, "elodie@makers.example", "Élodie Martin");
+    expect((await call(tenant.host, "POST", "/api/v1/groups/makers/join", { cookie: elodie.cookie, json: {} })).status).toBe(200);
+    const outsider = await signUpMember(tenant, "out@makers.example", "Élodie Outside");
+    const names = async (q: string, cookie = alice.cookie) =>
+      ((await (await call(tenant.host, "GET", `/api/v1/groups/makers/mentions?q=${encodeURIComponent(q)}`, { cookie })).json()) as { items: { name: string }[] }).items.map((i) => i.name);
+    expect(await names("elo")).toEqual(["Élodie Martin"]);
+    expect(await names("ÉLO")).toEqual(["Élodie Martin"]);
+    expect(await names("mart")).toEqual(["Élodie Martin"]);
+    expect(await names("elodie m")).toEqual(["Élodie Martin"]);
+    expect(await names("elodiemar")).toEqual(["Élodie Martin"]);
+    expect(await names("bo")).toEqual(["Bob Reader"]);
+    // Not the one typing, and never someone outside the group.
+    expect(await names("alice")).toEqual([]);
+    expect((await call(tenant.host, "GET", "/api/v1/groups/makers/mentions?q=elo", { cookie: outsider.cookie })).status).toBe(403);
+    void bob;
+  });
+
+  it("a mention written by full name links to the member and emails them", async () => {
+    const { tenant, alice } = await setup();
+    const elodie = await signUpMember(tenant, "elodie@makers.example", "Élodie Martin");
+    expect((await call(tenant.host, "POST", "/api/v1/groups/makers/join", { cookie: elodie.cookie, json: {} })).status).toBe(200);
+    const res = await call(tenant.host, "POST", "/api/v1/groups/makers/threads", { cookie: alice.cookie, json: { title: "Workshop", body: "Thanks @Élodie Martin for the help!" } });
+    expect(res.status).toBe(201);
+    const { thread } = (await res.json()) as { thread: { id: string; bodyHtml: string } };
+    expect(thread.bodyHtml).toContain(`<a class="mention" href="/members?q=%C3%89lodie%20Martin#member-${elodie.id}" data-user-id="${elodie.id}">@Élodie Martin</a> for the help!`);
+    const { env } = await import("cloudflare:workers");
+    const mails = await env.DB.prepare(`select subject from outbox where tenant_id = ? and "to" = ?`).bind(tenant.id, "elodie@makers.example").all<{ subject: string }>();
+    expect(mails.results.some((m) => m.subject.includes("Alice Author"))).toBe(true);
+  });
+});

@@ -4,7 +4,7 @@ import { threadHref } from "../../islands/discussion-parts";
 import { Alert } from "../../ui/components";
 import { Island } from "../../ui/island";
 import type { PageContext } from "../../ui/page";
-import { GroupCrumb, liveRepliesStrings, mutedNotice } from "./discussion";
+import { GroupCrumb, liveRepliesStrings, MentionIsland, mutedNotice } from "./discussion";
 import type { HiddenPost, ReplyView, ThreadView } from "./discussion-types";
 import { t } from "../../i18n";
 import { formatDate } from "../../ui/format";
@@ -97,5 +97,6 @@ export function ThreadPage(props: ThreadPageProps): VNode {
         strings: liveRepliesStrings(lang, group),
       },
     })}
+    ${MentionIsland({ ctx, slug: group.slug })}
   </div>`;
 }

@@ -1,0 +1,145 @@
+// Browser checks of issue 12's group points (branch group-ux). Called by run.mjs with its harness.
+//
+//   - view as a member: the demo owner types into the group settings form, switches to "view as a
+//     member" from the admin page: the switch opens in a new tab and the typed text is still in the
+//     first one; in the new tab the group page has no "Manage" link, no admin link and a banner on
+//     every page; the banner's "back" switch restores the owner's view;
+//   - the waiting page: a visitor's request to join /g/founders is pending; their open page turns
+//     into the group by itself when the owner approves (no reload by the visitor);
+//   - screenshots of the view-as banner and the waiting page, fr and en, at 1280 and 360 px.
+import { join } from "node:path";
+
+/** @param {Record<string, any>} h the harness of run.mjs */
+export async function groupUxChecks(h) {
+  const { browser, tenant, check, block, assert, t, apiLogin, newPage, settle, SHOTS, DEMO, postJson, VIEWPORTS, LANGS } = h;
+  const lang = "en";
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+  await block("View as a member keeps typed input and hides the admin's tools (en, 1280x800)", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    try {
+      await context.addCookies([{ name: "sid", value: await apiLogin(DEMO.owner.email, DEMO.owner.password), url: tenant }]);
+      const page = await newPage(context);
+      const typed = `Unsaved description ${suffix}`;
+      await check("the owner types into the group settings, switches to view as a member: a new tab, the typed text stays", async () => {
+        const res = await page.goto(`${tenant}/admin/groups/makers?lang=${lang}`);
+        assert(res?.status() === 200, `GET /admin/groups/makers answered ${res?.status()}`);
+        await settle(page);
+        await page.locator("textarea[name=description]").fill(typed);
+        const [popup] = await Promise.all([context.waitForEvent("page"), page.getByRole("button", { name: t(lang, "admin.view_as_member") }).click()]);
+        await popup.waitForLoadState("load");
+        assert(new URL(popup.url()).pathname === "/admin/groups/makers", `the new tab is on ${popup.url()}`);
+        assert((await page.locator("textarea[name=description]").inputValue()) === typed, "the typed description was lost");
+        await popup.close();
+      }, { page });
+
+      await check("as a member, /g/makers has no Manage link, no admin link and shows the banner", async () => {
+        await page.goto(`${tenant}/g/makers?lang=${lang}`);
+        await settle(page);
+        assert((await page.locator(".view-as-banner").count()) === 1, "no view-as banner");
+        assert((await page.locator('a[href="/admin/groups/makers"]').count()) === 0, "the Manage link is still there");
+        assert((await page.locator('header a[href="/admin"]').count()) === 0, "the header still links to the administration");
+        assert(!(await page.locator("main").innerText()).includes(t(lang, "group.you_owner")), "the owner badge is still there");
+        await page.screenshot({ path: join(SHOTS, `group-ux-view-as-group-${lang}-1280.png`), fullPage: true });
+      }, { page });
+
+      await check("the banner's switch (a new tab here: the page has a composer) brings the owner's view back", async () => {
+        const [popup] = await Promise.all([context.waitForEvent("page"), page.locator(".view-as-banner button").click()]);
+        await popup.waitForLoadState("load");
+        assert((await popup.locator(".view-as-banner").count()) === 0, "the banner is still shown after switching back");
+        assert((await popup.locator('a[href="/admin/groups/makers"]').count()) === 1, "the Manage link did not come back");
+        await popup.close();
+      }, { page });
+    } finally {
+      await context.close();
+    }
+  });
+
+  await block("Mentions: @ in the thread composer suggests members by name (en, 1280x800)", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    try {
+      await context.addCookies([{ name: "sid", value: await apiLogin(DEMO.owner.email, DEMO.owner.password), url: tenant }]);
+      const page = await newPage(context);
+      await check("typing @noa offers the demo member, Enter inserts the full name, the post links to them", async () => {
+        await page.goto(`${tenant}/g/makers?lang=${lang}`);
+        await settle(page);
+        const body = page.locator("main textarea[name=body]").first();
+        await page.locator("main input[name=title]").first().fill(`Mentions ${suffix}`);
+        await body.click();
+        await body.pressSequentially("Hello @noa", { delay: 30 });
+        const option = page.locator("#mention-list [role=option]", { hasText: DEMO.member.name });
+        await option.waitFor({ state: "visible", timeout: 5_000 });
+        await page.screenshot({ path: join(SHOTS, `group-ux-mention-suggest-${lang}-1280.png`) });
+        await body.press("Enter");
+        const value = await body.inputValue();
+        assert(value === `Hello @${DEMO.member.name} `, `the composer holds "${value}"`);
+        await body.pressSequentially("thanks!");
+        await Promise.all([page.waitForURL((url) => url.pathname.startsWith("/g/makers/t/"), { timeout: 15_000 }), page.locator("main form").filter({ has: body }).locator("button[type=submit]").first().click()]);
+        await settle(page);
+        const link = page.locator("main a.mention", { hasText: `@${DEMO.member.name}` }).first();
+        await link.waitFor({ state: "visible" });
+        const href = await link.getAttribute("href");
+        assert(href?.startsWith("/members?q="), `the mention links to ${href}`);
+      }, { page });
+    } finally {
+      await context.close();
+    }
+  });
+
+  await block("A waiting applicant's page opens the group when the request is approved (en, 1280x800)", async () => {
+    const applicant = { name: `Wendy Waiting ${suffix}`, email: `e2e-wait-${suffix}@demo.example`, password: `e2e-wait-${suffix}-Xy!`, language: "en" };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    try {
+      const signup = await postJson("/api/v1/auth/signup", applicant);
+      assert(signup.status === 201, `sign-up answered ${signup.status}`);
+      const sid = await apiLogin(applicant.email, applicant.password);
+      const asked = await postJson("/api/v1/groups/founders/join", { answers: { q1: "A bakery" } }, sid);
+      assert(asked.status === 202, `join answered ${asked.status}: ${asked.body.slice(0, 200)}`);
+      const requestId = JSON.parse(asked.body).requestId;
+      await context.addCookies([{ name: "sid", value: sid, url: tenant }]);
+      const page = await newPage(context);
+      await check("the waiting page turns into the group by itself once the owner approves", async () => {
+        await page.goto(`${tenant}/g/founders/join?lang=${lang}`);
+        await settle(page);
+        await page.locator(".pending-live").waitFor({ state: "visible" });
+        await page.screenshot({ path: join(SHOTS, `group-ux-pending-live-${lang}-1280.png`), fullPage: true });
+        const ownerSid = await apiLogin(DEMO.owner.email, DEMO.owner.password);
+        const approved = await postJson(`/api/v1/groups/founders/requests/${requestId}/approve`, {}, ownerSid);
+        assert(approved.status === 200, `approve answered ${approved.status}`);
+        await page.waitForURL((url) => url.pathname === "/g/founders", { timeout: 15_000 });
+        await settle(page);
+        const text = await page.locator("main").innerText();
+        assert(text.includes(t(lang, "group.you_member")), `the group page does not say "${t(lang, "group.you_member")}"`);
+      }, { page });
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
+    await block(`Group UX screenshots at ${viewport.width}x${viewport.height}`, async () => {
+      const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
+      try {
+        await context.addCookies([
+          { name: "sid", value: await apiLogin(DEMO.owner.email, DEMO.owner.password), url: tenant },
+          { name: "view_as", value: "member", url: tenant },
+        ]);
+        const page = await newPage(context);
+        for (const l of LANGS) {
+          for (const [path, name] of [["/g/makers", "group"], ["/", "home"]]) {
+            await check(`screenshot group-ux-view-as-${name}-${l}-${tag}.png (no horizontal scroll)`, async () => {
+              const res = await page.goto(`${tenant}${path}?lang=${l}`);
+              assert(res?.status() === 200, `GET ${path} answered ${res?.status()}`);
+              await settle(page);
+              await page.screenshot({ path: join(SHOTS, `group-ux-view-as-${name}-${l}-${tag}.png`), fullPage: true });
+              const width = await page.evaluate(() => document.documentElement.scrollWidth);
+              assert(width <= viewport.width, `the page is ${width} px wide`);
+            }, { page, fatal: false });
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}

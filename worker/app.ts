@@ -6,7 +6,7 @@ import { authApi } from "./auth/routes";
 import { groupsApi } from "./groups/routes";
 import { groupPages } from "./groups/pages";
 import { adminPages } from "./admin/pages";
-import { mediaRoutes } from "./groups/media";
+import { faviconRoute, mediaRoutes } from "./groups/media";
 import { membershipApi } from "./membership/routes";
 import { discussionsApi } from "./discussions/routes";
 import { discussionPages } from "./discussions/pages";
@@ -55,6 +55,7 @@ app.use("/g/:slug/join", joinPrompt());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
+app.route("/", faviconRoute);
 app.route("/", homePages);
 app.route("/", authPages);
 app.route("/", groupPages);

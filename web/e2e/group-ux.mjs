@@ -14,6 +14,7 @@ export async function groupUxChecks(h) {
   const { browser, tenant, check, block, assert, t, apiLogin, newPage, settle, SHOTS, DEMO, postJson, VIEWPORTS, LANGS } = h;
   const lang = "en";
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const pathOf = (page) => new URL(page.url()).pathname;
 
   await block("View as a member keeps typed input and hides the admin's tools (en, 1280x800)", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
@@ -74,7 +75,11 @@ export async function groupUxChecks(h) {
         const value = await body.inputValue();
         assert(value === `Hello @${DEMO.member.name} `, `the composer holds "${value}"`);
         await body.pressSequentially("thanks!");
-        await Promise.all([page.waitForURL((url) => url.pathname.startsWith("/g/makers/t/"), { timeout: 15_000 }), page.locator("main form").filter({ has: body }).locator("button[type=submit]").first().click()]);
+        // The thread list posts in place (JavaScript) or through the form: either way, open the new thread.
+        await page.locator("main form").filter({ has: body }).locator("button[type=submit]").first().click();
+        const title = page.locator("main a", { hasText: `Mentions ${suffix}` }).first();
+        await title.waitFor({ state: "visible", timeout: 15_000 });
+        if (!pathOf(page).startsWith("/g/makers/t/")) await Promise.all([page.waitForURL((url) => url.pathname.startsWith("/g/makers/t/")), title.click()]);
         await settle(page);
         const link = page.locator("main a.mention", { hasText: `@${DEMO.member.name}` }).first();
         await link.waitFor({ state: "visible" });

@@ -158,3 +158,23 @@ describe("mentions", () => {
     expect(mails.results.some((m) => m.subject.includes("Alice Author"))).toBe(true);
   });
 });
+
+describe("small defects", () => {
+  it("/favicon.ico answers on every host: the community's upload, else its initial on its colour", async () => {
+    const tenant = await makeTenant({ name: "Zèbre Club" });
+    const fallback = await page(tenant, "/favicon.ico");
+    expect(fallback.status).toBe(200);
+    expect(fallback.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await fallback.text()).toContain(">Z</text>");
+    const root = await call("communities.test", "GET", "/favicon.ico");
+    expect(root.status).toBe(200);
+    const { png } = await import("../test/images");
+    const body = new FormData();
+    for (const [k, v] of Object.entries({ name: "Zèbre Club", signupPolicy: "open", defaultLanguage: "fr", primaryColor: "#0f766e", accentColor: "" })) body.set(k, v);
+    body.set("favicon", new File([png(16, 16)], "icon.png", { type: "image/png" }));
+    expect((await call(tenant.host, "POST", "/admin/settings", { cookie: tenant.owner.cookie, body })).status).toBe(303);
+    const uploaded = await page(tenant, "/favicon.ico");
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.headers.get("content-type")).toBe("image/png");
+  });
+});

@@ -76,7 +76,7 @@ export async function groupUxChecks(h) {
         assert(value === `Hello @${DEMO.member.name} `, `the composer holds "${value}"`);
         await body.pressSequentially("thanks!");
         // The thread list posts in place (JavaScript) or through the form: either way, open the new thread.
-        await page.locator("main form").filter({ has: body }).locator("button[type=submit]").first().click();
+        await body.locator("xpath=ancestor::form[1]").locator("button[type=submit]").first().click();
         const title = page.locator("main a", { hasText: `Mentions ${suffix}` }).first();
         await title.waitFor({ state: "visible", timeout: 15_000 });
         if (!pathOf(page).startsWith("/g/makers/t/")) await Promise.all([page.waitForURL((url) => url.pathname.startsWith("/g/makers/t/")), title.click()]);

@@ -182,7 +182,7 @@ async function storeUploads(c: Context<AppEnv>, prefix: string, files: Partial<R
   return { keys, errors };
 }
 
-async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, user: User, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string } = {}, status: ContentfulStatusCode = 200) {
+async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, user: User, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string; notice?: string } = {}, status: ContentfulStatusCode = 200) {
   const includeDeleted = actsAsTenantAdmin({ tenantRole: user.tenantRole });
   const { rows: all } = await listGroups(tdb, user, { limit: 200, cursor: null, includeDeleted });
   const visible = all.filter((r) => isTenantAdmin(user) || r.role === "owner" || r.role === "admin");
@@ -195,7 +195,7 @@ export const adminPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const user = adminUser(c);
     if (user instanceof Response) return user;
-    return groupsPage(c, tenant, tenantDb(c.env, tenant), user);
+    return groupsPage(c, tenant, tenantDb(c.env, tenant), user, notice(c));
   })
   .post("/admin/groups", async (c) => {
     const tenant = requireTenant(c);

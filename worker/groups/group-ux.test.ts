@@ -177,4 +177,25 @@ describe("small defects", () => {
     expect(uploaded.status).toBe(200);
     expect(uploaded.headers.get("content-type")).toBe("image/png");
   });
+
+  it("after deleting a group, the admin page says it was deleted (and can be restored)", async () => {
+    const { tenant } = await setup();
+    const res = await post(tenant, "/admin/groups/makers/delete", tenant.owner.cookie, {});
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location")!;
+    expect(location).toBe("/admin?done=deleted");
+    const html = await (await page(tenant, `${location}&lang=en`, tenant.owner.cookie)).text();
+    expect(html).toContain("Group deleted. You can restore it for 30 days.");
+  });
+
+  it("the invitation page's email is a labelled field", async () => {
+    const tenant = await makeTenant();
+    const res = await call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: ["guest@example.org"] } });
+    expect(res.status).toBe(200);
+    const { env } = await import("cloudflare:workers");
+    const mail = await env.DB.prepare(`select text from outbox where tenant_id = ? and "to" = ?`).bind(tenant.id, "guest@example.org").first<{ text: string }>();
+    const path = /\/invite\/[A-Za-z0-9_-]+/.exec(mail!.text)![0];
+    const html = await (await page(tenant, path)).text();
+    expect(html).toMatch(/<label class="label" for="invite-email">[^<]+<\/label>\s*<input class="input invite-email" id="invite-email" type="email" value="guest@example.org" readonly/);
+  });
 });

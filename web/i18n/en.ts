@@ -1191,6 +1191,9 @@ export const en = {
   "viewas.banner": "You are viewing the community as a member: no admin tools, no owner badge.",
   "viewas.back": "Back to my view",
   "viewas.new_tab": "(opens in a new tab, so what you typed here stays)",
+  "copy.action": "Copy the link",
+  "copy.done": "Copied",
+  "layout.create_group": "Create a group",
   "mention.suggestions": "Members to mention",
   // ── end group-ux ──
 } satisfies Record<string, string>;

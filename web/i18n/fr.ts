@@ -1213,6 +1213,9 @@ export const fr: Record<MessageKey, string> = {
   "viewas.banner": "Vous voyez la communauté comme un membre : ni outils d’administration, ni badge de propriétaire.",
   "viewas.back": "Revenir à ma vue",
   "viewas.new_tab": "(s’ouvre dans un nouvel onglet : ce que vous avez saisi ici reste)",
+  "copy.action": "Copier le lien",
+  "copy.done": "Copié",
+  "layout.create_group": "Créer un groupe",
   "mention.suggestions": "Membres à mentionner",
   // ── end group-ux ──
 };

@@ -1195,6 +1195,9 @@ export const nl: Record<MessageKey, string> = {
   "viewas.banner": "Je ziet de community als lid: geen beheertools, geen eigenaarsbadge.",
   "viewas.back": "Terug naar mijn weergave",
   "viewas.new_tab": "(opent in een nieuw tabblad, zodat wat je hier typte blijft staan)",
+  "copy.action": "Link kopiëren",
+  "copy.done": "Gekopieerd",
+  "layout.create_group": "Een groep maken",
   "mention.suggestions": "Leden om te vermelden",
   // ── end group-ux ──
 };

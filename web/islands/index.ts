@@ -16,6 +16,7 @@ export const islands = {
   OnlineList: () => import("./OnlineList"),
   PendingWatch: () => import("./PendingWatch"),
   MentionSuggest: () => import("./MentionSuggest"),
+  CopyButton: () => import("./CopyButton"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

@@ -12,6 +12,7 @@ import PasswordField from "../islands/PasswordField";
 import RequestQueue from "../islands/RequestQueue";
 import PendingWatch from "../islands/PendingWatch";
 import MentionSuggest from "../islands/MentionSuggest";
+import CopyButton from "../islands/CopyButton";
 
 // The server renders islands synchronously, so it needs the components themselves;
 // typed against the client registry so an island cannot be missing on either side.
@@ -27,6 +28,7 @@ const serverIslands: { [N in IslandName]: IslandComponent<N> } = {
   OnlineList,
   PendingWatch,
   MentionSuggest,
+  CopyButton,
 };
 
 const constantJson = new WeakMap<object, string>();

@@ -51,6 +51,17 @@ export function languageHref(path: string, lang: Lang): string {
   return `${safePath}?${params.toString()}`;
 }
 
+/**
+ * Whether members (not only admins) may create groups here: the `groupCreation` setting
+ * when the tenant has one ("everyone" unless it says admins only), else the older
+ * `adminOnlyGroups` feature flag. Default: everyone.
+ */
+export function membersMayCreateGroups(tenant: Tenant): boolean {
+  const setting = (tenant as Tenant & { groupCreation?: unknown }).groupCreation;
+  if (setting !== undefined && setting !== null) return setting !== "admins" && setting !== false;
+  return tenant.features.adminOnlyGroups !== true;
+}
+
 function Header({ ctx }: { ctx: PageContext }): VNode {
   const { lang, user, tenant } = ctx;
   const name = siteName(ctx);
@@ -75,6 +86,13 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   ${(tenant.features.directory !== false || user.tenantRole === "owner" || user.tenantRole === "admin") &&
                   html`<li class="nav-members">
                     <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
+                  </li>`}
+                  ${user.tenantRole !== "owner" &&
+                  user.tenantRole !== "admin" &&
+                  !ctx.viewingAsMember &&
+                  membersMayCreateGroups(tenant) &&
+                  html`<li class="nav-create-group">
+                    <a class="nav-link" href="/admin#create-title">${t(lang, "layout.create_group")}</a>
                   </li>`}
                   ${(user.tenantRole === "owner" || user.tenantRole === "admin") &&
                   !ctx.viewingAsMember &&
@@ -166,14 +184,14 @@ function headerKey(ctx: PageContext): string {
     siteName(ctx),
     ctx.logoUrl ?? "",
     ctx.path,
-    tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}` : "",
+    tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}/${membersMayCreateGroups(tenant)}` : "",
     user ? `${user.tenantRole}/${user.name}` : "",
     ctx.viewingAsMember ? "as-member" : "",
   ].join("\u0001");
 }
 
 /** A field the visitor may have typed into (hidden fields and buttons are not). */
-const EDITABLE = /<(?:textarea|select)\b|<input\b(?![^>]*\btype="(?:hidden|submit|button|image|reset)")/;
+const EDITABLE = /<(?:textarea|select)\b|<input\b(?![^>]*\b(?:type="(?:hidden|submit|button|image|reset)"|readonly|disabled))/;
 /** The opening of every view-as switch (the admin pages' toggle and the banner's). */
 export const VIEW_AS_FORM = '<form class="inline-form view-as"';
 

@@ -198,4 +198,27 @@ describe("small defects", () => {
     const html = await (await page(tenant, path)).text();
     expect(html).toMatch(/<label class="label" for="invite-email">[^<]+<\/label>\s*<input class="input invite-email" id="invite-email" type="email" value="guest@example.org" readonly/);
   });
+
+  it("the admin sidebar shows a group admin only what they may open; members get a \"Create a group\" entry where allowed", async () => {
+    const { tenant, alice } = await setup();
+    expect((await call(tenant.host, "PATCH", `/api/v1/groups/makers/members/${alice.id}`, { cookie: tenant.owner.cookie, json: { role: "admin" } })).status).toBe(200);
+    const groupAdmin = await (await page(tenant, "/admin/groups/makers?lang=en", alice.cookie)).text();
+    expect(groupAdmin).toContain('href="/admin/invitations"');
+    for (const path of ["/admin/members", "/admin/profile-fields", "/admin/settings"]) expect(groupAdmin).not.toContain(`href="${path}"`);
+    const owner = await (await page(tenant, "/admin?lang=en", tenant.owner.cookie)).text();
+    for (const path of ["/admin/members", "/admin/profile-fields", "/admin/settings"]) expect(owner).toContain(`href="${path}"`);
+
+    const home = await (await page(tenant, "/?lang=en", alice.cookie)).text();
+    expect(home).toContain('<a class="nav-link" href="/admin#create-title">Create a group</a>');
+    expect(await (await page(tenant, "/?lang=en", tenant.owner.cookie)).text()).not.toContain("Create a group</a>");
+    expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { features: { adminOnlyGroups: true } } })).status).toBe(200);
+    expect(await (await page(tenant, "/?lang=en", alice.cookie)).text()).not.toContain('href="/admin#create-title"');
+  });
+
+  it("the group's join link comes with a copy button (drawn by the browser), and the readonly link does not count as typed input", async () => {
+    const { tenant } = await setup();
+    const html = await (await page(tenant, "/g/makers?lang=en", tenant.owner.cookie)).text();
+    expect(html).toContain('data-island="CopyButton"');
+    expect(html).toContain('"target":"group-join-url"');
+  });
 });

@@ -86,12 +86,19 @@ export function AdminShell({
   children: ComponentChildren;
 }): VNode {
   const { lang } = ctx;
+  // Community-wide sections only for the community's owner and admins: a group admin sees what they may open.
+  const role = ctx.user?.tenantRole;
+  const communityAdmin = role === "owner" || role === "admin";
   const items: { id: AdminSection; href: string; label: string }[] = [
-    { id: "groups", href: "/admin", label: t(lang, "admin.nav.groups") },
-    { id: "members", href: "/admin/members", label: t(lang, "admin.nav.members") },
-    { id: "invitations", href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
-    { id: "profileFields", href: "/admin/profile-fields", label: t(lang, "admin.nav.profile_fields") },
-    { id: "settings", href: "/admin/settings", label: t(lang, "admin.nav.settings") },
+    { id: "groups" as const, href: "/admin", label: t(lang, "admin.nav.groups") },
+    ...(communityAdmin ? [{ id: "members" as const, href: "/admin/members", label: t(lang, "admin.nav.members") }] : []),
+    { id: "invitations" as const, href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
+    ...(communityAdmin
+      ? [
+          { id: "profileFields" as const, href: "/admin/profile-fields", label: t(lang, "admin.nav.profile_fields") },
+          { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
+        ]
+      : []),
   ];
   const here = pathname(ctx);
   const sectionItem = items.find((item) => item.id === section);

@@ -155,6 +155,7 @@ function JoinLinkCard({ ctx, group }: { ctx: PageContext; group: GroupView }): V
         spellcheck="false"
       />
       <p class="field-hint" id="group-join-url-hint">${t(lang, "group.join_link_hint")}</p>
+      ${Island({ name: "CopyButton", props: { target: "group-join-url", label: t(lang, "copy.action"), done: t(lang, "copy.done") }, children: html`<span></span>` })}
     </div>
   </section>`;
 }

@@ -122,6 +122,41 @@ export async function groupUxChecks(h) {
   });
 
   for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
+    await block(`The demo group's discussions and chat at ${viewport.width}x${viewport.height}: seeded, authors shown, times clear of the text`, async () => {
+      const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
+      try {
+        await context.addCookies([{ name: "sid", value: await apiLogin(DEMO.member.email, DEMO.member.password), url: tenant }]);
+        const page = await newPage(context);
+        for (const l of LANGS) {
+          for (const [path, name] of [["/g/makers", "group"], ["/g/makers/chat", "chat"]]) {
+            await check(`${path} (${l}, ${tag}): seeded messages with their authors; no time overlaps a message`, async () => {
+              const res = await page.goto(`${tenant}${path}?lang=${l}`);
+              assert(res?.status() === 200, `GET ${path} answered ${res?.status()}`);
+              await settle(page);
+              await page.locator(".chat-msg").first().waitFor({ state: "visible", timeout: 10_000 });
+              const names = await page.locator(".chat-msg .chat-name").allInnerTexts();
+              assert(names.some((n) => n.includes(DEMO.owner.name)), `no author shown in the chat (${names.join(", ")})`);
+              // Show every time (as a hover would), then look for any overlap with a message's text.
+              await page.evaluate(() => document.querySelectorAll(".chat-gutter").forEach((g) => (g.style.opacity = "1")));
+              const overlaps = await page.evaluate(() => {
+                const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+                let n = 0;
+                for (const msg of document.querySelectorAll(".chat-msg")) {
+                  const text = msg.querySelector(".chat-text")?.getBoundingClientRect();
+                  for (const time of msg.querySelectorAll("time")) if (text && hit(time.getBoundingClientRect(), text)) n++;
+                }
+                return n;
+              });
+              await page.screenshot({ path: join(SHOTS, `group-ux-${name}-seeded-${l}-${tag}.png`), fullPage: true });
+              assert(overlaps === 0, `${overlaps} chat times overlap their message`);
+            }, { page, fatal: false });
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
     await block(`Group UX screenshots at ${viewport.width}x${viewport.height}`, async () => {
       const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
       try {

@@ -1194,6 +1194,7 @@ export const en = {
   "copy.action": "Copy the link",
   "copy.done": "Copied",
   "layout.create_group": "Create a group",
+  "admin.fields.key_from_label": "Left empty, it is made from the label (“Home city” gives home_city).",
   "mention.suggestions": "Members to mention",
   // ── end group-ux ──
 } satisfies Record<string, string>;

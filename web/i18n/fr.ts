@@ -1216,6 +1216,7 @@ export const fr: Record<MessageKey, string> = {
   "copy.action": "Copier le lien",
   "copy.done": "Copié",
   "layout.create_group": "Créer un groupe",
+  "admin.fields.key_from_label": "Laissée vide, elle est tirée du libellé (« Ville d’origine » donne ville_d_origine).",
   "mention.suggestions": "Membres à mentionner",
   // ── end group-ux ──
 };

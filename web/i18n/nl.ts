@@ -1198,6 +1198,7 @@ export const nl: Record<MessageKey, string> = {
   "copy.action": "Link kopiëren",
   "copy.done": "Gekopieerd",
   "layout.create_group": "Een groep maken",
+  "admin.fields.key_from_label": "Leeg gelaten wordt hij uit het label gemaakt (“Woonplaats” geeft woonplaats).",
   "mention.suggestions": "Leden om te vermelden",
   // ── end group-ux ──
 };

@@ -221,4 +221,13 @@ describe("small defects", () => {
     expect(html).toContain('data-island="CopyButton"');
     expect(html).toContain('"target":"group-join-url"');
   });
+
+  it("a profile field's key, left empty, is made from its label; a key typed in is kept", async () => {
+    const tenant = await makeTenant();
+    expect((await post(tenant, "/admin/profile-fields", tenant.owner.cookie, { label: "Ville d’origine", type: "text", key: "", visibility: "member" })).status).toBe(303);
+    expect((await post(tenant, "/admin/profile-fields", tenant.owner.cookie, { label: "2e adresse", type: "text", key: "", visibility: "member" })).status).toBe(303);
+    expect((await post(tenant, "/admin/profile-fields", tenant.owner.cookie, { label: "Company", type: "text", key: "employer", visibility: "member" })).status).toBe(303);
+    const fields = (await (await call(tenant.host, "GET", "/api/v1/profile-fields", { cookie: tenant.owner.cookie })).json()) as { items: { key: string; label: string }[] };
+    expect(fields.items.map((f) => f.key).sort()).toEqual(["employer", "field_2e_adresse", "ville_d_origine"]);
+  });
 });

@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../i18n";
 import { ButtonLink, initial } from "../ui/components";
-import { siteName, type PageContext } from "../ui/page";
+import { membersMayCreateGroups, siteName, type PageContext } from "../ui/page";
 
 export type HomeGroup = { slug: string; name: string; description: string; memberCount: number; role: string | null };
 
@@ -78,6 +78,10 @@ function Dashboard({ ctx, user, groups }: { ctx: PageContext; user: NonNullable<
         <h1 class="page-title">${t(lang, "home.greeting", { name: user.name })}</h1>
         <p class="lead">${t(lang, "home.dashboard_intro", { community: siteName(ctx) })}</p>
       </div>
+      ${ctx.tenant &&
+      (user.tenantRole === "owner" || user.tenantRole === "admin" || membersMayCreateGroups(ctx.tenant)) &&
+      !ctx.viewingAsMember &&
+      html`<a class="btn btn-secondary" href="/admin#create-title">${t(lang, "layout.create_group")}</a>`}
     </section>
     <section class="section" aria-labelledby="my-groups-title">
       <div class="section-head"><h2 id="my-groups-title">${t(lang, "home.your_groups")}</h2></div>

@@ -157,6 +157,26 @@ export async function groupUxChecks(h) {
       }
     });
 
+    await block(`A group's admin tabs at ${viewport.width}x${viewport.height}: the current tab is in view`, async () => {
+      const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
+      try {
+        await context.addCookies([{ name: "sid", value: await apiLogin(DEMO.owner.email, DEMO.owner.password), url: tenant }]);
+        const page = await newPage(context);
+        for (const l of LANGS) {
+          await check(`/admin/groups/makers/levels (${l}, ${tag}): the current tab is visible without scrolling the tabs`, async () => {
+            const res = await page.goto(`${tenant}/admin/groups/makers/levels?lang=${l}`);
+            assert(res?.status() === 200, `GET answered ${res?.status()}`);
+            await settle(page);
+            const box = await page.locator('.tabs a[aria-current="page"]').boundingBox();
+            assert(box && box.x >= 0 && box.x + box.width <= viewport.width, `the current tab is at x=${box?.x} (width ${box?.width})`);
+            await page.screenshot({ path: join(SHOTS, `group-ux-admin-tabs-${l}-${tag}.png`) });
+          }, { page, fatal: false });
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
     await block(`Group UX screenshots at ${viewport.width}x${viewport.height}`, async () => {
       const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
       try {

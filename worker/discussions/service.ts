@@ -23,7 +23,7 @@ import type { GroupContext } from "../groups/service";
 import { ApiError, forbidden, notFound, unauthorized } from "../http/errors";
 import { deliverSoon } from "../mail/deliver";
 import { enqueueMail } from "../mail/outbox";
-import { mailLang, mentionMail } from "../mail/templates";
+import { brandOf, mailLang, mentionMail } from "../mail/templates";
 import { requestOrigin } from "../http/context";
 import { levelReached, type Actor } from "../room/discussions";
 import type { Outcome } from "../room/outcome";
@@ -210,6 +210,7 @@ export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions
           title: link.title,
           excerpt: link.excerpt,
           url,
+          brand: brandOf(d.tenant, requestOrigin(c)),
         }),
       ),
     );

@@ -18,6 +18,11 @@ export type MailBrand = { color?: string | null; logoUrl?: string | null };
 
 const HEX = /^#[0-9a-f]{6}$/i;
 
+/** A community's brand for its emails; `base` is its origin (the logo needs an absolute URL). */
+export function brandOf(tenant: { primaryColor: string; logoKey: string | null }, base: string): MailBrand {
+  return { color: tenant.primaryColor, logoUrl: tenant.logoKey ? `${base}/media/${tenant.logoKey}` : null };
+}
+
 /** A label and its value: French puts a narrow no-break space before the colon. */
 function labelled(lang: Lang, label: string, value: string): string {
   return lang === "fr" ? `${label}\u202f: ${value}` : `${label}: ${value}`;
@@ -54,31 +59,31 @@ function compose(lang: Lang, to: string, rawSubject: string, community: string, 
   return { to, subject, text, html };
 }
 
-export function passwordResetMail(lang: Lang, p: { to: string; community: string; url: string }): MailMessage {
+export function passwordResetMail(lang: Lang, p: { brand?: MailBrand; to: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.reset.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.reset.intro", { community: p.community }) },
     { kind: "action", label: t(lang, "mail.reset.action"), url: p.url },
     { kind: "small", text: t(lang, "mail.reset.ignore") },
-  ]);
+  ], p.brand);
 }
 
-export function welcomeMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+export function welcomeMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.welcome.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.welcome.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.welcome.action"), url: p.url },
-  ]);
+  ], p.brand);
 }
 
-export function approvalNeededMail(lang: Lang, p: { to: string; name: string; email: string; community: string; url: string }): MailMessage {
+export function approvalNeededMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; email: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.approval.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.approval.intro", { name: p.name, email: p.email, community: p.community }) },
     { kind: "action", label: t(lang, "mail.approval.action"), url: p.url },
-  ]);
+  ], p.brand);
 }
 
 export function invitationMail(
   lang: Lang,
-  p: { to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },
+  p: { brand?: MailBrand; to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },
 ): MailMessage {
   const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: p.timezone }).format(new Date(p.expiresAt));
   const intro = p.inviter
@@ -90,38 +95,38 @@ export function invitationMail(
   blocks.push({ kind: "action", label: t(lang, "mail.invite.action"), url: p.url });
   blocks.push({ kind: "small", text: t(lang, "mail.invite.expires", { date }) });
   const subject = p.reminder ? t(lang, "mail.invite.reminder_subject", { community: p.community }) : t(lang, "mail.invite.subject", { community: p.community });
-  return compose(lang, p.to, subject, p.community, blocks);
+  return compose(lang, p.to, subject, p.community, blocks, p.brand);
 }
 
-export function accountCreatedMail(lang: Lang, p: { to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
+export function accountCreatedMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
   const blocks: Block[] = [
     { kind: "p", text: t(lang, "mail.account.intro", { name: p.name, community: p.community }) },
     { kind: "p", text: t(lang, p.hasPassword ? "mail.account.has_password" : "mail.account.choose_password", { email: p.to }) },
     { kind: "action", label: t(lang, "mail.account.action"), url: p.url },
     { kind: "small", text: t(lang, "mail.account.expires", { login: p.login }) },
   ];
-  return compose(lang, p.to, t(lang, "mail.account.subject", { community: p.community }), p.community, blocks);
+  return compose(lang, p.to, t(lang, "mail.account.subject", { community: p.community }), p.community, blocks, p.brand);
 }
 
-export function loginLinkMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+export function loginLinkMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.login_link.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.login_link.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.login_link.action"), url: p.url },
     { kind: "small", text: t(lang, "mail.login_link.ignore") },
-  ]);
+  ], p.brand);
 }
 
 export type { MessageKey };
 
 export function mentionMail(
   lang: Lang,
-  p: { to: string; who: string; group: string; community: string; title: string; excerpt: string; url: string },
+  p: { brand?: MailBrand; to: string; who: string; group: string; community: string; title: string; excerpt: string; url: string },
 ): MailMessage {
   return compose(lang, p.to, t(lang, "mail.mention.subject", { who: p.who, group: p.group }), p.community, [
     { kind: "p", text: t(lang, "mail.mention.intro", { who: p.who, group: p.group, title: p.title }) },
     { kind: "small", text: p.excerpt },
     { kind: "action", label: t(lang, "mail.mention.action"), url: p.url },
-  ]);
+  ], p.brand);
 }
 
 /** Join requests that arrived in one batch, for one of the group's admins. */

@@ -154,3 +154,19 @@ describe("group notices", () => {
     ws.close();
   });
 });
+
+describe("emails wear the community's look and French typography", () => {
+  it("buttons and title in the community's colour, its logo on top; French punctuation with narrow no-break spaces", async () => {
+    const { frenchSpacing, passwordResetMail, joinRequestsMail } = await import("../mail/templates");
+    const reset = passwordResetMail("fr", { to: "a@b.example", community: "Zèbre", url: "https://zebre.example/reset?token=x", brand: { color: "#0f766e", logoUrl: "https://zebre.example/media/logo.png" } });
+    expect(reset.html).toContain("background:#0f766e");
+    expect(reset.html).toContain('<img src="https://zebre.example/media/logo.png"');
+    // The link's own "?" and ":" are left alone; the label's colon gets its narrow space.
+    expect(reset.text).toContain("\u202f: https://zebre.example/reset?token=x");
+    expect(reset.text).not.toMatch(/ [:;?!»]/);
+    const requests = joinRequestsMail("fr", { to: "a@b.example", group: "Atelier", community: "Zèbre", names: ["Élodie"], total: 1, url: "https://x.example/r", brand: { color: "javascript:alert(1)" } });
+    expect(requests.html).toContain("background:#4f46e5");
+    expect(frenchSpacing("Mot de passe oublié ? « Oui » : bien !")).toBe("Mot de passe oublié\u202f? «\u202fOui\u202f»\u202f: bien\u202f!");
+    expect(frenchSpacing("https://x.example/?a=1")).toBe("https://x.example/?a=1");
+  });
+});

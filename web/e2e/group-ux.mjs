@@ -121,6 +121,21 @@ export async function groupUxChecks(h) {
     }
   });
 
+  // A thread of the demo member that the owner hid after a report: its author is told why.
+  let hiddenPath = null;
+  await block("A hidden post explained to its author", async () => {
+    await check("the member's reported thread, hidden by the owner, shows its author a notice with the reason", async () => {
+      const memberSid = await apiLogin(DEMO.member.email, DEMO.member.password);
+      const ownerSid = await apiLogin(DEMO.owner.email, DEMO.owner.password);
+      const created = await postJson("/api/v1/groups/makers/threads", { title: `Selling my old bike ${suffix}`, body: "Cheap, send me a message." }, memberSid);
+      assert(created.status === 201, `thread answered ${created.status}`);
+      const id = JSON.parse(created.body).thread.id;
+      const hidden = await postJson("/api/v1/groups/makers/moderation/hide", { targetType: "thread", targetId: id }, ownerSid);
+      assert(hidden.status < 300, `hide answered ${hidden.status}: ${hidden.body.slice(0, 200)}`);
+      hiddenPath = `/g/makers/t/${id}`;
+    });
+  });
+
   for (const { tag, viewport, isMobile = false, hasTouch = false } of VIEWPORTS) {
     await block(`The demo group's discussions and chat at ${viewport.width}x${viewport.height}: seeded, authors shown, times clear of the text`, async () => {
       const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
@@ -128,6 +143,16 @@ export async function groupUxChecks(h) {
         await context.addCookies([{ name: "sid", value: await apiLogin(DEMO.member.email, DEMO.member.password), url: tenant }]);
         const page = await newPage(context);
         for (const l of LANGS) {
+          if (hiddenPath) {
+            await check(`${hiddenPath} (${l}, ${tag}): the author sees why it was hidden`, async () => {
+              const res = await page.goto(`${tenant}${hiddenPath}?lang=${l}`);
+              assert(res?.status() === 200, `GET answered ${res?.status()}`);
+              await settle(page);
+              const text = await page.locator("main").innerText();
+              assert(text.includes(t(l, "hidden.thread_title")), `the page does not say "${t(l, "hidden.thread_title")}"`);
+              await page.screenshot({ path: join(SHOTS, `group-ux-hidden-notice-${l}-${tag}.png`), fullPage: true });
+            }, { page, fatal: false });
+          }
           for (const [path, name] of [["/g/makers", "group"], ["/g/makers/chat", "chat"]]) {
             await check(`${path} (${l}, ${tag}): seeded messages with their authors; no time overlaps a message`, async () => {
               const res = await page.goto(`${tenant}${path}?lang=${l}`);
@@ -169,7 +194,7 @@ export async function groupUxChecks(h) {
             await settle(page);
             const box = await page.locator('.tabs a[aria-current="page"]').boundingBox();
             assert(box && box.x >= 0 && box.x + box.width <= viewport.width, `the current tab is at x=${box?.x} (width ${box?.width})`);
-            await page.screenshot({ path: join(SHOTS, `group-ux-admin-tabs-${l}-${tag}.png`) });
+            await page.screenshot({ path: join(SHOTS, `group-ux-admin-tabs-${l}-${tag}.png`), fullPage: true });
           }, { page, fatal: false });
         }
       } finally {

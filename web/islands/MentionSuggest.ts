@@ -1,6 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { Avatar } from "../ui/avatar";
 
 export type MentionSuggestProps = { slug: string; label: string };
 type Member = { userId: string; name: string };
@@ -119,7 +120,7 @@ export default function MentionSuggest({ slug, label }: MentionSuggestProps): VN
           pick(m);
         }}
       >
-        <span class="avatar avatar-sm" aria-hidden="true">${(m.name.trim()[0] ?? "?").toUpperCase()}</span>${m.name}
+        ${Avatar({ id: m.userId, name: m.name, size: "sm" })}${m.name}
       </li>`,
     )}
   </ul>`;

@@ -5,6 +5,7 @@ import type { Tenant, User } from "../../worker/db/schema";
 import { isLang, LANGS, t, type Lang } from "../i18n";
 import type { ProfileInputField } from "../pages/profile/inputs";
 import { initial } from "./components";
+import { Avatar } from "./avatar";
 import { hasIslands } from "./island";
 import { remembered } from "./memo";
 import { brandHex, brandStyle, type BrandColors } from "./theme";
@@ -106,7 +107,7 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   </li>`}
                   <li class="nav-profile">
                     <a class="nav-link nav-user" href="/me" aria-current=${current("/me")} aria-label=${t(lang, "layout.profile", { name: user.name })}>
-                      <span class="avatar" aria-hidden="true">${initial(user.name)}</span>
+                      ${Avatar({ id: user.id, name: user.name })}
                       <span class="nav-user-name">${user.name}</span>
                     </a>
                   </li>
@@ -185,7 +186,7 @@ function headerKey(ctx: PageContext): string {
     ctx.logoUrl ?? "",
     ctx.path,
     tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}/${membersMayCreateGroups(tenant)}` : "",
-    user ? `${user.tenantRole}/${user.name}` : "",
+    user ? `${user.id}/${user.tenantRole}/${user.name}` : "",
     ctx.viewingAsMember ? "as-member" : "",
   ].join("\u0001");
 }

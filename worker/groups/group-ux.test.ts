@@ -234,4 +234,19 @@ describe("small defects", () => {
     const fields = (await (await call(tenant.host, "GET", "/api/v1/profile-fields", { cookie: tenant.owner.cookie })).json()) as { items: { key: string; label: string }[] };
     expect(fields.items.map((f) => f.key).sort()).toEqual(["employer", "field_2e_adresse", "ville_d_origine"]);
   });
+
+  it("one avatar wherever a person is shown: initials on their own colour in the header, the member list and the threads", async () => {
+    const { initials } = await import("../../web/ui/avatar");
+    expect(initials("Élodie Martin")).toBe("ÉM");
+    expect(initials("  bob ")).toBe("B");
+    expect(initials("Jean de la Tour")).toBe("JT");
+    const { tenant, alice } = await setup();
+    await thread(tenant, alice.cookie, "Avatars");
+    const html = await (await page(tenant, "/g/makers?lang=en", tenant.owner.cookie)).text();
+    const header = html.slice(html.indexOf("<header"), html.indexOf("</header>"));
+    expect(header).toMatch(/<span class="avatar avatar-tone-\d" aria-hidden="true">OO<\/span>/);
+    const main = html.slice(html.indexOf("<main"));
+    expect(main).toMatch(/<span class="avatar avatar-tone-\d[^"]*" aria-hidden="true">AA<\/span>/);
+    expect(main).toMatch(/<span class="avatar avatar-tone-\d[^"]*" aria-hidden="true">BR<\/span>/);
+  });
 });

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { groupBans, groups, tenants, users } from "../db/schema";
+import { groupBans, groups, tenants } from "../db/schema";
 import type { Bindings } from "../env";
 import { joinApprovedMail, mailLang, type MailMessage } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
@@ -10,18 +10,23 @@ import { mailBrand } from "./notices";
 export type MembershipWrite = { tenantId: string; groupId: string; userId: string; role: "member" };
 
 /**
- * The "you're in" email of one approved applicant, written only while they are not yet a
- * member: it goes in the same D1 batch as (and before) the membership insert, so a
- * retried batch, whose membership already landed, writes no second email.
+ * The "you're in" emails of approved applicants, each written only while its person is
+ * not yet a member: the statement goes in the same D1 batch as (and before) the
+ * membership insert, so a retried batch, whose memberships already landed, writes no
+ * second email. One statement for many (json_each): a big approval stays far under
+ * D1's limits on statements and bound parameters.
  */
-function approvalMail(t: TenantDb, groupId: string, userId: string, mail: MailMessage, now: number): D1PreparedStatement {
+function approvalMails(t: TenantDb, groupId: string, mails: { userId: string; mail: MailMessage }[], now: number): D1PreparedStatement {
+  const rows = JSON.stringify(mails.map((m) => ({ id: newId(), userId: m.userId, to: m.mail.to, subject: m.mail.subject, text: m.mail.text, html: m.mail.html })));
   return t.d1
     .prepare(
       `insert into outbox (id, tenant_id, "to", subject, text, html, status, attempts, next_attempt_at, created_at)
-       select ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?
-       where not exists (select 1 from memberships where tenant_id = ? and group_id = ? and user_id = ?)`,
+       select json_extract(j.value, '$.id'), ?1, json_extract(j.value, '$.to'), json_extract(j.value, '$.subject'),
+              json_extract(j.value, '$.text'), json_extract(j.value, '$.html'), 'pending', 0, ?2, ?2
+       from json_each(?3) j
+       where not exists (select 1 from memberships m where m.tenant_id = ?1 and m.group_id = ?4 and m.user_id = json_extract(j.value, '$.userId'))`,
     )
-    .bind(newId(), t.tenantId, mail.to, mail.subject, mail.text, mail.html, now, now, t.tenantId, groupId, userId);
+    .bind(t.tenantId, now, rows, groupId);
 }
 
 /**
@@ -43,10 +48,11 @@ export const membershipWriter = {
           .where(and(eq(groupBans.tenantId, tenantId), eq(groupBans.groupId, groupId))),
         t.db.query.tenants.findFirst({ where: eq(tenants.id, tenantId) }),
         t.db.query.groups.findFirst({ where: and(eq(groups.tenantId, tenantId), eq(groups.id, groupId)) }),
-        t.db
-          .select({ id: users.id, email: users.email, name: users.name, language: users.language, status: users.status })
-          .from(users)
-          .where(and(eq(users.tenantId, tenantId), inArray(users.id, list.map((r) => r.userId)))),
+        t.d1
+          .prepare("select id, email, name, language, status from users where tenant_id = ? and id in (select value from json_each(?))")
+          .bind(tenantId, JSON.stringify(list.map((r) => r.userId)))
+          .all<{ id: string; email: string; name: string; language: string | null; status: string }>()
+          .then((r) => r.results),
       ]);
       const banned = new Set(bans.map((b) => b.userId));
       const now = Date.now();
@@ -55,28 +61,29 @@ export const membershipWriter = {
         tenant && group
           ? people
               .filter((p) => p.status === "active" && admitted.some((r) => r.userId === p.id))
-              .map((p) =>
-                approvalMail(
-                  t,
-                  groupId,
-                  p.id,
-                  joinApprovedMail(mailLang(p.language, tenant.defaultLanguage), {
-                    to: p.email,
-                    name: p.name,
-                    group: group.name,
-                    community: tenant.name,
-                    url: platformUrl(env, tenant.subdomain, `/g/${group.slug}`),
-                    brand: mailBrand(env, tenant, group),
-                  }),
-                  now,
-                ),
-              )
+              .map((p) => ({
+                userId: p.id,
+                mail: joinApprovedMail(mailLang(p.language, tenant.defaultLanguage), {
+                  to: p.email,
+                  name: p.name,
+                  group: group.name,
+                  community: tenant.name,
+                  url: platformUrl(env, tenant.subdomain, `/g/${group.slug}`),
+                  brand: mailBrand(env, tenant, group),
+                }),
+              }))
           : [];
-      const inserts = admitted.map((r) =>
-        t.d1.prepare("insert into memberships (tenant_id, group_id, user_id, role, created_at) values (?, ?, ?, ?, ?) on conflict do nothing").bind(tenantId, groupId, r.userId, r.role, now),
-      );
+      const statements: D1PreparedStatement[] = [];
+      for (let i = 0; i < mails.length; i += 100) statements.push(approvalMails(t, groupId, mails.slice(i, i + 100), now));
+      if (admitted.length) {
+        statements.push(
+          t.d1
+            .prepare("insert into memberships (tenant_id, group_id, user_id, role, created_at) select ?1, ?2, value, 'member', ?3 from json_each(?4) where true on conflict do nothing")
+            .bind(tenantId, groupId, now, JSON.stringify(admitted.map((r) => r.userId))),
+        );
+      }
       // One D1 batch (one transaction): each email lands with its membership or not at all.
-      if (inserts.length) await t.d1.batch([...mails, ...inserts]);
+      if (admitted.length) await t.d1.batch(statements);
     }
   },
 };

@@ -170,3 +170,29 @@ describe("emails wear the community's look and French typography", () => {
     expect(frenchSpacing("https://x.example/?a=1")).toBe("https://x.example/?a=1");
   });
 });
+
+describe("approvals in bulk", () => {
+  it("approving 300 requests at once writes 300 memberships and 300 \"you're in\" emails, one each", async () => {
+    const tenant = await makeTenant();
+    const g = await group(tenant, "crowd", "approval");
+    const room = groupRoom(env, tenant.id, g.id);
+    const now = Date.now();
+    const people = Array.from({ length: 300 }, (_, i) => ({ id: `bulk-${tenant.id}-${i}`, email: `bulk${i}@example.org`, name: `Bulk ${i}` }));
+    // Accounts written straight to D1 (signing up 300 people through the API is not what this tests).
+    for (let i = 0; i < people.length; i += 20) {
+      await env.DB.batch(
+        people.slice(i, i + 20).map((p) =>
+          env.DB.prepare("insert into users (id, tenant_id, email, name, password_hash, language, tenant_role, status, created_at) values (?, ?, ?, ?, 'x', 'en', 'member', 'active', ?)").bind(p.id, tenant.id, p.email, p.name, now),
+        ),
+      );
+    }
+    for (const p of people) await room.submitJoinRequest(tenant.id, g.id, p, []);
+    const res = await call(tenant.host, "POST", "/api/v1/groups/crowd/requests/approve-all", { cookie: tenant.owner.cookie });
+    expect(await res.json()).toEqual({ approved: 300 });
+    expect(await room.owedWrites()).toBe(0);
+    const members = await env.DB.prepare("select count(*) as n from memberships where group_id = ?").bind(g.id).first<{ n: number }>();
+    expect(members!.n).toBe(301);
+    const mails = await env.DB.prepare(`select count(*) as n, count(distinct "to") as people from outbox where tenant_id = ? and subject = ?`).bind(tenant.id, "You're in: welcome to Atelier crowd").first<{ n: number; people: number }>();
+    expect(mails).toEqual({ n: 300, people: 300 });
+  });
+});

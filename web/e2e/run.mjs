@@ -29,6 +29,10 @@
 //   - discussions and chat (web/e2e/discussions.mjs): two people chat live in /g/makers, a new
 //     discussion and a reply appear live, a reported message hidden by the owner vanishes from both
 //     pages; screenshots of the discussion pages in French and English at 1280 and 360.
+//   - group UX (web/e2e/group-ux.mjs): "view as a member" keeps typed input and hides the owner's
+//     tools; a waiting applicant's page opens the group live on approval; "@" suggests members; a
+//     hidden post explained to its author; the seeded demo chat shows authors with times clear of
+//     the text; a group's admin tabs keep the current one in view at 360 px; screenshots.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),

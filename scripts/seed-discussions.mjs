@@ -59,10 +59,11 @@ export async function seedDiscussions(port, { timeoutMs = 120_000 } = {}) {
     await post(member, `/threads/${welcome.thread.id}/replies`, { body: `Hello! I'm building a small weather station with an ESP32. @${DEMO.owner.name}, is the soldering iron still in the back room?` });
     await post(owner, `/threads/${welcome.thread.id}/replies`, { body: `Oui, dans l’armoire de gauche. Bienvenue @${DEMO.member.name}\u202f!` });
     await post(member, "/threads", { title: "Imprimante 3D\u202f: buse bouchée", body: "The Prusa's nozzle seems clogged again. Has anyone done a cold pull before?" });
+    // The owner's last two follow each other: the second shows its time in the margin.
     for (const [cookie, text] of [
+      [member, "Is anyone at the workshop tonight? I'll come by around 8 with the weather station."],
       [owner, "Bonsoir à toutes et à tous\u202f! La salle est ouverte jusqu’à 22\u00a0h."],
-      [member, "Great, I'll come by around 8 with the weather station."],
-      [owner, "Parfait, je sors le fer à souder."],
+      [owner, "Je sors le fer à souder."],
     ]) {
       await post(cookie, "/messages", { text });
     }

@@ -215,7 +215,10 @@ describe("small defects", () => {
     expect(ownerHome).not.toContain('<a class="nav-link" href="/admin#create-title">');
     expect(ownerHome).toContain('<a class="btn btn-secondary" href="/admin#create-title">Create a group</a>');
     expect(home).toContain('<a class="btn btn-secondary" href="/admin#create-title">Create a group</a>');
-    expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { features: { adminOnlyGroups: true } } })).status).toBe(200);
+    // Admins only: the `groupCreation` setting where the tenant has it, else the older feature flag.
+    let restricted = await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { groupCreation: "admins" } });
+    if (restricted.status !== 200) restricted = await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { features: { adminOnlyGroups: true } } });
+    expect(restricted.status).toBe(200);
     expect(await (await page(tenant, "/?lang=en", alice.cookie)).text()).not.toContain('href="/admin#create-title"');
   });
 

@@ -8,7 +8,7 @@ import { groupsApi } from "./groups/routes";
 import { groupPages } from "./groups/pages";
 import { adminPages } from "./admin/pages";
 import { domainPages } from "./tenancy/domain-pages";
-import { mediaRoutes } from "./groups/media";
+import { faviconRoute, mediaRoutes } from "./groups/media";
 import { membershipApi } from "./membership/routes";
 import { discussionsApi } from "./discussions/routes";
 import { discussionPages } from "./discussions/pages";
@@ -65,6 +65,7 @@ app.use("/admin/*", pendingMembersCount());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
+app.route("/", faviconRoute);
 app.route("/", homePages);
 app.route("/", authPages);
 app.route("/", groupPages);

@@ -40,6 +40,10 @@
 //   - languages (web/e2e/language.mjs): an invitee with a French invitation, in an English browser,
 //     reads the email, /invite/<token>, its validation error, the group they land on and the used
 //     link in French; a Dutch browser gets Dutch pages; screenshots of the invitation in fr and en.
+//   - group UX (web/e2e/group-ux.mjs): "view as a member" keeps typed input and hides the owner's
+//     tools; a waiting applicant's page opens the group live on approval; "@" suggests members; a
+//     hidden post explained to its author; the seeded demo chat shows authors with times clear of
+//     the text; a group's admin tabs keep the current one in view at 360 px; screenshots.
 // Prints one line per check and, last, "N passed, M failed"; exits non-zero on any failure.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 480000),
@@ -56,6 +60,7 @@ import { authLimitChecks } from "./auth-limits.mjs";
 import { memberChecks } from "./members.mjs";
 import { invitationChecks } from "./invitations.mjs";
 import { languageChecks } from "./language.mjs";
+import { groupUxChecks } from "./group-ux.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "artifacts", "screenshots");
@@ -1051,5 +1056,6 @@ await authLimitChecks({ browser, tenant, check, block, assert, t, newPage, watch
 await memberChecks({ browser, platform, check, block, assert, t, newPage, watchProblems, settle, SHOTS, VIEWPORTS, LANGS });
 await invitationChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, shot, DEMO, postJson, VIEWPORTS, LANGS });
 await languageChecks({ browser, tenant, app, http, check, block, assert, t, catalogs, apiLogin, newPage, watchProblems, settle, SHOTS, DEMO, postJson, VIEWPORTS });
+await groupUxChecks({ browser, tenant, check, block, assert, t, apiLogin, newPage, watchProblems, settle, shot, SHOTS, DEMO, postJson, VIEWPORTS, LANGS });
 
 await finish();

@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { Avatar } from "../ui/avatar";
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
@@ -157,7 +158,7 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
             const action = `${base}/${encodeURIComponent(r.id)}`;
             return html`<li key=${r.id} class=${fresh.includes(r.id) ? "card request is-new" : "card request"}>
               <div class="request-head">
-                <span class="avatar avatar-lg" aria-hidden="true">${(Array.from(r.name.trim())[0] ?? "·").toLocaleUpperCase()}</span>
+                ${Avatar({ id: r.id, name: r.name, size: "lg" })}
                 <div class="request-who">
                   <p class="request-name">${r.name}</p>
                   <p class="request-email">${r.email}</p>

@@ -1,4 +1,5 @@
 import { html } from "htm/preact";
+import { Avatar } from "../ui/avatar";
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
@@ -98,18 +99,9 @@ export function Time({ lang, iso, timeZone, now, template }: { lang: Lang; iso: 
   >`;
 }
 
-/** A stable colour slot (0–5) for a person, from their id (the same as the group page's avatars). */
-export function avatarTone(id: string): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return h % 6;
-}
-
-export function PersonAvatar({ id, name, size }: { id: string; name: string; size?: "sm" | "lg" }): VNode {
-  return html`<span class=${`avatar avatar-tone-${avatarTone(id)}${size ? ` avatar-${size}` : ""}`} aria-hidden="true"
-    >${(Array.from(name.trim())[0] ?? "·").toLocaleUpperCase()}</span
-  >`;
-}
+export { avatarTone } from "../ui/avatar";
+/** The shared avatar (web/ui/avatar.ts) under the name the islands use. */
+export const PersonAvatar = Avatar;
 
 /** A name with its level badge. */
 export function AuthorName({ author }: { author: Pick<AuthorView, "name" | "level"> }): VNode {

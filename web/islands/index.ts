@@ -14,6 +14,9 @@ export const islands = {
   LiveThreads: () => import("./LiveThreads"),
   LiveReplies: () => import("./LiveReplies"),
   OnlineList: () => import("./OnlineList"),
+  PendingWatch: () => import("./PendingWatch"),
+  MentionSuggest: () => import("./MentionSuggest"),
+  CopyButton: () => import("./CopyButton"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../i18n";
 import { ButtonLink, initial } from "../ui/components";
-import { siteName, type PageContext } from "../ui/page";
+import { membersMayCreateGroups, siteName, type PageContext } from "../ui/page";
 import { MyInvitationsSection, type MyInvitationView } from "./invitations/mine";
 
 export type HomeGroup = { slug: string; name: string; description: string; memberCount: number; role: string | null };
@@ -79,6 +79,10 @@ function Dashboard({ ctx, user, groups, invitations }: { ctx: PageContext; user:
         <h1 class="page-title">${t(lang, "home.greeting", { name: user.name })}</h1>
         <p class="lead">${t(lang, "home.dashboard_intro", { community: siteName(ctx) })}</p>
       </div>
+      ${ctx.tenant &&
+      (user.tenantRole === "owner" || user.tenantRole === "admin" || membersMayCreateGroups(ctx.tenant)) &&
+      !ctx.viewingAsMember &&
+      html`<a class="btn btn-secondary" href="/admin#create-title">${t(lang, "layout.create_group")}</a>`}
     </section>
     ${MyInvitationsSection({ ctx, items: invitations })}
     <section class="section" aria-labelledby="my-groups-title">

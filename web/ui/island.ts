@@ -10,6 +10,9 @@ import LiveThreads from "../islands/LiveThreads";
 import OnlineList from "../islands/OnlineList";
 import PasswordField from "../islands/PasswordField";
 import RequestQueue from "../islands/RequestQueue";
+import PendingWatch from "../islands/PendingWatch";
+import MentionSuggest from "../islands/MentionSuggest";
+import CopyButton from "../islands/CopyButton";
 
 // The server renders islands synchronously, so it needs the components themselves;
 // typed against the client registry so an island cannot be missing on either side.
@@ -23,6 +26,9 @@ const serverIslands: { [N in IslandName]: IslandComponent<N> } = {
   LiveThreads,
   LiveReplies,
   OnlineList,
+  PendingWatch,
+  MentionSuggest,
+  CopyButton,
 };
 
 const constantJson = new WeakMap<object, string>();

@@ -5,6 +5,7 @@ import type { Tenant, User } from "../../worker/db/schema";
 import { isLang, LANGS, t, type Lang } from "../i18n";
 import type { ProfileInputField } from "../pages/profile/inputs";
 import { initial } from "./components";
+import { Avatar } from "./avatar";
 import { hasIslands } from "./island";
 import { remembered } from "./memo";
 import { brandHex, brandStyle, type BrandColors } from "./theme";
@@ -24,6 +25,8 @@ export type PageContext = {
   profilePrompt?: ProfilePrompt | undefined;
   /** Sign-up requests waiting for approval (admin pages, owners and admins): a count in the admin navigation. */
   pendingMembers?: number | undefined;
+  /** "View as a member" is on: no admin links, and a banner on every page to switch back. */
+  viewingAsMember?: boolean | undefined;
 };
 
 /** Fields asked on the sign-up part of a join form, and those the group itself requires. */
@@ -51,6 +54,11 @@ export function languageHref(path: string, lang: Lang): string {
   return `${safePath}?${params.toString()}`;
 }
 
+/** Whether members (not only admins) may create groups here (the tenant's `groupCreation` setting). */
+export function membersMayCreateGroups(tenant: Pick<Tenant, "groupCreation">): boolean {
+  return tenant.groupCreation !== "admins";
+}
+
 function Header({ ctx }: { ctx: PageContext }): VNode {
   const { lang, user, tenant } = ctx;
   const name = siteName(ctx);
@@ -76,7 +84,15 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   html`<li class="nav-members">
                     <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
                   </li>`}
+                  ${user.tenantRole !== "owner" &&
+                  user.tenantRole !== "admin" &&
+                  !ctx.viewingAsMember &&
+                  membersMayCreateGroups(tenant) &&
+                  html`<li class="nav-create-group">
+                    <a class="nav-link" href="/admin#create-title">${t(lang, "layout.create_group")}</a>
+                  </li>`}
                   ${(user.tenantRole === "owner" || user.tenantRole === "admin") &&
+                  !ctx.viewingAsMember &&
                   html`<li class="nav-admin">
                     <a
                       class="nav-link"
@@ -87,7 +103,7 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   </li>`}
                   <li class="nav-profile">
                     <a class="nav-link nav-user" href="/me" aria-current=${current("/me")} aria-label=${t(lang, "layout.profile", { name: user.name })}>
-                      <span class="avatar" aria-hidden="true">${initial(user.name)}</span>
+                      ${Avatar({ id: user.id, name: user.name })}
                       <span class="nav-user-name">${user.name}</span>
                     </a>
                   </li>
@@ -165,9 +181,41 @@ function headerKey(ctx: PageContext): string {
     siteName(ctx),
     ctx.logoUrl ?? "",
     ctx.path,
-    tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}` : "",
-    user ? `${user.tenantRole}/${user.name}` : "",
+    tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}/${membersMayCreateGroups(tenant)}` : "",
+    user ? `${user.id}/${user.tenantRole}/${user.name}` : "",
+    ctx.viewingAsMember ? "as-member" : "",
   ].join("\u0001");
+}
+
+/** A field the visitor may have typed into (hidden fields and buttons are not). */
+const EDITABLE = /<(?:textarea|select)\b|<input\b(?![^>]*\b(?:type="(?:hidden|submit|button|image|reset)"|readonly|disabled))/;
+/** The opening of every view-as switch (the admin pages' toggle and the banner's). */
+export const VIEW_AS_FORM = '<form class="inline-form view-as"';
+
+/** A same-origin path to come back to after switching (the current page). */
+export function viewAsBackPath(path: string): string {
+  const p = path.split("#")[0] ?? "/";
+  return p.startsWith("/") && !p.startsWith("//") && !p.startsWith("/\\") ? p : "/";
+}
+
+/**
+ * While "view as a member" is on, every page says so and offers the way back. Switching
+ * is a small form post (no JavaScript); on a page with fields the visitor may have typed
+ * into, it opens in a new tab, so this page and its unsaved input stay as they are.
+ */
+function ViewAsBanner({ ctx, keepInput }: { ctx: PageContext; keepInput: boolean }): VNode {
+  const { lang } = ctx;
+  return html`<div class="view-as-banner" role="status">
+    <div class="container view-as-banner-inner">
+      <span class="view-as-banner-text">${t(lang, "viewas.banner")}</span>
+      <form class="inline-form view-as" method="post" action="/admin/view-as" target=${keepInput ? "_blank" : undefined}>
+        <input type="hidden" name="as" value="admin" />
+        <input type="hidden" name="next" value=${viewAsBackPath(ctx.path)} />
+        <button type="submit" class="btn btn-secondary btn-sm">${t(lang, "viewas.back")}</button>
+        ${keepInput && html`<span class="view-as-new-tab">${t(lang, "viewas.new_tab")}</span>`}
+      </form>
+    </div>
+  </div>`;
 }
 
 /**
@@ -194,12 +242,15 @@ export function renderDocument(ctx: PageContext, page: Page): string {
     <style nonce=${ctx.nonce}>${brandStyle(colors)}</style>
     ${hasIslands(main) && html`<script type="module" src="/assets/client.js"></script>`}
   </head>`);
-  const header = rendered(headerKey(ctx), () => Header({ ctx }));
+  const keepInput = EDITABLE.test(main);
+  // The admin pages' own toggle keeps typed input the same way: a new tab when the page has fields.
+  const body = keepInput && main.includes(VIEW_AS_FORM) ? main.replaceAll(VIEW_AS_FORM, `${VIEW_AS_FORM} target="_blank"`) : main;
+  const header = rendered(headerKey(ctx), () => Header({ ctx })) + (ctx.viewingAsMember ? renderToString(ViewAsBanner({ ctx, keepInput })) : "");
   const footer = rendered(`footer\u0001${lang}\u0001${ctx.tenant ? ctx.rootUrl : ""}\u0001${ctx.path}`, () => Footer({ ctx }));
   const skip = rendered(`skip\u0001${lang}`, () => html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);
   // Concatenated rather than nested so the body is rendered once; every fragment is Preact-escaped.
   return (
     `<!doctype html><html lang="${lang}">${head}<body>${skip}${header}` +
-    `<main id="main" class="site-main" tabindex="-1">${main}</main>${footer}</body></html>`
+    `<main id="main" class="site-main" tabindex="-1">${body}</main>${footer}</body></html>`
   );
 }

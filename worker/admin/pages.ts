@@ -4,6 +4,7 @@ import { setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { VNode } from "preact";
 import { t, type MessageKey } from "../../web/i18n";
+import { viewAsBackPath } from "../../web/ui/page";
 import { GroupBrandingPage } from "../../web/pages/admin/group-branding";
 import { GroupMembersPage } from "../../web/pages/admin/group-members";
 import { GroupRequestsPage } from "../../web/pages/admin/group-requests";
@@ -182,7 +183,7 @@ async function storeUploads(c: Context<AppEnv>, prefix: string, files: Partial<R
   return { keys, errors };
 }
 
-async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, user: User, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string } = {}, status: ContentfulStatusCode = 200) {
+async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, user: User, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string; notice?: string } = {}, status: ContentfulStatusCode = 200) {
   const includeDeleted = actsAsTenantAdmin({ tenantRole: user.tenantRole });
   const { rows: all } = await listGroups(tdb, user, { limit: 200, cursor: null, includeDeleted });
   const visible = all.filter((r) => isTenantAdmin(user) || r.role === "owner" || r.role === "admin");
@@ -196,7 +197,7 @@ export const adminPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const user = adminUser(c);
     if (user instanceof Response) return user;
-    return groupsPage(c, tenant, tenantDb(c.env, tenant), user);
+    return groupsPage(c, tenant, tenantDb(c.env, tenant), user, notice(c));
   })
   .post("/admin/groups", async (c) => {
     const tenant = requireTenant(c);
@@ -214,11 +215,10 @@ export const adminPages = new Hono<AppEnv>()
     }
   })
   .post("/admin/view-as", async (c) => {
-    const user = requireUser(c);
+    requireUser(c);
     const form = await formBody(c);
-    if (isTenantAdmin(user)) {
-      setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
-    }
+    // Anyone signed in may look as a member (a group admin too); for a member it changes nothing.
+    setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
     // Back to the page the toggle was on (its `next`, else the Referer), only on this origin.
     return c.redirect(safeNext(c, form.next || c.req.header("referer"), "/admin"), 303);
   })

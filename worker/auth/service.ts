@@ -7,7 +7,7 @@ import { ApiError, conflict, forbidden } from "../http/errors";
 import { release, reserve, tooManyRequests, type Limit } from "../http/limits";
 import { email, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
-import { approvalNeededMail, mailLang, passwordResetMail, welcomeMail } from "../mail/templates";
+import { approvalNeededMail, brandOf, mailLang, passwordResetMail, welcomeMail } from "../mail/templates";
 import { hashPassword, verifyPassword } from "./passwords";
 import { forgetSessions, newSession } from "./sessions";
 import { withProfileInputs } from "../profiles/fields";
@@ -101,7 +101,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
         insertUser,
         ...profileRows(user.id, now),
         session.insert,
-        enqueueMail(t, welcomeMail(lang, { to: user.email, name: user.name, community: tenant.name, url: urls.base + "/" }), now),
+        enqueueMail(t, welcomeMail(lang, { to: user.email, name: user.name, community: tenant.name, url: urls.base + "/", brand: brandOf(tenant, urls.base) }), now),
       ]);
     } else {
       const admins = await t.db.query.users.findMany({
@@ -216,7 +216,7 @@ export async function requestPasswordReset(t: TenantDb, tenant: Tenant, address:
   const lang = mailLang(user.language, tenant.defaultLanguage);
   await t.db.batch([
     t.db.insert(passwordResets).values({ tokenHash: await sha256Hex(token), tenantId: t.tenantId, userId: user.id, createdAt: now, expiresAt: now + RESET_TTL_MS }),
-    enqueueMail(t, passwordResetMail(lang, { to: user.email, community: tenant.name, url: `${urls.base}/reset?token=${encodeURIComponent(token)}` }), now),
+    enqueueMail(t, passwordResetMail(lang, { to: user.email, community: tenant.name, url: `${urls.base}/reset?token=${encodeURIComponent(token)}`, brand: brandOf(tenant, urls.base) }), now),
   ]);
 }
 

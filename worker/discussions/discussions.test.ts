@@ -165,7 +165,7 @@ describe("threads and replies", () => {
     await group(tenant, "ment");
     const alice = await member(tenant, "ment", "alice@ment.example", "Alice Martin");
     const thread = await newThread(tenant, "ment", tenant.owner.cookie, "Ping", "Hey @alicemartin, look");
-    expect(thread.bodyHtml).toContain(`<span class="mention" data-user-id="${alice.id}">@Alice Martin</span>`);
+    expect(thread.bodyHtml).toContain(`<a class="mention" href="/members?q=Alice%20Martin#member-${alice.id}" data-user-id="${alice.id}">@Alice Martin</a>`);
     const mail = await vi.waitFor(async () => {
       const res = (await (await call(tenant.host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(alice.email)}`)).json()) as { subject: string; text: string }[];
       const found = res.find((m) => m.subject.includes("Olivia Owner"));

@@ -48,13 +48,28 @@ describe("markdown rendering", () => {
       { userId: "u2", name: "Bob" },
     ];
     const { html, mentions, excerpt } = renderMarkdown("Hi @elisemartin and @bob, not @nobody. `@bob` [@bob](https://x.example)", members);
-    expect(html).toContain('<span class="mention" data-user-id="u1">@Élise Martin</span>');
-    expect(html).toContain('<span class="mention" data-user-id="u2">@Bob</span>');
+    expect(html).toContain('<a class="mention" href="/members?q=%C3%89lise%20Martin#member-u1" data-user-id="u1">@Élise Martin</a>');
+    expect(html).toContain('<a class="mention" href="/members?q=Bob#member-u2" data-user-id="u2">@Bob</a>');
     expect(html).toContain("@nobody");
     expect(html).toContain("<code>@bob</code>");
     expect(mentions.sort()).toEqual(["u1", "u2"]);
     expect(excerpt).toBe("Hi @Élise Martin and @Bob, not @nobody. @bob @bob");
     expect(mentionedHandles("mail a@b.example, hi @Bob @bob")).toEqual(["bob"]);
+  });
+
+  it("recognises a mention written by full name, accents and spaces included, the longest name first", () => {
+    const members = [
+      { userId: "u1", name: "Élodie Martin" },
+      { userId: "u2", name: "Élodie" },
+      { userId: "u3", name: "Jean de la Tour" },
+    ];
+    const { html, mentions } = renderMarkdown("Thanks @Élodie Martin, @Élodie and @Jean de la Tour. Also @elodie martin!", members);
+    expect(html).toContain('data-user-id="u1">@Élodie Martin</a>, ');
+    expect(html).toContain('data-user-id="u2">@Élodie</a> and');
+    expect(html).toContain('data-user-id="u3">@Jean de la Tour</a>. Also');
+    expect(html).toContain('data-user-id="u1">@Élodie Martin</a>!');
+    expect(mentions.sort()).toEqual(["u1", "u2", "u3"]);
+    expect(mentionedHandles("hi @Élodie Martin.")).toEqual(["elodiemartin", "elodie"]);
   });
 
   it("escapes a member's name in a mention", () => {

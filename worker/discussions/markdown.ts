@@ -16,14 +16,39 @@ export function mentionHandle(name: string): string {
     .replace(/[^\p{L}\p{N}_]/gu, "");
 }
 
-/** The "@handles" a text mentions (lowercased, unique, at most 20), to look members up only when needed. */
+/** A name written in full after "@" has at most this many words ("@Élodie Martin", "@Jean de la Tour"). */
+const NAME_WORDS = 4;
+const WORDS_AFTER = /^[\p{L}\p{N}_][\p{L}\p{N}_.'’-]*(?: [\p{L}\p{N}_][\p{L}\p{N}_.'’-]*){0,3}/u;
+
+/**
+ * What may follow an "@" at `at`: the handle of the first word, then of the first two
+ * words, and so on (a name written in full, spaces and accents included), each with the
+ * length of text it covers (trailing punctuation left out). Longest first.
+ */
+export function mentionCandidates(text: string, at: number): { handle: string; length: number }[] {
+  const words = (WORDS_AFTER.exec(text.slice(at + 1))?.[0] ?? "").split(" ").slice(0, NAME_WORDS);
+  const out: { handle: string; length: number }[] = [];
+  for (let k = words.length; k >= 1; k--) {
+    const written = words.slice(0, k).join(" ").replace(/[.'’-]+$/u, "");
+    const handle = mentionHandle(written);
+    if (handle) out.push({ handle, length: written.length });
+  }
+  return out;
+}
+
+/** The "@handles" a text may mention (lowercased, unique, bounded), to look members up only when needed. */
 export function mentionedHandles(source: string): string[] {
   const found = new Set<string>();
   for (const m of source.matchAll(MENTION)) {
-    found.add(mentionHandle(m[2]!));
-    if (found.size >= 20) break;
+    for (const c of mentionCandidates(source, m.index + m[1]!.length)) found.add(c.handle);
+    if (found.size >= 80) break;
   }
   return [...found];
+}
+
+/** Where a mention leads: the member's card in the community's directory. */
+export function mentionHref(member: Mentionable): string {
+  return `/members?q=${encodeURIComponent(member.name)}#member-${encodeURIComponent(member.userId)}`;
 }
 
 /**
@@ -69,9 +94,12 @@ function mentionRule(state: StateCore): void {
       const text = token.content;
       let last = 0;
       for (const m of text.matchAll(MENTION)) {
-        const member = members.get(mentionHandle(m[2]!));
-        if (!member) continue;
         const start = m.index + m[1]!.length;
+        if (start < last) continue;
+        // "@Élodie Martin" (the full name) before "@Élodie" (one word), the longest that is a member.
+        const hit = mentionCandidates(text, start).find((c) => members.has(c.handle));
+        if (!hit) continue;
+        const member = members.get(hit.handle)!;
         if (start > last) {
           const before = new state.Token("text", "", 0);
           before.content = text.slice(last, start);
@@ -81,7 +109,7 @@ function mentionRule(state: StateCore): void {
         mention.meta = member;
         out.push(mention);
         env.mentions?.add(member.userId);
-        last = start + 1 + m[2]!.length;
+        last = start + 1 + hit.length;
       }
       if (last === 0) {
         out.push(token);
@@ -104,7 +132,7 @@ function createRenderer(): MarkdownIt {
   md.core.ruler.push("mentions", mentionRule);
   md.renderer.rules.mention = (tokens, idx) => {
     const member = tokens[idx]!.meta as Mentionable;
-    return `<span class="mention" data-user-id="${escapeHtml(member.userId)}">@${escapeHtml(member.name)}</span>`;
+    return `<a class="mention" href="${escapeHtml(mentionHref(member))}" data-user-id="${escapeHtml(member.userId)}">@${escapeHtml(member.name)}</a>`;
   };
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {

@@ -10,7 +10,7 @@ import type { GamificationView, TargetType } from "../../web/pages/groups/discus
 import { groupBrand } from "../../web/pages/groups/shared";
 import { LeaderboardPage } from "../../web/pages/groups/leaderboard";
 import { ModerationPage } from "../../web/pages/groups/moderation";
-import { ThreadPage, type ThreadPageProps } from "../../web/pages/groups/thread";
+import { HiddenThreadPage, ThreadPage, type ThreadPageProps } from "../../web/pages/groups/thread";
 import type { AppEnv } from "../env";
 import { renderGroupPageOf } from "../groups/pages";
 import { groupView } from "../groups/service";
@@ -121,7 +121,13 @@ const mutedIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISO
 async function renderThread(c: Context<AppEnv>, d: Discussion, threadId: string, extra: Partial<ThreadPageProps> = {}, status: ContentfulStatusCode = 200) {
   const cursor = decodeOptionalCursor(repliesCursor, c.req.query("cursor"));
   const [found, standing, view] = await Promise.all([d.room.getThread(d.scope, d.user.id, threadId, 50, cursor), d.room.standing(d.scope, d.user.id), viewOf(c, d)]);
-  if (!found) throw notFound("No such thread.");
+  if (!found) {
+    // Its author is told why it is gone; everyone else gets the plain 404.
+    const own = (await d.room.hiddenForAuthor(d.scope, d.user.id, threadId)).find((p) => p.kind === "thread");
+    if (!own) throw notFound("No such thread.");
+    const pctx = groupPageContext(c, view.branding);
+    return renderWith(c, pctx, { title: `${own.title ?? ""} · ${view.name}`, body: HiddenThreadPage({ ctx: pctx, group: view, post: own }), brand: groupBrand(view) }, 200);
+  }
   const edit = c.req.query("edit");
   const editing: ThreadPageProps["editing"] = extra.editing ?? (edit === "thread" ? { kind: "thread" } : edit ? { kind: "reply", id: edit } : null);
   const pctx = groupPageContext(c, view.branding);
@@ -134,6 +140,7 @@ async function renderThread(c: Context<AppEnv>, d: Discussion, threadId: string,
     me: { userId: d.user.id, name: d.user.name },
     canModerate: d.can("moderate"),
     mutedUntil: mutedIso(standing.mutedUntil),
+    hiddenMine: found.hiddenMine,
     ...notice(c),
     ...extra,
     editing,

@@ -11,8 +11,18 @@ function expected(a: GroupActor, action: DiscussionAction): boolean {
   if (a.tenantRole === null || a.banned) return false;
   const tenantAdmin = !a.viewingAsMember && (a.tenantRole === "admin" || a.tenantRole === "owner");
   const tenantModerator = !a.viewingAsMember && a.tenantRole === "moderator";
-  const role =
-    a.groupRole === "owner" ? "owner" : tenantAdmin ? "admin" : tenantModerator && (a.groupRole === null || a.groupRole === "member") ? "moderator" : a.groupRole;
+  // Viewing as a member, any group role is a plain membership.
+  const role = a.viewingAsMember
+    ? a.groupRole
+      ? "member"
+      : null
+    : a.groupRole === "owner"
+      ? "owner"
+      : tenantAdmin
+        ? "admin"
+        : tenantModerator && (a.groupRole === null || a.groupRole === "member")
+          ? "moderator"
+          : a.groupRole;
   if (role === null) return false;
   const level = { member: 1, moderator: 2, admin: 3, owner: 4 }[role];
   switch (action) {

@@ -25,6 +25,7 @@ import {
   targetTypeSchema,
   threadSchema,
   muteTarget,
+  suggestMentions,
 } from "./service";
 import { decodeOptionalCursor, invalidCursor } from "../http/cursor";
 import { repliesCursor, reportsCursor, threadsCursor } from "../room/discussions";
@@ -48,6 +49,11 @@ function beforeParam(raw: string | null | undefined): number | null {
 export const discussionsApi = new Hono<AppEnv>()
   .use("/groups/:slug/*", forgetAfterWrites)
   // ── threads and replies ──
+  // The composers' "@" suggestions: members of the group whose name matches, accents and spaces aside.
+  .get("/groups/:slug/mentions", async (c) => {
+    const d = await discussionFor(c, "read");
+    return c.json({ items: await suggestMentions(d, c.req.query("q") ?? "") });
+  })
   .get("/groups/:slug/threads", async (c) => {
     const d = await discussionFor(c, "read");
     const { limit, cursor } = pageParams(c);

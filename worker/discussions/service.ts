@@ -23,7 +23,7 @@ import type { GroupContext } from "../groups/service";
 import { ApiError, forbidden, notFound, unauthorized } from "../http/errors";
 import { deliverSoon } from "../mail/deliver";
 import { enqueueMail } from "../mail/outbox";
-import { mailLang, mentionMail } from "../mail/templates";
+import { brandOf, mailLang, mentionMail } from "../mail/templates";
 import { requestOrigin } from "../http/context";
 import { levelReached, threadsCursor, type Actor } from "../room/discussions";
 import { decodeOptionalCursor } from "../http/cursor";
@@ -153,6 +153,36 @@ async function mentionable(t: TenantDb, groupId: string, source: string): Promis
   return rows.filter((r) => handles.has(mentionHandle(r.name)));
 }
 
+/** "Élodie  Martin" → "elodie martin": compared without case, accents or repeated spaces. */
+function folded(s: string): string {
+  return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Up to 8 members of the group for "@" + what was typed: a name, or one of its words,
+ * that starts with it ("elo" finds "Élodie Martin", "mart" too, "elodie m" as well).
+ */
+export async function suggestMentions(d: Discussion, typed: string): Promise<{ userId: string; name: string }[]> {
+  const q = folded(typed.slice(0, 60));
+  const rows = await d.t.db
+    .select({ userId: users.id, name: users.name })
+    .from(memberships)
+    .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, d.t.tenantId)))
+    .where(and(eq(memberships.tenantId, d.t.tenantId), eq(memberships.groupId, d.ctx.group.id)))
+    .limit(20_000);
+  const qHandle = mentionHandle(q);
+  const scored = rows
+    .filter((r) => r.userId !== d.user.id)
+    .map((r) => {
+      const name = folded(r.name);
+      const rank = q === "" || name.startsWith(q) ? 0 : name.split(" ").some((w) => w.startsWith(q)) ? 1 : qHandle && mentionHandle(name).startsWith(qHandle) ? 2 : -1;
+      return { ...r, rank };
+    })
+    .filter((r) => r.rank >= 0)
+    .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
+  return scored.slice(0, 8).map(({ userId, name }) => ({ userId, name }));
+}
+
 export async function renderPost(d: Discussion, source: string) {
   const rendered = renderMarkdown(source, await mentionable(d.t, d.ctx.group.id, source));
   return { ...rendered, source };
@@ -183,6 +213,7 @@ export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions
           title: link.title,
           excerpt: link.excerpt,
           url,
+          brand: brandOf(d.tenant, requestOrigin(c)),
         }),
       ),
     );

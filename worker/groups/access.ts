@@ -6,10 +6,13 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { loadGroup, type GroupContext } from "./service";
 
-/** A tenant admin who chose "view as member" (a cookie they set from the admin pages). */
+/**
+ * Someone who chose "view as member" (a cookie they set from the admin pages): a tenant
+ * admin loses the tenant-wide powers, a group owner, admin or moderator their group role,
+ * everywhere, until they switch back. For a plain member it changes nothing.
+ */
 export function viewingAsMember(c: Context<AppEnv>): boolean {
-  const user = c.get("user");
-  return !!user && (user.tenantRole === "owner" || user.tenantRole === "admin") && getCookie(c, "view_as") === "member";
+  return !!c.get("user") && getCookie(c, "view_as") === "member";
 }
 
 export async function groupFromRequest(c: Context<AppEnv>, slug = c.req.param("slug") ?? ""): Promise<{ tenant: Tenant; t: TenantDb; ctx: GroupContext }> {

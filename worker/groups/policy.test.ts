@@ -36,7 +36,8 @@ function labels(a: GroupActor): Who[] {
   else if (a.tenantRole === "member" || a.viewingAsMember) out.push("tenantMember");
   else if (a.tenantRole === "moderator") out.push("TM");
   else out.push("T");
-  if (a.groupRole) out.push(a.groupRole);
+  // Viewing as a member, a group role counts as a plain membership.
+  if (a.groupRole) out.push(a.viewingAsMember ? "member" : a.groupRole);
   return out;
 }
 
@@ -44,6 +45,8 @@ function expected(a: GroupActor, action: GroupAction): boolean {
   const who = labels(a);
   // join needs a signed-in non-member who is not banned; leave is for members but the owner.
   if (action === "join") return a.tenantRole !== null && a.groupRole === null && !a.banned;
+  // The real owner can never leave, viewing as a member or not.
+  if (action === "leave") return a.groupRole !== null && a.groupRole !== "owner";
   return who.some((w) => ALLOWED[action].includes(w));
 }
 
@@ -53,7 +56,7 @@ for (const tenantRole of TENANT_ROLES) {
     if (tenantRole === null && groupRole !== null) continue; // a visitor holds no group role
     for (const banned of [false, true]) {
       if (banned && groupRole !== null) continue; // banning removes the membership
-      for (const viewingAsMember of tenantRole === "owner" || tenantRole === "admin" || tenantRole === "moderator" ? [false, true] : [false]) {
+      for (const viewingAsMember of tenantRole !== null ? [false, true] : [false]) {
         actors.push({ tenantRole, groupRole, banned, viewingAsMember });
       }
     }

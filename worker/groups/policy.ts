@@ -43,8 +43,9 @@ export function actsAsTenantModerator(actor: Pick<GroupActor, "tenantRole" | "vi
   return !actor.viewingAsMember && actor.tenantRole === "moderator";
 }
 
-/** The role that decides, once tenant-wide powers are folded in. */
+/** The role that decides, once tenant-wide powers are folded in (viewing as a member: a member at most). */
 export function effectiveRole(actor: GroupActor): GroupRole | null {
+  if (actor.viewingAsMember) return actor.groupRole ? "member" : null;
   if (actor.groupRole === "owner") return "owner";
   if (actsAsTenantAdmin(actor)) return "admin";
   if (actsAsTenantModerator(actor) && (actor.groupRole === null || actor.groupRole === "member")) return "moderator";
@@ -82,7 +83,7 @@ export function can(actor: GroupActor, action: GroupAction): boolean {
       return atLeast(actor, "admin");
     case "delete":
     case "restore":
-      return actor.groupRole === "owner" || actsAsTenantAdmin(actor);
+      return effectiveRole(actor) === "owner" || actsAsTenantAdmin(actor);
   }
 }
 

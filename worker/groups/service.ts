@@ -150,7 +150,8 @@ export function groupView(env: Bindings, tenant: { subdomain: string }, ctx: Gro
     memberCount: ctx.memberCount,
     slugChangesLeft: g.previousSlug === null ? 1 : 0,
     deletedAt: g.deletedAt === null ? null : new Date(g.deletedAt).toISOString(),
-    role: ctx.actor.groupRole,
+    // Viewing as a member: no owner badge, the page of any member.
+    role: ctx.actor.viewingAsMember && ctx.actor.groupRole ? ("member" as const) : ctx.actor.groupRole,
     membership: membership ?? (ctx.actor.groupRole ? "member" : ctx.actor.banned ? "banned" : "none"),
     joinUrl: platformUrl(env, tenant.subdomain, `/g/${g.slug}/join`),
   };

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { VNode } from "preact";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type Lang, type MessageKey } from "../../web/i18n";
@@ -31,6 +32,8 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     faviconUrl: faviconKey ? `/media/${faviconKey}` : null,
     profilePrompt: c.get("profilePrompt"),
     pendingMembers: c.get("pendingMembers"),
+    // The same rule as groups/access.ts viewingAsMember (not imported: render is below every feature).
+    viewingAsMember: !!c.get("user") && getCookie(c, "view_as") === "member",
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import writeExcelFile from "write-excel-file/universal";
-import { fileKind, parseCsv, readRows, templateXlsx, TEMPLATE_COLUMNS } from "./spreadsheet";
+import { fileKind, parseCsv, readRows, templateCsv, templateXlsx, TEMPLATE_COLUMNS } from "./spreadsheet";
 
 describe("spreadsheets", () => {
   it("parses CSV with quotes, BOM, CRLF and semicolons", () => {
@@ -22,7 +22,9 @@ describe("spreadsheets", () => {
     expect(fileKind("people.xlsx", bytes)).toBe("xlsx");
     expect(await readRows("xlsx", bytes)).toEqual([["email", "admin", "language"], ["x@example.org", "TRUE", "nl"]]);
     const template = new Uint8Array(await (await templateXlsx()).arrayBuffer());
-    expect((await readRows("xlsx", template))[0]).toEqual([...TEMPLATE_COLUMNS]);
+    // The header and nothing else: an example row left in would be invited.
+    expect(await readRows("xlsx", template)).toEqual([[...TEMPLATE_COLUMNS]]);
+    expect(templateCsv()).toBe(`\ufeff${TEMPLATE_COLUMNS.join(",")}\r\n`);
     await expect(readRows("xlsx", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))).rejects.toMatchObject({ status: 422 });
   });
 });

@@ -113,12 +113,12 @@ function storedZip(bytes: Uint8Array): Uint8Array {
   return zipSync(entries, { level: 0 });
 }
 
+/** The header row only: an example row would be imported (and invited) when left in. */
 export function templateCsv(): string {
-  return "\ufeff" + TEMPLATE_COLUMNS.join(",") + "\r\n" + "ada@example.org,Ada,Lovelace,en,makers|founders,FALSE\r\n";
+  return "\ufeff" + TEMPLATE_COLUMNS.join(",") + "\r\n";
 }
 
 export async function templateXlsx(): Promise<Blob> {
   const header = TEMPLATE_COLUMNS.map((c) => ({ value: c, fontWeight: "bold" as const }));
-  const example = ["ada@example.org", "Ada", "Lovelace", "en", "makers|founders", "FALSE"].map((v) => ({ value: v }));
-  return writeExcelFile([header, example]).toBlob();
+  return writeExcelFile([header]).toBlob();
 }

@@ -15,10 +15,14 @@ export function backoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 }
 
-/** The insert for one email: put it in the same D1 batch as the data that causes it. */
-export function enqueueMail(t: TenantDb, mail: MailMessage, now = Date.now()) {
+/**
+ * The insert for one email: put it in the same D1 batch as the data that causes it. A
+ * caller that may write the same email twice (a retried batch) gives it a stable `id`
+ * and adds `.onConflictDoNothing()`.
+ */
+export function enqueueMail(t: TenantDb, mail: MailMessage, now = Date.now(), id: string = newId()) {
   return t.db.insert(outbox).values({
-    id: newId(),
+    id,
     tenantId: t.tenantId,
     to: mail.to,
     subject: mail.subject,

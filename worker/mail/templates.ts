@@ -1,4 +1,4 @@
-import { closestLang, t, type Lang, type MessageKey } from "../../web/i18n";
+import { closestLang, isLang, t, tCount, type Lang, type MessageKey } from "../../web/i18n";
 
 export type MailMessage = { to: string; subject: string; text: string; html: string };
 
@@ -11,67 +11,92 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 }
 
-type Block = { kind: "p"; text: string } | { kind: "action"; label: string; url: string } | { kind: "small"; text: string };
+type Block = { kind: "p"; text: string } | { kind: "action"; label: string; url: string } | { kind: "small"; text: string } | { kind: "list"; items: string[] };
+
+/** The community's look in its emails: its colour on the buttons and its logo (an absolute URL) above. */
+export type MailBrand = { color?: string | null; logoUrl?: string | null };
+
+const HEX = /^#[0-9a-f]{6}$/i;
+
+/** A community's brand for its emails; `base` is its origin (the logo needs an absolute URL). */
+export function brandOf(tenant: { primaryColor: string; logoKey: string | null }, base: string): MailBrand {
+  return { color: tenant.primaryColor, logoUrl: tenant.logoKey ? `${base}/media/${tenant.logoKey}` : null };
+}
+
+/** A label and its value: French puts a narrow no-break space before the colon. */
+function labelled(lang: Lang, label: string, value: string): string {
+  return lang === "fr" ? `${label}\u202f: ${value}` : `${label}: ${value}`;
+}
+
+/** French typography: a narrow no-break space before « : ; ? ! » and inside guillemets (never inside a URL). */
+export function frenchSpacing(s: string): string {
+  return s.replace(/[ \u00a0]+([:;?!»])/g, "\u202f$1").replace(/«[ \u00a0]+/g, "«\u202f");
+}
 
 /** One layout for every email: plain text for every client, simple inline-styled HTML for the rest. */
-function compose(lang: Lang, to: string, subject: string, community: string, blocks: Block[]): MailMessage {
-  const footer = t(lang, "mail.footer", { community });
+function compose(lang: Lang, to: string, rawSubject: string, community: string, rawBlocks: Block[], brand: MailBrand = {}): MailMessage {
+  const fix = lang === "fr" ? frenchSpacing : (s: string) => s;
+  const subject = fix(rawSubject);
+  const blocks: Block[] = rawBlocks.map((b) => (b.kind === "list" ? { ...b, items: b.items.map(fix) } : b.kind === "action" ? { ...b, label: fix(b.label) } : { ...b, text: fix(b.text) }));
+  const footer = fix(t(lang, "mail.footer", { community }));
+  const color = brand.color && HEX.test(brand.color) ? brand.color : "#4f46e5";
   const text = [
-    ...blocks.map((b) => (b.kind === "action" ? `${b.label}: ${b.url}` : b.text)),
+    ...blocks.map((b) => (b.kind === "action" ? labelled(lang, b.label, b.url) : b.kind === "list" ? b.items.map((i) => `- ${i}`).join("\n") : b.text)),
     "--",
     footer,
   ].join("\n\n");
   const body = blocks
     .map((b) => {
+      if (b.kind === "list") return `<ul style="font-size:15px;padding-left:20px">${b.items.map((i) => `<li style="margin:4px 0">${escapeHtml(i)}</li>`).join("")}</ul>`;
       if (b.kind === "action") {
-        return `<p style="margin:24px 0"><a href="${escapeHtml(b.url)}" style="background:#4f46e5;color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none;display:inline-block">${escapeHtml(b.label)}</a></p><p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(b.url)}</p>`;
+        return `<p style="margin:24px 0"><a href="${escapeHtml(b.url)}" style="background:${color};color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none;display:inline-block">${escapeHtml(b.label)}</a></p><p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(b.url)}</p>`;
       }
       const style = b.kind === "small" ? "font-size:13px;color:#555" : "font-size:15px";
       return `<p style="${style}">${escapeHtml(b.text)}</p>`;
     })
     .join("");
-  const html = `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;background:#f6f7fb;padding:24px"><div style="max-width:560px;margin:auto;background:#fff;border-radius:12px;padding:32px"><h1 style="font-size:20px;margin-top:0">${escapeHtml(community)}</h1>${body}<hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0"><p style="font-size:12px;color:#6b7280">${escapeHtml(footer)}</p></div></body></html>`;
+  const html = `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;background:#f6f7fb;padding:24px"><div style="max-width:560px;margin:auto;background:#fff;border-radius:12px;padding:32px">${brand.logoUrl ? `<img src="${escapeHtml(brand.logoUrl)}" alt="" style="max-height:48px;max-width:200px;display:block;margin-bottom:12px">` : ""}<h1 style="font-size:20px;margin-top:0;color:${color}">${escapeHtml(community)}</h1>${body}<hr style="border:none;border-top:1px solid #e5e7eb;margin:24px 0"><p style="font-size:12px;color:#6b7280">${escapeHtml(footer)}</p></div></body></html>`;
   return { to, subject, text, html };
 }
 
-export function passwordResetMail(lang: Lang, p: { to: string; community: string; url: string }): MailMessage {
+export function passwordResetMail(lang: Lang, p: { brand?: MailBrand; to: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.reset.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.reset.intro", { community: p.community }) },
     { kind: "action", label: t(lang, "mail.reset.action"), url: p.url },
     { kind: "small", text: t(lang, "mail.reset.ignore") },
-  ]);
+  ], p.brand);
 }
 
-export function welcomeMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+export function welcomeMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.welcome.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.welcome.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.welcome.action"), url: p.url },
-  ]);
+  ], p.brand);
 }
 
-export function approvalNeededMail(lang: Lang, p: { to: string; name: string; email: string; community: string; url: string }): MailMessage {
+export function approvalNeededMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; email: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.approval.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.approval.intro", { name: p.name, email: p.email, community: p.community }) },
     { kind: "action", label: t(lang, "mail.approval.action"), url: p.url },
-  ]);
+  ], p.brand);
 }
 
-export function accountApprovedMail(lang: Lang, p: { to: string; name: string; community: string; url: string }): MailMessage {
+export function accountApprovedMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.account_approved.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.account_approved.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.account_approved.action"), url: p.url },
-  ]);
+  ], p.brand);
 }
 
-export function accountDeclinedMail(lang: Lang, p: { to: string; name: string; community: string }): MailMessage {
+export function accountDeclinedMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.account_declined.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.account_declined.intro", { name: p.name, community: p.community }) },
-  ]);
+  ], p.brand);
 }
 
 export function invitationMail(
   lang: Lang,
-  p: { to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },
+  p: { brand?: MailBrand; to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },
 ): MailMessage {
   const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: p.timezone }).format(new Date(p.expiresAt));
   const intro = p.inviter
@@ -83,13 +108,13 @@ export function invitationMail(
   blocks.push({ kind: "action", label: t(lang, "mail.invite.action"), url: p.url });
   blocks.push({ kind: "small", text: t(lang, "mail.invite.expires", { date }) });
   const subject = p.reminder ? t(lang, "mail.invite.reminder_subject", { community: p.community }) : t(lang, "mail.invite.subject", { community: p.community });
-  return compose(lang, p.to, subject, p.community, blocks);
+  return compose(lang, p.to, subject, p.community, blocks, p.brand);
 }
 
 /** A group admin invites someone who already has an account: sign in, then accept or decline. */
 export function groupInvitationMail(
   lang: Lang,
-  p: { to: string; name: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string },
+  p: { brand?: MailBrand; to: string; name: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string },
 ): MailMessage {
   const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: p.timezone }).format(new Date(p.expiresAt));
   const groups = p.groups.join(", ");
@@ -100,37 +125,66 @@ export function groupInvitationMail(
   blocks.push({ kind: "p", text: t(lang, "mail.group_invite.choose") });
   blocks.push({ kind: "action", label: t(lang, "mail.group_invite.action"), url: p.url });
   blocks.push({ kind: "small", text: t(lang, "mail.group_invite.expires", { date }) });
-  return compose(lang, p.to, t(lang, "mail.group_invite.subject", { groups, community: p.community }), p.community, blocks);
+  return compose(lang, p.to, t(lang, "mail.group_invite.subject", { groups, community: p.community }), p.community, blocks, p.brand);
 }
 
-export function accountCreatedMail(lang: Lang, p: { to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
+export function accountCreatedMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
   const blocks: Block[] = [
     { kind: "p", text: t(lang, "mail.account.intro", { name: p.name, community: p.community }) },
     { kind: "p", text: t(lang, p.hasPassword ? "mail.account.has_password" : "mail.account.choose_password", { email: p.to }) },
     { kind: "action", label: t(lang, "mail.account.action"), url: p.url },
     { kind: "small", text: t(lang, "mail.account.expires", { login: p.login }) },
   ];
-  return compose(lang, p.to, t(lang, "mail.account.subject", { community: p.community }), p.community, blocks);
+  return compose(lang, p.to, t(lang, "mail.account.subject", { community: p.community }), p.community, blocks, p.brand);
 }
 
 /** `requested`: the person asked for it (15 minutes); otherwise an admin sent it (an hour). */
-export function loginLinkMail(lang: Lang, p: { to: string; name: string; community: string; url: string; requested?: boolean }): MailMessage {
+export function loginLinkMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string; requested?: boolean }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.login_link.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, p.requested ? "mail.login_link.intro_requested" : "mail.login_link.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.login_link.action"), url: p.url },
     { kind: "small", text: t(lang, p.requested ? "mail.login_link.ignore_requested" : "mail.login_link.ignore") },
-  ]);
+  ], p.brand);
 }
 
 export type { MessageKey };
 
 export function mentionMail(
   lang: Lang,
-  p: { to: string; who: string; group: string; community: string; title: string; excerpt: string; url: string },
+  p: { brand?: MailBrand; to: string; who: string; group: string; community: string; title: string; excerpt: string; url: string },
 ): MailMessage {
   return compose(lang, p.to, t(lang, "mail.mention.subject", { who: p.who, group: p.group }), p.community, [
     { kind: "p", text: t(lang, "mail.mention.intro", { who: p.who, group: p.group, title: p.title }) },
     { kind: "small", text: p.excerpt },
     { kind: "action", label: t(lang, "mail.mention.action"), url: p.url },
-  ]);
+  ], p.brand);
+}
+
+/** Join requests that arrived in one batch, for one of the group's admins. */
+export function joinRequestsMail(lang: Lang, p: { to: string; group: string; community: string; names: string[]; total: number; url: string; brand?: MailBrand }): MailMessage {
+  const shown = p.names.slice(0, 10);
+  const blocks: Block[] = [{ kind: "p", text: tCount(lang, "mail.group_requests.intro", p.total, { group: p.group }) }, { kind: "list", items: shown }];
+  if (p.total > shown.length) blocks.push({ kind: "small", text: tCount(lang, "mail.group_requests.more", p.total - shown.length) });
+  blocks.push({ kind: "action", label: t(lang, "mail.group_requests.action"), url: p.url });
+  return compose(lang, p.to, tCount(lang, "mail.group_requests.subject", p.total, { group: p.group }), p.community, blocks, p.brand);
+}
+
+/** Reports that arrived in one batch, for one of the group's moderators. */
+export function reportsMail(lang: Lang, p: { to: string; group: string; community: string; reports: { reason: string; excerpt: string }[]; total: number; url: string; brand?: MailBrand }): MailMessage {
+  const shown = p.reports.slice(0, 10);
+  const blocks: Block[] = [
+    { kind: "p", text: tCount(lang, "mail.group_reports.intro", p.total, { group: p.group }) },
+    { kind: "list", items: shown.map((r) => (r.excerpt ? labelled(lang, r.reason, lang === "fr" ? `« ${r.excerpt.slice(0, 120)} »` : `“${r.excerpt.slice(0, 120)}”`) : r.reason)) },
+  ];
+  if (p.total > shown.length) blocks.push({ kind: "small", text: tCount(lang, "mail.group_reports.more", p.total - shown.length) });
+  blocks.push({ kind: "action", label: t(lang, "mail.group_reports.action"), url: p.url });
+  return compose(lang, p.to, tCount(lang, "mail.group_reports.subject", p.total, { group: p.group }), p.community, blocks, p.brand);
+}
+
+/** An approved applicant: they are in. */
+export function joinApprovedMail(lang: Lang, p: { to: string; name: string; group: string; community: string; url: string; brand?: MailBrand }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.group_joined.subject", { group: p.group }), p.community, [
+    { kind: "p", text: t(lang, "mail.group_joined.intro", { name: p.name, group: p.group }) },
+    { kind: "action", label: t(lang, "mail.group_joined.action"), url: p.url },
+  ], p.brand);
 }

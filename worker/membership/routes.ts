@@ -6,6 +6,7 @@ import { pageParams } from "../http/pagination";
 import { jsonBody } from "../http/validate";
 import { groupFromRequest } from "../groups/access";
 import { assertCan } from "../groups/service";
+import { atLeast } from "../groups/policy";
 import { groupRoom, requestView as roomRequestView, type JoinRequest } from "../room/room";
 import {
   approveAllRequests,
@@ -60,6 +61,16 @@ export const membershipApi = new Hono<AppEnv>()
     headers.set("x-user-id", user.id);
     return groupRoom(c.env, t.tenantId, ctx.group.id).fetch(new Request("https://room/live?channel=queue", { headers }));
   })
+  // The applicant's waiting page: told when their own request is decided (signed-in users only, their own request only).
+  .get("/groups/:slug/join/live", async (c) => {
+    const { t, ctx } = await groupFromRequest(c);
+    const user = requireUser(c);
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "Open this URL as a WebSocket.");
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("x-user-id", user.id);
+    headers.set("x-member", ctx.actor.groupRole ? "1" : "0");
+    return groupRoom(c.env, t.tenantId, ctx.group.id).fetch(new Request("https://room/live?channel=applicant", { headers }));
+  })
   .post("/groups/:slug/requests/approve-all", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     const user = requireUser(c);
@@ -82,7 +93,7 @@ export const membershipApi = new Hono<AppEnv>()
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
     const { rows, nextCursor } = await listMembers(t, ctx, pageParams(c));
-    const seesEmails = ctx.actor.groupRole === "owner" || ctx.actor.groupRole === "admin" || (ctx.actor.tenantRole !== "member" && !ctx.actor.viewingAsMember);
+    const seesEmails = atLeast(ctx.actor, "admin") || (ctx.actor.tenantRole !== "member" && !ctx.actor.viewingAsMember);
     return c.json({
       items: rows.map((r) => ({ userId: r.userId, name: r.name, role: r.role, joinedAt: iso(r.joinedAt), ...(seesEmails ? { email: r.email } : {}) })),
       nextCursor,

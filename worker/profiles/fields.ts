@@ -53,6 +53,18 @@ function checkOptions(v: { type?: FieldType | undefined; options?: string[] | un
   if (!hasOptions(v.type) && v.options && v.options.length > 0) ctx.addIssue({ code: "custom", path: ["options"], message: "field.options_unexpected" });
 }
 
+/** A field's key made from its label: "Ville d’origine" → "ville_d_origine" (what the form uses when the key is left empty). */
+export function keyFromLabel(label: string): string {
+  const slug = label
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  const key = /^[a-z]/.test(slug) ? slug : `field_${slug}`;
+  return key.slice(0, 40).replace(/_+$/, "");
+}
+
 export const createFieldSchema = z
   .object({
     key: fieldKey,

@@ -20,7 +20,7 @@ import { localizeError, localizeFields } from "../http/form-errors";
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { tenantPatchSchema, updateTenant } from "../tenancy/service";
-import { createFieldSchema, updateFieldSchema } from "./fields";
+import { createFieldSchema, keyFromLabel, updateFieldSchema } from "./fields";
 import { askedAtSignup, canUseDirectory, isProfileAdmin, mustFill } from "./policy";
 import { directoryQuery, profileActor } from "./routes";
 import {
@@ -173,7 +173,8 @@ const optionLines = (text: string | undefined) =>
 function fieldInput(v: FieldFormValues, creating: boolean) {
   const choice = v.type === "select" || v.type === "multi_select";
   return {
-    ...(creating ? { key: v.key, type: v.type } : {}),
+    // The key, left empty, is made from the label.
+    ...(creating ? { key: v.key?.trim() ? v.key.trim() : keyFromLabel(v.label ?? ""), type: v.type } : {}),
     label: v.label,
     ...(creating ? (choice || optionLines(v.options).length ? { options: optionLines(v.options) } : {}) : { options: optionLines(v.options) }),
     visibility: v.visibility,

@@ -1,4 +1,5 @@
 import type {
+  HiddenPost,
   ActivityView,
   GamificationView,
   LeaderboardEntry,
@@ -566,6 +567,32 @@ export class DiscussionStore {
     this.pointsChanged();
     const threadId = type === "thread" ? id : type === "reply" ? (this.sql.exec<{ thread_id: string }>("select thread_id from replies where id = ?", id).toArray()[0]?.thread_id ?? null) : null;
     return done({ threadId });
+  }
+
+  /**
+   * What a moderator hid of this author's in a thread (the thread itself, or their
+   * replies in it), with the reasons of the reports that led to it: the author is told
+   * why, where the others see nothing. Deleted posts are gone for everyone.
+   */
+  hiddenForAuthor(threadId: string, authorId: string): HiddenPost[] {
+    const reasons = (type: TargetType, id: string) =>
+      this.sql
+        .exec<{ reason: string }>("select distinct reason from reports where target_type = ? and target_id = ? and status = 'actioned' order by created_at limit 10", type, id)
+        .toArray()
+        .map((r) => r.reason);
+    const out: HiddenPost[] = [];
+    const thread = this.sql
+      .exec<{ id: string; title: string; excerpt: string; hidden_at: number }>("select id, title, excerpt, hidden_at from threads where id = ? and author_id = ? and hidden_at is not null and deleted_at is null", threadId, authorId)
+      .toArray()[0];
+    if (thread) out.push({ kind: "thread", id: thread.id, title: thread.title, excerpt: thread.excerpt, hiddenAt: iso(thread.hidden_at), reasons: reasons("thread", thread.id) });
+    const replies = this.sql
+      .exec<{ id: string; excerpt: string; body: string; hidden_at: number }>(
+        "select id, body, body as excerpt, hidden_at from replies where thread_id = ? and author_id = ? and hidden_at is not null and deleted_at is null order by created_at limit 20",
+        threadId, authorId,
+      )
+      .toArray();
+    for (const r of replies) out.push({ kind: "reply", id: r.id, title: null, excerpt: r.body.slice(0, 200), hiddenAt: iso(r.hidden_at), reasons: reasons("reply", r.id) });
+    return out;
   }
 
   report(actor: Actor, type: TargetType, id: string, reason: string, now = Date.now()): Outcome<ReportView> {

@@ -6,6 +6,7 @@ import {
   MESSAGE_MAX,
   type ActivityView,
   type GamificationView,
+  type HiddenPost,
   type LeaderboardEntry,
   type MessageView,
   type MuteView,
@@ -24,6 +25,7 @@ import type { Bindings } from "../env";
 import { DiscussionStore, type Actor, type LevelConfig, type Page, type RepliesAfter, type ReportsAfter, type ThreadsAfter } from "./discussions";
 import { numberVar, RateLimiter } from "./limiter";
 import { membershipWriter, type MembershipWrite } from "./membership-writer";
+import { NOTICE_DELAY_MS, noticeWriter } from "./notices";
 import { done, refuse, type Outcome, type Refusal } from "./outcome";
 import { tryDecodeURIComponent } from "../http/uri";
 
@@ -44,7 +46,12 @@ export type GroupPageState = {
 export type RoomScope = { tenantId: string; groupId: string; lang?: Lang };
 export type Post = Rendered & { source: string };
 /** What a chat socket remembers across hibernation. */
-type SocketInfo = { channel: "chat"; userId: string; name: string; moderator: boolean } | { channel: "queue"; userId: string | null };
+type SocketInfo = { channel: "chat"; userId: string; name: string; moderator: boolean } | { channel: "queue"; userId: string | null } | { channel: "applicant"; userId: string };
+
+/** What an applicant's waiting page hears: its request was decided (an approval once the membership is written). */
+export type ApplicantEvent = { type: "decided"; status: "approved" | "rejected" | "withdrawn" };
+/** A notice batch that failed to reach D1 is tried again after this long. */
+const NOTICE_RETRY_MS = 30_000;
 
 /** The most a socket frame from a client may weigh (a message is capped far below). */
 const FRAME_MAX = 16 * 1024;
@@ -160,6 +167,10 @@ export class GroupRoom extends DurableObject<Bindings> {
         user_id text primary key, tenant_id text not null, group_id text not null, role text not null,
         attempts integer not null default 0, next_at integer not null, last_error text
       );
+      create table if not exists notices (
+        id integer primary key autoincrement, kind text not null, name text not null default '',
+        reason text not null default '', excerpt text not null default '', created_at integer not null, batch integer
+      );
     `);
     DiscussionStore.migrate(this.sql);
   }
@@ -218,6 +229,7 @@ export class GroupRoom extends DurableObject<Bindings> {
     );
     const request = toRequest(row);
     this.broadcast({ type: "request", request: requestView(request) });
+    await this.queueNotice("request", { name: row.name });
     return { request, created: true };
   }
 
@@ -265,6 +277,7 @@ export class GroupRoom extends DurableObject<Bindings> {
     if (applied) {
       this.broadcast({ type: "decided", id: requestId, status });
       if (decision === "approve") await this.flushWrites();
+      else this.tellApplicant(row.user_id, { type: "decided", status: "rejected" });
     }
     return { request: toRequest(row), applied };
   }
@@ -290,6 +303,7 @@ export class GroupRoom extends DurableObject<Bindings> {
     if (!row) return;
     this.sql.exec("update join_requests set status = 'withdrawn', decided_at = ? where id = ?", Date.now(), row.id);
     this.broadcast({ type: "decided", id: row.id, status: "withdrawn" });
+    this.tellApplicant(userId, { type: "decided", status: "withdrawn" });
   }
 
   private queueWrite(tenantId: string, groupId: string, userId: string, now: number): void {
@@ -316,6 +330,7 @@ export class GroupRoom extends DurableObject<Bindings> {
       try {
         await membershipWriter.write(this.env, rows);
       } catch (err) {
+        console.error("membership write failed", err);
         const now = Date.now();
         this.ctx.storage.transactionSync(() => {
           for (const d of due) {
@@ -332,13 +347,98 @@ export class GroupRoom extends DurableObject<Bindings> {
         for (const d of due) this.sql.exec("delete from membership_writes where user_id = ?", d.user_id);
       });
       written += due.length;
+      // The membership is in D1 now: a waiting page can open the group.
+      for (const d of due) this.tellApplicant(d.user_id, { type: "decided", status: "approved" });
     }
     const remaining = this.sql.exec<{ n: number }>("select count(*) as n from membership_writes").one().n;
-    if (remaining > 0) {
-      const next = this.sql.exec<{ at: number }>("select min(next_at) as at from membership_writes").one().at;
-      await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 50));
-    }
+    await this.rearm();
     return { written, remaining };
+  }
+
+  /**
+   * The one alarm serves two queues: membership writes owed to D1 (due at their
+   * `next_at`) and notices (due NOTICE_DELAY_MS after the first of a batch, so many
+   * requests or reports arriving together make one email per recipient).
+   */
+  private async rearm(): Promise<void> {
+    const times: number[] = [];
+    const write = this.sql.exec<{ at: number | null }>("select min(next_at) as at from membership_writes").one().at;
+    if (write !== null) times.push(write);
+    const sealed = this.sql.exec<{ n: number }>("select count(*) as n from notices where batch is not null").one().n;
+    if (sealed > 0) times.push(Number(this.meta("notice_retry_at") ?? 0));
+    const oldest = this.sql.exec<{ at: number | null }>("select min(created_at) as at from notices where batch is null").one().at;
+    if (oldest !== null) times.push(oldest + NOTICE_DELAY_MS);
+    if (times.length === 0) {
+      // Nothing owed: an alarm set for an earlier state would only wake the room for nothing.
+      if ((await this.ctx.storage.getAlarm()) !== null) await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const next = Math.max(Math.min(...times), Date.now() + 50);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Records a join request or a report for the next notice batch. */
+  private async queueNotice(kind: "request" | "report", p: { name?: string; reason?: string; excerpt?: string }): Promise<void> {
+    this.sql.exec("insert into notices (kind, name, reason, excerpt, created_at) values (?, ?, ?, ?, ?)", kind, p.name ?? "", p.reason ?? "", p.excerpt ?? "", Date.now());
+    await this.rearm();
+  }
+
+  /**
+   * Seals what is waiting into a numbered batch (in storage, so a crash keeps the
+   * number), writes each sealed batch to the outbox, then forgets it. A batch whose
+   * write failed is tried again from the alarm with the same number (same outbox ids).
+   */
+  private async flushNotices(): Promise<{ sent: number; remaining: number }> {
+    this.ctx.storage.transactionSync(() => {
+      const unsealed = this.sql.exec<{ n: number }>("select count(*) as n from notices where batch is null").one().n;
+      if (unsealed === 0) return;
+      const next = Number(this.meta("notice_batch") ?? 0) + 1;
+      this.sql.exec("update notices set batch = ? where batch is null", next);
+      this.sql.exec("insert into room_meta (key, value) values ('notice_batch', ?) on conflict (key) do update set value = excluded.value", String(next));
+    });
+    const tenantId = this.meta("tenant_id");
+    const groupId = this.meta("group_id");
+    let sent = 0;
+    if (tenantId && groupId) {
+      const batches = this.sql.exec<{ batch: number }>("select distinct batch from notices where batch is not null order by batch").toArray();
+      for (const { batch } of batches) {
+        const rows = this.sql.exec<{ kind: string; name: string; reason: string; excerpt: string }>("select kind, name, reason, excerpt from notices where batch = ? order by id", batch).toArray();
+        try {
+          sent += await noticeWriter.write(this.env, {
+            tenantId,
+            groupId,
+            batch,
+            requests: rows.filter((r) => r.kind === "request").map((r) => ({ name: r.name })),
+            reports: rows.filter((r) => r.kind === "report").map((r) => ({ reason: r.reason, excerpt: r.excerpt })),
+          });
+        } catch (err) {
+          console.error("notice batch failed", err);
+          this.sql.exec("insert into room_meta (key, value) values ('notice_retry_at', ?) on conflict (key) do update set value = excluded.value", String(Date.now() + NOTICE_RETRY_MS));
+          break;
+        }
+        this.sql.exec("delete from notices where batch = ?", batch);
+      }
+    }
+    const remaining = this.sql.exec<{ n: number }>("select count(*) as n from notices").one().n;
+    return { sent, remaining };
+  }
+
+  /** Notices waiting for the next batch (for tests). */
+  async pendingNotices(): Promise<number> {
+    return this.sql.exec<{ n: number }>("select count(*) as n from notices").one().n;
+  }
+
+  /** Tells the applicant's waiting pages (if any are open) how their request ended. */
+  private tellApplicant(userId: string, event: ApplicantEvent): void {
+    const data = JSON.stringify(event);
+    for (const ws of this.ctx.getWebSockets(`applicant:${userId}`)) {
+      try {
+        ws.send(data);
+      } catch {
+        // a socket that went away is cleaned up by its close event
+      }
+    }
   }
 
   /** Memberships still owed to D1 (for tests and the admin's peace of mind). */
@@ -348,6 +448,8 @@ export class GroupRoom extends DurableObject<Bindings> {
 
   override async alarm(): Promise<void> {
     await this.flushWrites({ all: true });
+    await this.flushNotices();
+    await this.rearm();
   }
 
   // ── discussions (the Worker has checked membership and role) ─────────────
@@ -366,11 +468,17 @@ export class GroupRoom extends DurableObject<Bindings> {
     return this.discussions.listThreads(viewer, limit, after);
   }
 
-  async getThread(s: RoomScope, viewer: string, id: string, limit: number, after: RepliesAfter | null): Promise<{ thread: ThreadView; replies: Page<ReplyView> } | null> {
+  async getThread(s: RoomScope, viewer: string, id: string, limit: number, after: RepliesAfter | null): Promise<{ thread: ThreadView; replies: Page<ReplyView>; hiddenMine: HiddenPost[] } | null> {
     this.scope(s);
     const thread = this.discussions.getThread(id, viewer);
     if (!thread) return null;
-    return { thread, replies: this.discussions.listReplies(id, viewer, limit, after) };
+    return { thread, replies: this.discussions.listReplies(id, viewer, limit, after), hiddenMine: this.discussions.hiddenForAuthor(id, viewer) };
+  }
+
+  /** The viewer's own hidden posts in a thread (the thread included), to tell them why. */
+  async hiddenForAuthor(s: RoomScope, viewer: string, threadId: string): Promise<HiddenPost[]> {
+    this.scope(s);
+    return this.discussions.hiddenForAuthor(threadId, viewer);
   }
 
   /** Answers the reply and its thread as it now stands. */
@@ -471,7 +579,9 @@ export class GroupRoom extends DurableObject<Bindings> {
 
   async report(s: RoomScope, actor: Actor, type: TargetType, id: string, reason: string): Promise<Outcome<ReportView>> {
     this.scope(s);
-    return this.discussions.report(actor, type, id, reason);
+    const outcome = this.discussions.report(actor, type, id, reason);
+    if (outcome.ok) await this.queueNotice("report", { reason, excerpt: outcome.value.target.excerpt });
+    return outcome;
   }
 
   async listReports(s: RoomScope, status: ReportStatus | "all", limit: number, after: ReportsAfter | null): Promise<Page<ReportView>> {
@@ -619,6 +729,17 @@ export class GroupRoom extends DurableObject<Bindings> {
       // What is pending right now, so a page that reconnects misses nothing.
       const pending = await this.pendingRequests(200);
       server.send(JSON.stringify({ type: "snapshot", requests: pending.map(requestView) } satisfies QueueEvent));
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    if (channel === "applicant") {
+      const userId = request.headers.get("x-user-id");
+      if (!userId) return new Response("who?", { status: 400 });
+      this.ctx.acceptWebSocket(server, ["applicant", `applicant:${userId}`]);
+      server.serializeAttachment({ channel: "applicant", userId } satisfies SocketInfo);
+      // Decided while the page was loading: say so at once.
+      const pending = await this.pendingFor(userId);
+      const owed = this.sql.exec<{ n: number }>("select count(*) as n from membership_writes where user_id = ?", userId).one().n;
+      if (!pending && owed === 0) server.send(JSON.stringify({ type: "decided", status: request.headers.get("x-member") === "1" ? "approved" : "rejected" } satisfies ApplicantEvent));
       return new Response(null, { status: 101, webSocket: client });
     }
     if (channel === "chat") {

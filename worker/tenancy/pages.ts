@@ -30,7 +30,9 @@ export const homePages = new Hono<AppEnv>()
     const tenant = c.get("tenant");
     if (!tenant) return renderPage(c, t(ctx.lang, "landing.title"), PlatformLandingPage({ ctx }));
     const tdb = tenantDb(c.env, tenant);
-    const [groups, invitations] = await Promise.all([groupCards(tdb, ctx.user?.id ?? null), ctx.user ? myInvitationsCached(tdb, ctx.user) : []]);
+    const [cards, invitations] = await Promise.all([groupCards(tdb, ctx.user?.id ?? null), ctx.user ? myInvitationsCached(tdb, ctx.user) : []]);
+    // Viewing as a member: a member's badge where the viewer holds a higher role.
+    const groups = ctx.viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards;
     return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups, invitations }));
   })
   .get("/new", (c) => {

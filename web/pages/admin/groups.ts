@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount } from "../../i18n";
-import { ActionForm, Button, Field, TextareaField } from "../../ui/components";
+import { ActionForm, Alert, Button, Field, TextareaField } from "../../ui/components";
 import { addDays, formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../home";
@@ -59,6 +59,7 @@ export function AdminGroupsPage({
   formError,
   viewingAsMember,
   canCreate = true,
+  notice,
 }: {
   ctx: PageContext;
   groups: GroupView[];
@@ -68,6 +69,8 @@ export function AdminGroupsPage({
   viewingAsMember: boolean;
   /** false when the community lets only its admins create groups (tenant `groupCreation`). */
   canCreate?: boolean;
+  /** After a redirect with `?done=` (a group deleted), already translated. */
+  notice?: string | undefined;
 }): VNode {
   const { lang } = ctx;
   const live = groups.filter((g) => g.deletedAt === null);
@@ -77,7 +80,7 @@ export function AdminGroupsPage({
     ctx,
     section: "groups",
     viewingAsMember,
-    children: html`<div class="admin-split">
+    children: html`${notice && html`<div class="page-alert">${Alert({ tone: "success", children: notice })}</div>`}<div class="admin-split">
       <section class="admin-panel" aria-labelledby="groups-list-title">
         <div class="section-head section-head-row">
           <h2 id="groups-list-title">${t(lang, "admin.groups.list_title")}</h2>

@@ -1,8 +1,7 @@
 import { html } from "htm/preact";
 import type { ComponentChildren, VNode } from "preact";
 import { t } from "../../i18n";
-import { Alert } from "../../ui/components";
-import type { PageContext } from "../../ui/page";
+import { viewAsBackPath, type PageContext } from "../../ui/page";
 import { adminGroupPath, GroupLogo, groupPath } from "../groups/shared";
 import type { GroupView } from "../groups/types";
 import { formatNumber } from "../../ui/format";
@@ -16,21 +15,20 @@ function pathname(ctx: PageContext): string {
   return ctx.path.split(/[?#]/, 1)[0] ?? "/";
 }
 
-/** A same-origin path to come back to after the view-as toggle (the current page). */
-function backPath(ctx: PageContext): string {
-  const p = ctx.path.split("#")[0] ?? "/";
-  return p.startsWith("/") && !p.startsWith("//") && !p.startsWith("/\\") ? p : "/admin";
-}
-
+/**
+ * Switches to "view as a member" (the banner every page shows meanwhile switches back).
+ * renderDocument opens it in a new tab on pages with fields, so typed input stays.
+ */
 function ViewAsToggle({ ctx, viewingAsMember }: { ctx: PageContext; viewingAsMember: boolean }): VNode {
   const { lang } = ctx;
   return html`<form class="inline-form view-as" method="post" action="/admin/view-as">
     <input type="hidden" name="as" value=${viewingAsMember ? "admin" : "member"} />
-    <input type="hidden" name="next" value=${backPath(ctx)} />
+    <input type="hidden" name="next" value=${viewAsBackPath(ctx.path)} />
     <button type="submit" class="btn btn-secondary btn-sm view-as-button" aria-pressed=${viewingAsMember ? "true" : "false"}>
       <span class="view-as-icon" aria-hidden="true"></span>
       ${t(lang, viewingAsMember ? "admin.view_as_admin" : "admin.view_as_member")}
     </button>
+    <span class="view-as-new-tab">${t(lang, "viewas.new_tab")}</span>
   </form>`;
 }
 
@@ -89,13 +87,20 @@ export function AdminShell({
   children: ComponentChildren;
 }): VNode {
   const { lang } = ctx;
+  // Community-wide sections only for the community's owner and admins: a group admin sees what they may open.
+  const role = ctx.user?.tenantRole;
+  const communityAdmin = role === "owner" || role === "admin";
   const items: { id: AdminSection; href: string; label: string }[] = [
-    { id: "groups", href: "/admin", label: t(lang, "admin.nav.groups") },
-    { id: "members", href: "/admin/members", label: t(lang, "admin.nav.members") },
-    { id: "invitations", href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
-    { id: "profileFields", href: "/admin/profile-fields", label: t(lang, "admin.nav.profile_fields") },
-    { id: "settings", href: "/admin/settings", label: t(lang, "admin.nav.settings") },
-    { id: "domains", href: "/admin/domains", label: t(lang, "admin.nav.domains") },
+    { id: "groups" as const, href: "/admin", label: t(lang, "admin.nav.groups") },
+    ...(communityAdmin ? [{ id: "members" as const, href: "/admin/members", label: t(lang, "admin.nav.members") }] : []),
+    { id: "invitations" as const, href: "/admin/invitations", label: t(lang, "admin.nav.invitations") },
+    ...(communityAdmin
+      ? [
+          { id: "profileFields" as const, href: "/admin/profile-fields", label: t(lang, "admin.nav.profile_fields") },
+          { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
+          { id: "domains" as const, href: "/admin/domains", label: t(lang, "admin.nav.domains") },
+        ]
+      : []),
   ];
   const here = pathname(ctx);
   const sectionItem = items.find((item) => item.id === section);
@@ -140,10 +145,8 @@ export function AdminShell({
                   <h1 class="page-title">${heading}</h1>`
               : html`<h1 class="page-title">${title}</h1>`}
         </div>
-        ${ViewAsToggle({ ctx, viewingAsMember })}
+        ${!viewingAsMember && ViewAsToggle({ ctx, viewingAsMember })}
       </div>
-      ${viewingAsMember &&
-      Alert({ tone: "info", title: t(lang, "admin.view_as_on_title"), children: t(lang, "admin.view_as_on_body") })}
       ${group && GroupTabs({ ctx, group, pendingRequests })}
       <div class="admin-content">${children}</div>
     </div>

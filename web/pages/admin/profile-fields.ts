@@ -85,11 +85,10 @@ function FieldForm({
             name: "key",
             label: t(lang, "admin.fields.key"),
             value: values.key,
-            required: true,
             maxlength: 40,
             pattern: "[a-z][a-z0-9_]{0,39}",
             verbatim: true,
-            hint: t(lang, "admin.fields.key_hint"),
+            hint: `${t(lang, "admin.fields.key_hint")} ${t(lang, "admin.fields.key_from_label")}`,
             error: errors.key,
           })}
           ${SelectField({

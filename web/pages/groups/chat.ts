@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t } from "../../i18n";
 import type { PageContext } from "../../ui/page";
-import { ChatIsland, GroupCrumb, OnlineCard } from "./discussion";
+import { ChatIsland, GroupCrumb, MentionIsland, OnlineCard } from "./discussion";
 import type { MessageView, OnlineMember } from "./discussion-types";
 import type { GroupView } from "./types";
 
@@ -41,6 +41,7 @@ export function ChatPage({ ctx, group, me, messages, online, mutedUntil, canMode
       <section class="card chat-page-main" aria-labelledby="chat-page-label">
         <h2 class="sr-only" id="chat-page-label">${t(lang, "chat.log")}</h2>
         ${ChatIsland({ ctx, slug: group.slug, me, messages, mutedUntil, canModerate, variant: "full" })}
+        ${MentionIsland({ ctx, slug: group.slug })}
       </section>
       <aside class="chat-page-side" aria-label=${t(lang, "discussion.online_title")}>
         ${OnlineCard({ ctx, slug: group.slug, online })}

@@ -110,3 +110,6 @@ export const MESSAGE_MAX = 2000;
 export const TITLE_MAX = 200;
 export const BODY_MAX = 20_000;
 export const REASON_MAX = 500;
+
+/** One of the viewer's own posts a moderator hid: shown to its author with the reports' reasons. */
+export type HiddenPost = { kind: "thread" | "reply"; id: string; title: string | null; excerpt: string; hiddenAt: string; reasons: string[] };

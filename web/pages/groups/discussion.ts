@@ -284,7 +284,16 @@ function ReportsCard({ ctx, group, count }: { ctx: PageContext; group: GroupView
 }
 
 /** The group page's main column for members: the "start a discussion" form and the live thread list. */
+/** "@" suggestions for the page's composers (an enhancement: without it "@Full Name" still works). */
+export function MentionIsland({ ctx, slug }: { ctx: PageContext; slug: string }): VNode {
+  return Island({ name: "MentionSuggest", props: { slug, label: t(ctx.lang, "mention.suggestions") } });
+}
+
 export function DiscussionMain({ ctx, group, discussion }: { ctx: PageContext; group: GroupView; discussion: GroupDiscussion }): VNode {
+  return html`${DiscussionThreads({ ctx, group, discussion })}${MentionIsland({ ctx, slug: group.slug })}`;
+}
+
+function DiscussionThreads({ ctx, group, discussion }: { ctx: PageContext; group: GroupView; discussion: GroupDiscussion }): VNode {
   const notice = mutedNotice(ctx, discussion.mutedUntil);
   return Island({
     name: "LiveThreads",

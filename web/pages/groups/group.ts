@@ -6,6 +6,7 @@ import { addDays, formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { displayHost, safeHttpUrl } from "../../ui/url";
 import { roleLabel } from "../home";
+import { Island } from "../../ui/island";
 import { DiscussionMain, DiscussionSide, type GroupDiscussion } from "./discussion";
 import { adminGroupPath, Avatar, GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupAbility, GroupView, MemberView } from "./types";
@@ -57,6 +58,7 @@ function Membership({ ctx, group }: { ctx: PageContext; group: GroupView }): VNo
           <strong class="membership-title">${t(lang, "group.pending_title")}</strong>
           <span class="membership-detail">${t(lang, "group.pending_body")}</span>
         </span>
+        ${Island({ name: "PendingWatch", props: { slug: group.slug, text: t(lang, "join.pending_live") } })}
       </div>`;
     case "banned":
       return html`<p class="membership-note">${t(lang, "group.banned")}</p>`;
@@ -153,6 +155,7 @@ function JoinLinkCard({ ctx, group }: { ctx: PageContext; group: GroupView }): V
         spellcheck="false"
       />
       <p class="field-hint" id="group-join-url-hint">${t(lang, "group.join_link_hint")}</p>
+      ${Island({ name: "CopyButton", props: { target: "group-join-url", label: t(lang, "copy.action"), done: t(lang, "copy.done") }, children: html`<span></span>` })}
     </div>
   </section>`;
 }

@@ -4,6 +4,7 @@ import { LANGS, t, tCount, type Lang } from "../../i18n";
 import { Alert, Button, ButtonLink, Field, PasswordInput, SelectField, TextareaField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
 import { formInputs, ProfileInputs } from "../profile/inputs";
+import { Island } from "../../ui/island";
 import { GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupQuestion, GroupView } from "./types";
 
@@ -95,6 +96,7 @@ function StateCard({
   title,
   body,
   primary,
+  live,
 }: {
   ctx: PageContext;
   group: GroupView;
@@ -102,6 +104,8 @@ function StateCard({
   title: string;
   body: string;
   primary?: boolean;
+  /** A waiting applicant's page: opens the group as soon as the request is approved. */
+  live?: boolean;
 }): VNode {
   const { lang } = ctx;
   const path = groupPath(group.slug);
@@ -109,6 +113,7 @@ function StateCard({
     <span class="join-state-icon" aria-hidden="true"></span>
     <h2 class="join-title">${title}</h2>
     <p class="join-state-body">${body}</p>
+    ${live && ctx.user && Island({ name: "PendingWatch", props: { slug: group.slug, text: t(lang, "join.pending_live") } })}
     <div class="actions join-state-actions">
       ${ButtonLink({ href: path, variant: primary ? "primary" : "secondary", children: t(lang, "join.to_group") })}
       ${!ctx.user &&
@@ -146,7 +151,7 @@ export function JoinPage({
   let content: VNode;
   switch (mode) {
     case "pending":
-      content = StateCard({ ctx, group, tone: "success", title: t(lang, "join.pending_title"), body: t(lang, "join.pending_body", { group: name }) });
+      content = StateCard({ ctx, group, tone: "success", title: t(lang, "join.pending_title"), body: t(lang, "join.pending_body", { group: name }), live: true });
       break;
     case "account_pending":
       content = StateCard({

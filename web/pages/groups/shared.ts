@@ -54,15 +54,4 @@ export function Paragraphs({ text, className }: { text: string; className?: stri
     .map((p) => html`<p class=${className}>${p.split("\n").map((line, i) => (i === 0 ? line : [html`<br />`, line]))}</p>`);
 }
 
-/** A stable colour slot (0–5) for a person's avatar, from their id. */
-export function avatarTone(id: string): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return h % 6;
-}
-
-export function Avatar({ id, name, size }: { id: string; name: string; size?: "lg" }): VNode {
-  return html`<span class=${`avatar avatar-tone-${avatarTone(id)}${size ? ` avatar-${size}` : ""}`} aria-hidden="true"
-    >${initial(name)}</span
-  >`;
-}
+export { Avatar, avatarTone } from "../../ui/avatar";

@@ -4,8 +4,10 @@ import { threadHref } from "../../islands/discussion-parts";
 import { Alert } from "../../ui/components";
 import { Island } from "../../ui/island";
 import type { PageContext } from "../../ui/page";
-import { GroupCrumb, liveRepliesStrings, mutedNotice } from "./discussion";
-import type { ReplyView, ThreadView } from "./discussion-types";
+import { GroupCrumb, liveRepliesStrings, MentionIsland, mutedNotice } from "./discussion";
+import type { HiddenPost, ReplyView, ThreadView } from "./discussion-types";
+import { t } from "../../i18n";
+import { formatDate } from "../../ui/format";
 import type { GroupView } from "./types";
 
 export { groupBrand } from "./shared";
@@ -26,7 +28,35 @@ export type ThreadPageProps = {
   editForm?: { values: { title?: string; body: string }; errors: Record<string, string> };
   /** Already translated. */
   notice?: string;
+  /** The viewer's own replies here that a moderator hid: they are told why. */
+  hiddenMine?: HiddenPost[];
 };
+
+/** Tells an author that a moderator hid their post, with the reports' reasons when there were any. */
+export function HiddenNotice({ ctx, post }: { ctx: PageContext; post: HiddenPost }): VNode {
+  const { lang } = ctx;
+  return html`<div class="page-alert hidden-notice" id=${`hidden-${post.id}`}>
+    ${Alert({
+      tone: "warning",
+      title: t(lang, post.kind === "thread" ? "hidden.thread_title" : "hidden.reply_title"),
+      children: html`<p>${t(lang, "hidden.body", { excerpt: post.excerpt.length > 160 ? `${post.excerpt.slice(0, 160)}…` : post.excerpt })}</p>
+        ${post.reasons.length
+          ? html`<p>${t(lang, "hidden.reasons")}</p>
+              <ul class="hidden-reasons">${post.reasons.map((r) => html`<li>${r}</li>`)}</ul>`
+          : html`<p>${t(lang, "hidden.no_reason")}</p>`}
+        <p class="field-hint">${t(lang, "hidden.when", { date: formatDate(lang, post.hiddenAt, { timeZone: ctx.tenant?.timezone ?? null, time: true }) })}</p>`,
+    })}
+  </div>`;
+}
+
+/** /g/{slug}/t/{id} for the author of a thread a moderator hid (the others get a 404). */
+export function HiddenThreadPage({ ctx, group, post }: { ctx: PageContext; group: GroupView; post: HiddenPost }): VNode {
+  return html`<div class="container discussion-page">
+    ${GroupCrumb({ ctx, group })}
+    ${post.title && html`<h1 class="page-title">${post.title}</h1>`}
+    ${HiddenNotice({ ctx, post })}
+  </div>`;
+}
 
 /** This page's own address with its `?cursor=` (and nothing else): where its forms come back to. */
 function pagePath(ctx: PageContext, slug: string, threadId: string): string {
@@ -47,6 +77,7 @@ export function ThreadPage(props: ThreadPageProps): VNode {
   return html`<div class="container discussion-page">
     ${GroupCrumb({ ctx, group })}
     ${props.notice && html`<div class="page-alert">${Alert({ tone: "success", children: props.notice })}</div>`}
+    ${(props.hiddenMine ?? []).filter((p) => p.kind === "reply").map((post) => HiddenNotice({ ctx, post }))}
     ${Island({
       name: "LiveReplies",
       props: {
@@ -66,5 +97,6 @@ export function ThreadPage(props: ThreadPageProps): VNode {
         strings: liveRepliesStrings(lang, group),
       },
     })}
+    ${MentionIsland({ ctx, slug: group.slug })}
   </div>`;
 }

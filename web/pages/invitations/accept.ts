@@ -172,10 +172,9 @@ export function InvitePage({
           <form class="form" method="post" action=${action}>
             <input type="hidden" name="token" value=${token} />
             <div class="field">
-              <p class="label" id="invite-email-label">${t(lang, "invite.email")}</p>
-              <p class="invite-email" aria-labelledby="invite-email-label" aria-describedby="invite-email-hint">${invitation.email}</p>
-              ${/* For password managers only: the account's username, not a field to fill. */ ""}
-              <input class="sr-only" type="email" value=${invitation.email} readonly tabindex="-1" aria-hidden="true" autocomplete="username" />
+              ${/* A real, labelled field (read-only: the invitation's address), which password managers take as the username. */ ""}
+              <label class="label" for="invite-email">${t(lang, "invite.email")}</label>
+              <input class="input invite-email" id="invite-email" type="email" value=${invitation.email} readonly autocomplete="username" aria-describedby="invite-email-hint" />
               <p class="field-hint" id="invite-email-hint">${t(lang, "invite.email_hint")}</p>
             </div>
             ${Field({

@@ -53,7 +53,7 @@ function FilterControl({ ctx, filter, value }: { ctx: PageContext; filter: Direc
 function EntryCard({ ctx, entry }: { ctx: PageContext; entry: DirectoryEntryView }): VNode {
   const { lang } = ctx;
   const isYou = ctx.user?.id === entry.userId;
-  return html`<li class="card member-card">
+  return html`<li class="card member-card" id=${`member-${entry.userId}`}>
     <div class="member-card-head">
       ${ProfileAvatar({ id: entry.userId, name: entry.name, url: entry.avatarUrl, size: "lg" })}
       <div class="member-card-title">

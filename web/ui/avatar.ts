@@ -1,0 +1,29 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+
+/** A stable colour slot (0–5) for a person's avatar, from their id. */
+export function avatarTone(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % 6;
+}
+
+/** Initials: the first letters of the first and last words ("Élodie Martin" → "ÉM"), one for a single word. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = Array.from(words[0] ?? "")[0] ?? "·";
+  const last = words.length > 1 ? (Array.from(words[words.length - 1]!)[0] ?? "") : "";
+  return `${first}${last}`.toLocaleUpperCase();
+}
+
+/**
+ * The one avatar for a person, wherever they are shown (header, member lists, threads,
+ * chat, suggestions): their picture when there is one, else their initials on a colour
+ * of their own. Decorative: the name is always written beside it.
+ */
+export function Avatar({ id, name, url, size }: { id: string; name: string; url?: string | null; size?: "sm" | "lg" }): VNode {
+  const cls = `avatar avatar-tone-${avatarTone(id)}${size ? ` avatar-${size}` : ""}`;
+  return url && url.startsWith("/")
+    ? html`<img class=${`${cls} avatar-img`} src=${url} alt="" aria-hidden="true" />`
+    : html`<span class=${cls} aria-hidden="true">${initials(name)}</span>`;
+}

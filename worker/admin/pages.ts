@@ -220,7 +220,7 @@ export const adminPages = new Hono<AppEnv>()
     // Anyone signed in may look as a member (a group admin too); for a member it changes nothing.
     setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
     // Back to the page the toggle was on (its `next`, else the Referer), only on this origin.
-    return c.redirect(safeNext(c, form.next || c.req.header("referer"), "/admin"), 303);
+    return c.redirect(safeNext(c, form.next || c.req.header("referer"), "/"), 303);
   })
   .get("/admin/groups/:slug", async (c) => {
     const user = adminUser(c);

@@ -45,6 +45,11 @@ const css = await transform(await readFile(join(root, "web/ui/app.css"), "utf8")
   minify: true,
   target: ["chrome100", "firefox100", "safari15"],
 });
+// A warning here is a broken stylesheet (an unclosed block silently swallows every rule after it).
+if (css.warnings.length) {
+  for (const w of css.warnings) console.error(`web/ui/app.css:${w.location?.line ?? "?"}: ${w.text}`);
+  process.exit(1);
+}
 assets["app.css"] = { body: css.code, type: "text/css; charset=utf-8" };
 
 await mkdir(dirname(target), { recursive: true });

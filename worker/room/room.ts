@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Lang } from "../../web/i18n";
-import type { Rendered } from "../discussions/markdown";
 import type { Bindings } from "../env";
 import { tryDecodeURIComponent } from "../http/uri";
 import { AlarmScheduler } from "./alarm";
@@ -10,7 +9,8 @@ import { DiscussionStore, type Actor, type LevelConfig, type Page, type RepliesA
 import { JoinQueue, requestView, type Decision, type JoinRequest } from "./join-queue";
 import { RoomMeta } from "./meta";
 import { NoticeQueue } from "./notice-queue";
-import { done, type Outcome } from "./outcome";
+import type { Outcome } from "./outcome";
+import { Posts, type Post } from "./posts";
 import type {
   ActivityView,
   ApplicantEvent,
@@ -32,6 +32,7 @@ import type {
 } from "./protocol";
 
 export { requestView, type Decision, type JoinRequest } from "./join-queue";
+export type { Post } from "./posts";
 export type { ApplicantEvent, JoinAnswer, JoinRequestView, QueueEvent } from "./protocol";
 
 export type GroupPageState = {
@@ -49,7 +50,6 @@ export type GroupPageState = {
 
 /** Which group the room serves, sent by the Worker on every call (the first one sticks). */
 export type RoomScope = { tenantId: string; groupId: string; lang?: Lang };
-export type Post = Rendered & { source: string };
 
 /**
  * One room per group (named `tenantId:groupId`): what needs strict ordering and realtime
@@ -59,6 +59,7 @@ export type Post = Rendered & { source: string };
  * - `NoticeQueue` (notice-queue.ts): the batched emails about requests and reports;
  * - `AlarmScheduler` (alarm.ts): the one alarm both queues retry from;
  * - `DiscussionStore` (discussions.ts): threads, replies, chat, reports, mutes, levels;
+ * - `Posts` (posts.ts): changes to the discussions, stored then told to open pages;
  * - `Chat` (chat.ts): who may post now, socket frames, what a new socket is sent;
  * - `Connections` (connections.ts): socket tags and attachments, presence, fan-out;
  * - `RoomMeta` (meta.ts): the group the room serves and its language.
@@ -73,6 +74,7 @@ export class GroupRoom extends DurableObject<Bindings> {
   private readonly notices: NoticeQueue;
   private readonly joins: JoinQueue;
   private readonly chat: Chat;
+  private readonly posts: Posts;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -87,6 +89,7 @@ export class GroupRoom extends DurableObject<Bindings> {
     this.alarms.add(this.joins);
     this.alarms.add(this.notices);
     this.chat = new Chat(env, this.discussions, this.connections);
+    this.posts = new Posts(this.discussions, this.chat, this.connections, this.notices);
     // Heartbeats are answered by the runtime: a sleeping room is not woken to say "pong".
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     ctx.blockConcurrencyWhile(async () => {
@@ -163,11 +166,7 @@ export class GroupRoom extends DurableObject<Bindings> {
 
   async createThread(s: RoomScope, actor: Actor, title: string, post: Post): Promise<Outcome<ThreadView>> {
     this.scope(s);
-    const refused = this.chat.mayPost(actor);
-    if (refused) return refused;
-    const thread = this.discussions.createThread(actor, title, post);
-    this.connections.broadcastChat({ type: "thread", thread });
-    return done(thread);
+    return this.posts.createThread(actor, title, post);
   }
 
   async listThreads(s: RoomScope, viewer: string, limit: number, after: ThreadsAfter | null): Promise<Page<ThreadView>> {
@@ -191,34 +190,22 @@ export class GroupRoom extends DurableObject<Bindings> {
   /** Answers the reply and its thread as it now stands. */
   async createReply(s: RoomScope, actor: Actor, threadId: string, post: Post): Promise<Outcome<{ reply: ReplyView; thread: ThreadView }>> {
     this.scope(s);
-    const refused = this.chat.mayPost(actor);
-    if (refused) return refused;
-    const result = this.discussions.createReply(actor, threadId, post);
-    if (!result.ok) return result;
-    this.connections.broadcastChat({ type: "reply", reply: result.value.reply });
-    this.connections.broadcastChat({ type: "thread", thread: result.value.thread });
-    return result;
+    return this.posts.createReply(actor, threadId, post);
   }
 
   async editThread(s: RoomScope, actor: Actor, id: string, title: string | undefined, post: Post | undefined): Promise<Outcome<ThreadView>> {
     this.scope(s);
-    const result = this.discussions.editThread(actor, id, title, post);
-    if (result.ok) this.connections.broadcastChat({ type: "thread", thread: { ...result.value, reactions: result.value.reactions.map((r) => ({ ...r, mine: false })) } });
-    return result;
+    return this.posts.editThread(actor, id, title, post);
   }
 
   async editReply(s: RoomScope, actor: Actor, id: string, post: Post): Promise<Outcome<ReplyView>> {
     this.scope(s);
-    const result = this.discussions.editReply(actor, id, post);
-    if (result.ok) this.connections.broadcastChat({ type: "reply", reply: { ...result.value, reactions: result.value.reactions.map((r) => ({ ...r, mine: false })) } });
-    return result;
+    return this.posts.editReply(actor, id, post);
   }
 
   async setPinned(s: RoomScope, id: string, pinned: boolean): Promise<Outcome<ThreadView>> {
     this.scope(s);
-    const result = this.discussions.setPinned(id, pinned);
-    if (result.ok) this.connections.broadcastChat({ type: "thread", thread: result.value });
-    return result;
+    return this.posts.setPinned(id, pinned);
   }
 
   async threadOfReply(s: RoomScope, replyId: string): Promise<string | null> {
@@ -254,41 +241,23 @@ export class GroupRoom extends DurableObject<Bindings> {
 
   async react(s: RoomScope, actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean | "toggle"): Promise<Outcome<ReactionSummary[]>> {
     this.scope(s);
-    const result = this.discussions.react(actor, type, id, key, on);
-    if (!result.ok) return result;
-    this.connections.broadcastChat({ type: "reactions", targetType: type, targetId: id, reactions: result.value.all });
-    return done(result.value.mine);
+    return this.posts.react(actor, type, id, key, on);
   }
 
   /** Hide (moderators) or delete (the author or moderators): gone from every open page at once. */
   async remove(s: RoomScope, actor: Actor, type: TargetType, id: string, how: "hide" | "delete"): Promise<Outcome<null>> {
     this.scope(s);
-    const result = this.discussions.remove(actor, type, id, how);
-    if (!result.ok) return result;
-    this.connections.broadcastChat({ type: "removed", targetType: type, targetId: id, threadId: result.value.threadId });
-    if (type === "reply" && result.value.threadId) {
-      const thread = this.discussions.getThread(result.value.threadId, "");
-      if (thread) this.connections.broadcastChat({ type: "thread", thread });
-    }
-    return done(null);
+    return this.posts.remove(actor, type, id, how);
   }
 
   async unhide(s: RoomScope, type: TargetType, id: string): Promise<Outcome<null>> {
     this.scope(s);
-    const result = this.discussions.unhide(type, id);
-    if (!result.ok) return result;
-    if (type === "thread") {
-      const thread = this.discussions.getThread(id, "");
-      if (thread) this.connections.broadcastChat({ type: "thread", thread });
-    }
-    return done(null);
+    return this.posts.unhide(type, id);
   }
 
   async report(s: RoomScope, actor: Actor, type: TargetType, id: string, reason: string): Promise<Outcome<ReportView>> {
     this.scope(s);
-    const outcome = this.discussions.report(actor, type, id, reason);
-    if (outcome.ok) await this.notices.add("report", { reason, excerpt: outcome.value.target.excerpt });
-    return outcome;
+    return this.posts.report(actor, type, id, reason);
   }
 
   async listReports(s: RoomScope, status: ReportStatus | "all", limit: number, after: ReportsAfter | null): Promise<Page<ReportView>> {
@@ -303,9 +272,7 @@ export class GroupRoom extends DurableObject<Bindings> {
 
   async mute(s: RoomScope, actor: Actor, user: { userId: string; name: string }, until: number, reason: string | null): Promise<MuteView> {
     this.scope(s);
-    const mute = this.discussions.mute(actor, user, until, reason);
-    this.connections.sendUser(user.userId, { type: "error", code: "muted", message: `Muted until ${mute.until}.`, until: mute.until });
-    return mute;
+    return this.posts.mute(actor, user, until, reason);
   }
 
   async unmute(s: RoomScope, userId: string): Promise<boolean> {

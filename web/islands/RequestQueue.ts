@@ -3,6 +3,7 @@ import { Avatar } from "../ui/avatar";
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
+import type { QueueEvent } from "../pages/groups/discussion-types";
 import type { JoinRequestView } from "../pages/groups/types";
 import { formatDate, formatNumber, pluralCategory } from "../ui/format";
 
@@ -32,10 +33,8 @@ export type RequestQueueProps = {
   strings: RequestQueueStrings;
 };
 
-type ServerMessage =
-  | { type: "request"; request: JoinRequestView }
-  | { type: "decided"; id: string; status: "approved" | "rejected" }
-  | { type: "snapshot"; requests: JoinRequestView[] };
+/** What the join queue's socket sends (the room's protocol). */
+type ServerMessage = QueueEvent;
 
 type Action = "approve" | "reject";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { MessageView, ReplyView, ReportView, RoomEvent, ThreadView } from "../../web/pages/groups/discussion-types";
+import type { MessageView, ReplyView, ReportView, RoomEvent, ThreadView } from "../room/protocol";
 import { groupRoom, type GroupRoom } from "../room/room";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { XSS_CORPUS } from "./xss-corpus";

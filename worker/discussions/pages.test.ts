@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { groupRoom, type GroupRoom } from "../room/room";
-import type { ThreadView } from "../../web/pages/groups/discussion-types";
+import type { ThreadView } from "../room/protocol";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { XSS_CORPUS } from "./xss-corpus";
 

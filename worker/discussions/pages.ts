@@ -6,7 +6,7 @@ import { t, type MessageKey } from "../../web/i18n";
 import { GroupActivityPage } from "../../web/pages/admin/group-activity";
 import { GroupLevelsPage } from "../../web/pages/admin/group-levels";
 import { ChatPage, chatPageTitle } from "../../web/pages/groups/chat";
-import type { GamificationView, TargetType } from "../../web/pages/groups/discussion-types";
+import type { GamificationView, TargetType } from "../room/protocol";
 import { groupBrand } from "../../web/pages/groups/shared";
 import { LeaderboardPage } from "../../web/pages/groups/leaderboard";
 import { ModerationPage } from "../../web/pages/groups/moderation";

@@ -13,7 +13,7 @@ import {
   type ReplyView,
   type TargetType,
   type ThreadView,
-} from "../../web/pages/groups/discussion-types";
+} from "../room/protocol";
 import type { TenantDb } from "../db/client";
 import { memberships, users, type Tenant, type User } from "../db/schema";
 import type { AppEnv, Bindings } from "../env";

@@ -15,8 +15,8 @@ import type {
   RoomEvent,
   TargetType,
   ThreadView,
-} from "../../web/pages/groups/discussion-types";
-import { REACTIONS } from "../../web/pages/groups/discussion-types";
+} from "./protocol";
+import { REACTIONS } from "./protocol";
 import type { Rendered } from "../discussions/markdown";
 import { done, refuse, type Outcome } from "./outcome";
 import { z } from "zod";

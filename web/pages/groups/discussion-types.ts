@@ -1,9 +1,16 @@
-// The shapes of discussions, chat, moderation and gamification, as the API answers
-// them and as the group pages and islands receive them. Times are ISO 8601 UTC.
+// The shapes of discussions, chat, moderation and gamification, as the group pages and
+// islands receive them: the room's wire protocol (`worker/room/protocol.ts`), read as
+// types only, so no value crosses from `worker/` into `web/`.
+//
+// The few values the pages need (reaction keys, length limits) are copied here rather
+// than imported: each copy is typed as the protocol's own (a literal type), so a change
+// on one side that the other does not follow fails `tsc`.
+import type * as Protocol from "../../../worker/room/protocol";
 
-export const REACTIONS = ["like", "love", "celebrate", "laugh", "thinking", "eyes"] as const;
-export type ReactionKey = (typeof REACTIONS)[number];
-export const REACTION_EMOJI: Record<ReactionKey, string> = {
+export type * from "../../../worker/room/protocol";
+
+export const REACTIONS: typeof Protocol.REACTIONS = ["like", "love", "celebrate", "laugh", "thinking", "eyes"];
+export const REACTION_EMOJI: Record<Protocol.ReactionKey, string> = {
   like: "👍",
   love: "❤️",
   celebrate: "🎉",
@@ -12,104 +19,8 @@ export const REACTION_EMOJI: Record<ReactionKey, string> = {
   eyes: "👀",
 };
 
-export type TargetType = "thread" | "reply" | "message";
-
-/** A level reached with points; `badge` is a short emoji or label shown next to the name once unlocked. */
-export type LevelView = { level: number; name: string; minPoints: number; badge: string | null };
-export type AuthorView = { userId: string; name: string; level: LevelView | null };
-/** `mine` is the viewer's own reaction; live events carry `mine: false`. */
-export type ReactionSummary = { key: ReactionKey; count: number; mine: boolean };
-
-export type ThreadView = {
-  id: string;
-  title: string;
-  /** The Markdown source (for editing). Never inject it as HTML. */
-  body: string;
-  /** Rendered on the server and sanitised: safe to inject. */
-  bodyHtml: string;
-  /** Plain text, for lists (at most 240 characters). */
-  excerpt: string;
-  author: AuthorView;
-  pinned: boolean;
-  replyCount: number;
-  reactions: ReactionSummary[];
-  createdAt: string;
-  editedAt: string | null;
-  lastActivityAt: string;
-};
-
-export type ReplyView = {
-  id: string;
-  threadId: string;
-  body: string;
-  bodyHtml: string;
-  author: AuthorView;
-  reactions: ReactionSummary[];
-  createdAt: string;
-  editedAt: string | null;
-};
-
-/** A chat message: plain text, always rendered as text. */
-export type MessageView = { id: string; userId: string; name: string; text: string; at: string; level: LevelView | null };
-
-export type OnlineMember = { userId: string; name: string };
-
-export type ReportStatus = "open" | "dismissed" | "actioned";
-export type ReportView = {
-  id: string;
-  targetType: TargetType;
-  targetId: string;
-  /** The thread a reply belongs to (for a link). */
-  threadId: string | null;
-  reason: string;
-  status: ReportStatus;
-  reporter: { userId: string; name: string };
-  /** What was reported, as it is now. */
-  target: { author: { userId: string; name: string }; excerpt: string; hidden: boolean; deleted: boolean };
-  createdAt: string;
-  decidedAt: string | null;
-};
-
-export type MuteView = { userId: string; name: string; until: string; reason: string | null; mutedBy: string };
-
-export type LeaderboardEntry = { rank: number; userId: string; name: string; points: number; level: LevelView | null };
-
-export type PointRules = { thread: number; reply: number; reactionReceived: number };
-export type GamificationView = { points: PointRules; levels: LevelView[] };
-
-export type ActivityDay = { date: string; newMembers: number; threads: number; replies: number; messages: number };
-export type ActivityView = {
-  days: ActivityDay[]; // oldest first, one per day of the period, zeros included
-  members: { total: number; new: number };
-  totals: { threads: number; replies: number; messages: number };
-  mostActive: { userId: string; name: string; threads: number; replies: number; messages: number }[];
-};
-
-/** What a group page's socket receives (`GET /api/v1/groups/{slug}/chat`). */
-export type RoomEvent =
-  | { type: "history"; messages: MessageView[] }
-  | { type: "message"; message: MessageView; nonce?: string }
-  /** Who is online: sent once to a socket as it connects; then only who comes and goes. */
-  | { type: "presence"; online: OnlineMember[] }
-  | { type: "online"; member: OnlineMember }
-  | { type: "offline"; userId: string }
-  | { type: "typing"; userId: string; name: string }
-  | { type: "thread"; thread: ThreadView }
-  | { type: "reply"; reply: ReplyView }
-  | { type: "reactions"; targetType: TargetType; targetId: string; reactions: ReactionSummary[] }
-  /** Hidden or deleted: the content disappears from every open page. */
-  | { type: "removed"; targetType: TargetType; targetId: string; threadId: string | null }
-  /** `nonce`: the message it is about; `until`: the end of a mute (code "muted"). */
-  | { type: "error"; code: string; message: string; retryAfter?: number; nonce?: string; until?: string };
-
-/** What the client may send. Anything else is answered with an error event. */
-export type ClientEvent = { type: "message"; text: string; nonce?: string } | { type: "typing" };
-
 /** Characters a chat message may hold. */
-export const MESSAGE_MAX = 2000;
-export const TITLE_MAX = 200;
-export const BODY_MAX = 20_000;
-export const REASON_MAX = 500;
-
-/** One of the viewer's own posts a moderator hid: shown to its author with the reports' reasons. */
-export type HiddenPost = { kind: "thread" | "reply"; id: string; title: string | null; excerpt: string; hiddenAt: string; reasons: string[] };
+export const MESSAGE_MAX: typeof Protocol.MESSAGE_MAX = 2000;
+export const TITLE_MAX: typeof Protocol.TITLE_MAX = 200;
+export const BODY_MAX: typeof Protocol.BODY_MAX = 20_000;
+export const REASON_MAX: typeof Protocol.REASON_MAX = 500;

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+
+declare global {
+  // Vite's `import.meta.glob`, typed here only (vite/client would declare every asset module too).
+  interface ImportMeta {
+    glob<T>(patterns: string[], options: { query: "?raw"; import: "default"; eager: true }): Record<string, T>;
+  }
+}
+
+// The room's module boundaries, read from the sources (Vite inlines them at build time).
+const room = import.meta.glob<string>(["./*.ts", "!./*.test.ts"], { query: "?raw", import: "default", eager: true });
+const web = import.meta.glob<string>(["../../web/**/*.ts", "!../../web/**/*.test.ts"], { query: "?raw", import: "default", eager: true });
+
+/** Every `import … from "x"` / `export … from "x"` of a source: the statement and its specifier. */
+function imports(source: string): { statement: string; from: string }[] {
+  return [...source.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)";?/gms)].map((m) => ({ statement: m[0], from: m[1]! }));
+}
+
+describe("room module boundaries", () => {
+  it("finds the sources it checks", () => {
+    expect(Object.keys(room)).toContain("./room.ts");
+    expect(Object.keys(room)).toContain("./protocol.ts");
+    expect(Object.keys(web)).toContain("../../web/pages/groups/discussion-types.ts");
+  });
+
+  it("the wire protocol imports nothing, so either side may read it", () => {
+    expect(imports(room["./protocol.ts"]!)).toEqual([]);
+  });
+
+  it("nothing under worker/room imports from web/ but the shared message catalogs", () => {
+    const fromWeb = Object.entries(room).flatMap(([file, source]) =>
+      imports(source)
+        .filter((i) => i.from.includes("/web/"))
+        .map((i) => `${file} → ${i.from}`),
+    );
+    // The catalogs (web/i18n) are the one exception: the room reads seeded level names
+    // in each socket's language. Nothing else: no page, island or shape from web/.
+    expect(fromWeb.filter((line) => !line.endsWith("→ ../../web/i18n"))).toEqual([]);
+  });
+
+  it("web/ reads the room only as types, and only its protocol", () => {
+    const fromRoom = Object.entries(web).flatMap(([file, source]) => imports(source).filter((i) => i.from.includes("worker/room/")).map((i) => ({ file, ...i })));
+    expect(fromRoom.length).toBeGreaterThan(0);
+    for (const i of fromRoom) {
+      expect(i.from, i.file).toMatch(/\/worker\/room\/protocol$/);
+      expect(i.statement, i.file).toMatch(/^(import|export) type\b/);
+    }
+  });
+});

@@ -18,7 +18,7 @@ import { viewingAsMember } from "../groups/access";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { inviterOf } from "./routes";
 import { MyInvitationsPage } from "../../web/pages/invitations/mine";
-import { invitableGroups, mayOpenInvitationsPage } from "./policy";
+import { invitableGroups as groupsOffered, mayOpenInvitationsPage } from "./policy";
 import {
   acceptMyInvitation,
   declineByToken,
@@ -178,11 +178,11 @@ function firstGroupPath(gs: { slug: string }[]): string {
 
 const STATUSES = new Set(["pending", "accepted", "expired", "revoked", "declined"]);
 
-async function groupsToOffer(c: Context<AppEnv>) {
+async function invitableGroups(c: Context<AppEnv>) {
   const tenant = requireTenant(c);
   const tdb = tenantDb(c.env, tenant);
   const inviter = inviterOf(c);
-  if (invitableGroups(inviter) === "all") {
+  if (groupsOffered(inviter) === "all") {
     return tdb.db.select({ slug: groupsTable.slug, name: groupsTable.name }).from(groupsTable).where(and(eq(groupsTable.tenantId, tdb.tenantId), isNull(groupsTable.deletedAt))).orderBy(asc(groupsTable.name));
   }
   return tdb.db
@@ -198,7 +198,7 @@ type AdminInvitationsExtra = { values?: Parameters<typeof AdminInvitationsPage>[
 async function adminInvitations(c: Context<AppEnv>, extra: AdminInvitationsExtra = {}, status: ContentfulStatusCode = 200) {
   const tenant = requireTenant(c);
   const inviter = inviterOf(c);
-  const groups = await groupsToOffer(c);
+  const groups = await invitableGroups(c);
   if (!mayOpenInvitationsPage(inviter, groups.length)) throw forbidden("forbidden", "Only community admins and group admins can invite.");
   const statusFilter = STATUSES.has(c.req.query("status") ?? "") ? (c.req.query("status") as InvitationStatus) : undefined;
   const q = (c.req.query("q") ?? "").trim().slice(0, 100);

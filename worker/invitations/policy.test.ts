@@ -14,6 +14,7 @@ import {
   mayManageInvitation,
   mayOpenInvitationsPage,
   mayProvision,
+  mayUseStagedImport,
   PROVISIONING,
   quotaClass,
   recipientCapApplies,
@@ -107,6 +108,9 @@ const BY_KIND: Record<string, { run: Check; answer: Record<Kind, string | boolea
   "resend/revoke one's own invitation": { run: (a) => mayManageInvitation(inviterOf(a), { invitedBy: "me" }), answer: { community: true, groupAdmin: true, plain: true } },
   "resend/revoke another's invitation": { run: (a) => mayManageInvitation(inviterOf(a), { invitedBy: "someone" }), answer: { community: true, groupAdmin: false, plain: false } },
   "resend/revoke an invitation whose sender left": { run: (a) => mayManageInvitation(inviterOf(a), { invitedBy: null }), answer: { community: true, groupAdmin: false, plain: false } },
+  "commit or read the report of one's own staged import": { run: (a) => mayUseStagedImport(inviterOf(a), { by: "me" }), answer: { community: true, groupAdmin: true, plain: true } },
+  // Even a community admin: the file is its uploader's until it is sent.
+  "commit or read the report of another's staged import": { run: (a) => mayUseStagedImport(inviterOf(a), { by: "someone" }), answer: { community: false, groupAdmin: false, plain: false } },
   "an address with an account": { run: (a) => existingAccountOutcome(inviterOf(a)), answer: { community: "add_to_groups", groupAdmin: "group_invitation", plain: "group_invitation" } },
   "daily quota": { run: (a) => quotaClass(inviterOf(a)), answer: { community: "admin", groupAdmin: "inviter", plain: "inviter" } },
   "recipient cap on a list": { run: (a) => recipientCapApplies(inviterOf(a), "list"), answer: { community: true, groupAdmin: true, plain: true } },

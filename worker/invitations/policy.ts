@@ -86,6 +86,15 @@ export function invitableGroups(inviter: Pick<InviterPowers, "actsAsTenantAdmin"
   return inviter.actsAsTenantAdmin ? "all" : "run";
 }
 
+/**
+ * A file waiting between its preview and its sending (the import pages without JavaScript),
+ * and its report afterwards: only the person who uploaded it, a community admin included
+ * (anyone else's answers 404, as if it did not exist).
+ */
+export function mayUseStagedImport(inviter: InviterPowers, upload: { by?: string | undefined }): boolean {
+  return upload.by === inviter.user.id;
+}
+
 /** Adding emails to a group's member list (`POST /groups/{slug}/members`): the group's admins, who then add as the community does. */
 export function mayAddToGroupList(actor: GroupActor): boolean {
   return can(actor, "changeRole");

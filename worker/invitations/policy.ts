@@ -28,18 +28,12 @@ export type InvitationActor = {
   viewingAsMember?: boolean;
 };
 
-export type InviterKind = "community" | "groups";
-
 /** The inviter as the services carry it: who, and whether they act for the community. */
 export type InviterPowers = { user: { id: string }; actsAsTenantAdmin: boolean };
 
 /** Whether a signed-in person invites and provisions for the whole community. */
 export function invitesForCommunity(actor: InvitationActor): boolean {
   return actor.tenantRole !== null && actsAsTenantAdmin({ tenantRole: actor.tenantRole, viewingAsMember: actor.viewingAsMember ?? false });
-}
-
-export function inviterKind(inviter: Pick<InviterPowers, "actsAsTenantAdmin">): InviterKind {
-  return inviter.actsAsTenantAdmin ? "community" : "groups";
 }
 
 // ── inviting ──────────────────────────────────────────────────────────────

@@ -26,7 +26,7 @@ import { formBody, parseWith } from "../http/validate";
 import { groupFromRequest, viewingAsMember } from "../groups/access";
 import { ASSET_LIMITS, checkAsset, storeImage, type AssetKind } from "../groups/images";
 import { abilityOf } from "../groups/pages";
-import { actsAsTenantAdmin, can, canCreateGroup } from "../groups/policy";
+import { actsAsTenantAdmin, can } from "../groups/policy";
 import {
   createGroup,
   createGroupSchema,
@@ -58,6 +58,7 @@ import {
 import { invalidateTenantHosts } from "../tenancy/hosts";
 import { safeNext } from "../http/redirect";
 import { tenantPatchSchema, updateTenant } from "../tenancy/service";
+import { mayTenancy } from "../tenancy/policy";
 
 /** What a redirect after a successful form may announce (`?done=`), and nothing else. */
 const NOTICES: Record<string, MessageKey> = {
@@ -188,7 +189,7 @@ async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, use
   const { rows: all } = await listGroups(tdb, user, { limit: 200, cursor: null, includeDeleted });
   const visible = all.filter((r) => isTenantAdmin(user) || r.role === "owner" || r.role === "admin");
   const views = visible.map((r) => groupView(c.env, tenant, { group: r.group, memberCount: r.memberCount, actor: { tenantRole: user.tenantRole, groupRole: r.role, banned: false } }));
-  const canCreate = canCreateGroup(user.tenantRole, tenant.groupCreation, viewingAsMember(c));
+  const canCreate = mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "createGroup", tenant);
   return page(c, "admin.title", AdminGroupsPage({ ctx: pageContext(c), groups: views, viewingAsMember: viewingAsMember(c), canCreate, ...extra }), status);
 }
 
@@ -215,7 +216,8 @@ export const adminPages = new Hono<AppEnv>()
     }
   })
   .post("/admin/view-as", async (c) => {
-    requireUser(c);
+    const user = requireUser(c);
+    if (!mayTenancy({ tenantRole: user.tenantRole }, "viewAsMember")) throw forbidden();
     const form = await formBody(c);
     // Anyone signed in may look as a member (a group admin too); for a member it changes nothing.
     setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
@@ -341,13 +343,13 @@ export const adminPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const user = adminUser(c);
     if (user instanceof Response) return user;
-    if (!isTenantAdmin(user)) throw forbidden();
+    if (!mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "readAllSettings")) throw forbidden();
     return page(c, "admin.nav.settings", TenantSettingsPage({ ctx: pageContext(c), tenant: settingsView(tenant), viewingAsMember: viewingAsMember(c), ...notice(c) }));
   })
   .post("/admin/settings", async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
-    if (!actsAsTenantAdmin({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) })) throw forbidden();
+    if (!mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "changeSettings")) throw forbidden();
     const { files, fields } = await readImages(c, ["logo", "favicon"]);
     const errors: Record<string, string> = {};
     let updated = tenant;

@@ -10,6 +10,7 @@ import { ApiError, forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { jsonBody } from "../http/validate";
 import { invalidateTenantHosts } from "../tenancy/hosts";
+import { mayTenancy } from "../tenancy/policy";
 import { groupFromRequest, viewingAsMember } from "./access";
 import { ASSET_LIMITS, checkAsset, readLimited, storeImage, type AssetKind } from "./images";
 import { actsAsTenantAdmin } from "./policy";
@@ -89,7 +90,7 @@ export const groupsApi = new Hono<AppEnv>()
   .put("/tenant/assets/:kind", async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
-    if (!actsAsTenantAdmin({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) })) throw forbidden("forbidden", "Only community owners and admins can do this.");
+    if (!mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "changeSettings")) throw forbidden("forbidden", "Only community owners and admins can do this.");
     const kind = c.req.param("kind");
     if (kind !== "logo" && kind !== "favicon") throw new ApiError(404, "not_found", "Community assets are logo or favicon.");
     const bytes = await readLimited(c.req.raw, ASSET_LIMITS[kind].maxBytes);

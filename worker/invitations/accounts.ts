@@ -6,7 +6,7 @@ import { setSessionCookie } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
-import { ApiError } from "../http/errors";
+import { ApiError, forbidden } from "../http/errors";
 import { pageContext, renderPage } from "../http/render";
 import { formBody, jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
@@ -18,8 +18,8 @@ import { invite } from "./service";
 import { fileKind, readRows } from "./spreadsheet";
 import { MAX_IMPORT_BYTES } from "./import";
 import { groupFromRequest } from "../groups/access";
-import { assertCan } from "../groups/service";
 import { msg } from "../../web/i18n";
+import { mayAddToGroupList } from "./policy";
 
 /** Accounts created by admins, sign-in links, the member export, and adding emails to a group. */
 export const accountsApi = new Hono<AppEnv>()
@@ -61,8 +61,9 @@ export const accountsApi = new Hono<AppEnv>()
   .post("/groups/:slug/members", async (c) => {
     const { tenant, t, ctx } = await groupFromRequest(c);
     const inviter = inviterOf(c);
-    assertCan(ctx, "changeRole");
+    if (!mayAddToGroupList(ctx.actor)) throw forbidden("forbidden", "You are not allowed to do this in this group.");
     const input = await jsonBody(c, z.object({ emails: z.union([z.string().max(200_000), z.array(z.string().max(320)).max(1000)]), role: z.enum(["moderator", "member"]).optional().default("member") }));
+    // The group's admins add to its list as the community does (accounts join at once).
     const result = await invite(c.env, t, tenant, { user: inviter.user, actsAsTenantAdmin: true }, { emails: input.emails, groups: [ctx.group.slug], tenantRole: "member", groupRole: input.role });
     deliverSoon(c);
     return c.json(result);

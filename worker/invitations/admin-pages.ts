@@ -19,6 +19,7 @@ import { viewingAsMember } from "../groups/access";
 import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport, type ImportDefaults, type RowPlan } from "./import";
 import { commitAccounts, createAccount, createAccountSchema, planAccounts, sendLoginLink } from "./provisioning";
 import { inviterOf } from "./routes";
+import { mayUseStagedImport } from "./policy";
 import { renderMembersPage } from "../members/pages";
 import { fileKind, readRows } from "./spreadsheet";
 
@@ -98,7 +99,7 @@ export const importAdminPages = new Hono<AppEnv>()
     const id = importId(c.req.param("id"));
     const object = await c.env.MEDIA.get(importKey(tenant.id, id));
     const meta = object?.customMetadata;
-    if (!object || !meta || meta.by !== inviter.user.id || meta.done) throw new ApiError(404, "not_found", "This import was already sent or has expired.");
+    if (!object || !meta || !mayUseStagedImport(inviter, meta) || meta.done) throw new ApiError(404, "not_found", "This import was already sent or has expired.");
     const bytes = new Uint8Array(await object.arrayBuffer());
     const defaults = JSON.parse(meta.defaults ?? "{}") as ImportDefaults;
     const tdb = tenantDb(c.env, tenant);
@@ -113,7 +114,7 @@ export const importAdminPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const object = await c.env.MEDIA.get(importKey(tenant.id, importId(c.req.param("id"))));
-    if (!object || object.customMetadata?.done !== "1" || object.customMetadata.by !== inviter.user.id) throw new ApiError(404, "not_found", "No such report.");
+    if (!object || object.customMetadata?.done !== "1" || !mayUseStagedImport(inviter, object.customMetadata)) throw new ApiError(404, "not_found", "No such report.");
     return c.body(await object.text(), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="import-report.csv"' });
   });
 

@@ -8,7 +8,8 @@ import type { Bindings } from "../env";
 import { ApiError, invalidRows, forbidden } from "../http/errors";
 import { email as emailSchema, language as languageTag } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
-import { decide, INVITATION_TTL_MS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
+import { mayImport, recipientCapApplies } from "./policy";
+import { decide, groupsRun, INVITATION_TTL_MS, INVITE_REFUSALS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
 import { TEMPLATE_COLUMNS } from "./spreadsheet";
 
 export const MAX_IMPORT_ROWS = 20_000;
@@ -117,18 +118,10 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
     throw invalidRows(errors);
   }
 
-  // Who may do this: community admins anything; group admins plain members into their groups.
-  if (!inviter.actsAsTenantAdmin) {
-    if (plan.some((p) => p.tenantRole === "admin")) throw forbidden("forbidden", "Only community admins can invite admins.");
-    const mine = await t.db
-      .select({ groupId: memberships.groupId, role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.userId, inviter.user.id)));
-    const runs = new Set(mine.filter((m) => m.role === "owner" || m.role === "admin").map((m) => m.groupId));
-    if (plan.some((p) => p.groups.length === 0 || p.groups.some((s) => !runs.has(groupsBySlug.get(s)!.id)))) {
-      throw forbidden("forbidden", "You can invite only to groups you administer.");
-    }
-  }
+  // Who may do this (policy.ts mayImport): community admins anything; group admins plain members into their groups.
+  const runs = await groupsRun(t, inviter);
+  const allowed = mayImport(inviter, plan.map((p) => ({ tenantRole: p.tenantRole, groups: p.groups.map((s) => ({ slug: s, run: runs.has(groupsBySlug.get(s)!.id) })) })));
+  if (!allowed.ok) throw forbidden("forbidden", allowed.why === "admin_role" ? INVITE_REFUSALS.admin_role : "You can invite only to groups you administer.");
 
   // The same rules as a pasted list (service.ts decide()): community admins add existing
   // accounts at once; anyone else sends them a group invitation, planned exactly as a new
@@ -157,7 +150,7 @@ export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, i
   // but a community admin, against each recipient's cap), all or nothing.
   const mailed = plan.filter((x) => x.action === "invite");
   if (mailed.length) {
-    await reserveInvitations(env, [inviterQuota(env, t.tenantId, inviter, mailed.length), ...(inviter.actsAsTenantAdmin ? [] : mailed.map((p) => recipientCap(t.tenantId, p.email)))], now);
+    await reserveInvitations(env, [inviterQuota(env, t.tenantId, inviter, mailed.length), ...(recipientCapApplies(inviter, "file") ? mailed.map((p) => recipientCap(t.tenantId, p.email)) : [])], now);
   }
   const invitationRows: Invitation[] = [];
   const outboxRows: (typeof outbox.$inferInsert)[] = [];

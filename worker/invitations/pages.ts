@@ -18,6 +18,7 @@ import { viewingAsMember } from "../groups/access";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { inviterOf } from "./routes";
 import { MyInvitationsPage } from "../../web/pages/invitations/mine";
+import { invitableGroups as groupsOffered, mayOpenInvitationsPage } from "./policy";
 import {
   acceptMyInvitation,
   declineByToken,
@@ -31,6 +32,7 @@ import {
   invite,
   inviteSchema,
   listInvitations,
+  listedFor,
   lookupInvitation,
   resendInvitation,
   revokeInvitation,
@@ -180,7 +182,7 @@ async function invitableGroups(c: Context<AppEnv>) {
   const tenant = requireTenant(c);
   const tdb = tenantDb(c.env, tenant);
   const inviter = inviterOf(c);
-  if (inviter.actsAsTenantAdmin) {
+  if (groupsOffered(inviter) === "all") {
     return tdb.db.select({ slug: groupsTable.slug, name: groupsTable.name }).from(groupsTable).where(and(eq(groupsTable.tenantId, tdb.tenantId), isNull(groupsTable.deletedAt))).orderBy(asc(groupsTable.name));
   }
   return tdb.db
@@ -197,10 +199,10 @@ async function adminInvitations(c: Context<AppEnv>, extra: AdminInvitationsExtra
   const tenant = requireTenant(c);
   const inviter = inviterOf(c);
   const groups = await invitableGroups(c);
-  if (!inviter.actsAsTenantAdmin && groups.length === 0) throw forbidden("forbidden", "Only community admins and group admins can invite.");
+  if (!mayOpenInvitationsPage(inviter, groups.length)) throw forbidden("forbidden", "Only community admins and group admins can invite.");
   const statusFilter = STATUSES.has(c.req.query("status") ?? "") ? (c.req.query("status") as InvitationStatus) : undefined;
   const q = (c.req.query("q") ?? "").trim().slice(0, 100);
-  const page = await listInvitations(tenantDb(c.env, tenant), { ...(statusFilter ? { status: statusFilter } : {}), ...(q ? { q } : {}), limit: 50, cursor: c.req.query("cursor") ?? null }, inviter.actsAsTenantAdmin ? undefined : inviter.user.id);
+  const page = await listInvitations(tenantDb(c.env, tenant), { ...(statusFilter ? { status: statusFilter } : {}), ...(q ? { q } : {}), limit: 50, cursor: c.req.query("cursor") ?? null }, listedFor(inviter));
   const ctx = pageContext(c);
   const { notice } = doneNotice(c, { resent: "admin.invitations.resent", revoked: "admin.invitations.revoked" });
   return renderPage(

@@ -10,6 +10,7 @@ import { groups, invitations, memberships, outbox, passwordResets, users, type G
 import type { Bindings } from "../env";
 import { csvCell } from "../http/csv";
 import { ApiError, invalidRows, conflict, forbidden, notFound } from "../http/errors";
+import { mayProvision, type Provisioning } from "./policy";
 import { email as emailSchema, language, password } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
 import { enqueueMail } from "../mail/outbox";
@@ -41,8 +42,8 @@ export const createAccountSchema = z
   .refine((v) => !(v.password && v.generatePassword), { message: "field.password_or_generate", path: ["password"] })
   .refine((v) => !v.password || v.password.trim().toLowerCase() !== v.email, { message: "field.password_is_email", path: ["password"] });
 
-function requireTenantAdmin(inviter: Inviter): void {
-  if (!inviter.actsAsTenantAdmin) throw forbidden("forbidden", "Only community owners and admins can create accounts.");
+function requireTenantAdmin(inviter: Inviter, what: Provisioning): void {
+  if (!mayProvision(inviter, what)) throw forbidden("forbidden", "Only community owners and admins can create accounts.");
 }
 
 async function groupsBySlugs(t: TenantDb, slugs: string[]): Promise<Map<string, Group>> {
@@ -67,7 +68,7 @@ const setupToken = oneTimeToken;
  * A pending invitation for the address is closed: the account replaces it.
  */
 export async function createAccount(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, input: z.output<typeof createAccountSchema>, now = Date.now()) {
-  requireTenantAdmin(inviter);
+  requireTenantAdmin(inviter, "createAccount");
   if (await findUserByEmail(t, input.email)) throw conflict("email_taken", "An account already exists for this email.");
   const gs = await groupsBySlugs(t, input.groups);
   const generated = input.generatePassword ? generatePassword() : null;
@@ -179,7 +180,7 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
  * choose their own, valid 14 days.
  */
 export async function commitAccounts(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, plan: AccountRow[], groupsBySlug: Map<string, Group>, opts: { sendEmail: boolean }, now = Date.now()) {
-  requireTenantAdmin(inviter);
+  requireTenantAdmin(inviter, "importAccounts");
   const importId = newId();
   const userRows: User[] = [];
   const tokenRows: (typeof passwordResets.$inferInsert)[] = [];
@@ -236,7 +237,7 @@ export async function purgeStagedAccounts(env: Bindings, now = Date.now()): Prom
 // ── one-time sign-in links ────────────────────────────────────────────────
 
 export async function sendLoginLink(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, userId: string, now = Date.now()): Promise<void> {
-  requireTenantAdmin(inviter);
+  requireTenantAdmin(inviter, "sendLoginLink");
   const user = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, userId)) });
   if (!user || user.status !== "active") throw notFound("No such member.");
   const link = await setupToken(t, user.id, "login", LOGIN_LINK_TTL_MS, now);
@@ -250,7 +251,7 @@ export async function sendLoginLink(env: Bindings, t: TenantDb, tenant: Tenant, 
 
 /** Members with their groups, the admin-only extra information and every profile field, as CSV. */
 export async function exportMembersCsv(t: TenantDb, inviter: Inviter): Promise<string> {
-  requireTenantAdmin(inviter);
+  requireTenantAdmin(inviter, "exportMembers");
   const people = await t.db.select().from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.status, ["active", "pending_approval", "suspended", "disabled"]))).orderBy(asc(users.name));
   const rows = await t.db
     .select({ userId: memberships.userId, slug: groups.slug })
@@ -272,7 +273,7 @@ const tenantMembersCursor = cursorKind("tenant_members", z.strictObject({ name: 
 
 /** The community's members for the admin list: search by name or email, paged by name. */
 export async function listTenantMembers(t: TenantDb, inviter: Inviter, opts: { q: string; limit: number; cursor: string | null }) {
-  requireTenantAdmin(inviter);
+  requireTenantAdmin(inviter, "listMembers");
   const after = decodeOptionalCursor(tenantMembersCursor, opts.cursor);
   const q = fold(opts.q);
   const rows = await t.db

@@ -12,7 +12,7 @@ import { commitImport, importDefaultsSchema, importReport, MAX_IMPORT_BYTES, pla
 import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
-import { actsAsTenantAdmin } from "../groups/policy";
+import { invitesForCommunity } from "./policy";
 import { publicUser } from "../auth/service";
 import {
   acceptMyInvitation,
@@ -25,6 +25,7 @@ import {
   invite,
   inviteSchema,
   listInvitations,
+  listedFor,
   lookupInvitation,
   resendInvitation,
   revokeInvitation,
@@ -35,7 +36,7 @@ import { msg } from "../../web/i18n";
 
 export function inviterOf(c: Context<AppEnv>): Inviter {
   const user = requireUser(c);
-  return { user, actsAsTenantAdmin: actsAsTenantAdmin({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }) };
+  return { user, actsAsTenantAdmin: invitesForCommunity({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }) };
 }
 
 const statusSchema = z.enum(["pending", "accepted", "expired", "revoked", "declined"]).optional();
@@ -95,7 +96,7 @@ export const invitationsApi = new Hono<AppEnv>()
     const inviter = inviterOf(c);
     const status = parseWith(z.object({ status: statusSchema }), { status: c.req.query("status") || undefined }).status;
     const q = searchParam(c);
-    const page = await listInvitations(tenantDb(c.env, tenant), { ...(status ? { status } : {}), ...(q ? { q } : {}), ...pageParams(c) }, inviter.actsAsTenantAdmin ? undefined : inviter.user.id);
+    const page = await listInvitations(tenantDb(c.env, tenant), { ...(status ? { status } : {}), ...(q ? { q } : {}), ...pageParams(c) }, listedFor(inviter));
     return c.json(page);
   })
   .get("/invitations/lookup", async (c) => {

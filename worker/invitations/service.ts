@@ -18,6 +18,7 @@ import { contains, fold } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ReadCache } from "../db/read-cache";
 import { msg } from "../../web/i18n";
+import { existingAccountOutcome, listScope, mayAnswer, mayInvite, mayManageInvitation, quotaClass, recipientCapApplies } from "./policy";
 
 export const INVITATION_TTL_MS = 30 * 24 * 3600_000;
 export const REMINDER_AFTER_MS = 3 * 24 * 3600_000;
@@ -44,6 +45,7 @@ export function splitEmails(input: string | string[]): string[] {
   return parts.map((p) => p.trim().replace(/^<|>$/g, "")).filter((p) => p !== "");
 }
 
+/** The inviter: who, and whether they act for the whole community (policy.ts `invitesForCommunity`). */
 export type Inviter = { user: User; actsAsTenantAdmin: boolean };
 export type InviteOptions = z.output<typeof inviteSchema>;
 export type InviteResult = { invited: string[]; addedToGroups: string[]; skipped: { email: string; reason: string }[] };
@@ -58,21 +60,32 @@ async function resolveGroups(t: TenantDb, slugs: string[]): Promise<Group[]> {
   return found;
 }
 
-/**
- * Tenant owners and admins invite anyone to anything; a group's admins and owner
- * invite plain members into the groups they run, and nowhere else.
- */
+/** What a refused invitation answers (403 `forbidden`). */
+export const INVITE_REFUSALS = {
+  admin_role: "Only community admins can invite admins.",
+  no_group: "Only community admins can invite people to the community without a group.",
+  not_group_admin: (slugs: string[]) => `You can invite only to groups you administer (not ${slugs.join(", ")}).`,
+} as const;
+
+/** Whether the inviter may send this list (policy.ts `mayInvite`); reads which of the groups they run. */
 async function assertMayInvite(t: TenantDb, inviter: Inviter, targetGroups: Group[], tenantRole: "admin" | "member"): Promise<void> {
-  if (inviter.actsAsTenantAdmin) return;
-  if (tenantRole === "admin") throw forbidden("forbidden", "Only community admins can invite admins.");
-  if (targetGroups.length === 0) throw forbidden("forbidden", "Only community admins can invite people to the community without a group.");
+  const runs = await groupsRun(t, inviter, targetGroups.map((g) => g.id));
+  const d = mayInvite(inviter, { tenantRole, groups: targetGroups.map((g) => ({ slug: g.slug, run: runs.has(g.id) })) });
+  if (d.ok) return;
+  throw forbidden("forbidden", d.why === "not_group_admin" ? INVITE_REFUSALS.not_group_admin(d.groups ?? []) : INVITE_REFUSALS[d.why]);
+}
+
+/**
+ * The groups (among `groupIds`, or all when omitted) whose owner or admin the inviter is,
+ * by their membership as stored. Not read for a community inviter, whom the policy never asks.
+ */
+export async function groupsRun(t: TenantDb, inviter: Inviter, groupIds?: string[]): Promise<Set<string>> {
+  if (inviter.actsAsTenantAdmin || (groupIds && groupIds.length === 0)) return new Set();
   const rows = await t.db
     .select({ groupId: memberships.groupId, role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.userId, inviter.user.id), inArray(memberships.groupId, targetGroups.map((g) => g.id))));
-  const runs = new Set(rows.filter((r) => r.role === "owner" || r.role === "admin").map((r) => r.groupId));
-  const not = targetGroups.filter((g) => !runs.has(g.id));
-  if (not.length) throw forbidden("forbidden", `You can invite only to groups you administer (not ${not.map((g) => g.slug).join(", ")}).`);
+    .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.userId, inviter.user.id), groupIds ? inArray(memberships.groupId, groupIds) : undefined));
+  return new Set(rows.filter((r) => r.role === "owner" || r.role === "admin").map((r) => r.groupId));
 }
 
 function acceptUrl(env: Bindings, tenant: Tenant, token: string): string {
@@ -90,7 +103,7 @@ export const RESENDS_IN_ALL = 5;
 
 /** Invitations an inviter may send a day: generous for community admins, small for anyone else (vars in wrangler.toml). */
 export function inviterQuota(env: Bindings, tenantId: string, inviter: Inviter, amount: number): LimitAmount {
-  const max = inviter.actsAsTenantAdmin ? limitVar(env.ADMIN_INVITATIONS_PER_DAY, 50_000) : limitVar(env.INVITATIONS_PER_DAY, 20);
+  const max = quotaClass(inviter) === "admin" ? limitVar(env.ADMIN_INVITATIONS_PER_DAY, 50_000) : limitVar(env.INVITATIONS_PER_DAY, 20);
   return { key: `invite:${tenantId}:${inviter.user.id}`, max, windowMs: DAY_MS, amount };
 }
 
@@ -172,7 +185,7 @@ export type Decision = { action: "invite" } | { action: "add_to_groups" } | { ac
 export function decide(inviter: Inviter, st: Standing, address: string, groupIds: string[]): Decision {
   const account = st.accounts.get(address);
   if (account && groupIds.some((g) => st.bannedFrom.get(address)?.has(g))) return { action: "skip", reason: "banned" };
-  if (inviter.actsAsTenantAdmin) {
+  if (existingAccountOutcome(inviter) === "add_to_groups") {
     if (account) return groupIds.length ? { action: "add_to_groups" } : { action: "skip", reason: "already_member" };
     if (st.pending.has(address)) return { action: "skip", reason: "already_invited" };
     return { action: "invite" };
@@ -215,7 +228,10 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
     else toInvite.push(address);
   }
   // Reserve first (the inviter's daily quota and each recipient's cap, all or nothing), then work.
-  if (toInvite.length) await reserveInvitations(env, [inviterQuota(env, t.tenantId, inviter, toInvite.length), ...toInvite.map((a) => recipientCap(t.tenantId, a))], now);
+  if (toInvite.length) {
+    const caps = recipientCapApplies(inviter, "list") ? toInvite.map((a) => recipientCap(t.tenantId, a)) : [];
+    await reserveInvitations(env, [inviterQuota(env, t.tenantId, inviter, toInvite.length), ...caps], now);
+  }
 
   const statements: Parameters<typeof atomic>[1] = [];
   for (const address of result.addedToGroups) {
@@ -314,6 +330,11 @@ export function effectiveStatus(inv: Pick<Invitation, "status" | "expiresAt">, n
 }
 
 const invitationsCursor = cursorKind("invitations", z.strictObject({ at: cursorParts.int, id: cursorParts.id }));
+
+/** The `invitedBy` filter of an inviter's list (policy.ts `listScope`): none for every invitation, else their own id. */
+export function listedFor(inviter: Inviter): string | undefined {
+  return listScope(inviter) === "all" ? undefined : inviter.user.id;
+}
 
 /** Community admins see every invitation; a group admin sees the ones they sent (`invitedBy`). */
 export async function listInvitations(t: TenantDb, opts: { status?: InvitationStatus; q?: string; limit: number; cursor: string | null }, invitedBy?: string, now = Date.now()) {
@@ -482,7 +503,7 @@ async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now:
 export async function acceptAsExistingUser(t: TenantDb, token: string, user: User, now = Date.now()): Promise<JoinedFromInvitation> {
   const inv = await byToken(t, token);
   if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw gone();
-  if (inv.email !== user.email) throw forbidden("wrong_account", "This invitation was sent to another email address.");
+  if (!mayAnswer("acceptAsMe", user, inv).ok) throw forbidden("wrong_account", "This invitation was sent to another email address.");
   return joinFromInvitation(t, inv, user, now);
 }
 
@@ -536,19 +557,20 @@ export function forgetInvitationsOf(tenantId: string, address: string): void {
 }
 
 /** One of the member's own invitations; anyone else's answers 404, as if it did not exist. */
-async function mine(t: TenantDb, user: User, id: string): Promise<Invitation> {
-  const inv = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, id), eq(invitations.email, user.email)) });
+async function mine(t: TenantDb, user: User, id: string, answer: "acceptMine" | "declineMine"): Promise<Invitation> {
+  const found = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, id), eq(invitations.email, user.email)) });
+  const inv = found && mayAnswer(answer, user, found).ok ? found : undefined;
   if (!inv || (inv.status !== "pending" && inv.status !== "expired")) throw notFound("No such invitation.");
   return inv;
 }
 
 export async function acceptMyInvitation(t: TenantDb, user: User, id: string, now = Date.now()): Promise<JoinedFromInvitation> {
-  return joinFromInvitation(t, await mine(t, user, id), user, now);
+  return joinFromInvitation(t, await mine(t, user, id, "acceptMine"), user, now);
 }
 
 /** Declining ends the invitation: its links stop working and nobody joins anything. */
 export async function declineMyInvitation(t: TenantDb, user: User, id: string, now = Date.now()): Promise<Invitation> {
-  return declineInvitation(t, await mine(t, user, id), now);
+  return declineInvitation(t, await mine(t, user, id, "declineMine"), now);
 }
 
 /** The link's owner says no without an account (the same outcome as from one: the invitation is declined). */
@@ -572,7 +594,7 @@ async function declineInvitation(t: TenantDb, inv: Invitation, now: number): Pro
 async function manageable(t: TenantDb, inviter: Inviter, id: string): Promise<Invitation> {
   const inv = await t.db.query.invitations.findFirst({ where: and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, id)) });
   if (!inv || inv.status === "staged") throw notFound("No such invitation.");
-  if (!inviter.actsAsTenantAdmin && inv.invitedBy !== inviter.user.id) throw forbidden("forbidden", "Only community admins and the person who invited can manage this invitation.");
+  if (!mayManageInvitation(inviter, inv)) throw forbidden("forbidden", "Only community admins and the person who invited can manage this invitation.");
   return inv;
 }
 
@@ -590,7 +612,7 @@ export async function resendInvitation(env: Bindings, t: TenantDb, tenant: Tenan
       { key: `resend:${t.tenantId}:${inv.id}`, max: RESENDS_PER_HOUR, windowMs: 3600_000, amount: 1 },
       { key: `resend-all:${t.tenantId}:${inv.id}`, max: RESENDS_IN_ALL, windowMs: INVITATION_TTL_MS * 12, amount: 1 },
       inviterQuota(env, t.tenantId, inviter, 1),
-      recipientCap(t.tenantId, inv.email),
+      ...(recipientCapApplies(inviter, "resend") ? [recipientCap(t.tenantId, inv.email)] : []),
     ],
     now,
   );

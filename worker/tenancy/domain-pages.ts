@@ -7,7 +7,7 @@ import { requireUser } from "../auth/sessions";
 import { tenantDb, type TenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { groupFromRequest, viewingAsMember } from "../groups/access";
-import { actsAsTenantAdmin, can } from "../groups/policy";
+import { mayTenancy } from "./policy";
 import { groupView, type GroupContext } from "../groups/service";
 import { membershipState, pendingCount } from "../membership/service";
 import { requireTenant } from "../http/context";
@@ -28,23 +28,24 @@ const NOTICES: Record<string, MessageKey> = {
   removed: "domains.notice.removed",
 };
 
-/** The community's domains (tenant owners and admins) or one group's (its admins). */
+/** The community's domains (tenant owners and admins) or one group's (its admins); policy.ts decides, read-only in the member view. */
 type Scope = { t: TenantDb; groupId: string | undefined; group: GroupContext | undefined; canWrite: boolean };
 
 async function tenantScope(c: Context<AppEnv>): Promise<Scope | Response> {
   const tenant = requireTenant(c);
   const user = c.get("user");
   if (!user) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
-  if (!actsAsTenantAdmin({ tenantRole: user.tenantRole })) throw forbidden("forbidden", "Only community owners and admins can do this.");
-  return { t: tenantDb(c.env, tenant), groupId: undefined, group: undefined, canWrite: actsAsTenantAdmin({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }) };
+  const actor = { tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) };
+  if (!mayTenancy(actor, "viewDomains")) throw forbidden("forbidden", "Only community owners and admins can do this.");
+  return { t: tenantDb(c.env, tenant), groupId: undefined, group: undefined, canWrite: mayTenancy(actor, "manageDomains") };
 }
 
 async function groupScope(c: Context<AppEnv>): Promise<Scope | Response> {
   if (!c.get("user")) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
   const { t: tdb, ctx } = await groupFromRequest(c);
   requireUser(c);
-  if (!can({ ...ctx.actor, viewingAsMember: false }, "edit")) throw forbidden("forbidden", "You do not administer this group.");
-  return { t: tdb, groupId: ctx.group.id, group: ctx, canWrite: can(ctx.actor, "edit") };
+  if (!mayTenancy(ctx.actor, "viewGroupDomains")) throw forbidden("forbidden", "You do not administer this group.");
+  return { t: tdb, groupId: ctx.group.id, group: ctx, canWrite: mayTenancy(ctx.actor, "manageGroupDomains") };
 }
 
 async function render(c: Context<AppEnv>, scope: Scope, extra: Partial<DomainsPageProps> = {}, status: ContentfulStatusCode = 200) {

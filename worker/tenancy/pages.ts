@@ -21,6 +21,7 @@ import { deliverSoon } from "../mail/deliver";
 import { platformUrl } from "./hosts";
 import { myInvitationsCached } from "../invitations/service";
 import { createTenantLimited, createTenantSchema, subdomainSchema } from "./service";
+import { mayCreateCommunity } from "./policy";
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
 
@@ -36,12 +37,12 @@ export const homePages = new Hono<AppEnv>()
     return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups, invitations }));
   })
   .get("/new", (c) => {
-    if (c.get("tenant")) throw notFound();
+    if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
     const ctx = pageContext(c);
     return renderPage(c, t(ctx.lang, "new_tenant.title"), TenantSignupPage({ ctx, rootDomain: c.env.ROOT_DOMAIN }));
   })
   .get("/new/ready", async (c) => {
-    if (c.get("tenant")) throw notFound();
+    if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
     const to = subdomainSchema.safeParse(c.req.query("to") ?? "");
     const token = c.req.query("token") ?? "";
     if (!to.success || !TOKEN_SHAPE.test(token)) throw notFound();
@@ -69,7 +70,7 @@ export const homePages = new Hono<AppEnv>()
     }
   })
   .post("/new", async (c) => {
-    if (c.get("tenant")) throw notFound();
+    if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
     const form = await formBody(c);
     const ctx = pageContext(c);
     const values = { name: form.name ?? "", subdomain: form.subdomain ?? "", ownerName: form.ownerName ?? "", ownerEmail: form.ownerEmail ?? "" };

@@ -10,14 +10,26 @@ import { jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
 import { createTenantLimited, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
-import { actsAsTenantAdmin } from "../groups/policy";
 import { groupFromRequest } from "../groups/access";
-import { assertCan } from "../groups/service";
+import type { GroupContext } from "../groups/service";
+import { decide, mayCreateCommunity, mayTenancy, type TenancyAction } from "./policy";
 
-const isTenantAdmin = (user: User | null) => actsAsTenantAdmin({ tenantRole: user?.tenantRole ?? null });
+/**
+ * The JSON API's actor for the community's settings and domains: its role only. These
+ * routes do not read the view-as cookie (as before; the pages and `PUT /tenant/assets` do).
+ */
+const apiActor = (user: User | null) => ({ tenantRole: user?.tenantRole ?? null });
 
-function requireTenantAdmin(user: User): void {
-  if (!isTenantAdmin(user)) throw forbidden("forbidden", "Only community owners and admins can do this.");
+function requireTenantAdmin(user: User, action: TenancyAction): void {
+  if (!mayTenancy(apiActor(user), action)) throw forbidden("forbidden", "Only community owners and admins can do this.");
+}
+
+/**
+ * A group's domains through the API: its admins, viewing as a member or not read from the
+ * group context. Listing asks what changing asks (a member view is refused both, as before).
+ */
+function requireGroupDomains(ctx: GroupContext): void {
+  if (!decide(ctx.actor, "manageGroupDomains").ok) throw forbidden("forbidden", "You are not allowed to do this in this group.");
 }
 
 async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
@@ -44,7 +56,7 @@ async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
 
 /** Routes of the root (platform) host. */
 export const platformApi = new Hono<AppEnv>().post("/tenants", async (c) => {
-  if (c.get("tenant")) throw notFound();
+  if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
   const input = await jsonBody(c, createTenantSchema);
   const tenant = await createTenantLimited(c.env, clientIp(c), input);
   deliverSoon(c);
@@ -55,37 +67,37 @@ export const platformApi = new Hono<AppEnv>().post("/tenants", async (c) => {
 export const tenantApi = new Hono<AppEnv>()
   .get("/tenant", async (c) => {
     const tenant = requireTenant(c);
-    return c.json(await tenantView(c.env, tenant, isTenantAdmin(c.get("user"))));
+    return c.json(await tenantView(c.env, tenant, mayTenancy(apiActor(c.get("user")), "readAllSettings")));
   })
   .patch("/tenant", async (c) => {
     const tenant = requireTenant(c);
-    requireTenantAdmin(requireUser(c));
+    requireTenantAdmin(requireUser(c), "changeSettings");
     const patch = await jsonBody(c, tenantPatchSchema);
     const updated = await updateTenant(c.env, tenant, patch);
     return c.json(await tenantView(c.env, updated, true));
   })
   .get("/tenant/domains", async (c) => {
     const tenant = requireTenant(c);
-    requireTenantAdmin(requireUser(c));
+    requireTenantAdmin(requireUser(c), "viewDomains");
     const rows = await listDomains(tenantDb(c.env, tenant));
     return c.json({ items: rows.map((d) => publicDomain(d, c.env)), nextCursor: null });
   })
   .post("/tenant/domains", async (c) => {
     const tenant = requireTenant(c);
-    requireTenantAdmin(requireUser(c));
+    requireTenantAdmin(requireUser(c), "manageDomains");
     const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
     const domain = await addDomain(c.env, tenantDb(c.env, tenant), input.hostname, null);
     return c.json(publicDomain(domain, c.env), domain.status === "pending" ? 201 : 200);
   })
   .post("/tenant/domains/:hostname/verify", async (c) => {
     const tenant = requireTenant(c);
-    requireTenantAdmin(requireUser(c));
+    requireTenantAdmin(requireUser(c), "manageDomains");
     const domain = await checkDomain(c.env, tenantDb(c.env, tenant), c.req.param("hostname"));
     return c.json(publicDomain(domain, c.env));
   })
   .delete("/tenant/domains/:hostname", async (c) => {
     const tenant = requireTenant(c);
-    requireTenantAdmin(requireUser(c));
+    requireTenantAdmin(requireUser(c), "manageDomains");
     await removeDomain(c.env, tenantDb(c.env, tenant), c.req.param("hostname"));
     return c.body(null, 204);
   })
@@ -93,14 +105,14 @@ export const tenantApi = new Hono<AppEnv>()
   .get("/groups/:slug/domains", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    assertCan(ctx, "edit");
+    requireGroupDomains(ctx);
     const rows = await listDomains(t, ctx.group.id);
     return c.json({ items: rows.map((d) => publicDomain(d, c.env)), nextCursor: null });
   })
   .post("/groups/:slug/domains", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    assertCan(ctx, "edit");
+    requireGroupDomains(ctx);
     const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
     const domain = await addDomain(c.env, t, input.hostname, ctx.group.id);
     return c.json(publicDomain(domain, c.env), domain.status === "pending" ? 201 : 200);
@@ -108,14 +120,14 @@ export const tenantApi = new Hono<AppEnv>()
   .post("/groups/:slug/domains/:hostname/verify", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    assertCan(ctx, "edit");
+    requireGroupDomains(ctx);
     const domain = await checkDomain(c.env, t, c.req.param("hostname"), Date.now(), ctx.group.id);
     return c.json(publicDomain(domain, c.env));
   })
   .delete("/groups/:slug/domains/:hostname", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    assertCan(ctx, "edit");
+    requireGroupDomains(ctx);
     await removeDomain(c.env, t, c.req.param("hostname"), ctx.group.id);
     return c.body(null, 204);
   })
@@ -123,7 +135,7 @@ export const tenantApi = new Hono<AppEnv>()
   .delete("/groups/:slug/domains", async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    assertCan(ctx, "edit");
+    requireGroupDomains(ctx);
     const only = c.req.query("hostname");
     const rows = only ? [{ hostname: only }] : await listDomains(t, ctx.group.id);
     for (const row of rows) await removeDomain(c.env, t, row.hostname, ctx.group.id);

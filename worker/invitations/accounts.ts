@@ -63,8 +63,10 @@ export const accountsApi = new Hono<AppEnv>()
     const inviter = inviterOf(c);
     if (!mayAddToGroupList(ctx.actor)) throw forbidden("forbidden", "You are not allowed to do this in this group.");
     const input = await jsonBody(c, z.object({ emails: z.union([z.string().max(200_000), z.array(z.string().max(320)).max(1000)]), role: z.enum(["moderator", "member"]).optional().default("member") }));
-    // The group's admins add to its list as the community does (accounts join at once).
-    const result = await invite(c.env, t, tenant, { user: inviter.user, actsAsTenantAdmin: true }, { emails: input.emails, groups: [ctx.group.slug], tenantRole: "member", groupRole: input.role });
+    // As the invitations route does: a community admin's adds join at once; a group admin who is
+    // not one sends existing accounts a group invitation they accept, and the answer never tells
+    // which addresses have accounts.
+    const result = await invite(c.env, t, tenant, inviter, { emails: input.emails, groups: [ctx.group.slug], tenantRole: "member", groupRole: input.role });
     deliverSoon(c);
     return c.json(result);
   });

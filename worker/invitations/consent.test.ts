@@ -389,3 +389,27 @@ describe("the member's pages", () => {
     expect(after).toContain("No invitation is waiting for your answer.");
   });
 });
+
+describe("a group admin adding emails to the group's member list (POST /groups/{slug}/members)", () => {
+  it("adds nobody without consent and answers the same for an address with an account and one without", async () => {
+    const tenant = await makeTenant();
+    const known = await signUpMember(tenant, "list-known@example.org", "Lou Known");
+    const gaby = await groupOwner(tenant, "list-gaby@example.org", "listclub");
+    const answers = await Promise.all(
+      ["list-known@example.org", "list-nobody@example.org"].map(async (email) => {
+        const res = await call(tenant.host, "POST", "/api/v1/groups/listclub/members", { cookie: gaby.cookie, json: { emails: [email] } });
+        return { status: res.status, body: (await res.json()) as Result };
+      }),
+    );
+    for (const [i, email] of ["list-known@example.org", "list-nobody@example.org"].entries()) {
+      expect(answers[i]!.status).toBe(200);
+      expect(answers[i]!.body).toEqual({ invited: [email], addedToGroups: [], skipped: [] });
+    }
+    // Not a member until they accept.
+    expect((await groupsOf(tenant, known.cookie)).map((g) => g.slug)).not.toContain("listclub");
+    // The community's owner still adds at once.
+    const byOwner = await call(tenant.host, "POST", "/api/v1/groups/listclub/members", { cookie: tenant.owner.cookie, json: { emails: ["list-known@example.org"] } });
+    expect(byOwner.status).toBe(200);
+    expect((await groupsOf(tenant, known.cookie)).map((g) => g.slug)).toContain("listclub");
+  });
+});

@@ -89,7 +89,7 @@ export function mayUseStagedImport(inviter: InviterPowers, upload: { by?: string
   return upload.by === inviter.user.id;
 }
 
-/** Adding emails to a group's member list (`POST /groups/{slug}/members`): the group's admins, who then add as the community does. */
+/** Adding emails to a group's member list (`POST /groups/{slug}/members`): the group's admins, with their own powers (a group admin's adds are group invitations). */
 export function mayAddToGroupList(actor: GroupActor): boolean {
   return can(actor, "changeRole");
 }

@@ -156,7 +156,7 @@ export const memberPages = new Hono<AppEnv>()
   })
   .post("/admin/members/:id/decline", (c) => {
     const tenant = requireTenant(c);
-    return act(c, () => declineMember(tenantDb(c.env, tenant), tenant, memberActor(c), c.req.param("id")), "declined");
+    return act(c, () => declineMember(tenantDb(c.env, tenant), tenant, memberActor(c), c.req.param("id"), { base: requestOrigin(c) }), "declined");
   })
   .post("/admin/members/:id/role", async (c) => {
     const tenant = requireTenant(c);

@@ -12,7 +12,7 @@ import { forgetViewer } from "../groups/queries";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { reserveOrThrow } from "../http/limits";
 import { enqueueMailAfterChange } from "../mail/outbox";
-import { accountApprovedMail, accountDeclinedMail, mailLang } from "../mail/templates";
+import { accountApprovedMail, accountDeclinedMail, brandOf, mailLang } from "../mail/templates";
 import { groupRoom } from "../room/room";
 import { decide, isSuspended, mayDeleteOwnAccount, publicStatus, type AssignableRole, type MemberAction, type MemberActor } from "./policy";
 
@@ -148,7 +148,7 @@ export async function approveMember(t: TenantDb, tenant: Tenant, actor: MemberAc
   assertAdministers(actor);
   const target = await findMember(t, userId);
   assertDecision(actor, "approve", target);
-  const mail = accountApprovedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, url: `${urls.base}/login?email=${encodeURIComponent(target.email)}` });
+  const mail = accountApprovedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, url: `${urls.base}/login?email=${encodeURIComponent(target.email)}`, brand: brandOf(tenant, urls.base) });
   // The change and its email in one atomic batch: the email goes only with the approval that won.
   const [changed] = await atomic(t, [
     t.db
@@ -164,11 +164,11 @@ export async function approveMember(t: TenantDb, tenant: Tenant, actor: MemberAc
 }
 
 /** An account pending approval is deleted (the address may sign up again); the person is told by email. */
-export async function declineMember(t: TenantDb, tenant: Tenant, actor: MemberActor, userId: string, now = Date.now()): Promise<MemberItem> {
+export async function declineMember(t: TenantDb, tenant: Tenant, actor: MemberActor, userId: string, urls: { base: string }, now = Date.now()): Promise<MemberItem> {
   assertAdministers(actor);
   const target = await findMember(t, userId);
   assertDecision(actor, "decline", target);
-  const mail = accountDeclinedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name });
+  const mail = accountDeclinedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, brand: brandOf(tenant, urls.base) });
   const [deleted] = await atomic(t, [
     t.db
       .delete(users)

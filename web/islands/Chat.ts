@@ -161,7 +161,7 @@ function MessageRow({ row, me, clock, strings, onRetry, onDiscard, menu, below }
   return html`<li class=${classes} key=${row.key} data-message-id=${pending ? undefined : m.id}>
     ${cont
       ? html`<span class="chat-gutter"><time datetime=${m.at} title=${clock.full(m.at)}>${clock.time(m.at)}</time></span>`
-      : PersonAvatar({ id: m.userId, name: m.name })}
+      : PersonAvatar({ id: m.userId, name: m.name, url: m.avatarUrl })}
     <div class="chat-body">
       ${cont
         ? html`<span class="sr-only">${m.name}</span>`

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { avatarUrlOf } from "../profiles/avatar-column";
 import { Hono, type Context } from "hono";
 import { setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -289,7 +290,7 @@ export const adminPages = new Hono<AppEnv>()
       GroupMembersPage({
         ctx: pageContext(c),
         group: view,
-        members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt) })),
+        members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt), avatarUrl: avatarUrlOf(m.avatarKey) })),
         bans: bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt) })),
         ability: abilityOf(ctx),
         viewingAsMember: viewingAsMember(c),

@@ -126,7 +126,8 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     t,
     ctx,
     user,
-    actor: { userId: user.id, name: user.name, moderator: can("moderate") },
+    // The picture read with the session: the room keeps it for this author's posts and messages.
+    actor: { userId: user.id, name: user.name, moderator: can("moderate"), avatarUrl: c.get("avatarUrl") },
     scope: { tenantId: tenant.id, groupId: ctx.group.id, lang },
     // Seeded names (the default levels) read in the viewer's language.
     room: localizedRoom(groupRoom(c.env, tenant.id, ctx.group.id), closestLang(c.get("language"), tenant.defaultLanguage)),

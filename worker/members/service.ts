@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { contains, fold, foldedOr } from "../http/search";
 import { z } from "zod";
@@ -32,6 +33,8 @@ export type MemberItem = {
   status: User["status"];
   groups: string[];
   createdAt: string;
+  /** The member's uploaded picture (`/media/…`), null for initials; only where the list read it. */
+  avatarUrl?: string | null;
 };
 
 const REFUSALS: Record<string, string> = {
@@ -75,8 +78,10 @@ async function groupsOf(t: TenantDb, ids: string[]): Promise<Map<string, string[
   return out;
 }
 
-export function memberItem(u: User, groupSlugs: string[]): MemberItem {
-  return { id: u.id, name: u.name, email: u.email, tenantRole: u.tenantRole, status: publicStatus(u.status), groups: groupSlugs, createdAt: new Date(u.createdAt).toISOString() };
+export function memberItem(u: User & { avatarKey?: string | null }, groupSlugs: string[]): MemberItem {
+  const item: MemberItem = { id: u.id, name: u.name, email: u.email, tenantRole: u.tenantRole, status: publicStatus(u.status), groups: groupSlugs, createdAt: new Date(u.createdAt).toISOString() };
+  if (u.avatarKey !== undefined) item.avatarUrl = avatarUrlOf(u.avatarKey);
+  return item;
 }
 
 const membersCursor = cursorKind("members", z.strictObject({ name: z.string().max(200), id: cursorParts.id }));
@@ -90,7 +95,7 @@ export async function listMembers(
   const q = fold(opts.q);
   const statuses: User["status"][] = opts.status === "suspended" ? ["suspended", "disabled"] : opts.status ? [opts.status] : ["active", "pending_approval", "suspended", "disabled"];
   const rows = await t.db
-    .select()
+    .select({ ...getTableColumns(users), avatarKey: avatarKeyOf(users.id) })
     .from(users)
     .where(
       and(

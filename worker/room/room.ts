@@ -747,6 +747,9 @@ export class GroupRoom extends DurableObject<Bindings> {
       const name = tryDecodeURIComponent(request.headers.get("x-user-name") ?? "") ?? "";
       if (!userId) return new Response("who?", { status: 400 });
       const info: SocketInfo = { channel: "chat", userId, name, moderator: request.headers.get("x-moderator") === "1" };
+      // The member's picture as the Worker read it with the session: kept for their messages (absent: unchanged).
+      const avatar = request.headers.get("x-user-avatar");
+      if (avatar !== null) this.discussions.recordAvatar({ userId, avatarUrl: avatar || null });
       // The viewer's language reads the seeded level names in what this socket is sent.
       const viewerLang = request.headers.get("x-lang");
       this.ctx.acceptWebSocket(server, ["chat", `user:${userId}`, ...(isLang(viewerLang) ? [`lang:${viewerLang}`] : [])]);

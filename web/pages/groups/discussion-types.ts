@@ -16,7 +16,8 @@ export type TargetType = "thread" | "reply" | "message";
 
 /** A level reached with points; `badge` is a short emoji or label shown next to the name once unlocked. */
 export type LevelView = { level: number; name: string; minPoints: number; badge: string | null };
-export type AuthorView = { userId: string; name: string; level: LevelView | null };
+/** `avatarUrl`: the author's uploaded picture (`/media/…`) as the room last heard of it, else null (initials). */
+export type AuthorView = { userId: string; name: string; level: LevelView | null; avatarUrl?: string | null };
 /** `mine` is the viewer's own reaction; live events carry `mine: false`. */
 export type ReactionSummary = { key: ReactionKey; count: number; mine: boolean };
 
@@ -50,7 +51,7 @@ export type ReplyView = {
 };
 
 /** A chat message: plain text, always rendered as text. */
-export type MessageView = { id: string; userId: string; name: string; text: string; at: string; level: LevelView | null };
+export type MessageView = { id: string; userId: string; name: string; text: string; at: string; level: LevelView | null; avatarUrl?: string | null };
 
 export type OnlineMember = { userId: string; name: string };
 

@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
-import { avatarKeyOf } from "../profiles/avatar-column";
+import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
 import { z } from "zod";
 import type { TenantDb } from "../db/client";
-import { groupBans, memberships, users, type GroupRole, type User } from "../db/schema";
+import { groupBans, memberProfiles, memberships, users, type GroupRole, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
@@ -50,7 +50,8 @@ export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, u
     if (pending) return { status: "pending", requestId: pending.id };
     const answers = validateAnswers(ctx, rawAnswers);
     await completeProfileForJoin(t, ctx.group.id, user, { json: profile, form: profileAnswers(rawAnswers) }, now);
-    const { request } = await room.submitJoinRequest(t.tenantId, ctx.group.id, { id: user.id, name: user.name, email: user.email }, answers);
+    const [picture] = await t.db.select({ key: memberProfiles.avatarKey }).from(memberProfiles).where(and(eq(memberProfiles.tenantId, t.tenantId), eq(memberProfiles.userId, user.id)));
+    const { request } = await room.submitJoinRequest(t.tenantId, ctx.group.id, { id: user.id, name: user.name, email: user.email, avatarUrl: avatarUrlOf(picture?.key) }, answers);
     return { status: "pending", requestId: request.id };
   }
   validateAnswers(ctx, rawAnswers);

@@ -89,4 +89,26 @@ describe("a member's uploaded picture is shown wherever the person is, initials 
     const history = (await (await call(tenant.host, "GET", "/api/v1/groups/crew/messages", { cookie: pia.cookie })).json()) as { items: MessageView[] };
     expect(history.items.filter((m) => m.userId === pia.id).every((m) => !m.avatarUrl)).toBe(true);
   });
+
+  it("the join request queue (page and live) and the mention suggestions", async () => {
+    const { tenant, pia, ned } = await scene();
+    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Gate", slug: "gate", joinPolicy: "approval" } })).status).toBe(201);
+    const live = await call(tenant.host, "GET", "/api/v1/groups/gate/requests/live", { cookie: tenant.owner.cookie, headers: { upgrade: "websocket" } });
+    expect(live.status).toBe(101);
+    const events: { type: string; request?: { userId: string; avatarUrl?: string | null } }[] = [];
+    live.webSocket!.accept();
+    live.webSocket!.addEventListener("message", (e) => events.push(JSON.parse(String(e.data))));
+    for (const m of [pia, ned]) expect((await call(tenant.host, "POST", "/api/v1/groups/gate/join", { cookie: m.cookie, json: { answers: {} } })).status).toBe(202);
+    await vi.waitFor(() => expect(events.filter((e) => e.type === "request")).toHaveLength(2));
+    expect(events.find((e) => e.request?.userId === pia.id)!.request!.avatarUrl).toMatch(/^\/media\//);
+    expect(events.find((e) => e.request?.userId === ned.id)!.request!.avatarUrl).toBeNull();
+    live.webSocket!.close();
+    const queue = await page(tenant, "/admin/groups/gate/requests", tenant.owner.cookie);
+    expect(queue).toMatch(photoOf(pia.id));
+    expect(queue).toMatch(initialsOf("NI"));
+
+    const found = (await (await call(tenant.host, "GET", "/api/v1/groups/crew/mentions?q=", { cookie: tenant.owner.cookie })).json()) as { items: { userId: string; avatarUrl: string | null }[] };
+    expect(found.items.find((m) => m.userId === pia.id)?.avatarUrl).toMatch(new RegExp(`^/media/tenants/.+/users/${pia.id}/avatar`));
+    expect(found.items.find((m) => m.userId === ned.id)?.avatarUrl).toBeNull();
+  });
 });

@@ -80,7 +80,7 @@ export type JoinRequest = {
 };
 export type Decision = "approve" | "reject";
 /** What admins' pages receive: the request as the API shows it. */
-export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: JoinAnswer[]; createdAt: string };
+export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: JoinAnswer[]; createdAt: string; avatarUrl?: string | null };
 export type QueueEvent =
   | { type: "snapshot"; requests: JoinRequestView[] }
   | { type: "request"; request: JoinRequestView }
@@ -206,7 +206,7 @@ export class GroupRoom extends DurableObject<Bindings> {
   async submitJoinRequest(
     tenantId: string,
     groupId: string,
-    user: { id: string; name: string; email: string },
+    user: { id: string; name: string; email: string; avatarUrl?: string | null },
     answers: JoinAnswer[],
   ): Promise<{ request: JoinRequest; created: boolean }> {
     this.bind(tenantId, groupId);
@@ -228,7 +228,8 @@ export class GroupRoom extends DurableObject<Bindings> {
       row.id, row.user_id, row.name, row.email, row.answers, row.created_at,
     );
     const request = toRequest(row);
-    this.broadcast({ type: "request", request: requestView(request) });
+    // The applicant's picture rides on the live event only (the queue page reads it from D1).
+    this.broadcast({ type: "request", request: { ...requestView(request), avatarUrl: user.avatarUrl ?? null } });
     await this.queueNotice("request", { name: row.name });
     return { request, created: true };
   }

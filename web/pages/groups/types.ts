@@ -15,6 +15,6 @@ export type GroupView = {
 };
 /** `avatarUrl`: the member's uploaded picture (`/media/…`), else null for initials. */
 export type MemberView = { userId: string; name: string; email: string | null; role: GroupRole; joinedAt: string; avatarUrl?: string | null };
-export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: { questionId: string; label: string; answer: string }[]; createdAt: string };
+export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: { questionId: string; label: string; answer: string }[]; createdAt: string; avatarUrl?: string | null };
 export type BanView = { userId: string; name: string; email: string; bannedAt: string };
 export type GroupAbility = { edit: boolean; delete: boolean; manageMembers: boolean; decideRequests: boolean; uploadAssets: boolean };

@@ -43,7 +43,7 @@ describe("a member's uploaded picture is shown wherever the person is, initials 
     expect(nedHome).toMatch(initialsOf("NI"));
 
     // Seen by someone else (the owner, who has no picture), on every page that lists them.
-    for (const path of ["/g/crew", `/g/crew/t/${thread.id}`, "/g/crew/chat", "/admin/groups/crew/members", "/admin/members"]) {
+    for (const path of ["/g/crew", `/g/crew/t/${thread.id}`, "/g/crew/chat", "/g/crew/leaderboard", "/admin/groups/crew/members", "/admin/members"]) {
       const body = await page(tenant, path, tenant.owner.cookie);
       expect(body, path).toMatch(photoOf(pia.id));
       expect(body, path).toMatch(initialsOf("NI"));

@@ -290,7 +290,7 @@ export class DiscussionStore {
 
   leaderboard(limit: number): LeaderboardEntry[] {
     const sorted = [...this.allPoints().entries()].sort((a, b) => b[1].points - a[1].points || a[1].name.localeCompare(b[1].name));
-    return sorted.slice(0, limit).map(([userId, p], i) => ({ rank: i + 1, userId, name: p.name, points: p.points, level: this.levelFor(p.points) }));
+    return sorted.slice(0, limit).map(([userId, p], i) => ({ rank: i + 1, userId, name: p.name, points: p.points, level: this.levelFor(p.points), avatarUrl: this.avatarOf(userId) }));
   }
 
   // ── threads and replies ───────────────────────────────────────────────────

@@ -73,7 +73,7 @@ export type ReportView = {
 
 export type MuteView = { userId: string; name: string; until: string; reason: string | null; mutedBy: string };
 
-export type LeaderboardEntry = { rank: number; userId: string; name: string; points: number; level: LevelView | null };
+export type LeaderboardEntry = { rank: number; userId: string; name: string; points: number; level: LevelView | null; avatarUrl?: string | null };
 
 export type PointRules = { thread: number; reply: number; reactionReceived: number };
 export type GamificationView = { points: PointRules; levels: LevelView[] };

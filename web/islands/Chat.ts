@@ -126,9 +126,12 @@ function rows(messages: MessageView[], pending: Pending[], me: ChatProps["me"], 
   const out: Row[] = [];
   let lastDay = "";
   let prev: MessageView | null = null;
+  // A message still on its way wears the picture of the sender's latest stored one.
+  let myPicture: string | null = null;
+  for (const m of messages) if (m.userId === me.userId) myPicture = m.avatarUrl ?? null;
   const all: { message: MessageView; pending?: Pending }[] = [
     ...messages.map((message) => ({ message })),
-    ...pending.map((p) => ({ message: { id: `pending-${p.nonce}`, userId: me.userId, name: me.name, text: p.text, at: p.at, level: null }, pending: p })),
+    ...pending.map((p) => ({ message: { id: `pending-${p.nonce}`, userId: me.userId, name: me.name, text: p.text, at: p.at, level: null, avatarUrl: myPicture }, pending: p })),
   ];
   for (const { message, pending: p } of all) {
     const day = clock.dayKey(message.at);

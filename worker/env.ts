@@ -34,6 +34,8 @@ export type Variables = {
   /** Set when the host is a custom domain attached to one group. */
   hostGroup: Group | null;
   user: User | null;
+  /** The signed-in user's uploaded picture (`/media/…`), loaded with the session; null for initials. */
+  avatarUrl?: string | null;
   sessionId: string | null;
   language: string;
   cspNonce: string;

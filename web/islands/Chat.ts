@@ -126,9 +126,12 @@ function rows(messages: MessageView[], pending: Pending[], me: ChatProps["me"], 
   const out: Row[] = [];
   let lastDay = "";
   let prev: MessageView | null = null;
+  // A message still on its way wears the picture of the sender's latest stored one.
+  let myPicture: string | null = null;
+  for (const m of messages) if (m.userId === me.userId) myPicture = m.avatarUrl ?? null;
   const all: { message: MessageView; pending?: Pending }[] = [
     ...messages.map((message) => ({ message })),
-    ...pending.map((p) => ({ message: { id: `pending-${p.nonce}`, userId: me.userId, name: me.name, text: p.text, at: p.at, level: null }, pending: p })),
+    ...pending.map((p) => ({ message: { id: `pending-${p.nonce}`, userId: me.userId, name: me.name, text: p.text, at: p.at, level: null, avatarUrl: myPicture }, pending: p })),
   ];
   for (const { message, pending: p } of all) {
     const day = clock.dayKey(message.at);
@@ -161,7 +164,7 @@ function MessageRow({ row, me, clock, strings, onRetry, onDiscard, menu, below }
   return html`<li class=${classes} key=${row.key} data-message-id=${pending ? undefined : m.id}>
     ${cont
       ? html`<span class="chat-gutter"><time datetime=${m.at} title=${clock.full(m.at)}>${clock.time(m.at)}</time></span>`
-      : PersonAvatar({ id: m.userId, name: m.name })}
+      : PersonAvatar({ id: m.userId, name: m.name, url: m.avatarUrl })}
     <div class="chat-body">
       ${cont
         ? html`<span class="sr-only">${m.name}</span>`

@@ -261,7 +261,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
             ${thread.pinned && html`<p class="post-flags">${PinnedBadge({ strings })}</p>`}
             <h1 class="post-title" id="thread-title">${thread.title}</h1>
             <div class="post-head">
-              ${PersonAvatar({ id: thread.author.userId, name: thread.author.name, size: "lg" })}
+              ${PersonAvatar({ id: thread.author.userId, name: thread.author.name, url: thread.author.avatarUrl, size: "lg" })}
               <p class="post-meta">
                 ${AuthorName({ author: thread.author })}
                 <span class="post-when">
@@ -314,7 +314,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
               const own = reply.author.userId === me.userId;
               const isEditing = editing?.kind === "reply" && editing.id === reply.id && own;
               return html`<li key=${reply.id} id=${`reply-${reply.id}`} class=${fresh.includes(reply.id) ? "reply is-new" : "reply"}>
-                ${PersonAvatar({ id: reply.author.userId, name: reply.author.name })}
+                ${PersonAvatar({ id: reply.author.userId, name: reply.author.name, url: reply.author.avatarUrl })}
                 <div class="reply-main">
                   <p class="post-meta">
                     ${AuthorName({ author: reply.author })}

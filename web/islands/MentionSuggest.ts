@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { Avatar } from "../ui/avatar";
 
 export type MentionSuggestProps = { slug: string; label: string };
-type Member = { userId: string; name: string };
+type Member = { userId: string; name: string; avatarUrl?: string | null };
 
 /** The composers it serves: thread and reply bodies, the chat's input. */
 const FIELDS = 'textarea[name="body"], textarea.chat-input';
@@ -120,7 +120,7 @@ export default function MentionSuggest({ slug, label }: MentionSuggestProps): VN
           pick(m);
         }}
       >
-        ${Avatar({ id: m.userId, name: m.name, size: "sm" })}${m.name}
+        ${Avatar({ id: m.userId, name: m.name, url: m.avatarUrl, size: "sm" })}${m.name}
       </li>`,
     )}
   </ul>`;

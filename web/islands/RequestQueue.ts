@@ -89,7 +89,9 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
         } else if (msg.type === "decided" && msg.id) {
           remove(msg.id);
         } else if (msg.type === "snapshot" && Array.isArray(msg.requests)) {
-          setRequests(msg.requests);
+          const fresh = msg.requests;
+          // The snapshot does not repeat pictures: keep those the page already had.
+          setRequests((list) => fresh.map((r) => (r.avatarUrl ? r : { ...r, avatarUrl: list.find((o) => o.id === r.id)?.avatarUrl ?? null })));
         }
       };
       socket.onclose = () => {
@@ -157,7 +159,7 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
             const action = `${base}/${encodeURIComponent(r.id)}`;
             return html`<li key=${r.id} class=${fresh.includes(r.id) ? "card request is-new" : "card request"}>
               <div class="request-head">
-                ${Avatar({ id: r.id, name: r.name, size: "lg" })}
+                ${Avatar({ id: r.userId, name: r.name, url: r.avatarUrl, size: "lg" })}
                 <div class="request-who">
                   <p class="request-name">${r.name}</p>
                   <p class="request-email">${r.email}</p>

@@ -337,7 +337,7 @@ export function ThreadItem({
 }): VNode {
   const classes = ["thread-item", thread.pinned && "is-pinned", fresh && "is-new"].filter(Boolean).join(" ");
   return html`<li class=${classes} key=${thread.id} data-thread=${thread.id}>
-    ${PersonAvatar({ id: thread.author.userId, name: thread.author.name, size: "lg" })}
+    ${PersonAvatar({ id: thread.author.userId, name: thread.author.name, url: thread.author.avatarUrl, size: "lg" })}
     <div class="thread-item-body">
       <h3 class="thread-item-title">
         ${thread.pinned && PinnedBadge({ strings })}

@@ -13,6 +13,8 @@ import { brandHex, brandStyle, type BrandColors } from "./theme";
 export type PageContext = {
   tenant: Tenant | null;
   user: User | null;
+  /** The signed-in user's picture (`/media/…`), else their initials. */
+  userAvatarUrl?: string | null | undefined;
   lang: Lang;
   nonce: string;
   /** The request's path (a query string, if any, is kept by the language links). */
@@ -103,7 +105,7 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   </li>`}
                   <li class="nav-profile">
                     <a class="nav-link nav-user" href="/me" aria-current=${current("/me")} aria-label=${t(lang, "layout.profile", { name: user.name })}>
-                      ${Avatar({ id: user.id, name: user.name })}
+                      ${Avatar({ id: user.id, name: user.name, url: ctx.userAvatarUrl })}
                       <span class="nav-user-name">${user.name}</span>
                     </a>
                   </li>
@@ -182,7 +184,7 @@ function headerKey(ctx: PageContext): string {
     ctx.logoUrl ?? "",
     ctx.path,
     tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}/${membersMayCreateGroups(tenant)}` : "",
-    user ? `${user.id}/${user.tenantRole}/${user.name}` : "",
+    user ? `${user.id}/${user.tenantRole}/${user.name}/${ctx.userAvatarUrl ?? ""}` : "",
     ctx.viewingAsMember ? "as-member" : "",
   ].join("\u0001");
 }

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { avatarUrlOf, avatarUrlsOf } from "../profiles/avatar-column";
 import { Hono, type Context } from "hono";
 import { setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -291,7 +292,7 @@ export const adminPages = new Hono<AppEnv>()
       GroupMembersPage({
         ctx: pageContext(c),
         group: view,
-        members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt) })),
+        members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt), avatarUrl: avatarUrlOf(m.avatarKey) })),
         bans: bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt) })),
         ability: abilityOf(ctx),
         viewingAsMember: viewingAsMember(c),
@@ -326,7 +327,8 @@ export const adminPages = new Hono<AppEnv>()
     if (user instanceof Response) return user;
     const { tdb, ctx, view } = await adminGroup(c);
     const { items: requests } = await pendingRequests(c.env, tdb, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, 200);
-    return groupAdminPage(c, view, "admin.tab.requests", GroupRequestsPage({ ctx: pageContext(c), group: view, requests: requests.map(requestView), viewingAsMember: viewingAsMember(c), ...notice(c) }));
+    const pictures = await avatarUrlsOf(tdb, requests.map((r) => r.userId));
+    return groupAdminPage(c, view, "admin.tab.requests", GroupRequestsPage({ ctx: pageContext(c), group: view, requests: requests.map((r) => ({ ...requestView(r), avatarUrl: pictures.get(r.userId) ?? null })), viewingAsMember: viewingAsMember(c), ...notice(c) }));
   })
   .post("/admin/groups/:slug/requests/approve-all", async (c) => {
     const { tdb, ctx, user } = await adminGroup(c);

@@ -7,7 +7,7 @@ import { ApiError } from "../http/errors";
 import { reserve } from "../http/limits";
 import { email } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
-import { loginLinkMail, mailLang } from "../mail/templates";
+import { brandOf, loginLinkMail, mailLang } from "../mail/templates";
 import { newSession } from "./sessions";
 
 /**
@@ -57,7 +57,7 @@ export async function requestLoginLink(t: TenantDb, tenant: Tenant, address: str
     link.insert,
     enqueueMail(
       t,
-      loginLinkMail(mailLang(user.language, tenant.defaultLanguage), { to: user.email, name: user.name, community: tenant.name, url: urls.base + loginLinkPath(link.token), requested: true }),
+      loginLinkMail(mailLang(user.language, tenant.defaultLanguage), { to: user.email, name: user.name, community: tenant.name, url: urls.base + loginLinkPath(link.token), requested: true, brand: brandOf(tenant, urls.base) }),
       now,
     ),
   ]);

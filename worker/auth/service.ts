@@ -112,7 +112,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
         insertUser,
         ...profileRows(user.id, now),
         ...admins.map((a) =>
-          enqueueMail(t, approvalNeededMail(mailLang(a.language, tenant.defaultLanguage), { to: a.email, name: user.name, email: user.email, community: tenant.name, url: urls.base + "/admin/members" }), now),
+          enqueueMail(t, approvalNeededMail(mailLang(a.language, tenant.defaultLanguage), { to: a.email, name: user.name, email: user.email, community: tenant.name, url: urls.base + "/admin/members", brand: brandOf(tenant, urls.base) }), now),
         ),
       ]);
     }

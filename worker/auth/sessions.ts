@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Database, TenantDb } from "../db/client";
 import { tenantDb } from "../db/client";
 import { newToken, sha256Hex } from "../db/ids";
-import { sessions, users, type User } from "../db/schema";
+import { memberProfiles, sessions, users, type User } from "../db/schema";
 import { isDevelopment, type AppEnv, type Bindings } from "../env";
 import { unauthorized } from "../http/errors";
 
@@ -48,14 +48,16 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 /** The session row (joined to its user) behind a cookie, for this tenant only. */
 function sessionQuery(t: TenantDb, sessionId: string, now: number) {
   return t.db
-    .select({ user: users, expiresAt: sessions.expiresAt })
+    .select({ user: users, expiresAt: sessions.expiresAt, avatarKey: memberProfiles.avatarKey })
     .from(sessions)
     .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, t.tenantId)))
+    // The header's picture comes with the session row: no query of its own.
+    .leftJoin(memberProfiles, and(eq(memberProfiles.userId, users.id), eq(memberProfiles.tenantId, t.tenantId)))
     .where(and(eq(sessions.id, sessionId), eq(sessions.tenantId, t.tenantId), gt(sessions.expiresAt, now)))
     .limit(1);
 }
 
-type SessionHit = { user: User; expiresAt: number };
+type SessionHit = { user: User; expiresAt: number; avatarKey: string | null };
 
 /**
  * Cookie token → session id (its SHA-256), remembered for READ_TTL_MS like the session row
@@ -81,6 +83,7 @@ export function forgetSessions(match: { sessionId?: string; userId?: string }): 
  */
 export async function authenticate(c: Context<AppEnv>): Promise<User | null> {
   c.set("user", null);
+  c.set("avatarUrl", null);
   c.set("sessionId", null);
   const tenant = c.get("tenant");
   const token = getCookie(c, sessionCookieName(c.env));
@@ -104,6 +107,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<User | null> {
   }
   if (row.user.status !== "active") return null;
   c.set("user", row.user);
+  c.set("avatarUrl", row.avatarKey ? `/media/${row.avatarKey}` : null);
   c.set("sessionId", sessionId);
   if (row.expiresAt - now < RENEW_AFTER_MS) {
     const renewed = now + SESSION_TTL_MS;

@@ -125,6 +125,7 @@ export const discussionsApi = new Hono<AppEnv>()
     const since = c.req.query("since");
     if (since !== undefined && since !== "" && !MESSAGE_ID.test(since)) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { since: msg("field.invalid") });
     const headers = new Headers({ upgrade: "websocket", "x-user-id": d.user.id, "x-user-name": encodeURIComponent(d.user.name), "x-moderator": d.actor.moderator ? "1" : "0", "x-lang": closestLang(c.get("language"), d.tenant.defaultLanguage) });
+    if (d.actor.avatarUrl !== undefined) headers.set("x-user-avatar", d.actor.avatarUrl ?? "");
     for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions"]) {
       const v = c.req.header(h);
       if (v) headers.set(h, v);

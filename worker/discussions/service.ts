@@ -16,6 +16,7 @@ import {
 } from "../room/protocol";
 import type { TenantDb } from "../db/client";
 import { memberships, users, type Tenant, type User } from "../db/schema";
+import { avatarUrlsOf } from "../profiles/avatar-column";
 import type { AppEnv, Bindings } from "../env";
 import { groupFromRequest } from "../groups/access";
 import { effectiveRole, ROLE_RANK } from "../groups/policy";
@@ -126,7 +127,8 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     t,
     ctx,
     user,
-    actor: { userId: user.id, name: user.name, moderator: can("moderate") },
+    // The picture read with the session: the room keeps it for this author's posts and messages.
+    actor: { userId: user.id, name: user.name, moderator: can("moderate"), avatarUrl: c.get("avatarUrl") },
     scope: { tenantId: tenant.id, groupId: ctx.group.id, lang },
     // Seeded names (the default levels) read in the viewer's language.
     room: localizedRoom(groupRoom(c.env, tenant.id, ctx.group.id), closestLang(c.get("language"), tenant.defaultLanguage)),
@@ -162,7 +164,7 @@ function folded(s: string): string {
  * Up to 8 members of the group for "@" + what was typed: a name, or one of its words,
  * that starts with it ("elo" finds "Élodie Martin", "mart" too, "elodie m" as well).
  */
-export async function suggestMentions(d: Discussion, typed: string): Promise<{ userId: string; name: string }[]> {
+export async function suggestMentions(d: Discussion, typed: string): Promise<{ userId: string; name: string; avatarUrl: string | null }[]> {
   const q = folded(typed.slice(0, 60));
   const rows = await d.t.db
     .select({ userId: users.id, name: users.name })
@@ -180,7 +182,10 @@ export async function suggestMentions(d: Discussion, typed: string): Promise<{ u
     })
     .filter((r) => r.rank >= 0)
     .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
-  return scored.slice(0, 8).map(({ userId, name }) => ({ userId, name }));
+  const shown = scored.slice(0, 8);
+  // The pictures of the few shown only (one query), not of every member matched.
+  const urls = shown.length ? await avatarUrlsOf(d.t, shown.map((r) => r.userId)) : new Map<string, string>();
+  return shown.map(({ userId, name }) => ({ userId, name, avatarUrl: urls.get(userId) ?? null }));
 }
 
 export async function renderPost(d: Discussion, source: string) {

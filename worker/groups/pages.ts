@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { avatarUrlOf } from "../profiles/avatar-column";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { closestLang, type MessageKey } from "../../web/i18n";
 import type { GroupDiscussion } from "../../web/pages/groups/discussion";
@@ -48,7 +49,7 @@ async function groupForPage(c: Context<AppEnv>, tdb: TenantDb, slug: string): Pr
   const members = await membersPreview(tdb, group.id);
   // Who is in the group is for its members (and admins) to see; others see the count.
   const preview = can(actor, "viewMembers")
-    ? members.preview.map((m) => ({ userId: m.userId, name: m.name, email: null, role: m.role, joinedAt: new Date(m.joinedAt).toISOString() }))
+    ? members.preview.map((m) => ({ userId: m.userId, name: m.name, email: null, role: m.role, joinedAt: new Date(m.joinedAt).toISOString(), avatarUrl: avatarUrlOf(m.avatarKey) }))
     : [];
   return { ctx: { group, actor, memberCount: members.count }, preview };
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { avatarKeyOf } from "../profiles/avatar-column";
 import type { TenantDb } from "../db/client";
 import { ReadCache } from "../db/read-cache";
 import { groupBans, groups, memberships, users, type Group, type GroupRole } from "../db/schema";
@@ -6,7 +7,7 @@ import { groupBans, groups, memberships, users, type Group, type GroupRole } fro
 export type DirectoryGroup = { id: string; slug: string; name: string; description: string; joinPolicy: string; memberCount: number };
 export type GroupCard = Omit<DirectoryGroup, "id" | "joinPolicy"> & { role: GroupRole | null };
 
-export type MemberPreview = { userId: string; name: string; role: GroupRole; joinedAt: number };
+export type MemberPreview = { userId: string; name: string; role: GroupRole; joinedAt: number; avatarKey: string | null };
 
 const directoryCache = new ReadCache<DirectoryGroup[]>();
 const rolesCache = new ReadCache<Record<string, GroupRole>>();
@@ -43,7 +44,7 @@ export function membersPreview(t: TenantDb, groupId: string, size = 12): Promise
     const [count, preview] = await t.db.batch([
       t.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, groupId))),
       t.db
-        .select({ userId: users.id, name: users.name, role: memberships.role, joinedAt: memberships.createdAt })
+        .select({ userId: users.id, name: users.name, role: memberships.role, joinedAt: memberships.createdAt, avatarKey: avatarKeyOf(users.id) })
         .from(memberships)
         .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, t.tenantId)))
         .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, groupId)))

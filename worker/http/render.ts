@@ -23,6 +23,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
   return {
     tenant,
     user: c.get("user") ?? null,
+    userAvatarUrl: c.get("avatarUrl") ?? null,
     lang: (c.get("language") ?? "fr") as Lang,
     nonce: c.get("cspNonce") ?? "",
     path: pathnameOf(c.req.url),

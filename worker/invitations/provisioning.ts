@@ -14,7 +14,7 @@ import { mayProvision, type Provisioning } from "./policy";
 import { email as emailSchema, language, password } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
 import { enqueueMail } from "../mail/outbox";
-import { accountCreatedMail, loginLinkMail, mailLang } from "../mail/templates";
+import { accountCreatedMail, loginLinkMail, mailLang, tenantBrand } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
 import type { Inviter } from "./service";
 import { parseFlag } from "./import";
@@ -100,7 +100,7 @@ export async function createAccount(env: Bindings, t: TenantDb, tenant: Tenant, 
           setup.insert,
           enqueueMail(
             t,
-            accountCreatedMail(lang, { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, `/reset?token=${encodeURIComponent(setup.token)}`), hasPassword: chosen !== null, login: platformUrl(env, tenant.subdomain, "/login") }),
+            accountCreatedMail(lang, { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, `/reset?token=${encodeURIComponent(setup.token)}`), hasPassword: chosen !== null, login: platformUrl(env, tenant.subdomain, "/login"), brand: tenantBrand(env, tenant) }),
             now,
           ),
         ]
@@ -186,6 +186,7 @@ export async function commitAccounts(env: Bindings, t: TenantDb, tenant: Tenant,
   const tokenRows: (typeof passwordResets.$inferInsert)[] = [];
   const mailRows: (typeof outbox.$inferInsert)[] = [];
   const memberRows: (typeof memberships.$inferInsert)[] = [];
+  const brand = tenantBrand(env, tenant);
   for (const p of plan) {
     const id = newId();
     userRows.push({ id, tenantId: t.tenantId, email: p.email, name: p.name, searchText: fold(p.name), passwordHash: null, language: p.language, tenantRole: p.tenantRole, status: "staged", bio: null, emailVerifiedAt: null, extraInfo: p.extraInfo, importId, createdAt: now });
@@ -200,6 +201,7 @@ export async function commitAccounts(env: Bindings, t: TenantDb, tenant: Tenant,
         url: platformUrl(env, tenant.subdomain, `/reset?token=${encodeURIComponent(token)}`),
         hasPassword: false,
         login: platformUrl(env, tenant.subdomain, "/login"),
+        brand,
       });
       mailRows.push({ id: newId(), tenantId: t.tenantId, ...mail, status: "staged", importId, attempts: 0, nextAttemptAt: now, createdAt: now });
     }
@@ -243,7 +245,7 @@ export async function sendLoginLink(env: Bindings, t: TenantDb, tenant: Tenant, 
   const link = await setupToken(t, user.id, "login", LOGIN_LINK_TTL_MS, now);
   await t.db.batch([
     link.insert,
-    enqueueMail(t, loginLinkMail(mailLang(user.language, tenant.defaultLanguage), { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, loginLinkPath(link.token)) }), now),
+    enqueueMail(t, loginLinkMail(mailLang(user.language, tenant.defaultLanguage), { to: user.email, name: user.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, loginLinkPath(link.token)), brand: tenantBrand(env, tenant) }), now),
   ]);
 }
 

@@ -8,7 +8,7 @@ import type { Bindings } from "../env";
 import { ApiError, forbidden, notFound } from "../http/errors";
 import { email as emailSchema, language, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
-import { groupInvitationMail, invitationMail, mailLang } from "../mail/templates";
+import { groupInvitationMail, invitationMail, mailLang, tenantBrand } from "../mail/templates";
 import { limitVar, reserveAll, tooManyRequests, type LimitAmount } from "../http/limits";
 import { newSession } from "../auth/sessions";
 import { hashPassword } from "../auth/passwords";
@@ -305,6 +305,7 @@ export function invitationEmail(env: Bindings, tenant: Tenant, inv: Invitation, 
       url: platformUrl(env, tenant.subdomain, "/me/invitations"),
       expiresAt: inv.expiresAt,
       timezone: tenant.timezone,
+      brand: tenantBrand(env, tenant),
     });
   }
   return invitationMail(lang, {
@@ -317,6 +318,7 @@ export function invitationEmail(env: Bindings, tenant: Tenant, inv: Invitation, 
     expiresAt: inv.expiresAt,
     timezone: tenant.timezone,
     reminder,
+    brand: tenantBrand(env, tenant),
   });
 }
 

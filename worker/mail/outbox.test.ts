@@ -27,7 +27,7 @@ afterEach(() => setMailTransportForTests(null));
 
 async function queue(tenantId: string, to: string, now: number) {
   const t = tenantDb(env, { id: tenantId });
-  await t.db.batch([enqueueMail(t, welcomeMail("en", { to, name: "R", community: "Retry Club", url: "https://x.example/" }), now)]);
+  await t.db.batch([enqueueMail(t, welcomeMail("en", { to, name: "R", community: "Retry Club", url: "https://x.example/", brand: { color: "#4f46e5", logoUrl: null } }), now)]);
   const [row] = await t.db.select().from(outbox).where(eq(outbox.to, to));
   return row!;
 }
@@ -110,7 +110,7 @@ describe("mail outbox", () => {
   it("the dev mailbox keeps one copy per outbox row even if a send is retried", async () => {
     const tenant = await makeTenant();
     const box = new DevMailbox(env);
-    const mail = { ...welcomeMail("fr", { to: "dup@example.org", name: "D", community: "C", url: "https://c.example/" }), tenantId: tenant.id, idempotencyKey: `dup-${tenant.id}` };
+    const mail = { ...welcomeMail("fr", { to: "dup@example.org", name: "D", community: "C", url: "https://c.example/", brand: { color: "#4f46e5", logoUrl: null } }), tenantId: tenant.id, idempotencyKey: `dup-${tenant.id}` };
     await box.send(mail);
     await box.send(mail);
     const list = (await (await call(tenant.host, "GET", "/api/v1/dev/mail?to=dup@example.org")).json()) as unknown[];
@@ -125,7 +125,7 @@ describe("mail outbox", () => {
       return new Response("{}", { status });
     }) as unknown as typeof fetch;
     const transport = new HttpMailTransport("https://mail.example/emails", "key-123", "Team <team@example.org>", fetcher);
-    const mail = { ...welcomeMail("en", { to: "x@example.org", name: "X", community: "C", url: "https://c.example/" }), tenantId: "t", idempotencyKey: "out-1" };
+    const mail = { ...welcomeMail("en", { to: "x@example.org", name: "X", community: "C", url: "https://c.example/", brand: { color: "#4f46e5", logoUrl: null } }), tenantId: "t", idempotencyKey: "out-1" };
     await transport.send(mail);
     const headers = new Headers(calls[0]!.init.headers);
     expect(headers.get("authorization")).toBe("Bearer key-123");
@@ -136,8 +136,8 @@ describe("mail outbox", () => {
   });
 
   it("templates speak the recipient's language and escape what they include", () => {
-    const fr = passwordResetMail("fr", { to: "a@b.c", community: "Café <b>&</b>", url: "https://x.example/reset?token=abc" });
-    const en = passwordResetMail("en", { to: "a@b.c", community: "Café", url: "https://x.example/reset?token=abc" });
+    const fr = passwordResetMail("fr", { to: "a@b.c", community: "Café <b>&</b>", url: "https://x.example/reset?token=abc", brand: { color: "#4f46e5", logoUrl: null } });
+    const en = passwordResetMail("en", { to: "a@b.c", community: "Café", url: "https://x.example/reset?token=abc", brand: { color: "#4f46e5", logoUrl: null } });
     expect(fr.subject).not.toBe(en.subject);
     expect(fr.html).toContain("Café &lt;b&gt;&amp;&lt;/b&gt;");
     expect(fr.html).not.toContain("<b>&</b>");

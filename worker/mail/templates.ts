@@ -1,3 +1,5 @@
+import type { Bindings } from "../env";
+import { platformUrl } from "../tenancy/hosts";
 import { closestLang, isLang, t, tCount, type Lang, type MessageKey } from "../../web/i18n";
 
 export type MailMessage = { to: string; subject: string; text: string; html: string };
@@ -13,14 +15,23 @@ function escapeHtml(s: string): string {
 
 type Block = { kind: "p"; text: string } | { kind: "action"; label: string; url: string } | { kind: "small"; text: string } | { kind: "list"; items: string[] };
 
-/** The community's look in its emails: its colour on the buttons and its logo (an absolute URL) above. */
-export type MailBrand = { color?: string | null; logoUrl?: string | null };
+/**
+ * The community's look in its emails: its colour on the buttons and its logo (an absolute
+ * URL on the community's host) above. Every template requires one, so no email can leave
+ * unbranded; build it with `brandOf` (a request's origin) or `tenantBrand` (no request: cron, queues).
+ */
+export type MailBrand = { color: string; logoUrl: string | null };
 
 const HEX = /^#[0-9a-f]{6}$/i;
 
 /** A community's brand for its emails; `base` is its origin (the logo needs an absolute URL). */
 export function brandOf(tenant: { primaryColor: string; logoKey: string | null }, base: string): MailBrand {
-  return { color: tenant.primaryColor, logoUrl: tenant.logoKey ? `${base}/media/${tenant.logoKey}` : null };
+  return { color: tenant.primaryColor, logoUrl: tenant.logoKey ? `${base.replace(/\/+$/, "")}/media/${tenant.logoKey}` : null };
+}
+
+/** The brand when no request is at hand (cron, queued notices): the logo on the community's own host. */
+export function tenantBrand(env: Pick<Bindings, "ROOT_DOMAIN">, tenant: { subdomain: string; primaryColor: string; logoKey: string | null }): MailBrand {
+  return brandOf(tenant, platformUrl(env, tenant.subdomain));
 }
 
 /** A label and its value: French puts a narrow no-break space before the colon. */
@@ -34,7 +45,7 @@ export function frenchSpacing(s: string): string {
 }
 
 /** One layout for every email: plain text for every client, simple inline-styled HTML for the rest. */
-function compose(lang: Lang, to: string, rawSubject: string, community: string, rawBlocks: Block[], brand: MailBrand = {}): MailMessage {
+function compose(lang: Lang, to: string, rawSubject: string, community: string, rawBlocks: Block[], brand: MailBrand): MailMessage {
   const fix = lang === "fr" ? frenchSpacing : (s: string) => s;
   const subject = fix(rawSubject);
   const blocks: Block[] = rawBlocks.map((b) => (b.kind === "list" ? { ...b, items: b.items.map(fix) } : b.kind === "action" ? { ...b, label: fix(b.label) } : { ...b, text: fix(b.text) }));
@@ -59,7 +70,7 @@ function compose(lang: Lang, to: string, rawSubject: string, community: string, 
   return { to, subject, text, html };
 }
 
-export function passwordResetMail(lang: Lang, p: { brand?: MailBrand; to: string; community: string; url: string }): MailMessage {
+export function passwordResetMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.reset.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.reset.intro", { community: p.community }) },
     { kind: "action", label: t(lang, "mail.reset.action"), url: p.url },
@@ -67,28 +78,28 @@ export function passwordResetMail(lang: Lang, p: { brand?: MailBrand; to: string
   ], p.brand);
 }
 
-export function welcomeMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
+export function welcomeMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.welcome.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.welcome.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.welcome.action"), url: p.url },
   ], p.brand);
 }
 
-export function approvalNeededMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; email: string; community: string; url: string }): MailMessage {
+export function approvalNeededMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; email: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.approval.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.approval.intro", { name: p.name, email: p.email, community: p.community }) },
     { kind: "action", label: t(lang, "mail.approval.action"), url: p.url },
   ], p.brand);
 }
 
-export function accountApprovedMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
+export function accountApprovedMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.account_approved.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.account_approved.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.account_approved.action"), url: p.url },
   ], p.brand);
 }
 
-export function accountDeclinedMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string }): MailMessage {
+export function accountDeclinedMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.account_declined.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, "mail.account_declined.intro", { name: p.name, community: p.community }) },
   ], p.brand);
@@ -96,7 +107,7 @@ export function accountDeclinedMail(lang: Lang, p: { brand?: MailBrand; to: stri
 
 export function invitationMail(
   lang: Lang,
-  p: { brand?: MailBrand; to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },
+  p: { brand: MailBrand; to: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string; reminder: boolean },
 ): MailMessage {
   const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: p.timezone }).format(new Date(p.expiresAt));
   const intro = p.inviter
@@ -114,7 +125,7 @@ export function invitationMail(
 /** A group admin invites someone who already has an account: sign in, then accept or decline. */
 export function groupInvitationMail(
   lang: Lang,
-  p: { brand?: MailBrand; to: string; name: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string },
+  p: { brand: MailBrand; to: string; name: string; community: string; inviter: string | null; message: string | null; groups: string[]; url: string; expiresAt: number; timezone: string },
 ): MailMessage {
   const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: p.timezone }).format(new Date(p.expiresAt));
   const groups = p.groups.join(", ");
@@ -128,7 +139,7 @@ export function groupInvitationMail(
   return compose(lang, p.to, t(lang, "mail.group_invite.subject", { groups, community: p.community }), p.community, blocks, p.brand);
 }
 
-export function accountCreatedMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
+export function accountCreatedMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string; url: string; hasPassword: boolean; login: string }): MailMessage {
   const blocks: Block[] = [
     { kind: "p", text: t(lang, "mail.account.intro", { name: p.name, community: p.community }) },
     { kind: "p", text: t(lang, p.hasPassword ? "mail.account.has_password" : "mail.account.choose_password", { email: p.to }) },
@@ -139,7 +150,7 @@ export function accountCreatedMail(lang: Lang, p: { brand?: MailBrand; to: strin
 }
 
 /** `requested`: the person asked for it (15 minutes); otherwise an admin sent it (an hour). */
-export function loginLinkMail(lang: Lang, p: { brand?: MailBrand; to: string; name: string; community: string; url: string; requested?: boolean }): MailMessage {
+export function loginLinkMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string; url: string; requested?: boolean }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.login_link.subject", { community: p.community }), p.community, [
     { kind: "p", text: t(lang, p.requested ? "mail.login_link.intro_requested" : "mail.login_link.intro", { name: p.name, community: p.community }) },
     { kind: "action", label: t(lang, "mail.login_link.action"), url: p.url },
@@ -151,7 +162,7 @@ export type { MessageKey };
 
 export function mentionMail(
   lang: Lang,
-  p: { brand?: MailBrand; to: string; who: string; group: string; community: string; title: string; excerpt: string; url: string },
+  p: { brand: MailBrand; to: string; who: string; group: string; community: string; title: string; excerpt: string; url: string },
 ): MailMessage {
   return compose(lang, p.to, t(lang, "mail.mention.subject", { who: p.who, group: p.group }), p.community, [
     { kind: "p", text: t(lang, "mail.mention.intro", { who: p.who, group: p.group, title: p.title }) },
@@ -161,7 +172,7 @@ export function mentionMail(
 }
 
 /** Join requests that arrived in one batch, for one of the group's admins. */
-export function joinRequestsMail(lang: Lang, p: { to: string; group: string; community: string; names: string[]; total: number; url: string; brand?: MailBrand }): MailMessage {
+export function joinRequestsMail(lang: Lang, p: { to: string; group: string; community: string; names: string[]; total: number; url: string; brand: MailBrand }): MailMessage {
   const shown = p.names.slice(0, 10);
   const blocks: Block[] = [{ kind: "p", text: tCount(lang, "mail.group_requests.intro", p.total, { group: p.group }) }, { kind: "list", items: shown }];
   if (p.total > shown.length) blocks.push({ kind: "small", text: tCount(lang, "mail.group_requests.more", p.total - shown.length) });
@@ -170,7 +181,7 @@ export function joinRequestsMail(lang: Lang, p: { to: string; group: string; com
 }
 
 /** Reports that arrived in one batch, for one of the group's moderators. */
-export function reportsMail(lang: Lang, p: { to: string; group: string; community: string; reports: { reason: string; excerpt: string }[]; total: number; url: string; brand?: MailBrand }): MailMessage {
+export function reportsMail(lang: Lang, p: { to: string; group: string; community: string; reports: { reason: string; excerpt: string }[]; total: number; url: string; brand: MailBrand }): MailMessage {
   const shown = p.reports.slice(0, 10);
   const blocks: Block[] = [
     { kind: "p", text: tCount(lang, "mail.group_reports.intro", p.total, { group: p.group }) },
@@ -182,7 +193,7 @@ export function reportsMail(lang: Lang, p: { to: string; group: string; communit
 }
 
 /** An approved applicant: they are in. */
-export function joinApprovedMail(lang: Lang, p: { to: string; name: string; group: string; community: string; url: string; brand?: MailBrand }): MailMessage {
+export function joinApprovedMail(lang: Lang, p: { to: string; name: string; group: string; community: string; url: string; brand: MailBrand }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.group_joined.subject", { group: p.group }), p.community, [
     { kind: "p", text: t(lang, "mail.group_joined.intro", { name: p.name, group: p.group }) },
     { kind: "action", label: t(lang, "mail.group_joined.action"), url: p.url },

@@ -83,7 +83,7 @@ export async function renderMembersPage(
   const list = await listMembers(tdb, { status: filter, q, limit: 50, cursor });
   const pendingTotal = await pendingApprovalCount(tdb);
   const pending = pendingTotal > 0 ? await listMembers(tdb, { status: "pending_approval", q: "", limit: 20, cursor: null }) : null;
-  const toItem = (u: User, i: { groups: string[] }): TenantMemberItem => ({
+  const toItem = (u: User, i: { groups: string[]; avatarUrl?: string | null }): TenantMemberItem => ({
     id: u.id,
     name: u.name,
     email: u.email,
@@ -92,6 +92,7 @@ export async function renderMembersPage(
     groups: i.groups,
     extraInfo: u.extraInfo,
     createdAt: new Date(u.createdAt).toISOString(),
+    avatarUrl: i.avatarUrl ?? null,
     can: rowActions(actor, u),
   });
   const groups = await tdb.db
@@ -156,7 +157,7 @@ export const memberPages = new Hono<AppEnv>()
   })
   .post("/admin/members/:id/decline", (c) => {
     const tenant = requireTenant(c);
-    return act(c, () => declineMember(tenantDb(c.env, tenant), tenant, memberActor(c), c.req.param("id")), "declined");
+    return act(c, () => declineMember(tenantDb(c.env, tenant), tenant, memberActor(c), c.req.param("id"), { base: requestOrigin(c) }), "declined");
   })
   .post("/admin/members/:id/role", async (c) => {
     const tenant = requireTenant(c);

@@ -57,7 +57,7 @@ export const membersApi = new Hono<AppEnv>()
   })
   .post("/members/:userId/decline", async (c) => {
     const tenant = requireTenant(c);
-    const member = await declineMember(tenantDb(c.env, tenant), tenant, memberActor(c), userIdOf(c));
+    const member = await declineMember(tenantDb(c.env, tenant), tenant, memberActor(c), userIdOf(c), { base: requestOrigin(c) });
     deliverSoon(c);
     return c.json({ member });
   })

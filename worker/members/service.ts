@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { contains, fold, foldedOr } from "../http/search";
 import { z } from "zod";
@@ -12,7 +13,7 @@ import { forgetViewer } from "../groups/queries";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { reserveOrThrow } from "../http/limits";
 import { enqueueMailAfterChange } from "../mail/outbox";
-import { accountApprovedMail, accountDeclinedMail, mailLang } from "../mail/templates";
+import { accountApprovedMail, accountDeclinedMail, brandOf, mailLang } from "../mail/templates";
 import { groupRoom } from "../room/room";
 import { decide, isSuspended, mayDeleteOwnAccount, publicStatus, type AssignableRole, type MemberAction, type MemberActor } from "./policy";
 
@@ -32,6 +33,8 @@ export type MemberItem = {
   status: User["status"];
   groups: string[];
   createdAt: string;
+  /** The member's uploaded picture (`/media/…`), null for initials; only where the list read it. */
+  avatarUrl?: string | null;
 };
 
 const REFUSALS: Record<string, string> = {
@@ -75,8 +78,10 @@ async function groupsOf(t: TenantDb, ids: string[]): Promise<Map<string, string[
   return out;
 }
 
-export function memberItem(u: User, groupSlugs: string[]): MemberItem {
-  return { id: u.id, name: u.name, email: u.email, tenantRole: u.tenantRole, status: publicStatus(u.status), groups: groupSlugs, createdAt: new Date(u.createdAt).toISOString() };
+export function memberItem(u: User & { avatarKey?: string | null }, groupSlugs: string[]): MemberItem {
+  const item: MemberItem = { id: u.id, name: u.name, email: u.email, tenantRole: u.tenantRole, status: publicStatus(u.status), groups: groupSlugs, createdAt: new Date(u.createdAt).toISOString() };
+  if (u.avatarKey !== undefined) item.avatarUrl = avatarUrlOf(u.avatarKey);
+  return item;
 }
 
 const membersCursor = cursorKind("members", z.strictObject({ name: z.string().max(200), id: cursorParts.id }));
@@ -90,7 +95,7 @@ export async function listMembers(
   const q = fold(opts.q);
   const statuses: User["status"][] = opts.status === "suspended" ? ["suspended", "disabled"] : opts.status ? [opts.status] : ["active", "pending_approval", "suspended", "disabled"];
   const rows = await t.db
-    .select()
+    .select({ ...getTableColumns(users), avatarKey: avatarKeyOf(users.id) })
     .from(users)
     .where(
       and(
@@ -148,7 +153,7 @@ export async function approveMember(t: TenantDb, tenant: Tenant, actor: MemberAc
   assertAdministers(actor);
   const target = await findMember(t, userId);
   assertDecision(actor, "approve", target);
-  const mail = accountApprovedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, url: `${urls.base}/login?email=${encodeURIComponent(target.email)}` });
+  const mail = accountApprovedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, url: `${urls.base}/login?email=${encodeURIComponent(target.email)}`, brand: brandOf(tenant, urls.base) });
   // The change and its email in one atomic batch: the email goes only with the approval that won.
   const [changed] = await atomic(t, [
     t.db
@@ -164,11 +169,11 @@ export async function approveMember(t: TenantDb, tenant: Tenant, actor: MemberAc
 }
 
 /** An account pending approval is deleted (the address may sign up again); the person is told by email. */
-export async function declineMember(t: TenantDb, tenant: Tenant, actor: MemberActor, userId: string, now = Date.now()): Promise<MemberItem> {
+export async function declineMember(t: TenantDb, tenant: Tenant, actor: MemberActor, userId: string, urls: { base: string }, now = Date.now()): Promise<MemberItem> {
   assertAdministers(actor);
   const target = await findMember(t, userId);
   assertDecision(actor, "decline", target);
-  const mail = accountDeclinedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name });
+  const mail = accountDeclinedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, brand: brandOf(tenant, urls.base) });
   const [deleted] = await atomic(t, [
     t.db
       .delete(users)

@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
 import { z } from "zod";
 import type { TenantDb } from "../db/client";
-import { groupBans, memberships, users, type GroupRole, type User } from "../db/schema";
+import { groupBans, memberProfiles, memberships, users, type GroupRole, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
@@ -49,7 +50,8 @@ export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, u
     if (pending) return { status: "pending", requestId: pending.id };
     const answers = validateAnswers(ctx, rawAnswers);
     await completeProfileForJoin(t, ctx.group.id, user, { json: profile, form: profileAnswers(rawAnswers) }, now);
-    const { request } = await room.submitJoinRequest(t.tenantId, ctx.group.id, { id: user.id, name: user.name, email: user.email }, answers);
+    const [picture] = await t.db.select({ key: memberProfiles.avatarKey }).from(memberProfiles).where(and(eq(memberProfiles.tenantId, t.tenantId), eq(memberProfiles.userId, user.id)));
+    const { request } = await room.submitJoinRequest(t.tenantId, ctx.group.id, { id: user.id, name: user.name, email: user.email, avatarUrl: avatarUrlOf(picture?.key) }, answers);
     return { status: "pending", requestId: request.id };
   }
   validateAnswers(ctx, rawAnswers);
@@ -66,7 +68,7 @@ export async function leaveGroup(env: Bindings, t: TenantDb, ctx: GroupContext, 
   await groupRoom(env, t.tenantId, ctx.group.id).disconnect(user.id);
 }
 
-export type MemberRow = { userId: string; name: string; email: string; role: GroupRole; joinedAt: number };
+export type MemberRow = { userId: string; name: string; email: string; role: GroupRole; joinedAt: number; avatarKey?: string | null };
 const membersCursor = cursorKind("group_members", z.strictObject({ rank: z.number().int().min(0).max(3), name: cursorParts.text, id: cursorParts.id }));
 const requestsCursor = cursorKind("join_requests", z.strictObject({ createdAt: cursorParts.int, id: cursorParts.id }));
 
@@ -77,7 +79,7 @@ export async function listMembers(t: TenantDb, ctx: GroupContext, opts: { limit:
   assertCan(ctx, "viewMembers");
   const after = decodeOptionalCursor(membersCursor, opts.cursor);
   const rows = await t.db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt, rank: sql<number>`${ROLE_ORDER}`.mapWith(Number) })
+    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt, rank: sql<number>`${ROLE_ORDER}`.mapWith(Number), avatarKey: avatarKeyOf(users.id) })
     .from(memberships)
     .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, t.tenantId)))
     .where(

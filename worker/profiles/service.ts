@@ -414,6 +414,8 @@ export async function setAvatarKey(t: TenantDb, userId: string, key: string | nu
     .insert(memberProfiles)
     .values({ userId, tenantId: t.tenantId, avatarKey: key, updatedAt: now })
     .onConflictDoUpdate({ target: memberProfiles.userId, set: { avatarKey: key, updatedAt: now }, where: eq(memberProfiles.tenantId, t.tenantId) });
+  // The header reads the picture with the cached session row.
+  forgetSessions({ userId });
 }
 
 // ── sign-up and joining a group ───────────────────────────────────────────

@@ -24,7 +24,7 @@ import { cursorKind, cursorParts, encodeCursor } from "../http/cursor";
 import { msg } from "../../web/i18n";
 
 /** Who acts, as the Worker verified it: the room trusts it and checks ownership itself. */
-export type Actor = { userId: string; name: string; moderator: boolean };
+export type Actor = { userId: string; name: string; moderator: boolean; avatarUrl?: string | null | undefined };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type LevelConfig = { points: PointRules; levels: { name: string; minPoints: number; badge: string | null }[] };
 
@@ -148,6 +148,7 @@ export class DiscussionStore {
       );
       create unique index if not exists reports_one_open on reports (target_type, target_id, reporter_id) where status = 'open';
       create index if not exists reports_status on reports (status, created_at);
+      create table if not exists avatars (user_id text primary key, url text not null);
       create table if not exists mutes (
         user_id text primary key, name text not null, until integer not null, reason text, muted_by text not null, created_at integer not null
       );
@@ -254,13 +255,42 @@ export class DiscussionStore {
     return this.allPoints().get(userId)?.points ?? 0;
   }
 
+  // ── the room's record of each author's picture ──────────────────────────────
+
+  /** `/media/…` of each author who has one, as their last action or connection said. */
+  private avatars: Map<string, string> | null = null;
+
+  private avatarMap(): Map<string, string> {
+    if (!this.avatars) this.avatars = new Map(this.sql.exec<{ user_id: string; url: string }>("select user_id, url from avatars").toArray().map((r) => [r.user_id, r.url]));
+    return this.avatars;
+  }
+
+  avatarOf(userId: string): string | null {
+    return this.avatarMap().get(userId) ?? null;
+  }
+
+  /** Keeps what the Worker said about the actor's picture (absent: unknown, nothing changes). */
+  recordAvatar(actor: { userId: string; avatarUrl?: string | null | undefined }): void {
+    if (actor.avatarUrl === undefined) return;
+    const url = actor.avatarUrl && actor.avatarUrl.startsWith("/media/") ? actor.avatarUrl : null;
+    const map = this.avatarMap();
+    if ((map.get(actor.userId) ?? null) === url) return;
+    if (url) {
+      this.sql.exec("insert into avatars (user_id, url) values (?, ?) on conflict (user_id) do update set url = excluded.url", actor.userId, url);
+      map.set(actor.userId, url);
+    } else {
+      this.sql.exec("delete from avatars where user_id = ?", actor.userId);
+      map.delete(actor.userId);
+    }
+  }
+
   levelOf(userId: string): LevelView | null {
     return this.levelFor(this.pointsOf(userId));
   }
 
   leaderboard(limit: number): LeaderboardEntry[] {
     const sorted = [...this.allPoints().entries()].sort((a, b) => b[1].points - a[1].points || a[1].name.localeCompare(b[1].name));
-    return sorted.slice(0, limit).map(([userId, p], i) => ({ rank: i + 1, userId, name: p.name, points: p.points, level: this.levelFor(p.points) }));
+    return sorted.slice(0, limit).map(([userId, p], i) => ({ rank: i + 1, userId, name: p.name, points: p.points, level: this.levelFor(p.points), avatarUrl: this.avatarOf(userId) }));
   }
 
   // ── threads and replies ───────────────────────────────────────────────────
@@ -290,7 +320,7 @@ export class DiscussionStore {
       body: row.body,
       bodyHtml: row.body_html,
       excerpt: row.excerpt,
-      author: { userId: row.author_id, name: row.author_name, level: this.levelOf(row.author_id) },
+      author: { userId: row.author_id, name: row.author_name, level: this.levelOf(row.author_id), avatarUrl: this.avatarOf(row.author_id) },
       pinned: row.pinned === 1,
       replyCount: row.reply_count ?? this.replyCount(row.id),
       reactions,
@@ -306,7 +336,7 @@ export class DiscussionStore {
       threadId: row.thread_id,
       body: row.body,
       bodyHtml: row.body_html,
-      author: { userId: row.author_id, name: row.author_name, level: this.levelOf(row.author_id) },
+      author: { userId: row.author_id, name: row.author_name, level: this.levelOf(row.author_id), avatarUrl: this.avatarOf(row.author_id) },
       reactions,
       createdAt: iso(row.created_at),
       editedAt: iso0(row.edited_at),
@@ -332,6 +362,7 @@ export class DiscussionStore {
   }
 
   createThread(actor: Actor, title: string, rendered: Rendered & { source: string }, now = Date.now()): ThreadView {
+    this.recordAvatar(actor);
     const id = randomId();
     this.sql.exec(
       "insert into threads (id, author_id, author_name, title, body, body_html, excerpt, pinned, created_at, last_activity_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
@@ -389,6 +420,7 @@ export class DiscussionStore {
 
   createReply(actor: Actor, threadId: string, rendered: Rendered & { source: string }, now = Date.now()): Outcome<{ reply: ReplyView; thread: ThreadView }> {
     if (!this.visibleThread(threadId)) return refuse(404, "not_found", "No such thread.");
+    this.recordAvatar(actor);
     const id = randomId();
     this.transaction(() => {
       this.sql.exec(
@@ -498,13 +530,14 @@ export class DiscussionStore {
   }
 
   messageView(row: MessageRow): MessageView {
-    return { id: String(row.seq), userId: row.user_id, name: row.name, text: row.text, at: iso(row.at), level: this.levelOf(row.user_id) };
+    return { id: String(row.seq), userId: row.user_id, name: row.name, text: row.text, at: iso(row.at), level: this.levelOf(row.user_id), avatarUrl: this.avatarOf(row.user_id) };
   }
 
   /** Stored first: the caller broadcasts what this returns. */
-  storeMessage(actor: Pick<Actor, "userId" | "name">, text: string, now = Date.now()): MessageView {
+  storeMessage(actor: Pick<Actor, "userId" | "name" | "avatarUrl">, text: string, now = Date.now()): MessageView {
+    this.recordAvatar(actor);
     const seq = this.sql.exec<{ seq: number }>("insert into messages (user_id, name, text, at) values (?, ?, ?, ?) returning seq", actor.userId, actor.name, text, now).one().seq;
-    return { id: String(seq), userId: actor.userId, name: actor.name, text, at: iso(now), level: this.levelOf(actor.userId) };
+    return { id: String(seq), userId: actor.userId, name: actor.name, text, at: iso(now), level: this.levelOf(actor.userId), avatarUrl: this.avatarOf(actor.userId) };
   }
 
   /** Every visible message after `since` (oldest first), or the latest `limit` when there is none. */

@@ -89,7 +89,7 @@ export class JoinQueue implements AlarmSource {
   }
 
   /** Idempotent: a second request by the same user returns the pending one. */
-  async submit(user: { id: string; name: string; email: string }, answers: JoinAnswer[]): Promise<{ request: JoinRequest; created: boolean }> {
+  async submit(user: { id: string; name: string; email: string; avatarUrl?: string | null }, answers: JoinAnswer[]): Promise<{ request: JoinRequest; created: boolean }> {
     const existing = this.pendingFor(user.id);
     if (existing) return { request: existing, created: false };
     const row: RequestRow = {
@@ -108,7 +108,8 @@ export class JoinQueue implements AlarmSource {
       row.id, row.user_id, row.name, row.email, row.answers, row.created_at,
     );
     const request = toRequest(row);
-    this.connections.broadcastQueue({ type: "request", request: requestView(request) });
+    // The applicant's picture rides on the live event only (the queue page reads it from D1).
+    this.connections.broadcastQueue({ type: "request", request: { ...requestView(request), avatarUrl: user.avatarUrl ?? null } });
     await this.notices.add("request", { name: row.name });
     return { request, created: true };
   }

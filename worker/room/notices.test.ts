@@ -164,7 +164,7 @@ describe("emails wear the community's look and French typography", () => {
     // The link's own "?" and ":" are left alone; the label's colon gets its narrow space.
     expect(reset.text).toContain("\u202f: https://zebre.example/reset?token=x");
     expect(reset.text).not.toMatch(/ [:;?!»]/);
-    const requests = joinRequestsMail("fr", { to: "a@b.example", group: "Atelier", community: "Zèbre", names: ["Élodie"], total: 1, url: "https://x.example/r", brand: { color: "javascript:alert(1)" } });
+    const requests = joinRequestsMail("fr", { to: "a@b.example", group: "Atelier", community: "Zèbre", names: ["Élodie"], total: 1, url: "https://x.example/r", brand: { color: "javascript:alert(1)", logoUrl: null } });
     expect(requests.html).toContain("background:#4f46e5");
     expect(frenchSpacing("Mot de passe oublié ? « Oui » : bien !")).toBe("Mot de passe oublié\u202f? «\u202fOui\u202f»\u202f: bien\u202f!");
     expect(frenchSpacing("https://x.example/?a=1")).toBe("https://x.example/?a=1");

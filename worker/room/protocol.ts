@@ -13,7 +13,8 @@ export type TargetType = "thread" | "reply" | "message";
 
 /** A level reached with points; `badge` is a short emoji or label shown next to the name once unlocked. */
 export type LevelView = { level: number; name: string; minPoints: number; badge: string | null };
-export type AuthorView = { userId: string; name: string; level: LevelView | null };
+/** `avatarUrl`: the author's uploaded picture (`/media/…`) as the room last heard of it, else null (initials). */
+export type AuthorView = { userId: string; name: string; level: LevelView | null; avatarUrl?: string | null };
 /** `mine` is the viewer's own reaction; live events carry `mine: false`. */
 export type ReactionSummary = { key: ReactionKey; count: number; mine: boolean };
 
@@ -47,7 +48,7 @@ export type ReplyView = {
 };
 
 /** A chat message: plain text, always rendered as text. */
-export type MessageView = { id: string; userId: string; name: string; text: string; at: string; level: LevelView | null };
+export type MessageView = { id: string; userId: string; name: string; text: string; at: string; level: LevelView | null; avatarUrl?: string | null };
 
 export type OnlineMember = { userId: string; name: string };
 
@@ -69,7 +70,7 @@ export type ReportView = {
 
 export type MuteView = { userId: string; name: string; until: string; reason: string | null; mutedBy: string };
 
-export type LeaderboardEntry = { rank: number; userId: string; name: string; points: number; level: LevelView | null };
+export type LeaderboardEntry = { rank: number; userId: string; name: string; points: number; level: LevelView | null; avatarUrl?: string | null };
 
 export type PointRules = { thread: number; reply: number; reactionReceived: number };
 export type GamificationView = { points: PointRules; levels: LevelView[] };
@@ -115,7 +116,7 @@ export type HiddenPost = { kind: "thread" | "reply"; id: string; title: string |
 
 export type JoinAnswer = { questionId: string; label: string; answer: string };
 /** What admins' pages receive: the request as the API shows it. */
-export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: JoinAnswer[]; createdAt: string };
+export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: JoinAnswer[]; createdAt: string; avatarUrl?: string | null };
 /** What the admins' live join queue socket receives. */
 export type QueueEvent =
   | { type: "snapshot"; requests: JoinRequestView[] }

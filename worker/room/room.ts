@@ -108,7 +108,12 @@ export class GroupRoom extends DurableObject<Bindings> {
   // ── join queue ────────────────────────────────────────────────────────────
 
   /** Idempotent: a second request by the same user returns the pending one. */
-  async submitJoinRequest(tenantId: string, groupId: string, user: { id: string; name: string; email: string }, answers: JoinAnswer[]): Promise<{ request: JoinRequest; created: boolean }> {
+  async submitJoinRequest(
+    tenantId: string,
+    groupId: string,
+    user: { id: string; name: string; email: string; avatarUrl?: string | null },
+    answers: JoinAnswer[],
+  ): Promise<{ request: JoinRequest; created: boolean }> {
     this.scope({ tenantId, groupId });
     return this.joins.submit(user, answers);
   }
@@ -376,6 +381,9 @@ export class GroupRoom extends DurableObject<Bindings> {
       const name = tryDecodeURIComponent(request.headers.get("x-user-name") ?? "") ?? "";
       if (!userId) return new Response("who?", { status: 400 });
       const info = { channel: "chat", userId, name, moderator: request.headers.get("x-moderator") === "1" } as const;
+      // The member's picture as the Worker read it with the session: kept for their messages (absent: unchanged).
+      const avatar = request.headers.get("x-user-avatar");
+      if (avatar !== null) this.discussions.recordAvatar({ userId, avatarUrl: avatar || null });
       // The viewer's language reads the seeded level names in what this socket is sent.
       this.connections.accept(server, info, request.headers.get("x-lang"));
       const since = url.searchParams.get("since");

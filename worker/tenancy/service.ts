@@ -10,7 +10,7 @@ import { release, reserveOrThrow, limitVar, type Limit } from "../http/limits";
 import { catalogFor, closestLang, msg } from "../../web/i18n";
 import { email, language, password, spokenLanguage } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
-import { welcomeMail } from "../mail/templates";
+import { tenantBrand, welcomeMail } from "../mail/templates";
 import { invalidateTenantHosts, platformUrl } from "./hosts";
 import { fold } from "../http/search";
 
@@ -108,7 +108,7 @@ export async function createTenant(env: Bindings, input: CreateTenantInput, now 
         status: "active",
         createdAt: now,
       }),
-      enqueueMail(t, welcomeMail(closestLang(lang), { to: input.owner.email, name: input.owner.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, "/login") }), now),
+      enqueueMail(t, welcomeMail(closestLang(lang), { to: input.owner.email, name: input.owner.name, community: tenant.name, url: platformUrl(env, tenant.subdomain, "/login"), brand: tenantBrand(env, tenant) }), now),
     ]);
   } catch (err) {
     if (String(err).includes("UNIQUE constraint failed: tenants.subdomain")) {

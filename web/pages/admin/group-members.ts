@@ -32,7 +32,7 @@ function MemberRow({ ctx, group, member, ability }: { ctx: PageContext; group: G
   return html`<tr class="member-row">
     <th scope="row" class="cell-person">
       <span class="person">
-        ${Avatar({ id: member.userId, name: member.name })}
+        ${Avatar({ id: member.userId, name: member.name, url: member.avatarUrl })}
         <span class="person-text">
           <span class="person-name">${member.name}</span>
           <span class="person-since">${t(lang, "admin.members.since", { date: formatDate(lang, member.joinedAt, { timeZone: ctx.tenant?.timezone }) })}</span>

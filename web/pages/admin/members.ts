@@ -34,6 +34,8 @@ export type TenantMemberItem = {
   /** Admin-only notes (this page is for community admins only). */
   extraInfo: string | null;
   createdAt: string;
+  /** The member's uploaded picture (`/media/…`), else null for initials. */
+  avatarUrl?: string | null | undefined;
   /** What the viewer may do to this account (worked out by worker/members/policy.ts). */
   can?: RowActions;
 };
@@ -406,7 +408,7 @@ function QueueRow({ ctx, member }: { ctx: PageContext; member: TenantMemberItem 
   const base = `${MEMBERS_PATH}/${encodeURIComponent(member.id)}`;
   return html`<li class="card approval-item">
     <span class="person">
-      ${Avatar({ id: member.id, name: member.name })}
+      ${Avatar({ id: member.id, name: member.name, url: member.avatarUrl })}
       <span class="person-text">
         <span class="person-name">${member.name}</span>
         <span class="person-email">${member.email}</span>
@@ -491,7 +493,7 @@ function MemberRow({ ctx, member, groupNames }: { ctx: PageContext; member: Tena
   return html`<tr class=${STATUS_KEYS.has(member.status) ? `account-row is-${member.status}` : "account-row"}>
     <th scope="row" class="cell-person">
       <span class="person">
-        ${Avatar({ id: member.id, name: member.name })}
+        ${Avatar({ id: member.id, name: member.name, url: member.avatarUrl })}
         <span class="person-text">
           <span class="person-name">${member.name}${isYou && html` <span class="muted account-you">(${t(lang, "admin.accounts.you")})</span>`}</span>
           <a class="person-email" href=${`mailto:${member.email}`}>${member.email}</a>

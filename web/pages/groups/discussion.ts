@@ -258,7 +258,7 @@ function LeaderboardCard({ ctx, group, discussion }: { ctx: PageContext; group: 
           ${leaderboard.slice(0, 5).map(
             (e) => html`<li class=${e.userId === me.userId ? "leader-item is-me" : "leader-item"}>
               <span class=${`leader-rank leader-rank-${e.rank}`}>${formatNumber(lang, e.rank)}</span>
-              ${PersonAvatar({ id: e.userId, name: e.name })}
+              ${PersonAvatar({ id: e.userId, name: e.name, url: e.avatarUrl })}
               <span class="leader-name"><span class="member-name">${e.name}</span>${LevelBadge({ level: e.level })}</span>
               <span class="leader-points">${tCount(lang, "discussion.points", e.points)}</span>
             </li>`,

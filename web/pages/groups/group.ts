@@ -103,7 +103,7 @@ function MembersCard({ ctx, group, members }: { ctx: PageContext; group: GroupVi
       ? html`<ul class="member-list">
           ${shown.map(
             (m) => html`<li class="member-item">
-              ${Avatar({ id: m.userId, name: m.name })}
+              ${Avatar({ id: m.userId, name: m.name, url: m.avatarUrl })}
               <span class="member-name">${m.name}</span>
               ${m.role !== "member" && html`<span class="badge badge-quiet">${roleLabel(lang, m.role)}</span>`}
             </li>`,

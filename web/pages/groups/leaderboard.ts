@@ -49,7 +49,7 @@ function Ranking({ ctx, entries, me }: { ctx: PageContext; entries: LeaderboardE
         <span class="board-rank">
           <span class="sr-only">${t(lang, "levels.board.rank_sr")} </span>${formatNumber(lang, entry.rank)}
         </span>
-        ${Avatar({ id: entry.userId, name: entry.name })}
+        ${Avatar({ id: entry.userId, name: entry.name, url: entry.avatarUrl })}
         <span class="board-who">
           <span class="board-name">
             ${entry.name} ${LevelBadge({ level: entry.level })}

@@ -13,7 +13,8 @@ export type GroupView = {
   membership: "member" | "pending" | "none" | "banned";
   joinUrl: string;                                // absolute URL of /g/{slug}/join
 };
-export type MemberView = { userId: string; name: string; email: string | null; role: GroupRole; joinedAt: string };
-export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: { questionId: string; label: string; answer: string }[]; createdAt: string };
+/** `avatarUrl`: the member's uploaded picture (`/media/…`), else null for initials. */
+export type MemberView = { userId: string; name: string; email: string | null; role: GroupRole; joinedAt: string; avatarUrl?: string | null };
+export type JoinRequestView = { id: string; userId: string; name: string; email: string; answers: { questionId: string; label: string; answer: string }[]; createdAt: string; avatarUrl?: string | null };
 export type BanView = { userId: string; name: string; email: string; bannedAt: string };
 export type GroupAbility = { edit: boolean; delete: boolean; manageMembers: boolean; decideRequests: boolean; uploadAssets: boolean };

@@ -63,6 +63,7 @@ function assert(ok, message) {
 const app = await startApp({ label: "avatars" });
 let browser;
 let failed = false;
+let passed = 0;
 try {
   const host = app.tenantHost;
   const tenant = `http://${host}`;
@@ -106,6 +107,7 @@ try {
           else assert((await page.locator(".nav-user img.avatar-img").count()) === 1, "the member's header should show the photo");
           if (who === "owner" || name === "group") await page.screenshot({ path: join(SHOTS, `avatars-${name}-${who}-${lang}-${viewport.width}.png`), fullPage: viewport.width === 360 ? false : true });
           console.log(`ok  ${who} ${name} ${lang} ${viewport.width}: ${photos} photos`);
+          passed++;
         }
         await context.close();
       }
@@ -118,4 +120,5 @@ try {
   await browser?.close();
   await app.stop();
 }
+console.log(`avatars: ${passed} passed, ${failed ? 1 : 0} failed`);
 process.exit(failed ? 1 : 0);

@@ -25,6 +25,8 @@ import { pageContext, pathnameOf } from "./render";
 export interface Form {
   /** Each text value by name (the last one when a name repeats), what `parseWith` reads. */
   readonly values: Record<string, string>;
+  /** Every value by name, a repeated name (or `name[]`) as a list, files kept: `c.req.parseBody({ all: true })`'s shape. */
+  readonly all: Record<string, FormValue | FormValue[]>;
   /** Whether the form sent `name` at all (a text value or a file). */
   has(name: string): boolean;
   /** The text value of `name` (the last one when it repeats), `""` when absent or a file. */
@@ -36,6 +38,8 @@ export interface Form {
   /** A checkbox: `on` (what browsers send), `1`, `true` or `yes`. */
   bool(name: string): boolean;
 }
+
+export type FormValue = string | File;
 
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
 const forms = new WeakMap<Request, Promise<Form>>();
@@ -60,11 +64,17 @@ export function readForm(c: Context): Promise<Form> {
 
 function formOf(data: FormData): Form {
   const values: Record<string, string> = {};
-  for (const [k, v] of data) if (typeof v === "string") values[k] = v;
+  const all: Record<string, FormValue | FormValue[]> = Object.create(null);
+  for (const [k, v] of data) {
+    if (typeof v === "string") values[k] = v;
+    const prev = all[k];
+    all[k] = Array.isArray(prev) ? [...prev, v] : prev !== undefined ? [prev, v] : k.endsWith("[]") ? [v] : v;
+  }
   // `FormData.entries` keeps order: the last text value wins, as `c.req.parseBody()` does.
   const texts = (name: string) => [...data.getAll(name), ...data.getAll(`${name}[]`)].filter((v): v is string => typeof v === "string");
   return {
     values,
+    all,
     has: (name) => data.has(name),
     str: (name) => values[name] ?? "",
     list: (name) => texts(name).filter(Boolean),

@@ -44,6 +44,11 @@ export type FormValue = string | File;
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
 const forms = new WeakMap<Request, Promise<Form>>();
 
+/** Whether the request says it carries a form (urlencoded or multipart). */
+export function isForm(c: Context): boolean {
+  return FORM_TYPES.has((c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase());
+}
+
 /**
  * Reads the request's form: 415 for another media type, 400 `malformed_form` when it
  * cannot be read. The body is parsed once: `formGuard()` already parsed POSTed forms
@@ -53,8 +58,7 @@ const forms = new WeakMap<Request, Promise<Form>>();
 export function readForm(c: Context): Promise<Form> {
   const known = forms.get(c.req.raw);
   if (known) return known;
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!FORM_TYPES.has(type)) return Promise.reject(new ApiError(415, "unsupported_media_type", "Send a form."));
+  if (!isForm(c)) return Promise.reject(new ApiError(415, "unsupported_media_type", "Send a form."));
   const form = c.req.formData().then(formOf, () => {
     throw badRequest("malformed_form", "The form could not be read.");
   });

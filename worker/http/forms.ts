@@ -113,6 +113,9 @@ export function requirePageUser(c: Context<AppEnv>, next?: string): User | Respo
 
 // ── running a form's action ────────────────────────────────────────────────
 
+/** What a page shows by default: a refusal (4xx); a 5xx goes on to `onError`. */
+export const isRefusal = (err: ApiError) => err.status < 500;
+
 /** An expected refusal (a 4xx `ApiError`) in the reader's language, for the page to show. */
 export interface FormFailure {
   status: ContentfulStatusCode;
@@ -129,8 +132,8 @@ export interface FormFailure {
  * A refusal the page shows: a 4xx `ApiError` becomes a `FormFailure`; anything else
  * (a 5xx, a bug) is thrown on to `onError`.
  */
-export function formFailure(c: Context<AppEnv>, err: unknown, values: Record<string, string> = {}): FormFailure {
-  if (!(err instanceof ApiError) || err.status >= 500) throw err;
+export function formFailure(c: Context<AppEnv>, err: unknown, values: Record<string, string> = {}, shown: (err: ApiError) => boolean = isRefusal): FormFailure {
+  if (!(err instanceof ApiError) || !shown(err)) throw err;
   const lang = pageContext(c).lang;
   return {
     status: err.status,
@@ -150,6 +153,8 @@ export interface FormAction<T> {
   done: (result: T) => string | Response | Promise<string | Response>;
   /** The posted form, whose values the failure carries. */
   form?: Form;
+  /** Which errors the page shows (default: every 4xx); a page may also show, say, a provider being down. */
+  shows?: (err: ApiError) => boolean;
 }
 
 /** Runs a form's action: 303 to `done` when it works, the page again on a 4xx, `onError` for the rest. */
@@ -158,7 +163,7 @@ export async function formAction<T>(c: Context<AppEnv>, action: FormAction<T>): 
   try {
     result = await action.run();
   } catch (err) {
-    return action.render(formFailure(c, err, action.form?.values));
+    return action.render(formFailure(c, err, action.form?.values, action.shows));
   }
   const to = await action.done(result);
   return typeof to === "string" ? c.redirect(to, 303) : to;

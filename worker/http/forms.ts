@@ -169,6 +169,26 @@ export async function formAction<T>(c: Context<AppEnv>, action: FormAction<T>): 
   return typeof to === "string" ? c.redirect(to, 303) : to;
 }
 
+/**
+ * One part of a form that gathers the errors of several parts (a settings form with
+ * uploads): `null` when it worked, the refusal otherwise (5xx thrown on, unless `shows`).
+ */
+export async function refusalOf(c: Context<AppEnv>, run: () => unknown, shows: (err: ApiError) => boolean = isRefusal): Promise<FormFailure | null> {
+  try {
+    await run();
+    return null;
+  } catch (err) {
+    return formFailure(c, err, {}, shows);
+  }
+}
+
+/** Field errors under the names the form uses (the API nests `branding.primaryColor`, the form says `primaryColor`). */
+export function renameFields(errors: Record<string, string>, rename: (field: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(errors)) out[rename(k)] = v;
+  return out;
+}
+
 /** `path` with `?done=<key>` (kept before any `#fragment`), the notice the next page reads with `doneNotice`. */
 export function withDone(path: string, done: string): string {
   const [beforeHash, hash] = path.split("#", 2);

@@ -8,7 +8,8 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { pageContext, renderPage } from "../http/render";
-import { formBody, jsonBody } from "../http/validate";
+import { formAction, readForm } from "../http/forms";
+import { jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { z } from "zod";
 import { commitAccounts, createAccountSchema, createAccount, exportMembersCsv, planAccounts, sendLoginLink } from "./provisioning";
@@ -77,14 +78,16 @@ export const loginLinkPages = new Hono<AppEnv>()
   })
   .post("/login/link", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    try {
-      const { sessionToken } = await useLoginLink(tenantDb(c.env, tenant), form.token ?? "");
-      setSessionCookie(c, sessionToken);
-      return c.redirect("/", 303);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const ctx = pageContext(c);
-      return renderPage(c, t(ctx.lang, "login_link.title"), LoginLinkPage({ ctx, token: "", invalid: true }), 400);
-    }
+    const token = (await readForm(c)).str("token");
+    return formAction(c, {
+      run: () => useLoginLink(tenantDb(c.env, tenant), token),
+      render: () => {
+        const ctx = pageContext(c);
+        return renderPage(c, t(ctx.lang, "login_link.title"), LoginLinkPage({ ctx, token: "", invalid: true }), 400);
+      },
+      done: ({ sessionToken }) => {
+        setSessionCookie(c, sessionToken);
+        return "/";
+      },
+    });
   });

@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Lang } from "../../web/i18n";
 import type { User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest } from "./errors";
 import { localizeError, localizeFields } from "./form-errors";
 import { safeNext } from "./redirect";
-import { pageContext, pathnameOf } from "./render";
 
 /**
  * The form kit: how every page handler reads a form, runs an action, shows what went
@@ -97,7 +97,7 @@ function formOf(data: FormData): Form {
  * this page's path unless told otherwise (a form that posts elsewhere than the page it
  * came from), kept on this origin by `safeNext`.
  */
-export function loginRedirect(c: Context<AppEnv>, next: string = pathnameOf(c.req.url)): Response {
+export function loginRedirect(c: Context<AppEnv>, next: string = new URL(c.req.url).pathname): Response {
   return c.redirect(`/login?next=${encodeURIComponent(safeNext(c, next))}`, 303);
 }
 
@@ -134,7 +134,8 @@ export interface FormFailure {
  */
 export function formFailure(c: Context<AppEnv>, err: unknown, values: Record<string, string> = {}, shown: (err: ApiError) => boolean = isRefusal): FormFailure {
   if (!(err instanceof ApiError) || !shown(err)) throw err;
-  const lang = pageContext(c).lang;
+  // The page's language, as `pageContext` reads it (not imported: `validate.ts` reads forms here, below the pages).
+  const lang = (c.get("language") ?? "fr") as Lang;
   return {
     status: err.status,
     errors: localizeFields(lang, err.fields),

@@ -39,6 +39,8 @@ function app(user: Partial<User> | null = null) {
       off: form.bool("off"),
       file: file ? { name: file.name, size: file.size, text: await file.text() } : null,
       noFile: form.file("name"),
+      all: { name: form.all.name, tags: form.all.tags, ids: form.all["ids[]"], on: form.all.on },
+      has: [form.has("on"), form.has("missing")],
     });
   });
   a.post("/save", async (c) => {
@@ -83,7 +85,9 @@ describe("readForm", () => {
     expect(res.status).toBe(200);
     const out = (await res.json()) as Record<string, unknown>;
     expect(out).toMatchObject({ same: true, name: "Ada", missing: "", tags: ["a", "b"], ids: ["1", "2"], on: true, off: false, file: null, noFile: null });
-    expect(out.values).toEqual({ name: "Ada", tags: "b", on: "on", "ids[]": "2" });
+    expect(out.values).toEqual({ name: "Ada", tags: "b", on: "on" });
+    expect(out.all).toEqual({ name: ["first", "Ada"], tags: ["a", "", "b"], ids: ["1", "2"], on: "on" });
+    expect(out.has).toEqual([true, false]);
   });
 
   it("keeps files of a multipart form", async () => {

@@ -23,7 +23,7 @@ import { safeNext } from "./redirect";
 
 /** A posted form, read once, with typed accessors. */
 export interface Form {
-  /** Each text value by name (the last one when a name repeats), what `parseWith` reads. */
+  /** Each text value by name (the last one when a name repeats; `name[]` lists are in `all` and `list` only), what `parseWith` reads. */
   readonly values: Record<string, string>;
   /** Every value by name, a repeated name (or `name[]`) as a list, files kept: `c.req.parseBody({ all: true })`'s shape. */
   readonly all: Record<string, FormValue | FormValue[]>;
@@ -70,7 +70,7 @@ function formOf(data: FormData): Form {
   const values: Record<string, string> = {};
   const all: Record<string, FormValue | FormValue[]> = Object.create(null);
   for (const [k, v] of data) {
-    if (typeof v === "string") values[k] = v;
+    if (typeof v === "string" && !k.endsWith("[]")) values[k] = v;
     const prev = all[k];
     all[k] = Array.isArray(prev) ? [...prev, v] : prev !== undefined ? [prev, v] : k.endsWith("[]") ? [v] : v;
   }

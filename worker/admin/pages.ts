@@ -18,12 +18,13 @@ import { tenants, type Tenant, type User } from "../db/schema";
 import { isDevelopment, type AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
+import { localizeError } from "../http/form-errors";
+import { formAction, readForm, refusalOf, renameFields, requirePageUser, withDone } from "../http/forms";
 import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
 import { formatBytes } from "../../web/ui/format";
 import { groupBrand } from "../../web/pages/groups/shared";
 import type { GroupView } from "../groups/service";
-import { formBody, parseWith } from "../http/validate";
+import { parseWith } from "../http/validate";
 import { groupFromRequest, viewingAsMember } from "../groups/access";
 import { ASSET_LIMITS, checkAsset, storeImage, type AssetKind } from "../groups/images";
 import { abilityOf } from "../groups/pages";
@@ -79,15 +80,11 @@ const NOTICES: Record<string, MessageKey> = {
 const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES);
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const back = (c: Context<AppEnv>, path: string, done: string) => c.redirect(`${path}?done=${done}`, 303);
+const back = (c: Context<AppEnv>, path: string, done: string) => c.redirect(withDone(path, done), 303);
 const adminPath = (slug: string, tab = "") => `/admin/groups/${encodeURIComponent(slug)}${tab}`;
 
 /** Signed-out visitors are sent to log in and come back. */
-function adminUser(c: Context<AppEnv>): User | Response {
-  const user = c.get("user");
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
-  return user;
-}
+const adminUser = requirePageUser;
 
 const isTenantAdmin = (user: User) => actsAsTenantAdmin({ tenantRole: user.tenantRole });
 
@@ -100,15 +97,6 @@ async function adminGroup(c: Context<AppEnv>) {
   const membership = await membershipState(c.env, tdb, ctx, user);
   const pending = await pendingCount(c.env, tdb, ctx);
   return { tenant, tdb, ctx, user, view: groupView(c.env, tenant, ctx, membership), pending };
-}
-
-/** Form errors come back on the page that was posted, in the reader's language. */
-function formFailure(c: Context<AppEnv>, err: unknown, rename: (field: string) => string = (f) => f) {
-  if (!(err instanceof ApiError) || err.status >= 500) throw err;
-  const lang = pageContext(c).lang;
-  const errors: Record<string, string> = {};
-  for (const [k, v] of Object.entries(localizeFields(lang, err.fields))) errors[rename(k)] = v;
-  return { status: err.status, errors, ...(err.fields ? {} : { formError: localizeError(lang, err) }) };
 }
 
 function page(c: Context<AppEnv>, titleKey: MessageKey, body: VNode, status: ContentfulStatusCode = 200) {
@@ -155,31 +143,33 @@ function settingsFromForm(form: Record<string, string>) {
 const formFieldName = (k: string) => k.replace(/^questions\./, "question.").replace(/^links\./, "link.");
 
 async function readImages(c: Context<AppEnv>, kinds: AssetKind[]) {
-  const body = await c.req.parseBody();
+  const form = await readForm(c);
   const files: Partial<Record<AssetKind, File>> = {};
   for (const kind of kinds) {
-    const value = body[kind];
-    if (value instanceof File && value.size > 0) files[kind] = value;
+    const value = form.file(kind);
+    if (value && value.size > 0) files[kind] = value;
   }
-  const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") fields[k] = v;
-  return { files, fields };
+  return { files, fields: form.values };
 }
 
 async function storeUploads(c: Context<AppEnv>, prefix: string, files: Partial<Record<AssetKind, File>>) {
   const keys: Partial<Record<AssetKind, string>> = {};
   const errors: Record<string, string> = {};
   for (const [kind, file] of Object.entries(files) as [AssetKind, File][]) {
-    try {
-      if (file.size > ASSET_LIMITS[kind].maxBytes) throw new ApiError(413, "payload_too_large", "too large");
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const sniffed = checkAsset(kind, bytes);
-      keys[kind] = await storeImage(c.env.MEDIA, `${prefix}/${kind}`, bytes, sniffed);
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+    const refused = await refusalOf(
+      c,
+      async () => {
+        if (file.size > ASSET_LIMITS[kind].maxBytes) throw new ApiError(413, "payload_too_large", "too large");
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const sniffed = checkAsset(kind, bytes);
+        keys[kind] = await storeImage(c.env.MEDIA, `${prefix}/${kind}`, bytes, sniffed);
+      },
+      () => true,
+    );
+    if (refused) {
       const lang = pageContext(c).lang;
       errors[kind] =
-        err.status === 413 ? t(lang, "branding.error_too_big", { limit: formatBytes(lang, ASSET_LIMITS[kind].maxBytes) }) : err.status === 415 ? t(lang, "branding.error_bad_type") : localizeError(lang, err);
+        refused.status === 413 ? t(lang, "branding.error_too_big", { limit: formatBytes(lang, ASSET_LIMITS[kind].maxBytes) }) : refused.status === 415 ? t(lang, "branding.error_bad_type") : localizeError(lang, refused.err);
     }
   }
   return { keys, errors };
@@ -205,21 +195,22 @@ export const adminPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const user = requireUser(c);
     const tdb = tenantDb(c.env, tenant);
-    const form = await formBody(c);
-    try {
-      const input = parseWith(createGroupSchema, { name: form.name, description: form.description ?? "", joinPolicy: form.joinPolicy || undefined, ...(form.slug?.trim() ? { slug: form.slug } : {}) });
-      const created = await createGroup(tdb, user, tenant.groupCreation, input, viewingAsMember(c));
-      return back(c, adminPath(created.group.slug), "created");
-    } catch (err) {
-      const failure = formFailure(c, err);
-      if (err instanceof ApiError && err.code === "slug_taken") failure.errors.slug = localizeError(pageContext(c).lang, err);
-      return groupsPage(c, tenant, tdb, user, { values: form, errors: failure.errors, ...(failure.formError && err instanceof ApiError && err.code !== "slug_taken" ? { formError: failure.formError } : {}) }, failure.status);
-    }
+    const { values: form } = await readForm(c);
+    return formAction(c, {
+      run: () => createGroup(tdb, user, tenant.groupCreation, parseWith(createGroupSchema, { name: form.name, description: form.description ?? "", joinPolicy: form.joinPolicy || undefined, ...(form.slug?.trim() ? { slug: form.slug } : {}) }), viewingAsMember(c)),
+      render: ({ err, errors, formError, status }) => {
+        // A slug already taken is said beside the slug.
+        const taken = err.code === "slug_taken";
+        if (taken) errors.slug = localizeError(pageContext(c).lang, err);
+        return groupsPage(c, tenant, tdb, user, { values: form, errors, ...(formError && !taken ? { formError } : {}) }, status);
+      },
+      done: (created) => withDone(adminPath(created.group.slug), "created"),
+    });
   })
   .post("/admin/view-as", async (c) => {
     const user = requireUser(c);
     if (!mayTenancy({ tenantRole: user.tenantRole }, "viewAsMember")) throw forbidden();
-    const form = await formBody(c);
+    const { values: form } = await readForm(c);
     // Anyone signed in may look as a member (a group admin too); for a member it changes nothing.
     setCookie(c, "view_as", form.as === "member" ? "member" : "admin", { path: "/", httpOnly: true, sameSite: "Lax", secure: !isDevelopment(c.env), maxAge: form.as === "member" ? 8 * 3600 : 0 });
     // Back to the page the toggle was on (its `next`, else the Referer), only on this origin.
@@ -233,19 +224,18 @@ export const adminPages = new Hono<AppEnv>()
   })
   .post("/admin/groups/:slug", async (c) => {
     const { tdb, ctx, view, pending } = await adminGroup(c);
-    const form = await formBody(c);
-    try {
-      const patch = parseWith(updateGroupSchema, settingsFromForm(form));
-      const updated = await updateGroup(tdb, ctx, patch);
-      return back(c, adminPath(updated.group.slug), "saved");
-    } catch (err) {
-      const failure = formFailure(c, err, formFieldName);
-      if (err instanceof ApiError && (err.code === "slug_taken" || err.code === "slug_locked")) {
-        failure.errors.slug = localizeError(pageContext(c).lang, err);
-        delete failure.formError;
-      }
-      return groupAdminPage(c, view, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, values: form, errors: failure.errors, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...(failure.formError ? { formError: failure.formError } : {}) }), failure.status);
-    }
+    const { values: form } = await readForm(c);
+    return formAction(c, {
+      run: () => updateGroup(tdb, ctx, parseWith(updateGroupSchema, settingsFromForm(form))),
+      render: ({ err, errors: fields, formError, status }) => {
+        const errors = renameFields(fields, formFieldName);
+        // The slug's own refusals are said beside the slug.
+        const onSlug = err.code === "slug_taken" || err.code === "slug_locked";
+        if (onSlug) errors.slug = localizeError(pageContext(c).lang, err);
+        return groupAdminPage(c, view, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, values: form, errors, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...(formError && !onSlug ? { formError } : {}) }), status);
+      },
+      done: (updated) => withDone(adminPath(updated.group.slug), "saved"),
+    });
   })
   .post("/admin/groups/:slug/delete", async (c) => {
     const { tdb, ctx } = await adminGroup(c);
@@ -269,11 +259,9 @@ export const adminPages = new Hono<AppEnv>()
     if (!can(ctx.actor, "uploadAssets")) throw forbidden();
     const { files, fields } = await readImages(c, ["logo", "cover", "favicon"]);
     const errors: Record<string, string> = {};
-    try {
-      if (fields.primaryColor !== undefined) await updateGroup(tdb, ctx, parseWith(updateGroupSchema, { branding: { primaryColor: fields.primaryColor || null } }));
-    } catch (err) {
-      Object.assign(errors, formFailure(c, err, (k) => (k.endsWith("primaryColor") ? "primaryColor" : k)).errors);
-    }
+    const primaryColor = fields.primaryColor;
+    const refused = primaryColor === undefined ? null : await refusalOf(c, () => updateGroup(tdb, ctx, parseWith(updateGroupSchema, { branding: { primaryColor: primaryColor || null } })));
+    if (refused) Object.assign(errors, renameFields(refused.errors, (k) => (k.endsWith("primaryColor") ? "primaryColor" : k)));
     const stored = await storeUploads(c, `tenants/${tdb.tenantId}/groups/${ctx.group.id}`, files);
     Object.assign(errors, stored.errors);
     for (const [kind, key] of Object.entries(stored.keys) as [AssetKind, string][]) await setGroupAsset(tdb, ctx, kind, key);
@@ -303,8 +291,7 @@ export const adminPages = new Hono<AppEnv>()
   })
   .post("/admin/groups/:slug/members/:userId/role", async (c) => {
     const { tdb, ctx } = await adminGroup(c);
-    const form = await formBody(c);
-    await changeRole(tdb, ctx, c.req.param("userId"), parseWith(roleSchema, form).role);
+    await changeRole(tdb, ctx, c.req.param("userId"), parseWith(roleSchema, (await readForm(c)).values).role);
     return back(c, adminPath(ctx.group.slug, "/members"), "role");
   })
   .post("/admin/groups/:slug/members/:userId/remove", async (c) => {
@@ -355,7 +342,7 @@ export const adminPages = new Hono<AppEnv>()
     const { files, fields } = await readImages(c, ["logo", "favicon"]);
     const errors: Record<string, string> = {};
     let updated = tenant;
-    try {
+    const refused = await refusalOf(c, async () => {
       const patch = parseWith(tenantPatchSchema, {
         name: fields.name,
         signupPolicy: fields.signupPolicy,
@@ -364,9 +351,8 @@ export const adminPages = new Hono<AppEnv>()
         branding: { primaryColor: fields.primaryColor, accentColor: fields.accentColor ? fields.accentColor : null },
       });
       updated = await updateTenant(c.env, tenant, patch);
-    } catch (err) {
-      Object.assign(errors, formFailure(c, err, (k) => k.replace(/^branding\./, "")).errors);
-    }
+    });
+    if (refused) Object.assign(errors, renameFields(refused.errors, (k) => k.replace(/^branding\./, "")));
     const stored = await storeUploads(c, `tenants/${tenant.id}/tenant`, files);
     Object.assign(errors, stored.errors);
     if (stored.keys.logo || stored.keys.favicon) {

@@ -6,22 +6,16 @@ import { SignupPage, SignupPendingPage } from "../../web/pages/auth/signup";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
-import { ApiError } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
+import { localizeError } from "../http/form-errors";
+import { formAction, isForm, readForm } from "../http/forms";
 import { pageContext, renderPage } from "../http/render";
-import { formBody, parseWith } from "../http/validate";
+import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { confirmPasswordReset, logIn, loginSchema, requestPasswordReset, resetConfirmSchema, signUp, signupSchema } from "./service";
 import { clearSessionCookie, revokeSession, setSessionCookie } from "./sessions";
 import { signupFields } from "../profiles/service";
 import { safeNext } from "../http/redirect";
 import { requestLoginLink } from "./login-links";
-
-function expected(err: unknown): ApiError {
-  if (err instanceof ApiError && err.status < 500) return err;
-  throw err;
-}
-
 
 export const authPages = new Hono<AppEnv>()
   .get("/login", (c) => {
@@ -34,38 +28,38 @@ export const authPages = new Hono<AppEnv>()
   })
   .post("/login", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    const next = safeNext(c, form.next);
-    try {
-      const input = parseWith(loginSchema, form);
-      const { sessionToken } = await logIn(tenantDb(c.env, tenant), input, clientIp(c));
-      setSessionCookie(c, sessionToken);
-      return c.redirect(next, 303);
-    } catch (err) {
-      const e = expected(err);
-      for (const [k, v] of Object.entries(e.headers ?? {})) c.header(k, v);
-      const ctx = pageContext(c);
-      // Throttled: the owner of the account can still get in, by a link sent to their mailbox.
-      const loginLink = e.extra?.loginLink === true;
-      return renderPage(c, t(ctx.lang, "login.title"), LoginPage({ ctx, email: form.email ?? "", next, error: localizeError(ctx.lang, e), loginLink }), e.status);
-    }
+    const form = await readForm(c);
+    const next = safeNext(c, form.values.next);
+    return formAction(c, {
+      run: () => logIn(tenantDb(c.env, tenant), parseWith(loginSchema, form.values), clientIp(c)),
+      render: ({ err, status }) => {
+        for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+        const ctx = pageContext(c);
+        // Throttled: the owner of the account can still get in, by a link sent to their mailbox.
+        const loginLink = err.extra?.loginLink === true;
+        return renderPage(c, t(ctx.lang, "login.title"), LoginPage({ ctx, email: form.str("email"), next, error: localizeError(ctx.lang, err), loginLink }), status);
+      },
+      done: ({ sessionToken }) => {
+        setSessionCookie(c, sessionToken);
+        return next;
+      },
+    });
   })
   .post("/login/link/send", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    await requestLoginLink(tenantDb(c.env, tenant), tenant, form.email ?? "", { base: requestOrigin(c) });
+    const email = (await readForm(c)).str("email");
+    await requestLoginLink(tenantDb(c.env, tenant), tenant, email, { base: requestOrigin(c) });
     deliverSoon(c);
     const ctx = pageContext(c);
-    return renderPage(c, t(ctx.lang, "login_link.sent_title"), LoginLinkSentPage({ ctx, email: form.email ?? "" }), 202);
+    return renderPage(c, t(ctx.lang, "login_link.sent_title"), LoginLinkSentPage({ ctx, email }), 202);
   })
   .post("/logout", async (c) => {
     const tenant = requireTenant(c);
     const sessionId = c.get("sessionId");
     if (sessionId) await revokeSession(tenantDb(c.env, tenant), sessionId);
     clearSessionCookie(c);
-    const type = c.req.header("content-type") ?? "";
-    const form = type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data") ? await formBody(c) : {};
-    return c.redirect(safeNext(c, form.next), 303);
+    const next = isForm(c) ? (await readForm(c)).values.next : undefined;
+    return c.redirect(safeNext(c, next), 303);
   })
   .get("/signup", async (c) => {
     const tenant = requireTenant(c);
@@ -77,32 +71,30 @@ export const authPages = new Hono<AppEnv>()
   })
   .post("/signup", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    const next = safeNext(c, form.next);
-    try {
-      const input = parseWith(signupSchema, { ...form, language: form.language || undefined });
-      const result = await signUp(tenantDb(c.env, tenant), tenant, input, { base: requestOrigin(c) });
-      deliverSoon(c);
-      if (result.sessionToken) {
-        setSessionCookie(c, result.sessionToken);
-        return c.redirect(next, 303);
-      }
-      const ctx = pageContext(c);
-      return renderPage(c, t(ctx.lang, "signup.title"), SignupPendingPage({ ctx }), 202);
-    } catch (err) {
-      const e = expected(err);
-      const ctx = pageContext(c);
-      const { password: _password, next: _next, ...posted } = form;
-      const values = { ...posted, email: form.email ?? "", name: form.name ?? "", language: form.language ?? ctx.lang };
-      const errors = localizeFields(ctx.lang, e.fields);
-      const profileFields = await signupFields(tenantDb(c.env, tenant));
-      return renderPage(
-        c,
-        t(ctx.lang, "signup.title"),
-        SignupPage({ ctx, values, errors, profileFields, next, ...(e.fields ? {} : { formError: localizeError(ctx.lang, e) }) }),
-        e.status,
-      );
-    }
+    const form = await readForm(c);
+    const next = safeNext(c, form.values.next);
+    return formAction(c, {
+      run: async () => {
+        const result = await signUp(tenantDb(c.env, tenant), tenant, parseWith(signupSchema, { ...form.values, language: form.values.language || undefined }), { base: requestOrigin(c) });
+        deliverSoon(c);
+        return result;
+      },
+      render: async ({ errors, formError, status }) => {
+        const ctx = pageContext(c);
+        const { password: _password, next: _next, ...posted } = form.values;
+        const values = { ...posted, email: form.str("email"), name: form.str("name"), language: form.values.language ?? ctx.lang };
+        const profileFields = await signupFields(tenantDb(c.env, tenant));
+        return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, values, errors, profileFields, next, ...(formError ? { formError } : {}) }), status);
+      },
+      done: ({ sessionToken }) => {
+        if (sessionToken) {
+          setSessionCookie(c, sessionToken);
+          return next;
+        }
+        const ctx = pageContext(c);
+        return renderPage(c, t(ctx.lang, "signup.title"), SignupPendingPage({ ctx }), 202);
+      },
+    });
   })
   .get("/reset", (c) => {
     requireTenant(c);
@@ -113,24 +105,24 @@ export const authPages = new Hono<AppEnv>()
   })
   .post("/reset", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    await requestPasswordReset(tenantDb(c.env, tenant), tenant, form.email ?? "", { base: requestOrigin(c) });
+    const email = (await readForm(c)).str("email");
+    await requestPasswordReset(tenantDb(c.env, tenant), tenant, email, { base: requestOrigin(c) });
     deliverSoon(c);
     const ctx = pageContext(c);
-    return renderPage(c, t(ctx.lang, "reset.title"), ResetRequestPage({ ctx, sent: true, email: form.email ?? "" }));
+    return renderPage(c, t(ctx.lang, "reset.title"), ResetRequestPage({ ctx, sent: true, email }));
   })
   .post("/reset/confirm", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    try {
-      const input = parseWith(resetConfirmSchema, form);
-      const user = await confirmPasswordReset(tenantDb(c.env, tenant), input);
-      if (c.get("sessionId")) clearSessionCookie(c);
-      return c.redirect(`/login?reset=1&email=${encodeURIComponent(user.email)}`, 303);
-    } catch (err) {
-      const e = expected(err);
-      const ctx = pageContext(c);
-      const fields = localizeFields(ctx.lang, e.fields);
-      return renderPage(c, t(ctx.lang, "reset.title"), ResetConfirmPage({ ctx, token: form.token ?? "", error: fields.password ?? localizeError(ctx.lang, e) }), e.status);
-    }
+    const form = await readForm(c);
+    return formAction(c, {
+      run: () => confirmPasswordReset(tenantDb(c.env, tenant), parseWith(resetConfirmSchema, form.values)),
+      render: ({ errors, err, status }) => {
+        const ctx = pageContext(c);
+        return renderPage(c, t(ctx.lang, "reset.title"), ResetConfirmPage({ ctx, token: form.str("token"), error: errors.password ?? localizeError(ctx.lang, err) }), status);
+      },
+      done: (user) => {
+        if (c.get("sessionId")) clearSessionCookie(c);
+        return `/login?reset=1&email=${encodeURIComponent(user.email)}`;
+      },
+    });
   });

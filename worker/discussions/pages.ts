@@ -15,9 +15,10 @@ import type { AppEnv } from "../env";
 import { renderGroupPageOf } from "../groups/pages";
 import { groupView } from "../groups/service";
 import { ApiError, notFound } from "../http/errors";
-import { localizeError, localizeFields, localizeMessage } from "../http/form-errors";
+import { localizeMessage } from "../http/form-errors";
+import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
 import { doneNotice, groupPageContext, pageContext, renderWith } from "../http/render";
-import { formBody, issueMessage, parseWith } from "../http/validate";
+import { issueMessage, parseWith } from "../http/validate";
 import { membershipState } from "../membership/service";
 import {
   discussionFor,
@@ -74,13 +75,6 @@ function backTo(slug: string, raw: string | undefined, fallback: string): string
   return raw;
 }
 
-function withDone(path: string, done: string): string {
-  const [beforeHash, hash] = path.split("#", 2);
-  const url = new URL(beforeHash!, "https://x");
-  url.searchParams.set("done", done);
-  return `${url.pathname}${url.search}${hash ? `#${hash}` : ""}`;
-}
-
 const see = (c: Context<AppEnv>, path: string) => c.redirect(path, 303);
 
 /**
@@ -88,7 +82,8 @@ const see = (c: Context<AppEnv>, path: string) => c.redirect(path, 303);
  * signed-in non-member to the group page (which offers to join).
  */
 async function memberPage(c: Context<AppEnv>, action: Parameters<typeof discussionFor>[1] = "read"): Promise<Discussion | Response> {
-  if (!c.get("user")) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  const signedOut = signedIn(c);
+  if (signedOut) return signedOut;
   try {
     return await discussionFor(c, action);
   } catch (err) {
@@ -107,14 +102,14 @@ function renderGroupPage(c: Context<AppEnv>, view: ReturnType<typeof groupView>,
   return renderWith(c, pctx, { title, body, brand: groupBrand(view) }, status);
 }
 
-/** Form errors in the reader's language; a refusal without fields becomes the form's own error. */
-function formErrors(c: Context<AppEnv>, err: unknown): { status: ContentfulStatusCode; errors: Record<string, string> } {
-  if (!(err instanceof ApiError) || err.status >= 500) throw err;
-  const lang = pageContext(c).lang;
-  const errors = localizeFields(lang, err.fields);
-  if (!err.fields) errors.form = err.code === "rate_limited" ? t(lang, "error.posting_too_fast") : localizeError(lang, err);
-  return { status: err.status, errors };
+/** Form errors as the discussion forms show them: a refusal without fields is the form's own error (`errors.form`). */
+function formErrors(c: Context<AppEnv>, { err, errors, formError }: FormFailure): Record<string, string> {
+  if (formError === undefined) return errors;
+  return { ...errors, form: err.code === "rate_limited" ? t(pageContext(c).lang, "error.posting_too_fast") : formError };
 }
+
+/** A post that is gone is the 404 page, not the form again. */
+const shownOnForm = (err: ApiError) => err.status < 500 && err.status !== 404;
 
 const mutedIso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -162,45 +157,41 @@ export const discussionPages = new Hono<AppEnv>()
   .post("/g/:slug/threads", async (c) => {
     const d = await memberPage(c, "post");
     if (d instanceof Response) return d;
-    const form = await formBody(c);
-    try {
-      const thread = await startThread(c, d, parseWith(threadSchema, form));
-      return see(c, threadPath(d.ctx.group.slug, thread.id));
-    } catch (err) {
-      const { status, errors } = formErrors(c, err);
+    const form = await readForm(c);
+    return formAction(c, {
+      run: () => startThread(c, d, parseWith(threadSchema, form.values)),
       // The group page again, with what was typed and what to fix.
-      return renderGroupPageOf(c, d.ctx.group.slug, { values: { title: form.title ?? "", body: form.body ?? "" }, errors }, status);
-    }
+      render: (f) => renderGroupPageOf(c, d.ctx.group.slug, { values: { title: form.str("title"), body: form.str("body") }, errors: formErrors(c, f) }, f.status),
+      done: (thread) => threadPath(d.ctx.group.slug, thread.id),
+    });
   })
   .post("/g/:slug/t/:id/replies", async (c) => {
     const d = await memberPage(c, "post");
     if (d instanceof Response) return d;
     const threadId = c.req.param("id");
-    const form = await formBody(c);
-    try {
-      const reply = await postReply(c, d, threadId, parseWith(replySchema, form).body);
-      return see(c, `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`);
-    } catch (err) {
-      const { status, errors } = formErrors(c, err);
-      if (status === 404) throw err;
-      return renderThread(c, d, threadId, { replyForm: { values: { body: form.body ?? "" }, errors } }, status);
-    }
+    const form = await readForm(c);
+    return formAction(c, {
+      shows: shownOnForm,
+      run: () => postReply(c, d, threadId, parseWith(replySchema, form.values).body),
+      render: (f) => renderThread(c, d, threadId, { replyForm: { values: { body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
+      done: (reply) => `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`,
+    });
   })
   .post("/g/:slug/t/:id/edit", async (c) => {
     const d = await memberPage(c, "post");
     if (d instanceof Response) return d;
     const threadId = c.req.param("id");
-    const form = await formBody(c);
-    try {
-      const input = parseWith(editThreadSchema, { title: form.title, body: form.body });
-      const post = input.body === undefined ? undefined : await renderPost(d, input.body);
-      settle(await d.room.editThread(d.scope, d.actor, threadId, input.title, post));
-      return see(c, threadPath(d.ctx.group.slug, threadId));
-    } catch (err) {
-      const { status, errors } = formErrors(c, err);
-      if (status === 404) throw err;
-      return renderThread(c, d, threadId, { editing: { kind: "thread" }, editForm: { values: { title: form.title ?? "", body: form.body ?? "" }, errors } }, status);
-    }
+    const form = await readForm(c);
+    return formAction(c, {
+      shows: shownOnForm,
+      run: async () => {
+        const input = parseWith(editThreadSchema, { title: form.values.title, body: form.values.body });
+        const post = input.body === undefined ? undefined : await renderPost(d, input.body);
+        settle(await d.room.editThread(d.scope, d.actor, threadId, input.title, post));
+      },
+      render: (f) => renderThread(c, d, threadId, { editing: { kind: "thread" }, editForm: { values: { title: form.str("title"), body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
+      done: () => threadPath(d.ctx.group.slug, threadId),
+    });
   })
   .post("/g/:slug/replies/:rid/edit", async (c) => {
     const d = await memberPage(c, "post");
@@ -208,16 +199,13 @@ export const discussionPages = new Hono<AppEnv>()
     const replyId = c.req.param("rid");
     const threadId = await d.room.threadOfReply(d.scope, replyId);
     if (!threadId) throw notFound("No such reply.");
-    const form = await formBody(c);
-    try {
-      const input = parseWith(replySchema, form);
-      settle(await d.room.editReply(d.scope, d.actor, replyId, await renderPost(d, input.body)));
-      return see(c, `${threadPath(d.ctx.group.slug, threadId)}#reply-${replyId}`);
-    } catch (err) {
-      const { status, errors } = formErrors(c, err);
-      if (status === 404) throw err;
-      return renderThread(c, d, threadId, { editing: { kind: "reply", id: replyId }, editForm: { values: { body: form.body ?? "" }, errors } }, status);
-    }
+    const form = await readForm(c);
+    return formAction(c, {
+      shows: shownOnForm,
+      run: async () => settle(await d.room.editReply(d.scope, d.actor, replyId, await renderPost(d, parseWith(replySchema, form.values).body))),
+      render: (f) => renderThread(c, d, threadId, { editing: { kind: "reply", id: replyId }, editForm: { values: { body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
+      done: () => `${threadPath(d.ctx.group.slug, threadId)}#reply-${replyId}`,
+    });
   })
   .post("/g/:slug/t/:id/delete", async (c) => {
     const d = await memberPage(c, "post");
@@ -236,14 +224,14 @@ export const discussionPages = new Hono<AppEnv>()
   .post("/g/:slug/t/:id/pin", async (c) => {
     const d = await memberPage(c, "moderate");
     if (d instanceof Response) return d;
-    const { pinned } = parseWith(pinForm, await formBody(c));
+    const { pinned } = parseWith(pinForm, (await readForm(c)).values);
     settle(await d.room.setPinned(d.scope, c.req.param("id"), pinned === "1"));
     return see(c, withDone(threadPath(d.ctx.group.slug, c.req.param("id")), pinned === "1" ? "pinned" : "unpinned"));
   })
   .post("/g/:slug/react", async (c) => {
     const d = await memberPage(c, "react");
     if (d instanceof Response) return d;
-    const form = await formBody(c);
+    const { values: form } = await readForm(c);
     const target = parseWith(targetSchema, form);
     const key = parseWith(z.object({ key: reactionKeySchema }), form).key;
     settle(await d.room.react(d.scope, d.actor, target.targetType, target.targetId, key, "toggle"));
@@ -254,23 +242,23 @@ export const discussionPages = new Hono<AppEnv>()
   .post("/g/:slug/report", async (c) => {
     const d = await memberPage(c, "report");
     if (d instanceof Response) return d;
-    const form = await formBody(c);
+    const { values: form } = await readForm(c);
     const back = backTo(d.ctx.group.slug, form.back, groupPath(d.ctx.group.slug));
-    let done = "reported";
-    try {
-      const input = parseWith(reportSchema, form);
-      settle(await d.room.report(d.scope, d.actor, input.targetType, input.targetId, input.reason));
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      done = err.code === "already_reported" ? "already_reported" : err.status === 404 ? "not_found" : "failed";
-    }
-    return see(c, withDone(back, done));
+    return formAction(c, {
+      run: async () => {
+        const input = parseWith(reportSchema, form);
+        settle(await d.room.report(d.scope, d.actor, input.targetType, input.targetId, input.reason));
+      },
+      // Reported from a list or a thread: back there, saying how it went.
+      render: ({ err, status }) => see(c, withDone(back, err.code === "already_reported" ? "already_reported" : status === 404 ? "not_found" : "failed")),
+      done: () => withDone(back, "reported"),
+    });
   })
   // ── moderation ──
   .post("/g/:slug/moderation/:action{hide|unhide|delete}", async (c) => {
     const d = await memberPage(c, "moderate");
     if (d instanceof Response) return d;
-    const form = await formBody(c);
+    const { values: form } = await readForm(c);
     const target = parseWith(targetSchema, form);
     const action = c.req.param("action") as "hide" | "unhide" | "delete";
     settle(action === "unhide" ? await d.room.unhide(d.scope, target.targetType, target.targetId) : await d.room.remove(d.scope, d.actor, target.targetType, target.targetId, action));
@@ -298,7 +286,7 @@ export const discussionPages = new Hono<AppEnv>()
   .post("/g/:slug/mutes", async (c) => {
     const d = await memberPage(c, "moderate");
     if (d instanceof Response) return d;
-    const input = parseWith(muteSchema, await formBody(c));
+    const input = parseWith(muteSchema, (await readForm(c)).values);
     const target = await muteTarget(d, input.userId);
     await d.room.mute(d.scope, d.actor, target, Date.now() + input.minutes * 60_000, input.reason || null);
     return see(c, withDone(groupPath(d.ctx.group.slug, "/moderation"), "muted"));
@@ -346,7 +334,7 @@ export const discussionPages = new Hono<AppEnv>()
   .post("/admin/groups/:slug/levels", async (c) => {
     const d = await memberPage(c, "configureLevels");
     if (d instanceof Response) return d;
-    const form = await formBody(c);
+    const { values: form } = await readForm(c);
     const levels: { name: string; minPoints: string; badge: string }[] = [];
     const rowOf: number[] = [];
     for (let i = 0; i < 10; i++) {

@@ -13,10 +13,10 @@ import { tenantDb, type TenantDb } from "../db/client";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
-import { ApiError, notFound } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
+import { notFound } from "../http/errors";
+import { formAction, readForm, requirePageUser } from "../http/forms";
 import { doneNotice, groupPageContext, renderWith } from "../http/render";
-import { formBody, parseWith } from "../http/validate";
+import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { joinGroup, leaveGroup, membershipState, validateAnswers } from "../membership/service";
 import { viewingAsMember } from "./access";
@@ -111,8 +111,9 @@ export const groupPages = new Hono<AppEnv>()
   .get("/g/:slug", (c) => renderGroupPageOf(c, c.req.param("slug")))
   .post("/g/:slug/leave", async (c) => {
     const tenant = requireTenant(c);
-    const user = c.get("user");
-    if (!user) return c.redirect(`/login?next=${encodeURIComponent(`/g/${c.req.param("slug")}`)}`, 303);
+    // The form is on the group's page: a visitor comes back there.
+    const user = requirePageUser(c, `/g/${c.req.param("slug")}`);
+    if (user instanceof Response) return user;
     const tdb = tenantDb(c.env, tenant);
     const ctx = await loadGroup(tdb, c.req.param("slug"), user, viewingAsMember(c));
     await leaveGroup(c.env, tdb, ctx, user);
@@ -129,13 +130,13 @@ export const groupPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const tdb = tenantDb(c.env, tenant);
     const slug = c.req.param("slug");
-    const form = await formBody(c);
+    const { values: form } = await readForm(c);
     let { ctx, view } = await viewFor(c, tenant, tdb, slug);
     if (view.deletedAt) throw notFound("No such group.");
     const asked = form.mode === "login" ? "login" : "signup";
     const values = { ...form };
     delete values.password;
-    try {
+    const join = async (): Promise<Response | string> => {
       let user = c.get("user");
       if (!user) {
         // Check the answers before creating anything, so a missing answer creates no account.
@@ -157,20 +158,18 @@ export const groupPages = new Hono<AppEnv>()
         ({ ctx, view } = await viewFor(c, tenant, tdb, slug));
       }
       const result = await joinGroup(c.env, tdb, ctx, user, answersFrom(form));
-      if (result.status === "member") return c.redirect(`/g/${view.slug}`, 303);
+      if (result.status === "member") return `/g/${view.slug}`;
       return renderJoin(c, { ...view, membership: "pending" }, "pending", {}, 202);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const lang = pageLang(c);
-      const fields = localizeFields(lang, err.fields);
-      const errors: Record<string, string> = {};
-      for (const [k, v] of Object.entries(fields)) errors[k.startsWith("answers.") ? `answer.${k.slice(8)}` : k] = v;
-      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-      const mode = c.get("user") ? joinModeFor(view, c.get("user"), asked) : asked;
-      return renderJoin(c, view, mode, { values, errors, ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status as 400);
-    }
+    };
+    return formAction(c, {
+      run: join,
+      render: ({ err, errors: fields, formError, status }) => {
+        const errors: Record<string, string> = {};
+        for (const [k, v] of Object.entries(fields)) errors[k.startsWith("answers.") ? `answer.${k.slice(8)}` : k] = v;
+        for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+        const mode = c.get("user") ? joinModeFor(view, c.get("user"), asked) : asked;
+        return renderJoin(c, view, mode, { values, errors, ...(formError ? { formError } : {}) }, status as 400);
+      },
+      done: (to) => to,
+    });
   });
-
-function pageLang(c: Context<AppEnv>) {
-  return groupPageContext(c, { faviconUrl: null }).lang;
-}

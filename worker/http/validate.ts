@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { canonicalTag, catalogFor, msg, readMessage } from "../../web/i18n";
 import { ApiError, badRequest } from "./errors";
+import { readForm } from "./forms";
 
 const MAX_JSON_BYTES = 256 * 1024;
 
@@ -109,16 +110,9 @@ export function formGuard(): MiddlewareHandler {
   };
 }
 
-/** Reads an HTML form post (pages work without JavaScript). */
+/** The text values of an HTML form post (415 for anything else). Pages read forms with `readForm` (http/forms.ts), which keeps lists and files. */
 export async function formBody(c: Context): Promise<Record<string, string>> {
-  const type = c.req.header("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) {
-    throw new ApiError(415, "unsupported_media_type", "Send a form.");
-  }
-  const form = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form)) if (typeof v === "string") out[k] = v;
-  return out;
+  return (await readForm(c)).values;
 }
 
 export const email = z

@@ -8,7 +8,8 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { pageContext, renderPage } from "../http/render";
-import { formBody, jsonBody } from "../http/validate";
+import { formAction, isForm, readForm } from "../http/forms";
+import { jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { z } from "zod";
 import { commitAccounts, createAccountSchema, createAccount, exportMembersCsv, planAccounts, sendLoginLink } from "./provisioning";
@@ -34,15 +35,15 @@ export const accountsApi = new Hono<AppEnv>()
   .post("/members/import", async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
-    const body = await c.req.parseBody();
-    const file = body.file;
-    if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
+    const form = isForm(c) ? await readForm(c) : null;
+    const file = form?.file("file");
+    if (!form || !file) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
     if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
     const bytes = new Uint8Array(await file.arrayBuffer());
     const t = tenantDb(c.env, tenant);
     const { plan, groupsBySlug } = await planAccounts(t, await readRows(fileKind(file.name, bytes), bytes));
     if (c.req.query("dryRun") === "1") return c.json({ dryRun: true, created: plan.map((p) => p.email), rows: plan });
-    const result = await commitAccounts(c.env, t, tenant, inviter, plan, groupsBySlug, { sendEmail: body.sendEmail !== "false" });
+    const result = await commitAccounts(c.env, t, tenant, inviter, plan, groupsBySlug, { sendEmail: form.values.sendEmail !== "false" });
     deliverSoon(c);
     return c.json(result);
   })
@@ -80,14 +81,16 @@ export const loginLinkPages = new Hono<AppEnv>()
   })
   .post("/login/link", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    try {
-      const { sessionToken } = await useLoginLink(tenantDb(c.env, tenant), form.token ?? "");
-      setSessionCookie(c, sessionToken);
-      return c.redirect("/", 303);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const ctx = pageContext(c);
-      return renderPage(c, t(ctx.lang, "login_link.title"), LoginLinkPage({ ctx, token: "", invalid: true }), 400);
-    }
+    const token = (await readForm(c)).str("token");
+    return formAction(c, {
+      run: () => useLoginLink(tenantDb(c.env, tenant), token),
+      render: () => {
+        const ctx = pageContext(c);
+        return renderPage(c, t(ctx.lang, "login_link.title"), LoginLinkPage({ ctx, token: "", invalid: true }), 400);
+      },
+      done: ({ sessionToken }) => {
+        setSessionCookie(c, sessionToken);
+        return "/";
+      },
+    });
   });

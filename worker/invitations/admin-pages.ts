@@ -11,7 +11,8 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { csvCell } from "../http/csv";
 import { ApiError } from "../http/errors";
-import { localizeError, localizeFields, localizeMessage } from "../http/form-errors";
+import { localizeError, localizeMessage } from "../http/form-errors";
+import { formAction, readForm, signedIn, withDone } from "../http/forms";
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
@@ -22,9 +23,6 @@ import { inviterOf } from "./routes";
 import { mayUseStagedImport } from "./policy";
 import { renderMembersPage } from "../members/pages";
 import { fileKind, readRows } from "./spreadsheet";
-
-const str = (v: unknown) => (typeof v === "string" ? v : "");
-const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
 
 /** A refused file's rows, their problems read in the page's language. */
 function rowErrorsOf(err: unknown, lang: Lang) {
@@ -56,7 +54,8 @@ function counts(rows: RowPlan[]) {
 
 export const importAdminPages = new Hono<AppEnv>()
   .get("/admin/invitations/import", async (c) => {
-    if (!c.get("user")) return c.redirect("/login?next=%2Fadmin%2Finvitations%2Fimport", 303);
+    const signedOut = signedIn(c);
+    if (signedOut) return signedOut;
     inviterOf(c);
     const ctx = pageContext(c);
     return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c) }));
@@ -65,32 +64,30 @@ export const importAdminPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const ctx = pageContext(c);
-    const body = await c.req.parseBody({ all: true });
-    const values = { groups: list(body.groups), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
-    const fail = async (err: ApiError, status: ContentfulStatusCode) =>
-      renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), values, errors: localizeFields(ctx.lang, err.fields), formError: localizeError(ctx.lang, err) }), status);
-    try {
-      const file = body.file;
-      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
-      if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
-      const defaults = parseWith(importDefaultsSchema, { groups: values.groups, tenantRole: values.tenantRole || undefined, groupRole: values.groupRole || undefined, language: values.language || undefined, ...(values.message.trim() ? { message: values.message } : {}) });
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const kind = fileKind(file.name, bytes);
-      const t0 = tenantDb(c.env, tenant);
-      const importId = newId();
-      try {
-        const { plan } = await planImport(t0, inviter, await readRows(kind, bytes), defaults);
-        await c.env.MEDIA.put(importKey(tenant.id, importId), bytes, { customMetadata: { kind, name: file.name.slice(0, 200), defaults: JSON.stringify(defaults), by: inviter.user.id } });
-        return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, groups: await liveGroups(c), preview: { ...counts(plan), rows: plan.slice(0, 200) } }));
-      } catch (err) {
+    const form = await readForm(c);
+    const values = { groups: form.list("groups"), tenantRole: form.str("tenantRole"), groupRole: form.str("groupRole"), language: form.str("language"), message: form.str("message") };
+    const file = form.file("file");
+    const id = newId();
+    return formAction(c, {
+      run: async () => {
+        if (!file || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
+        if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+        const defaults = parseWith(importDefaultsSchema, { groups: values.groups, tenantRole: values.tenantRole || undefined, groupRole: values.groupRole || undefined, language: values.language || undefined, ...(values.message.trim() ? { message: values.message } : {}) });
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const kind = fileKind(file.name, bytes);
+        const { plan } = await planImport(tenantDb(c.env, tenant), inviter, await readRows(kind, bytes), defaults);
+        await c.env.MEDIA.put(importKey(tenant.id, id), bytes, { customMetadata: { kind, name: file.name.slice(0, 200), defaults: JSON.stringify(defaults), by: inviter.user.id } });
+        return { plan, fileName: file.name };
+      },
+      render: async ({ err, errors, status }) => {
+        // A file whose rows need fixing: the preview, naming each row; anything else: the form again.
         const rows = rowErrorsOf(err, ctx.lang);
-        if (!rows) throw err;
-        return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId, fileName: file.name, preview: { invited: 0, addedToGroups: 0, skipped: 0, rows: [] }, rowErrors: rows }), 422);
-      }
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      return fail(err, err.status);
-    }
+        if (rows) return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId: id, fileName: file?.name ?? "", preview: { invited: 0, addedToGroups: 0, skipped: 0, rows: [] }, rowErrors: rows }), 422);
+        return renderPage(c, t(ctx.lang, "admin.import.title"), ImportPage({ ctx, viewingAsMember: viewingAsMember(c), groups: await liveGroups(c), values, errors, formError: localizeError(ctx.lang, err) }), status);
+      },
+      done: async ({ plan, fileName }) =>
+        renderPage(c, t(ctx.lang, "admin.import.title"), ImportPreviewPage({ ctx, viewingAsMember: viewingAsMember(c), importId: id, fileName, groups: await liveGroups(c), preview: { ...counts(plan), rows: plan.slice(0, 200) } })),
+    });
   })
   .post("/admin/invitations/import/:id/commit", async (c) => {
     const tenant = requireTenant(c);
@@ -128,63 +125,67 @@ async function membersPage(c: Context<AppEnv>, extra: Partial<Parameters<typeof 
 
 export const memberAdminPages = new Hono<AppEnv>()
   .get("/admin/members", async (c) => {
-    if (!c.get("user")) return c.redirect("/login?next=%2Fadmin%2Fmembers", 303);
-    return membersPage(c);
+    return signedIn(c) ?? membersPage(c);
   })
   .post("/admin/members", async (c) => {
     const tenant = requireTenant(c);
-    const body = await c.req.parseBody({ all: true });
-    const mode = str(body.passwordMode) || "email";
-    const values = { name: str(body.name), email: str(body.email), tenantRole: str(body.tenantRole), language: str(body.language), extraInfo: str(body.extraInfo), passwordMode: mode as "email" | "set" | "generate", groups: list(body.groups) };
-    try {
-      const input = parseWith(createAccountSchema, {
-        name: values.name,
-        email: values.email,
-        ...(mode === "set" ? { password: str(body.password) } : {}),
-        generatePassword: mode === "generate",
-        sendEmail: mode !== "generate" && mode !== "set" ? true : false,
-        tenantRole: values.tenantRole || undefined,
-        language: values.language || undefined,
-        groups: list(body.groups),
-        ...(values.extraInfo.trim() ? { extraInfo: values.extraInfo } : {}),
-      });
-      const { user, generatedPassword } = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), input);
-      deliverSoon(c);
-      // The page may show a generated password: never keep it in any cache.
-      c.header("Cache-Control", "no-store");
-      return membersPage(c, { created: { email: user.email, generatedPassword } }, 201);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const lang = pageContext(c).lang;
-      return membersPage(c, { values, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
-    }
+    const form = await readForm(c);
+    const mode = form.str("passwordMode") || "email";
+    const values = { name: form.str("name"), email: form.str("email"), tenantRole: form.str("tenantRole"), language: form.str("language"), extraInfo: form.str("extraInfo"), passwordMode: mode as "email" | "set" | "generate", groups: form.list("groups") };
+    return formAction(c, {
+      run: async () => {
+        const input = parseWith(createAccountSchema, {
+          name: values.name,
+          email: values.email,
+          ...(mode === "set" ? { password: form.str("password") } : {}),
+          generatePassword: mode === "generate",
+          sendEmail: mode !== "generate" && mode !== "set" ? true : false,
+          tenantRole: values.tenantRole || undefined,
+          language: values.language || undefined,
+          groups: values.groups,
+          ...(values.extraInfo.trim() ? { extraInfo: values.extraInfo } : {}),
+        });
+        const created = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), input);
+        deliverSoon(c);
+        return created;
+      },
+      render: ({ errors, formError, status }) => membersPage(c, { values, errors, ...(formError ? { formError } : {}) }, status),
+      done: ({ user, generatedPassword }) => {
+        // The page may show a generated password: never keep it in any cache.
+        c.header("Cache-Control", "no-store");
+        return membersPage(c, { created: { email: user.email, generatedPassword } }, 201);
+      },
+    });
   })
   .post("/admin/members/import", async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const ctx = pageContext(c);
-    const body = await c.req.parseBody();
-    const file = body.file;
-    if (!(file instanceof File) || file.size === 0) return membersPage(c, { errors: { file: t(ctx.lang, "field.required") } }, 422);
+    const form = await readForm(c);
+    const file = form.file("file");
+    if (!file || file.size === 0) return membersPage(c, { errors: { file: t(ctx.lang, "field.required") } }, 422);
     if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", "The file is too large.");
     const bytes = new Uint8Array(await file.arrayBuffer());
     const tdb = tenantDb(c.env, tenant);
-    try {
-      const { plan, groupsBySlug } = await planAccounts(tdb, await readRows(fileKind(file.name, bytes), bytes));
-      const result = await commitAccounts(c.env, tdb, tenant, inviter, plan, groupsBySlug, { sendEmail: body.sendEmail !== undefined });
-      deliverSoon(c);
-      return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: result.created.length }));
-    } catch (err) {
-      const rows = rowErrorsOf(err, ctx.lang);
-      if (rows) return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: 0, rowErrors: rows }), 422);
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const key = err.code === "empty_file" ? "admin.accounts.error.empty_file" : err.code === "missing_column" ? "admin.accounts.error.missing_column" : err.code === "too_many_rows" ? "admin.accounts.error.too_many_rows" : "admin.accounts.error.bad_file";
-      return membersPage(c, { errors: { file: t(ctx.lang, key, { max: 10_000 }) } }, err.status);
-    }
+    return formAction(c, {
+      run: async () => {
+        const { plan, groupsBySlug } = await planAccounts(tdb, await readRows(fileKind(file.name, bytes), bytes));
+        const result = await commitAccounts(c.env, tdb, tenant, inviter, plan, groupsBySlug, { sendEmail: form.has("sendEmail") });
+        deliverSoon(c);
+        return result;
+      },
+      render: ({ err, status }) => {
+        const rows = rowErrorsOf(err, ctx.lang);
+        if (rows) return renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: 0, rowErrors: rows }), 422);
+        const key = err.code === "empty_file" ? "admin.accounts.error.empty_file" : err.code === "missing_column" ? "admin.accounts.error.missing_column" : err.code === "too_many_rows" ? "admin.accounts.error.too_many_rows" : "admin.accounts.error.bad_file";
+        return membersPage(c, { errors: { file: t(ctx.lang, key, { max: 10_000 }) } }, status);
+      },
+      done: (result) => renderPage(c, t(ctx.lang, "admin.accounts.title"), AdminMembersImportResultPage({ ctx, viewingAsMember: viewingAsMember(c), created: result.created.length })),
+    });
   })
   .post("/admin/members/:id/login-link", async (c) => {
     const tenant = requireTenant(c);
     await sendLoginLink(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.param("id"));
     deliverSoon(c);
-    return c.redirect("/admin/members?done=link", 303);
+    return c.redirect(withDone("/admin/members", "link"), 303);
   });

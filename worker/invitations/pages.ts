@@ -9,10 +9,10 @@ import { tenantDb } from "../db/client";
 import { groups as groupsTable, memberships, users, type Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
-import { ApiError, forbidden } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
+import { forbidden } from "../http/errors";
+import { formAction, readForm, requirePageUser, signedIn, withDone } from "../http/forms";
 import { doneNotice, pageContext, renderPage } from "../http/render";
-import { formBody, parseWith } from "../http/validate";
+import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../groups/access";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
@@ -111,17 +111,20 @@ export const invitationPages = new Hono<AppEnv>()
     const closed = await closedInvitationPage(c, token);
     if (closed) return closed;
     const { tdb, invitation, props } = await invitationFor(c, token);
-    const form = await formBody(c);
-    try {
-      const { sessionToken } = await acceptInvitation(tdb, parseWith(acceptSchema, { token, name: form.name, password: form.password }));
-      setSessionCookie(c, sessionToken);
-      return c.redirect(firstGroupPath(props.groups), 303);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 404) throw err;
-      const lang = pageContext(c).lang;
-      const state = err.status === 410 ? "expired" : stateFor(c, invitation);
-      return renderInvite(c, token, props, state, { values: { name: form.name ?? "" }, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
-    }
+    const form = await readForm(c);
+    return formAction(c, {
+      // A link that does not work (any more) is the 404 page.
+      shows: (err) => err.status < 500 && err.status !== 404,
+      run: () => acceptInvitation(tdb, parseWith(acceptSchema, { token, name: form.values.name, password: form.values.password })),
+      render: ({ errors, formError, status }) => {
+        const state = status === 410 ? "expired" : stateFor(c, invitation);
+        return renderInvite(c, token, props, state, { values: { name: form.str("name") }, errors, ...(formError ? { formError } : {}) }, status);
+      },
+      done: ({ sessionToken }) => {
+        setSessionCookie(c, sessionToken);
+        return firstGroupPath(props.groups);
+      },
+    });
   })
   .post("/invite/:token/decline", async (c) => {
     const token = c.req.param("token");
@@ -150,24 +153,23 @@ async function myInvitationsPage(c: Context<AppEnv>, status: ContentfulStatusCod
 
 export const myInvitationPages = new Hono<AppEnv>()
   .get("/me/invitations", async (c) => {
-    if (!c.get("user")) return c.redirect("/login?next=%2Fme%2Finvitations", 303);
-    return myInvitationsPage(c);
+    return signedIn(c) ?? myInvitationsPage(c);
   })
   .post("/me/invitations/:id/:answer{accept|decline}", async (c) => {
     const tenant = requireTenant(c);
-    const user = c.get("user");
-    if (!user) return c.redirect("/login?next=%2Fme%2Finvitations", 303);
+    const user = requirePageUser(c, "/me/invitations");
+    if (user instanceof Response) return user;
     const tdb = tenantDb(c.env, tenant);
     if (c.req.param("answer") === "decline") {
       await declineMyInvitation(tdb, user, c.req.param("id"));
-      return c.redirect("/me/invitations?done=declined", 303);
+      return c.redirect(withDone("/me/invitations", "declined"), 303);
     }
     const { joined, skipped } = await acceptMyInvitation(tdb, user, c.req.param("id"));
     if (skipped.length) {
       const lang = pageContext(c).lang;
       return myInvitationsPage(c, 200, t(lang, "my_invitations.accepted_banned", { groups: skipped.map((s) => s.group).join(", ") }));
     }
-    return c.redirect(joined.length === 1 ? `/g/${encodeURIComponent(joined[0]!)}` : "/me/invitations?done=accepted", 303);
+    return c.redirect(joined.length === 1 ? `/g/${encodeURIComponent(joined[0]!)}` : withDone("/me/invitations", "accepted"), 303);
   });
 
 function firstGroupPath(gs: { slug: string }[]): string {
@@ -215,43 +217,41 @@ async function adminInvitations(c: Context<AppEnv>, extra: AdminInvitationsExtra
 
 export const invitationAdminPages = new Hono<AppEnv>()
   .get("/admin/invitations", async (c) => {
-    if (!c.get("user")) return c.redirect("/login?next=%2Fadmin%2Finvitations", 303);
-    return adminInvitations(c);
+    return signedIn(c) ?? adminInvitations(c);
   })
   .post("/admin/invitations", async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
-    const body = await c.req.parseBody({ all: true });
-    const str = (v: unknown) => (typeof v === "string" ? v : "");
-    const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
-    const values = { emails: str(body.emails), groups: list(body.groups), tenantRole: str(body.tenantRole), groupRole: str(body.groupRole), language: str(body.language), message: str(body.message) };
-    try {
-      const input = parseWith(inviteSchema, {
-        emails: values.emails,
-        groups: values.groups,
-        tenantRole: values.tenantRole || undefined,
-        groupRole: values.groupRole || undefined,
-        language: values.language || undefined,
-        ...(values.message.trim() ? { message: values.message } : {}),
-      });
-      const result = await invite(c.env, tenantDb(c.env, tenant), tenant, inviter, input);
-      deliverSoon(c);
-      return adminInvitations(c, { result });
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const lang = pageContext(c).lang;
-      return adminInvitations(c, { values, errors: localizeFields(lang, err.fields), ...(err.fields ? {} : { formError: localizeError(lang, err) }) }, err.status);
-    }
+    const form = await readForm(c);
+    const values = { emails: form.str("emails"), groups: form.list("groups"), tenantRole: form.str("tenantRole"), groupRole: form.str("groupRole"), language: form.str("language"), message: form.str("message") };
+    return formAction(c, {
+      run: async () => {
+        const input = parseWith(inviteSchema, {
+          emails: values.emails,
+          groups: values.groups,
+          tenantRole: values.tenantRole || undefined,
+          groupRole: values.groupRole || undefined,
+          language: values.language || undefined,
+          ...(values.message.trim() ? { message: values.message } : {}),
+        });
+        const result = await invite(c.env, tenantDb(c.env, tenant), tenant, inviter, input);
+        deliverSoon(c);
+        return result;
+      },
+      render: ({ errors, formError, status }) => adminInvitations(c, { values, errors, ...(formError ? { formError } : {}) }, status),
+      // The page again, with what was sent and to whom.
+      done: (result) => adminInvitations(c, { result }),
+    });
   })
   .post("/admin/invitations/:id/resend", async (c) => {
     const tenant = requireTenant(c);
     await resendInvitation(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.param("id"));
     deliverSoon(c);
-    return c.redirect("/admin/invitations?done=resent", 303);
+    return c.redirect(withDone("/admin/invitations", "resent"), 303);
   })
   .post("/admin/invitations/:id/revoke", async (c) => {
     const tenant = requireTenant(c);
     requireUser(c);
     await revokeInvitation(tenantDb(c.env, tenant), inviterOf(c), c.req.param("id"));
-    return c.redirect("/admin/invitations?done=revoked", 303);
+    return c.redirect(withDone("/admin/invitations", "revoked"), 303);
   });

@@ -8,6 +8,7 @@ import { requireTenant } from "../http/context";
 import { pageParams } from "../http/pagination";
 import { jsonBody, parseWith } from "../http/validate";
 import { ApiError } from "../http/errors";
+import { isForm, readForm } from "../http/forms";
 import { commitImport, importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport } from "./import";
 import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
@@ -43,18 +44,19 @@ const statusSchema = z.enum(["pending", "accepted", "expired", "revoked", "decli
 
 /** Reads the multipart import: the file and the defaults sent with it. */
 export async function readImportForm(c: Context<AppEnv>) {
-  const body = await c.req.parseBody({ all: true });
-  const file = body.file;
-  if (!(file instanceof File)) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
+  // Without a form there is no file: the same 422 as a form without one.
+  const form = isForm(c) ? await readForm(c) : null;
+  const file = form?.file("file");
+  if (!form || !file) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
   if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
-  const str = (v: unknown) => (typeof v === "string" ? v : "");
-  const groupsField = Array.isArray(body.groups) ? body.groups.map(str) : str(body.groups).split(/[|,]/);
+  // Groups as repeated fields, or one field separated by `|` or `,`.
+  const groupsField = Array.isArray(form.all.groups) ? form.all.groups.map((g) => (typeof g === "string" ? g : "")) : form.str("groups").split(/[|,]/);
   const defaults = parseWith(importDefaultsSchema, {
     groups: groupsField.map((g) => g.trim()).filter(Boolean),
-    tenantRole: str(body.tenantRole) || undefined,
-    groupRole: str(body.groupRole) || undefined,
-    language: str(body.language) || undefined,
-    ...(str(body.message).trim() ? { message: str(body.message) } : {}),
+    tenantRole: form.str("tenantRole") || undefined,
+    groupRole: form.str("groupRole") || undefined,
+    language: form.str("language") || undefined,
+    ...(form.str("message").trim() ? { message: form.str("message") } : {}),
   });
   const bytes = new Uint8Array(await file.arrayBuffer());
   const rows = await readRows(fileKind(file.name, bytes), bytes);

@@ -12,7 +12,8 @@ import { requestOrigin, requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { localizeError } from "../http/form-errors";
 import { pageContext, renderPage } from "../http/render";
-import { formBody, parseWith } from "../http/validate";
+import { formAction, readForm, withDone } from "../http/forms";
+import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { mePage } from "../profiles/pages";
 import { and, asc, eq, isNull } from "drizzle-orm";
@@ -121,21 +122,17 @@ export async function renderMembersPage(
   );
 }
 
-/** Back to the list, keeping a same-origin filter the form sent. */
-function back(c: Context<AppEnv>, done: string) {
-  return c.redirect(`/admin/members?done=${done}`, 303);
-}
-
-async function act(c: Context<AppEnv>, run: () => Promise<unknown>, done: string) {
-  try {
-    await run();
-    deliverSoon(c);
-    return back(c, done);
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status >= 500 || err.status === 401) throw err;
-    if (err.status === 404) throw err;
-    return renderMembersPage(c, { formError: refusal(c, err) }, err.status);
-  }
+/** An action on one account: back to the list with its notice, or the list again saying why not (a 401 or 404 is the error page). */
+function act(c: Context<AppEnv>, run: () => Promise<unknown>, done: string) {
+  return formAction(c, {
+    shows: (err) => err.status < 500 && err.status !== 401 && err.status !== 404,
+    run: async () => {
+      await run();
+      deliverSoon(c);
+    },
+    render: ({ err, status }) => renderMembersPage(c, { formError: refusal(c, err) }, status),
+    done: () => withDone("/admin/members", done),
+  });
 }
 
 /** The count of sign-up requests in the admin navigation (owners and admins, on admin pages). */
@@ -161,10 +158,10 @@ export const memberPages = new Hono<AppEnv>()
   })
   .post("/admin/members/:id/role", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
+    const form = await readForm(c);
     return act(
       c,
-      async () => changeMemberRole(tenantDb(c.env, tenant), memberActor(c), c.req.param("id"), parseWith(changeRoleSchema, { tenantRole: form.tenantRole }).tenantRole),
+      async () => changeMemberRole(tenantDb(c.env, tenant), memberActor(c), c.req.param("id"), parseWith(changeRoleSchema, { tenantRole: form.values.tenantRole }).tenantRole),
       "role",
     );
   })
@@ -178,22 +175,23 @@ export const memberPages = new Hono<AppEnv>()
   })
   .post("/admin/members/:id/remove", async (c) => {
     const tenant = requireTenant(c);
-    const form = await formBody(c);
-    const deletePosts = form.deletePosts === "1" || form.deletePosts === "on";
+    const deletePosts = ["1", "on"].includes((await readForm(c)).str("deletePosts"));
     return act(c, () => removeMember(c.env, tenantDb(c.env, tenant), tenant, memberActor(c), c.req.param("id"), { deletePosts }), "removed");
   })
   .post("/me/delete", async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
-    const form = await formBody(c);
+    const password = (await readForm(c)).str("password");
     const ctx = pageContext(c);
-    try {
-      await deleteOwnAccount(c.env, tenantDb(c.env, tenant), tenant, user, form.password ?? "");
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const message = err.code === "invalid_password" ? t(ctx.lang, "members.error.invalid_password") : localizeError(ctx.lang, err);
-      return mePage(c, { deleteAccount: DeleteAccountCard({ ctx, isOwner: user.tenantRole === "owner", error: message }) }, err.status);
-    }
-    clearSessionCookie(c);
-    return c.redirect("/", 303);
+    return formAction(c, {
+      run: () => deleteOwnAccount(c.env, tenantDb(c.env, tenant), tenant, user, password),
+      render: ({ err, status }) => {
+        const message = err.code === "invalid_password" ? t(ctx.lang, "members.error.invalid_password") : localizeError(ctx.lang, err);
+        return mePage(c, { deleteAccount: DeleteAccountCard({ ctx, isOwner: user.tenantRole === "owner", error: message }) }, status);
+      },
+      done: () => {
+        clearSessionCookie(c);
+        return "/";
+      },
+    });
   });

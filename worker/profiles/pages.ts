@@ -16,7 +16,7 @@ import { AVATAR_MAX_BYTES, saveAvatar } from "./avatar";
 import { groupBySlug, groupDirectory } from "../groups/queries";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
+import { formAction, readForm, requirePageUser, signedIn, withDone, type Form, type FormFailure } from "../http/forms";
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { tenantPatchSchema, updateTenant } from "../tenancy/service";
@@ -44,9 +44,6 @@ import {
 } from "./service";
 import { msg } from "../../web/i18n";
 
-const str = (v: unknown) => (typeof v === "string" ? v : "");
-const list = (v: unknown) => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)]).filter(Boolean);
-
 /** What a redirect after a successful form may announce (`?done=`). */
 const NOTICES: Record<string, MessageKey> = {
   saved: "profile.notice.saved",
@@ -61,19 +58,6 @@ const NOTICES: Record<string, MessageKey> = {
 };
 
 const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES).notice;
-
-/** An expected failure becomes the page's errors, in the reader's language; anything else is thrown on. */
-function failure(c: Context<AppEnv>, err: unknown) {
-  if (!(err instanceof ApiError) || err.status >= 500) throw err;
-  const lang = pageContext(c).lang;
-  return { status: err.status, errors: localizeFields(lang, err.fields), formError: err.fields ? undefined : localizeError(lang, err) };
-}
-
-/** Pages for signed-in people: visitors are sent to log in and come back. */
-function loginRedirect(c: Context<AppEnv>): Response | null {
-  if (c.get("user")) return null;
-  return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
-}
 
 function requireAdmin(c: Context<AppEnv>): void {
   if (!isProfileAdmin(profileActor(c))) throw forbidden("forbidden", "Only community owners and admins manage profiles.");
@@ -93,12 +77,12 @@ export async function mePage(c: Context<AppEnv>, extra: Partial<Parameters<typeo
 }
 
 /** The /me form: name, bio, language, and `profile.{key}` for the fields the member may edit. */
-function profileForm(body: Record<string, unknown>, editableKeys: string[]) {
-  const inputs = formInputs(body);
+function profileForm(form: Form, editableKeys: string[]) {
+  const inputs = formInputs(form.all);
   const fields: Record<string, InputValue> = {};
   // A field the page shows as editable is always sent; anything else is ignored here (the API refuses it).
   for (const key of editableKeys) if (inputs[key] !== undefined) fields[key] = inputs[key];
-  return { name: str(body.name), bio: str(body.bio), language: str(body.language), fields };
+  return { name: form.str("name"), bio: form.str("bio"), language: form.str("language"), fields };
 }
 
 // ── the join page's profile fields ────────────────────────────────────────
@@ -148,19 +132,19 @@ async function fieldsPage(c: Context<AppEnv>, extra: Partial<Parameters<typeof P
 }
 
 /** The field form as posted; flags are checkboxes (absent: off). */
-function fieldForm(body: Record<string, unknown>): FieldFormValues {
+function fieldForm(form: Form): FieldFormValues {
   return {
-    key: str(body.key).trim(),
-    label: str(body.label),
-    type: str(body.type),
-    options: str(body.options),
-    visibility: str(body.visibility) || "member",
-    editable: body.editable !== undefined,
-    required: body.required !== undefined,
-    public: body.public !== undefined,
-    filterable: body.filterable !== undefined,
-    askAtSignup: body.askAtSignup !== undefined,
-    groups: list(body.groups),
+    key: form.str("key").trim(),
+    label: form.str("label"),
+    type: form.str("type"),
+    options: form.str("options"),
+    visibility: form.str("visibility") || "member",
+    editable: form.has("editable"),
+    required: form.has("required"),
+    public: form.has("public"),
+    filterable: form.has("filterable"),
+    askAtSignup: form.has("askAtSignup"),
+    groups: form.list("groups"),
   };
 }
 
@@ -190,60 +174,46 @@ function fieldInput(v: FieldFormValues, creating: boolean) {
 export const profilePages = new Hono<AppEnv>()
   .get("/me", async (c) => {
     requireTenant(c);
-    return loginRedirect(c) ?? mePage(c);
+    return signedIn(c) ?? mePage(c);
   })
   .post("/me", async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
     const tdb = tenantDb(c.env, tenant);
-    const body = await c.req.parseBody({ all: true });
+    const form = await readForm(c);
     const editable = (await ownProfile(tdb, user)).fields.filter((f) => f.editable).map((f) => f.key);
-    const posted = profileForm(body, editable);
-    try {
-      const patch = parseWith(profilePatchSchema, { name: posted.name, bio: posted.bio, language: posted.language || null, fields: posted.fields });
-      await updateOwnProfile(tdb, user, patch, "form");
-      return c.redirect("/me?done=saved", 303);
-    } catch (err) {
-      const { status, errors, formError } = failure(c, err);
-      return mePage(c, { values: posted, errors, formError }, status);
-    }
+    const posted = profileForm(form, editable);
+    return formAction(c, {
+      run: () => updateOwnProfile(tdb, user, parseWith(profilePatchSchema, { name: posted.name, bio: posted.bio, language: posted.language || null, fields: posted.fields }), "form"),
+      render: (f) => mePage(c, { values: posted, errors: f.errors, formError: f.formError }, f.status),
+      done: () => withDone("/me", "saved"),
+    });
   })
   .post("/me/avatar", async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
-    const declared = Number(c.req.header("content-length") ?? "0");
-    try {
-      if (declared > AVATAR_MAX_BYTES + 64 * 1024) throw new ApiError(413, "payload_too_large", "The picture is too large.");
-      const body = await c.req.parseBody();
-      const file = body.avatar;
-      if (!(file instanceof File) || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a picture.", { avatar: msg("field.required") });
-      await saveAvatar(c.env.MEDIA, tenantDb(c.env, tenant), user.id, new Uint8Array(await file.arrayBuffer()));
-      return c.redirect("/me?done=photo", 303);
-    } catch (err) {
-      const { status, errors } = failure(c, err);
-      const lang = pageContext(c).lang;
-      const message = errors.avatar
-        ? t(lang, "field.required")
-        : status === 413
-          ? t(lang, "profile.photo_too_big")
-          : status === 415
-            ? t(lang, "profile.photo_wrong_type")
-            : t(lang, "profile.photo_too_many_pixels");
-      return mePage(c, { avatarError: message }, status);
-    }
+    return formAction(c, {
+      run: async () => {
+        if (Number(c.req.header("content-length") ?? "0") > AVATAR_MAX_BYTES + 64 * 1024) throw new ApiError(413, "payload_too_large", "The picture is too large.");
+        const file = (await readForm(c)).file("avatar");
+        if (!file || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a picture.", { avatar: msg("field.required") });
+        await saveAvatar(c.env.MEDIA, tenantDb(c.env, tenant), user.id, new Uint8Array(await file.arrayBuffer()));
+      },
+      render: (f) => mePage(c, { avatarError: avatarError(c, f) }, f.status),
+      done: () => withDone("/me", "photo"),
+    });
   })
   .post("/me/avatar/remove", async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
     await setAvatarKey(tenantDb(c.env, tenant), user.id, null);
-    return c.redirect("/me?done=photo_removed", 303);
+    return c.redirect(withDone("/me", "photo_removed"), 303);
   })
   // The member directory.
   .get("/members", async (c) => {
     const tenant = requireTenant(c);
-    const redirect = loginRedirect(c);
-    if (redirect) return redirect;
-    const user = requireUser(c);
+    const user = requirePageUser(c);
+    if (user instanceof Response) return user;
     const ctx = pageContext(c);
     const title = t(ctx.lang, "directory.title");
     const actor = profileActor(c);
@@ -255,45 +225,37 @@ export const profilePages = new Hono<AppEnv>()
     const own = isAdmin ? null : new Set(await memberGroupIds(tdb, user.id));
     const groups = (await groupDirectory(tdb)).filter((g) => !own || own.has(g.id)).map((g) => ({ slug: g.slug, name: g.name }));
     const view = { ctx, q: query.q, group: query.group ?? "", groups, filters: filters.map((f) => ({ key: f.key, label: f.label, type: f.type, options: f.options })), values: query.filters, adminNotice: !directoryOn(tenant) };
-    try {
-      const page = await directory(tdb, user, isAdmin, query);
-      return renderPage(c, title, DirectoryPage({ ...view, entries: page.items, nextCursor: page.nextCursor }));
-    } catch (err) {
-      const { status, errors, formError } = failure(c, err);
-      return renderPage(c, title, DirectoryPage({ ...view, entries: [], nextCursor: null, errors: formError ? { _: formError } : errors }), status);
-    }
+    return formAction(c, {
+      run: () => directory(tdb, user, isAdmin, query),
+      render: (f) => renderPage(c, title, DirectoryPage({ ...view, entries: [], nextCursor: null, errors: f.formError ? { _: f.formError } : f.errors }), f.status),
+      done: (page) => renderPage(c, title, DirectoryPage({ ...view, entries: page.items, nextCursor: page.nextCursor })),
+    });
   })
   // Administration: the fields.
   .get("/admin/profile-fields", async (c) => {
     requireTenant(c);
-    const redirect = loginRedirect(c);
-    if (redirect) return redirect;
-    requireAdmin(c);
-    return fieldsPage(c);
+    return signedIn(c) ?? (requireAdmin(c), fieldsPage(c));
   })
   .post("/admin/profile-fields", async (c) => {
     const tenant = requireTenant(c);
     requireAdmin(c);
-    const values = fieldForm(await c.req.parseBody({ all: true }));
-    try {
-      const input = parseWith(createFieldSchema, fieldInput(values, true));
-      await createField(tenantDb(c.env, tenant), profileActor(c), input);
-      return c.redirect("/admin/profile-fields?done=created", 303);
-    } catch (err) {
-      const { status, errors, formError } = failure(c, err);
-      return fieldsPage(c, { values, errors, formError }, status);
-    }
+    const values = fieldForm(await readForm(c));
+    return formAction(c, {
+      run: () => createField(tenantDb(c.env, tenant), profileActor(c), parseWith(createFieldSchema, fieldInput(values, true))),
+      render: (f) => fieldsPage(c, { values, errors: f.errors, formError: f.formError }, f.status),
+      done: () => withDone("/admin/profile-fields", "created"),
+    });
   })
   .post("/admin/profile-fields/directory", async (c) => {
     const tenant = requireTenant(c);
     requireAdmin(c);
-    const on = str((await c.req.parseBody()).directory) === "on";
+    const on = (await readForm(c)).str("directory") === "on";
     await updateTenant(c.env, tenant, parseWith(tenantPatchSchema, { features: { directory: on } }));
-    return c.redirect(`/admin/profile-fields?done=${on ? "directory_on" : "directory_off"}`, 303);
+    return c.redirect(withDone("/admin/profile-fields", on ? "directory_on" : "directory_off"), 303);
   })
   .get("/admin/profile-fields/:key", async (c) => {
     const tenant = requireTenant(c);
-    const redirect = loginRedirect(c);
+    const redirect = signedIn(c);
     if (redirect) return redirect;
     requireAdmin(c);
     const tdb = tenantDb(c.env, tenant);
@@ -308,34 +270,34 @@ export const profilePages = new Hono<AppEnv>()
     const tdb = tenantDb(c.env, tenant);
     const key = c.req.param("key");
     await findField(tdb, key);
-    const values = fieldForm(await c.req.parseBody({ all: true }));
-    try {
-      await updateField(tdb, profileActor(c), key, parseWith(updateFieldSchema, fieldInput(values, false)));
-      return c.redirect("/admin/profile-fields?done=updated", 303);
-    } catch (err) {
-      const { status, errors, formError } = failure(c, err);
-      const field = (await fieldViews(tdb, profileActor(c))).find((f) => f.key === key)!;
-      const ctx = pageContext(c);
-      return renderPage(c, field.label, ProfileFieldEditPage({ ctx, viewingAsMember: viewingAsMember(c), field, groups: await liveGroups(c, tenant), values: { ...values, key, type: field.type }, errors, formError }), status);
-    }
+    const values = fieldForm(await readForm(c));
+    return formAction(c, {
+      run: () => updateField(tdb, profileActor(c), key, parseWith(updateFieldSchema, fieldInput(values, false))),
+      render: async (f) => {
+        const field = (await fieldViews(tdb, profileActor(c))).find((v) => v.key === key)!;
+        const ctx = pageContext(c);
+        return renderPage(c, field.label, ProfileFieldEditPage({ ctx, viewingAsMember: viewingAsMember(c), field, groups: await liveGroups(c, tenant), values: { ...values, key, type: field.type }, errors: f.errors, formError: f.formError }), f.status);
+      },
+      done: () => withDone("/admin/profile-fields", "updated"),
+    });
   })
   .post("/admin/profile-fields/:key/move", async (c) => {
     const tenant = requireTenant(c);
     requireAdmin(c);
-    const direction = str((await c.req.parseBody()).direction) === "up" ? "up" : "down";
+    const direction = (await readForm(c)).str("direction") === "up" ? "up" : "down";
     await moveField(tenantDb(c.env, tenant), profileActor(c), c.req.param("key"), direction);
-    return c.redirect("/admin/profile-fields?done=moved", 303);
+    return c.redirect(withDone("/admin/profile-fields", "moved"), 303);
   })
   .post("/admin/profile-fields/:key/delete", async (c) => {
     const tenant = requireTenant(c);
     requireAdmin(c);
     await deleteField(tenantDb(c.env, tenant), profileActor(c), c.req.param("key"));
-    return c.redirect("/admin/profile-fields?done=deleted", 303);
+    return c.redirect(withDone("/admin/profile-fields", "deleted"), 303);
   })
   // Administration: one member's whole profile.
   .get("/admin/members/:id/profile", async (c) => {
     const tenant = requireTenant(c);
-    const redirect = loginRedirect(c);
+    const redirect = signedIn(c);
     if (redirect) return redirect;
     requireAdmin(c);
     const profile = await memberProfile(tenantDb(c.env, tenant), profileActor(c), c.req.param("id"));
@@ -348,14 +310,19 @@ export const profilePages = new Hono<AppEnv>()
     const tdb = tenantDb(c.env, tenant);
     const id = c.req.param("id");
     const current = await memberProfile(tdb, profileActor(c), id);
-    const posted = profileForm(await c.req.parseBody({ all: true }), current.fields.map((f) => f.key));
-    try {
-      const patch = parseWith(profilePatchSchema, { name: posted.name, bio: posted.bio, fields: posted.fields });
-      await updateMemberProfile(tdb, profileActor(c), id, patch, "form");
-      return c.redirect(`/admin/members/${encodeURIComponent(id)}/profile?done=saved`, 303);
-    } catch (err) {
-      const { status, errors, formError } = failure(c, err);
-      const ctx = pageContext(c);
-      return renderPage(c, current.name, AdminMemberProfilePage({ ctx, viewingAsMember: viewingAsMember(c), profile: current, values: posted, errors, formError }), status);
-    }
+    const posted = profileForm(await readForm(c), current.fields.map((f) => f.key));
+    return formAction(c, {
+      run: () => updateMemberProfile(tdb, profileActor(c), id, parseWith(profilePatchSchema, { name: posted.name, bio: posted.bio, fields: posted.fields }), "form"),
+      render: (f) => renderPage(c, current.name, AdminMemberProfilePage({ ctx: pageContext(c), viewingAsMember: viewingAsMember(c), profile: current, values: posted, errors: f.errors, formError: f.formError }), f.status),
+      done: () => withDone(`/admin/members/${encodeURIComponent(id)}/profile`, "saved"),
+    });
   });
+
+/** Why a picture was refused, in the reader's language. */
+function avatarError(c: Context<AppEnv>, f: FormFailure): string {
+  const lang = pageContext(c).lang;
+  if (f.errors.avatar) return t(lang, "field.required");
+  if (f.status === 413) return t(lang, "profile.photo_too_big");
+  if (f.status === 415) return t(lang, "profile.photo_wrong_type");
+  return t(lang, "profile.photo_too_many_pixels");
+}

@@ -13,7 +13,8 @@ import { membershipState, pendingCount } from "../membership/service";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { doneNotice, pageContext, renderWith } from "../http/render";
-import { formBody, parseWith } from "../http/validate";
+import { formAction, loginRedirect, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
+import { parseWith } from "../http/validate";
 import { z } from "zod";
 import { and, eq, inArray } from "drizzle-orm";
 import { groups } from "../db/schema";
@@ -34,14 +35,15 @@ type Scope = { t: TenantDb; groupId: string | undefined; group: GroupContext | u
 async function tenantScope(c: Context<AppEnv>): Promise<Scope | Response> {
   const tenant = requireTenant(c);
   const user = c.get("user");
-  if (!user) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  if (!user) return loginRedirect(c);
   const actor = { tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) };
   if (!mayTenancy(actor, "viewDomains")) throw forbidden("forbidden", "Only community owners and admins can do this.");
   return { t: tenantDb(c.env, tenant), groupId: undefined, group: undefined, canWrite: mayTenancy(actor, "manageDomains") };
 }
 
 async function groupScope(c: Context<AppEnv>): Promise<Scope | Response> {
-  if (!c.get("user")) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  const signedOut = signedIn(c);
+  if (signedOut) return signedOut;
   const { t: tdb, ctx } = await groupFromRequest(c);
   requireUser(c);
   if (!mayTenancy(ctx.actor, "viewGroupDomains")) throw forbidden("forbidden", "You do not administer this group.");
@@ -69,9 +71,11 @@ async function render(c: Context<AppEnv>, scope: Scope, extra: Partial<DomainsPa
   return renderWith(c, ctx, { title: `${title} · ${view.name}`, body: DomainsPage(props), brand: groupBrand(view) }, status);
 }
 
+/** What the page shows: every refusal (the ones it has no words for go on to `onError`), and the provider being down. */
+const shows = (err: ApiError) => err.status < 500 || err.code === "provider_error" || err.code === "domains_unconfigured";
+
 /** A refused form comes back on the page, in the reader's language; the provider being down is not a 500 page. */
-async function failure(c: Context<AppEnv>, scope: Scope, err: unknown, values: Record<string, string> = {}) {
-  if (!(err instanceof ApiError)) throw err;
+async function failure(c: Context<AppEnv>, scope: Scope, { err }: FormFailure, values: Record<string, string> = {}) {
   const lang = pageContext(c).lang;
   if (err.code === "validation_failed") return render(c, scope, { values, errors: { hostname: t(lang, "domains.error.hostname") } }, 422);
   if (err.code === "domain_taken") return render(c, scope, { values, ...(values.hostname !== undefined ? { errors: { hostname: t(lang, "domains.error.taken") } } : { formError: t(lang, "domains.error.taken") }) }, 409);
@@ -94,31 +98,29 @@ function pages(base: (c: Context<AppEnv>) => string, scopeOf: (c: Context<AppEnv
     .post("/", async (c) => {
       const scope = await writable(c);
       if (scope instanceof Response) return scope;
-      const form = await formBody(c);
-      try {
-        const { hostname } = parseWith(z.object({ hostname: hostnameSchema }), { hostname: form.hostname ?? "" });
-        await addDomain(c.env, scope.t, hostname, scope.groupId ?? null);
-        return c.redirect(`${base(c)}?done=added`, 303);
-      } catch (err) {
-        return failure(c, scope, err, { hostname: form.hostname ?? "" });
-      }
+      const hostname = (await readForm(c)).str("hostname");
+      return formAction(c, {
+        shows,
+        run: () => addDomain(c.env, scope.t, parseWith(z.object({ hostname: hostnameSchema }), { hostname }).hostname, scope.groupId ?? null),
+        render: (f) => failure(c, scope, f, { hostname }),
+        done: () => withDone(base(c), "added"),
+      });
     })
     .post("/:hostname/verify", async (c) => {
       const scope = await writable(c);
       if (scope instanceof Response) return scope;
-      try {
-        const claim = await checkDomain(c.env, scope.t, c.req.param("hostname"), Date.now(), scope.groupId);
-        const done = claim.status === "active" ? "active" : claim.status === "verified" ? "verified" : "checked";
-        return c.redirect(`${base(c)}?done=${done}`, 303);
-      } catch (err) {
-        return failure(c, scope, err);
-      }
+      return formAction(c, {
+        shows,
+        run: () => checkDomain(c.env, scope.t, c.req.param("hostname"), Date.now(), scope.groupId),
+        render: (f) => failure(c, scope, f),
+        done: (claim) => withDone(base(c), claim.status === "active" ? "active" : claim.status === "verified" ? "verified" : "checked"),
+      });
     })
     .post("/:hostname/remove", async (c) => {
       const scope = await writable(c);
       if (scope instanceof Response) return scope;
       await removeDomain(c.env, scope.t, c.req.param("hostname"), scope.groupId);
-      return c.redirect(`${base(c)}?done=removed`, 303);
+      return c.redirect(withDone(base(c), "removed"), 303);
     });
 }
 

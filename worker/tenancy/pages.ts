@@ -13,10 +13,11 @@ import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { groupCards } from "../groups/queries";
 import { clientIp } from "../http/context";
-import { ApiError, notFound } from "../http/errors";
-import { localizeError, localizeFields } from "../http/form-errors";
+import { notFound } from "../http/errors";
+import { localizeError } from "../http/form-errors";
+import { formAction, readForm } from "../http/forms";
 import { pageContext, renderPage } from "../http/render";
-import { formBody, parseWith } from "../http/validate";
+import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { platformUrl } from "./hosts";
 import { myInvitationsCached } from "../invitations/service";
@@ -59,46 +60,46 @@ export const homePages = new Hono<AppEnv>()
     const tenant = c.get("tenant");
     if (!tenant) throw notFound();
     c.header("Referrer-Policy", "no-referrer");
-    try {
-      const { sessionToken } = await useHandoff(tenantDb(c.env, tenant), c.req.query("token") ?? "");
-      setSessionCookie(c, sessionToken);
-      return c.redirect("/admin", 303);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      const ctx = pageContext(c);
-      return renderPage(c, t(ctx.lang, "handoff.invalid_title"), HandoffInvalidPage({ ctx }), 400);
-    }
+    return formAction(c, {
+      run: () => useHandoff(tenantDb(c.env, tenant), c.req.query("token") ?? ""),
+      render: () => {
+        const ctx = pageContext(c);
+        return renderPage(c, t(ctx.lang, "handoff.invalid_title"), HandoffInvalidPage({ ctx }), 400);
+      },
+      done: ({ sessionToken }) => {
+        setSessionCookie(c, sessionToken);
+        return "/admin";
+      },
+    });
   })
   .post("/new", async (c) => {
     if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
-    const form = await formBody(c);
+    const { values: form } = await readForm(c);
     const ctx = pageContext(c);
     const values = { name: form.name ?? "", subdomain: form.subdomain ?? "", ownerName: form.ownerName ?? "", ownerEmail: form.ownerEmail ?? "" };
-    try {
-      const input = parseWith(createTenantSchema, {
-        name: form.name,
-        subdomain: form.subdomain,
-        language: ctx.lang,
-        owner: { name: form.ownerName, email: form.ownerEmail, password: form.ownerPassword },
-      });
-      const tenant = await createTenantLimited(c.env, clientIp(c), input);
-      deliverSoon(c);
+    return formAction(c, {
+      run: async () => {
+        const input = parseWith(createTenantSchema, {
+          name: form.name,
+          subdomain: form.subdomain,
+          language: ctx.lang,
+          owner: { name: form.ownerName, email: form.ownerEmail, password: form.ownerPassword },
+        });
+        const tenant = await createTenantLimited(c.env, clientIp(c), input);
+        deliverSoon(c);
+        return { tenant, token: await mintHandoff(c.env, tenant) };
+      },
+      render: ({ err, errors: fields, formError, status }) => {
+        // The API nests owner fields; the form names them flat.
+        const flat: Record<string, string> = { "owner.name": "ownerName", "owner.email": "ownerEmail", "owner.password": "ownerPassword" };
+        const errors: Record<string, string> = {};
+        for (const [k, v] of Object.entries(fields)) errors[flat[k] ?? k] = v;
+        const taken = err.code === "subdomain_taken";
+        if (taken) errors.subdomain = localizeError(ctx.lang, err);
+        return renderPage(c, t(ctx.lang, "new_tenant.title"), TenantSignupPage({ ctx, values, errors, rootDomain: c.env.ROOT_DOMAIN, ...(formError && !taken ? { formError } : {}) }), status);
+      },
       // Not a redirect to the new host: the page's CSP (form-action 'self') refuses that.
       // A same-origin page hands the new owner over to their community with a one-time token.
-      const token = await mintHandoff(c.env, tenant);
-      return c.redirect(`/new/ready?to=${encodeURIComponent(tenant.subdomain)}&token=${encodeURIComponent(token)}`, 303);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status >= 500) throw err;
-      // The API nests owner fields; the form names them flat.
-      const flat: Record<string, string> = { "owner.name": "ownerName", "owner.email": "ownerEmail", "owner.password": "ownerPassword" };
-      const errors: Record<string, string> = {};
-      for (const [k, v] of Object.entries(localizeFields(ctx.lang, err.fields))) errors[flat[k] ?? k] = v;
-      if (err.code === "subdomain_taken") errors.subdomain = localizeError(ctx.lang, err);
-      return renderPage(
-        c,
-        t(ctx.lang, "new_tenant.title"),
-        TenantSignupPage({ ctx, values, errors, rootDomain: c.env.ROOT_DOMAIN, ...(err.fields || err.code === "subdomain_taken" ? {} : { formError: localizeError(ctx.lang, err) }) }),
-        err.status,
-      );
-    }
+      done: ({ tenant, token }) => `/new/ready?to=${encodeURIComponent(tenant.subdomain)}&token=${encodeURIComponent(token)}`,
+    });
   });

@@ -29,55 +29,38 @@ export type Reservation =
 const WITHIN_MAX = "rate_limits_within_max";
 
 /**
- * Where the window has ended the counter starts again; otherwise it grows (and the CHECK refuses past `max`).
- * A check-only limit adds 0 under a `max` one lower: the CHECK then refuses exactly when the counter is full.
- */
-function reserveStatement(d1: D1Database, limit: Limit, amount: number, now: number): D1PreparedStatement {
-  if (limit.consume === false) {
-    amount = 0;
-    limit = { ...limit, max: limit.max - 1 };
-  }
-  return d1
-    .prepare(
-      `insert into rate_limits (key, count, max, window_start, window_ms) values (?1, ?2, ?3, ?4, ?5)
-       on conflict (key) do update set
-         count = case when window_start + ?5 <= ?4 then ?2 else count + ?2 end,
-         window_start = case when window_start + ?5 <= ?4 then ?4 else window_start end,
-         max = ?3, window_ms = ?5
-       returning count`,
-    )
-    .bind(limit.key, amount, limit.max, now, limit.windowMs);
-}
-
-/**
  * Reserves `amount` units against every limit at once, or none at all.
  * Refused reservations leave every counter as it was.
  */
 export async function reserve(d1: D1Database, limits: Limit[], opts: { amount?: number; now?: number } = {}): Promise<Reservation> {
   const amount = opts.amount ?? 1;
-  const now = opts.now ?? Date.now();
-  if (limits.length === 0) return { ok: true, counts: [] };
-  const tooBig = limits.find((l) => (l.consume === false ? l.max < 1 : amount > l.max));
-  if (tooBig) return { ok: false, retryAfter: Math.max(1, Math.ceil(tooBig.windowMs / 1000)) };
-  try {
-    const results = await d1.batch(limits.map((l) => reserveStatement(d1, l, amount, now)));
-    return { ok: true, counts: results.map((r) => Number((r.results[0] as { count: number } | undefined)?.count ?? amount)) };
-  } catch (err) {
-    if (!String(err).includes(WITHIN_MAX) && !String(err).includes("CHECK constraint failed")) throw err;
-    return { ok: false, retryAfter: await retryAfter(d1, limits, amount, now) };
-  }
+  return reserveAll(d1, limits.map((l) => ({ ...l, amount })), opts.now ?? Date.now());
 }
 
 /** Seconds until every limit named has room for `amount` more (at least 1). */
 export async function retryAfter(d1: D1Database, limits: Limit[], amount = 1, now = Date.now()): Promise<number> {
-  const rows = await readCounters(d1, limits.map((l) => l.key));
+  return waitFor(d1, limits.map((l) => counted({ ...l, amount })), now);
+}
+
+/**
+ * What a limit adds to its counter and under which bound: a check-only limit adds 0 under a
+ * `max` one lower, so the CHECK refuses exactly when the counter is full.
+ */
+function counted(l: LimitAmount): { key: string; amount: number; max: number; windowMs: number } {
+  return l.consume === false ? { key: l.key, amount: 0, max: l.max - 1, windowMs: l.windowMs } : l;
+}
+
+/** Seconds until every counter has room for its amount (at least 1); read in chunks under D1's bound parameters. */
+async function waitFor(d1: D1Database, limits: { key: string; amount: number; max: number; windowMs: number }[], now: number): Promise<number> {
   let wait = 1;
-  for (const limit of limits) {
-    const row = rows.get(limit.key);
-    if (!row) continue;
-    const end = row.windowStart + limit.windowMs;
-    const wanted = limit.consume === false ? 1 : amount;
-    if (end > now && row.count + wanted > limit.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
+  for (let i = 0; i < limits.length; i += 90) {
+    const chunk = limits.slice(i, i + 90);
+    const rows = await readCounters(d1, chunk.map((l) => l.key));
+    for (const l of chunk) {
+      const row = rows.get(l.key);
+      const end = row ? row.windowStart + l.windowMs : 0;
+      if (row && end > now && row.count + l.amount > l.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
+    }
   }
   return wait;
 }
@@ -153,7 +136,7 @@ export function limitVar(value: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
-// ── many counters at once (branch invitations) ───────────────────────────
+// ── the reservation itself ───────────────────────────────────────────────
 
 /** A limit with its own amount (a quota reserved for N mails beside N recipients' caps of 1 each). */
 export type LimitAmount = Limit & { amount: number };
@@ -162,16 +145,18 @@ export type LimitAmount = Limit & { amount: number };
 const ROWS_PER_STATEMENT = 16;
 
 /**
- * `reserve` for many counters (one per recipient of a list, say): the same CHECK-guarded
- * upsert, several counters per statement, all in one atomic batch, each with its own
- * amount. Of N concurrent callers exactly as many pass as every limit allows; a refusal
+ * The one reservation every limit goes through (`reserve` is this with one amount for all):
+ * a CHECK-guarded upsert, several counters per statement, all in one atomic batch, each
+ * with its own amount (a quota reserved for N mails beside N recipients' caps of 1 each). Of N concurrent callers exactly as many pass as every limit allows; a refusal
  * leaves every counter as it was.
  */
-export async function reserveAll(d1: D1Database, limits: LimitAmount[], now = Date.now()): Promise<Reservation> {
-  if (limits.length === 0) return { ok: true, counts: [] };
+export async function reserveAll(d1: D1Database, requested: LimitAmount[], now = Date.now()): Promise<Reservation> {
+  if (requested.length === 0) return { ok: true, counts: [] };
+  const limits = requested.map(counted);
   const tooBig = limits.find((l) => l.amount > l.max);
   if (tooBig) return { ok: false, retryAfter: Math.max(1, Math.ceil(tooBig.windowMs / 1000)) };
   const statements: D1PreparedStatement[] = [];
+  // Where the window has ended the counter starts again; otherwise it grows (and the CHECK refuses past `max`).
   for (let i = 0; i < limits.length; i += ROWS_PER_STATEMENT) {
     const chunk = limits.slice(i, i + ROWS_PER_STATEMENT);
     statements.push(
@@ -194,16 +179,6 @@ export async function reserveAll(d1: D1Database, limits: LimitAmount[], now = Da
     return { ok: true, counts: limits.map((l) => counts.get(l.key) ?? l.amount) };
   } catch (err) {
     if (!String(err).includes(WITHIN_MAX) && !String(err).includes("CHECK constraint failed")) throw err;
-    let wait = 1;
-    for (let i = 0; i < limits.length; i += 90) {
-      const chunk = limits.slice(i, i + 90);
-      const rows = await readCounters(d1, chunk.map((l) => l.key));
-      for (const l of chunk) {
-        const row = rows.get(l.key);
-        const end = row ? row.windowStart + l.windowMs : 0;
-        if (row && end > now && row.count + l.amount > l.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
-      }
-    }
-    return { ok: false, retryAfter: wait };
+    return { ok: false, retryAfter: await waitFor(d1, limits, now) };
   }
 }

@@ -6,7 +6,7 @@ import { deliverOutbox, type DeliveryReport } from "./mail/outbox";
 import { purgeDeletedGroups } from "./groups/service";
 import { runInvitationLifecycle } from "./invitations/service";
 import { purgeStagedImports } from "./invitations/import";
-import { purgeStagedAccounts } from "./invitations/provisioning";
+import { purgeStagedAccounts } from "./accounts/service";
 import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 import { backfillSearchText } from "./db/search-backfill";
 

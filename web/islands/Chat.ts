@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
-import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pages/groups/discussion-types";
+import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pages/discussions/types";
 import { dateFormat, formatNumber, relativeFormat } from "../ui/format";
 import { remembered } from "../ui/memo";
 import { LevelBadge } from "../ui/level-badge";

@@ -10,7 +10,7 @@ import {
   type ReplyView,
   type RoomEvent,
   type ThreadView,
-} from "../pages/groups/discussion-types";
+} from "../pages/discussions/types";
 import {
   api,
   AuthorName,

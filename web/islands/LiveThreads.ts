@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
-import { BODY_MAX, TITLE_MAX, type RoomEvent, type ThreadView } from "../pages/groups/discussion-types";
+import { BODY_MAX, TITLE_MAX, type RoomEvent, type ThreadView } from "../pages/discussions/types";
 import { Field, TextareaField } from "../ui/fields";
 import {
   api,

@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
-import type { OnlineMember } from "../pages/groups/discussion-types";
+import type { OnlineMember } from "../pages/discussions/types";
 import { fill, PersonAvatar } from "./discussion-parts";
 import { joinRoom } from "./room-socket";
 import { formatNumber } from "../ui/format";

@@ -3,7 +3,7 @@ import { Avatar } from "../ui/avatar";
 import type { VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Lang } from "../i18n";
-import type { QueueEvent } from "../pages/groups/discussion-types";
+import type { QueueEvent } from "../pages/discussions/types";
 import type { JoinRequestView } from "../pages/groups/types";
 import { formatDate, formatNumber, pluralCategory } from "../ui/format";
 

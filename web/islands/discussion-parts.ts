@@ -12,7 +12,7 @@ import {
   type ReactionSummary,
   type TargetType,
   type ThreadView,
-} from "../pages/groups/discussion-types";
+} from "../pages/discussions/types";
 import { formatDate, formatNumber, pluralCategory, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
 

@@ -1,4 +1,4 @@
-import type { ClientEvent, MessageView, OnlineMember, RoomEvent } from "../pages/groups/discussion-types";
+import type { ClientEvent, MessageView, OnlineMember, RoomEvent } from "../pages/discussions/types";
 
 /**
  * One WebSocket per group per page (`GET /api/v1/groups/{slug}/chat`), shared by every

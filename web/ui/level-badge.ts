@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import type { LevelView } from "../pages/groups/discussion-types";
+import type { LevelView } from "../pages/discussions/types";
 
 /**
  * The reward shown next to a member's name once their level unlocks a badge. Used by

@@ -3,7 +3,7 @@ import type { ComponentChildren, VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { Tenant, User } from "../../worker/db/schema";
 import { isLang, LANGS, t, type Lang } from "../i18n";
-import type { ProfileInputField } from "../pages/profile/inputs";
+import type { ProfileInputField } from "../pages/profiles/inputs";
 import { initial } from "./components";
 import { Avatar } from "./avatar";
 import { hasIslands } from "./island";

@@ -13,7 +13,7 @@ import { newSession } from "./sessions";
 /**
  * One-time sign-in links: 32 random bytes given once (in an email), stored as SHA-256
  * in `password_resets` with purpose `login`, used once by a conditional update.
- * Admins send them from the members page (`worker/invitations/provisioning.ts`);
+ * Admins send them from the members page (`worker/accounts/service.ts`);
  * anyone asks for one for their own address (`POST /api/v1/auth/login-link`, or the
  * button a throttled login page offers).
  */

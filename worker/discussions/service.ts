@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { closestLang, msg, type Lang } from "../../web/i18n";
-import type { GroupDiscussion } from "../../web/pages/groups/discussion";
+import type { GroupDiscussion } from "../../web/pages/discussions/discussion";
 import {
   BODY_MAX,
   MESSAGE_MAX,

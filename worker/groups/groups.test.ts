@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import worker from "../index";
+import worker from "..";
 import { directoryDb } from "../db/client";
 import { groups } from "../db/schema";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";

@@ -5,7 +5,7 @@ import type { GroupRole, TenantRole } from "../db/schema";
  * and admins act as group admins everywhere (unless viewing as a member), community
  * moderators as group moderators everywhere; the
  * group's owner is fixed. Target rules (the owner cannot be demoted or removed)
- * live in membership/service.ts because they answer 409, not 403.
+ * live in groups/membership.ts because they answer 409, not 403.
  */
 export type GroupActor = {
   /** null for a visitor who is not signed in. */

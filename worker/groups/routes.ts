@@ -27,7 +27,7 @@ import {
   updateGroup,
   updateGroupSchema,
 } from "./service";
-import { membershipState } from "../membership/service";
+import { membershipState } from "./membership";
 
 const ASSET_KINDS = new Set<AssetKind>(["logo", "cover", "favicon"]);
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import worker from "../index";
+import worker from "..";
 import { directoryDb, tenantDb } from "../db/client";
 import { outbox } from "../db/schema";
 import { app } from "../app";

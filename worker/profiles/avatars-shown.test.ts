@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { MessageView, ThreadView } from "../../web/pages/groups/discussion-types";
+import type { MessageView, ThreadView } from "../../web/pages/discussions/types";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { png } from "../test/images";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formInputs } from "../../web/pages/profile/inputs";
+import { formInputs } from "../../web/pages/profiles/inputs";
 import type { ProfileField } from "../db/schema";
 import { msg } from "../../web/i18n";
 

@@ -20,7 +20,7 @@ describe("room module boundaries", () => {
   it("finds the sources it checks", () => {
     expect(Object.keys(room)).toContain("./room.ts");
     expect(Object.keys(room)).toContain("./protocol.ts");
-    expect(Object.keys(web)).toContain("../../web/pages/groups/discussion-types.ts");
+    expect(Object.keys(web)).toContain("../../web/pages/discussions/types.ts");
   });
 
   it("the wire protocol imports nothing, so either side may read it", () => {

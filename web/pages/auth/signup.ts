@@ -3,7 +3,7 @@ import type { VNode } from "preact";
 import { LANGS, t } from "../../i18n";
 import { Alert, AuthCard, Button, ButtonLink, Field, PasswordInput, SelectField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
-import { formInputs, ProfileInputs, type ProfileInputField } from "../profile/inputs";
+import { formInputs, ProfileInputs, type ProfileInputField } from "../profiles/inputs";
 
 export function SignupPage({
   ctx,

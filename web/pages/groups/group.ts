@@ -5,14 +5,14 @@ import { ActionForm, Alert, ButtonLink } from "../../ui/components";
 import { addDays, formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { displayHost, safeHttpUrl } from "../../ui/url";
-import { roleLabel } from "../home";
+import { roleLabel } from "../tenancy/home";
 import { Island } from "../../ui/island";
-import { DiscussionMain, DiscussionSide, type GroupDiscussion } from "./discussion";
+import { DiscussionMain, DiscussionSide, type GroupDiscussion } from "../discussions/discussion";
 import { adminGroupPath, Avatar, GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupAbility, GroupView, MemberView } from "./types";
 
 export { groupBrand } from "./shared";
-export type { GroupDiscussion } from "./discussion";
+export type { GroupDiscussion } from "../discussions/discussion";
 
 /** How many members the group page lists. */
 export const MEMBERS_SHOWN = 12;

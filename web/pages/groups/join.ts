@@ -3,7 +3,7 @@ import type { VNode } from "preact";
 import { LANGS, t, tCount, type Lang } from "../../i18n";
 import { Alert, Button, ButtonLink, Field, PasswordInput, SelectField, TextareaField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
-import { formInputs, ProfileInputs } from "../profile/inputs";
+import { formInputs, ProfileInputs } from "../profiles/inputs";
 import { Island } from "../../ui/island";
 import { GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupQuestion, GroupView } from "./types";

@@ -1,0 +1,69 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { t } from "../../i18n";
+import { Alert } from "../../ui/components";
+import { Island } from "../../ui/island";
+import type { PageContext } from "../../ui/page";
+import type { GroupView, JoinRequestView } from "./types";
+import { AdminShell } from "../../ui/admin-layout";
+
+/** /admin/groups/{slug}/requests: the approval queue (RequestQueue island, live once hydrated). */
+export function GroupRequestsPage({
+  ctx,
+  group,
+  requests,
+  viewingAsMember,
+  notice,
+  formError,
+}: {
+  ctx: PageContext;
+  group: GroupView;
+  requests: JoinRequestView[];
+  viewingAsMember: boolean;
+  notice?: string;
+  formError?: string;
+}): VNode {
+  const { lang } = ctx;
+  return AdminShell({
+    ctx,
+    section: "groups",
+    group,
+    viewingAsMember,
+    pendingRequests: requests.length,
+    children: html`
+      ${notice && Alert({ tone: "success", children: notice })}
+      ${formError && Alert({ tone: "error", children: formError })}
+      <section class="admin-panel" aria-labelledby="requests-title">
+        <div class="section-head">
+          <h2 id="requests-title">${t(lang, "admin.requests.title")}</h2>
+          <p class="section-intro">
+            ${t(lang, group.joinPolicy === "approval" ? "admin.requests.intro" : "admin.requests.intro_not_approval")}
+          </p>
+        </div>
+        ${Island({
+          name: "RequestQueue",
+          props: {
+            slug: group.slug,
+            lang,
+            timeZone: ctx.tenant?.timezone ?? null,
+            requests,
+            strings: {
+              countOne: t(lang, "admin.requests.count.one"),
+              countOther: t(lang, "admin.requests.count.other"),
+              approve: t(lang, "admin.requests.approve"),
+              reject: t(lang, "admin.requests.reject"),
+              approveLabel: t(lang, "admin.requests.approve_label"),
+              rejectLabel: t(lang, "admin.requests.reject_label"),
+              approveAll: t(lang, "admin.requests.approve_all"),
+              empty: t(lang, "admin.requests.empty"),
+              live: t(lang, "admin.requests.live"),
+              reconnecting: t(lang, "admin.requests.reconnecting"),
+              arrived: t(lang, "admin.requests.arrived"),
+              failed: t(lang, "error.generic"),
+            },
+          },
+        })}
+      </section>
+    `,
+  });
+}

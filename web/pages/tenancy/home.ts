@@ -1,0 +1,108 @@
+import { html } from "htm/preact";
+import type { VNode } from "preact";
+import { t, tCount, type Lang, type MessageKey } from "../../i18n";
+import { ButtonLink, initial } from "../../ui/components";
+import { membersMayCreateGroups, siteName, type PageContext } from "../../ui/page";
+import { MyInvitationsSection, type MyInvitationView } from "../invitations/mine";
+
+export type HomeGroup = { slug: string; name: string; description: string; memberCount: number; role: string | null };
+
+const ROLE_KEYS: Record<string, MessageKey> = {
+  owner: "role.owner",
+  admin: "role.admin",
+  moderator: "role.moderator",
+  member: "role.member",
+};
+
+export function roleLabel(lang: Lang, role: string): string {
+  const key = ROLE_KEYS[role];
+  return key ? t(lang, key) : role;
+}
+
+export function GroupCard({ lang, group }: { lang: Lang; group: HomeGroup }): VNode {
+  return html`<li class="card group-card">
+    <div class="group-card-head">
+      <span class="group-badge" aria-hidden="true">${initial(group.name)}</span>
+      <h3 class="group-card-title"><a class="card-link" href=${`/g/${encodeURIComponent(group.slug)}`}>${group.name}</a></h3>
+    </div>
+    ${group.description && html`<p class="group-card-desc">${group.description}</p>`}
+    <p class="group-card-meta">
+      <span>${tCount(lang, "group.members", group.memberCount)}</span>
+      ${group.role && html`<span class="badge">${roleLabel(lang, group.role)}</span>`}
+    </p>
+  </li>`;
+}
+
+function GroupGrid({ lang, groups, empty }: { lang: Lang; groups: HomeGroup[]; empty: string }): VNode {
+  return groups.length
+    ? html`<ul class="group-grid">${groups.map((group) => GroupCard({ lang, group }))}</ul>`
+    : html`<p class="empty">${empty}</p>`;
+}
+
+function Welcome({ ctx, groups }: { ctx: PageContext; groups: HomeGroup[] }): VNode {
+  const { lang, tenant } = ctx;
+  const inviteOnly = tenant?.signupPolicy === "invite_only";
+  return html`<div class="home">
+    <section class="hero">
+      <div class="container hero-inner">
+        <h1 class="hero-title">${t(lang, "home.hero_title", { community: siteName(ctx) })}</h1>
+        <p class="lead">${t(lang, "home.hero_body")}</p>
+        ${inviteOnly && html`<p class="hero-note">${t(lang, "home.invite_only")}</p>`}
+        <div class="actions">
+          ${!inviteOnly && ButtonLink({ href: "/signup", size: "lg", children: t(lang, "home.cta_signup") })}
+          ${ButtonLink({
+            href: "/login",
+            size: "lg",
+            variant: inviteOnly ? "primary" : "secondary",
+            children: t(lang, "home.cta_login"),
+          })}
+        </div>
+      </div>
+    </section>
+    <section class="container section" aria-labelledby="groups-title">
+      <div class="section-head">
+        <h2 id="groups-title">${t(lang, "home.groups_title")}</h2>
+        ${groups.length > 0 && html`<p class="section-intro">${t(lang, "home.groups_intro")}</p>`}
+      </div>
+      ${GroupGrid({ lang, groups, empty: t(lang, "home.no_groups") })}
+    </section>
+  </div>`;
+}
+
+function Dashboard({ ctx, user, groups, invitations }: { ctx: PageContext; user: NonNullable<PageContext["user"]>; groups: HomeGroup[]; invitations: MyInvitationView[] }): VNode {
+  const { lang } = ctx;
+  const mine = groups.filter((g) => g.role !== null);
+  const others = groups.filter((g) => g.role === null);
+  return html`<div class="container dashboard">
+    <section class="dashboard-head">
+      <div>
+        <h1 class="page-title">${t(lang, "home.greeting", { name: user.name })}</h1>
+        <p class="lead">${t(lang, "home.dashboard_intro", { community: siteName(ctx) })}</p>
+      </div>
+      ${ctx.tenant &&
+      (user.tenantRole === "owner" || user.tenantRole === "admin" || membersMayCreateGroups(ctx.tenant)) &&
+      !ctx.viewingAsMember &&
+      html`<a class="btn btn-secondary" href="/admin#create-title">${t(lang, "layout.create_group")}</a>`}
+    </section>
+    ${MyInvitationsSection({ ctx, items: invitations })}
+    <section class="section" aria-labelledby="my-groups-title">
+      <div class="section-head"><h2 id="my-groups-title">${t(lang, "home.your_groups")}</h2></div>
+      ${GroupGrid({
+        lang,
+        groups: mine,
+        empty: t(lang, others.length ? "home.your_groups_empty" : "home.your_groups_empty_no_groups"),
+      })}
+    </section>
+    <section class="section" aria-labelledby="discover-title">
+      <div class="section-head">
+        <h2 id="discover-title">${t(lang, "home.discover")}</h2>
+        ${others.length > 0 && html`<p class="section-intro">${t(lang, "home.discover_intro")}</p>`}
+      </div>
+      ${GroupGrid({ lang, groups: others, empty: t(lang, groups.length ? "home.discover_empty" : "home.no_groups") })}
+    </section>
+  </div>`;
+}
+
+export function HomePage({ ctx, groups, invitations = [] }: { ctx: PageContext; groups: HomeGroup[]; invitations?: MyInvitationView[] }): VNode {
+  return ctx.user ? Dashboard({ ctx, user: ctx.user, groups, invitations }) : Welcome({ ctx, groups });
+}

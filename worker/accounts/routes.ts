@@ -1,0 +1,96 @@
+import { Hono } from "hono";
+import { t } from "../../web/i18n";
+import { LoginLinkPage } from "../../web/pages/auth/login-link";
+import { publicUser } from "../auth/service";
+import { setSessionCookie } from "../auth/sessions";
+import { tenantDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { requireTenant } from "../http/context";
+import { ApiError, forbidden } from "../http/errors";
+import { pageContext, renderPage } from "../http/render";
+import { formAction, isForm, readForm } from "../http/forms";
+import { jsonBody } from "../http/validate";
+import { deliverSoon } from "../mail/deliver";
+import { z } from "zod";
+import { commitAccounts, createAccountSchema, createAccount, exportMembersCsv, planAccounts, sendLoginLink } from "./service";
+import { useLoginLink } from "../auth/login-links";
+import { inviterOf } from "../invitations/routes";
+import { invite } from "../invitations/service";
+import { fileKind, readRows } from "../invitations/spreadsheet";
+import { MAX_IMPORT_BYTES } from "../invitations/import";
+import { groupFromRequest } from "../groups/access";
+import { msg } from "../../web/i18n";
+import { mayAddToGroupList } from "../invitations/policy";
+
+/** Accounts created by admins, sign-in links, the member export, and adding emails to a group. */
+export const accountsApi = new Hono<AppEnv>()
+  .post("/members", async (c) => {
+    const tenant = requireTenant(c);
+    const input = await jsonBody(c, createAccountSchema);
+    const { user, generatedPassword, generated } = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), input);
+    deliverSoon(c);
+    // A generated password is shown once, to the admin, only when no email goes to the member.
+    return c.json({ user: { ...publicUser(user), extraInfo: user.extraInfo }, generatedPassword, passwordGenerated: generated }, 201);
+  })
+  .post("/members/import", async (c) => {
+    const tenant = requireTenant(c);
+    const inviter = inviterOf(c);
+    const form = isForm(c) ? await readForm(c) : null;
+    const file = form?.file("file");
+    if (!form || !file) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
+    if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const t = tenantDb(c.env, tenant);
+    const { plan, groupsBySlug } = await planAccounts(t, await readRows(fileKind(file.name, bytes), bytes));
+    if (c.req.query("dryRun") === "1") return c.json({ dryRun: true, created: plan.map((p) => p.email), rows: plan });
+    const result = await commitAccounts(c.env, t, tenant, inviter, plan, groupsBySlug, { sendEmail: form.values.sendEmail !== "false" });
+    deliverSoon(c);
+    return c.json(result);
+  })
+  .get("/members/export.csv", async (c) => {
+    const tenant = requireTenant(c);
+    const csv = await exportMembersCsv(tenantDb(c.env, tenant), inviterOf(c));
+    return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${tenant.subdomain}-members.csv"` });
+  })
+  .post("/members/:userId/login-link", async (c) => {
+    const tenant = requireTenant(c);
+    await sendLoginLink(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.param("userId"));
+    deliverSoon(c);
+    return c.json({ status: "sent" }, 202);
+  })
+  // Adding emails to a group's member list: accounts join at once, unknown addresses are invited.
+  .post("/groups/:slug/members", async (c) => {
+    const { tenant, t, ctx } = await groupFromRequest(c);
+    const inviter = inviterOf(c);
+    if (!mayAddToGroupList(ctx.actor)) throw forbidden("forbidden", "You are not allowed to do this in this group.");
+    const input = await jsonBody(c, z.object({ emails: z.union([z.string().max(200_000), z.array(z.string().max(320)).max(1000)]), role: z.enum(["moderator", "member"]).optional().default("member") }));
+    // As the invitations route does: a community admin's adds join at once; a group admin who is
+    // not one sends existing accounts a group invitation they accept, and the answer never tells
+    // which addresses have accounts.
+    const result = await invite(c.env, t, tenant, inviter, { emails: input.emails, groups: [ctx.group.slug], tenantRole: "member", groupRole: input.role });
+    deliverSoon(c);
+    return c.json(result);
+  });
+
+export const loginLinkPages = new Hono<AppEnv>()
+  .get("/login/link", (c) => {
+    requireTenant(c);
+    const ctx = pageContext(c);
+    c.header("Referrer-Policy", "same-origin");
+    return renderPage(c, t(ctx.lang, "login_link.title"), LoginLinkPage({ ctx, token: c.req.query("token") ?? "" }));
+  })
+  .post("/login/link", async (c) => {
+    const tenant = requireTenant(c);
+    const token = (await readForm(c)).str("token");
+    return formAction(c, {
+      run: () => useLoginLink(tenantDb(c.env, tenant), token),
+      render: () => {
+        const ctx = pageContext(c);
+        return renderPage(c, t(ctx.lang, "login_link.title"), LoginLinkPage({ ctx, token: "", invalid: true }), 400);
+      },
+      done: ({ sessionToken }) => {
+        setSessionCookie(c, sessionToken);
+        return "/";
+      },
+    });
+  });

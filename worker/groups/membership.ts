@@ -1,0 +1,221 @@
+import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
+import { z } from "zod";
+import type { TenantDb } from "../db/client";
+import { groupBans, memberProfiles, memberships, users, type GroupRole, type User } from "../db/schema";
+import type { Bindings } from "../env";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
+import { ApiError, conflict, notFound } from "../http/errors";
+import { assertCan, type GroupContext } from "./service";
+import { can } from "./policy";
+import { forgetViewer } from "./queries";
+import { groupRoom, type JoinAnswer, type JoinRequest } from "../room/room";
+import { completeProfileForJoin, profileAnswers } from "../profiles/service";
+import { msg } from "../../web/i18n";
+
+export const joinSchema = z.object({
+  answers: z.record(z.string(), z.string().max(2000, "at most 2000 characters")).optional().default({}),
+  /** Required profile fields the group asks for, `{key: value}` (forms send them as answers `profile.{key}`). */
+  fields: z.record(z.string().max(100), z.unknown()).optional().default({}),
+});
+
+export const roleSchema = z.object({ role: z.enum(["admin", "moderator", "member"], { error: "field.option" }) });
+
+export type JoinResult = { status: "member" } | { status: "pending"; requestId: string };
+
+const ownerImmutable = () => conflict("owner_immutable", "The group's owner cannot be changed or removed.");
+
+/** Checks the answers against the group's questions: 422 naming each required one left empty. */
+export function validateAnswers(ctx: GroupContext, raw: Record<string, string>): JoinAnswer[] {
+  const fields: Record<string, string> = {};
+  const answers: JoinAnswer[] = [];
+  for (const q of ctx.group.questions) {
+    const answer = (raw[q.id] ?? "").trim();
+    if (q.required && !answer) fields[`answers.${q.id}`] = msg("field.answer_required");
+    if (answer) answers.push({ questionId: q.id, label: q.label, answer });
+  }
+  if (Object.keys(fields).length) throw new ApiError(422, "validation_failed", "Some questions need an answer.", fields);
+  return answers;
+}
+
+/** Joining twice is harmless: it answers the current state. */
+export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, user: User, rawAnswers: Record<string, string>, now = Date.now(), profile: Record<string, unknown> = {}): Promise<JoinResult> {
+  if (ctx.group.deletedAt !== null) throw notFound("No such group.");
+  if (ctx.actor.groupRole !== null) return { status: "member" };
+  if (ctx.actor.banned) throw new ApiError(403, "banned", "You cannot join this group.");
+  if (ctx.group.joinPolicy === "invite") throw new ApiError(403, "invite_only", "This group accepts members by invitation only.");
+  const room = groupRoom(env, t.tenantId, ctx.group.id);
+  if (ctx.group.joinPolicy === "approval") {
+    const pending = await room.pendingFor(user.id);
+    if (pending) return { status: "pending", requestId: pending.id };
+    const answers = validateAnswers(ctx, rawAnswers);
+    await completeProfileForJoin(t, ctx.group.id, user, { json: profile, form: profileAnswers(rawAnswers) }, now);
+    const [picture] = await t.db.select({ key: memberProfiles.avatarKey }).from(memberProfiles).where(and(eq(memberProfiles.tenantId, t.tenantId), eq(memberProfiles.userId, user.id)));
+    const { request } = await room.submitJoinRequest(t.tenantId, ctx.group.id, { id: user.id, name: user.name, email: user.email, avatarUrl: avatarUrlOf(picture?.key) }, answers);
+    return { status: "pending", requestId: request.id };
+  }
+  validateAnswers(ctx, rawAnswers);
+  await completeProfileForJoin(t, ctx.group.id, user, { json: profile, form: profileAnswers(rawAnswers) }, now);
+  await t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: ctx.group.id, userId: user.id, role: "member", createdAt: now }).onConflictDoNothing();
+  forgetViewer(t.tenantId, user.id);
+  return { status: "member" };
+}
+
+export async function leaveGroup(env: Bindings, t: TenantDb, ctx: GroupContext, user: User): Promise<void> {
+  if (ctx.actor.groupRole === "owner") throw ownerImmutable();
+  await t.db.delete(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, user.id)));
+  forgetViewer(t.tenantId, user.id);
+  await groupRoom(env, t.tenantId, ctx.group.id).disconnect(user.id);
+}
+
+export type MemberRow = { userId: string; name: string; email: string; role: GroupRole; joinedAt: number; avatarKey?: string | null };
+const membersCursor = cursorKind("group_members", z.strictObject({ rank: z.number().int().min(0).max(3), name: cursorParts.text, id: cursorParts.id }));
+const requestsCursor = cursorKind("join_requests", z.strictObject({ createdAt: cursorParts.int, id: cursorParts.id }));
+
+const ROLE_ORDER = sql`case ${memberships.role} when 'owner' then 0 when 'admin' then 1 when 'moderator' then 2 else 3 end`;
+
+/** Members by rank then name; cursor-paged. */
+export async function listMembers(t: TenantDb, ctx: GroupContext, opts: { limit: number; cursor: string | null }) {
+  assertCan(ctx, "viewMembers");
+  const after = decodeOptionalCursor(membersCursor, opts.cursor);
+  const rows = await t.db
+    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt, rank: sql<number>`${ROLE_ORDER}`.mapWith(Number), avatarKey: avatarKeyOf(users.id) })
+    .from(memberships)
+    .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, t.tenantId)))
+    .where(
+      and(
+        eq(memberships.tenantId, t.tenantId),
+        eq(memberships.groupId, ctx.group.id),
+        after
+          ? or(
+              gt(ROLE_ORDER, after.rank),
+              and(eq(ROLE_ORDER, after.rank), or(gt(users.name, after.name), and(eq(users.name, after.name), gt(users.id, after.id)))),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(asc(ROLE_ORDER), asc(users.name), asc(users.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page as (MemberRow & { rank: number })[],
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(membersCursor, { rank: last.rank, name: last.name, id: last.userId }) : null,
+  };
+}
+
+async function membershipOf(t: TenantDb, groupId: string, userId: string) {
+  const [row] = await t.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, groupId), eq(memberships.userId, userId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function changeRole(t: TenantDb, ctx: GroupContext, userId: string, role: "admin" | "moderator" | "member"): Promise<MemberRow> {
+  assertCan(ctx, "changeRole");
+  const target = await membershipOf(t, ctx.group.id, userId);
+  if (!target) throw notFound("This person is not a member of the group.");
+  if (target.role === "owner") throw ownerImmutable();
+  await t.db.update(memberships).set({ role }).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, userId)));
+  forgetViewer(t.tenantId, userId);
+  const [row] = await t.db
+    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, userId)));
+  return row!;
+}
+
+export async function removeMember(env: Bindings, t: TenantDb, ctx: GroupContext, userId: string): Promise<void> {
+  assertCan(ctx, "removeMember");
+  const target = await membershipOf(t, ctx.group.id, userId);
+  if (!target) throw notFound("This person is not a member of the group.");
+  if (target.role === "owner") throw ownerImmutable();
+  await t.db.delete(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, userId)));
+  forgetViewer(t.tenantId, userId);
+  // Their open group pages stop receiving the group's chat at once.
+  await groupRoom(env, t.tenantId, ctx.group.id).disconnect(userId);
+}
+
+/** Removes the user (if a member), withdraws any pending request, and bars them until unbanned. */
+export async function banMember(env: Bindings, t: TenantDb, ctx: GroupContext, userId: string, by: User, now = Date.now()): Promise<void> {
+  assertCan(ctx, "ban");
+  const target = await membershipOf(t, ctx.group.id, userId);
+  if (target?.role === "owner") throw ownerImmutable();
+  const user = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.id, userId)) });
+  if (!user) throw notFound("No such member.");
+  await t.db.batch([
+    t.db.insert(groupBans).values({ tenantId: t.tenantId, groupId: ctx.group.id, userId, bannedBy: by.id, createdAt: now }).onConflictDoNothing(),
+    t.db.delete(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, userId))),
+  ]);
+  const room = groupRoom(env, t.tenantId, ctx.group.id);
+  await room.withdraw(userId);
+  forgetViewer(t.tenantId, userId);
+  await room.disconnect(userId);
+}
+
+export async function unbanMember(t: TenantDb, ctx: GroupContext, userId: string): Promise<void> {
+  assertCan(ctx, "ban");
+  const deleted = await t.db
+    .delete(groupBans)
+    .where(and(eq(groupBans.tenantId, t.tenantId), eq(groupBans.groupId, ctx.group.id), eq(groupBans.userId, userId)))
+    .returning({ userId: groupBans.userId });
+  if (deleted.length === 0) throw notFound("This person is not banned.");
+  forgetViewer(t.tenantId, userId);
+}
+
+export async function listBans(t: TenantDb, ctx: GroupContext) {
+  assertCan(ctx, "ban");
+  return t.db
+    .select({ userId: users.id, name: users.name, email: users.email, bannedAt: groupBans.createdAt })
+    .from(groupBans)
+    .innerJoin(users, and(eq(users.id, groupBans.userId), eq(users.tenantId, t.tenantId)))
+    .where(and(eq(groupBans.tenantId, t.tenantId), eq(groupBans.groupId, ctx.group.id)))
+    .orderBy(asc(users.name))
+    .limit(1000);
+}
+
+// ── the approval queue, kept by the group's room ──────────────────────────
+
+/** Pending requests, oldest first, cursor-paged (the queue can hold thousands). */
+export async function pendingRequests(env: Bindings, t: TenantDb, ctx: GroupContext, limit = 200, cursor: string | null = null): Promise<{ items: JoinRequest[]; nextCursor: string | null }> {
+  assertCan(ctx, "viewRequests");
+  const after = decodeOptionalCursor(requestsCursor, cursor) ?? undefined;
+  const rows = await groupRoom(env, t.tenantId, ctx.group.id).pendingRequests(limit + 1, after);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(requestsCursor, { createdAt: last.createdAt, id: last.id }) : null };
+}
+
+export async function pendingCount(env: Bindings, t: TenantDb, ctx: GroupContext): Promise<number> {
+  if (!can(ctx.actor, "viewRequests") || ctx.group.joinPolicy !== "approval") return 0;
+  return groupRoom(env, t.tenantId, ctx.group.id).pendingCount();
+}
+
+export async function decideRequest(env: Bindings, t: TenantDb, ctx: GroupContext, requestId: string, decision: "approve" | "reject", by: User): Promise<JoinRequest> {
+  assertCan(ctx, "decideRequests");
+  const result = await groupRoom(env, t.tenantId, ctx.group.id).decide(t.tenantId, ctx.group.id, requestId, decision, by.id);
+  if (!result) throw notFound("No such request.");
+  const wanted = decision === "approve" ? "approved" : "rejected";
+  if (!result.applied && result.request.status !== wanted) {
+    throw conflict("already_decided", `This request was already ${result.request.status}.`);
+  }
+  forgetViewer(t.tenantId, result.request.userId);
+  return result.request;
+}
+
+export async function approveAllRequests(env: Bindings, t: TenantDb, ctx: GroupContext, by: User): Promise<number> {
+  assertCan(ctx, "decideRequests");
+  const { approved } = await groupRoom(env, t.tenantId, ctx.group.id).approveAll(t.tenantId, ctx.group.id, by.id);
+  return approved;
+}
+
+/** The viewer's standing, including a request waiting in the room (asked only when it matters). */
+export async function membershipState(env: Bindings, t: TenantDb, ctx: GroupContext, viewer: User | null): Promise<"member" | "pending" | "none" | "banned"> {
+  if (ctx.actor.groupRole) return "member";
+  if (ctx.actor.banned) return "banned";
+  if (!viewer || ctx.group.joinPolicy !== "approval") return "none";
+  return (await groupRoom(env, t.tenantId, ctx.group.id).pendingFor(viewer.id)) ? "pending" : "none";
+}

@@ -1,0 +1,105 @@
+import { Hono } from "hono";
+import { t } from "../../web/i18n";
+import { HomePage } from "../../web/pages/tenancy/home";
+import { PlatformLandingPage } from "../../web/pages/tenancy/landing";
+import { TenantSignupPage } from "../../web/pages/tenancy/new-tenant";
+import { HandoffInvalidPage, HandoffPage } from "../../web/pages/tenancy/handoff";
+import { setSessionCookie } from "../auth/sessions";
+import { directoryDb } from "../db/client";
+import { tenants } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { HANDOFF_PATH, mintHandoff, useHandoff } from "./handoff";
+import { tenantDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { groupCards } from "../groups/queries";
+import { clientIp } from "../http/context";
+import { notFound } from "../http/errors";
+import { localizeError } from "../http/form-errors";
+import { formAction, readForm } from "../http/forms";
+import { pageContext, renderPage } from "../http/render";
+import { parseWith } from "../http/validate";
+import { deliverSoon } from "../mail/deliver";
+import { platformUrl } from "./hosts";
+import { myInvitationsCached } from "../invitations/service";
+import { createTenantLimited, createTenantSchema, subdomainSchema } from "./service";
+import { mayCreateCommunity } from "./policy";
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
+
+export const homePages = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const ctx = pageContext(c);
+    const tenant = c.get("tenant");
+    if (!tenant) return renderPage(c, t(ctx.lang, "landing.title"), PlatformLandingPage({ ctx }));
+    const tdb = tenantDb(c.env, tenant);
+    const [cards, invitations] = await Promise.all([groupCards(tdb, ctx.user?.id ?? null), ctx.user ? myInvitationsCached(tdb, ctx.user) : []]);
+    // Viewing as a member: a member's badge where the viewer holds a higher role.
+    const groups = ctx.viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards;
+    return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups, invitations }));
+  })
+  .get("/new", (c) => {
+    if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
+    const ctx = pageContext(c);
+    return renderPage(c, t(ctx.lang, "new_tenant.title"), TenantSignupPage({ ctx, rootDomain: c.env.ROOT_DOMAIN }));
+  })
+  .get("/new/ready", async (c) => {
+    if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
+    const to = subdomainSchema.safeParse(c.req.query("to") ?? "");
+    const token = c.req.query("token") ?? "";
+    if (!to.success || !TOKEN_SHAPE.test(token)) throw notFound();
+    const tenant = await directoryDb(c.env).query.tenants.findFirst({ where: eq(tenants.subdomain, to.data) });
+    if (!tenant) throw notFound();
+    const ctx = pageContext(c);
+    const href = platformUrl(c.env, tenant.subdomain, `${HANDOFF_PATH}?token=${encodeURIComponent(token)}`);
+    // The token is in this page's URL and the next one's: never sent on as a Referer.
+    c.header("Referrer-Policy", "no-referrer");
+    c.header("Refresh", `0;url=${href}`);
+    return renderPage(c, t(ctx.lang, "handoff.title"), HandoffPage({ ctx, community: tenant.name, href }));
+  })
+  .get(HANDOFF_PATH, async (c) => {
+    const tenant = c.get("tenant");
+    if (!tenant) throw notFound();
+    c.header("Referrer-Policy", "no-referrer");
+    return formAction(c, {
+      run: () => useHandoff(tenantDb(c.env, tenant), c.req.query("token") ?? ""),
+      render: () => {
+        const ctx = pageContext(c);
+        return renderPage(c, t(ctx.lang, "handoff.invalid_title"), HandoffInvalidPage({ ctx }), 400);
+      },
+      done: ({ sessionToken }) => {
+        setSessionCookie(c, sessionToken);
+        return "/admin";
+      },
+    });
+  })
+  .post("/new", async (c) => {
+    if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
+    const { values: form } = await readForm(c);
+    const ctx = pageContext(c);
+    const values = { name: form.name ?? "", subdomain: form.subdomain ?? "", ownerName: form.ownerName ?? "", ownerEmail: form.ownerEmail ?? "" };
+    return formAction(c, {
+      run: async () => {
+        const input = parseWith(createTenantSchema, {
+          name: form.name,
+          subdomain: form.subdomain,
+          language: ctx.lang,
+          owner: { name: form.ownerName, email: form.ownerEmail, password: form.ownerPassword },
+        });
+        const tenant = await createTenantLimited(c.env, clientIp(c), input);
+        deliverSoon(c);
+        return { tenant, token: await mintHandoff(c.env, tenant) };
+      },
+      render: ({ err, errors: fields, formError, status }) => {
+        // The API nests owner fields; the form names them flat.
+        const flat: Record<string, string> = { "owner.name": "ownerName", "owner.email": "ownerEmail", "owner.password": "ownerPassword" };
+        const errors: Record<string, string> = {};
+        for (const [k, v] of Object.entries(fields)) errors[flat[k] ?? k] = v;
+        const taken = err.code === "subdomain_taken";
+        if (taken) errors.subdomain = localizeError(ctx.lang, err);
+        return renderPage(c, t(ctx.lang, "new_tenant.title"), TenantSignupPage({ ctx, values, errors, rootDomain: c.env.ROOT_DOMAIN, ...(formError && !taken ? { formError } : {}) }), status);
+      },
+      // Not a redirect to the new host: the page's CSP (form-action 'self') refuses that.
+      // A same-origin page hands the new owner over to their community with a one-time token.
+      done: ({ tenant, token }) => `/new/ready?to=${encodeURIComponent(tenant.subdomain)}&token=${encodeURIComponent(token)}`,
+    });
+  });

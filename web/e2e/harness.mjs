@@ -7,7 +7,7 @@
 // one browser: `npm run test:e2e`. A single file also runs alone (after `npm run build`):
 //   node --test-reporter=spec web/e2e/domains.test.mjs
 //
-// Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 540000, the
+// Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 570000, the
 // whole run), E2E_PORT (fixed port instead of a free one), KEEP_STATE=1 (keep the temp local state).
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -19,7 +19,7 @@ import { ROOT, http, startApp } from "./server.mjs";
 export { DEMO, ROOT, http };
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS = join(ROOT, "artifacts", "screenshots");
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 540_000);
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 570_000);
 export const LANGS = ["fr", "en"];
 export const VIEWPORTS = [
   { tag: "1280", viewport: { width: 1280, height: 800 } },

@@ -7,7 +7,7 @@
 //     at 1280x800 and 360x740 (auth-throttled-*.png, auth-link-sent-*.png).
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { LANGS, SHOTS, VIEWPORTS, assert, field, mainText, newContext, newPage, postJson, ready, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { LANGS, SHOTS, assert, eachViewport, field, mainText, openPage, postJson, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, usePage } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 const person = { name: `Robin Locked ${suffix}`, email: `e2e-locked-${suffix}@demo.example`, password: `e2e-locked-${suffix}-Xy!` };
@@ -40,12 +40,7 @@ describe("Login throttle: the owner of the account gets in by an emailed link (e
   const lang = "en";
   const problems = [];
   let context, page;
-  before(async () => {
-    ready();
-    context = await newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    page = await newPage(context);
-    watchProblems(page, problems);
-  });
+  before(async () => ({ context, page } = await openPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }, { problems })));
   after(() => context?.close());
   step("a new member signs up through the API", async () => {
     const res = await postJson("/api/v1/auth/signup", { ...person, language: "en" });
@@ -71,32 +66,23 @@ describe("Login throttle: the owner of the account gets in by an emailed link (e
     const text = await mainText(page);
     assert(text.includes(t(lang, "home.greeting", { name: person.name })), `not greeted on the home page: ${text.slice(0, 200)}`);
   }, { page: () => page });
-  step("no JavaScript errors or failed requests", async () => assert(problems.length === 0, problems.join("\n")), { fatal: false });
+  step.noProblems("no JavaScript errors or failed requests", problems);
 });
 
-for (const vp of VIEWPORTS) {
-  const { tag, viewport } = vp;
-  describe(`Login throttle screenshots at ${viewport.width}x${viewport.height}`, () => {
-    const step = steps();
-    let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp));
-      page = await newPage(context);
-    });
-    after(() => context?.close());
-    for (const lang of LANGS) {
-      step(`screenshot auth-throttled-${lang}-${tag}.png and auth-link-sent-${lang}-${tag}.png`, async () => {
-        assert((await wrongLogin(page, lang)) === 429, "the account is not throttled");
-        assert((await page.getAttribute("html", "lang")) === lang, "wrong page language");
-        await page.screenshot({ path: join(SHOTS, `auth-throttled-${lang}-${tag}.png`), fullPage: true });
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert(width <= viewport.width, `the page is ${width} px wide at ${viewport.width} px`);
-        await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: t(lang, "login.link_offer"), exact: true }).click()]);
-        await settle(page);
-        assert((await mainText(page)).includes(t(lang, "login_link.sent_title")), "no 'check your inbox' page");
-        await page.screenshot({ path: join(SHOTS, `auth-link-sent-${lang}-${tag}.png`), fullPage: true });
-      }, { page: () => page, fatal: false });
-    }
-  });
-}
+eachViewport("Login throttle screenshots", ({ tag, viewport, options, step }) => {
+  const page = usePage(options);
+  for (const lang of LANGS) {
+    step(`screenshot auth-throttled-${lang}-${tag}.png and auth-link-sent-${lang}-${tag}.png`, async () => {
+      const p = page();
+      assert((await wrongLogin(p, lang)) === 429, "the account is not throttled");
+      assert((await p.getAttribute("html", "lang")) === lang, "wrong page language");
+      await p.screenshot({ path: join(SHOTS, `auth-throttled-${lang}-${tag}.png`), fullPage: true });
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(width <= viewport.width, `the page is ${width} px wide at ${viewport.width} px`);
+      await Promise.all([p.waitForLoadState("load"), p.getByRole("button", { name: t(lang, "login.link_offer"), exact: true }).click()]);
+      await settle(p);
+      assert((await mainText(p)).includes(t(lang, "login_link.sent_title")), "no 'check your inbox' page");
+      await p.screenshot({ path: join(SHOTS, `auth-link-sent-${lang}-${tag}.png`), fullPage: true });
+    }, { page, fatal: false });
+  }
+});

@@ -6,7 +6,7 @@
 //     in French and English, at 1280x800 and 360x740.
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, SHOTS, VIEWPORTS, app, assert, field, http, mainText, newContext, newPage, platform, ready, steps, t, tenant, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, app, assert, eachViewport, field, http, logInThroughForm, mainText, openPage, platform, steps, t, tenant, uniqueSuffix, usePage } from "./harness.mjs";
 
 describe("Sign up, log out, log in (en, 1280x800)", () => {
   const step = steps();
@@ -16,12 +16,7 @@ describe("Sign up, log out, log in (en, 1280x800)", () => {
   const greeting = t(lang, "home.greeting", { name: member.name });
   const problems = [];
   let context, page, sid;
-  before(async () => {
-    ready();
-    context = await newContext({ viewport: { width: 1280, height: 800 } });
-    page = await newPage(context);
-    watchProblems(page, problems);
-  });
+  before(async () => ({ context, page } = await openPage({ viewport: { width: 1280, height: 800 } }, { problems })));
   after(() => context?.close());
   const opts = { page: () => page };
 
@@ -102,53 +97,26 @@ describe("Sign up, log out, log in (en, 1280x800)", () => {
   }, opts);
 
   step("logging in again through /login lands on the home page, greeted by name", async () => {
-    await page.goto(`${tenant}/login?lang=${lang}`);
-    await field(page, t(lang, "login.email")).fill(member.email);
-    await field(page, t(lang, "login.password")).fill(member.password);
-    await Promise.all([
-      page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
-      page.getByRole("button", { name: t(lang, "login.submit"), exact: true }).click(),
-    ]);
+    await logInThroughForm(page, member, lang);
     const text = await mainText(page);
     assert(text.includes(greeting), `home page does not say "${greeting}"; it says: ${text.slice(0, 300)}`);
   }, opts);
 
-  step("no JavaScript errors or failed asset requests in the browser", async () => {
-    assert(problems.length === 0, problems.join("\n"));
-  }, { ...opts, fatal: false });
+  step.noProblems("no JavaScript errors or failed asset requests in the browser", problems);
 });
 
-for (const vp of VIEWPORTS) {
-  const { tag, viewport } = vp;
-  describe(`Screenshots at ${viewport.width}x${viewport.height}`, () => {
-    const step = steps();
-    const w = viewport.width;
-    let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp));
-      page = await newPage(context);
-    });
-    after(() => context?.close());
-    for (const lang of LANGS) {
-      step.shot(() => page, { url: () => `${platform}/?lang=${lang}`, file: `landing-${lang}-${tag}.png`, lang, width: w });
-      step.shot(() => page, { url: () => `${platform}/new?lang=${lang}`, file: `new-community-${lang}-${tag}.png`, lang, width: w });
-      step.shot(() => page, { url: () => `${tenant}/?lang=${lang}`, file: `home-signed-out-${lang}-${tag}.png`, lang, width: w });
-      step.shot(() => page, { url: () => `${tenant}/login?lang=${lang}`, file: `login-${lang}-${tag}.png`, lang, width: w });
-      step.shot(() => page, { url: () => `${tenant}/signup?lang=${lang}`, file: `signup-${lang}-${tag}.png`, lang, width: w });
-    }
-    const m = DEMO.member;
-    step(`log in as the demo member (${tag})`, async () => {
-      await page.goto(`${tenant}/login?lang=en`);
-      await field(page, t("en", "login.email")).fill(m.email);
-      await field(page, t("en", "login.password")).fill(m.password);
-      await Promise.all([
-        page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
-        page.getByRole("button", { name: t("en", "login.submit"), exact: true }).click(),
-      ]);
-    }, { page: () => page });
-    for (const lang of LANGS) {
-      step.shot(() => page, { url: () => `${tenant}/?lang=${lang}`, file: `home-signed-in-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "home.greeting", { name: m.name }) });
-    }
-  });
-}
+eachViewport("Screenshots", ({ tag, width: w, options, step }) => {
+  const page = usePage(options);
+  for (const lang of LANGS) {
+    step.shot(page, { url: () => `${platform}/?lang=${lang}`, file: `landing-${lang}-${tag}.png`, lang, width: w });
+    step.shot(page, { url: () => `${platform}/new?lang=${lang}`, file: `new-community-${lang}-${tag}.png`, lang, width: w });
+    step.shot(page, { url: () => `${tenant}/?lang=${lang}`, file: `home-signed-out-${lang}-${tag}.png`, lang, width: w });
+    step.shot(page, { url: () => `${tenant}/login?lang=${lang}`, file: `login-${lang}-${tag}.png`, lang, width: w });
+    step.shot(page, { url: () => `${tenant}/signup?lang=${lang}`, file: `signup-${lang}-${tag}.png`, lang, width: w });
+  }
+  const m = DEMO.member;
+  step(`log in as the demo member (${tag})`, () => logInThroughForm(page(), m, "en"), { page });
+  for (const lang of LANGS) {
+    step.shot(page, { url: () => `${tenant}/?lang=${lang}`, file: `home-signed-in-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "home.greeting", { name: m.name }) });
+  }
+});

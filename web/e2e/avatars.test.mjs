@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { DEMO, LANGS, SHOTS, apiLogin, assert, newContext, newPage, postJson, ready, tenant, tenantHttp } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, apiLogin, assert, openPage, postJson, ready, tenant, tenantHttp } from "./harness.mjs";
 
 /** A real PNG (a two-tone disc on a colour), so the browser draws it. */
 function portrait(size = 96) {
@@ -70,10 +70,7 @@ describe("Avatars: the member's photo beside their messages, thread and reply; i
       for (const who of ["owner", "member"]) {
         describe(`as the ${who} (${lang}, ${viewport.width})`, () => {
           let context, page;
-          before(async () => {
-            context = await newContext({ viewport, deviceScaleFactor: 1 }, sids[who]);
-            page = await newPage(context);
-          });
+          before(async () => ({ context, page } = await openPage({ viewport, deviceScaleFactor: 1 }, { sid: sids[who] })));
           after(() => context?.close());
           for (const [name, path] of [["group", () => "/g/makers"], ["thread", () => `/g/makers/t/${threadId}`], ["chat", () => "/g/makers/chat"]]) {
             it(`${who} ${name} ${lang} ${viewport.width}: the member's photo shows, the header shows ${who === "owner" ? "initials" : "the photo"}`, async () => {

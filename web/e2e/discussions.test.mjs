@@ -9,7 +9,7 @@
 //     and the admin's activity and levels pages, in French and English, at 1280x800 and 360x740.
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, SHOTS, VIEWPORTS, apiLogin, assert, newContext, newPage, postJson, ready, settle, shot, steps, t, tenant, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, apiLogin, assert, eachViewport, newContext, newPage, postJson, ready, settle, steps, t, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
 
 const lang = "en";
 const suffix = uniqueSuffix();
@@ -131,39 +131,20 @@ describe("Discussions: two people in the same group, live (en, 1280x800)", () =>
     await member.screenshot({ path: join(SHOTS, `group-chat-after-hide-${lang}-1280.png`), fullPage: true });
   }, { page: () => member });
 
-  step("no JavaScript errors or failed requests during the discussion checks", async () => {
-    assert(problems.length === 0, problems.join("\n"));
-  }, { fatal: false });
+  step.noProblems("no JavaScript errors or failed requests during the discussion checks", problems);
 });
 
-for (const vp of VIEWPORTS) {
-  const { tag, viewport } = vp;
-  describe(`Discussion screenshots at ${viewport.width}x${viewport.height}`, () => {
-    const step = steps();
-    const problems = [];
-    const w = viewport.width;
-    let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp), await apiLogin(DEMO.owner.email, DEMO.owner.password));
-      page = await newPage(context);
-      watchProblems(page, problems);
-    });
-    after(() => context?.close());
-    for (const l of LANGS) {
-      step.shot(() => page, { url: () => `${tenant}/g/makers?lang=${l}`, file: `group-discussions-${l}-${tag}.png`, lang: l, width: w, expectText: threadTitle, ready: chatLive });
-      step(`screenshot thread-${l}-${tag}.png`, async () => {
-        assert(threadPath, "no thread: the live discussion checks failed");
-        await shot(page, { url: `${tenant}${threadPath}?lang=${l}`, file: `thread-${l}-${tag}.png`, lang: l, width: w, expectText: threadTitle });
-      }, { fatal: false });
-      step.shot(() => page, { url: () => `${tenant}/g/makers/chat?lang=${l}`, file: `chat-${l}-${tag}.png`, lang: l, width: w, expectText: chatText, ready: chatLive });
-      step.shot(() => page, { url: () => `${tenant}/g/makers/moderation?lang=${l}&status=all`, file: `moderation-${l}-${tag}.png`, lang: l, width: w });
-      step.shot(() => page, { url: () => `${tenant}/g/makers/leaderboard?lang=${l}`, file: `leaderboard-${l}-${tag}.png`, lang: l, width: w, expectText: DEMO.owner.name });
-      step.shot(() => page, { url: () => `${tenant}/admin/groups/makers/activity?lang=${l}`, file: `admin-activity-${l}-${tag}.png`, lang: l, width: w });
-      step.shot(() => page, { url: () => `${tenant}/admin/groups/makers/levels?lang=${l}`, file: `admin-levels-${l}-${tag}.png`, lang: l, width: w });
-    }
-    step(`no JavaScript errors or failed requests on the discussion pages (${tag})`, async () => {
-      assert(problems.length === 0, problems.join("\n"));
-    }, { fatal: false });
-  });
-}
+eachViewport("Discussion screenshots", ({ tag, width: w, options, step }) => {
+  const problems = [];
+  const page = usePage(options, { as: DEMO.owner, problems });
+  for (const l of LANGS) {
+    step.shot(page, { url: () => `${tenant}/g/makers?lang=${l}`, file: `group-discussions-${l}-${tag}.png`, lang: l, width: w, expectText: threadTitle, ready: chatLive });
+    step.shot(page, { url: () => (assert(threadPath, "no thread: the live discussion checks failed"), `${tenant}${threadPath}?lang=${l}`), file: `thread-${l}-${tag}.png`, lang: l, width: w, expectText: threadTitle });
+    step.shot(page, { url: () => `${tenant}/g/makers/chat?lang=${l}`, file: `chat-${l}-${tag}.png`, lang: l, width: w, expectText: chatText, ready: chatLive });
+    step.shot(page, { url: () => `${tenant}/g/makers/moderation?lang=${l}&status=all`, file: `moderation-${l}-${tag}.png`, lang: l, width: w });
+    step.shot(page, { url: () => `${tenant}/g/makers/leaderboard?lang=${l}`, file: `leaderboard-${l}-${tag}.png`, lang: l, width: w, expectText: DEMO.owner.name });
+    step.shot(page, { url: () => `${tenant}/admin/groups/makers/activity?lang=${l}`, file: `admin-activity-${l}-${tag}.png`, lang: l, width: w });
+    step.shot(page, { url: () => `${tenant}/admin/groups/makers/levels?lang=${l}`, file: `admin-levels-${l}-${tag}.png`, lang: l, width: w });
+  }
+  step.noProblems(`no JavaScript errors or failed requests on the discussion pages (${tag})`, problems);
+});

@@ -5,7 +5,7 @@
 //   - screenshots of /admin/domains and /admin/groups/makers/domains in French and English at
 //     1280x800 and 360x740 (no horizontal scrolling at 360 px).
 import { after, before, describe } from "node:test";
-import { DEMO, LANGS, VIEWPORTS, apiLogin, assert, newContext, newPage, postJson, ready, steps, t, tenant, uniqueSuffix, viewportOptions } from "./harness.mjs";
+import { DEMO, LANGS, apiLogin, assert, eachViewport, openPage, postJson, ready, steps, t, tenant, uniqueSuffix, usePage } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 const communityHost = `communaute-${suffix}.example.org`;
@@ -37,11 +37,7 @@ describe("Domains: the form works without JavaScript (en, 360x740)", () => {
   const lang = "en";
   const extra = `extra-${suffix}.example.org`;
   let context, page;
-  before(async () => {
-    ready();
-    context = await newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false, isMobile: true }, await ownerSid());
-    page = await newPage(context);
-  });
+  before(async () => ({ context, page } = await openPage({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false, isMobile: true }, { sid: await ownerSid() })));
   after(() => context?.close());
   step("add a hostname with the form: the page lists its DNS records, Verify and Remove", async () => {
     await page.goto(`${tenant}/admin/domains?lang=${lang}`);
@@ -62,20 +58,10 @@ describe("Domains: the form works without JavaScript (en, 360x740)", () => {
   }, { page: () => page });
 });
 
-for (const vp of VIEWPORTS) {
-  const { tag, viewport } = vp;
-  describe(`Domains: screenshots at ${viewport.width}x${viewport.height}`, () => {
-    const step = steps();
-    let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp), await ownerSid());
-      page = await newPage(context);
-    });
-    after(() => context?.close());
-    for (const lang of LANGS) {
-      step.shot(() => page, { url: () => `${tenant}/admin/domains?lang=${lang}`, file: `admin-domains-${lang}-${tag}.png`, lang, width: viewport.width, expectText: communityHost });
-      step.shot(() => page, { url: () => `${tenant}/admin/groups/makers/domains?lang=${lang}`, file: `admin-group-domains-${lang}-${tag}.png`, lang, width: viewport.width, expectText: groupHost });
-    }
-  });
-}
+eachViewport("Domains: screenshots", ({ tag, width, options, step }) => {
+  const page = usePage(options, () => (sid ? { sid } : { as: DEMO.owner }));
+  for (const lang of LANGS) {
+    step.shot(page, { url: () => `${tenant}/admin/domains?lang=${lang}`, file: `admin-domains-${lang}-${tag}.png`, lang, width, expectText: communityHost });
+    step.shot(page, { url: () => `${tenant}/admin/groups/makers/domains?lang=${lang}`, file: `admin-group-domains-${lang}-${tag}.png`, lang, width, expectText: groupHost });
+  }
+});

@@ -5,8 +5,8 @@
 //     page's plain form (Accept) and lands in the group, a member (/api/v1/me);
 //   - screenshots of the home section and /me/invitations (fr, en; 1280 and 360) and of the
 //     community settings with "who may create groups" (fr, en; 1280 and 360).
-import { after, before, describe } from "node:test";
-import { DEMO, LANGS, VIEWPORTS, apiLogin, assert, newContext, newPage, postJson, ready, steps, t, tenant, uniqueSuffix, viewportOptions } from "./harness.mjs";
+import { before, describe } from "node:test";
+import { DEMO, LANGS, VIEWPORTS, apiLogin, assert, eachViewport, newContext, newPage, postJson, ready, steps, t, tenant, uniqueSuffix, usePage, viewportOptions } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 const slug = `club-${suffix}`;
@@ -32,15 +32,10 @@ describe("Group invitations: a group admin invites an existing account, who acce
   for (const vp of VIEWPORTS) {
     const { tag, viewport } = vp;
     describe(`the invitation on the home page and /me/invitations at ${viewport.width}x${viewport.height}`, () => {
-      let context, page;
-      before(async () => {
-        context = await newContext(viewportOptions(vp), inviteeSid);
-        page = await newPage(context);
-      });
-      after(() => context?.close());
+      const page = usePage(viewportOptions(vp), () => ({ sid: inviteeSid }));
       for (const lang of LANGS) {
-        step.shot(() => page, { url: () => `${tenant}/?lang=${lang}`, file: `home-invitations-${lang}-${tag}.png`, lang, width: viewport.width, expectText: t(lang, "my_invitations.home_title") });
-        step.shot(() => page, { url: () => `${tenant}/me/invitations?lang=${lang}`, file: `me-invitations-${lang}-${tag}.png`, lang, width: viewport.width, expectText: t(lang, "my_invitations.accept") });
+        step.shot(page, { url: () => `${tenant}/?lang=${lang}`, file: `home-invitations-${lang}-${tag}.png`, lang, width: viewport.width, expectText: t(lang, "my_invitations.home_title") });
+        step.shot(page, { url: () => `${tenant}/me/invitations?lang=${lang}`, file: `me-invitations-${lang}-${tag}.png`, lang, width: viewport.width, expectText: t(lang, "my_invitations.accept") });
       }
     });
   }
@@ -68,19 +63,10 @@ describe("Community settings: who may create groups (fr, en; 1280 and 360)", () 
     ready();
     ownerSid = await apiLogin(DEMO.owner.email, DEMO.owner.password);
   });
-  for (const vp of VIEWPORTS) {
-    const { tag, viewport } = vp;
-    describe(`/admin/settings at ${viewport.width}x${viewport.height}`, () => {
-      const step = steps();
-      let context, page;
-      before(async () => {
-        context = await newContext(viewportOptions(vp), ownerSid);
-        page = await newPage(context);
-      });
-      after(() => context?.close());
-      for (const lang of LANGS) {
-        step.shot(() => page, { url: () => `${tenant}/admin/settings?lang=${lang}`, file: `admin-settings-${lang}-${tag}.png`, lang, width: viewport.width, expectText: t(lang, "admin.tenant.group_creation") });
-      }
-    });
-  }
+  eachViewport("/admin/settings", ({ tag, width, options, step }) => {
+    const page = usePage(options, () => ({ sid: ownerSid }));
+    for (const lang of LANGS) {
+      step.shot(page, { url: () => `${tenant}/admin/settings?lang=${lang}`, file: `admin-settings-${lang}-${tag}.png`, lang, width, expectText: t(lang, "admin.tenant.group_creation") });
+    }
+  });
 });

@@ -11,7 +11,7 @@
 //   - screenshots of the view-as banner and the waiting page, fr and en, at 1280 and 360 px.
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, SHOTS, VIEWPORTS, apiLogin, assert, newContext, newPage, pathOf, postJson, ready, settle, steps, t, tenant, uniqueSuffix, viewportOptions } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, VIEWPORTS, apiLogin, assert, openPage, pathOf, postJson, ready, settle, steps, t, tenant, uniqueSuffix, viewportOptions } from "./harness.mjs";
 
 const lang = "en";
 const suffix = uniqueSuffix();
@@ -20,11 +20,7 @@ const desktop = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }
 describe("View as a member keeps typed input and hides the admin's tools (en, 1280x800)", () => {
   const step = steps();
   let context, page;
-  before(async () => {
-    ready();
-    context = await newContext(desktop, await apiLogin(DEMO.owner.email, DEMO.owner.password));
-    page = await newPage(context);
-  });
+  before(async () => ({ context, page } = await openPage(desktop, { as: DEMO.owner })));
   after(() => context?.close());
   const typed = `Unsaved description ${suffix}`;
   step("the owner types into the group settings, switches to view as a member: a new tab, the typed text stays", async () => {
@@ -61,11 +57,7 @@ describe("View as a member keeps typed input and hides the admin's tools (en, 12
 describe("Mentions: @ in the thread composer suggests members by name (en, 1280x800)", () => {
   const step = steps();
   let context, page;
-  before(async () => {
-    ready();
-    context = await newContext(desktop, await apiLogin(DEMO.owner.email, DEMO.owner.password));
-    page = await newPage(context);
-  });
+  before(async () => ({ context, page } = await openPage(desktop, { as: DEMO.owner })));
   after(() => context?.close());
   step("typing @noa offers the demo member, Enter inserts the full name, the post links to them", async () => {
     await page.goto(`${tenant}/g/makers?lang=${lang}`);
@@ -106,8 +98,7 @@ describe("A waiting applicant's page opens the group when the request is approve
     const asked = await postJson("/api/v1/groups/founders/join", { answers: { q1: "A bakery" } }, sid);
     assert(asked.status === 202, `join answered ${asked.status}: ${asked.body.slice(0, 200)}`);
     requestId = JSON.parse(asked.body).requestId;
-    context = await newContext(desktop, sid);
-    page = await newPage(context);
+    ({ context, page } = await openPage(desktop, { sid }));
   });
   after(() => context?.close());
   step("the waiting page turns into the group by itself once the owner approves", async () => {
@@ -147,11 +138,7 @@ for (const vp of VIEWPORTS) {
   describe(`The demo group's discussions and chat at ${viewport.width}x${viewport.height}: seeded, authors shown, times clear of the text`, () => {
     const step = steps();
     let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp), await apiLogin(DEMO.member.email, DEMO.member.password));
-      page = await newPage(context);
-    });
+    before(async () => ({ context, page } = await openPage(viewportOptions(vp), { as: DEMO.member })));
     after(() => context?.close());
     for (const l of LANGS) {
       step(`the hidden thread (${l}, ${tag}): the author sees why it was hidden`, async () => {
@@ -192,11 +179,7 @@ for (const vp of VIEWPORTS) {
   describe(`A group's admin tabs at ${viewport.width}x${viewport.height}: the current tab is in view`, () => {
     const step = steps();
     let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp), await apiLogin(DEMO.owner.email, DEMO.owner.password));
-      page = await newPage(context);
-    });
+    before(async () => ({ context, page } = await openPage(viewportOptions(vp), { as: DEMO.owner })));
     after(() => context?.close());
     for (const l of LANGS) {
       step(`/admin/groups/makers/levels (${l}, ${tag}): the current tab is visible without scrolling the tabs`, async () => {
@@ -213,12 +196,7 @@ for (const vp of VIEWPORTS) {
   describe(`Group UX screenshots at ${viewport.width}x${viewport.height}`, () => {
     const step = steps();
     let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp), await apiLogin(DEMO.owner.email, DEMO.owner.password));
-      await context.addCookies([{ name: "view_as", value: "member", url: tenant }]);
-      page = await newPage(context);
-    });
+    before(async () => ({ context, page } = await openPage(viewportOptions(vp), { as: DEMO.owner, cookies: [{ name: "view_as", value: "member" }] })));
     after(() => context?.close());
     for (const l of LANGS) {
       for (const [path, name] of [["/g/makers", "group"], ["/", "home"]]) {

@@ -8,7 +8,7 @@
 //     waiting, sent through the JSON API), in French and English, at 1280x800 and 360x740.
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, FOUNDERS, LANGS, SHOTS, VIEWPORTS, apiLogin, app, assert, field, http, json, mainText, newContext, newPage, postJson, ready, shot, sidOf, steps, t, tenant, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { DEMO, FOUNDERS, LANGS, SHOTS, apiLogin, app, assert, eachViewport, field, http, json, logInThroughForm, mainText, newContext, newPage, openPage, postJson, ready, shot, sidOf, steps, t, tenant, uniqueSuffix, watchProblems } from "./harness.mjs";
 
 const groupSuffix = uniqueSuffix();
 const visitor = { name: `Sam Visitor ${groupSuffix}`, email: `e2e-join-${groupSuffix}@demo.example`, password: `e2e-join-${groupSuffix}-Xy!`, sid: null };
@@ -37,13 +37,7 @@ describe("Groups: join an approval group while the admin watches the queue live 
   });
 
   step("the demo owner logs in and opens the founders request queue, which goes live", async () => {
-    await admin.goto(`${tenant}/login?lang=${lang}`);
-    await field(admin, t(lang, "login.email")).fill(DEMO.owner.email);
-    await field(admin, t(lang, "login.password")).fill(DEMO.owner.password);
-    await Promise.all([
-      admin.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
-      admin.getByRole("button", { name: t(lang, "login.submit"), exact: true }).click(),
-    ]);
+    await logInThroughForm(admin, DEMO.owner, lang);
     const res = await admin.goto(queueUrl());
     assert(res?.status() === 200, `GET ${queueUrl()} answered ${res?.status()}`);
     await admin.getByRole("heading", { name: t(lang, "admin.requests.title") }).waitFor({ state: "visible" });
@@ -131,9 +125,7 @@ describe("Groups: join an approval group while the admin watches the queue live 
     assert(founders?.role === "member", `groups: ${JSON.stringify(groups)}`);
   }, { page: () => guest });
 
-  step("no JavaScript errors or failed requests in either browser", async () => {
-    assert(problems.length === 0, problems.join("\n"));
-  }, { fatal: false });
+  step.noProblems("no JavaScript errors or failed requests in either browser", problems);
 });
 
 // A second applicant, through the JSON API, so the queue has someone waiting in the screenshots.
@@ -162,53 +154,43 @@ describe("Groups: a second applicant through the JSON API", () => {
   });
 });
 
-for (const vp of VIEWPORTS) {
-  const { tag, viewport } = vp;
-  describe(`Group and admin screenshots at ${viewport.width}x${viewport.height}`, () => {
-    const step = steps();
-    const contexts = [];
-    const problems = [];
-    const pages = {};
-    const pageIn = async (sid) => {
-      const context = await newContext(viewportOptions(vp), sid);
-      contexts.push(context);
-      const page = await newPage(context);
-      watchProblems(page, problems);
-      return page;
-    };
-    const w = viewport.width;
-    before(async () => {
-      ready();
-      pages.guest = await pageIn(null);
-      pages.member = visitor.sid ? await pageIn(await apiLogin(visitor.email, visitor.password)) : null;
-      pages.owner = await pageIn(await apiLogin(DEMO.owner.email, DEMO.owner.password));
-    });
-    after(async () => {
-      for (const context of contexts) await context.close();
-    });
-    const admin = () => `${tenant}/admin/groups/${FOUNDERS.slug}`;
-    for (const lang of LANGS) {
-      step.shot(() => pages.guest, { url: () => `${tenant}/g/makers?lang=${lang}`, file: `group-makers-signed-out-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "group.join") });
-      step.shot(() => pages.guest, { url: () => `${tenant}/g/${FOUNDERS.slug}/join?lang=${lang}`, file: `group-join-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "join.signup_title") });
-      step(`screenshot group-founders-member-${lang}-${tag}.png`, async () => {
-        assert(pages.member, "no member session: the join scenario failed");
-        await shot(pages.member, { url: `${tenant}/g/${FOUNDERS.slug}?lang=${lang}`, file: `group-founders-member-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "group.you_member") });
-      }, { fatal: false });
-      step.shot(() => pages.owner, { url: () => `${tenant}/admin?lang=${lang}`, file: `admin-groups-${lang}-${tag}.png`, lang, width: w });
-      step.shot(() => pages.owner, { url: () => `${admin()}?lang=${lang}`, file: `admin-group-settings-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.settings.save") });
-      step.shot(() => pages.owner, { url: () => `${admin()}/branding?lang=${lang}`, file: `admin-group-branding-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "branding.save") });
-      step.shot(() => pages.owner, { url: () => `${admin()}/members?lang=${lang}`, file: `admin-group-members-${lang}-${tag}.png`, lang, width: w, expectText: visitor.name });
-      step.shot(() => pages.owner, {
-        url: () => `${admin()}/requests?lang=${lang}`,
-        file: `admin-group-requests-${lang}-${tag}.png`,
-        lang,
-        width: w,
-        expectText: pendingApplicant.name,
-        ready: (page) => page.locator(".queue-live[data-state=live]").waitFor({ state: "visible" }),
-      });
-    }
-    step(`no JavaScript errors or failed requests on the group and admin pages (${tag})`, async () => {
-      assert(problems.length === 0, problems.join("\n"));
-    }, { fatal: false });
+eachViewport("Group and admin screenshots", ({ tag, width: w, options, step }) => {
+  const contexts = [];
+  const problems = [];
+  const pages = {};
+  const pageIn = async (how) => {
+    const { context, page } = await openPage(options, { ...how, problems });
+    contexts.push(context);
+    return page;
+  };
+  before(async () => {
+    pages.guest = await pageIn({});
+    pages.member = visitor.sid ? await pageIn({ as: visitor }) : null;
+    pages.owner = await pageIn({ as: DEMO.owner });
   });
-}
+  after(async () => {
+    for (const context of contexts) await context.close();
+  });
+  const admin = () => `${tenant}/admin/groups/${FOUNDERS.slug}`;
+  for (const lang of LANGS) {
+    step.shot(() => pages.guest, { url: () => `${tenant}/g/makers?lang=${lang}`, file: `group-makers-signed-out-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "group.join") });
+    step.shot(() => pages.guest, { url: () => `${tenant}/g/${FOUNDERS.slug}/join?lang=${lang}`, file: `group-join-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "join.signup_title") });
+    step(`screenshot group-founders-member-${lang}-${tag}.png`, async () => {
+      assert(pages.member, "no member session: the join scenario failed");
+      await shot(pages.member, { url: `${tenant}/g/${FOUNDERS.slug}?lang=${lang}`, file: `group-founders-member-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "group.you_member") });
+    }, { fatal: false });
+    step.shot(() => pages.owner, { url: () => `${tenant}/admin?lang=${lang}`, file: `admin-groups-${lang}-${tag}.png`, lang, width: w });
+    step.shot(() => pages.owner, { url: () => `${admin()}?lang=${lang}`, file: `admin-group-settings-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.settings.save") });
+    step.shot(() => pages.owner, { url: () => `${admin()}/branding?lang=${lang}`, file: `admin-group-branding-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "branding.save") });
+    step.shot(() => pages.owner, { url: () => `${admin()}/members?lang=${lang}`, file: `admin-group-members-${lang}-${tag}.png`, lang, width: w, expectText: visitor.name });
+    step.shot(() => pages.owner, {
+      url: () => `${admin()}/requests?lang=${lang}`,
+      file: `admin-group-requests-${lang}-${tag}.png`,
+      lang,
+      width: w,
+      expectText: pendingApplicant.name,
+      ready: (page) => page.locator(".queue-live[data-state=live]").waitFor({ state: "visible" }),
+    });
+  }
+  step.noProblems(`no JavaScript errors or failed requests on the group and admin pages (${tag})`, problems);
+});

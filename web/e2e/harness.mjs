@@ -11,7 +11,7 @@
 // whole run), E2E_PORT (fixed port instead of a free one), KEEP_STATE=1 (keep the temp local state).
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { after, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { chromium } from "playwright-core";
 import { DEMO } from "../../scripts/local-db.mjs";
 import { ROOT, http, startApp } from "./server.mjs";
@@ -110,8 +110,54 @@ export async function newContext(options = {}, sid = null) {
   if (sid) await context.addCookies([{ name: "sid", value: sid, url: tenant }]);
   return context;
 }
+/**
+ * A suite's page, for its `before` hook: checks the app and browser started, opens a context
+ * (signed in as `as`, a person with email and password, or with the session `sid`; plus `cookies`
+ * on the tenant) and a page in it, watched into `problems` if given. Close `context` in `after`.
+ */
+export async function openPage(options, { as = null, sid = null, cookies = [], problems = null } = {}) {
+  ready();
+  const context = await newContext(options, as ? await apiLogin(as.email, as.password) : sid);
+  if (cookies.length) await context.addCookies(cookies.map((c) => ({ url: tenant, ...c })));
+  const page = await newPage(context);
+  if (problems) watchProblems(page, problems);
+  return { context, page };
+}
 /** The context options of one of VIEWPORTS. */
 export const viewportOptions = ({ viewport, isMobile = false, hasTouch = false }) => ({ viewport, isMobile, hasTouch, deviceScaleFactor: 1 });
+/**
+ * In a describe: openPage(options, how) in `before` (`how` may be a function, for a session known
+ * only once earlier tests ran), the context closed in `after`; returns a getter of the page.
+ */
+export function usePage(options, how = {}) {
+  let opened = null;
+  before(async () => {
+    opened = await openPage(options, typeof how === "function" ? how() : how);
+  });
+  after(() => opened?.context.close());
+  return () => opened?.page;
+}
+/**
+ * One describe per viewport of VIEWPORTS, titled "<title> at <width>x<height>", with its own
+ * steps(): body({ tag, viewport, width, options, step }), `options` being the context options.
+ */
+export function eachViewport(title, body) {
+  for (const vp of VIEWPORTS) {
+    const { tag, viewport } = vp;
+    describe(`${title} at ${viewport.width}x${viewport.height}`, () => body({ tag, viewport, width: viewport.width, options: viewportOptions(vp), step: steps() }));
+  }
+}
+
+/** Logs `person` (email, password) in through the /login form in `lang`, landing on the home page. */
+export async function logInThroughForm(page, person, lang = "en") {
+  await page.goto(`${tenant}/login?lang=${lang}`);
+  await field(page, t(lang, "login.email")).fill(person.email);
+  await field(page, t(lang, "login.password")).fill(person.password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
+    page.getByRole("button", { name: t(lang, "login.submit"), exact: true }).click(),
+  ]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The JSON API, straight to the server (no browser).
@@ -174,6 +220,8 @@ export function steps() {
   }
   /** A screenshot step (not fatal): shot() on the page `getPage()` returns. */
   step.shot = (getPage, options) => step(`screenshot ${options.file}`, () => runShot(getPage, options), { fatal: false });
+  /** The step that fails with every problem watchProblems collected in `problems` (not fatal). */
+  step.noProblems = (name, problems) => step(name, () => assertNoProblems(problems), { fatal: false });
   return step;
 }
 

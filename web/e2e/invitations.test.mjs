@@ -8,7 +8,7 @@
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
 import writeExcelFile from "write-excel-file/node";
-import { COMMUNITY, DEMO, FOUNDERS, LANGS, MAKERS, SHOTS, VIEWPORTS, apiLogin, app, assert, field, http, islandHydrated, json, mainText, newContext, newPage, pathOf, ready, settle, sleep, steps, t, tPlural, tenant, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { COMMUNITY, DEMO, FOUNDERS, LANGS, MAKERS, SHOTS, apiLogin, app, assert, eachViewport, field, http, islandHydrated, json, mainText, newContext, newPage, pathOf, ready, settle, sleep, steps, t, tPlural, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
 
 const inviteSuffix = uniqueSuffix();
 const invitees = [
@@ -185,56 +185,41 @@ describe("Invitations: import a spreadsheet, then accept the invitation (en, 128
     assert(makers, `makers is not among their groups: ${JSON.stringify(me.groups)}`);
   }, { page: () => guest });
 
-  step("no JavaScript errors or failed requests in the invitation browsers", async () => {
-    assert(problems.length === 0, problems.join("\n"));
-  }, { fatal: false });
+  step.noProblems("no JavaScript errors or failed requests in the invitation browsers", problems);
 });
 
-for (const vp of VIEWPORTS) {
-  const { tag, viewport } = vp;
-  describe(`Invitation admin screenshots at ${viewport.width}x${viewport.height}`, () => {
-    const step = steps();
-    const problems = [];
-    const w = viewport.width;
-    let context, page;
-    before(async () => {
-      ready();
-      context = await newContext(viewportOptions(vp), await apiLogin(DEMO.owner.email, DEMO.owner.password));
-      page = await newPage(context);
-      watchProblems(page, problems);
-    });
-    after(() => context?.close());
-    for (const lang of LANGS) {
-      step.shot(() => page, { url: () => `${tenant}/admin/invitations?lang=${lang}`, file: `invitations-form-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.invitations.invite_title") });
-      if (tag !== "1280" || lang !== "en") {
-        // (en at 1280 is taken by the import scenario above, with the island hydrated.)
-        step.shot(() => page, { url: () => `${tenant}/admin/invitations/import?lang=${lang}`, file: `invitations-import-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.import.form_title") });
-      }
+eachViewport("Invitation admin screenshots", ({ tag, width: w, options, step }) => {
+  const problems = [];
+  const page = usePage(options, { as: DEMO.owner, problems });
+  for (const lang of LANGS) {
+    step.shot(page, { url: () => `${tenant}/admin/invitations?lang=${lang}`, file: `invitations-form-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.invitations.invite_title") });
+    if (tag !== "1280" || lang !== "en") {
+      // (en at 1280 is taken by the import scenario above, with the island hydrated.)
+      step.shot(page, { url: () => `${tenant}/admin/invitations/import?lang=${lang}`, file: `invitations-import-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.import.form_title") });
     }
-    if (tag === "360") {
-      // The preview's table becomes one card per row on a phone. The file's addresses were imported above,
-      // so these rows now say what happens to people already invited or already members; plus one new row.
-      const lang = "en";
-      const file = `invitations-preview-${lang}-${tag}.png`;
-      step(`screenshot ${file}`, async () => {
-        const res = await page.goto(`${tenant}/admin/invitations/import?lang=${lang}`);
-        assert(res?.status() === 200, `GET /admin/invitations/import answered ${res?.status()}`);
-        await settle(page);
-        await islandHydrated(page, "ImportPreview");
-        const rows = [...invitees, { email: `e2e-invite-d-${inviteSuffix}@demo.example`, first: "Zoé", last: "Petit-Delacroix", language: "nl", groups: `${MAKERS.slug}|${FOUNDERS.slug}`, admin: true }];
-        await field(page, t(lang, "admin.import.file")).setInputFiles({ name: "invitations-e2e-again.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: await invitationsXlsx(rows) });
-        const preview = page.locator("section.import-preview");
-        await preview.getByRole("heading", { name: t(lang, "admin.import.preview_title"), exact: true }).waitFor({ state: "visible", timeout: 15_000 });
-        const text = (await preview.innerText()).replace(/\s+/g, " ");
-        assert(text.includes(rows[3].email), `the preview does not list ${rows[3].email}: ${text.slice(0, 300)}`);
-        await page.screenshot({ path: join(SHOTS, file), fullPage: true });
-        await preview.screenshot({ path: join(SHOTS, `invitations-preview-panel-${lang}-${tag}.png`) });
-        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert(scrollWidth <= w, `the page is ${scrollWidth} px wide at a ${w} px viewport (horizontal scrolling)`);
-      }, { page: () => page, fatal: false });
-    }
-    step(`no JavaScript errors or failed requests on the invitation admin pages (${tag})`, async () => {
-      assert(problems.length === 0, problems.join("\n"));
-    }, { fatal: false });
-  });
-}
+  }
+  if (tag === "360") {
+    // The preview's table becomes one card per row on a phone. The file's addresses were imported above,
+    // so these rows now say what happens to people already invited or already members; plus one new row.
+    const lang = "en";
+    const file = `invitations-preview-${lang}-${tag}.png`;
+    step(`screenshot ${file}`, async () => {
+      const p = page();
+      const res = await p.goto(`${tenant}/admin/invitations/import?lang=${lang}`);
+      assert(res?.status() === 200, `GET /admin/invitations/import answered ${res?.status()}`);
+      await settle(p);
+      await islandHydrated(p, "ImportPreview");
+      const rows = [...invitees, { email: `e2e-invite-d-${inviteSuffix}@demo.example`, first: "Zoé", last: "Petit-Delacroix", language: "nl", groups: `${MAKERS.slug}|${FOUNDERS.slug}`, admin: true }];
+      await field(p, t(lang, "admin.import.file")).setInputFiles({ name: "invitations-e2e-again.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: await invitationsXlsx(rows) });
+      const preview = p.locator("section.import-preview");
+      await preview.getByRole("heading", { name: t(lang, "admin.import.preview_title"), exact: true }).waitFor({ state: "visible", timeout: 15_000 });
+      const text = (await preview.innerText()).replace(/\s+/g, " ");
+      assert(text.includes(rows[3].email), `the preview does not list ${rows[3].email}: ${text.slice(0, 300)}`);
+      await p.screenshot({ path: join(SHOTS, file), fullPage: true });
+      await preview.screenshot({ path: join(SHOTS, `invitations-preview-panel-${lang}-${tag}.png`) });
+      const scrollWidth = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(scrollWidth <= w, `the page is ${scrollWidth} px wide at a ${w} px viewport (horizontal scrolling)`);
+    }, { page, fatal: false });
+  }
+  step.noProblems(`no JavaScript errors or failed requests on the invitation admin pages (${tag})`, problems);
+});

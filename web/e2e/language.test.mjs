@@ -11,7 +11,7 @@
 //     link, at 1280x800 and 360x740.
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, SHOTS, VIEWPORTS, apiLogin, assert, browser, catalogs, newPage, postJson, ready, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { DEMO, SHOTS, VIEWPORTS, apiLogin, assert, browser, catalogs, newPage, openPage, postJson, ready, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, viewportOptions } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 
@@ -59,12 +59,7 @@ describe("Languages: an invitee with a French invitation reads every step in Fre
   const step = steps();
   const problems = [];
   let context, page;
-  before(async () => {
-    ready();
-    context = await browser.newContext(englishBrowser);
-    page = await newPage(context);
-    watchProblems(page, problems);
-  });
+  before(async () => ({ context, page } = await openPage(englishBrowser, { problems })));
   after(() => context?.close());
   const onPage = { page: () => page };
 
@@ -136,9 +131,7 @@ describe("Languages: an invitee with a French invitation reads every step in Fre
     }
   });
 
-  step("no browser errors on the way", async () => {
-    assert(problems.length === 0, problems.join("\n"));
-  });
+  step.noProblems("no browser errors on the way", problems);
 });
 
 describe("Languages: screenshots of the invitation page, French and English invitations, at 1280 and 360", () => {

@@ -156,7 +156,5 @@ describe("Members: create a community, approve a sign-up, sign in (en, 1280x800)
     for (let i = problems.length - 1; i >= 0; i--) if (/^401 for .*\/api\/v1\/me$/.test(problems[i])) problems.splice(i, 1);
   });
 
-  step("no browser errors on the way", async () => {
-    assert(problems.length === 0, problems.join("\n"));
-  });
+  step.noProblems("no browser errors on the way", problems);
 });

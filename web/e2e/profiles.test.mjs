@@ -6,7 +6,7 @@
 // member's profile for admins and the makers' join page (fr, en; 1280 and 360).
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, MAKERS, SHOTS, VIEWPORTS, apiLogin, app, assert, field, http, json, mainText, newContext, newPage, ready, settle, steps, t, tenant, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { DEMO, LANGS, MAKERS, SHOTS, apiLogin, app, assert, eachViewport, field, http, json, logInThroughForm, mainText, newContext, newPage, ready, settle, steps, t, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
 
 const profileSuffix = uniqueSuffix(3);
 const PROFILE = {
@@ -108,13 +108,7 @@ describe("Profiles: fields defined by the owner, filled in by a member, a direct
   }, onAdmin);
 
   step("the member logs in and opens their profile from the header", async () => {
-    await member.goto(`${tenant}/login?lang=${lang}`);
-    await field(member, t(lang, "login.email")).fill(DEMO.member.email);
-    await field(member, t(lang, "login.password")).fill(DEMO.member.password);
-    await Promise.all([
-      member.waitForURL((url) => url.pathname === "/", { waitUntil: "load" }),
-      member.getByRole("button", { name: t(lang, "login.submit"), exact: true }).click(),
-    ]);
+    await logInThroughForm(member, DEMO.member, lang);
     await Promise.all([
       member.waitForURL((url) => url.pathname === "/me", { waitUntil: "load" }),
       member.getByRole("link", { name: t(lang, "layout.profile", { name: DEMO.member.name }), exact: true }).click(),
@@ -184,43 +178,21 @@ describe("Profiles: fields defined by the owner, filled in by a member, a direct
     for (const hidden of [PROFILE.note.label, PROFILE.note.value]) assert(!(await member.content()).includes(hidden), `the directory shows "${hidden}"`);
   }, onMember);
 
-  step("no JavaScript errors or failed requests in the profile browsers", async () => {
-    assert(problems.length === 0, problems.join("\n"));
-  }, { fatal: false });
+  step.noProblems("no JavaScript errors or failed requests in the profile browsers", problems);
 });
 
-for (const vp of VIEWPORTS) {
-  const { tag, viewport } = vp;
-  describe(`Profile screenshots at ${viewport.width}x${viewport.height}`, () => {
-    const step = steps();
-    const problems = [];
-    const contexts = [];
-    const pages = {};
-    const w = viewport.width;
-    before(async () => {
-      ready();
-      const memberContext = await newContext(viewportOptions(vp), await apiLogin(DEMO.member.email, DEMO.member.password));
-      const ownerContext = await newContext(viewportOptions(vp), await apiLogin(DEMO.owner.email, DEMO.owner.password));
-      const guestContext = await newContext(viewportOptions(vp));
-      contexts.push(memberContext, ownerContext, guestContext);
-      pages.member = await newPage(memberContext);
-      pages.owner = await newPage(ownerContext);
-      pages.guest = await newPage(guestContext);
-      for (const page of Object.values(pages)) watchProblems(page, problems);
-    });
-    after(async () => {
-      for (const context of contexts) await context.close();
-    });
-    for (const lang of LANGS) {
-      step.shot(() => pages.member, { url: () => `${tenant}/me?lang=${lang}`, file: `profile-me-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "profile.title") });
-      step.shot(() => pages.member, { url: () => `${tenant}/members?lang=${lang}`, file: `directory-${lang}-${tag}.png`, lang, width: w, expectText: DEMO.member.name });
-      step.shot(() => pages.owner, { url: () => `${tenant}/admin/profile-fields?lang=${lang}`, file: `admin-profile-fields-${lang}-${tag}.png`, lang, width: w, expectText: PROFILE.zone.label });
-      step.shot(() => pages.owner, { url: () => `${tenant}/admin/profile-fields/${PROFILE.zone.key}?lang=${lang}`, file: `admin-profile-field-edit-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.fields.delete") });
-      step.shot(() => pages.owner, { url: () => `${tenant}/admin/members/demo-member/profile?lang=${lang}`, file: `admin-member-profile-${lang}-${tag}.png`, lang, width: w, expectText: PROFILE.note.label });
-      step.shot(() => pages.guest, { url: () => `${tenant}/g/${MAKERS.slug}/join?lang=${lang}`, file: `group-join-profile-${lang}-${tag}.png`, lang, width: w, expectText: PROFILE.boat.label });
-    }
-    step(`no JavaScript errors or failed requests on the profile pages (${tag})`, async () => {
-      assert(problems.length === 0, problems.join("\n"));
-    }, { fatal: false });
-  });
-}
+eachViewport("Profile screenshots", ({ tag, width: w, options, step }) => {
+  const problems = [];
+  const member = usePage(options, { as: DEMO.member, problems });
+  const owner = usePage(options, { as: DEMO.owner, problems });
+  const guest = usePage(options, { problems });
+  for (const lang of LANGS) {
+    step.shot(member, { url: () => `${tenant}/me?lang=${lang}`, file: `profile-me-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "profile.title") });
+    step.shot(member, { url: () => `${tenant}/members?lang=${lang}`, file: `directory-${lang}-${tag}.png`, lang, width: w, expectText: DEMO.member.name });
+    step.shot(owner, { url: () => `${tenant}/admin/profile-fields?lang=${lang}`, file: `admin-profile-fields-${lang}-${tag}.png`, lang, width: w, expectText: PROFILE.zone.label });
+    step.shot(owner, { url: () => `${tenant}/admin/profile-fields/${PROFILE.zone.key}?lang=${lang}`, file: `admin-profile-field-edit-${lang}-${tag}.png`, lang, width: w, expectText: t(lang, "admin.fields.delete") });
+    step.shot(owner, { url: () => `${tenant}/admin/members/demo-member/profile?lang=${lang}`, file: `admin-member-profile-${lang}-${tag}.png`, lang, width: w, expectText: PROFILE.note.label });
+    step.shot(guest, { url: () => `${tenant}/g/${MAKERS.slug}/join?lang=${lang}`, file: `group-join-profile-${lang}-${tag}.png`, lang, width: w, expectText: PROFILE.boat.label });
+  }
+  step.noProblems(`no JavaScript errors or failed requests on the profile pages (${tag})`, problems);
+});

@@ -5,9 +5,10 @@
 //     the member in and lands on the home page greeted by name;
 //   - screenshots of the throttled login page and of the "link sent" page, in French and English,
 //     at 1280x800 and 360x740 (auth-throttled-*.png, auth-link-sent-*.png).
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { LANGS, SHOTS, assert, eachViewport, field, mainText, openPage, postJson, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, usePage } from "./harness.mjs";
+import { LANGS, SHOTS, eachViewport, field, mainText, openPage, postJson, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, usePage } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 const person = { name: `Robin Locked ${suffix}`, email: `e2e-locked-${suffix}@demo.example`, password: `e2e-locked-${suffix}-Xy!` };

@@ -4,9 +4,10 @@
 //   - log in again through /login and land on the home page;
 //   - screenshots of the landing, /new, home (signed out and in), login and signup pages,
 //     in French and English, at 1280x800 and 360x740.
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, SHOTS, app, assert, eachViewport, field, http, logInThroughForm, mainText, openPage, platform, steps, t, tenant, uniqueSuffix, usePage } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, app, eachViewport, field, http, logInThroughForm, mainText, openPage, platform, steps, t, tenant, uniqueSuffix, usePage } from "./harness.mjs";
 
 describe("Sign up, log out, log in (en, 1280x800)", () => {
   const step = steps();

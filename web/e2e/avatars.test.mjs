@@ -2,10 +2,11 @@
 // the chat and in a thread of /g/makers; the owner (no picture) sees the member's photo beside their
 // messages, thread and reply, and their own initials in the header; the member sees their own photo
 // in the header. Screenshots: artifacts/screenshots/avatars-*.png (1280x800 and 360x740, fr and en).
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { DEMO, LANGS, SHOTS, apiLogin, assert, openPage, postJson, ready, tenant, tenantHttp } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, apiLogin, openPage, postJson, ready, tenant, tenantHttp } from "./harness.mjs";
 
 /** A real PNG (a two-tone disc on a colour), so the browser draws it. */
 function portrait(size = 96) {

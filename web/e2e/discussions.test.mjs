@@ -7,9 +7,10 @@
 //     group pages, live;
 //   - screenshots of the group page, a thread, the chat page, the moderation queue, the leaderboard
 //     and the admin's activity and levels pages, in French and English, at 1280x800 and 360x740.
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, SHOTS, apiLogin, assert, eachViewport, newContext, newPage, postJson, ready, settle, steps, t, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, apiLogin, eachViewport, newContext, newPage, postJson, ready, settle, steps, t, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
 
 const lang = "en";
 const suffix = uniqueSuffix();

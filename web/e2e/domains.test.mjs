@@ -4,8 +4,9 @@
 //     records to create, with Verify and Remove buttons; Remove takes it away;
 //   - screenshots of /admin/domains and /admin/groups/makers/domains in French and English at
 //     1280x800 and 360x740 (no horizontal scrolling at 360 px).
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
-import { DEMO, LANGS, apiLogin, assert, eachViewport, openPage, postJson, ready, steps, t, tenant, uniqueSuffix, usePage } from "./harness.mjs";
+import { DEMO, LANGS, apiLogin, eachViewport, openPage, postJson, ready, steps, t, tenant, uniqueSuffix, usePage } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 const communityHost = `communaute-${suffix}.example.org`;

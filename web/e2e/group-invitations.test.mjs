@@ -5,8 +5,9 @@
 //     page's plain form (Accept) and lands in the group, a member (/api/v1/me);
 //   - screenshots of the home section and /me/invitations (fr, en; 1280 and 360) and of the
 //     community settings with "who may create groups" (fr, en; 1280 and 360).
+import assert from "node:assert/strict";
 import { before, describe } from "node:test";
-import { DEMO, LANGS, VIEWPORTS, apiLogin, assert, eachViewport, newContext, newPage, postJson, ready, steps, t, tenant, uniqueSuffix, usePage, viewportOptions } from "./harness.mjs";
+import { DEMO, LANGS, VIEWPORTS, apiLogin, eachViewport, newContext, newPage, postJson, ready, steps, t, tenant, uniqueSuffix, usePage, viewportOptions } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 const slug = `club-${suffix}`;

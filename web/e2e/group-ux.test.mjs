@@ -9,9 +9,10 @@
 //   - a hidden post is explained to its author; the seeded demo chat shows authors with times clear
 //     of the text; a group's admin tabs keep the current one in view at 360 px;
 //   - screenshots of the view-as banner and the waiting page, fr and en, at 1280 and 360 px.
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, SHOTS, VIEWPORTS, apiLogin, assert, openPage, pathOf, postJson, ready, settle, steps, t, tenant, uniqueSuffix, viewportOptions } from "./harness.mjs";
+import { DEMO, LANGS, SHOTS, VIEWPORTS, apiLogin, openPage, pathOf, postJson, ready, settle, steps, t, tenant, uniqueSuffix, viewportOptions } from "./harness.mjs";
 
 const lang = "en";
 const suffix = uniqueSuffix();

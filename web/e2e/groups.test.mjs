@@ -6,9 +6,10 @@
 //   - screenshots of the group pages (/g/makers signed out, /g/founders as a member, the join page)
 //     and of /admin, the group's settings, branding, members and request queue (with a request
 //     waiting, sent through the JSON API), in French and English, at 1280x800 and 360x740.
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, FOUNDERS, LANGS, SHOTS, apiLogin, app, assert, eachViewport, field, http, json, logInThroughForm, mainText, newContext, newPage, openPage, postJson, ready, shot, sidOf, steps, t, tenant, uniqueSuffix, watchProblems } from "./harness.mjs";
+import { DEMO, FOUNDERS, LANGS, SHOTS, apiLogin, app, eachViewport, field, http, json, logInThroughForm, mainText, newContext, newPage, openPage, postJson, ready, shot, sidOf, steps, t, tenant, uniqueSuffix, watchProblems } from "./harness.mjs";
 
 const groupSuffix = uniqueSuffix();
 const visitor = { name: `Sam Visitor ${groupSuffix}`, email: `e2e-join-${groupSuffix}@demo.example`, password: `e2e-join-${groupSuffix}-Xy!`, sid: null };

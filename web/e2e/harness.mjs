@@ -7,8 +7,17 @@
 // one browser: `npm run test:e2e`. A single file also runs alone (after `npm run build`):
 //   node --test-reporter=spec web/e2e/domains.test.mjs
 //
+// A feature file is describe/it/before/after from node:test with node:assert/strict's checks.
+// Helpers: `steps()` for dependent checks (the first fatal failure skips the rest of
+// its suite; a failed step's page is saved as artifacts/screenshots/failure-N.png); `shot()` and
+// `step.shot()`, the one screenshot check (status, <html lang>, text, no sideways scroll at 360 px;
+// artifacts/screenshots/<page>-<fr|en>-<1280|360>.png); `eachViewport()` for a suite per viewport;
+// `openPage()`/`usePage()` for a suite's signed-in page; `watchProblems()` and
+// `step.noProblems()` for browser errors; the login/API helpers and the app's catalogs (`t`).
+//
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 570000, the
 // whole run), E2E_PORT (fixed port instead of a free one), KEEP_STATE=1 (keep the temp local state).
+import assert from "node:assert/strict";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,7 +26,7 @@ import { DEMO } from "../../scripts/local-db.mjs";
 import { ROOT, http, startApp } from "./server.mjs";
 
 export { DEMO, ROOT, http };
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS = join(ROOT, "artifacts", "screenshots");
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 570_000);
 export const LANGS = ["fr", "en"];
@@ -57,9 +66,6 @@ export let browser;
 export let tenant;
 export let platform;
 
-export function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A random suffix, so each run's accounts, groups and hostnames are new. */
 export const uniqueSuffix = (n = 4) => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 2 + n)}`;
@@ -226,7 +232,7 @@ export function steps() {
 }
 
 /** Fails with every problem watchProblems collected. */
-export const assertNoProblems = (problems) => assert(problems.length === 0, problems.join("\n"));
+const assertNoProblems = (problems) => assert(problems.length === 0, problems.join("\n"));
 
 /**
  * The screenshot check: visits `url`, checks the status (200), <html lang>, the text `expectText`
@@ -253,10 +259,6 @@ export async function shot(page, { url, file, lang, width, expectText, ready }) 
     await failureShot(page);
     throw err;
   }
-}
-/** Registers `it("screenshot <file>")` running shot() on the page `getPage()` returns when the test runs. */
-export function itShot(getPage, options) {
-  it(`screenshot ${options.file}`, () => runShot(getPage, options));
 }
 /** `url` may be a function, for a path known only once earlier tests ran. */
 async function runShot(getPage, options) {

@@ -5,10 +5,11 @@
 //     name and a password and lands on /g/makers signed in, a member of makers (/api/v1/me);
 //   - screenshots of the import form, the preview, the result, the invitation page (1280 and 360)
 //     and the invite form /admin/invitations (fr, en; 1280 and 360).
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
 import writeExcelFile from "write-excel-file/node";
-import { COMMUNITY, DEMO, FOUNDERS, LANGS, MAKERS, SHOTS, apiLogin, app, assert, eachViewport, field, http, islandHydrated, json, mainText, newContext, newPage, pathOf, ready, settle, sleep, steps, t, tPlural, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
+import { COMMUNITY, DEMO, FOUNDERS, LANGS, MAKERS, SHOTS, apiLogin, app, eachViewport, field, http, islandHydrated, json, mainText, newContext, newPage, pathOf, ready, settle, sleep, steps, t, tPlural, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
 
 const inviteSuffix = uniqueSuffix();
 const invitees = [

@@ -9,9 +9,10 @@
 //   - a visitor whose browser asks for Dutch reads the login page in Dutch (Accept-Language);
 //   - screenshots of the invitation page (French and English invitations), its error and the used
 //     link, at 1280x800 and 360x740.
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, SHOTS, VIEWPORTS, apiLogin, assert, browser, catalogs, newPage, openPage, postJson, ready, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, viewportOptions } from "./harness.mjs";
+import { DEMO, SHOTS, VIEWPORTS, apiLogin, browser, catalogs, newPage, openPage, postJson, ready, settle, sleep, steps, t, tenant, tenantHttp, uniqueSuffix, viewportOptions } from "./harness.mjs";
 
 const suffix = uniqueSuffix();
 

@@ -9,9 +9,10 @@
 //   - the visitor deletes their own account from /me;
 //   - screenshots of /admin/members (queue and Manage menu) and /me's delete card, in French and
 //     English, at 1280x800 and 360x740.
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { LANGS, SHOTS, VIEWPORTS, assert, browser, field, mainText, newPage, platform, ready, settle, steps, t, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
+import { LANGS, SHOTS, VIEWPORTS, browser, field, mainText, newPage, platform, ready, settle, steps, t, uniqueSuffix, viewportOptions, watchProblems } from "./harness.mjs";
 
 describe("Members: create a community, approve a sign-up, sign in (en, 1280x800)", () => {
   const step = steps();

@@ -4,9 +4,10 @@
 // admins-only one, is refused by the API when changing the read-only one (403), and the member
 // directory (/members) filters by the zone; screenshots of /me, /members, the field admin, a
 // member's profile for admins and the makers' join page (fr, en; 1280 and 360).
+import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { join } from "node:path";
-import { DEMO, LANGS, MAKERS, SHOTS, apiLogin, app, assert, eachViewport, field, http, json, logInThroughForm, mainText, newContext, newPage, ready, settle, steps, t, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
+import { DEMO, LANGS, MAKERS, SHOTS, apiLogin, app, eachViewport, field, http, json, logInThroughForm, mainText, newContext, newPage, ready, settle, steps, t, tenant, uniqueSuffix, usePage, watchProblems } from "./harness.mjs";
 
 const profileSuffix = uniqueSuffix(3);
 const PROFILE = {

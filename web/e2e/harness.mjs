@@ -15,9 +15,10 @@
 // `openPage()`/`usePage()` for a suite's signed-in page; `watchProblems()` and
 // `step.noProblems()` for browser errors; the login/API helpers and the app's catalogs (`t`).
 //
-// Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default 900000, the
-// whole run; then the app and browser are stopped and the run fails — .ci/run's own `timeout 600`
-// is the tighter bound there, and its SIGTERM stops the app too, see server.mjs), E2E_PORT (fixed port instead of a free one), KEEP_STATE=1 (keep the temp local state).
+// Environment: CHROMIUM_PATH (default /usr/bin/chromium); E2E_TIMEOUT_MS (default 900000, the
+// whole run: then the app and browser are stopped and the run fails; .ci/run's `timeout 600` is
+// the tighter bound there, and its SIGTERM to the process group stops the app too, see
+// server.mjs); E2E_PORT (fixed port instead of a free one); KEEP_STATE=1 (keep the temp state).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";

@@ -10,6 +10,7 @@ declare global {
 // The room's module boundaries, read from the sources (Vite inlines them at build time).
 const room = import.meta.glob<string>(["./*.ts", "!./*.test.ts"], { query: "?raw", import: "default", eager: true });
 const web = import.meta.glob<string>(["../../web/**/*.ts", "!../../web/**/*.test.ts"], { query: "?raw", import: "default", eager: true });
+const featureTypes = import.meta.glob<string>(["../*/types.ts"], { query: "?raw", import: "default", eager: true });
 
 /** Every `import … from "x"` / `export … from "x"` of a source: the statement and its specifier. */
 function imports(source: string): { statement: string; from: string }[] {
@@ -36,6 +37,15 @@ describe("room module boundaries", () => {
     // The languages and the field-error keys are the protocol's; the seeded level names are
     // read in each socket's language by a reading the Worker hands the room (worker/index.ts).
     expect(fromWeb).toEqual([]);
+  });
+
+  it("a feature's types.ts, which web/ may read, holds types only and imports nothing but types", () => {
+    expect(Object.keys(featureTypes)).toEqual(expect.arrayContaining(["../auth/types.ts", "../invitations/types.ts", "../tenancy/types.ts"]));
+    for (const [file, source] of Object.entries(featureTypes)) {
+      for (const i of imports(source)) expect(i.statement, file).toMatch(/^(import|export) type\b/);
+      // No value: what web/ reads from worker/ vanishes when compiled.
+      expect(source, file).not.toMatch(/^export\s+(const|let|var|function|class|enum|default)\b/m);
+    }
   });
 
   it("web/ reads the room only as types, and only its protocol", () => {

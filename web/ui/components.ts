@@ -223,3 +223,22 @@ export function AuthCard({
     </div>
   </div>`;
 }
+
+/** The notice / form error / "fix the fields" line at the top of a form. */
+export function FormMessages({
+  lang,
+  notice,
+  formError,
+  errors,
+}: {
+  lang: Lang;
+  notice?: string | undefined;
+  formError?: string | undefined;
+  errors?: Record<string, string> | undefined;
+}): VNode {
+  const hasFieldErrors = Object.keys(errors ?? {}).length > 0;
+  return html`${notice && Alert({ tone: "success", children: notice })}
+  ${formError
+    ? Alert({ tone: "error", children: formError })
+    : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}`;
+}

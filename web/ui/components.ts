@@ -242,3 +242,26 @@ export function FormMessages({
     ? Alert({ tone: "error", children: formError })
     : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}`;
 }
+
+/** A titled card of fields in a form: the legend, a hint and an error for the whole section, then the fields. */
+export function FormSection({
+  legend,
+  hint,
+  error,
+  errorId,
+  children,
+}: {
+  legend: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  /** When a control points at the section's error (aria-describedby). */
+  errorId?: string;
+  children: ComponentChildren;
+}): VNode {
+  return html`<fieldset class="card fieldset">
+    <legend class="legend">${legend}</legend>
+    ${hint && html`<p class="field-hint legend-hint">${hint}</p>`}
+    ${error && html`<p class="field-error" id=${errorId}>${error}</p>`}
+    ${children}
+  </fieldset>`;
+}

@@ -1,38 +1,18 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t } from "../../i18n";
-import { Alert } from "../../ui/components";
 import { Island } from "../../ui/island";
-import type { PageContext } from "../../ui/page";
-import type { GroupView, JoinRequestView } from "./types";
-import { AdminShell } from "../../ui/admin-layout";
+import type { JoinRequestView } from "./types";
+import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
 
 /** /admin/groups/{slug}/requests: the approval queue (RequestQueue island, live once hydrated). */
-export function GroupRequestsPage({
-  ctx,
-  group,
-  requests,
-  viewingAsMember,
-  notice,
-  formError,
-}: {
-  ctx: PageContext;
-  group: GroupView;
-  requests: JoinRequestView[];
-  viewingAsMember: boolean;
-  notice?: string;
-  formError?: string;
-}): VNode {
+export function GroupRequestsPage(props: Omit<GroupAdminProps, "pendingRequests"> & { requests: JoinRequestView[] }): VNode {
+  const { ctx, group, requests } = props;
   const { lang } = ctx;
-  return AdminShell({
-    ctx,
-    section: "groups",
-    group,
-    viewingAsMember,
+  return GroupAdminShell({
+    ...props,
     pendingRequests: requests.length,
     children: html`
-      ${notice && Alert({ tone: "success", children: notice })}
-      ${formError && Alert({ tone: "error", children: formError })}
       <section class="admin-panel" aria-labelledby="requests-title">
         <div class="section-head">
           <h2 id="requests-title">${t(lang, "admin.requests.title")}</h2>

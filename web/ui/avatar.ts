@@ -1,5 +1,5 @@
 import { html } from "htm/preact";
-import type { VNode } from "preact";
+import type { ComponentChildren, VNode } from "preact";
 
 /** A stable colour slot (0–5) for a person's avatar, from their id. */
 export function avatarTone(id: string): number {
@@ -26,4 +26,30 @@ export function Avatar({ id, name, url, size }: { id: string; name: string; url?
   return url && url.startsWith("/")
     ? html`<img class=${`${cls} avatar-img`} src=${url} alt="" aria-hidden="true" />`
     : html`<span class=${cls} aria-hidden="true">${initials(name)}</span>`;
+}
+
+/** One person in a short list (banned or muted members): avatar, name, the lines under it, then an action. */
+export function PersonItem({
+  className,
+  id,
+  name,
+  details,
+  action,
+}: {
+  /** The item's class, e.g. "ban-item". */
+  className: string;
+  id: string;
+  name: string;
+  /** What follows the name inside the text (a "since" line, a reason). */
+  details: ComponentChildren;
+  action?: ComponentChildren;
+}): VNode {
+  return html`<li class=${className}>
+    ${Avatar({ id, name })}
+    <span class="person-text">
+      <span class="person-name">${name}</span>
+      ${details}
+    </span>
+    ${action}
+  </li>`;
 }

@@ -265,3 +265,28 @@ export function FormSection({
     ${children}
   </fieldset>`;
 }
+
+/** A titled section of a page: the heading (its id labels the section), an optional intro line, then the content. */
+export function Section({
+  id,
+  className,
+  title,
+  intro,
+  children,
+}: {
+  /** The heading's id, which names the section (aria-labelledby). */
+  id: string;
+  /** The section's classes, e.g. "admin-panel", "container section". */
+  className: string;
+  title: ComponentChildren;
+  intro?: ComponentChildren;
+  children: ComponentChildren;
+}): VNode {
+  return html`<section class=${className} aria-labelledby=${id}>
+    <div class="section-head">
+      <h2 id=${id}>${title}</h2>
+      ${intro && html`<p class="section-intro">${intro}</p>`}
+    </div>
+    ${children}
+  </section>`;
+}

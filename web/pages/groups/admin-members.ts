@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang } from "../../i18n";
-import { ActionForm } from "../../ui/components";
+import { ActionForm, Section } from "../../ui/components";
+import { PersonItem } from "../../ui/avatar";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../tenancy/home";
@@ -106,33 +107,33 @@ export function GroupMembersPage(props: GroupAdminProps & { members: MemberView[
             </div>`
           : html`<p class="empty">${t(lang, "admin.members.empty")}</p>`}
       </section>
-      <section class="admin-panel" aria-labelledby="bans-title">
-        <div class="section-head">
-          <h2 id="bans-title">${t(lang, "admin.bans.title")}</h2>
-          <p class="section-intro">${t(lang, "admin.bans.intro")}</p>
-        </div>
-        ${bans.length
+      ${Section({
+        id: "bans-title",
+        className: "admin-panel",
+        title: t(lang, "admin.bans.title"),
+        intro: t(lang, "admin.bans.intro"),
+        children: bans.length
           ? html`<ul class="card ban-list">
-              ${bans.map(
-                (ban) => html`<li class="ban-item">
-                  ${Avatar({ id: ban.userId, name: ban.name })}
-                  <span class="person-text">
-                    <span class="person-name">${ban.name}</span>
-                    <span class="person-since">
-                      ${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}
-                    </span>
-                  </span>
-                  ${ability.manageMembers &&
-                  ActionForm({
-                    action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
-                    children: t(lang, "admin.bans.unban"),
-                    label: t(lang, "admin.bans.unban_label", { name: ban.name }),
-                  })}
-                </li>`,
+              ${bans.map((ban) =>
+                PersonItem({
+                  className: "ban-item",
+                  id: ban.userId,
+                  name: ban.name,
+                  details: html`<span class="person-since">
+                    ${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}
+                  </span>`,
+                  action:
+                    ability.manageMembers &&
+                    ActionForm({
+                      action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
+                      children: t(lang, "admin.bans.unban"),
+                      label: t(lang, "admin.bans.unban_label", { name: ban.name }),
+                    }),
+                }),
               )}
             </ul>`
-          : html`<p class="empty">${t(lang, "admin.bans.empty")}</p>`}
-      </section>
+          : html`<p class="empty">${t(lang, "admin.bans.empty")}</p>`,
+      })}
     `,
   });
 }

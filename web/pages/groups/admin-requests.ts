@@ -1,6 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t } from "../../i18n";
+import { Section } from "../../ui/components";
 import { Island } from "../../ui/island";
 import type { JoinRequestView } from "./types";
 import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
@@ -13,14 +14,12 @@ export function GroupRequestsPage(props: Omit<GroupAdminProps, "pendingRequests"
     ...props,
     pendingRequests: requests.length,
     children: html`
-      <section class="admin-panel" aria-labelledby="requests-title">
-        <div class="section-head">
-          <h2 id="requests-title">${t(lang, "admin.requests.title")}</h2>
-          <p class="section-intro">
-            ${t(lang, group.joinPolicy === "approval" ? "admin.requests.intro" : "admin.requests.intro_not_approval")}
-          </p>
-        </div>
-        ${Island({
+      ${Section({
+        id: "requests-title",
+        className: "admin-panel",
+        title: t(lang, "admin.requests.title"),
+        intro: t(lang, group.joinPolicy === "approval" ? "admin.requests.intro" : "admin.requests.intro_not_approval"),
+        children: Island({
           name: "RequestQueue",
           props: {
             slug: group.slug,
@@ -42,8 +41,8 @@ export function GroupRequestsPage(props: Omit<GroupAdminProps, "pendingRequests"
               failed: t(lang, "error.generic"),
             },
           },
-        })}
-      </section>
+        }),
+      })}
     `,
   });
 }

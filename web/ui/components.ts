@@ -290,3 +290,11 @@ export function Section({
     ${children}
   </section>`;
 }
+
+/** The head of a page: its title and an optional lead paragraph. */
+export function PageHead({ title, lead, className }: { title: string; lead?: string; className?: string }): VNode {
+  return html`<div class=${className ? `page-head ${className}` : "page-head"}>
+    <h1 class="page-title">${title}</h1>
+    ${lead && html`<p class="lead">${lead}</p>`}
+  </div>`;
+}

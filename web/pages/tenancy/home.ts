@@ -2,6 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../../i18n";
 import { ButtonLink, initial, Section } from "../../ui/components";
+import { codeLabel } from "../../ui/format";
 import { membersMayCreateGroups, siteName, type PageContext } from "../../ui/page";
 import { MyInvitationsSection, type MyInvitationView } from "../invitations/mine";
 
@@ -15,8 +16,7 @@ const ROLE_KEYS: Record<string, MessageKey> = {
 };
 
 export function roleLabel(lang: Lang, role: string): string {
-  const key = ROLE_KEYS[role];
-  return key ? t(lang, key) : role;
+  return codeLabel(lang, ROLE_KEYS, role);
 }
 
 export function GroupCard({ lang, group }: { lang: Lang; group: HomeGroup }): VNode {

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t } from "../../i18n";
-import { Button, Field, FormMessages, FormSection, PasswordInput } from "../../ui/components";
+import { Button, Field, FormMessages, FormSection, PageHead, PasswordInput } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 
 export function TenantSignupPage({
@@ -19,10 +19,7 @@ export function TenantSignupPage({
 }): VNode {
   const { lang } = ctx;
   return html`<div class="container narrow">
-    <div class="page-head">
-      <h1 class="page-title">${t(lang, "new_tenant.title")}</h1>
-      <p class="lead">${t(lang, "new_tenant.intro")}</p>
-    </div>
+    ${PageHead({ title: t(lang, "new_tenant.title"), lead: t(lang, "new_tenant.intro") })}
     ${FormMessages({ lang, formError, errors })}
     <form class="form" method="post" action="/new">
       ${FormSection({

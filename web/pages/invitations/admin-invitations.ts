@@ -1,11 +1,11 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { catalogFor, isLang, LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
-import { ActionForm, Alert, Button, CheckboxField, Field, SelectField, TextareaField } from "../../ui/components";
+import { ActionForm, Alert, Button, Field, SelectField, TextareaField } from "../../ui/components";
 import { codeLabel, formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../tenancy/home";
-import { FormMessages } from "../../ui/admin-forms";
+import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
 
 export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked" | "declined";
@@ -143,7 +143,6 @@ function InviteForm({
   const { lang } = ctx;
   const tenantLang = ctx.tenant?.defaultLanguage;
   const chosen = new Set(values.groups ?? []);
-  const groupsError = errors.groups;
   return html`<section class="admin-panel" aria-labelledby="invite-title">
     <div class="card">
       <div class="card-head-row">
@@ -178,26 +177,14 @@ function InviteForm({
             })}
           </div>
           <div class="invite-form-col">
-            ${groups.length > 0
-              ? html`<fieldset
-                  class=${groupsError ? "field group-checks has-error" : "field group-checks"}
-                  aria-describedby=${groupsError ? "field-groups-hint field-groups-error" : "field-groups-hint"}
-                >
-                  <legend class="label">${t(lang, "admin.invitations.groups")}</legend>
-                  <p class="field-hint" id="field-groups-hint">
-                    ${t(lang, canInviteAdmins ? "admin.invitations.groups_hint" : "admin.invitations.groups_hint_required")}
-                  </p>
-                  <div class="group-check-list">
-                    ${groups.map((g, i) =>
-                      CheckboxField({ name: "groups", id: `field-groups-${i}`, value: g.slug, label: g.name, checked: chosen.has(g.slug) }),
-                    )}
-                  </div>
-                  ${groupsError && html`<p class="field-error" id="field-groups-error">${groupsError}</p>`}
-                </fieldset>`
-              : html`<div class="field field-static">
-                  <p class="label">${t(lang, "admin.invitations.groups")}</p>
-                  <p class="field-hint">${t(lang, "admin.invitations.no_groups")}</p>
-                </div>`}
+            ${GroupChecks({
+              groups,
+              chosen,
+              error: errors.groups,
+              label: t(lang, "admin.invitations.groups"),
+              hint: t(lang, canInviteAdmins ? "admin.invitations.groups_hint" : "admin.invitations.groups_hint_required"),
+              empty: t(lang, "admin.invitations.no_groups"),
+            })}
             ${canInviteAdmins && RoleField({ lang, name: "tenantRole", roles: ["member", "admin"], value: values.tenantRole, error: errors.tenantRole })}
             ${groups.length > 0 && RoleField({ lang, name: "groupRole", roles: ["member", "moderator"], value: values.groupRole, error: errors.groupRole })}
             ${SelectField({

@@ -191,25 +191,17 @@ export function InvitePage({
 export function InviteClosedPage({ ctx, status, email, communityName }: { ctx: PageContext; status: "accepted" | "revoked"; email: string; communityName: string }): VNode {
   const { lang } = ctx;
   const community = communityName;
-  if (status === "accepted") {
-    return AuthCard({
-      className: "invite-card invite-card-closed",
-      title: t(lang, "invite.accepted_title"),
-      intro: t(lang, "invite.accepted_intro", { email, community }),
-      children: html`
-        ${Icon()}
-        ${ButtonLink({ href: `/login?email=${encodeURIComponent(email)}&lang=${lang}`, block: true, children: t(lang, "invite.accepted_login") })}
-        <p class="auth-switch"><a href="/reset">${t(lang, "invite.accepted_forgot")}</a></p>
-      `,
-    });
-  }
+  const accepted = status === "accepted";
   return AuthCard({
     className: "invite-card invite-card-closed",
-    title: t(lang, "invite.revoked_title"),
-    intro: t(lang, "invite.revoked_intro", { email, community }),
+    title: t(lang, accepted ? "invite.accepted_title" : "invite.revoked_title"),
+    intro: t(lang, accepted ? "invite.accepted_intro" : "invite.revoked_intro", { email, community }),
     children: html`
       ${Icon()}
-      ${ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") })}
+      ${accepted
+        ? html`${ButtonLink({ href: `/login?email=${encodeURIComponent(email)}&lang=${lang}`, block: true, children: t(lang, "invite.accepted_login") })}
+            <p class="auth-switch"><a href="/reset">${t(lang, "invite.accepted_forgot")}</a></p>`
+        : ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") })}
     `,
   });
 }

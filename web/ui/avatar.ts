@@ -28,27 +28,28 @@ export function Avatar({ id, name, url, size }: { id: string; name: string; url?
     : html`<span class=${cls} aria-hidden="true">${initials(name)}</span>`;
 }
 
-/** One person in a short list (banned or muted members): avatar, name, the lines under it, then an action. */
+/** One person in a short list (banned or muted members): avatar, name, the "since" line and any more, then an action. */
 export function PersonItem({
   className,
-  id,
-  name,
-  details,
+  person,
+  since,
+  more,
   action,
 }: {
   /** The item's class, e.g. "ban-item". */
   className: string;
-  id: string;
-  name: string;
-  /** What follows the name inside the text (a "since" line, a reason). */
-  details: ComponentChildren;
+  person: { userId: string; name: string };
+  since: ComponentChildren;
+  /** After the "since" line (a reason). */
+  more?: ComponentChildren;
   action?: ComponentChildren;
 }): VNode {
   return html`<li class=${className}>
-    ${Avatar({ id, name })}
+    ${Avatar({ id: person.userId, name: person.name })}
     <span class="person-text">
-      <span class="person-name">${name}</span>
-      ${details}
+      <span class="person-name">${person.name}</span>
+      <span class="person-since">${since}</span>
+      ${more}
     </span>
     ${action}
   </li>`;

@@ -250,14 +250,9 @@ function MutedMembers({ ctx, group, mutes }: { ctx: PageContext; group: GroupVie
           ${mutes.map((mute) =>
             PersonItem({
               className: "mute-item",
-              id: mute.userId,
-              name: mute.name,
-              details: html`<span class="person-since">
-                  ${t(lang, "moderation.muted_until", {
-                    date: formatDate(lang, mute.until, { timeZone: ctx.tenant?.timezone, time: true }),
-                  })}
-                </span>
-                ${mute.reason && html`<span class="mute-reason">${mute.reason}</span>`}`,
+              person: mute,
+              since: t(lang, "moderation.muted_until", { date: formatDate(lang, mute.until, { timeZone: ctx.tenant?.timezone, time: true }) }),
+              more: mute.reason && html`<span class="mute-reason">${mute.reason}</span>`,
               action: ActionForm({
                 action: `${groupPath(group.slug)}/mutes/${encodeURIComponent(mute.userId)}/delete`,
                 children: t(lang, "moderation.unmute"),

@@ -117,11 +117,8 @@ export function GroupMembersPage(props: GroupAdminProps & { members: MemberView[
               ${bans.map((ban) =>
                 PersonItem({
                   className: "ban-item",
-                  id: ban.userId,
-                  name: ban.name,
-                  details: html`<span class="person-since">
-                    ${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}
-                  </span>`,
+                  person: ban,
+                  since: html`${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}`,
                   action:
                     ability.manageMembers &&
                     ActionForm({

@@ -19,7 +19,7 @@ import { doneNotice, groupPageContext, renderWith } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { joinGroup, leaveGroup, membershipState, validateAnswers } from "./membership";
-import { viewingAsMember } from "./access";
+import { viewingAsMember } from "../http/context";
 import { can } from "./policy";
 import { groupBySlug, isBanned, membersPreview, viewerRoles } from "./queries";
 import { groupView, loadGroup, type GroupContext, type GroupView } from "./service";

@@ -11,7 +11,8 @@ import { pageParams } from "../http/pagination";
 import { jsonBody } from "../http/validate";
 import { invalidateTenantHosts } from "../tenancy/hosts";
 import { mayTenancy } from "../tenancy/policy";
-import { groupFromRequest, viewingAsMember } from "./access";
+import { groupFromRequest } from "./request";
+import { viewingAsMember } from "../http/context";
 import { ASSET_LIMITS, checkAsset, readLimited, storeImage, type AssetKind } from "./images";
 import { actsAsTenantAdmin } from "./policy";
 import {

@@ -7,7 +7,7 @@ import { clearSessionCookie, requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import { groups as groupsTable, type User } from "../db/schema";
 import type { AppEnv } from "../env";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { requestOrigin, requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { localizeError } from "../http/form-errors";

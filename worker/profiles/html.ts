@@ -11,7 +11,7 @@ import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { ProfileField, Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { AVATAR_MAX_BYTES, saveAvatar } from "./avatar";
 import { groupBySlug, groupDirectory } from "../groups/queries";
 import { requireTenant } from "../http/context";

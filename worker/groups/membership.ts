@@ -158,6 +158,18 @@ export async function banMember(env: Bindings, t: TenantDb, ctx: GroupContext, u
   await room.disconnect(userId);
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A group's members and bans as its admin page lists them: every member (up to 200) whatever the viewer's view, the bans for who may ban. */
+export async function membersForAdmin(t: TenantDb, ctx: GroupContext) {
+  const { rows } = await listMembers(t, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, { limit: 200, cursor: null });
+  const bans = can(ctx.actor, "ban") ? await listBans(t, ctx) : [];
+  return {
+    members: rows.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt), avatarUrl: avatarUrlOf(m.avatarKey) })),
+    bans: bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt) })),
+  };
+}
+
 export async function unbanMember(t: TenantDb, ctx: GroupContext, userId: string): Promise<void> {
   assertCan(ctx, "ban");
   const deleted = await t.db

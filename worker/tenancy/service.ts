@@ -13,6 +13,8 @@ import { enqueueMail } from "../mail/outbox";
 import { tenantBrand, welcomeMail } from "../mail/templates";
 import { invalidateTenantHosts, platformUrl } from "./hosts";
 import { fold } from "../http/search";
+import { parseWith } from "../http/validate";
+import { mintHandoff } from "./handoff";
 import { checkAsset, storeImage, type Sniffed } from "../groups/images";
 
 /** Names a tenant may never take: they are (or will be) the platform's own hosts. */
@@ -54,6 +56,16 @@ export async function createTenantLimited(env: Bindings, clientIp: string, input
     await release(env.DB, [limit], { now });
     throw err;
   }
+}
+
+/**
+ * A community made from the root host's `/new` form (`raw`, checked against
+ * `createTenantSchema`), within the client's limit, with the one-time token that hands the
+ * new owner over to it, signed in.
+ */
+export async function startCommunity(env: Bindings, clientIp: string, raw: unknown): Promise<{ tenant: Tenant; token: string }> {
+  const tenant = await createTenantLimited(env, clientIp, parseWith(createTenantSchema, raw));
+  return { tenant, token: await mintHandoff(env, tenant) };
 }
 
 export const createTenantSchema = z.object({

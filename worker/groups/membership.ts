@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
 import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
 import { z } from "zod";
-import { logIn, loginSchema, signUp, signupSchema } from "../auth/service";
+import { logIn, loginSchema, signUp, signupInput } from "../auth/service";
 import type { TenantDb } from "../db/client";
 import { groupBans, memberProfiles, memberships, users, type GroupRole, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
@@ -300,7 +300,7 @@ export async function joinWithAccount(env: Bindings, t: TenantDb, tenant: Tenant
     const login = input.form.mode === "login";
     const session = login
       ? await logIn(t, parseWith(loginSchema, input.form), input.clientIp)
-      : await signUp(t, tenant, parseWith(signupSchema, { ...input.form, language: input.form.language || undefined }), { base: input.base });
+      : await signUp(t, tenant, signupInput(input.form), { base: input.base });
     if (!login) on.mailQueued?.();
     // The community approves new accounts: nothing to join until an admin lets them in.
     const { sessionToken } = session;

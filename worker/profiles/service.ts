@@ -541,6 +541,14 @@ export async function directoryFilters(t: TenantDb, viewer: User, isAdmin: boole
  * Members of the community (or of one group) with their public fields, searched by name and
  * filtered by filterable fields, paged by name. Admins-only fields never take part.
  */
+/** What the directory's reader may filter by: the filterable fields they see, and the groups (every one for an admin, else their own). */
+export async function directoryChoices(t: TenantDb, viewer: User, isAdmin: boolean) {
+  const filters = await directoryFilters(t, viewer, isAdmin);
+  const own = isAdmin ? null : new Set(await memberGroupIds(t, viewer.id));
+  const groups = (await groupDirectory(t)).filter((g) => !own || own.has(g.id)).map((g) => ({ slug: g.slug, name: g.name }));
+  return { groups, filters: filters.map((f) => ({ key: f.key, label: f.label, type: f.type, options: f.options })) };
+}
+
 export async function directory(t: TenantDb, viewer: User, isAdmin: boolean, query: DirectoryQuery): Promise<{ items: DirectoryEntry[]; nextCursor: string | null }> {
   const [fields, index] = await Promise.all([listFields(t), groupIndex(t)]);
   const viewerGroups = isAdmin ? index.all.map((g) => g.id) : await memberGroupIds(t, viewer.id);

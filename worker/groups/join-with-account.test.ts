@@ -28,6 +28,13 @@ async function groupOf(c: { tenant: Tenant; t: TenantDb; owner: User }, input: {
   return (viewer: User | null) => joinView(env, c.tenant, c.t, input.slug, viewer, false);
 }
 
+/** A group that asks one required question, as a visitor sees it. */
+async function foundersAsVisitor() {
+  const c = await community();
+  const group = await (await groupOf(c, { name: "Founders", slug: "founders", joinPolicy: "approval", questions: [{ label: "Your project?", required: true }] }))(null);
+  return { c, group, q: group.view.questions[0]!.id };
+}
+
 /** What the flow told its caller. */
 function recorder() {
   const seen: { sessions: { user: User; sessionToken: string; group: JoinView }[]; mail: number } = { sessions: [], mail: 0 };
@@ -48,10 +55,7 @@ async function refusal(p: Promise<unknown>): Promise<ApiError> {
 
 describe("joinWithAccount", () => {
   it("a visitor signs up and asks to join in one go: a session, mail to send, a pending request", async () => {
-    const c = await community();
-    const view = await groupOf(c, { name: "Founders", slug: "founders", joinPolicy: "approval", questions: [{ label: "Your project?", required: true }] });
-    const group = await view(null);
-    const q = group.view.questions[0]!.id;
+    const { c, group, q } = await foundersAsVisitor();
     const { seen, on } = recorder();
     const outcome = await joinWithAccount(env, c.t, c.tenant, input(group, null, { mode: "signup", name: "Vic", email: "vic@example.org", password: "long enough pass", [`answer.${q}`]: "Bikes" }), on);
     expect(outcome.status).toBe("pending");
@@ -68,10 +72,7 @@ describe("joinWithAccount", () => {
   });
 
   it("a missing answer refuses the post before any account is made", async () => {
-    const c = await community();
-    const view = await groupOf(c, { name: "Founders", slug: "founders", joinPolicy: "approval", questions: [{ label: "Your project?", required: true }] });
-    const group = await view(null);
-    const q = group.view.questions[0]!.id;
+    const { c, group, q } = await foundersAsVisitor();
     const { seen, on } = recorder();
     const err = await refusal(joinWithAccount(env, c.t, c.tenant, input(group, null, { mode: "signup", name: "Vic", email: "vic@example.org", password: "long enough pass" }), on));
     expect([err.status, err.code, Object.keys(err.fields ?? {})]).toEqual([422, "validation_failed", [`answers.${q}`]]);

@@ -18,6 +18,7 @@ import { accountCreatedMail, loginLinkMail, mailLang, tenantBrand } from "../mai
 import { platformUrl } from "../tenancy/hosts";
 import type { Inviter } from "../invitations/service";
 import { parseFlag } from "../invitations/import";
+import { fileKind, readRows } from "../invitations/spreadsheet";
 import { exportColumns } from "../profiles/service";
 import { contains, fold, foldedOr } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
@@ -171,6 +172,16 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
     throw invalidRows(errors);
   }
   return { plan, groupsBySlug: gs };
+}
+
+/**
+ * An admin's spreadsheet of accounts (CSV or .xlsx), planned then created all or nothing;
+ * no file (or an empty one) is a 422 on `file`.
+ */
+export async function importAccounts(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, file: { name: string; bytes: Uint8Array<ArrayBuffer> } | null, opts: { sendEmail: boolean }) {
+  if (!file) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.required") });
+  const { plan, groupsBySlug } = await planAccounts(t, await readRows(fileKind(file.name, file.bytes), file.bytes));
+  return commitAccounts(env, t, tenant, inviter, plan, groupsBySlug, opts);
 }
 
 /**

@@ -6,11 +6,13 @@ import { newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, invalidRows, forbidden } from "../http/errors";
+import { csvCell } from "../http/csv";
+import { parseWith } from "../http/validate";
 import { email as emailSchema, language as languageTag } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
-import { mayImport, recipientCapApplies } from "./policy";
-import { decide, groupsRun, INVITATION_TTL_MS, INVITE_REFUSALS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
-import { TEMPLATE_COLUMNS } from "./spreadsheet";
+import { mayImport, mayUseStagedImport, recipientCapApplies } from "./policy";
+import { decide, groupsRun, INVITATION_TTL_MS, INVITE_REFUSALS, invitationEmail, inviteOptions, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter, type InviteChoices } from "./service";
+import { fileKind, readRows, TEMPLATE_COLUMNS } from "./spreadsheet";
 
 export const MAX_IMPORT_ROWS = 20_000;
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
@@ -144,7 +146,7 @@ type Stmt = Parameters<TenantDb["db"]["batch"]>[0][number];
  * them live together with the memberships of existing accounts. A failure before
  * that leaves nothing visible; the cron removes stale staged rows.
  */
-export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, { plan, groupsBySlug, accounts }: ImportPlan, defaults: ImportDefaults, now = Date.now()): Promise<ImportReport> {
+export async function writeImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, { plan, groupsBySlug, accounts }: ImportPlan, defaults: ImportDefaults, now = Date.now()): Promise<ImportReport> {
   const importId = newId();
   // Reserve first: each row mailed counts against the inviter's daily quota (and, for anyone
   // but a community admin, against each recipient's cap), all or nothing.
@@ -222,6 +224,65 @@ export function importReport(plan: RowPlan[]): ImportReport {
   };
 }
 
+/** How many rows of a plan or report invite, add to groups, or are skipped. */
+export function importCounts(rows: RowPlan[]) {
+  return { invited: rows.filter((r) => r.action === "invite").length, addedToGroups: rows.filter((r) => r.action === "add_to_groups").length, skipped: rows.filter((r) => r.action === "skip").length };
+}
+
+// ── an import without JavaScript: the file waits in R2 between its preview and its sending ──
+
+const stagedKey = (tenantId: string, id: string) => `tenants/${tenantId}/imports/${id}`;
+
+/** An import id from a link (ours are newId()): anything else is a 404, never an R2 key it cannot hold. */
+function stagedId(raw: string): string {
+  if (!/^[a-z0-9]{10,40}$/.test(raw)) throw new ApiError(404, "not_found", "No such import.");
+  return raw;
+}
+
+/**
+ * The preview: the file is read and planned (nothing is written to D1), then kept in R2
+ * with its defaults and its importer until `commitImport` sends it.
+ */
+export async function stageImport(env: Bindings, t: TenantDb, inviter: Inviter, file: File | null, choices: InviteChoices): Promise<{ id: string; fileName: string; plan: RowPlan[] }> {
+  if (!file || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
+  if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+  const defaults = parseWith(importDefaultsSchema, inviteOptions(choices));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const kind = fileKind(file.name, bytes);
+  const { plan } = await planImport(t, inviter, await readRows(kind, bytes), defaults);
+  const id = newId();
+  await env.MEDIA.put(stagedKey(t.tenantId, id), bytes, { customMetadata: { kind, name: file.name.slice(0, 200), defaults: JSON.stringify(defaults), by: inviter.user.id } });
+  return { id, fileName: file.name, plan };
+}
+
+function reportCsv(rows: RowPlan[]): string {
+  return "\ufeff" + ["row,email,action,reason,groups,admin", ...rows.map((r) => [String(r.row), r.email, r.action, r.reason ?? "", r.groups.join("|"), r.tenantRole === "admin" ? "TRUE" : "FALSE"].map(csvCell).join(","))].join("\r\n") + "\r\n";
+}
+
+/**
+ * Sends a staged import, once, for the one who staged it: planned again (accounts or
+ * invitations may have changed since the preview), written, and its report kept in R2
+ * in place of the file. Anyone else's, a sent one or an expired one is a 404.
+ */
+export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, rawId: string): Promise<{ id: string; report: ImportReport }> {
+  const id = stagedId(rawId);
+  const object = await env.MEDIA.get(stagedKey(t.tenantId, id));
+  const meta = object?.customMetadata;
+  if (!object || !meta || !mayUseStagedImport(inviter, meta) || meta.done) throw new ApiError(404, "not_found", "This import was already sent or has expired.");
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  const defaults = JSON.parse(meta.defaults ?? "{}") as ImportDefaults;
+  const planned = await planImport(t, inviter, await readRows(meta.kind === "xlsx" ? "xlsx" : "csv", bytes), defaults);
+  const report = await writeImport(env, t, tenant, inviter, planned, defaults);
+  await env.MEDIA.put(stagedKey(t.tenantId, id), reportCsv(report.rows), { customMetadata: { ...meta, done: "1" }, httpMetadata: { contentType: "text/csv; charset=utf-8" } });
+  return { id, report };
+}
+
+/** The report of a sent import (CSV), for the one who sent it; a 404 for anyone else or before it is sent. */
+export async function stagedImportReport(env: Bindings, tenantId: string, inviter: Inviter, rawId: string): Promise<string> {
+  const object = await env.MEDIA.get(stagedKey(tenantId, stagedId(rawId)));
+  if (!object || object.customMetadata?.done !== "1" || !mayUseStagedImport(inviter, object.customMetadata)) throw new ApiError(404, "not_found", "No such report.");
+  return object.text();
+}
 
 async function discardStaged(t: TenantDb, importId: string): Promise<void> {
   await t.db.batch([

@@ -33,6 +33,20 @@ export const inviteSchema = z.object({
   language: language.optional(),
 });
 
+/** What an invitation form chooses besides its addresses, as typed (`""` for "not chosen"). */
+export type InviteChoices = { groups: string[]; tenantRole: string; groupRole: string; language: string; message: string };
+
+/** The choices as the schemas read them: "not chosen" is the schema's default, a blank message none. */
+export function inviteOptions(form: InviteChoices) {
+  return {
+    groups: form.groups,
+    tenantRole: form.tenantRole || undefined,
+    groupRole: form.groupRole || undefined,
+    language: form.language || undefined,
+    ...(form.message.trim() ? { message: form.message } : {}),
+  };
+}
+
 export const acceptSchema = z.object({
   token: z.string().min(1).max(200),
   name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),

@@ -6,7 +6,7 @@ import { t, type MessageKey } from "../../web/i18n";
 import { GroupActivityPage } from "../../web/pages/discussions/admin-activity";
 import { GroupLevelsPage } from "../../web/pages/discussions/admin-levels";
 import { ChatPage, chatPageTitle } from "../../web/pages/discussions/chat";
-import type { GamificationView, TargetType } from "../room/protocol";
+import type { GamificationView, ReplyView, TargetType } from "../room/protocol";
 import { groupBrand } from "../../web/pages/groups/shared";
 import { LeaderboardPage } from "../../web/pages/discussions/leaderboard";
 import { ModerationPage } from "../../web/pages/discussions/moderation";
@@ -18,33 +18,12 @@ import { ApiError, notFound } from "../http/errors";
 import { groupFromRequest } from "../groups/access";
 import { requestOrigin } from "../http/context";
 import { deliverSoon } from "../mail/deliver";
-import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
+import { formAction, readForm, signedIn, withDone, type Form, type FormFailure } from "../http/forms";
 import { doneNotice, groupPageContext, pageContext, renderWith } from "../http/render";
 import { issueMessage, parseWith } from "../http/validate";
 import { membershipState } from "../groups/membership";
 import { canDiscuss, type DiscussionAction } from "./policy";
-import {
-  discussionFor,
-  editThread,
-  editThreadSchema,
-  forgetGroupPage,
-  gamificationSchema,
-  groupActivity,
-  muteSchema,
-  muteTarget,
-  postReply,
-  reactionKeySchema,
-  renderPost,
-  replySchema,
-  reportSchema,
-  reportStatusSchema,
-  settle,
-  startThread,
-  targetSchema,
-  threadSchema,
-  type Discussion,
-  type DiscussionRequest,
-} from "./service";
+import { discussionFor, editThread, editThreadSchema, forgetGroupPage, gamificationSchema, groupActivity, muteSchema, muteTarget, postReply, reactionKeySchema, renderPost, replySchema, reportSchema, reportStatusSchema, settle, startThread, targetSchema, threadSchema, type Discussion, type DiscussionRequest } from "./service";
 import { decodeOptionalCursor } from "../http/cursor";
 import { repliesCursor, reportsCursor } from "../room/discussions";
 
@@ -179,6 +158,23 @@ async function renderThread(c: Context<AppEnv>, d: Discussion, threadId: string,
   return renderWith(c, pctx, { title: `${found.thread.title} · ${view.name}`, body, brand: groupBrand(view) }, status);
 }
 
+/** What a form on a thread page does: its action, the page's part showing the form again with its errors, where to go after. */
+type ThreadForm<T> = { run: () => Promise<T>; page: (errors: Record<string, string>) => Partial<ThreadPageProps>; done: (result: T) => string };
+
+/**
+ * A form posted on a thread page (a reply, an edit): the thread again with the form as
+ * typed and what to fix on a refusal; a post that is gone is the 404 page.
+ */
+async function onThread<T>(c: Context<AppEnv>, d: Discussion, threadId: string, of: (form: Form) => ThreadForm<T>): Promise<Response> {
+  const action = of(await readForm(c));
+  return formAction(c, {
+    shows: shownOnForm,
+    run: action.run,
+    render: (f) => renderThread(c, d, threadId, action.page(formErrors(c, f)), f.status),
+    done: action.done,
+  });
+}
+
 const pinForm = z.object({ pinned: z.enum(["1", "0"], { error: "pinned must be 1 or 0" }) });
 
 export const discussionPages = new Hono<AppEnv>()
@@ -205,25 +201,21 @@ export const discussionPages = new Hono<AppEnv>()
     const d = await memberPage(c, "post");
     if (d instanceof Response) return d;
     const threadId = c.req.param("id");
-    const form = await readForm(c);
-    return formAction(c, {
-      shows: shownOnForm,
+    return onThread(c, d, threadId, (form) => ({
       run: () => postReply(d, threadId, parseWith(replySchema, form.values).body),
-      render: (f) => renderThread(c, d, threadId, { replyForm: { values: { body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
-      done: (reply) => `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`,
-    });
+      page: (errors) => ({ replyForm: { values: { body: form.str("body") }, errors } }),
+      done: (reply: ReplyView) => `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`,
+    }));
   })
   .post("/g/:slug/t/:id/edit", async (c) => {
     const d = await memberPage(c, "post");
     if (d instanceof Response) return d;
     const threadId = c.req.param("id");
-    const form = await readForm(c);
-    return formAction(c, {
-      shows: shownOnForm,
+    return onThread(c, d, threadId, (form) => ({
       run: () => editThread(d, threadId, parseWith(editThreadSchema, { title: form.values.title, body: form.values.body })),
-      render: (f) => renderThread(c, d, threadId, { editing: { kind: "thread" }, editForm: { values: { title: form.str("title"), body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
+      page: (errors) => ({ editing: { kind: "thread" }, editForm: { values: { title: form.str("title"), body: form.str("body") }, errors } }),
       done: () => threadPath(d.ctx.group.slug, threadId),
-    });
+    }));
   })
   .post("/g/:slug/replies/:rid/edit", async (c) => {
     const d = await memberPage(c, "post");
@@ -231,13 +223,11 @@ export const discussionPages = new Hono<AppEnv>()
     const replyId = c.req.param("rid");
     const threadId = await d.room.threadOfReply(d.scope, replyId);
     if (!threadId) throw notFound("No such reply.");
-    const form = await readForm(c);
-    return formAction(c, {
-      shows: shownOnForm,
+    return onThread(c, d, threadId, (form) => ({
       run: async () => settle(await d.room.editReply(d.scope, d.actor, replyId, await renderPost(d, parseWith(replySchema, form.values).body))),
-      render: (f) => renderThread(c, d, threadId, { editing: { kind: "reply", id: replyId }, editForm: { values: { body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
+      page: (errors) => ({ editing: { kind: "reply", id: replyId }, editForm: { values: { body: form.str("body") }, errors } }),
       done: () => `${threadPath(d.ctx.group.slug, threadId)}#reply-${replyId}`,
-    });
+    }));
   })
   .post("/g/:slug/t/:id/delete", async (c) => {
     const d = await memberPage(c, "post");

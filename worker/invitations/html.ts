@@ -19,27 +19,7 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { inviterOf } from "./routes";
 import { MyInvitationsPage } from "../../web/pages/invitations/mine";
 import { invitableGroups as groupsOffered, mayOpenInvitationsPage } from "./policy";
-import {
-  acceptMyInvitation,
-  declineByToken,
-  declineMyInvitation,
-  myInvitations,
-  acceptAsExistingUser,
-  acceptInvitation,
-  acceptSchema,
-  byToken,
-  effectiveStatus,
-  invite,
-  inviteOptions,
-  inviteSchema,
-  listInvitations,
-  listedFor,
-  lookupInvitation,
-  resendInvitation,
-  revokeInvitation,
-  type InvitationStatus,
-  type InviteResult,
-} from "./service";
+import { acceptMyInvitation, declineByToken, declineMyInvitation, myInvitations, acceptAsExistingUser, acceptInvitation, acceptSchema, byToken, effectiveStatus, invite, inviteOptions, inviteSchema, listInvitations, listedFor, lookupInvitation, resendInvitation, revokeInvitation, type InvitationStatus, type InviteResult } from "./service";
 
 /**
  * The invitation page speaks the invitation's language (the one its email was

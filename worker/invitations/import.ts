@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import { canonicalTag, msg } from "../../web/i18n";
 import { chunkRows, directoryDb, type TenantDb } from "../db/client";
-import { newId, newToken, sha256Hex } from "../db/ids";
+import { newId } from "../db/ids";
 import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, invalidRows, forbidden } from "../http/errors";
@@ -11,7 +11,7 @@ import { parseWith } from "../http/validate";
 import { email as emailSchema, language as languageTag } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
 import { mayImport, mayUseStagedImport, recipientCapApplies } from "./policy";
-import { decide, groupsRun, INVITATION_TTL_MS, INVITE_REFUSALS, invitationEmail, inviteOptions, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter, type InviteChoices } from "./service";
+import { decide, groupsRun, INVITE_REFUSALS, invitationEmail, inviteOptions, inviterQuota, newInvitation, recipientCap, reserveInvitations, standingOf, type Inviter, type InviteChoices } from "./service";
 import { fileKind, readRows, TEMPLATE_COLUMNS } from "./spreadsheet";
 
 export const MAX_IMPORT_ROWS = 20_000;
@@ -157,30 +157,13 @@ export async function writeImport(env: Bindings, t: TenantDb, tenant: Tenant, in
   const invitationRows: Invitation[] = [];
   const outboxRows: (typeof outbox.$inferInsert)[] = [];
   for (const p of plan.filter((x) => x.action === "invite")) {
-    const token = newToken();
     const gs = p.groups.map((s) => groupsBySlug.get(s)!);
-    const inv: Invitation = {
-      id: newId(),
-      tenantId: t.tenantId,
-      email: p.email,
-      tokenHash: await sha256Hex(token),
-      reminderTokenHash: null,
-      status: "staged",
-      importId,
-      tenantRole: p.tenantRole,
-      groupRole: defaults.groupRole,
-      groupIds: gs.map((g) => g.id),
-      firstName: p.firstName,
-      lastName: p.lastName,
-      message: defaults.message ?? null,
-      language: p.language,
-      invitedBy: inviter.user.id,
-      invitedAt: now,
-      expiresAt: now + INVITATION_TTL_MS,
-      remindedAt: null,
-      acceptedAt: null,
-      revokedAt: null,
-    };
+    const { invitation: inv, token } = await newInvitation(
+      t,
+      inviter,
+      { email: p.email, status: "staged", importId, tenantRole: p.tenantRole, groupRole: defaults.groupRole, groupIds: gs.map((g) => g.id), firstName: p.firstName, lastName: p.lastName, message: defaults.message ?? null, language: p.language },
+      now,
+    );
     invitationRows.push(inv);
     // A group admin's row for an existing account is a group invitation: the same work, another email.
     const mail = invitationEmail(env, tenant, inv, inviter.user.name, token, gs, false, accounts.get(inv.email));

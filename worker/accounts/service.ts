@@ -17,7 +17,7 @@ import { enqueueMail } from "../mail/outbox";
 import { accountCreatedMail, loginLinkMail, mailLang, tenantBrand } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
 import type { Inviter } from "../invitations/service";
-import { parseFlag } from "../invitations/import";
+import { parseFlag, rowEmail } from "../invitations/import";
 import { fileKind, readRows } from "../invitations/spreadsheet";
 import { exportColumns } from "../profiles/service";
 import { contains, fold, foldedOr } from "../http/search";
@@ -139,12 +139,7 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
   for (const { cells, line } of rows) {
     const errs: string[] = [];
     const raw = get(cells, "email");
-    const parsed = emailSchema.safeParse(raw);
-    const address = parsed.success ? parsed.data : raw.toLowerCase();
-    if (!raw) errs.push(msg("import.row.email_missing"));
-    else if (!parsed.success) errs.push(msg("import.row.invalid_email"));
-    else if (seen.has(address)) errs.push(msg("import.row.duplicate", { row: seen.get(address)! }));
-    else seen.set(address, line);
+    const address = rowEmail(raw, line, seen, errs);
     const name = get(cells, "name") || [get(cells, "first_name"), get(cells, "last_name")].filter(Boolean).join(" ");
     if (!name) errs.push(msg("import.row.name_missing"));
     if (name.length > 100) errs.push(msg("import.row.name_long"));

@@ -51,6 +51,20 @@ export function parseFlag(cell: string): boolean | null {
   return TRUE.has(v) ? true : FALSE.has(v) ? false : null;
 }
 
+/**
+ * A row's email cell: the address (lowercased even when invalid), its problem added to
+ * `errors` (missing, invalid, or the same as on an earlier row, which `seen` remembers).
+ */
+export function rowEmail(raw: string, line: number, seen: Map<string, number>, errors: string[]): string {
+  const parsed = emailSchema.safeParse(raw);
+  const address = parsed.success ? parsed.data : raw.toLowerCase();
+  if (!raw) errors.push(msg("import.row.email_missing"));
+  else if (!parsed.success) errors.push(msg("import.row.invalid_email"));
+  else if (seen.has(address)) errors.push(msg("import.row.duplicate", { row: seen.get(address)! }));
+  else seen.set(address, line);
+  return address;
+}
+
 /** Validates every row before anything is written: one bad row and the whole file is refused. */
 export async function planImport(t: TenantDb, inviter: Inviter, table: string[][], defaults: ImportDefaults): Promise<ImportPlan> {
   const [header, ...body] = table;
@@ -78,12 +92,7 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
   for (const { cells, line } of dataRows) {
     const rowErrors: string[] = [];
     const rawEmail = cell(cells, "email");
-    const parsed = emailSchema.safeParse(rawEmail);
-    const address = parsed.success ? parsed.data : rawEmail.toLowerCase();
-    if (!rawEmail) rowErrors.push(msg("import.row.email_missing"));
-    else if (!parsed.success) rowErrors.push(msg("import.row.invalid_email"));
-    else if (seen.has(address)) rowErrors.push(msg("import.row.duplicate", { row: seen.get(address)! }));
-    else seen.set(address, line);
+    const address = rowEmail(rawEmail, line, seen, rowErrors);
 
     const rawLanguage = cell(cells, "language");
     const language = rawLanguage ? canonicalTag(rawLanguage) : defaults.language ?? null;

@@ -9,7 +9,7 @@ import { pageParams } from "../http/pagination";
 import { jsonBody, parseWith } from "../http/validate";
 import { ApiError } from "../http/errors";
 import { isForm, readForm } from "../http/forms";
-import { commitImport, importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport } from "./import";
+import { importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport, writeImport } from "./import";
 import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../http/context";
@@ -81,7 +81,7 @@ export const invitationsApi = new Hono<AppEnv>()
     const planned = await planImport(t, inviter, rows, defaults);
     const dryRun = c.req.query("dryRun") === "1" || c.req.query("dryRun") === "true";
     if (dryRun) return c.json({ dryRun: true, ...importReport(planned.plan) });
-    const report = await commitImport(c.env, t, tenant, inviter, planned, defaults);
+    const report = await writeImport(c.env, t, tenant, inviter, planned, defaults);
     deliverSoon(c);
     return c.json(report);
   })

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { stylesheets as joined } from "../../worker/generated/assets";
+import listed from "../stylesheets.json";
+
+declare global {
+  // Vite's `import.meta.glob` (resolved when the test is bundled), typed for this use only.
+  interface ImportMeta {
+    glob<T>(patterns: string[], options: { query: "?raw"; import: "default"; eager: true }): Record<string, T>;
+  }
+}
+
+// Every .css file under web/, as it is on disk when the tests run.
+const onDisk = Object.keys(import.meta.glob<string>(["/web/**/*.css"], { query: "?raw", import: "default", eager: true })).map(
+  (path) => path.replace(/^\//, ""),
+);
+
+describe("the stylesheet is joined from one sheet per area", () => {
+  it("lists every .css file under web/ once, and nothing else", () => {
+    expect(onDisk.length).toBeGreaterThan(10);
+    expect([...listed].sort()).toEqual([...onDisk].sort());
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it("joined app.css from exactly the listed sheets, in the listed order", () => {
+    expect(joined).toEqual(listed);
+  });
+
+  it("keeps the documented order: shared base first, each feature beside its pages, the breakpoints last", () => {
+    expect(listed[0]).toBe("web/ui/base.css");
+    expect(listed.at(-1)).toBe("web/ui/responsive.css");
+    const features = listed.filter((file) => file.startsWith("web/pages/"));
+    for (const file of features) expect(file).toMatch(/^web\/pages\/([a-z-]+)\/\1\.css$/);
+    expect(features).toEqual([...features].sort());
+    // The shared sheets (but the breakpoints) all come before the first feature's.
+    const firstFeature = listed.indexOf(features[0]!);
+    expect(listed.slice(0, firstFeature).every((file) => file.startsWith("web/ui/"))).toBe(true);
+    expect(listed.slice(firstFeature, -1).every((file) => file.startsWith("web/pages/"))).toBe(true);
+  });
+});

@@ -20,9 +20,10 @@ const LOGIN_BUDGET = 10 * 1024;
  * The stylesheet is one file per area, joined into app.css in the order of web/stylesheets.json,
  * so the cascade is the one a single file had: the shared sheets of web/ui first (base, layout,
  * components, forms, the admin frame, the data table), then each feature's sheet beside its pages
- * (web/pages/<feature>/<feature>.css) in alphabetical order, and web/ui/responsive.css last (the
- * layout's breakpoints override every page's base rules). Each sheet must be valid on its own (an
- * unclosed block would swallow the next sheet), and every .css file under web/ must be listed.
+ * (web/pages/<feature>/<feature>.css), a feature after those whose classes it restyles (groups
+ * after tenancy, discussions after groups: the group admin tabs), and web/ui/responsive.css last
+ * (the layout's breakpoints override every page's base rules). Each sheet must be valid on its own
+ * (an unclosed block would swallow the next sheet), and every .css file under web/ must be listed.
  */
 const stylesheets = JSON.parse(await readFile(join(root, "web/stylesheets.json"), "utf8"));
 async function joinStylesheets() {

@@ -39,3 +39,25 @@ describe("the stylesheet is joined from one sheet per area", () => {
     expect(listed.slice(firstFeature, -1).every((file) => file.startsWith("web/pages/"))).toBe(true);
   });
 });
+
+// The page sources and the sheets, to check the data tables share one pattern.
+const sources = import.meta.glob<string>(["/web/**/*.ts", "!/web/**/*.test.ts"], { query: "?raw", import: "default", eager: true });
+const sheets = import.meta.glob<string>(["/web/**/*.css"], { query: "?raw", import: "default", eager: true });
+
+describe("every data table shares one responsive pattern (web/ui/table.css)", () => {
+  it("each table of class `table` names its breakpoint: table-stack-sm, -md or -lg", () => {
+    const tables = Object.entries(sources).flatMap(([path, text]) =>
+      [...text.matchAll(/<table class="(table\b[^"]*)"/g)].map((m) => ({ path, classes: m[1]! })),
+    );
+    expect(tables.length).toBeGreaterThanOrEqual(8);
+    expect(tables.filter((table) => !/\btable-stack-(sm|md|lg)\b/.test(table.classes))).toEqual([]);
+  });
+
+  it("no other sheet copies the stacked rules (the hidden head, the labels from data-label)", () => {
+    const copies = Object.entries(sheets)
+      .filter(([path]) => path !== "/web/ui/table.css")
+      .filter(([, text]) => /thead\s*\{[^}]*position:\s*absolute/.test(text) || /content:\s*attr\(data-label\)/.test(text))
+      .map(([path]) => path);
+    expect(copies).toEqual([]);
+  });
+});

@@ -19,11 +19,13 @@ const LOGIN_BUDGET = 10 * 1024;
 /**
  * The stylesheet is one file per area, joined into app.css in the order of web/stylesheets.json,
  * so the cascade is the one a single file had: the shared sheets of web/ui first (base, layout,
- * components, forms, the admin frame, the data table), then each feature's sheet beside its pages
- * (web/pages/<feature>/<feature>.css), a feature after those whose classes it restyles (groups
- * after tenancy, discussions after groups: the group admin tabs), and web/ui/responsive.css last
- * (the layout's breakpoints override every page's base rules). Each sheet must be valid on its own
- * (an unclosed block would swallow the next sheet), and every .css file under web/ must be listed.
+ * forms, then components with the utilities that override them, the admin frame, the data table),
+ * then each feature's sheet beside its pages (web/pages/<feature>/<feature>.css), a feature after
+ * those whose classes it restyles (groups after tenancy, discussions after groups). The page
+ * frame's breakpoints (web/ui/responsive.css: wider cards and containers, the phone header) come
+ * after the features whose rules they override and before discussions and profiles, which
+ * override them in turn. Each sheet must be valid on its own (an unclosed block would swallow the
+ * next sheet), and every .css file under web/ must be listed.
  */
 const stylesheets = JSON.parse(await readFile(join(root, "web/stylesheets.json"), "utf8"));
 async function joinStylesheets() {

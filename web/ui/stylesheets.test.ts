@@ -25,18 +25,25 @@ describe("the stylesheet is joined from one sheet per area", () => {
     expect(joined).toEqual(listed);
   });
 
-  it("keeps the documented order: shared base first, each feature beside its pages, the breakpoints last", () => {
+  it("keeps the documented order: shared sheets first, a feature after those it restyles, the frame's breakpoints between", () => {
+    const at = (file: string) => listed.indexOf(file);
+    const feature = (name: string) => at(`web/pages/${name}/${name}.css`);
     expect(listed[0]).toBe("web/ui/base.css");
-    expect(listed.at(-1)).toBe("web/ui/responsive.css");
+    // Components hold the utilities (.sr-only), which must win over the forms' rules.
+    expect(at("web/ui/forms.css")).toBeLessThan(at("web/ui/components.css"));
     const features = listed.filter((file) => file.startsWith("web/pages/"));
     for (const file of features) expect(file).toMatch(/^web\/pages\/([a-z-]+)\/\1\.css$/);
-    // A feature comes after the features whose classes it restyles.
-    const before = (a: string, b: string) => listed.indexOf(`web/pages/${a}/${a}.css`) < listed.indexOf(`web/pages/${b}/${b}.css`);
-    expect(before("tenancy", "groups") && before("groups", "discussions")).toBe(true);
-    // The shared sheets (but the breakpoints) all come before the first feature's.
-    const firstFeature = listed.indexOf(features[0]!);
+    // Every shared sheet but the breakpoints comes before the first feature's.
+    const firstFeature = at(features[0]!);
     expect(listed.slice(0, firstFeature).every((file) => file.startsWith("web/ui/"))).toBe(true);
-    expect(listed.slice(firstFeature, -1).every((file) => file.startsWith("web/pages/"))).toBe(true);
+    expect(listed.slice(firstFeature).filter((file) => file.startsWith("web/ui/"))).toEqual(["web/ui/responsive.css"]);
+    // A feature comes after the features whose classes it restyles.
+    expect(feature("tenancy")).toBeLessThan(feature("groups"));
+    expect(feature("groups")).toBeLessThan(feature("discussions"));
+    // The breakpoints override the cards of groups, invitations and members; discussions and profiles override them.
+    const breakpoints = at("web/ui/responsive.css");
+    for (const name of ["auth", "tenancy", "groups", "invitations", "members"]) expect(feature(name)).toBeLessThan(breakpoints);
+    for (const name of ["discussions", "profiles"]) expect(feature(name)).toBeGreaterThan(breakpoints);
   });
 });
 

@@ -81,17 +81,17 @@ function refuseInvalid(result: { success: true; data: unknown } | { success: fal
   if (!result.success) throw invalid(result.error, result.data);
 }
 
-/** The middleware `json()` and `query()` made, so a test can tell that a route validates its input. */
-const validators = new WeakSet<object>();
-export const isValidator = (handler: unknown): boolean => typeof handler === "function" && validators.has(handler);
+/** The middleware `json()` and `query()` made, so a test can tell which input a route validates. */
+const validators = new WeakMap<object, "json" | "query">();
+export const validatorOf = (handler: unknown): "json" | "query" | undefined => (typeof handler === "function" ? validators.get(handler) : undefined);
 
 /** What `@hono/zod-validator` reads as JSON (media type without parameters); anything else would be validated as `{}`. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
  * The checks in front of a JSON body's validator: 415 for another media type, 413 when too
- * large, 400 when malformed. An empty body reads as `{}`. The parsed body is left in Hono's
- * body cache, where the validator reads it.
+ * large, 400 when malformed. An empty body reads as `{}`. The text stays in Hono's body
+ * cache, where the validator reads it.
  */
 async function readJson(c: Context): Promise<void> {
   const type = c.req.header("content-type") ?? "";
@@ -102,13 +102,16 @@ async function readJson(c: Context): Promise<void> {
   if (declared > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", "The request body is too large.");
   const text = await c.req.text();
   if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", "The request body is too large.");
-  let data: unknown;
+  if (text === "") {
+    // Hono's validator parses the text it cached (a promise, whatever `bodyCache`'s type says): an empty body is read as `{}`.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+    return;
+  }
   try {
-    data = text === "" ? {} : JSON.parse(text);
+    JSON.parse(text);
   } catch {
     throw badRequest("malformed_json", "The request body is not valid JSON.");
   }
-  c.req.bodyCache.json = Promise.resolve(data);
 }
 
 /**
@@ -122,7 +125,7 @@ export function json<S extends z.ZodType>(schema: S) {
     await readJson(c);
     return validate(c, next);
   };
-  validators.add(middleware);
+  validators.set(middleware, "json");
   return middleware;
 }
 
@@ -137,7 +140,7 @@ export function query<S extends z.ZodType>(schema: S) {
     // The result's type is a conditional over zod 3 and 4 that TypeScript cannot resolve for a generic schema.
     validationFunction: (s, value) => s.safeParseAsync(first(value)) as never,
   });
-  validators.add(validate);
+  validators.set(validate, "query");
   return validate;
 }
 

@@ -9,7 +9,7 @@ import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { pageContext, renderPage } from "../http/render";
 import { formAction, isForm, readForm } from "../http/forms";
-import { guard, json, load } from "../http/validate";
+import { json, load, onTenant } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { z } from "zod";
 import { commitAccounts, createAccountSchema, createAccount, exportMembersCsv, planAccounts, sendLoginLink } from "./service";
@@ -35,7 +35,7 @@ const addToGroupSchema = z.object({ emails: z.union([z.string().max(200_000), z.
 /** Accounts created by admins, sign-in links, the member export, and adding emails to a group. */
 export const accountsApi = new Hono<AppEnv>()
   // The inviter (401, 403) is checked after the body, as it always was.
-  .post("/members", guard(requireTenant), json(createAccountSchema), async (c) => {
+  .post("/members", onTenant, json(createAccountSchema), async (c) => {
     const tenant = requireTenant(c);
     const { user, generatedPassword, generated } = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.valid("json"));
     deliverSoon(c);

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
-import { guard, json } from "../http/validate";
+import { json, onTenant } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import {
   confirmPasswordReset,
@@ -20,7 +20,7 @@ import { clearSessionCookie, requireUser, revokeSession, setSessionCookie } from
 import { loginLinkConfirmSchema, loginLinkRequestSchema, requestLoginLink, useLoginLink } from "./login-links";
 
 export const authApi = new Hono<AppEnv>()
-  .post("/auth/signup", guard(requireTenant), json(signupSchema), async (c) => {
+  .post("/auth/signup", onTenant, json(signupSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
     const result = await signUp(tenantDb(c.env, tenant), tenant, input, { base: requestOrigin(c) });
@@ -28,7 +28,7 @@ export const authApi = new Hono<AppEnv>()
     deliverSoon(c);
     return c.json({ user: publicUser(result.user), status: result.status }, 201);
   })
-  .post("/auth/login", guard(requireTenant), json(loginSchema), async (c) => {
+  .post("/auth/login", onTenant, json(loginSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
     const { user, sessionToken } = await logIn(tenantDb(c.env, tenant), input, clientIp(c));
@@ -42,28 +42,28 @@ export const authApi = new Hono<AppEnv>()
     clearSessionCookie(c);
     return c.body(null, 204);
   })
-  .post("/auth/password-reset", guard(requireTenant), json(resetRequestSchema), async (c) => {
+  .post("/auth/password-reset", onTenant, json(resetRequestSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
     await requestPasswordReset(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
     deliverSoon(c);
     return c.json({ status: "accepted" }, 202);
   })
-  .post("/auth/password-reset/confirm", guard(requireTenant), json(resetConfirmSchema), async (c) => {
+  .post("/auth/password-reset/confirm", onTenant, json(resetConfirmSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
     const user = await confirmPasswordReset(tenantDb(c.env, tenant), input);
     if (c.get("sessionId")) clearSessionCookie(c);
     return c.json({ user: publicUser(user) });
   })
-  .post("/auth/login-link", guard(requireTenant), json(loginLinkRequestSchema), async (c) => {
+  .post("/auth/login-link", onTenant, json(loginLinkRequestSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
     await requestLoginLink(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
     deliverSoon(c);
     return c.json({ status: "accepted" }, 202);
   })
-  .post("/auth/login-link/confirm", guard(requireTenant), json(loginLinkConfirmSchema), async (c) => {
+  .post("/auth/login-link/confirm", onTenant, json(loginLinkConfirmSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
     const { user, sessionToken } = await useLoginLink(tenantDb(c.env, tenant), input.token);

@@ -8,7 +8,7 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";
-import { guard, json, load } from "../http/validate";
+import { json, load, signedIn } from "../http/validate";
 import { invalidateTenantHosts } from "../tenancy/hosts";
 import { mayTenancy } from "../tenancy/policy";
 import { groupFromRequest, viewingAsMember } from "./access";
@@ -30,12 +30,6 @@ import {
 import { membershipState } from "./membership";
 
 const ASSET_KINDS = new Set<AssetKind>(["logo", "cover", "favicon"]);
-
-/** Before the body is read: signed in on a community's host. */
-const signedIn = guard((c) => {
-  requireTenant(c);
-  requireUser(c);
-});
 
 /** Before the body is read: the group, and a signed-in member allowed to edit it. */
 const editor = load(async (c) => {

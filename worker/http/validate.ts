@@ -2,7 +2,9 @@ import { zValidator } from "@hono/zod-validator";
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { canonicalTag, catalogFor, msg, readMessage } from "../../web/i18n";
+import { requireUser } from "../auth/sessions";
 import type { AppEnv } from "../env";
+import { requireTenant } from "./context";
 import { ApiError, badRequest } from "./errors";
 import { readForm } from "./forms";
 
@@ -154,6 +156,15 @@ export function guard(check: (c: Context<AppEnv>) => unknown): MiddlewareHandler
     await next();
   };
 }
+
+/** Before the body is read: on a community's host (404 elsewhere). */
+export const onTenant = guard(requireTenant);
+
+/** Before the body is read: on a community's host (404), signed in (401). */
+export const signedIn = guard((c) => {
+  requireTenant(c);
+  requireUser(c);
+});
 
 /**
  * A `guard` that also works something out (a group, a discussion…) for the handler, which

@@ -6,7 +6,7 @@ import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { pageParams } from "../http/pagination";
-import { guard, json, load, parseWith, query } from "../http/validate";
+import { json, load, onTenant, parseWith, query, signedIn } from "../http/validate";
 import { ApiError } from "../http/errors";
 import { isForm, readForm } from "../http/forms";
 import { commitImport, importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport } from "./import";
@@ -47,12 +47,6 @@ const tokenSchema = z.object({ token: z.string().min(1).max(200) });
 const inviting = load((c) => {
   requireTenant(c);
   return inviterOf(c);
-});
-
-/** Before the body is read: signed in on a community's host. */
-const signedIn = guard((c) => {
-  requireTenant(c);
-  requireUser(c);
 });
 
 /** Reads the multipart import: the file and the defaults sent with it. */
@@ -117,7 +111,7 @@ export const invitationsApi = new Hono<AppEnv>()
     const { view } = await lookupInvitation(tenantDb(c.env, tenant), tenant, c.req.query("token") ?? "");
     return c.json(view);
   })
-  .post("/invitations/accept", guard(requireTenant), json(acceptSchema), async (c) => {
+  .post("/invitations/accept", onTenant, json(acceptSchema), async (c) => {
     const { user, sessionToken } = await acceptInvitation(tenantDb(c.env, requireTenant(c)), c.req.valid("json"));
     setSessionCookie(c, sessionToken);
     return c.json({ user: publicUser(user) }, 201);
@@ -127,7 +121,7 @@ export const invitationsApi = new Hono<AppEnv>()
     await acceptAsExistingUser(tenantDb(c.env, requireTenant(c)), c.req.valid("json").token, user);
     return c.json({ user: publicUser(user) });
   })
-  .post("/invitations/decline", guard(requireTenant), json(tokenSchema), async (c) => {
+  .post("/invitations/decline", onTenant, json(tokenSchema), async (c) => {
     const inv = await declineByToken(tenantDb(c.env, requireTenant(c)), c.req.valid("json").token);
     return c.json({ invitation: { id: inv.id, status: "declined" } });
   })

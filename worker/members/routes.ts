@@ -7,7 +7,7 @@ import { requestOrigin, requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { searchParam } from "../http/search";
-import { guard, json, load, parseWith } from "../http/validate";
+import { json, load, parseWith, signedIn } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import type { MemberActor } from "./policy";
 import {
@@ -43,12 +43,6 @@ const administrator = load((c) => {
   const actor = memberActor(c);
   assertAdministers(actor);
   return { tenant, actor };
-});
-
-/** Before the body is read: signed in on a community's host. */
-const signedIn = guard((c) => {
-  requireTenant(c);
-  requireUser(c);
 });
 
 /** The "Community members" section of the contract. */

@@ -4,13 +4,7 @@ import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
 import { invitations } from "../db/schema";
 import { deliverOutbox } from "../mail/outbox";
-import { call, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
-
-const form = (data: Record<string, string>, cookie?: string) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  ...(cookie ? { cookie } : {}),
-});
+import { call, form, makeGroup, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
 
 async function invited(tenant: TestTenant, to: string, groups: string[] = []) {
   await call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: [to], groups, message: "<script>alert(1)</script> See you!" } });
@@ -22,7 +16,7 @@ async function invited(tenant: TestTenant, to: string, groups: string[] = []) {
 describe("/invite/{token}", () => {
   it("shows the email and asks only for name and password; accepting signs in and lands in the group", async () => {
     const tenant = await makeTenant();
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Welcome", slug: "welcome", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Welcome", slug: "welcome", joinPolicy: "invite" });
     const token = await invited(tenant, "guest@example.org", ["welcome"]);
     const page = await call(tenant.host, "GET", `/invite/${token}`);
     expect(page.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, joinGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 import { gif, png, svg } from "../test/images";
 
 type FieldOut = { key: string; label: string; type: string; value: unknown; editable: boolean; options?: string[] };
@@ -135,7 +135,7 @@ describe("GET and PATCH /api/v1/me/profile", () => {
     expect(JSON.stringify(profile)).not.toContain("notes");
     expect(JSON.stringify(profile)).not.toContain("Internal notes");
     // Once in the group, its field appears.
-    expect((await call(tenant.host, "POST", "/api/v1/groups/crew/join", { cookie: member.cookie, json: {} })).status).toBe(200);
+    await joinGroup(tenant, "crew", member.cookie);
     expect((await profileOf(tenant, member.cookie)).fields.map((f) => f.key)).toContain("crew_role");
     expect((await call(tenant.host, "GET", "/api/v1/me/profile")).status).toBe(401);
   });

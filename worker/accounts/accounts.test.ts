@@ -1,7 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { deliverOutbox } from "../mail/outbox";
-import { call, form, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, form, makeGroup, makeTenant, sessionCookie, signUpMember } from "../test/helpers";
 import { inbox } from "../test/mail";
 
 type Mail = { subject: string; text: string };

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { newId, newToken, sha256Hex } from "../db/ids";
 import { invitations } from "../db/schema";
 import { directoryDb } from "../db/client";
-import { deliverOutbox } from "../mail/outbox";
-import { call, makeTenant, sessionCookie, setSignupPolicy, signUpMember, type TestTenant } from "../test/helpers";
+import { call, makeTenant, sessionCookie, setSignupPolicy, signUpMember } from "../test/helpers";
 import { inbox } from "../test/mail";
 
 type ErrorJson = { error: { code: string; message: string; fields?: Record<string, string> } };

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { tenantDb } from "../db/client";
-import { deliverOutbox } from "../mail/outbox";
 import { call, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
 import { inbox } from "../test/mail";
 import { SELF_LOGIN_LINK_TTL_MS, requestLoginLink, useLoginLink } from "./login-links";

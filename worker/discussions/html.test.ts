@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { groupRoom, type GroupRoom } from "../room/room";
 import type { ThreadView } from "../room/protocol";
-import { call, getPage, joinGroup, makeGroup, makeTenant, postForm, signUpMember, type TestTenant } from "../test/helpers";
+import { call, getPage, joinGroup, makeGroup, makeTenant, postForm, signUpMember } from "../test/helpers";
 import { XSS_CORPUS } from "./xss-corpus";
 
 async function setup() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, form, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, form, makeGroup, makeTenant, sessionCookie, signUpMember } from "../test/helpers";
 import { png } from "../test/images";
 
 describe("group page", () => {

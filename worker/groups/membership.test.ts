@@ -7,6 +7,7 @@ import { memberships } from "../db/schema";
 import { groupRoom } from "../room/room";
 import { membershipWriter } from "../room/membership-writer";
 import { call, makeGroup, makeTenant, membershipRows, requestJoin, signUpMember } from "../test/helpers";
+import { collectSocket, expectUpgradeRefused } from "../test/sockets";
 
 type Err = { error: { code: string; fields?: Record<string, string> } };
 type Req = { id: string; userId: string; name: string; email: string; answers: { questionId: string; label: string; answer: string }[] };
@@ -220,16 +221,12 @@ describe("live queue", () => {
     const tenant = await makeTenant();
     await makeGroup(tenant, { name: "Live", slug: "live" });
     const applicant = await signUpMember(tenant, "live@example.org", "Lou Live");
-    const upgrade = { upgrade: "websocket" };
-    expect((await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { headers: upgrade })).status).toBe(401);
-    expect((await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { cookie: applicant.cookie, headers: upgrade })).status).toBe(403);
+    await expectUpgradeRefused(tenant, "/api/v1/groups/live/requests/live", applicant.cookie);
 
-    const res = await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { cookie: tenant.owner.cookie, headers: upgrade });
+    // An admin's socket: a snapshot first, then each request and decision as it happens.
+    const res = await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { cookie: tenant.owner.cookie, headers: { upgrade: "websocket" } });
     expect(res.status).toBe(101);
-    const ws = res.webSocket!;
-    const received: { type: string; request?: { name: string }; id?: string; status?: string }[] = [];
-    ws.accept();
-    ws.addEventListener("message", (e) => received.push(JSON.parse(String(e.data))));
+    const { ws, events: received } = collectSocket<{ type: string; request?: { name: string }; id?: string; status?: string }>(res);
 
     await vi.waitFor(() => expect(received[0]).toEqual({ type: "snapshot", requests: [] }));
     const { requestId } = (await (await requestJoin(tenant, "live", applicant.cookie)).json()) as { requestId: string };

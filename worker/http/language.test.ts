@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import writeExcelFile from "write-excel-file/universal";
 import { canonicalTag, closestLang, fromAcceptLanguage } from "../../web/i18n";
 import { fr } from "../../web/i18n/fr";
 import { directoryDb } from "../db/client";
-import { invitations, outbox } from "../db/schema";
+import { invitations } from "../db/schema";
 import { call, csvFile, importFile, joinGroup, makeGroup, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { outboxTo } from "../test/mail";
 

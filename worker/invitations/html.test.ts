@@ -3,14 +3,12 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
 import { invitations } from "../db/schema";
-import { deliverOutbox } from "../mail/outbox";
 import { call, form, makeGroup, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
+import { inviteToken } from "../test/mail";
 
 async function invited(tenant: TestTenant, to: string, groups: string[] = []) {
   await call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: [to], groups, message: "<script>alert(1)</script> See you!" } });
-  await deliverOutbox(env);
-  const mail = (await (await call(tenant.host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}`)).json()) as { text: string }[];
-  return /\/invite\/([A-Za-z0-9_-]+)/.exec(mail[0]!.text)![1]!;
+  return inviteToken(tenant.host, to);
 }
 
 describe("/invite/{token}", () => {

@@ -5,13 +5,9 @@ import writeExcelFile from "write-excel-file/universal";
 import { directoryDb } from "../db/client";
 import { devMail, invitations, outbox } from "../db/schema";
 import { deliverOutbox } from "../mail/outbox";
-import { call, csvFile, importFile, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, csvFile, importFile, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 
 type RowError = { row: number; email: string; errors: string[] };
-
-async function groups(tenant: TestTenant, ...slugs: string[]) {
-  for (const slug of slugs) await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: slug, slug, joinPolicy: "invite" } });
-}
 
 async function invitationCount(tenantId: string) {
   return (await directoryDb(env).select().from(invitations).where(eq(invitations.tenantId, tenantId))).length;
@@ -20,7 +16,7 @@ async function invitationCount(tenantId: string) {
 describe("POST /api/v1/invitations/import", () => {
   it("imports a CSV where file values override the defaults sent with it", async () => {
     const tenant = await makeTenant();
-    await groups(tenant, "makers", "founders", "staff");
+    for (const slug of ["makers", "founders", "staff"]) await makeGroup(tenant, { name: slug, slug, joinPolicy: "invite" });
     const existing = await signUpMember(tenant, "member@example.org");
     const res = await importFile(tenant, csvFile("email,first_name,last_name,language,groups,admin\r\nAda@Example.org,Ada,Lovelace,en,makers|founders,VRAI\r\nbob@example.org,Bob,,,,\r\nmember@example.org,,,,,0\r\n"), { fields: { groups: "staff", language: "nl", tenantRole: "member", message: "Hello!" } });
     expect(res.status).toBe(200);
@@ -41,7 +37,7 @@ describe("POST /api/v1/invitations/import", () => {
 
   it("reads .xlsx the same way, and the dry run writes nothing", async () => {
     const tenant = await makeTenant();
-    await groups(tenant, "makers");
+    await makeGroup(tenant, { name: "makers", slug: "makers", joinPolicy: "invite" });
     const blob = await writeExcelFile([
       ["email", "first_name", "groups", "admin"].map((value) => ({ value })),
       [{ value: "x1@example.org" }, { value: "Xena" }, { value: "makers" }, { value: false }],
@@ -59,7 +55,7 @@ describe("POST /api/v1/invitations/import", () => {
 
   it("refuses the whole file with 422 naming each bad row: bad email, duplicate (any case), unknown group or language, bad admin", async () => {
     const tenant = await makeTenant();
-    await groups(tenant, "makers");
+    await makeGroup(tenant, { name: "makers", slug: "makers", joinPolicy: "invite" });
     const res = await importFile(tenant, csvFile("email;groups;language;admin\ngood@example.org;makers;fr;1\nnot-an-email;;;\nGOOD@example.org;;;\nother@example.org;nowhere;;\nlang@example.org;;english please;\nbool@example.org;;;maybe\n"));
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string }; rows: RowError[] };

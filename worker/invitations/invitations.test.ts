@@ -15,14 +15,10 @@ async function inviteAs(tenant: TestTenant, body: Record<string, unknown>, cooki
   return call(tenant.host, "POST", "/api/v1/invitations", { cookie, json: body });
 }
 
-async function group(tenant: TestTenant, slug: string) {
-  await makeGroup(tenant, { name: slug, slug, joinPolicy: "invite" });
-}
-
 describe("POST /api/v1/invitations", () => {
   it("invites a pasted list, adds existing accounts to the groups at once, and reports the rest per address", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "board");
+    await makeGroup(tenant, { name: "board", slug: "board", joinPolicy: "invite" });
     const existing = await signUpMember(tenant, "known@example.org");
     await inviteAs(tenant, { emails: "pending@example.org" });
     const res = await inviteAs(tenant, {
@@ -56,8 +52,8 @@ describe("POST /api/v1/invitations", () => {
 
   it("only admins invite: members get 403; group admins only to their own groups, never as tenant admins", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "mine");
-    await group(tenant, "theirs");
+    await makeGroup(tenant, { name: "mine", slug: "mine", joinPolicy: "invite" });
+    await makeGroup(tenant, { name: "theirs", slug: "theirs", joinPolicy: "invite" });
     const member = await signUpMember(tenant, "plain@example.org");
     expect((await inviteAs(tenant, { emails: "x@example.org" }, member.cookie)).status).toBe(403);
     const gadmin = await signUpMember(tenant, "gadmin@example.org");
@@ -74,7 +70,7 @@ describe("POST /api/v1/invitations", () => {
 describe("accepting", () => {
   it("lookup shows the email; accept creates a verified account with the role and groups, signed in; a second accept is 404", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "staff");
+    await makeGroup(tenant, { name: "staff", slug: "staff", joinPolicy: "invite" });
     await inviteAs(tenant, { emails: ["newcomer@example.org"], groups: ["staff"], tenantRole: "admin" });
     const token = await inviteToken(tenant.host, "newcomer@example.org");
 
@@ -135,7 +131,7 @@ describe("accepting", () => {
 
   it("a signed-in user who opens an invitation for their own email simply gets its groups", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "vip");
+    await makeGroup(tenant, { name: "vip", slug: "vip", joinPolicy: "invite" });
     const member = await signUpMember(tenant, "already@example.org");
     // Invited before signing up is impossible (invite_required), so invite, then let the account exist by another path.
     await inviteAs(tenant, { emails: "already2@example.org", groups: ["vip"] });

@@ -2,7 +2,6 @@ import { runInvitationLifecycle } from "../invitations/service";
 import { describe, expect, it } from "vitest";
 import { call, env, makeTenant, setSignupPolicy, signUpMember, type TestTenant } from "../test/helpers";
 import { inbox } from "../test/mail";
-import { deliverOutbox } from "./outbox";
 import * as templates from "./templates";
 import type { MailBrand, MailMessage } from "./templates";
 

@@ -1,13 +1,11 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { deliverOutbox } from "../mail/outbox";
 import { membershipWriter } from "../room/membership-writer";
 import { groupRoom } from "../room/room";
-import { call, errorCode, joinGroup, logIn, makeGroup, makeTenant, sessionCookie, setSignupPolicy, setTenantRole, signUpMember, signUpPending, type TestTenant } from "../test/helpers";
+import { call, errorCode, form, groupMember, joinGroup, logIn, makeGroup, makeTenant, sessionCookie, setSignupPolicy, setTenantRole, signUpMember, signUpPending, type TestTenant } from "../test/helpers";
 import { inbox } from "../test/mail";
 
-type ErrorJson = { error: { code: string } };
 type Member = { id: string; name: string; email: string; tenantRole: string; status: string; groups: string[]; createdAt: string };
 
 async function listMembers(tenant: TestTenant, query = "", cookie = tenant.owner.cookie) {
@@ -165,13 +163,18 @@ describe("community roles", () => {
 });
 
 describe("suspension", () => {
-  it("ends sessions at once, closes sockets, refuses sign-in with account_suspended; unsuspend restores sign-in", async () => {
+  /** A community with an open group "club" and one member in it, whose account has been read once (so the read cache holds it). */
+  async function clubMemberReadOnce(email: string, name: string) {
     const tenant = await makeTenant();
     await makeGroup(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
-    const m = await signUpMember(tenant, "sus@example.org", "Sus");
-    await joinGroup(tenant, "club", m.cookie);
-    // Warm the read cache with a read, then open a socket.
+    const m = await groupMember(tenant, "club", email, name);
     expect((await call(tenant.host, "GET", "/api/v1/me", { cookie: m.cookie })).status).toBe(200);
+    return { tenant, m };
+  }
+
+  it("ends sessions at once, closes sockets, refuses sign-in with account_suspended; unsuspend restores sign-in", async () => {
+    // The read cache is warm; then a socket is opened.
+    const { tenant, m } = await clubMemberReadOnce("sus@example.org", "Sus");
     const upgrade = await call(tenant.host, "GET", "/api/v1/groups/club/chat", { cookie: m.cookie, headers: { upgrade: "websocket" } });
     expect(upgrade.status).toBe(101);
     const ws = upgrade.webSocket!;
@@ -198,11 +201,7 @@ describe("suspension", () => {
   });
 
   it("a write reads the account's status from D1 (refused at once) while reads may use the cache for seconds", async () => {
-    const tenant = await makeTenant();
-    await makeGroup(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
-    const m = await signUpMember(tenant, "stale@example.org", "Stale");
-    await joinGroup(tenant, "club", m.cookie);
-    expect((await call(tenant.host, "GET", "/api/v1/me", { cookie: m.cookie })).status).toBe(200);
+    const { tenant, m } = await clubMemberReadOnce("stale@example.org", "Stale");
     // As another isolate would see it: the row changes in D1, this isolate's cache is not told.
     await env.DB.prepare("update users set status = 'suspended' where id = ?").bind(m.id).run();
     expect((await call(tenant.host, "POST", "/api/v1/groups/club/threads", { cookie: m.cookie, json: { title: "x", body: "y" } })).status).toBe(401);
@@ -235,8 +234,7 @@ describe("suspension", () => {
 describe("removal", () => {
   async function groupWithPosts(tenant: TestTenant) {
     await makeGroup(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
-    const m = await signUpMember(tenant, "leaver@example.org", "Lea Ver");
-    await joinGroup(tenant, "club", m.cookie);
+    const m = await groupMember(tenant, "club", "leaver@example.org", "Lea Ver");
     const thread = await call(tenant.host, "POST", "/api/v1/groups/club/threads", { cookie: m.cookie, json: { title: "My thread", body: "Mine" } });
     expect(thread.status).toBe(201);
     return { m, threadId: ((await thread.json()) as { thread: { id: string } }).thread.id };
@@ -321,13 +319,13 @@ describe("DELETE /api/v1/me", () => {
 });
 
 describe("handoff from /new to the community", () => {
+  /** Posts the root page's form as a browser on the root host does, from the client address `ip`. */
+  const createOnRoot = (fields: { name: string; subdomain: string; ownerName: string; ownerEmail: string }, ip: string) =>
+    call("communities.test", "POST", "/new", form({ ...fields, ownerPassword: "a long enough password" }, undefined, { origin: "http://communities.test", "cf-connecting-ip": ip }));
+
   it("the root page's answer leads to the tenant host, which signs the new owner in once", async () => {
     const subdomain = `hand${Date.now().toString(36)}`;
-    const form = new URLSearchParams({ name: "Hand Off", subdomain, ownerName: "Hana", ownerEmail: "hana@example.org", ownerPassword: "a long enough password" });
-    const created = await call("communities.test", "POST", "/new", {
-      body: form,
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://communities.test", "cf-connecting-ip": "10.9.9.9" },
-    });
+    const created = await createOnRoot({ name: "Hand Off", subdomain, ownerName: "Hana", ownerEmail: "hana@example.org" }, "10.9.9.9");
     expect(created.status).toBe(303);
     const ready = created.headers.get("location")!;
     // Same origin: the page's CSP (form-action 'self') allows the redirect.
@@ -355,11 +353,7 @@ describe("handoff from /new to the community", () => {
 
   it("a handoff token expires after 2 minutes and works on no other host", async () => {
     const subdomain = `exp${Date.now().toString(36)}`;
-    const form = new URLSearchParams({ name: "Expiring", subdomain, ownerName: "Eve", ownerEmail: "eve@example.org", ownerPassword: "a long enough password" });
-    const created = await call("communities.test", "POST", "/new", {
-      body: form,
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://communities.test", "cf-connecting-ip": "10.9.9.8" },
-    });
+    const created = await createOnRoot({ name: "Expiring", subdomain, ownerName: "Eve", ownerEmail: "eve@example.org" }, "10.9.9.8");
     const page = await (await call("communities.test", "GET", created.headers.get("location")!)).text();
     const link = new URL(/href="(https?:\/\/[^"]+\/welcome\?token=[^"]+)"/.exec(page)![1]!.replace(/&amp;/g, "&"));
     const other = await makeTenant();

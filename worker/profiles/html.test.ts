@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { en } from "../../web/i18n/en";
 import { fr } from "../../web/i18n/fr";
 import { nl } from "../../web/i18n/nl";
-import { call, defineField, form, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, defineField, form, makeGroup, makeTenant, sessionCookie, signUpMember } from "../test/helpers";
 import { png } from "../test/images";
 import { VALUE_ERRORS } from "./fields";
 import { localizeFields } from "../http/form-errors";

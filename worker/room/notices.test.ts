@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { call, joinGroup, makeGroup, makeTenant, sessionCookie, setGroupRole, signUpMember, type TestTenant } from "../test/helpers";
+import { call, joinGroup, makeGroup, makeTenant, setGroupRole, signUpMember, type TestTenant } from "../test/helpers";
 import { membershipWriter } from "./membership-writer";
 import { groupRoom } from "./room";
 

@@ -77,9 +77,8 @@ describe("mail outbox", () => {
   });
 
   it("gives up after the last attempt and marks the email failed", async () => {
-    const setup = await withTransport(1000);
-    const tenant = setup.tenant;
-    let now = setup.now;
+    const { tenant, now: start } = await withTransport(1000);
+    let now = start;
     const row = await queue(tenant.id, "doomed@example.org", now);
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
       await deliverOutbox(env, { now, tenantId: tenant.id });

@@ -104,13 +104,6 @@ export async function setTenantRole(tenant: TestTenant, userId: string, tenantRo
   if (res.status !== 200) throw new Error(`tenant role not set: ${res.status} ${await res.text()}`);
 }
 
-/** The signed-in person's id and groups, from `/api/v1/me`. */
-export async function me(tenant: TestTenant, cookie: string) {
-  const res = await call(tenant.host, "GET", "/api/v1/me", { cookie });
-  if (res.status !== 200) throw new Error(`/me: ${res.status}`);
-  return (await res.json()) as { id: string; groups: { slug: string; role: string }[] };
-}
-
 export type TestGroup = { id: string; slug: string; name: string; joinPolicy: string; questions: { id: string; label: string; required: boolean }[] };
 export type GroupBody = ({ slug: string; name?: string } | { slug?: string; name: string }) & { joinPolicy?: "open" | "approval" | "invite"; [field: string]: unknown };
 

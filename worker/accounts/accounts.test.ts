@@ -1,25 +1,14 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { deliverOutbox } from "../mail/outbox";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, form, makeGroup, makeTenant, sessionCookie, signUpMember } from "../test/helpers";
+import { inbox } from "../test/mail";
 
 type Mail = { subject: string; text: string };
 
-async function mailTo(tenant: TestTenant, to: string): Promise<Mail[]> {
-  await deliverOutbox(env);
-  return (await (await call(tenant.host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}`)).json()) as Mail[];
-}
 const linkIn = (mail: Mail, path: string) => decodeURIComponent(new RegExp(`${path.replace("?", "\\?")}([A-Za-z0-9_%-]+)`).exec(mail.text)![1]!);
-const form = (data: Record<string, string>, cookie?: string) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  ...(cookie ? { cookie } : {}),
-});
-
 describe("accounts created by admins", () => {
   it("creates an account with the admin's password, in groups, with admin-only extra information", async () => {
     const tenant = await makeTenant();
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Desk", slug: "desk", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Desk", slug: "desk", joinPolicy: "invite" });
     const res = await call(tenant.host, "POST", "/api/v1/members", {
       cookie: tenant.owner.cookie,
       json: { name: "Paula Provisioned", email: "paula@example.org", password: "chosen by admin", groups: ["desk"], extraInfo: "Contract #42", sendEmail: false },
@@ -47,7 +36,7 @@ describe("accounts created by admins", () => {
 
     const emailed = await call(tenant.host, "POST", "/api/v1/members", { cookie: tenant.owner.cookie, json: { name: "Mailed", email: "mailed@example.org", language: "en" } });
     expect(((await emailed.json()) as { generatedPassword: null }).generatedPassword).toBeNull();
-    const [mail] = await mailTo(tenant, "mailed@example.org");
+    const [mail] = await inbox(tenant.host, "mailed@example.org");
     expect(mail!.subject).toMatch(/account/i);
     const token = linkIn(mail!, "/reset?token=");
     expect((await call(tenant.host, "POST", "/api/v1/auth/password-reset/confirm", { json: { token, password: "my own password" } })).status).toBe(200);
@@ -56,7 +45,7 @@ describe("accounts created by admins", () => {
 
   it("creates many accounts from a CSV, all or nothing, each emailed a link", async () => {
     const tenant = await makeTenant();
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Cohort", slug: "cohort", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Cohort", slug: "cohort", joinPolicy: "invite" });
     const upload = (text: string) => {
       const body = new FormData();
       body.set("file", new File([text], "accounts.csv"));
@@ -66,7 +55,7 @@ describe("accounts created by admins", () => {
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { rows: { row: number }[] }).rows.map((r) => r.row)).toEqual([3, 4]);
     expect((await call(tenant.host, "POST", "/api/v1/auth/password-reset", { json: { email: "ok@example.org" } })).status).toBe(202);
-    expect(await mailTo(tenant, "ok@example.org")).toHaveLength(0);
+    expect(await inbox(tenant.host, "ok@example.org")).toHaveLength(0);
 
     const lines = ["email,name,language,groups,admin,extra_info"];
     for (let i = 0; i < 300; i++) lines.push(`learner${i}@example.org,Learner ${i},${i % 2 ? "en" : "fr"},cohort,0,Badge ${i}`);
@@ -75,7 +64,7 @@ describe("accounts created by admins", () => {
     expect(((await ok.json()) as { created: string[] }).created).toHaveLength(300);
     const cohort = (await (await call(tenant.host, "GET", "/api/v1/groups/cohort")).json()) as { memberCount: number };
     expect(cohort.memberCount).toBe(301);
-    const [mail] = await mailTo(tenant, "learner7@example.org");
+    const [mail] = await inbox(tenant.host, "learner7@example.org");
     expect(mail!.text).toContain("/reset?token=");
   });
 });
@@ -86,7 +75,7 @@ describe("sign-in links", () => {
     const member = await signUpMember(tenant, "linked@example.org");
     expect((await call(tenant.host, "POST", `/api/v1/members/${member.id}/login-link`, { cookie: member.cookie })).status).toBe(403);
     expect((await call(tenant.host, "POST", `/api/v1/members/${member.id}/login-link`, { cookie: tenant.owner.cookie })).status).toBe(202);
-    const mail = (await mailTo(tenant, member.email)).find((m) => m.text.includes("/login/link?token="))!;
+    const mail = (await inbox(tenant.host, member.email)).find((m) => m.text.includes("/login/link?token="))!;
     const token = linkIn(mail, "/login/link?token=");
     // Opening the link does not sign in by itself (mail scanners open links too).
     const page = await call(tenant.host, "GET", `/login/link?token=${encodeURIComponent(token)}`);
@@ -104,7 +93,7 @@ describe("sign-in links", () => {
 describe("adding emails to a group's member list", () => {
   it("adds accounts at once and invites the unknown addresses into the group", async () => {
     const tenant = await makeTenant();
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Team", slug: "team", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Team", slug: "team", joinPolicy: "invite" });
     const known = await signUpMember(tenant, "known@example.org");
     const res = await call(tenant.host, "POST", "/api/v1/groups/team/members", { cookie: tenant.owner.cookie, json: { emails: "known@example.org, stranger@example.org" } });
     expect(await res.json()).toMatchObject({ addedToGroups: ["known@example.org"], invited: ["stranger@example.org"] });

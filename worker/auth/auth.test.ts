@@ -3,22 +3,10 @@ import { describe, expect, it } from "vitest";
 import { newId, newToken, sha256Hex } from "../db/ids";
 import { invitations } from "../db/schema";
 import { directoryDb } from "../db/client";
-import { deliverOutbox } from "../mail/outbox";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, makeTenant, sessionCookie, setSignupPolicy, signUpMember } from "../test/helpers";
+import { inbox } from "../test/mail";
 
 type ErrorJson = { error: { code: string; message: string; fields?: Record<string, string> } };
-
-async function setPolicy(tenant: TestTenant, signupPolicy: string) {
-  const res = await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { signupPolicy } });
-  expect(res.status).toBe(200);
-}
-
-async function inbox(host: string, to: string) {
-  await deliverOutbox(env);
-  const res = await call(host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as { to: string; subject: string; text: string; html: string; sentAt: string }[];
-}
 
 describe("sign-up", () => {
   it("creates an active account with a session on an open community", async () => {
@@ -36,7 +24,7 @@ describe("sign-up", () => {
 
   it("holds the account for approval when the community approves members, without a session", async () => {
     const tenant = await makeTenant();
-    await setPolicy(tenant, "approval");
+    await setSignupPolicy(tenant, "approval");
     const res = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: "wait@example.org", password: "ten chars!!", name: "Wait" } });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ status: "pending_approval" });
@@ -51,7 +39,7 @@ describe("sign-up", () => {
 
   it("answers 403 signup_closed on an invite-only community", async () => {
     const tenant = await makeTenant();
-    await setPolicy(tenant, "invite_only");
+    await setSignupPolicy(tenant, "invite_only");
     const res = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: "closed@example.org", password: "ten chars!!", name: "C" } });
     expect(res.status).toBe(403);
     expect(((await res.json()) as ErrorJson).error.code).toBe("signup_closed");

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, ROOT, sessionCookie } from "../test/helpers";
-
-const form = (data: Record<string, string>) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-});
+import { call, form, makeTenant, ROOT, sessionCookie } from "../test/helpers";
 
 describe("pages without JavaScript", () => {
   it("login form: labelled fields, then a form post signs in and redirects", async () => {

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { tenantDb } from "../db/client";
-import { deliverOutbox } from "../mail/outbox";
 import { call, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
+import { inbox } from "../test/mail";
 import { SELF_LOGIN_LINK_TTL_MS, requestLoginLink, useLoginLink } from "./login-links";
 import { directoryDb } from "../db/client";
 import { tenants } from "../db/schema";
@@ -13,17 +13,10 @@ type Mail = { to: string; subject: string; text: string; html: string; sentAt: s
 
 const ip = (n: number) => ({ "cf-connecting-ip": `198.18.${Math.floor(n / 256)}.${n % 256}` });
 
-async function inbox(host: string, to: string): Promise<Mail[]> {
-  await deliverOutbox(env);
-  const res = await call(host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}&limit=200`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as Mail[];
-}
-
 const linkToken = (mail: Mail) => decodeURIComponent(/\/login\/link\?token=([^\s"&<]+)/.exec(mail.text)![1]!);
 
 async function loginLinks(host: string, to: string): Promise<string[]> {
-  return (await inbox(host, to)).filter((m) => m.text.includes("/login/link?token=")).map(linkToken);
+  return (await inbox(host, to, 200)).filter((m) => m.text.includes("/login/link?token=")).map(linkToken);
 }
 
 const login = (tenant: TestTenant, password: string, headers: Record<string, string>, email = tenant.owner.email) =>
@@ -114,8 +107,8 @@ describe("POST /api/v1/auth/login-link", () => {
     const junk = await call(tenant.host, "POST", "/api/v1/auth/login-link", { json: { email: "not an email" } });
     expect([real.status, ghost.status, junk.status]).toEqual([202, 202, 202]);
     expect(await real.text()).toBe(await ghost.text());
-    expect(await inbox(tenant.host, "ghost@example.org")).toHaveLength(0);
-    const mails = (await inbox(tenant.host, tenant.owner.email)).filter((m) => m.text.includes("/login/link?token="));
+    expect(await inbox(tenant.host, "ghost@example.org", 200)).toHaveLength(0);
+    const mails = (await inbox(tenant.host, tenant.owner.email, 200)).filter((m) => m.text.includes("/login/link?token="));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain(`http://${tenant.host}/login/link?token=`);
   });
@@ -187,7 +180,7 @@ describe("password reset mail cap", () => {
     const tenant = await makeTenant();
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call(tenant.host, "POST", "/api/v1/auth/password-reset", { json: { email: tenant.owner.email }, headers: ip(i) })));
     expect(answers.every((r) => r.status === 202)).toBe(true);
-    const resets = (await inbox(tenant.host, tenant.owner.email)).filter((m) => m.text.includes("/reset?token="));
+    const resets = (await inbox(tenant.host, tenant.owner.email, 200)).filter((m) => m.text.includes("/reset?token="));
     expect(resets.length).toBeGreaterThan(0);
     expect(resets.length).toBeLessThanOrEqual(3);
   });

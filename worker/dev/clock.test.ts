@@ -2,6 +2,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../app";
 import { call, makeTenant, ROOT, type TestTenant } from "../test/helpers";
+import { devMail } from "../test/mail";
 
 const DAY = 86_400_000;
 
@@ -12,11 +13,6 @@ async function invite(tenant: TestTenant, address: string) {
 
 async function clock(host: string, at: number | string) {
   return call(host, "POST", "/api/v1/dev/scheduled", { json: { at: typeof at === "number" ? new Date(at).toISOString() : at } });
-}
-
-async function mailTo(host: string, address: string) {
-  const res = await call(host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(address)}`);
-  return (await res.json()) as { subject: string }[];
 }
 
 const reminders = (mails: { subject: string }[]) => mails.filter((m) => /Rappel|Reminder|Herinnering/i.test(m.subject));
@@ -35,16 +31,16 @@ describe("POST /api/v1/dev/scheduled (the development clock)", () => {
     expect(body.ran).toEqual(expect.arrayContaining(["invitations", "mail"]));
 
     // Tenant A's invitation got its reminder, delivered before the answer; tenant B's did not.
-    expect(reminders(await mailTo(a.host, "clock-a@example.org"))).toHaveLength(1);
-    expect(reminders(await mailTo(b.host, "clock-b@example.org"))).toHaveLength(0);
+    expect(reminders(await devMail(a.host, "clock-a@example.org"))).toHaveLength(1);
+    expect(reminders(await devMail(b.host, "clock-b@example.org"))).toHaveLength(0);
 
     // The same `at` twice: nothing new.
     expect((await clock(a.host, at)).status).toBe(200);
-    expect(reminders(await mailTo(a.host, "clock-a@example.org"))).toHaveLength(1);
+    expect(reminders(await devMail(a.host, "clock-a@example.org"))).toHaveLength(1);
 
     // On the root host it runs for every tenant.
     expect((await clock(ROOT, at)).status).toBe(200);
-    expect(reminders(await mailTo(b.host, "clock-b@example.org"))).toHaveLength(1);
+    expect(reminders(await devMail(b.host, "clock-b@example.org"))).toHaveLength(1);
   });
 
   it("refuses a malformed time with 422 and is 404 outside development", async () => {

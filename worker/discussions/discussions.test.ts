@@ -3,26 +3,18 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { MessageView, ReplyView, ReportView, RoomEvent, ThreadView } from "../room/protocol";
 import { groupRoom, type GroupRoom } from "../room/room";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, groupMember, makeGroup, makeTenant, setGroupRole, signUpMember, type TestTenant } from "../test/helpers";
+import { collectSocket, expectUpgradeRefused } from "../test/sockets";
 import { XSS_CORPUS } from "./xss-corpus";
 
 type Err = { error: { code: string; message: string; fields?: Record<string, string> } };
-type Member = { id: string; cookie: string; email: string };
 
-async function group(tenant: TestTenant, slug: string, joinPolicy = "open") {
-  const res = await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: `Group ${slug}`, slug, joinPolicy } });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { group: { id: string; slug: string } }).group;
-}
-
-async function member(tenant: TestTenant, slug: string, email: string, name: string): Promise<Member> {
-  const m = await signUpMember(tenant, email, name);
-  expect((await call(tenant.host, "POST", `/api/v1/groups/${slug}/join`, { cookie: m.cookie, json: { answers: {} } })).status).toBe(200);
-  return m;
-}
-
-async function setRole(tenant: TestTenant, slug: string, userId: string, role: string) {
-  expect((await call(tenant.host, "PATCH", `/api/v1/groups/${slug}/members/${userId}`, { cookie: tenant.owner.cookie, json: { role } })).status).toBe(200);
+/** A community with an open group `slug` and Alice in it. */
+async function withAlice(slug: string) {
+  const tenant = await makeTenant();
+  const g = await makeGroup(tenant, { slug, joinPolicy: "open" });
+  const alice = await groupMember(tenant, slug, `alice@${slug}.example`, "Alice");
+  return { tenant, g, alice };
 }
 
 const api = (tenant: TestTenant, cookie: string) => ({
@@ -43,14 +35,7 @@ async function newThread(tenant: TestTenant, slug: string, cookie: string, title
 async function connect(tenant: TestTenant, slug: string, cookie: string, since?: string) {
   const res = await call(tenant.host, "GET", `/api/v1/groups/${slug}/chat${since ? `?since=${since}` : ""}`, { cookie, headers: { upgrade: "websocket" } });
   expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const events: RoomEvent[] = [];
-  const closed: number[] = [];
-  ws.accept();
-  ws.addEventListener("message", (e) => {
-    if (typeof e.data === "string" && e.data !== "pong") events.push(JSON.parse(e.data) as RoomEvent);
-  });
-  ws.addEventListener("close", (e) => closed.push(e.code));
+  const { ws, events, closed } = collectSocket<RoomEvent>(res);
   await vi.waitFor(() => expect(events.some((e) => e.type === "history")).toBe(true));
   const of = <T extends RoomEvent["type"]>(type: T) => events.filter((e): e is Extract<RoomEvent, { type: T }> => e.type === type);
   return {
@@ -65,9 +50,7 @@ async function connect(tenant: TestTenant, slug: string, cookie: string, since?:
 
 describe("threads and replies", () => {
   it("members post, read newest activity first with pinned on top, and page with a cursor", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "club");
-    const alice = await member(tenant, "club", "alice@club.example", "Alice");
+    const { tenant, alice } = await withAlice("club");
     const outsider = await signUpMember(tenant, "out@club.example", "Otto");
 
     // Signed out: 401; signed in but not a member: 403, before anything is read or written.
@@ -106,7 +89,7 @@ describe("threads and replies", () => {
 
   it("validates input: 415, 400, 422 with fields, 404 for an unknown thread", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "checks");
+    await makeGroup(tenant, { slug: "checks", joinPolicy: "open" });
     const a = api(tenant, tenant.owner.cookie);
     expect((await call(tenant.host, "POST", "/api/v1/groups/checks/threads", { cookie: tenant.owner.cookie, body: "title=x", headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(415);
     expect((await call(tenant.host, "POST", "/api/v1/groups/checks/threads", { cookie: tenant.owner.cookie, body: "{", headers: { "content-type": "application/json" } })).status).toBe(400);
@@ -122,10 +105,8 @@ describe("threads and replies", () => {
   });
 
   it("authors edit and delete their own posts; others cannot; moderators delete anything", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "own");
-    const alice = await member(tenant, "own", "alice@own.example", "Alice");
-    const bob = await member(tenant, "own", "bob@own.example", "Bob");
+    const { tenant, alice } = await withAlice("own");
+    const bob = await groupMember(tenant, "own", "bob@own.example", "Bob");
     const thread = await newThread(tenant, "own", alice.cookie, "Mine");
     const edit = await api(tenant, bob.cookie).patch(`/api/v1/groups/own/threads/${thread.id}`, { title: "Stolen" });
     expect([edit.status, ((await edit.json()) as Err).error.code]).toEqual([403, "not_author"]);
@@ -139,14 +120,14 @@ describe("threads and replies", () => {
     expect((await api(tenant, bob.cookie).patch(`/api/v1/groups/own/replies/${reply.id}`, { body: "changed" })).status).toBe(200);
     expect((await api(tenant, bob.cookie).del(`/api/v1/groups/own/replies/${reply.id}`)).status).toBe(204);
     expect((await api(tenant, bob.cookie).del(`/api/v1/groups/own/threads/${thread.id}`)).status).toBe(403);
-    await setRole(tenant, "own", bob.id, "moderator");
+    await setGroupRole(tenant, "own", bob.id, "moderator");
     expect((await api(tenant, bob.cookie).del(`/api/v1/groups/own/threads/${thread.id}`)).status).toBe(204);
     expect((await api(tenant, alice.cookie).get(`/api/v1/groups/own/threads/${thread.id}`)).status).toBe(404);
   });
 
   it("renders every body of the XSS corpus to safe HTML, through the API", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "xss");
+    await makeGroup(tenant, { slug: "xss", joinPolicy: "open" });
     const a = api(tenant, tenant.owner.cookie);
     // Four posts (members may post five in a burst), each carrying a quarter of the corpus.
     const quarter = Math.ceil(XSS_CORPUS.length / 4);
@@ -162,8 +143,8 @@ describe("threads and replies", () => {
 
   it("mentions link members and email them through the outbox", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "ment");
-    const alice = await member(tenant, "ment", "alice@ment.example", "Alice Martin");
+    await makeGroup(tenant, { slug: "ment", joinPolicy: "open" });
+    const alice = await groupMember(tenant, "ment", "alice@ment.example", "Alice Martin");
     const thread = await newThread(tenant, "ment", tenant.owner.cookie, "Ping", "Hey @alicemartin, look");
     expect(thread.bodyHtml).toContain(`<a class="mention" href="/members?q=Alice%20Martin#member-${alice.id}" data-user-id="${alice.id}">@Alice Martin</a>`);
     const mail = await vi.waitFor(async () => {
@@ -178,10 +159,8 @@ describe("threads and replies", () => {
 
 describe("reactions and levels", () => {
   it("counts points from the records: threads, replies, reactions received (not one's own), and recomputes after hiding", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "pts");
-    const alice = await member(tenant, "pts", "alice@pts.example", "Alice");
-    const bob = await member(tenant, "pts", "bob@pts.example", "Bob");
+    const { tenant, alice } = await withAlice("pts");
+    const bob = await groupMember(tenant, "pts", "bob@pts.example", "Bob");
     const thread = await newThread(tenant, "pts", alice.cookie, "Points"); // alice +5
     await api(tenant, bob.cookie).post(`/api/v1/groups/pts/threads/${thread.id}/replies`, { body: "r1" }); // bob +2
     const liked = await api(tenant, bob.cookie).put(`/api/v1/groups/pts/reactions/thread/${thread.id}/like`); // alice +1
@@ -218,12 +197,10 @@ describe("reactions and levels", () => {
 
 describe("reports and moderation", () => {
   it("members report; only moderators see the queue; hiding removes the content and settles the report", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "mod");
-    const alice = await member(tenant, "mod", "alice@mod.example", "Alice");
-    const bob = await member(tenant, "mod", "bob@mod.example", "Bob");
-    const mo = await member(tenant, "mod", "mo@mod.example", "Mo");
-    await setRole(tenant, "mod", mo.id, "moderator");
+    const { tenant, alice } = await withAlice("mod");
+    const bob = await groupMember(tenant, "mod", "bob@mod.example", "Bob");
+    const mo = await groupMember(tenant, "mod", "mo@mod.example", "Mo");
+    await setGroupRole(tenant, "mod", mo.id, "moderator");
     const thread = await newThread(tenant, "mod", alice.cookie, "Spam here", "buy now");
 
     const report = await api(tenant, bob.cookie).post("/api/v1/groups/mod/reports", { targetType: "thread", targetId: thread.id, reason: "spam" });
@@ -254,10 +231,8 @@ describe("reports and moderation", () => {
   });
 
   it("moderators dismiss reports and mute members for a while; muted members cannot post or chat", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "mute");
-    const alice = await member(tenant, "mute", "alice@mute.example", "Alice");
-    const bob = await member(tenant, "mute", "bob@mute.example", "Bob");
+    const { tenant, alice } = await withAlice("mute");
+    const bob = await groupMember(tenant, "mute", "bob@mute.example", "Bob");
     const thread = await newThread(tenant, "mute", alice.cookie, "Fine");
     const { report } = (await (await api(tenant, bob.cookie).post("/api/v1/groups/mute/reports", { targetType: "thread", targetId: thread.id, reason: "meh" })).json()) as { report: ReportView };
     const dismissed = await api(tenant, tenant.owner.cookie).post(`/api/v1/groups/mute/reports/${report.id}/dismiss`);
@@ -282,9 +257,7 @@ describe("reports and moderation", () => {
   });
 
   it("shows admins the group's activity and most active members; not members", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "act");
-    const alice = await member(tenant, "act", "alice@act.example", "Alice");
+    const { tenant, alice } = await withAlice("act");
     const t = await newThread(tenant, "act", alice.cookie, "One");
     await api(tenant, alice.cookie).post(`/api/v1/groups/act/threads/${t.id}/replies`, { body: "two" });
     await api(tenant, alice.cookie).post("/api/v1/groups/act/messages", { text: "three" });
@@ -307,13 +280,9 @@ describe("reports and moderation", () => {
 describe("chat", () => {
   it("refuses the upgrade before it reaches the room: 401 signed out, 403 for non-members", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "gate");
-    const outsider = await signUpMember(tenant, "out@gate.example", "Otto");
+    await makeGroup(tenant, { slug: "gate", joinPolicy: "open" });
+    await expectUpgradeRefused(tenant, "/api/v1/groups/gate/chat", (await signUpMember(tenant, "out@gate.example", "Otto")).cookie);
     const upgrade = { upgrade: "websocket" };
-    const anon = await call(tenant.host, "GET", "/api/v1/groups/gate/chat", { headers: upgrade });
-    expect([anon.status, anon.webSocket]).toEqual([401, null]);
-    const stranger = await call(tenant.host, "GET", "/api/v1/groups/gate/chat", { cookie: outsider.cookie, headers: upgrade });
-    expect([stranger.status, stranger.webSocket]).toEqual([403, null]);
     // Another tenant's host does not even know the group.
     const other = await makeTenant();
     expect((await call(other.host, "GET", "/api/v1/groups/gate/chat", { cookie: other.owner.cookie, headers: upgrade })).status).toBe(404);
@@ -328,9 +297,7 @@ describe("chat", () => {
   });
 
   it("stores each message before broadcasting it to every member's socket, with the sender's nonce", async () => {
-    const tenant = await makeTenant();
-    const g = await group(tenant, "talk");
-    const alice = await member(tenant, "talk", "alice@talk.example", "Alice");
+    const { tenant, alice, g } = await withAlice("talk");
     const a = await connect(tenant, "talk", alice.cookie);
     const o = await connect(tenant, "talk", tenant.owner.cookie);
     const room = groupRoom(env, tenant.id, g.id);
@@ -367,9 +334,7 @@ describe("chat", () => {
   });
 
   it("shows who is online and who is typing, and answers pings without the room's code", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "here");
-    const alice = await member(tenant, "here", "alice@here.example", "Alice");
+    const { tenant, alice } = await withAlice("here");
     const a = await connect(tenant, "here", alice.cookie);
     const o = await connect(tenant, "here", tenant.owner.cookie);
     // The newcomer gets the whole list; the others hear of the arrival only.
@@ -397,7 +362,7 @@ describe("chat", () => {
 
   it("limits how fast one member sends, with a retry delay", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "fast");
+    await makeGroup(tenant, { slug: "fast", joinPolicy: "open" });
     const a = await connect(tenant, "fast", tenant.owner.cookie);
     for (let i = 0; i < 7; i++) a.say(`m${i}`);
     await vi.waitFor(() => expect(a.of("message").length + a.of("error").length).toBe(7));
@@ -407,9 +372,7 @@ describe("chat", () => {
   });
 
   it("backfills with since, and after the room is evicted every message is there once, in order", async () => {
-    const tenant = await makeTenant();
-    const g = await group(tenant, "keep");
-    const alice = await member(tenant, "keep", "alice@keep.example", "Alice");
+    const { tenant, alice, g } = await withAlice("keep");
     const a = await connect(tenant, "keep", alice.cookie);
     const o = await connect(tenant, "keep", tenant.owner.cookie);
     for (let i = 1; i <= 4; i++) a.say(`a${i}`);
@@ -453,9 +416,7 @@ describe("chat", () => {
   });
 
   it("pushes new threads, replies, reactions and removals to open group pages", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "feed");
-    const alice = await member(tenant, "feed", "alice@feed.example", "Alice");
+    const { tenant, alice } = await withAlice("feed");
     const page = await connect(tenant, "feed", tenant.owner.cookie);
     const thread = await newThread(tenant, "feed", alice.cookie, "Live one");
     await vi.waitFor(() => expect(page.of("thread").map((e) => e.thread.title)).toEqual(["Live one"]));
@@ -469,9 +430,7 @@ describe("chat", () => {
   });
 
   it("closes the sockets of a member who is removed from the group", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "bye");
-    const alice = await member(tenant, "bye", "alice@bye.example", "Alice");
+    const { tenant, alice } = await withAlice("bye");
     const a = await connect(tenant, "bye", alice.cookie);
     expect((await call(tenant.host, "DELETE", `/api/v1/groups/bye/members/${alice.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
     await vi.waitFor(() => expect(a.closed).toEqual([4403]));
@@ -479,9 +438,7 @@ describe("chat", () => {
   });
 
   it("tells a page that connects what changed in the last seconds (its render may come from a copy a second old)", async () => {
-    const tenant = await makeTenant();
-    await group(tenant, "fresh");
-    const alice = await member(tenant, "fresh", "alice@fresh.example", "Alice");
+    const { tenant, alice } = await withAlice("fresh");
     // The group page is rendered (and kept a moment in this isolate) before anything happens.
     expect(await (await call(tenant.host, "GET", "/g/fresh", { cookie: alice.cookie })).text()).not.toContain("Brand new");
     const thread = await newThread(tenant, "fresh", alice.cookie, "Brand new");

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, signUpMember } from "../test/helpers";
+import { call, form, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 import { png, svg } from "../test/images";
-
-const form = (data: Record<string, string>, cookie: string) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  cookie,
-});
 
 type Group = { slug: string; name: string; joinPolicy: string; questions: { id: string; label: string; required: boolean }[]; links: { title: string; url: string }[]; branding: { primaryColor: string | null; logoUrl: string | null } };
 
@@ -68,7 +62,7 @@ describe("admin pages", () => {
   it("upload branding through the multipart form; SVG is refused with a message", async () => {
     const tenant = await makeTenant();
     const cookie = tenant.owner.cookie;
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie, json: { name: "Art", slug: "art" } });
+    await makeGroup(tenant, { name: "Art", slug: "art" }, cookie);
     const good = new FormData();
     good.set("primaryColor", "#123456");
     good.set("logo", new File([png(100, 100)], "logo.png", { type: "image/png" }));
@@ -89,7 +83,7 @@ describe("admin pages", () => {
   it("approve a request and change a role through forms", async () => {
     const tenant = await makeTenant();
     const cookie = tenant.owner.cookie;
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie, json: { name: "Queue", slug: "queue" } });
+    await makeGroup(tenant, { name: "Queue", slug: "queue" }, cookie);
     const applicant = await signUpMember(tenant, "queued@example.org", "Quinn");
     const { requestId } = (await (await call(tenant.host, "POST", "/api/v1/groups/queue/join", { cookie: applicant.cookie, json: {} })).json()) as { requestId: string };
     const queuePage = await (await call(tenant.host, "GET", "/admin/groups/queue/requests", { cookie })).text();
@@ -123,9 +117,9 @@ describe("admin pages", () => {
     const viewAs = set.headers.getSetCookie().find((c) => c.startsWith("view_as="))!.split(";")[0]!;
     expect(viewAs).toBe("view_as=member");
     const cookie = `${tenant.owner.cookie}; ${viewAs}`;
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Mine", slug: "mine" } });
+    await makeGroup(tenant, { name: "Mine", slug: "mine" });
     const member = await signUpMember(tenant, "someone@example.org");
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: member.cookie, json: { name: "Theirs", slug: "theirs" } });
+    await makeGroup(tenant, { name: "Theirs", slug: "theirs" }, member.cookie);
     expect((await call(tenant.host, "PATCH", "/api/v1/groups/theirs", { cookie, json: { name: "Taken" } })).status).toBe(403);
     expect((await call(tenant.host, "PATCH", "/api/v1/groups/theirs", { cookie: tenant.owner.cookie, json: { name: "Fixed" } })).status).toBe(200);
   });

@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, form, makeGroup, makeTenant, sessionCookie, signUpMember } from "../test/helpers";
 import { png } from "../test/images";
-
-const form = (data: Record<string, string>, cookie?: string) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  ...(cookie ? { cookie } : {}),
-});
-
-async function group(tenant: TestTenant, body: Record<string, unknown>) {
-  const res = await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: body });
-  return ((await res.json()) as { group: { id: string; slug: string; questions: { id: string }[] } }).group;
-}
 
 describe("group page", () => {
   it("wears the group's branding: colour, logo, cover and favicon", async () => {
     const tenant = await makeTenant();
-    await group(tenant, { name: "Painters", slug: "painters", description: "Oil & <watercolour>", links: [{ title: "Gallery", url: "https://gallery.example.org" }] });
+    await makeGroup(tenant, { name: "Painters", slug: "painters", description: "Oil & <watercolour>", links: [{ title: "Gallery", url: "https://gallery.example.org" }] });
     await call(tenant.host, "PATCH", "/api/v1/groups/painters", { cookie: tenant.owner.cookie, json: { branding: { primaryColor: "#aa3366" } } });
     const logo = (await (await call(tenant.host, "PUT", "/api/v1/groups/painters/assets/logo", { cookie: tenant.owner.cookie, body: png(40, 40), headers: { "content-type": "image/png" } })).json()) as { url: string };
     const favicon = (await (await call(tenant.host, "PUT", "/api/v1/groups/painters/assets/favicon", { cookie: tenant.owner.cookie, body: png(32, 32), headers: { "content-type": "image/png" } })).json()) as { url: string };
@@ -33,7 +22,7 @@ describe("group page", () => {
 
   it("shows the right membership area: join, pending, member", async () => {
     const tenant = await makeTenant();
-    await group(tenant, { name: "Quiet", slug: "quiet" });
+    await makeGroup(tenant, { name: "Quiet", slug: "quiet" });
     const member = await signUpMember(tenant, "q@example.org");
     const outside = await (await call(tenant.host, "GET", "/g/quiet", { cookie: member.cookie })).text();
     expect(outside).toContain('href="/g/quiet/join"');
@@ -50,7 +39,7 @@ describe("group page", () => {
 
   it("answers 404 for a deleted group (except to tenant admins) and for an unknown slug", async () => {
     const tenant = await makeTenant();
-    await group(tenant, { name: "Gone", slug: "gone" });
+    await makeGroup(tenant, { name: "Gone", slug: "gone" });
     await call(tenant.host, "DELETE", "/api/v1/groups/gone", { cookie: tenant.owner.cookie });
     expect((await call(tenant.host, "GET", "/g/gone")).status).toBe(404);
     expect((await call(tenant.host, "GET", "/g/gone", { cookie: tenant.owner.cookie })).status).toBe(200);
@@ -61,7 +50,7 @@ describe("group page", () => {
 describe("join page (the group's unique URL)", () => {
   it("a visitor signs up, answers the question and is pending, in one form post", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, { name: "Founders", slug: "founders", questions: [{ label: "Your project?", required: true }] });
+    const g = await makeGroup(tenant, { name: "Founders", slug: "founders", questions: [{ label: "Your project?", required: true }] });
     const q = g.questions[0]!.id;
     const page = await (await call(tenant.host, "GET", "/g/founders/join")).text();
     expect(page).toContain(`name="answer.${q}"`);
@@ -84,7 +73,7 @@ describe("join page (the group's unique URL)", () => {
 
   it("an existing member logs in and joins an open group in one post", async () => {
     const tenant = await makeTenant();
-    await group(tenant, { name: "Open", slug: "open", joinPolicy: "open" });
+    await makeGroup(tenant, { name: "Open", slug: "open", joinPolicy: "open" });
     const member = await signUpMember(tenant, "returning@example.org");
     const wrong = await call(tenant.host, "POST", "/g/open/join", form({ mode: "login", email: member.email, password: "wrong password!" }));
     expect(wrong.status).toBe(401);
@@ -97,8 +86,8 @@ describe("join page (the group's unique URL)", () => {
 
   it("a signed-in member answers only the questions; invite-only groups say so", async () => {
     const tenant = await makeTenant();
-    await group(tenant, { name: "Board", slug: "board", joinPolicy: "invite" });
-    await group(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
+    await makeGroup(tenant, { name: "Board", slug: "board", joinPolicy: "invite" });
+    await makeGroup(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
     const member = await signUpMember(tenant, "signed@example.org");
     const clubPage = await (await call(tenant.host, "GET", "/g/club/join", { cookie: member.cookie })).text();
     expect(clubPage).not.toContain('name="password"');

@@ -1,40 +1,28 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { directoryDb } from "../db/client";
 import { memberships } from "../db/schema";
 import { groupRoom } from "../room/room";
 import { membershipWriter } from "../room/membership-writer";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, makeGroup, makeTenant, membershipRows, requestJoin, signUpMember } from "../test/helpers";
+import { collectSocket, expectUpgradeRefused } from "../test/sockets";
 
 type Err = { error: { code: string; fields?: Record<string, string> } };
 type Req = { id: string; userId: string; name: string; email: string; answers: { questionId: string; label: string; answer: string }[] };
 
 afterEach(() => vi.restoreAllMocks());
 
-async function group(tenant: TestTenant, body: Record<string, unknown>) {
-  const res = await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: body });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { group: { id: string; slug: string; questions: { id: string }[] } }).group;
-}
-
-const join = (tenant: TestTenant, slug: string, cookie: string, answers: Record<string, string> = {}) =>
-  call(tenant.host, "POST", `/api/v1/groups/${slug}/join`, { cookie, json: { answers } });
-
-async function membershipRows(tenantId: string, groupId: string, userId: string) {
-  return directoryDb(env).select().from(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.groupId, groupId), eq(memberships.userId, userId)));
-}
-
 describe("joining", () => {
   it("open: 200 member at once, and joining twice is harmless", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, { name: "Open house", slug: "open-house", joinPolicy: "open" });
+    const g = await makeGroup(tenant, { name: "Open house", slug: "open-house", joinPolicy: "open" });
     const member = await signUpMember(tenant, "joiner@example.org");
-    const first = await join(tenant, "open-house", member.cookie);
+    const first = await requestJoin(tenant, "open-house", member.cookie);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ status: "member" });
-    const again = await join(tenant, "open-house", member.cookie);
+    const again = await requestJoin(tenant, "open-house", member.cookie);
     expect([again.status, await again.json()]).toEqual([200, { status: "member" }]);
     expect(await membershipRows(tenant.id, g.id, member.id)).toHaveLength(1);
     // The home page shows it at once.
@@ -43,19 +31,19 @@ describe("joining", () => {
 
   it("approval: 202 pending with a request id, the same on a second try, then approve makes a member at once", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, { name: "Founders", slug: "founders", questions: [{ label: "Your project?", required: true }, { label: "Anything else?" }] });
+    const g = await makeGroup(tenant, { name: "Founders", slug: "founders", questions: [{ label: "Your project?", required: true }, { label: "Anything else?" }] });
     const applicant = await signUpMember(tenant, "applicant@example.org", "Alex Applicant");
     const q = g.questions[0]!.id;
 
-    const missing = await join(tenant, "founders", applicant.cookie);
+    const missing = await requestJoin(tenant, "founders", applicant.cookie);
     expect(missing.status).toBe(422);
     expect(((await missing.json()) as Err).error.fields).toEqual({ [`answers.${q}`]: "This question needs an answer." });
 
-    const pending = await join(tenant, "founders", applicant.cookie, { [q]: "A bakery" });
+    const pending = await requestJoin(tenant, "founders", applicant.cookie, { [q]: "A bakery" });
     expect(pending.status).toBe(202);
     const body = (await pending.json()) as { status: string; requestId: string };
     expect(body).toEqual({ status: "pending", requestId: expect.any(String) });
-    const twice = await join(tenant, "founders", applicant.cookie, { [q]: "A bakery" });
+    const twice = await requestJoin(tenant, "founders", applicant.cookie, { [q]: "A bakery" });
     expect([twice.status, await twice.json()]).toEqual([202, body]);
     const view = (await (await call(tenant.host, "GET", "/api/v1/groups/founders", { cookie: applicant.cookie })).json()) as { membership: string };
     expect(view.membership).toBe("pending");
@@ -81,32 +69,32 @@ describe("joining", () => {
 
   it("reject leaves the applicant outside, free to ask again", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, { name: "Choir", slug: "choir" });
+    const g = await makeGroup(tenant, { name: "Choir", slug: "choir" });
     const applicant = await signUpMember(tenant, "singer@example.org");
-    const { requestId } = (await (await join(tenant, "choir", applicant.cookie)).json()) as { requestId: string };
+    const { requestId } = (await (await requestJoin(tenant, "choir", applicant.cookie)).json()) as { requestId: string };
     expect((await call(tenant.host, "POST", `/api/v1/groups/choir/requests/${requestId}/reject`, { cookie: tenant.owner.cookie })).status).toBe(200);
     expect(await membershipRows(tenant.id, g.id, applicant.id)).toEqual([]);
-    const again = await join(tenant, "choir", applicant.cookie);
+    const again = await requestJoin(tenant, "choir", applicant.cookie);
     expect(again.status).toBe(202);
     expect(((await again.json()) as { requestId: string }).requestId).not.toBe(requestId);
   });
 
   it("invite: 403 invite_only; signed out: 401; unknown group: 404", async () => {
     const tenant = await makeTenant();
-    await group(tenant, { name: "Board", slug: "board", joinPolicy: "invite" });
+    await makeGroup(tenant, { name: "Board", slug: "board", joinPolicy: "invite" });
     const member = await signUpMember(tenant, "hopeful@example.org");
-    const res = await join(tenant, "board", member.cookie);
+    const res = await requestJoin(tenant, "board", member.cookie);
     expect(res.status).toBe(403);
     expect(((await res.json()) as Err).error.code).toBe("invite_only");
     expect((await call(tenant.host, "POST", "/api/v1/groups/board/join", { json: {} })).status).toBe(401);
-    expect((await join(tenant, "nothing-here", member.cookie)).status).toBe(404);
+    expect((await requestJoin(tenant, "nothing-here", member.cookie)).status).toBe(404);
   });
 
   it("an approval is never lost: D1 fails once, the room is evicted, the alarm writes the membership exactly once", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, { name: "Resilient", slug: "resilient" });
+    const g = await makeGroup(tenant, { name: "Resilient", slug: "resilient" });
     const applicant = await signUpMember(tenant, "patient@example.org");
-    const { requestId } = (await (await join(tenant, "resilient", applicant.cookie)).json()) as { requestId: string };
+    const { requestId } = (await (await requestJoin(tenant, "resilient", applicant.cookie)).json()) as { requestId: string };
 
     const write = vi.spyOn(membershipWriter, "write").mockRejectedValueOnce(new Error("D1_ERROR: database is unavailable"));
     const approved = await call(tenant.host, "POST", `/api/v1/groups/resilient/requests/${requestId}/approve`, { cookie: tenant.owner.cookie });
@@ -130,7 +118,7 @@ describe("joining", () => {
 
   it("approve-all clears a large queue into memberships", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, { name: "Crowd", slug: "crowd" });
+    const g = await makeGroup(tenant, { name: "Crowd", slug: "crowd" });
     const room = groupRoom(env, tenant.id, g.id);
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) {
@@ -153,8 +141,8 @@ describe("members", () => {
     const g = ((await res.json()) as { group: { id: string } }).group;
     const alice = await signUpMember(tenant, "alice@example.org", "Alice");
     const bob = await signUpMember(tenant, "bob@example.org", "Bob");
-    await join(tenant, "crew", alice.cookie);
-    await join(tenant, "crew", bob.cookie);
+    await requestJoin(tenant, "crew", alice.cookie);
+    await requestJoin(tenant, "crew", bob.cookie);
     return { tenant, owner, alice, bob, g };
   }
 
@@ -199,13 +187,13 @@ describe("members", () => {
   it("a ban removes the member and blocks rejoining until unbanned", async () => {
     const { tenant, owner, alice } = await setup();
     expect((await call(tenant.host, "POST", `/api/v1/groups/crew/members/${alice.id}/ban`, { cookie: owner.cookie })).status).toBe(204);
-    const rejoin = await join(tenant, "crew", alice.cookie);
+    const rejoin = await requestJoin(tenant, "crew", alice.cookie);
     expect(rejoin.status).toBe(403);
     expect(((await rejoin.json()) as Err).error.code).toBe("banned");
     const bans = (await (await call(tenant.host, "GET", "/api/v1/groups/crew/bans", { cookie: owner.cookie })).json()) as { items: { userId: string }[] };
     expect(bans.items.map((b) => b.userId)).toEqual([alice.id]);
     expect((await call(tenant.host, "DELETE", `/api/v1/groups/crew/bans/${alice.id}`, { cookie: owner.cookie })).status).toBe(204);
-    expect((await join(tenant, "crew", alice.cookie)).status).toBe(200);
+    expect((await requestJoin(tenant, "crew", alice.cookie)).status).toBe(200);
     expect((await call(tenant.host, "POST", `/api/v1/groups/crew/members/${owner.id}/ban`, { cookie: tenant.owner.cookie })).status).toBe(409);
   });
 
@@ -213,8 +201,8 @@ describe("members", () => {
     const tenant = await makeTenant();
     const member = await signUpMember(tenant, "busy@example.org");
     for (const slug of ["one", "two", "three"]) {
-      await group(tenant, { name: `Group ${slug}`, slug, joinPolicy: "open" });
-      expect((await join(tenant, slug, member.cookie)).status).toBe(200);
+      await makeGroup(tenant, { slug, joinPolicy: "open" });
+      expect((await requestJoin(tenant, slug, member.cookie)).status).toBe(200);
     }
     const me = (await (await call(tenant.host, "GET", "/api/v1/me", { cookie: member.cookie })).json()) as { groups: { slug: string }[] };
     expect(me.groups.map((g) => g.slug).sort()).toEqual(["one", "three", "two"]);
@@ -231,21 +219,17 @@ describe("members", () => {
 describe("live queue", () => {
   it("refuses the upgrade to non-admins (401/403) and pushes new requests and decisions to admins", async () => {
     const tenant = await makeTenant();
-    await group(tenant, { name: "Live", slug: "live" });
+    await makeGroup(tenant, { name: "Live", slug: "live" });
     const applicant = await signUpMember(tenant, "live@example.org", "Lou Live");
-    const upgrade = { upgrade: "websocket" };
-    expect((await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { headers: upgrade })).status).toBe(401);
-    expect((await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { cookie: applicant.cookie, headers: upgrade })).status).toBe(403);
+    await expectUpgradeRefused(tenant, "/api/v1/groups/live/requests/live", applicant.cookie);
 
-    const res = await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { cookie: tenant.owner.cookie, headers: upgrade });
+    // An admin's socket: a snapshot first, then each request and decision as it happens.
+    const res = await call(tenant.host, "GET", "/api/v1/groups/live/requests/live", { cookie: tenant.owner.cookie, headers: { upgrade: "websocket" } });
     expect(res.status).toBe(101);
-    const ws = res.webSocket!;
-    const received: { type: string; request?: { name: string }; id?: string; status?: string }[] = [];
-    ws.accept();
-    ws.addEventListener("message", (e) => received.push(JSON.parse(String(e.data))));
+    const { ws, events: received } = collectSocket<{ type: string; request?: { name: string }; id?: string; status?: string }>(res);
 
     await vi.waitFor(() => expect(received[0]).toEqual({ type: "snapshot", requests: [] }));
-    const { requestId } = (await (await join(tenant, "live", applicant.cookie)).json()) as { requestId: string };
+    const { requestId } = (await (await requestJoin(tenant, "live", applicant.cookie)).json()) as { requestId: string };
     await vi.waitFor(() => expect(received[1]).toMatchObject({ type: "request", request: { id: requestId, name: "Lou Live", createdAt: expect.stringMatching(/Z$/) } }));
     await call(tenant.host, "POST", `/api/v1/groups/live/requests/${requestId}/approve`, { cookie: tenant.owner.cookie });
     await vi.waitFor(() => expect(received[2]).toEqual({ type: "decided", id: requestId, status: "approved" }));
@@ -256,7 +240,7 @@ describe("live queue", () => {
 describe("a long queue", () => {
   it("pages pending requests with a cursor", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, { name: "Long", slug: "long" });
+    const g = await makeGroup(tenant, { name: "Long", slug: "long" });
     const room = groupRoom(env, tenant.id, g.id);
     for (let i = 0; i < 7; i++) {
       const m = await signUpMember(tenant, `queue${i}@example.org`);

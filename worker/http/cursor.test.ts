@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { base64url } from "../db/ids";
-import { call, makeTenant, signUpMember } from "../test/helpers";
+import { call, joinGroup, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 import { cursorKind, decodeCursor, encodeCursor } from "./cursor";
 import { ApiError } from "./errors";
 
@@ -59,13 +59,13 @@ describe("every list answers 400 invalid_cursor for a cursor it did not make, an
     const tenant = await makeTenant();
     const owner = tenant.owner.cookie;
     for (const name of ["Alpha", "Bravo", "Charlie"]) {
-      expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: owner, json: { name, slug: name.toLowerCase(), joinPolicy: "open" } })).status).toBe(201);
+      await makeGroup(tenant, { name, slug: name.toLowerCase(), joinPolicy: "open" }, owner);
     }
     const members = [];
     for (const n of ["Ann", "Bob", "Cat"]) {
       const m = await signUpMember(tenant, `${n.toLowerCase()}@example.org`, n);
       members.push(m);
-      expect((await call(tenant.host, "POST", "/api/v1/groups/alpha/join", { cookie: m.cookie, json: {} })).status).toBe(200);
+      await joinGroup(tenant, "alpha", m.cookie);
     }
     for (const title of ["One", "Two", "Three"]) {
       expect((await call(tenant.host, "POST", "/api/v1/groups/alpha/threads", { cookie: owner, json: { title, body: `About ${title}` } })).status).toBe(201);

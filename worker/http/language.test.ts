@@ -1,24 +1,15 @@
 import { env } from "cloudflare:workers";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import writeExcelFile from "write-excel-file/universal";
 import { canonicalTag, closestLang, fromAcceptLanguage } from "../../web/i18n";
 import { fr } from "../../web/i18n/fr";
 import { directoryDb } from "../db/client";
-import { invitations, outbox } from "../db/schema";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { invitations } from "../db/schema";
+import { call, csvFile, importFile, joinGroup, makeGroup, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { outboxTo } from "../test/mail";
 
 type Err = { error: { code: string; fields?: Record<string, string> } };
-
-function upload(tenant: TestTenant, file: File) {
-  const body = new FormData();
-  body.set("file", file);
-  return call(tenant.host, "POST", "/api/v1/invitations/import", { cookie: tenant.owner.cookie, body });
-}
-
-async function mailsTo(tenantId: string, to: string[]) {
-  return directoryDb(env).select().from(outbox).where(and(eq(outbox.tenantId, tenantId), inArray(outbox.to, to)));
-}
 
 const SUBJECT = { nl: /Je bent uitgenodigd/, fr: /Vous êtes invité·e/, en: /You are invited/ };
 
@@ -59,11 +50,11 @@ describe("language tags (BCP 47)", () => {
         kind === "csv"
           ? new File([`email,language\r\n${people.map((p) => p.join(",")).join("\r\n")}\r\n`], "people.csv", { type: "text/csv" })
           : new File([await writeExcelFile([[{ value: "email" }, { value: "language" }], ...people.map(([e, l]) => [{ value: e }, { value: l }])]).toBlob()], "people.xlsx");
-      const res = await upload(tenant, file);
+      const res = await importFile(tenant, file);
       expect(res.status, await res.clone().text()).toBe(200);
       const stored = await directoryDb(env).select({ email: invitations.email, language: invitations.language }).from(invitations).where(eq(invitations.tenantId, tenant.id));
       expect(Object.fromEntries(stored.map((i) => [i.email, i.language]))).toEqual({ "nl@example.org": "nl-BE", "fr@example.org": "fr-CA", "en@example.org": "en", "zh@example.org": "zh-Hant-TW" });
-      const mails = Object.fromEntries((await mailsTo(tenant.id, people.map((p) => p[0]))).map((m) => [m.to, m]));
+      const mails = Object.fromEntries((await outboxTo(tenant.id, ...people.map((p) => p[0]))).map((m) => [m.to, m]));
       expect(mails["nl@example.org"]!.subject).toMatch(SUBJECT.nl);
       expect(mails["fr@example.org"]!.subject).toMatch(SUBJECT.fr);
       expect(mails["en@example.org"]!.subject).toMatch(SUBJECT.en);
@@ -75,7 +66,7 @@ describe("language tags (BCP 47)", () => {
 
   it("refuses a language cell that is not a tag, naming the row, and imports nothing", async () => {
     const tenant = await makeTenant();
-    const res = await upload(tenant, new File(["email,language\r\na@example.org,nl-BE\r\nb@example.org,not a tag\r\n"], "people.csv", { type: "text/csv" }));
+    const res = await importFile(tenant, csvFile("email,language\r\na@example.org,nl-BE\r\nb@example.org,not a tag\r\n"));
     expect(res.status).toBe(422);
     const body = (await res.json()) as { rows: { row: number; errors: string[] }[] };
     expect(body.rows).toEqual([expect.objectContaining({ row: 3, errors: [expect.stringContaining('"not a tag"')] })]);
@@ -87,7 +78,7 @@ describe("language tags (BCP 47)", () => {
     const tenant = await makeTenant();
     const invite = (language: string, to: string) => call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: [to], language } });
     expect((await invite("nl-BE", "i1@example.org")).status).toBe(200);
-    const [mail] = await mailsTo(tenant.id, ["i1@example.org"]);
+    const [mail] = await outboxTo(tenant.id, "i1@example.org");
     expect(mail!.subject).toMatch(SUBJECT.nl);
     const bad = await invite("nl BE!", "i2@example.org");
     expect(bad.status).toBe(422);
@@ -147,7 +138,7 @@ describe("/invite/{token} in the invitation's language", () => {
   });
   async function invitedIn(tenant: TestTenant, to: string, language: string) {
     await call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: [to], language } });
-    const [mail] = await mailsTo(tenant.id, [to]);
+    const [mail] = await outboxTo(tenant.id, to);
     return { token: /\/invite\/([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!, mail: mail! };
   }
   const text = async (res: Response) => (await res.text()).replace(/\u00a0|\u202f/g, " ");
@@ -202,7 +193,7 @@ describe("refusals a page's script shows", () => {
     const gone = (await (await call(tenant.host, "GET", "/api/v1/groups/nowhere", { cookie: tenant.owner.cookie })).json()) as { error: { display: { message: string } } };
     expect(gone.error.display.message).toBe(fr["error.not_found"]);
     // The group's links (once "an http(s) URL" on French pages).
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Makers", slug: "makers" } });
+    await makeGroup(tenant, { name: "Makers", slug: "makers" });
     const links = await call(tenant.host, "PATCH", "/api/v1/groups/makers", { cookie: tenant.owner.cookie, json: { links: [{ title: "Site", url: "ftp://example.org" }] } });
     expect(links.status).toBe(422);
     const linksBody = (await links.json()) as { error: { fields: Record<string, string>; display: { fields: Record<string, string> } } };
@@ -214,12 +205,12 @@ describe("refusals a page's script shows", () => {
 describe("seeded content follows the viewer's language", () => {
   it("names the default levels in each viewer's language, on pages and in the API", async () => {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Makers", slug: "makers", joinPolicy: "open" } })).status).toBe(201);
+    await makeGroup(tenant, { name: "Makers", slug: "makers", joinPolicy: "open" });
     const nl = await signUpMember(tenant, "nl@example.org", "Noor");
     const en = await signUpMember(tenant, "en@example.org", "Emma");
     for (const [m, language] of [[nl, "nl-BE"], [en, "en-GB"]] as const) {
       await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: m.cookie, json: { language } });
-      expect((await call(tenant.host, "POST", "/api/v1/groups/makers/join", { cookie: m.cookie, json: { answers: {} } })).status).toBe(200);
+      await joinGroup(tenant, "makers", m.cookie);
     }
     const board = async (cookie: string) => (await call(tenant.host, "GET", "/g/makers/leaderboard", { cookie })).text();
     const nlPage = await board(nl.cookie);
@@ -240,7 +231,7 @@ describe("seeded content follows the viewer's language", () => {
 describe("chat sockets read seeded level names in their viewer's language", () => {
   it("sends one broadcast in Dutch to a Dutch socket and in English to an English one", async () => {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Talk", slug: "talk", joinPolicy: "open" } })).status).toBe(201);
+    await makeGroup(tenant, { name: "Talk", slug: "talk", joinPolicy: "open" });
     const people: { ws: WebSocket; names: string[] }[] = [];
     for (const [email, language] of [["nl@example.org", "nl-BE"], ["en@example.org", "en"]] as const) {
       const m = await signUpMember(tenant, email, email);

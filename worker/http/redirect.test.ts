@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, sessionCookie } from "../test/helpers";
+import { call, form, makeTenant, sessionCookie } from "../test/helpers";
 import { sameOriginPath } from "./redirect";
 
 const ORIGIN = "https://demo.communities.test";
@@ -61,11 +61,6 @@ describe("sameOriginPath (every next= goes through it)", () => {
     expect(sameOriginPath(["/a"], ORIGIN, "/admin")).toBe("/admin");
     expect(sameOriginPath("/x", "not an origin")).toBe("/");
   });
-});
-
-const form = (data: Record<string, string>, headers: Record<string, string> = {}) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
 });
 
 /** Where a browser would go: the Location resolved against the page's own URL. */
@@ -138,7 +133,7 @@ describe("next= on requests: never a Location off the origin, never a 5xx", () =
     expect(back.status).toBe(303);
     expect(back.headers.get("location")).toBe("/admin/groups?x=1");
     for (const referer of ["https://evil.test/admin", "::::not a url", `http://${tenant.host}/\t/evil.test`, "//evil.test"]) {
-      const res = await call(tenant.host, "POST", "/admin/view-as", { ...form({ as: "admin" }, { referer }), cookie: tenant.owner.cookie });
+      const res = await call(tenant.host, "POST", "/admin/view-as", { ...form({ as: "admin" }, undefined, { referer }), cookie: tenant.owner.cookie });
       expect(res.status, referer).toBe(303);
       landsOn(res, tenant.host);
     }

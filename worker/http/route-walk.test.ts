@@ -4,7 +4,7 @@ import { app } from "../app";
 import { newSession } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import { base64url } from "../db/ids";
-import { call, env, makeTenant, ROOT, signUpMember } from "../test/helpers";
+import { call, env, joinGroup, makeGroup, makeTenant, ROOT, signUpMember } from "../test/helpers";
 
 /**
  * A walk over every route the app registers (`app.routes`), with junk in path parameters,
@@ -105,8 +105,8 @@ describe("route walk: no input gets a 5xx", () => {
     const tenant = await makeTenant();
     const member = await signUpMember(tenant, "walker@example.org", "Walker Member");
     const owner = tenant.owner.cookie;
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: owner, json: { name: "Walk", slug: "walk", joinPolicy: "open" } })).status).toBe(201);
-    expect((await call(tenant.host, "POST", "/api/v1/groups/walk/join", { cookie: member.cookie, json: {} })).status).toBe(200);
+    await makeGroup(tenant, { name: "Walk", slug: "walk", joinPolicy: "open" }, owner);
+    await joinGroup(tenant, "walk", member.cookie);
     const thread = (await (await call(tenant.host, "POST", "/api/v1/groups/walk/threads", { cookie: owner, json: { title: "Hello", body: "First" } })).json()) as { thread: { id: string } };
     const reply = (await (await call(tenant.host, "POST", `/api/v1/groups/walk/threads/${thread.thread.id}/replies`, { cookie: member.cookie, json: { body: "Hi" } })).json()) as { reply: { id: string } };
     await call(tenant.host, "POST", "/api/v1/profile-fields", { cookie: owner, json: { key: "city", label: "City", type: "text", visibility: "member", editable: true, public: true, filterable: true } });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant } from "../test/helpers";
+import { call, makeGroup, makeTenant } from "../test/helpers";
 
 describe("invitation import without JavaScript", () => {
   it("previews the file, then sends it, then offers the report", async () => {
     const tenant = await makeTenant();
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Crew", slug: "crew", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Crew", slug: "crew", joinPolicy: "invite" });
     expect((await call(tenant.host, "GET", "/admin/invitations/import", { cookie: tenant.owner.cookie })).status).toBe(200);
     const body = new FormData();
     body.set("file", new File(["email,groups\nnew1@example.org,crew\nnew2@example.org,\n"], "list.csv"));

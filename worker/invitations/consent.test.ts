@@ -3,7 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { directoryDb, tenantDb } from "../db/client";
 import { invitations, outbox, tenants, users } from "../db/schema";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, csvFile, importFile, makeGroup, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { outboxTo } from "../test/mail";
 import { RESENDS_IN_ALL, resendInvitation } from "./service";
 
 type Result = { invited: string[]; addedToGroups: string[]; skipped: { email: string; reason: string }[] };
@@ -14,8 +15,7 @@ const invite = (tenant: TestTenant, cookie: string, body: Record<string, unknown
 /** A plain member (no tenant role) who creates a group and so becomes its owner. */
 async function groupOwner(tenant: TestTenant, email: string, slug: string) {
   const m = await signUpMember(tenant, email, "Gaby Groupowner");
-  const res = await call(tenant.host, "POST", "/api/v1/groups", { cookie: m.cookie, json: { name: `Group ${slug}`, slug, joinPolicy: "invite" } });
-  expect(res.status).toBe(201);
+  await makeGroup(tenant, { slug, joinPolicy: "invite" }, m.cookie);
   return m;
 }
 
@@ -23,28 +23,26 @@ async function groupsOf(tenant: TestTenant, cookie: string): Promise<{ slug: str
   return ((await (await call(tenant.host, "GET", "/api/v1/me", { cookie })).json()) as { groups: { slug: string; role: string }[] }).groups;
 }
 
-async function mailsTo(tenantId: string, to: string) {
-  return directoryDb(env).select().from(outbox).where(and(eq(outbox.tenantId, tenantId), eq(outbox.to, to)));
-}
-
 async function tenantName(tenant: TestTenant) {
   return (await directoryDb(env).query.tenants.findFirst({ where: eq(tenants.id, tenant.id) }))!.name;
+}
+
+/** The same request for each address, sent together, answers the same: 200, invited, nobody added or skipped (so it tells nothing about accounts). */
+async function expectInvitedAlike(emails: string[], send: (email: string) => Promise<Response>) {
+  const answers = await Promise.all(
+    emails.map(async (email) => {
+      const res = await send(email);
+      return { status: res.status, body: (await res.json()) as Result };
+    }),
+  );
+  for (const [i, email] of emails.entries()) {
+    expect(answers[i]).toEqual({ status: 200, body: { invited: [email], addedToGroups: [], skipped: [] } });
+  }
 }
 
 async function ban(tenant: TestTenant, slug: string, userId: string, cookie = tenant.owner.cookie) {
   const res = await call(tenant.host, "POST", `/api/v1/groups/${slug}/members/${userId}/ban`, { cookie });
   expect(res.status).toBeLessThan(300);
-}
-
-function csvFile(text: string) {
-  return new File([text], "people.csv", { type: "text/csv" });
-}
-
-function importAs(tenant: TestTenant, cookie: string, text: string, fields: Record<string, string> = {}, query = "") {
-  const body = new FormData();
-  body.set("file", csvFile(text));
-  for (const [k, v] of Object.entries(fields)) body.set(k, v);
-  return call(tenant.host, "POST", `/api/v1/invitations/import${query}`, { cookie, body });
 }
 
 describe("a member without a tenant role who runs a group", () => {
@@ -54,15 +52,7 @@ describe("a member without a tenant role who runs a group", () => {
     const gaby = await groupOwner(tenant, "gaby@example.org", "club");
 
     // The same request for an address with an account, one without, and the tenant's owner.
-    const answers = await Promise.all(
-      ["known@example.org", "nobody@example.org", tenant.owner.email].map(async (email) => {
-        const res = await invite(tenant, gaby.cookie, { emails: [email], groups: ["club"] });
-        return { status: res.status, body: (await res.json()) as Result };
-      }),
-    );
-    for (const [i, email] of ["known@example.org", "nobody@example.org", tenant.owner.email].entries()) {
-      expect(answers[i]).toEqual({ status: 200, body: { invited: [email], addedToGroups: [], skipped: [] } });
-    }
+    await expectInvitedAlike(["known@example.org", "nobody@example.org", tenant.owner.email], (email) => invite(tenant, gaby.cookie, { emails: [email], groups: ["club"] }));
     // Nobody was put in the group.
     expect(await groupsOf(tenant, known.cookie)).toEqual([]);
     expect((await groupsOf(tenant, tenant.owner.cookie)).map((g) => g.slug)).not.toContain("club");
@@ -71,7 +61,7 @@ describe("a member without a tenant role who runs a group", () => {
     const rows = await directoryDb(env).select().from(invitations).where(eq(invitations.tenantId, tenant.id));
     expect(rows.map((r) => r.tokenHash.length)).toEqual([64, 64, 64]);
     for (const email of ["known@example.org", "nobody@example.org", tenant.owner.email]) {
-      expect((await mailsTo(tenant.id, email)).filter((m) => /invit/i.test(m.subject))).toHaveLength(1);
+      expect((await outboxTo(tenant.id, email)).filter((m) => /invit/i.test(m.subject))).toHaveLength(1);
     }
 
     // Their own list shows the three alike (same status, same fields).
@@ -88,9 +78,9 @@ describe("a member without a tenant role who runs a group", () => {
     ]);
 
     // A file: the dry run plans both rows the same way, and the answer says nothing more.
-    const dry = await importAs(tenant, gaby.cookie, "email\nknown2@example.org\nnobody2@example.org\n", { groups: "club" }, "?dryRun=1");
+    const dry = await importFile(tenant, csvFile("email\nknown2@example.org\nnobody2@example.org\n"), { cookie: gaby.cookie, fields: { groups: "club" }, query: "?dryRun=1" });
     await signUpMember(tenant, "known2@example.org");
-    const dry2 = await importAs(tenant, gaby.cookie, "email\nknown2@example.org\nnobody2@example.org\n", { groups: "club" }, "?dryRun=1");
+    const dry2 = await importFile(tenant, csvFile("email\nknown2@example.org\nnobody2@example.org\n"), { cookie: gaby.cookie, fields: { groups: "club" }, query: "?dryRun=1" });
     expect(dry.status).toBe(200);
     const strip = (b: { rows: Record<string, unknown>[] }) => b.rows.map(({ email: _e, row: _r, ...rest }) => rest);
     const before = (await dry.json()) as { rows: Record<string, unknown>[]; invited: string[]; addedToGroups: string[] };
@@ -106,7 +96,7 @@ describe("a member without a tenant role who runs a group", () => {
     expect(mine.items[0]!.groups).toEqual([{ slug: "club", name: "Group club" }]);
     expect(mine.items[0]!.invitedBy).toEqual({ name: "Gaby Groupowner" });
     // Their email asks them to sign in and answer; it carries no account-creating link.
-    const mail = (await mailsTo(tenant.id, "known@example.org")).find((m) => m.subject.startsWith("Invitation"))!;
+    const mail = (await outboxTo(tenant.id, "known@example.org")).find((m) => m.subject.startsWith("Invitation"))!;
     expect(mail.subject).toBe("Invitation à rejoindre Group club sur " + (await tenantName(tenant)));
     expect(mail.text).toContain(`${tenant.host}/me/invitations`);
     expect(mail.text).not.toContain("/invite/");
@@ -141,7 +131,7 @@ describe("a member without a tenant role who runs a group", () => {
 
   it("tenant admins still add existing accounts at once (addedToGroups)", async () => {
     const tenant = await makeTenant();
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Board", slug: "board", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Board", slug: "board", joinPolicy: "invite" });
     const known = await signUpMember(tenant, "known@example.org");
     const res = (await (await invite(tenant, tenant.owner.cookie, { emails: [known.email, "new@example.org"], groups: ["board"] })).json()) as Result;
     expect(res).toEqual({ invited: ["new@example.org"], addedToGroups: [known.email], skipped: [] });
@@ -173,18 +163,18 @@ describe("invitation limits (reserved before anything is sent)", () => {
     const admins = await Promise.all(Array.from({ length: 6 }, (_, i) => groupOwner(tenant, `admin${i}@example.org`, `g${i}`)));
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => invite(tenant, admins[i % 6]!.cookie, { emails: ["target@example.org"], groups: [`g${i % 6}`] })));
     expect(answers.every((r) => r.status === 200 || r.status === 429)).toBe(true);
-    expect((await mailsTo(tenant.id, "target@example.org")).length).toBeLessThanOrEqual(5);
+    expect((await outboxTo(tenant.id, "target@example.org")).length).toBeLessThanOrEqual(5);
   });
 
   it("a file import counts its rows against the inviter's quota, all or nothing", async () => {
     const tenant = await makeTenant();
     const gaby = await groupOwner(tenant, "gaby@example.org", "club");
     const rows = Array.from({ length: 21 }, (_, i) => `r${i}@example.org`).join("\n");
-    const res = await importAs(tenant, gaby.cookie, `email\n${rows}\n`, { groups: "club" });
+    const res = await importFile(tenant, csvFile(`email\n${rows}\n`), { cookie: gaby.cookie, fields: { groups: "club" } });
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBeTruthy();
     expect((await directoryDb(env).select().from(invitations).where(eq(invitations.tenantId, tenant.id))).length).toBe(0);
-    const fits = await importAs(tenant, gaby.cookie, `email\n${Array.from({ length: 20 }, (_, i) => `r${i}@example.org`).join("\n")}\n`, { groups: "club" });
+    const fits = await importFile(tenant, csvFile(`email\n${Array.from({ length: 20 }, (_, i) => `r${i}@example.org`).join("\n")}\n`), { cookie: gaby.cookie, fields: { groups: "club" } });
     expect(fits.status).toBe(200);
   });
 
@@ -196,7 +186,7 @@ describe("invitation limits (reserved before anything is sent)", () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => call(tenant.host, "POST", `/api/v1/invitations/${inv!.id}/resend`, { cookie: gaby.cookie })));
     expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(9);
-    expect(await mailsTo(tenant.id, "someone@example.org")).toHaveLength(2);
+    expect(await outboxTo(tenant.id, "someone@example.org")).toHaveLength(2);
 
     // Later resends, a day apart (the service takes the clock; a resend also counts against the
     // recipient's daily cap): four more, then no more, ever.
@@ -240,9 +230,9 @@ describe("bans hold for every way into a group", () => {
   it("an import (dry run and for real) skips banned members and says so", async () => {
     const { tenant, banned } = await setup();
     const text = `email,groups\n${banned.email},club\nfresh@example.org,club\n`;
-    const dry = (await (await importAs(tenant, tenant.owner.cookie, text, {}, "?dryRun=1")).json()) as { rows: { email: string; action: string; reason?: string }[] };
+    const dry = (await (await importFile(tenant, csvFile(text), { query: "?dryRun=1" })).json()) as { rows: { email: string; action: string; reason?: string }[] };
     expect(dry.rows.find((r) => r.email === banned.email)).toMatchObject({ action: "skip", reason: "banned" });
-    const res = await importAs(tenant, tenant.owner.cookie, text);
+    const res = await importFile(tenant, csvFile(text));
     expect(res.status).toBe(200);
     const report = (await res.json()) as { invited: string[]; addedToGroups: string[]; skipped: { email: string; reason: string }[] };
     expect(report.addedToGroups).toEqual([]);
@@ -269,7 +259,7 @@ describe("bans hold for every way into a group", () => {
     await invite(tenant, tenant.owner.cookie, { emails: ["later@example.org"], groups: ["club"] });
     await directoryDb(env).update(invitations).set({ email: second.email }).where(and(eq(invitations.tenantId, tenant.id), eq(invitations.email, "later@example.org")));
     await ban(tenant, "club", second.id);
-    const mail = (await mailsTo(tenant.id, "later@example.org"))[0]!;
+    const mail = (await outboxTo(tenant.id, "later@example.org"))[0]!;
     const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
     const asMe = await call(tenant.host, "POST", "/api/v1/invitations/accept-as-me", { cookie: second.cookie, json: { token } });
     expect(asMe.status).toBe(200);
@@ -283,7 +273,7 @@ describe("who may create groups (groupCreation)", () => {
     const member = await signUpMember(tenant, "m@example.org");
     const tenantView = async () => (await (await call(tenant.host, "GET", "/api/v1/tenant", { cookie: tenant.owner.cookie })).json()) as { groupCreation: string; features: Record<string, boolean> };
     expect((await tenantView()).groupCreation).toBe("everyone");
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: member.cookie, json: { name: "Mine" } })).status).toBe(201);
+    await makeGroup(tenant, { name: "Mine" }, member.cookie);
 
     const patched = await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { groupCreation: "admins" } });
     expect(patched.status).toBe(200);
@@ -291,7 +281,7 @@ describe("who may create groups (groupCreation)", () => {
     const closed = await call(tenant.host, "POST", "/api/v1/groups", { cookie: member.cookie, json: { name: "Another" } });
     expect(closed.status).toBe(403);
     expect(((await closed.json()) as { error: { code: string } }).error.code).toBe("group_creation_closed");
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Owners'" } })).status).toBe(201);
+    await makeGroup(tenant, { name: "Owners'" });
     // The page form answers the same, in the reader's language.
     const form = await call(tenant.host, "POST", "/admin/groups", {
       cookie: member.cookie,
@@ -314,7 +304,7 @@ describe("who may create groups (groupCreation)", () => {
     const view = await tenantView();
     expect(view.groupCreation).toBe("everyone");
     expect(view.features.adminOnlyGroups).toBeUndefined();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: member.cookie, json: { name: "Open again" } })).status).toBe(201);
+    await makeGroup(tenant, { name: "Open again" }, member.cookie);
   });
 
   it("is shown and saved on the settings page", async () => {
@@ -337,7 +327,7 @@ describe("declining from the link", () => {
     const tenant = await makeTenant();
     const gaby = await groupOwner(tenant, "gaby@example.org", "club");
     await invite(tenant, gaby.cookie, { emails: ["nobody@example.org"], groups: ["club"] });
-    const mail = (await mailsTo(tenant.id, "nobody@example.org"))[0]!;
+    const mail = (await outboxTo(tenant.id, "nobody@example.org"))[0]!;
     const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
     const page = await call(tenant.host, "GET", `/invite/${token}`);
     expect(await page.text()).toContain(`action="/invite/${token}/decline"`);
@@ -350,7 +340,7 @@ describe("declining from the link", () => {
     expect(list.items.map((i) => i.status)).toEqual(["declined"]);
     // The API does the same for a token.
     await invite(tenant, gaby.cookie, { emails: ["other@example.org"], groups: ["club"] });
-    const token2 = /\/invite\/([A-Za-z0-9_-]+)/.exec((await mailsTo(tenant.id, "other@example.org"))[0]!.text)![1]!;
+    const token2 = /\/invite\/([A-Za-z0-9_-]+)/.exec((await outboxTo(tenant.id, "other@example.org"))[0]!.text)![1]!;
     const api = await call(tenant.host, "POST", "/api/v1/invitations/decline", { json: { token: token2 } });
     expect(api.status).toBe(200);
     expect(((await api.json()) as { invitation: { status: string } }).invitation.status).toBe("declined");
@@ -363,7 +353,7 @@ describe("the member's pages", () => {
     const tenant = await makeTenant();
     const known = await signUpMember(tenant, "known@example.org");
     const gaby = await groupOwner(tenant, "gaby@example.org", "club");
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: gaby.cookie, json: { name: "Second", slug: "second", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Second", slug: "second", joinPolicy: "invite" }, gaby.cookie);
     await invite(tenant, gaby.cookie, { emails: [known.email], groups: ["club"] });
     await invite(tenant, gaby.cookie, { emails: [known.email], groups: ["second"] });
     const items = ((await (await call(tenant.host, "GET", "/api/v1/me/invitations", { cookie: known.cookie })).json()) as Mine).items;
@@ -395,16 +385,9 @@ describe("a group admin adding emails to the group's member list (POST /groups/{
     const tenant = await makeTenant();
     const known = await signUpMember(tenant, "list-known@example.org", "Lou Known");
     const gaby = await groupOwner(tenant, "list-gaby@example.org", "listclub");
-    const answers = await Promise.all(
-      ["list-known@example.org", "list-nobody@example.org"].map(async (email) => {
-        const res = await call(tenant.host, "POST", "/api/v1/groups/listclub/members", { cookie: gaby.cookie, json: { emails: [email] } });
-        return { status: res.status, body: (await res.json()) as Result };
-      }),
+    await expectInvitedAlike(["list-known@example.org", "list-nobody@example.org"], (email) =>
+      call(tenant.host, "POST", "/api/v1/groups/listclub/members", { cookie: gaby.cookie, json: { emails: [email] } }),
     );
-    for (const [i, email] of ["list-known@example.org", "list-nobody@example.org"].entries()) {
-      expect(answers[i]!.status).toBe(200);
-      expect(answers[i]!.body).toEqual({ invited: [email], addedToGroups: [], skipped: [] });
-    }
     // Not a member until they accept.
     expect((await groupsOf(tenant, known.cookie)).map((g) => g.slug)).not.toContain("listclub");
     // The community's owner still adds at once.

@@ -3,26 +3,18 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
 import { invitations } from "../db/schema";
-import { deliverOutbox } from "../mail/outbox";
-import { call, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
-
-const form = (data: Record<string, string>, cookie?: string) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  ...(cookie ? { cookie } : {}),
-});
+import { call, form, makeGroup, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
+import { inviteToken } from "../test/mail";
 
 async function invited(tenant: TestTenant, to: string, groups: string[] = []) {
   await call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: [to], groups, message: "<script>alert(1)</script> See you!" } });
-  await deliverOutbox(env);
-  const mail = (await (await call(tenant.host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}`)).json()) as { text: string }[];
-  return /\/invite\/([A-Za-z0-9_-]+)/.exec(mail[0]!.text)![1]!;
+  return inviteToken(tenant.host, to);
 }
 
 describe("/invite/{token}", () => {
   it("shows the email and asks only for name and password; accepting signs in and lands in the group", async () => {
     const tenant = await makeTenant();
-    await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Welcome", slug: "welcome", joinPolicy: "invite" } });
+    await makeGroup(tenant, { name: "Welcome", slug: "welcome", joinPolicy: "invite" });
     const token = await invited(tenant, "guest@example.org", ["welcome"]);
     const page = await call(tenant.host, "GET", `/invite/${token}`);
     expect(page.status).toBe(200);

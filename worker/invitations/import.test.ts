@@ -5,22 +5,9 @@ import writeExcelFile from "write-excel-file/universal";
 import { directoryDb } from "../db/client";
 import { devMail, invitations, outbox } from "../db/schema";
 import { deliverOutbox } from "../mail/outbox";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, csvFile, importFile, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 
 type RowError = { row: number; email: string; errors: string[] };
-
-function upload(tenant: TestTenant, file: File, fields: Record<string, string> = {}, query = "") {
-  const body = new FormData();
-  body.set("file", file);
-  for (const [k, v] of Object.entries(fields)) body.set(k, v);
-  return call(tenant.host, "POST", `/api/v1/invitations/import${query}`, { cookie: tenant.owner.cookie, body });
-}
-
-const csv = (text: string, name = "people.csv") => new File([text], name, { type: "text/csv" });
-
-async function groups(tenant: TestTenant, ...slugs: string[]) {
-  for (const slug of slugs) await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: slug, slug, joinPolicy: "invite" } });
-}
 
 async function invitationCount(tenantId: string) {
   return (await directoryDb(env).select().from(invitations).where(eq(invitations.tenantId, tenantId))).length;
@@ -29,13 +16,9 @@ async function invitationCount(tenantId: string) {
 describe("POST /api/v1/invitations/import", () => {
   it("imports a CSV where file values override the defaults sent with it", async () => {
     const tenant = await makeTenant();
-    await groups(tenant, "makers", "founders", "staff");
+    for (const slug of ["makers", "founders", "staff"]) await makeGroup(tenant, { name: slug, slug, joinPolicy: "invite" });
     const existing = await signUpMember(tenant, "member@example.org");
-    const res = await upload(
-      tenant,
-      csv("email,first_name,last_name,language,groups,admin\r\nAda@Example.org,Ada,Lovelace,en,makers|founders,VRAI\r\nbob@example.org,Bob,,,,\r\nmember@example.org,,,,,0\r\n"),
-      { groups: "staff", language: "nl", tenantRole: "member", message: "Hello!" },
-    );
+    const res = await importFile(tenant, csvFile("email,first_name,last_name,language,groups,admin\r\nAda@Example.org,Ada,Lovelace,en,makers|founders,VRAI\r\nbob@example.org,Bob,,,,\r\nmember@example.org,,,,,0\r\n"), { fields: { groups: "staff", language: "nl", tenantRole: "member", message: "Hello!" } });
     expect(res.status).toBe(200);
     const report = (await res.json()) as { invited: string[]; addedToGroups: string[]; rows: { email: string; action: string; groups: string[]; tenantRole: string; language: string }[] };
     expect(report.invited).toEqual(["ada@example.org", "bob@example.org"]);
@@ -54,29 +37,26 @@ describe("POST /api/v1/invitations/import", () => {
 
   it("reads .xlsx the same way, and the dry run writes nothing", async () => {
     const tenant = await makeTenant();
-    await groups(tenant, "makers");
+    await makeGroup(tenant, { name: "makers", slug: "makers", joinPolicy: "invite" });
     const blob = await writeExcelFile([
       ["email", "first_name", "groups", "admin"].map((value) => ({ value })),
       [{ value: "x1@example.org" }, { value: "Xena" }, { value: "makers" }, { value: false }],
       [{ value: "x2@example.org" }, { value: "Xavier" }, { value: "" }, { value: true }],
     ]).toBlob();
     const file = new File([blob], "people.xlsx");
-    const dry = await upload(tenant, file, {}, "?dryRun=1");
+    const dry = await importFile(tenant, file, { query: "?dryRun=1" });
     expect(dry.status).toBe(200);
     expect(await dry.json()).toMatchObject({ dryRun: true, invited: ["x1@example.org", "x2@example.org"], rows: [{ row: 2, groups: ["makers"] }, { row: 3, tenantRole: "admin" }] });
     expect(await invitationCount(tenant.id)).toBe(0);
-    const real = await upload(tenant, file);
+    const real = await importFile(tenant, file);
     expect(((await real.json()) as { invited: string[] }).invited).toHaveLength(2);
     expect(await invitationCount(tenant.id)).toBe(2);
   });
 
   it("refuses the whole file with 422 naming each bad row: bad email, duplicate (any case), unknown group or language, bad admin", async () => {
     const tenant = await makeTenant();
-    await groups(tenant, "makers");
-    const res = await upload(
-      tenant,
-      csv("email;groups;language;admin\ngood@example.org;makers;fr;1\nnot-an-email;;;\nGOOD@example.org;;;\nother@example.org;nowhere;;\nlang@example.org;;english please;\nbool@example.org;;;maybe\n"),
-    );
+    await makeGroup(tenant, { name: "makers", slug: "makers", joinPolicy: "invite" });
+    const res = await importFile(tenant, csvFile("email;groups;language;admin\ngood@example.org;makers;fr;1\nnot-an-email;;;\nGOOD@example.org;;;\nother@example.org;nowhere;;\nlang@example.org;;english please;\nbool@example.org;;;maybe\n"));
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string }; rows: RowError[] };
     expect(body.error.code).toBe("invalid_rows");
@@ -101,20 +81,20 @@ describe("POST /api/v1/invitations/import", () => {
       if (calls === 2) return Promise.reject(new Error("D1_ERROR: network connection lost"));
       return original(statements);
     }) as unknown as typeof db.batch);
-    const res = await upload(tenant, csv("email\nfail1@example.org\nfail2@example.org\n"));
+    const res = await importFile(tenant, csvFile("email\nfail1@example.org\nfail2@example.org\n"));
     spy.mockRestore();
     expect(res.status).toBe(500);
     expect(await invitationCount(tenant.id)).toBe(0);
     expect(await directoryDb(env).select().from(outbox).where(and(eq(outbox.tenantId, tenant.id), eq(outbox.to, "fail1@example.org")))).toEqual([]);
     // And the addresses can be invited normally afterwards.
-    expect((await upload(tenant, csv("email\nfail1@example.org\n"))).status).toBe(200);
+    expect((await importFile(tenant, csvFile("email\nfail1@example.org\n"))).status).toBe(200);
   });
 
   it("imports 10,000 rows, with every invitation and email written", async () => {
     const tenant = await makeTenant();
     const lines = ["email,first_name"];
     for (let i = 0; i < 10_000; i++) lines.push(`person${i}@example.org,P${i}`);
-    const res = await upload(tenant, csv(lines.join("\n")));
+    const res = await importFile(tenant, csvFile(lines.join("\n")));
     expect(res.status).toBe(200);
     expect(((await res.json()) as { invited: string[] }).invited).toHaveLength(10_000);
     expect(await invitationCount(tenant.id)).toBe(10_000);

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
 import { invitations, outbox } from "../db/schema";
 import { deliverOutbox } from "../mail/outbox";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { inviteToken } from "../test/mail";
 import { INVITATION_TTL_MS, REMINDER_AFTER_MS, runInvitationLifecycle } from "./service";
 
 type Err = { error: { code: string; fields?: Record<string, string> } };
@@ -14,22 +15,10 @@ async function inviteAs(tenant: TestTenant, body: Record<string, unknown>, cooki
   return call(tenant.host, "POST", "/api/v1/invitations", { cookie, json: body });
 }
 
-/** The link in the newest invitation email to `to` (the dev mailbox), as a token. */
-async function tokenFor(tenant: TestTenant, to: string, nth = 0): Promise<string> {
-  await deliverOutbox(env);
-  const mail = (await (await call(tenant.host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}`)).json()) as { text: string }[];
-  const m = /\/invite\/([A-Za-z0-9_-]+)/.exec(mail[nth]!.text);
-  return m![1]!;
-}
-
-async function group(tenant: TestTenant, slug: string) {
-  await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: slug, slug, joinPolicy: "invite" } });
-}
-
 describe("POST /api/v1/invitations", () => {
   it("invites a pasted list, adds existing accounts to the groups at once, and reports the rest per address", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "board");
+    await makeGroup(tenant, { name: "board", slug: "board", joinPolicy: "invite" });
     const existing = await signUpMember(tenant, "known@example.org");
     await inviteAs(tenant, { emails: "pending@example.org" });
     const res = await inviteAs(tenant, {
@@ -63,8 +52,8 @@ describe("POST /api/v1/invitations", () => {
 
   it("only admins invite: members get 403; group admins only to their own groups, never as tenant admins", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "mine");
-    await group(tenant, "theirs");
+    await makeGroup(tenant, { name: "mine", slug: "mine", joinPolicy: "invite" });
+    await makeGroup(tenant, { name: "theirs", slug: "theirs", joinPolicy: "invite" });
     const member = await signUpMember(tenant, "plain@example.org");
     expect((await inviteAs(tenant, { emails: "x@example.org" }, member.cookie)).status).toBe(403);
     const gadmin = await signUpMember(tenant, "gadmin@example.org");
@@ -81,9 +70,9 @@ describe("POST /api/v1/invitations", () => {
 describe("accepting", () => {
   it("lookup shows the email; accept creates a verified account with the role and groups, signed in; a second accept is 404", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "staff");
+    await makeGroup(tenant, { name: "staff", slug: "staff", joinPolicy: "invite" });
     await inviteAs(tenant, { emails: ["newcomer@example.org"], groups: ["staff"], tenantRole: "admin" });
-    const token = await tokenFor(tenant, "newcomer@example.org");
+    const token = await inviteToken(tenant.host, "newcomer@example.org");
 
     const lookup = await call(tenant.host, "GET", `/api/v1/invitations/lookup?token=${token}`);
     expect(lookup.status).toBe(200);
@@ -107,7 +96,7 @@ describe("accepting", () => {
   it("answers 410 invitation_expired after 30 days", async () => {
     const tenant = await makeTenant();
     await inviteAs(tenant, { emails: "late@example.org" });
-    const token = await tokenFor(tenant, "late@example.org");
+    const token = await inviteToken(tenant.host, "late@example.org");
     await directoryDb(env).update(invitations).set({ expiresAt: Date.now() - 1 }).where(eq(invitations.email, "late@example.org"));
     const res = await call(tenant.host, "POST", "/api/v1/invitations/accept", { json: { token, name: "L", password: "long enough pass" } });
     expect(res.status).toBe(410);
@@ -120,20 +109,20 @@ describe("accepting", () => {
     await inviteAs(tenant, { emails: "again@example.org, gone@example.org" });
     const list = (await (await call(tenant.host, "GET", "/api/v1/invitations?status=pending", { cookie: tenant.owner.cookie })).json()) as { items: { id: string; email: string; expiresAt: string }[] };
     const again = list.items.find((i) => i.email === "again@example.org")!;
-    const oldToken = await tokenFor(tenant, "again@example.org");
+    const oldToken = await inviteToken(tenant.host, "again@example.org");
     await directoryDb(env).update(invitations).set({ expiresAt: Date.now() + 1000 }).where(eq(invitations.id, again.id));
     const resent = await call(tenant.host, "POST", `/api/v1/invitations/${again.id}/resend`, { cookie: tenant.owner.cookie });
     expect(resent.status).toBe(200);
     const expiresAt = Date.parse(((await resent.json()) as { expiresAt: string }).expiresAt);
     expect(expiresAt).toBeGreaterThan(Date.now() + INVITATION_TTL_MS - 60_000);
-    const newToken = await tokenFor(tenant, "again@example.org", 0);
+    const newToken = await inviteToken(tenant.host, "again@example.org", 0);
     expect(newToken).not.toBe(oldToken);
     expect((await call(tenant.host, "GET", `/api/v1/invitations/lookup?token=${oldToken}`)).status).toBe(404);
     expect((await call(tenant.host, "POST", "/api/v1/invitations/accept", { json: { token: oldToken, name: "A", password: "long enough pass" } })).status).toBe(404);
     expect((await call(tenant.host, "POST", "/api/v1/invitations/accept", { json: { token: newToken, name: "A", password: "long enough pass" } })).status).toBe(201);
 
     const gone = list.items.find((i) => i.email === "gone@example.org")!;
-    const goneToken = await tokenFor(tenant, "gone@example.org");
+    const goneToken = await inviteToken(tenant.host, "gone@example.org");
     expect((await call(tenant.host, "DELETE", `/api/v1/invitations/${gone.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
     expect((await call(tenant.host, "GET", `/api/v1/invitations/lookup?token=${goneToken}`)).status).toBe(404);
     // After revocation, self sign-up works for that address again.
@@ -142,11 +131,11 @@ describe("accepting", () => {
 
   it("a signed-in user who opens an invitation for their own email simply gets its groups", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "vip");
+    await makeGroup(tenant, { name: "vip", slug: "vip", joinPolicy: "invite" });
     const member = await signUpMember(tenant, "already@example.org");
     // Invited before signing up is impossible (invite_required), so invite, then let the account exist by another path.
     await inviteAs(tenant, { emails: "already2@example.org", groups: ["vip"] });
-    const token = await tokenFor(tenant, "already2@example.org");
+    const token = await inviteToken(tenant.host, "already2@example.org");
     const wrong = await call(tenant.host, "POST", "/api/v1/invitations/accept-as-me", { cookie: member.cookie, json: { token } });
     expect(wrong.status).toBe(403);
     const other = (await (await call(tenant.host, "POST", "/api/v1/invitations/accept", { json: { token, name: "Two", password: "long enough pass" } })).json()) as { user: { id: string } };
@@ -159,7 +148,7 @@ describe("reminders and expiry (cron, controlled clock)", () => {
     const tenant = await makeTenant();
     const t0 = Date.now();
     await inviteAs(tenant, { emails: "remind@example.org, accepted@example.org" });
-    const acceptedToken = await tokenFor(tenant, "accepted@example.org");
+    const acceptedToken = await inviteToken(tenant.host, "accepted@example.org");
     await call(tenant.host, "POST", "/api/v1/invitations/accept", { json: { token: acceptedToken, name: "Ace", password: "long enough pass" } });
 
     const reminders = async () => (await directoryDb(env).select().from(outbox).where(eq(outbox.to, "remind@example.org"))).filter((m) => /Rappel|Reminder/.test(m.subject));
@@ -174,8 +163,8 @@ describe("reminders and expiry (cron, controlled clock)", () => {
 
     // The reminder's link works, and so does the first email's.
     await deliverOutbox(env, { now: t0 + 10 * 86400_000 });
-    const firstLink = await tokenFor(tenant, "remind@example.org", 1);
-    const reminderLink = await tokenFor(tenant, "remind@example.org", 0);
+    const firstLink = await inviteToken(tenant.host, "remind@example.org", 1);
+    const reminderLink = await inviteToken(tenant.host, "remind@example.org", 0);
     expect(reminderLink).not.toBe(firstLink);
     expect((await call(tenant.host, "GET", `/api/v1/invitations/lookup?token=${firstLink}`)).status).toBe(200);
     expect((await call(tenant.host, "GET", `/api/v1/invitations/lookup?token=${reminderLink}`)).status).toBe(200);

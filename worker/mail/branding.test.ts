@@ -1,7 +1,7 @@
 import { runInvitationLifecycle } from "../invitations/service";
 import { describe, expect, it } from "vitest";
-import { call, env, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
-import { deliverOutbox } from "./outbox";
+import { call, env, makeTenant, setSignupPolicy, signUpMember, type TestTenant } from "../test/helpers";
+import { inbox } from "../test/mail";
 import * as templates from "./templates";
 import type { MailBrand, MailMessage } from "./templates";
 
@@ -84,13 +84,6 @@ async function brand(tenant: TestTenant) {
   return { color: "#0f7a5c", logoUrl: `http://${tenant.host}/media/${logoKey}`, logoPath: `/media/${logoKey}` };
 }
 
-async function inbox(host: string, to: string) {
-  await deliverOutbox(env);
-  const res = await call(host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}&limit=50`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as { subject: string; text: string; html: string }[];
-}
-
 /** The logo's URL is absolute and on the community's host (http in tests, https in production). */
 function expectHostLogo(mail: { html: string }, b: { color: string; logoPath: string }, host: string) {
   expect(mail.html).toContain(`color:${b.color}`);
@@ -105,11 +98,11 @@ describe("every email the product sends, through its real caller, is branded", (
     const member = await signUpMember(tenant, "mem@brand.example", "Mia Member");
     expect((await call(tenant.host, "POST", "/api/v1/auth/login-link", { json: { email: member.email } })).status).toBeLessThan(300);
     expect((await call(tenant.host, "POST", "/api/v1/auth/password-reset", { json: { email: member.email } })).status).toBeLessThan(300);
-    const mails = await inbox(tenant.host, member.email);
+    const mails = await inbox(tenant.host, member.email, 50);
     expect(mails.length).toBeGreaterThanOrEqual(3); // welcome, sign-in link, reset
     for (const m of mails) expectHostLogo(m, b, tenant.host);
 
-    expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { signupPolicy: "approval" } })).status).toBe(200);
+    await setSignupPolicy(tenant, "approval");
     const ids: string[] = [];
     for (const e of ["no@brand.example", "yes@brand.example"]) {
       const res = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: e, password: "a long enough password", name: "Pat Pending", language: "fr" } });
@@ -118,12 +111,12 @@ describe("every email the product sends, through its real caller, is branded", (
     }
     expect((await call(tenant.host, "POST", `/api/v1/members/${ids[0]}/decline`, { cookie: tenant.owner.cookie })).status).toBe(200);
     expect((await call(tenant.host, "POST", `/api/v1/members/${ids[1]}/approve`, { cookie: tenant.owner.cookie })).status).toBe(200);
-    const toOwner = await inbox(tenant.host, tenant.owner.email);
+    const toOwner = await inbox(tenant.host, tenant.owner.email, 50);
     const approvals = toOwner.filter((m) => m.html.includes("/admin/members"));
     expect(approvals.length).toBe(2);
     for (const m of approvals) expectHostLogo(m, b, tenant.host);
     for (const e of ["no@brand.example", "yes@brand.example"]) {
-      const [decided] = await inbox(tenant.host, e);
+      const [decided] = await inbox(tenant.host, e, 50);
       expectHostLogo(decided!, b, tenant.host);
       expectFrenchTypography(decided!.text);
     }
@@ -134,7 +127,7 @@ describe("every email the product sends, through its real caller, is branded", (
     const b = await brand(tenant);
     const res = await call(tenant.host, "POST", "/api/v1/invitations", { cookie: tenant.owner.cookie, json: { emails: ["inv@brand.example"], language: "fr", message: "Viens !" } });
     expect(res.status).toBe(200);
-    const [invite] = await inbox(tenant.host, "inv@brand.example");
+    const [invite] = await inbox(tenant.host, "inv@brand.example", 50);
     expectHostLogo(invite!, b, tenant.host);
     expectFrenchTypography(invite!.text);
     expect(invite!.text).toContain("«\u202fViens\u202f!\u202f»");

@@ -32,17 +32,24 @@ async function queue(tenantId: string, to: string, now: number) {
   return row!;
 }
 
+/** A fresh community whose mail goes through a transport that fails `failures` times, and a time a little ahead. */
+async function withTransport(failures: number) {
+  const tenant = await makeTenant();
+  const transport = new FlakyTransport(failures);
+  setMailTransportForTests(transport);
+  return { tenant, transport, now: Date.now() + 1000 };
+}
+
+const stateOf = async (id: string) => (await directoryDb(env).select().from(outbox).where(eq(outbox.id, id)))[0]!;
+
 describe("mail outbox", () => {
   it("survives a failing transport: retried with backoff, sent once it recovers, never twice", async () => {
-    const tenant = await makeTenant();
-    const flaky = new FlakyTransport(2);
-    setMailTransportForTests(flaky);
-    const t0 = Date.now() + 1000;
+    const { tenant, transport: flaky, now: t0 } = await withTransport(2);
     const row = await queue(tenant.id, "retry@example.org", t0);
     const mine = { tenantId: tenant.id };
 
     expect(await deliverOutbox(env, { now: t0, ...mine })).toMatchObject({ sent: 0, retried: 1 });
-    let state = (await directoryDb(env).select().from(outbox).where(eq(outbox.id, row.id)))[0]!;
+    let state = await stateOf(row.id);
     expect(state).toMatchObject({ status: "pending", attempts: 1, lastError: "provider unavailable" });
     expect(state.nextAttemptAt).toBe(t0 + backoffMs(1));
 
@@ -50,7 +57,7 @@ describe("mail outbox", () => {
     expect(await deliverOutbox(env, { now: t0 + 1, ...mine })).toMatchObject({ sent: 0, retried: 0 });
     const secondTry = state.nextAttemptAt;
     expect(await deliverOutbox(env, { now: secondTry, ...mine })).toMatchObject({ retried: 1 });
-    state = (await directoryDb(env).select().from(outbox).where(eq(outbox.id, row.id)))[0]!;
+    state = await stateOf(row.id);
     // The wait doubles after each failure.
     expect(state.nextAttemptAt).toBe(secondTry + backoffMs(2));
     expect(backoffMs(2)).toBe(2 * backoffMs(1));
@@ -58,38 +65,31 @@ describe("mail outbox", () => {
     expect(await deliverOutbox(env, { now: state.nextAttemptAt, ...mine })).toMatchObject({ sent: 1 });
     expect(await deliverOutbox(env, { now: state.nextAttemptAt + 86400_000, ...mine })).toMatchObject({ sent: 0, retried: 0 });
     expect(flaky.sent.map((m) => m.to)).toEqual(["retry@example.org"]);
-    state = (await directoryDb(env).select().from(outbox).where(eq(outbox.id, row.id)))[0]!;
+    state = await stateOf(row.id);
     expect(state).toMatchObject({ status: "sent", attempts: 3 });
   });
 
   it("two drains running at once send each email once", async () => {
-    const tenant = await makeTenant();
-    const transport = new FlakyTransport(0);
-    setMailTransportForTests(transport);
-    const now = Date.now() + 1000;
+    const { tenant, transport, now } = await withTransport(0);
     for (let i = 0; i < 5; i++) await queue(tenant.id, `race${i}@example.org`, now);
     await Promise.all([deliverOutbox(env, { now, tenantId: tenant.id }), deliverOutbox(env, { now, tenantId: tenant.id })]);
     expect(transport.sent.map((m) => m.to).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `race${i}@example.org`));
   });
 
   it("gives up after the last attempt and marks the email failed", async () => {
-    const tenant = await makeTenant();
-    setMailTransportForTests(new FlakyTransport(1000));
-    let now = Date.now() + 1000;
+    const { tenant, now: start } = await withTransport(1000);
+    let now = start;
     const row = await queue(tenant.id, "doomed@example.org", now);
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
       await deliverOutbox(env, { now, tenantId: tenant.id });
       now += backoffMs(MAX_ATTEMPTS);
     }
-    const state = (await directoryDb(env).select().from(outbox).where(eq(outbox.id, row.id)))[0]!;
+    const state = await stateOf(row.id);
     expect(state).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS });
   });
 
   it("an email claimed by a drain that died is picked up again after its claim lapses", async () => {
-    const tenant = await makeTenant();
-    const transport = new FlakyTransport(0);
-    setMailTransportForTests(transport);
-    const now = Date.now() + 1000;
+    const { tenant, now } = await withTransport(0);
     const row = await queue(tenant.id, "orphan@example.org", now);
     await directoryDb(env).update(outbox).set({ status: "sending", claimedUntil: now + 60_000 }).where(eq(outbox.id, row.id));
     expect(await deliverOutbox(env, { now, tenantId: tenant.id })).toMatchObject({ sent: 0 });

@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
-
-const form = (data: Record<string, string>, cookie?: string) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  ...(cookie ? { cookie } : {}),
-});
+import { call, form, makeTenant, setSignupPolicy, signUpMember, signUpPending, type TestTenant } from "../test/helpers";
 
 async function page(tenant: TestTenant, path: string, cookie = tenant.owner.cookie) {
   const res = await call(tenant.host, "GET", path, { cookie });
   return { status: res.status, html: await res.text() };
-}
-
-async function pendingSignup(tenant: TestTenant, email: string, name: string) {
-  const res = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email, password: "a long enough password", name } });
-  return ((await res.json()) as { user: { id: string } }).user.id;
 }
 
 describe("/admin/members", () => {
@@ -33,9 +22,9 @@ describe("/admin/members", () => {
 
   it("the approval queue: a count in the navigation, approve and decline buttons that work without JavaScript", async () => {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { signupPolicy: "approval" } })).status).toBe(200);
-    const pat = await pendingSignup(tenant, "pat@example.org", "Pat Pending");
-    const dee = await pendingSignup(tenant, "dee@example.org", "Dee Declined");
+    await setSignupPolicy(tenant, "approval");
+    const pat = await signUpPending(tenant, "pat@example.org", "Pat Pending");
+    const dee = await signUpPending(tenant, "dee@example.org", "Dee Declined");
     const admin = await page(tenant, "/admin?lang=en");
     expect(admin.html).toMatch(/Members\s*<span class="tab-count"[^>]*>2<span class="sr-only"> 2 waiting for approval/);
     const list = await page(tenant, "/admin/members?lang=en");
@@ -57,8 +46,8 @@ describe("/admin/members", () => {
 
   it("a pending or suspended person is told why on the login page, in their language", async () => {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { signupPolicy: "approval" } })).status).toBe(200);
-    await pendingSignup(tenant, "wait@example.org", "Wait");
+    await setSignupPolicy(tenant, "approval");
+    await signUpPending(tenant, "wait@example.org", "Wait");
     const res = await call(tenant.host, "POST", "/login?lang=fr", { ...form({ email: "wait@example.org", password: "a long enough password" }), headers: { ...form({}).headers, "accept-language": "fr" } });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain("en attente");

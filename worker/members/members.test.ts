@@ -1,26 +1,12 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { deliverOutbox } from "../mail/outbox";
 import { membershipWriter } from "../room/membership-writer";
 import { groupRoom } from "../room/room";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, errorCode, form, groupMember, joinGroup, logIn, makeGroup, makeTenant, sessionCookie, setSignupPolicy, setTenantRole, signUpMember, signUpPending, type TestTenant } from "../test/helpers";
+import { inbox } from "../test/mail";
 
-type ErrorJson = { error: { code: string } };
 type Member = { id: string; name: string; email: string; tenantRole: string; status: string; groups: string[]; createdAt: string };
-
-async function inbox(host: string, to: string) {
-  await deliverOutbox(env);
-  const res = await call(host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(to)}`);
-  return (await res.json()) as { subject: string; text: string }[];
-}
-
-async function setPolicy(tenant: TestTenant, signupPolicy: string) {
-  expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { signupPolicy } })).status).toBe(200);
-}
-
-const login = (tenant: TestTenant, email: string, password: string) => call(tenant.host, "POST", "/api/v1/auth/login", { json: { email, password } });
-const code = async (res: Response) => ((await res.json()) as ErrorJson).error.code;
 
 async function listMembers(tenant: TestTenant, query = "", cookie = tenant.owner.cookie) {
   const res = await call(tenant.host, "GET", `/api/v1/members${query}`, { cookie });
@@ -36,35 +22,24 @@ async function ownerId(tenant: TestTenant) {
 /** A member promoted to the given community role by the owner; returns their fresh cookie. */
 async function withRole(tenant: TestTenant, email: string, tenantRole: "admin" | "moderator" | "member") {
   const m = await signUpMember(tenant, email, email.split("@")[0]);
-  if (tenantRole !== "member") {
-    const res = await call(tenant.host, "PATCH", `/api/v1/members/${m.id}`, { cookie: tenant.owner.cookie, json: { tenantRole } });
-    expect(res.status).toBe(200);
-  }
+  if (tenantRole !== "member") await setTenantRole(tenant, m.id, tenantRole);
   return m;
-}
-
-async function pendingSignup(tenant: TestTenant, email: string, name = "Pat Pending") {
-  const res = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email, password: "a long enough password", name, language: "en" } });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { user: { id: string }; status: string };
-  expect(body.status).toBe("pending_approval");
-  return body.user.id;
 }
 
 describe("sign-up on approval", () => {
   it("a pending account gets 401 account_pending, is listed, approved with an email, then signs in", async () => {
     const tenant = await makeTenant();
-    await setPolicy(tenant, "approval");
-    const id = await pendingSignup(tenant, "pat@example.org");
+    await setSignupPolicy(tenant, "approval");
+    const id = await signUpPending(tenant, "pat@example.org", "Pat Pending", "en");
     // The admins hear about each request.
     expect((await inbox(tenant.host, tenant.owner.email)).some((m) => m.text.includes("pat@example.org"))).toBe(true);
 
-    const refused = await login(tenant, "pat@example.org", "a long enough password");
+    const refused = await logIn(tenant, "pat@example.org", "a long enough password");
     expect(refused.status).toBe(401);
-    expect(await code(refused)).toBe("account_pending");
+    expect(await errorCode(refused)).toBe("account_pending");
     // A wrong password tells nothing about the account's state.
-    const wrong = await login(tenant, "pat@example.org", "not the password!!");
-    expect(await code(wrong)).toBe("invalid_credentials");
+    const wrong = await logIn(tenant, "pat@example.org", "not the password!!");
+    expect(await errorCode(wrong)).toBe("invalid_credentials");
 
     const pending = await listMembers(tenant, "?status=pending_approval");
     expect(pending.items.map((m) => m.id)).toEqual([id]);
@@ -75,37 +50,37 @@ describe("sign-up on approval", () => {
     expect(approved.status).toBe(200);
     expect(((await approved.json()) as { member: Member }).member.status).toBe("active");
     expect((await inbox(tenant.host, "pat@example.org")).some((m) => /approved/i.test(m.subject))).toBe(true);
-    expect((await login(tenant, "pat@example.org", "a long enough password")).status).toBe(200);
+    expect((await logIn(tenant, "pat@example.org", "a long enough password")).status).toBe(200);
 
     // Approving twice: 409 invalid_state.
     const again = await call(tenant.host, "POST", `/api/v1/members/${id}/approve`, { cookie: tenant.owner.cookie });
     expect(again.status).toBe(409);
-    expect(await code(again)).toBe("invalid_state");
+    expect(await errorCode(again)).toBe("invalid_state");
   });
 
   it("decline deletes the account, emails the person, and the address can sign up again", async () => {
     const tenant = await makeTenant();
-    await setPolicy(tenant, "approval");
-    const id = await pendingSignup(tenant, "dee@example.org", "Dee");
+    await setSignupPolicy(tenant, "approval");
+    const id = await signUpPending(tenant, "dee@example.org", "Dee", "en");
     const declined = await call(tenant.host, "POST", `/api/v1/members/${id}/decline`, { cookie: tenant.owner.cookie });
     expect(declined.status).toBe(200);
     expect((await inbox(tenant.host, "dee@example.org")).some((m) => /request/i.test(m.subject))).toBe(true);
-    expect((await login(tenant, "dee@example.org", "a long enough password")).status).toBe(401);
-    expect(await code(await login(tenant, "dee@example.org", "a long enough password"))).toBe("invalid_credentials");
-    const second = await pendingSignup(tenant, "dee@example.org", "Dee");
+    expect((await logIn(tenant, "dee@example.org", "a long enough password")).status).toBe(401);
+    expect(await errorCode(await logIn(tenant, "dee@example.org", "a long enough password"))).toBe("invalid_credentials");
+    const second = await signUpPending(tenant, "dee@example.org", "Dee", "en");
     expect(second).not.toBe(id);
     // Declining an active account: 409 invalid_state; an unknown id: 404.
     const owner = await ownerId(tenant);
     expect((await call(tenant.host, "POST", `/api/v1/members/nope/decline`, { cookie: tenant.owner.cookie })).status).toBe(404);
     const onOwner = await call(tenant.host, "POST", `/api/v1/members/${owner}/decline`, { cookie: tenant.owner.cookie });
-    expect(await code(onOwner)).toBe("owner_immutable");
+    expect(await errorCode(onOwner)).toBe("owner_immutable");
   });
 
   it("two admins approving at once: exactly one wins, one email goes", async () => {
     const tenant = await makeTenant();
     const admin = await withRole(tenant, "second@example.org", "admin");
-    await setPolicy(tenant, "approval");
-    const id = await pendingSignup(tenant, "race@example.org", "Race");
+    await setSignupPolicy(tenant, "approval");
+    const id = await signUpPending(tenant, "race@example.org", "Race", "en");
     const answers = await Promise.all([tenant.owner.cookie, admin.cookie, tenant.owner.cookie].map((cookie) => call(tenant.host, "POST", `/api/v1/members/${id}/approve`, { cookie })));
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     expect((await inbox(tenant.host, "race@example.org")).length).toBe(1);
@@ -165,7 +140,7 @@ describe("community roles", () => {
     const owner = await ownerId(tenant);
     const onOwner = await call(tenant.host, "PATCH", `/api/v1/members/${owner}`, { cookie: tenant.owner.cookie, json: { tenantRole: "member" } });
     expect(onOwner.status).toBe(409);
-    expect(await code(onOwner)).toBe("owner_immutable");
+    expect(await errorCode(onOwner)).toBe("owner_immutable");
     // A bad role: 422.
     expect((await call(tenant.host, "PATCH", `/api/v1/members/${m.id}`, { cookie: tenant.owner.cookie, json: { tenantRole: "owner" } })).status).toBe(422);
     // A demoted admin loses admin powers at once (writes read the role from D1).
@@ -176,7 +151,7 @@ describe("community roles", () => {
 
   it("a community moderator moderates a group they are not a member of, but does not administer it", async () => {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Club", slug: "club", joinPolicy: "open" } })).status).toBe(201);
+    await makeGroup(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
     const mod = await withRole(tenant, "staff@example.org", "moderator");
     const me = await call(tenant.host, "GET", "/api/v1/me", { cookie: mod.cookie });
     expect(((await me.json()) as { tenantRole: string }).tenantRole).toBe("moderator");
@@ -188,13 +163,18 @@ describe("community roles", () => {
 });
 
 describe("suspension", () => {
-  it("ends sessions at once, closes sockets, refuses sign-in with account_suspended; unsuspend restores sign-in", async () => {
+  /** A community with an open group "club" and one member in it, whose account has been read once (so the read cache holds it). */
+  async function clubMemberReadOnce(email: string, name: string) {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Club", slug: "club", joinPolicy: "open" } })).status).toBe(201);
-    const m = await signUpMember(tenant, "sus@example.org", "Sus");
-    expect((await call(tenant.host, "POST", "/api/v1/groups/club/join", { cookie: m.cookie, json: {} })).status).toBe(200);
-    // Warm the read cache with a read, then open a socket.
+    await makeGroup(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
+    const m = await groupMember(tenant, "club", email, name);
     expect((await call(tenant.host, "GET", "/api/v1/me", { cookie: m.cookie })).status).toBe(200);
+    return { tenant, m };
+  }
+
+  it("ends sessions at once, closes sockets, refuses sign-in with account_suspended; unsuspend restores sign-in", async () => {
+    // The read cache is warm; then a socket is opened.
+    const { tenant, m } = await clubMemberReadOnce("sus@example.org", "Sus");
     const upgrade = await call(tenant.host, "GET", "/api/v1/groups/club/chat", { cookie: m.cookie, headers: { upgrade: "websocket" } });
     expect(upgrade.status).toBe(101);
     const ws = upgrade.webSocket!;
@@ -209,23 +189,19 @@ describe("suspension", () => {
     // Every write is refused at once, reads too (the session is gone).
     expect((await call(tenant.host, "POST", "/api/v1/groups/club/threads", { cookie: m.cookie, json: { title: "x", body: "y" } })).status).toBe(401);
     expect((await call(tenant.host, "GET", "/api/v1/me", { cookie: m.cookie })).status).toBe(401);
-    const signIn = await login(tenant, "sus@example.org", m.password);
+    const signIn = await logIn(tenant, "sus@example.org", m.password);
     expect(signIn.status).toBe(401);
-    expect(await code(signIn)).toBe("account_suspended");
+    expect(await errorCode(signIn)).toBe("account_suspended");
     expect((await listMembers(tenant, "?status=suspended")).items.map((x) => x.id)).toEqual([m.id]);
     // Suspending twice: invalid_state; unsuspend brings sign-in back.
-    expect(await code(await call(tenant.host, "POST", `/api/v1/members/${m.id}/suspend`, { cookie: tenant.owner.cookie }))).toBe("invalid_state");
+    expect(await errorCode(await call(tenant.host, "POST", `/api/v1/members/${m.id}/suspend`, { cookie: tenant.owner.cookie }))).toBe("invalid_state");
     expect((await call(tenant.host, "POST", `/api/v1/members/${m.id}/unsuspend`, { cookie: tenant.owner.cookie })).status).toBe(200);
-    expect((await login(tenant, "sus@example.org", m.password)).status).toBe(200);
-    expect(await code(await call(tenant.host, "POST", `/api/v1/members/${m.id}/unsuspend`, { cookie: tenant.owner.cookie }))).toBe("invalid_state");
+    expect((await logIn(tenant, "sus@example.org", m.password)).status).toBe(200);
+    expect(await errorCode(await call(tenant.host, "POST", `/api/v1/members/${m.id}/unsuspend`, { cookie: tenant.owner.cookie }))).toBe("invalid_state");
   });
 
   it("a write reads the account's status from D1 (refused at once) while reads may use the cache for seconds", async () => {
-    const tenant = await makeTenant();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Club", slug: "club", joinPolicy: "open" } })).status).toBe(201);
-    const m = await signUpMember(tenant, "stale@example.org", "Stale");
-    expect((await call(tenant.host, "POST", "/api/v1/groups/club/join", { cookie: m.cookie, json: {} })).status).toBe(200);
-    expect((await call(tenant.host, "GET", "/api/v1/me", { cookie: m.cookie })).status).toBe(200);
+    const { tenant, m } = await clubMemberReadOnce("stale@example.org", "Stale");
     // As another isolate would see it: the row changes in D1, this isolate's cache is not told.
     await env.DB.prepare("update users set status = 'suspended' where id = ?").bind(m.id).run();
     expect((await call(tenant.host, "POST", "/api/v1/groups/club/threads", { cookie: m.cookie, json: { title: "x", body: "y" } })).status).toBe(401);
@@ -242,14 +218,14 @@ describe("suspension", () => {
     expect((await post(admin.cookie, "/api/v1/members/unknown/suspend")).status).toBe(404);
     // owner_immutable before 403: an admin aiming at the owner.
     const a = await post(admin.cookie, `/api/v1/members/${owner}/suspend`);
-    expect([a.status, await code(a)]).toEqual([409, "owner_immutable"]);
+    expect([a.status, await errorCode(a)]).toEqual([409, "owner_immutable"]);
     // 403 before invalid_state: an admin unsuspending an active admin.
     const b = await post(admin.cookie, `/api/v1/members/${otherAdmin.id}/unsuspend`);
     expect(b.status).toBe(403);
     // invalid_state before self: the owner cannot reach "self" (owner_immutable) — an admin on itself gets 403.
     expect((await post(admin.cookie, `/api/v1/members/${admin.id}/suspend`)).status).toBe(403);
     const c = await post(tenant.owner.cookie, `/api/v1/members/${owner}/suspend`);
-    expect(await code(c)).toBe("owner_immutable");
+    expect(await errorCode(c)).toBe("owner_immutable");
     // The owner suspends an admin.
     expect((await post(tenant.owner.cookie, `/api/v1/members/${otherAdmin.id}/suspend`)).status).toBe(200);
   });
@@ -257,9 +233,8 @@ describe("suspension", () => {
 
 describe("removal", () => {
   async function groupWithPosts(tenant: TestTenant) {
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Club", slug: "club", joinPolicy: "open" } })).status).toBe(201);
-    const m = await signUpMember(tenant, "leaver@example.org", "Lea Ver");
-    expect((await call(tenant.host, "POST", "/api/v1/groups/club/join", { cookie: m.cookie, json: {} })).status).toBe(200);
+    await makeGroup(tenant, { name: "Club", slug: "club", joinPolicy: "open" });
+    const m = await groupMember(tenant, "club", "leaver@example.org", "Lea Ver");
     const thread = await call(tenant.host, "POST", "/api/v1/groups/club/threads", { cookie: m.cookie, json: { title: "My thread", body: "Mine" } });
     expect(thread.status).toBe(201);
     return { m, threadId: ((await thread.json()) as { thread: { id: string } }).thread.id };
@@ -320,7 +295,7 @@ describe("removal", () => {
     const admin = await withRole(tenant, "a@example.org", "admin");
     const other = await withRole(tenant, "b@example.org", "admin");
     const owner = await ownerId(tenant);
-    expect(await code(await call(tenant.host, "DELETE", `/api/v1/members/${owner}`, { cookie: admin.cookie }))).toBe("owner_immutable");
+    expect(await errorCode(await call(tenant.host, "DELETE", `/api/v1/members/${owner}`, { cookie: admin.cookie }))).toBe("owner_immutable");
     expect((await call(tenant.host, "DELETE", `/api/v1/members/${other.id}`, { cookie: admin.cookie })).status).toBe(403);
     expect((await call(tenant.host, "DELETE", `/api/v1/members/${other.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
   });
@@ -332,25 +307,25 @@ describe("DELETE /api/v1/me", () => {
     const m = await signUpMember(tenant, "me@example.org", "Me");
     const wrong = await call(tenant.host, "DELETE", "/api/v1/me", { cookie: m.cookie, json: { password: "not my password" } });
     expect(wrong.status).toBe(403);
-    expect(await code(wrong)).toBe("invalid_password");
+    expect(await errorCode(wrong)).toBe("invalid_password");
     const ok = await call(tenant.host, "DELETE", "/api/v1/me", { cookie: m.cookie, json: { password: m.password } });
     expect(ok.status).toBe(204);
     expect((await call(tenant.host, "GET", "/api/v1/me", { cookie: m.cookie })).status).toBe(401);
-    expect(await code(await login(tenant, "me@example.org", m.password))).toBe("invalid_credentials");
+    expect(await errorCode(await logIn(tenant, "me@example.org", m.password))).toBe("invalid_credentials");
     const owner = await call(tenant.host, "DELETE", "/api/v1/me", { cookie: tenant.owner.cookie, json: { password: tenant.owner.password } });
-    expect([owner.status, await code(owner)]).toEqual([409, "owner_immutable"]);
+    expect([owner.status, await errorCode(owner)]).toEqual([409, "owner_immutable"]);
     expect((await call(tenant.host, "DELETE", "/api/v1/me", { json: { password: "x" } })).status).toBe(401);
   });
 });
 
 describe("handoff from /new to the community", () => {
+  /** Posts the root page's form as a browser on the root host does, from the client address `ip`. */
+  const createOnRoot = (fields: { name: string; subdomain: string; ownerName: string; ownerEmail: string }, ip: string) =>
+    call("communities.test", "POST", "/new", form({ ...fields, ownerPassword: "a long enough password" }, undefined, { origin: "http://communities.test", "cf-connecting-ip": ip }));
+
   it("the root page's answer leads to the tenant host, which signs the new owner in once", async () => {
     const subdomain = `hand${Date.now().toString(36)}`;
-    const form = new URLSearchParams({ name: "Hand Off", subdomain, ownerName: "Hana", ownerEmail: "hana@example.org", ownerPassword: "a long enough password" });
-    const created = await call("communities.test", "POST", "/new", {
-      body: form,
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://communities.test", "cf-connecting-ip": "10.9.9.9" },
-    });
+    const created = await createOnRoot({ name: "Hand Off", subdomain, ownerName: "Hana", ownerEmail: "hana@example.org" }, "10.9.9.9");
     expect(created.status).toBe(303);
     const ready = created.headers.get("location")!;
     // Same origin: the page's CSP (form-action 'self') allows the redirect.
@@ -378,11 +353,7 @@ describe("handoff from /new to the community", () => {
 
   it("a handoff token expires after 2 minutes and works on no other host", async () => {
     const subdomain = `exp${Date.now().toString(36)}`;
-    const form = new URLSearchParams({ name: "Expiring", subdomain, ownerName: "Eve", ownerEmail: "eve@example.org", ownerPassword: "a long enough password" });
-    const created = await call("communities.test", "POST", "/new", {
-      body: form,
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://communities.test", "cf-connecting-ip": "10.9.9.8" },
-    });
+    const created = await createOnRoot({ name: "Expiring", subdomain, ownerName: "Eve", ownerEmail: "eve@example.org" }, "10.9.9.8");
     const page = await (await call("communities.test", "GET", created.headers.get("location")!)).text();
     const link = new URL(/href="(https?:\/\/[^"]+\/welcome\?token=[^"]+)"/.exec(page)![1]!.replace(/&amp;/g, "&"));
     const other = await makeTenant();

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { MessageView, ThreadView } from "../../web/pages/discussions/types";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, joinGroup, makeGroup, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { png } from "../test/images";
 
 /** The shared avatar as a picture: `<img class="avatar … avatar-img" src="/media/…/users/{id}/avatar…">`. */
@@ -17,12 +17,12 @@ async function page(tenant: TestTenant, path: string, cookie: string): Promise<s
 /** A group where Pia has uploaded a picture and Ned has not; both wrote a thread, a reply and chat messages. */
 async function scene() {
   const tenant = await makeTenant();
-  expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Crew", slug: "crew", joinPolicy: "open" } })).status).toBe(201);
+  await makeGroup(tenant, { name: "Crew", slug: "crew", joinPolicy: "open" });
   const pia = await signUpMember(tenant, "pia@photo.example", "Pia Photo");
   const ned = await signUpMember(tenant, "ned@plain.example", "Ned Initials");
   const up = await call(tenant.host, "PUT", "/api/v1/me/avatar", { cookie: pia.cookie, body: png(16, 16), headers: { "content-type": "image/png" } });
   expect(up.status).toBe(200);
-  for (const m of [pia, ned]) expect((await call(tenant.host, "POST", "/api/v1/groups/crew/join", { cookie: m.cookie, json: { answers: {} } })).status).toBe(200);
+  for (const m of [pia, ned]) await joinGroup(tenant, "crew", m.cookie);
   const res = await call(tenant.host, "POST", "/api/v1/groups/crew/threads", { cookie: pia.cookie, json: { title: "Sortie vélo", body: "Qui vient ?" } });
   expect(res.status).toBe(201);
   const thread = ((await res.json()) as { thread: ThreadView }).thread;
@@ -92,7 +92,7 @@ describe("a member's uploaded picture is shown wherever the person is, initials 
 
   it("the join request queue (page and live) and the mention suggestions", async () => {
     const { tenant, pia, ned } = await scene();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Gate", slug: "gate", joinPolicy: "approval" } })).status).toBe(201);
+    await makeGroup(tenant, { name: "Gate", slug: "gate", joinPolicy: "approval" });
     const live = await call(tenant.host, "GET", "/api/v1/groups/gate/requests/live", { cookie: tenant.owner.cookie, headers: { upgrade: "websocket" } });
     expect(live.status).toBe(101);
     const events: { type: string; request?: { userId: string; avatarUrl?: string | null } }[] = [];

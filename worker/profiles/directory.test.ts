@@ -1,28 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, defineField, joinGroup, makeGroup, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 
 type Entry = { userId: string; name: string; bio: string | null; avatarUrl: string | null; fields: { key: string; label: string; type: string; value: unknown }[] };
 type Page = { items: Entry[]; nextCursor: string | null };
 type ErrorOut = { error: { code: string; fields?: Record<string, string> } };
 
-async function define(tenant: TestTenant, body: Record<string, unknown>) {
-  const res = await call(tenant.host, "POST", "/api/v1/profile-fields", { cookie: tenant.owner.cookie, json: { visibility: "member", editable: true, ...body } });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-}
-
 async function community() {
   const tenant = await makeTenant();
   for (const slug of ["crew", "club"]) {
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: slug, slug, joinPolicy: "open" } })).status).toBe(201);
+    await makeGroup(tenant, { name: slug, slug, joinPolicy: "open" });
   }
-  await define(tenant, { key: "city", label: "City", type: "text", public: true, filterable: true });
-  await define(tenant, { key: "plan", label: "Plan", type: "select", options: ["Desk", "Office"], public: true, filterable: true });
-  await define(tenant, { key: "skills", label: "Skills", type: "multi_select", options: ["Design", "Code"], public: true, filterable: true });
-  await define(tenant, { key: "mentor", label: "Mentor", type: "boolean", public: true, filterable: true });
-  await define(tenant, { key: "seats", label: "Seats", type: "number", public: true, filterable: true });
-  await define(tenant, { key: "phone", label: "Phone", type: "phone", public: false, filterable: true });
-  await define(tenant, { key: "secret", label: "Secret", type: "text", visibility: "admins", public: true, filterable: true });
-  await define(tenant, { key: "boat", label: "Boat", type: "text", public: true, filterable: true, groups: ["crew"] });
+  await defineField(tenant, { key: "city", label: "City", type: "text", public: true, filterable: true });
+  await defineField(tenant, { key: "plan", label: "Plan", type: "select", options: ["Desk", "Office"], public: true, filterable: true });
+  await defineField(tenant, { key: "skills", label: "Skills", type: "multi_select", options: ["Design", "Code"], public: true, filterable: true });
+  await defineField(tenant, { key: "mentor", label: "Mentor", type: "boolean", public: true, filterable: true });
+  await defineField(tenant, { key: "seats", label: "Seats", type: "number", public: true, filterable: true });
+  await defineField(tenant, { key: "phone", label: "Phone", type: "phone", public: false, filterable: true });
+  await defineField(tenant, { key: "secret", label: "Secret", type: "text", visibility: "admins", public: true, filterable: true });
+  await defineField(tenant, { key: "boat", label: "Boat", type: "text", public: true, filterable: true, groups: ["crew"] });
   const people = [
     { email: "ada@example.org", name: "Ada Lovelace", fields: { city: "London", plan: "Desk", skills: ["Code"], mentor: true, seats: 2, phone: "+44 20 1234 5678" }, groups: ["crew"], boat: "Analytical" },
     { email: "bob@example.org", name: "Bob Builder", fields: { city: "Leeds", plan: "Office", skills: ["Design", "Code"], mentor: false, seats: 5 }, groups: ["club"] },
@@ -33,7 +28,7 @@ async function community() {
     const m = await signUpMember(tenant, p.email, p.name);
     members[p.name.split(" ")[0]!.toLowerCase()] = m;
     expect((await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: m.cookie, json: { fields: p.fields } })).status).toBe(200);
-    for (const g of p.groups) expect((await call(tenant.host, "POST", `/api/v1/groups/${g}/join`, { cookie: m.cookie, json: {} })).status).toBe(200);
+    for (const g of p.groups) await joinGroup(tenant, g, m.cookie);
     if (p.boat) expect((await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: m.cookie, json: { fields: { boat: p.boat } } })).status).toBe(200);
     await call(tenant.host, "PATCH", `/api/v1/members/${m.id}/profile`, { cookie: tenant.owner.cookie, json: { fields: { secret: `SECRET-${p.email}` } } });
   }

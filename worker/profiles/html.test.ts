@@ -2,26 +2,19 @@ import { describe, expect, it } from "vitest";
 import { en } from "../../web/i18n/en";
 import { fr } from "../../web/i18n/fr";
 import { nl } from "../../web/i18n/nl";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, defineField, form, makeGroup, makeTenant, sessionCookie, signUpMember } from "../test/helpers";
 import { png } from "../test/images";
 import { VALUE_ERRORS } from "./fields";
 import { localizeFields } from "../http/form-errors";
 
-const form = (body: Record<string, string> | [string, string][]) => ({ body: new URLSearchParams(body).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } });
-
-async function define(tenant: TestTenant, body: Record<string, unknown>) {
-  const res = await call(tenant.host, "POST", "/api/v1/profile-fields", { cookie: tenant.owner.cookie, json: { visibility: "member", editable: true, ...body } });
-  expect(res.status, JSON.stringify(body)).toBe(201);
-}
-
 describe("/me", () => {
   it("sends visitors to log in, shows labelled controls for editable fields and read-only text for the others", async () => {
     const tenant = await makeTenant();
-    await define(tenant, { key: "company", label: "Company", type: "text", public: true });
-    await define(tenant, { key: "seats", label: "Seats", type: "number" });
-    await define(tenant, { key: "skills", label: "Skills", type: "multi_select", options: ["Design", "Code"] });
-    await define(tenant, { key: "vip", label: "VIP", type: "boolean" });
-    await define(tenant, { key: "since", label: "Member since", type: "date", editable: false });
+    await defineField(tenant, { key: "company", label: "Company", type: "text", public: true });
+    await defineField(tenant, { key: "seats", label: "Seats", type: "number" });
+    await defineField(tenant, { key: "skills", label: "Skills", type: "multi_select", options: ["Design", "Code"] });
+    await defineField(tenant, { key: "vip", label: "VIP", type: "boolean" });
+    await defineField(tenant, { key: "since", label: "Member since", type: "date", editable: false });
     const member = await signUpMember(tenant, "m@example.org", "Max Member");
     await call(tenant.host, "PATCH", `/api/v1/members/${member.id}/profile`, { cookie: tenant.owner.cookie, json: { fields: { since: "2021-03-04" } } });
 
@@ -46,9 +39,9 @@ describe("/me", () => {
 
   it("saves the form without JavaScript, and shows errors in the reader's language", async () => {
     const tenant = await makeTenant();
-    await define(tenant, { key: "seats", label: "Seats", type: "number" });
-    await define(tenant, { key: "skills", label: "Skills", type: "multi_select", options: ["Design", "Code"] });
-    await define(tenant, { key: "vip", label: "VIP", type: "boolean" });
+    await defineField(tenant, { key: "seats", label: "Seats", type: "number" });
+    await defineField(tenant, { key: "skills", label: "Skills", type: "multi_select", options: ["Design", "Code"] });
+    await defineField(tenant, { key: "vip", label: "VIP", type: "boolean" });
     const member = await signUpMember(tenant, "m@example.org", "Max Member");
     const saved = await call(tenant.host, "POST", "/me", {
       cookie: member.cookie,
@@ -91,7 +84,7 @@ describe("/me", () => {
 describe("/members (the directory page)", () => {
   it("lists members with public fields, filters by a field, and says so when it is off", async () => {
     const tenant = await makeTenant();
-    await define(tenant, { key: "plan", label: "Plan", type: "select", options: ["Desk", "Office"], public: true, filterable: true });
+    await defineField(tenant, { key: "plan", label: "Plan", type: "select", options: ["Desk", "Office"], public: true, filterable: true });
     const ada = await signUpMember(tenant, "ada@example.org", "Ada Lovelace");
     const bob = await signUpMember(tenant, "bob@example.org", "Bob Builder");
     await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: ada.cookie, json: { bio: "Engines", fields: { plan: "Desk" } } });
@@ -122,8 +115,8 @@ describe("/members (the directory page)", () => {
 describe("sign-up and join pages ask the required fields", () => {
   it("/signup asks community-wide required fields and keeps what was typed", async () => {
     const tenant = await makeTenant();
-    await define(tenant, { key: "city", label: "City", type: "text", required: true });
-    await define(tenant, { key: "notes", label: "Notes", type: "text", visibility: "admins", required: true });
+    await defineField(tenant, { key: "city", label: "City", type: "text", required: true });
+    await defineField(tenant, { key: "notes", label: "Notes", type: "text", visibility: "admins", required: true });
     const page = await (await call(tenant.host, "GET", "/signup?lang=en")).text();
     expect(page).toContain('<label class="label" for="field-profile.city">City');
     expect(page).not.toContain("Notes");
@@ -141,8 +134,8 @@ describe("sign-up and join pages ask the required fields", () => {
 
   it("the join page shows the group's required fields and joins once they are filled", async () => {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Crew", slug: "crew", joinPolicy: "open" } })).status).toBe(201);
-    await define(tenant, { key: "boat", label: "Boat", type: "select", options: ["Sloop", "Ketch"], required: true, groups: ["crew"] });
+    await makeGroup(tenant, { name: "Crew", slug: "crew", joinPolicy: "open" });
+    await defineField(tenant, { key: "boat", label: "Boat", type: "select", options: ["Sloop", "Ketch"], required: true, groups: ["crew"] });
     const member = await signUpMember(tenant, "m@example.org");
     const page = await (await call(tenant.host, "GET", "/g/crew/join?lang=en", { cookie: member.cookie })).text();
     expect(page).toContain(en["join.profile_title"]);
@@ -162,9 +155,9 @@ describe("sign-up and join pages ask the required fields", () => {
 
   it("a visitor signs up and joins in one form, with the sign-up and the group's fields", async () => {
     const tenant = await makeTenant();
-    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Crew", slug: "crew", joinPolicy: "open" } })).status).toBe(201);
-    await define(tenant, { key: "city", label: "City", type: "text", required: true });
-    await define(tenant, { key: "boat", label: "Boat", type: "text", required: true, groups: ["crew"] });
+    await makeGroup(tenant, { name: "Crew", slug: "crew", joinPolicy: "open" });
+    await defineField(tenant, { key: "city", label: "City", type: "text", required: true });
+    await defineField(tenant, { key: "boat", label: "Boat", type: "text", required: true, groups: ["crew"] });
     const page = await (await call(tenant.host, "GET", "/g/crew/join")).text();
     expect(page).toContain('name="profile.city"');
     expect(page).toContain('name="answer.profile.boat"');
@@ -218,8 +211,8 @@ describe("admin pages", () => {
   it("shows and edits every field of a member, linked from the members list", async () => {
     const tenant = await makeTenant();
     const owner = tenant.owner.cookie;
-    await define(tenant, { key: "notes", label: "Notes", type: "text", visibility: "admins" });
-    await define(tenant, { key: "seats", label: "Seats", type: "number", editable: false });
+    await defineField(tenant, { key: "notes", label: "Notes", type: "text", visibility: "admins" });
+    await defineField(tenant, { key: "seats", label: "Seats", type: "number", editable: false });
     const member = await signUpMember(tenant, "m@example.org", "Max Member");
     expect(await (await call(tenant.host, "GET", "/admin/members", { cookie: owner })).text()).toContain(`href="/admin/members/${member.id}/profile"`);
     const page = await (await call(tenant.host, "GET", `/admin/members/${member.id}/profile?lang=en`, { cookie: owner })).text();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, joinGroup, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 import { gif, png, svg } from "../test/images";
 
 type FieldOut = { key: string; label: string; type: string; value: unknown; editable: boolean; options?: string[] };
@@ -10,24 +10,20 @@ async function field(tenant: TestTenant, body: Record<string, unknown>, cookie =
   return call(tenant.host, "POST", "/api/v1/profile-fields", { cookie, json: body });
 }
 
-async function group(tenant: TestTenant, slug: string, joinPolicy = "open") {
-  const res = await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: slug, slug, joinPolicy } });
-  expect(res.status).toBe(201);
-}
-
 const profileOf = async (tenant: TestTenant, cookie: string) => (await (await call(tenant.host, "GET", "/api/v1/me/profile", { cookie })).json()) as Profile;
+
+/** The contract's definitions, one of each kind; the first two serve the profile tests too. */
+const COMPANY = { key: "company", label: "Company", type: "text", visibility: "member", editable: true };
+const SEATS = { key: "seats", label: "Seats", type: "number", visibility: "member", editable: true };
+const BIRTHDAY = { key: "birthday", label: "Birthday", type: "date", visibility: "member", editable: false };
+const ADMINS_PLAN = { key: "plan", label: "Plan", type: "select", options: ["Desk", "Office"], visibility: "admins", editable: false };
+const NEWSLETTER = { key: "newsletter", label: "Newsletter", type: "boolean", visibility: "member", editable: true };
 
 describe("POST /api/v1/profile-fields", () => {
   it("creates each type for tenant admins (201) and refuses members (403)", async () => {
     const tenant = await makeTenant();
     const member = await signUpMember(tenant, "m@example.org");
-    const contract = [
-      { key: "company", label: "Company", type: "text", visibility: "member", editable: true },
-      { key: "seats", label: "Seats", type: "number", visibility: "member", editable: true },
-      { key: "birthday", label: "Birthday", type: "date", visibility: "member", editable: false },
-      { key: "plan", label: "Plan", type: "select", options: ["Desk", "Office"], visibility: "admins", editable: false },
-      { key: "newsletter", label: "Newsletter", type: "boolean", visibility: "member", editable: true },
-    ];
+    const contract = [COMPANY, SEATS, BIRTHDAY, ADMINS_PLAN, NEWSLETTER];
     for (const body of contract) {
       const res = await field(tenant, body);
       expect(res.status, body.key).toBe(201);
@@ -106,10 +102,10 @@ describe("POST /api/v1/profile-fields", () => {
 describe("GET and PATCH /api/v1/me/profile", () => {
   async function setup() {
     const tenant = await makeTenant();
-    await group(tenant, "crew");
+    await makeGroup(tenant, { name: "crew", slug: "crew", joinPolicy: "open" });
     const defs = [
-      { key: "company", label: "Company", type: "text", visibility: "member", editable: true },
-      { key: "seats", label: "Seats", type: "number", visibility: "member", editable: true },
+      COMPANY,
+      SEATS,
       { key: "since", label: "Member since", type: "date", visibility: "member", editable: false },
       { key: "plan", label: "Plan", type: "select", options: ["Desk", "Office"], visibility: "member", editable: true },
       { key: "vip", label: "VIP", type: "boolean", visibility: "member", editable: true },
@@ -135,7 +131,7 @@ describe("GET and PATCH /api/v1/me/profile", () => {
     expect(JSON.stringify(profile)).not.toContain("notes");
     expect(JSON.stringify(profile)).not.toContain("Internal notes");
     // Once in the group, its field appears.
-    expect((await call(tenant.host, "POST", "/api/v1/groups/crew/join", { cookie: member.cookie, json: {} })).status).toBe(200);
+    await joinGroup(tenant, "crew", member.cookie);
     expect((await profileOf(tenant, member.cookie)).fields.map((f) => f.key)).toContain("crew_role");
     expect((await call(tenant.host, "GET", "/api/v1/me/profile")).status).toBe(401);
   });
@@ -221,7 +217,7 @@ describe("GET and PATCH /api/v1/me/profile", () => {
 describe("GET and PATCH /api/v1/members/{userId}/profile", () => {
   it("shows admins every field, lets them set any value by type; 403 for members, 404 across tenants", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "crew");
+    await makeGroup(tenant, { name: "crew", slug: "crew", joinPolicy: "open" });
     await field(tenant, { key: "notes", label: "Notes", type: "text", visibility: "admins", editable: false });
     await field(tenant, { key: "since", label: "Since", type: "date", visibility: "member", editable: false });
     await field(tenant, { key: "crew_role", label: "Crew role", type: "text", visibility: "member", editable: true, groups: ["crew"] });
@@ -263,8 +259,8 @@ describe("GET and PATCH /api/v1/members/{userId}/profile", () => {
 describe("group-specific and required fields", () => {
   it("shows a group's fields only to its members and asks the required ones at joining", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "crew");
-    await group(tenant, "club", "approval");
+    await makeGroup(tenant, { name: "crew", slug: "crew", joinPolicy: "open" });
+    await makeGroup(tenant, { name: "club", slug: "club", joinPolicy: "approval" });
     await field(tenant, { key: "crew_role", label: "Crew role", type: "select", options: ["Deck", "Galley"], visibility: "member", editable: true, groups: ["crew"], required: true });
     await field(tenant, { key: "club_note", label: "Club note", type: "text", visibility: "member", editable: true, groups: ["club"] });
     const member = await signUpMember(tenant, "m@example.org");
@@ -285,7 +281,7 @@ describe("group-specific and required fields", () => {
     expect((await call(tenant.host, "POST", "/api/v1/groups/club/join", { cookie: second.cookie, json: {} })).status).toBe(202);
     // A community-wide required field added later is asked at the next join.
     await field(tenant, { key: "city", label: "City", type: "text", visibility: "member", editable: true, required: true });
-    await group(tenant, "band");
+    await makeGroup(tenant, { name: "band", slug: "band", joinPolicy: "open" });
     const band = await call(tenant.host, "POST", "/api/v1/groups/band/join", { cookie: member.cookie, json: {} });
     expect(((await band.json()) as ErrorOut).error.fields).toEqual({ "fields.city": "This field is required." });
     expect((await call(tenant.host, "POST", "/api/v1/groups/band/join", { cookie: member.cookie, json: { fields: { city: "Ghent" } } })).status).toBe(200);

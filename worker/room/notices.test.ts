@@ -1,24 +1,11 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { call, makeTenant, sessionCookie, type TestTenant } from "../test/helpers";
+import { call, joinGroup, makeGroup, makeTenant, setGroupRole, signUpMember, type TestTenant } from "../test/helpers";
 import { membershipWriter } from "./membership-writer";
 import { groupRoom } from "./room";
 
 type Mail = { to: string; subject: string; text: string; html: string };
-
-async function group(tenant: TestTenant, slug: string, joinPolicy: "open" | "approval") {
-  const res = await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: `Atelier ${slug}`, slug, joinPolicy } });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { group: { id: string; slug: string } }).group;
-}
-
-async function person(tenant: TestTenant, email: string, name: string, language?: string) {
-  const res = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email, password: "a long enough password", name, ...(language ? { language } : {}) } });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { user: { id: string } };
-  return { id: body.user.id, email, cookie: sessionCookie(res) };
-}
 
 /** The emails about groups (every group here is named "Atelier …"; sign-up welcomes are left out). */
 async function mailsTo(tenant: TestTenant, to: string): Promise<Mail[]> {
@@ -29,14 +16,14 @@ async function mailsTo(tenant: TestTenant, to: string): Promise<Mail[]> {
 describe("group notices", () => {
   it("join requests arriving together make one email per group admin, in each admin's language, written once", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, "queue", "open");
+    const g = await makeGroup(tenant, { name: "Atelier queue", slug: "queue", joinPolicy: "open" });
     // An English-speaking admin beside the owner (whose language is the community's: French).
-    const admin = await person(tenant, "admin@example.org", "Ada Admin", "en");
-    expect((await call(tenant.host, "POST", "/api/v1/groups/queue/join", { cookie: admin.cookie, json: {} })).status).toBe(200);
-    expect((await call(tenant.host, "PATCH", `/api/v1/groups/queue/members/${admin.id}`, { cookie: tenant.owner.cookie, json: { role: "admin" } })).status).toBe(200);
+    const admin = await signUpMember(tenant, "admin@example.org", "Ada Admin", { language: "en" });
+    await joinGroup(tenant, "queue", admin.cookie);
+    await setGroupRole(tenant, "queue", admin.id, "admin");
     expect((await call(tenant.host, "PATCH", "/api/v1/groups/queue", { cookie: tenant.owner.cookie, json: { joinPolicy: "approval" } })).status).toBe(200);
 
-    const applicants = await Promise.all(["Élodie Martin", "Bruno Blanc", "Chloé Noir"].map((name, i) => person(tenant, `applicant${i}@example.org`, name)));
+    const applicants = await Promise.all(["Élodie Martin", "Bruno Blanc", "Chloé Noir"].map((name, i) => signUpMember(tenant, `applicant${i}@example.org`, name)));
     const joined = await Promise.all(applicants.map((a) => call(tenant.host, "POST", "/api/v1/groups/queue/join", { cookie: a.cookie, json: {} })));
     expect(joined.map((r) => r.status)).toEqual([202, 202, 202]);
 
@@ -67,8 +54,8 @@ describe("group notices", () => {
 
   it("a notice batch that fails to reach D1 is written later with the same outbox ids: never lost, never twice", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, "retry", "approval");
-    const a = await person(tenant, "a@example.org", "Anna Apple");
+    const g = await makeGroup(tenant, { name: "Atelier retry", slug: "retry", joinPolicy: "approval" });
+    const a = await signUpMember(tenant, "a@example.org", "Anna Apple");
     expect((await call(tenant.host, "POST", "/api/v1/groups/retry/join", { cookie: a.cookie, json: {} })).status).toBe(202);
     const room = groupRoom(env, tenant.id, g.id);
     const { noticeWriter } = await import("./notices");
@@ -78,7 +65,7 @@ describe("group notices", () => {
     expect(await mailsTo(tenant, tenant.owner.email)).toEqual([]);
     expect(await room.pendingNotices()).toBe(1);
     // A second applicant meanwhile goes in the next batch, not into the failed one.
-    const b = await person(tenant, "b@example.org", "Bert Berry");
+    const b = await signUpMember(tenant, "b@example.org", "Bert Berry");
     expect((await call(tenant.host, "POST", "/api/v1/groups/retry/join", { cookie: b.cookie, json: {} })).status).toBe(202);
     expect(await runDurableObjectAlarm(room)).toBe(true);
     const mails = await mailsTo(tenant, tenant.owner.email);
@@ -89,13 +76,13 @@ describe("group notices", () => {
 
   it("reports reach the group's moderators (not plain members) in one email per batch", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, "talk", "open");
-    const author = await person(tenant, "author@example.org", "Arthur Author");
-    const mod = await person(tenant, "mod@example.org", "Mona Mod", "en");
-    const r1 = await person(tenant, "r1@example.org", "Rita One");
-    const r2 = await person(tenant, "r2@example.org", "Rob Two");
-    for (const p of [author, mod, r1, r2]) expect((await call(tenant.host, "POST", "/api/v1/groups/talk/join", { cookie: p.cookie, json: {} })).status).toBe(200);
-    expect((await call(tenant.host, "PATCH", `/api/v1/groups/talk/members/${mod.id}`, { cookie: tenant.owner.cookie, json: { role: "moderator" } })).status).toBe(200);
+    const g = await makeGroup(tenant, { name: "Atelier talk", slug: "talk", joinPolicy: "open" });
+    const author = await signUpMember(tenant, "author@example.org", "Arthur Author");
+    const mod = await signUpMember(tenant, "mod@example.org", "Mona Mod", { language: "en" });
+    const r1 = await signUpMember(tenant, "r1@example.org", "Rita One");
+    const r2 = await signUpMember(tenant, "r2@example.org", "Rob Two");
+    for (const p of [author, mod, r1, r2]) await joinGroup(tenant, "talk", p.cookie);
+    await setGroupRole(tenant, "talk", mod.id, "moderator");
     const thread = (await (await call(tenant.host, "POST", "/api/v1/groups/talk/threads", { cookie: author.cookie, json: { title: "Buy cheap watches", body: "Spam spam spam" } })).json()) as { thread: { id: string } };
     const reports = await Promise.all(
       [r1, r2].map((r, i) => call(tenant.host, "POST", "/api/v1/groups/talk/reports", { cookie: r.cookie, json: { targetType: "thread", targetId: thread.thread.id, reason: `spam ${i}` } })),
@@ -117,8 +104,8 @@ describe("group notices", () => {
 
   it("an approved applicant gets one \"you're in\" email in their language, even when the write is retried", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, "club", "approval");
-    const applicant = await person(tenant, "nina@example.org", "Nina Nl", "nl");
+    const g = await makeGroup(tenant, { name: "Atelier club", slug: "club", joinPolicy: "approval" });
+    const applicant = await signUpMember(tenant, "nina@example.org", "Nina Nl", { language: "nl" });
     const { requestId } = (await (await call(tenant.host, "POST", "/api/v1/groups/club/join", { cookie: applicant.cookie, json: {} })).json()) as { requestId: string };
     const approved = await call(tenant.host, "POST", `/api/v1/groups/club/requests/${requestId}/approve`, { cookie: tenant.owner.cookie });
     expect(approved.status).toBe(200);
@@ -135,8 +122,8 @@ describe("group notices", () => {
 
   it("the waiting page listens for the decision and hears the approval once the membership is written", async () => {
     const tenant = await makeTenant();
-    await group(tenant, "wait", "approval");
-    const applicant = await person(tenant, "w@example.org", "Walt Waiting");
+    await makeGroup(tenant, { name: "Atelier wait", slug: "wait", joinPolicy: "approval" });
+    const applicant = await signUpMember(tenant, "w@example.org", "Walt Waiting");
     const { requestId } = (await (await call(tenant.host, "POST", "/api/v1/groups/wait/join", { cookie: applicant.cookie, json: {} })).json()) as { requestId: string };
     const page = await (await call(tenant.host, "GET", "/g/wait/join", { cookie: applicant.cookie })).text();
     expect(page).toContain('data-island="PendingWatch"');
@@ -174,7 +161,7 @@ describe("emails wear the community's look and French typography", () => {
 describe("approvals in bulk", () => {
   it("approving 300 requests at once writes 300 memberships and 300 \"you're in\" emails, one each", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, "crowd", "approval");
+    const g = await makeGroup(tenant, { name: "Atelier crowd", slug: "crowd", joinPolicy: "approval" });
     const room = groupRoom(env, tenant.id, g.id);
     const now = Date.now();
     const people = Array.from({ length: 300 }, (_, i) => ({ id: `bulk-${tenant.id}-${i}`, email: `bulk${i}@example.org`, name: `Bulk ${i}` }));

@@ -1,10 +1,8 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { directoryDb } from "../db/client";
-import { memberships } from "../db/schema";
-import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { makeGroup, makeTenant, membershipRows, signUpMember } from "../test/helpers";
+import { collectSocket } from "../test/sockets";
 import { membershipWriter } from "./membership-writer";
 import type { ApplicantEvent, RoomEvent } from "./protocol";
 import { groupRoom, type GroupRoom } from "./room";
@@ -15,40 +13,32 @@ import { groupRoom, type GroupRoom } from "./room";
 
 afterEach(() => vi.restoreAllMocks());
 
-async function group(tenant: TestTenant, slug: string) {
-  const res = await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: `Group ${slug}`, slug, joinPolicy: "approval" } });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { group: { id: string } }).group;
-}
-
-async function membershipRows(tenantId: string, groupId: string, userId: string) {
-  return directoryDb(env).select().from(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.groupId, groupId), eq(memberships.userId, userId)));
-}
-
 type Room = ReturnType<typeof groupRoom>;
 
 /** A socket opened on the room itself, as the Worker opens it once it has checked who connects. */
 async function open<E>(room: Room, channel: "chat" | "applicant" | "queue", headers: Record<string, string>) {
   const res = await room.fetch(`https://room/socket?channel=${channel}`, { headers: { upgrade: "websocket", ...headers } });
   expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const events: E[] = [];
-  const closed: number[] = [];
-  ws.accept();
-  ws.addEventListener("message", (e) => {
-    if (typeof e.data === "string" && e.data !== "pong") events.push(JSON.parse(e.data) as E);
-  });
-  ws.addEventListener("close", (e) => closed.push(e.code));
-  return { ws, events, closed };
+  return collectSocket<E>(res);
 }
 
 const chat = (room: Room, userId: string, name: string, lang: string) => open<RoomEvent>(room, "chat", { "x-user-id": userId, "x-user-name": encodeURIComponent(name), "x-lang": lang });
 const scopeOf = (tenantId: string, groupId: string) => ({ tenantId, groupId });
 
+/** A group's room, woken once by a read (which seeds its levels), with its scope. */
+async function seededRoom(slug: string) {
+  const tenant = await makeTenant();
+  const g = await makeGroup(tenant, { slug, joinPolicy: "approval" });
+  const room = groupRoom(env, tenant.id, g.id);
+  const s = scopeOf(tenant.id, g.id);
+  await room.listThreads(s, "", 1, null);
+  return { tenant, g, room, s };
+}
+
 describe("GroupRoom across evictions", () => {
   it("a join request queued before an eviction is approved after it: the membership lands once and the waiting page hears it", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, "patient");
+    const g = await makeGroup(tenant, { slug: "patient", joinPolicy: "approval" });
     const applicant = await signUpMember(tenant, "waiting@example.org", "Wanda Waiting");
     const room = groupRoom(env, tenant.id, g.id);
 
@@ -79,7 +69,7 @@ describe("GroupRoom across evictions", () => {
 
   it("one alarm serves both queues: a failed membership write brings it forward, an eviction keeps it, and it clears both", async () => {
     const tenant = await makeTenant();
-    const g = await group(tenant, "both");
+    const g = await makeGroup(tenant, { slug: "both", joinPolicy: "approval" });
     const applicant = await signUpMember(tenant, "both@example.org", "Bo Both");
     const room = groupRoom(env, tenant.id, g.id);
 
@@ -106,11 +96,7 @@ describe("GroupRoom across evictions", () => {
   });
 
   it("socket state is rebuilt from the sockets after an eviction: presence, each socket's language, closing one user's sockets", async () => {
-    const tenant = await makeTenant();
-    const g = await group(tenant, "presence");
-    const room = groupRoom(env, tenant.id, g.id);
-    const s = scopeOf(tenant.id, g.id);
-    await room.listThreads(s, "", 1, null);
+    const { room, s } = await seededRoom("presence");
 
     const anna = await chat(room, "u-anna", "Anna", "en");
     const bruno = await chat(room, "u-bruno", "Bruno", "fr");
@@ -150,11 +136,7 @@ describe("GroupRoom across evictions", () => {
   });
 
   it("a message is in the discussion store before any socket hears of it, over the socket and through the API", async () => {
-    const tenant = await makeTenant();
-    const g = await group(tenant, "stored");
-    const room = groupRoom(env, tenant.id, g.id);
-    const s = scopeOf(tenant.id, g.id);
-    await room.listThreads(s, "", 1, null);
+    const { room, s } = await seededRoom("stored");
 
     const sender = await chat(room, "u-sam", "Sam", "en");
     const listener = await chat(room, "u-lou", "Lou", "en");

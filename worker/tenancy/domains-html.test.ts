@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { call, makeTenant, signUpMember } from "../test/helpers";
+import { call, form, makeTenant, signUpMember } from "../test/helpers";
 import { newId } from "../db/ids";
 import { CloudflareForSaas, setHostnameProviderForTests } from "./domains";
 
 afterEach(() => setHostnameProviderForTests(null));
 
-const form = (data: Record<string, string>, cookie: string) => ({
-  body: new URLSearchParams(data).toString(),
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  cookie,
-});
 /** Pages speak the signed-in person's language unless `?lang=` asks for another. */
 const inLang = (path: string, lang: string) => `${path}${path.includes("?") ? "&" : "?"}lang=${lang}`;
 

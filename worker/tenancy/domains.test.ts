@@ -5,7 +5,7 @@ import { runScheduled } from "../cron";
 import { directoryDb } from "../db/client";
 import { newId } from "../db/ids";
 import { domainClaims } from "../db/schema";
-import { call, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
+import { call, errorCode, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 import { CLAIM_TTL_MS, CloudflareForSaas, runDomainJobs, setHostnameProviderForTests, txtValues } from "./domains";
 import { invalidateTenantHosts, resolveHost } from "./hosts";
 
@@ -86,8 +86,6 @@ async function verify(tenant: TestTenant, hostname: string) {
   return call(tenant.host, "POST", `/api/v1/tenant/domains/${hostname}/verify`, { cookie: tenant.owner.cookie });
 }
 const proofOf = (d: DomainJson) => d.verification.find((r) => r.name.startsWith("_communities-verify."))!;
-const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
-
 describe("custom domains", () => {
   it("lists every DNS record, and serves the tenant only once ownership is proven and both the hostname and its certificate are active", async () => {
     const cf = fakeCloudflare();

@@ -20,70 +20,41 @@ type Col =
   | "owner (as member)";
 
 const ok = "ok";
+type Role = "member" | "moderator" | "admin" | "owner";
+/**
+ * A row of the tables below: the answer for a visitor and for each role, the same when the
+ * role views as a member unless `asMember` gives that role another answer.
+ */
+function row(visitor: string, byRole: Record<Role, string>, asMember: Partial<Record<Role, string>> = {}): Record<Col, string> {
+  const cells: Record<string, string> = { visitor };
+  for (const role of ["member", "moderator", "admin", "owner"] as const) {
+    cells[role] = byRole[role];
+    cells[`${role} (as member)`] = asMember[role] ?? byRole[role];
+  }
+  return cells as Record<Col, string>;
+}
+const everyone = { member: ok, moderator: ok, admin: ok, owner: ok };
+const adminsOnly = { member: "not_admin", moderator: "not_admin", admin: ok, owner: ok };
+const notInMemberView = { admin: "member_view", owner: "member_view" };
+
 /** The community-wide actions, by actor: "ok" or the reason of the refusal. */
 const TABLE: Record<Exclude<TenancyAction, "viewGroupDomains" | "manageGroupDomains" | "createGroup">, Record<Col, string>> = {
-  readSettings: { visitor: ok, member: ok, moderator: ok, admin: ok, owner: ok, "member (as member)": ok, "moderator (as member)": ok, "admin (as member)": ok, "owner (as member)": ok },
-  readAllSettings: {
-    visitor: "signed_out",
-    member: "not_admin",
-    moderator: "not_admin",
-    admin: ok,
-    owner: ok,
-    "member (as member)": "not_admin",
-    "moderator (as member)": "not_admin",
-    "admin (as member)": ok,
-    "owner (as member)": ok,
-  },
-  changeSettings: {
-    visitor: "signed_out",
-    member: "not_admin",
-    moderator: "not_admin",
-    admin: ok,
-    owner: ok,
-    "member (as member)": "not_admin",
-    "moderator (as member)": "not_admin",
-    "admin (as member)": "member_view",
-    "owner (as member)": "member_view",
-  },
-  viewDomains: {
-    visitor: "signed_out",
-    member: "not_admin",
-    moderator: "not_admin",
-    admin: ok,
-    owner: ok,
-    "member (as member)": "not_admin",
-    "moderator (as member)": "not_admin",
-    "admin (as member)": ok,
-    "owner (as member)": ok,
-  },
-  manageDomains: {
-    visitor: "signed_out",
-    member: "not_admin",
-    moderator: "not_admin",
-    admin: ok,
-    owner: ok,
-    "member (as member)": "not_admin",
-    "moderator (as member)": "not_admin",
-    "admin (as member)": "member_view",
-    "owner (as member)": "member_view",
-  },
-  viewAsMember: { visitor: "signed_out", member: ok, moderator: ok, admin: ok, owner: ok, "member (as member)": ok, "moderator (as member)": ok, "admin (as member)": ok, "owner (as member)": ok },
+  readSettings: row(ok, everyone),
+  readAllSettings: row("signed_out", adminsOnly),
+  changeSettings: row("signed_out", adminsOnly, notInMemberView),
+  viewDomains: row("signed_out", adminsOnly),
+  manageDomains: row("signed_out", adminsOnly, notInMemberView),
+  viewAsMember: row("signed_out", everyone),
 };
 
 /** Creating a group, by actor and the community's `groupCreation`. */
 const CREATE_GROUP: Record<TenancySettings["groupCreation"], Record<Col, string>> = {
-  everyone: { visitor: "signed_out", member: ok, moderator: ok, admin: ok, owner: ok, "member (as member)": ok, "moderator (as member)": ok, "admin (as member)": ok, "owner (as member)": ok },
-  admins: {
-    visitor: "signed_out",
-    member: "group_creation_closed",
-    moderator: "group_creation_closed",
-    admin: ok,
-    owner: ok,
-    "member (as member)": "group_creation_closed",
-    "moderator (as member)": "group_creation_closed",
-    "admin (as member)": "group_creation_closed",
-    "owner (as member)": "group_creation_closed",
-  },
+  everyone: row("signed_out", everyone),
+  admins: row(
+    "signed_out",
+    { member: "group_creation_closed", moderator: "group_creation_closed", admin: ok, owner: ok },
+    { admin: "group_creation_closed", owner: "group_creation_closed" },
+  ),
 };
 
 /**

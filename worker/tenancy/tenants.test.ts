@@ -1,11 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, makeTenant, ROOT, sessionCookie } from "../test/helpers";
+import { call, makeTenant, randomIp, ROOT, sessionCookie } from "../test/helpers";
 import { createTenantLimited } from "./service";
 
 const owner = { email: "founder@example.org", password: "a strong passphrase", name: "Fatou Founder" };
-const ip = () => ({ "cf-connecting-ip": `10.${crypto.getRandomValues(new Uint8Array(3)).join(".")}` });
-
 function uniqueSub(prefix = "acme") {
   return `${prefix}${Math.random().toString(36).slice(2, 9)}`;
 }
@@ -13,7 +11,7 @@ function uniqueSub(prefix = "acme") {
 describe("POST /api/v1/tenants (root host)", () => {
   it("creates the tenant and signs its owner up as owner", async () => {
     const subdomain = uniqueSub();
-    const res = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Acme Coworking", subdomain, owner }, headers: ip() });
+    const res = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Acme Coworking", subdomain, owner }, headers: randomIp() });
     expect(res.status).toBe(201);
     const body = (await res.json()) as { tenant: { id: string; name: string; subdomain: string; url: string } };
     expect(body.tenant).toMatchObject({ name: "Acme Coworking", subdomain, url: `https://${subdomain}.${ROOT}` });
@@ -31,14 +29,14 @@ describe("POST /api/v1/tenants (root host)", () => {
 
   it("answers 409 subdomain_taken for a subdomain in use, whatever its case", async () => {
     const subdomain = uniqueSub();
-    expect((await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "First", subdomain, owner }, headers: ip() })).status).toBe(201);
-    const again = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Second", subdomain: subdomain.toUpperCase(), owner }, headers: ip() });
+    expect((await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "First", subdomain, owner }, headers: randomIp() })).status).toBe(201);
+    const again = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Second", subdomain: subdomain.toUpperCase(), owner }, headers: randomIp() });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe("subdomain_taken");
   });
 
   it.each(["www", "api", "admin", "app", "mail"])("refuses the reserved subdomain %s with 422", async (subdomain) => {
-    const res = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Nope", subdomain, owner }, headers: ip() });
+    const res = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Nope", subdomain, owner }, headers: randomIp() });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { code: string; fields: Record<string, string> } };
     expect(body.error.code).toBe("validation_failed");
@@ -46,7 +44,7 @@ describe("POST /api/v1/tenants (root host)", () => {
   });
 
   it.each(["a_b", "-abc", "abc-", "ab", "a.bcd", "héllo", "a--b", "x".repeat(64), ""])("refuses the malformed subdomain %j with 422", async (subdomain) => {
-    const res = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Nope", subdomain, owner }, headers: ip() });
+    const res = await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Nope", subdomain, owner }, headers: randomIp() });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { fields: Record<string, string> } }).error.fields.subdomain).toBeTruthy();
   });
@@ -54,21 +52,21 @@ describe("POST /api/v1/tenants (root host)", () => {
   it("validates the owner (email, password length, password not the email)", async () => {
     const res = await call(ROOT, "POST", "/api/v1/tenants", {
       json: { name: "Acme", subdomain: uniqueSub(), owner: { email: "not-an-email", password: "short", name: "" } },
-      headers: ip(),
+      headers: randomIp(),
     });
     expect(res.status).toBe(422);
     const fields = ((await res.json()) as { error: { fields: Record<string, string> } }).error.fields;
     expect(Object.keys(fields).sort()).toEqual(["owner.email", "owner.name", "owner.password"]);
     const same = await call(ROOT, "POST", "/api/v1/tenants", {
       json: { name: "Acme", subdomain: uniqueSub(), owner: { email: "same@example.org", password: "same@example.org", name: "S" } },
-      headers: ip(),
+      headers: randomIp(),
     });
     expect(same.status).toBe(422);
   });
 
   it("does not exist on a tenant host", async () => {
     const tenant = await makeTenant();
-    const res = await call(tenant.host, "POST", "/api/v1/tenants", { json: { name: "Inner", subdomain: uniqueSub(), owner }, headers: ip() });
+    const res = await call(tenant.host, "POST", "/api/v1/tenants", { json: { name: "Inner", subdomain: uniqueSub(), owner }, headers: randomIp() });
     expect(res.status).toBe(404);
   });
 
@@ -85,7 +83,7 @@ describe("POST /api/v1/tenants (root host)", () => {
   });
 
   it("holds the hourly limit under concurrency: of 14 parallel creations from one client, at most 10 are created", async () => {
-    const headers = ip();
+    const headers = randomIp();
     const answers = await Promise.all(
       Array.from({ length: 14 }, () => call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Burst", subdomain: uniqueSub("burst"), owner }, headers })),
     );
@@ -101,7 +99,7 @@ describe("POST /api/v1/tenants (root host)", () => {
   });
 
   it("gives a failed creation's slot back, and takes its limit from TENANT_CREATION_PER_HOUR", async () => {
-    const headers = ip();
+    const headers = randomIp();
     const taken = uniqueSub("taken");
     expect((await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "First", subdomain: taken, owner }, headers })).status).toBe(201);
     for (let i = 0; i < 12; i++) expect((await call(ROOT, "POST", "/api/v1/tenants", { json: { name: "Again", subdomain: taken, owner }, headers })).status).toBe(409);

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { canonicalTag, msg } from "../../web/i18n";
 import { hashPassword } from "../auth/passwords";
-import { findUserByEmail } from "../auth/service";
+import { findUserByEmail, newUserRow } from "../auth/service";
 import { loginLinkPath, oneTimeToken } from "../auth/login-links";
 import { chunkRows, directoryDb, type TenantDb } from "../db/client";
 import { base64url, newId, newToken, sha256Hex } from "../db/ids";
@@ -74,22 +74,11 @@ export async function createAccount(env: Bindings, t: TenantDb, tenant: Tenant, 
   const gs = await groupsBySlugs(t, input.groups);
   const generated = input.generatePassword ? generatePassword() : null;
   const chosen = input.password ?? generated;
-  const user: User = {
-    id: newId(),
-    tenantId: t.tenantId,
-    email: input.email,
-    name: input.name,
-    searchText: fold(input.name),
-    passwordHash: chosen ? await hashPassword(chosen) : null,
-    language: input.language ?? null,
-    tenantRole: input.tenantRole,
-    status: "active",
-    bio: null,
-    emailVerifiedAt: null,
-    extraInfo: input.extraInfo ?? null,
-    importId: null,
-    createdAt: now,
-  };
+  const user = newUserRow(
+    t,
+    { email: input.email, name: input.name, passwordHash: chosen ? await hashPassword(chosen) : null, language: input.language ?? null, tenantRole: input.tenantRole, status: "active", extraInfo: input.extraInfo ?? null },
+    now,
+  );
   const setup = await setupToken(t, user.id, "setup", SETUP_TTL_MS, now);
   const lang = mailLang(user.language, tenant.defaultLanguage);
   const statements = [

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
@@ -18,6 +18,14 @@ import {
 } from "./service";
 import { clearSessionCookie, requireUser, revokeSession, setSessionCookie } from "./sessions";
 import { loginLinkConfirmSchema, loginLinkRequestSchema, requestLoginLink, useLoginLink } from "./login-links";
+
+/** A password reset or a login link asked for by email: mailed if the address has an account, 202 either way. */
+async function mailRequested(c: Context<AppEnv>, request: typeof requestPasswordReset | typeof requestLoginLink, address: string) {
+  const tenant = requireTenant(c);
+  await request(tenantDb(c.env, tenant), tenant, address, { base: requestOrigin(c) });
+  deliverSoon(c);
+  return c.json({ status: "accepted" }, 202);
+}
 
 export const authApi = new Hono<AppEnv>()
   .post("/auth/signup", onTenant, json(signupSchema), async (c) => {
@@ -42,13 +50,7 @@ export const authApi = new Hono<AppEnv>()
     clearSessionCookie(c);
     return c.body(null, 204);
   })
-  .post("/auth/password-reset", onTenant, json(resetRequestSchema), async (c) => {
-    const tenant = requireTenant(c);
-    const input = c.req.valid("json");
-    await requestPasswordReset(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
-    deliverSoon(c);
-    return c.json({ status: "accepted" }, 202);
-  })
+  .post("/auth/password-reset", onTenant, json(resetRequestSchema), (c) => mailRequested(c, requestPasswordReset, c.req.valid("json").email))
   .post("/auth/password-reset/confirm", onTenant, json(resetConfirmSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
@@ -56,13 +58,7 @@ export const authApi = new Hono<AppEnv>()
     if (c.get("sessionId")) clearSessionCookie(c);
     return c.json({ user: publicUser(user) });
   })
-  .post("/auth/login-link", onTenant, json(loginLinkRequestSchema), async (c) => {
-    const tenant = requireTenant(c);
-    const input = c.req.valid("json");
-    await requestLoginLink(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
-    deliverSoon(c);
-    return c.json({ status: "accepted" }, 202);
-  })
+  .post("/auth/login-link", onTenant, json(loginLinkRequestSchema), (c) => mailRequested(c, requestLoginLink, c.req.valid("json").email))
   .post("/auth/login-link/confirm", onTenant, json(loginLinkConfirmSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");

@@ -59,6 +59,15 @@ export async function findUserByEmail(t: TenantDb, address: string): Promise<Use
   return t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, address)) });
 }
 
+/** A new account's row: what the caller gives, the rest as every new account starts. */
+export function newUserRow(
+  t: TenantDb,
+  fields: Pick<User, "email" | "name" | "passwordHash" | "language" | "tenantRole" | "status"> & Partial<Pick<User, "emailVerifiedAt" | "extraInfo">>,
+  now: number,
+): User {
+  return { id: newId(), tenantId: t.tenantId, searchText: fold(fields.name), bio: null, emailVerifiedAt: null, extraInfo: null, importId: null, createdAt: now, ...fields };
+}
+
 export async function hasPendingInvitation(t: TenantDb, address: string, now = Date.now()): Promise<boolean> {
   const row = await t.db.query.invitations.findFirst({
     columns: { id: true },
@@ -80,22 +89,7 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
 
   const status = tenant.signupPolicy === "approval" ? "pending_approval" : "active";
   const lang = mailLang(input.language, tenant.defaultLanguage);
-  const user: User = {
-    id: newId(),
-    tenantId: t.tenantId,
-    email: input.email,
-    name: input.name,
-    searchText: fold(input.name),
-    passwordHash: await hashPassword(input.password),
-    language: input.language ?? null,
-    tenantRole: "member",
-    status,
-    bio: null,
-    emailVerifiedAt: null,
-    extraInfo: null,
-    importId: null,
-    createdAt: now,
-  };
+  const user = newUserRow(t, { email: input.email, name: input.name, passwordHash: await hashPassword(input.password), language: input.language ?? null, tenantRole: "member", status }, now);
   const insertUser = t.db.insert(users).values(user);
   let sessionToken: string | null = null;
   try {

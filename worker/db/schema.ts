@@ -251,17 +251,23 @@ export const invitations = sqliteTable(
   ],
 );
 
+// A mail message's columns, shared by the outbox and the development mailbox
+// (a fresh set for each table: drizzle binds a column to its table).
+const mailColumns = () => ({
+  id: text("id").primaryKey(),
+  tenantId: text("tenant_id").notNull(),
+  to: text("to").notNull(),
+  subject: text("subject").notNull(),
+  text: text("text").notNull(),
+  html: text("html").notNull(),
+});
+
 // Mail leaves only through this table: written in the same batch as the data
 // that causes it, drained by deliverOutbox() after the response and by cron.
 export const outbox = sqliteTable(
   "outbox",
   {
-    id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull(),
-    to: text("to").notNull(),
-    subject: text("subject").notNull(),
-    text: text("text").notNull(),
-    html: text("html").notNull(),
+    ...mailColumns(),
     status: text("status", { enum: ["staged", "pending", "sending", "sent", "failed"] }).notNull().default("pending"),
     importId: text("import_id"),
     attempts: integer("attempts").notNull().default(0),
@@ -278,12 +284,7 @@ export const outbox = sqliteTable(
 export const devMail = sqliteTable(
   "dev_mail",
   {
-    id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull(),
-    to: text("to").notNull(),
-    subject: text("subject").notNull(),
-    text: text("text").notNull(),
-    html: text("html").notNull(),
+    ...mailColumns(),
     sentAt: integer("sent_at").notNull(),
   },
   (t) => [index("dev_mail_to").on(t.tenantId, t.to, t.sentAt)],

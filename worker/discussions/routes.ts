@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
@@ -45,6 +45,21 @@ function beforeParam(raw: string | null | undefined): number | null {
   return Number(raw);
 }
 
+/** An author (or a moderator) deletes a thread, a reply or a chat message: 204. */
+async function deleted(c: Context<AppEnv>, kind: "thread" | "reply" | "message", id: string) {
+  const d = await discussionOf(c, "post");
+  settle(await d.room.remove(d.scope, d.actor, kind, id, "delete"));
+  return c.body(null, 204);
+}
+
+/** A member adds (`on`) or takes back a reaction to a thread or a reply. */
+async function reacted(c: Context<AppEnv>, params: { targetType: string; targetId: string; key: string }, on: boolean) {
+  const d = await discussionOf(c, "react");
+  const type = field(targetTypeSchema, params.targetType, "targetType");
+  const key = field(reactionKeySchema, params.key, "key");
+  return c.json({ reactions: settle(await d.room.react(d.scope, d.actor, type, params.targetId, key, on)) });
+}
+
 /** Before the body is read: the group's discussion, for a member allowed `action` (401, 403, 404 first). */
 const discussion = load((c, action: Parameters<typeof discussionOf>[1]) => discussionOf(c, action));
 
@@ -80,11 +95,7 @@ export const discussionsApi = new Hono<AppEnv>()
     const thread = settle(await d.room.editThread(d.scope, d.actor, c.req.param("id"), input.title, post));
     return c.json({ thread });
   })
-  .delete("/groups/:slug/threads/:id", async (c) => {
-    const d = await discussionOf(c, "post");
-    settle(await d.room.remove(d.scope, d.actor, "thread", c.req.param("id"), "delete"));
-    return c.body(null, 204);
-  })
+  .delete("/groups/:slug/threads/:id", (c) => deleted(c, "thread", c.req.param("id")))
   .post("/groups/:slug/threads/:id/pin", discussion.check("moderate"), json(pinSchema), async (c) => {
     const d = discussion.of(c);
     const { pinned } = c.req.valid("json");
@@ -101,24 +112,10 @@ export const discussionsApi = new Hono<AppEnv>()
     const reply = settle(await d.room.editReply(d.scope, d.actor, c.req.param("id"), await renderPost(d, input.body)));
     return c.json({ reply });
   })
-  .delete("/groups/:slug/replies/:id", async (c) => {
-    const d = await discussionOf(c, "post");
-    settle(await d.room.remove(d.scope, d.actor, "reply", c.req.param("id"), "delete"));
-    return c.body(null, 204);
-  })
+  .delete("/groups/:slug/replies/:id", (c) => deleted(c, "reply", c.req.param("id")))
   // ── reactions ──
-  .put("/groups/:slug/reactions/:targetType/:targetId/:key", async (c) => {
-    const d = await discussionOf(c, "react");
-    const type = field(targetTypeSchema, c.req.param("targetType"), "targetType");
-    const key = field(reactionKeySchema, c.req.param("key"), "key");
-    return c.json({ reactions: settle(await d.room.react(d.scope, d.actor, type, c.req.param("targetId"), key, true)) });
-  })
-  .delete("/groups/:slug/reactions/:targetType/:targetId/:key", async (c) => {
-    const d = await discussionOf(c, "react");
-    const type = field(targetTypeSchema, c.req.param("targetType"), "targetType");
-    const key = field(reactionKeySchema, c.req.param("key"), "key");
-    return c.json({ reactions: settle(await d.room.react(d.scope, d.actor, type, c.req.param("targetId"), key, false)) });
-  })
+  .put("/groups/:slug/reactions/:targetType/:targetId/:key", (c) => reacted(c, c.req.param(), true))
+  .delete("/groups/:slug/reactions/:targetType/:targetId/:key", (c) => reacted(c, c.req.param(), false))
   // ── chat ──
   // Members only: the session and the membership are checked here, before the upgrade reaches the room.
   .get("/groups/:slug/chat", async (c) => {
@@ -148,11 +145,7 @@ export const discussionsApi = new Hono<AppEnv>()
     const { text } = c.req.valid("json");
     return c.json({ message: settle(await d.room.postMessage(d.scope, d.actor, text)) }, 201);
   })
-  .delete("/groups/:slug/messages/:id", async (c) => {
-    const d = await discussionOf(c, "post");
-    settle(await d.room.remove(d.scope, d.actor, "message", c.req.param("id"), "delete"));
-    return c.body(null, 204);
-  })
+  .delete("/groups/:slug/messages/:id", (c) => deleted(c, "message", c.req.param("id")))
   .get("/groups/:slug/online", async (c) => {
     const d = await discussionOf(c, "read");
     return c.json({ items: await d.room.online(), nextCursor: null });

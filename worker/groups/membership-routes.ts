@@ -4,7 +4,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { json, load } from "../http/validate";
-import { groupFromRequest } from "./request";
+import { groupAllowing, groupFromRequest } from "./request";
 import { assertCan } from "./service";
 import { atLeast } from "./policy";
 import { groupRoom, requestView as roomRequestView, type JoinRequest } from "../room/room";
@@ -37,12 +37,7 @@ const joiner = load(async (c) => {
 });
 
 /** Before the body is read: the group, and a signed-in member allowed to change roles in it. */
-const roleChanger = load(async (c) => {
-  const group = await groupFromRequest(c);
-  requireUser(c);
-  assertCan(group.ctx, "changeRole");
-  return group;
-});
+const roleChanger = load((c) => groupAllowing(c, "changeRole"));
 
 export const membershipApi = new Hono<AppEnv>()
   .post("/groups/:slug/join", joiner.check(), json(joinSchema), async (c) => {

@@ -3,7 +3,9 @@ import { tenantDb, type TenantDb } from "../db/client";
 import type { Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
 import { requireTenant, viewingAsMember } from "../http/context";
-import { loadGroup, type GroupContext } from "./service";
+import { requireUser } from "../auth/sessions";
+import { assertCan, loadGroup, type GroupContext } from "./service";
+import type { GroupAction } from "./policy";
 
 /**
  * HTTP glue: the group a request names (`:slug`), loaded for the reader with the plain
@@ -14,4 +16,12 @@ export async function groupFromRequest(c: Context<AppEnv>, slug = c.req.param("s
   const t = tenantDb(c.env, tenant);
   const ctx = await loadGroup(t, slug, c.get("user"), viewingAsMember(c));
   return { tenant, t, ctx };
+}
+
+/** The group a request names, for a signed-in member allowed `action` in it. */
+export async function groupAllowing(c: Context<AppEnv>, action: GroupAction): Promise<{ tenant: Tenant; t: TenantDb; ctx: GroupContext }> {
+  const group = await groupFromRequest(c);
+  requireUser(c);
+  assertCan(group.ctx, action);
+  return group;
 }

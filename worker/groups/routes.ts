@@ -9,7 +9,7 @@ import { json, load, signedIn } from "../http/validate";
 import { invalidateTenantHosts } from "../tenancy/hosts";
 import { mayTenancy } from "../tenancy/policy";
 import { setTenantImage } from "../tenancy/service";
-import { groupFromRequest } from "./request";
+import { groupAllowing, groupFromRequest } from "./request";
 import { viewingAsMember } from "../http/context";
 import { ASSET_LIMITS, checkAsset, readLimited, storeImage, type AssetKind } from "./images";
 import { actsAsTenantAdmin } from "./policy";
@@ -31,12 +31,7 @@ import { membershipState } from "./membership";
 const ASSET_KINDS = new Set<AssetKind>(["logo", "cover", "favicon"]);
 
 /** Before the body is read: the group, and a signed-in member allowed to edit it. */
-const editor = load(async (c) => {
-  const group = await groupFromRequest(c);
-  requireUser(c);
-  assertCan(group.ctx, "edit");
-  return group;
-});
+const editor = load((c) => groupAllowing(c, "edit"));
 
 export const groupsApi = new Hono<AppEnv>()
   .post("/groups", signedIn, json(createGroupSchema), async (c) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Lang } from "../../web/i18n";
 import { atomic, chunkRows, directoryDb, tenantDb, type TenantDb } from "../db/client";
@@ -12,6 +12,7 @@ import { groupInvitationMail, invitationMail, mailLang, tenantBrand } from "../m
 import { limitVar, reserveAll, tooManyRequests, type LimitAmount } from "../http/limits";
 import { newSession } from "../auth/sessions";
 import { hashPassword } from "../auth/passwords";
+import { newUserRow } from "../auth/service";
 import { forgetViewer } from "../groups/queries";
 import { platformUrl } from "../tenancy/hosts";
 import { contains, fold } from "../http/search";
@@ -352,6 +353,11 @@ export function effectiveStatus(inv: Pick<Invitation, "status" | "expiresAt">, n
 
 const invitationsCursor = cursorKind("invitations", z.strictObject({ at: cursorParts.int, id: cursorParts.id }));
 
+/** The community's invitations that meet every condition (undefined ones are left out). */
+function tenantInvitations(t: TenantDb, ...conditions: (SQL | undefined)[]) {
+  return t.db.select().from(invitations).where(and(eq(invitations.tenantId, t.tenantId), ...conditions));
+}
+
 /** The `invitedBy` filter of an inviter's list (policy.ts `listScope`): none for every invitation, else their own id. */
 export function listedFor(inviter: Inviter): string | undefined {
   return listScope(inviter) === "all" ? undefined : inviter.user.id;
@@ -369,19 +375,14 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
         : opts.status
           ? eq(invitations.status, opts.status)
           : undefined;
-  const rows = await t.db
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.tenantId, t.tenantId),
-        sql`${invitations.status} <> 'staged'`,
-        invitedBy ? eq(invitations.invitedBy, invitedBy) : undefined,
-        statusFilter,
-        q ? contains(invitations.email, q) : undefined,
-        after ? or(lt(invitations.invitedAt, after.at), and(eq(invitations.invitedAt, after.at), lt(invitations.id, after.id))) : undefined,
-      ),
-    )
+  const rows = await tenantInvitations(
+    t,
+    sql`${invitations.status} <> 'staged'`,
+    invitedBy ? eq(invitations.invitedBy, invitedBy) : undefined,
+    statusFilter,
+    q ? contains(invitations.email, q) : undefined,
+    after ? or(lt(invitations.invitedAt, after.at), and(eq(invitations.invitedAt, after.at), lt(invitations.id, after.id))) : undefined,
+  )
     .orderBy(desc(invitations.invitedAt), desc(invitations.id))
     .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
@@ -453,22 +454,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   if (input.password.trim().toLowerCase() === inv.email) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { password: msg("field.password_is_email") });
   const existing = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, inv.email)) });
   if (existing) throw new ApiError(409, "account_exists", "An account already exists for this email: log in, then open the link again to join its groups.");
-  const user: User = {
-    id: newId(),
-    tenantId: t.tenantId,
-    email: inv.email,
-    name: input.name,
-    searchText: fold(input.name),
-    passwordHash: await hashPassword(input.password),
-    language: inv.language,
-    tenantRole: inv.tenantRole,
-    status: "active",
-    bio: null,
-    emailVerifiedAt: now,
-    extraInfo: null,
-    importId: null,
-    createdAt: now,
-  };
+  const user = newUserRow(t, { email: inv.email, name: input.name, passwordHash: await hashPassword(input.password), language: inv.language, tenantRole: inv.tenantRole, status: "active", emailVerifiedAt: now }, now);
   const session = await newSession(t, user.id, now);
   const { claim, claimed: consumed } = claimOf(t, inv, now);
   const [claimed] = await atomic(t, [
@@ -539,18 +525,7 @@ export async function acceptAsExistingUser(t: TenantDb, token: string, user: Use
 
 /** Pending, unexpired invitations to the member's email that carry groups. */
 export async function myInvitations(t: TenantDb, user: Pick<User, "email">, now = Date.now()) {
-  const rows = await t.db
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.tenantId, t.tenantId),
-        eq(invitations.email, user.email),
-        eq(invitations.status, "pending"),
-        sql`${invitations.expiresAt} > ${now}`,
-        sql`${invitations.groupIds} <> '[]'`,
-      ),
-    )
+  const rows = await tenantInvitations(t, eq(invitations.email, user.email), eq(invitations.status, "pending"), sql`${invitations.expiresAt} > ${now}`, sql`${invitations.groupIds} <> '[]'`)
     .orderBy(desc(invitations.invitedAt), desc(invitations.id))
     .limit(200);
   const groupIds = [...new Set(rows.flatMap((r) => r.groupIds))].slice(0, 90);

@@ -1,6 +1,6 @@
 import type { Bindings } from "../env";
 import { platformUrl } from "../tenancy/hosts";
-import { closestLang, isLang, t, tCount, type Lang, type MessageKey } from "../../web/i18n";
+import { closestLang, isLang, t, tCount, type Lang, type MessageKey, type MessageVars } from "../../web/i18n";
 
 export type MailMessage = { to: string; subject: string; text: string; html: string };
 
@@ -78,25 +78,24 @@ export function passwordResetMail(lang: Lang, p: { brand: MailBrand; to: string;
   ], p.brand);
 }
 
-export function welcomeMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
-  return compose(lang, p.to, t(lang, "mail.welcome.subject", { community: p.community }), p.community, [
-    { kind: "p", text: t(lang, "mail.welcome.intro", { name: p.name, community: p.community }) },
-    { kind: "action", label: t(lang, "mail.welcome.action"), url: p.url },
+/** A mail that says one thing and offers one link: the catalog's `mail.<kind>.subject`, `.intro` and `.action`. */
+function oneActionMail(lang: Lang, kind: "welcome" | "approval" | "account_approved", p: { brand: MailBrand; to: string; community: string; url: string }, intro: MessageVars): MailMessage {
+  return compose(lang, p.to, t(lang, `mail.${kind}.subject`, { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, `mail.${kind}.intro`, { ...intro, community: p.community }) },
+    { kind: "action", label: t(lang, `mail.${kind}.action`), url: p.url },
   ], p.brand);
+}
+
+export function welcomeMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
+  return oneActionMail(lang, "welcome", p, { name: p.name });
 }
 
 export function approvalNeededMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; email: string; community: string; url: string }): MailMessage {
-  return compose(lang, p.to, t(lang, "mail.approval.subject", { community: p.community }), p.community, [
-    { kind: "p", text: t(lang, "mail.approval.intro", { name: p.name, email: p.email, community: p.community }) },
-    { kind: "action", label: t(lang, "mail.approval.action"), url: p.url },
-  ], p.brand);
+  return oneActionMail(lang, "approval", p, { name: p.name, email: p.email });
 }
 
 export function accountApprovedMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string; url: string }): MailMessage {
-  return compose(lang, p.to, t(lang, "mail.account_approved.subject", { community: p.community }), p.community, [
-    { kind: "p", text: t(lang, "mail.account_approved.intro", { name: p.name, community: p.community }) },
-    { kind: "action", label: t(lang, "mail.account_approved.action"), url: p.url },
-  ], p.brand);
+  return oneActionMail(lang, "account_approved", p, { name: p.name });
 }
 
 export function accountDeclinedMail(lang: Lang, p: { brand: MailBrand; to: string; name: string; community: string }): MailMessage {

@@ -21,6 +21,7 @@ import {
   type UpdateFieldInput,
   valueText,
 } from "./fields";
+import type { FieldView } from "./types";
 import { applies, askedAtSignup, canManageFields, memberCanFilter, memberCanSee, mustFill, selfCanEdit, selfCanSee, type ProfileActor } from "./policy";
 import { contains, fold, foldedOr } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
@@ -57,22 +58,6 @@ async function groupIdsOf(t: TenantDb, slugs: string[]): Promise<string[]> {
   if (missing.length) throw new ApiError(422, "validation_failed", "Some groups do not exist.", { groups: msg("admin.invitations.error_groups") });
   return [...new Set(slugs.map((s) => bySlug.get(s)!.id))];
 }
-
-export type FieldView = {
-  id: string;
-  key: string;
-  label: string;
-  type: FieldType;
-  options: string[];
-  visibility: "member" | "admins";
-  editable: boolean;
-  required: boolean;
-  public: boolean;
-  filterable: boolean;
-  askAtSignup: boolean;
-  groups: string[];
-  position: number;
-};
 
 export function fieldView(field: ProfileField, slugOf: (groupId: string) => string | undefined): FieldView {
   return {

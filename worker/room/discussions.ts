@@ -1,6 +1,7 @@
 import type {
   HiddenPost,
   ActivityView,
+  AuthorView,
   GamificationView,
   LeaderboardEntry,
   LevelView,
@@ -312,6 +313,10 @@ export class DiscussionStore {
     return out;
   }
 
+  private authorView(row: Pick<ThreadRow, "author_id" | "author_name">): AuthorView {
+    return { userId: row.author_id, name: row.author_name, level: this.levelOf(row.author_id), avatarUrl: this.avatarOf(row.author_id) };
+  }
+
   private threadView(row: ThreadRow, reactions: ReactionSummary[]): ThreadView {
     return {
       id: row.id,
@@ -319,7 +324,7 @@ export class DiscussionStore {
       body: row.body,
       bodyHtml: row.body_html,
       excerpt: row.excerpt,
-      author: { userId: row.author_id, name: row.author_name, level: this.levelOf(row.author_id), avatarUrl: this.avatarOf(row.author_id) },
+      author: this.authorView(row),
       pinned: row.pinned === 1,
       replyCount: row.reply_count ?? this.replyCount(row.id),
       reactions,
@@ -335,7 +340,7 @@ export class DiscussionStore {
       threadId: row.thread_id,
       body: row.body,
       bodyHtml: row.body_html,
-      author: { userId: row.author_id, name: row.author_name, level: this.levelOf(row.author_id), avatarUrl: this.avatarOf(row.author_id) },
+      author: this.authorView(row),
       reactions,
       createdAt: iso(row.created_at),
       editedAt: iso0(row.edited_at),

@@ -4,23 +4,11 @@ import { t, type Lang, type MessageKey } from "../../i18n";
 import { ActionForm, Button, ButtonLink, CheckboxField, ChoiceField, Field, Section, SelectField, TextareaField } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 import type { ProfileFieldType } from "./inputs";
+import type { FieldView } from "../../../worker/profiles/types";
 import { FormMessages } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
 
-export type AdminFieldView = {
-  key: string;
-  label: string;
-  type: ProfileFieldType;
-  options: string[];
-  visibility: "member" | "admins";
-  editable: boolean;
-  required: boolean;
-  public: boolean;
-  filterable: boolean;
-  askAtSignup: boolean;
-  /** Group slugs; empty: every member. */
-  groups: string[];
-};
+export type AdminFieldView = Omit<FieldView, "id" | "position">;
 
 export const PROFILE_FIELDS_PATH = "/admin/profile-fields";
 export const FIELD_TYPE_LIST: ProfileFieldType[] = ["text", "long_text", "number", "date", "select", "multi_select", "boolean", "url", "phone"];

@@ -1462,6 +1462,16 @@ export const en = {
   "admin.fields.key_from_label": "Left empty, it is made from the label (“Home city” gives home_city).",
   "mention.suggestions": "Members to mention",
   // ── end group-ux ──
+  // ── portal-plans: plans and memberships (issue 14) ──
+  "field.currency": "Amounts are in {currency}, the community's currency.",
+  "field.unknown_group": "There is no group {slug}.",
+  "field.plan_unavailable": "This plan cannot be chosen.",
+  "field.plan_current": "This is already the current plan.",
+  "field.start_within_year": "Choose a day from today up to a year ahead.",
+  "field.not_before_today": "Choose today or a later day.",
+  "field.after_today": "Choose a day after today.",
+  "field.day": "Enter a date as YYYY-MM-DD.",
+  // ── end portal-plans ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1484,4 +1484,14 @@ export const fr: Record<MessageKey, string> = {
   "admin.fields.key_from_label": "Laissée vide, elle est tirée du libellé (« Ville d’origine » donne ville_d_origine).",
   "mention.suggestions": "Membres à mentionner",
   // ── end group-ux ──
+  // ── portal-plans: plans and memberships (issue 14) ──
+  "field.currency": "Les montants sont en {currency}, la devise de la communauté.",
+  "field.unknown_group": "Il n’y a pas de groupe {slug}.",
+  "field.plan_unavailable": "Cette formule ne peut pas être choisie.",
+  "field.plan_current": "C’est déjà la formule actuelle.",
+  "field.start_within_year": "Choisissez un jour entre aujourd’hui et dans un an.",
+  "field.not_before_today": "Choisissez aujourd’hui ou un jour suivant.",
+  "field.after_today": "Choisissez un jour après aujourd’hui.",
+  "field.day": "Saisissez une date au format AAAA-MM-JJ.",
+  // ── end portal-plans ──
 };

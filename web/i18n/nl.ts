@@ -1466,4 +1466,14 @@ export const nl: Record<MessageKey, string> = {
   "admin.fields.key_from_label": "Leeg gelaten wordt hij uit het label gemaakt (“Woonplaats” geeft woonplaats).",
   "mention.suggestions": "Leden om te vermelden",
   // ── end group-ux ──
+  // ── portal-plans: plans and memberships (issue 14) ──
+  "field.currency": "Bedragen zijn in {currency}, de munteenheid van de community.",
+  "field.unknown_group": "Er is geen groep {slug}.",
+  "field.plan_unavailable": "Dit abonnement kan niet gekozen worden.",
+  "field.plan_current": "Dit is al het huidige abonnement.",
+  "field.start_within_year": "Kies een dag vanaf vandaag tot een jaar vooruit.",
+  "field.not_before_today": "Kies vandaag of een latere dag.",
+  "field.after_today": "Kies een dag na vandaag.",
+  "field.day": "Voer een datum in als JJJJ-MM-DD.",
+  // ── end portal-plans ──
 };

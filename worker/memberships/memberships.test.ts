@@ -1,0 +1,240 @@
+import { describe, expect, it } from "vitest";
+import { tenantDb, type TenantDb } from "../db/client";
+import { newId } from "../db/ids";
+import { groups, users } from "../db/schema";
+import { ApiError } from "../http/errors";
+import { billingSettingsOf, updateBillingSettings, type BillingSettingsView } from "../invoices/settings";
+import { createPlan, getPlan, listPlans, planInput, setPlanArchived, updatePlan, type PlanInput } from "../plans/service";
+import { env, makeTenant } from "../test/helpers";
+import {
+  applyMembershipChanges,
+  cancelMembership,
+  changePlan,
+  confirmMembership,
+  editBilling,
+  givesAccess,
+  latestMembership,
+  listMemberships,
+  startMembership,
+  undoCancel,
+  viewsOf,
+  type Clock,
+} from "./service";
+
+// Plans and memberships as services, without HTTP: plain values in, rows and views out.
+// Days are the community's calendar days; every expected day below is worked out by hand.
+
+const NOW = Date.UTC(2027, 1, 10, 9);
+const at = (today: string, now = NOW): Clock => ({ today, now });
+
+async function community(): Promise<{ t: TenantDb; billing: BillingSettingsView; member: () => Promise<string> }> {
+  const tenant = await makeTenant();
+  const t = tenantDb(env, tenant);
+  const billing = await billingSettingsOf(t);
+  const member = async () => {
+    const id = newId();
+    await t.db.insert(users).values({ id, tenantId: t.tenantId, email: `${id}@example.com`, name: `Member ${id.slice(0, 4)}`, tenantRole: "member", status: "active", createdAt: NOW });
+    return id;
+  };
+  return { t, billing, member };
+}
+
+const monthly = (over: Partial<PlanInput> = {}): PlanInput => planInput.parse({ name: "Flex desk", price: { amount: 4999, currency: "EUR" }, intervalMonths: 1, ...over });
+
+async function refusal(p: Promise<unknown>): Promise<{ status: number; code: string; fields?: Record<string, string> }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ApiError) return { status: err.status, code: err.code, ...(err.fields ? { fields: err.fields } : {}) };
+    throw err;
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("billing settings", () => {
+  it("default to EUR and invoices on the 1st, and change within 1..28", async () => {
+    const { t } = await community();
+    expect(await billingSettingsOf(t)).toEqual({ currency: "EUR", invoiceDay: 1 });
+    expect(await updateBillingSettings(t, { invoiceDay: 15 }, NOW, async () => false)).toEqual({ currency: "EUR", invoiceDay: 15 });
+    expect(await billingSettingsOf(t)).toEqual({ currency: "EUR", invoiceDay: 15 });
+  });
+
+  it("keep the currency once plans are priced in it", async () => {
+    const { t } = await community();
+    expect(await refusal(updateBillingSettings(t, { currency: "USD" }, NOW, async () => true))).toMatchObject({ status: 409, code: "currency_locked" });
+    expect((await billingSettingsOf(t)).currency).toBe("EUR");
+  });
+});
+
+describe("plans", () => {
+  it("are created with their defaults and the groups they open", async () => {
+    const { t, billing, member } = await community();
+    await t.db.insert(groups).values({ id: newId(), tenantId: t.tenantId, slug: "residents", name: "Residents", description: "", joinPolicy: "open", questions: [], links: [], ownerId: await member(), createdAt: NOW });
+    const plan = await createPlan(t, billing, monthly({ taxRate: 5.5, setupFee: { amount: 2500, currency: "EUR" }, credits: { minutes: 600, categories: ["rooms", "rooms"] }, groups: ["residents"] }), NOW);
+    expect(plan).toMatchObject({
+      name: "Flex desk",
+      description: "",
+      price: { amount: 4999, currency: "EUR" },
+      intervalMonths: 1,
+      taxRate: 5.5,
+      approvalRequired: false,
+      hidden: false,
+      noticeDays: 0,
+      setupFee: { amount: 2500, currency: "EUR" },
+      credits: { minutes: 600, categories: ["rooms"] },
+      groups: ["residents"],
+      archived: false,
+    });
+  });
+
+  it("refuse another currency (422 currency_mismatch) and an unknown group (422 on groups)", async () => {
+    const { t, billing } = await community();
+    expect(await refusal(createPlan(t, billing, monthly({ price: { amount: 100, currency: "USD" } }), NOW))).toMatchObject({ status: 422, code: "currency_mismatch", fields: { price: expect.any(String) } });
+    expect(await refusal(createPlan(t, billing, monthly({ groups: ["nope"] }), NOW))).toMatchObject({ status: 422, code: "validation_failed", fields: { groups: expect.any(String) } });
+    expect(await listPlans(t, { all: true })).toEqual([]);
+  });
+
+  it("hidden and archived plans are not offered; a hidden plan has its own link; archive and restore", async () => {
+    const { t, billing } = await community();
+    const open = await createPlan(t, billing, monthly({ name: "Open" }), NOW);
+    const hidden = await createPlan(t, billing, monthly({ name: "Secret", hidden: true }), NOW);
+    const old = await createPlan(t, billing, monthly({ name: "Old" }), NOW);
+    await setPlanArchived(t, old.id, true, NOW);
+    expect((await listPlans(t, { all: false })).map((p) => p.name)).toEqual(["Open"]);
+    expect((await listPlans(t, { all: true })).map((p) => [p.name, p.archived])).toEqual([
+      ["Old", true],
+      ["Open", false],
+      ["Secret", false],
+    ]);
+    expect((await getPlan(t, hidden.id, { archived: false }))?.name).toBe("Secret");
+    expect(await getPlan(t, old.id, { archived: false })).toBeNull();
+    expect((await setPlanArchived(t, old.id, false, NOW)).archived).toBe(false);
+    expect((await updatePlan(t, open.id, { price: { amount: 5999, currency: "EUR" }, noticeDays: 30 }, NOW)).price.amount).toBe(5999);
+  });
+});
+
+describe("memberships", () => {
+  it("a plan without approval is active at once; with approval it waits (no access) until confirmed", async () => {
+    const { t, billing, member } = await community();
+    const open = await createPlan(t, billing, monthly(), NOW);
+    const vetted = await createPlan(t, billing, monthly({ name: "Resident", approvalRequired: true }), NOW);
+    const a = await startMembership(t, billing, at("2027-02-10"), { userId: await member(), planId: open.id }, "member");
+    expect(a.status).toBe("active");
+    expect(givesAccess(a, "2027-02-10")).toBe(true);
+    const b = await startMembership(t, billing, at("2027-02-10"), { userId: await member(), planId: vetted.id, startsOn: "2027-02-12" }, "member");
+    expect(b.status).toBe("pending_approval");
+    expect(givesAccess(b, "2027-02-12")).toBe(false);
+    const [view] = await viewsOf(t, [b], billing, "2027-02-12");
+    expect(view).toMatchObject({ currentPeriod: null, nextInvoiceDate: null });
+    // Confirmed on the 15th, after its start day: it starts on the day of confirmation.
+    const confirmed = await confirmMembership(t, at("2027-02-15"), b);
+    expect(confirmed).toMatchObject({ status: "active", startsOn: "2027-02-15", periodsFrom: "2027-02-15" });
+    expect(await refusal(confirmMembership(t, at("2027-02-15"), confirmed))).toMatchObject({ status: 409, code: "membership_not_pending" });
+  });
+
+  it("an admin's assignment is confirmed, whatever the plan asks", async () => {
+    const { t, billing, member } = await community();
+    const vetted = await createPlan(t, billing, monthly({ approvalRequired: true }), NOW);
+    const m = await startMembership(t, billing, at("2027-02-10"), { userId: await member(), planId: vetted.id, startsOn: "2026-12-01" }, "admin");
+    expect(m).toMatchObject({ status: "active", startsOn: "2026-12-01" });
+  });
+
+  it("members start today up to a year ahead (422 otherwise); archived plans cannot be chosen", async () => {
+    const { t, billing, member } = await community();
+    const plan = await createPlan(t, billing, monthly(), NOW);
+    const user = await member();
+    expect(await refusal(startMembership(t, billing, at("2027-02-10"), { userId: user, planId: plan.id, startsOn: "2027-02-09" }, "member"))).toMatchObject({ status: 422, fields: { startsOn: expect.any(String) } });
+    expect(await refusal(startMembership(t, billing, at("2027-02-10"), { userId: user, planId: plan.id, startsOn: "2028-02-11" }, "member"))).toMatchObject({ status: 422 });
+    await setPlanArchived(t, plan.id, true, NOW);
+    expect(await refusal(startMembership(t, billing, at("2027-02-10"), { userId: user, planId: plan.id }, "member"))).toMatchObject({ status: 422, code: "plan_unavailable" });
+    expect(await latestMembership(t, user)).toBeNull();
+  });
+
+  it("one at a time: of 10 concurrent choices exactly one gets in, the others 409 membership_exists", async () => {
+    const { t, billing, member } = await community();
+    const plan = await createPlan(t, billing, monthly(), NOW);
+    const user = await member();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => startMembership(t, billing, at("2027-02-10"), { userId: user, planId: plan.id }, "member")));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => (r.reason as ApiError).code);
+    expect(refused).toEqual(Array(9).fill("membership_exists"));
+    expect(await listMemberships(t, billing, "2027-02-10", { limit: 50 })).toHaveLength(1);
+  });
+
+  it("periods follow the invoice day: a start on the 15th has a short first period, then whole months", async () => {
+    const { t, billing, member } = await community();
+    const plan = await createPlan(t, billing, monthly(), NOW);
+    const m = await startMembership(t, billing, at("2027-01-15"), { userId: await member(), planId: plan.id }, "member");
+    const [view] = await viewsOf(t, [m], billing, "2027-01-20");
+    expect(view).toMatchObject({ status: "active", startedOn: "2027-01-15", currentPeriod: { start: "2027-01-15", end: "2027-01-31" }, nextInvoiceDate: "2027-02-01", cancelsOn: null, scheduledChange: null });
+  });
+
+  it("cancelling: cancelsOn is the end of the first period ending 30 days of notice after today; undo; the job ends it the day after, once", async () => {
+    const { t, billing, member } = await community();
+    const plan = await createPlan(t, billing, monthly({ noticeDays: 30 }), NOW);
+    const m = await startMembership(t, billing, at("2027-01-15"), { userId: await member(), planId: plan.id }, "member");
+    // 2027-02-10 + 30 days = 2027-03-12, in the period 2027-03-01..2027-03-31.
+    const canceling = await cancelMembership(t, billing, at("2027-02-10"), m);
+    expect(canceling).toMatchObject({ status: "canceling", cancelsOn: "2027-03-31" });
+    expect((await viewsOf(t, [canceling], billing, "2027-02-10"))[0]!.nextInvoiceDate).toBe("2027-03-01");
+    expect((await viewsOf(t, [canceling], billing, "2027-03-05"))[0]!.nextInvoiceDate).toBeNull();
+    const undone = await undoCancel(t, at("2027-02-11"), canceling);
+    expect(undone).toMatchObject({ status: "active", cancelsOn: null });
+    const again = await cancelMembership(t, billing, at("2027-03-02"), undone);
+    // 2027-03-02 + 30 = 2027-04-01, in the period 2027-04-01..2027-04-30.
+    expect(again.cancelsOn).toBe("2027-04-30");
+    expect((await applyMembershipChanges(t, at("2027-04-30"))).ended).toHaveLength(0);
+    expect(givesAccess(again, "2027-04-30")).toBe(true);
+    expect((await applyMembershipChanges(t, at("2027-05-01"))).ended.map((r) => r.id)).toEqual([m.id]);
+    expect((await applyMembershipChanges(t, at("2027-05-01"))).ended).toHaveLength(0);
+    expect((await latestMembership(t, m.userId))!.status).toBe("canceled");
+    expect(await refusal(undoCancel(t, at("2027-05-02"), (await latestMembership(t, m.userId))!))).toMatchObject({ status: 409, code: "membership_not_canceling" });
+  });
+
+  it("cancelling a pending membership ends it at once (a declined request); an admin may end one today", async () => {
+    const { t, billing, member } = await community();
+    const vetted = await createPlan(t, billing, monthly({ approvalRequired: true, noticeDays: 60 }), NOW);
+    const pending = await startMembership(t, billing, at("2027-02-10"), { userId: await member(), planId: vetted.id }, "member");
+    expect(await cancelMembership(t, billing, at("2027-02-10"), pending)).toMatchObject({ status: "canceled", cancelsOn: null });
+    const active = await startMembership(t, billing, at("2027-02-10"), { userId: await member(), planId: vetted.id }, "admin");
+    expect(await refusal(cancelMembership(t, billing, at("2027-02-10"), active, "2027-02-09"))).toMatchObject({ status: 422, fields: { on: expect.any(String) } });
+    expect(await cancelMembership(t, billing, at("2027-02-10"), active, "2027-02-10")).toMatchObject({ status: "canceling", cancelsOn: "2027-02-10" });
+    expect((await applyMembershipChanges(t, at("2027-02-11"))).ended).toHaveLength(1);
+  });
+
+  it("changing plan takes effect at the next period; the job applies it once; refused while canceling or pending or to the same plan", async () => {
+    const { t, billing, member } = await community();
+    const flex = await createPlan(t, billing, monthly({ name: "Flex" }), NOW);
+    const fixed = await createPlan(t, billing, monthly({ name: "Fixed", intervalMonths: 3, price: { amount: 45000, currency: "EUR" } }), NOW);
+    const m = await startMembership(t, billing, at("2027-01-15"), { userId: await member(), planId: flex.id }, "member");
+    expect(await refusal(changePlan(t, billing, at("2027-02-10"), m, flex.id))).toMatchObject({ status: 422, code: "plan_unavailable" });
+    const scheduled = await changePlan(t, billing, at("2027-02-10"), m, fixed.id);
+    expect(scheduled).toMatchObject({ changePlanId: fixed.id, changeOn: "2027-03-01" });
+    const [view] = await viewsOf(t, [scheduled], billing, "2027-02-10");
+    expect(view!.scheduledChange).toMatchObject({ plan: { id: fixed.id }, on: "2027-03-01" });
+    expect((await applyMembershipChanges(t, at("2027-02-28"))).changed).toHaveLength(0);
+    expect((await applyMembershipChanges(t, at("2027-03-01"))).changed).toHaveLength(1);
+    expect((await applyMembershipChanges(t, at("2027-03-01"))).changed).toHaveLength(0);
+    const now = (await latestMembership(t, m.userId))!;
+    expect(now).toMatchObject({ planId: fixed.id, periodsFrom: "2027-03-01", changePlanId: null });
+    // Three-month periods from March 1st.
+    expect((await viewsOf(t, [now], billing, "2027-04-10"))[0]).toMatchObject({ currentPeriod: { start: "2027-03-01", end: "2027-05-31" }, nextInvoiceDate: "2027-06-01" });
+    const canceling = await cancelMembership(t, billing, at("2027-04-10"), now);
+    expect(await refusal(changePlan(t, billing, at("2027-04-10"), canceling, flex.id))).toMatchObject({ status: 409, code: "membership_canceling" });
+    const vetted = await createPlan(t, billing, monthly({ name: "Vetted", approvalRequired: true }), NOW);
+    const pending = await startMembership(t, billing, at("2027-02-10"), { userId: await member(), planId: vetted.id }, "member");
+    expect(await refusal(changePlan(t, billing, at("2027-02-10"), pending, flex.id))).toMatchObject({ status: 409, code: "membership_pending" });
+  });
+
+  it("cancelling drops a scheduled change; billing details are kept and edited", async () => {
+    const { t, billing, member } = await community();
+    const a = await createPlan(t, billing, monthly({ name: "A" }), NOW);
+    const b = await createPlan(t, billing, monthly({ name: "B" }), NOW);
+    const m = await startMembership(t, billing, at("2027-02-01"), { userId: await member(), planId: a.id, billing: { name: "Łukasz Ștefan", address: "1 rue de la Paix, Paris" } }, "member");
+    const changed = await changePlan(t, billing, at("2027-02-10"), m, b.id);
+    const canceling = await cancelMembership(t, billing, at("2027-02-10"), changed);
+    expect(canceling).toMatchObject({ changePlanId: null, changeOn: null });
+    const edited = await editBilling(t, at("2027-02-10"), canceling, { taxId: "FR12345678901" });
+    expect((await viewsOf(t, [edited], billing, "2027-02-10"))[0]!.billing).toEqual({ name: "Łukasz Ștefan", address: "1 rue de la Paix, Paris", taxId: "FR12345678901" });
+  });
+});

@@ -1,13 +1,14 @@
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { groups, users } from "../db/schema";
+import { groups, memberships, users } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { billingSettingsOf, updateBillingSettings, type BillingSettingsView } from "../invoices/settings";
 import { createPlan, getPlan, listPlans, planInput, setPlanArchived, updatePlan, type PlanInput } from "../plans/service";
-import { env, makeTenant } from "../test/helpers";
+import { call, env, makeTenant } from "../test/helpers";
+import { assertPlanAllowsJoin } from "./paid-groups";
 import {
-  applyMembershipChanges,
   cancelMembership,
   changePlan,
   confirmMembership,
@@ -20,6 +21,7 @@ import {
   viewsOf,
   type Clock,
 } from "./service";
+import { applyMembershipChanges } from "./job";
 
 // Plans and memberships as services, without HTTP: plain values in, rows and views out.
 // Days are the community's calendar days; every expected day below is worked out by hand.
@@ -236,5 +238,86 @@ describe("memberships", () => {
     expect(canceling).toMatchObject({ changePlanId: null, changeOn: null });
     const edited = await editBilling(t, at("2027-02-10"), canceling, { taxId: "FR12345678901" });
     expect((await viewsOf(t, [edited], billing, "2027-02-10"))[0]!.billing).toEqual({ name: "Łukasz Ștefan", address: "1 rue de la Paix, Paris", taxId: "FR12345678901" });
+  });
+});
+
+describe("paid groups", () => {
+  async function paidGroup() {
+    const c = await community();
+    const owner = await c.member();
+    const groupId = newId();
+    await c.t.db.insert(groups).values({ id: groupId, tenantId: c.t.tenantId, slug: `paid-${groupId.slice(0, 6)}`, name: "Residents", description: "", joinPolicy: "open", questions: [], links: [], ownerId: owner, createdAt: NOW });
+    await c.t.db.insert(memberships).values({ tenantId: c.t.tenantId, groupId, userId: owner, role: "owner", createdAt: NOW });
+    const slug = (await c.t.db.select({ slug: groups.slug }).from(groups).where(eq(groups.id, groupId)))[0]!.slug;
+    const resident = await createPlan(c.t, c.billing, monthly({ name: "Resident", price: { amount: 19900, currency: "EUR" }, groups: [slug] }), NOW);
+    const secret = await createPlan(c.t, c.billing, monthly({ name: "Secret", hidden: true, groups: [slug] }), NOW);
+    const flex = await createPlan(c.t, c.billing, monthly({ name: "Flex" }), NOW);
+    const inGroup = async (userId: string) => (await c.t.db.select().from(memberships).where(and(eq(memberships.groupId, groupId), eq(memberships.userId, userId)))).length === 1;
+    const join = (userId: string) => c.t.db.insert(memberships).values({ tenantId: c.t.tenantId, groupId, userId, role: "member", createdAt: NOW });
+    return { ...c, owner, groupId, resident, secret, flex, inGroup, join };
+  }
+
+  it("refuse a member without a plan that opens the group: 403 plan_required offering the plans (not hidden ones)", async () => {
+    const { t, billing, member, groupId, resident, flex } = await paidGroup();
+    const user = await member();
+    let err: ApiError | null = null;
+    await assertPlanAllowsJoin(t, groupId, user, "2027-02-10", false).catch((e: ApiError) => (err = e));
+    expect(err).toMatchObject({ status: 403, code: "plan_required", extra: { plans: [{ id: resident.id, name: "Resident", price: { amount: 19900, currency: "EUR" } }] } });
+    // A membership on another plan does not open it; on the resident plan it does, from its start day.
+    const m = await startMembership(t, billing, at("2027-02-10"), { userId: user, planId: flex.id }, "member");
+    await expect(assertPlanAllowsJoin(t, groupId, user, "2027-02-10", false)).rejects.toMatchObject({ code: "plan_required" });
+    await cancelMembership(t, billing, at("2027-02-10"), m, "2027-02-10");
+    await applyMembershipChanges(t, at("2027-02-11"));
+    await startMembership(t, billing, at("2027-02-11"), { userId: user, planId: resident.id, startsOn: "2027-02-20" }, "member");
+    await expect(assertPlanAllowsJoin(t, groupId, user, "2027-02-19", false)).rejects.toMatchObject({ code: "plan_required" });
+    await expect(assertPlanAllowsJoin(t, groupId, user, "2027-02-20", false)).resolves.toBeUndefined();
+    // Exempt (owners, admins, moderators, a tenant admin's invitation): no plan needed.
+    await expect(assertPlanAllowsJoin(t, groupId, await member(), "2027-02-10", true)).resolves.toBeUndefined();
+  });
+
+  it("a member whose membership ends, or moves to a plan that does not open the group, leaves it; the group's owner stays; once", async () => {
+    const { t, billing, member, owner, resident, secret, flex, inGroup, join } = await paidGroup();
+    const leaver = await member();
+    const mover = await member();
+    const stayer = await member();
+    const a = await startMembership(t, billing, at("2027-01-01"), { userId: leaver, planId: resident.id }, "member");
+    const b = await startMembership(t, billing, at("2027-01-01"), { userId: mover, planId: resident.id }, "member");
+    const c = await startMembership(t, billing, at("2027-01-01"), { userId: stayer, planId: resident.id }, "member");
+    const o = await startMembership(t, billing, at("2027-01-01"), { userId: owner, planId: flex.id }, "member");
+    for (const u of [leaver, mover, stayer]) await join(u);
+    await cancelMembership(t, billing, at("2027-02-10"), a, "2027-02-20");
+    await changePlan(t, billing, at("2027-02-10"), b, flex.id);
+    await changePlan(t, billing, at("2027-02-10"), c, secret.id);
+    await cancelMembership(t, billing, at("2027-02-10"), o, "2027-02-20");
+    expect((await applyMembershipChanges(t, at("2027-02-20"))).ended).toHaveLength(0);
+    expect(await inGroup(leaver)).toBe(true);
+    const run = await applyMembershipChanges(t, at("2027-03-01"));
+    expect([run.ended.length, run.changed.length]).toEqual([2, 2]);
+    expect(await inGroup(leaver)).toBe(false);
+    expect(await inGroup(mover)).toBe(false);
+    expect(await inGroup(stayer)).toBe(true);
+    expect(await inGroup(owner)).toBe(true);
+    // Joined again (say by an admin) after the run: a second run at the same time takes nobody out.
+    await join(leaver);
+    expect(await applyMembershipChanges(t, at("2027-03-01"))).toMatchObject({ ended: [], changed: [] });
+    expect(await inGroup(leaver)).toBe(true);
+  });
+
+  it("the development clock runs the job for the tenant of the host", async () => {
+    const tenant = await makeTenant();
+    const t = tenantDb(env, tenant);
+    const billing = await billingSettingsOf(t);
+    const plan = await createPlan(t, billing, monthly(), NOW);
+    const userId = newId();
+    await t.db.insert(users).values({ id: userId, tenantId: t.tenantId, email: `${userId}@example.com`, name: "Clock", tenantRole: "member", status: "active", createdAt: NOW });
+    const m = await startMembership(t, billing, at("2027-01-01"), { userId, planId: plan.id }, "member");
+    await cancelMembership(t, billing, at("2027-01-10"), m);
+    expect((await latestMembership(t, userId))!.cancelsOn).toBe("2027-01-31");
+    const tick = (iso: string) => call(tenant.host, "POST", "/api/v1/dev/scheduled", { json: { at: iso } });
+    expect((await tick("2027-01-31T22:00:00Z")).status).toBe(200); // 23:00 in Paris, still the 31st
+    expect((await latestMembership(t, userId))!.status).toBe("canceling");
+    const res = await tick("2027-01-31T23:30:00Z"); // 00:30 on February 1st in Paris
+    expect(((await res.json()) as { ran: string[] }).ran).toContain("memberships");
+    expect((await latestMembership(t, userId))!.status).toBe("canceled");
   });
 });

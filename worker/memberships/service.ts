@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, lte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
@@ -245,32 +245,4 @@ export async function listMemberships(t: TenantDb, billing: BillingSettingsView,
     .limit(opts.limit);
   const views = await viewsOf(t, rows.map((r) => r.m), billing, today);
   return views.map((v, i) => ({ ...v, member: { id: rows[i]!.m.userId, name: rows[i]!.name, email: rows[i]!.email } }));
-}
-
-/**
- * The scheduled job for one community on `today`: cancellations whose last day has passed
- * end, then scheduled plan changes take effect. Each update is conditional on the state it
- * changes, so a second run on the same day changes nothing. Answers what changed, for the
- * callers that act on it (groups the member leaves).
- */
-export async function applyMembershipChanges(t: TenantDb, clock: Clock): Promise<{ ended: PlanMembership[]; changed: PlanMembership[] }> {
-  const ended = await t.db
-    .update(planMemberships)
-    .set({ status: "canceled", endedAt: clock.now, updatedAt: clock.now })
-    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.status, "canceling"), lt(planMemberships.cancelsOn, clock.today)))
-    .returning();
-  const due = await t.db
-    .select()
-    .from(planMemberships)
-    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.status, "active"), isNotNull(planMemberships.changePlanId), lte(planMemberships.changeOn, clock.today)));
-  const changed: PlanMembership[] = [];
-  for (const m of due) {
-    const [row] = await t.db
-      .update(planMemberships)
-      .set({ planId: m.changePlanId!, periodsFrom: m.changeOn!, changePlanId: null, changeOn: null, updatedAt: clock.now })
-      .where(and(eq(planMemberships.id, m.id), eq(planMemberships.changePlanId, m.changePlanId!), eq(planMemberships.changeOn, m.changeOn!)))
-      .returning();
-    if (row) changed.push(row);
-  }
-  return { ended, changed };
 }

@@ -2,9 +2,19 @@ CREATE TABLE `billing_settings` (
 	`tenant_id` text PRIMARY KEY NOT NULL,
 	`currency` text DEFAULT 'EUR' NOT NULL,
 	`invoice_day` integer DEFAULT 1 NOT NULL,
+	`number_prefix` text DEFAULT 'INV' NOT NULL,
+	`payment_terms_days` integer DEFAULT 14 NOT NULL,
+	`default_tax_rate_bp` integer DEFAULT 0 NOT NULL,
+	`seller_name` text,
+	`seller_address` text DEFAULT '' NOT NULL,
+	`seller_tax_id` text,
+	`iban` text,
+	`bic` text,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "billing_settings_invoice_day" CHECK("billing_settings"."invoice_day" between 1 and 28)
+	CONSTRAINT "billing_settings_invoice_day" CHECK("billing_settings"."invoice_day" between 1 and 28),
+	CONSTRAINT "billing_settings_terms" CHECK("billing_settings"."payment_terms_days" between 0 and 365),
+	CONSTRAINT "billing_settings_tax_rate" CHECK("billing_settings"."default_tax_rate_bp" between 0 and 10000)
 );
 --> statement-breakpoint
 CREATE TABLE `plan_groups` (

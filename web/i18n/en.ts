@@ -1471,6 +1471,8 @@ export const en = {
   "field.not_before_today": "Choose today or a later day.",
   "field.after_today": "Choose a day after today.",
   "field.day": "Enter a date as YYYY-MM-DD.",
+  "field.iban": "Enter a valid IBAN, such as FR76 3000 6000 0112 3456 7890 189.",
+  "field.bic": "Enter a valid BIC of 8 or 11 characters.",
   // ── end portal-plans ──
 } satisfies Record<string, string>;
 

@@ -1493,5 +1493,7 @@ export const fr: Record<MessageKey, string> = {
   "field.not_before_today": "Choisissez aujourd’hui ou un jour suivant.",
   "field.after_today": "Choisissez un jour après aujourd’hui.",
   "field.day": "Saisissez une date au format AAAA-MM-JJ.",
+  "field.iban": "Saisissez un IBAN valide, comme FR76 3000 6000 0112 3456 7890 189.",
+  "field.bic": "Saisissez un BIC valide de 8 ou 11 caractères.",
   // ── end portal-plans ──
 };

@@ -1475,5 +1475,7 @@ export const nl: Record<MessageKey, string> = {
   "field.not_before_today": "Kies vandaag of een latere dag.",
   "field.after_today": "Kies een dag na vandaag.",
   "field.day": "Voer een datum in als JJJJ-MM-DD.",
+  "field.iban": "Voer een geldige IBAN in, zoals NL91 ABNA 0417 1643 00.",
+  "field.bic": "Voer een geldige BIC van 8 of 11 tekens in.",
   // ── end portal-plans ──
 };

@@ -352,9 +352,22 @@ export const billingSettings = sqliteTable(
     tenantId: text("tenant_id").primaryKey().references(() => tenants.id, { onDelete: "cascade" }),
     currency: text("currency").notNull().default("EUR"),
     invoiceDay: integer("invoice_day").notNull().default(1),
+    numberPrefix: text("number_prefix").notNull().default("INV"),
+    paymentTermsDays: integer("payment_terms_days").notNull().default(14),
+    defaultTaxRateBp: integer("default_tax_rate_bp").notNull().default(0),
+    /** The seller on invoices; null name means the community's name. */
+    sellerName: text("seller_name"),
+    sellerAddress: text("seller_address").notNull().default(""),
+    sellerTaxId: text("seller_tax_id"),
+    iban: text("iban"),
+    bic: text("bic"),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [check("billing_settings_invoice_day", sql`${t.invoiceDay} between 1 and 28`)],
+  (t) => [
+    check("billing_settings_invoice_day", sql`${t.invoiceDay} between 1 and 28`),
+    check("billing_settings_terms", sql`${t.paymentTermsDays} between 0 and 365`),
+    check("billing_settings_tax_rate", sql`${t.defaultTaxRateBp} between 0 and 10000`),
+  ],
 );
 
 export const plans = sqliteTable(

@@ -4,7 +4,7 @@ import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { groups, memberships, users } from "../db/schema";
 import { ApiError } from "../http/errors";
-import { billingSettingsOf, updateBillingSettings, type BillingSettingsView } from "../invoices/settings";
+import { billingSettingsOf, billingSettingsPatch, updateBillingSettings, type BillingSettingsView } from "../invoices/settings";
 import { createPlan, getPlan, listPlans, planInput, setPlanArchived, updatePlan, type PlanInput } from "../plans/service";
 import { call, env, makeTenant } from "../test/helpers";
 import { assertPlanAllowsJoin } from "./paid-groups";
@@ -56,14 +56,26 @@ async function refusal(p: Promise<unknown>): Promise<{ status: number; code: str
 describe("billing settings", () => {
   it("default to EUR and invoices on the 1st, and change within 1..28", async () => {
     const { t } = await community();
-    expect(await billingSettingsOf(t)).toEqual({ currency: "EUR", invoiceDay: 1 });
-    expect(await updateBillingSettings(t, { invoiceDay: 15 }, NOW, async () => false)).toEqual({ currency: "EUR", invoiceDay: 15 });
-    expect(await billingSettingsOf(t)).toEqual({ currency: "EUR", invoiceDay: 15 });
+    expect(await billingSettingsOf(t, "Atelier")).toEqual({
+      currency: "EUR",
+      invoiceDay: 1,
+      numberPrefix: "INV",
+      paymentTermsDays: 14,
+      defaultTaxRate: 0,
+      seller: { name: "Atelier", address: "", taxId: null, iban: null, bic: null },
+    });
+    const saved = await updateBillingSettings(t, "Atelier", billingSettingsPatch.parse({ invoiceDay: 15, defaultTaxRate: 5.5, seller: { address: "Rue Ł 1", iban: "fr76 3000 6000 0112 3456 7890 189" } }), NOW, async () => false);
+    expect(saved).toMatchObject({ invoiceDay: 15, defaultTaxRate: 5.5, seller: { name: "Atelier", address: "Rue Ł 1", iban: "FR7630006000011234567890189" } });
+    expect(await billingSettingsOf(t, "Atelier")).toEqual(saved);
   });
 
-  it("keep the currency once plans are priced in it", async () => {
+  it("keep the currency and the invoice day once money is set in them (409 billing_locked)", async () => {
     const { t } = await community();
-    expect(await refusal(updateBillingSettings(t, { currency: "USD" }, NOW, async () => true))).toMatchObject({ status: 409, code: "currency_locked" });
+    const asked: unknown[] = [];
+    const locked = async (changing: { currency: boolean; invoiceDay: boolean }) => (asked.push(changing), changing.currency);
+    expect(await refusal(updateBillingSettings(t, "Atelier", { currency: "USD" }, NOW, locked))).toMatchObject({ status: 409, code: "billing_locked" });
+    expect((await updateBillingSettings(t, "Atelier", { invoiceDay: 28, numberPrefix: "F" }, NOW, locked)).invoiceDay).toBe(28);
+    expect(asked).toEqual([{ currency: true, invoiceDay: false }, { currency: false, invoiceDay: true }]);
     expect((await billingSettingsOf(t)).currency).toBe("EUR");
   });
 });

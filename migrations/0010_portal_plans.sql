@@ -1,3 +1,19 @@
+CREATE TABLE `announcements` (
+	`id` text PRIMARY KEY NOT NULL,
+	`tenant_id` text NOT NULL,
+	`title` text NOT NULL,
+	`body` text NOT NULL,
+	`email` integer DEFAULT false NOT NULL,
+	`plan_ids` text DEFAULT '[]' NOT NULL,
+	`group_ids` text DEFAULT '[]' NOT NULL,
+	`until` integer,
+	`created_by` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `announcements_tenant` ON `announcements` (`tenant_id`,`created_at`);--> statement-breakpoint
 CREATE TABLE `billing_settings` (
 	`tenant_id` text PRIMARY KEY NOT NULL,
 	`currency` text DEFAULT 'EUR' NOT NULL,

@@ -1473,6 +1473,9 @@ export const en = {
   "field.day": "Enter a date as YYYY-MM-DD.",
   "field.iban": "Enter a valid IBAN, such as FR76 3000 6000 0112 3456 7890 189.",
   "field.bic": "Enter a valid BIC of 8 or 11 characters.",
+  "mail.announcement.subject": "{community}: {title}",
+  "mail.announcement.action": "Open your dashboard",
+  "field.time": "Enter a date and time such as 2027-03-01T09:00:00Z.",
   // ── end portal-plans ──
 } satisfies Record<string, string>;
 

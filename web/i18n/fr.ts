@@ -1495,5 +1495,8 @@ export const fr: Record<MessageKey, string> = {
   "field.day": "Saisissez une date au format AAAA-MM-JJ.",
   "field.iban": "Saisissez un IBAN valide, comme FR76 3000 6000 0112 3456 7890 189.",
   "field.bic": "Saisissez un BIC valide de 8 ou 11 caractères.",
+  "mail.announcement.subject": "{community} : {title}",
+  "mail.announcement.action": "Ouvrir votre tableau de bord",
+  "field.time": "Saisissez une date et une heure, par exemple 2027-03-01T09:00:00Z.",
   // ── end portal-plans ──
 };

@@ -1477,5 +1477,8 @@ export const nl: Record<MessageKey, string> = {
   "field.day": "Voer een datum in als JJJJ-MM-DD.",
   "field.iban": "Voer een geldige IBAN in, zoals NL91 ABNA 0417 1643 00.",
   "field.bic": "Voer een geldige BIC van 8 of 11 tekens in.",
+  "mail.announcement.subject": "{community}: {title}",
+  "mail.announcement.action": "Open je dashboard",
+  "field.time": "Voer een datum en tijd in, zoals 2027-03-01T09:00:00Z.",
   // ── end portal-plans ──
 };

@@ -445,6 +445,26 @@ export const planMemberships = sqliteTable(
   ],
 );
 
+/** Announcements on members' dashboards: everyone, or members of some groups or plans. */
+export const announcements = sqliteTable(
+  "announcements",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    /** Markdown. */
+    body: text("body").notNull(),
+    email: integer("email", { mode: "boolean" }).notNull().default(false),
+    planIds: text("plan_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    groupIds: text("group_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    until: integer("until"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("announcements_tenant").on(t.tenantId, t.createdAt)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
@@ -459,3 +479,4 @@ export type UserStatus = User["status"];
 export type Plan = typeof plans.$inferSelect;
 export type PlanMembership = typeof planMemberships.$inferSelect;
 export type BillingSettings = typeof billingSettings.$inferSelect;
+export type Announcement = typeof announcements.$inferSelect;

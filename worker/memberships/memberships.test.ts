@@ -172,7 +172,7 @@ describe("memberships", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => (r.reason as ApiError).code);
     expect(refused).toEqual(Array(9).fill("membership_exists"));
-    expect(await listMemberships(t, billing, "2027-02-10", { limit: 50 })).toHaveLength(1);
+    expect((await listMemberships(t, billing, "2027-02-10", { limit: 50 })).items).toHaveLength(1);
   });
 
   it("periods follow the invoice day: a start on the 15th has a short first period, then whole months", async () => {

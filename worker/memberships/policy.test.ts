@@ -48,6 +48,8 @@ const ON: Record<MembershipAction, Record<Col, string>> = {
   changeOwnMembership: everyone("signed_out"),
   editOwnBilling: everyone("signed_out"),
   manageMemberships: adminsOnly,
+  manageBilling: adminsOnly,
+  manageAnnouncements: adminsOnly,
 };
 const SWITCH: Partial<Record<MembershipAction, keyof MembershipSwitches>> = {
   cancelOwnMembership: "cancelMembership",

@@ -4,8 +4,8 @@ import type { TenantRole } from "../db/schema";
  * Who may do what with plans and memberships, as pure functions of (actor, action, switches).
  *
  *   - Everyone reads the plans a member can choose (visitors too: the sign-up page offers them).
- *   - Owners and admins see every plan (archived and hidden ones too), manage plans and
- *     every membership. Viewing as a member they see and do what a member does.
+ *   - Owners and admins see every plan (archived and hidden ones too), manage plans, every
+ *     membership and the billing settings. Viewing as a member they see and do what a member does.
  *   - Any signed-in account chooses a plan and reads its own membership.
  *   - Cancelling, changing plan and editing billing details are the member's own unless the
  *     community switched them off (`features.cancelMembership`, `changeMembership`,
@@ -28,6 +28,8 @@ export const MEMBERSHIP_ACTIONS = [
   "changeOwnMembership",
   "editOwnBilling",
   "manageMemberships",
+  "manageBilling",
+  "manageAnnouncements",
 ] as const;
 export type MembershipAction = (typeof MEMBERSHIP_ACTIONS)[number];
 
@@ -58,6 +60,8 @@ export function decide(actor: MembershipActor, action: MembershipAction, switche
     case "readAllPlans":
     case "managePlans":
     case "manageMemberships":
+    case "manageBilling":
+    case "manageAnnouncements":
       return actingAdmin(actor) ? OK : refuse("not_admin");
     case "choosePlan":
     case "readOwnMembership":

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, or } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { planMemberships, plans, users, type Plan, type PlanMembership } from "../db/schema";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
 import type { BillingSettingsView } from "../invoices/settings";
 import { planRow, planView, type PlanView } from "../plans/service";
@@ -234,15 +235,35 @@ export async function confirmMembership(t: TenantDb, clock: Clock, m: PlanMember
 
 export type MembershipListItem = MembershipView & { member: { id: string; name: string; email: string } };
 
-/** Admins: every membership, newest first, optionally of one status. */
-export async function listMemberships(t: TenantDb, billing: BillingSettingsView, today: Day, opts: { status?: MembershipStatus; limit: number }): Promise<MembershipListItem[]> {
+export const membershipsCursor = cursorKind("memberships", z.tuple([cursorParts.int, cursorParts.id]));
+
+/** Admins: every membership, newest first, optionally of one status or plan, a page at a time. */
+export async function listMemberships(
+  t: TenantDb,
+  billing: BillingSettingsView,
+  today: Day,
+  opts: { status?: MembershipStatus; planId?: string; limit: number; cursor?: string | null },
+): Promise<{ items: MembershipListItem[]; nextCursor: string | null }> {
+  const after = decodeOptionalCursor(membershipsCursor, opts.cursor);
   const rows = await t.db
     .select({ m: planMemberships, name: users.name, email: users.email })
     .from(planMemberships)
     .innerJoin(users, eq(users.id, planMemberships.userId))
-    .where(and(eq(planMemberships.tenantId, t.tenantId), ...(opts.status ? [eq(planMemberships.status, opts.status)] : [])))
-    .orderBy(desc(planMemberships.createdAt), asc(planMemberships.id))
-    .limit(opts.limit);
-  const views = await viewsOf(t, rows.map((r) => r.m), billing, today);
-  return views.map((v, i) => ({ ...v, member: { id: rows[i]!.m.userId, name: rows[i]!.name, email: rows[i]!.email } }));
+    .where(
+      and(
+        eq(planMemberships.tenantId, t.tenantId),
+        ...(opts.status ? [eq(planMemberships.status, opts.status)] : []),
+        ...(opts.planId ? [eq(planMemberships.planId, opts.planId)] : []),
+        ...(after ? [or(lt(planMemberships.createdAt, after[0]), and(eq(planMemberships.createdAt, after[0]), lt(planMemberships.id, after[1])))] : []),
+      ),
+    )
+    .orderBy(desc(planMemberships.createdAt), desc(planMemberships.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const views = await viewsOf(t, page.map((r) => r.m), billing, today);
+  const last = page.at(-1);
+  return {
+    items: views.map((v, i) => ({ ...v, member: { id: page[i]!.m.userId, name: page[i]!.name, email: page[i]!.email } })),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(membershipsCursor, [last.m.createdAt, last.m.id]) : null,
+  };
 }

@@ -43,11 +43,11 @@ describe("announcements", () => {
     const subjectOf = (id: string) => mails.filter((m) => m.to === `${id}@example.com`).map((m) => m.subject);
     // The five, and the community's owner (an active member too); not the suspended account.
     expect(mails).toHaveLength(6);
-    expect(subjectOf(fr)).toEqual(["Atelier\u00a0: Fermeture"]);
+    expect(subjectOf(fr)).toEqual(["Atelier\u202f: Fermeture"]);
     expect(subjectOf(en)).toEqual(["Atelier: Fermeture"]);
     expect(subjectOf(nl)).toEqual(["Atelier: Fermeture"]);
-    expect(subjectOf(de)).toEqual(["Atelier\u00a0: Fermeture"]);
-    expect(subjectOf(none)).toEqual(["Atelier\u00a0: Fermeture"]);
+    expect(subjectOf(de)).toEqual(["Atelier\u202f: Fermeture"]);
+    expect(subjectOf(none)).toEqual(["Atelier\u202f: Fermeture"]);
   });
 
   it("targeted at a group and a plan: only their members see it (and get it), until it expires", async () => {

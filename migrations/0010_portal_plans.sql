@@ -95,4 +95,7 @@ CREATE TABLE `plans` (
 	CONSTRAINT "plans_tax_rate" CHECK("plans"."tax_rate_bp" between 0 and 10000)
 );
 --> statement-breakpoint
-CREATE INDEX `plans_tenant` ON `plans` (`tenant_id`,`archived_at`);
+CREATE INDEX `plans_tenant` ON `plans` (`tenant_id`,`archived_at`);--> statement-breakpoint
+ALTER TABLE `tenants` ADD `welcome_message` text;--> statement-breakpoint
+ALTER TABLE `tenants` ADD `cancellation_message` text;--> statement-breakpoint
+ALTER TABLE `tenants` ADD `status` text;

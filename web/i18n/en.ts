@@ -1476,6 +1476,7 @@ export const en = {
   "mail.announcement.subject": "{community}: {title}",
   "mail.announcement.action": "Open your dashboard",
   "field.time": "Enter a date and time such as 2027-03-01T09:00:00Z.",
+  "field.until_after_from": "The end must come after the start.",
   // ── end portal-plans ──
 } satisfies Record<string, string>;
 

@@ -1498,5 +1498,6 @@ export const fr: Record<MessageKey, string> = {
   "mail.announcement.subject": "{community} : {title}",
   "mail.announcement.action": "Ouvrir votre tableau de bord",
   "field.time": "Saisissez une date et une heure, par exemple 2027-03-01T09:00:00Z.",
+  "field.until_after_from": "La fin doit venir après le début.",
   // ── end portal-plans ──
 };

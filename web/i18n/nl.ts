@@ -1480,5 +1480,6 @@ export const nl: Record<MessageKey, string> = {
   "mail.announcement.subject": "{community}: {title}",
   "mail.announcement.action": "Open je dashboard",
   "field.time": "Voer een datum en tijd in, zoals 2027-03-01T09:00:00Z.",
+  "field.until_after_from": "Het einde moet na het begin komen.",
   // ── end portal-plans ──
 };

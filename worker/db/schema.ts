@@ -17,8 +17,15 @@ export const tenants = sqliteTable("tenants", {
   features: text("features", { mode: "json" }).$type<Record<string, boolean>>().notNull().default(sql`'{}'`),
   /** Who may create groups: every active member, or tenant owners and admins only. */
   groupCreation: text("group_creation", { enum: ["everyone", "admins"] }).notNull().default("everyone"),
+  /** Markdown on every member's dashboard, and where a member cancels (member portal). */
+  welcomeMessage: text("welcome_message"),
+  cancellationMessage: text("cancellation_message"),
+  /** The status banner: `{state, message, from?, until?}` with times as UTC ms. */
+  status: text("status", { mode: "json" }).$type<TenantStatus>(),
   createdAt: integer("created_at").notNull(),
 });
+
+export type TenantStatus = { state: "open" | "temporarily_closed" | "restricted"; message: string; from: number | null; until: number | null };
 
 export const domains = sqliteTable(
   "domains",

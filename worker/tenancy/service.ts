@@ -88,6 +88,9 @@ export async function createTenant(env: Bindings, input: CreateTenantInput, now 
     faviconKey: null,
     features: {},
     groupCreation: "everyone",
+    welcomeMessage: null,
+    cancellationMessage: null,
+    status: null,
     createdAt: now,
   };
   const t = tenantDb(env, tenant);

@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
-import { memberships, planGroups, planMemberships, plans, type Plan } from "../db/schema";
+import { planGroups, planMemberships, plans, type Plan } from "../db/schema";
 import { forgetViewer } from "../groups/queries";
 import { ApiError } from "../http/errors";
 import { givesAccess } from "./service";
@@ -11,21 +11,6 @@ import type { Day } from "./periods";
 // need no plan. A membership never adds anyone to a group; when it stops giving access,
 // or moves to a plan that does not open a group, the member leaves that group (its owner
 // and admins stay).
-
-/**
- * The statement that takes a member out of the paid groups `planId` does not open (null:
- * every paid group). It runs only if the statement before it in the same atomic batch (the
- * membership's change) changed exactly one row (SQLite's `changes()`), so a change that lost
- * a race, or a second run, takes nobody out.
- */
-export function leavePaidGroupsAfterChange(t: TenantDb, userId: string, planId: string | null) {
-  const kept = planId === null ? sql`` : sql` and ${memberships.groupId} not in (select ${planGroups.groupId} from ${planGroups} where ${planGroups.planId} = ${planId})`;
-  return sql`delete from ${memberships} where ${memberships.tenantId} = ${t.tenantId} and ${memberships.userId} = ${userId}
-    and ${memberships.role} in ('member', 'moderator')
-    and ${memberships.userId} in (select id from users where tenant_id = ${t.tenantId} and tenant_role = 'member')
-    and ${memberships.groupId} in (select ${planGroups.groupId} from ${planGroups} where ${planGroups.tenantId} = ${t.tenantId})${kept}
-    and changes() = 1`;
-}
 
 /** After the job moved members out of groups: their cached views and open sockets follow. */
 export function forgetLeavers(t: TenantDb, userIds: string[]): void {

@@ -5,7 +5,7 @@
 // Isolation: PERSIST_TO makes scripts/dev.mjs pass `--persist-to <temp dir>` to every wrangler
 // command (migrations, seed, dev server), so they share one fresh directory, removed in stop().
 //
-// Used by web/e2e/run.mjs and scripts/bench.mjs.
+// Used by the browser tests (web/e2e/harness.mjs) and the benchmarks (scripts/bench*.mjs).
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";

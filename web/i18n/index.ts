@@ -2,12 +2,19 @@ import { en, type MessageKey } from "./en";
 import { fr } from "./fr";
 import { nl } from "./nl";
 import { formatNumber, pluralCategory } from "../ui/format";
+import type * as Protocol from "../../worker/room/protocol";
 
 export type { MessageKey };
-export type Lang = "fr" | "en" | "nl";
+/** The languages are the room's protocol's (worker/room/protocol.ts), which the room tags sockets with. */
+export type Lang = Protocol.Lang;
 export type MessageVars = Record<string, string | number>;
 
-export const LANGS: readonly Lang[] = ["fr", "en", "nl"];
+/** A copy of the protocol's list, typed as it (no value crosses from worker/ into web/): a change on one side alone fails `tsc`. */
+export const LANGS: typeof Protocol.LANGS = ["fr", "en", "nl"];
+
+/** The room answers these field errors as bare keys (it imports no catalog): each must stay a key of the catalogs. */
+export type RoomFieldErrorKey = CatalogKey<Protocol.RoomFieldError>;
+type CatalogKey<K extends MessageKey> = K;
 
 const catalogs: Record<Lang, Partial<Record<MessageKey, string>>> = { fr, en, nl };
 

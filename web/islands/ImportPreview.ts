@@ -1,5 +1,5 @@
 import { html } from "htm/preact";
-import type { RowPlan } from "../../worker/invitations/import";
+import type { RowPlan } from "../../worker/invitations/types";
 import type { ComponentChildren, VNode } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Lang } from "../i18n";

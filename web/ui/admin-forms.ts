@@ -1,8 +1,11 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type Lang } from "../i18n";
-import { Alert, ChoiceField } from "./components";
+import { CheckboxField, ChoiceField } from "./components";
 import type { GroupView } from "../pages/groups/types";
+
+/** The admin forms' messages line is every form's (web/ui/components.ts). */
+export { FormMessages } from "./components";
 
 /** The join policy as three explained choices (create and settings forms). */
 export function JoinPolicyField({ lang, value, error }: { lang: Lang; value: string; error?: string | undefined }): VNode {
@@ -19,21 +22,40 @@ export function JoinPolicyField({ lang, value, error }: { lang: Lang; value: str
   });
 }
 
-/** The notice / form error / "fix the fields" line at the top of an admin form. */
-export function FormMessages({
-  lang,
-  notice,
-  formError,
-  errors,
+/** The groups to put people in, as checkboxes posting `groups` (a list); a line saying there are none when there are none. */
+export function GroupChecks({
+  groups,
+  chosen,
+  error,
+  label,
+  hint,
+  empty,
 }: {
-  lang: Lang;
-  notice?: string | undefined;
-  formError?: string | undefined;
-  errors?: Record<string, string> | undefined;
+  groups: { slug: string; name: string }[];
+  chosen: Set<string>;
+  error?: string | undefined;
+  label: string;
+  hint: string;
+  /** Said instead of the list when the community has no groups. */
+  empty: string;
 }): VNode {
-  const hasFieldErrors = Object.keys(errors ?? {}).length > 0;
-  return html`${notice && Alert({ tone: "success", children: notice })}
-  ${formError
-    ? Alert({ tone: "error", children: formError })
-    : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}`;
+  if (groups.length === 0) {
+    return html`<div class="field field-static">
+      <p class="label">${label}</p>
+      <p class="field-hint">${empty}</p>
+    </div>`;
+  }
+  return html`<fieldset
+    class=${error ? "field group-checks has-error" : "field group-checks"}
+    aria-describedby=${error ? "field-groups-hint field-groups-error" : "field-groups-hint"}
+  >
+    <legend class="label">${label}</legend>
+    <p class="field-hint" id="field-groups-hint">${hint}</p>
+    <div class="group-check-list">
+      ${groups.map((g, i) =>
+        CheckboxField({ name: "groups", id: `field-groups-${i}`, value: g.slug, label: g.name, checked: chosen.has(g.slug) }),
+      )}
+    </div>
+    ${error && html`<p class="field-error" id="field-groups-error">${error}</p>`}
+  </fieldset>`;
 }

@@ -4,6 +4,7 @@ import { t } from "../i18n";
 import { viewAsBackPath, type PageContext } from "./page";
 import { adminGroupPath, GroupLogo, groupPath } from "../pages/groups/shared";
 import type { GroupView } from "../pages/groups/types";
+import { FormMessages } from "./components";
 import { formatNumber } from "./format";
 
 export { groupBrand } from "../pages/groups/shared";
@@ -151,4 +152,37 @@ export function AdminShell({
       <div class="admin-content">${children}</div>
     </div>
   </div>`;
+}
+
+/** What every page of one group's administration (/admin/groups/{slug}/…) is given besides its own data. */
+export type GroupAdminProps = {
+  ctx: PageContext;
+  group: GroupView;
+  viewingAsMember: boolean;
+  /** Shown as a count on the Requests tab. */
+  pendingRequests?: number | undefined;
+  /** After a redirect with `?done=`, already translated. */
+  notice?: string | undefined;
+  formError?: string | undefined;
+};
+
+/** The frame of a group's admin page: the shell with the group's tabs, then the form messages line. */
+export function GroupAdminShell({
+  ctx,
+  group,
+  viewingAsMember,
+  pendingRequests,
+  notice,
+  formError,
+  errors,
+  children,
+}: GroupAdminProps & { errors?: Record<string, string> | undefined; children: ComponentChildren }): VNode {
+  return AdminShell({
+    ctx,
+    section: "groups",
+    group,
+    viewingAsMember,
+    pendingRequests,
+    children: html`${FormMessages({ lang: ctx.lang, notice, formError, errors })}${children}`,
+  });
 }

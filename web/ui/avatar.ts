@@ -1,5 +1,5 @@
 import { html } from "htm/preact";
-import type { VNode } from "preact";
+import type { ComponentChildren, VNode } from "preact";
 
 /** A stable colour slot (0–5) for a person's avatar, from their id. */
 export function avatarTone(id: string): number {
@@ -26,4 +26,31 @@ export function Avatar({ id, name, url, size }: { id: string; name: string; url?
   return url && url.startsWith("/")
     ? html`<img class=${`${cls} avatar-img`} src=${url} alt="" aria-hidden="true" />`
     : html`<span class=${cls} aria-hidden="true">${initials(name)}</span>`;
+}
+
+/** One person in a short list (banned or muted members): avatar, name, the "since" line and any more, then an action. */
+export function PersonItem({
+  className,
+  person,
+  since,
+  more,
+  action,
+}: {
+  /** The item's class, e.g. "ban-item". */
+  className: string;
+  person: { userId: string; name: string };
+  since: ComponentChildren;
+  /** After the "since" line (a reason). */
+  more?: ComponentChildren;
+  action?: ComponentChildren;
+}): VNode {
+  return html`<li class=${className}>
+    ${Avatar({ id: person.userId, name: person.name })}
+    <span class="person-text">
+      <span class="person-name">${person.name}</span>
+      <span class="person-since">${since}</span>
+      ${more}
+    </span>
+    ${action}
+  </li>`;
 }

@@ -223,3 +223,78 @@ export function AuthCard({
     </div>
   </div>`;
 }
+
+/** The notice / form error / "fix the fields" line at the top of a form. */
+export function FormMessages({
+  lang,
+  notice,
+  formError,
+  errors,
+}: {
+  lang: Lang;
+  notice?: string | undefined;
+  formError?: string | undefined;
+  errors?: Record<string, string> | undefined;
+}): VNode {
+  const hasFieldErrors = Object.keys(errors ?? {}).length > 0;
+  return html`${notice && Alert({ tone: "success", children: notice })}
+  ${formError
+    ? Alert({ tone: "error", children: formError })
+    : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}`;
+}
+
+/** A titled card of fields in a form: the legend, a hint and an error for the whole section, then the fields. */
+export function FormSection({
+  legend,
+  hint,
+  error,
+  errorId,
+  children,
+}: {
+  legend: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  /** When a control points at the section's error (aria-describedby). */
+  errorId?: string;
+  children: ComponentChildren;
+}): VNode {
+  return html`<fieldset class="card fieldset">
+    <legend class="legend">${legend}</legend>
+    ${hint && html`<p class="field-hint legend-hint">${hint}</p>`}
+    ${error && html`<p class="field-error" id=${errorId}>${error}</p>`}
+    ${children}
+  </fieldset>`;
+}
+
+/** A titled section of a page: the heading (its id labels the section), an optional intro line, then the content. */
+export function Section({
+  id,
+  className,
+  title,
+  intro,
+  children,
+}: {
+  /** The heading's id, which names the section (aria-labelledby). */
+  id: string;
+  /** The section's classes, e.g. "admin-panel", "container section". */
+  className: string;
+  title: ComponentChildren;
+  intro?: ComponentChildren;
+  children: ComponentChildren;
+}): VNode {
+  return html`<section class=${className} aria-labelledby=${id}>
+    <div class="section-head">
+      <h2 id=${id}>${title}</h2>
+      ${intro && html`<p class="section-intro">${intro}</p>`}
+    </div>
+    ${children}
+  </section>`;
+}
+
+/** The head of a page: its title and an optional lead paragraph. */
+export function PageHead({ title, lead, className }: { title: string; lead?: string; className?: string }): VNode {
+  return html`<div class=${className ? `page-head ${className}` : "page-head"}>
+    <h1 class="page-title">${title}</h1>
+    ${lead && html`<p class="lead">${lead}</p>`}
+  </div>`;
+}

@@ -49,10 +49,27 @@ function Label({ id, label, tag }: { id: string; label: string; tag?: string | u
   return html`<label class="label" for=${id}>${label}${tag && html` <span class="label-tag">${tag}</span>`}</label>`;
 }
 
-export function Field(props: FieldProps): VNode {
+/** What a control inside a FieldFrame is given: its id and the attributes tying it to its hint and error. */
+type ControlIds = { id: string; describedby: string | undefined; invalid: "true" | undefined };
+
+/** The frame of a labelled control: the field's box (marked when in error), the label, the control, then its hint and error. */
+function FieldFrame(
+  props: FieldMessages & { name: string; label: string; tag?: string | undefined; className?: string },
+  control: (ids: ControlIds) => ComponentChildren,
+): VNode {
   const id = `field-${props.name}`;
   const messages = fieldMessages(id, props);
-  const input = html`<input
+  const className = ["field", props.className, props.error && "has-error"].filter(Boolean).join(" ");
+  return html`<div class=${className}>
+    ${Label({ id, label: props.label, tag: props.tag })}
+    ${control({ id, describedby: messages.describedby, invalid: props.error ? "true" : undefined })}
+    ${messages.nodes}
+  </div>`;
+}
+
+export function Field(props: FieldProps): VNode {
+  return FieldFrame(props, ({ id, describedby, invalid }) => {
+    const input = html`<input
     class="input"
     id=${id}
     name=${props.name}
@@ -68,19 +85,16 @@ export function Field(props: FieldProps): VNode {
     placeholder=${props.placeholder}
     autocapitalize=${props.verbatim ? "none" : undefined}
     spellcheck=${props.verbatim ? "false" : undefined}
-    aria-describedby=${messages.describedby}
-    aria-invalid=${props.error ? "true" : undefined}
+    aria-describedby=${describedby}
+    aria-invalid=${invalid}
   />`;
-  return html`<div class=${props.error ? "field has-error" : "field"}>
-    ${Label({ id, label: props.label, tag: props.tag })}
-    ${props.suffix || props.prefix
+    return props.suffix || props.prefix
       ? html`<div class="input-group">
           ${props.prefix && html`<span class="input-prefix" aria-hidden="true">${props.prefix}</span>`}${input}${props.suffix &&
           html`<span class="input-suffix" aria-hidden="true">${props.suffix}</span>`}
         </div>`
-      : input}
-    ${messages.nodes}
-  </div>`;
+      : input;
+  });
 }
 
 export type TextareaFieldProps = FieldMessages & {
@@ -94,22 +108,19 @@ export type TextareaFieldProps = FieldMessages & {
 };
 
 export function TextareaField(props: TextareaFieldProps): VNode {
-  const id = `field-${props.name}`;
-  const messages = fieldMessages(id, props);
-  return html`<div class=${props.error ? "field has-error" : "field"}>
-    ${Label({ id, label: props.label, tag: props.tag })}
-    <textarea
+  return FieldFrame(
+    props,
+    ({ id, describedby, invalid }) => html`<textarea
       class="input textarea"
       id=${id}
       name=${props.name}
       rows=${props.rows ?? 4}
       maxlength=${props.maxlength}
       required=${props.required}
-      aria-describedby=${messages.describedby}
-      aria-invalid=${props.error ? "true" : undefined}
-    >${props.value ?? ""}</textarea>
-    ${messages.nodes}
-  </div>`;
+      aria-describedby=${describedby}
+      aria-invalid=${invalid}
+    >${props.value ?? ""}</textarea>`,
+  );
 }
 
 export type ChoiceFieldProps = FieldMessages & {
@@ -187,11 +198,9 @@ export type FileFieldProps = FieldMessages & {
 };
 
 export function FileField(props: FileFieldProps): VNode {
-  const id = `field-${props.name}`;
-  const messages = fieldMessages(id, props);
-  return html`<div class=${props.error ? "field file-field has-error" : "field file-field"}>
-    ${Label({ id, label: props.label })}
-    <div class="file-row">
+  return FieldFrame(
+    { ...props, className: "file-field" },
+    ({ id, describedby, invalid }) => html`<div class="file-row">
       ${props.current !== undefined && props.current !== null && html`<div class="file-current">${props.current}</div>`}
       <input
         class="file-input"
@@ -200,12 +209,11 @@ export function FileField(props: FileFieldProps): VNode {
         name=${props.name}
         accept=${props.accept}
         required=${props.required}
-        aria-describedby=${messages.describedby}
-        aria-invalid=${props.error ? "true" : undefined}
+        aria-describedby=${describedby}
+        aria-invalid=${invalid}
       />
-    </div>
-    ${messages.nodes}
-  </div>`;
+    </div>`,
+  );
 }
 
 export type SelectFieldProps = FieldMessages & {
@@ -217,22 +225,19 @@ export type SelectFieldProps = FieldMessages & {
 };
 
 export function SelectField(props: SelectFieldProps): VNode {
-  const id = `field-${props.name}`;
-  const messages = fieldMessages(id, props);
-  return html`<div class=${props.error ? "field has-error" : "field"}>
-    <label class="label" for=${id}>${props.label}</label>
-    <select
+  return FieldFrame(
+    props,
+    ({ id, describedby, invalid }) => html`<select
       class="input select"
       id=${id}
       name=${props.name}
       autocomplete=${props.autocomplete}
-      aria-describedby=${messages.describedby}
-      aria-invalid=${props.error ? "true" : undefined}
+      aria-describedby=${describedby}
+      aria-invalid=${invalid}
     >
       ${props.options.map(
         (o) => html`<option value=${o.value} lang=${o.lang} selected=${o.value === props.value}>${o.label}</option>`,
       )}
-    </select>
-    ${messages.nodes}
-  </div>`;
+    </select>`,
+  );
 }

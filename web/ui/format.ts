@@ -1,4 +1,4 @@
-import type { Lang } from "../i18n";
+import { t, type Lang, type MessageKey } from "../i18n";
 import { remembered } from "./memo";
 
 /**
@@ -133,4 +133,10 @@ export function formatNumber(lang: string, n: number, options?: Intl.NumberForma
 
 function numberFormat(lang: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
   return numberFormats(options ? `${lang}|${JSON.stringify(options)}` : lang, () => new Intl.NumberFormat(lang, options));
+}
+
+/** A stored code (a role, a reason) in words through its catalog key; an unknown code is shown as is rather than hidden. */
+export function codeLabel(lang: Lang, keys: Record<string, MessageKey>, code: string): string {
+  const key = keys[code];
+  return key ? t(lang, key) : code;
 }

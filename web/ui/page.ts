@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import type { ComponentChildren, VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
-import type { Tenant, User } from "../../worker/db/schema";
+import type { UserView } from "../../worker/auth/types";
+import type { TenantView } from "../../worker/tenancy/types";
 import { isLang, LANGS, t, type Lang } from "../i18n";
 import type { ProfileInputField } from "../pages/profiles/inputs";
 import { initial } from "./components";
@@ -11,8 +12,8 @@ import { remembered } from "./memo";
 import { brandHex, brandStyle, type BrandColors } from "./theme";
 
 export type PageContext = {
-  tenant: Tenant | null;
-  user: User | null;
+  tenant: TenantView | null;
+  user: UserView | null;
   /** The signed-in user's picture (`/media/…`), else their initials. */
   userAvatarUrl?: string | null | undefined;
   lang: Lang;
@@ -57,7 +58,7 @@ export function languageHref(path: string, lang: Lang): string {
 }
 
 /** Whether members (not only admins) may create groups here (the tenant's `groupCreation` setting). */
-export function membersMayCreateGroups(tenant: Pick<Tenant, "groupCreation">): boolean {
+export function membersMayCreateGroups(tenant: Pick<TenantView, "groupCreation">): boolean {
   return tenant.groupCreation !== "admins";
 }
 

@@ -30,7 +30,7 @@ import { levelReached, threadsCursor, type Actor } from "../room/discussions";
 import { decodeOptionalCursor } from "../http/cursor";
 import type { Outcome } from "../room/outcome";
 import { groupRoom, type GroupPageState, type RoomScope } from "../room/room";
-import { localizedRoom, localizeSeeded } from "../room/seeded";
+import { localizedRoom, localizeSeeded } from "./seeded";
 import { ReadCache } from "../db/read-cache";
 import { mentionedHandles, mentionHandle, renderMarkdown, type Mentionable } from "./markdown";
 import { canDiscuss, type DiscussionAction } from "./policy";

@@ -11,6 +11,7 @@ import { forgetViewer } from "../groups/queries";
 import { mayImport, recipientCapApplies } from "./policy";
 import { decide, groupsRun, INVITATION_TTL_MS, INVITE_REFUSALS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
 import { TEMPLATE_COLUMNS } from "./spreadsheet";
+import type { ImportReport, RowError, RowPlan } from "./types";
 
 export const MAX_IMPORT_ROWS = 20_000;
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
@@ -24,19 +25,7 @@ export const importDefaultsSchema = z.object({
 });
 export type ImportDefaults = z.output<typeof importDefaultsSchema>;
 
-export type RowError = { row: number; email: string; errors: string[] };
-export type RowPlan = {
-  row: number;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  language: string | null;
-  groups: string[];
-  tenantRole: "admin" | "member";
-  action: "invite" | "add_to_groups" | "skip";
-  reason?: "already_invited" | "already_member" | "banned";
-};
-export type ImportReport = { invited: string[]; addedToGroups: string[]; skipped: { email: string; reason: string }[]; rows: RowPlan[] };
+export type { ImportReport, RowError, RowPlan } from "./types";
 /** The plan of an import, and (never shown to the importer) which rows' addresses have an account. */
 export type ImportPlan = { plan: RowPlan[]; groupsBySlug: Map<string, Group>; accounts: Map<string, Pick<User, "name" | "language">> };
 

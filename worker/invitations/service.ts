@@ -512,7 +512,7 @@ export async function acceptAsExistingUser(t: TenantDb, token: string, user: Use
 // ── a member's own pending group invitations (/me/invitations) ─────────────
 
 /** Pending, unexpired invitations to the member's email that carry groups. */
-export async function myInvitations(t: TenantDb, user: User, now = Date.now()) {
+export async function myInvitations(t: TenantDb, user: Pick<User, "email">, now = Date.now()) {
   const rows = await t.db
     .select()
     .from(invitations)
@@ -551,7 +551,7 @@ export type MyInvitation = Awaited<ReturnType<typeof myInvitations>>[number];
 
 /** The home page asks on every view: remembered a few seconds per isolate, forgotten here on every change. */
 const myInvitationsCache = new ReadCache<MyInvitation[]>();
-export function myInvitationsCached(t: TenantDb, user: User): Promise<MyInvitation[]> {
+export function myInvitationsCached(t: TenantDb, user: Pick<User, "email">): Promise<MyInvitation[]> {
   return myInvitationsCache.getOrLoad(`${t.tenantId}:${user.email}`, () => myInvitations(t, user));
 }
 export function forgetInvitationsOf(tenantId: string, address: string): void {

@@ -1,6 +1,5 @@
-import { isLang, type Lang } from "../../web/i18n";
-import type { ApplicantEvent, OnlineMember, QueueEvent, RoomEvent } from "./protocol";
-import { localizeSeeded, SEEDED_MARK } from "./seeded";
+import { isLang, type ApplicantEvent, type Lang, type OnlineMember, type QueueEvent, type RoomEvent } from "./protocol";
+import { localizeSeeded, SEEDED_MARK, type SeededNames } from "./seeded";
 
 /**
  * What a socket remembers across hibernation (its attachment). `queue`: the admins' live
@@ -22,6 +21,8 @@ export class Connections {
     private readonly ctx: DurableObjectState,
     /** The room's language: what a chat socket that did not name its own reads seeded names in. */
     private readonly roomLang: () => Lang,
+    /** How seeded names read in a language: the catalogs', given by the Worker (the room imports no catalog). */
+    private readonly names: SeededNames,
   ) {}
 
   accept(ws: WebSocket, info: SocketInfo, lang?: string | null): void {
@@ -97,7 +98,7 @@ export class Connections {
   send(ws: WebSocket, event: RoomEvent): void {
     try {
       const data = JSON.stringify(event);
-      ws.send(data.includes(SEEDED_MARK) ? JSON.stringify(localizeSeeded(this.langOf(ws), event)) : data);
+      ws.send(data.includes(SEEDED_MARK) ? JSON.stringify(localizeSeeded(this.names, this.langOf(ws), event)) : data);
     } catch {
       // a socket that went away is cleaned up by its close event
     }
@@ -117,7 +118,7 @@ export class Connections {
         }
         const lang = this.langOf(ws);
         let localized = byLang.get(lang);
-        if (localized === undefined) byLang.set(lang, (localized = JSON.stringify(localizeSeeded(lang, event))));
+        if (localized === undefined) byLang.set(lang, (localized = JSON.stringify(localizeSeeded(this.names, lang, event))));
         ws.send(localized);
       } catch {
         // a socket that went away is cleaned up by its close event

@@ -16,12 +16,11 @@ import type {
   TargetType,
   ThreadView,
 } from "./protocol";
-import { REACTIONS } from "./protocol";
+import { REACTIONS, type RoomFieldError } from "./protocol";
 import type { Rendered } from "../discussions/markdown";
 import { done, refuse, type Outcome } from "./outcome";
 import { z } from "zod";
 import { cursorKind, cursorParts, encodeCursor } from "../http/cursor";
-import { msg } from "../../web/i18n";
 
 /** Who acts, as the Worker verified it: the room trusts it and checks ownership itself. */
 export type Actor = { userId: string; name: string; moderator: boolean; avatarUrl?: string | null | undefined };
@@ -480,7 +479,7 @@ export class DiscussionStore {
   }
 
   react(actor: Actor, type: TargetType, id: string, key: ReactionKey, on: boolean | "toggle", now = Date.now()): Outcome<{ mine: ReactionSummary[]; all: ReactionSummary[] }> {
-    if (type === "message") return refuse(422, "validation_failed", "Chat messages take no reactions.", { fields: { targetType: msg("field.invalid") } });
+    if (type === "message") return refuse(422, "validation_failed", "Chat messages take no reactions.", { fields: { targetType: "field.invalid" satisfies RoomFieldError } });
     const target = this.targetAuthor(type, id);
     if (!target) return refuse(404, "not_found", "No such post.");
     if (on === "toggle") {
@@ -631,7 +630,7 @@ export class DiscussionStore {
   report(actor: Actor, type: TargetType, id: string, reason: string, now = Date.now()): Outcome<ReportView> {
     const target = this.targetAuthor(type, id);
     if (!target) return refuse(404, "not_found", "No such content.");
-    if (target.authorId === actor.userId) return refuse(422, "validation_failed", "You cannot report your own post.", { fields: { targetId: msg("field.own_post") } });
+    if (target.authorId === actor.userId) return refuse(422, "validation_failed", "You cannot report your own post.", { fields: { targetId: "field.own_post" satisfies RoomFieldError } });
     const existing = this.sql
       .exec<ReportRow>("select * from reports where target_type = ? and target_id = ? and reporter_id = ? and status = 'open'", type, id, actor.userId)
       .toArray()[0];

@@ -1,4 +1,4 @@
-import { isLang, type Lang } from "../../web/i18n";
+import { isLang, type Lang } from "./protocol";
 
 /**
  * The room's own facts, in `room_meta`: which group it serves (the first call names it

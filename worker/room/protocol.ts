@@ -3,8 +3,27 @@
 // sockets receive them, with the limits both sides share. Times are ISO 8601 UTC.
 //
 // This module imports nothing: `web/` reads it with `import type` only (its value
-// copies in `web/pages/groups/discussion-types.ts` are typed against these, so a
+// copies in `web/pages/discussions/types.ts` and `web/i18n` are typed against these, so a
 // change here that the pages do not follow fails to compile).
+
+/**
+ * The languages the product speaks: a socket's `lang:` tag, the room's language (the
+ * tenant's), what seeded level names are read in. `web/i18n` holds a catalog for each
+ * (its copy of this list is typed as this one, so the two cannot drift).
+ */
+export const LANGS = ["fr", "en", "nl"] as const;
+export type Lang = (typeof LANGS)[number];
+
+export function isLang(x: unknown): x is Lang {
+  return typeof x === "string" && (LANGS as readonly string[]).includes(x);
+}
+
+/**
+ * The field errors the room answers (in `fields` of a 422): catalog keys, as `msg()` in
+ * `web/i18n` writes a message without vars, read in the viewer's language by the Worker
+ * (`web/i18n` checks that each is one of its keys).
+ */
+export type RoomFieldError = "field.invalid" | "field.own_post";
 
 export const REACTIONS = ["like", "love", "celebrate", "laugh", "thinking", "eyes"] as const;
 export type ReactionKey = (typeof REACTIONS)[number];

@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Lang } from "../../web/i18n";
 import type { Bindings } from "../env";
 import { tryDecodeURIComponent } from "../http/uri";
 import { AlarmScheduler } from "./alarm";
@@ -11,6 +10,7 @@ import { RoomMeta } from "./meta";
 import { NoticeQueue } from "./notice-queue";
 import type { Outcome } from "./outcome";
 import { Posts, type Post } from "./posts";
+import type { SeededNames } from "./seeded";
 import type {
   ActivityView,
   ApplicantEvent,
@@ -29,6 +29,7 @@ import type {
   ReportView,
   TargetType,
   ThreadView,
+  Lang,
 } from "./protocol";
 
 export { requestView, type Decision, type JoinRequest } from "./join-queue";
@@ -76,13 +77,17 @@ export class GroupRoom extends DurableObject<Bindings> {
   private readonly chat: Chat;
   private readonly posts: Posts;
 
-  constructor(ctx: DurableObjectState, env: Bindings) {
+  /**
+   * `names`: how seeded level names read in a language. The catalogs are the Worker's
+   * (web/i18n), so the class the runtime builds (worker/index.ts) passes them in.
+   */
+  constructor(ctx: DurableObjectState, env: Bindings, names: SeededNames) {
     super(ctx, env);
     const sql = ctx.storage.sql;
     const transaction = <T>(fn: () => T): T => ctx.storage.transactionSync(fn);
     this.meta = new RoomMeta(sql);
     this.discussions = new DiscussionStore(sql, transaction, () => defaultLevels());
-    this.connections = new Connections(ctx, () => this.meta.lang);
+    this.connections = new Connections(ctx, () => this.meta.lang, names);
     this.alarms = new AlarmScheduler(ctx.storage);
     this.notices = new NoticeQueue(env, sql, transaction, this.meta, this.alarms);
     this.joins = new JoinQueue(env, sql, transaction, this.connections, this.notices, this.alarms);

@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { LANGS, t } from "../../i18n";
-import { Alert, AuthCard, Button, ButtonLink, Field, PasswordInput, SelectField } from "../../ui/components";
+import { t } from "../../i18n";
+import { AccountPasswordField, EmailField, LanguageField, NameField } from "../../ui/account-fields";
+import { Alert, AuthCard, Button, ButtonLink, FormMessages } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
 import { formInputs, ProfileInputs, type ProfileInputField } from "../profiles/inputs";
 
@@ -35,52 +36,18 @@ export function SignupPage({
     });
   }
 
-  const hasFieldErrors = Object.keys(errors).length > 0;
   return AuthCard({
     title: t(lang, "signup.heading", { community }),
     intro: t(lang, "signup.intro"),
     children: html`
       ${tenant?.signupPolicy === "approval" && Alert({ tone: "info", children: t(lang, "signup.approval_notice") })}
-      ${formError
-        ? Alert({ tone: "error", children: formError })
-        : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+      ${FormMessages({ lang, formError, errors })}
       <form class="form" method="post" action="/signup">
         ${next && next !== "/" && html`<input type="hidden" name="next" value=${next} />`}
-        ${Field({
-          name: "name",
-          label: t(lang, "signup.name"),
-          value: values.name,
-          autocomplete: "name",
-          required: true,
-          maxlength: 100,
-          hint: t(lang, "signup.name_hint"),
-          error: errors.name,
-        })}
-        ${Field({
-          name: "email",
-          label: t(lang, "signup.email"),
-          type: "email",
-          value: values.email,
-          autocomplete: "email",
-          required: true,
-          verbatim: true,
-          error: errors.email,
-        })}
-        ${PasswordInput({
-          lang,
-          name: "password",
-          label: t(lang, "signup.password"),
-          autocomplete: "new-password",
-          meter: true,
-          error: errors.password,
-        })}
-        ${SelectField({
-          name: "language",
-          label: t(lang, "signup.language"),
-          value: values.language ?? lang,
-          options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
-          error: errors.language,
-        })}
+        ${NameField({ lang, value: values.name, error: errors.name })}
+        ${EmailField({ lang, value: values.email, error: errors.email })}
+        ${AccountPasswordField({ lang, error: errors.password })}
+        ${LanguageField({ lang, value: values.language, error: errors.language })}
         ${profileFields.length > 0 &&
         html`<fieldset class="fieldset signup-profile">
           <legend class="legend">${t(lang, "signup.profile_title")}</legend>

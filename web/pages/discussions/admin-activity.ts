@@ -6,7 +6,7 @@ import type { PageContext } from "../../ui/page";
 import type { ActivityDay, ActivityView } from "./types";
 import { adminGroupPath, Avatar } from "../groups/shared";
 import type { GroupView } from "../groups/types";
-import { AdminShell } from "../../ui/admin-layout";
+import { GroupAdminShell } from "../../ui/admin-layout";
 
 export type GroupActivityPageProps = { ctx: PageContext; group: GroupView; days: 7 | 30 | 90; activity: ActivityView };
 
@@ -178,9 +178,8 @@ function MostActive({ lang, activity, days }: { lang: Lang; activity: ActivityVi
 /** /admin/groups/{slug}/activity: what happened in the group over the last 7, 30 or 90 days. */
 export function GroupActivityPage({ ctx, group, days, activity }: GroupActivityPageProps): VNode {
   const { lang } = ctx;
-  return AdminShell({
+  return GroupAdminShell({
     ctx,
-    section: "groups",
     group,
     viewingAsMember: false,
     children: html`

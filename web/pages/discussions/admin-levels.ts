@@ -1,15 +1,14 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../../i18n";
-import { Button, Field } from "../../ui/components";
+import { Button, Field, FormSection } from "../../ui/components";
 import { fieldMessages } from "../../ui/fields";
 import { LevelBadge } from "../../ui/level-badge";
 import type { PageContext } from "../../ui/page";
 import type { GamificationView, LeaderboardEntry, LevelView } from "./types";
 import { adminGroupPath, groupPath } from "../groups/shared";
 import type { GroupView } from "../groups/types";
-import { FormMessages } from "../../ui/admin-forms";
-import { AdminShell } from "../../ui/admin-layout";
+import { GroupAdminShell } from "../../ui/admin-layout";
 import { formatNumber } from "../../ui/format";
 
 export type GroupLevelsPageProps = {
@@ -86,15 +85,15 @@ function PointsFields({
     { name: "points_reply", label: "levels.admin.points_reply" },
     { name: "points_reaction", label: "levels.admin.points_reaction" },
   ];
-  return html`<fieldset class="card fieldset">
-    <legend class="legend">${t(lang, "levels.admin.points_title")}</legend>
-    <p class="field-hint legend-hint">${t(lang, "levels.admin.points_hint", { max: POINTS_MAX })}</p>
-    <div class="points-grid">
+  return FormSection({
+    legend: t(lang, "levels.admin.points_title"),
+    hint: t(lang, "levels.admin.points_hint", { max: POINTS_MAX }),
+    children: html`<div class="points-grid">
       ${fields.map((f) =>
         NumberField({ name: f.name, label: t(lang, f.label), value: values[f.name], error: errors[f.name], min: 0, max: POINTS_MAX }),
       )}
-    </div>
-  </fieldset>`;
+    </div>`,
+  });
 }
 
 function LevelRows({
@@ -114,11 +113,12 @@ function LevelRows({
     if (m && (values?.[key] ?? "").trim() !== "") highest = Math.max(highest, Number(m[1]));
   }
   const count = Math.min(MAX_LEVELS, Math.max(MIN_LEVEL_ROWS, levels.length + EXTRA_LEVEL_ROWS, highest + 1 + (values ? 1 : 0)));
-  return html`<fieldset class="card fieldset">
-    <legend class="legend">${t(lang, "levels.admin.levels_title")}</legend>
-    <p class="field-hint legend-hint">${t(lang, "levels.admin.levels_hint", { max: MAX_LEVELS })}</p>
-    ${errors.levels && html`<p class="field-error" id="levels-error">${errors.levels}</p>`}
-    <ol class="repeat-list level-rows">
+  return FormSection({
+    legend: t(lang, "levels.admin.levels_title"),
+    hint: t(lang, "levels.admin.levels_hint", { max: MAX_LEVELS }),
+    error: errors.levels,
+    errorId: "levels-error",
+    children: html`<ol class="repeat-list level-rows">
       ${Array.from({ length: count }, (_, i) => {
         const stored = levels[i];
         const name = values ? values[`level_name_${i}`] : stored?.name;
@@ -152,8 +152,8 @@ function LevelRows({
           })}
         </li>`;
       })}
-    </ol>
-  </fieldset>`;
+    </ol>`,
+  });
 }
 
 function Preview({ ctx, group, leaderboard }: { ctx: PageContext; group: GroupView; leaderboard: LeaderboardEntry[] }): VNode {
@@ -192,13 +192,13 @@ export function GroupLevelsPage({ ctx, group, gamification, leaderboard, form, n
         points_reply: String(gamification.points.reply),
         points_reaction: String(gamification.points.reactionReceived),
       };
-  return AdminShell({
+  return GroupAdminShell({
     ctx,
-    section: "groups",
     group,
     viewingAsMember: false,
+    notice,
+    errors,
     children: html`
-      ${FormMessages({ lang, notice, errors })}
       <div class="section-head">
         <h2>${t(lang, "levels.admin.title")}</h2>
         <p class="section-intro">${t(lang, "levels.admin.intro")}</p>

@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import type { ComponentChildren, VNode } from "preact";
 import { t, type Lang, type MessageKey } from "../../i18n";
-import { ActionForm, Alert, Button, ButtonLink } from "../../ui/components";
+import { ActionForm, Alert, Button, ButtonLink, Section } from "../../ui/components";
+import { PersonItem } from "../../ui/avatar";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import type { MuteView, ReportView, TargetType } from "./types";
@@ -239,35 +240,29 @@ function ReportCard({
 
 function MutedMembers({ ctx, group, mutes }: { ctx: PageContext; group: GroupView; mutes: MuteView[] }): VNode {
   const { lang } = ctx;
-  return html`<section class="subpage-section" aria-labelledby="mutes-title">
-    <div class="section-head">
-      <h2 id="mutes-title">${t(lang, "moderation.mutes.title")}</h2>
-      <p class="section-intro">${t(lang, "moderation.mutes.intro")}</p>
-    </div>
-    ${mutes.length
+  return Section({
+    id: "mutes-title",
+    className: "subpage-section",
+    title: t(lang, "moderation.mutes.title"),
+    intro: t(lang, "moderation.mutes.intro"),
+    children: mutes.length
       ? html`<ul class="card mute-list">
-          ${mutes.map(
-            (mute) => html`<li class="mute-item">
-              ${Avatar({ id: mute.userId, name: mute.name })}
-              <span class="person-text">
-                <span class="person-name">${mute.name}</span>
-                <span class="person-since">
-                  ${t(lang, "moderation.muted_until", {
-                    date: formatDate(lang, mute.until, { timeZone: ctx.tenant?.timezone, time: true }),
-                  })}
-                </span>
-                ${mute.reason && html`<span class="mute-reason">${mute.reason}</span>`}
-              </span>
-              ${ActionForm({
+          ${mutes.map((mute) =>
+            PersonItem({
+              className: "mute-item",
+              person: mute,
+              since: t(lang, "moderation.muted_until", { date: formatDate(lang, mute.until, { timeZone: ctx.tenant?.timezone, time: true }) }),
+              more: mute.reason && html`<span class="mute-reason">${mute.reason}</span>`,
+              action: ActionForm({
                 action: `${groupPath(group.slug)}/mutes/${encodeURIComponent(mute.userId)}/delete`,
                 children: t(lang, "moderation.unmute"),
                 label: t(lang, "moderation.unmute_label", { name: mute.name }),
-              })}
-            </li>`,
+              }),
+            }),
           )}
         </ul>`
-      : html`<p class="empty">${t(lang, "moderation.mutes.empty")}</p>`}
-  </section>`;
+      : html`<p class="empty">${t(lang, "moderation.mutes.empty")}</p>`,
+  });
 }
 
 /** /g/{slug}/moderation: the reports of a group's members and who is muted, for moderators and up. */

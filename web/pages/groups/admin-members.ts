@@ -1,13 +1,14 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang } from "../../i18n";
-import { ActionForm, Alert } from "../../ui/components";
+import { ActionForm, Section } from "../../ui/components";
+import { PersonItem } from "../../ui/avatar";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../tenancy/home";
 import { adminGroupPath, Avatar } from "./shared";
 import type { BanView, GroupAbility, GroupView, MemberView } from "./types";
-import { AdminShell } from "../../ui/admin-layout";
+import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
 
 const ASSIGNABLE = ["admin", "moderator", "member"] as const;
 
@@ -74,39 +75,14 @@ function MemberRow({ ctx, group, member, ability }: { ctx: PageContext; group: G
 }
 
 /** /admin/groups/{slug}/members: members with their roles, removal and bans. */
-export function GroupMembersPage({
-  ctx,
-  group,
-  members,
-  bans,
-  ability,
-  viewingAsMember,
-  notice,
-  formError,
-  pendingRequests,
-}: {
-  ctx: PageContext;
-  group: GroupView;
-  members: MemberView[];
-  bans: BanView[];
-  ability: GroupAbility;
-  viewingAsMember: boolean;
-  notice?: string;
-  formError?: string;
-  pendingRequests?: number;
-}): VNode {
+export function GroupMembersPage(props: GroupAdminProps & { members: MemberView[]; bans: BanView[]; ability: GroupAbility }): VNode {
+  const { ctx, group, members, bans, ability } = props;
   const { lang } = ctx;
   const order = { owner: 0, admin: 1, moderator: 2, member: 3 } as const;
   const sorted = [...members].sort((a, b) => order[a.role] - order[b.role] || a.name.localeCompare(b.name, lang));
-  return AdminShell({
-    ctx,
-    section: "groups",
-    group,
-    viewingAsMember,
-    pendingRequests,
+  return GroupAdminShell({
+    ...props,
     children: html`
-      ${notice && Alert({ tone: "success", children: notice })}
-      ${formError && Alert({ tone: "error", children: formError })}
       <section class="admin-panel" aria-labelledby="members-title">
         <div class="section-head">
           <h2 id="members-title">${t(lang, "admin.members.title")}</h2>
@@ -131,33 +107,30 @@ export function GroupMembersPage({
             </div>`
           : html`<p class="empty">${t(lang, "admin.members.empty")}</p>`}
       </section>
-      <section class="admin-panel" aria-labelledby="bans-title">
-        <div class="section-head">
-          <h2 id="bans-title">${t(lang, "admin.bans.title")}</h2>
-          <p class="section-intro">${t(lang, "admin.bans.intro")}</p>
-        </div>
-        ${bans.length
+      ${Section({
+        id: "bans-title",
+        className: "admin-panel",
+        title: t(lang, "admin.bans.title"),
+        intro: t(lang, "admin.bans.intro"),
+        children: bans.length
           ? html`<ul class="card ban-list">
-              ${bans.map(
-                (ban) => html`<li class="ban-item">
-                  ${Avatar({ id: ban.userId, name: ban.name })}
-                  <span class="person-text">
-                    <span class="person-name">${ban.name}</span>
-                    <span class="person-since">
-                      ${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}
-                    </span>
-                  </span>
-                  ${ability.manageMembers &&
-                  ActionForm({
-                    action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
-                    children: t(lang, "admin.bans.unban"),
-                    label: t(lang, "admin.bans.unban_label", { name: ban.name }),
-                  })}
-                </li>`,
+              ${bans.map((ban) =>
+                PersonItem({
+                  className: "ban-item",
+                  person: ban,
+                  since: html`${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}`,
+                  action:
+                    ability.manageMembers &&
+                    ActionForm({
+                      action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
+                      children: t(lang, "admin.bans.unban"),
+                      label: t(lang, "admin.bans.unban_label", { name: ban.name }),
+                    }),
+                }),
               )}
             </ul>`
-          : html`<p class="empty">${t(lang, "admin.bans.empty")}</p>`}
-      </section>
+          : html`<p class="empty">${t(lang, "admin.bans.empty")}</p>`,
+      })}
     `,
   });
 }

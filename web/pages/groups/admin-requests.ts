@@ -1,46 +1,25 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t } from "../../i18n";
-import { Alert } from "../../ui/components";
+import { Section } from "../../ui/components";
 import { Island } from "../../ui/island";
-import type { PageContext } from "../../ui/page";
-import type { GroupView, JoinRequestView } from "./types";
-import { AdminShell } from "../../ui/admin-layout";
+import type { JoinRequestView } from "./types";
+import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
 
 /** /admin/groups/{slug}/requests: the approval queue (RequestQueue island, live once hydrated). */
-export function GroupRequestsPage({
-  ctx,
-  group,
-  requests,
-  viewingAsMember,
-  notice,
-  formError,
-}: {
-  ctx: PageContext;
-  group: GroupView;
-  requests: JoinRequestView[];
-  viewingAsMember: boolean;
-  notice?: string;
-  formError?: string;
-}): VNode {
+export function GroupRequestsPage(props: Omit<GroupAdminProps, "pendingRequests"> & { requests: JoinRequestView[] }): VNode {
+  const { ctx, group, requests } = props;
   const { lang } = ctx;
-  return AdminShell({
-    ctx,
-    section: "groups",
-    group,
-    viewingAsMember,
+  return GroupAdminShell({
+    ...props,
     pendingRequests: requests.length,
     children: html`
-      ${notice && Alert({ tone: "success", children: notice })}
-      ${formError && Alert({ tone: "error", children: formError })}
-      <section class="admin-panel" aria-labelledby="requests-title">
-        <div class="section-head">
-          <h2 id="requests-title">${t(lang, "admin.requests.title")}</h2>
-          <p class="section-intro">
-            ${t(lang, group.joinPolicy === "approval" ? "admin.requests.intro" : "admin.requests.intro_not_approval")}
-          </p>
-        </div>
-        ${Island({
+      ${Section({
+        id: "requests-title",
+        className: "admin-panel",
+        title: t(lang, "admin.requests.title"),
+        intro: t(lang, group.joinPolicy === "approval" ? "admin.requests.intro" : "admin.requests.intro_not_approval"),
+        children: Island({
           name: "RequestQueue",
           props: {
             slug: group.slug,
@@ -62,8 +41,8 @@ export function GroupRequestsPage({
               failed: t(lang, "error.generic"),
             },
           },
-        })}
-      </section>
+        }),
+      })}
     `,
   });
 }

@@ -1,15 +1,15 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type Lang } from "../../i18n";
-import { ActionForm, Button, CheckboxField, Field, TextareaField } from "../../ui/components";
+import { ActionForm, Button, CheckboxField, Field, FormSection, TextareaField } from "../../ui/components";
 import { addDays, formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { RESTORE_DAYS } from "./group";
 import { adminGroupPath } from "./shared";
 import type { GroupAbility, GroupView } from "./types";
 import { DESCRIPTION_MAX, GROUP_NAME_MAX, SLUG_MAX } from "./admin-groups";
-import { FormMessages, JoinPolicyField } from "../../ui/admin-forms";
-import { AdminShell } from "../../ui/admin-layout";
+import { JoinPolicyField } from "../../ui/admin-forms";
+import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
 
 export const MAX_QUESTIONS = 10;
 export const MAX_LINKS = 10;
@@ -38,11 +38,11 @@ function resubmitted(values: Record<string, string>, prefix: string): boolean {
 function QuestionRows({ lang, group, values, errors }: { lang: Lang; group: GroupView; values: Record<string, string>; errors: Record<string, string> }): VNode {
   const fromValues = resubmitted(values, "question");
   const count = rowCount(group.questions.length, values, "question", EXTRA_QUESTION_ROWS, MAX_QUESTIONS);
-  return html`<fieldset class="card fieldset">
-    <legend class="legend">${t(lang, "admin.settings.questions_title")}</legend>
-    <p class="field-hint legend-hint">${t(lang, "admin.settings.questions_hint", { max: MAX_QUESTIONS })}</p>
-    ${errors.questions && html`<p class="field-error">${errors.questions}</p>`}
-    <ol class="repeat-list">
+  return FormSection({
+    legend: t(lang, "admin.settings.questions_title"),
+    hint: t(lang, "admin.settings.questions_hint", { max: MAX_QUESTIONS }),
+    error: errors.questions,
+    children: html`<ol class="repeat-list">
       ${Array.from({ length: count }, (_, i) => {
         const stored = group.questions[i];
         const id = fromValues ? values[`question.${i}.id`] : stored?.id;
@@ -65,18 +65,18 @@ function QuestionRows({ lang, group, values, errors }: { lang: Lang; group: Grou
           })}
         </li>`;
       })}
-    </ol>
-  </fieldset>`;
+    </ol>`,
+  });
 }
 
 function LinkRows({ lang, group, values, errors }: { lang: Lang; group: GroupView; values: Record<string, string>; errors: Record<string, string> }): VNode {
   const fromValues = resubmitted(values, "link");
   const count = rowCount(group.links.length, values, "link", EXTRA_LINK_ROWS, MAX_LINKS);
-  return html`<fieldset class="card fieldset">
-    <legend class="legend">${t(lang, "admin.settings.links_title")}</legend>
-    <p class="field-hint legend-hint">${t(lang, "admin.settings.links_hint", { max: MAX_LINKS })}</p>
-    ${errors.links && html`<p class="field-error">${errors.links}</p>`}
-    <ol class="repeat-list">
+  return FormSection({
+    legend: t(lang, "admin.settings.links_title"),
+    hint: t(lang, "admin.settings.links_hint", { max: MAX_LINKS }),
+    error: errors.links,
+    children: html`<ol class="repeat-list">
       ${Array.from({ length: count }, (_, i) => {
         const stored = group.links[i];
         const title = fromValues ? values[`link.${i}.title`] : stored?.title;
@@ -104,8 +104,8 @@ function LinkRows({ lang, group, values, errors }: { lang: Lang; group: GroupVie
           })}
         </li>`;
       })}
-    </ol>
-  </fieldset>`;
+    </ol>`,
+  });
 }
 
 function DangerZone({ ctx, group }: { ctx: PageContext; group: GroupView }): VNode {
@@ -136,45 +136,23 @@ function DangerZone({ ctx, group }: { ctx: PageContext; group: GroupView }): VNo
 }
 
 /** /admin/groups/{slug}: name, description, joining, questions, links, address; and deletion. */
-export function GroupSettingsPage({
-  ctx,
-  group,
-  values = {},
-  errors = {},
-  notice,
-  formError,
-  viewingAsMember,
-  ability,
-  pendingRequests,
-}: {
-  ctx: PageContext;
-  group: GroupView;
-  values?: Record<string, string>;
-  errors?: Record<string, string>;
-  notice?: string;
-  formError?: string;
-  viewingAsMember: boolean;
-  ability: GroupAbility;
-  pendingRequests?: number;
-}): VNode {
+export function GroupSettingsPage(
+  props: GroupAdminProps & { values?: Record<string, string>; errors?: Record<string, string>; ability: GroupAbility },
+): VNode {
+  const { ctx, group, values = {}, errors = {}, ability } = props;
   const { lang } = ctx;
   const base = adminGroupPath(group.slug);
   const locked = group.slugChangesLeft <= 0;
-  return AdminShell({
-    ctx,
-    section: "groups",
-    group,
-    viewingAsMember,
-    pendingRequests,
+  return GroupAdminShell({
+    ...props,
     children: html`
-      ${FormMessages({ lang, notice, formError, errors })}
       <form class="form admin-form" method="post" action=${base}>
         <fieldset class="form-lock" disabled=${!ability.edit}>
           ${!ability.edit && html`<p class="alert alert-info">${t(lang, "admin.settings.read_only")}</p>`}
           <div class="admin-form-sections">
-            <fieldset class="card fieldset">
-              <legend class="legend">${t(lang, "admin.settings.general_title")}</legend>
-              ${Field({
+            ${FormSection({
+              legend: t(lang, "admin.settings.general_title"),
+              children: html`${Field({
                 name: "name",
                 label: t(lang, "admin.field.name"),
                 value: values.name ?? group.name,
@@ -191,17 +169,17 @@ export function GroupSettingsPage({
                 maxlength: DESCRIPTION_MAX,
                 hint: t(lang, "admin.field.description_hint"),
                 error: errors.description,
-              })}
-            </fieldset>
-            <fieldset class="card fieldset">
-              <legend class="legend">${t(lang, "admin.settings.joining_title")}</legend>
-              ${JoinPolicyField({ lang, value: values.joinPolicy ?? group.joinPolicy, error: errors.joinPolicy })}
-            </fieldset>
+              })}`,
+            })}
+            ${FormSection({
+              legend: t(lang, "admin.settings.joining_title"),
+              children: JoinPolicyField({ lang, value: values.joinPolicy ?? group.joinPolicy, error: errors.joinPolicy }),
+            })}
             ${QuestionRows({ lang, group, values, errors })}
             ${LinkRows({ lang, group, values, errors })}
-            <fieldset class="card fieldset">
-              <legend class="legend">${t(lang, "admin.settings.address_title")}</legend>
-              ${Field({
+            ${FormSection({
+              legend: t(lang, "admin.settings.address_title"),
+              children: html`${Field({
                 name: "slug",
                 label: t(lang, "admin.field.slug"),
                 value: values.slug ?? group.slug,
@@ -215,8 +193,8 @@ export function GroupSettingsPage({
                 error: errors.slug,
               })}
               ${!locked &&
-              html`<p class="alert alert-warning slug-warning">${t(lang, "admin.settings.slug_warning")}</p>`}
-            </fieldset>
+              html`<p class="alert alert-warning slug-warning">${t(lang, "admin.settings.slug_warning")}</p>`}`,
+            })}
           </div>
           ${ability.edit &&
           html`<div class="form-actions">${Button({ children: t(lang, "admin.settings.save"), size: "lg" })}</div>`}

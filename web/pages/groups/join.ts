@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { LANGS, t, tCount, type Lang } from "../../i18n";
-import { Alert, Button, ButtonLink, Field, PasswordInput, SelectField, TextareaField } from "../../ui/components";
+import { t, tCount, type Lang } from "../../i18n";
+import { AccountPasswordField, EmailField, LanguageField, NameField } from "../../ui/account-fields";
+import { Alert, Button, ButtonLink, FormMessages, TextareaField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
 import { formInputs, ProfileInputs } from "../profiles/inputs";
 import { Island } from "../../ui/island";
@@ -175,7 +176,6 @@ export function JoinPage({
       const signup = mode === "signup";
       const login = mode === "login";
       const signupOpen = tenant?.signupPolicy !== "invite_only";
-      const hasFieldErrors = Object.keys(errors).length > 0;
       const title = signup ? t(lang, "join.signup_title") : login ? t(lang, "join.login_title") : t(lang, approval ? "join.request_title" : "join.join_title");
       const intro = signup
         ? t(lang, "join.signup_intro", { community: siteName(ctx) })
@@ -194,52 +194,17 @@ export function JoinPage({
         <p class="join-intro">${intro}</p>
         ${approval && Alert({ tone: "info", children: t(lang, "join.approval_notice") })}
         ${signup && tenant?.signupPolicy === "approval" && Alert({ tone: "info", children: t(lang, "signup.approval_notice") })}
-        ${formError
-          ? Alert({ tone: "error", children: formError })
-          : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+        ${FormMessages({ lang, formError, errors })}
         <form class="form" method="post" action=${`${path}/join`}>
           <input type="hidden" name="mode" value=${mode} />
           ${(signup || login) &&
           html`<fieldset class="fieldset join-section">
             <legend class="legend sr-only">${t(lang, signup ? "join.account_new" : "join.account_existing")}</legend>
-            ${signup &&
-            Field({
-              name: "name",
-              label: t(lang, "signup.name"),
-              value: values.name,
-              autocomplete: "name",
-              required: true,
-              maxlength: 100,
-              hint: t(lang, "signup.name_hint"),
-              error: errors.name,
-            })}
-            ${Field({
-              name: "email",
-              label: t(lang, "signup.email"),
-              type: "email",
-              value: values.email,
-              autocomplete: signup ? "email" : "username",
-              required: true,
-              verbatim: true,
-              error: errors.email,
-            })}
-            ${PasswordInput({
-              lang,
-              name: "password",
-              label: t(lang, signup ? "signup.password" : "login.password"),
-              autocomplete: signup ? "new-password" : "current-password",
-              meter: signup,
-              error: errors.password,
-            })}
+            ${signup && NameField({ lang, value: values.name, error: errors.name })}
+            ${EmailField({ lang, value: values.email, error: errors.email, login: !signup })}
+            ${AccountPasswordField({ lang, error: errors.password, login: !signup })}
             ${login && html`<p class="form-aside"><a href="/reset">${t(lang, "login.forgot")}</a></p>`}
-            ${signup &&
-            SelectField({
-              name: "language",
-              label: t(lang, "signup.language"),
-              value: values.language ?? lang,
-              options: LANGS.map((code) => ({ value: code, label: t(code, `language.${code}`), lang: code })),
-              error: errors.language,
-            })}
+            ${signup && LanguageField({ lang, value: values.language, error: errors.language })}
           </fieldset>`}
           ${ProfilePromptFields({ ctx, mode, values, errors })}
           ${Questions({ lang, questions: group.questions, values, errors })}

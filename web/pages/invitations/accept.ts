@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type Lang } from "../../i18n";
-import { Alert, AuthCard, Button, ButtonLink, Field, initial, PasswordInput } from "../../ui/components";
+import { AccountPasswordField, NameField } from "../../ui/account-fields";
+import { AuthCard, Button, ButtonLink, FormMessages, initial } from "../../ui/components";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { Paragraphs } from "../groups/shared";
@@ -25,9 +26,6 @@ export type InvitationView = {
  * - `declined`: the person just said no (from `form` or `signed_in_same`).
  */
 export type InviteState = "form" | "expired" | "signed_in_same" | "signed_in_other" | "declined";
-
-/** The most a name may hold (the server's limit). */
-export const INVITE_NAME_MAX = 100;
 
 /** Decorative; the card's class picks the picture (an envelope, an hourglass, two people). */
 const Icon = () => html`<span class="invite-icon" aria-hidden="true"></span>`;
@@ -90,9 +88,7 @@ export function InvitePage({
   const inviter = invitation.inviterName;
   const timeZone = ctx.tenant?.timezone;
   const action = invitePath(token);
-  const errorAlert = formError
-    ? Alert({ tone: "error", children: formError })
-    : Object.keys(errors).length > 0 && Alert({ tone: "error", children: t(lang, "form.fix_errors") });
+  const errorAlert = FormMessages({ lang, formError, errors });
 
   /** Saying no is always one button away, with or without an account. */
   const declineForm = html`<form class="inline-form invite-decline" method="post" action=${`${action}/decline`}>
@@ -177,24 +173,8 @@ export function InvitePage({
               <input class="input invite-email" id="invite-email" type="email" value=${invitation.email} readonly autocomplete="username" aria-describedby="invite-email-hint" />
               <p class="field-hint" id="invite-email-hint">${t(lang, "invite.email_hint")}</p>
             </div>
-            ${Field({
-              name: "name",
-              label: t(lang, "signup.name"),
-              value: values.name,
-              autocomplete: "name",
-              required: true,
-              maxlength: INVITE_NAME_MAX,
-              hint: t(lang, "signup.name_hint"),
-              error: errors.name,
-            })}
-            ${PasswordInput({
-              lang,
-              name: "password",
-              label: t(lang, "signup.password"),
-              autocomplete: "new-password",
-              meter: true,
-              error: errors.password,
-            })}
+            ${NameField({ lang, value: values.name, error: errors.name })}
+            ${AccountPasswordField({ lang, error: errors.password })}
             ${Button({ children: t(lang, "invite.submit", { community }), block: true })}
           </form>
           <p class="auth-switch">${t(lang, "invite.valid_until", { date: formatDate(lang, invitation.expiresAt, { timeZone }) })}</p>
@@ -211,25 +191,17 @@ export function InvitePage({
 export function InviteClosedPage({ ctx, status, email, communityName }: { ctx: PageContext; status: "accepted" | "revoked"; email: string; communityName: string }): VNode {
   const { lang } = ctx;
   const community = communityName;
-  if (status === "accepted") {
-    return AuthCard({
-      className: "invite-card invite-card-closed",
-      title: t(lang, "invite.accepted_title"),
-      intro: t(lang, "invite.accepted_intro", { email, community }),
-      children: html`
-        ${Icon()}
-        ${ButtonLink({ href: `/login?email=${encodeURIComponent(email)}&lang=${lang}`, block: true, children: t(lang, "invite.accepted_login") })}
-        <p class="auth-switch"><a href="/reset">${t(lang, "invite.accepted_forgot")}</a></p>
-      `,
-    });
-  }
+  const accepted = status === "accepted";
   return AuthCard({
     className: "invite-card invite-card-closed",
-    title: t(lang, "invite.revoked_title"),
-    intro: t(lang, "invite.revoked_intro", { email, community }),
+    title: t(lang, accepted ? "invite.accepted_title" : "invite.revoked_title"),
+    intro: t(lang, accepted ? "invite.accepted_intro" : "invite.revoked_intro", { email, community }),
     children: html`
       ${Icon()}
-      ${ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") })}
+      ${accepted
+        ? html`${ButtonLink({ href: `/login?email=${encodeURIComponent(email)}&lang=${lang}`, block: true, children: t(lang, "invite.accepted_login") })}
+            <p class="auth-switch"><a href="/reset">${t(lang, "invite.accepted_forgot")}</a></p>`
+        : ButtonLink({ href: "/", variant: "secondary", block: true, children: t(lang, "form.back_home") })}
     `,
   });
 }

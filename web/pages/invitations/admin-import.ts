@@ -1,5 +1,5 @@
 import { html } from "htm/preact";
-import type { VNode } from "preact";
+import type { ComponentChildren, VNode } from "preact";
 import { catalogFor, isLang, LANGS, t, tCount, type Lang, type MessageKey, type PluralKey } from "../../i18n";
 import {
   ImportCountList,
@@ -24,6 +24,12 @@ export type { ImportRow, ImportRowError } from "../../islands/ImportPreview";
 export const IMPORT_PATH = "/admin/invitations/import";
 export const IMPORT_API = "/api/v1/invitations/import";
 export const IMPORT_TEMPLATES = { xlsx: "/api/v1/invitations/template.xlsx", csv: "/api/v1/invitations/template.csv" } as const;
+
+/** The frame of the import's pages: Invitations, then the import's own heading. */
+function ImportShell({ ctx, viewingAsMember, children }: { ctx: PageContext; viewingAsMember: boolean; children: ComponentChildren }): VNode {
+  return AdminShell({ ctx, section: "invitations", viewingAsMember, heading: t(ctx.lang, "admin.import.title"), children });
+}
+
 /** The API's limit (worker/invitations/import.ts MAX_IMPORT_BYTES): checked in the browser before uploading. */
 export const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
 /** Rows listed in a preview; the others are counted. */
@@ -224,11 +230,9 @@ export function ImportPage({
   const canInviteAdmins = actsAsTenantAdmin(ctx, viewingAsMember);
   const tenantLang = ctx.tenant?.defaultLanguage;
   const language = asText(values.language);
-  return AdminShell({
+  return ImportShell({
     ctx,
-    section: "invitations",
     viewingAsMember,
-    heading: t(lang, "admin.import.title"),
     children: html`
       ${FormMessages({ lang, formError, errors })}
       ${FileHelp({ lang, groups, canInviteAdmins })}
@@ -297,11 +301,9 @@ export function ImportPreviewPage({
   const n = counts.invited > 0 ? counts.invited : counts.addedToGroups;
   // The way on when this file cannot be sent; beside "Send" otherwise.
   const again = ButtonLink({ href: IMPORT_PATH, variant: rowErrors || n === 0 ? "primary" : "ghost", children: t(lang, "admin.import.choose_again") });
-  return AdminShell({
+  return ImportShell({
     ctx,
-    section: "invitations",
     viewingAsMember,
-    heading: t(lang, "admin.import.title"),
     children: html`
       ${formError && Alert({ tone: "error", children: formError })}
       <p class="import-file-name">${t(lang, "admin.import.file_name")} <strong>${fileName}</strong></p>
@@ -348,11 +350,9 @@ export function ImportResultPage({
   const { lang } = ctx;
   const s = importViewStrings(lang);
   const done = result.invited + result.addedToGroups > 0;
-  return AdminShell({
+  return ImportShell({
     ctx,
-    section: "invitations",
     viewingAsMember,
-    heading: t(lang, "admin.import.title"),
     children: html`<section
       class=${`card invite-result import-panel import-result ${done ? "invite-result-ok" : "invite-result-none"}`}
       aria-labelledby="import-panel-title"

@@ -1,11 +1,11 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { catalogFor, isLang, LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
-import { ActionForm, Alert, Button, CheckboxField, Field, SelectField, TextareaField } from "../../ui/components";
-import { formatDate, formatNumber } from "../../ui/format";
+import { ActionForm, Alert, Button, Field, SelectField, TextareaField } from "../../ui/components";
+import { codeLabel, formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../tenancy/home";
-import { FormMessages } from "../../ui/admin-forms";
+import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
 
 export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked" | "declined";
@@ -52,10 +52,34 @@ const REASONS: Record<string, MessageKey> = {
   banned: "admin.invitations.reason.banned",
 };
 
+/** The role the invited get, in the community (`tenantRole`) or in the chosen groups (`groupRole`); "member" unless chosen. */
+function RoleField({
+  lang,
+  name,
+  roles,
+  value,
+  error,
+}: {
+  lang: Lang;
+  name: "tenantRole" | "groupRole";
+  roles: string[];
+  value: string | undefined;
+  error: string | undefined;
+}): VNode {
+  const key = name === "tenantRole" ? "tenant_role" : "group_role";
+  return SelectField({
+    name,
+    label: t(lang, `admin.invitations.${key}`),
+    value: value || "member",
+    options: roles.map((role) => ({ value: role, label: roleLabel(lang, role) })),
+    hint: t(lang, `admin.invitations.${key}_hint`),
+    error,
+  });
+}
+
 /** Why an address was skipped, in words (an unknown code is shown as is rather than hidden). */
 export function skipReason(lang: Lang, reason: string): string {
-  const key = REASONS[reason];
-  return key ? t(lang, key) : reason;
+  return codeLabel(lang, REASONS, reason);
 }
 
 export function invitationStatusLabel(lang: Lang, status: InvitationStatus): string {
@@ -119,7 +143,6 @@ function InviteForm({
   const { lang } = ctx;
   const tenantLang = ctx.tenant?.defaultLanguage;
   const chosen = new Set(values.groups ?? []);
-  const groupsError = errors.groups;
   return html`<section class="admin-panel" aria-labelledby="invite-title">
     <div class="card">
       <div class="card-head-row">
@@ -154,50 +177,16 @@ function InviteForm({
             })}
           </div>
           <div class="invite-form-col">
-            ${groups.length > 0
-              ? html`<fieldset
-                  class=${groupsError ? "field group-checks has-error" : "field group-checks"}
-                  aria-describedby=${groupsError ? "field-groups-hint field-groups-error" : "field-groups-hint"}
-                >
-                  <legend class="label">${t(lang, "admin.invitations.groups")}</legend>
-                  <p class="field-hint" id="field-groups-hint">
-                    ${t(lang, canInviteAdmins ? "admin.invitations.groups_hint" : "admin.invitations.groups_hint_required")}
-                  </p>
-                  <div class="group-check-list">
-                    ${groups.map((g, i) =>
-                      CheckboxField({ name: "groups", id: `field-groups-${i}`, value: g.slug, label: g.name, checked: chosen.has(g.slug) }),
-                    )}
-                  </div>
-                  ${groupsError && html`<p class="field-error" id="field-groups-error">${groupsError}</p>`}
-                </fieldset>`
-              : html`<div class="field field-static">
-                  <p class="label">${t(lang, "admin.invitations.groups")}</p>
-                  <p class="field-hint">${t(lang, "admin.invitations.no_groups")}</p>
-                </div>`}
-            ${canInviteAdmins &&
-            SelectField({
-              name: "tenantRole",
-              label: t(lang, "admin.invitations.tenant_role"),
-              value: values.tenantRole || "member",
-              options: [
-                { value: "member", label: roleLabel(lang, "member") },
-                { value: "admin", label: roleLabel(lang, "admin") },
-              ],
-              hint: t(lang, "admin.invitations.tenant_role_hint"),
-              error: errors.tenantRole,
+            ${GroupChecks({
+              groups,
+              chosen,
+              error: errors.groups,
+              label: t(lang, "admin.invitations.groups"),
+              hint: t(lang, canInviteAdmins ? "admin.invitations.groups_hint" : "admin.invitations.groups_hint_required"),
+              empty: t(lang, "admin.invitations.no_groups"),
             })}
-            ${groups.length > 0 &&
-            SelectField({
-              name: "groupRole",
-              label: t(lang, "admin.invitations.group_role"),
-              value: values.groupRole || "member",
-              options: [
-                { value: "member", label: roleLabel(lang, "member") },
-                { value: "moderator", label: roleLabel(lang, "moderator") },
-              ],
-              hint: t(lang, "admin.invitations.group_role_hint"),
-              error: errors.groupRole,
-            })}
+            ${canInviteAdmins && RoleField({ lang, name: "tenantRole", roles: ["member", "admin"], value: values.tenantRole, error: errors.tenantRole })}
+            ${groups.length > 0 && RoleField({ lang, name: "groupRole", roles: ["member", "moderator"], value: values.groupRole, error: errors.groupRole })}
             ${SelectField({
               name: "language",
               label: t(lang, "admin.invitations.language"),

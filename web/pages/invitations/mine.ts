@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type Lang } from "../../i18n";
-import { ActionForm, Alert, initial } from "../../ui/components";
+import { ActionForm, Alert, initial, Section } from "../../ui/components";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 
@@ -52,13 +52,13 @@ export function MyInvitationList({ ctx, items }: { ctx: PageContext; items: MyIn
 /** The home page's section, shown only while invitations wait for an answer. */
 export function MyInvitationsSection({ ctx, items }: { ctx: PageContext; items: MyInvitationView[] }): VNode | null {
   if (items.length === 0) return null;
-  return html`<section class="section" aria-labelledby="my-invitations-title">
-    <div class="section-head">
-      <h2 id="my-invitations-title">${t(ctx.lang, "my_invitations.home_title")}</h2>
-      <p class="section-intro">${t(ctx.lang, "my_invitations.intro")}</p>
-    </div>
-    ${MyInvitationList({ ctx, items })}
-  </section>`;
+  return Section({
+    id: "my-invitations-title",
+    className: "section",
+    title: t(ctx.lang, "my_invitations.home_title"),
+    intro: t(ctx.lang, "my_invitations.intro"),
+    children: MyInvitationList({ ctx, items }),
+  });
 }
 
 /** /me/invitations: every pending group invitation, and what became of the last answer. */

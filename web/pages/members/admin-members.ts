@@ -18,7 +18,7 @@ import { formatDate, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { Avatar } from "../groups/shared";
 import { roleLabel } from "../tenancy/home";
-import { FormMessages } from "../../ui/admin-forms";
+import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
 
 /** One account of the list (the worker's `listTenantMembers` items; times are ISO). */
@@ -170,38 +170,6 @@ function PasswordSetField({ lang, error }: { lang: Lang; error?: string | undefi
   </div>`;
 }
 
-function GroupChecks({
-  lang,
-  groups,
-  chosen,
-  error,
-}: {
-  lang: Lang;
-  groups: { slug: string; name: string }[];
-  chosen: Set<string>;
-  error?: string | undefined;
-}): VNode {
-  if (groups.length === 0) {
-    return html`<div class="field field-static">
-      <p class="label">${t(lang, "admin.accounts.groups")}</p>
-      <p class="field-hint">${t(lang, "admin.accounts.no_groups")}</p>
-    </div>`;
-  }
-  return html`<fieldset
-    class=${error ? "field group-checks has-error" : "field group-checks"}
-    aria-describedby=${error ? "field-groups-hint field-groups-error" : "field-groups-hint"}
-  >
-    <legend class="label">${t(lang, "admin.accounts.groups")}</legend>
-    <p class="field-hint" id="field-groups-hint">${t(lang, "admin.accounts.groups_hint")}</p>
-    <div class="group-check-list">
-      ${groups.map((g, i) =>
-        CheckboxField({ name: "groups", id: `field-groups-${i}`, value: g.slug, label: g.name, checked: chosen.has(g.slug) }),
-      )}
-    </div>
-    ${error && html`<p class="field-error" id="field-groups-error">${error}</p>`}
-  </fieldset>`;
-}
-
 function CreateForm({
   ctx,
   groups,
@@ -273,7 +241,14 @@ function CreateForm({
               hint: t(lang, "admin.invitations.tenant_role_hint"),
               error: errors.tenantRole,
             })}
-            ${GroupChecks({ lang, groups, chosen: new Set(values.groups ?? []), error: errors.groups })}
+            ${GroupChecks({
+              groups,
+              chosen: new Set(values.groups ?? []),
+              error: errors.groups,
+              label: t(lang, "admin.accounts.groups"),
+              hint: t(lang, "admin.accounts.groups_hint"),
+              empty: t(lang, "admin.accounts.no_groups"),
+            })}
             ${SelectField({
               name: "language",
               label: t(lang, "admin.accounts.language"),

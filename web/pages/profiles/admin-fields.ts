@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type Lang, type MessageKey } from "../../i18n";
-import { ActionForm, Button, ButtonLink, CheckboxField, ChoiceField, Field, SelectField, TextareaField } from "../../ui/components";
+import { ActionForm, Button, ButtonLink, CheckboxField, ChoiceField, Field, Section, SelectField, TextareaField } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 import type { ProfileFieldType } from "./inputs";
 import { FormMessages } from "../../ui/admin-forms";
@@ -186,12 +186,12 @@ export function ProfileFieldsPage({
     viewingAsMember,
     children: html`
       ${FormMessages({ lang, notice, formError, errors })}
-      <section class="admin-panel" aria-labelledby="fields-list-title">
-        <div class="section-head">
-          <h2 id="fields-list-title">${t(lang, "admin.fields.list_title")}</h2>
-          <p class="section-intro">${t(lang, "admin.fields.list_intro")}</p>
-        </div>
-        ${fields.length > 0
+      ${Section({
+        id: "fields-list-title",
+        className: "admin-panel",
+        title: t(lang, "admin.fields.list_title"),
+        intro: t(lang, "admin.fields.list_intro"),
+        children: fields.length > 0
           ? html`<ol class="field-list">
               ${fields.map(
                 (field, i) => html`<li class="card field-item">
@@ -212,8 +212,8 @@ export function ProfileFieldsPage({
                 </li>`,
               )}
             </ol>`
-          : html`<p class="empty">${t(lang, "admin.fields.empty")}</p>`}
-      </section>
+          : html`<p class="empty">${t(lang, "admin.fields.empty")}</p>`,
+      })}
       <section class="card admin-panel" aria-labelledby="field-create-title">
         <h2 class="card-title" id="field-create-title">${t(lang, "admin.fields.create_title")}</h2>
         ${FieldForm({ lang, groups, values, errors })}

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t } from "../../i18n";
-import { Alert, Button, ButtonLink, Field, SelectField } from "../../ui/components";
+import { Alert, Button, ButtonLink, Field, PageHead, SelectField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
 import { ProfileAvatar } from "./me";
 import { ValueView, type ProfileFieldType, type ProfileValue } from "./inputs";
@@ -109,10 +109,7 @@ export function DirectoryPage({
   const paged = /[?&]cursor=/.test(ctx.path);
   const hasErrors = Object.keys(errors).length > 0;
   return html`<div class="container directory">
-    <div class="page-head">
-      <h1 class="page-title">${t(lang, "directory.title")}</h1>
-      <p class="lead">${t(lang, "directory.intro", { community: siteName(ctx) })}</p>
-    </div>
+    ${PageHead({ title: t(lang, "directory.title"), lead: t(lang, "directory.intro", { community: siteName(ctx) }) })}
     ${adminNotice && Alert({ tone: "info", children: t(lang, "directory.off_admin_notice") })}
     ${hasErrors && Alert({ tone: "error", children: Object.values(errors).join(" ") })}
     <form class="card directory-filters" method="get" action=${DIRECTORY_PATH} role="search" aria-label=${t(lang, "directory.search_label")}>
@@ -149,9 +146,7 @@ export function DirectoryPage({
 export function DirectoryOffPage({ ctx }: { ctx: PageContext }): VNode {
   const { lang } = ctx;
   return html`<div class="container directory">
-    <div class="page-head">
-      <h1 class="page-title">${t(lang, "directory.title")}</h1>
-    </div>
+    ${PageHead({ title: t(lang, "directory.title") })}
     <div class="card directory-off">
       <p>${t(lang, "directory.off", { community: siteName(ctx) })}</p>
       <div class="actions">${ButtonLink({ href: "/", variant: "secondary", children: t(lang, "form.back_home") })}</div>

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { languageOptions, t } from "../../i18n";
-import { ActionForm, Alert, Button, Field, FileField, SelectField, TextareaField } from "../../ui/components";
+import { ActionForm, Button, Field, FileField, FormMessages, PageHead, SelectField, TextareaField } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
 import { safeImageUrl } from "../../ui/url";
 import { Avatar } from "../groups/shared";
@@ -52,14 +52,9 @@ export function ProfilePage({
   const { lang } = ctx;
   const editable = profile.fields.filter((f) => f.editable);
   const readOnly = profile.fields.filter((f) => !f.editable);
-  const hasErrors = Object.keys(errors).length > 0;
   return html`<div class="container profile-page">
-    <div class="page-head profile-head">
-      <h1 class="page-title">${t(lang, "profile.title")}</h1>
-      <p class="lead">${t(lang, "profile.intro", { community: siteName(ctx) })}</p>
-    </div>
-    ${notice && Alert({ tone: "success", children: notice })}
-    ${formError ? Alert({ tone: "error", children: formError }) : hasErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+    ${PageHead({ className: "profile-head", title: t(lang, "profile.title"), lead: t(lang, "profile.intro", { community: siteName(ctx) }) })}
+    ${FormMessages({ lang, notice, formError, errors })}
     <div class="profile-layout">
       <section class="card profile-photo" aria-labelledby="photo-title">
         <h2 class="card-title" id="photo-title">${t(lang, "profile.photo_title")}</h2>

@@ -1,7 +1,8 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../../i18n";
-import { ButtonLink, initial } from "../../ui/components";
+import { ButtonLink, initial, Section } from "../../ui/components";
+import { codeLabel } from "../../ui/format";
 import { membersMayCreateGroups, siteName, type PageContext } from "../../ui/page";
 import { MyInvitationsSection, type MyInvitationView } from "../invitations/mine";
 
@@ -15,8 +16,7 @@ const ROLE_KEYS: Record<string, MessageKey> = {
 };
 
 export function roleLabel(lang: Lang, role: string): string {
-  const key = ROLE_KEYS[role];
-  return key ? t(lang, key) : role;
+  return codeLabel(lang, ROLE_KEYS, role);
 }
 
 export function GroupCard({ lang, group }: { lang: Lang; group: HomeGroup }): VNode {
@@ -59,13 +59,13 @@ function Welcome({ ctx, groups }: { ctx: PageContext; groups: HomeGroup[] }): VN
         </div>
       </div>
     </section>
-    <section class="container section" aria-labelledby="groups-title">
-      <div class="section-head">
-        <h2 id="groups-title">${t(lang, "home.groups_title")}</h2>
-        ${groups.length > 0 && html`<p class="section-intro">${t(lang, "home.groups_intro")}</p>`}
-      </div>
-      ${GroupGrid({ lang, groups, empty: t(lang, "home.no_groups") })}
-    </section>
+    ${Section({
+      id: "groups-title",
+      className: "container section",
+      title: t(lang, "home.groups_title"),
+      intro: groups.length > 0 && t(lang, "home.groups_intro"),
+      children: GroupGrid({ lang, groups, empty: t(lang, "home.no_groups") }),
+    })}
   </div>`;
 }
 
@@ -85,21 +85,19 @@ function Dashboard({ ctx, user, groups, invitations }: { ctx: PageContext; user:
       html`<a class="btn btn-secondary" href="/admin#create-title">${t(lang, "layout.create_group")}</a>`}
     </section>
     ${MyInvitationsSection({ ctx, items: invitations })}
-    <section class="section" aria-labelledby="my-groups-title">
-      <div class="section-head"><h2 id="my-groups-title">${t(lang, "home.your_groups")}</h2></div>
-      ${GroupGrid({
-        lang,
-        groups: mine,
-        empty: t(lang, others.length ? "home.your_groups_empty" : "home.your_groups_empty_no_groups"),
-      })}
-    </section>
-    <section class="section" aria-labelledby="discover-title">
-      <div class="section-head">
-        <h2 id="discover-title">${t(lang, "home.discover")}</h2>
-        ${others.length > 0 && html`<p class="section-intro">${t(lang, "home.discover_intro")}</p>`}
-      </div>
-      ${GroupGrid({ lang, groups: others, empty: t(lang, groups.length ? "home.discover_empty" : "home.no_groups") })}
-    </section>
+    ${Section({
+      id: "my-groups-title",
+      className: "section",
+      title: t(lang, "home.your_groups"),
+      children: GroupGrid({ lang, groups: mine, empty: t(lang, others.length ? "home.your_groups_empty" : "home.your_groups_empty_no_groups") }),
+    })}
+    ${Section({
+      id: "discover-title",
+      className: "section",
+      title: t(lang, "home.discover"),
+      intro: others.length > 0 && t(lang, "home.discover_intro"),
+      children: GroupGrid({ lang, groups: others, empty: t(lang, groups.length ? "home.discover_empty" : "home.no_groups") }),
+    })}
   </div>`;
 }
 

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type MessageKey } from "../../i18n";
-import { ButtonLink } from "../../ui/components";
+import { ButtonLink, Section } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 
 const FEATURES = ["communities", "groups", "invitations", "chat", "portal", "cloudflare"] as const;
@@ -20,9 +20,11 @@ export function PlatformLandingPage({ ctx }: { ctx: PageContext }): VNode {
       </div>
     </section>
 
-    <section class="container section" aria-labelledby="features-title">
-      <div class="section-head"><h2 id="features-title">${t(lang, "landing.features_title")}</h2></div>
-      <ul class="feature-grid">
+    ${Section({
+      id: "features-title",
+      className: "container section",
+      title: t(lang, "landing.features_title"),
+      children: html`<ul class="feature-grid">
         ${FEATURES.map(
           (feature) => html`<li class="card feature">
             <span class=${`feature-icon feature-icon-${feature}`} aria-hidden="true"></span>
@@ -30,20 +32,21 @@ export function PlatformLandingPage({ ctx }: { ctx: PageContext }): VNode {
             <p>${t(lang, `landing.feature.${feature}.body` satisfies MessageKey)}</p>
           </li>`,
         )}
-      </ul>
-    </section>
-
-    <section class="container section" aria-labelledby="steps-title">
-      <div class="section-head"><h2 id="steps-title">${t(lang, "landing.steps_title")}</h2></div>
-      <ol class="steps">
+      </ul>`,
+    })}
+    ${Section({
+      id: "steps-title",
+      className: "container section",
+      title: t(lang, "landing.steps_title"),
+      children: html`<ol class="steps">
         ${STEPS.map(
           (step) => html`<li class="step">
             <h3>${t(lang, `landing.${step}.title` satisfies MessageKey)}</h3>
             <p>${t(lang, `landing.${step}.body` satisfies MessageKey)}</p>
           </li>`,
         )}
-      </ol>
-    </section>
+      </ol>`,
+    })}
 
     <section class="container section">
       <div class="card cta-band">

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t } from "../../i18n";
-import { Alert, Button, Field, PasswordInput } from "../../ui/components";
+import { Button, Field, FormMessages, FormSection, PageHead, PasswordInput } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 
 export function TenantSignupPage({
@@ -18,19 +18,13 @@ export function TenantSignupPage({
   rootDomain: string;
 }): VNode {
   const { lang } = ctx;
-  const hasFieldErrors = Object.keys(errors).length > 0;
   return html`<div class="container narrow">
-    <div class="page-head">
-      <h1 class="page-title">${t(lang, "new_tenant.title")}</h1>
-      <p class="lead">${t(lang, "new_tenant.intro")}</p>
-    </div>
-    ${formError
-      ? Alert({ tone: "error", children: formError })
-      : hasFieldErrors && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+    ${PageHead({ title: t(lang, "new_tenant.title"), lead: t(lang, "new_tenant.intro") })}
+    ${FormMessages({ lang, formError, errors })}
     <form class="form" method="post" action="/new">
-      <fieldset class="card fieldset">
-        <legend class="legend">${t(lang, "new_tenant.section_community")}</legend>
-        ${Field({
+      ${FormSection({
+        legend: t(lang, "new_tenant.section_community"),
+        children: html`${Field({
           name: "name",
           label: t(lang, "new_tenant.name"),
           value: values.name,
@@ -51,11 +45,11 @@ export function TenantSignupPage({
           suffix: `.${rootDomain}`,
           hint: t(lang, "new_tenant.subdomain_hint"),
           error: errors.subdomain,
-        })}
-      </fieldset>
-      <fieldset class="card fieldset">
-        <legend class="legend">${t(lang, "new_tenant.section_owner")}</legend>
-        ${Field({
+        })}`,
+      })}
+      ${FormSection({
+        legend: t(lang, "new_tenant.section_owner"),
+        children: html`${Field({
           name: "ownerName",
           label: t(lang, "new_tenant.owner_name"),
           value: values.ownerName,
@@ -81,8 +75,8 @@ export function TenantSignupPage({
           autocomplete: "new-password",
           meter: true,
           error: errors.ownerPassword,
-        })}
-      </fieldset>
+        })}`,
+      })}
       ${Button({ children: t(lang, "new_tenant.submit"), size: "lg", block: true })}
       <p class="form-aside center">${t(lang, "new_tenant.have_community")}</p>
     </form>

@@ -1,11 +1,11 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { languageOptions, t } from "../../i18n";
-import { Button, ChoiceField, ColorInput, Field, FileField, SelectField } from "../../ui/components";
+import { Button, ChoiceField, ColorInput, Field, FormSection, SelectField } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
 import { DEFAULT_BRAND, parseHex } from "../../ui/theme";
 import { safeImageUrl } from "../../ui/url";
-import { assetHint, FAVICON_ACCEPT, IMAGE_ACCEPT } from "../groups/admin-branding";
+import { ImageField } from "../../ui/image-field";
 import { FormMessages } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
 
@@ -52,9 +52,9 @@ export function TenantSettingsPage({
       ${FormMessages({ lang, notice, formError, errors })}
       <form class="form admin-form" method="post" action="/admin/settings" enctype="multipart/form-data">
         <div class="admin-form-sections">
-          <fieldset class="card fieldset">
-            <legend class="legend">${t(lang, "admin.tenant.general_title")}</legend>
-            ${Field({
+          ${FormSection({
+            legend: t(lang, "admin.tenant.general_title"),
+            children: html`${Field({
               name: "name",
               label: t(lang, "admin.tenant.name"),
               value: values.name ?? tenant.name,
@@ -70,11 +70,11 @@ export function TenantSettingsPage({
               options: languageOptions(tenant.defaultLanguage),
               hint: t(lang, "admin.tenant.language_hint"),
               error: errors.defaultLanguage,
-            })}
-          </fieldset>
-          <fieldset class="card fieldset">
-            <legend class="legend">${t(lang, "admin.tenant.signup_title")}</legend>
-            ${ChoiceField({
+            })}`,
+          })}
+          ${FormSection({
+            legend: t(lang, "admin.tenant.signup_title"),
+            children: html`${ChoiceField({
               name: "signupPolicy",
               legend: t(lang, "admin.tenant.signup_policy"),
               value: values.signupPolicy ?? tenant.signupPolicy,
@@ -95,12 +95,12 @@ export function TenantSettingsPage({
                 label: t(lang, `admin.tenant.group_creation.${who}`),
                 description: t(lang, `admin.tenant.group_creation_desc.${who}`),
               })),
-            })}
-          </fieldset>
-          <fieldset class="card fieldset">
-            <legend class="legend">${t(lang, "admin.tenant.theme_title")}</legend>
-            <p class="field-hint legend-hint">${t(lang, "admin.tenant.theme_hint")}</p>
-            <div class="field-pair">
+            })}`,
+          })}
+          ${FormSection({
+            legend: t(lang, "admin.tenant.theme_title"),
+            hint: t(lang, "admin.tenant.theme_hint"),
+            children: html`<div class="field-pair">
               ${ColorInput({
                 lang,
                 name: "primaryColor",
@@ -121,25 +121,19 @@ export function TenantSettingsPage({
                 error: errors.accentColor,
               })}
             </div>
-            ${FileField({
-              name: "logo",
-              label: t(lang, "branding.logo"),
-              accept: IMAGE_ACCEPT,
-              hint: assetHint(lang, "logo"),
+            ${ImageField({
+              lang,
+              kind: "logo",
               error: errors.logo,
-              current: logo ? html`<img class="file-thumb file-thumb-logo" src=${logo} alt=${t(lang, "admin.tenant.current_logo")} />` : undefined,
+              current: logo && html`<img class="file-thumb file-thumb-logo" src=${logo} alt=${t(lang, "admin.tenant.current_logo")} />`,
             })}
-            ${FileField({
-              name: "favicon",
-              label: t(lang, "branding.favicon"),
-              accept: FAVICON_ACCEPT,
-              hint: assetHint(lang, "favicon"),
+            ${ImageField({
+              lang,
+              kind: "favicon",
               error: errors.favicon,
-              current: favicon
-                ? html`<img class="file-thumb file-thumb-favicon" src=${favicon} alt=${t(lang, "admin.tenant.current_favicon")} />`
-                : undefined,
-            })}
-          </fieldset>
+              current: favicon && html`<img class="file-thumb file-thumb-favicon" src=${favicon} alt=${t(lang, "admin.tenant.current_favicon")} />`,
+            })}`,
+          })}
         </div>
         <div class="form-actions">${Button({ children: t(lang, "admin.settings.save"), size: "lg" })}</div>
       </form>

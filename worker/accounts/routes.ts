@@ -18,7 +18,7 @@ import { inviterOf } from "../invitations/routes";
 import { invite } from "../invitations/service";
 import { fileKind, readRows } from "../invitations/spreadsheet";
 import { MAX_IMPORT_BYTES } from "../invitations/import";
-import { groupFromRequest } from "../groups/access";
+import { groupFromRequest } from "../groups/request";
 import { msg } from "../../web/i18n";
 import { mayAddToGroupList } from "../invitations/policy";
 

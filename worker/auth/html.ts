@@ -1,21 +1,63 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t } from "../../web/i18n";
 import { LoginLinkSentPage, LoginPage } from "../../web/pages/auth/login";
 import { ResetConfirmPage, ResetRequestPage } from "../../web/pages/auth/reset";
 import { SignupPage, SignupPendingPage } from "../../web/pages/auth/signup";
-import { tenantDb } from "../db/client";
+import { tenantDb, type TenantDb } from "../db/client";
+import type { Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
 import { localizeError } from "../http/form-errors";
-import { formAction, isForm, readForm } from "../http/forms";
+import { formAction, isForm, readForm, type Form, type FormFailure } from "../http/forms";
 import { pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
-import { confirmPasswordReset, logIn, loginSchema, requestPasswordReset, resetConfirmSchema, signUp, signupSchema } from "./service";
+import { confirmPasswordReset, logIn, loginSchema, requestPasswordReset, resetConfirmSchema, signUp, signupInput } from "./service";
 import { clearSessionCookie, revokeSession, setSessionCookie } from "./sessions";
 import { signupFields } from "../profiles/service";
 import { safeNext } from "../http/redirect";
 import { requestLoginLink } from "./login-links";
+
+/** A session opened (logged in, or signed up): its cookie, and on to where the visitor was going. */
+function signedIn(c: Context<AppEnv>, sessionToken: string, next: string): string {
+  setSessionCookie(c, sessionToken);
+  return next;
+}
+
+/** The login page again after a refusal; throttled, it offers a sign-in link by mail (the account's owner can still get in). */
+function loginRefused(c: Context<AppEnv>, email: string, next: string, { err, status }: FormFailure) {
+  for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+  const ctx = pageContext(c);
+  return renderPage(c, t(ctx.lang, "login.title"), LoginPage({ ctx, email, next, error: localizeError(ctx.lang, err), loginLink: err.extra?.loginLink === true }), status);
+}
+
+type SignupProps = Parameters<typeof SignupPage>[0];
+
+async function signupPage(c: Context<AppEnv>, tenant: Tenant, props: Omit<SignupProps, "ctx" | "profileFields">, status: ContentfulStatusCode = 200) {
+  const ctx = pageContext(c);
+  const profileFields = await signupFields(tenantDb(c.env, tenant));
+  return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, profileFields, ...props }), status);
+}
+
+/** The sign-up form again after a refusal, as it was typed (but the password). */
+function signupRefused(c: Context<AppEnv>, tenant: Tenant, form: Form, next: string, { errors, formError, status }: FormFailure) {
+  const { password: _password, next: _next, ...posted } = form.values;
+  const values = { ...posted, email: form.str("email"), name: form.str("name"), language: form.values.language ?? pageContext(c).lang };
+  return signupPage(c, tenant, { values, errors, next, ...(formError ? { formError } : {}) }, status);
+}
+
+/**
+ * A form asking for mail to an address (a sign-in link, a password reset): `request` queues
+ * it, and it goes out once the page has answered. Answers the address typed.
+ */
+async function mailAsked(c: Context<AppEnv>, request: (t: TenantDb, tenant: Tenant, email: string, urls: { base: string }) => Promise<void>): Promise<string> {
+  const tenant = requireTenant(c);
+  const email = (await readForm(c)).str("email");
+  await request(tenantDb(c.env, tenant), tenant, email, { base: requestOrigin(c) });
+  deliverSoon(c);
+  return email;
+}
 
 export const authPages = new Hono<AppEnv>()
   .get("/login", (c) => {
@@ -32,24 +74,12 @@ export const authPages = new Hono<AppEnv>()
     const next = safeNext(c, form.values.next);
     return formAction(c, {
       run: () => logIn(tenantDb(c.env, tenant), parseWith(loginSchema, form.values), clientIp(c)),
-      render: ({ err, status }) => {
-        for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-        const ctx = pageContext(c);
-        // Throttled: the owner of the account can still get in, by a link sent to their mailbox.
-        const loginLink = err.extra?.loginLink === true;
-        return renderPage(c, t(ctx.lang, "login.title"), LoginPage({ ctx, email: form.str("email"), next, error: localizeError(ctx.lang, err), loginLink }), status);
-      },
-      done: ({ sessionToken }) => {
-        setSessionCookie(c, sessionToken);
-        return next;
-      },
+      render: (f) => loginRefused(c, form.str("email"), next, f),
+      done: ({ sessionToken }) => signedIn(c, sessionToken, next),
     });
   })
   .post("/login/link/send", async (c) => {
-    const tenant = requireTenant(c);
-    const email = (await readForm(c)).str("email");
-    await requestLoginLink(tenantDb(c.env, tenant), tenant, email, { base: requestOrigin(c) });
-    deliverSoon(c);
+    const email = await mailAsked(c, requestLoginLink);
     const ctx = pageContext(c);
     return renderPage(c, t(ctx.lang, "login_link.sent_title"), LoginLinkSentPage({ ctx, email }), 202);
   })
@@ -65,34 +95,18 @@ export const authPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const next = safeNext(c, c.req.query("next"));
     if (c.get("user")) return c.redirect(next, 303);
-    const ctx = pageContext(c);
-    const profileFields = await signupFields(tenantDb(c.env, tenant));
-    return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, values: { email: c.req.query("email") ?? "", language: ctx.lang }, profileFields, next }));
+    return signupPage(c, tenant, { values: { email: c.req.query("email") ?? "", language: pageContext(c).lang }, next });
   })
   .post("/signup", async (c) => {
     const tenant = requireTenant(c);
     const form = await readForm(c);
     const next = safeNext(c, form.values.next);
     return formAction(c, {
-      run: async () => {
-        const result = await signUp(tenantDb(c.env, tenant), tenant, parseWith(signupSchema, { ...form.values, language: form.values.language || undefined }), { base: requestOrigin(c) });
-        deliverSoon(c);
-        return result;
-      },
-      render: async ({ errors, formError, status }) => {
-        const ctx = pageContext(c);
-        const { password: _password, next: _next, ...posted } = form.values;
-        const values = { ...posted, email: form.str("email"), name: form.str("name"), language: form.values.language ?? ctx.lang };
-        const profileFields = await signupFields(tenantDb(c.env, tenant));
-        return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, values, errors, profileFields, next, ...(formError ? { formError } : {}) }), status);
-      },
+      run: () => signUp(tenantDb(c.env, tenant), tenant, signupInput(form.values), { base: requestOrigin(c) }),
+      render: (f) => signupRefused(c, tenant, form, next, f),
       done: ({ sessionToken }) => {
-        if (sessionToken) {
-          setSessionCookie(c, sessionToken);
-          return next;
-        }
-        const ctx = pageContext(c);
-        return renderPage(c, t(ctx.lang, "signup.title"), SignupPendingPage({ ctx }), 202);
+        deliverSoon(c);
+        return sessionToken ? signedIn(c, sessionToken, next) : renderPage(c, t(pageContext(c).lang, "signup.title"), SignupPendingPage({ ctx: pageContext(c) }), 202);
       },
     });
   })
@@ -104,10 +118,7 @@ export const authPages = new Hono<AppEnv>()
     return renderPage(c, t(ctx.lang, "reset.title"), ResetRequestPage({ ctx }));
   })
   .post("/reset", async (c) => {
-    const tenant = requireTenant(c);
-    const email = (await readForm(c)).str("email");
-    await requestPasswordReset(tenantDb(c.env, tenant), tenant, email, { base: requestOrigin(c) });
-    deliverSoon(c);
+    const email = await mailAsked(c, requestPasswordReset);
     const ctx = pageContext(c);
     return renderPage(c, t(ctx.lang, "reset.title"), ResetRequestPage({ ctx, sent: true, email }));
   })

@@ -5,7 +5,7 @@ import { newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, passwordResets, sessions, users, type Tenant, type User } from "../db/schema";
 import { ApiError, conflict, forbidden } from "../http/errors";
 import { release, reserve, tooManyRequests, type Limit } from "../http/limits";
-import { email, language, password } from "../http/validate";
+import { email, language, parseWith, password } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { approvalNeededMail, brandOf, mailLang, passwordResetMail, welcomeMail } from "../mail/templates";
 import { hashPassword, verifyPassword } from "./passwords";
@@ -39,6 +39,11 @@ export const signupSchema = z.preprocess(
     })
     .refine(passwordNotEmail, { message: "field.password_is_email", path: ["password"] }),
 );
+
+/** A sign-up form's values as the sign-up's input (422 when they do not fit): an empty language is none. */
+export function signupInput(form: Record<string, string>): z.output<typeof signupSchema> {
+  return parseWith(signupSchema, { ...form, language: form.language || undefined });
+}
 
 export const loginSchema = z.object({
   email: z.string({ error: "email is required" }).trim().toLowerCase().max(254),

@@ -18,7 +18,7 @@ import type { TenantDb } from "../db/client";
 import { memberships, users, type Tenant, type User } from "../db/schema";
 import { avatarUrlsOf } from "../profiles/avatar-column";
 import type { AppEnv, Bindings } from "../env";
-import { groupFromRequest } from "../groups/access";
+import { groupFromRequest } from "../groups/request";
 import { effectiveRole, ROLE_RANK } from "../groups/policy";
 import type { GroupContext } from "../groups/service";
 import { ApiError, forbidden, notFound, unauthorized } from "../http/errors";

@@ -1,55 +1,34 @@
-import { eq } from "drizzle-orm";
-import { avatarUrlOf, avatarUrlsOf } from "../profiles/avatar-column";
+import { avatarUrlsOf } from "../profiles/avatar-column";
 import { Hono, type Context } from "hono";
 import { setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { VNode } from "preact";
 import { t, type MessageKey } from "../../web/i18n";
-import { viewAsBackPath } from "../../web/ui/page";
 import { GroupBrandingPage } from "../../web/pages/groups/admin-branding";
 import { GroupMembersPage } from "../../web/pages/groups/admin-members";
 import { GroupRequestsPage } from "../../web/pages/groups/admin-requests";
 import { GroupSettingsPage } from "../../web/pages/groups/admin-settings";
 import { AdminGroupsPage } from "../../web/pages/groups/admin-groups";
-import { TenantSettingsPage } from "../../web/pages/tenancy/settings";
-import { requireUser } from "../auth/sessions";
-import { directoryDb, tenantDb, type TenantDb } from "../db/client";
-import { tenants, type Tenant, type User } from "../db/schema";
-import { isDevelopment, type AppEnv } from "../env";
-import { requireTenant } from "../http/context";
-import { ApiError, forbidden } from "../http/errors";
-import { localizeError } from "../http/form-errors";
-import { formAction, readForm, refusalOf, renameFields, requirePageUser, withDone } from "../http/forms";
-import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
-import { formatBytes } from "../../web/ui/format";
 import { groupBrand } from "../../web/pages/groups/shared";
-import type { GroupView } from "./service";
+import { requireUser } from "../auth/sessions";
+import { tenantDb, type TenantDb } from "../db/client";
+import type { Tenant, User } from "../db/schema";
+import { isDevelopment, type AppEnv } from "../env";
+import { requireTenant, viewingAsMember } from "../http/context";
+import { forbidden } from "../http/errors";
+import { formAction, readForm, refusalAt, refusalOf, renameFields, requirePageUser, withDone } from "../http/forms";
+import { safeNext } from "../http/redirect";
+import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
 import { parseWith } from "../http/validate";
-import { groupFromRequest, viewingAsMember } from "./access";
-import { ASSET_LIMITS, checkAsset, storeImage, type AssetKind } from "./images";
 import { abilityOf } from "./html";
-import { actsAsTenantAdmin, can } from "./policy";
-import {
-  createGroup,
-  createGroupSchema,
-  deleteGroup,
-  groupView,
-  listGroups,
-  mediaUrl,
-  restoreGroup,
-  setGroupAsset,
-  updateGroup,
-  updateGroupSchema,
-  type GroupContext,
-} from "./service";
-import { requestView } from "./membership-routes";
+import { storeFormImages } from "./image-form";
+import { checkAsset, storeImage, type AssetKind } from "./images";
 import {
   approveAllRequests,
   banMember,
   changeRole,
   decideRequest,
-  listBans,
-  listMembers,
+  membersForAdmin,
   membershipState,
   pendingCount,
   pendingRequests,
@@ -57,9 +36,10 @@ import {
   roleSchema,
   unbanMember,
 } from "./membership";
-import { invalidateTenantHosts } from "../tenancy/hosts";
-import { safeNext } from "../http/redirect";
-import { tenantPatchSchema, updateTenant } from "../tenancy/service";
+import { requestView } from "./membership-routes";
+import { actsAsTenantAdmin, can } from "./policy";
+import { groupFromRequest } from "./request";
+import { createGroup, createGroupSchema, deleteGroup, groupView, listGroups, restoreGroup, setGroupAsset, updateGroup, updateGroupSchema, type GroupContext, type GroupView } from "./service";
 import { mayTenancy } from "../tenancy/policy";
 
 /** What a redirect after a successful form may announce (`?done=`), and nothing else. */
@@ -79,7 +59,6 @@ const NOTICES: Record<string, MessageKey> = {
 
 const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES);
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const back = (c: Context<AppEnv>, path: string, done: string) => c.redirect(withDone(path, done), 303);
 const adminPath = (slug: string, tab = "") => `/admin/groups/${encodeURIComponent(slug)}${tab}`;
 
@@ -142,39 +121,6 @@ function settingsFromForm(form: Record<string, string>) {
 /** zod names array fields `questions.0.label`; the form names them `question.0.label`. */
 const formFieldName = (k: string) => k.replace(/^questions\./, "question.").replace(/^links\./, "link.");
 
-async function readImages(c: Context<AppEnv>, kinds: AssetKind[]) {
-  const form = await readForm(c);
-  const files: Partial<Record<AssetKind, File>> = {};
-  for (const kind of kinds) {
-    const value = form.file(kind);
-    if (value && value.size > 0) files[kind] = value;
-  }
-  return { files, fields: form.values };
-}
-
-async function storeUploads(c: Context<AppEnv>, prefix: string, files: Partial<Record<AssetKind, File>>) {
-  const keys: Partial<Record<AssetKind, string>> = {};
-  const errors: Record<string, string> = {};
-  for (const [kind, file] of Object.entries(files) as [AssetKind, File][]) {
-    const refused = await refusalOf(
-      c,
-      async () => {
-        if (file.size > ASSET_LIMITS[kind].maxBytes) throw new ApiError(413, "payload_too_large", "too large");
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const sniffed = checkAsset(kind, bytes);
-        keys[kind] = await storeImage(c.env.MEDIA, `${prefix}/${kind}`, bytes, sniffed);
-      },
-      () => true,
-    );
-    if (refused) {
-      const lang = pageContext(c).lang;
-      errors[kind] =
-        refused.status === 413 ? t(lang, "branding.error_too_big", { limit: formatBytes(lang, ASSET_LIMITS[kind].maxBytes) }) : refused.status === 415 ? t(lang, "branding.error_bad_type") : localizeError(lang, refused.err);
-    }
-  }
-  return { keys, errors };
-}
-
 async function groupsPage(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, user: User, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string; notice?: string } = {}, status: ContentfulStatusCode = 200) {
   const includeDeleted = actsAsTenantAdmin({ tenantRole: user.tenantRole });
   const { rows: all } = await listGroups(tdb, user, { limit: 200, cursor: null, includeDeleted });
@@ -198,11 +144,10 @@ export const adminPages = new Hono<AppEnv>()
     const { values: form } = await readForm(c);
     return formAction(c, {
       run: () => createGroup(tdb, user, tenant.groupCreation, parseWith(createGroupSchema, { name: form.name, description: form.description ?? "", joinPolicy: form.joinPolicy || undefined, ...(form.slug?.trim() ? { slug: form.slug } : {}) }), viewingAsMember(c)),
-      render: ({ err, errors, formError, status }) => {
-        // A slug already taken is said beside the slug.
-        const taken = err.code === "slug_taken";
-        if (taken) errors.slug = localizeError(pageContext(c).lang, err);
-        return groupsPage(c, tenant, tdb, user, { values: form, errors, ...(formError && !taken ? { formError } : {}) }, status);
+      // A slug already taken is said beside the slug.
+      render: (f) => {
+        const { errors, formError, status } = refusalAt(c, f, "slug", ["slug_taken"]);
+        return groupsPage(c, tenant, tdb, user, { values: form, errors, ...(formError ? { formError } : {}) }, status);
       },
       done: (created) => withDone(adminPath(created.group.slug), "created"),
     });
@@ -227,12 +172,10 @@ export const adminPages = new Hono<AppEnv>()
     const { values: form } = await readForm(c);
     return formAction(c, {
       run: () => updateGroup(tdb, ctx, parseWith(updateGroupSchema, settingsFromForm(form))),
-      render: ({ err, errors: fields, formError, status }) => {
-        const errors = renameFields(fields, formFieldName);
-        // The slug's own refusals are said beside the slug.
-        const onSlug = err.code === "slug_taken" || err.code === "slug_locked";
-        if (onSlug) errors.slug = localizeError(pageContext(c).lang, err);
-        return groupAdminPage(c, view, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, values: form, errors, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...(formError && !onSlug ? { formError } : {}) }), status);
+      // The slug's own refusals are said beside the slug.
+      render: (f) => {
+        const { errors, formError, status } = refusalAt(c, { ...f, errors: renameFields(f.errors, formFieldName) }, "slug", ["slug_taken", "slug_locked"]);
+        return groupAdminPage(c, view, "admin.tab.settings", GroupSettingsPage({ ctx: pageContext(c), group: view, values: form, errors, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...(formError ? { formError } : {}) }), status);
       },
       done: (updated) => withDone(adminPath(updated.group.slug), "saved"),
     });
@@ -257,14 +200,13 @@ export const adminPages = new Hono<AppEnv>()
   .post("/admin/groups/:slug/branding", async (c) => {
     const { tdb, ctx, view, pending } = await adminGroup(c);
     if (!can(ctx.actor, "uploadAssets")) throw forbidden();
-    const { files, fields } = await readImages(c, ["logo", "cover", "favicon"]);
-    const errors: Record<string, string> = {};
-    const primaryColor = fields.primaryColor;
-    const refused = primaryColor === undefined ? null : await refusalOf(c, () => updateGroup(tdb, ctx, parseWith(updateGroupSchema, { branding: { primaryColor: primaryColor || null } })));
-    if (refused) Object.assign(errors, renameFields(refused.errors, (k) => (k.endsWith("primaryColor") ? "primaryColor" : k)));
-    const stored = await storeUploads(c, `tenants/${tdb.tenantId}/groups/${ctx.group.id}`, files);
-    Object.assign(errors, stored.errors);
-    for (const [kind, key] of Object.entries(stored.keys) as [AssetKind, string][]) await setGroupAsset(tdb, ctx, kind, key);
+    const form = await readForm(c);
+    const color = form.values.primaryColor;
+    const refused = color === undefined ? null : await refusalOf(c, () => updateGroup(tdb, ctx, parseWith(updateGroupSchema, { branding: { primaryColor: color || null } })));
+    const prefix = `tenants/${tdb.tenantId}/groups/${ctx.group.id}`;
+    const stored = await storeFormImages(c, form, ["logo", "cover", "favicon"], (kind, bytes) => storeImage(c.env.MEDIA, `${prefix}/${kind}`, bytes, checkAsset(kind, bytes)));
+    for (const [kind, key] of Object.entries(stored.stored) as [AssetKind, string][]) await setGroupAsset(tdb, ctx, kind, key);
+    const errors = { ...renameFields(refused?.errors ?? {}, (k) => (k.endsWith("primaryColor") ? "primaryColor" : k)), ...stored.errors };
     if (Object.keys(errors).length === 0) return back(c, adminPath(ctx.group.slug, "/branding"), "saved");
     return groupAdminPage(c, view, "admin.tab.branding", GroupBrandingPage({ ctx: pageContext(c), group: view, errors, viewingAsMember: viewingAsMember(c), pendingRequests: pending }), 422);
   })
@@ -272,22 +214,9 @@ export const adminPages = new Hono<AppEnv>()
     const user = adminUser(c);
     if (user instanceof Response) return user;
     const { tdb, ctx, view, pending } = await adminGroup(c);
-    const { rows: members } = await listMembers(tdb, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, { limit: 200, cursor: null });
-    const bans = can(ctx.actor, "ban") ? await listBans(tdb, ctx) : [];
-    return page(
-      c,
-      "admin.tab.members",
-      GroupMembersPage({
-        ctx: pageContext(c),
-        group: view,
-        members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt), avatarUrl: avatarUrlOf(m.avatarKey) })),
-        bans: bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt) })),
-        ability: abilityOf(ctx),
-        viewingAsMember: viewingAsMember(c),
-        pendingRequests: pending,
-        ...notice(c),
-      }),
-    );
+    const lists = await membersForAdmin(tdb, ctx);
+    const body = GroupMembersPage({ ctx: pageContext(c), group: view, ...lists, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) });
+    return page(c, "admin.tab.members", body);
   })
   .post("/admin/groups/:slug/members/:userId/role", async (c) => {
     const { tdb, ctx } = await adminGroup(c);
@@ -327,54 +256,4 @@ export const adminPages = new Hono<AppEnv>()
     const decision = c.req.param("decision") as "approve" | "reject";
     await decideRequest(c.env, tdb, ctx, c.req.param("id"), decision, user);
     return back(c, adminPath(ctx.group.slug, "/requests"), decision === "approve" ? "approved" : "rejected");
-  })
-  .get("/admin/settings", async (c) => {
-    const tenant = requireTenant(c);
-    const user = adminUser(c);
-    if (user instanceof Response) return user;
-    if (!mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "readAllSettings")) throw forbidden();
-    return page(c, "admin.nav.settings", TenantSettingsPage({ ctx: pageContext(c), tenant: settingsView(tenant), viewingAsMember: viewingAsMember(c), ...notice(c) }));
-  })
-  .post("/admin/settings", async (c) => {
-    const tenant = requireTenant(c);
-    const user = requireUser(c);
-    if (!mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "changeSettings")) throw forbidden();
-    const { files, fields } = await readImages(c, ["logo", "favicon"]);
-    const errors: Record<string, string> = {};
-    let updated = tenant;
-    const refused = await refusalOf(c, async () => {
-      const patch = parseWith(tenantPatchSchema, {
-        name: fields.name,
-        signupPolicy: fields.signupPolicy,
-        ...(fields.groupCreation ? { groupCreation: fields.groupCreation } : {}),
-        defaultLanguage: fields.defaultLanguage,
-        branding: { primaryColor: fields.primaryColor, accentColor: fields.accentColor ? fields.accentColor : null },
-      });
-      updated = await updateTenant(c.env, tenant, patch);
-    });
-    if (refused) Object.assign(errors, renameFields(refused.errors, (k) => k.replace(/^branding\./, "")));
-    const stored = await storeUploads(c, `tenants/${tenant.id}/tenant`, files);
-    Object.assign(errors, stored.errors);
-    if (stored.keys.logo || stored.keys.favicon) {
-      await directoryDb(c.env)
-        .update(tenants)
-        .set({ ...(stored.keys.logo ? { logoKey: stored.keys.logo } : {}), ...(stored.keys.favicon ? { faviconKey: stored.keys.favicon } : {}) })
-        .where(eq(tenants.id, tenant.id));
-      invalidateTenantHosts(tenant.id);
-    }
-    if (Object.keys(errors).length === 0) return back(c, "/admin/settings", "saved");
-    return page(c, "admin.nav.settings", TenantSettingsPage({ ctx: pageContext(c), tenant: settingsView(updated), values: fields, errors, viewingAsMember: viewingAsMember(c) }), 422);
   });
-
-function settingsView(tenant: Tenant) {
-  return {
-    name: tenant.name,
-    signupPolicy: tenant.signupPolicy,
-    groupCreation: tenant.groupCreation,
-    defaultLanguage: tenant.defaultLanguage,
-    primaryColor: tenant.primaryColor,
-    accentColor: tenant.accentColor,
-    logoUrl: mediaUrl(tenant.logoKey),
-    faviconUrl: mediaUrl(tenant.faviconKey),
-  };
-}

@@ -7,19 +7,16 @@ import { discussionForPage } from "../discussions/service";
 import { GroupPage, groupBrand } from "../../web/pages/groups/group";
 import { JoinPage, type JoinMode } from "../../web/pages/groups/join";
 import type { GroupAbility, MemberView } from "../../web/pages/groups/types";
-import { logIn, loginSchema, signUp, signupSchema } from "../auth/service";
 import { setSessionCookie } from "../auth/sessions";
 import { tenantDb, type TenantDb } from "../db/client";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
-import { clientIp, requestOrigin, requireTenant } from "../http/context";
+import { asksMemberView, clientIp, requestOrigin, requireTenant, viewingAsMember } from "../http/context";
 import { notFound } from "../http/errors";
-import { formAction, readForm, requirePageUser } from "../http/forms";
+import { formAction, readForm, renameFields, requirePageUser, type FormFailure } from "../http/forms";
 import { doneNotice, groupPageContext, renderWith } from "../http/render";
-import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
-import { joinGroup, leaveGroup, membershipState, validateAnswers } from "./membership";
-import { viewingAsMember } from "./access";
+import { joinView, joinWithAccount, leaveGroup, membershipState, type JoinEvents, type JoinOutcome, type JoinView } from "./membership";
 import { can } from "./policy";
 import { groupBySlug, isBanned, membersPreview, viewerRoles } from "./queries";
 import { groupView, loadGroup, type GroupContext, type GroupView } from "./service";
@@ -94,17 +91,40 @@ function renderJoin(c: Context<AppEnv>, view: GroupView, mode: JoinMode, extra: 
   return renderWith(c, pctx, { title: view.name, body: JoinPage({ ctx: pctx, group: view, mode, ...extra }), brand: groupBrand(view) }, status);
 }
 
-/** The answers of a join form: fields named `answer.{questionId}`. */
-function answersFrom(form: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form)) if (k.startsWith("answer.")) out[k.slice(7)] = v;
-  return out;
+/** The join page's group for this reader; a deleted group has no join page. */
+async function joinViewOf(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb): Promise<JoinView> {
+  const group = await joinView(c.env, tenant, tdb, c.req.param("slug") ?? "", c.get("user"), viewingAsMember(c));
+  if (group.view.deletedAt) throw notFound("No such group.");
+  return group;
 }
 
-async function viewFor(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb, slug: string) {
-  const ctx = await loadGroup(tdb, slug, c.get("user"), viewingAsMember(c));
-  const membership = await membershipState(c.env, tdb, ctx, c.get("user"));
-  return { ctx, view: groupView(c.env, tenant, ctx, membership) };
+/** The join page again after a refusal, as the poster now sees the group (signed in on the way, or not). */
+function joinRefused(c: Context<AppEnv>, view: GroupView, form: Record<string, string>, { err, errors, formError, status }: FormFailure) {
+  const { password: _password, ...values } = form;
+  for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+  const asked = form.mode === "login" ? "login" : "signup";
+  const mode = c.get("user") ? joinModeFor(view, c.get("user"), asked) : asked;
+  const fields = renameFields(errors, (k) => (k.startsWith("answers.") ? `answer.${k.slice(8)}` : k));
+  return renderJoin(c, view, mode, { values, errors: fields, ...(formError ? { formError } : {}) }, status as 400);
+}
+
+/** What the join flow tells the page: a session to keep (the cookie, and whom the page now shows), mail to send. */
+function joinEvents(c: Context<AppEnv>, seen: (group: JoinView) => void): JoinEvents {
+  return {
+    signedIn: ({ user, sessionToken, group }) => {
+      setSessionCookie(c, sessionToken);
+      c.set("user", user);
+      seen(group);
+    },
+    mailQueued: () => deliverSoon(c),
+  };
+}
+
+/** After the join form: the group's page for a member, else the join page saying what is pending. */
+function joined(c: Context<AppEnv>, { status, group: { view } }: JoinOutcome) {
+  if (status === "member") return `/g/${view.slug}`;
+  if (status === "pending") return renderJoin(c, { ...view, membership: "pending" }, "pending", {}, 202);
+  return renderJoin(c, view, "account_pending", {}, 202);
 }
 
 export const groupPages = new Hono<AppEnv>()
@@ -121,55 +141,21 @@ export const groupPages = new Hono<AppEnv>()
   })
   .get("/g/:slug/join", async (c) => {
     const tenant = requireTenant(c);
-    const { view } = await viewFor(c, tenant, tenantDb(c.env, tenant), c.req.param("slug"));
-    if (view.deletedAt) throw notFound("No such group.");
+    const { view } = await joinViewOf(c, tenant, tenantDb(c.env, tenant));
     return renderJoin(c, view, joinModeFor(view, c.get("user"), c.req.query("mode")));
   })
   // One flow: sign up or log in, answer the questions and join, in a single form post.
   .post("/g/:slug/join", async (c) => {
     const tenant = requireTenant(c);
     const tdb = tenantDb(c.env, tenant);
-    const slug = c.req.param("slug");
-    const { values: form } = await readForm(c);
-    let { ctx, view } = await viewFor(c, tenant, tdb, slug);
-    if (view.deletedAt) throw notFound("No such group.");
-    const asked = form.mode === "login" ? "login" : "signup";
-    const values = { ...form };
-    delete values.password;
-    const join = async (): Promise<Response | string> => {
-      let user = c.get("user");
-      if (!user) {
-        // Check the answers before creating anything, so a missing answer creates no account.
-        if (view.joinPolicy !== "invite") validateAnswers(ctx, answersFrom(form));
-        if (asked === "login") {
-          const result = await logIn(tdb, parseWith(loginSchema, form), clientIp(c));
-          setSessionCookie(c, result.sessionToken);
-          user = result.user;
-        } else {
-          const input = parseWith(signupSchema, { ...form, language: form.language || undefined });
-          const result = await signUp(tdb, tenant, input, { base: requestOrigin(c) });
-          deliverSoon(c);
-          // The community approves new accounts: nothing to join until an admin lets them in.
-          if (!result.sessionToken) return renderJoin(c, view, "account_pending", {}, 202);
-          setSessionCookie(c, result.sessionToken);
-          user = result.user;
-        }
-        c.set("user", user);
-        ({ ctx, view } = await viewFor(c, tenant, tdb, slug));
-      }
-      const result = await joinGroup(c.env, tdb, ctx, user, answersFrom(form));
-      if (result.status === "member") return `/g/${view.slug}`;
-      return renderJoin(c, { ...view, membership: "pending" }, "pending", {}, 202);
-    };
+    const form = await readForm(c);
+    let group = await joinViewOf(c, tenant, tdb);
+    const on = joinEvents(c, (now) => {
+      group = now;
+    });
     return formAction(c, {
-      run: join,
-      render: ({ err, errors: fields, formError, status }) => {
-        const errors: Record<string, string> = {};
-        for (const [k, v] of Object.entries(fields)) errors[k.startsWith("answers.") ? `answer.${k.slice(8)}` : k] = v;
-        for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-        const mode = c.get("user") ? joinModeFor(view, c.get("user"), asked) : asked;
-        return renderJoin(c, view, mode, { values, errors, ...(formError ? { formError } : {}) }, status as 400);
-      },
-      done: (to) => to,
+      run: () => joinWithAccount(c.env, tdb, tenant, { group, user: c.get("user"), form: form.values, asksMemberView: asksMemberView(c), clientIp: clientIp(c), base: requestOrigin(c) }, on),
+      render: (f) => joinRefused(c, group.view, form.values, f),
+      done: (outcome) => joined(c, outcome),
     });
   });

@@ -4,7 +4,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { jsonBody } from "../http/validate";
-import { groupFromRequest } from "./access";
+import { groupFromRequest } from "./request";
 import { assertCan } from "./service";
 import { atLeast } from "./policy";
 import { groupRoom, requestView as roomRequestView, type JoinRequest } from "../room/room";

@@ -1,12 +1,14 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
 import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
 import { z } from "zod";
+import { logIn, loginSchema, signUp, signupInput } from "../auth/service";
 import type { TenantDb } from "../db/client";
-import { groupBans, memberProfiles, memberships, users, type GroupRole, type User } from "../db/schema";
+import { groupBans, memberProfiles, memberships, users, type GroupRole, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
-import { assertCan, type GroupContext } from "./service";
+import { parseWith } from "../http/validate";
+import { assertCan, groupView, loadGroup, type GroupContext, type GroupView } from "./service";
 import { can } from "./policy";
 import { forgetViewer } from "./queries";
 import { groupRoom, type JoinAnswer, type JoinRequest } from "../room/room";
@@ -156,6 +158,18 @@ export async function banMember(env: Bindings, t: TenantDb, ctx: GroupContext, u
   await room.disconnect(userId);
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A group's members and bans as its admin page lists them: every member (up to 200) whatever the viewer's view, the bans for who may ban. */
+export async function membersForAdmin(t: TenantDb, ctx: GroupContext) {
+  const { rows } = await listMembers(t, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, { limit: 200, cursor: null });
+  const bans = can(ctx.actor, "ban") ? await listBans(t, ctx) : [];
+  return {
+    members: rows.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt), avatarUrl: avatarUrlOf(m.avatarKey) })),
+    bans: bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt) })),
+  };
+}
+
 export async function unbanMember(t: TenantDb, ctx: GroupContext, userId: string): Promise<void> {
   assertCan(ctx, "ban");
   const deleted = await t.db
@@ -218,4 +232,83 @@ export async function membershipState(env: Bindings, t: TenantDb, ctx: GroupCont
   if (ctx.actor.banned) return "banned";
   if (!viewer || ctx.group.joinPolicy !== "approval") return "none";
   return (await groupRoom(env, t.tenantId, ctx.group.id).pendingFor(viewer.id)) ? "pending" : "none";
+}
+
+// ── joining from the join page, with an account made or opened on the way ──
+
+/** A group as one reader sees it on its join page: its context and its view with their membership. */
+export type JoinView = { ctx: GroupContext; view: GroupView };
+
+/** The group `slug` as `viewer` sees it on its join page (member, pending, banned or none). */
+export async function joinView(env: Bindings, tenant: Tenant, t: TenantDb, slug: string, viewer: User | null, viewingAsMember: boolean): Promise<JoinView> {
+  const ctx = await loadGroup(t, slug, viewer, viewingAsMember);
+  return { ctx, view: groupView(env, tenant, ctx, await membershipState(env, t, ctx, viewer)) };
+}
+
+/** The answers of a join form: fields named `answer.{questionId}` (and `answer.profile.{key}` for profile fields). */
+export function answersFrom(form: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) if (k.startsWith("answer.")) out[k.slice(7)] = v;
+  return out;
+}
+
+export interface JoinWithAccountInput {
+  /** The group as the poster saw it (`joinView`). */
+  group: JoinView;
+  /** The poster when signed in; a visitor logs in (`mode=login`) or signs up in the same post. */
+  user: User | null;
+  /** The join form's text values: `mode`, `email`, `password`, `name`, `language`, sign-up fields, `answer.{questionId}`. */
+  form: Record<string, string>;
+  /** Whether the reader asked to view as a member (the `view_as` cookie): it applies once they are signed in. */
+  asksMemberView: boolean;
+  /** Who is logging in, for the login limits. */
+  clientIp: string;
+  /** This host's origin, for the links in mail. */
+  base: string;
+}
+
+export interface JoinEvents {
+  /**
+   * A visitor has a session now (logged in, or signed up to a community that needs no
+   * approval): keep it (a cookie), whether joining then works or not. `group` is the group
+   * as they now see it, what a page shows them from here on.
+   */
+  signedIn?(session: { user: User; sessionToken: string; group: JoinView }): void;
+  /** Mail was queued (a sign-up's welcome, or the admins' approval request): send it soon. */
+  mailQueued?(): void;
+}
+
+export type JoinOutcome =
+  /** A member now (or already). */
+  | { status: "member"; group: JoinView }
+  /** Asked to join: the group's admins decide. */
+  | { status: "pending"; group: JoinView }
+  /** Signed up, but the community approves new accounts first: nothing joined yet. */
+  | { status: "account_pending"; group: JoinView };
+
+/**
+ * The join page's one form: a visitor logs in or signs up, answers the group's questions
+ * and joins (or asks to), in a single post; a signed-in member only joins. The answers are
+ * checked before any account is made, so a missing answer creates none. A refusal is
+ * thrown (`ApiError`); a session opened before it stays open (`on.signedIn`).
+ */
+export async function joinWithAccount(env: Bindings, t: TenantDb, tenant: Tenant, input: JoinWithAccountInput, on: JoinEvents = {}): Promise<JoinOutcome> {
+  let { group, user } = input;
+  const answers = answersFrom(input.form);
+  if (!user) {
+    if (group.view.joinPolicy !== "invite") validateAnswers(group.ctx, answers);
+    const login = input.form.mode === "login";
+    const session = login
+      ? await logIn(t, parseWith(loginSchema, input.form), input.clientIp)
+      : await signUp(t, tenant, signupInput(input.form), { base: input.base });
+    if (!login) on.mailQueued?.();
+    // The community approves new accounts: nothing to join until an admin lets them in.
+    const { sessionToken } = session;
+    if (!sessionToken) return { status: "account_pending", group };
+    user = session.user;
+    group = await joinView(env, tenant, t, group.ctx.group.slug, user, input.asksMemberView);
+    on.signedIn?.({ user, sessionToken, group });
+  }
+  const result = await joinGroup(env, t, group.ctx, user, answers);
+  return { status: result.status, group };
 }

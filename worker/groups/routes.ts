@@ -1,17 +1,15 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
-import { tenants } from "../db/schema";
-import { directoryDb } from "../db/client";
-import { and, eq } from "drizzle-orm";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { jsonBody } from "../http/validate";
-import { invalidateTenantHosts } from "../tenancy/hosts";
 import { mayTenancy } from "../tenancy/policy";
-import { groupFromRequest, viewingAsMember } from "./access";
+import { setTenantImage } from "../tenancy/service";
+import { groupFromRequest } from "./request";
+import { viewingAsMember } from "../http/context";
 import { ASSET_LIMITS, checkAsset, readLimited, storeImage, type AssetKind } from "./images";
 import { actsAsTenantAdmin } from "./policy";
 import {
@@ -93,13 +91,6 @@ export const groupsApi = new Hono<AppEnv>()
     if (!mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "changeSettings")) throw forbidden("forbidden", "Only community owners and admins can do this.");
     const kind = c.req.param("kind");
     if (kind !== "logo" && kind !== "favicon") throw new ApiError(404, "not_found", "Community assets are logo or favicon.");
-    const bytes = await readLimited(c.req.raw, ASSET_LIMITS[kind].maxBytes);
-    const sniffed = checkAsset(kind, bytes);
-    const key = await storeImage(c.env.MEDIA, `tenants/${tenant.id}/tenant/${kind}`, bytes, sniffed);
-    await directoryDb(c.env)
-      .update(tenants)
-      .set(kind === "logo" ? { logoKey: key } : { faviconKey: key })
-      .where(and(eq(tenants.id, tenant.id)));
-    invalidateTenantHosts(tenant.id);
-    return c.json({ url: mediaUrl(key), type: sniffed.type, width: sniffed.width, height: sniffed.height });
+    const { key, image } = await setTenantImage(c.env, tenant, kind, await readLimited(c.req.raw, ASSET_LIMITS[kind].maxBytes));
+    return c.json({ url: mediaUrl(key), type: image.type, width: image.width, height: image.height });
   });

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
 import { notFound } from "./errors";
@@ -19,4 +20,18 @@ export function requestOrigin(c: Context<AppEnv>): string {
 /** Cloudflare sets CF-Connecting-IP and overwrites any client-supplied value. */
 export function clientIp(c: Context<AppEnv>): string {
   return c.req.header("cf-connecting-ip") ?? "local";
+}
+
+/** Whether the reader chose "view as member" (the `view_as` cookie, set from the admin pages), signed in or not. */
+export function asksMemberView(c: Context<AppEnv>): boolean {
+  return getCookie(c, "view_as") === "member";
+}
+
+/**
+ * Someone signed in who chose "view as member": a tenant admin loses the tenant-wide
+ * powers, a group owner, admin or moderator their group role, everywhere, until they
+ * switch back. For a plain member it changes nothing.
+ */
+export function viewingAsMember(c: Context<AppEnv>): boolean {
+  return !!c.get("user") && asksMemberView(c);
 }

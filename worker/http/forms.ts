@@ -190,6 +190,16 @@ export function renameFields(errors: Record<string, string>, rename: (field: str
   return out;
 }
 
+/**
+ * A refusal that belongs beside one input (a slug or subdomain already taken, `codes`):
+ * said there, in the reader's language, instead of above the form. Others are unchanged.
+ */
+export function refusalAt(c: Context<AppEnv>, failure: FormFailure, field: string, codes: readonly string[]): FormFailure {
+  if (!codes.includes(failure.err.code)) return failure;
+  const { formError: _above, ...beside } = failure;
+  return { ...beside, errors: { ...failure.errors, [field]: localizeError((c.get("language") ?? "fr") as Lang, failure.err) } };
+}
+
 /** `path` with `?done=<key>` (kept before any `#fragment`), the notice the next page reads with `doneNotice`. */
 export function withDone(path: string, done: string): string {
   const [beforeHash, hash] = path.split("#", 2);

@@ -1,10 +1,10 @@
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
 import type { VNode } from "preact";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type Lang, type MessageKey } from "../../web/i18n";
 import { renderDocument, type Page, type PageContext } from "../../web/ui/page";
 import type { AppEnv } from "../env";
+import { viewingAsMember } from "./context";
 import { platformUrl } from "../tenancy/hosts";
 
 /** `new URL(url).pathname` of a request URL (already serialised by the runtime), without parsing a URL on every page. */
@@ -33,8 +33,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     faviconUrl: faviconKey ? `/media/${faviconKey}` : null,
     profilePrompt: c.get("profilePrompt"),
     pendingMembers: c.get("pendingMembers"),
-    // The same rule as groups/access.ts viewingAsMember (not imported: render is below every feature).
-    viewingAsMember: !!c.get("user") && getCookie(c, "view_as") === "member",
+    viewingAsMember: viewingAsMember(c),
   };
 }
 

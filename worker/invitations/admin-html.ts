@@ -16,7 +16,7 @@ import { formAction, readForm, signedIn, withDone } from "../http/forms";
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { commitImport, importDefaultsSchema, MAX_IMPORT_BYTES, planImport, type ImportDefaults, type RowPlan } from "./import";
 import { commitAccounts, createAccount, createAccountSchema, planAccounts, sendLoginLink } from "../accounts/service";
 import { inviterOf } from "./routes";

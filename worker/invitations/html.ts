@@ -14,7 +14,7 @@ import { formAction, readForm, requirePageUser, signedIn, withDone } from "../ht
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { inviterOf } from "./routes";
 import { MyInvitationsPage } from "../../web/pages/invitations/mine";

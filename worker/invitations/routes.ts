@@ -12,7 +12,7 @@ import { isForm, readForm } from "../http/forms";
 import { commitImport, importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport } from "./import";
 import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { invitesForCommunity } from "./policy";
 import { publicUser } from "../auth/service";
 import {

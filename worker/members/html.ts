@@ -7,12 +7,12 @@ import { clearSessionCookie, requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import { groups as groupsTable, type User } from "../db/schema";
 import type { AppEnv } from "../env";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { requestOrigin, requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { localizeError } from "../http/form-errors";
 import { pageContext, renderPage } from "../http/render";
-import { formAction, readForm, withDone } from "../http/forms";
+import { formAction, readForm, withDone, type FormFailure } from "../http/forms";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { mePage } from "../profiles/html";
@@ -182,16 +182,19 @@ export const memberPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const user = requireUser(c);
     const password = (await readForm(c)).str("password");
-    const ctx = pageContext(c);
     return formAction(c, {
       run: () => deleteOwnAccount(c.env, tenantDb(c.env, tenant), tenant, user, password),
-      render: ({ err, status }) => {
-        const message = err.code === "invalid_password" ? t(ctx.lang, "members.error.invalid_password") : localizeError(ctx.lang, err);
-        return mePage(c, { deleteAccount: DeleteAccountCard({ ctx, isOwner: user.tenantRole === "owner", error: message }) }, status);
-      },
+      render: (f) => deleteRefused(c, user, f),
       done: () => {
         clearSessionCookie(c);
         return "/";
       },
     });
   });
+
+/** The profile page again, its account card saying why the account was not deleted. */
+function deleteRefused(c: Context<AppEnv>, user: User, { err, status }: FormFailure) {
+  const ctx = pageContext(c);
+  const error = err.code === "invalid_password" ? t(ctx.lang, "members.error.invalid_password") : localizeError(ctx.lang, err);
+  return mePage(c, { deleteAccount: DeleteAccountCard({ ctx, isOwner: user.tenantRole === "owner", error }) }, status);
+}

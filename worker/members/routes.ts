@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { clearSessionCookie, requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { requestOrigin, requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";

@@ -13,15 +13,20 @@ export function avatarKeyOf(userId: AnyColumn): SQL<string | null> {
 /** The page URL of a stored picture, or null (the initials are shown). */
 export const avatarUrlOf = (key: string | null | undefined): string | null => (key ? `/media/${key}` : null);
 
-/** The pictures of a short list of people (a page of them) in one query: userId → `/media/…`. */
-export async function avatarUrlsOf(t: TenantDb, userIds: string[]): Promise<Map<string, string>> {
+/** The picture keys of a short list of people (a page of them), a query per 90: userId → stored key (none without a picture). */
+export async function avatarKeysOf(t: TenantDb, userIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let i = 0; i < userIds.length; i += 90) {
     const rows = await t.db
       .select({ userId: memberProfiles.userId, key: memberProfiles.avatarKey })
       .from(memberProfiles)
       .where(and(eq(memberProfiles.tenantId, t.tenantId), inArray(memberProfiles.userId, userIds.slice(i, i + 90))));
-    for (const r of rows) if (r.key) out.set(r.userId, `/media/${r.key}`);
+    for (const r of rows) if (r.key) out.set(r.userId, r.key);
   }
   return out;
+}
+
+/** The pictures of a short list of people (a page of them): userId → `/media/…`. */
+export async function avatarUrlsOf(t: TenantDb, userIds: string[]): Promise<Map<string, string>> {
+  return new Map([...(await avatarKeysOf(t, userIds))].map(([userId, key]) => [userId, `/media/${key}`]));
 }

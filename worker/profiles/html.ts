@@ -11,7 +11,7 @@ import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { ProfileField, Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { AVATAR_MAX_BYTES, saveAvatar } from "./avatar";
 import { groupBySlug, groupDirectory } from "../groups/queries";
 import { requireTenant } from "../http/context";
@@ -27,7 +27,8 @@ import {
   createField,
   deleteField,
   directory,
-  directoryFilters,
+  directoryChoices,
+  type DirectoryQuery,
   fieldViews,
   findField,
   listFields,
@@ -171,6 +172,29 @@ function fieldInput(v: FieldFormValues, creating: boolean) {
   };
 }
 
+type EditProps = Parameters<typeof ProfileFieldEditPage>[0];
+
+/** One field's edit page (404 for a key that is none), with what a refused post brings (`extra`). */
+async function fieldPage(c: Context<AppEnv>, tenant: Tenant, key: string, extra: (field: EditProps["field"]) => Partial<EditProps> = () => ({}), status: ContentfulStatusCode = 200) {
+  const field = (await fieldViews(tenantDb(c.env, tenant), profileActor(c))).find((f) => f.key === key);
+  if (!field) throw new ApiError(404, "not_found", "No such profile field.");
+  const ctx = pageContext(c);
+  return renderPage(c, field.label, ProfileFieldEditPage({ ctx, viewingAsMember: viewingAsMember(c), field, groups: await liveGroups(c, tenant), ...extra(field) }), status);
+}
+
+// ── the member directory ──────────────────────────────────────────────────
+
+type DirectoryProps = Parameters<typeof DirectoryPage>[0];
+
+/** The directory page's frame: the query as asked, what it may be filtered by, and for admins whether members see it. */
+function directoryView(c: Context<AppEnv>, tenant: Tenant, choices: Pick<DirectoryProps, "groups" | "filters">, query: DirectoryQuery) {
+  return { ctx: pageContext(c), q: query.q, group: query.group ?? "", ...choices, values: query.filters, adminNotice: !directoryOn(tenant) };
+}
+
+function directoryPage(c: Context<AppEnv>, props: DirectoryProps, status: ContentfulStatusCode = 200) {
+  return renderPage(c, t(props.ctx.lang, "directory.title"), DirectoryPage(props), status);
+}
+
 export const profilePages = new Hono<AppEnv>()
   .get("/me", async (c) => {
     requireTenant(c);
@@ -214,21 +238,15 @@ export const profilePages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const user = requirePageUser(c);
     if (user instanceof Response) return user;
-    const ctx = pageContext(c);
-    const title = t(ctx.lang, "directory.title");
     const actor = profileActor(c);
-    if (!canUseDirectory(actor, tenant.features)) return renderPage(c, title, DirectoryOffPage({ ctx }), 403);
+    if (!canUseDirectory(actor, tenant.features)) return renderPage(c, t(pageContext(c).lang, "directory.title"), DirectoryOffPage({ ctx: pageContext(c) }), 403);
     const tdb = tenantDb(c.env, tenant);
-    const isAdmin = isProfileAdmin(actor);
     const query = directoryQuery(c, 24);
-    const filters = await directoryFilters(tdb, user, isAdmin);
-    const own = isAdmin ? null : new Set(await memberGroupIds(tdb, user.id));
-    const groups = (await groupDirectory(tdb)).filter((g) => !own || own.has(g.id)).map((g) => ({ slug: g.slug, name: g.name }));
-    const view = { ctx, q: query.q, group: query.group ?? "", groups, filters: filters.map((f) => ({ key: f.key, label: f.label, type: f.type, options: f.options })), values: query.filters, adminNotice: !directoryOn(tenant) };
+    const view = directoryView(c, tenant, await directoryChoices(tdb, user, isProfileAdmin(actor)), query);
     return formAction(c, {
-      run: () => directory(tdb, user, isAdmin, query),
-      render: (f) => renderPage(c, title, DirectoryPage({ ...view, entries: [], nextCursor: null, errors: f.formError ? { _: f.formError } : f.errors }), f.status),
-      done: (page) => renderPage(c, title, DirectoryPage({ ...view, entries: page.items, nextCursor: page.nextCursor })),
+      run: () => directory(tdb, user, isProfileAdmin(actor), query),
+      render: (f) => directoryPage(c, { ...view, entries: [], nextCursor: null, errors: f.formError ? { _: f.formError } : f.errors }, f.status),
+      done: (page) => directoryPage(c, { ...view, entries: page.items, nextCursor: page.nextCursor }),
     });
   })
   // Administration: the fields.
@@ -258,11 +276,7 @@ export const profilePages = new Hono<AppEnv>()
     const redirect = signedIn(c);
     if (redirect) return redirect;
     requireAdmin(c);
-    const tdb = tenantDb(c.env, tenant);
-    const field = (await fieldViews(tdb, profileActor(c))).find((f) => f.key === c.req.param("key"));
-    if (!field) throw new ApiError(404, "not_found", "No such profile field.");
-    const ctx = pageContext(c);
-    return renderPage(c, field.label, ProfileFieldEditPage({ ctx, viewingAsMember: viewingAsMember(c), field, groups: await liveGroups(c, tenant) }));
+    return fieldPage(c, tenant, c.req.param("key"));
   })
   .post("/admin/profile-fields/:key", async (c) => {
     const tenant = requireTenant(c);
@@ -273,11 +287,7 @@ export const profilePages = new Hono<AppEnv>()
     const values = fieldForm(await readForm(c));
     return formAction(c, {
       run: () => updateField(tdb, profileActor(c), key, parseWith(updateFieldSchema, fieldInput(values, false))),
-      render: async (f) => {
-        const field = (await fieldViews(tdb, profileActor(c))).find((v) => v.key === key)!;
-        const ctx = pageContext(c);
-        return renderPage(c, field.label, ProfileFieldEditPage({ ctx, viewingAsMember: viewingAsMember(c), field, groups: await liveGroups(c, tenant), values: { ...values, key, type: field.type }, errors: f.errors, formError: f.formError }), f.status);
-      },
+      render: (f) => fieldPage(c, tenant, key, (field) => ({ values: { ...values, key, type: field.type }, errors: f.errors, formError: f.formError }), f.status),
       done: () => withDone("/admin/profile-fields", "updated"),
     });
   })

@@ -5,7 +5,7 @@ import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
-import { viewingAsMember } from "../groups/access";
+import { viewingAsMember } from "../http/context";
 import { requireTenant } from "../http/context";
 import { forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";

@@ -8,6 +8,7 @@ import { groups, memberProfiles, memberships, profileFields, profileValues, user
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { language } from "../http/validate";
 import { forgetViewer, groupDirectory, viewerRoles } from "../groups/queries";
+import { avatarKeysOf } from "./avatar-column";
 import {
   checkValue,
   formInputs,
@@ -244,18 +245,6 @@ async function valuesOf(t: TenantDb, userIds: string[]): Promise<Map<string, Map
   return out;
 }
 
-async function avatarsOf(t: TenantDb, userIds: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < userIds.length; i += 90) {
-    const rows = await t.db
-      .select({ userId: memberProfiles.userId, avatarKey: memberProfiles.avatarKey })
-      .from(memberProfiles)
-      .where(and(eq(memberProfiles.tenantId, t.tenantId), inArray(memberProfiles.userId, userIds.slice(i, i + 90))));
-    for (const r of rows) if (r.avatarKey) out.set(r.userId, r.avatarKey);
-  }
-  return out;
-}
-
 export const mediaUrl = (key: string | null | undefined) => (key ? `/media/${key}` : null);
 
 export type OwnField = { key: string; label: string; type: FieldType; value: FieldValue | null; editable: boolean; required: boolean; public: boolean; options?: string[] };
@@ -267,7 +256,7 @@ function ownField(f: ProfileField, value: FieldValue | null, editable: boolean):
 
 /** What the member sees of their own profile: never an admins field, a group's field only in that group. */
 export async function ownProfile(t: TenantDb, user: User): Promise<OwnProfile> {
-  const [fields, groupIds, values, avatars] = await Promise.all([listFields(t), memberGroupIds(t, user.id), valuesOf(t, [user.id]), avatarsOf(t, [user.id])]);
+  const [fields, groupIds, values, avatars] = await Promise.all([listFields(t), memberGroupIds(t, user.id), valuesOf(t, [user.id]), avatarKeysOf(t, [user.id])]);
   const mine = values.get(user.id) ?? new Map<string, FieldValue>();
   return {
     id: user.id,
@@ -372,7 +361,7 @@ async function memberOf(t: TenantDb, userId: string): Promise<User> {
 export async function memberProfile(t: TenantDb, actor: ProfileActor, userId: string): Promise<AdminProfile> {
   requireManager(actor);
   const user = await memberOf(t, userId);
-  const [fields, groupIds, values, avatars, index] = await Promise.all([listFields(t), memberGroupIds(t, user.id), valuesOf(t, [user.id]), avatarsOf(t, [user.id]), groupIndex(t)]);
+  const [fields, groupIds, values, avatars, index] = await Promise.all([listFields(t), memberGroupIds(t, user.id), valuesOf(t, [user.id]), avatarKeysOf(t, [user.id]), groupIndex(t)]);
   const mine = values.get(user.id) ?? new Map<string, FieldValue>();
   const slug = (id: string) => index.byId.get(id)?.slug;
   return {
@@ -541,6 +530,14 @@ export async function directoryFilters(t: TenantDb, viewer: User, isAdmin: boole
  * Members of the community (or of one group) with their public fields, searched by name and
  * filtered by filterable fields, paged by name. Admins-only fields never take part.
  */
+/** What the directory's reader may filter by: the filterable fields they see, and the groups (every one for an admin, else their own). */
+export async function directoryChoices(t: TenantDb, viewer: User, isAdmin: boolean) {
+  const filters = await directoryFilters(t, viewer, isAdmin);
+  const own = isAdmin ? null : new Set(await memberGroupIds(t, viewer.id));
+  const groups = (await groupDirectory(t)).filter((g) => !own || own.has(g.id)).map((g) => ({ slug: g.slug, name: g.name }));
+  return { groups, filters: filters.map((f) => ({ key: f.key, label: f.label, type: f.type, options: f.options })) };
+}
+
 export async function directory(t: TenantDb, viewer: User, isAdmin: boolean, query: DirectoryQuery): Promise<{ items: DirectoryEntry[]; nextCursor: string | null }> {
   const [fields, index] = await Promise.all([listFields(t), groupIndex(t)]);
   const viewerGroups = isAdmin ? index.all.map((g) => g.id) : await memberGroupIds(t, viewer.id);
@@ -588,7 +585,7 @@ export async function directory(t: TenantDb, viewer: User, isAdmin: boolean, que
   const shown = fields.filter((f) => f.visibility === "member" && f.public);
   const [values, avatars, subjectGroups] = await Promise.all([
     shown.length ? valuesOf(t, ids) : Promise.resolve(new Map<string, Map<string, FieldValue>>()),
-    avatarsOf(t, ids),
+    avatarKeysOf(t, ids),
     shown.some((f) => f.groupIds.length) ? groupsOfUsers(t, ids) : Promise.resolve(new Map<string, string[]>()),
   ]);
   const last = page[page.length - 1];

@@ -10,7 +10,7 @@ import { jsonBody } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
 import { createTenantLimited, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
-import { groupFromRequest } from "../groups/access";
+import { groupFromRequest } from "../groups/request";
 import type { GroupContext } from "../groups/service";
 import { decide, mayCreateCommunity, mayTenancy, type TenancyAction } from "./policy";
 

@@ -13,6 +13,9 @@ import { enqueueMail } from "../mail/outbox";
 import { tenantBrand, welcomeMail } from "../mail/templates";
 import { invalidateTenantHosts, platformUrl } from "./hosts";
 import { fold } from "../http/search";
+import { parseWith } from "../http/validate";
+import { mintHandoff } from "./handoff";
+import { checkAsset, storeImage, type Sniffed } from "../groups/images";
 
 /** Names a tenant may never take: they are (or will be) the platform's own hosts. */
 export const RESERVED_SUBDOMAINS = new Set([
@@ -53,6 +56,16 @@ export async function createTenantLimited(env: Bindings, clientIp: string, input
     await release(env.DB, [limit], { now });
     throw err;
   }
+}
+
+/**
+ * A community made from the root host's `/new` form (`raw`, checked against
+ * `createTenantSchema`), within the client's limit, with the one-time token that hands the
+ * new owner over to it, signed in.
+ */
+export async function startCommunity(env: Bindings, clientIp: string, raw: unknown): Promise<{ tenant: Tenant; token: string }> {
+  const tenant = await createTenantLimited(env, clientIp, parseWith(createTenantSchema, raw));
+  return { tenant, token: await mintHandoff(env, tenant) };
 }
 
 export const createTenantSchema = z.object({
@@ -174,4 +187,23 @@ export async function updateTenant(env: Bindings, tenant: Tenant, patch: z.outpu
   invalidateTenantHosts(tenant.id);
   if (!updated) throw new ApiError(404, "not_found", "Not found.");
   return updated;
+}
+
+/** The community's own images (a group has its own, and a cover). */
+export type TenantImageKind = "logo" | "favicon";
+
+/**
+ * Makes `bytes` the community's logo or favicon: checked from their content (413 too big,
+ * 415 not an accepted image, 422 too many pixels), stored under a content-hash key, and
+ * shown at once on every host of the community.
+ */
+export async function setTenantImage(env: Bindings, tenant: Tenant, kind: TenantImageKind, bytes: Uint8Array<ArrayBuffer>): Promise<{ key: string; image: Sniffed }> {
+  const image = checkAsset(kind, bytes);
+  const key = await storeImage(env.MEDIA, `tenants/${tenant.id}/tenant/${kind}`, bytes, image);
+  await directoryDb(env)
+    .update(tenants)
+    .set(kind === "logo" ? { logoKey: key } : { faviconKey: key })
+    .where(eq(tenants.id, tenant.id));
+  invalidateTenantHosts(tenant.id);
+  return { key, image };
 }

@@ -273,18 +273,18 @@ describe("paid groups", () => {
     const { t, billing, member, groupId, resident, flex } = await paidGroup();
     const user = await member();
     let err: ApiError | null = null;
-    await assertPlanAllowsJoin(t, groupId, user, "2027-02-10", false).catch((e: ApiError) => (err = e));
+    await assertPlanAllowsJoin(t, groupId, user, Date.UTC(2027, 1, 10, 12), false).catch((e: ApiError) => (err = e));
     expect(err).toMatchObject({ status: 403, code: "plan_required", extra: { plans: [{ id: resident.id, name: "Resident", price: { amount: 19900, currency: "EUR" } }] } });
     // A membership on another plan does not open it; on the resident plan it does, from its start day.
     const m = await startMembership(t, billing, at("2027-02-10"), { userId: user, planId: flex.id }, "member");
-    await expect(assertPlanAllowsJoin(t, groupId, user, "2027-02-10", false)).rejects.toMatchObject({ code: "plan_required" });
+    await expect(assertPlanAllowsJoin(t, groupId, user, Date.UTC(2027, 1, 10, 12), false)).rejects.toMatchObject({ code: "plan_required" });
     await cancelMembership(t, billing, at("2027-02-10"), m, "2027-02-10");
     await applyMembershipChanges(t, at("2027-02-11"));
     await startMembership(t, billing, at("2027-02-11"), { userId: user, planId: resident.id, startsOn: "2027-02-20" }, "member");
-    await expect(assertPlanAllowsJoin(t, groupId, user, "2027-02-19", false)).rejects.toMatchObject({ code: "plan_required" });
-    await expect(assertPlanAllowsJoin(t, groupId, user, "2027-02-20", false)).resolves.toBeUndefined();
+    await expect(assertPlanAllowsJoin(t, groupId, user, Date.UTC(2027, 1, 19, 12), false)).rejects.toMatchObject({ code: "plan_required" });
+    await expect(assertPlanAllowsJoin(t, groupId, user, Date.UTC(2027, 1, 20, 12), false)).resolves.toBeUndefined();
     // Exempt (owners, admins, moderators, a tenant admin's invitation): no plan needed.
-    await expect(assertPlanAllowsJoin(t, groupId, await member(), "2027-02-10", true)).resolves.toBeUndefined();
+    await expect(assertPlanAllowsJoin(t, groupId, await member(), Date.UTC(2027, 1, 10, 12), true)).resolves.toBeUndefined();
   });
 
   it("a member whose membership ends, or moves to a plan that does not open the group, leaves it; the group's owner stays; once", async () => {

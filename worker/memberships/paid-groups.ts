@@ -1,10 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
-import { planGroups, planMemberships, plans, type Plan } from "../db/schema";
+import { planGroups, planMemberships, plans, tenants, type Plan } from "../db/schema";
 import { forgetViewer } from "../groups/queries";
 import { ApiError } from "../http/errors";
 import { givesAccess } from "./service";
-import type { Day } from "./periods";
+import { dayInTimeZone } from "./periods";
 
 // Paid groups: a group listed in some plans' `groups` is joined only by a member whose
 // membership gives access on one of those plans. Owners, admins and community moderators
@@ -25,7 +25,7 @@ export type PlanOffer = { id: string; name: string; price: { amount: number; cur
  * on one of its plans. `exempt`: community owners, admins and moderators, and a tenant
  * admin's invitation.
  */
-export async function assertPlanAllowsJoin(t: TenantDb, groupId: string, userId: string, today: Day, exempt: boolean): Promise<void> {
+export async function assertPlanAllowsJoin(t: TenantDb, groupId: string, userId: string, now: number, exempt: boolean): Promise<void> {
   if (exempt) return;
   const opening = await t.db
     .select({ plan: plans })
@@ -33,6 +33,9 @@ export async function assertPlanAllowsJoin(t: TenantDb, groupId: string, userId:
     .innerJoin(plans, eq(plans.id, planGroups.planId))
     .where(and(eq(planGroups.tenantId, t.tenantId), eq(planGroups.groupId, groupId)));
   if (opening.length === 0) return;
+  // Only a paid group needs the community's day.
+  const [tenant] = await t.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
+  const today = dayInTimeZone(now, tenant?.timezone ?? "UTC");
   const planIds = opening.map((r) => r.plan.id);
   const held = await t.db
     .select()

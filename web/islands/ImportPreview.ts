@@ -154,6 +154,9 @@ export function plural(lang: Lang, forms: Plural, count: number, vars: Record<st
 }
 
 /** "—" for the eye, words for a screen reader. */
+/** The badge tone of each row's outcome. */
+const ACTION_TONE: Record<string, string> = { invite: " badge-info", add_to_groups: " badge-success", skip: " badge-quiet" };
+
 function Nothing({ label }: { label: string }): VNode {
   return html`<span class="muted" aria-hidden="true">—</span><span class="sr-only">${label}</span>`;
 }
@@ -200,7 +203,7 @@ export function ImportRowsTable({
 }): VNode {
   const shown = rows.slice(0, limit);
   return html`<div class="card table-card import-rows-card">
-      <table class="table import-table">
+      <table class="table table-stack-md import-table">
         <caption class="sr-only">${s.caption}</caption>
         <thead>
           <tr>
@@ -235,7 +238,7 @@ export function ImportRowsTable({
                 ${r.tenantRole === "admin" ? html`<span class="badge badge-quiet">${s.role.admin}</span>` : s.role.member}
               </td>
               <td class="cell-action" data-label=${s.th.action}>
-                <span class=${`badge import-action import-action-${r.action}`}>${s.action[r.action] ?? r.action}</span>
+                <span class=${`badge${ACTION_TONE[r.action] ?? ""} import-action import-action-${r.action}`}>${s.action[r.action] ?? r.action}</span>
                 ${r.reason && html`<span class="import-reason">${s.reason[r.reason] ?? r.reason}</span>`}
               </td>
             </tr>`;

@@ -144,7 +144,7 @@ export default function RequestQueue(props: RequestQueueProps): VNode {
     <div class="queue-bar">
       ${count > 0 && html`<p class="queue-count">${countText}</p>`}
       ${status !== "static" &&
-      html`<p class="queue-live" data-state=${status}>${status === "live" ? strings.live : strings.reconnecting}</p>`}
+      html`<p class="live-status queue-live" data-state=${status}>${status === "live" ? strings.live : strings.reconnecting}</p>`}
       ${count > 0 &&
       html`<form class="inline-form queue-all" method="post" action=${`${base}/approve-all`}>
         <button type="submit" class="btn btn-secondary btn-sm">${strings.approveAll}</button>

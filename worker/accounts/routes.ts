@@ -9,7 +9,7 @@ import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { pageContext, renderPage } from "../http/render";
 import { formAction, isForm, readForm } from "../http/forms";
-import { jsonBody } from "../http/validate";
+import { json, load, onTenant } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { z } from "zod";
 import { commitAccounts, createAccountSchema, createAccount, exportMembersCsv, planAccounts, sendLoginLink } from "./service";
@@ -22,12 +22,22 @@ import { groupFromRequest } from "../groups/request";
 import { msg } from "../../web/i18n";
 import { mayAddToGroupList } from "../invitations/policy";
 
+/** Before the body is read: the group, and a signed-in inviter who may add to its member list. */
+const groupLister = load(async (c) => {
+  const { tenant, t, ctx } = await groupFromRequest(c);
+  const inviter = inviterOf(c);
+  if (!mayAddToGroupList(ctx.actor)) throw forbidden("forbidden", "You are not allowed to do this in this group.");
+  return { tenant, t, ctx, inviter };
+});
+
+const addToGroupSchema = z.object({ emails: z.union([z.string().max(200_000), z.array(z.string().max(320)).max(1000)]), role: z.enum(["moderator", "member"]).optional().default("member") });
+
 /** Accounts created by admins, sign-in links, the member export, and adding emails to a group. */
 export const accountsApi = new Hono<AppEnv>()
-  .post("/members", async (c) => {
+  // The inviter (401, 403) is checked after the body, as it always was.
+  .post("/members", onTenant, json(createAccountSchema), async (c) => {
     const tenant = requireTenant(c);
-    const input = await jsonBody(c, createAccountSchema);
-    const { user, generatedPassword, generated } = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), input);
+    const { user, generatedPassword, generated } = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.valid("json"));
     deliverSoon(c);
     // A generated password is shown once, to the admin, only when no email goes to the member.
     return c.json({ user: { ...publicUser(user), extraInfo: user.extraInfo }, generatedPassword, passwordGenerated: generated }, 201);
@@ -59,11 +69,9 @@ export const accountsApi = new Hono<AppEnv>()
     return c.json({ status: "sent" }, 202);
   })
   // Adding emails to a group's member list: accounts join at once, unknown addresses are invited.
-  .post("/groups/:slug/members", async (c) => {
-    const { tenant, t, ctx } = await groupFromRequest(c);
-    const inviter = inviterOf(c);
-    if (!mayAddToGroupList(ctx.actor)) throw forbidden("forbidden", "You are not allowed to do this in this group.");
-    const input = await jsonBody(c, z.object({ emails: z.union([z.string().max(200_000), z.array(z.string().max(320)).max(1000)]), role: z.enum(["moderator", "member"]).optional().default("member") }));
+  .post("/groups/:slug/members", groupLister.check(), json(addToGroupSchema), async (c) => {
+    const { tenant, t, ctx, inviter } = groupLister.of(c);
+    const input = c.req.valid("json");
     // As the invitations route does: a community admin's adds join at once; a group admin who is
     // not one sends existing accounts a group invitation they accept, and the answer never tells
     // which addresses have accounts.

@@ -17,7 +17,8 @@ import { enqueueMail } from "../mail/outbox";
 import { accountCreatedMail, loginLinkMail, mailLang, tenantBrand } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
 import type { Inviter } from "../invitations/service";
-import { parseFlag } from "../invitations/import";
+import { parseFlag, rowEmail } from "../invitations/import";
+import { fileKind, readRows } from "../invitations/spreadsheet";
 import { exportColumns } from "../profiles/service";
 import { contains, fold, foldedOr } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
@@ -138,12 +139,7 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
   for (const { cells, line } of rows) {
     const errs: string[] = [];
     const raw = get(cells, "email");
-    const parsed = emailSchema.safeParse(raw);
-    const address = parsed.success ? parsed.data : raw.toLowerCase();
-    if (!raw) errs.push(msg("import.row.email_missing"));
-    else if (!parsed.success) errs.push(msg("import.row.invalid_email"));
-    else if (seen.has(address)) errs.push(msg("import.row.duplicate", { row: seen.get(address)! }));
-    else seen.set(address, line);
+    const address = rowEmail(raw, line, seen, errs);
     const name = get(cells, "name") || [get(cells, "first_name"), get(cells, "last_name")].filter(Boolean).join(" ");
     if (!name) errs.push(msg("import.row.name_missing"));
     if (name.length > 100) errs.push(msg("import.row.name_long"));
@@ -171,6 +167,16 @@ export async function planAccounts(t: TenantDb, table: string[][]) {
     throw invalidRows(errors);
   }
   return { plan, groupsBySlug: gs };
+}
+
+/**
+ * An admin's spreadsheet of accounts (CSV or .xlsx), planned then created all or nothing;
+ * no file (or an empty one) is a 422 on `file`.
+ */
+export async function importAccounts(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, file: { name: string; bytes: Uint8Array<ArrayBuffer> } | null, opts: { sendEmail: boolean }) {
+  if (!file) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.required") });
+  const { plan, groupsBySlug } = await planAccounts(t, await readRows(fileKind(file.name, file.bytes), file.bytes));
+  return commitAccounts(env, t, tenant, inviter, plan, groupsBySlug, opts);
 }
 
 /**

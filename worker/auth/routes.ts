@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
-import { jsonBody } from "../http/validate";
+import { json, onTenant } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import {
   confirmPasswordReset,
@@ -20,17 +20,17 @@ import { clearSessionCookie, requireUser, revokeSession, setSessionCookie } from
 import { loginLinkConfirmSchema, loginLinkRequestSchema, requestLoginLink, useLoginLink } from "./login-links";
 
 export const authApi = new Hono<AppEnv>()
-  .post("/auth/signup", async (c) => {
+  .post("/auth/signup", onTenant, json(signupSchema), async (c) => {
     const tenant = requireTenant(c);
-    const input = await jsonBody(c, signupSchema);
+    const input = c.req.valid("json");
     const result = await signUp(tenantDb(c.env, tenant), tenant, input, { base: requestOrigin(c) });
     if (result.sessionToken) setSessionCookie(c, result.sessionToken);
     deliverSoon(c);
     return c.json({ user: publicUser(result.user), status: result.status }, 201);
   })
-  .post("/auth/login", async (c) => {
+  .post("/auth/login", onTenant, json(loginSchema), async (c) => {
     const tenant = requireTenant(c);
-    const input = await jsonBody(c, loginSchema);
+    const input = c.req.valid("json");
     const { user, sessionToken } = await logIn(tenantDb(c.env, tenant), input, clientIp(c));
     setSessionCookie(c, sessionToken);
     return c.json({ user: publicUser(user) });
@@ -42,30 +42,30 @@ export const authApi = new Hono<AppEnv>()
     clearSessionCookie(c);
     return c.body(null, 204);
   })
-  .post("/auth/password-reset", async (c) => {
+  .post("/auth/password-reset", onTenant, json(resetRequestSchema), async (c) => {
     const tenant = requireTenant(c);
-    const input = await jsonBody(c, resetRequestSchema);
+    const input = c.req.valid("json");
     await requestPasswordReset(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
     deliverSoon(c);
     return c.json({ status: "accepted" }, 202);
   })
-  .post("/auth/password-reset/confirm", async (c) => {
+  .post("/auth/password-reset/confirm", onTenant, json(resetConfirmSchema), async (c) => {
     const tenant = requireTenant(c);
-    const input = await jsonBody(c, resetConfirmSchema);
+    const input = c.req.valid("json");
     const user = await confirmPasswordReset(tenantDb(c.env, tenant), input);
     if (c.get("sessionId")) clearSessionCookie(c);
     return c.json({ user: publicUser(user) });
   })
-  .post("/auth/login-link", async (c) => {
+  .post("/auth/login-link", onTenant, json(loginLinkRequestSchema), async (c) => {
     const tenant = requireTenant(c);
-    const input = await jsonBody(c, loginLinkRequestSchema);
+    const input = c.req.valid("json");
     await requestLoginLink(tenantDb(c.env, tenant), tenant, input.email, { base: requestOrigin(c) });
     deliverSoon(c);
     return c.json({ status: "accepted" }, 202);
   })
-  .post("/auth/login-link/confirm", async (c) => {
+  .post("/auth/login-link/confirm", onTenant, json(loginLinkConfirmSchema), async (c) => {
     const tenant = requireTenant(c);
-    const input = await jsonBody(c, loginLinkConfirmSchema);
+    const input = c.req.valid("json");
     const { user, sessionToken } = await useLoginLink(tenantDb(c.env, tenant), input.token);
     setSessionCookie(c, sessionToken);
     return c.json({ user: publicUser(user) });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { runScheduled } from "../cron";
 import { isDevelopment, type AppEnv } from "../env";
 import { notFound } from "../http/errors";
-import { jsonBody } from "../http/validate";
+import { guard, json } from "../http/validate";
 
 const clockSchema = z.object({
   at: z.iso.datetime({ offset: true, error: "an ISO time such as 2026-12-01T09:00:00Z" }),
@@ -14,9 +14,12 @@ const clockSchema = z.object({
  * tenant on a tenant host and for every tenant on the root host, and answers once nothing
  * due at `at` is left. This is how tests move time instead of waiting.
  */
-export const devClockApi = new Hono<AppEnv>().post("/dev/scheduled", async (c) => {
+const developmentOnly = guard((c) => {
   if (!isDevelopment(c.env)) throw notFound();
-  const { at } = await jsonBody(c, clockSchema);
+});
+
+export const devClockApi = new Hono<AppEnv>().post("/dev/scheduled", developmentOnly, json(clockSchema), async (c) => {
+  const { at } = c.req.valid("json");
   const tenant = c.get("tenant");
   const report = await runScheduled(c.env, Date.parse(at), { drain: true, ...(tenant ? { tenantId: tenant.id } : {}) });
   return c.json({ ran: report.ran });

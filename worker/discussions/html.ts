@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { VNode } from "preact";
@@ -6,7 +6,7 @@ import { t, type MessageKey } from "../../web/i18n";
 import { GroupActivityPage } from "../../web/pages/discussions/admin-activity";
 import { GroupLevelsPage } from "../../web/pages/discussions/admin-levels";
 import { ChatPage, chatPageTitle } from "../../web/pages/discussions/chat";
-import type { GamificationView, TargetType } from "../room/protocol";
+import type { GamificationView, ReplyView, TargetType } from "../room/protocol";
 import { groupBrand } from "../../web/pages/groups/shared";
 import { LeaderboardPage } from "../../web/pages/discussions/leaderboard";
 import { ModerationPage } from "../../web/pages/discussions/moderation";
@@ -15,31 +15,15 @@ import type { AppEnv } from "../env";
 import { renderGroupPageOf } from "../groups/html";
 import { groupView } from "../groups/service";
 import { ApiError, notFound } from "../http/errors";
-import { localizeMessage } from "../http/form-errors";
-import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
+import { groupFromRequest } from "../groups/request";
+import { requestOrigin } from "../http/context";
+import { deliverSoon } from "../mail/deliver";
+import { formAction, readForm, signedIn, withDone, type Form, type FormFailure } from "../http/forms";
 import { doneNotice, groupPageContext, pageContext, renderWith } from "../http/render";
 import { issueMessage, parseWith } from "../http/validate";
 import { membershipState } from "../groups/membership";
-import {
-  discussionFor,
-  forgetAfterWrites,
-  editThreadSchema,
-  gamificationSchema,
-  groupActivity,
-  muteSchema,
-  muteTarget,
-  postReply,
-  reactionKeySchema,
-  renderPost,
-  replySchema,
-  reportSchema,
-  reportStatusSchema,
-  settle,
-  startThread,
-  targetSchema,
-  threadSchema,
-  type Discussion,
-} from "./service";
+import { canDiscuss, type DiscussionAction } from "./policy";
+import { discussionFor, editThread, editThreadSchema, forgetGroupPage, gamificationSchema, groupActivity, muteSchema, muteTarget, postReply, reactionKeySchema, renderPost, replySchema, reportSchema, reportStatusSchema, settle, startThread, targetSchema, threadSchema, type Discussion, type DiscussionRequest } from "./service";
 import { decodeOptionalCursor } from "../http/cursor";
 import { repliesCursor, reportsCursor } from "../room/discussions";
 
@@ -77,19 +61,50 @@ function backTo(slug: string, raw: string | undefined, fallback: string): string
 
 const see = (c: Context<AppEnv>, path: string) => c.redirect(path, 303);
 
+// ── the request's discussion (the HTTP side of discussionFor, for these pages and routes.ts) ──
+
+/** The group a writing request touched, to forget its page again once the write is done. */
+const touched = new WeakMap<Request, { tenantId: string; groupId: string }>();
+
+/** What `discussionFor` needs, read from the request: the group (by `slug`, else the path's), the reader, where mail links go. */
+async function discussionRequest(c: Context<AppEnv>, slug?: string): Promise<DiscussionRequest> {
+  const { tenant, t, ctx } = await groupFromRequest(c, slug);
+  const mail = { origin: requestOrigin(c), deliverSoon: () => deliverSoon(c) };
+  return { env: c.env, tenant, t, ctx, user: c.get("user"), avatarUrl: c.get("avatarUrl"), language: c.get("language"), writes: c.req.method !== "GET", mail };
+}
+
+function opened(c: Context<AppEnv>, req: DiscussionRequest, action: DiscussionAction): Discussion {
+  const d = discussionFor(req, action);
+  if (req.writes) touched.set(c.req.raw, { tenantId: d.tenant.id, groupId: d.ctx.group.id });
+  return d;
+}
+
+/** The discussion of the request's group for its reader, allowed `action` (401 for a visitor, 403 otherwise). */
+export async function discussionOf(c: Context<AppEnv>, action: DiscussionAction, slug?: string): Promise<Discussion> {
+  return opened(c, await discussionRequest(c, slug), action);
+}
+
+/**
+ * Middleware for the discussion routes: forgets the group's page copy after a write has
+ * landed too (a page view between the first forget and the write could have cached the
+ * state before it).
+ */
+export const forgetAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const group = touched.get(c.req.raw);
+  if (group) forgetGroupPage(group.tenantId, group.groupId);
+};
+
 /**
  * The group's pages behind membership. A visitor is sent to log in and come back; a
  * signed-in non-member to the group page (which offers to join).
  */
-async function memberPage(c: Context<AppEnv>, action: Parameters<typeof discussionFor>[1] = "read"): Promise<Discussion | Response> {
+async function memberPage(c: Context<AppEnv>, action: DiscussionAction = "read"): Promise<Discussion | Response> {
   const signedOut = signedIn(c);
   if (signedOut) return signedOut;
-  try {
-    return await discussionFor(c, action);
-  } catch (err) {
-    if (err instanceof ApiError && err.code === "members_only") return see(c, groupPath(c.req.param("slug") ?? ""));
-    throw err;
-  }
+  const req = await discussionRequest(c);
+  if (!canDiscuss(req.ctx.actor, "read")) return see(c, groupPath(c.req.param("slug") ?? ""));
+  return opened(c, req, action);
 }
 
 async function viewOf(c: Context<AppEnv>, d: Discussion) {
@@ -143,6 +158,23 @@ async function renderThread(c: Context<AppEnv>, d: Discussion, threadId: string,
   return renderWith(c, pctx, { title: `${found.thread.title} · ${view.name}`, body, brand: groupBrand(view) }, status);
 }
 
+/** What a form on a thread page does: its action, the page's part showing the form again with its errors, where to go after. */
+type ThreadForm<T> = { run: () => Promise<T>; page: (errors: Record<string, string>) => Partial<ThreadPageProps>; done: (result: T) => string };
+
+/**
+ * A form posted on a thread page (a reply, an edit): the thread again with the form as
+ * typed and what to fix on a refusal; a post that is gone is the 404 page.
+ */
+async function onThread<T>(c: Context<AppEnv>, d: Discussion, threadId: string, of: (form: Form) => ThreadForm<T>): Promise<Response> {
+  const action = of(await readForm(c));
+  return formAction(c, {
+    shows: shownOnForm,
+    run: action.run,
+    render: (f) => renderThread(c, d, threadId, action.page(formErrors(c, f)), f.status),
+    done: action.done,
+  });
+}
+
 const pinForm = z.object({ pinned: z.enum(["1", "0"], { error: "pinned must be 1 or 0" }) });
 
 export const discussionPages = new Hono<AppEnv>()
@@ -159,7 +191,7 @@ export const discussionPages = new Hono<AppEnv>()
     if (d instanceof Response) return d;
     const form = await readForm(c);
     return formAction(c, {
-      run: () => startThread(c, d, parseWith(threadSchema, form.values)),
+      run: () => startThread(d, parseWith(threadSchema, form.values)),
       // The group page again, with what was typed and what to fix.
       render: (f) => renderGroupPageOf(c, d.ctx.group.slug, { values: { title: form.str("title"), body: form.str("body") }, errors: formErrors(c, f) }, f.status),
       done: (thread) => threadPath(d.ctx.group.slug, thread.id),
@@ -169,29 +201,21 @@ export const discussionPages = new Hono<AppEnv>()
     const d = await memberPage(c, "post");
     if (d instanceof Response) return d;
     const threadId = c.req.param("id");
-    const form = await readForm(c);
-    return formAction(c, {
-      shows: shownOnForm,
-      run: () => postReply(c, d, threadId, parseWith(replySchema, form.values).body),
-      render: (f) => renderThread(c, d, threadId, { replyForm: { values: { body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
-      done: (reply) => `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`,
-    });
+    return onThread(c, d, threadId, (form) => ({
+      run: () => postReply(d, threadId, parseWith(replySchema, form.values).body),
+      page: (errors) => ({ replyForm: { values: { body: form.str("body") }, errors } }),
+      done: (reply: ReplyView) => `${threadPath(d.ctx.group.slug, threadId)}#reply-${reply.id}`,
+    }));
   })
   .post("/g/:slug/t/:id/edit", async (c) => {
     const d = await memberPage(c, "post");
     if (d instanceof Response) return d;
     const threadId = c.req.param("id");
-    const form = await readForm(c);
-    return formAction(c, {
-      shows: shownOnForm,
-      run: async () => {
-        const input = parseWith(editThreadSchema, { title: form.values.title, body: form.values.body });
-        const post = input.body === undefined ? undefined : await renderPost(d, input.body);
-        settle(await d.room.editThread(d.scope, d.actor, threadId, input.title, post));
-      },
-      render: (f) => renderThread(c, d, threadId, { editing: { kind: "thread" }, editForm: { values: { title: form.str("title"), body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
+    return onThread(c, d, threadId, (form) => ({
+      run: () => editThread(d, threadId, parseWith(editThreadSchema, { title: form.values.title, body: form.values.body })),
+      page: (errors) => ({ editing: { kind: "thread" }, editForm: { values: { title: form.str("title"), body: form.str("body") }, errors } }),
       done: () => threadPath(d.ctx.group.slug, threadId),
-    });
+    }));
   })
   .post("/g/:slug/replies/:rid/edit", async (c) => {
     const d = await memberPage(c, "post");
@@ -199,13 +223,11 @@ export const discussionPages = new Hono<AppEnv>()
     const replyId = c.req.param("rid");
     const threadId = await d.room.threadOfReply(d.scope, replyId);
     if (!threadId) throw notFound("No such reply.");
-    const form = await readForm(c);
-    return formAction(c, {
-      shows: shownOnForm,
+    return onThread(c, d, threadId, (form) => ({
       run: async () => settle(await d.room.editReply(d.scope, d.actor, replyId, await renderPost(d, parseWith(replySchema, form.values).body))),
-      render: (f) => renderThread(c, d, threadId, { editing: { kind: "reply", id: replyId }, editForm: { values: { body: form.str("body") }, errors: formErrors(c, f) } }, f.status),
+      page: (errors) => ({ editing: { kind: "reply", id: replyId }, editForm: { values: { body: form.str("body") }, errors } }),
       done: () => `${threadPath(d.ctx.group.slug, threadId)}#reply-${replyId}`,
-    });
+    }));
   })
   .post("/g/:slug/t/:id/delete", async (c) => {
     const d = await memberPage(c, "post");
@@ -334,34 +356,39 @@ export const discussionPages = new Hono<AppEnv>()
   .post("/admin/groups/:slug/levels", async (c) => {
     const d = await memberPage(c, "configureLevels");
     if (d instanceof Response) return d;
-    const { values: form } = await readForm(c);
-    const levels: { name: string; minPoints: string; badge: string }[] = [];
-    const rowOf: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const name = (form[`level_name_${i}`] ?? "").trim();
-      if (!name) continue;
-      levels.push({ name, minPoints: form[`level_min_${i}`] ?? "", badge: form[`level_badge_${i}`] ?? "" });
-      rowOf.push(i);
-    }
-    const rawLevels = {
-      points: { thread: form.points_thread ?? "", reply: form.points_reply ?? "", reactionReceived: form.points_reaction ?? "" },
-      levels,
-    };
-    const parsed = gamificationSchema.safeParse(rawLevels);
-    if (!parsed.success) {
-      const lang = pageContext(c).lang;
-      const errors: Record<string, string> = {};
-      const names: Record<string, string> = { thread: "points_thread", reply: "points_reply", reactionReceived: "points_reaction", name: "level_name", minPoints: "level_min", badge: "level_badge" };
-      for (const issue of parsed.error.issues) {
-        const [first, second, third] = issue.path.map(String);
-        const key = first === "points" ? names[second ?? ""] : first === "levels" && second !== undefined && third ? `${names[third]}_${rowOf[Number(second)]}` : "levels";
-        if (key && !errors[key]) errors[key] = localizeMessage(lang, issueMessage(issue, rawLevels));
-      }
-      return levelsPage(c, d, { values: form, errors }, 422);
-    }
-    await d.room.setGamification(d.scope, parsed.data);
-    return see(c, withDone(`/admin/groups/${encodeURIComponent(d.ctx.group.slug)}/levels`, "saved"));
+    const { values } = await readForm(c);
+    return formAction(c, {
+      run: () => d.room.setGamification(d.scope, levelsInput(values)),
+      render: (f) => levelsPage(c, d, { values, errors: f.errors }, f.status),
+      done: () => withDone(`/admin/groups/${encodeURIComponent(d.ctx.group.slug)}/levels`, "saved"),
+    });
   });
+
+/**
+ * The levels form (ten rows of name, points and badge, blank rows left out) as the room
+ * reads it; a 422 naming the form's own fields (`level_min_3`, `points_reply`) otherwise.
+ */
+function levelsInput(form: Record<string, string>) {
+  const levels: { name: string; minPoints: string; badge: string }[] = [];
+  const rowOf: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const name = (form[`level_name_${i}`] ?? "").trim();
+    if (!name) continue;
+    levels.push({ name, minPoints: form[`level_min_${i}`] ?? "", badge: form[`level_badge_${i}`] ?? "" });
+    rowOf.push(i);
+  }
+  const raw = { points: { thread: form.points_thread ?? "", reply: form.points_reply ?? "", reactionReceived: form.points_reaction ?? "" }, levels };
+  const parsed = gamificationSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const errors: Record<string, string> = {};
+  const names: Record<string, string> = { thread: "points_thread", reply: "points_reply", reactionReceived: "points_reaction", name: "level_name", minPoints: "level_min", badge: "level_badge" };
+  for (const issue of parsed.error.issues) {
+    const [first, second, third] = issue.path.map(String);
+    const key = first === "points" ? names[second ?? ""] : first === "levels" && second !== undefined && third ? `${names[third]}_${rowOf[Number(second)]}` : "levels";
+    if (key && !errors[key]) errors[key] = issueMessage(issue, raw);
+  }
+  throw new ApiError(422, "validation_failed", "Some fields are invalid.", errors);
+}
 
 async function levelsPage(c: Context<AppEnv>, d: Discussion, form?: { values: Record<string, string>; errors: Record<string, string> }, status: ContentfulStatusCode = 200) {
   const [gamification, leaderboard, view]: [GamificationView, Awaited<ReturnType<Discussion["room"]["leaderboard"]>>, Awaited<ReturnType<typeof viewOf>>] = await Promise.all([

@@ -1,5 +1,4 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
-import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { closestLang, msg, type Lang } from "../../web/i18n";
 import type { GroupDiscussion } from "../../web/pages/discussions/discussion";
@@ -17,15 +16,12 @@ import {
 import type { TenantDb } from "../db/client";
 import { memberships, users, type Tenant, type User } from "../db/schema";
 import { avatarUrlsOf } from "../profiles/avatar-column";
-import type { AppEnv, Bindings } from "../env";
-import { groupFromRequest } from "../groups/request";
+import type { Bindings } from "../env";
 import { effectiveRole, ROLE_RANK } from "../groups/policy";
 import type { GroupContext } from "../groups/service";
 import { ApiError, forbidden, notFound, unauthorized } from "../http/errors";
-import { deliverSoon } from "../mail/deliver";
 import { enqueueMail } from "../mail/outbox";
 import { brandOf, mailLang, mentionMail } from "../mail/templates";
-import { requestOrigin } from "../http/context";
 import { levelReached, threadsCursor, type Actor } from "../room/discussions";
 import { decodeOptionalCursor } from "../http/cursor";
 import type { Outcome } from "../room/outcome";
@@ -105,11 +101,31 @@ export type Discussion = {
   scope: RoomScope;
   room: ReturnType<typeof groupRoom>;
   can: (action: DiscussionAction) => boolean;
+  /** Where mentioned members' emails link to, and what sends the emails queued (after the answer). */
+  mail: { origin: string; deliverSoon: () => void };
 };
 
-export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction, slug?: string): Promise<Discussion> {
-  const { tenant, t, ctx } = await groupFromRequest(c, slug);
-  const user = c.get("user");
+/** Who asks what of which group: what the HTTP layer reads from a request (`discussionOf` in html.ts). */
+export type DiscussionRequest = {
+  env: Bindings;
+  tenant: Tenant;
+  t: TenantDb;
+  /** The group, as loaded for this reader. */
+  ctx: GroupContext;
+  /** The reader, `null` for a visitor (refused). */
+  user: User | null;
+  /** The reader's picture, read with the session. */
+  avatarUrl?: string | null | undefined;
+  /** The reader's language (seeded names, such as the default levels, are read in it). */
+  language: string | undefined;
+  /** Whether the request may change the group (anything but a read): its page copy is forgotten at once. */
+  writes: boolean;
+  mail: Discussion["mail"];
+};
+
+/** The discussion of a group for a reader allowed `action`: 401 for a visitor, 403 otherwise (`members_only` for a non-member). */
+export function discussionFor(req: DiscussionRequest, action: DiscussionAction): Discussion {
+  const { tenant, t, ctx, user } = req;
   if (!user) throw unauthorized();
   const can = (a: DiscussionAction) => canDiscuss(ctx.actor, a);
   if (!can(action)) {
@@ -117,10 +133,7 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     throw forbidden("forbidden", "You are not allowed to do this in this group.");
   }
   // Whatever this request changes, this isolate's copy of the group page must not show the old state.
-  if (c.req.method !== "GET") {
-    forgetGroupPage(tenant.id, ctx.group.id);
-    touched.set(c.req.raw, { tenantId: tenant.id, groupId: ctx.group.id });
-  }
+  if (req.writes) forgetGroupPage(tenant.id, ctx.group.id);
   const lang: Lang = closestLang(tenant.defaultLanguage);
   return {
     tenant,
@@ -128,11 +141,12 @@ export async function discussionFor(c: Context<AppEnv>, action: DiscussionAction
     ctx,
     user,
     // The picture read with the session: the room keeps it for this author's posts and messages.
-    actor: { userId: user.id, name: user.name, moderator: can("moderate"), avatarUrl: c.get("avatarUrl") },
+    actor: { userId: user.id, name: user.name, moderator: can("moderate"), avatarUrl: req.avatarUrl },
     scope: { tenantId: tenant.id, groupId: ctx.group.id, lang },
     // Seeded names (the default levels) read in the viewer's language.
-    room: localizedRoom(groupRoom(c.env, tenant.id, ctx.group.id), closestLang(c.get("language"), tenant.defaultLanguage)),
+    room: localizedRoom(groupRoom(req.env, tenant.id, ctx.group.id), closestLang(req.language, tenant.defaultLanguage)),
     can,
+    mail: req.mail,
   };
 }
 
@@ -197,14 +211,14 @@ export async function renderPost(d: Discussion, source: string) {
  * Tells mentioned members by email (through the outbox, so delivery is retried). The
  * post is already stored in the room; a lost notification is the worst case here.
  */
-export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions: string[], link: { path: string; title: string; excerpt: string }): Promise<void> {
+export async function notifyMentions(d: Discussion, mentions: string[], link: { path: string; title: string; excerpt: string }): Promise<void> {
   const others = mentions.filter((id) => id !== d.user.id);
   if (others.length === 0) return;
   const rows = await d.t.db
     .select({ email: users.email, language: users.language, status: users.status })
     .from(users)
     .where(and(eq(users.tenantId, d.t.tenantId), inArray(users.id, others)));
-  const url = `${requestOrigin(c)}${link.path}`;
+  const url = `${d.mail.origin}${link.path}`;
   const mails = rows
     .filter((r) => r.status === "active")
     .map((r) =>
@@ -218,29 +232,35 @@ export async function notifyMentions(c: Context<AppEnv>, d: Discussion, mentions
           title: link.title,
           excerpt: link.excerpt,
           url,
-          brand: brandOf(d.tenant, requestOrigin(c)),
+          brand: brandOf(d.tenant, d.mail.origin),
         }),
       ),
     );
   const [first, ...rest] = mails;
   if (!first) return;
   await d.t.db.batch([first, ...rest]);
-  deliverSoon(c);
+  d.mail.deliverSoon();
 }
 
 /** Starts a thread: Markdown rendered with its mentions, stored by the room, mentioned members emailed. */
-export async function startThread(c: Context<AppEnv>, d: Discussion, input: z.output<typeof threadSchema>): Promise<ThreadView> {
+export async function startThread(d: Discussion, input: z.output<typeof threadSchema>): Promise<ThreadView> {
   const post = await renderPost(d, input.body);
   const thread = settle(await d.room.createThread(d.scope, d.actor, input.title, post));
-  await notifyMentions(c, d, post.mentions, { path: targetPath(d.ctx.group.slug, "thread", thread.id, null), title: thread.title, excerpt: thread.excerpt });
+  await notifyMentions(d, post.mentions, { path: targetPath(d.ctx.group.slug, "thread", thread.id, null), title: thread.title, excerpt: thread.excerpt });
   return thread;
 }
 
+/** Edits a thread's title or body (Markdown rendered again with its mentions); the room checks its author. */
+export async function editThread(d: Discussion, threadId: string, input: z.output<typeof editThreadSchema>): Promise<ThreadView> {
+  const post = input.body === undefined ? undefined : await renderPost(d, input.body);
+  return settle(await d.room.editThread(d.scope, d.actor, threadId, input.title, post));
+}
+
 /** Replies to a thread, the same way. */
-export async function postReply(c: Context<AppEnv>, d: Discussion, threadId: string, body: string): Promise<ReplyView> {
+export async function postReply(d: Discussion, threadId: string, body: string): Promise<ReplyView> {
   const post = await renderPost(d, body);
   const { reply, thread } = settle(await d.room.createReply(d.scope, d.actor, threadId, post));
-  await notifyMentions(c, d, post.mentions, { path: targetPath(d.ctx.group.slug, "reply", reply.id, thread.id), title: thread.title, excerpt: post.excerpt });
+  await notifyMentions(d, post.mentions, { path: targetPath(d.ctx.group.slug, "reply", reply.id, thread.id), title: thread.title, excerpt: post.excerpt });
   return reply;
 }
 
@@ -256,20 +276,6 @@ const pageStateCache = new ReadCache<GroupPageState>(PAGE_STATE_TTL_MS);
 export function forgetGroupPage(tenantId: string, groupId: string): void {
   pageStateCache.delete(`${tenantId}:${groupId}`);
 }
-
-/** The group a writing request touched, to forget its page again once the write is done. */
-const touched = new WeakMap<Request, { tenantId: string; groupId: string }>();
-
-/**
- * Middleware for the discussion routes: forgets the group's page copy after a write has
- * landed too (a page view between the first forget and the write could have cached the
- * state before it).
- */
-export const forgetAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
-  const group = touched.get(c.req.raw);
-  if (group) forgetGroupPage(group.tenantId, group.groupId);
-};
 
 export async function discussionForPage(
   env: Bindings,

@@ -3,7 +3,7 @@ import { requireUser } from "../auth/sessions";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";
-import { jsonBody } from "../http/validate";
+import { json, load } from "../http/validate";
 import { groupFromRequest } from "./request";
 import { assertCan } from "./service";
 import { atLeast } from "./policy";
@@ -30,11 +30,24 @@ export function requestView(r: JoinRequest) {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Before the body is read: the group and the signed-in member. */
+const joiner = load(async (c) => {
+  const { t, ctx } = await groupFromRequest(c);
+  return { t, ctx, user: requireUser(c) };
+});
+
+/** Before the body is read: the group, and a signed-in member allowed to change roles in it. */
+const roleChanger = load(async (c) => {
+  const group = await groupFromRequest(c);
+  requireUser(c);
+  assertCan(group.ctx, "changeRole");
+  return group;
+});
+
 export const membershipApi = new Hono<AppEnv>()
-  .post("/groups/:slug/join", async (c) => {
-    const { t, ctx } = await groupFromRequest(c);
-    const user = requireUser(c);
-    const input = await jsonBody(c, joinSchema);
+  .post("/groups/:slug/join", joiner.check(), json(joinSchema), async (c) => {
+    const { t, ctx, user } = joiner.of(c);
+    const input = c.req.valid("json");
     const result = await joinGroup(c.env, t, ctx, user, input.answers, Date.now(), input.fields);
     return c.json(result, result.status === "pending" ? 202 : 200);
   })
@@ -99,12 +112,9 @@ export const membershipApi = new Hono<AppEnv>()
       nextCursor,
     });
   })
-  .patch("/groups/:slug/members/:userId", async (c) => {
-    const { t, ctx } = await groupFromRequest(c);
-    requireUser(c);
-    assertCan(ctx, "changeRole");
-    const { role } = await jsonBody(c, roleSchema);
-    const member = await changeRole(t, ctx, c.req.param("userId"), role);
+  .patch("/groups/:slug/members/:userId", roleChanger.check(), json(roleSchema), async (c) => {
+    const { t, ctx } = roleChanger.of(c);
+    const member = await changeRole(t, ctx, c.req.param("userId"), c.req.valid("json").role);
     return c.json({ member: { ...member, joinedAt: iso(member.joinedAt) } });
   })
   .delete("/groups/:slug/members/:userId", async (c) => {

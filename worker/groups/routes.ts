@@ -5,7 +5,8 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";
-import { jsonBody } from "../http/validate";
+import { json, load, signedIn } from "../http/validate";
+import { invalidateTenantHosts } from "../tenancy/hosts";
 import { mayTenancy } from "../tenancy/policy";
 import { setTenantImage } from "../tenancy/service";
 import { groupFromRequest } from "./request";
@@ -29,12 +30,18 @@ import { membershipState } from "./membership";
 
 const ASSET_KINDS = new Set<AssetKind>(["logo", "cover", "favicon"]);
 
+/** Before the body is read: the group, and a signed-in member allowed to edit it. */
+const editor = load(async (c) => {
+  const group = await groupFromRequest(c);
+  requireUser(c);
+  assertCan(group.ctx, "edit");
+  return group;
+});
+
 export const groupsApi = new Hono<AppEnv>()
-  .post("/groups", async (c) => {
+  .post("/groups", signedIn, json(createGroupSchema), async (c) => {
     const tenant = requireTenant(c);
-    const user = requireUser(c);
-    const input = await jsonBody(c, createGroupSchema);
-    const ctx = await createGroup(tenantDb(c.env, tenant), user, tenant.groupCreation, input, viewingAsMember(c));
+    const ctx = await createGroup(tenantDb(c.env, tenant), requireUser(c), tenant.groupCreation, c.req.valid("json"), viewingAsMember(c));
     return c.json({ group: groupView(c.env, tenant, ctx) }, 201);
   })
   .get("/groups", async (c) => {
@@ -52,12 +59,9 @@ export const groupsApi = new Hono<AppEnv>()
     const membership = await membershipState(c.env, t, ctx, c.get("user"));
     return c.json(groupView(c.env, tenant, ctx, membership));
   })
-  .patch("/groups/:slug", async (c) => {
-    const { tenant, t, ctx } = await groupFromRequest(c);
-    requireUser(c);
-    assertCan(ctx, "edit");
-    const patch = await jsonBody(c, updateGroupSchema);
-    const updated = await updateGroup(t, ctx, patch);
+  .patch("/groups/:slug", editor.check(), json(updateGroupSchema), async (c) => {
+    const { tenant, t, ctx } = editor.of(c);
+    const updated = await updateGroup(t, ctx, c.req.valid("json"));
     return c.json({ group: groupView(c.env, tenant, updated) });
   })
   .delete("/groups/:slug", async (c) => {

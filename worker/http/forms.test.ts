@@ -2,10 +2,10 @@ import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { t } from "../../web/i18n";
+import { msg, t } from "../../web/i18n";
 import type { User } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError, conflict, toApiError } from "./errors";
+import { ApiError, conflict, invalidRows, toApiError } from "./errors";
 import { formAction, readForm, requirePageUser, signedIn, withDone } from "./forms";
 import { formGuard, parseWith } from "./validate";
 
@@ -51,9 +51,10 @@ function app(user: Partial<User> | null = null) {
         if (form.str("boom")) throw new Error("bug");
         if (form.str("down")) throw new ApiError(503, "unavailable", "Down.");
         if (form.str("taken")) throw conflict("slug_taken", "Taken.");
+        if (form.str("rows")) throw invalidRows([{ row: 3, email: "broken", errors: [msg("import.row.invalid_email")] }]);
         return parseWith(schema, form.values);
       },
-      render: (f) => c.json({ values: f.values, errors: f.errors, formError: f.formError ?? null, code: f.err.code }, f.status),
+      render: (f) => c.json({ values: f.values, errors: f.errors, formError: f.formError ?? null, code: f.err.code, ...(f.rows ? { rows: f.rows } : {}) }, f.status),
       done: (saved) => withDone(`/people/${encodeURIComponent(saved.name)}#top`, "saved"),
     });
   });
@@ -141,6 +142,14 @@ describe("formAction", () => {
     expect(out.errors).toEqual({});
     expect(out.code).toBe("slug_taken");
     expect(out.formError).toBe(t("fr", "error.slug_taken"));
+  });
+
+  it("hands a refused file's rows to the page, each problem in the reader's language", async () => {
+    const res = await post("/save", ...form({ rows: "1" }));
+    expect(res.status).toBe(422);
+    const out = (await res.json()) as { code: string; rows: unknown };
+    expect(out.code).toBe("invalid_rows");
+    expect(out.rows).toEqual([{ row: 3, email: "broken", errors: [t("fr", "import.row.invalid_email")] }]);
   });
 
   it("lets a 5xx and a bug through to onError", async () => {

@@ -3,8 +3,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Lang } from "../../web/i18n";
 import type { User } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError, badRequest } from "./errors";
-import { localizeError, localizeFields } from "./form-errors";
+import { ApiError, badRequest, type RowError } from "./errors";
+import { localizeError, localizeFields, localizeMessage } from "./form-errors";
 import { safeNext } from "./redirect";
 
 /**
@@ -125,6 +125,8 @@ export interface FormFailure {
   formError?: string;
   /** What was posted (the form's text values), to fill the form again. */
   values: Record<string, string>;
+  /** A refused file's rows (`invalidRows`), each problem localised; absent for any other refusal. */
+  rows?: RowError[];
   err: ApiError;
 }
 
@@ -141,6 +143,7 @@ export function formFailure(c: Context<AppEnv>, err: unknown, values: Record<str
     errors: localizeFields(lang, err.fields),
     ...(err.fields ? {} : { formError: localizeError(lang, err) }),
     values,
+    ...(err.rows ? { rows: err.rows.map((r) => ({ ...r, errors: r.errors.map((e) => localizeMessage(lang, e)) })) } : {}),
     err,
   };
 }

@@ -1,6 +1,10 @@
+import { zValidator } from "@hono/zod-validator";
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { canonicalTag, catalogFor, msg, readMessage } from "../../web/i18n";
+import { requireUser } from "../auth/sessions";
+import type { AppEnv } from "../env";
+import { requireTenant } from "./context";
 import { ApiError, badRequest } from "./errors";
 import { readForm } from "./forms";
 
@@ -53,7 +57,7 @@ export function issueMessage(issue: z.core.$ZodIssue, input?: unknown): string {
 }
 
 /** Maps zod issues to `{field: message}` (dotted paths), first message per field, as catalog messages (`msg()`). */
-export function fieldErrors(error: z.ZodError, input?: unknown): Record<string, string> {
+export function fieldErrors(error: z.core.$ZodError, input?: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.code === "unrecognized_keys" && issue.keys.length ? [...issue.path, issue.keys[0]!] : issue.path;
@@ -63,31 +67,118 @@ export function fieldErrors(error: z.ZodError, input?: unknown): Record<string, 
   return fields;
 }
 
+/** The 422 every invalid input answers: `fields` maps each field to a catalog message, which the error handler renders in English. */
+function invalid(error: z.core.$ZodError, input: unknown): ApiError {
+  return new ApiError(422, "validation_failed", "Some fields are invalid.", fieldErrors(error, input));
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new ApiError(422, "validation_failed", "Some fields are invalid.", fieldErrors(result.error, input));
-  }
+  if (!result.success) throw invalid(result.error, input);
   return result.data;
 }
 
-/** Reads a JSON body: 415 for another media type, 413 when too large, 400 when malformed, 422 when invalid. */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+/** The validators' hook: a failure is the error envelope's 422, never zod's own 400. */
+function refuseInvalid(result: { success: true; data: unknown } | { success: false; error: z.core.$ZodError; data: unknown }): void {
+  if (!result.success) throw invalid(result.error, result.data);
+}
+
+/** The middleware `json()` and `query()` made, so a test can tell which input a route validates. */
+const validators = new WeakMap<object, "json" | "query">();
+export const validatorOf = (handler: unknown): "json" | "query" | undefined => (typeof handler === "function" ? validators.get(handler) : undefined);
+
+/** What `@hono/zod-validator` reads as JSON (media type without parameters); anything else would be validated as `{}`. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * The checks in front of a JSON body's validator: 415 for another media type, 413 when too
+ * large, 400 when malformed. An empty body reads as `{}`. The text stays in Hono's body
+ * cache, where the validator reads it.
+ */
+async function readJson(c: Context): Promise<void> {
   const type = c.req.header("content-type") ?? "";
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+  if (!/^application\/(.+\+)?json\b/i.test(type) || !JSON_MEDIA_TYPE.test(type.split(";")[0]!.trim())) {
     throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
   }
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", "The request body is too large.");
   const text = await c.req.text();
   if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", "The request body is too large.");
-  let data: unknown;
+  if (text === "") {
+    // Hono's validator parses the text it cached (a promise, whatever `bodyCache`'s type says): an empty body is read as `{}`.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+    return;
+  }
   try {
-    data = text === "" ? {} : JSON.parse(text);
+    JSON.parse(text);
   } catch {
     throw badRequest("malformed_json", "The request body is not valid JSON.");
   }
-  return parseWith(schema, data);
+}
+
+/**
+ * A route's JSON body, validated by `@hono/zod-validator` against `schema` (the handler reads
+ * `c.req.valid("json")`): 415 for another media type, 413 when too large, 400
+ * `malformed_json`, 422 `validation_failed` with `fields` when invalid.
+ */
+export function json<S extends z.ZodType>(schema: S) {
+  const validate = zValidator("json", schema, refuseInvalid);
+  const middleware: typeof validate = async (c, next) => {
+    await readJson(c);
+    return validate(c, next);
+  };
+  validators.set(middleware, "json");
+  return middleware;
+}
+
+/**
+ * A route's query string, validated by `@hono/zod-validator` against `schema` (the handler
+ * reads `c.req.valid("query")`). A repeated parameter counts once, its first value, as
+ * `c.req.query(name)` reads it; 422 `validation_failed` with `fields` when invalid.
+ */
+export function query<S extends z.ZodType>(schema: S) {
+  const first = (value: Record<string, string | string[]>) => Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const validate = zValidator("query", schema, refuseInvalid, {
+    // The result's type is a conditional over zod 3 and 4 that TypeScript cannot resolve for a generic schema.
+    validationFunction: (s, value) => s.safeParseAsync(first(value)) as never,
+  });
+  validators.set(validate, "query");
+  return validate;
+}
+
+/**
+ * A check a route makes before its validators, so that 401, 403 and 404 come before any
+ * answer about the body, as they did when handlers read the body themselves.
+ */
+export function guard(check: (c: Context<AppEnv>) => unknown): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await check(c);
+    await next();
+  };
+}
+
+/** Before the body is read: on a community's host (404 elsewhere). */
+export const onTenant = guard(requireTenant);
+
+/** Before the body is read: on a community's host (404), signed in (401). */
+export const signedIn = guard((c) => {
+  requireTenant(c);
+  requireUser(c);
+});
+
+/**
+ * A `guard` that also works something out (a group, a discussion…) for the handler, which
+ * reads it with `of(c)`, so it is worked out once: `.post("/…", group.check(), json(s), (c) => group.of(c))`.
+ */
+export function load<T, A extends unknown[] = []>(get: (c: Context<AppEnv>, ...args: A) => T | Promise<T>) {
+  const values = new WeakMap<Context, T>();
+  return {
+    check: (...args: A) => guard(async (c) => values.set(c, await get(c, ...args))),
+    of(c: Context): T {
+      if (!values.has(c)) throw new Error("The route reads what a check it does not run loads.");
+      return values.get(c)!;
+    },
+  };
 }
 
 /**

@@ -19,26 +19,7 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { inviterOf } from "./routes";
 import { MyInvitationsPage } from "../../web/pages/invitations/mine";
 import { invitableGroups as groupsOffered, mayOpenInvitationsPage } from "./policy";
-import {
-  acceptMyInvitation,
-  declineByToken,
-  declineMyInvitation,
-  myInvitations,
-  acceptAsExistingUser,
-  acceptInvitation,
-  acceptSchema,
-  byToken,
-  effectiveStatus,
-  invite,
-  inviteSchema,
-  listInvitations,
-  listedFor,
-  lookupInvitation,
-  resendInvitation,
-  revokeInvitation,
-  type InvitationStatus,
-  type InviteResult,
-} from "./service";
+import { acceptMyInvitation, declineByToken, declineMyInvitation, myInvitations, acceptAsExistingUser, acceptInvitation, acceptSchema, byToken, effectiveStatus, invite, inviteOptions, inviteSchema, listInvitations, listedFor, lookupInvitation, resendInvitation, revokeInvitation, type InvitationStatus, type InviteResult } from "./service";
 
 /**
  * The invitation page speaks the invitation's language (the one its email was
@@ -113,17 +94,10 @@ export const invitationPages = new Hono<AppEnv>()
     const { tdb, invitation, props } = await invitationFor(c, token);
     const form = await readForm(c);
     return formAction(c, {
-      // A link that does not work (any more) is the 404 page.
-      shows: (err) => err.status < 500 && err.status !== 404,
+      shows: (err) => err.status < 500 && err.status !== 404, // A link that does not work (any more) is the 404 page.
       run: () => acceptInvitation(tdb, parseWith(acceptSchema, { token, name: form.values.name, password: form.values.password })),
-      render: ({ errors, formError, status }) => {
-        const state = status === 410 ? "expired" : stateFor(c, invitation);
-        return renderInvite(c, token, props, state, { values: { name: form.str("name") }, errors, ...(formError ? { formError } : {}) }, status);
-      },
-      done: ({ sessionToken }) => {
-        setSessionCookie(c, sessionToken);
-        return firstGroupPath(props.groups);
-      },
+      render: ({ errors, formError, status }) => renderInvite(c, token, props, status === 410 ? "expired" : stateFor(c, invitation), { values: { name: form.str("name") }, errors, ...(formError ? { formError } : {}) }, status),
+      done: ({ sessionToken }) => signedInTo(c, sessionToken, props.groups),
     });
   })
   .post("/invite/:token/decline", async (c) => {
@@ -176,6 +150,12 @@ function firstGroupPath(gs: { slug: string }[]): string {
   return gs[0] ? `/g/${encodeURIComponent(gs[0].slug)}` : "/";
 }
 
+/** A new member is signed in and goes to their (first) group. */
+function signedInTo(c: Context<AppEnv>, sessionToken: string, gs: { slug: string }[]): string {
+  setSessionCookie(c, sessionToken);
+  return firstGroupPath(gs);
+}
+
 // ── administration ─────────────────────────────────────────────────────────
 
 const STATUSES = new Set(["pending", "accepted", "expired", "revoked", "declined"]);
@@ -225,22 +205,12 @@ export const invitationAdminPages = new Hono<AppEnv>()
     const form = await readForm(c);
     const values = { emails: form.str("emails"), groups: form.list("groups"), tenantRole: form.str("tenantRole"), groupRole: form.str("groupRole"), language: form.str("language"), message: form.str("message") };
     return formAction(c, {
-      run: async () => {
-        const input = parseWith(inviteSchema, {
-          emails: values.emails,
-          groups: values.groups,
-          tenantRole: values.tenantRole || undefined,
-          groupRole: values.groupRole || undefined,
-          language: values.language || undefined,
-          ...(values.message.trim() ? { message: values.message } : {}),
-        });
-        const result = await invite(c.env, tenantDb(c.env, tenant), tenant, inviter, input);
-        deliverSoon(c);
-        return result;
-      },
+      run: () => invite(c.env, tenantDb(c.env, tenant), tenant, inviter, parseWith(inviteSchema, { emails: values.emails, ...inviteOptions(values) })),
       render: ({ errors, formError, status }) => adminInvitations(c, { values, errors, ...(formError ? { formError } : {}) }, status),
-      // The page again, with what was sent and to whom.
-      done: (result) => adminInvitations(c, { result }),
+      done: (result) => {
+        deliverSoon(c);
+        return adminInvitations(c, { result }); // The page again, with what was sent and to whom.
+      },
     });
   })
   .post("/admin/invitations/:id/resend", async (c) => {

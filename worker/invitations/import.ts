@@ -2,15 +2,17 @@ import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import { canonicalTag, msg } from "../../web/i18n";
 import { chunkRows, directoryDb, type TenantDb } from "../db/client";
-import { newId, newToken, sha256Hex } from "../db/ids";
+import { newId } from "../db/ids";
 import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { ApiError, invalidRows, forbidden } from "../http/errors";
+import { csvCell } from "../http/csv";
+import { parseWith } from "../http/validate";
 import { email as emailSchema, language as languageTag } from "../http/validate";
 import { forgetViewer } from "../groups/queries";
-import { mayImport, recipientCapApplies } from "./policy";
-import { decide, groupsRun, INVITATION_TTL_MS, INVITE_REFUSALS, invitationEmail, inviterQuota, recipientCap, reserveInvitations, standingOf, type Inviter } from "./service";
-import { TEMPLATE_COLUMNS } from "./spreadsheet";
+import { mayImport, mayUseStagedImport, recipientCapApplies } from "./policy";
+import { decide, groupsRun, INVITE_REFUSALS, invitationEmail, inviteOptions, inviterQuota, newInvitation, recipientCap, reserveInvitations, standingOf, type Inviter, type InviteChoices } from "./service";
+import { fileKind, readRows, TEMPLATE_COLUMNS } from "./spreadsheet";
 import type { ImportReport, RowError, RowPlan } from "./types";
 
 export const MAX_IMPORT_ROWS = 20_000;
@@ -36,6 +38,20 @@ const FALSE = new Set(["false", "faux", "0", "no", "non", "nee", ""]);
 export function parseFlag(cell: string): boolean | null {
   const v = cell.trim().toLowerCase();
   return TRUE.has(v) ? true : FALSE.has(v) ? false : null;
+}
+
+/**
+ * A row's email cell: the address (lowercased even when invalid), its problem added to
+ * `errors` (missing, invalid, or the same as on an earlier row, which `seen` remembers).
+ */
+export function rowEmail(raw: string, line: number, seen: Map<string, number>, errors: string[]): string {
+  const parsed = emailSchema.safeParse(raw);
+  const address = parsed.success ? parsed.data : raw.toLowerCase();
+  if (!raw) errors.push(msg("import.row.email_missing"));
+  else if (!parsed.success) errors.push(msg("import.row.invalid_email"));
+  else if (seen.has(address)) errors.push(msg("import.row.duplicate", { row: seen.get(address)! }));
+  else seen.set(address, line);
+  return address;
 }
 
 /** Validates every row before anything is written: one bad row and the whole file is refused. */
@@ -65,12 +81,7 @@ export async function planImport(t: TenantDb, inviter: Inviter, table: string[][
   for (const { cells, line } of dataRows) {
     const rowErrors: string[] = [];
     const rawEmail = cell(cells, "email");
-    const parsed = emailSchema.safeParse(rawEmail);
-    const address = parsed.success ? parsed.data : rawEmail.toLowerCase();
-    if (!rawEmail) rowErrors.push(msg("import.row.email_missing"));
-    else if (!parsed.success) rowErrors.push(msg("import.row.invalid_email"));
-    else if (seen.has(address)) rowErrors.push(msg("import.row.duplicate", { row: seen.get(address)! }));
-    else seen.set(address, line);
+    const address = rowEmail(rawEmail, line, seen, rowErrors);
 
     const rawLanguage = cell(cells, "language");
     const language = rawLanguage ? canonicalTag(rawLanguage) : defaults.language ?? null;
@@ -133,7 +144,7 @@ type Stmt = Parameters<TenantDb["db"]["batch"]>[0][number];
  * them live together with the memberships of existing accounts. A failure before
  * that leaves nothing visible; the cron removes stale staged rows.
  */
-export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, { plan, groupsBySlug, accounts }: ImportPlan, defaults: ImportDefaults, now = Date.now()): Promise<ImportReport> {
+export async function writeImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, { plan, groupsBySlug, accounts }: ImportPlan, defaults: ImportDefaults, now = Date.now()): Promise<ImportReport> {
   const importId = newId();
   // Reserve first: each row mailed counts against the inviter's daily quota (and, for anyone
   // but a community admin, against each recipient's cap), all or nothing.
@@ -144,30 +155,13 @@ export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, i
   const invitationRows: Invitation[] = [];
   const outboxRows: (typeof outbox.$inferInsert)[] = [];
   for (const p of plan.filter((x) => x.action === "invite")) {
-    const token = newToken();
     const gs = p.groups.map((s) => groupsBySlug.get(s)!);
-    const inv: Invitation = {
-      id: newId(),
-      tenantId: t.tenantId,
-      email: p.email,
-      tokenHash: await sha256Hex(token),
-      reminderTokenHash: null,
-      status: "staged",
-      importId,
-      tenantRole: p.tenantRole,
-      groupRole: defaults.groupRole,
-      groupIds: gs.map((g) => g.id),
-      firstName: p.firstName,
-      lastName: p.lastName,
-      message: defaults.message ?? null,
-      language: p.language,
-      invitedBy: inviter.user.id,
-      invitedAt: now,
-      expiresAt: now + INVITATION_TTL_MS,
-      remindedAt: null,
-      acceptedAt: null,
-      revokedAt: null,
-    };
+    const { invitation: inv, token } = await newInvitation(
+      t,
+      inviter,
+      { email: p.email, status: "staged", importId, tenantRole: p.tenantRole, groupRole: defaults.groupRole, groupIds: gs.map((g) => g.id), firstName: p.firstName, lastName: p.lastName, message: defaults.message ?? null, language: p.language },
+      now,
+    );
     invitationRows.push(inv);
     // A group admin's row for an existing account is a group invitation: the same work, another email.
     const mail = invitationEmail(env, tenant, inv, inviter.user.name, token, gs, false, accounts.get(inv.email));
@@ -211,6 +205,65 @@ export function importReport(plan: RowPlan[]): ImportReport {
   };
 }
 
+/** How many rows of a plan or report invite, add to groups, or are skipped. */
+export function importCounts(rows: RowPlan[]) {
+  return { invited: rows.filter((r) => r.action === "invite").length, addedToGroups: rows.filter((r) => r.action === "add_to_groups").length, skipped: rows.filter((r) => r.action === "skip").length };
+}
+
+// ── an import without JavaScript: the file waits in R2 between its preview and its sending ──
+
+const stagedKey = (tenantId: string, id: string) => `tenants/${tenantId}/imports/${id}`;
+
+/** An import id from a link (ours are newId()): anything else is a 404, never an R2 key it cannot hold. */
+function stagedId(raw: string): string {
+  if (!/^[a-z0-9]{10,40}$/.test(raw)) throw new ApiError(404, "not_found", "No such import.");
+  return raw;
+}
+
+/**
+ * The preview: the file is read and planned (nothing is written to D1), then kept in R2
+ * with its defaults and its importer until `commitImport` sends it.
+ */
+export async function stageImport(env: Bindings, t: TenantDb, inviter: Inviter, file: File | null, choices: InviteChoices): Promise<{ id: string; fileName: string; plan: RowPlan[] }> {
+  if (!file || file.size === 0) throw new ApiError(422, "validation_failed", "Choose a file to import.", { file: msg("field.file_required") });
+  if (file.size > MAX_IMPORT_BYTES) throw new ApiError(413, "payload_too_large", `The file can be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB.`);
+  const defaults = parseWith(importDefaultsSchema, inviteOptions(choices));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const kind = fileKind(file.name, bytes);
+  const { plan } = await planImport(t, inviter, await readRows(kind, bytes), defaults);
+  const id = newId();
+  await env.MEDIA.put(stagedKey(t.tenantId, id), bytes, { customMetadata: { kind, name: file.name.slice(0, 200), defaults: JSON.stringify(defaults), by: inviter.user.id } });
+  return { id, fileName: file.name, plan };
+}
+
+function reportCsv(rows: RowPlan[]): string {
+  return "\ufeff" + ["row,email,action,reason,groups,admin", ...rows.map((r) => [String(r.row), r.email, r.action, r.reason ?? "", r.groups.join("|"), r.tenantRole === "admin" ? "TRUE" : "FALSE"].map(csvCell).join(","))].join("\r\n") + "\r\n";
+}
+
+/**
+ * Sends a staged import, once, for the one who staged it: planned again (accounts or
+ * invitations may have changed since the preview), written, and its report kept in R2
+ * in place of the file. Anyone else's, a sent one or an expired one is a 404.
+ */
+export async function commitImport(env: Bindings, t: TenantDb, tenant: Tenant, inviter: Inviter, rawId: string): Promise<{ id: string; report: ImportReport }> {
+  const id = stagedId(rawId);
+  const object = await env.MEDIA.get(stagedKey(t.tenantId, id));
+  const meta = object?.customMetadata;
+  if (!object || !meta || !mayUseStagedImport(inviter, meta) || meta.done) throw new ApiError(404, "not_found", "This import was already sent or has expired.");
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  const defaults = JSON.parse(meta.defaults ?? "{}") as ImportDefaults;
+  const planned = await planImport(t, inviter, await readRows(meta.kind === "xlsx" ? "xlsx" : "csv", bytes), defaults);
+  const report = await writeImport(env, t, tenant, inviter, planned, defaults);
+  await env.MEDIA.put(stagedKey(t.tenantId, id), reportCsv(report.rows), { customMetadata: { ...meta, done: "1" }, httpMetadata: { contentType: "text/csv; charset=utf-8" } });
+  return { id, report };
+}
+
+/** The report of a sent import (CSV), for the one who sent it; a 404 for anyone else or before it is sent. */
+export async function stagedImportReport(env: Bindings, tenantId: string, inviter: Inviter, rawId: string): Promise<string> {
+  const object = await env.MEDIA.get(stagedKey(tenantId, stagedId(rawId)));
+  if (!object || object.customMetadata?.done !== "1" || !mayUseStagedImport(inviter, object.customMetadata)) throw new ApiError(404, "not_found", "No such report.");
+  return object.text();
+}
 
 async function discardStaged(t: TenantDb, importId: string): Promise<void> {
   await t.db.batch([

@@ -6,10 +6,10 @@ import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { pageParams } from "../http/pagination";
-import { jsonBody, parseWith } from "../http/validate";
+import { json, load, onTenant, parseWith, query, signedIn } from "../http/validate";
 import { ApiError } from "../http/errors";
 import { isForm, readForm } from "../http/forms";
-import { commitImport, importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport } from "./import";
+import { importDefaultsSchema, importReport, MAX_IMPORT_BYTES, planImport, writeImport } from "./import";
 import { fileKind, readRows, templateCsv, templateXlsx } from "./spreadsheet";
 import { deliverSoon } from "../mail/deliver";
 import { viewingAsMember } from "../http/context";
@@ -41,6 +41,13 @@ export function inviterOf(c: Context<AppEnv>): Inviter {
 }
 
 const statusSchema = z.enum(["pending", "accepted", "expired", "revoked", "declined"]).optional();
+const tokenSchema = z.object({ token: z.string().min(1).max(200) });
+
+/** Before the body is read: on a community's host, the signed-in inviter. */
+const inviting = load((c) => {
+  requireTenant(c);
+  return inviterOf(c);
+});
 
 /** Reads the multipart import: the file and the defaults sent with it. */
 export async function readImportForm(c: Context<AppEnv>) {
@@ -81,22 +88,20 @@ export const invitationsApi = new Hono<AppEnv>()
     const planned = await planImport(t, inviter, rows, defaults);
     const dryRun = c.req.query("dryRun") === "1" || c.req.query("dryRun") === "true";
     if (dryRun) return c.json({ dryRun: true, ...importReport(planned.plan) });
-    const report = await commitImport(c.env, t, tenant, inviter, planned, defaults);
+    const report = await writeImport(c.env, t, tenant, inviter, planned, defaults);
     deliverSoon(c);
     return c.json(report);
   })
-  .post("/invitations", async (c) => {
+  .post("/invitations", inviting.check(), json(inviteSchema), async (c) => {
     const tenant = requireTenant(c);
-    const inviter = inviterOf(c);
-    const input = await jsonBody(c, inviteSchema);
-    const result = await invite(c.env, tenantDb(c.env, tenant), tenant, inviter, input);
+    const result = await invite(c.env, tenantDb(c.env, tenant), tenant, inviting.of(c), c.req.valid("json"));
     deliverSoon(c);
     return c.json(result);
   })
-  .get("/invitations", async (c) => {
+  .get("/invitations", inviting.check(), query(z.object({ status: z.preprocess((v) => v || undefined, statusSchema) })), async (c) => {
     const tenant = requireTenant(c);
-    const inviter = inviterOf(c);
-    const status = parseWith(z.object({ status: statusSchema }), { status: c.req.query("status") || undefined }).status;
+    const inviter = inviting.of(c);
+    const { status } = c.req.valid("query");
     const q = searchParam(c);
     const page = await listInvitations(tenantDb(c.env, tenant), { ...(status ? { status } : {}), ...(q ? { q } : {}), ...pageParams(c) }, listedFor(inviter));
     return c.json(page);
@@ -106,24 +111,18 @@ export const invitationsApi = new Hono<AppEnv>()
     const { view } = await lookupInvitation(tenantDb(c.env, tenant), tenant, c.req.query("token") ?? "");
     return c.json(view);
   })
-  .post("/invitations/accept", async (c) => {
-    const tenant = requireTenant(c);
-    const input = await jsonBody(c, acceptSchema);
-    const { user, sessionToken } = await acceptInvitation(tenantDb(c.env, tenant), input);
+  .post("/invitations/accept", onTenant, json(acceptSchema), async (c) => {
+    const { user, sessionToken } = await acceptInvitation(tenantDb(c.env, requireTenant(c)), c.req.valid("json"));
     setSessionCookie(c, sessionToken);
     return c.json({ user: publicUser(user) }, 201);
   })
-  .post("/invitations/accept-as-me", async (c) => {
-    const tenant = requireTenant(c);
+  .post("/invitations/accept-as-me", signedIn, json(tokenSchema), async (c) => {
     const user = requireUser(c);
-    const { token } = await jsonBody(c, z.object({ token: z.string().min(1).max(200) }));
-    await acceptAsExistingUser(tenantDb(c.env, tenant), token, user);
+    await acceptAsExistingUser(tenantDb(c.env, requireTenant(c)), c.req.valid("json").token, user);
     return c.json({ user: publicUser(user) });
   })
-  .post("/invitations/decline", async (c) => {
-    const tenant = requireTenant(c);
-    const { token } = await jsonBody(c, z.object({ token: z.string().min(1).max(200) }));
-    const inv = await declineByToken(tenantDb(c.env, tenant), token);
+  .post("/invitations/decline", onTenant, json(tokenSchema), async (c) => {
+    const inv = await declineByToken(tenantDb(c.env, requireTenant(c)), c.req.valid("json").token);
     return c.json({ invitation: { id: inv.id, status: "declined" } });
   })
   // A signed-in member's own pending group invitations: accept joins, decline ends it.

@@ -33,6 +33,20 @@ export const inviteSchema = z.object({
   language: language.optional(),
 });
 
+/** What an invitation form chooses besides its addresses, as typed (`""` for "not chosen"). */
+export type InviteChoices = { groups: string[]; tenantRole: string; groupRole: string; language: string; message: string };
+
+/** The choices as the schemas read them: "not chosen" is the schema's default, a blank message none. */
+export function inviteOptions(form: InviteChoices) {
+  return {
+    groups: form.groups,
+    tenantRole: form.tenantRole || undefined,
+    groupRole: form.groupRole || undefined,
+    language: form.language || undefined,
+    ...(form.message.trim() ? { message: form.message } : {}),
+  };
+}
+
 export const acceptSchema = z.object({
   token: z.string().min(1).max(200),
   name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(100, "at most 100 characters"),
@@ -248,29 +262,12 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
   }
   for (const address of toInvite) {
     // The same work whether or not the address has an account: a token, its hash, a row and one email.
-    const token = newToken();
-    const invitation: Invitation = {
-      id: newId(),
-      tenantId: t.tenantId,
-      email: address,
-      tokenHash: await sha256Hex(token),
-      status: "pending",
-      tenantRole: opts.tenantRole,
-      groupRole: opts.groupRole,
-      groupIds,
-      firstName: null,
-      lastName: null,
-      message: opts.message ?? null,
-      language: opts.language ?? null,
-      invitedBy: inviter.user.id,
-      invitedAt: now,
-      expiresAt: now + INVITATION_TTL_MS,
-      remindedAt: null,
-      acceptedAt: null,
-      revokedAt: null,
-      reminderTokenHash: null,
-      importId: null,
-    };
+    const { invitation, token } = await newInvitation(
+      t,
+      inviter,
+      { email: address, status: "pending", tenantRole: opts.tenantRole, groupRole: opts.groupRole, groupIds, firstName: null, lastName: null, message: opts.message ?? null, language: opts.language ?? null, importId: null },
+      now,
+    );
     // The invitation and its email are one atomic write.
     statements.push(t.db.insert(invitations).values(invitation));
     statements.push(enqueueMail(t, invitationEmail(env, tenant, invitation, inviter.user.name, token, targetGroups, false, st.accounts.get(address)), now));
@@ -284,6 +281,28 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
   for (const address of result.addedToGroups) forgetViewer(t.tenantId, st.accounts.get(address)!.id);
   for (const address of result.invited) forgetInvitationsOf(t.tenantId, address);
   return result;
+}
+
+/** What an inviter chooses of a new invitation (the rest is the inviter's, the time's, or empty). */
+type InvitationFields = Pick<Invitation, "email" | "status" | "tenantRole" | "groupRole" | "groupIds" | "firstName" | "lastName" | "message" | "language" | "importId">;
+
+/** A new invitation from `inviter`, valid `INVITATION_TTL_MS`, and the token its link carries (only its hash is kept). */
+export async function newInvitation(t: TenantDb, inviter: Inviter, fields: InvitationFields, now: number): Promise<{ invitation: Invitation; token: string }> {
+  const token = newToken();
+  const invitation: Invitation = {
+    id: newId(),
+    tenantId: t.tenantId,
+    tokenHash: await sha256Hex(token),
+    reminderTokenHash: null,
+    ...fields,
+    invitedBy: inviter.user.id,
+    invitedAt: now,
+    expiresAt: now + INVITATION_TTL_MS,
+    remindedAt: null,
+    acceptedAt: null,
+    revokedAt: null,
+  };
+  return { invitation, token };
 }
 
 /**
@@ -409,6 +428,21 @@ export async function lookupInvitation(t: TenantDb, tenant: Tenant, token: strin
 }
 
 /**
+ * Claiming a pending invitation: the conditional update (first in its batch), and the
+ * condition "this very batch claimed it" that every write going with it is made on.
+ */
+function claimOf(t: TenantDb, inv: Invitation, now: number) {
+  return {
+    claim: t.db
+      .update(invitations)
+      .set({ status: "accepted", acceptedAt: now })
+      .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
+      .returning({ id: invitations.id }),
+    claimed: sql`exists (select 1 from ${invitations} where ${invitations.id} = ${inv.id} and ${invitations.acceptedAt} = ${now} and ${invitations.status} = 'accepted')`,
+  };
+}
+
+/**
  * Creates the account (verified, with the invitation's tenant role and groups) and a
  * session, consuming the token with a conditional update in the same atomic batch.
  */
@@ -436,13 +470,9 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
     createdAt: now,
   };
   const session = await newSession(t, user.id, now);
-  const consumed = sql`exists (select 1 from ${invitations} where ${invitations.id} = ${inv.id} and ${invitations.acceptedAt} = ${now} and ${invitations.status} = 'accepted')`;
+  const { claim, claimed: consumed } = claimOf(t, inv, now);
   const [claimed] = await atomic(t, [
-    t.db
-      .update(invitations)
-      .set({ status: "accepted", acceptedAt: now })
-      .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
-      .returning({ id: invitations.id }),
+    claim,
     // Everything below happens only if this very batch consumed the token.
     sql`insert into ${users} (id, tenant_id, email, name, search_text, password_hash, language, tenant_role, status, email_verified_at, created_at)
       select ${user.id}, ${t.tenantId}, ${user.email}, ${user.name}, ${user.searchText}, ${user.passwordHash}, ${user.language}, ${user.tenantRole}, 'active', ${now}, ${now}
@@ -477,13 +507,9 @@ async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now:
     : [];
   const banned = new Set(bans.map((b) => b.groupId));
   const joining = live.filter((g) => !banned.has(g.id));
-  const claimedNow = sql`exists (select 1 from ${invitations} where ${invitations.id} = ${inv.id} and ${invitations.acceptedAt} = ${now} and ${invitations.status} = 'accepted')`;
+  const { claim, claimed: claimedNow } = claimOf(t, inv, now);
   const [claimed] = await atomic(t, [
-    t.db
-      .update(invitations)
-      .set({ status: "accepted", acceptedAt: now })
-      .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
-      .returning({ id: invitations.id }),
+    claim,
     // Written only if this very batch claimed the invitation, and never into a group that bans the person.
     ...joining.map(
       (g) => sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)

@@ -7,7 +7,7 @@ import { requestOrigin, requireTenant } from "../http/context";
 import { ApiError } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { searchParam } from "../http/search";
-import { jsonBody, parseWith } from "../http/validate";
+import { json, load, parseWith, signedIn } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import type { MemberActor } from "./policy";
 import {
@@ -37,6 +37,14 @@ const userIdOf = (c: Context<AppEnv>) => {
   return id;
 };
 
+/** Before the body is read: a community owner or admin on the community's host. */
+const administrator = load((c) => {
+  const tenant = requireTenant(c);
+  const actor = memberActor(c);
+  assertAdministers(actor);
+  return { tenant, actor };
+});
+
 /** The "Community members" section of the contract. */
 export const membersApi = new Hono<AppEnv>()
   .get("/members", async (c) => {
@@ -61,12 +69,9 @@ export const membersApi = new Hono<AppEnv>()
     deliverSoon(c);
     return c.json({ member });
   })
-  .patch("/members/:userId", async (c) => {
-    const tenant = requireTenant(c);
-    const actor = memberActor(c);
-    assertAdministers(actor);
-    const input = await jsonBody(c, changeRoleSchema);
-    return c.json({ member: await changeMemberRole(tenantDb(c.env, tenant), actor, userIdOf(c), input.tenantRole) });
+  .patch("/members/:userId", administrator.check(), json(changeRoleSchema), async (c) => {
+    const { tenant, actor } = administrator.of(c);
+    return c.json({ member: await changeMemberRole(tenantDb(c.env, tenant), actor, userIdOf(c), c.req.valid("json").tenantRole) });
   })
   .post("/members/:userId/suspend", async (c) => {
     const tenant = requireTenant(c);
@@ -82,11 +87,9 @@ export const membersApi = new Hono<AppEnv>()
     await removeMember(c.env, tenantDb(c.env, tenant), tenant, memberActor(c), userIdOf(c), { deletePosts });
     return c.body(null, 204);
   })
-  .delete("/me", async (c) => {
+  .delete("/me", signedIn, json(deleteMeSchema), async (c) => {
     const tenant = requireTenant(c);
-    const user = requireUser(c);
-    const input = await jsonBody(c, deleteMeSchema);
-    await deleteOwnAccount(c.env, tenantDb(c.env, tenant), tenant, user, input.password);
+    await deleteOwnAccount(c.env, tenantDb(c.env, tenant), tenant, requireUser(c), c.req.valid("json").password);
     clearSessionCookie(c);
     return c.body(null, 204);
   });

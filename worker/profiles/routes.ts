@@ -9,7 +9,7 @@ import { viewingAsMember } from "../http/context";
 import { requireTenant } from "../http/context";
 import { forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";
-import { jsonBody, parseWith } from "../http/validate";
+import { json, load, parseWith } from "../http/validate";
 import { readAvatarBody, saveAvatar } from "./avatar";
 import { createFieldSchema, reorderSchema, updateFieldSchema } from "./fields";
 import { canUseDirectory, isProfileAdmin, type ProfileActor } from "./policy";
@@ -41,6 +41,14 @@ function signedIn(c: Context<AppEnv>) {
   return { tenant, user, t: tenantDb(c.env, tenant), actor: profileActor(c) };
 }
 
+/** Before the body is read: signed in on a community's host; with `adminsOnly` (the 403's message), a community owner or admin. */
+const member = load((c, adminsOnly?: string) => {
+  const me = signedIn(c);
+  if (adminsOnly && !isProfileAdmin(me.actor)) throw forbidden("forbidden", adminsOnly);
+  return me;
+});
+const MANAGES_FIELDS = "Only community owners and admins manage profile fields.";
+
 const directoryParams = z.object({
   q: z.string().max(100, "at most 100 characters").optional().default(""),
   group: z.string().max(60).optional(),
@@ -67,23 +75,18 @@ export const profilesApi = new Hono<AppEnv>()
     const { t, actor } = signedIn(c);
     return c.json({ items: await fieldViews(t, actor), nextCursor: null });
   })
-  .post("/profile-fields", async (c) => {
-    const { t, actor } = signedIn(c);
-    if (!isProfileAdmin(actor)) throw forbidden("forbidden", "Only community owners and admins manage profile fields.");
-    const input = await jsonBody(c, createFieldSchema);
-    return c.json({ field: await createField(t, actor, input) }, 201);
+  .post("/profile-fields", member.check(MANAGES_FIELDS), json(createFieldSchema), async (c) => {
+    const { t, actor } = member.of(c);
+    return c.json({ field: await createField(t, actor, c.req.valid("json")) }, 201);
   })
-  .post("/profile-fields/reorder", async (c) => {
-    const { t, actor } = signedIn(c);
-    if (!isProfileAdmin(actor)) throw forbidden("forbidden", "Only community owners and admins manage profile fields.");
-    const { keys } = await jsonBody(c, reorderSchema);
+  .post("/profile-fields/reorder", member.check(MANAGES_FIELDS), json(reorderSchema), async (c) => {
+    const { t, actor } = member.of(c);
+    const { keys } = c.req.valid("json");
     return c.json({ items: await reorderFields(t, actor, keys), nextCursor: null });
   })
-  .patch("/profile-fields/:key", async (c) => {
-    const { t, actor } = signedIn(c);
-    if (!isProfileAdmin(actor)) throw forbidden("forbidden", "Only community owners and admins manage profile fields.");
-    const input = await jsonBody(c, updateFieldSchema);
-    return c.json({ field: await updateField(t, actor, c.req.param("key"), input) });
+  .patch("/profile-fields/:key", member.check(MANAGES_FIELDS), json(updateFieldSchema), async (c) => {
+    const { t, actor } = member.of(c);
+    return c.json({ field: await updateField(t, actor, c.req.param("key"), c.req.valid("json")) });
   })
   .delete("/profile-fields/:key", async (c) => {
     const { t, actor } = signedIn(c);
@@ -95,10 +98,9 @@ export const profilesApi = new Hono<AppEnv>()
     const { t, user } = signedIn(c);
     return c.json(await ownProfile(t, user));
   })
-  .patch("/me/profile", async (c) => {
-    const { t, user } = signedIn(c);
-    const patch = await jsonBody(c, profilePatchSchema);
-    return c.json(await updateOwnProfile(t, user, patch));
+  .patch("/me/profile", member.check(), json(profilePatchSchema), async (c) => {
+    const { t, user } = member.of(c);
+    return c.json(await updateOwnProfile(t, user, c.req.valid("json")));
   })
   .put("/me/avatar", async (c) => {
     const { t, user } = signedIn(c);
@@ -115,11 +117,9 @@ export const profilesApi = new Hono<AppEnv>()
     const { t, actor } = signedIn(c);
     return c.json(await memberProfile(t, actor, c.req.param("userId")));
   })
-  .patch("/members/:userId/profile", async (c) => {
-    const { t, actor } = signedIn(c);
-    if (!isProfileAdmin(actor)) throw forbidden("forbidden", "Only community owners and admins edit other members' profiles.");
-    const patch = await jsonBody(c, profilePatchSchema);
-    return c.json(await updateMemberProfile(t, actor, c.req.param("userId"), patch));
+  .patch("/members/:userId/profile", member.check("Only community owners and admins edit other members' profiles."), json(profilePatchSchema), async (c) => {
+    const { t, actor } = member.of(c);
+    return c.json(await updateMemberProfile(t, actor, c.req.param("userId"), c.req.valid("json")));
   })
   // The member directory.
   .get("/directory", async (c) => {

@@ -6,7 +6,7 @@ import type { Tenant, User } from "../db/schema";
 import type { AppEnv, Bindings } from "../env";
 import { clientIp, requireTenant } from "../http/context";
 import { forbidden, notFound } from "../http/errors";
-import { jsonBody } from "../http/validate";
+import { guard, json, load } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, removeDomain } from "./domains";
 import { createTenantLimited, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
@@ -25,6 +25,13 @@ function requireTenantAdmin(user: User, action: TenancyAction): void {
   if (!mayTenancy(apiActor(user), action)) throw forbidden("forbidden", "Only community owners and admins can do this.");
 }
 
+/** Before the body is read: on a community's host, signed in, allowed `action`. */
+const tenantAdmin = (action: TenancyAction) =>
+  guard((c) => {
+    requireTenant(c);
+    requireTenantAdmin(requireUser(c), action);
+  });
+
 /**
  * A group's domains through the API: its admins, viewing as a member or not read from the
  * group context. Listing asks what changing asks (a member view is refused both, as before).
@@ -32,6 +39,16 @@ function requireTenantAdmin(user: User, action: TenancyAction): void {
 function requireGroupDomains(ctx: GroupContext): void {
   if (!decide(ctx.actor, "manageGroupDomains").ok) throw forbidden("forbidden", "You are not allowed to do this in this group.");
 }
+
+/** Before the body is read: the group, a signed-in admin of its domains. */
+const groupDomains = load(async (c) => {
+  const group = await groupFromRequest(c);
+  requireUser(c);
+  requireGroupDomains(group.ctx);
+  return group;
+});
+
+const hostnameBody = z.object({ hostname: hostnameSchema });
 
 async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
   const base = {
@@ -56,11 +73,13 @@ async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
   return { ...base, domains: domains.map((d) => publicDomain(d, env)) };
 }
 
-/** Routes of the root (platform) host. */
-export const platformApi = new Hono<AppEnv>().post("/tenants", async (c) => {
+const rootHostOnly = guard((c) => {
   if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();
-  const input = await jsonBody(c, createTenantSchema);
-  const tenant = await createTenantLimited(c.env, clientIp(c), input);
+});
+
+/** Routes of the root (platform) host. */
+export const platformApi = new Hono<AppEnv>().post("/tenants", rootHostOnly, json(createTenantSchema), async (c) => {
+  const tenant = await createTenantLimited(c.env, clientIp(c), c.req.valid("json"));
   deliverSoon(c);
   return c.json({ tenant: publicTenant(c.env, tenant) }, 201);
 });
@@ -71,11 +90,8 @@ export const tenantApi = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     return c.json(await tenantView(c.env, tenant, mayTenancy(apiActor(c.get("user")), "readAllSettings")));
   })
-  .patch("/tenant", async (c) => {
-    const tenant = requireTenant(c);
-    requireTenantAdmin(requireUser(c), "changeSettings");
-    const patch = await jsonBody(c, tenantPatchSchema);
-    const updated = await updateTenant(c.env, tenant, patch);
+  .patch("/tenant", tenantAdmin("changeSettings"), json(tenantPatchSchema), async (c) => {
+    const updated = await updateTenant(c.env, requireTenant(c), c.req.valid("json"));
     return c.json(await tenantView(c.env, updated, true));
   })
   .get("/tenant/domains", async (c) => {
@@ -84,11 +100,8 @@ export const tenantApi = new Hono<AppEnv>()
     const rows = await listDomains(tenantDb(c.env, tenant));
     return c.json({ items: rows.map((d) => publicDomain(d, c.env)), nextCursor: null });
   })
-  .post("/tenant/domains", async (c) => {
-    const tenant = requireTenant(c);
-    requireTenantAdmin(requireUser(c), "manageDomains");
-    const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
-    const domain = await addDomain(c.env, tenantDb(c.env, tenant), input.hostname, null);
+  .post("/tenant/domains", tenantAdmin("manageDomains"), json(hostnameBody), async (c) => {
+    const domain = await addDomain(c.env, tenantDb(c.env, requireTenant(c)), c.req.valid("json").hostname, null);
     return c.json(publicDomain(domain, c.env), domain.status === "pending" ? 201 : 200);
   })
   .post("/tenant/domains/:hostname/verify", async (c) => {
@@ -111,12 +124,9 @@ export const tenantApi = new Hono<AppEnv>()
     const rows = await listDomains(t, ctx.group.id);
     return c.json({ items: rows.map((d) => publicDomain(d, c.env)), nextCursor: null });
   })
-  .post("/groups/:slug/domains", async (c) => {
-    const { t, ctx } = await groupFromRequest(c);
-    requireUser(c);
-    requireGroupDomains(ctx);
-    const input = await jsonBody(c, z.object({ hostname: hostnameSchema }));
-    const domain = await addDomain(c.env, t, input.hostname, ctx.group.id);
+  .post("/groups/:slug/domains", groupDomains.check(), json(hostnameBody), async (c) => {
+    const { t, ctx } = groupDomains.of(c);
+    const domain = await addDomain(c.env, t, c.req.valid("json").hostname, ctx.group.id);
     return c.json(publicDomain(domain, c.env), domain.status === "pending" ? 201 : 200);
   })
   .post("/groups/:slug/domains/:hostname/verify", async (c) => {

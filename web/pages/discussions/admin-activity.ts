@@ -112,7 +112,7 @@ function Chart({ lang, days, activity }: { lang: Lang; days: number; activity: A
     <details class="chart-data">
       <summary>${t(lang, "activity.chart.show_table")}</summary>
       <div class="chart-table-wrap">
-        <table class="table chart-table">
+        <table class="table table-stack-sm chart-table">
           <caption class="sr-only">${t(lang, "activity.chart.table_caption", { days })}</caption>
           <thead>
             <tr>
@@ -143,7 +143,7 @@ function MostActive({ lang, activity, days }: { lang: Lang; activity: ActivityVi
     ${activity.mostActive.length
       ? html`<div class="card table-card">
           <div class="table-scroll">
-            <table class="table active-table">
+            <table class="table table-stack-sm active-table">
               <caption class="sr-only">${t(lang, "activity.active.caption", { days })}</caption>
               <thead>
                 <tr>

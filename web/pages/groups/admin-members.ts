@@ -40,10 +40,10 @@ function MemberRow({ ctx, group, member, ability }: { ctx: PageContext; group: G
         </span>
       </span>
     </th>
-    <td class="cell-email" data-label=${t(lang, "admin.members.col_email")}>
+    <td class="cell-email">
       ${member.email ? html`<a href=${`mailto:${member.email}`}>${member.email}</a>` : html`<span class="muted">—</span>`}
     </td>
-    <td class="cell-role" data-label=${t(lang, "admin.members.col_role")}>
+    <td class="cell-role">
       ${controls
         ? RoleForm({ lang, base, member })
         : html`<span class=${owner ? "badge badge-owner" : "badge badge-quiet"}>${roleLabel(lang, member.role)}</span>`}
@@ -90,7 +90,7 @@ export function GroupMembersPage(props: GroupAdminProps & { members: MemberView[
         </div>
         ${sorted.length
           ? html`<div class="card table-card">
-              <table class="table members-table">
+              <table class="table table-stack-md members-table">
                 <caption class="sr-only">${t(lang, "admin.members.caption", { group: group.name })}</caption>
                 <thead>
                   <tr>

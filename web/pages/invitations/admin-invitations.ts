@@ -82,6 +82,15 @@ export function skipReason(lang: Lang, reason: string): string {
   return codeLabel(lang, REASONS, reason);
 }
 
+/** The badge tone of each status (a declined invitation keeps the plain badge). */
+const STATUS_TONE: Record<InvitationStatus, string> = {
+  pending: " badge-info",
+  accepted: " badge-success",
+  expired: " badge-warning",
+  revoked: " badge-quiet",
+  declined: "",
+};
+
 export function invitationStatusLabel(lang: Lang, status: InvitationStatus): string {
   return t(lang, `admin.invitations.status.${status}`);
 }
@@ -259,7 +268,7 @@ function InvitationRow({
     <th scope="row" class="cell-invitee">
       <span class="invitee-email">${item.email}</span>
       <span class="invitee-badges">
-        <span class=${`badge invite-status invite-status-${item.status}`}>${invitationStatusLabel(lang, item.status)}</span>
+        <span class=${`badge${STATUS_TONE[item.status]} invite-status invite-status-${item.status}`}>${invitationStatusLabel(lang, item.status)}</span>
         ${item.tenantRole === "admin" && html` <span class="badge badge-quiet">${roleLabel(lang, "admin")}</span>`}
       </span>
     </th>
@@ -361,7 +370,7 @@ export function AdminInvitationsPage({
         ${FilterForm({ lang, filter })}
         ${items.length > 0
           ? html`<div class="card table-card invitations-card">
-              <table class="table invitations-table">
+              <table class="table table-stack-lg invitations-table">
                 <caption class="sr-only">${t(lang, "admin.invitations.caption")}</caption>
                 <thead>
                   <tr>

@@ -597,7 +597,7 @@ export function AdminMembersPage({
         ${SearchForm({ lang, q, status })}
         ${members.length > 0
           ? html`<div class="card table-card accounts-card">
-                <table class="table accounts-table">
+                <table class="table table-stack-lg accounts-table">
                   <caption class="sr-only">${t(lang, "admin.accounts.caption")}</caption>
                   <thead>
                     <tr>
@@ -667,7 +667,7 @@ export function AdminMembersImportResultPage({
               <h2 id="row-errors-title">${t(lang, "admin.accounts.import_errors_caption")}</h2>
             </div>
             <div class="card table-card row-errors-card">
-              <table class="table row-errors-table">
+              <table class="table table-stack-md row-errors-table">
                 <caption class="sr-only">${t(lang, "admin.accounts.import_errors_caption")}</caption>
                 <thead>
                   <tr>

@@ -73,7 +73,7 @@ function RecordsTable({ lang, domain }: { lang: Lang; domain: DomainPageItem }):
     <h3 class="domain-subtitle" id=${id}>${t(lang, "domains.records_title")}</h3>
     <p class="field-hint">${t(lang, "domains.records_hint")}</p>
     <div class="dns-scroll">
-      <table class="table dns-table" aria-labelledby=${id}>
+      <table class="table table-stack-sm dns-table" aria-labelledby=${id}>
         <thead>
           <tr>
             <th scope="col">${t(lang, "domains.col.type")}</th>

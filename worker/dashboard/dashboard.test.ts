@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, makeGroup, makeTenant, signUpMember } from "../test/helpers";
+import { call, makeTenant, signUpMember } from "../test/helpers";
 
 // `GET /api/v1/me/dashboard` and the portal's part of `PATCH /api/v1/tenant`: messages,
 // the status banner inside its window only, announcements only for their targets.
@@ -39,7 +39,7 @@ describe("the dashboard", () => {
     const tenant = await makeTenant();
     const inGroup = await signUpMember(tenant, "ann-in@example.com");
     const outside = await signUpMember(tenant, "ann-out@example.com");
-    await makeGroup(tenant, { name: "Makers", slug: "makers" });
+    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Makers", slug: "makers", joinPolicy: "open" } })).status).toBe(201);
     await call(tenant.host, "POST", "/api/v1/groups/makers/join", { cookie: inGroup.cookie, json: {} });
     const post = (json: unknown, cookie = tenant.owner.cookie) => call(tenant.host, "POST", "/api/v1/announcements", { cookie, json });
     expect((await post({ title: "x", body: "y" }, inGroup.cookie)).status).toBe(403);

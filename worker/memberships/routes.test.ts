@@ -153,3 +153,21 @@ describe("billing settings over HTTP", () => {
     expect(await refused(await call(tenant.host, "PATCH", "/api/v1/billing/settings", { cookie: tenant.owner.cookie, json: { currency: "USD" } }))).toMatchObject({ status: 409, code: "billing_locked" });
   });
 });
+
+describe("paid groups over HTTP", () => {
+  it("POST /groups/{slug}/join answers 403 plan_required with the plans beside the error, then lets a member on one of them in", async () => {
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "paid-join@example.com");
+    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Residents", slug: "residents", joinPolicy: "open" } })).status).toBe(201);
+    const resident = (await ok<{ plan: Plan }>(await plan(tenant, { name: "Resident", price: { amount: 19900, currency: "EUR" }, groups: ["residents"] }), 201)).plan;
+    await ok(await plan(tenant, { name: "Hidden", hidden: true, groups: ["residents"] }), 201);
+    const join = () => call(tenant.host, "POST", "/api/v1/groups/residents/join", { cookie: member.cookie, json: {} });
+    const first = await join();
+    expect(first.status).toBe(403);
+    expect(await first.json()).toMatchObject({ error: { code: "plan_required" }, plans: [{ id: resident.id, name: "Resident", price: { amount: 19900, currency: "EUR" } }] });
+    await ok(await call(tenant.host, "POST", "/api/v1/me/membership", { cookie: member.cookie, json: { planId: resident.id } }), 201);
+    expect((await join()).status).toBe(200);
+    // The owner needs no plan.
+    expect((await call(tenant.host, "POST", "/api/v1/groups/residents/join", { cookie: tenant.owner.cookie, json: {} })).status).toBe(200);
+  });
+});

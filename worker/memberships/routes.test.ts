@@ -171,3 +171,22 @@ describe("paid groups over HTTP", () => {
     expect((await call(tenant.host, "POST", "/api/v1/groups/residents/join", { cookie: tenant.owner.cookie, json: {} })).status).toBe(200);
   });
 });
+
+describe("a plan chosen at sign-up", () => {
+  it("POST /auth/signup with planId and billing: the account and its membership (pending when the plan needs approval); an unavailable plan makes no account", async () => {
+    const tenant = await makeTenant();
+    const vetted = (await ok<{ plan: Plan }>(await plan(tenant, { name: "Resident", approvalRequired: true }), 201)).plan;
+    const old = (await ok<{ plan: Plan }>(await plan(tenant, { name: "Old" }), 201)).plan;
+    await call(tenant.host, "DELETE", `/api/v1/plans/${old.id}`, { cookie: tenant.owner.cookie });
+    const signup = (email: string, planId: string) =>
+      call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email, password: "a long enough password", name: "Sam Plan", planId, billing: { name: "Sam Plan SRL", address: "Strada Ș 1" } } });
+    const refusedPlan = await signup("plan-old@example.com", old.id);
+    expect(await refused(refusedPlan)).toMatchObject({ status: 422, code: "plan_unavailable", fields: { planId: expect.any(String) } });
+    expect((await call(tenant.host, "POST", "/api/v1/auth/login", { json: { email: "plan-old@example.com", password: "a long enough password" } })).status).toBe(401);
+    const res = await signup("plan-new@example.com", vetted.id);
+    const body = await ok<{ status: string; membership: { status: string } }>(res, 201);
+    expect(body).toMatchObject({ status: "active", membership: { status: "pending_approval" } });
+    const cookie = res.headers.getSetCookie().find((h) => h.startsWith("sid="))!.split(";")[0]!;
+    expect(await ok<Membership>(await call(tenant.host, "GET", "/api/v1/me/membership", { cookie }))).toMatchObject({ status: "pending_approval", plan: { id: vetted.id }, billing: { name: "Sam Plan SRL", address: "Strada Ș 1" } });
+  });
+});

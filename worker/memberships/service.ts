@@ -87,7 +87,7 @@ export async function viewsOf(t: TenantDb, rows: PlanMembership[], billing: Bill
 }
 
 /** A plan a member may choose now: it exists and is not archived (hidden plans are fine: their own link). */
-async function choosablePlan(t: TenantDb, planId: string, field: string): Promise<Plan> {
+export async function choosablePlan(t: TenantDb, planId: string, field: string): Promise<Plan> {
   const plan = await planRow(t, planId);
   if (!plan || plan.archivedAt !== null) throw new ApiError(422, "plan_unavailable", "This plan cannot be chosen.", { [field]: msg("field.plan_unavailable") });
   return plan;

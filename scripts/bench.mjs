@@ -38,6 +38,7 @@ import { gzipSync } from "node:zlib";
 import { DEMO } from "./local-db.mjs";
 import { ROOT, http, startApp } from "../web/e2e/server.mjs";
 import { benchImports } from "./bench-import.mjs";
+import { benchMemberships } from "./bench-memberships.mjs";
 import { CHAT_APP_ARGS, benchChat, chatGoals, chatSummary } from "./bench-chat.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -553,6 +554,16 @@ async function main() {
       console.error(`\nbench: the import benchmark could not run: ${importError}`);
     }
 
+    // The memberships' scheduled job: 10,000 due changes across 100 communities (scripts/bench-memberships.mjs).
+    let memberships = null;
+    let membershipsError = null;
+    try {
+      memberships = await benchMemberships(app);
+    } catch (err) {
+      membershipsError = String(err?.message ?? err);
+      console.error(`\nbench: the memberships job benchmark could not run: ${membershipsError}`);
+    }
+
     // Group chat: WebSocket fan-out in one group (scripts/bench-chat.mjs).
     let chat = null;
     let chatError = null;
@@ -588,6 +599,13 @@ async function main() {
           pass: !!r && r.importMs < 10_000 && r.delivered === r.rows && r.duplicates === 0,
         };
       }),
+      {
+        goal: "membership job: 10,000 due changes in 100 tenants < 10 s",
+        value: memberships
+          ? `${secs(memberships.runMs)} (nothing due: ${secs(memberships.baselineMs)}); ${memberships.after.canceled} ended, ${memberships.after.changed} changed${memberships.ok ? "" : " (NOT VERIFIED)"}${memberships.secondRunChanged ? ", second run changed rows" : ""}`
+          : `not measured${membershipsError ? ` (${membershipsError.slice(0, 60)})` : ""}`,
+        pass: !!memberships && memberships.runMs < 10_000 && memberships.ok && !memberships.secondRunChanged,
+      },
       ...chatGoals(chat, chatError),
     ];
     const approvalProblems = [];
@@ -621,6 +639,7 @@ async function main() {
       loginJs: js,
       approvals: bulk ?? { error: bulkError },
       imports: imports ?? { error: importError },
+      memberships: memberships ?? { error: membershipsError },
       chat: chat ?? { error: chatError },
       approvalProblems,
       goals: goals.map((g) => ({ ...g, result: g.pass ? "PASS" : "FAIL" })),

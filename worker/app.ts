@@ -35,6 +35,11 @@ import { membersApi } from "./members/routes";
 import { memberPages, pendingMembersCount } from "./members/html";
 import { joinPrompt, profilePages } from "./profiles/html";
 import { platformApi, tenantApi } from "./tenancy/routes";
+import { plansApi } from "./plans/routes";
+import { membershipsApi } from "./memberships/routes";
+import { invoicesApi } from "./invoices/routes";
+import { announcementsApi } from "./announcements/routes";
+import { dashboardApi } from "./dashboard/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -47,6 +52,11 @@ const api = new Hono<AppEnv>()
   .route("/", accountsApi)
   .route("/", profilesApi)
   .route("/", membersApi)
+  .route("/", plansApi)
+  .route("/", membershipsApi)
+  .route("/", invoicesApi)
+  .route("/", announcementsApi)
+  .route("/", dashboardApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

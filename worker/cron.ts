@@ -9,6 +9,7 @@ import { purgeStagedImports } from "./invitations/import";
 import { purgeStagedAccounts } from "./accounts/service";
 import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 import { backfillSearchText } from "./db/search-backfill";
+import { runMembershipJob, type MembershipJobReport } from "./memberships/job";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
@@ -22,6 +23,7 @@ export type CronReport = {
   mail: DeliveryReport;
   purgedGroups: number;
   invitations: { reminded: number; expired: number };
+  memberships: { ended: number; changed: number };
   domains: DomainJobReport;
 };
 
@@ -46,6 +48,17 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
     if (!scope.drain || !r.more) break;
   }
   ran.push("invitations");
+
+  // Cancellations and plan changes due today, each community on its own day; before any
+  // invoice run, so a day's changes are billed the new way.
+  const memberships = { ended: 0, changed: 0 };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r: MembershipJobReport = await runMembershipJob(env, now, tenant);
+    memberships.ended += r.ended;
+    memberships.changed += r.changed;
+    if (!scope.drain || !r.more) break;
+  }
+  ran.push("memberships");
 
   let purgedGroups = 0;
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
@@ -79,5 +92,5 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await backfillSearchText(env);
   ran.push("purges");
 
-  return { ran, mail, purgedGroups, invitations, domains };
+  return { ran, mail, purgedGroups, invitations, memberships, domains };
 }

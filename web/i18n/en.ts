@@ -1462,6 +1462,22 @@ export const en = {
   "admin.fields.key_from_label": "Left empty, it is made from the label (“Home city” gives home_city).",
   "mention.suggestions": "Members to mention",
   // ── end group-ux ──
+  // ── portal-plans: plans and memberships (issue 14) ──
+  "field.currency": "Amounts are in {currency}, the community's currency.",
+  "field.unknown_group": "There is no group {slug}.",
+  "field.plan_unavailable": "This plan cannot be chosen.",
+  "field.plan_current": "This is already the current plan.",
+  "field.start_within_year": "Choose a day from today up to a year ahead.",
+  "field.not_before_today": "Choose today or a later day.",
+  "field.after_today": "Choose a day after today.",
+  "field.day": "Enter a date as YYYY-MM-DD.",
+  "field.iban": "Enter a valid IBAN, such as FR76 3000 6000 0112 3456 7890 189.",
+  "field.bic": "Enter a valid BIC of 8 or 11 characters.",
+  "mail.announcement.subject": "{community}: {title}",
+  "mail.announcement.action": "Open your dashboard",
+  "field.time": "Enter a date and time such as 2027-03-01T09:00:00Z.",
+  "field.until_after_from": "The end must come after the start.",
+  // ── end portal-plans ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1484,4 +1484,20 @@ export const fr: Record<MessageKey, string> = {
   "admin.fields.key_from_label": "Laissée vide, elle est tirée du libellé (« Ville d’origine » donne ville_d_origine).",
   "mention.suggestions": "Membres à mentionner",
   // ── end group-ux ──
+  // ── portal-plans: plans and memberships (issue 14) ──
+  "field.currency": "Les montants sont en {currency}, la devise de la communauté.",
+  "field.unknown_group": "Il n’y a pas de groupe {slug}.",
+  "field.plan_unavailable": "Cette formule ne peut pas être choisie.",
+  "field.plan_current": "C’est déjà la formule actuelle.",
+  "field.start_within_year": "Choisissez un jour entre aujourd’hui et dans un an.",
+  "field.not_before_today": "Choisissez aujourd’hui ou un jour suivant.",
+  "field.after_today": "Choisissez un jour après aujourd’hui.",
+  "field.day": "Saisissez une date au format AAAA-MM-JJ.",
+  "field.iban": "Saisissez un IBAN valide, comme FR76 3000 6000 0112 3456 7890 189.",
+  "field.bic": "Saisissez un BIC valide de 8 ou 11 caractères.",
+  "mail.announcement.subject": "{community} : {title}",
+  "mail.announcement.action": "Ouvrir votre tableau de bord",
+  "field.time": "Saisissez une date et une heure, par exemple 2027-03-01T09:00:00Z.",
+  "field.until_after_from": "La fin doit venir après le début.",
+  // ── end portal-plans ──
 };

@@ -1466,4 +1466,20 @@ export const nl: Record<MessageKey, string> = {
   "admin.fields.key_from_label": "Leeg gelaten wordt hij uit het label gemaakt (“Woonplaats” geeft woonplaats).",
   "mention.suggestions": "Leden om te vermelden",
   // ── end group-ux ──
+  // ── portal-plans: plans and memberships (issue 14) ──
+  "field.currency": "Bedragen zijn in {currency}, de munteenheid van de community.",
+  "field.unknown_group": "Er is geen groep {slug}.",
+  "field.plan_unavailable": "Dit abonnement kan niet gekozen worden.",
+  "field.plan_current": "Dit is al het huidige abonnement.",
+  "field.start_within_year": "Kies een dag vanaf vandaag tot een jaar vooruit.",
+  "field.not_before_today": "Kies vandaag of een latere dag.",
+  "field.after_today": "Kies een dag na vandaag.",
+  "field.day": "Voer een datum in als JJJJ-MM-DD.",
+  "field.iban": "Voer een geldige IBAN in, zoals NL91 ABNA 0417 1643 00.",
+  "field.bic": "Voer een geldige BIC van 8 of 11 tekens in.",
+  "mail.announcement.subject": "{community}: {title}",
+  "mail.announcement.action": "Open je dashboard",
+  "field.time": "Voer een datum en tijd in, zoals 2027-03-01T09:00:00Z.",
+  "field.until_after_from": "Het einde moet na het begin komen.",
+  // ── end portal-plans ──
 };

@@ -17,6 +17,7 @@ import {
   userGroups,
 } from "./service";
 import { clearSessionCookie, requireUser, revokeSession, setSessionCookie } from "./sessions";
+import { signUpWithPlan } from "../memberships/signup";
 import { loginLinkConfirmSchema, loginLinkRequestSchema, requestLoginLink, useLoginLink } from "./login-links";
 
 /** A password reset or a login link asked for by email: mailed if the address has an account, 202 either way. */
@@ -31,10 +32,10 @@ export const authApi = new Hono<AppEnv>()
   .post("/auth/signup", onTenant, json(signupSchema), async (c) => {
     const tenant = requireTenant(c);
     const input = c.req.valid("json");
-    const result = await signUp(tenantDb(c.env, tenant), tenant, input, { base: requestOrigin(c) });
+    const result = await signUpWithPlan(tenantDb(c.env, tenant), tenant, input, { base: requestOrigin(c) });
     if (result.sessionToken) setSessionCookie(c, result.sessionToken);
     deliverSoon(c);
-    return c.json({ user: publicUser(result.user), status: result.status }, 201);
+    return c.json({ user: publicUser(result.user), status: result.status, ...(result.membership ? { membership: { id: result.membership.id, status: result.membership.status } } : {}) }, 201);
   })
   .post("/auth/login", onTenant, json(loginSchema), async (c) => {
     const tenant = requireTenant(c);

@@ -36,6 +36,9 @@ export const signupSchema = z.preprocess(
       /** Profile fields asked at sign-up, `{key: value}`; forms post them as `profile.{key}`. */
       fields: z.record(z.string().max(100), z.unknown(), { error: "fields must be an object {key: value}" }).optional(),
       fieldsFrom: z.literal("form").optional(),
+      /** A plan chosen at sign-up (member portal), with the billing details for its invoices. */
+      planId: z.string().min(1, "field.required").max(64).optional(),
+      billing: z.strictObject({ name: z.string().trim().min(1, "field.required").max(200), address: z.string().trim().min(1, "field.required").max(1000), taxId: z.string().trim().max(50).nullish() }).optional(),
     })
     .refine(passwordNotEmail, { message: "field.password_is_email", path: ["password"] }),
 );

@@ -17,8 +17,15 @@ export const tenants = sqliteTable("tenants", {
   features: text("features", { mode: "json" }).$type<Record<string, boolean>>().notNull().default(sql`'{}'`),
   /** Who may create groups: every active member, or tenant owners and admins only. */
   groupCreation: text("group_creation", { enum: ["everyone", "admins"] }).notNull().default("everyone"),
+  /** Markdown on every member's dashboard, and where a member cancels (member portal). */
+  welcomeMessage: text("welcome_message"),
+  cancellationMessage: text("cancellation_message"),
+  /** The status banner: `{state, message, from?, until?}` with times as UTC ms. */
+  status: text("status", { mode: "json" }).$type<TenantStatus>(),
   createdAt: integer("created_at").notNull(),
 });
+
+export type TenantStatus = { state: "open" | "temporarily_closed" | "restricted"; message: string; from: number | null; until: number | null };
 
 export const domains = sqliteTable(
   "domains",
@@ -342,6 +349,130 @@ export const memberProfiles = sqliteTable(
   (t) => [index("member_profiles_tenant").on(t.tenantId)],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Member portal: billing settings, plans and the memberships members hold on them. A plan
+// membership is not a group membership (`memberships` above): it is what a member pays for.
+
+/** A community's billing settings; a tenant without a row has the defaults (EUR, invoices on the 1st). */
+export const billingSettings = sqliteTable(
+  "billing_settings",
+  {
+    tenantId: text("tenant_id").primaryKey().references(() => tenants.id, { onDelete: "cascade" }),
+    currency: text("currency").notNull().default("EUR"),
+    invoiceDay: integer("invoice_day").notNull().default(1),
+    numberPrefix: text("number_prefix").notNull().default("INV"),
+    paymentTermsDays: integer("payment_terms_days").notNull().default(14),
+    defaultTaxRateBp: integer("default_tax_rate_bp").notNull().default(0),
+    /** The seller on invoices; null name means the community's name. */
+    sellerName: text("seller_name"),
+    sellerAddress: text("seller_address").notNull().default(""),
+    sellerTaxId: text("seller_tax_id"),
+    iban: text("iban"),
+    bic: text("bic"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    check("billing_settings_invoice_day", sql`${t.invoiceDay} between 1 and 28`),
+    check("billing_settings_terms", sql`${t.paymentTermsDays} between 0 and 365`),
+    check("billing_settings_tax_rate", sql`${t.defaultTaxRateBp} between 0 and 10000`),
+  ],
+);
+
+export const plans = sqliteTable(
+  "plans",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** Minor units of the tenant's currency, per interval. */
+    priceAmount: integer("price_amount").notNull(),
+    currency: text("currency").notNull(),
+    intervalMonths: integer("interval_months").notNull().default(1),
+    /** Basis points: 20 % is 2000. */
+    taxRateBp: integer("tax_rate_bp").notNull().default(0),
+    approvalRequired: integer("approval_required", { mode: "boolean" }).notNull().default(false),
+    hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
+    noticeDays: integer("notice_days").notNull().default(0),
+    setupFeeAmount: integer("setup_fee_amount").notNull().default(0),
+    creditMinutes: integer("credit_minutes").notNull().default(0),
+    /** Resource categories the credits apply to; empty means every category. */
+    creditCategories: text("credit_categories", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    archivedAt: integer("archived_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("plans_tenant").on(t.tenantId, t.archivedAt),
+    check("plans_price", sql`${t.priceAmount} >= 0 and ${t.setupFeeAmount} >= 0 and ${t.creditMinutes} >= 0`),
+    check("plans_interval", sql`${t.intervalMonths} between 1 and 12`),
+    check("plans_notice", sql`${t.noticeDays} between 0 and 365`),
+    check("plans_tax_rate", sql`${t.taxRateBp} between 0 and 10000`),
+  ],
+);
+
+/** The groups a plan opens (paid groups): a group listed here is joined only with one of its plans. */
+export const planGroups = sqliteTable(
+  "plan_groups",
+  {
+    tenantId: text("tenant_id").notNull(),
+    planId: text("plan_id").notNull().references(() => plans.id, { onDelete: "cascade" }),
+    groupId: text("group_id").notNull().references(() => groups.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.groupId] }), index("plan_groups_group").on(t.tenantId, t.groupId)],
+);
+
+export const planMemberships = sqliteTable(
+  "plan_memberships",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    planId: text("plan_id").notNull().references(() => plans.id),
+    status: text("status", { enum: ["pending_approval", "active", "canceling", "canceled"] }).notNull(),
+    /** Days (YYYY-MM-DD) in the tenant's timezone. */
+    startsOn: text("starts_on").notNull(),
+    /** Where billing periods are counted from: the start, or the day a plan change took effect. */
+    periodsFrom: text("periods_from").notNull(),
+    cancelsOn: text("cancels_on"),
+    changePlanId: text("change_plan_id").references(() => plans.id),
+    changeOn: text("change_on"),
+    billingName: text("billing_name"),
+    billingAddress: text("billing_address"),
+    billingTaxId: text("billing_tax_id"),
+    createdAt: integer("created_at").notNull(),
+    confirmedAt: integer("confirmed_at"),
+    endedAt: integer("ended_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    // One membership at a time: of concurrent requests exactly one gets in.
+    uniqueIndex("plan_memberships_one_open").on(t.tenantId, t.userId).where(sql`status <> 'canceled'`),
+    index("plan_memberships_tenant_status").on(t.tenantId, t.status),
+    index("plan_memberships_user").on(t.tenantId, t.userId, t.createdAt),
+  ],
+);
+
+/** Announcements on members' dashboards: everyone, or members of some groups or plans. */
+export const announcements = sqliteTable(
+  "announcements",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    /** Markdown. */
+    body: text("body").notNull(),
+    email: integer("email", { mode: "boolean" }).notNull().default(false),
+    planIds: text("plan_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    groupIds: text("group_ids", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    until: integer("until"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("announcements_tenant").on(t.tenantId, t.createdAt)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
@@ -353,3 +484,7 @@ export type TenantRole = User["tenantRole"];
 export type GroupRole = (typeof memberships.$inferSelect)["role"];
 export type ProfileField = typeof profileFields.$inferSelect;
 export type UserStatus = User["status"];
+export type Plan = typeof plans.$inferSelect;
+export type PlanMembership = typeof planMemberships.$inferSelect;
+export type BillingSettings = typeof billingSettings.$inferSelect;
+export type Announcement = typeof announcements.$inferSelect;

@@ -11,6 +11,7 @@ import { parseWith } from "../http/validate";
 import { assertCan, groupView, loadGroup, type GroupContext, type GroupView } from "./service";
 import { can } from "./policy";
 import { forgetViewer } from "./queries";
+import { assertPlanAllowsJoin } from "../memberships/paid-groups";
 import { groupRoom, type JoinAnswer, type JoinRequest } from "../room/room";
 import { completeProfileForJoin, profileAnswers } from "../profiles/service";
 import { msg } from "../../web/i18n";
@@ -46,6 +47,8 @@ export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, u
   if (ctx.actor.groupRole !== null) return { status: "member" };
   if (ctx.actor.banned) throw new ApiError(403, "banned", "You cannot join this group.");
   if (ctx.group.joinPolicy === "invite") throw new ApiError(403, "invite_only", "This group accepts members by invitation only.");
+  // Paid groups (a plan opens them): community owners, admins and moderators need no plan.
+  await assertPlanAllowsJoin(t, ctx.group.id, user.id, now, user.tenantRole !== "member");
   const room = groupRoom(env, t.tenantId, ctx.group.id);
   if (ctx.group.joinPolicy === "approval") {
     const pending = await room.pendingFor(user.id);

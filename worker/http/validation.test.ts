@@ -37,6 +37,11 @@ const NO_JSON_BODY: Record<string, { status: number; why: string }> = {
   "POST /api/v1/members/:userId/suspend": { status: 200, why: "suspends, ignores the body" },
   "POST /api/v1/members/:userId/unsuspend": { status: 200, why: "unsuspends, ignores the body" },
   "POST /api/v1/members/:userId/login-link": { status: 202, why: "sends a link, ignores the body" },
+  "POST /api/v1/plans/:id/restore": { status: 404, why: "no such plan; ignores the body" },
+  "POST /api/v1/me/membership/cancel": { status: 404, why: "no membership to cancel; ignores the body" },
+  "POST /api/v1/me/membership/undo-cancel": { status: 404, why: "no membership; ignores the body" },
+  "POST /api/v1/memberships/:id/confirm": { status: 404, why: "no such membership; ignores the body" },
+  "POST /api/v1/memberships/:id/undo-cancel": { status: 404, why: "no such membership; ignores the body" },
 };
 
 /** DELETE routes that read a JSON body (the others take none). */

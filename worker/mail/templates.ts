@@ -198,3 +198,13 @@ export function joinApprovedMail(lang: Lang, p: { to: string; name: string; grou
     { kind: "action", label: t(lang, "mail.group_joined.action"), url: p.url },
   ], p.brand);
 }
+
+/** An announcement emailed to the members it targets: its title and its text, paragraph by paragraph. */
+export function announcementMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; title: string; body: string; url: string }): MailMessage {
+  const paragraphs = p.body.split(/\n\s*\n/).map((text) => ({ kind: "p" as const, text: text.trim() })).filter((b) => b.text);
+  return compose(lang, p.to, t(lang, "mail.announcement.subject", { community: p.community, title: p.title }), p.community, [
+    { kind: "p", text: p.title },
+    ...paragraphs,
+    { kind: "action", label: t(lang, "mail.announcement.action"), url: p.url },
+  ], p.brand);
+}

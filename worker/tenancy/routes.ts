@@ -12,6 +12,7 @@ import { addDomain, checkDomain, hostnameSchema, listDomains, publicDomain, remo
 import { createTenantLimited, createTenantSchema, publicTenant, tenantPatchSchema, updateTenant } from "./service";
 import { groupFromRequest } from "../groups/request";
 import type { GroupContext } from "../groups/service";
+import { portalSettingsView } from "./portal-settings";
 import { decide, mayCreateCommunity, mayTenancy, type TenancyAction } from "./policy";
 
 /**
@@ -65,6 +66,7 @@ async function tenantView(env: Bindings, tenant: Tenant, full: boolean) {
     },
     features: tenant.features,
     groupCreation: tenant.groupCreation,
+    ...portalSettingsView(tenant),
   };
   if (!full) return base;
   const domains = await listDomains(tenantDb(env, tenant));

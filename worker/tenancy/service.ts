@@ -11,6 +11,7 @@ import { catalogFor, closestLang, msg } from "../../web/i18n";
 import { email, language, password, spokenLanguage } from "../http/validate";
 import { enqueueMail } from "../mail/outbox";
 import { tenantBrand, welcomeMail } from "../mail/templates";
+import { portalColumns, portalSettingsPatch } from "./portal-settings";
 import { invalidateTenantHosts, platformUrl } from "./hosts";
 import { fold } from "../http/search";
 import { parseWith } from "../http/validate";
@@ -101,6 +102,9 @@ export async function createTenant(env: Bindings, input: CreateTenantInput, now 
     faviconKey: null,
     features: {},
     groupCreation: "everyone",
+    welcomeMessage: null,
+    cancellationMessage: null,
+    status: null,
     createdAt: now,
   };
   const t = tenantDb(env, tenant);
@@ -159,6 +163,7 @@ export const tenantPatchSchema = z
       .strict(),
     features: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.boolean()).refine((f) => Object.keys(f).length <= 50, msg("field.too_many", { max: 50 })),
     groupCreation: z.enum(["everyone", "admins"]),
+    ...portalSettingsPatch,
   })
   .partial()
   .strict();
@@ -179,6 +184,7 @@ export async function updateTenant(env: Bindings, tenant: Tenant, patch: z.outpu
     next.features = { ...kept, ...rest };
   }
   if (patch.groupCreation !== undefined) next.groupCreation = patch.groupCreation;
+  Object.assign(next, portalColumns(patch));
   if (Object.keys(next).length === 0) return tenant;
   const [updated] = await directoryDb(env).update(tenants).set(next).where(eq(tenants.id, tenant.id)).returning();
   invalidateTenantHosts(tenant.id);

@@ -1,0 +1,125 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { msg } from "../../web/i18n";
+import type { TenantDb } from "../db/client";
+import { billingSettings } from "../db/schema";
+import { ApiError } from "../http/errors";
+import { isValidBic, isValidIban, normalizeIban } from "./epc";
+import { basisPointsToPercent, isCurrency, percentToBasisPoints } from "./money";
+
+/** A community's billing settings (contract, "Invoices and payments"), with a new community's defaults. */
+export type BillingSettingsView = {
+  currency: string;
+  invoiceDay: number;
+  numberPrefix: string;
+  paymentTermsDays: number;
+  defaultTaxRate: number;
+  seller: { name: string; address: string; taxId: string | null; iban: string | null; bic: string | null };
+};
+
+export function defaultBilling(tenantName: string): BillingSettingsView {
+  return { currency: "EUR", invoiceDay: 1, numberPrefix: "INV", paymentTermsDays: 14, defaultTaxRate: 0, seller: { name: tenantName, address: "", taxId: null, iban: null, bic: null } };
+}
+
+const optionalText = (max: number) => z.string().trim().max(max, msg("field.too_long", { max })).nullish();
+
+export const billingSettingsPatch = z.strictObject({
+  currency: z
+    .string({ error: "field.required" })
+    .transform((s) => s.trim().toUpperCase())
+    .refine(isCurrency, { message: "field.invalid" })
+    .optional(),
+  invoiceDay: z.number({ error: "field.required" }).int("field.invalid").min(1, msg("field.too_small", { min: 1 })).max(28, msg("field.too_big", { max: 28 })).optional(),
+  numberPrefix: z
+    .string()
+    .trim()
+    .max(12, msg("field.too_long", { max: 12 }))
+    .regex(/^[A-Za-z0-9-]*$/, "field.invalid")
+    .optional(),
+  paymentTermsDays: z.number().int("field.invalid").min(0, msg("field.too_small", { min: 0 })).max(365, msg("field.too_big", { max: 365 })).optional(),
+  defaultTaxRate: z.number().min(0, msg("field.too_small", { min: 0 })).max(100, msg("field.too_big", { max: 100 })).optional(),
+  seller: z
+    .strictObject({
+      name: z.string().trim().min(1, "field.required").max(200, msg("field.too_long", { max: 200 })).optional(),
+      address: z.string().trim().max(1000, msg("field.too_long", { max: 1000 })).optional(),
+      taxId: optionalText(50),
+      iban: z
+        .string()
+        .transform(normalizeIban)
+        .refine((v) => v === "" || isValidIban(v), { message: "field.iban" })
+        .nullish(),
+      bic: z
+        .string()
+        .transform((v) => v.trim().toUpperCase())
+        .refine((v) => v === "" || isValidBic(v), { message: "field.bic" })
+        .nullish(),
+    })
+    .optional(),
+});
+export type BillingSettingsPatch = z.output<typeof billingSettingsPatch>;
+
+export async function billingSettingsOf(t: TenantDb, tenantName = ""): Promise<BillingSettingsView> {
+  const [row] = await t.db.select().from(billingSettings).where(eq(billingSettings.tenantId, t.tenantId)).limit(1);
+  if (!row) return defaultBilling(tenantName);
+  return {
+    currency: row.currency,
+    invoiceDay: row.invoiceDay,
+    numberPrefix: row.numberPrefix,
+    paymentTermsDays: row.paymentTermsDays,
+    defaultTaxRate: basisPointsToPercent(row.defaultTaxRateBp),
+    seller: { name: row.sellerName ?? tenantName, address: row.sellerAddress, taxId: row.sellerTaxId, iban: row.iban, bic: row.bic },
+  };
+}
+
+const blankToNull = (v: string | null | undefined, fallback: string | null): string | null => (v === undefined ? fallback : v === null || v === "" ? null : v);
+
+/**
+ * Changes the settings. The currency and the invoice day are fixed once money was set in
+ * them (`locked` answers for what would change: plans priced in the currency, issued
+ * invoices): 409 `billing_locked`.
+ */
+export async function updateBillingSettings(
+  t: TenantDb,
+  tenantName: string,
+  patch: BillingSettingsPatch,
+  now: number,
+  locked: (changing: { currency: boolean; invoiceDay: boolean }) => Promise<boolean>,
+): Promise<BillingSettingsView> {
+  const current = await billingSettingsOf(t, tenantName);
+  const next: BillingSettingsView = {
+    currency: patch.currency ?? current.currency,
+    invoiceDay: patch.invoiceDay ?? current.invoiceDay,
+    numberPrefix: patch.numberPrefix ?? current.numberPrefix,
+    paymentTermsDays: patch.paymentTermsDays ?? current.paymentTermsDays,
+    defaultTaxRate: patch.defaultTaxRate === undefined ? current.defaultTaxRate : basisPointsToPercent(percentToBasisPoints(patch.defaultTaxRate)),
+    seller: {
+      name: patch.seller?.name ?? current.seller.name,
+      address: patch.seller?.address ?? current.seller.address,
+      taxId: blankToNull(patch.seller?.taxId, current.seller.taxId),
+      iban: blankToNull(patch.seller?.iban, current.seller.iban),
+      bic: blankToNull(patch.seller?.bic, current.seller.bic),
+    },
+  };
+  const changing = { currency: next.currency !== current.currency, invoiceDay: next.invoiceDay !== current.invoiceDay };
+  if ((changing.currency || changing.invoiceDay) && (await locked(changing))) {
+    throw new ApiError(409, "billing_locked", "The currency and the invoice day cannot change once money is set in them.");
+  }
+  const columns = {
+    currency: next.currency,
+    invoiceDay: next.invoiceDay,
+    numberPrefix: next.numberPrefix,
+    paymentTermsDays: next.paymentTermsDays,
+    defaultTaxRateBp: percentToBasisPoints(next.defaultTaxRate),
+    sellerName: next.seller.name === tenantName ? null : next.seller.name,
+    sellerAddress: next.seller.address,
+    sellerTaxId: next.seller.taxId,
+    iban: next.seller.iban,
+    bic: next.seller.bic,
+    updatedAt: now,
+  };
+  await t.db
+    .insert(billingSettings)
+    .values({ tenantId: t.tenantId, ...columns })
+    .onConflictDoUpdate({ target: billingSettings.tenantId, set: columns });
+  return next;
+}

@@ -1,0 +1,45 @@
+import type { Context } from "hono";
+import { requireUser } from "../auth/sessions";
+import { tenantDb, type TenantDb } from "../db/client";
+import type { Tenant, User } from "../db/schema";
+import type { AppEnv } from "../env";
+import { requireTenant } from "../http/context";
+import { forbidden } from "../http/errors";
+import { guard } from "../http/validate";
+import { billingSettingsOf, type BillingSettingsView } from "../invoices/settings";
+import { dayInTimeZone } from "./periods";
+import { decide, type MembershipAction, type MembershipActor } from "./policy";
+import type { Clock } from "./service";
+
+// The HTTP side of plans and memberships: who is asking, the community's clock and
+// billing settings, and the policy's refusals as the contract's errors.
+
+export type PortalRequest = { tenant: Tenant; t: TenantDb; user: User; billing: BillingSettingsView; clock: Clock };
+
+/** The JSON API's actor: its role (the API does not read the view-as cookie). */
+export const apiActor = (user: User | null): MembershipActor => ({ tenantRole: user?.tenantRole ?? null });
+
+export function clockOf(tenant: Pick<Tenant, "timezone">, now = Date.now()): Clock {
+  return { today: dayInTimeZone(now, tenant.timezone), now };
+}
+
+/** 403 with the contract's code when the policy refuses (a visitor never gets here: `requireUser` answers 401 first). */
+export function assertMay(actor: MembershipActor, action: MembershipAction, tenant: Pick<Tenant, "features">): void {
+  const d = decide(actor, action, tenant.features);
+  if (d.ok) return;
+  if (d.why === "feature_disabled") throw forbidden("feature_disabled", "This community has turned this off.");
+  throw forbidden("forbidden", "Only community owners and admins can do this.");
+}
+
+/** Before the body is read: signed in on a community's host and allowed `action`. */
+export const allowed = (action: MembershipAction) =>
+  guard((c) => {
+    const tenant = requireTenant(c);
+    assertMay(apiActor(requireUser(c)), action, tenant);
+  });
+
+export async function portalRequest(c: Context<AppEnv>): Promise<PortalRequest> {
+  const tenant = requireTenant(c);
+  const t = tenantDb(c.env, tenant);
+  return { tenant, t, user: requireUser(c), billing: await billingSettingsOf(t, tenant.name), clock: clockOf(tenant) };
+}

@@ -1,0 +1,55 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { TenantDb } from "../db/client";
+import { planGroups, planMemberships, plans, tenants, type Plan } from "../db/schema";
+import { forgetViewer } from "../groups/queries";
+import { ApiError } from "../http/errors";
+import { givesAccess } from "./service";
+import { dayInTimeZone } from "./periods";
+
+// Paid groups: a group listed in some plans' `groups` is joined only by a member whose
+// membership gives access on one of those plans. Owners, admins and community moderators
+// need no plan. A membership never adds anyone to a group; when it stops giving access,
+// or moves to a plan that does not open a group, the member leaves that group (its owner
+// and admins stay).
+
+/** After the job moved members out of groups: their cached views and open sockets follow. */
+export function forgetLeavers(t: TenantDb, userIds: string[]): void {
+  for (const id of new Set(userIds)) forgetViewer(t.tenantId, id);
+}
+
+export type PlanOffer = { id: string; name: string; price: { amount: number; currency: string } };
+
+/**
+ * 403 `plan_required` (with the plans that open the group, neither archived nor hidden,
+ * beside the error) when the group is paid and the member's membership does not give access
+ * on one of its plans. `exempt`: community owners, admins and moderators, and a tenant
+ * admin's invitation.
+ */
+export async function assertPlanAllowsJoin(t: TenantDb, groupId: string, userId: string, now: number, exempt: boolean): Promise<void> {
+  if (exempt) return;
+  const opening = await t.db
+    .select({ plan: plans })
+    .from(planGroups)
+    .innerJoin(plans, eq(plans.id, planGroups.planId))
+    .where(and(eq(planGroups.tenantId, t.tenantId), eq(planGroups.groupId, groupId)));
+  if (opening.length === 0) return;
+  // Only a paid group needs the community's day.
+  const [tenant] = await t.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
+  const today = dayInTimeZone(now, tenant?.timezone ?? "UTC");
+  const planIds = opening.map((r) => r.plan.id);
+  const held = await t.db
+    .select()
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId), inArray(planMemberships.planId, planIds)));
+  if (held.some((m) => givesAccess(m, today))) return;
+  const err = new ApiError(403, "plan_required", "This group is open to members on one of its plans.");
+  err.extra = { plans: offers(opening.map((r) => r.plan)) };
+  throw err;
+}
+
+export function offers(rows: Plan[]): PlanOffer[] {
+  return rows
+    .filter((p) => p.archivedAt === null && !p.hidden)
+    .sort((a, b) => a.priceAmount - b.priceAmount || a.name.localeCompare(b.name))
+    .map((p) => ({ id: p.id, name: p.name, price: { amount: p.priceAmount, currency: p.currency } }));
+}

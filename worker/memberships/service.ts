@@ -1,0 +1,269 @@
+import { and, desc, eq, inArray, lt, ne, or } from "drizzle-orm";
+import { z } from "zod";
+import { msg } from "../../web/i18n";
+import type { TenantDb } from "../db/client";
+import { newId } from "../db/ids";
+import { planMemberships, plans, users, type Plan, type PlanMembership } from "../db/schema";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
+import { ApiError, conflict, notFound } from "../http/errors";
+import type { BillingSettingsView } from "../invoices/settings";
+import { planRow, planView, type PlanView } from "../plans/service";
+import { addDays, cancelsOn as cancelsOnRule, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
+
+// A member's membership of a plan: chosen (pending approval when the plan asks for it),
+// confirmed, cancelled with notice, changed at the next period. Every function takes plain
+// values: the community's billing settings, `today` (a day in the community's timezone)
+// and `now` (UTC ms); the routes and the scheduled job compute them.
+
+export type MembershipStatus = PlanMembership["status"];
+export type Clock = { today: Day; now: number };
+
+const day = z.string({ error: "field.required" }).refine(isDay, { message: "field.day" });
+export const billingDetails = z.strictObject({
+  name: z.string().trim().min(1, "field.required").max(200, msg("field.too_long", { max: 200 })),
+  address: z.string().trim().min(1, "field.required").max(1000, msg("field.too_long", { max: 1000 })),
+  taxId: z.string().trim().max(50, msg("field.too_long", { max: 50 })).nullish(),
+});
+export const chooseInput = z.strictObject({ planId: z.string({ error: "field.required" }).min(1, "field.required").max(64), startsOn: day.optional(), billing: billingDetails.optional() });
+export const assignInput = chooseInput.extend({ userId: z.string({ error: "field.required" }).min(1, "field.required").max(64) });
+export const changeInput = z.strictObject({ planId: z.string({ error: "field.required" }).min(1, "field.required").max(64), on: day.optional() });
+export const cancelInput = z.strictObject({ on: day.optional() });
+export const billingPatch = billingDetails.partial();
+
+export type MembershipView = {
+  id: string;
+  userId: string;
+  plan: PlanView;
+  status: MembershipStatus;
+  startedOn: Day;
+  currentPeriod: Period | null;
+  nextInvoiceDate: Day | null;
+  cancelsOn: Day | null;
+  scheduledChange: { plan: PlanView; on: Day } | null;
+  billing: { name: string; address: string; taxId: string | null } | null;
+};
+
+export function scheduleOf(m: Pick<PlanMembership, "periodsFrom">, plan: Pick<Plan, "intervalMonths">, billing: BillingSettingsView): BillingSchedule {
+  return { startsOn: m.periodsFrom, invoiceDay: billing.invoiceDay, intervalMonths: plan.intervalMonths };
+}
+
+/** Whether the membership gives access on `today` (contract, "Access"). */
+export function givesAccess(m: Pick<PlanMembership, "status" | "startsOn" | "cancelsOn">, today: Day): boolean {
+  if (m.status !== "active" && m.status !== "canceling") return false;
+  return m.startsOn <= today && (m.cancelsOn === null || today <= m.cancelsOn);
+}
+
+export function membershipView(m: PlanMembership, plan: Plan, changePlan: Plan | null, billing: BillingSettingsView, today: Day): MembershipView {
+  const running = (m.status === "active" || m.status === "canceling") && m.startsOn <= today;
+  const s = scheduleOf(m, plan, billing);
+  const current = running ? periodContaining(s, today) : null;
+  let next: Day | null = running ? nextInvoiceDate(s, today) : null;
+  // Nothing is billed for a period that starts after the last day of access.
+  if (next && m.cancelsOn && next > m.cancelsOn) next = null;
+  return {
+    id: m.id,
+    userId: m.userId,
+    plan: planView(plan, []),
+    status: m.status,
+    startedOn: m.startsOn,
+    currentPeriod: current,
+    nextInvoiceDate: next,
+    cancelsOn: m.cancelsOn,
+    scheduledChange: changePlan && m.changeOn ? { plan: planView(changePlan, []), on: m.changeOn } : null,
+    billing: m.billingName && m.billingAddress ? { name: m.billingName, address: m.billingAddress, taxId: m.billingTaxId } : null,
+  };
+}
+
+async function plansById(t: TenantDb, ids: (string | null)[]): Promise<Map<string, Plan>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await t.db.select().from(plans).where(and(eq(plans.tenantId, t.tenantId), inArray(plans.id, wanted)));
+  return new Map(rows.map((p) => [p.id, p]));
+}
+
+export async function viewsOf(t: TenantDb, rows: PlanMembership[], billing: BillingSettingsView, today: Day): Promise<MembershipView[]> {
+  const byId = await plansById(t, rows.flatMap((m) => [m.planId, m.changePlanId]));
+  return rows.map((m) => membershipView(m, byId.get(m.planId)!, m.changePlanId ? (byId.get(m.changePlanId) ?? null) : null, billing, today));
+}
+
+/** A plan a member may choose now: it exists and is not archived (hidden plans are fine: their own link). */
+export async function choosablePlan(t: TenantDb, planId: string, field: string): Promise<Plan> {
+  const plan = await planRow(t, planId);
+  if (!plan || plan.archivedAt !== null) throw new ApiError(422, "plan_unavailable", "This plan cannot be chosen.", { [field]: msg("field.plan_unavailable") });
+  return plan;
+}
+
+/** The member's latest membership (canceled included), or null. */
+export async function latestMembership(t: TenantDb, userId: string): Promise<PlanMembership | null> {
+  const [row] = await t.db
+    .select()
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId)))
+    .orderBy(desc(planMemberships.createdAt), desc(planMemberships.id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The member's membership that is not canceled, or null. */
+export async function openMembership(t: TenantDb, userId: string): Promise<PlanMembership | null> {
+  const [row] = await t.db
+    .select()
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId), ne(planMemberships.status, "canceled")))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function membershipById(t: TenantDb, id: string): Promise<PlanMembership> {
+  const [row] = await t.db.select().from(planMemberships).where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.id, id))).limit(1);
+  if (!row) throw notFound("No such membership.");
+  return row;
+}
+
+/**
+ * Puts a member on a plan. A member starts today up to a year ahead; an admin any day and
+ * already confirmed. A plan that needs approval leaves a member's choice `pending_approval`.
+ * One at a time: the partial unique index lets exactly one of concurrent requests in (409).
+ */
+export async function startMembership(
+  t: TenantDb,
+  billing: BillingSettingsView,
+  clock: Clock,
+  input: { userId: string; planId: string; startsOn?: Day; billing?: z.output<typeof billingDetails> },
+  by: "member" | "admin",
+): Promise<PlanMembership> {
+  const plan = await choosablePlan(t, input.planId, "planId");
+  const startsOn = input.startsOn ?? clock.today;
+  if (by === "member" && (startsOn < clock.today || startsOn > addDays(clock.today, 365))) {
+    throw new ApiError(422, "validation_failed", "Some fields are invalid.", { startsOn: msg("field.start_within_year") });
+  }
+  const status: MembershipStatus = by === "member" && plan.approvalRequired ? "pending_approval" : "active";
+  const inserted = await t.db
+    .insert(planMemberships)
+    .values({
+      id: newId(),
+      tenantId: t.tenantId,
+      userId: input.userId,
+      planId: plan.id,
+      status,
+      startsOn,
+      periodsFrom: startsOn,
+      billingName: input.billing?.name ?? null,
+      billingAddress: input.billing?.address ?? null,
+      billingTaxId: input.billing?.taxId ?? null,
+      createdAt: clock.now,
+      confirmedAt: status === "active" ? clock.now : null,
+      updatedAt: clock.now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!inserted[0]) throw conflict("membership_exists", "This member already has a membership.");
+  return inserted[0];
+}
+
+/** Admins: a member of this community by id (404 otherwise). */
+export async function assertMember(t: TenantDb, userId: string): Promise<void> {
+  const [row] = await t.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
+  if (!row) throw notFound("No such member.");
+}
+
+/** Applies a change to one membership if it is still in one of `from` states; 409 `stale` if it changed meanwhile. */
+async function update(t: TenantDb, m: PlanMembership, from: MembershipStatus[], set: Partial<PlanMembership>, now: number): Promise<PlanMembership> {
+  const [row] = await t.db
+    .update(planMemberships)
+    .set({ ...set, updatedAt: now })
+    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.id, m.id), inArray(planMemberships.status, from)))
+    .returning();
+  if (!row) throw conflict("membership_changed", "The membership changed meanwhile; reload and try again.");
+  return row;
+}
+
+/**
+ * Cancels. A pending membership ends at once with nothing invoiced (how a request is
+ * declined). Otherwise it turns `canceling` with `cancelsOn` = the member's rule (the end of
+ * the first period that ends at least `noticeDays` after today) or, for an admin, `on`
+ * (today or later). Cancelling drops a scheduled plan change.
+ */
+export async function cancelMembership(t: TenantDb, billing: BillingSettingsView, clock: Clock, m: PlanMembership, on?: Day): Promise<PlanMembership> {
+  if (m.status === "canceled") throw conflict("membership_canceled", "This membership has ended.");
+  if (m.status === "pending_approval") return update(t, m, ["pending_approval"], { status: "canceled", endedAt: clock.now, changePlanId: null, changeOn: null }, clock.now);
+  if (on !== undefined && on < clock.today) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { on: msg("field.not_before_today") });
+  const plan = (await planRow(t, m.planId))!;
+  const last = on ?? cancelsOnRule(scheduleOf(m, plan, billing), clock.today, plan.noticeDays);
+  return update(t, m, ["active", "canceling"], { status: "canceling", cancelsOn: last, changePlanId: null, changeOn: null }, clock.now);
+}
+
+export async function undoCancel(t: TenantDb, clock: Clock, m: PlanMembership): Promise<PlanMembership> {
+  if (m.status !== "canceling") throw conflict("membership_not_canceling", "This membership is not being cancelled.");
+  return update(t, m, ["canceling"], { status: "active", cancelsOn: null }, clock.now);
+}
+
+/** Schedules a plan change for the start of the next period (an admin may name a later day). */
+export async function changePlan(t: TenantDb, billing: BillingSettingsView, clock: Clock, m: PlanMembership, planId: string, on?: Day): Promise<PlanMembership> {
+  if (m.status === "canceling") throw conflict("membership_canceling", "A membership being cancelled cannot change plan.");
+  if (m.status === "pending_approval") throw conflict("membership_pending", "A membership waiting for approval cannot change plan.");
+  if (m.status === "canceled") throw conflict("membership_canceled", "This membership has ended.");
+  const target = await choosablePlan(t, planId, "planId");
+  if (target.id === m.planId) throw new ApiError(422, "plan_unavailable", "This is already the current plan.", { planId: msg("field.plan_current") });
+  const plan = (await planRow(t, m.planId))!;
+  const effective = on ?? planChangeEffectiveOn(scheduleOf(m, plan, billing), clock.today);
+  if (effective <= clock.today) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { on: msg("field.after_today") });
+  return update(t, m, ["active"], { changePlanId: target.id, changeOn: effective }, clock.now);
+}
+
+export async function dropPlanChange(t: TenantDb, clock: Clock, m: PlanMembership): Promise<PlanMembership> {
+  if (!m.changePlanId) return m;
+  return update(t, m, ["active"], { changePlanId: null, changeOn: null }, clock.now);
+}
+
+export async function editBilling(t: TenantDb, clock: Clock, m: PlanMembership, patch: z.output<typeof billingPatch>): Promise<PlanMembership> {
+  if (m.status === "canceled") throw conflict("membership_canceled", "This membership has ended.");
+  const set = {
+    ...(patch.name !== undefined ? { billingName: patch.name } : {}),
+    ...(patch.address !== undefined ? { billingAddress: patch.address } : {}),
+    ...(patch.taxId !== undefined ? { billingTaxId: patch.taxId ?? null } : {}),
+  };
+  return update(t, m, ["pending_approval", "active", "canceling"], set, clock.now);
+}
+
+/** Confirms a pending membership: it starts on the later of its start day and today. */
+export async function confirmMembership(t: TenantDb, clock: Clock, m: PlanMembership): Promise<PlanMembership> {
+  if (m.status !== "pending_approval") throw conflict("membership_not_pending", "This membership is not waiting for approval.");
+  const startsOn = m.startsOn < clock.today ? clock.today : m.startsOn;
+  return update(t, m, ["pending_approval"], { status: "active", startsOn, periodsFrom: startsOn, confirmedAt: clock.now }, clock.now);
+}
+
+export type MembershipListItem = MembershipView & { member: { id: string; name: string; email: string } };
+
+export const membershipsCursor = cursorKind("memberships", z.tuple([cursorParts.int, cursorParts.id]));
+
+/** Admins: every membership, newest first, optionally of one status or plan, a page at a time. */
+export async function listMemberships(
+  t: TenantDb,
+  billing: BillingSettingsView,
+  today: Day,
+  opts: { status?: MembershipStatus; planId?: string; limit: number; cursor?: string | null },
+): Promise<{ items: MembershipListItem[]; nextCursor: string | null }> {
+  const after = decodeOptionalCursor(membershipsCursor, opts.cursor);
+  const rows = await t.db
+    .select({ m: planMemberships, name: users.name, email: users.email })
+    .from(planMemberships)
+    .innerJoin(users, eq(users.id, planMemberships.userId))
+    .where(
+      and(
+        eq(planMemberships.tenantId, t.tenantId),
+        ...(opts.status ? [eq(planMemberships.status, opts.status)] : []),
+        ...(opts.planId ? [eq(planMemberships.planId, opts.planId)] : []),
+        ...(after ? [or(lt(planMemberships.createdAt, after[0]), and(eq(planMemberships.createdAt, after[0]), lt(planMemberships.id, after[1])))] : []),
+      ),
+    )
+    .orderBy(desc(planMemberships.createdAt), desc(planMemberships.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const views = await viewsOf(t, page.map((r) => r.m), billing, today);
+  const last = page.at(-1);
+  return {
+    items: views.map((v, i) => ({ ...v, member: { id: page[i]!.m.userId, name: page[i]!.name, email: page[i]!.email } })),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(membershipsCursor, [last.m.createdAt, last.m.id]) : null,
+  };
+}

@@ -1,0 +1,24 @@
+import type { TenantDb } from "../db/client";
+import type { Tenant } from "../db/schema";
+import { signUp, type signupSchema } from "../auth/service";
+import { billingSettingsOf } from "../invoices/settings";
+import type { z } from "zod";
+import { dayInTimeZone } from "./periods";
+import { choosablePlan, startMembership } from "./service";
+
+type Urls = Parameters<typeof signUp>[3];
+
+/**
+ * Sign-up on the community's page, with a plan when one is chosen: the plan is checked first
+ * (422 `plan_unavailable`, no account made), then the account, then the membership (pending
+ * approval when the plan asks for it, as a member's own choice).
+ */
+export async function signUpWithPlan(t: TenantDb, tenant: Tenant, input: z.output<typeof signupSchema>, urls: Urls, now = Date.now()) {
+  if (input.planId) await choosablePlan(t, input.planId, "planId");
+  const result = await signUp(t, tenant, input, urls, now);
+  if (!input.planId) return { ...result, membership: null };
+  const billing = await billingSettingsOf(t, tenant.name);
+  const clock = { today: dayInTimeZone(now, tenant.timezone), now };
+  const membership = await startMembership(t, billing, clock, { userId: result.user.id, planId: input.planId, ...(input.billing ? { billing: input.billing } : {}) }, "member");
+  return { ...result, membership };
+}

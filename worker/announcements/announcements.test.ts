@@ -30,11 +30,7 @@ const mailsOf = async (t: TenantDb) => t.db.select({ to: outbox.to, subject: out
 describe("announcements", () => {
   it("to everyone: stored, and emailed once to each active member in their language (closest catalog, else the community's)", async () => {
     const { t, person } = await setup();
-    const fr = await person("fr-CA");
-    const en = await person("en");
-    const nl = await person("nl-BE");
-    const de = await person("de");
-    const none = await person(null);
+    const [fr, en, nl, de, none] = (await Promise.all(["fr-CA", "en", "nl-BE", "de", null].map((language) => person(language)))) as [string, string, string, string, string];
     await person("en", "suspended");
     const before = (await mailsOf(t)).length;
     const a = await createAnnouncement(t, announcementInput.parse({ title: "Fermeture", body: "Fermé lundi.\n\nÀ mardi !", email: true }), "admin", TODAY, NOW, mailContext);
@@ -52,11 +48,7 @@ describe("announcements", () => {
 
   it("targeted at a group and a plan: only their members see it (and get it), until it expires", async () => {
     const { t, person } = await setup();
-    const owner = await person("en");
-    const inGroup = await person("en");
-    const onPlan = await person("en");
-    const pending = await person("en");
-    const outsider = await person("en");
+    const [owner, inGroup, onPlan, pending, outsider] = (await Promise.all(Array.from({ length: 5 }, () => person("en")))) as [string, string, string, string, string];
     const groupId = newId();
     await t.db.insert(groups).values({ id: groupId, tenantId: t.tenantId, slug: "makers", name: "Makers", description: "", joinPolicy: "open", questions: [], links: [], ownerId: owner, createdAt: NOW });
     await t.db.insert(memberships).values({ tenantId: t.tenantId, groupId, userId: inGroup, role: "member", createdAt: NOW });

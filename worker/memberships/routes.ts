@@ -47,6 +47,16 @@ async function byId(c: Context<AppEnv>) {
   return { r, m: await membershipById(r.t, id.length <= 64 ? id : "") };
 }
 
+type Loaded = { r: PortalRequest; m: PlanMembership };
+
+/** A membership action's handler: load the membership, act on it, answer `{membership}` in the GET's shape. */
+function acting(load: (c: Context<AppEnv>) => Promise<Loaded>, act: (l: Loaded) => Promise<PlanMembership>) {
+  return async (c: Context<AppEnv>) => {
+    const loaded = await load(c);
+    return c.json({ membership: await answer(loaded.r, await act(loaded)) });
+  };
+}
+
 const listQuery = z.object({ status: z.enum(["pending_approval", "active", "canceling", "canceled"], { error: "field.option" }).optional(), planId: z.string().max(64).optional() });
 
 /** "Plans and memberships": a member's own membership, and every membership for admins. */
@@ -61,22 +71,13 @@ export const membershipsApi = new Hono<AppEnv>()
     if (!m) throw notFound("You never had a membership.");
     return c.json(await answer(r, m));
   })
-  .post("/me/membership/cancel", allowed("cancelOwnMembership"), async (c) => {
-    const { r, m } = await own(c);
-    return c.json({ membership: await answer(r, await cancelMembership(r.t, r.billing, r.clock, m)) });
-  })
-  .post("/me/membership/undo-cancel", allowed("cancelOwnMembership"), async (c) => {
-    const { r, m } = await own(c);
-    return c.json({ membership: await answer(r, await undoCancel(r.t, r.clock, m)) });
-  })
+  .post("/me/membership/cancel", allowed("cancelOwnMembership"), acting(own, ({ r, m }) => cancelMembership(r.t, r.billing, r.clock, m)))
+  .post("/me/membership/undo-cancel", allowed("cancelOwnMembership"), acting(own, ({ r, m }) => undoCancel(r.t, r.clock, m)))
   .post("/me/membership/change", allowed("changeOwnMembership"), json(changeInput.omit({ on: true })), async (c) => {
     const { r, m } = await own(c);
     return c.json({ membership: await answer(r, await changePlan(r.t, r.billing, r.clock, m, c.req.valid("json").planId)) });
   })
-  .delete("/me/membership/change", allowed("changeOwnMembership"), async (c) => {
-    const { r, m } = await own(c);
-    return c.json({ membership: await answer(r, await dropPlanChange(r.t, r.clock, m)) });
-  })
+  .delete("/me/membership/change", allowed("changeOwnMembership"), acting(own, ({ r, m }) => dropPlanChange(r.t, r.clock, m)))
   .patch("/me/membership/billing", allowed("editOwnBilling"), json(billingPatch), async (c) => {
     const { r, m } = await own(c);
     return c.json({ membership: await answer(r, await editBilling(r.t, r.clock, m, c.req.valid("json"))) });
@@ -91,22 +92,13 @@ export const membershipsApi = new Hono<AppEnv>()
     await assertMember(r.t, input.userId);
     return c.json({ membership: await answer(r, await startMembership(r.t, r.billing, r.clock, input, "admin")) }, 201);
   })
-  .get("/memberships/:id", allowed("manageMemberships"), async (c) => {
-    const { r, m } = await byId(c);
-    return c.json({ membership: await answer(r, m) });
-  })
-  .post("/memberships/:id/confirm", allowed("manageMemberships"), async (c) => {
-    const { r, m } = await byId(c);
-    return c.json({ membership: await answer(r, await confirmMembership(r.t, r.clock, m)) });
-  })
+  .get("/memberships/:id", allowed("manageMemberships"), acting(byId, async ({ m }) => m))
+  .post("/memberships/:id/confirm", allowed("manageMemberships"), acting(byId, ({ r, m }) => confirmMembership(r.t, r.clock, m)))
   .post("/memberships/:id/cancel", allowed("manageMemberships"), json(cancelInput), async (c) => {
     const { r, m } = await byId(c);
     return c.json({ membership: await answer(r, await cancelMembership(r.t, r.billing, r.clock, m, c.req.valid("json").on)) });
   })
-  .post("/memberships/:id/undo-cancel", allowed("manageMemberships"), async (c) => {
-    const { r, m } = await byId(c);
-    return c.json({ membership: await answer(r, await undoCancel(r.t, r.clock, m)) });
-  })
+  .post("/memberships/:id/undo-cancel", allowed("manageMemberships"), acting(byId, ({ r, m }) => undoCancel(r.t, r.clock, m)))
   .post("/memberships/:id/change", allowed("manageMemberships"), json(changeInput), async (c) => {
     const { r, m } = await byId(c);
     const { planId, on } = c.req.valid("json");

@@ -309,9 +309,9 @@ function ImportForm({
       <div class="invite-form-grid">
         <div class="account-import-help">
           <p class="card-intro" id="import-columns-title">${t(lang, "admin.accounts.import_intro")}</p>
-          <dl class="account-columns" aria-labelledby="import-columns-title">
+          <dl class="column-list account-columns" aria-labelledby="import-columns-title">
             ${IMPORT_COLUMNS.map(
-              (column) => html`<div class="account-column">
+              (column) => html`<div class="column-row account-column">
                 <dt>
                   ${code(column)}${column === "email" && html` <span class="label-tag">${t(lang, "form.required_tag")}</span>`}
                 </dt>

@@ -351,7 +351,7 @@ export function ThreadItem({
       ${thread.excerpt && html`<p class="thread-item-excerpt">${thread.excerpt}</p>`}
       <div class="thread-item-foot">
         <span class=${thread.replyCount > 0 ? "reply-count" : "reply-count is-zero"}>
-          <span class="reply-count-icon" aria-hidden="true"></span>
+          <span class="mask-icon reply-count-icon" aria-hidden="true"></span>
           ${plural(lang, strings.repliesOne, strings.repliesOther, thread.replyCount)}
         </span>
         ${ReactionCounts({ reactions: thread.reactions, strings })}

@@ -132,7 +132,7 @@ export function AdminShell({
       </nav>
     </div>
     <div class="admin-main">
-      <div class="admin-head">
+      <div class="split-row admin-head">
         <div class="admin-head-text">
           ${group
             ? html`<p class="admin-crumb"><a href="/admin">${t(lang, "admin.nav.groups")}</a></p>

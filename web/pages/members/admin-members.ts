@@ -582,7 +582,7 @@ export function AdminMembersPage({
       </div>
       ${pending.length > 0 && (status === "" || status === "pending_approval") && ApprovalQueue({ ctx, pending, total: pendingTotal })}
       <section class="admin-panel" aria-labelledby="members-list-title">
-        <div class="section-head accounts-head">
+        <div class="section-head split-row accounts-head">
           <div class="accounts-head-text">
             <h2 id="members-list-title">${t(lang, "admin.accounts.list_title")}</h2>
             <p class="section-intro">${t(lang, "admin.accounts.list_intro")}</p>

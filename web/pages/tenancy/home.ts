@@ -74,7 +74,7 @@ function Dashboard({ ctx, user, groups, invitations }: { ctx: PageContext; user:
   const mine = groups.filter((g) => g.role !== null);
   const others = groups.filter((g) => g.role === null);
   return html`<div class="container dashboard">
-    <section class="dashboard-head">
+    <section class="split-row dashboard-head">
       <div>
         <h1 class="page-title">${t(lang, "home.greeting", { name: user.name })}</h1>
         <p class="lead">${t(lang, "home.dashboard_intro", { community: siteName(ctx) })}</p>

@@ -335,7 +335,7 @@ export function ThreadItem({
   strings: DiscussionStrings;
   fresh?: boolean;
 }): VNode {
-  const classes = ["thread-item", thread.pinned && "is-pinned", fresh && "is-new"].filter(Boolean).join(" ");
+  const classes = ["card-lift thread-item", thread.pinned && "is-pinned", fresh && "is-new"].filter(Boolean).join(" ");
   return html`<li class=${classes} key=${thread.id} data-thread=${thread.id}>
     ${PersonAvatar({ id: thread.author.userId, name: thread.author.name, url: thread.author.avatarUrl, size: "lg" })}
     <div class="thread-item-body">

@@ -20,7 +20,7 @@ export function roleLabel(lang: Lang, role: string): string {
 }
 
 export function GroupCard({ lang, group }: { lang: Lang; group: HomeGroup }): VNode {
-  return html`<li class="card group-card">
+  return html`<li class="card card-lift group-card">
     <div class="group-card-head">
       <span class="group-badge" aria-hidden="true">${initial(group.name)}</span>
       <h3 class="group-card-title"><a class="card-link" href=${`/g/${encodeURIComponent(group.slug)}`}>${group.name}</a></h3>

@@ -265,7 +265,7 @@ export function PostActions(props: PostActionsProps): VNode | null {
       <summary class="btn btn-ghost btn-sm post-menu-button" title=${strings.moreActions}>
         <span aria-hidden="true">⋯</span><span class="sr-only">${strings.moreActions}</span>
       </summary>
-      <div class="post-menu-list">${items}</div>
+      <div class="popover post-menu-list">${items}</div>
     </details>`}
   </div>`;
 }

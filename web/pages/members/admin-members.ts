@@ -419,7 +419,7 @@ function ManageMember({ ctx, member }: { ctx: PageContext; member: TenantMemberI
   const idBase = `manage-${member.id}`;
   return html`<details class="member-manage">
     <summary class="btn btn-secondary btn-sm" aria-label=${t(lang, "admin.people.manage_label", { name: member.name })}>${t(lang, "admin.people.manage")}</summary>
-    <div class="member-manage-body">
+    <div class="popover member-manage-body">
       ${can.roles.length > 0 &&
       html`<form class="inline-form member-role-form" method="post" action=${`${base}/role`}>
         <div class="field">

@@ -117,7 +117,7 @@ export default function BrandingPreview(props: BrandingPreviewProps): VNode {
       <div class="preview-head">
         ${images.logo
           ? html`<img class="preview-logo" src=${images.logo} alt="" />`
-          : html`<span class="preview-logo preview-logo-badge" aria-hidden="true">${initial}</span>`}
+          : html`<span class="preview-logo group-logo-badge" aria-hidden="true">${initial}</span>`}
         <div class="preview-titles">
           <p class="preview-name">${props.name}</p>
           <p class="preview-meta">${props.strings.members}</p>

@@ -345,7 +345,7 @@ function MessageMenu({ message, own, canModerate, variant, strings, busy, onActi
     <summary class="chat-menu-toggle" id=${menuId(variant, message.id)} aria-label=${fill(strings.actions, { name: message.name })} title=${fill(strings.actions, { name: message.name })}>
       <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" fill="currentColor"><circle cx="12" cy="5" r="1.8" /><circle cx="12" cy="12" r="1.8" /><circle cx="12" cy="19" r="1.8" /></svg>
     </summary>
-    <div class="chat-menu-list" style=${place ?? { visibility: "hidden" }}>
+    <div class="popover chat-menu-list" style=${place ?? { visibility: "hidden" }}>
       ${items.map(
         ([cls, action, label]) => html`<button type="button" class=${`post-menu-item ${cls}`} disabled=${busy} onClick=${(e: Event) => choose(e, action)}>${label}</button>`,
       )}

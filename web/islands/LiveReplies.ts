@@ -272,7 +272,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
             </div>
             ${PostBody({ html: thread.bodyHtml, className: "post-body-thread" })}
           `}
-      <div class="post-foot">
+      <div class="split-row post-foot">
         ${ReactionBar({
           slug,
           targetType: "thread",
@@ -325,7 +325,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
                   </p>
                   ${isEditing ? editReplyForm(reply) : PostBody({ html: reply.bodyHtml })}
                   ${!isEditing &&
-                  html`<div class="post-foot">
+                  html`<div class="split-row post-foot">
                     ${ReactionBar({
                       slug,
                       targetType: "reply",

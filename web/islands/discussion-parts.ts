@@ -265,7 +265,7 @@ export function PostActions(props: PostActionsProps): VNode | null {
       <summary class="btn btn-ghost btn-sm post-menu-button" title=${strings.moreActions}>
         <span aria-hidden="true">⋯</span><span class="sr-only">${strings.moreActions}</span>
       </summary>
-      <div class="post-menu-list">${items}</div>
+      <div class="popover post-menu-list">${items}</div>
     </details>`}
   </div>`;
 }
@@ -335,7 +335,7 @@ export function ThreadItem({
   strings: DiscussionStrings;
   fresh?: boolean;
 }): VNode {
-  const classes = ["thread-item", thread.pinned && "is-pinned", fresh && "is-new"].filter(Boolean).join(" ");
+  const classes = ["card-lift thread-item", thread.pinned && "is-pinned", fresh && "is-new"].filter(Boolean).join(" ");
   return html`<li class=${classes} key=${thread.id} data-thread=${thread.id}>
     ${PersonAvatar({ id: thread.author.userId, name: thread.author.name, url: thread.author.avatarUrl, size: "lg" })}
     <div class="thread-item-body">
@@ -351,7 +351,7 @@ export function ThreadItem({
       ${thread.excerpt && html`<p class="thread-item-excerpt">${thread.excerpt}</p>`}
       <div class="thread-item-foot">
         <span class=${thread.replyCount > 0 ? "reply-count" : "reply-count is-zero"}>
-          <span class="reply-count-icon" aria-hidden="true"></span>
+          <span class="mask-icon reply-count-icon" aria-hidden="true"></span>
           ${plural(lang, strings.repliesOne, strings.repliesOther, thread.replyCount)}
         </span>
         ${ReactionCounts({ reactions: thread.reactions, strings })}

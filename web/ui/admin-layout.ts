@@ -26,7 +26,7 @@ function ViewAsToggle({ ctx, viewingAsMember }: { ctx: PageContext; viewingAsMem
     <input type="hidden" name="as" value=${viewingAsMember ? "admin" : "member"} />
     <input type="hidden" name="next" value=${viewAsBackPath(ctx.path)} />
     <button type="submit" class="btn btn-secondary btn-sm view-as-button" aria-pressed=${viewingAsMember ? "true" : "false"}>
-      <span class="view-as-icon" aria-hidden="true"></span>
+      <span class="mask-icon view-as-icon" aria-hidden="true"></span>
       ${t(lang, viewingAsMember ? "admin.view_as_admin" : "admin.view_as_member")}
     </button>
     <span class="view-as-new-tab">${t(lang, "viewas.new_tab")}</span>
@@ -118,7 +118,7 @@ export function AdminShell({
                 href=${item.href}
                 aria-current=${here === item.href ? "page" : item.id === section ? "true" : undefined}
               >
-                <span class=${`admin-nav-icon admin-nav-icon-${item.id}`} aria-hidden="true"></span>
+                <span class=${`mask-icon admin-nav-icon admin-nav-icon-${item.id}`} aria-hidden="true"></span>
                 ${item.label}
                 ${item.id === "members" && ctx.pendingMembers
                   ? html` <span class="tab-count" title=${t(lang, "admin.people.nav_count", { count: ctx.pendingMembers })}
@@ -132,7 +132,7 @@ export function AdminShell({
       </nav>
     </div>
     <div class="admin-main">
-      <div class="admin-head">
+      <div class="split-row admin-head">
         <div class="admin-head-text">
           ${group
             ? html`<p class="admin-crumb"><a href="/admin">${t(lang, "admin.nav.groups")}</a></p>

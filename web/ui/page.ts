@@ -141,7 +141,7 @@ function Footer({ ctx }: { ctx: PageContext }): VNode {
   return html`<footer class="site-footer">
     <div class="container site-footer-inner">
       <nav class="lang-switch" aria-label=${t(lang, "layout.language")}>
-        <ul class="lang-list">
+        <ul class="chip-list lang-list">
           ${LANGS.map(
             (code) => html`<li>
               <a

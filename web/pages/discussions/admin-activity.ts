@@ -184,7 +184,7 @@ export function GroupActivityPage({ ctx, group, days, activity }: GroupActivityP
     viewingAsMember: false,
     children: html`
       <section class="admin-panel activity-page" aria-labelledby="activity-title">
-        <div class="section-head activity-head">
+        <div class="section-head split-row activity-head">
           <div>
             <h2 id="activity-title">${t(lang, "activity.title")}</h2>
             <p class="section-intro">${tCount(lang, "activity.intro", days)}</p>

@@ -275,7 +275,7 @@ function LeaderboardCard({ ctx, group, discussion }: { ctx: PageContext; group: 
 function ReportsCard({ ctx, group, count }: { ctx: PageContext; group: GroupView; count: number }): VNode {
   const { lang } = ctx;
   return html`<a class=${count > 0 ? "card side-card reports-link has-reports" : "card side-card reports-link"} href=${`${groupPath(group.slug)}/moderation`}>
-    <span class="reports-icon" aria-hidden="true"></span>
+    <span class="mask-icon reports-icon" aria-hidden="true"></span>
     <span class="reports-text">
       <strong>${t(lang, "discussion.moderation")}</strong>
       <span>${count > 0 ? tCount(lang, "discussion.reports", count) : t(lang, "discussion.reports_none")}</span>

@@ -54,7 +54,7 @@ function MemberRow({ ctx, group, member, ability }: { ctx: PageContext; group: G
         <summary class="btn btn-ghost btn-sm disclosure-summary">
           ${t(lang, "admin.members.more")}<span class="sr-only"> — ${member.name}</span>
         </summary>
-        <div class="disclosure-panel">
+        <div class="popover disclosure-panel">
           <p class="disclosure-text">${t(lang, "admin.members.remove_help")}</p>
           ${ActionForm({
             action: `${base}/remove`,

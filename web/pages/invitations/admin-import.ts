@@ -177,9 +177,9 @@ function FileHelp({ lang, groups, canInviteAdmins }: { lang: Lang; groups: { slu
       <a class="btn btn-secondary btn-sm import-template" href=${IMPORT_TEMPLATES.csv} download>${t(lang, "admin.import.template_csv")}</a>
     </div>
     <h3 class="import-help-subtitle" id="import-columns-title">${t(lang, "admin.import.columns_title")}</h3>
-    <dl class="import-columns">
+    <dl class="column-list import-columns">
       ${COLUMNS.map(
-        (column) => html`<div class="import-column">
+        (column) => html`<div class="column-row import-column">
           <dt>
             <code class="import-column-name">${column}</code>
             ${column === "email" && html` <span class="label-tag">${t(lang, "form.required_tag")}</span>`}

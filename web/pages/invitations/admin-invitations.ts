@@ -157,7 +157,7 @@ function InviteForm({
       <div class="card-head-row">
         <h2 class="card-title" id="invite-title">${t(lang, "admin.invitations.invite_title")}</h2>
         <a class="btn btn-secondary btn-sm import-link" href=${IMPORT_PATH}>
-          <span class="import-link-icon" aria-hidden="true"></span>${t(lang, "admin.import.link")}
+          <span class="mask-icon import-link-icon" aria-hidden="true"></span>${t(lang, "admin.import.link")}
         </a>
       </div>
       <p class="card-intro">${t(lang, "admin.invitations.invite_intro")}</p>

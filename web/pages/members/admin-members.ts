@@ -309,9 +309,9 @@ function ImportForm({
       <div class="invite-form-grid">
         <div class="account-import-help">
           <p class="card-intro" id="import-columns-title">${t(lang, "admin.accounts.import_intro")}</p>
-          <dl class="account-columns" aria-labelledby="import-columns-title">
+          <dl class="column-list account-columns" aria-labelledby="import-columns-title">
             ${IMPORT_COLUMNS.map(
-              (column) => html`<div class="account-column">
+              (column) => html`<div class="column-row account-column">
                 <dt>
                   ${code(column)}${column === "email" && html` <span class="label-tag">${t(lang, "form.required_tag")}</span>`}
                 </dt>
@@ -419,7 +419,7 @@ function ManageMember({ ctx, member }: { ctx: PageContext; member: TenantMemberI
   const idBase = `manage-${member.id}`;
   return html`<details class="member-manage">
     <summary class="btn btn-secondary btn-sm" aria-label=${t(lang, "admin.people.manage_label", { name: member.name })}>${t(lang, "admin.people.manage")}</summary>
-    <div class="member-manage-body">
+    <div class="popover member-manage-body">
       ${can.roles.length > 0 &&
       html`<form class="inline-form member-role-form" method="post" action=${`${base}/role`}>
         <div class="field">
@@ -582,7 +582,7 @@ export function AdminMembersPage({
       </div>
       ${pending.length > 0 && (status === "" || status === "pending_approval") && ApprovalQueue({ ctx, pending, total: pendingTotal })}
       <section class="admin-panel" aria-labelledby="members-list-title">
-        <div class="section-head accounts-head">
+        <div class="section-head split-row accounts-head">
           <div class="accounts-head-text">
             <h2 id="members-list-title">${t(lang, "admin.accounts.list_title")}</h2>
             <p class="section-intro">${t(lang, "admin.accounts.list_intro")}</p>

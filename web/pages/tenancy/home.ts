@@ -20,7 +20,7 @@ export function roleLabel(lang: Lang, role: string): string {
 }
 
 export function GroupCard({ lang, group }: { lang: Lang; group: HomeGroup }): VNode {
-  return html`<li class="card group-card">
+  return html`<li class="card card-lift group-card">
     <div class="group-card-head">
       <span class="group-badge" aria-hidden="true">${initial(group.name)}</span>
       <h3 class="group-card-title"><a class="card-link" href=${`/g/${encodeURIComponent(group.slug)}`}>${group.name}</a></h3>
@@ -74,7 +74,7 @@ function Dashboard({ ctx, user, groups, invitations }: { ctx: PageContext; user:
   const mine = groups.filter((g) => g.role !== null);
   const others = groups.filter((g) => g.role === null);
   return html`<div class="container dashboard">
-    <section class="dashboard-head">
+    <section class="split-row dashboard-head">
       <div>
         <h1 class="page-title">${t(lang, "home.greeting", { name: user.name })}</h1>
         <p class="lead">${t(lang, "home.dashboard_intro", { community: siteName(ctx) })}</p>

@@ -9,6 +9,7 @@ import { roleLabel } from "../tenancy/home";
 import { adminGroupPath, Avatar } from "./shared";
 import type { BanView, GroupAbility, GroupView, MemberView } from "./types";
 import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
+import { DataTable } from "../../ui/table";
 
 const ASSIGNABLE = ["admin", "moderator", "member"] as const;
 
@@ -90,20 +91,13 @@ export function GroupMembersPage(props: GroupAdminProps & { members: MemberView[
         </div>
         ${sorted.length
           ? html`<div class="card table-card">
-              <table class="table table-stack-md members-table">
-                <caption class="sr-only">${t(lang, "admin.members.caption", { group: group.name })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, "admin.members.col_name")}</th>
-                    <th scope="col">${t(lang, "admin.members.col_email")}</th>
-                    <th scope="col">${t(lang, "admin.members.col_role")}</th>
-                    <th scope="col"><span class="sr-only">${t(lang, "admin.members.col_actions")}</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${sorted.map((member) => MemberRow({ ctx, group, member, ability }))}
-                </tbody>
-              </table>
+              ${DataTable({
+                className: "table table-stack-md members-table",
+                caption: t(lang, "admin.members.caption", { group: group.name }),
+                columns: [t(lang, "admin.members.col_name"), t(lang, "admin.members.col_email"), t(lang, "admin.members.col_role")],
+                actions: t(lang, "admin.members.col_actions"),
+                children: sorted.map((member) => MemberRow({ ctx, group, member, ability })),
+              })}
             </div>`
           : html`<p class="empty">${t(lang, "admin.members.empty")}</p>`}
       </section>

@@ -20,6 +20,7 @@ import { Avatar } from "../groups/shared";
 import { roleLabel } from "../tenancy/home";
 import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
+import { DataTable } from "../../ui/table";
 
 /** One account of the list (the worker's `listTenantMembers` items; times are ISO). */
 export type TenantMemberItem = {
@@ -597,21 +598,13 @@ export function AdminMembersPage({
         ${SearchForm({ lang, q, status })}
         ${members.length > 0
           ? html`<div class="card table-card accounts-card">
-                <table class="table table-stack-lg accounts-table">
-                  <caption class="sr-only">${t(lang, "admin.accounts.caption")}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">${t(lang, "admin.accounts.col_member")}</th>
-                      <th scope="col">${t(lang, "admin.accounts.col_groups")}</th>
-                      <th scope="col">${t(lang, "admin.accounts.col_extra")}</th>
-                      <th scope="col">${t(lang, "admin.accounts.col_joined")}</th>
-                      <th scope="col"><span class="sr-only">${t(lang, "admin.accounts.col_actions")}</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${members.map((member) => MemberRow({ ctx, member, groupNames }))}
-                  </tbody>
-                </table>
+                ${DataTable({
+                  className: "table table-stack-lg accounts-table",
+                  caption: t(lang, "admin.accounts.caption"),
+                  columns: (["col_member", "col_groups", "col_extra", "col_joined"] as const).map((col) => t(lang, `admin.accounts.${col}`)),
+                  actions: t(lang, "admin.accounts.col_actions"),
+                  children: members.map((member) => MemberRow({ ctx, member, groupNames })),
+                })}
               </div>
               <p class="field-hint accounts-note">${t(lang, "admin.accounts.login_link_hint")}</p>`
           : html`<p class="empty">${q ? t(lang, "admin.accounts.empty_search", { q }) : t(lang, "admin.accounts.empty")}</p>`}
@@ -667,31 +660,24 @@ export function AdminMembersImportResultPage({
               <h2 id="row-errors-title">${t(lang, "admin.accounts.import_errors_caption")}</h2>
             </div>
             <div class="card table-card row-errors-card">
-              <table class="table table-stack-md row-errors-table">
-                <caption class="sr-only">${t(lang, "admin.accounts.import_errors_caption")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, "admin.accounts.import_col_row")}</th>
-                    <th scope="col">${t(lang, "admin.accounts.import_col_email")}</th>
-                    <th scope="col">${t(lang, "admin.accounts.import_col_problems")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${shown.map(
-                    (r) => html`<tr>
-                      <th scope="row" class="cell-row">${t(lang, "admin.accounts.import_row", { row: String(r.row) })}</th>
-                      <td class="cell-email" data-label=${t(lang, "admin.accounts.import_col_email")}>
-                        ${r.email ? html`<span class="row-email">${r.email}</span>` : Nothing({ label: t(lang, "admin.accounts.import_no_email") })}
-                      </td>
-                      <td class="cell-problems" data-label=${t(lang, "admin.accounts.import_col_problems")}>
-                        <ul class="row-problems">
-                          ${r.errors.map((e) => html`<li>${e}</li>`)}
-                        </ul>
-                      </td>
-                    </tr>`,
-                  )}
-                </tbody>
-              </table>
+              ${DataTable({
+                className: "table table-stack-md row-errors-table",
+                caption: t(lang, "admin.accounts.import_errors_caption"),
+                columns: (["import_col_row", "import_col_email", "import_col_problems"] as const).map((col) => t(lang, `admin.accounts.${col}`)),
+                children: shown.map(
+                (r) => html`<tr>
+                  <th scope="row" class="cell-row">${t(lang, "admin.accounts.import_row", { row: String(r.row) })}</th>
+                  <td class="cell-email" data-label=${t(lang, "admin.accounts.import_col_email")}>
+                    ${r.email ? html`<span class="row-email">${r.email}</span>` : Nothing({ label: t(lang, "admin.accounts.import_no_email") })}
+                  </td>
+                  <td class="cell-problems" data-label=${t(lang, "admin.accounts.import_col_problems")}>
+                    <ul class="row-problems">
+                      ${r.errors.map((e) => html`<li>${e}</li>`)}
+                    </ul>
+                  </td>
+                </tr>`,
+              ),
+              })}
             </div>
             ${hidden > 0 && html`<p class="field-hint row-errors-more">${tCount(lang, "admin.accounts.import_more", hidden)}</p>`}
           </section>

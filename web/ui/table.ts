@@ -1,6 +1,9 @@
 import { html } from "htm/preact";
 import type { ComponentChildren, VNode } from "preact";
 
+/** A column title, with the class of its header cell (`num` for a right-aligned number). */
+export type Column = string | { title: string; className: string };
+
 /**
  * A data table: an optional screen-reader caption, one header row of column titles (the
  * last one, when `actions` is given, a visually hidden title over the row actions) and
@@ -17,7 +20,7 @@ export function DataTable({
   className: string;
   caption?: string;
   labelledBy?: string;
-  columns: string[];
+  columns: Column[];
   actions?: string;
   children: ComponentChildren;
 }): VNode {
@@ -25,7 +28,11 @@ export function DataTable({
     ${caption !== undefined && html`<caption class="sr-only">${caption}</caption>`}
     <thead>
       <tr>
-        ${columns.map((title) => html`<th scope="col">${title}</th>`)}
+        ${columns.map((column) =>
+          typeof column === "string"
+            ? html`<th scope="col">${column}</th>`
+            : html`<th scope="col" class=${column.className}>${column.title}</th>`,
+        )}
         ${actions !== undefined && html`<th scope="col"><span class="sr-only">${actions}</span></th>`}
       </tr>
     </thead>

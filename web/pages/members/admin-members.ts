@@ -21,6 +21,7 @@ import { roleLabel } from "../tenancy/home";
 import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
 import { DataTable } from "../../ui/table";
+import { ImportColumns } from "../../ui/import-columns";
 
 /** One account of the list (the worker's `listTenantMembers` items; times are ISO). */
 export type TenantMemberItem = {
@@ -310,23 +311,16 @@ function ImportForm({
       <div class="invite-form-grid">
         <div class="account-import-help">
           <p class="card-intro" id="import-columns-title">${t(lang, "admin.accounts.import_intro")}</p>
-          <dl class="account-columns" aria-labelledby="import-columns-title">
-            ${IMPORT_COLUMNS.map(
-              (column) => html`<div class="account-column">
-                <dt>
-                  ${code(column)}${column === "email" && html` <span class="label-tag">${t(lang, "form.required_tag")}</span>`}
-                </dt>
-                <dd>${explain(column)}</dd>
-              </div>`,
-            )}
-          </dl>
-          ${groups.length > 0 &&
-          html`<details class="account-group-ids">
-            <summary>${t(lang, "admin.accounts.import_groups_summary")}</summary>
-            <ul class="account-group-id-list">
-              ${groups.map((g) => html`<li><span class="account-group-id-name">${g.name}</span> ${code(g.slug)}</li>`)}
-            </ul>
-          </details>`}
+          ${ImportColumns({
+            lang,
+            columns: IMPORT_COLUMNS,
+            describe: explain,
+            code,
+            groups,
+            groupsSummary: t(lang, "admin.accounts.import_groups_summary"),
+            labelledBy: "import-columns-title",
+            classes: { list: "account-columns", item: "account-column", groupIds: "account-group-ids", groupIdList: "account-group-id-list", groupIdName: "account-group-id-name" },
+          })}
           <ul class="account-rules">
             <li>${t(lang, "admin.accounts.import_rule_password")}</li>
             <li>${t(lang, "admin.accounts.import_rule_all")}</li>

@@ -22,6 +22,7 @@ import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
 import { DataTable } from "../../ui/table";
 import { ImportColumns } from "../../ui/import-columns";
+import { CopyInput } from "../../ui/copy-input";
 
 /** One account of the list (the worker's `listTenantMembers` items; times are ISO). */
 export type TenantMemberItem = {
@@ -132,17 +133,12 @@ function CreatedPanel({ lang, created }: { lang: Lang; created: { email: string;
       </h2>
       <div class="field">
         <label class="label" for="generated-password">${t(lang, "admin.accounts.generated_label")}</label>
-        <input
-          class="input copy-input generated-password"
-          id="generated-password"
-          type="text"
-          readonly
-          value=${created.generatedPassword}
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck="false"
-          aria-describedby="generated-warning"
-        />
+        ${CopyInput({
+          id: "generated-password",
+          value: created.generatedPassword,
+          className: "input copy-input generated-password",
+          attrs: { autocomplete: "off", autocapitalize: "none", spellcheck: "false", "aria-describedby": "generated-warning" },
+        })}
       </div>
       <p class="generated-warning" id="generated-warning">${t(lang, "admin.accounts.generated_warning")}</p>
     </section>`;

@@ -23,6 +23,7 @@ import { AdminShell } from "../../ui/admin-layout";
 import { DataTable } from "../../ui/table";
 import { ImportColumns } from "../../ui/import-columns";
 import { CopyInput } from "../../ui/copy-input";
+import { PlainPasswordField } from "../../ui/plain-password";
 
 /** One account of the list (the worker's `listTenantMembers` items; times are ISO). */
 export type TenantMemberItem = {
@@ -147,25 +148,22 @@ function CreatedPanel({ lang, created }: { lang: Lang; created: { email: string;
 /** The password to set: a plain input (no island), only used with the "set" choice. */
 function PasswordSetField({ lang, error }: { lang: Lang; error?: string | undefined }): VNode {
   const id = "field-password";
-  const describedby = error ? `${id}-hint ${id}-error` : `${id}-hint`;
-  return html`<div class=${error ? "field password-set has-error" : "field password-set"}>
-    <label class="label" for=${id}>${t(lang, "admin.accounts.password")}</label>
-    <input
-      class="input"
-      id=${id}
-      name="password"
-      type="password"
-      minlength=${PASSWORD_MIN}
-      maxlength="512"
-      autocomplete="new-password"
-      autocapitalize="none"
-      spellcheck="false"
-      aria-describedby=${describedby}
-      aria-invalid=${error ? "true" : undefined}
-    />
-    <p class="field-hint" id=${`${id}-hint`}>${t(lang, "admin.accounts.password_hint", { min: PASSWORD_MIN })}</p>
-    ${error && html`<p class="field-error" id=${`${id}-error`}>${error}</p>`}
-  </div>`;
+  return PlainPasswordField({
+    id,
+    className: "field password-set",
+    label: t(lang, "admin.accounts.password"),
+    attrs: {
+      minlength: PASSWORD_MIN,
+      maxlength: "512",
+      autocomplete: "new-password",
+      autocapitalize: "none",
+      spellcheck: "false",
+      "aria-describedby": error ? `${id}-hint ${id}-error` : `${id}-hint`,
+      "aria-invalid": error ? "true" : undefined,
+    },
+    hint: html`<p class="field-hint" id=${`${id}-hint`}>${t(lang, "admin.accounts.password_hint", { min: PASSWORD_MIN })}</p>`,
+    error,
+  });
 }
 
 function CreateForm({

@@ -395,15 +395,20 @@ export function useClosingMenus(selector = "details.post-menu[open], details.rea
   }, [selector]);
 }
 
+/** A same-origin call to the JSON API, the body (if any) sent as JSON; rejects when there is no answer. */
+export function jsonRequest(method: string, url: string, body?: unknown): Promise<Response> {
+  return fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 /** The JSON API's answer, or its error envelope's message. */
 export async function api<T>(method: string, url: string, body?: unknown): Promise<{ ok: true; data: T } | { ok: false; status: number; message: string | null; fields: Record<string, string> }> {
   try {
-    const res = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const res = await jsonRequest(method, url, body);
     const json = (await res.json().catch(() => null)) as (T & { error?: { display?: { message?: string; fields?: Record<string, string> } } }) | null;
     if (res.ok) return { ok: true, data: json as T };
     // `display`: the refusal in the page's language (the envelope's `message` is English).

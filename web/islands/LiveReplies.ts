@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import {
   BODY_MAX,
@@ -28,9 +28,10 @@ import {
   Time,
   useClosingMenus,
   useNow,
+  useRoomEvents,
   type DiscussionStrings,
 } from "./discussion-parts";
-import { joinRoom, type RoomStatus } from "./room-socket";
+import type { RoomStatus } from "./room-socket";
 
 export type LiveRepliesStrings = DiscussionStrings & {
   noReplies: string;
@@ -129,37 +130,29 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
     );
   };
 
-  useEffect(() => {
-    const room = joinRoom(slug);
-    const offStatus = room.watchStatus(setStatus);
-    const off = room.subscribe((event: RoomEvent) => {
-      switch (event.type) {
-        case "thread":
-          if (event.thread?.id === props.thread.id) {
-            setThread((t) => ({ ...event.thread, reactions: mergeReactions(t.reactions, event.thread.reactions) }));
-          }
-          break;
-        case "reply":
-          if (event.reply?.threadId === props.thread.id) addReply(event.reply, event.reply.author.userId === me.userId);
-          break;
-        case "removed":
-          if (event.targetType === "thread" && event.targetId === props.thread.id) setRemoved(true);
-          else if (event.targetType === "reply") setReplies((list) => list.filter((r) => r.id !== event.targetId));
-          break;
-        case "reactions":
-          if (event.targetType === "thread" && event.targetId === props.thread.id) {
-            setThread((t) => ({ ...t, reactions: mergeReactions(t.reactions, event.reactions) }));
-          } else if (event.targetType === "reply") {
-            setReplies((list) => list.map((r) => (r.id === event.targetId ? { ...r, reactions: mergeReactions(r.reactions, event.reactions) } : r)));
-          }
-          break;
-      }
-    });
-    return () => {
-      off();
-      offStatus();
-    };
-  }, [slug]);
+  useRoomEvents(slug, setStatus, (event: RoomEvent) => {
+    switch (event.type) {
+      case "thread":
+        if (event.thread?.id === props.thread.id) {
+          setThread((t) => ({ ...event.thread, reactions: mergeReactions(t.reactions, event.thread.reactions) }));
+        }
+        break;
+      case "reply":
+        if (event.reply?.threadId === props.thread.id) addReply(event.reply, event.reply.author.userId === me.userId);
+        break;
+      case "removed":
+        if (event.targetType === "thread" && event.targetId === props.thread.id) setRemoved(true);
+        else if (event.targetType === "reply") setReplies((list) => list.filter((r) => r.id !== event.targetId));
+        break;
+      case "reactions":
+        if (event.targetType === "thread" && event.targetId === props.thread.id) {
+          setThread((t) => ({ ...t, reactions: mergeReactions(t.reactions, event.reactions) }));
+        } else if (event.targetType === "reply") {
+          setReplies((list) => list.map((r) => (r.id === event.targetId ? { ...r, reactions: mergeReactions(r.reactions, event.reactions) } : r)));
+        }
+        break;
+    }
+  });
 
   const setReactions = (targetType: "thread" | "reply", id: string, update: (r: ReactionSummary[]) => ReactionSummary[]) => {
     if (targetType === "thread") setThread((t) => ({ ...t, reactions: update(t.reactions) }));

@@ -10,11 +10,13 @@ import {
   type AuthorView,
   type ReactionKey,
   type ReactionSummary,
+  type RoomEvent,
   type TargetType,
   type ThreadView,
 } from "../pages/discussions/types";
 import { formatDate, formatNumber, pluralCategory, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
+import { joinRoom, type RoomStatus } from "./room-socket";
 
 // The pieces of discussions shared by the server pages and the islands (LiveThreads,
 // LiveReplies): free of the catalogs, so every word arrives translated in `strings`.
@@ -393,6 +395,22 @@ export function useClosingMenus(selector = "details.post-menu[open], details.rea
       document.removeEventListener("keydown", onKey);
     };
   }, [selector]);
+}
+
+/**
+ * While the island is on the page: the group's room socket, its status into `setStatus` and
+ * each event to `onEvent` (the handler of the first render, as an effect keyed on the slug).
+ */
+export function useRoomEvents(slug: string, setStatus: (status: RoomStatus) => void, onEvent: (event: RoomEvent) => void): void {
+  useEffect(() => {
+    const room = joinRoom(slug);
+    const offStatus = room.watchStatus(setStatus);
+    const off = room.subscribe(onEvent);
+    return () => {
+      off();
+      offStatus();
+    };
+  }, [slug]);
 }
 
 /** A same-origin call to the JSON API, the body (if any) sent as JSON; rejects when there is no answer. */

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang } from "../../i18n";
-import { ActionForm, Section } from "../../ui/components";
+import { ActionForm } from "../../ui/components";
 import { PersonItem } from "../../ui/avatar";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
@@ -10,6 +10,7 @@ import { adminGroupPath, Avatar } from "./shared";
 import type { BanView, GroupAbility, GroupView, MemberView } from "./types";
 import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
 import { DataTable } from "../../ui/table";
+import { PersonListSection } from "../../ui/person-list";
 
 const ASSIGNABLE = ["admin", "moderator", "member"] as const;
 
@@ -101,29 +102,27 @@ export function GroupMembersPage(props: GroupAdminProps & { members: MemberView[
             </div>`
           : html`<p class="empty">${t(lang, "admin.members.empty")}</p>`}
       </section>
-      ${Section({
+      ${PersonListSection({
         id: "bans-title",
         className: "admin-panel",
         title: t(lang, "admin.bans.title"),
         intro: t(lang, "admin.bans.intro"),
-        children: bans.length
-          ? html`<ul class="card ban-list">
-              ${bans.map((ban) =>
-                PersonItem({
-                  className: "ban-item",
-                  person: ban,
-                  since: html`${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}`,
-                  action:
-                    ability.manageMembers &&
-                    ActionForm({
-                      action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
-                      children: t(lang, "admin.bans.unban"),
-                      label: t(lang, "admin.bans.unban_label", { name: ban.name }),
-                    }),
-                }),
-              )}
-            </ul>`
-          : html`<p class="empty">${t(lang, "admin.bans.empty")}</p>`,
+        listClass: "ban-list",
+        empty: t(lang, "admin.bans.empty"),
+        items: bans.map((ban) =>
+          PersonItem({
+            className: "ban-item",
+            person: ban,
+            since: html`${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}`,
+            action:
+              ability.manageMembers &&
+              ActionForm({
+                action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
+                children: t(lang, "admin.bans.unban"),
+                label: t(lang, "admin.bans.unban_label", { name: ban.name }),
+              }),
+          }),
+        ),
       })}
     `,
   });

@@ -174,6 +174,18 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
     }
   };
 
+  /** The reaction bar under the thread or under one reply. */
+  const reactionBar = (targetType: "thread" | "reply", post: { id: string; reactions: ReactionSummary[] }) =>
+    ReactionBar({
+      slug,
+      targetType,
+      targetId: post.id,
+      reactions: post.reactions,
+      back,
+      strings,
+      onToggle: (key) => toggle(targetType, post.id, post.reactions, key),
+    });
+
   const report = async (targetType: "thread" | "reply", id: string, reason: string) => {
     const res = await api("POST", `${apiBase}/reports`, { targetType, targetId: id, reason });
     return res.ok;
@@ -266,15 +278,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
             ${PostBody({ html: thread.bodyHtml, className: "post-body-thread" })}
           `}
       <div class="post-foot">
-        ${ReactionBar({
-          slug,
-          targetType: "thread",
-          targetId: thread.id,
-          reactions: thread.reactions,
-          back,
-          strings,
-          onToggle: (key) => toggle("thread", thread.id, thread.reactions, key),
-        })}
+        ${reactionBar("thread", thread)}
         <div class="post-foot-end">
           ${props.replyForm && html`<a class="btn btn-ghost btn-sm" href="#reply-body">${strings.reply}</a>`}
           ${PostActions({
@@ -319,15 +323,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
                   ${isEditing ? editReplyForm(reply) : PostBody({ html: reply.bodyHtml })}
                   ${!isEditing &&
                   html`<div class="post-foot">
-                    ${ReactionBar({
-                      slug,
-                      targetType: "reply",
-                      targetId: reply.id,
-                      reactions: reply.reactions,
-                      back,
-                      strings,
-                      onToggle: (key) => toggle("reply", reply.id, reply.reactions, key),
-                    })}
+                    ${reactionBar("reply", reply)}
                     <div class="post-foot-end">
                       ${PostActions({
                         slug,

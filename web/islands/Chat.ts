@@ -6,7 +6,7 @@ import { MESSAGE_MAX, REASON_MAX, type MessageView, type RoomEvent } from "../pa
 import { dateFormat, formatNumber, relativeFormat } from "../ui/format";
 import { remembered } from "../ui/memo";
 import { LevelBadge } from "../ui/level-badge";
-import { fill, PersonAvatar, useClosingMenus } from "./discussion-parts";
+import { fill, jsonRequest, PersonAvatar, useClosingMenus } from "./discussion-parts";
 import { joinRoom, type RoomStatus } from "./room-socket";
 
 export type ChatStrings = {
@@ -247,12 +247,7 @@ type Answer = { status: number; code?: string; message?: string };
 /** One same-origin JSON call; the error envelope's code and message when it fails (status 0: no answer). */
 async function call(method: string, url: string, body?: unknown): Promise<Answer> {
   try {
-    const res = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const res = await jsonRequest(method, url, body);
     if (res.ok) return { status: res.status };
     const json = (await res.json().catch(() => null)) as { error?: { code?: string; display?: { message?: string } } } | null;
     return { status: res.status, code: json?.error?.code, message: json?.error?.display?.message };

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import {
   BODY_MAX,
@@ -28,9 +28,10 @@ import {
   Time,
   useClosingMenus,
   useNow,
+  useRoomEvents,
   type DiscussionStrings,
 } from "./discussion-parts";
-import { joinRoom, type RoomStatus } from "./room-socket";
+import type { RoomStatus } from "./room-socket";
 
 export type LiveRepliesStrings = DiscussionStrings & {
   noReplies: string;
@@ -129,37 +130,29 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
     );
   };
 
-  useEffect(() => {
-    const room = joinRoom(slug);
-    const offStatus = room.watchStatus(setStatus);
-    const off = room.subscribe((event: RoomEvent) => {
-      switch (event.type) {
-        case "thread":
-          if (event.thread?.id === props.thread.id) {
-            setThread((t) => ({ ...event.thread, reactions: mergeReactions(t.reactions, event.thread.reactions) }));
-          }
-          break;
-        case "reply":
-          if (event.reply?.threadId === props.thread.id) addReply(event.reply, event.reply.author.userId === me.userId);
-          break;
-        case "removed":
-          if (event.targetType === "thread" && event.targetId === props.thread.id) setRemoved(true);
-          else if (event.targetType === "reply") setReplies((list) => list.filter((r) => r.id !== event.targetId));
-          break;
-        case "reactions":
-          if (event.targetType === "thread" && event.targetId === props.thread.id) {
-            setThread((t) => ({ ...t, reactions: mergeReactions(t.reactions, event.reactions) }));
-          } else if (event.targetType === "reply") {
-            setReplies((list) => list.map((r) => (r.id === event.targetId ? { ...r, reactions: mergeReactions(r.reactions, event.reactions) } : r)));
-          }
-          break;
-      }
-    });
-    return () => {
-      off();
-      offStatus();
-    };
-  }, [slug]);
+  useRoomEvents(slug, setStatus, (event: RoomEvent) => {
+    switch (event.type) {
+      case "thread":
+        if (event.thread?.id === props.thread.id) {
+          setThread((t) => ({ ...event.thread, reactions: mergeReactions(t.reactions, event.thread.reactions) }));
+        }
+        break;
+      case "reply":
+        if (event.reply?.threadId === props.thread.id) addReply(event.reply, event.reply.author.userId === me.userId);
+        break;
+      case "removed":
+        if (event.targetType === "thread" && event.targetId === props.thread.id) setRemoved(true);
+        else if (event.targetType === "reply") setReplies((list) => list.filter((r) => r.id !== event.targetId));
+        break;
+      case "reactions":
+        if (event.targetType === "thread" && event.targetId === props.thread.id) {
+          setThread((t) => ({ ...t, reactions: mergeReactions(t.reactions, event.reactions) }));
+        } else if (event.targetType === "reply") {
+          setReplies((list) => list.map((r) => (r.id === event.targetId ? { ...r, reactions: mergeReactions(r.reactions, event.reactions) } : r)));
+        }
+        break;
+    }
+  });
 
   const setReactions = (targetType: "thread" | "reply", id: string, update: (r: ReactionSummary[]) => ReactionSummary[]) => {
     if (targetType === "thread") setThread((t) => ({ ...t, reactions: update(t.reactions) }));
@@ -180,6 +173,18 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
       setActionError((!res.ok && res.message) || strings.failed);
     }
   };
+
+  /** The reaction bar under the thread or under one reply. */
+  const reactionBar = (targetType: "thread" | "reply", post: { id: string; reactions: ReactionSummary[] }) =>
+    ReactionBar({
+      slug,
+      targetType,
+      targetId: post.id,
+      reactions: post.reactions,
+      back,
+      strings,
+      onToggle: (key) => toggle(targetType, post.id, post.reactions, key),
+    });
 
   const report = async (targetType: "thread" | "reply", id: string, reason: string) => {
     const res = await api("POST", `${apiBase}/reports`, { targetType, targetId: id, reason });
@@ -273,15 +278,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
             ${PostBody({ html: thread.bodyHtml, className: "post-body-thread" })}
           `}
       <div class="split-row post-foot">
-        ${ReactionBar({
-          slug,
-          targetType: "thread",
-          targetId: thread.id,
-          reactions: thread.reactions,
-          back,
-          strings,
-          onToggle: (key) => toggle("thread", thread.id, thread.reactions, key),
-        })}
+        ${reactionBar("thread", thread)}
         <div class="post-foot-end">
           ${props.replyForm && html`<a class="btn btn-ghost btn-sm" href="#reply-body">${strings.reply}</a>`}
           ${PostActions({
@@ -326,15 +323,7 @@ export default function LiveReplies(props: LiveRepliesProps): VNode {
                   ${isEditing ? editReplyForm(reply) : PostBody({ html: reply.bodyHtml })}
                   ${!isEditing &&
                   html`<div class="split-row post-foot">
-                    ${ReactionBar({
-                      slug,
-                      targetType: "reply",
-                      targetId: reply.id,
-                      reactions: reply.reactions,
-                      back,
-                      strings,
-                      onToggle: (key) => toggle("reply", reply.id, reply.reactions, key),
-                    })}
+                    ${reactionBar("reply", reply)}
                     <div class="post-foot-end">
                       ${PostActions({
                         slug,

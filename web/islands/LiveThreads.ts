@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Lang } from "../i18n";
 import { BODY_MAX, TITLE_MAX, type RoomEvent, type ThreadView } from "../pages/discussions/types";
 import { Field, TextareaField } from "../ui/fields";
@@ -11,9 +11,10 @@ import {
   mergeReactions,
   ThreadItem,
   useNow,
+  useRoomEvents,
   type DiscussionStrings,
 } from "./discussion-parts";
-import { joinRoom, type RoomStatus } from "./room-socket";
+import type { RoomStatus } from "./room-socket";
 
 export type LiveThreadsStrings = DiscussionStrings & {
   title: string;
@@ -80,51 +81,43 @@ export default function LiveThreads(props: LiveThreadsProps): VNode {
   const [posting, setPosting] = useState(false);
   const now = useNow();
 
-  useEffect(() => {
-    const room = joinRoom(slug);
-    const offStatus = room.watchStatus(setStatus);
-    const off = room.subscribe((event: RoomEvent) => {
-      switch (event.type) {
-        case "thread": {
-          const thread = event.thread;
-          if (!thread?.id) return;
-          setThreads((list) => {
-            if (!list.some((t) => t.id === thread.id)) {
-              setFresh((ids) => [...ids, thread.id]);
-              setAnnouncement(strings.arrived.replace("{title}", thread.title));
-            }
-            return upsert(list, thread);
-          });
-          break;
-        }
-        case "reply": {
-          // Counts follow `thread` events; a reply newer than the thread's last activity bumps it meanwhile.
-          const reply = event.reply;
-          if (!reply?.threadId) return;
-          setThreads((list) =>
-            list.map((t) =>
-              t.id === reply.threadId && Date.parse(reply.createdAt) > Date.parse(t.lastActivityAt)
-                ? { ...t, replyCount: t.replyCount + 1, lastActivityAt: reply.createdAt }
-                : t,
-            ),
-          );
-          break;
-        }
-        case "removed":
-          if (event.targetType === "thread") setThreads((list) => list.filter((t) => t.id !== event.targetId));
-          break;
-        case "reactions":
-          if (event.targetType === "thread" && Array.isArray(event.reactions)) {
-            setThreads((list) => list.map((t) => (t.id === event.targetId ? { ...t, reactions: mergeReactions(t.reactions, event.reactions) } : t)));
+  useRoomEvents(slug, setStatus, (event: RoomEvent) => {
+    switch (event.type) {
+      case "thread": {
+        const thread = event.thread;
+        if (!thread?.id) return;
+        setThreads((list) => {
+          if (!list.some((t) => t.id === thread.id)) {
+            setFresh((ids) => [...ids, thread.id]);
+            setAnnouncement(strings.arrived.replace("{title}", thread.title));
           }
-          break;
+          return upsert(list, thread);
+        });
+        break;
       }
-    });
-    return () => {
-      off();
-      offStatus();
-    };
-  }, [slug]);
+      case "reply": {
+        // Counts follow `thread` events; a reply newer than the thread's last activity bumps it meanwhile.
+        const reply = event.reply;
+        if (!reply?.threadId) return;
+        setThreads((list) =>
+          list.map((t) =>
+            t.id === reply.threadId && Date.parse(reply.createdAt) > Date.parse(t.lastActivityAt)
+              ? { ...t, replyCount: t.replyCount + 1, lastActivityAt: reply.createdAt }
+              : t,
+          ),
+        );
+        break;
+      }
+      case "removed":
+        if (event.targetType === "thread") setThreads((list) => list.filter((t) => t.id !== event.targetId));
+        break;
+      case "reactions":
+        if (event.targetType === "thread" && Array.isArray(event.reactions)) {
+          setThreads((list) => list.map((t) => (t.id === event.targetId ? { ...t, reactions: mergeReactions(t.reactions, event.reactions) } : t)));
+        }
+        break;
+    }
+  });
 
   const loadMore = async (e: Event) => {
     if (!cursor) return;

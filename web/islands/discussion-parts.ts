@@ -10,11 +10,13 @@ import {
   type AuthorView,
   type ReactionKey,
   type ReactionSummary,
+  type RoomEvent,
   type TargetType,
   type ThreadView,
 } from "../pages/discussions/types";
 import { formatDate, formatNumber, pluralCategory, relativeFormat } from "../ui/format";
 import { LevelBadge } from "../ui/level-badge";
+import { joinRoom, type RoomStatus } from "./room-socket";
 
 // The pieces of discussions shared by the server pages and the islands (LiveThreads,
 // LiveReplies): free of the catalogs, so every word arrives translated in `strings`.
@@ -395,15 +397,36 @@ export function useClosingMenus(selector = "details.post-menu[open], details.rea
   }, [selector]);
 }
 
+/**
+ * While the island is on the page: the group's room socket, its status into `setStatus` and
+ * each event to `onEvent` (the handler of the first render, as an effect keyed on the slug).
+ */
+export function useRoomEvents(slug: string, setStatus: (status: RoomStatus) => void, onEvent: (event: RoomEvent) => void): void {
+  useEffect(() => {
+    const room = joinRoom(slug);
+    const offStatus = room.watchStatus(setStatus);
+    const off = room.subscribe(onEvent);
+    return () => {
+      off();
+      offStatus();
+    };
+  }, [slug]);
+}
+
+/** A same-origin call to the JSON API, the body (if any) sent as JSON; rejects when there is no answer. */
+export function jsonRequest(method: string, url: string, body?: unknown): Promise<Response> {
+  return fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 /** The JSON API's answer, or its error envelope's message. */
 export async function api<T>(method: string, url: string, body?: unknown): Promise<{ ok: true; data: T } | { ok: false; status: number; message: string | null; fields: Record<string, string> }> {
   try {
-    const res = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const res = await jsonRequest(method, url, body);
     const json = (await res.json().catch(() => null)) as (T & { error?: { display?: { message?: string; fields?: Record<string, string> } } }) | null;
     if (res.ok) return { ok: true, data: json as T };
     // `display`: the refusal in the page's language (the envelope's `message` is English).

@@ -54,7 +54,8 @@ const sheets = import.meta.glob<string>(["/web/**/*.css"], { query: "?raw", impo
 describe("every data table shares one responsive pattern (web/ui/table.css)", () => {
   it("each table of class `table` names its breakpoint: table-stack-sm, -md or -lg", () => {
     const tables = Object.entries(sources).flatMap(([path, text]) =>
-      [...text.matchAll(/<table class="(table\b[^"]*)"/g)].map((m) => ({ path, classes: m[1]! })),
+      // A table written out, or one drawn by DataTable (web/ui/table.ts) with its classes.
+      [...text.matchAll(/(?:<table class="|DataTable\(\{\s*className: ")(table\b[^"]*)"/g)].map((m) => ({ path, classes: m[1]! })),
     );
     expect(tables.length).toBeGreaterThanOrEqual(8);
     expect(tables.filter((table) => !/\btable-stack-(sm|md|lg)\b/.test(table.classes))).toEqual([]);

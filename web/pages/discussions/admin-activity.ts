@@ -7,6 +7,7 @@ import type { ActivityDay, ActivityView } from "./types";
 import { adminGroupPath, Avatar } from "../groups/shared";
 import type { GroupView } from "../groups/types";
 import { GroupAdminShell } from "../../ui/admin-layout";
+import { DataTable } from "../../ui/table";
 
 export type GroupActivityPageProps = { ctx: PageContext; group: GroupView; days: 7 | 30 | 90; activity: ActivityView };
 
@@ -112,23 +113,17 @@ function Chart({ lang, days, activity }: { lang: Lang; days: number; activity: A
     <details class="chart-data">
       <summary>${t(lang, "activity.chart.show_table")}</summary>
       <div class="chart-table-wrap">
-        <table class="table table-stack-sm chart-table">
-          <caption class="sr-only">${t(lang, "activity.chart.table_caption", { days })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">${t(lang, "activity.col.day")}</th>
-              ${SERIES.map((s) => html`<th scope="col" class="num">${t(lang, s.label)}</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${[...list].reverse().map(
-              (d) => html`<tr>
-                <th scope="row">${dayLabel(lang, d.date, true)}</th>
-                ${SERIES.map((s) => html`<td class="num" data-label=${t(lang, s.label)}>${formatNumber(lang, s.value(d))}</td>`)}
-              </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${DataTable({
+          className: "table table-stack-sm chart-table",
+          caption: t(lang, "activity.chart.table_caption", { days }),
+          columns: [t(lang, "activity.col.day"), ...SERIES.map((s) => ({ title: t(lang, s.label), className: "num" }))],
+          children: [...list].reverse().map(
+            (d) => html`<tr>
+              <th scope="row">${dayLabel(lang, d.date, true)}</th>
+              ${SERIES.map((s) => html`<td class="num" data-label=${t(lang, s.label)}>${formatNumber(lang, s.value(d))}</td>`)}
+            </tr>`,
+          ),
+        })}
       </div>
     </details>
   </section>`;
@@ -143,32 +138,27 @@ function MostActive({ lang, activity, days }: { lang: Lang; activity: ActivityVi
     ${activity.mostActive.length
       ? html`<div class="card table-card">
           <div class="table-scroll">
-            <table class="table table-stack-sm active-table">
-              <caption class="sr-only">${t(lang, "activity.active.caption", { days })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">${t(lang, "activity.col.member")}</th>
-                  <th scope="col" class="num">${t(lang, "activity.col.threads")}</th>
-                  <th scope="col" class="num">${t(lang, "activity.col.replies")}</th>
-                  <th scope="col" class="num">${t(lang, "activity.col.messages")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${activity.mostActive.map(
-                  (m) => html`<tr>
-                    <th scope="row" class="cell-person">
-                      <span class="person">
-                        ${Avatar({ id: m.userId, name: m.name })}
-                        <span class="person-name">${m.name}</span>
-                      </span>
-                    </th>
-                    <td class="num" data-label=${t(lang, "activity.col.threads")}>${formatNumber(lang, m.threads)}</td>
-                    <td class="num" data-label=${t(lang, "activity.col.replies")}>${formatNumber(lang, m.replies)}</td>
-                    <td class="num" data-label=${t(lang, "activity.col.messages")}>${formatNumber(lang, m.messages)}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
+            ${DataTable({
+              className: "table table-stack-sm active-table",
+              caption: t(lang, "activity.active.caption", { days }),
+              columns: [
+                t(lang, "activity.col.member"),
+                ...(["threads", "replies", "messages"] as const).map((col) => ({ title: t(lang, `activity.col.${col}`), className: "num" })),
+              ],
+              children: activity.mostActive.map(
+                (m) => html`<tr>
+                  <th scope="row" class="cell-person">
+                    <span class="person">
+                      ${Avatar({ id: m.userId, name: m.name })}
+                      <span class="person-name">${m.name}</span>
+                    </span>
+                  </th>
+                  <td class="num" data-label=${t(lang, "activity.col.threads")}>${formatNumber(lang, m.threads)}</td>
+                  <td class="num" data-label=${t(lang, "activity.col.replies")}>${formatNumber(lang, m.replies)}</td>
+                  <td class="num" data-label=${t(lang, "activity.col.messages")}>${formatNumber(lang, m.messages)}</td>
+                </tr>`,
+              ),
+            })}
           </div>
         </div>`
       : html`<p class="empty">${t(lang, "activity.active.empty")}</p>`}

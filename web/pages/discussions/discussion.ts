@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { LANGS, t, tCount, type Lang } from "../../i18n";
+import { LANGS, t, tCount, type Lang, type MessageKey } from "../../i18n";
 import type { ChatStrings } from "../../islands/Chat";
 import { ChatFallback } from "../../islands/Chat";
 import { PersonAvatar, type DiscussionStrings } from "../../islands/discussion-parts";
@@ -56,6 +56,11 @@ function perLanguage<T extends object>(build: (lang: Lang) => T): (lang: Lang) =
   return (lang) => built(lang, () => islandConstant(build(lang)));
 }
 
+/** Each name's message in one language, the names kept in their order (they become island props). */
+function translated<K extends string>(lang: Lang, keys: Record<K, MessageKey>): Record<K, string> {
+  return Object.fromEntries(Object.entries<MessageKey>(keys).map(([name, key]) => [name, t(lang, key)])) as Record<K, string>;
+}
+
 export const discussionStrings = perLanguage(buildDiscussionStrings);
 export const liveThreadsStrings = perLanguage(buildLiveThreadsStrings);
 export const chatStrings = perLanguage(buildChatStrings);
@@ -102,18 +107,20 @@ function buildDiscussionStrings(lang: Lang): DiscussionStrings {
 function buildLiveThreadsStrings(lang: Lang): LiveThreadsStrings {
   return {
     ...discussionStrings(lang),
-    title: t(lang, "discussion.title"),
-    empty: t(lang, "discussion.empty"),
-    loadMore: t(lang, "discussion.load_more"),
-    loading: t(lang, "discussion.loading"),
-    arrived: t(lang, "discussion.arrived"),
-    formTitle: t(lang, "discussion.form_title"),
-    titleLabel: t(lang, "discussion.title_label"),
-    bodyLabel: t(lang, "discussion.body_label"),
-    bodyHint: t(lang, "discussion.body_hint"),
-    post: t(lang, "discussion.post"),
-    posting: t(lang, "discussion.posting"),
-    fixErrors: t(lang, "form.fix_errors"),
+    ...translated(lang, {
+      title: "discussion.title",
+      empty: "discussion.empty",
+      loadMore: "discussion.load_more",
+      loading: "discussion.loading",
+      arrived: "discussion.arrived",
+      formTitle: "discussion.form_title",
+      titleLabel: "discussion.title_label",
+      bodyLabel: "discussion.body_label",
+      bodyHint: "discussion.body_hint",
+      post: "discussion.post",
+      posting: "discussion.posting",
+      fixErrors: "form.fix_errors",
+    }),
   };
 }
 
@@ -140,54 +147,54 @@ export function liveRepliesStrings(lang: Lang, group: Pick<GroupView, "name">): 
 }
 
 function buildChatStrings(lang: Lang): ChatStrings {
-  return {
-    log: t(lang, "chat.log"),
-    connecting: t(lang, "chat.connecting"),
-    live: t(lang, "chat.live"),
-    reconnecting: t(lang, "chat.reconnecting"),
-    inputLabel: t(lang, "chat.input_label"),
-    placeholder: t(lang, "chat.placeholder"),
-    keys: t(lang, "chat.keys"),
-    send: t(lang, "chat.send"),
-    sending: t(lang, "chat.sending"),
-    failed: t(lang, "chat.failed"),
-    retry: t(lang, "chat.retry"),
-    discard: t(lang, "chat.discard"),
-    typingOne: t(lang, "chat.typing_one"),
-    typingMany: t(lang, "chat.typing_many"),
-    typingSeveral: t(lang, "chat.typing_several"),
-    newMessages: t(lang, "chat.new_messages"),
-    mutedUntil: t(lang, "chat.muted_until"),
-    muted: t(lang, "chat.muted"),
-    rateLimited: t(lang, "chat.rate_limited"),
-    tooLong: t(lang, "chat.too_long"),
-    invalid: t(lang, "chat.invalid"),
-    left: t(lang, "chat.left"),
-    empty: t(lang, "chat.empty"),
-    needsJs: t(lang, "chat.needs_js"),
-    actions: t(lang, "chat.actions"),
-    report: t(lang, "discussion.report"),
-    hide: t(lang, "discussion.hide"),
-    delete: t(lang, "discussion.delete"),
-    deleteConfirm: t(lang, "chat.delete_confirm"),
-    reportReason: t(lang, "discussion.report_reason"),
-    reportHint: t(lang, "discussion.report_hint"),
-    reportSend: t(lang, "discussion.report_send"),
-    cancel: t(lang, "discussion.cancel"),
-    reported: t(lang, "chat.reported"),
-    alreadyReported: t(lang, "chat.already_reported"),
-    hidden: t(lang, "chat.hidden"),
-    deleted: t(lang, "chat.deleted"),
-    actionFailed: t(lang, "discussion.failed"),
-  };
+  return translated(lang, {
+    log: "chat.log",
+    connecting: "chat.connecting",
+    live: "chat.live",
+    reconnecting: "chat.reconnecting",
+    inputLabel: "chat.input_label",
+    placeholder: "chat.placeholder",
+    keys: "chat.keys",
+    send: "chat.send",
+    sending: "chat.sending",
+    failed: "chat.failed",
+    retry: "chat.retry",
+    discard: "chat.discard",
+    typingOne: "chat.typing_one",
+    typingMany: "chat.typing_many",
+    typingSeveral: "chat.typing_several",
+    newMessages: "chat.new_messages",
+    mutedUntil: "chat.muted_until",
+    muted: "chat.muted",
+    rateLimited: "chat.rate_limited",
+    tooLong: "chat.too_long",
+    invalid: "chat.invalid",
+    left: "chat.left",
+    empty: "chat.empty",
+    needsJs: "chat.needs_js",
+    actions: "chat.actions",
+    report: "discussion.report",
+    hide: "discussion.hide",
+    delete: "discussion.delete",
+    deleteConfirm: "chat.delete_confirm",
+    reportReason: "discussion.report_reason",
+    reportHint: "discussion.report_hint",
+    reportSend: "discussion.report_send",
+    cancel: "discussion.cancel",
+    reported: "chat.reported",
+    alreadyReported: "chat.already_reported",
+    hidden: "chat.hidden",
+    deleted: "chat.deleted",
+    actionFailed: "discussion.failed",
+  });
 }
 
 function buildOnlineStrings(lang: Lang): OnlineListStrings {
-  return {
-    title: t(lang, "discussion.online_title"),
-    empty: t(lang, "discussion.online_empty"),
-    more: t(lang, "discussion.online_more"),
-  };
+  return translated(lang, {
+    title: "discussion.online_title",
+    empty: "discussion.online_empty",
+    more: "discussion.online_more",
+  });
 }
 
 /** The chat island with its server-rendered fallback (the last messages, as text). */

@@ -1,13 +1,14 @@
 import { html } from "htm/preact";
 import type { ComponentChildren, VNode } from "preact";
 import { t, type Lang, type MessageKey } from "../../i18n";
-import { ActionForm, Alert, Button, ButtonLink, Section } from "../../ui/components";
+import { ActionForm, Alert, Button, ButtonLink } from "../../ui/components";
 import { PersonItem } from "../../ui/avatar";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import type { MuteView, ReportView, TargetType } from "./types";
 import { Avatar, GroupLogo, groupPath } from "../groups/shared";
 import type { GroupView } from "../groups/types";
+import { PersonListSection } from "../../ui/person-list";
 
 export type ModerationStatus = "open" | "dismissed" | "actioned" | "all";
 
@@ -240,28 +241,26 @@ function ReportCard({
 
 function MutedMembers({ ctx, group, mutes }: { ctx: PageContext; group: GroupView; mutes: MuteView[] }): VNode {
   const { lang } = ctx;
-  return Section({
+  return PersonListSection({
     id: "mutes-title",
     className: "subpage-section",
     title: t(lang, "moderation.mutes.title"),
     intro: t(lang, "moderation.mutes.intro"),
-    children: mutes.length
-      ? html`<ul class="card mute-list">
-          ${mutes.map((mute) =>
-            PersonItem({
-              className: "mute-item",
-              person: mute,
-              since: t(lang, "moderation.muted_until", { date: formatDate(lang, mute.until, { timeZone: ctx.tenant?.timezone, time: true }) }),
-              more: mute.reason && html`<span class="mute-reason">${mute.reason}</span>`,
-              action: ActionForm({
-                action: `${groupPath(group.slug)}/mutes/${encodeURIComponent(mute.userId)}/delete`,
-                children: t(lang, "moderation.unmute"),
-                label: t(lang, "moderation.unmute_label", { name: mute.name }),
-              }),
-            }),
-          )}
-        </ul>`
-      : html`<p class="empty">${t(lang, "moderation.mutes.empty")}</p>`,
+    listClass: "mute-list",
+    empty: t(lang, "moderation.mutes.empty"),
+    items: mutes.map((mute) =>
+      PersonItem({
+        className: "mute-item",
+        person: mute,
+        since: t(lang, "moderation.muted_until", { date: formatDate(lang, mute.until, { timeZone: ctx.tenant?.timezone, time: true }) }),
+        more: mute.reason && html`<span class="mute-reason">${mute.reason}</span>`,
+        action: ActionForm({
+          action: `${groupPath(group.slug)}/mutes/${encodeURIComponent(mute.userId)}/delete`,
+          children: t(lang, "moderation.unmute"),
+          label: t(lang, "moderation.unmute_label", { name: mute.name }),
+        }),
+      }),
+    ),
   });
 }
 

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, tCount, type Lang } from "../../i18n";
-import { ActionForm, Section } from "../../ui/components";
+import { ActionForm } from "../../ui/components";
 import { PersonItem } from "../../ui/avatar";
 import { formatDate } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
@@ -9,6 +9,8 @@ import { roleLabel } from "../tenancy/home";
 import { adminGroupPath, Avatar } from "./shared";
 import type { BanView, GroupAbility, GroupView, MemberView } from "./types";
 import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
+import { DataTable } from "../../ui/table";
+import { PersonListSection } from "../../ui/person-list";
 
 const ASSIGNABLE = ["admin", "moderator", "member"] as const;
 
@@ -90,46 +92,37 @@ export function GroupMembersPage(props: GroupAdminProps & { members: MemberView[
         </div>
         ${sorted.length
           ? html`<div class="card table-card">
-              <table class="table table-stack-md members-table">
-                <caption class="sr-only">${t(lang, "admin.members.caption", { group: group.name })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, "admin.members.col_name")}</th>
-                    <th scope="col">${t(lang, "admin.members.col_email")}</th>
-                    <th scope="col">${t(lang, "admin.members.col_role")}</th>
-                    <th scope="col"><span class="sr-only">${t(lang, "admin.members.col_actions")}</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${sorted.map((member) => MemberRow({ ctx, group, member, ability }))}
-                </tbody>
-              </table>
+              ${DataTable({
+                className: "table table-stack-md members-table",
+                caption: t(lang, "admin.members.caption", { group: group.name }),
+                columns: [t(lang, "admin.members.col_name"), t(lang, "admin.members.col_email"), t(lang, "admin.members.col_role")],
+                actions: t(lang, "admin.members.col_actions"),
+                children: sorted.map((member) => MemberRow({ ctx, group, member, ability })),
+              })}
             </div>`
           : html`<p class="empty">${t(lang, "admin.members.empty")}</p>`}
       </section>
-      ${Section({
+      ${PersonListSection({
         id: "bans-title",
         className: "admin-panel",
         title: t(lang, "admin.bans.title"),
         intro: t(lang, "admin.bans.intro"),
-        children: bans.length
-          ? html`<ul class="card ban-list">
-              ${bans.map((ban) =>
-                PersonItem({
-                  className: "ban-item",
-                  person: ban,
-                  since: html`${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}`,
-                  action:
-                    ability.manageMembers &&
-                    ActionForm({
-                      action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
-                      children: t(lang, "admin.bans.unban"),
-                      label: t(lang, "admin.bans.unban_label", { name: ban.name }),
-                    }),
-                }),
-              )}
-            </ul>`
-          : html`<p class="empty">${t(lang, "admin.bans.empty")}</p>`,
+        listClass: "ban-list",
+        empty: t(lang, "admin.bans.empty"),
+        items: bans.map((ban) =>
+          PersonItem({
+            className: "ban-item",
+            person: ban,
+            since: html`${ban.email} · ${t(lang, "admin.bans.since", { date: formatDate(lang, ban.bannedAt, { timeZone: ctx.tenant?.timezone }) })}`,
+            action:
+              ability.manageMembers &&
+              ActionForm({
+                action: `${adminGroupPath(group.slug)}/bans/${encodeURIComponent(ban.userId)}/unban`,
+                children: t(lang, "admin.bans.unban"),
+                label: t(lang, "admin.bans.unban_label", { name: ban.name }),
+              }),
+          }),
+        ),
       })}
     `,
   });

@@ -10,6 +10,7 @@ import { Island } from "../../ui/island";
 import { DiscussionMain, DiscussionSide, type GroupDiscussion } from "../discussions/discussion";
 import { adminGroupPath, Avatar, GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupAbility, GroupView, MemberView } from "./types";
+import { CopyInput } from "../../ui/copy-input";
 
 export { groupBrand } from "./shared";
 export type { GroupDiscussion } from "../discussions/discussion";
@@ -145,15 +146,7 @@ function JoinLinkCard({ ctx, group }: { ctx: PageContext; group: GroupView }): V
     <h2 class="side-title" id="join-link-title">${t(lang, "group.join_link_title")}</h2>
     <div class="field">
       <label class="label sr-only" for="group-join-url">${t(lang, "group.join_link_label")}</label>
-      <input
-        class="input copy-input"
-        id="group-join-url"
-        type="text"
-        readonly
-        value=${group.joinUrl}
-        aria-describedby="group-join-url-hint"
-        spellcheck="false"
-      />
+      ${CopyInput({ id: "group-join-url", value: group.joinUrl, attrs: { "aria-describedby": "group-join-url-hint", spellcheck: "false" } })}
       <p class="field-hint" id="group-join-url-hint">${t(lang, "group.join_link_hint")}</p>
       ${Island({ name: "CopyButton", props: { target: "group-join-url", label: t(lang, "copy.action"), done: t(lang, "copy.done") }, children: html`<span></span>` })}
     </div>

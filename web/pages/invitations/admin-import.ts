@@ -18,6 +18,7 @@ import { roleLabel } from "../tenancy/home";
 import { FormMessages } from "../../ui/admin-forms";
 import { INVITE_MESSAGE_MAX } from "./admin-invitations";
 import { AdminShell } from "../../ui/admin-layout";
+import { ImportColumns } from "../../ui/import-columns";
 
 export type { ImportRow, ImportRowError } from "../../islands/ImportPreview";
 
@@ -177,26 +178,15 @@ function FileHelp({ lang, groups, canInviteAdmins }: { lang: Lang; groups: { slu
       <a class="btn btn-secondary btn-sm import-template" href=${IMPORT_TEMPLATES.csv} download>${t(lang, "admin.import.template_csv")}</a>
     </div>
     <h3 class="import-help-subtitle" id="import-columns-title">${t(lang, "admin.import.columns_title")}</h3>
-    <dl class="column-list import-columns">
-      ${COLUMNS.map(
-        (column) => html`<div class="column-row import-column">
-          <dt>
-            <code class="import-column-name">${column}</code>
-            ${column === "email" && html` <span class="label-tag">${t(lang, "form.required_tag")}</span>`}
-          </dt>
-          <dd>${describe(column)}</dd>
-        </div>`,
-      )}
-    </dl>
-    ${groups.length > 0 &&
-    html`<details class="import-group-ids">
-      <summary>${t(lang, "admin.import.group_ids")}</summary>
-      <ul class="import-group-id-list">
-        ${groups.map(
-          (g) => html`<li><span class="import-group-id-name">${g.name}</span> <code class="import-column-name">${g.slug}</code></li>`,
-        )}
-      </ul>
-    </details>`}
+    ${ImportColumns({
+      lang,
+      columns: COLUMNS,
+      describe,
+      code: (text) => html`<code class="import-column-name">${text}</code>`,
+      groups,
+      groupsSummary: t(lang, "admin.import.group_ids"),
+      classes: { list: "column-list import-columns", item: "column-row import-column", groupIds: "import-group-ids", groupIdList: "import-group-id-list", groupIdName: "import-group-id-name" },
+    })}
     <p class="import-override">${t(lang, "admin.import.override")}</p>
     ${Alert({ tone: "warning", title: t(lang, "admin.import.all_or_nothing_title"), children: t(lang, "admin.import.all_or_nothing") })}
   </section>`;

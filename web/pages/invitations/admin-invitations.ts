@@ -7,6 +7,7 @@ import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../tenancy/home";
 import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
+import { DataTable } from "../../ui/table";
 
 export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked" | "declined";
 
@@ -370,22 +371,15 @@ export function AdminInvitationsPage({
         ${FilterForm({ lang, filter })}
         ${items.length > 0
           ? html`<div class="card table-card invitations-card">
-              <table class="table table-stack-lg invitations-table">
-                <caption class="sr-only">${t(lang, "admin.invitations.caption")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, "admin.invitations.col_invitation")}</th>
-                    <th scope="col">${t(lang, "admin.invitations.col_invited")}</th>
-                    <th scope="col">${t(lang, "admin.invitations.col_expires")}</th>
-                    <th scope="col">${t(lang, "admin.invitations.col_reminded")}</th>
-                    <th scope="col">${t(lang, "admin.invitations.col_groups")}</th>
-                    <th scope="col"><span class="sr-only">${t(lang, "admin.invitations.col_actions")}</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${items.map((item) => InvitationRow({ ctx, item, groupNames }))}
-                </tbody>
-              </table>
+              ${DataTable({
+                className: "table table-stack-lg invitations-table",
+                caption: t(lang, "admin.invitations.caption"),
+                columns: (["col_invitation", "col_invited", "col_expires", "col_reminded", "col_groups"] as const).map((col) =>
+                  t(lang, `admin.invitations.${col}`),
+                ),
+                actions: t(lang, "admin.invitations.col_actions"),
+                children: items.map((item) => InvitationRow({ ctx, item, groupNames })),
+              })}
             </div>`
           : html`<p class="empty">${t(lang, filtered ? "admin.invitations.empty_filtered" : "admin.invitations.empty")}</p>`}
         ${(nextCursor || paged) &&

@@ -20,6 +20,10 @@ import { Avatar } from "../groups/shared";
 import { roleLabel } from "../tenancy/home";
 import { FormMessages, GroupChecks } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
+import { DataTable } from "../../ui/table";
+import { ImportColumns } from "../../ui/import-columns";
+import { CopyInput } from "../../ui/copy-input";
+import { PlainPasswordField } from "../../ui/plain-password";
 
 /** One account of the list (the worker's `listTenantMembers` items; times are ISO). */
 export type TenantMemberItem = {
@@ -130,17 +134,12 @@ function CreatedPanel({ lang, created }: { lang: Lang; created: { email: string;
       </h2>
       <div class="field">
         <label class="label" for="generated-password">${t(lang, "admin.accounts.generated_label")}</label>
-        <input
-          class="input copy-input generated-password"
-          id="generated-password"
-          type="text"
-          readonly
-          value=${created.generatedPassword}
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck="false"
-          aria-describedby="generated-warning"
-        />
+        ${CopyInput({
+          id: "generated-password",
+          value: created.generatedPassword,
+          className: "input copy-input generated-password",
+          attrs: { autocomplete: "off", autocapitalize: "none", spellcheck: "false", "aria-describedby": "generated-warning" },
+        })}
       </div>
       <p class="generated-warning" id="generated-warning">${t(lang, "admin.accounts.generated_warning")}</p>
     </section>`;
@@ -149,25 +148,22 @@ function CreatedPanel({ lang, created }: { lang: Lang; created: { email: string;
 /** The password to set: a plain input (no island), only used with the "set" choice. */
 function PasswordSetField({ lang, error }: { lang: Lang; error?: string | undefined }): VNode {
   const id = "field-password";
-  const describedby = error ? `${id}-hint ${id}-error` : `${id}-hint`;
-  return html`<div class=${error ? "field password-set has-error" : "field password-set"}>
-    <label class="label" for=${id}>${t(lang, "admin.accounts.password")}</label>
-    <input
-      class="input"
-      id=${id}
-      name="password"
-      type="password"
-      minlength=${PASSWORD_MIN}
-      maxlength="512"
-      autocomplete="new-password"
-      autocapitalize="none"
-      spellcheck="false"
-      aria-describedby=${describedby}
-      aria-invalid=${error ? "true" : undefined}
-    />
-    <p class="field-hint" id=${`${id}-hint`}>${t(lang, "admin.accounts.password_hint", { min: PASSWORD_MIN })}</p>
-    ${error && html`<p class="field-error" id=${`${id}-error`}>${error}</p>`}
-  </div>`;
+  return PlainPasswordField({
+    id,
+    className: "field password-set",
+    label: t(lang, "admin.accounts.password"),
+    attrs: {
+      minlength: PASSWORD_MIN,
+      maxlength: "512",
+      autocomplete: "new-password",
+      autocapitalize: "none",
+      spellcheck: "false",
+      "aria-describedby": error ? `${id}-hint ${id}-error` : `${id}-hint`,
+      "aria-invalid": error ? "true" : undefined,
+    },
+    hint: html`<p class="field-hint" id=${`${id}-hint`}>${t(lang, "admin.accounts.password_hint", { min: PASSWORD_MIN })}</p>`,
+    error,
+  });
 }
 
 function CreateForm({
@@ -309,23 +305,16 @@ function ImportForm({
       <div class="invite-form-grid">
         <div class="account-import-help">
           <p class="card-intro" id="import-columns-title">${t(lang, "admin.accounts.import_intro")}</p>
-          <dl class="column-list account-columns" aria-labelledby="import-columns-title">
-            ${IMPORT_COLUMNS.map(
-              (column) => html`<div class="column-row account-column">
-                <dt>
-                  ${code(column)}${column === "email" && html` <span class="label-tag">${t(lang, "form.required_tag")}</span>`}
-                </dt>
-                <dd>${explain(column)}</dd>
-              </div>`,
-            )}
-          </dl>
-          ${groups.length > 0 &&
-          html`<details class="account-group-ids">
-            <summary>${t(lang, "admin.accounts.import_groups_summary")}</summary>
-            <ul class="account-group-id-list">
-              ${groups.map((g) => html`<li><span class="account-group-id-name">${g.name}</span> ${code(g.slug)}</li>`)}
-            </ul>
-          </details>`}
+          ${ImportColumns({
+            lang,
+            columns: IMPORT_COLUMNS,
+            describe: explain,
+            code,
+            groups,
+            groupsSummary: t(lang, "admin.accounts.import_groups_summary"),
+            labelledBy: "import-columns-title",
+            classes: { list: "column-list account-columns", item: "column-row account-column", groupIds: "account-group-ids", groupIdList: "account-group-id-list", groupIdName: "account-group-id-name" },
+          })}
           <ul class="account-rules">
             <li>${t(lang, "admin.accounts.import_rule_password")}</li>
             <li>${t(lang, "admin.accounts.import_rule_all")}</li>
@@ -597,21 +586,13 @@ export function AdminMembersPage({
         ${SearchForm({ lang, q, status })}
         ${members.length > 0
           ? html`<div class="card table-card accounts-card">
-                <table class="table table-stack-lg accounts-table">
-                  <caption class="sr-only">${t(lang, "admin.accounts.caption")}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">${t(lang, "admin.accounts.col_member")}</th>
-                      <th scope="col">${t(lang, "admin.accounts.col_groups")}</th>
-                      <th scope="col">${t(lang, "admin.accounts.col_extra")}</th>
-                      <th scope="col">${t(lang, "admin.accounts.col_joined")}</th>
-                      <th scope="col"><span class="sr-only">${t(lang, "admin.accounts.col_actions")}</span></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${members.map((member) => MemberRow({ ctx, member, groupNames }))}
-                  </tbody>
-                </table>
+                ${DataTable({
+                  className: "table table-stack-lg accounts-table",
+                  caption: t(lang, "admin.accounts.caption"),
+                  columns: (["col_member", "col_groups", "col_extra", "col_joined"] as const).map((col) => t(lang, `admin.accounts.${col}`)),
+                  actions: t(lang, "admin.accounts.col_actions"),
+                  children: members.map((member) => MemberRow({ ctx, member, groupNames })),
+                })}
               </div>
               <p class="field-hint accounts-note">${t(lang, "admin.accounts.login_link_hint")}</p>`
           : html`<p class="empty">${q ? t(lang, "admin.accounts.empty_search", { q }) : t(lang, "admin.accounts.empty")}</p>`}
@@ -667,31 +648,24 @@ export function AdminMembersImportResultPage({
               <h2 id="row-errors-title">${t(lang, "admin.accounts.import_errors_caption")}</h2>
             </div>
             <div class="card table-card row-errors-card">
-              <table class="table table-stack-md row-errors-table">
-                <caption class="sr-only">${t(lang, "admin.accounts.import_errors_caption")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">${t(lang, "admin.accounts.import_col_row")}</th>
-                    <th scope="col">${t(lang, "admin.accounts.import_col_email")}</th>
-                    <th scope="col">${t(lang, "admin.accounts.import_col_problems")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${shown.map(
-                    (r) => html`<tr>
-                      <th scope="row" class="cell-row">${t(lang, "admin.accounts.import_row", { row: String(r.row) })}</th>
-                      <td class="cell-email" data-label=${t(lang, "admin.accounts.import_col_email")}>
-                        ${r.email ? html`<span class="row-email">${r.email}</span>` : Nothing({ label: t(lang, "admin.accounts.import_no_email") })}
-                      </td>
-                      <td class="cell-problems" data-label=${t(lang, "admin.accounts.import_col_problems")}>
-                        <ul class="row-problems">
-                          ${r.errors.map((e) => html`<li>${e}</li>`)}
-                        </ul>
-                      </td>
-                    </tr>`,
-                  )}
-                </tbody>
-              </table>
+              ${DataTable({
+                className: "table table-stack-md row-errors-table",
+                caption: t(lang, "admin.accounts.import_errors_caption"),
+                columns: (["import_col_row", "import_col_email", "import_col_problems"] as const).map((col) => t(lang, `admin.accounts.${col}`)),
+                children: shown.map(
+                (r) => html`<tr>
+                  <th scope="row" class="cell-row">${t(lang, "admin.accounts.import_row", { row: String(r.row) })}</th>
+                  <td class="cell-email" data-label=${t(lang, "admin.accounts.import_col_email")}>
+                    ${r.email ? html`<span class="row-email">${r.email}</span>` : Nothing({ label: t(lang, "admin.accounts.import_no_email") })}
+                  </td>
+                  <td class="cell-problems" data-label=${t(lang, "admin.accounts.import_col_problems")}>
+                    <ul class="row-problems">
+                      ${r.errors.map((e) => html`<li>${e}</li>`)}
+                    </ul>
+                  </td>
+                </tr>`,
+              ),
+              })}
             </div>
             ${hidden > 0 && html`<p class="field-hint row-errors-more">${tCount(lang, "admin.accounts.import_more", hidden)}</p>`}
           </section>

@@ -3,6 +3,7 @@ import type { VNode } from "preact";
 import { t } from "../../i18n";
 import { Button } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
+import { PlainPasswordField } from "../../ui/plain-password";
 
 /** On /me: a member deletes their own account with their password (the owner cannot). */
 export function DeleteAccountCard({ ctx, isOwner, error }: { ctx: PageContext; isOwner: boolean; error?: string | undefined }): VNode {
@@ -14,21 +15,18 @@ export function DeleteAccountCard({ ctx, isOwner, error }: { ctx: PageContext; i
       ? html`<p class="field-hint">${t(lang, "me.delete_owner")}</p>`
       : html`<p class="card-intro">${t(lang, "me.delete_intro")}</p>
           <form class="form delete-account-form" method="post" action="/me/delete">
-            <div class=${error ? "field has-error" : "field"}>
-              <label class="label" for=${id}>${t(lang, "me.delete_password")}</label>
-              <input
-                class="input"
-                id=${id}
-                name="password"
-                type="password"
-                required
-                maxlength="512"
-                autocomplete="current-password"
-                aria-invalid=${error ? "true" : undefined}
-                aria-describedby=${error ? `${id}-error` : undefined}
-              />
-              ${error && html`<p class="field-error" id=${`${id}-error`}>${error}</p>`}
-            </div>
+            ${PlainPasswordField({
+              id,
+              label: t(lang, "me.delete_password"),
+              attrs: {
+                required: true,
+                maxlength: "512",
+                autocomplete: "current-password",
+                "aria-invalid": error ? "true" : undefined,
+                "aria-describedby": error ? `${id}-error` : undefined,
+              },
+              error,
+            })}
             <div class="form-actions">${Button({ children: t(lang, "me.delete_button"), variant: "danger" })}</div>
           </form>`}
   </section>`;

@@ -7,6 +7,7 @@ import type { PageContext } from "../../ui/page";
 import type { GroupView } from "../groups/types";
 import { FormMessages } from "../../ui/admin-forms";
 import { AdminShell } from "../../ui/admin-layout";
+import { DataTable } from "../../ui/table";
 
 /** One custom hostname as the API answers it (`publicDomain`). */
 export type DomainPageItem = {
@@ -73,24 +74,18 @@ function RecordsTable({ lang, domain }: { lang: Lang; domain: DomainPageItem }):
     <h3 class="domain-subtitle" id=${id}>${t(lang, "domains.records_title")}</h3>
     <p class="field-hint">${t(lang, "domains.records_hint")}</p>
     <div class="dns-scroll">
-      <table class="table table-stack-sm dns-table" aria-labelledby=${id}>
-        <thead>
-          <tr>
-            <th scope="col">${t(lang, "domains.col.type")}</th>
-            <th scope="col">${t(lang, "domains.col.name")}</th>
-            <th scope="col">${t(lang, "domains.col.value")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${domain.verification.map(
-            (r) => html`<tr>
-              <td data-label=${t(lang, "domains.col.type")}><span class="badge badge-quiet">${r.type}</span></td>
-              <td data-label=${t(lang, "domains.col.name")}><code class="copyable" tabindex="0">${r.name}</code></td>
-              <td data-label=${t(lang, "domains.col.value")}><code class="copyable" tabindex="0">${r.value}</code></td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${DataTable({
+        className: "table table-stack-sm dns-table",
+        labelledBy: id,
+        columns: [t(lang, "domains.col.type"), t(lang, "domains.col.name"), t(lang, "domains.col.value")],
+        children: domain.verification.map(
+          (r) => html`<tr>
+            <td data-label=${t(lang, "domains.col.type")}><span class="badge badge-quiet">${r.type}</span></td>
+            <td data-label=${t(lang, "domains.col.name")}><code class="copyable" tabindex="0">${r.name}</code></td>
+            <td data-label=${t(lang, "domains.col.value")}><code class="copyable" tabindex="0">${r.value}</code></td>
+          </tr>`,
+        ),
+      })}
     </div>
   </div>`;
 }

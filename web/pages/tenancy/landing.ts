@@ -7,6 +7,26 @@ import type { PageContext } from "../../ui/page";
 const FEATURES = ["communities", "groups", "invitations", "chat", "portal", "cloudflare"] as const;
 const STEPS = ["step1", "step2", "step3"] as const;
 
+/** The landing's two list sections: the features (with an icon each), then the steps. */
+const LIST_SECTIONS = [
+  {
+    id: "features-title",
+    title: "landing.features_title",
+    list: "ul",
+    listClass: "feature-grid",
+    itemClass: "card feature",
+    items: FEATURES.map((feature) => ({ icon: feature as string | undefined, key: `landing.feature.${feature}` as const })),
+  },
+  {
+    id: "steps-title",
+    title: "landing.steps_title",
+    list: "ol",
+    listClass: "steps",
+    itemClass: "step",
+    items: STEPS.map((step) => ({ icon: undefined, key: `landing.${step}` as const })),
+  },
+] as const;
+
 export function PlatformLandingPage({ ctx }: { ctx: PageContext }): VNode {
   const { lang } = ctx;
   return html`<div class="landing">
@@ -20,33 +40,22 @@ export function PlatformLandingPage({ ctx }: { ctx: PageContext }): VNode {
       </div>
     </section>
 
-    ${Section({
-      id: "features-title",
-      className: "container section",
-      title: t(lang, "landing.features_title"),
-      children: html`<ul class="feature-grid">
-        ${FEATURES.map(
-          (feature) => html`<li class="card feature">
-            <span class=${`feature-icon feature-icon-${feature}`} aria-hidden="true"></span>
-            <h3>${t(lang, `landing.feature.${feature}.title` satisfies MessageKey)}</h3>
-            <p>${t(lang, `landing.feature.${feature}.body` satisfies MessageKey)}</p>
-          </li>`,
-        )}
-      </ul>`,
-    })}
-    ${Section({
-      id: "steps-title",
-      className: "container section",
-      title: t(lang, "landing.steps_title"),
-      children: html`<ol class="steps">
-        ${STEPS.map(
-          (step) => html`<li class="step">
-            <h3>${t(lang, `landing.${step}.title` satisfies MessageKey)}</h3>
-            <p>${t(lang, `landing.${step}.body` satisfies MessageKey)}</p>
-          </li>`,
-        )}
-      </ol>`,
-    })}
+    ${LIST_SECTIONS.map(
+      (section) => html`${Section({
+        id: section.id,
+        className: "container section",
+        title: t(lang, section.title),
+        children: html`<${section.list} class=${section.listClass}>
+          ${section.items.map(
+            (item) => html`<li class=${section.itemClass}>
+              ${item.icon && html`<span class=${`feature-icon feature-icon-${item.icon}`} aria-hidden="true"></span>`}
+              <h3>${t(lang, `${item.key}.title` satisfies MessageKey)}</h3>
+              <p>${t(lang, `${item.key}.body` satisfies MessageKey)}</p>
+            </li>`,
+          )}
+        <//>`,
+      })}`,
+    )}
 
     <section class="container section">
       <div class="card cta-band">

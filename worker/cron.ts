@@ -51,13 +51,7 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
 
   // Cancellations and plan changes due today, each community on its own day; before any
   // invoice run, so a day's changes are billed the new way.
-  const memberships = { ended: 0, changed: 0 };
-  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
-    const r: MembershipJobReport = await runMembershipJob(env, now, tenant);
-    memberships.ended += r.ended;
-    memberships.changed += r.changed;
-    if (!scope.drain || !r.more) break;
-  }
+  const memberships: MembershipJobReport = await runMembershipJob(env, now, tenant);
   ran.push("memberships");
 
   let purgedGroups = 0;

@@ -7,9 +7,8 @@ import { requireTenant } from "../http/context";
 import { forbidden } from "../http/errors";
 import { guard } from "../http/validate";
 import { billingSettingsOf, type BillingSettingsView } from "../invoices/settings";
-import { dayInTimeZone } from "./periods";
 import { decide, type MembershipAction, type MembershipActor } from "./policy";
-import type { Clock } from "./service";
+import { clockOf, type Clock } from "./service";
 
 // The HTTP side of plans and memberships: who is asking, the community's clock and
 // billing settings, and the policy's refusals as the contract's errors.
@@ -19,9 +18,6 @@ export type PortalRequest = { tenant: Tenant; t: TenantDb; user: User; billing: 
 /** The JSON API's actor: its role (the API does not read the view-as cookie). */
 export const apiActor = (user: User | null): MembershipActor => ({ tenantRole: user?.tenantRole ?? null });
 
-export function clockOf(tenant: Pick<Tenant, "timezone">, now = Date.now()): Clock {
-  return { today: dayInTimeZone(now, tenant.timezone), now };
-}
 
 /** 403 with the contract's code when the policy refuses (a visitor never gets here: `requireUser` answers 401 first). */
 export function assertMay(actor: MembershipActor, action: MembershipAction, tenant: Pick<Tenant, "features">): void {

@@ -3,8 +3,7 @@ import { atomic, directoryDb, tenantDb, type TenantDb } from "../db/client";
 import { memberships, planGroups, planMemberships, tenants, users, type PlanMembership } from "../db/schema";
 import type { Bindings } from "../env";
 import { forgetLeavers } from "./paid-groups";
-import { dayInTimeZone } from "./periods";
-import type { Clock } from "./service";
+import { clockOf, type Clock } from "./service";
 
 // The memberships' daily job: cancellations whose last day has passed end, then scheduled
 // plan changes take effect (before any invoice run of the same day). One atomic batch per
@@ -67,7 +66,8 @@ function fromRow(r: Record<string, unknown>): PlanMembership {
   };
 }
 
-export type MembershipJobReport = { ended: number; changed: number; more: boolean };
+/** One batch per community does all its due work: nothing is ever left for another round. */
+export type MembershipJobReport = { ended: number; changed: number };
 
 /** Every community with due memberships (or one), each on its own day in its timezone. */
 export async function runMembershipJob(env: Bindings, now: number, scope: { tenantId?: string } = {}): Promise<MembershipJobReport> {
@@ -81,9 +81,9 @@ export async function runMembershipJob(env: Bindings, now: number, scope: { tena
         or(eq(planMemberships.status, "canceling"), and(eq(planMemberships.status, "active"), isNotNull(planMemberships.changePlanId))),
       ),
     );
-  const report: MembershipJobReport = { ended: 0, changed: 0, more: false };
+  const report: MembershipJobReport = { ended: 0, changed: 0 };
   for (const tenant of candidates) {
-    const r = await applyMembershipChanges(tenantDb(env, tenant), { today: dayInTimeZone(now, tenant.timezone), now });
+    const r = await applyMembershipChanges(tenantDb(env, tenant), clockOf(tenant, now));
     report.ended += r.ended.length;
     report.changed += r.changed.length;
   }

@@ -1,10 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
-import { planGroups, planMemberships, plans, tenants, type Plan } from "../db/schema";
+import { planMemberships, tenants, type Plan } from "../db/schema";
 import { forgetViewer } from "../groups/queries";
 import { ApiError } from "../http/errors";
-import { givesAccess } from "./service";
-import { dayInTimeZone } from "./periods";
+import { plansOpening } from "../plans/service";
+import { clockOf, givesAccess } from "./service";
 
 // Paid groups: a group listed in some plans' `groups` is joined only by a member whose
 // membership gives access on one of those plans. Owners, admins and community moderators
@@ -27,23 +27,19 @@ export type PlanOffer = { id: string; name: string; price: { amount: number; cur
  */
 export async function assertPlanAllowsJoin(t: TenantDb, groupId: string, userId: string, now: number, exempt: boolean): Promise<void> {
   if (exempt) return;
-  const opening = await t.db
-    .select({ plan: plans })
-    .from(planGroups)
-    .innerJoin(plans, eq(plans.id, planGroups.planId))
-    .where(and(eq(planGroups.tenantId, t.tenantId), eq(planGroups.groupId, groupId)));
+  const opening = await plansOpening(t, groupId);
   if (opening.length === 0) return;
   // Only a paid group needs the community's day.
   const [tenant] = await t.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
-  const today = dayInTimeZone(now, tenant?.timezone ?? "UTC");
-  const planIds = opening.map((r) => r.plan.id);
+  const { today } = clockOf({ timezone: tenant?.timezone ?? "UTC" }, now);
+  const planIds = opening.map((p) => p.id);
   const held = await t.db
     .select()
     .from(planMemberships)
     .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId), inArray(planMemberships.planId, planIds)));
   if (held.some((m) => givesAccess(m, today))) return;
   const err = new ApiError(403, "plan_required", "This group is open to members on one of its plans.");
-  err.extra = { plans: offers(opening.map((r) => r.plan)) };
+  err.extra = { plans: offers(opening) };
   throw err;
 }
 

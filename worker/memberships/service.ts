@@ -8,7 +8,7 @@ import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../
 import { ApiError, conflict, notFound } from "../http/errors";
 import type { BillingSettingsView } from "../invoices/settings";
 import { planRow, planView, type PlanView } from "../plans/service";
-import { addDays, cancelsOn as cancelsOnRule, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
+import { addDays, cancelsOn as cancelsOnRule, dayInTimeZone, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
 
 // A member's membership of a plan: chosen (pending approval when the plan asks for it),
 // confirmed, cancelled with notice, changed at the next period. Every function takes plain
@@ -17,6 +17,11 @@ import { addDays, cancelsOn as cancelsOnRule, isDay, nextInvoiceDate, periodCont
 
 export type MembershipStatus = PlanMembership["status"];
 export type Clock = { today: Day; now: number };
+
+/** The community's day at `now`, with `now`: what every membership change is a function of. */
+export function clockOf(tenant: { timezone: string }, now = Date.now()): Clock {
+  return { today: dayInTimeZone(now, tenant.timezone), now };
+}
 
 const day = z.string({ error: "field.required" }).refine(isDay, { message: "field.day" });
 export const billingDetails = z.strictObject({

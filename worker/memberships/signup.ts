@@ -3,8 +3,7 @@ import type { Tenant } from "../db/schema";
 import { signUp, type signupSchema } from "../auth/service";
 import { billingSettingsOf } from "../invoices/settings";
 import type { z } from "zod";
-import { dayInTimeZone } from "./periods";
-import { choosablePlan, startMembership } from "./service";
+import { choosablePlan, clockOf, startMembership } from "./service";
 
 type Urls = Parameters<typeof signUp>[3];
 
@@ -18,7 +17,6 @@ export async function signUpWithPlan(t: TenantDb, tenant: Tenant, input: z.outpu
   const result = await signUp(t, tenant, input, urls, now);
   if (!input.planId) return { ...result, membership: null };
   const billing = await billingSettingsOf(t, tenant.name);
-  const clock = { today: dayInTimeZone(now, tenant.timezone), now };
-  const membership = await startMembership(t, billing, clock, { userId: result.user.id, planId: input.planId, ...(input.billing ? { billing: input.billing } : {}) }, "member");
+  const membership = await startMembership(t, billing, clockOf(tenant, now), { userId: result.user.id, planId: input.planId, ...(input.billing ? { billing: input.billing } : {}) }, "member");
   return { ...result, membership };
 }

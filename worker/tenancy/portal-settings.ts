@@ -64,14 +64,3 @@ export function currentStatus(status: TenantStatus | null, now: number): StatusV
 export function portalSettingsView(tenant: Pick<Tenant, "welcomeMessage" | "cancellationMessage" | "status">) {
   return { welcomeMessage: tenant.welcomeMessage, cancellationMessage: tenant.cancellationMessage, status: statusView(tenant.status) };
 }
-
-/** The member portal's tabs and member actions a community can switch off (absent means on). */
-export const PORTAL_SWITCHES = ["bookings", "events", "helpdesk", "directory", "helpdeskIssues", "cancelMembership", "changeMembership", "editBillingDetails"] as const;
-export type PortalSwitch = (typeof PORTAL_SWITCHES)[number];
-/** Switches that are off unless turned on. */
-const OFF_BY_DEFAULT = new Set(["helpdeskIssuesPrivate", "memberGuides"]);
-
-export function switchOn(tenant: Pick<Tenant, "features">, name: PortalSwitch | "helpdeskIssuesPrivate" | "memberGuides"): boolean {
-  const v = tenant.features[name];
-  return v === undefined ? !OFF_BY_DEFAULT.has(name) : v;
-}

@@ -1477,6 +1477,9 @@ export const en = {
   "mail.announcement.action": "Open your dashboard",
   "field.time": "Enter a date and time such as 2027-03-01T09:00:00Z.",
   "field.until_after_from": "The end must come after the start.",
+  "admin.nav.plans": "Plans",
+  "admin.nav.memberships": "Memberships",
+  "admin.nav.portal": "Member portal",
   // ── end portal-plans ──
 } satisfies Record<string, string>;
 

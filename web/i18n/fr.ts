@@ -1499,5 +1499,8 @@ export const fr: Record<MessageKey, string> = {
   "mail.announcement.action": "Ouvrir votre tableau de bord",
   "field.time": "Saisissez une date et une heure, par exemple 2027-03-01T09:00:00Z.",
   "field.until_after_from": "La fin doit venir après le début.",
+  "admin.nav.plans": "Formules",
+  "admin.nav.memberships": "Abonnements",
+  "admin.nav.portal": "Portail des membres",
   // ── end portal-plans ──
 };

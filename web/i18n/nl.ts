@@ -1481,5 +1481,8 @@ export const nl: Record<MessageKey, string> = {
   "mail.announcement.action": "Open je dashboard",
   "field.time": "Voer een datum en tijd in, zoals 2027-03-01T09:00:00Z.",
   "field.until_after_from": "Het einde moet na het begin komen.",
+  "admin.nav.plans": "Abonnementen",
+  "admin.nav.memberships": "Lidmaatschappen",
+  "admin.nav.portal": "Ledenportaal",
   // ── end portal-plans ──
 };

@@ -36,6 +36,7 @@ import { memberPages, pendingMembersCount } from "./members/html";
 import { joinPrompt, profilePages } from "./profiles/html";
 import { platformApi, tenantApi } from "./tenancy/routes";
 import { plansApi } from "./plans/routes";
+import { planPages } from "./plans/html";
 import { membershipsApi } from "./memberships/routes";
 import { invoicesApi } from "./invoices/routes";
 import { announcementsApi } from "./announcements/routes";
@@ -91,6 +92,7 @@ app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
 app.route("/", profilePages);
+app.route("/", planPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -140,3 +140,16 @@ export function codeLabel(lang: Lang, keys: Record<string, MessageKey>, code: st
   const key = keys[code];
   return key ? t(lang, key) : code;
 }
+
+/**
+ * Money (integer minor units of an ISO 4217 currency) in the reader's language ("49,90 €" in
+ * French, "€49.90" in English), through its decimal text, never divided in binary floats.
+ */
+export function formatMoney(lang: string, m: { amount: number; currency: string }): string {
+  const format = numberFormat(lang, { style: "currency", currency: m.currency });
+  const e = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = String(Math.abs(m.amount)).padStart(e + 1, "0");
+  const text = `${m.amount < 0 ? "-" : ""}${e === 0 ? digits : `${digits.slice(0, -e)}.${digits.slice(-e)}`}`;
+  // Intl formats decimal strings exactly (its `format` takes a string since ES2023).
+  return format.format(text as unknown as number);
+}

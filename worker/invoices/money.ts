@@ -262,3 +262,22 @@ export function formatRate(rateBp: number, locale: string): string {
 }
 
 const rateFormats = new Map<string, Intl.NumberFormat>();
+
+// ---- Input -----------------------------------------------------------------
+
+/**
+ * An amount typed by a person ("49.90", "49,90", "1 200,5", ".5") in minor units of
+ * `currency` (4990, 4990, 120050, 50), read digit by digit, never through binary floats;
+ * `null` when it is not a plain non-negative decimal with at most the currency's digits
+ * after its one separator (a dot or a comma; spaces between digit groups are ignored).
+ */
+export function parseDecimalAmount(text: string, currency: string): number | null {
+  const e = currencyExponent(currency);
+  const m = /^(\d*)(?:[.,](\d*))?$/.exec(text.replace(/[\s\u00a0\u202f]/g, ""));
+  if (!m) return null;
+  const whole = m[1] ?? "";
+  const frac = m[2] ?? "";
+  if (whole === "" && frac === "") return null;
+  if (frac.length > e) return null;
+  return Number(`${whole}${frac.padEnd(e, "0")}`);
+}

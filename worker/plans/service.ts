@@ -1,12 +1,13 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { groups, planGroups, plans, type Plan } from "../db/schema";
+import { groups, planGroups, planMemberships, plans, type Plan } from "../db/schema";
 import { ApiError, notFound } from "../http/errors";
-import { basisPointsToPercent, isCurrency, percentToBasisPoints, type Money } from "../invoices/money";
+import { basisPointsToPercent, isCurrency, percentToBasisPoints } from "../invoices/money";
 import type { BillingSettingsView } from "../invoices/settings";
+import type { PlanView } from "./types";
 
 // Plans a community offers: a price per interval, a tax rate, approval, hidden plans with
 // their own link, a notice period, a setup fee, booking credits and the groups it opens.
@@ -38,21 +39,7 @@ export type PlanInput = z.output<typeof planInput>;
 export const planPatch = planInput.partial();
 export type PlanPatch = z.output<typeof planPatch>;
 
-export type PlanView = {
-  id: string;
-  name: string;
-  description: string;
-  price: Money;
-  intervalMonths: number;
-  taxRate: number;
-  approvalRequired: boolean;
-  hidden: boolean;
-  noticeDays: number;
-  setupFee: Money;
-  credits: { minutes: number; categories: string[] };
-  groups: string[];
-  archived: boolean;
-};
+export type { PlanView } from "./types";
 
 export function planView(plan: Plan, groupSlugs: string[]): PlanView {
   return {
@@ -197,4 +184,23 @@ export async function plansOpening(t: TenantDb, groupId: string): Promise<Plan[]
     .where(and(eq(planGroups.tenantId, t.tenantId), eq(planGroups.groupId, groupId)))
     .orderBy(asc(plans.priceAmount), asc(plans.name));
   return rows.map((r) => r.plan);
+}
+
+/** How many members are on each plan (memberships `active` or `canceling`), by plan id, in one grouped query. */
+export async function memberCountsByPlan(t: TenantDb): Promise<Map<string, number>> {
+  const rows = await t.db
+    .select({ planId: planMemberships.planId, n: count() })
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, t.tenantId), inArray(planMemberships.status, ["active", "canceling"])))
+    .groupBy(planMemberships.planId);
+  return new Map(rows.map((r) => [r.planId, r.n]));
+}
+
+/** The community's live groups a plan can open, by name (the plan form's checkboxes). */
+export async function groupChoices(t: TenantDb): Promise<{ slug: string; name: string }[]> {
+  return t.db
+    .select({ slug: groups.slug, name: groups.name })
+    .from(groups)
+    .where(and(eq(groups.tenantId, t.tenantId), isNull(groups.deletedAt)))
+    .orderBy(asc(groups.name), asc(groups.slug));
 }

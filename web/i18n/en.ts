@@ -1506,7 +1506,7 @@ export const en = {
   "plans.restore_label": "Restore {plan}",
   "plans.archive": "Archive",
   "plans.archive_label": "Archive {plan}",
-  "plans.list_title": "Plans",
+  "plans.list_title": "Current plans",
   "plans.list_intro": "What members can choose when they join or on their membership page. Hidden plans are offered only through their own link.",
   "plans.new": "New plan",
   "plans.empty": "No plans yet. Create the first one to let members choose a membership.",

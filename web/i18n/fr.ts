@@ -1528,7 +1528,7 @@ export const fr: Record<MessageKey, string> = {
   "plans.restore_label": "Restaurer {plan}",
   "plans.archive": "Archiver",
   "plans.archive_label": "Archiver {plan}",
-  "plans.list_title": "Formules",
+  "plans.list_title": "Formules actuelles",
   "plans.list_intro": "Ce que les membres peuvent choisir à l’inscription ou sur leur page d’abonnement. Les formules masquées ne sont proposées que par leur propre lien.",
   "plans.new": "Nouvelle formule",
   "plans.empty": "Aucune formule pour l’instant. Créez la première pour que les membres puissent choisir un abonnement.",

@@ -1510,7 +1510,7 @@ export const nl: Record<MessageKey, string> = {
   "plans.restore_label": "{plan} terugzetten",
   "plans.archive": "Archiveren",
   "plans.archive_label": "{plan} archiveren",
-  "plans.list_title": "Abonnementen",
+  "plans.list_title": "Huidige abonnementen",
   "plans.list_intro": "Wat leden kunnen kiezen bij hun aanmelding of op hun lidmaatschapspagina. Verborgen abonnementen worden alleen via hun eigen link aangeboden.",
   "plans.new": "Nieuw abonnement",
   "plans.empty": "Nog geen abonnementen. Maak het eerste aan zodat leden een lidmaatschap kunnen kiezen.",

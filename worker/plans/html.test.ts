@@ -220,14 +220,19 @@ describe("/admin/plans: the list, archive and restore", () => {
     const member = await signUpMember(tenant, "on-plan@example.org", "Pia Plan");
     const other = await signUpMember(tenant, "also@example.org", "Ole Other");
     for (const m of [member, other]) expect((await call(tenant.host, "POST", "/api/v1/me/membership", { cookie: m.cookie, json: { planId: monthly } })).status).toBe(201);
+    // A request waiting for approval is not a member on the plan yet.
+    const waiting = await signUpMember(tenant, "waiting@example.org", "Wes Waiting");
+    const pending = await call(tenant.host, "POST", "/api/v1/me/membership", { cookie: waiting.cookie, json: { planId: quarterly } });
+    expect(((await pending.json()) as { membership: { status: string } }).membership.status).toBe("pending_approval");
     const list = await text(await getPage(tenant, "/admin/plans?lang=en", tenant.owner.cookie));
     expect(list.status).toBe(200);
     expect(list.html).toContain('class="table table-stack-lg plans-table"');
     expect(list.html).toContain("€49.90 per month");
     expect(list.html).toContain("€120.00 every 3 months");
     expect(list.html).toContain("The Lab");
-    expect(list.html).toMatch(/data-label="Members">2<\/td>/);
-    expect(list.html).toMatch(/data-label="Members">0<\/td>/);
+    const rowOf = (name: string) => list.html.slice(list.html.indexOf(`>${name}</a>`)).split("</tr>")[0]!;
+    expect(rowOf("Monthly")).toMatch(/data-label="Members">2<\/td>/);
+    expect(rowOf("Quarterly")).toMatch(/data-label="Members">0<\/td>/);
     expect(list.html).toMatch(/data-label="Approval">\s*<span class="badge badge-warning">Required<\/span>/);
     expect(list.html).toMatch(/data-label="Visibility">\s*<span class="badge badge-quiet">Hidden<\/span>/);
     expect(list.html).toContain("20%");

@@ -149,6 +149,14 @@ describe("/admin/plans: create and edit", () => {
     expect(html).toContain('value="12.345"');
     expect(html).toContain('value="abc"');
     expect(html).toContain('value="13"');
+    // In French, the same errors in French.
+    const fr = await call(tenant.host, "POST", "/admin/plans/new?lang=fr", { cookie: tenant.owner.cookie, ...formOf({ name: "", price: "12,345", intervalMonths: "0", taxRate: "5,555", creditMinutes: "1.5" }) });
+    const frHtml = await fr.text();
+    expect(frHtml).toContain('id="field-price-error">Saisissez un montant en EUR, par exemple 49,90 (au plus deux décimales).');
+    expect(frHtml).toContain('id="field-intervalMonths-error">Indiquez un nombre d’au moins 1.');
+    expect(frHtml).toContain('id="field-taxRate-error">Saisissez un pourcentage avec au plus deux décimales, par exemple 20 ou 5,5.');
+    expect(frHtml).toContain('id="field-creditMinutes-error">Saisissez un nombre entier.');
+    expect(frHtml).toContain('value="12,345"');
     // Nothing was created.
     const list = await call(tenant.host, "GET", "/api/v1/plans", { cookie: tenant.owner.cookie });
     expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);

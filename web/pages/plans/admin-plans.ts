@@ -24,27 +24,25 @@ export function pricePerInterval(lang: Lang, plan: Pick<PlanView, "price" | "int
 const percent = (lang: Lang, rate: number) => formatNumber(lang, rate / 100, { style: "percent", maximumFractionDigits: 2 });
 
 function PlanRow({ lang, plan, groupNames }: { lang: Lang; plan: AdminPlanItem; groupNames: Map<string, string> }): VNode {
-  const label = (key: "plans.col.price" | "plans.col.tax" | "plans.col.approval" | "plans.col.visibility" | "plans.col.groups" | "plans.col.members") => t(lang, key);
   return html`<tr>
     <th scope="row" class="cell-plan">
       <a class="plan-name" href=${planPath(plan.id)}>${plan.name}</a>
+      ${(plan.approvalRequired || plan.hidden) &&
+      html`<span class="plan-badges">
+        ${plan.approvalRequired && html`<span class="badge badge-warning">${t(lang, "plans.approval_required")}</span>`}
+        ${plan.hidden && html`<span class="badge badge-quiet">${t(lang, "plans.hidden")}</span>`}
+      </span>`}
       ${plan.noticeDays > 0 && html`<span class="plan-meta">${tCount(lang, "plans.notice_days", plan.noticeDays)}</span>`}
     </th>
-    <td class="cell-price" data-label=${label("plans.col.price")}>
+    <td class="cell-price" data-label=${t(lang, "plans.col.price")}>
       <span class="plan-price">${pricePerInterval(lang, plan)}</span>
       ${plan.setupFee.amount > 0 && html`<span class="plan-meta">${t(lang, "plans.setup_fee_line", { fee: formatMoney(lang, plan.setupFee) })}</span>`}
     </td>
-    <td class="cell-tax" data-label=${label("plans.col.tax")}>${percent(lang, plan.taxRate)}</td>
-    <td class="cell-approval" data-label=${label("plans.col.approval")}>
-      ${plan.approvalRequired ? html`<span class="badge badge-warning">${t(lang, "plans.approval_required")}</span>` : t(lang, "plans.approval_none")}
-    </td>
-    <td class="cell-visibility" data-label=${label("plans.col.visibility")}>
-      ${plan.hidden ? html`<span class="badge badge-quiet">${t(lang, "plans.hidden")}</span>` : t(lang, "plans.listed")}
-    </td>
-    <td class="cell-groups" data-label=${label("plans.col.groups")}>
+    <td class="cell-tax" data-label=${t(lang, "plans.col.tax")}>${percent(lang, plan.taxRate)}</td>
+    <td class="cell-groups" data-label=${t(lang, "plans.col.groups")}>
       ${plan.groups.length > 0 ? plan.groups.map((s) => groupNames.get(s) ?? s).join(", ") : html`<span class="plan-none">${t(lang, "plans.no_groups")}</span>`}
     </td>
-    <td class="cell-members num" data-label=${label("plans.col.members")}>${formatNumber(lang, plan.members)}</td>
+    <td class="cell-members num" data-label=${t(lang, "plans.col.members")}>${formatNumber(lang, plan.members)}</td>
     <td class="cell-actions">
       <div class="plan-actions">
         <a class="btn btn-secondary btn-sm" href=${planPath(plan.id)} aria-label=${t(lang, "plans.edit_label", { plan: plan.name })}>${t(lang, "plans.edit")}</a>
@@ -65,8 +63,6 @@ function PlanTable({ lang, plans, groupNames, caption }: { lang: Lang; plans: Ad
         t(lang, "plans.col.plan"),
         t(lang, "plans.col.price"),
         t(lang, "plans.col.tax"),
-        t(lang, "plans.col.approval"),
-        t(lang, "plans.col.visibility"),
         t(lang, "plans.col.groups"),
         { title: t(lang, "plans.col.members"), className: "num" },
       ],

@@ -62,7 +62,7 @@ function AnnouncementList({ lang, items }: { lang: Lang; items: AnnouncementItem
   };
   return html`<div class="card table-card">
     ${DataTable({
-      className: "table table-stack-md announcements-table",
+      className: "table table-stack-lg announcements-table",
       labelledBy: "announcements-list-title",
       columns: [col.title, col.targets, col.until, col.email],
       actions: t(lang, "announcements.col.actions"),
@@ -70,7 +70,7 @@ function AnnouncementList({ lang, items }: { lang: Lang; items: AnnouncementItem
         (a) => html`<tr class=${a.ended ? "is-ended" : undefined}>
           <td class="cell-title"><a href=${pathOf(a.id)}>${a.title}</a></td>
           <td data-label=${col.targets}>${Targets({ lang, item: a })}</td>
-          <td data-label=${col.until}>
+          <td class="cell-until" data-label=${col.until}>
             ${a.lastDay ? dayLabel(lang, a.lastDay) : t(lang, "announcements.no_end")}
             ${a.ended && html` <span class="badge badge-quiet">${t(lang, "announcements.ended")}</span>`}
           </td>

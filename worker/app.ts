@@ -41,6 +41,8 @@ import { membershipsApi } from "./memberships/routes";
 import { invoicesApi } from "./invoices/routes";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
+import { portalPages } from "./tenancy/portal-html";
+import { announcementPages } from "./announcements/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -93,6 +95,8 @@ app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
 app.route("/", profilePages);
 app.route("/", planPages);
+app.route("/", portalPages);
+app.route("/", announcementPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

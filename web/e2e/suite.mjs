@@ -19,6 +19,7 @@ import "./members.test.mjs";
 import "./group-invitations.test.mjs";
 import "./language.test.mjs";
 import "./group-ux.test.mjs";
+import "./admin-portal.test.mjs";
 import "./avatars.test.mjs";
 
 freshScreenshots();

@@ -8,7 +8,7 @@ import { billingSettingsOf } from "../invoices/settings";
 import { planInput, createPlan } from "../plans/service";
 import { startMembership } from "../memberships/service";
 import { env, makeTenant } from "../test/helpers";
-import { announcementInput, announcementsFor, createAnnouncement, deleteAnnouncement, listAnnouncements, updateAnnouncement } from "./service";
+import { announcementInput, announcementsFor, createAnnouncement, deleteAnnouncement, getAnnouncement, listAnnouncements, updateAnnouncement } from "./service";
 
 const NOW = Date.UTC(2027, 1, 10, 9);
 const TODAY = "2027-02-10";
@@ -80,5 +80,14 @@ describe("announcements", () => {
     await deleteAnnouncement(t, a.id);
     expect(await listAnnouncements(t, 50)).toEqual([]);
     await expect(deleteAnnouncement(t, a.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("reads one announcement of this community as admins see it (404 for another community's or an unknown id)", async () => {
+    const { t } = await setup();
+    const other = (await setup()).t;
+    const a = await createAnnouncement(t, announcementInput.parse({ title: "One", body: "y" }), "admin", TODAY, NOW, mailContext);
+    expect(await getAnnouncement(t, a.id)).toEqual(a);
+    await expect(getAnnouncement(other, a.id)).rejects.toMatchObject({ status: 404 });
+    await expect(getAnnouncement(t, "nope")).rejects.toMatchObject({ status: 404 });
   });
 });

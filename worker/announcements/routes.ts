@@ -9,7 +9,8 @@ import { allowed, portalRequest, type PortalRequest } from "../memberships/http"
 import { closestLang } from "../../web/i18n";
 import { announcementInput, announcementPatch, createAnnouncement, deleteAnnouncement, listAnnouncements, updateAnnouncement, type AnnouncementMailContext } from "./service";
 
-function mailContext(c: Context<AppEnv>, r: PortalRequest): AnnouncementMailContext {
+/** Where an emailed announcement points and how it looks (the API and the admin page). */
+export function mailContext(c: Context<AppEnv>, r: PortalRequest): AnnouncementMailContext {
   const origin = requestOrigin(c);
   return { brand: brandOf(r.tenant, origin), community: r.tenant.name, url: `${origin}/`, defaultLanguage: closestLang(r.tenant.defaultLanguage) };
 }

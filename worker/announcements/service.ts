@@ -130,6 +130,11 @@ async function row(t: TenantDb, id: string): Promise<Announcement> {
   return a;
 }
 
+/** One announcement of this community, as admins read it (404 when there is none). */
+export async function getAnnouncement(t: TenantDb, id: string): Promise<AnnouncementView> {
+  return (await viewsOf(t, [await row(t, id)]))[0]!;
+}
+
 export async function updateAnnouncement(t: TenantDb, id: string, patch: z.output<typeof announcementPatch>, now: number): Promise<AnnouncementView> {
   await row(t, id);
   const targets = await targetsOf(t, patch);

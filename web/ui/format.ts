@@ -140,3 +140,23 @@ export function codeLabel(lang: Lang, keys: Record<string, MessageKey>, code: st
   const key = keys[code];
   return key ? t(lang, key) : code;
 }
+
+/** The digits after the decimal point of a currency's minor unit (2 for EUR, 0 for JPY), from the runtime's ISO 4217 data. */
+function minorDigits(currency: string): number {
+  try {
+    return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** Money (`{amount, currency}` in integer minor units) in the reader's language: "20,00 €" in French, "€20.00" in English. */
+export function formatMoney(lang: string, money: { amount: number; currency: string }): string {
+  const digits = minorDigits(money.currency);
+  const value = money.amount / 10 ** digits;
+  try {
+    return numberFormat(lang, { style: "currency", currency: money.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  } catch {
+    return `${formatNumber(lang, value, { minimumFractionDigits: digits, maximumFractionDigits: digits })}\u00a0${money.currency}`;
+  }
+}

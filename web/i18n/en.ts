@@ -1490,7 +1490,7 @@ export const en = {
   "membership.price.month": "{price} per month",
   "membership.price.year": "{price} per year",
   "membership.price.months": "{price} every {months} months",
-  "membership.tax.rate": "excl. tax ({rate} % tax added)",
+  "membership.tax.rate": "excl. tax ({rate}% tax added)",
   "membership.tax.none": "no tax",
   "membership.plan.setup_fee": "Setup fee",
   "membership.plan.notice": "Notice period",

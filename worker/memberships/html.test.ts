@@ -54,7 +54,7 @@ describe("/membership without a membership", () => {
     const member = await signUpMember(tenant, "chooser@example.org");
     const { status, html } = await page(tenant, "/membership?lang=en", member.cookie);
     expect(status).toBe(200);
-    for (const text of ["Resident", "A desk of your own.", "€49.99 per month", "excl. tax (20 % tax added)", "€50.00", "30 days", "2 h 30 min per billing period, for rooms", "Studio crew", "Needs approval", "€49.99 every 3 months", "no tax"]) expect(html).toContain(text);
+    for (const text of ["Resident", "A desk of your own.", "€49.99 per month", "excl. tax (20% tax added)", "€50.00", "30 days", "2 h 30 min per billing period, for rooms", "Studio crew", "Needs approval", "€49.99 every 3 months", "no tax"]) expect(html).toContain(text);
     expect(html).not.toContain("Friends only");
     expect(html).not.toContain("Retired plan");
     expect(html).toContain('action="/membership"');
@@ -87,6 +87,14 @@ describe("/membership without a membership", () => {
     expect(pending.html).toContain('action="/membership/cancel"');
     expect(pending.html).toContain("Withdraw my request");
     expect(pending.html).not.toContain('action="/membership/change"');
+    // Withdrawing the request ends it at once: the plans are offered again, with a word on the one that ended.
+    const withdrawn = await postForm(tenant, "/membership/cancel", bob.cookie, {});
+    expect(withdrawn.headers.get("location")).toBe("/membership?done=withdrawn");
+    expect((await membershipOf(tenant, bob.cookie))?.status).toBe("canceled");
+    const again = await page(tenant, "/membership?done=withdrawn&lang=en", bob.cookie);
+    expect(again.html).toContain("Your request is withdrawn.");
+    expect(again.html).toContain("Your membership on Resident has ended.");
+    expect(again.html).toContain(`name="planId" value="${flex.id}"`);
   });
 
   it("a start day out of range is shown beside its field (422); a second membership is refused on the page (409 membership_exists)", async () => {

@@ -4,7 +4,7 @@ import { t, type Lang, type MessageKey } from "../../i18n";
 import { ActionForm, Alert, Button, ButtonLink, ChoiceField, FormMessages, PageHead, Section } from "../../ui/components";
 import { formatDate } from "../../ui/format";
 import { siteName, type PageContext } from "../../ui/page";
-import { BillingFields, ChooseForm, PlanCard, PlanFacts, PlanHeader, priceLine, type ChooseValues, type PlanOffer } from "./plans";
+import { BillingFields, ChooseForm, PlanCard, PlanFacts, PlanHeader, planSummary, type ChooseValues, type PlanOffer } from "./plans";
 
 export type MembershipStatus = "pending_approval" | "active" | "canceling" | "canceled";
 
@@ -43,11 +43,11 @@ export function StatusBadge({ lang, status }: { lang: Lang; status: MembershipSt
   return html`<span class=${`badge ${STATUS_TONES[status]}`}>${t(lang, STATUS_KEYS[status])}</span>`;
 }
 
-function Facts({ lang, m, may }: { lang: Lang; m: OwnMembership; may: MemberMay }): VNode {
+function Facts({ lang, m, may, today }: { lang: Lang; m: OwnMembership; may: MemberMay; today: string }): VNode {
   const d = (day: string) => formatDay(lang, day);
   return html`<dl class="plan-facts membership-facts">
     <div class="plan-fact">
-      <dt>${t(lang, m.currentPeriod || m.status !== "active" ? "membership.started_on" : "membership.starts_on_future")}</dt>
+      <dt>${t(lang, m.status === "pending_approval" || m.startedOn > today ? "membership.starts_on_future" : "membership.started_on")}</dt>
       <dd>${d(m.startedOn)}</dd>
     </div>
     ${m.currentPeriod &&
@@ -89,7 +89,7 @@ function ChangeSection({ lang, m, plans, changeOn, values, errors }: { lang: Lan
             legend: t(lang, "membership.change_legend"),
             value: values.planId ?? "",
             error: errors.planId,
-            options: others.map((p) => ({ value: p.id, label: p.name, description: priceLine(lang, p) })),
+            options: others.map((p) => ({ value: p.id, label: p.name, description: planSummary(lang, p) })),
           })}
           <div class="form-actions">${Button({ children: t(lang, "membership.change_submit", { date }), variant: "secondary" })}</div>
         </form>`
@@ -208,11 +208,11 @@ export function MembershipPage(props: MembershipPageProps): VNode {
     ${PageHead({ title: t(lang, "membership.title"), lead: open ? t(lang, "membership.lead") : t(lang, "membership.lead_none", { community: siteName(ctx) }) })}
     ${FormMessages({ lang, notice: props.notice, formError: props.formError, errors })}
     ${open
-      ? html`<section class="card membership-current" aria-labelledby="membership-plan-title">
+      ? html`<section class="card membership-current" aria-label=${t(lang, "membership.your_plan")}>
             <p class="membership-eyebrow">${t(lang, "membership.your_plan")}</p>
-            <div class="membership-title-row">${PlanHeader({ lang, plan: open.plan, level: 2 })} ${StatusBadge({ lang, status: open.status })}</div>
+            <div class="membership-title-row">${PlanHeader({ lang, plan: open.plan, level: 2, approval: false })} ${StatusBadge({ lang, status: open.status })}</div>
             ${StatusNote({ ctx, m: open })}
-            ${Facts({ lang, m: open, may })}
+            ${Facts({ lang, m: open, may, today: props.today })}
             ${PlanFacts({ lang, plan: open.plan, groupNames: props.groupNames })}
           </section>
           ${may.change && open.status === "active" && props.changeOn && ChangeSection({ lang, m: open, plans: props.plans, changeOn: props.changeOn, values: form === "change" ? values : {}, errors: form === "change" ? errors : {} })}

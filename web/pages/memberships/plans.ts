@@ -39,6 +39,11 @@ export function taxLine(lang: Lang, taxRate: number): string {
   return taxRate > 0 ? t(lang, "membership.tax.rate", { rate: formatNumber(lang, taxRate, { maximumFractionDigits: 2 }) }) : t(lang, "membership.tax.none");
 }
 
+/** One line for a radio choice: price, tax, and "needs approval". */
+export function planSummary(lang: Lang, plan: PlanOffer): string {
+  return [priceLine(lang, plan), taxLine(lang, plan.taxRate), plan.approvalRequired ? t(lang, "membership.plan.approval") : ""].filter(Boolean).join(" · ");
+}
+
 function creditTime(lang: Lang, minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
@@ -71,12 +76,12 @@ export function PlanFacts({ lang, plan, groupNames }: { lang: Lang; plan: PlanOf
 }
 
 /** The plan's name, price, tax note and "needs approval" badge. */
-export function PlanHeader({ lang, plan, level = 3, href }: { lang: Lang; plan: PlanOffer; level?: 2 | 3; href?: string }): VNode {
+export function PlanHeader({ lang, plan, level = 3, href, approval = true }: { lang: Lang; plan: PlanOffer; level?: 2 | 3; href?: string; approval?: boolean }): VNode {
   const name = href ? html`<a href=${href}>${plan.name}</a>` : plan.name;
   return html`<div class="plan-head">
     ${level === 2 ? html`<h2 class="plan-name">${name}</h2>` : html`<h3 class="plan-name">${name}</h3>`}
     <p class="plan-price"><strong>${priceLine(lang, plan)}</strong> <span class="plan-tax">${taxLine(lang, plan.taxRate)}</span></p>
-    ${plan.approvalRequired && html`<p class="plan-approval"><span class="badge badge-warning">${t(lang, "membership.plan.approval")}</span> <span class="field-hint">${t(lang, "membership.plan.approval_hint")}</span></p>`}
+    ${approval && plan.approvalRequired && html`<p class="plan-approval"><span class="badge badge-warning">${t(lang, "membership.plan.approval")}</span> <span class="field-hint">${t(lang, "membership.plan.approval_hint")}</span></p>`}
   </div>`;
 }
 

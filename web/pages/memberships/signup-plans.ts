@@ -2,7 +2,7 @@ import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type Lang } from "../../i18n";
 import { ChoiceField } from "../../ui/components";
-import { BillingFieldset, priceLine, taxLine, type ChooseValues, type PlanOffer } from "./plans";
+import { BillingFieldset, planSummary, type ChooseValues, type PlanOffer } from "./plans";
 
 /** The "no plan now" choice's value. */
 export const NO_PLAN = "none";
@@ -15,7 +15,6 @@ export function SignupPlans({ lang, plans, values, errors }: { lang: Lang; plans
   const text = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
   const chosen = text("planId") ?? "";
   const billing: ChooseValues = { "billing.name": text("billing.name"), "billing.address": text("billing.address"), "billing.taxId": text("billing.taxId") };
-  const describe = (p: PlanOffer) => [priceLine(lang, p), taxLine(lang, p.taxRate), p.approvalRequired ? t(lang, "membership.plan.approval") : ""].filter(Boolean).join(" · ");
   return html`<div class="signup-plans">
     ${ChoiceField({
       name: "planId",
@@ -23,7 +22,7 @@ export function SignupPlans({ lang, plans, values, errors }: { lang: Lang; plans
       hint: t(lang, "signup.plan_hint"),
       value: plans.some((p) => p.id === chosen) ? chosen : NO_PLAN,
       error: errors.planId,
-      options: [...plans.map((p) => ({ value: p.id, label: p.name, description: describe(p) })), { value: NO_PLAN, label: t(lang, "signup.no_plan"), description: t(lang, "signup.no_plan_desc") }],
+      options: [...plans.map((p) => ({ value: p.id, label: p.name, description: planSummary(lang, p) })), { value: NO_PLAN, label: t(lang, "signup.no_plan"), description: t(lang, "signup.no_plan_desc") }],
     })}
     ${BillingFieldset({ lang, prefix: "signup", values: billing, errors })}
   </div>`;

@@ -57,6 +57,9 @@ describe("/membership without a membership", () => {
     for (const text of ["Resident", "A desk of your own.", "€49.99 per month", "excl. tax (20% tax added)", "€50.00", "30 days", "2 h 30 min per billing period, for rooms", "Studio crew", "Needs approval", "€49.99 every 3 months", "no tax"]) expect(html).toContain(text);
     expect(html).not.toContain("Friends only");
     expect(html).not.toContain("Retired plan");
+    const fr = await page(tenant, "/membership?lang=fr", member.cookie);
+    expect(fr.html).toMatch(/49,99\s€ par mois/u);
+    expect(fr.html).toContain("HT (TVA de 20\u202f% en plus)");
     expect(html).toContain('action="/membership"');
     expect(html).toContain(`value="${today()}"`);
     expect(html).toContain('name="billing.name"');
@@ -223,7 +226,7 @@ describe("/membership with a membership", () => {
 
   it("view as member: an owner's /membership is the member's page, hidden plans stay hidden", async () => {
     const tenant = await makeTenant();
-    await makePlan(tenant, { name: "Flex" });
+    const flex = await makePlan(tenant, { name: "Flex" });
     await makePlan(tenant, { name: "Secret deal", hidden: true });
     const member = await signUpMember(tenant, "parity@example.org");
     const strip = (html: string) => (/<main[\s\S]*<\/main>/.exec(html)?.[0] ?? html).replace(/plan-[A-Za-z0-9_-]+-/g, "plan-ID-");
@@ -231,6 +234,14 @@ describe("/membership with a membership", () => {
     const asOwner = strip((await page(tenant, "/membership?lang=en", `${tenant.owner.cookie}; view_as=member`)).html);
     expect(asOwner).toBe(asMember);
     expect(asOwner).not.toContain("Secret deal");
+    // On a plan, with the member switches off: the same page again, without any of the three actions.
+    await postForm(tenant, "/membership", member.cookie, { planId: flex.id });
+    await postForm(tenant, "/membership", tenant.owner.cookie, { planId: flex.id });
+    await patchTenant(tenant, { features: { cancelMembership: false, changeMembership: false, editBillingDetails: false } });
+    const onPlanMember = strip((await page(tenant, "/membership?lang=en", member.cookie)).html);
+    const onPlanOwner = strip((await page(tenant, "/membership?lang=en", `${tenant.owner.cookie}; view_as=member`)).html);
+    expect(onPlanOwner).toBe(onPlanMember);
+    expect(onPlanOwner).not.toContain("<form");
   });
 });
 

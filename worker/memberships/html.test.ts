@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDay } from "../../web/pages/memberships/membership";
+import { defaultBilling } from "../invoices/settings";
+import { memberCancelsOn, planChangeOn } from "./service";
 import { call, form, getPage, makeTenant, postForm, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 
 // The member's membership pages, without JavaScript: /membership (choose, cancel, undo,
@@ -117,6 +119,19 @@ describe("/membership without a membership", () => {
     const again = await postForm(tenant, "/membership?lang=en", member.cookie, { planId: flex.id });
     expect(again.status).toBe(409);
     expect(await again.text()).toContain("You already have a membership.");
+  });
+});
+
+describe("the days the page announces", () => {
+  it("are the service's rules: the end of the first period ending after the notice, the start of the next period (a membership started on the 31st, a notice across February)", () => {
+    const billing = defaultBilling("Test");
+    const m = { periodsFrom: "2027-01-31" };
+    expect(memberCancelsOn(m, { intervalMonths: 1, noticeDays: 30 }, billing, "2027-02-10")).toBe("2027-03-31");
+    expect(memberCancelsOn(m, { intervalMonths: 1, noticeDays: 0 }, billing, "2027-02-10")).toBe("2027-02-28");
+    expect(memberCancelsOn(m, { intervalMonths: 1, noticeDays: 18 }, billing, "2027-02-10")).toBe("2027-02-28");
+    expect(memberCancelsOn(m, { intervalMonths: 1, noticeDays: 19 }, billing, "2027-02-10")).toBe("2027-03-31");
+    expect(planChangeOn(m, { intervalMonths: 1 }, billing, "2027-01-31")).toBe("2027-02-01");
+    expect(planChangeOn(m, { intervalMonths: 1 }, billing, "2027-02-10")).toBe("2027-03-01");
   });
 });
 

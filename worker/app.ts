@@ -34,6 +34,7 @@ import { profilesApi } from "./profiles/routes";
 import { membersApi } from "./members/routes";
 import { memberPages, pendingMembersCount } from "./members/html";
 import { joinPrompt, profilePages } from "./profiles/html";
+import { membershipPages } from "./memberships/html";
 import { platformApi, tenantApi } from "./tenancy/routes";
 import { plansApi } from "./plans/routes";
 import { planPages } from "./plans/html";
@@ -97,6 +98,7 @@ app.route("/", profilePages);
 app.route("/", planPages);
 app.route("/", portalPages);
 app.route("/", announcementPages);
+app.route("/", membershipPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -23,6 +23,8 @@ export function fieldMessages(id: string, { hint, error }: FieldMessages) {
 
 export type FieldProps = FieldMessages & {
   name: string;
+  /** The control's id when a page has several forms with the same names (default `field-{name}`). */
+  id?: string;
   label: string;
   type?: "text" | "email" | "url" | "tel" | "search" | "number" | "date";
   value?: string | undefined;
@@ -54,10 +56,10 @@ type ControlIds = { id: string; describedby: string | undefined; invalid: "true"
 
 /** The frame of a labelled control: the field's box (marked when in error), the label, the control, then its hint and error. */
 function FieldFrame(
-  props: FieldMessages & { name: string; label: string; tag?: string | undefined; className?: string },
+  props: FieldMessages & { name: string; id?: string; label: string; tag?: string | undefined; className?: string },
   control: (ids: ControlIds) => ComponentChildren,
 ): VNode {
-  const id = `field-${props.name}`;
+  const id = props.id ?? `field-${props.name}`;
   const messages = fieldMessages(id, props);
   const className = ["field", props.className, props.error && "has-error"].filter(Boolean).join(" ");
   return html`<div class=${className}>
@@ -99,6 +101,8 @@ export function Field(props: FieldProps): VNode {
 
 export type TextareaFieldProps = FieldMessages & {
   name: string;
+  /** The control's id when a page has several forms with the same names (default `field-{name}`). */
+  id?: string;
   label: string;
   value?: string | undefined;
   rows?: number;

@@ -4,16 +4,19 @@ import { t } from "../../web/i18n";
 import { LoginLinkSentPage, LoginPage } from "../../web/pages/auth/login";
 import { ResetConfirmPage, ResetRequestPage } from "../../web/pages/auth/reset";
 import { SignupPage, SignupPendingPage } from "../../web/pages/auth/signup";
+import { NO_PLAN } from "../../web/pages/memberships/signup-plans";
 import { tenantDb, type TenantDb } from "../db/client";
 import type { Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
 import { clientIp, requestOrigin, requireTenant } from "../http/context";
 import { localizeError } from "../http/form-errors";
-import { formAction, isForm, readForm, type Form, type FormFailure } from "../http/forms";
+import { formAction, isForm, readForm, withDone, type Form, type FormFailure } from "../http/forms";
 import { pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
-import { confirmPasswordReset, logIn, loginSchema, requestPasswordReset, resetConfirmSchema, signUp, signupInput } from "./service";
+import { confirmPasswordReset, logIn, loginSchema, requestPasswordReset, resetConfirmSchema, signupInput } from "./service";
+import { billingOf } from "../memberships/html";
+import { signupPlans, signUpWithPlan } from "../memberships/signup";
 import { clearSessionCookie, revokeSession, setSessionCookie } from "./sessions";
 import { signupFields } from "../profiles/service";
 import { safeNext } from "../http/redirect";
@@ -34,10 +37,27 @@ function loginRefused(c: Context<AppEnv>, email: string, next: string, { err, st
 
 type SignupProps = Parameters<typeof SignupPage>[0];
 
-async function signupPage(c: Context<AppEnv>, tenant: Tenant, props: Omit<SignupProps, "ctx" | "profileFields">, status: ContentfulStatusCode = 200) {
+async function signupPage(c: Context<AppEnv>, tenant: Tenant, props: Omit<SignupProps, "ctx" | "profileFields" | "plans">, status: ContentfulStatusCode = 200) {
   const ctx = pageContext(c);
-  const profileFields = await signupFields(tenantDb(c.env, tenant));
-  return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, profileFields, ...props }), status);
+  const tdb = tenantDb(c.env, tenant);
+  const profileFields = await signupFields(tdb);
+  const plans = await signupPlans(tdb, typeof props.values?.planId === "string" ? props.values.planId : null);
+  return renderPage(c, t(ctx.lang, "signup.title"), SignupPage({ ctx, profileFields, plans, ...props }), status);
+}
+
+/** The sign-up form as the sign-up's input: a plan when one is chosen (`planId`, `none` or empty for none), with its billing details. */
+function signupForm(form: Form) {
+  const { planId: _planId, "billing.name": _name, "billing.address": _address, "billing.taxId": _taxId, ...rest } = form.values;
+  const planId = form.str("planId") === NO_PLAN ? "" : form.str("planId");
+  const billing = planId ? billingOf(form) : undefined;
+  return signupInput({ ...rest, ...(planId ? { planId } : {}), ...(billing ? { billing } : {}) });
+}
+
+/** Where a new member goes: their membership page when they chose a plan (pending or not), else where they were going. */
+function afterSignup(membership: { status: string } | null, next: string): string {
+  if (!membership) return next;
+  if (membership.status === "pending_approval") return withDone("/membership", "requested");
+  return next !== "/" ? next : withDone("/membership", "chosen");
 }
 
 /** The sign-up form again after a refusal, as it was typed (but the password). */
@@ -95,18 +115,19 @@ export const authPages = new Hono<AppEnv>()
     const tenant = requireTenant(c);
     const next = safeNext(c, c.req.query("next"));
     if (c.get("user")) return c.redirect(next, 303);
-    return signupPage(c, tenant, { values: { email: c.req.query("email") ?? "", language: pageContext(c).lang }, next });
+    const planId = c.req.query("plan");
+    return signupPage(c, tenant, { values: { email: c.req.query("email") ?? "", language: pageContext(c).lang, ...(planId ? { planId } : {}) }, next });
   })
   .post("/signup", async (c) => {
     const tenant = requireTenant(c);
     const form = await readForm(c);
     const next = safeNext(c, form.values.next);
     return formAction(c, {
-      run: () => signUp(tenantDb(c.env, tenant), tenant, signupInput(form.values), { base: requestOrigin(c) }),
+      run: () => signUpWithPlan(tenantDb(c.env, tenant), tenant, signupForm(form), { base: requestOrigin(c) }),
       render: (f) => signupRefused(c, tenant, form, next, f),
-      done: ({ sessionToken }) => {
+      done: ({ sessionToken, membership }) => {
         deliverSoon(c);
-        return sessionToken ? signedIn(c, sessionToken, next) : renderPage(c, t(pageContext(c).lang, "signup.title"), SignupPendingPage({ ctx: pageContext(c) }), 202);
+        return sessionToken ? signedIn(c, sessionToken, afterSignup(membership, next)) : renderPage(c, t(pageContext(c).lang, "signup.title"), SignupPendingPage({ ctx: pageContext(c) }), 202);
       },
     });
   })

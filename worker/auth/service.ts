@@ -44,7 +44,7 @@ export const signupSchema = z.preprocess(
 );
 
 /** A sign-up form's values as the sign-up's input (422 when they do not fit): an empty language is none. */
-export function signupInput(form: Record<string, string>): z.output<typeof signupSchema> {
+export function signupInput(form: Record<string, unknown>): z.output<typeof signupSchema> {
   return parseWith(signupSchema, { ...form, language: form.language || undefined });
 }
 

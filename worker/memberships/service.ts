@@ -52,6 +52,16 @@ export function scheduleOf(m: Pick<PlanMembership, "periodsFrom">, plan: Pick<Pl
   return { startsOn: m.periodsFrom, invoiceDay: billing.invoiceDay, intervalMonths: plan.intervalMonths };
 }
 
+/** The last day of access a member's own cancellation gives today (contract, "Cancelling"): what `cancelMembership` stores, and what the page shows before the member confirms. */
+export function memberCancelsOn(m: Pick<PlanMembership, "periodsFrom">, plan: Pick<Plan, "intervalMonths" | "noticeDays">, billing: BillingSettingsView, today: Day): Day {
+  return cancelsOnRule(scheduleOf(m, plan, billing), today, plan.noticeDays);
+}
+
+/** The day a plan change asked today takes effect (the first day of the next period): what `changePlan` stores, and what the page shows before. */
+export function planChangeOn(m: Pick<PlanMembership, "periodsFrom">, plan: Pick<Plan, "intervalMonths">, billing: BillingSettingsView, today: Day): Day {
+  return planChangeEffectiveOn(scheduleOf(m, plan, billing), today);
+}
+
 /** Whether the membership gives access on `today` (contract, "Access"). */
 export function givesAccess(m: Pick<PlanMembership, "status" | "startsOn" | "cancelsOn">, today: Day): boolean {
   if (m.status !== "active" && m.status !== "canceling") return false;
@@ -194,7 +204,7 @@ export async function cancelMembership(t: TenantDb, billing: BillingSettingsView
   if (m.status === "pending_approval") return update(t, m, ["pending_approval"], { status: "canceled", endedAt: clock.now, changePlanId: null, changeOn: null }, clock.now);
   if (on !== undefined && on < clock.today) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { on: msg("field.not_before_today") });
   const plan = (await planRow(t, m.planId))!;
-  const last = on ?? cancelsOnRule(scheduleOf(m, plan, billing), clock.today, plan.noticeDays);
+  const last = on ?? memberCancelsOn(m, plan, billing, clock.today);
   return update(t, m, ["active", "canceling"], { status: "canceling", cancelsOn: last, changePlanId: null, changeOn: null }, clock.now);
 }
 
@@ -211,7 +221,7 @@ export async function changePlan(t: TenantDb, billing: BillingSettingsView, cloc
   const target = await choosablePlan(t, planId, "planId");
   if (target.id === m.planId) throw new ApiError(422, "plan_unavailable", "This is already the current plan.", { planId: msg("field.plan_current") });
   const plan = (await planRow(t, m.planId))!;
-  const effective = on ?? planChangeEffectiveOn(scheduleOf(m, plan, billing), clock.today);
+  const effective = on ?? planChangeOn(m, plan, billing, clock.today);
   if (effective <= clock.today) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { on: msg("field.after_today") });
   return update(t, m, ["active"], { changePlanId: target.id, changeOn: effective }, clock.now);
 }

@@ -5,6 +5,8 @@ import { AccountPasswordField, EmailField, LanguageField, NameField } from "../.
 import { Alert, AuthCard, Button, ButtonLink, FormMessages } from "../../ui/components";
 import { siteName, type PageContext } from "../../ui/page";
 import { formInputs, ProfileInputs, type ProfileInputField } from "../profiles/inputs";
+import { SignupPlans } from "../memberships/signup-plans";
+import type { PlanOffer } from "../memberships/plans";
 
 export function SignupPage({
   ctx,
@@ -12,6 +14,7 @@ export function SignupPage({
   errors = {},
   formError,
   profileFields = [],
+  plans = [],
   next,
 }: {
   ctx: PageContext;
@@ -20,6 +23,8 @@ export function SignupPage({
   formError?: string;
   /** The community's profile fields asked at sign-up (posted as `profile.{key}`). */
   profileFields?: ProfileInputField[];
+  /** The plans offered at sign-up (posted as `planId`, with `billing.*`); none: the form is as without plans. */
+  plans?: PlanOffer[];
   /** Where to go once signed up (already made same-origin by the handler). */
   next?: string;
 }): VNode {
@@ -53,6 +58,7 @@ export function SignupPage({
           <legend class="legend">${t(lang, "signup.profile_title")}</legend>
           ${ProfileInputs({ lang, fields: profileFields, values: formInputs(values), errors })}
         </fieldset>`}
+        ${plans.length > 0 && SignupPlans({ lang, plans, values, errors })}
         ${Button({ children: t(lang, "signup.submit"), block: true })}
       </form>
       <p class="auth-switch">${t(lang, "signup.have_account")} <a href=${next && next !== "/" ? `/login?next=${encodeURIComponent(next)}` : "/login"}>${t(lang, "signup.login_link")}</a></p>

@@ -1481,6 +1481,38 @@ export const en = {
   "admin.nav.memberships": "Memberships",
   "admin.nav.portal": "Member portal",
   // ── end portal-plans ──
+  // ── pm-paid-groups: paid groups on the group and join pages (issue 14) ──
+  "paid.price_per.one": "{price} per month",
+  "paid.price_per.other": "{price} every {count} months",
+  "paid.included_in.one": "Included in the plan {plans}",
+  "paid.included_in.other": "Included in the plans {plans}",
+  "paid.reserved": "Reserved for members on some plans",
+  "paid.needs_approval": "Needs approval",
+  "paid.choose_legend": "Your plan",
+  "paid.plans_title": "Plans that include this group",
+  "paid.plans_intro": "{group} is open to members on one of these plans. Your membership starts today.",
+  "paid.choose_join": "Choose and join",
+  "paid.choose_request": "Choose this plan",
+  "paid.choose_plan_label": "Choose the plan {plan} and join",
+  "paid.choose": "Choose",
+  "paid.via_plan": "In this group through the plan {plan}",
+  "paid.plan_label": "Plan",
+  "paid.join_button": "Choose a plan to join",
+  "paid.join_title": "Choose a plan to join",
+  "paid.join_intro": "{group} is open to members on one of these plans. Choose yours: your membership starts today, and you are in the group at once.",
+  "paid.approval_notice": "The community confirms the plans marked “Needs approval” first: you can join the group once your membership is confirmed.",
+  "paid.submit": "Start my membership and join",
+  "paid.submit_request": "Start my membership and ask to join",
+  "paid.visitor_notice": "Once you are signed in, you choose your plan.",
+  "paid.pending_title": "Your membership is waiting for confirmation",
+  "paid.pending_body": "The community confirms memberships on the plan {plan}. You will be able to join {group} once yours is confirmed.",
+  "paid.pending_short": "You will be able to join once it is confirmed.",
+  "paid.other_title": "This group comes with other plans",
+  "paid.other_body": "{group} is included in these plans: {plans}. Your membership is on the plan {plan}: to join, change your plan on your membership page.",
+  "paid.other_short": "Your plan ({plan}) does not include this group. Change your plan to join.",
+  "paid.change_plan": "Change my plan",
+  "paid.see_membership": "See my membership",
+  // ── end pm-paid-groups ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

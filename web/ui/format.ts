@@ -140,3 +140,10 @@ export function codeLabel(lang: Lang, keys: Record<string, MessageKey>, code: st
   const key = keys[code];
   return key ? t(lang, key) : code;
 }
+
+/** An amount in minor units of its currency, in the reader's language ("29,00 €" in French, "€29.00" in English). */
+export function formatMoney(lang: string, money: { amount: number; currency: string }): string {
+  const options: Intl.NumberFormatOptions = { style: "currency", currency: money.currency };
+  const digits = numberFormat(lang, options).resolvedOptions().maximumFractionDigits ?? 2;
+  return formatNumber(lang, money.amount / 10 ** digits, options);
+}

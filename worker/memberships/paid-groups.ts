@@ -120,11 +120,15 @@ async function currentPlanName(t: TenantDb, m: PlanMembership): Promise<string> 
  * already holds access through one of its plans (then they just join), else starts their
  * membership on `planId`, today, exactly as `POST /api/v1/me/membership` does (pending
  * when the plan needs approval; 409 `membership_exists` when they have another one).
- * 422 on `planId` when it does not open the group or is archived.
+ * 422 on `planId` when it does not open the group or is archived. A membership already
+ * waiting for approval on one of the group's plans is answered as it is.
  */
 export async function startPlanForGroup(t: TenantDb, billing: BillingSettingsView, clock: Clock, groupId: string, userId: string, planId: string): Promise<PlanMembership | null> {
   const opening = await plansOpening(t, groupId);
   if (opening.length === 0 || (await holdsPlan(t, opening, userId, clock.today))) return null;
+  // Asked again while their membership on one of the plans waits: still waiting.
+  const open = await openMembership(t, userId);
+  if (open?.status === "pending_approval" && opening.some((p) => p.id === open.planId)) return open;
   const plan = opening.find((p) => p.id === planId);
   if (!plan || plan.archivedAt !== null) throw new ApiError(422, "plan_unavailable", "This plan cannot be chosen.", { planId: msg("field.plan_unavailable") });
   return startMembership(t, billing, clock, { userId, planId }, "member");

@@ -1492,7 +1492,7 @@ export const en = {
   "paid.plans_title": "Plans that include this group",
   "paid.plans_intro": "{group} is open to members on one of these plans. Your membership starts today.",
   "paid.choose_join": "Choose and join",
-  "paid.choose_request": "Choose this plan",
+  "paid.choose_request": "Request this plan",
   "paid.choose_plan_label": "Choose the plan {plan} and join",
   "paid.choose": "Choose",
   "paid.via_plan": "In this group through the plan {plan}",
@@ -1511,6 +1511,7 @@ export const en = {
   "paid.other_body": "{group} is included in these plans: {plans}. Your membership is on the plan {plan}: to join, change your plan on your membership page.",
   "paid.other_short": "Your plan ({plan}) does not include this group. Change your plan to join.",
   "paid.change_plan": "Change my plan",
+  "paid.submit_signup": "Create my account and choose a plan",
   "paid.see_membership": "See my membership",
   // ── end pm-paid-groups ──
 } satisfies Record<string, string>;

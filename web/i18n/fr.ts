@@ -1514,7 +1514,7 @@ export const fr: Record<MessageKey, string> = {
   "paid.plans_title": "Formules qui donnent accès à ce groupe",
   "paid.plans_intro": "{group} est ouvert aux membres de l’une de ces formules. Votre abonnement commence aujourd’hui.",
   "paid.choose_join": "Choisir et rejoindre",
-  "paid.choose_request": "Choisir cette formule",
+  "paid.choose_request": "Demander cette formule",
   "paid.choose_plan_label": "Choisir la formule {plan} et rejoindre le groupe",
   "paid.choose": "Choisir",
   "paid.via_plan": "Dans ce groupe grâce à la formule {plan}",
@@ -1533,6 +1533,7 @@ export const fr: Record<MessageKey, string> = {
   "paid.other_body": "{group} est inclus dans ces formules\u202f: {plans}. Votre abonnement porte sur la formule {plan}\u202f: pour rejoindre le groupe, changez de formule sur la page de votre abonnement.",
   "paid.other_short": "Votre formule ({plan}) n’inclut pas ce groupe. Changez de formule pour le rejoindre.",
   "paid.change_plan": "Changer de formule",
+  "paid.submit_signup": "Créer mon compte et choisir ma formule",
   "paid.see_membership": "Voir mon abonnement",
   // ── end pm-paid-groups ──
 };

@@ -1496,7 +1496,7 @@ export const nl: Record<MessageKey, string> = {
   "paid.plans_title": "Abonnementen met toegang tot deze groep",
   "paid.plans_intro": "{group} staat open voor leden met een van deze abonnementen. Je lidmaatschap begint vandaag.",
   "paid.choose_join": "Kiezen en lid worden",
-  "paid.choose_request": "Dit abonnement kiezen",
+  "paid.choose_request": "Dit abonnement aanvragen",
   "paid.choose_plan_label": "Het abonnement {plan} kiezen en lid worden",
   "paid.choose": "Kiezen",
   "paid.via_plan": "In deze groep via het abonnement {plan}",
@@ -1515,6 +1515,7 @@ export const nl: Record<MessageKey, string> = {
   "paid.other_body": "{group} is inbegrepen in deze abonnementen: {plans}. Jouw lidmaatschap is op het abonnement {plan}: wijzig je abonnement op je lidmaatschapspagina om lid te worden.",
   "paid.other_short": "Je abonnement ({plan}) geeft geen toegang tot deze groep. Wijzig je abonnement om lid te worden.",
   "paid.change_plan": "Mijn abonnement wijzigen",
+  "paid.submit_signup": "Account aanmaken en abonnement kiezen",
   "paid.see_membership": "Mijn lidmaatschap bekijken",
   // ── end pm-paid-groups ──
 };

@@ -177,6 +177,16 @@ describe("a paid group's pages", () => {
     expect((await page(tenant, "/g/residents/join?lang=en")).html).toContain("Once you are signed in, you choose your plan.");
   });
 
+  it("a visitor who chose a plan on the group page signs up and is in, in one post", async () => {
+    const { tenant, resident } = await paidCommunity();
+    const join = await page(tenant, `/g/residents/join?plan=${resident.id}&lang=en`);
+    expect(join.html).toContain(`<input type="hidden" name="planId" value="${resident.id}"`);
+    const res = await call(tenant.host, "POST", "/g/residents/join", form({ mode: "signup", planId: resident.id, name: "Otto One", email: "otto@example.com", password: "a long enough password", language: "en" }));
+    expect(res.status).toBe(303);
+    expect(await ok<{ status: string }>(await myMembership(tenant, sessionCookie(res)))).toMatchObject({ status: "active" });
+    expect((await members(tenant)).find((m) => m.name === "Otto One")?.plan).toEqual({ id: resident.id, name: "Resident" });
+  });
+
   it("the member lists show the plan: the API, the group page and its admin page, in one query for the page", async () => {
     const { tenant, resident } = await paidCommunity();
     const member = await signUpMember(tenant, "listed@example.com", "Lina Listed");

@@ -8,7 +8,7 @@ import { formInputs, ProfileInputs } from "../profiles/inputs";
 import { Island } from "../../ui/island";
 import { GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
 import type { GroupQuestion, GroupView, PaidGroupView } from "./types";
-import { IncludedIn, PlanChoice } from "./plans";
+import { includedInText, PlanChoice } from "./plans";
 
 export { groupBrand } from "./shared";
 
@@ -234,16 +234,19 @@ export function JoinPage({
               : t(lang, "join.confirm_intro", { group: name });
       const submit = choosing
         ? t(lang, approval ? "paid.submit_request" : "paid.submit")
-        : signup
-          ? t(lang, approval ? "join.submit_signup_request" : "join.submit_signup")
-          : login
-            ? t(lang, approval ? "join.submit_login_request" : "join.submit_login")
-            : t(lang, approval ? "group.request_join" : "group.join");
+        : signup && paid && paid.plans.length > 0 && !chosen
+          ? t(lang, "paid.submit_signup")
+          : signup
+            ? t(lang, approval ? "join.submit_signup_request" : "join.submit_signup")
+            : login
+              ? t(lang, approval ? "join.submit_login_request" : "join.submit_login")
+              : t(lang, approval ? "group.request_join" : "group.join");
       content = html`
         <h2 class="join-title">${title}</h2>
         <p class="join-intro">${intro}</p>
-        ${(signup || login) && paid && IncludedIn({ lang, paid, className: "join-included" })}
-        ${(signup || login) && paid && paid.plans.length > 0 && html`<p class="field-hint">${t(lang, "paid.visitor_notice")}</p>`}
+        ${(signup || login) &&
+        paid &&
+        Alert({ tone: "info", children: paid.plans.length > 0 && !chosen ? `${includedInText(lang, paid)}. ${t(lang, "paid.visitor_notice")}` : includedInText(lang, paid) })}
         ${choosing && paid.plans.some((p) => p.approvalRequired) && Alert({ tone: "info", children: t(lang, "paid.approval_notice") })}
         ${approval && Alert({ tone: "info", children: t(lang, "join.approval_notice") })}
         ${signup && tenant?.signupPolicy === "approval" && Alert({ tone: "info", children: t(lang, "signup.approval_notice") })}

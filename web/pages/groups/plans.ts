@@ -20,12 +20,17 @@ function planNames(lang: Lang, plans: { name: string }[]): string {
   return new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(plans.map((p) => p.name));
 }
 
+/** "Included in the plans X and Y" (or reserved to some plans, when none is offered). */
+export function includedInText(lang: Lang, paid: PaidGroupView): string {
+  return paid.plans.length > 0 ? tCount(lang, "paid.included_in", paid.plans.length, { plans: planNames(lang, paid.plans) }) : t(lang, "paid.reserved");
+}
+
 /** "Included in the plans X and Y": a paid group, for everyone who sees it. */
 export function IncludedIn({ lang, paid, className }: { lang: Lang; paid: PaidGroupView | null | undefined; className: string }): VNode | null {
   if (!paid) return null;
   return html`<p class=${`${className} included-in`}>
     <span class="included-in-icon" aria-hidden="true"></span>
-    ${paid.plans.length > 0 ? tCount(lang, "paid.included_in", paid.plans.length, { plans: planNames(lang, paid.plans) }) : t(lang, "paid.reserved")}
+    <span>${includedInText(lang, paid)}</span>
   </p>`;
 }
 

@@ -37,6 +37,7 @@ import {
   unbanMember,
 } from "./membership";
 import { requestView } from "./membership-routes";
+import { clockOf } from "../memberships/service";
 import { actsAsTenantAdmin, can } from "./policy";
 import { groupFromRequest } from "./request";
 import { createGroup, createGroupSchema, deleteGroup, groupView, listGroups, restoreGroup, setGroupAsset, updateGroup, updateGroupSchema, type GroupContext, type GroupView } from "./service";
@@ -213,8 +214,8 @@ export const adminPages = new Hono<AppEnv>()
   .get("/admin/groups/:slug/members", async (c) => {
     const user = adminUser(c);
     if (user instanceof Response) return user;
-    const { tdb, ctx, view, pending } = await adminGroup(c);
-    const lists = await membersForAdmin(tdb, ctx);
+    const { tenant, tdb, ctx, view, pending } = await adminGroup(c);
+    const lists = await membersForAdmin(tdb, ctx, clockOf(tenant).today);
     const body = GroupMembersPage({ ctx: pageContext(c), group: view, ...lists, ability: abilityOf(ctx), viewingAsMember: viewingAsMember(c), pendingRequests: pending, ...notice(c) });
     return page(c, "admin.tab.members", body);
   })

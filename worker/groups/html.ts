@@ -6,7 +6,9 @@ import type { GroupDiscussion } from "../../web/pages/discussions/discussion";
 import { discussionForPage } from "../discussions/service";
 import { GroupPage, groupBrand } from "../../web/pages/groups/group";
 import { JoinPage, type JoinMode } from "../../web/pages/groups/join";
-import type { GroupAbility, MemberView } from "../../web/pages/groups/types";
+import type { GroupAbility, MemberView, PaidGroupView } from "../../web/pages/groups/types";
+import { paidGroupFor } from "../memberships/paid-groups";
+import { clockOf } from "../memberships/service";
 import { setSessionCookie } from "../auth/sessions";
 import { tenantDb, type TenantDb } from "../db/client";
 import type { Tenant, User } from "../db/schema";
@@ -35,7 +37,7 @@ export function abilityOf(ctx: GroupContext): GroupAbility {
  * The group page's reads, from the read cache when fresh: for a member in the steady
  * state it makes no D1 round trip (the benchmark's hot path).
  */
-async function groupForPage(c: Context<AppEnv>, tdb: TenantDb, slug: string): Promise<{ ctx: GroupContext; preview: MemberView[] }> {
+async function groupForPage(c: Context<AppEnv>, tdb: TenantDb, slug: string): Promise<{ ctx: GroupContext; preview: MemberView[]; paid: PaidGroupView | null }> {
   const user = c.get("user");
   const group = await groupBySlug(tdb, slug);
   if (!group) throw notFound("No such group.");
@@ -43,12 +45,24 @@ async function groupForPage(c: Context<AppEnv>, tdb: TenantDb, slug: string): Pr
   const banned = !!user && !role && (await isBanned(tdb, group.id, user.id));
   const actor = { tenantRole: user?.tenantRole ?? null, groupRole: role, banned, viewingAsMember: viewingAsMember(c) };
   if (group.deletedAt !== null && !can(actor, "viewDeleted")) throw notFound("No such group.");
-  const members = await membersPreview(tdb, group.id);
+  const today = clockOf(requireTenant(c)).today;
+  const members = await membersPreview(tdb, group.id, today);
   // Who is in the group is for its members (and admins) to see; others see the count.
   const preview = can(actor, "viewMembers")
-    ? members.preview.map((m) => ({ userId: m.userId, name: m.name, email: null, role: m.role, joinedAt: new Date(m.joinedAt).toISOString(), avatarUrl: avatarUrlOf(m.avatarKey) }))
+    ? members.preview.map((m) => ({ userId: m.userId, name: m.name, email: null, role: m.role, joinedAt: new Date(m.joinedAt).toISOString(), avatarUrl: avatarUrlOf(m.avatarKey), plan: m.plan }))
     : [];
-  return { ctx: { group, actor, memberCount: members.count }, preview };
+  const ctx = { group, actor, memberCount: members.count };
+  return { ctx, preview, paid: await paidOf(c, tdb, ctx) };
+}
+
+/**
+ * A paid group's plans, and where the signed-in reader stands when they are not in it
+ * (community staff acting as such join as usual; viewing as a member, they see what a member sees).
+ */
+function paidOf(c: Context<AppEnv>, tdb: TenantDb, ctx: GroupContext): Promise<PaidGroupView | null> {
+  const user = c.get("user");
+  const reader = user && !ctx.actor.groupRole ? { userId: user.id, exempt: user.tenantRole !== "member" && !ctx.actor.viewingAsMember } : null;
+  return paidGroupFor(tdb, ctx.group.id, reader, clockOf(requireTenant(c)).today);
 }
 
 function renderGroup(
@@ -56,7 +70,7 @@ function renderGroup(
   view: GroupView,
   preview: MemberView[],
   ability: GroupAbility,
-  extra: { notice?: string; discussion?: GroupDiscussion } = {},
+  extra: { notice?: string; discussion?: GroupDiscussion; paid?: PaidGroupView | null } = {},
   status: ContentfulStatusCode = 200,
 ) {
   const pctx = groupPageContext(c, view.branding);
@@ -71,22 +85,27 @@ export async function renderGroupPageOf(c: Context<AppEnv>, slug: string, thread
   const tenant = requireTenant(c);
   const tdb = tenantDb(c.env, tenant);
   const user = c.get("user");
-  const { ctx, preview } = await groupForPage(c, tdb, slug);
+  const { ctx, preview, paid } = await groupForPage(c, tdb, slug);
   const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, { ...(threadForm ? { threadForm } : {}), cursor: c.req.query("cursor") ?? null, viewerLang: closestLang(c.get("language")) })]);
-  const extra = { ...(discussion ? { discussion } : {}), ...doneNotice(c, GROUP_NOTICES) };
+  const extra = { ...(discussion ? { discussion } : {}), ...doneNotice(c, GROUP_NOTICES), paid };
   return renderGroup(c, groupView(c.env, tenant, ctx, membership), preview, abilityOf(ctx), extra, status);
 }
 
-function joinModeFor(view: GroupView, user: User | null, asked: string | undefined): JoinMode {
+function joinModeFor(view: GroupView, user: User | null, asked: string | undefined, paid: PaidGroupView | null = null): JoinMode {
   if (view.membership === "member") return "member";
   if (view.membership === "banned") return "banned";
   if (view.membership === "pending") return "pending";
   if (view.joinPolicy === "invite") return "invite_only";
-  if (user) return "questions";
+  if (user) return PAID_MODES[paid?.standing ?? "access"] ?? "questions";
   return asked === "login" ? "login" : "signup";
 }
 
-function renderJoin(c: Context<AppEnv>, view: GroupView, mode: JoinMode, extra: { values?: Record<string, string>; errors?: Record<string, string>; formError?: string } = {}, status: 200 | 202 | 400 | 401 | 403 | 409 | 422 | 429 = 200) {
+/** A paid group's join page, by where the signed-in reader stands (the others join as usual). */
+const PAID_MODES: Partial<Record<NonNullable<PaidGroupView["standing"]>, JoinMode>> = { choose: "plans", pending: "plan_pending", other: "plan_other" };
+
+type JoinExtra = { values?: Record<string, string>; errors?: Record<string, string>; formError?: string; paid?: PaidGroupView | null; plan?: string };
+
+function renderJoin(c: Context<AppEnv>, view: GroupView, mode: JoinMode, extra: JoinExtra = {}, status: 200 | 202 | 400 | 401 | 403 | 409 | 422 | 429 = 200) {
   const pctx = groupPageContext(c, view.branding);
   return renderWith(c, pctx, { title: view.name, body: JoinPage({ ctx: pctx, group: view, mode, ...extra }), brand: groupBrand(view) }, status);
 }
@@ -98,14 +117,25 @@ async function joinViewOf(c: Context<AppEnv>, tenant: Tenant, tdb: TenantDb): Pr
   return group;
 }
 
+/** The join page for this reader: the form of their mode (a paid group's plans, `?plan=` chosen), or their state. */
+async function joinPageOf(c: Context<AppEnv>, group: JoinView, asked?: string, extra: JoinExtra = {}, status: 200 | 202 | 400 | 401 | 403 | 409 | 422 | 429 = 200, visitorMode?: JoinMode) {
+  const paid = await paidOf(c, tenantDb(c.env, requireTenant(c)), group.ctx);
+  const user = c.get("user");
+  const mode = !user && visitorMode ? visitorMode : joinModeFor(group.view, user, asked, paid);
+  return renderJoin(c, group.view, mode, { paid, plan: c.req.query("plan") ?? "", ...extra }, status);
+}
+
+/** Refusals the paid group's page explains by itself (its plans, or the membership to change). */
+const EXPLAINED = new Set(["plan_required", "membership_exists"]);
+
 /** The join page again after a refusal, as the poster now sees the group (signed in on the way, or not). */
-function joinRefused(c: Context<AppEnv>, view: GroupView, form: Record<string, string>, { err, errors, formError, status }: FormFailure) {
+function joinRefused(c: Context<AppEnv>, group: JoinView, form: Record<string, string>, { err, errors, formError, status }: FormFailure) {
   const { password: _password, ...values } = form;
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
   const asked = form.mode === "login" ? "login" : "signup";
-  const mode = c.get("user") ? joinModeFor(view, c.get("user"), asked) : asked;
   const fields = renameFields(errors, (k) => (k.startsWith("answers.") ? `answer.${k.slice(8)}` : k));
-  return renderJoin(c, view, mode, { values, errors: fields, ...(formError ? { formError } : {}) }, status as 400);
+  const shown = formError && !EXPLAINED.has(err.code) ? { formError } : {};
+  return joinPageOf(c, group, asked, { values, errors: fields, ...shown }, status as 400, asked);
 }
 
 /** What the join flow tells the page: a session to keep (the cookie, and whom the page now shows), mail to send. */
@@ -121,9 +151,11 @@ function joinEvents(c: Context<AppEnv>, seen: (group: JoinView) => void): JoinEv
 }
 
 /** After the join form: the group's page for a member, else the join page saying what is pending. */
-function joined(c: Context<AppEnv>, { status, group: { view } }: JoinOutcome) {
+function joined(c: Context<AppEnv>, { status, group }: JoinOutcome) {
+  const { view } = group;
   if (status === "member") return `/g/${view.slug}`;
   if (status === "pending") return renderJoin(c, { ...view, membership: "pending" }, "pending", {}, 202);
+  if (status === "plan_pending") return joinPageOf(c, group, undefined, {}, 202);
   return renderJoin(c, view, "account_pending", {}, 202);
 }
 
@@ -141,8 +173,7 @@ export const groupPages = new Hono<AppEnv>()
   })
   .get("/g/:slug/join", async (c) => {
     const tenant = requireTenant(c);
-    const { view } = await joinViewOf(c, tenant, tenantDb(c.env, tenant));
-    return renderJoin(c, view, joinModeFor(view, c.get("user"), c.req.query("mode")));
+    return joinPageOf(c, await joinViewOf(c, tenant, tenantDb(c.env, tenant)), c.req.query("mode"));
   })
   // One flow: sign up or log in, answer the questions and join, in a single form post.
   .post("/g/:slug/join", async (c) => {
@@ -155,7 +186,7 @@ export const groupPages = new Hono<AppEnv>()
     });
     return formAction(c, {
       run: () => joinWithAccount(c.env, tdb, tenant, { group, user: c.get("user"), form: form.values, asksMemberView: asksMemberView(c), clientIp: clientIp(c), base: requestOrigin(c) }, on),
-      render: (f) => joinRefused(c, group.view, form.values, f),
+      render: (f) => joinRefused(c, group, form.values, f),
       done: (outcome) => joined(c, outcome),
     });
   });

@@ -24,7 +24,7 @@ describe("membersForAdmin", () => {
     await joinGroup(env, t, await loadGroup(t, "club", member), member, {});
     await banMember(env, t, await loadGroup(t, "club", owner), banned.id, owner);
 
-    const lists = await membersForAdmin(t, await loadGroup(t, "club", owner));
+    const lists = await membersForAdmin(t, await loadGroup(t, "club", owner), "2026-01-01");
     expect(lists.members.map((m) => [m.name, m.role]).sort()).toEqual([
       ["Max", "member"],
       ["Olivia Owner", "owner"],
@@ -32,7 +32,7 @@ describe("membersForAdmin", () => {
     expect(lists.members[0]).toMatchObject({ joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), avatarUrl: null, email: expect.any(String) });
     expect(lists.bans).toEqual([expect.objectContaining({ userId: banned.id, bannedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
 
-    const asMember = await membersForAdmin(t, await loadGroup(t, "club", owner, true));
+    const asMember = await membersForAdmin(t, await loadGroup(t, "club", owner, true), "2026-01-01");
     expect(asMember.members).toHaveLength(2);
     expect(asMember.bans).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { pageParams } from "../http/pagination";
 import { json, load } from "../http/validate";
 import { groupAllowing, groupFromRequest } from "./request";
 import { assertCan } from "./service";
+import { clockOf } from "../memberships/service";
 import { atLeast } from "./policy";
 import { groupRoom, requestView as roomRequestView, type JoinRequest } from "../room/room";
 import {
@@ -98,12 +99,12 @@ export const membershipApi = new Hono<AppEnv>()
     return c.json({ request: requestView(request) });
   })
   .get("/groups/:slug/members", async (c) => {
-    const { t, ctx } = await groupFromRequest(c);
+    const { tenant, t, ctx } = await groupFromRequest(c);
     requireUser(c);
-    const { rows, nextCursor } = await listMembers(t, ctx, pageParams(c));
+    const { rows, nextCursor } = await listMembers(t, ctx, { ...pageParams(c), today: clockOf(tenant).today });
     const seesEmails = atLeast(ctx.actor, "admin") || (ctx.actor.tenantRole !== "member" && !ctx.actor.viewingAsMember);
     return c.json({
-      items: rows.map((r) => ({ userId: r.userId, name: r.name, role: r.role, joinedAt: iso(r.joinedAt), ...(seesEmails ? { email: r.email } : {}) })),
+      items: rows.map((r) => ({ userId: r.userId, name: r.name, role: r.role, joinedAt: iso(r.joinedAt), plan: r.plan ?? null, ...(seesEmails ? { email: r.email } : {}) })),
       nextCursor,
     });
   })

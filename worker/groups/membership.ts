@@ -11,7 +11,11 @@ import { parseWith } from "../http/validate";
 import { assertCan, groupView, loadGroup, type GroupContext, type GroupView } from "./service";
 import { can } from "./policy";
 import { forgetViewer } from "./queries";
-import { assertPlanAllowsJoin } from "../memberships/paid-groups";
+import { assertPlanAllowsJoin, startPlanForGroup } from "../memberships/paid-groups";
+import { memberPlanOf, type MemberPlan } from "../memberships/member-plan-column";
+import type { Day } from "../memberships/periods";
+import { clockOf } from "../memberships/service";
+import { billingSettingsOf } from "../invoices/settings";
 import { groupRoom, type JoinAnswer, type JoinRequest } from "../room/room";
 import { completeProfileForJoin, profileAnswers } from "../profiles/service";
 import { msg } from "../../web/i18n";
@@ -25,6 +29,8 @@ export const joinSchema = z.object({
 export const roleSchema = z.object({ role: z.enum(["admin", "moderator", "member"], { error: "field.option" }) });
 
 export type JoinResult = { status: "member" } | { status: "pending"; requestId: string };
+/** Choosing a plan to join a paid group: joined (or asked to), or the membership waits for the community's approval first. */
+export type PlanJoinResult = JoinResult | { status: "plan_pending" };
 
 const ownerImmutable = () => conflict("owner_immutable", "The group's owner cannot be changed or removed.");
 
@@ -43,10 +49,7 @@ export function validateAnswers(ctx: GroupContext, raw: Record<string, string>):
 
 /** Joining twice is harmless: it answers the current state. */
 export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, user: User, rawAnswers: Record<string, string>, now = Date.now(), profile: Record<string, unknown> = {}): Promise<JoinResult> {
-  if (ctx.group.deletedAt !== null) throw notFound("No such group.");
-  if (ctx.actor.groupRole !== null) return { status: "member" };
-  if (ctx.actor.banned) throw new ApiError(403, "banned", "You cannot join this group.");
-  if (ctx.group.joinPolicy === "invite") throw new ApiError(403, "invite_only", "This group accepts members by invitation only.");
+  if (assertMayAsk(ctx)) return { status: "member" };
   // Paid groups (a plan opens them): community owners, admins and moderators need no plan.
   await assertPlanAllowsJoin(t, ctx.group.id, user.id, now, user.tenantRole !== "member");
   const room = groupRoom(env, t.tenantId, ctx.group.id);
@@ -66,6 +69,34 @@ export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, u
   return { status: "member" };
 }
 
+/** A join's first checks, in the contract's order (404, `banned`, `invite_only`); true when already a member. */
+function assertMayAsk(ctx: GroupContext): boolean {
+  if (ctx.group.deletedAt !== null) throw notFound("No such group.");
+  if (ctx.actor.groupRole !== null) return true;
+  if (ctx.actor.banned) throw new ApiError(403, "banned", "You cannot join this group.");
+  if (ctx.group.joinPolicy === "invite") throw new ApiError(403, "invite_only", "This group accepts members by invitation only.");
+  return false;
+}
+
+/**
+ * A paid group's one flow: choose one of the plans that open it and join. The membership
+ * starts today as `POST /api/v1/me/membership` starts it (409 `membership_exists` when the
+ * member has another one); a plan that needs approval leaves it pending and the member out
+ * of the group (`plan_pending`) until an admin confirms it. Community staff, and a member
+ * whose membership already opens the group, just join. The answers are checked first, so a
+ * missing answer starts no membership.
+ */
+export async function joinWithPlan(env: Bindings, t: TenantDb, tenant: Tenant, ctx: GroupContext, user: User, planId: string, rawAnswers: Record<string, string>, now = Date.now()): Promise<PlanJoinResult> {
+  if (assertMayAsk(ctx)) return { status: "member" };
+  if (user.tenantRole === "member") {
+    validateAnswers(ctx, rawAnswers);
+    const billing = await billingSettingsOf(t, tenant.name);
+    const started = await startPlanForGroup(t, billing, clockOf(tenant, now), ctx.group.id, user.id, planId);
+    if (started?.status === "pending_approval") return { status: "plan_pending" };
+  }
+  return joinGroup(env, t, ctx, user, rawAnswers, now);
+}
+
 export async function leaveGroup(env: Bindings, t: TenantDb, ctx: GroupContext, user: User): Promise<void> {
   if (ctx.actor.groupRole === "owner") throw ownerImmutable();
   await t.db.delete(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, ctx.group.id), eq(memberships.userId, user.id)));
@@ -73,18 +104,28 @@ export async function leaveGroup(env: Bindings, t: TenantDb, ctx: GroupContext, 
   await groupRoom(env, t.tenantId, ctx.group.id).disconnect(user.id);
 }
 
-export type MemberRow = { userId: string; name: string; email: string; role: GroupRole; joinedAt: number; avatarKey?: string | null };
+/** `plan`: the plan of their membership that opens the group and gives access today (paid groups), else null. */
+export type MemberRow = { userId: string; name: string; email: string; role: GroupRole; joinedAt: number; avatarKey?: string | null; plan?: MemberPlan | null };
 const membersCursor = cursorKind("group_members", z.strictObject({ rank: z.number().int().min(0).max(3), name: cursorParts.text, id: cursorParts.id }));
 const requestsCursor = cursorKind("join_requests", z.strictObject({ createdAt: cursorParts.int, id: cursorParts.id }));
 
 const ROLE_ORDER = sql`case ${memberships.role} when 'owner' then 0 when 'admin' then 1 when 'moderator' then 2 else 3 end`;
 
-/** Members by rank then name; cursor-paged. */
-export async function listMembers(t: TenantDb, ctx: GroupContext, opts: { limit: number; cursor: string | null }) {
+/** Members by rank then name, each with the plan they are in through (on `today`, the community's day); cursor-paged. */
+export async function listMembers(t: TenantDb, ctx: GroupContext, opts: { limit: number; cursor: string | null; today: Day }) {
   assertCan(ctx, "viewMembers");
   const after = decodeOptionalCursor(membersCursor, opts.cursor);
   const rows = await t.db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt, rank: sql<number>`${ROLE_ORDER}`.mapWith(Number), avatarKey: avatarKeyOf(users.id) })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+      rank: sql<number>`${ROLE_ORDER}`.mapWith(Number),
+      avatarKey: avatarKeyOf(users.id),
+      plan: memberPlanOf(memberships.tenantId, memberships.groupId, memberships.userId, opts.today),
+    })
     .from(memberships)
     .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, t.tenantId)))
     .where(
@@ -163,12 +204,12 @@ export async function banMember(env: Bindings, t: TenantDb, ctx: GroupContext, u
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A group's members and bans as its admin page lists them: every member (up to 200) whatever the viewer's view, the bans for who may ban. */
-export async function membersForAdmin(t: TenantDb, ctx: GroupContext) {
-  const { rows } = await listMembers(t, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, { limit: 200, cursor: null });
+/** A group's members and bans as its admin page lists them: every member (up to 200) whatever the viewer's view, with their plan on `today`; the bans for who may ban. */
+export async function membersForAdmin(t: TenantDb, ctx: GroupContext, today: Day) {
+  const { rows } = await listMembers(t, { ...ctx, actor: { ...ctx.actor, viewingAsMember: false } }, { limit: 200, cursor: null, today });
   const bans = can(ctx.actor, "ban") ? await listBans(t, ctx) : [];
   return {
-    members: rows.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt), avatarUrl: avatarUrlOf(m.avatarKey) })),
+    members: rows.map((m) => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: iso(m.joinedAt), avatarUrl: avatarUrlOf(m.avatarKey), plan: m.plan ?? null })),
     bans: bans.map((b) => ({ ...b, bannedAt: iso(b.bannedAt) })),
   };
 }
@@ -286,6 +327,8 @@ export type JoinOutcome =
   | { status: "member"; group: JoinView }
   /** Asked to join: the group's admins decide. */
   | { status: "pending"; group: JoinView }
+  /** Chose a plan (of a paid group) that needs approval: the membership waits, nothing joined yet. */
+  | { status: "plan_pending"; group: JoinView }
   /** Signed up, but the community approves new accounts first: nothing joined yet. */
   | { status: "account_pending"; group: JoinView };
 
@@ -312,6 +355,8 @@ export async function joinWithAccount(env: Bindings, t: TenantDb, tenant: Tenant
     group = await joinView(env, tenant, t, group.ctx.group.slug, user, input.asksMemberView);
     on.signedIn?.({ user, sessionToken, group });
   }
-  const result = await joinGroup(env, t, group.ctx, user, answers);
+  // A paid group's plan choice (`planId`) starts the membership on the way.
+  const planId = input.form.planId?.trim();
+  const result = planId ? await joinWithPlan(env, t, tenant, group.ctx, user, planId, answers) : await joinGroup(env, t, group.ctx, user, answers);
   return { status: result.status, group };
 }

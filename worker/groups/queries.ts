@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { avatarKeyOf } from "../profiles/avatar-column";
+import { memberPlanOf, type MemberPlan } from "../memberships/member-plan-column";
 import type { TenantDb } from "../db/client";
 import { ReadCache } from "../db/read-cache";
 import { groupBans, groups, memberships, users, type Group, type GroupRole } from "../db/schema";
@@ -7,7 +8,8 @@ import { groupBans, groups, memberships, users, type Group, type GroupRole } fro
 export type DirectoryGroup = { id: string; slug: string; name: string; description: string; joinPolicy: string; memberCount: number };
 export type GroupCard = Omit<DirectoryGroup, "id" | "joinPolicy"> & { role: GroupRole | null };
 
-export type MemberPreview = { userId: string; name: string; role: GroupRole; joinedAt: number; avatarKey: string | null };
+/** `plan`: the plan they are in through (paid groups), else null. */
+export type MemberPreview = { userId: string; name: string; role: GroupRole; joinedAt: number; avatarKey: string | null; plan: MemberPlan | null };
 
 const directoryCache = new ReadCache<DirectoryGroup[]>();
 const rolesCache = new ReadCache<Record<string, GroupRole>>();
@@ -38,13 +40,20 @@ export function groupBySlug(t: TenantDb, slug: string): Promise<Group | null> {
   });
 }
 
-/** Member count and the first members (owner and admins first), for the group page. */
-export function membersPreview(t: TenantDb, groupId: string, size = 12): Promise<{ count: number; preview: MemberPreview[] }> {
-  return membersCache.getOrLoad(`${t.tenantId}:${groupId}`, async () => {
+/** Member count and the first members (owner and admins first) with their plan on `today` (the community's day), for the group page. */
+export function membersPreview(t: TenantDb, groupId: string, today: string, size = 12): Promise<{ count: number; preview: MemberPreview[] }> {
+  return membersCache.getOrLoad(`${t.tenantId}:${groupId}:${today}`, async () => {
     const [count, preview] = await t.db.batch([
       t.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, groupId))),
       t.db
-        .select({ userId: users.id, name: users.name, role: memberships.role, joinedAt: memberships.createdAt, avatarKey: avatarKeyOf(users.id) })
+        .select({
+          userId: users.id,
+          name: users.name,
+          role: memberships.role,
+          joinedAt: memberships.createdAt,
+          avatarKey: avatarKeyOf(users.id),
+          plan: memberPlanOf(memberships.tenantId, memberships.groupId, memberships.userId, today),
+        })
         .from(memberships)
         .innerJoin(users, and(eq(users.id, memberships.userId), eq(users.tenantId, t.tenantId)))
         .where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.groupId, groupId)))

@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
+import { ReadCache } from "../db/read-cache";
 import { newId } from "../db/ids";
 import { groups, planGroups, planMemberships, plans, type Plan } from "../db/schema";
 import { ApiError, notFound } from "../http/errors";
@@ -117,6 +118,7 @@ export async function createPlan(t: TenantDb, billing: BillingSettingsView, inpu
     t.db.insert(plans).values(row),
     ...(groupIds.length ? [t.db.insert(planGroups).values(groupIds.map((groupId) => ({ tenantId: t.tenantId, planId: id, groupId })))] : []),
   ]);
+  forgetOpening(t.tenantId);
   return (await getPlan(t, id, { archived: true }))!;
 }
 
@@ -136,6 +138,7 @@ export async function updatePlan(t: TenantDb, id: string, patch: PlanPatch, now:
           ...(groupIds.length ? [t.db.insert(planGroups).values(groupIds.map((groupId) => ({ tenantId: t.tenantId, planId: id, groupId })))] : []),
         ]),
   ]);
+  forgetOpening(t.tenantId);
   return (await getPlan(t, id, { archived: true }))!;
 }
 
@@ -148,6 +151,7 @@ export async function setPlanArchived(t: TenantDb, id: string, archived: boolean
       .update(plans)
       .set({ archivedAt: archived ? now : null, updatedAt: now })
       .where(and(eq(plans.tenantId, t.tenantId), eq(plans.id, id)));
+    forgetOpening(t.tenantId);
   }
   return (await getPlan(t, id, { archived: true }))!;
 }
@@ -203,4 +207,16 @@ export async function groupChoices(t: TenantDb): Promise<{ slug: string; name: s
     .from(groups)
     .where(and(eq(groups.tenantId, t.tenantId), isNull(groups.deletedAt)))
     .orderBy(asc(groups.name), asc(groups.slug));
+}
+
+/** Plans opening a group, per isolate for READ_TTL_MS (every group page shows them); every plan write forgets its community's. */
+const openingCache = new ReadCache<Plan[]>();
+
+/** `plansOpening` from the read cache: for pages (a join checks `plansOpening` itself). */
+export function cachedPlansOpening(t: TenantDb, groupId: string): Promise<Plan[]> {
+  return openingCache.getOrLoad(`${t.tenantId}:${groupId}`, () => plansOpening(t, groupId));
+}
+
+function forgetOpening(tenantId: string): void {
+  openingCache.deleteWhere((key) => key.startsWith(`${tenantId}:`));
 }

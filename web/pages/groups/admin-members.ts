@@ -8,6 +8,7 @@ import type { PageContext } from "../../ui/page";
 import { roleLabel } from "../tenancy/home";
 import { adminGroupPath, Avatar } from "./shared";
 import type { BanView, GroupAbility, GroupView, MemberView } from "./types";
+import { PlanBadge } from "./plans";
 import { GroupAdminShell, type GroupAdminProps } from "../../ui/admin-layout";
 import { DataTable } from "../../ui/table";
 import { PersonListSection } from "../../ui/person-list";
@@ -38,6 +39,7 @@ function MemberRow({ ctx, group, member, ability }: { ctx: PageContext; group: G
         ${Avatar({ id: member.userId, name: member.name, url: member.avatarUrl })}
         <span class="person-text">
           <span class="person-name">${member.name}</span>
+          ${PlanBadge({ lang, plan: member.plan })}
           <span class="person-since">${t(lang, "admin.members.since", { date: formatDate(lang, member.joinedAt, { timeZone: ctx.tenant?.timezone }) })}</span>
         </span>
       </span>

@@ -9,7 +9,8 @@ import { roleLabel } from "../tenancy/home";
 import { Island } from "../../ui/island";
 import { DiscussionMain, DiscussionSide, type GroupDiscussion } from "../discussions/discussion";
 import { adminGroupPath, Avatar, GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
-import type { GroupAbility, GroupView, MemberView } from "./types";
+import type { GroupAbility, GroupView, MemberView, PaidGroupView } from "./types";
+import { IncludedIn, PlanBadge, PlansCard } from "./plans";
 import { CopyInput } from "../../ui/copy-input";
 
 export { groupBrand } from "./shared";
@@ -20,8 +21,30 @@ export const MEMBERS_SHOWN = 12;
 /** Days a deleted group stays restorable (API.md). */
 export const RESTORE_DAYS = 30;
 
+/** A paid group, a signed-in reader not in it: choose a plan, wait for its approval, or change plan. */
+function PaidMembership({ ctx, group, paid }: { ctx: PageContext; group: GroupView; paid: PaidGroupView }): VNode | null {
+  const { lang } = ctx;
+  switch (paid.standing) {
+    case "choose":
+      return paid.plans.length > 0 ? ButtonLink({ href: `${groupPath(group.slug)}/join`, size: "lg", children: t(lang, "paid.join_button") }) : null;
+    case "pending":
+      return html`<div class="membership-state membership-pending">
+        <span class="state-dot" aria-hidden="true"></span>
+        <span>
+          <strong class="membership-title">${t(lang, "paid.pending_title")}</strong>
+          <span class="membership-detail">${t(lang, "paid.pending_short")}</span>
+        </span>
+      </div>`;
+    case "other":
+      return html`<p class="membership-note">${t(lang, "paid.other_short", { plan: paid.current?.name ?? "" })}</p>
+        ${ButtonLink({ href: "/membership", variant: "secondary", children: t(lang, "paid.change_plan") })}`;
+    default:
+      return null;
+  }
+}
+
 /** Join, request, pending, member: what the viewer can do about membership. */
-function Membership({ ctx, group }: { ctx: PageContext; group: GroupView }): VNode {
+function Membership({ ctx, group, paid }: { ctx: PageContext; group: GroupView; paid?: PaidGroupView | null }): VNode | null {
   const { lang } = ctx;
   const path = groupPath(group.slug);
   const joinHref = `${path}/join`;
@@ -66,6 +89,7 @@ function Membership({ ctx, group }: { ctx: PageContext; group: GroupView }): VNo
     case "none":
     default:
       if (group.joinPolicy === "invite") return inviteOnly;
+      if (paid && (paid.standing === "choose" || paid.standing === "pending" || paid.standing === "other")) return PaidMembership({ ctx, group, paid });
       if (group.joinPolicy === "open" && group.questions.length === 0) {
         return ActionForm({ action: joinHref, variant: "primary", size: "lg", children: t(lang, "group.join") });
       }
@@ -76,6 +100,8 @@ function Membership({ ctx, group }: { ctx: PageContext; group: GroupView }): VNo
       });
   }
 }
+
+const deletedOf = (group: GroupView) => group.deletedAt !== null;
 
 function DeletedBanner({ ctx, group, ability }: { ctx: PageContext; group: GroupView; ability: GroupAbility }): VNode {
   const { lang } = ctx;
@@ -107,6 +133,7 @@ function MembersCard({ ctx, group, members }: { ctx: PageContext; group: GroupVi
               ${Avatar({ id: m.userId, name: m.name, url: m.avatarUrl })}
               <span class="member-name">${m.name}</span>
               ${m.role !== "member" && html`<span class="badge badge-quiet">${roleLabel(lang, m.role)}</span>`}
+              ${PlanBadge({ lang, plan: m.plan })}
             </li>`,
           )}
         </ul>`
@@ -175,6 +202,7 @@ export function GroupPage({
   ability,
   notice,
   discussion,
+  paid,
 }: {
   ctx: PageContext;
   group: GroupView;
@@ -182,8 +210,11 @@ export function GroupPage({
   ability: GroupAbility;
   notice?: string;
   discussion?: GroupDiscussion;
+  /** A paid group's plans and the reader's standing (null when no plan opens the group). */
+  paid?: PaidGroupView | null;
 }): VNode {
   const { lang } = ctx;
+  const plans = !deletedOf(group) && paid?.standing === "choose" && paid.plans.length > 0 && group.membership === "none" && group.joinPolicy !== "invite" ? PlansCard({ lang, group, paid }) : null;
   const deleted = group.deletedAt !== null;
   const showJoinLink = !deleted && (ability.edit || ability.manageMembers);
   return html`<div class="group-page">
@@ -196,9 +227,10 @@ export function GroupPage({
           <div class="group-heading">
             <h1 class="group-name" id="group-name">${group.name}</h1>
             <p class="group-meta">${tCount(lang, "group.members", group.memberCount)}</p>
+            ${IncludedIn({ lang, paid, className: "group-included" })}
           </div>
           <div class="group-actions">
-            ${!deleted && Membership({ ctx, group })}
+            ${!deleted && Membership({ ctx, group, paid })}
             ${ability.edit &&
             ButtonLink({ href: adminGroupPath(group.slug), variant: "secondary", children: t(lang, "group.manage") })}
           </div>
@@ -207,7 +239,7 @@ export function GroupPage({
       ${notice && html`<div class="group-alert">${Alert({ tone: "success", children: notice })}</div>`}
       ${discussion
         ? html`<div class="group-layout has-discussion">
-            <div class="group-main">${DiscussionMain({ ctx, group, discussion })}</div>
+            <div class="group-main">${plans}${DiscussionMain({ ctx, group, discussion })}</div>
             <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
               ${DiscussionSide({ ctx, group, discussion })}
               ${LinksCard({ ctx, group })}
@@ -217,7 +249,7 @@ export function GroupPage({
             </aside>
           </div>`
         : html`<div class="group-layout">
-            <div class="group-main">${AboutCard({ ctx, group })}</div>
+            <div class="group-main">${plans}${AboutCard({ ctx, group })}</div>
             <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
               ${showJoinLink && JoinLinkCard({ ctx, group })}
               ${MembersCard({ ctx, group, members })}

@@ -7,7 +7,8 @@ import { siteName, type PageContext } from "../../ui/page";
 import { formInputs, ProfileInputs } from "../profiles/inputs";
 import { Island } from "../../ui/island";
 import { GroupCover, GroupLogo, groupPath, Paragraphs } from "./shared";
-import type { GroupQuestion, GroupView } from "./types";
+import type { GroupQuestion, GroupView, PaidGroupView } from "./types";
+import { includedInText, PlanChoice } from "./plans";
 
 export { groupBrand } from "./shared";
 
@@ -20,7 +21,13 @@ export type JoinMode =
   | "invite_only"
   | "banned"
   /** Signed up in a community that approves new accounts: nothing to join with yet. */
-  | "account_pending";
+  | "account_pending"
+  /** A paid group, a member without a plan that opens it: choose one of its plans and join. */
+  | "plans"
+  /** A paid group, the member's membership on one of its plans waits for approval. */
+  | "plan_pending"
+  /** A paid group, the member has a membership on another plan: change plan on /membership. */
+  | "plan_other";
 
 /** The most an answer may hold (the textarea's maxlength). */
 export const ANSWER_MAX = 1000;
@@ -98,6 +105,7 @@ function StateCard({
   body,
   primary,
   live,
+  link,
 }: {
   ctx: PageContext;
   group: GroupView;
@@ -107,6 +115,8 @@ function StateCard({
   primary?: boolean;
   /** A waiting applicant's page: opens the group as soon as the request is approved. */
   live?: boolean;
+  /** One more way on (the membership page), shown first. */
+  link?: { href: string; label: string };
 }): VNode {
   const { lang } = ctx;
   const path = groupPath(group.slug);
@@ -116,6 +126,7 @@ function StateCard({
     <p class="join-state-body">${body}</p>
     ${live && ctx.user && Island({ name: "PendingWatch", props: { slug: group.slug, text: t(lang, "join.pending_live") } })}
     <div class="actions join-state-actions">
+      ${link && ButtonLink({ href: link.href, variant: "primary", children: link.label })}
       ${ButtonLink({ href: path, variant: primary ? "primary" : "secondary", children: t(lang, "join.to_group") })}
       ${!ctx.user &&
       tone !== "success" &&
@@ -136,6 +147,8 @@ export function JoinPage({
   values = {},
   errors = {},
   formError,
+  paid = null,
+  plan = "",
 }: {
   ctx: PageContext;
   group: GroupView;
@@ -143,6 +156,10 @@ export function JoinPage({
   values?: Record<string, string>;
   errors?: Record<string, string>;
   formError?: string;
+  /** A paid group's plans and where the reader stands (null for a group no plan opens). */
+  paid?: PaidGroupView | null;
+  /** The plan chosen beforehand (`?plan=`, from the group page). */
+  plan?: string;
 }): VNode {
   const { lang, tenant } = ctx;
   const path = groupPath(group.slug);
@@ -172,31 +189,72 @@ export function JoinPage({
     case "banned":
       content = StateCard({ ctx, group, tone: "neutral", title: t(lang, "join.banned_title"), body: t(lang, "join.banned_body", { group: name }) });
       break;
+    case "plan_pending":
+      content = StateCard({
+        ctx,
+        group,
+        tone: "success",
+        title: t(lang, "paid.pending_title"),
+        body: t(lang, "paid.pending_body", { plan: paid?.current?.name ?? "", group: name }),
+        link: { href: "/membership", label: t(lang, "paid.see_membership") },
+      });
+      break;
+    case "plan_other":
+      content = StateCard({
+        ctx,
+        group,
+        tone: "info",
+        title: t(lang, "paid.other_title"),
+        body: t(lang, "paid.other_body", { group: name, plans: (paid?.plans ?? []).map((p) => p.name).join(", "), plan: paid?.current?.name ?? "" }),
+        link: { href: "/membership", label: t(lang, "paid.change_plan") },
+      });
+      break;
     default: {
       const signup = mode === "signup";
       const login = mode === "login";
+      const choosing = mode === "plans" && paid !== null;
       const signupOpen = tenant?.signupPolicy !== "invite_only";
-      const title = signup ? t(lang, "join.signup_title") : login ? t(lang, "join.login_title") : t(lang, approval ? "join.request_title" : "join.join_title");
-      const intro = signup
-        ? t(lang, "join.signup_intro", { community: siteName(ctx) })
-        : login
-          ? t(lang, "join.login_intro", { community: siteName(ctx) })
-          : group.questions.length > 0
-            ? t(lang, "join.questions_intro")
-            : t(lang, "join.confirm_intro", { group: name });
-      const submit = signup
-        ? t(lang, approval ? "join.submit_signup_request" : "join.submit_signup")
-        : login
-          ? t(lang, approval ? "join.submit_login_request" : "join.submit_login")
-          : t(lang, approval ? "group.request_join" : "group.join");
+      // A plan chosen beforehand travels with a visitor's sign-up or login: one post starts it.
+      const chosen = (signup || login) && paid?.plans.some((p) => p.id === (values.planId ?? plan)) ? (values.planId ?? plan) : "";
+      const title = choosing
+        ? t(lang, "paid.join_title")
+        : signup
+          ? t(lang, "join.signup_title")
+          : login
+            ? t(lang, "join.login_title")
+            : t(lang, approval ? "join.request_title" : "join.join_title");
+      const intro = choosing
+        ? t(lang, "paid.join_intro", { group: name })
+        : signup
+          ? t(lang, "join.signup_intro", { community: siteName(ctx) })
+          : login
+            ? t(lang, "join.login_intro", { community: siteName(ctx) })
+            : group.questions.length > 0
+              ? t(lang, "join.questions_intro")
+              : t(lang, "join.confirm_intro", { group: name });
+      const submit = choosing
+        ? t(lang, approval ? "paid.submit_request" : "paid.submit")
+        : signup && paid && paid.plans.length > 0 && !chosen
+          ? t(lang, "paid.submit_signup")
+          : signup
+            ? t(lang, approval ? "join.submit_signup_request" : "join.submit_signup")
+            : login
+              ? t(lang, approval ? "join.submit_login_request" : "join.submit_login")
+              : t(lang, approval ? "group.request_join" : "group.join");
       content = html`
         <h2 class="join-title">${title}</h2>
         <p class="join-intro">${intro}</p>
+        ${(signup || login) &&
+        paid &&
+        Alert({ tone: "info", children: paid.plans.length > 0 && !chosen ? `${includedInText(lang, paid)}. ${t(lang, "paid.visitor_notice")}` : includedInText(lang, paid) })}
+        ${choosing && paid.plans.some((p) => p.approvalRequired) && Alert({ tone: "info", children: t(lang, "paid.approval_notice") })}
         ${approval && Alert({ tone: "info", children: t(lang, "join.approval_notice") })}
         ${signup && tenant?.signupPolicy === "approval" && Alert({ tone: "info", children: t(lang, "signup.approval_notice") })}
         ${FormMessages({ lang, formError, errors })}
         <form class="form" method="post" action=${`${path}/join`}>
           <input type="hidden" name="mode" value=${mode} />
+          ${chosen && html`<input type="hidden" name="planId" value=${chosen} />`}
+          ${choosing && PlanChoice({ lang, plans: paid.plans, selected: values.planId ?? plan, error: errors.planId })}
           ${(signup || login) &&
           html`<fieldset class="fieldset join-section">
             <legend class="legend sr-only">${t(lang, signup ? "join.account_new" : "join.account_existing")}</legend>

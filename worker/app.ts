@@ -37,6 +37,7 @@ import { joinPrompt, profilePages } from "./profiles/html";
 import { platformApi, tenantApi } from "./tenancy/routes";
 import { plansApi } from "./plans/routes";
 import { membershipsApi } from "./memberships/routes";
+import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
@@ -91,6 +92,7 @@ app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
 app.route("/", profilePages);
+app.route("/", membershipAdminPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -140,3 +140,28 @@ export function codeLabel(lang: Lang, keys: Record<string, MessageKey>, code: st
   const key = keys[code];
   return key ? t(lang, key) : code;
 }
+
+/**
+ * An amount of money (`amount` in minor units of `currency`, the contract's Money) in the
+ * reader's language: `{4999, "EUR"}` is "49,99 €" in French, "€49.99" in English.
+ */
+export function formatMoney(lang: string, money: { amount: number; currency: string }): string {
+  let format: Intl.NumberFormat;
+  try {
+    format = numberFormat(lang, { style: "currency", currency: money.currency });
+  } catch {
+    return `${formatNumber(lang, money.amount / 100, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}\u00a0${money.currency}`;
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(money.amount / 10 ** digits);
+}
+
+const DAY_UTC: Intl.DateTimeFormatOptions = { dateStyle: "long", timeZone: "UTC" };
+const DAY_SHORT_UTC: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
+
+/** A calendar day (`YYYY-MM-DD`, already the community's day) in the reader's language; `short` for table cells. */
+export function formatDay(lang: string, day: string, { short = false }: { short?: boolean } = {}): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return dateFormat(lang, short ? DAY_SHORT_UTC : DAY_UTC).format(date);
+}

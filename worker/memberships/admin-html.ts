@@ -104,7 +104,7 @@ async function listPage(c: Context<AppEnv>, extra: Partial<Parameters<typeof Adm
   return renderPage(
     c,
     t(ctx.lang, "admin.nav.memberships"),
-    AdminMembershipsPage({ ctx, viewingAsMember: viewingAsMember(c), items: list.items, nextCursor: list.nextCursor, filters, plans, pending, pendingTotal, today: r.clock.today, ...doneNotice(c, NOTICES), ...extra }),
+    AdminMembershipsPage({ ctx, viewingAsMember: viewingAsMember(c), items: list.items, nextCursor: list.nextCursor, paged: Boolean(cursor), filters, plans, pending, pendingTotal, today: r.clock.today, ...doneNotice(c, NOTICES), ...extra }),
     status,
   );
 }

@@ -164,6 +164,7 @@ export function AdminMembershipsPage({
   viewingAsMember,
   items,
   nextCursor,
+  paged = false,
   filters,
   plans,
   pending,
@@ -177,6 +178,8 @@ export function AdminMembershipsPage({
   viewingAsMember: boolean;
   items: AdminMembershipItem[];
   nextCursor: string | null;
+  /** Whether this is a page after the first (a "first page" link then). */
+  paged?: boolean;
   filters: ListFilters;
   /** Every plan (archived ones too, for the filter). */
   plans: AdminPlan[];
@@ -191,7 +194,6 @@ export function AdminMembershipsPage({
   assign?: { values: AssignValues; errors: Record<string, string>; open?: boolean };
 }): VNode {
   const { lang } = ctx;
-  const paged = /[?&]cursor=/.test(ctx.path);
   const filtered = Boolean(filters.status || filters.plan || filters.q);
   const assignOpen = assign.open || Object.keys(assign.errors).length > 0;
   return AdminShell({
@@ -293,7 +295,11 @@ export function AdminMembershipPage(props: MembershipPageProps): VNode {
   const { ctx, membership: m, member, failed } = props;
   const { lang } = ctx;
   const base = membershipPath(m.id);
-  const mine = (form: MembershipForm) => (failed?.form === form ? failed : undefined);
+  const shown = new Set<MembershipForm>();
+  const mine = (form: MembershipForm) => {
+    shown.add(form);
+    return failed?.form === form ? failed : undefined;
+  };
   const cards: VNode[] = [];
   if (m.status === "pending_approval") {
     const f = mine("confirm") ?? mine("cancel");
@@ -394,6 +400,7 @@ export function AdminMembershipPage(props: MembershipPageProps): VNode {
     children: html`
       ${props.notice && Alert({ tone: "success", children: props.notice })}
       ${failed && Object.keys(failed.errors).length > 0 && !failed.formError && Alert({ tone: "error", children: t(lang, "form.fix_errors") })}
+      ${failed?.formError && !shown.has(failed.form) && Alert({ tone: "error", children: failed.formError })}
       <div class="membership-layout">
         ${Summary({ lang, m, member })}
         <div class="membership-actions">

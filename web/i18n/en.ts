@@ -1573,6 +1573,7 @@ export const en = {
   "admin.memberships.cancel_intro": "Access continues through the day you choose, today or later, whatever the community lets members do themselves. A scheduled plan change is dropped.",
   "admin.memberships.cancel_on": "Last day of access",
   "admin.memberships.cancel_on_hint": "The member’s own rule gives {date} (end of the first period after {days} days of notice).",
+  "admin.memberships.cancel_on_hint_period": "The member’s own rule gives {date}, the end of the current period.",
   "admin.memberships.cancel_submit": "Cancel the membership",
   "admin.memberships.cancel_again_submit": "Change the last day",
   "admin.memberships.undo_title": "Undo the cancellation",

@@ -1595,6 +1595,7 @@ export const fr: Record<MessageKey, string> = {
   "admin.memberships.cancel_intro": "L’accès continue jusqu’au jour choisi, aujourd’hui ou plus tard, quoi que la communauté permette aux membres. Un changement de formule programmé est supprimé.",
   "admin.memberships.cancel_on": "Dernier jour d’accès",
   "admin.memberships.cancel_on_hint": "La règle des membres donne le {date} (fin de la première période après {days} jours de préavis).",
+  "admin.memberships.cancel_on_hint_period": "La règle des membres donne le {date}, fin de la période en cours.",
   "admin.memberships.cancel_submit": "Résilier l’abonnement",
   "admin.memberships.cancel_again_submit": "Changer le dernier jour",
   "admin.memberships.undo_title": "Annuler la résiliation",

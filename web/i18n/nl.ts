@@ -1577,6 +1577,7 @@ export const nl: Record<MessageKey, string> = {
   "admin.memberships.cancel_intro": "De toegang loopt door tot en met de gekozen dag, vandaag of later, wat de community leden zelf ook toestaat. Een geplande formulewijziging vervalt.",
   "admin.memberships.cancel_on": "Laatste dag van toegang",
   "admin.memberships.cancel_on_hint": "De regel voor leden geeft {date} (einde van de eerste periode na {days} dagen opzegtermijn).",
+  "admin.memberships.cancel_on_hint_period": "De regel voor leden geeft {date}, het einde van de huidige periode.",
   "admin.memberships.cancel_submit": "Lidmaatschap opzeggen",
   "admin.memberships.cancel_again_submit": "Laatste dag wijzigen",
   "admin.memberships.undo_title": "Opzegging ongedaan maken",

@@ -86,6 +86,9 @@ describe("/admin/memberships: the list", () => {
     expect(all.html.indexOf("membership-queue")).toBeLessThan(all.html.indexOf("memberships-list-title"));
     expect(all.html).toContain(`action="/admin/memberships/${pending.membership.id}/confirm"`);
     expect(all.html).toContain(`action="/admin/memberships/${pending.membership.id}/cancel"`);
+    // Every admin page counts them beside the navigation's entry (in the one query the navigation already made).
+    const elsewhere = await page(tenant, "/admin/members?lang=en");
+    expect(elsewhere.html).toMatch(/Memberships\s*<span class="tab-count"[^>]*>1<span class="sr-only"> 1 membership waiting for approval<\/span>/);
     // The status filter offers the waiting ones first.
     expect(all.html).toMatch(/<select[^>]*name="status"[^>]*>\s*<option value="pending_approval"[^>]*>Waiting for approval \(1\)<\/option>\s*<option value="active"/);
     const table = tableOf(all.html);

@@ -95,7 +95,7 @@ async function listPage(c: Context<AppEnv>, extra: Partial<Parameters<typeof Adm
   const opts = { ...(filters.status ? { status: filters.status } : {}), ...(filters.plan ? { planId: filters.plan } : {}), q: filters.q };
   const [list, pendingTotal, plans] = await Promise.all([
     listMemberships(r.t, r.billing, r.clock.today, { ...opts, limit: PAGE_SIZE, cursor }),
-    pendingMembershipCount(r.t),
+    c.get("pendingMemberships") ?? pendingMembershipCount(r.t), // the navigation's count, when its middleware made it
     listPlans(r.t, { all: true }),
   ]);
   const queue = pendingTotal > 0 && !filters.status && !filters.plan && !filters.q && !cursor;

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import { t, tCount, type Lang, type MessageKey } from "../../i18n";
+import { t, type Lang, type MessageKey } from "../../i18n";
 import { ActionForm, Alert, Button, Field, FormMessages, SelectField, TextareaField } from "../../ui/components";
 import { AdminShell } from "../../ui/admin-layout";
 import { DataTable } from "../../ui/table";
@@ -315,6 +315,15 @@ export function AdminMembershipPage(props: MembershipPageProps): VNode {
       <p class="field-hint">${t(lang, "admin.memberships.decline_hint")}</p>`,
     }));
   }
+  if (m.status === "canceling") {
+    cards.push(ActionCard({
+      id: "membership-undo-title",
+      title: t(lang, "admin.memberships.undo_title"),
+      intro: t(lang, "admin.memberships.undo_intro", { date: formatDay(lang, m.cancelsOn ?? props.today) }),
+      formError: mine("undo")?.formError,
+      children: ActionForm({ action: `${base}/undo-cancel`, children: t(lang, "admin.memberships.undo_submit"), variant: "secondary", size: "lg" }),
+    }));
+  }
   if (m.status === "active" || m.status === "canceling") {
     const f = mine("cancel");
     const rule = props.ruleCancelsOn;
@@ -329,20 +338,15 @@ export function AdminMembershipPage(props: MembershipPageProps): VNode {
           type: "date",
           label: t(lang, "admin.memberships.cancel_on"),
           value: f ? f.values.on : (m.status === "canceling" ? m.cancelsOn : rule) ?? "",
-          hint: rule ? t(lang, "admin.memberships.cancel_on_hint", { date: formatDay(lang, rule), days: formatNumber(lang, m.plan.noticeDays) }) : undefined,
+          hint: rule
+            ? m.plan.noticeDays > 0
+              ? t(lang, "admin.memberships.cancel_on_hint", { date: formatDay(lang, rule), days: formatNumber(lang, m.plan.noticeDays) })
+              : t(lang, "admin.memberships.cancel_on_hint_period", { date: formatDay(lang, rule) })
+            : undefined,
           error: f?.errors.on,
         })}
-        <div class="form-actions">${Button({ children: t(lang, m.status === "canceling" ? "admin.memberships.cancel_again_submit" : "admin.memberships.cancel_submit"), variant: "danger" })}</div>
+        <div class="form-actions">${Button({ children: t(lang, m.status === "canceling" ? "admin.memberships.cancel_again_submit" : "admin.memberships.cancel_submit"), variant: m.status === "canceling" ? "secondary" : "danger" })}</div>
       </form>`,
-    }));
-  }
-  if (m.status === "canceling") {
-    cards.push(ActionCard({
-      id: "membership-undo-title",
-      title: t(lang, "admin.memberships.undo_title"),
-      intro: t(lang, "admin.memberships.undo_intro", { date: formatDay(lang, m.cancelsOn ?? props.today) }),
-      formError: mine("undo")?.formError,
-      children: ActionForm({ action: `${base}/undo-cancel`, children: t(lang, "admin.memberships.undo_submit"), variant: "secondary", size: "lg" }),
     }));
   }
   if (m.status === "active") {
@@ -411,6 +415,3 @@ export function AdminMembershipPage(props: MembershipPageProps): VNode {
     `,
   });
 }
-
-/** "3 waiting for approval" for the navigation's count. */
-export const waitingLabel = (lang: Lang, n: number) => tCount(lang, "admin.memberships.waiting", n);

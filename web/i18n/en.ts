@@ -1564,6 +1564,8 @@ export const en = {
   "admin.memberships.field_change": "Scheduled change",
   "admin.memberships.field_billing": "Billing details",
   "admin.memberships.none": "None",
+  "admin.memberships.none_f": "None",
+  "admin.memberships.open_existing": "Open their membership",
   "admin.memberships.billing_none": "None: invoices go to the member’s name and email.",
   "admin.memberships.tax_id_is": "VAT number: {id}",
   "admin.memberships.archived": "archived",

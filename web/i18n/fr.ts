@@ -1586,6 +1586,8 @@ export const fr: Record<MessageKey, string> = {
   "admin.memberships.field_change": "Changement programmé",
   "admin.memberships.field_billing": "Facturation",
   "admin.memberships.none": "Aucun",
+  "admin.memberships.none_f": "Aucune",
+  "admin.memberships.open_existing": "Ouvrir son abonnement",
   "admin.memberships.billing_none": "Aucune\u202f: les factures sont au nom et à l’e-mail du membre.",
   "admin.memberships.tax_id_is": "N° de TVA\u202f: {id}",
   "admin.memberships.archived": "archivée",

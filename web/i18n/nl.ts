@@ -1568,6 +1568,8 @@ export const nl: Record<MessageKey, string> = {
   "admin.memberships.field_change": "Geplande wijziging",
   "admin.memberships.field_billing": "Factuurgegevens",
   "admin.memberships.none": "Geen",
+  "admin.memberships.none_f": "Geen",
+  "admin.memberships.open_existing": "Hun lidmaatschap openen",
   "admin.memberships.billing_none": "Geen: facturen gaan op naam en e-mailadres van het lid.",
   "admin.memberships.tax_id_is": "Btw-nummer: {id}",
   "admin.memberships.archived": "gearchiveerd",

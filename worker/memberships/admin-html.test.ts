@@ -313,7 +313,9 @@ describe("/admin/memberships: assigning a plan", () => {
 
     const twice = await post(tenant, "/admin/memberships?lang=en", { email: "new@example.org", planId: plan, startsOn: "" });
     expect(twice.status).toBe(409);
-    expect(await html(twice)).toMatch(/id="field-email-error">This member already has a membership. Open it to change its plan.</);
+    const twiceHtml = await html(twice);
+    expect(twiceHtml).toMatch(/id="field-email-error">This member already has a membership. Open it to change its plan.</);
+    expect(twiceHtml).toContain(`<a href="/admin/memberships/${id}">Open their membership</a>`);
   });
 
   it("is in French, English and Dutch", async () => {

@@ -7,6 +7,7 @@ import {
   AdminMembershipsPage,
   MEMBERSHIPS_PATH,
   membershipPath,
+  type AssignState,
   type ListFilters,
   type MembershipForm,
   type MembershipPageProps,
@@ -35,6 +36,7 @@ import {
   listMemberships,
   membershipById,
   membershipDetail,
+  openMembershipByEmail,
   pendingMembershipCount,
   undoCancel,
 } from "./service";
@@ -162,10 +164,12 @@ async function act(c: Context<AppEnv>, which: MembershipForm, run: (a: Acting) =
 const optionalDay = (value: string) => (value.trim() ? value.trim() : undefined);
 
 /** The assignment's refusal: "already has a membership" beside the email, the rest as the kit says. */
-function assignFailure(c: Context<AppEnv>, f: FormFailure): { errors: Record<string, string>; formError?: string | undefined } {
+async function assignFailure(c: Context<AppEnv>, r: PortalRequest, email: string, f: FormFailure): Promise<{ assign: AssignState; formError?: string | undefined }> {
   const lang = pageContext(c).lang;
-  if (f.err.code === "membership_exists") return { errors: { ...f.errors, email: t(lang, "admin.memberships.error.exists") } };
-  return { errors: f.errors, formError: refusalText(lang, f) };
+  const values = { email, planId: f.values.planId, startsOn: f.values.startsOn };
+  if (f.err.code !== "membership_exists") return { assign: { values, errors: f.errors, open: true }, formError: refusalText(lang, f) };
+  const existing = await openMembershipByEmail(r.t, email);
+  return { assign: { values, errors: { ...f.errors, email: t(lang, "admin.memberships.error.exists") }, open: true, existingId: existing?.id } };
 }
 
 export const membershipAdminPages = new Hono<AppEnv>()
@@ -173,13 +177,11 @@ export const membershipAdminPages = new Hono<AppEnv>()
   .post(MEMBERSHIPS_PATH, async (c) => {
     const r = await adminRequest(c);
     const form = await readForm(c);
-    const values = { email: form.str("email"), planId: form.str("planId"), startsOn: form.str("startsOn") };
+    const input = { email: form.str("email"), planId: form.str("planId"), startsOn: optionalDay(form.str("startsOn")) };
     return formAction(c, {
-      run: () => assignByEmail(r.t, r.billing, r.clock, parseWith(assignByEmailInput, { ...values, startsOn: optionalDay(values.startsOn) })),
-      render: (f) => {
-        const { errors, formError } = assignFailure(c, f);
-        return listPage(c, { assign: { values, errors, open: true }, formError }, f.status);
-      },
+      form,
+      run: () => assignByEmail(r.t, r.billing, r.clock, parseWith(assignByEmailInput, input)),
+      render: async (f) => listPage(c, await assignFailure(c, r, input.email, f), f.status),
       done: (m) => withDone(membershipPath(m.id), "assigned"),
     });
   })

@@ -323,6 +323,12 @@ export async function membershipDetail(t: TenantDb, billing: BillingSettingsView
   };
 }
 
+/** Admins: the open membership of the member with this email (as typed), if any: where a refused assignment points. */
+export async function openMembershipByEmail(t: TenantDb, email: string): Promise<PlanMembership | null> {
+  const [member] = await t.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.email, email.trim().toLowerCase()))).limit(1);
+  return member ? openMembership(t, member.id) : null;
+}
+
 export const assignByEmailInput = z.strictObject({ email: emailSchema, planId: assignInput.shape.planId, startsOn: day.optional() });
 
 /** Admins: puts the member with this email on a plan (422 on `email` when no member has it; 409 `membership_exists`). */

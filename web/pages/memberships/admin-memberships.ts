@@ -117,8 +117,11 @@ function FilterForm({ lang, filters, plans, pendingTotal }: { lang: Lang; filter
 }
 
 export type AssignValues = { email?: string; planId?: string; startsOn?: string };
+/** The assignment as posted: its values, errors, and the member's current membership when they already have one (409). */
+export type AssignState = { values: AssignValues; errors: Record<string, string>; open?: boolean; existingId?: string | undefined };
 
-function AssignForm({ lang, plans, values, errors, today }: { lang: Lang; plans: AdminPlan[]; values: AssignValues; errors: Record<string, string>; today: string }): VNode {
+function AssignForm({ lang, plans, state, today }: { lang: Lang; plans: AdminPlan[]; state: AssignState; today: string }): VNode {
+  const { values, errors, existingId } = state;
   const choosable = plans.filter((p) => !p.archived);
   return html`<div class="card membership-assign">
     <h2 class="card-title" id="assign-title">${t(lang, "admin.memberships.assign_title")}</h2>
@@ -127,6 +130,7 @@ function AssignForm({ lang, plans, values, errors, today }: { lang: Lang; plans:
       ? html`<p class="empty">${t(lang, "admin.memberships.assign_no_plan")} <a href="/admin/plans">${t(lang, "admin.nav.plans")}</a></p>`
       : html`<form class="form membership-assign-form" method="post" action=${MEMBERSHIPS_PATH}>
           ${Field({ name: "email", type: "email", label: t(lang, "admin.memberships.assign_email"), value: values.email, required: true, maxlength: 254, autocomplete: "off", inputmode: "email", verbatim: true, hint: t(lang, "admin.memberships.assign_email_hint"), error: errors.email })}
+          ${existingId && html`<p class="membership-existing"><a href=${membershipPath(existingId)}>${t(lang, "admin.memberships.open_existing")}</a></p>`}
           ${SelectField({ name: "planId", label: t(lang, "admin.memberships.assign_plan"), value: values.planId ?? "", options: choosable.map((p) => ({ value: p.id, label: `${p.name} · ${priceLabel(lang, p)}` })), error: errors.planId })}
           ${Field({ name: "startsOn", type: "date", label: t(lang, "admin.memberships.assign_starts"), value: values.startsOn ?? today, hint: t(lang, "admin.memberships.assign_starts_hint"), error: errors.startsOn })}
           <div class="form-actions">${Button({ children: t(lang, "admin.memberships.assign_submit") })}</div>
@@ -191,7 +195,7 @@ export function AdminMembershipsPage({
   notice?: string | undefined;
   formError?: string | undefined;
   /** The assignment form as posted, with its errors (open when it has any). */
-  assign?: { values: AssignValues; errors: Record<string, string>; open?: boolean };
+  assign?: AssignState;
 }): VNode {
   const { lang } = ctx;
   const filtered = Boolean(filters.status || filters.plan || filters.q);
@@ -204,7 +208,7 @@ export function AdminMembershipsPage({
       ${FormMessages({ lang, notice, formError, errors: assign.errors })}
       <details class="membership-assign-details" open=${assignOpen ? true : undefined}>
         <summary class="btn btn-primary">${t(lang, "admin.memberships.assign_button")}</summary>
-        ${AssignForm({ lang, plans, values: assign.values, errors: assign.errors, today })}
+        ${AssignForm({ lang, plans, state: assign, today })}
       </details>
       ${pending.length > 0 && Queue({ lang, pending, total: pendingTotal })}
       <section class="admin-panel" aria-labelledby="memberships-list-title">
@@ -257,13 +261,15 @@ export type MembershipPageProps = {
 
 function Summary({ lang, m, member }: { lang: Lang; m: AdminMembership; member: MembershipPageProps["member"] }): VNode {
   const none = html`<span class="muted">${t(lang, "admin.memberships.none")}</span>`;
+  // French agrees "none" with the noun: une période, une facture.
+  const noneF = html`<span class="muted">${t(lang, "admin.memberships.none_f")}</span>`;
   const rows: [MessageKey, unknown][] = [
     ["admin.memberships.field_member", html`<a href=${profilePath(member.id)}>${member.name}</a> <span class="membership-member-email">${member.email}</span>`],
     ["admin.memberships.field_plan", html`${m.plan.name} <span class="muted">· ${priceLabel(lang, m.plan)}</span>${m.plan.archived ? html` <span class="badge badge-quiet">${t(lang, "admin.memberships.archived")}</span>` : null}`],
     ["admin.memberships.field_status", StatusBadge({ lang, status: m.status })],
     ["admin.memberships.field_started", day(lang, m.startedOn)],
-    ["admin.memberships.field_period", m.currentPeriod ? html`${day(lang, m.currentPeriod.start)} – ${day(lang, m.currentPeriod.end)}` : none],
-    ["admin.memberships.field_next_invoice", m.nextInvoiceDate ? day(lang, m.nextInvoiceDate) : none],
+    ["admin.memberships.field_period", m.currentPeriod ? html`${day(lang, m.currentPeriod.start)} – ${day(lang, m.currentPeriod.end)}` : noneF],
+    ["admin.memberships.field_next_invoice", m.nextInvoiceDate ? day(lang, m.nextInvoiceDate) : noneF],
     ["admin.memberships.field_cancels", m.cancelsOn ? day(lang, m.cancelsOn) : none],
     ["admin.memberships.field_change", m.scheduledChange ? html`${t(lang, "admin.memberships.change_to", { plan: m.scheduledChange.plan.name })} ${day(lang, m.scheduledChange.on)}` : none],
     [

@@ -39,6 +39,7 @@ import { platformApi, tenantApi } from "./tenancy/routes";
 import { plansApi } from "./plans/routes";
 import { planPages } from "./plans/html";
 import { membershipsApi } from "./memberships/routes";
+import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
@@ -99,6 +100,7 @@ app.route("/", planPages);
 app.route("/", portalPages);
 app.route("/", announcementPages);
 app.route("/", membershipPages);
+app.route("/", membershipAdminPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -41,6 +41,8 @@ export type Variables = {
   cspNonce: string;
   /** Set on admin pages for owners and admins: sign-up requests waiting for approval. */
   pendingMembers?: number;
+  /** Set on admin pages for owners and admins: plan memberships waiting for approval. */
+  pendingMemberships?: number;
   /** Set on /g/{slug}/join: the profile fields the join form asks for. */
   profilePrompt?: ProfilePrompt;
 };

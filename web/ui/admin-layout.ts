@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { ComponentChildren, VNode } from "preact";
-import { t } from "../i18n";
+import { t, tCount } from "../i18n";
 import { viewAsBackPath, type PageContext } from "./page";
 import { adminGroupPath, GroupLogo, groupPath } from "../pages/groups/shared";
 import type { GroupView } from "../pages/groups/types";
@@ -126,6 +126,11 @@ export function AdminShell({
                 ${item.id === "members" && ctx.pendingMembers
                   ? html` <span class="tab-count" title=${t(lang, "admin.people.nav_count", { count: ctx.pendingMembers })}
                       >${formatNumber(lang, ctx.pendingMembers)}<span class="sr-only"> ${t(lang, "admin.people.nav_count", { count: ctx.pendingMembers })}</span></span
+                    >`
+                  : null}
+                ${item.id === "memberships" && ctx.pendingMemberships
+                  ? html` <span class="tab-count" title=${tCount(lang, "admin.memberships.waiting", ctx.pendingMemberships)}
+                      >${formatNumber(lang, ctx.pendingMemberships)}<span class="sr-only"> ${tCount(lang, "admin.memberships.waiting", ctx.pendingMemberships)}</span></span
                     >`
                   : null}
               </a>

@@ -153,3 +153,13 @@ export function formatMoney(lang: string, m: { amount: number; currency: string 
   // Intl formats decimal strings exactly (its `format` takes a string since ES2023).
   return format.format(text as unknown as number);
 }
+
+const DAY_UTC: Intl.DateTimeFormatOptions = { dateStyle: "long", timeZone: "UTC" };
+const DAY_SHORT_UTC: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" };
+
+/** A calendar day (`YYYY-MM-DD`, already the community's day) in the reader's language; `short` for table cells. */
+export function formatDay(lang: string, day: string, { short = false }: { short?: boolean } = {}): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return dateFormat(lang, short ? DAY_SHORT_UTC : DAY_UTC).format(date);
+}

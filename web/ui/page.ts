@@ -28,6 +28,8 @@ export type PageContext = {
   profilePrompt?: ProfilePrompt | undefined;
   /** Sign-up requests waiting for approval (admin pages, owners and admins): a count in the admin navigation. */
   pendingMembers?: number | undefined;
+  /** Plan memberships waiting for approval (admin pages, owners and admins): a count in the admin navigation. */
+  pendingMemberships?: number | undefined;
   /** "View as a member" is on: no admin links, and a banner on every page to switch back. */
   viewingAsMember?: boolean | undefined;
 };

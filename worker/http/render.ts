@@ -33,6 +33,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     faviconUrl: faviconKey ? `/media/${faviconKey}` : null,
     profilePrompt: c.get("profilePrompt"),
     pendingMembers: c.get("pendingMembers"),
+    pendingMemberships: c.get("pendingMemberships"),
     viewingAsMember: viewingAsMember(c),
   };
 }

@@ -32,6 +32,7 @@ import {
   removeMember,
   suspendMember,
   unsuspendMember,
+  waitingCounts,
 } from "./service";
 
 const DONE: Record<string, Parameters<typeof t>[1]> = {
@@ -135,13 +136,15 @@ function act(c: Context<AppEnv>, run: () => Promise<unknown>, done: string) {
   });
 }
 
-/** The count of sign-up requests in the admin navigation (owners and admins, on admin pages). */
+/** The counts in the admin navigation (owners and admins, on admin pages): sign-up requests and memberships waiting for approval. */
 export function pendingMembersCount(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const tenant = c.get("tenant");
     const user = c.get("user");
     if (tenant && user && c.req.method === "GET" && administersMembers({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) })) {
-      c.set("pendingMembers", await pendingApprovalCount(tenantDb(c.env, tenant)));
+      const waiting = await waitingCounts(tenantDb(c.env, tenant));
+      c.set("pendingMembers", waiting.members);
+      c.set("pendingMemberships", waiting.memberships);
     }
     await next();
   };

@@ -7,7 +7,7 @@ import { t as tr } from "../../web/i18n";
 import { verifyPassword } from "../auth/passwords";
 import { forgetSessions } from "../auth/sessions";
 import { atomic, type TenantDb } from "../db/client";
-import { groups, memberships, sessions, users, type Tenant, type User } from "../db/schema";
+import { groups, memberships, planMemberships, sessions, users, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
 import { forgetViewer } from "../groups/queries";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
@@ -124,6 +124,21 @@ export async function pendingApprovalCount(t: TenantDb): Promise<number> {
     .from(users)
     .where(and(eq(users.tenantId, t.tenantId), eq(users.status, "pending_approval")));
   return row?.n ?? 0;
+}
+
+/**
+ * The admin navigation's counts, in the one query its middleware makes on every admin page:
+ * sign-up requests and plan memberships waiting for approval.
+ */
+export async function waitingCounts(t: TenantDb): Promise<{ members: number; memberships: number }> {
+  const [row] = await t.db
+    .select({
+      members: sql<number>`count(*)`,
+      memberships: sql<number>`(select count(*) from ${planMemberships} where ${planMemberships.tenantId} = ${t.tenantId} and ${planMemberships.status} = 'pending_approval')`,
+    })
+    .from(users)
+    .where(and(eq(users.tenantId, t.tenantId), eq(users.status, "pending_approval")));
+  return { members: row?.members ?? 0, memberships: row?.memberships ?? 0 };
 }
 
 async function viewOf(t: TenantDb, userId: string): Promise<MemberItem> {

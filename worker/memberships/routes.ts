@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { notFound } from "../http/errors";
 import { pageParams } from "../http/pagination";
+import { searchQuerySchema } from "../http/search";
 import { json, query } from "../http/validate";
 import { allowed, portalRequest, type PortalRequest } from "./http";
 import {
@@ -57,7 +58,7 @@ function acting(load: (c: Context<AppEnv>) => Promise<Loaded>, act: (l: Loaded) 
   };
 }
 
-const listQuery = z.object({ status: z.enum(["pending_approval", "active", "canceling", "canceled"], { error: "field.option" }).optional(), planId: z.string().max(64).optional() });
+const listQuery = z.object({ status: z.enum(["pending_approval", "active", "canceling", "canceled"], { error: "field.option" }).optional(), planId: z.string().max(64).optional(), q: searchQuerySchema.optional() });
 
 /** "Plans and memberships": a member's own membership, and every membership for admins. */
 export const membershipsApi = new Hono<AppEnv>()

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, ne, or } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
@@ -6,6 +6,8 @@ import { newId } from "../db/ids";
 import { planMemberships, plans, users, type Plan, type PlanMembership } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
+import { contains, fold, foldedOr } from "../http/search";
+import { email as emailSchema } from "../http/validate";
 import type { BillingSettingsView } from "../invoices/settings";
 import { planRow, planView, type PlanView } from "../plans/service";
 import { addDays, cancelsOn as cancelsOnRule, dayInTimeZone, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
@@ -252,14 +254,18 @@ export type MembershipListItem = MembershipView & { member: { id: string; name: 
 
 export const membershipsCursor = cursorKind("memberships", z.tuple([cursorParts.int, cursorParts.id]));
 
-/** Admins: every membership, newest first, optionally of one status or plan, a page at a time. */
+/**
+ * Admins: every membership, newest first, optionally of one status or plan, or of members
+ * whose name or email contains `q` (regardless of case and accents), a page at a time.
+ */
 export async function listMemberships(
   t: TenantDb,
   billing: BillingSettingsView,
   today: Day,
-  opts: { status?: MembershipStatus; planId?: string; limit: number; cursor?: string | null },
+  opts: { status?: MembershipStatus; planId?: string; q?: string; limit: number; cursor?: string | null },
 ): Promise<{ items: MembershipListItem[]; nextCursor: string | null }> {
   const after = decodeOptionalCursor(membershipsCursor, opts.cursor);
+  const q = fold(opts.q ?? "");
   const rows = await t.db
     .select({ m: planMemberships, name: users.name, email: users.email })
     .from(planMemberships)
@@ -269,6 +275,7 @@ export async function listMemberships(
         eq(planMemberships.tenantId, t.tenantId),
         ...(opts.status ? [eq(planMemberships.status, opts.status)] : []),
         ...(opts.planId ? [eq(planMemberships.planId, opts.planId)] : []),
+        ...(q ? [or(contains(foldedOr(users.searchText, users.name), q), contains(sql`lower(${users.email})`, q))] : []),
         ...(after ? [or(lt(planMemberships.createdAt, after[0]), and(eq(planMemberships.createdAt, after[0]), lt(planMemberships.id, after[1])))] : []),
       ),
     )
@@ -281,4 +288,57 @@ export async function listMemberships(
     items: views.map((v, i) => ({ ...v, member: { id: page[i]!.m.userId, name: page[i]!.name, email: page[i]!.email } })),
     nextCursor: rows.length > opts.limit && last ? encodeCursor(membershipsCursor, [last.m.createdAt, last.m.id]) : null,
   };
+}
+
+/** How many memberships wait for an admin's approval. */
+export async function pendingMembershipCount(t: TenantDb): Promise<number> {
+  const [row] = await t.db
+    .select({ n: sql<number>`count(*)` })
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.status, "pending_approval")));
+  return row?.n ?? 0;
+}
+
+export type MembershipDetail = {
+  membership: MembershipView;
+  member: { id: string; name: string; email: string };
+  /** What an admin's cancel defaults to (the member's rule), while it can still be cancelled with a date. */
+  ruleCancelsOn: Day | null;
+  /** When a plan change asked today takes effect by default, while the plan can change. */
+  nextChangeOn: Day | null;
+};
+
+/** Admins: one membership with its member and the days its cancel and plan change default to. */
+export async function membershipDetail(t: TenantDb, billing: BillingSettingsView, clock: Clock, id: string): Promise<MembershipDetail> {
+  const [row] = await t.db
+    .select({ m: planMemberships, name: users.name, email: users.email })
+    .from(planMemberships)
+    .innerJoin(users, eq(users.id, planMemberships.userId))
+    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.id, id)))
+    .limit(1);
+  if (!row) throw notFound("No such membership.");
+  const m = row.m;
+  const plan = (await planRow(t, m.planId))!;
+  const running = m.status === "active" || m.status === "canceling";
+  return {
+    membership: (await viewsOf(t, [m], billing, clock.today))[0]!,
+    member: { id: m.userId, name: row.name, email: row.email },
+    ruleCancelsOn: running ? memberCancelsOn(m, plan, billing, clock.today) : null,
+    nextChangeOn: m.status === "active" ? planChangeEffectiveOn(scheduleOf(m, plan, billing), clock.today) : null,
+  };
+}
+
+/** Admins: the open membership of the member with this email (as typed), if any: where a refused assignment points. */
+export async function openMembershipByEmail(t: TenantDb, email: string): Promise<PlanMembership | null> {
+  const [member] = await t.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.email, email.trim().toLowerCase()))).limit(1);
+  return member ? openMembership(t, member.id) : null;
+}
+
+export const assignByEmailInput = z.strictObject({ email: emailSchema, planId: assignInput.shape.planId, startsOn: day.optional() });
+
+/** Admins: puts the member with this email on a plan (422 on `email` when no member has it; 409 `membership_exists`). */
+export async function assignByEmail(t: TenantDb, billing: BillingSettingsView, clock: Clock, input: z.output<typeof assignByEmailInput>): Promise<PlanMembership> {
+  const [member] = await t.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.email, input.email))).limit(1);
+  if (!member) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { email: msg("field.no_member_email") });
+  return startMembership(t, billing, clock, { userId: member.id, planId: input.planId, ...(input.startsOn ? { startsOn: input.startsOn } : {}) }, "admin");
 }

@@ -94,7 +94,7 @@ describe("announcements over HTTP", () => {
 
     const post = (json: Record<string, unknown>) => call(tenant.host, "POST", "/api/v1/announcements", { cookie: owner, json: { body: "Details inside.", ...json } });
     await created(await post({ title: "Everyone" }));
-    await created(await post({ title: "Plans", plans: [resident, vetted] }));
+    await created(await post({ title: "Plans", plans: [resident, vetted], email: true }));
     await created(await post({ title: "Makers", groups: ["makers"] }));
     await created(await post({ title: "Until tonight", until: "2027-02-10T22:00:00Z" }));
     const seen = async () => {
@@ -112,9 +112,16 @@ describe("announcements over HTTP", () => {
       nobody: ["Everyone", "Until tonight"],
     });
 
-    // The job at midnight in Paris ends the cancelled membership; then, on the 15th, the later one has begun.
+    // The job at midnight in Paris delivers the email (to those the plans reached today, once) and
+    // ends the cancelled membership; then, on the 15th, the later one has begun.
     const tick = await call(tenant.host, "POST", "/api/v1/dev/scheduled", { json: { at: "2027-02-10T23:00:00Z" } });
     expect(tick.status).toBe(200);
+    const emailed: string[] = [];
+    for (const [name, m] of Object.entries(people)) {
+      const mails = (await (await call(tenant.host, "GET", `/api/v1/dev/mail?to=${encodeURIComponent(m.email)}`)).json()) as { subject: string }[];
+      if (mails.some((x) => x.subject.includes("Plans"))) emailed.push(name);
+    }
+    expect(emailed.sort()).toEqual(["ending", "onPlan"]);
     setNow("2027-02-15T10:00:00Z");
     expect(await seen()).toEqual({
       onPlan: ["Everyone", "Plans"],

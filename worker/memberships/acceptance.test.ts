@@ -315,3 +315,134 @@ describe("one membership at a time over HTTP", () => {
     expect(listed.items.map((x) => x.member.email)).toEqual(["race@example.com"]);
   });
 });
+
+describe("approval and access over HTTP", () => {
+  it("a pending membership gives no paid access (403 plan_required, no period, no invoice date) until an admin confirms; confirming starts it on the later of its start day and today", async () => {
+    setNow("2027-02-10T10:00:00Z");
+    const tenant = await makeTenant();
+    expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Residents", slug: "residents", joinPolicy: "open" } })).status).toBe(201);
+    const vetted = await newPlan(tenant, { name: "Resident", approvalRequired: true, groups: ["residents"] });
+    const join = (cookie: string) => call(tenant.host, "POST", "/api/v1/groups/residents/join", { cookie, json: {} });
+
+    const now = await signUpMember(tenant, "approval-now@example.com");
+    const pending = (await ok<{ membership: Membership }>(await choose(tenant, now.cookie, vetted.id), 201)).membership;
+    expect(pending).toMatchObject({ status: "pending_approval", startedOn: "2027-02-10", currentPeriod: null, nextInvoiceDate: null });
+    expect(await refused(await join(now.cookie))).toMatchObject({ status: 403, code: "plan_required" });
+    expect((await ok<{ membership: unknown }>(await call(tenant.host, "GET", "/api/v1/me/dashboard", { cookie: now.cookie }))).membership).toEqual({ plan: { id: vetted.id, name: "Resident" }, status: "pending_approval" });
+    const confirmed = (await ok<{ membership: Membership }>(await call(tenant.host, "POST", `/api/v1/memberships/${pending.id}/confirm`, { cookie: tenant.owner.cookie }))).membership;
+    expect(confirmed).toMatchObject({ status: "active", startedOn: "2027-02-10", currentPeriod: { start: "2027-02-10", end: "2027-02-28" }, nextInvoiceDate: "2027-03-01" });
+    expect((await join(now.cookie)).status).toBe(200);
+
+    // Chosen to start on the 20th, confirmed on the 10th: it starts on the 20th, not before.
+    const later = await signUpMember(tenant, "approval-later@example.com");
+    const asked = (await ok<{ membership: Membership }>(await choose(tenant, later.cookie, vetted.id, { startsOn: "2027-02-20" }), 201)).membership;
+    expect((await ok<{ membership: Membership }>(await call(tenant.host, "POST", `/api/v1/memberships/${asked.id}/confirm`, { cookie: tenant.owner.cookie }))).membership).toMatchObject({ status: "active", startedOn: "2027-02-20", currentPeriod: null });
+    expect(await refused(await join(later.cookie))).toMatchObject({ status: 403, code: "plan_required" });
+    setNow("2027-02-20T10:00:00Z");
+    expect((await join(later.cookie)).status).toBe(200);
+
+    // Confirmed on the 25th, after its start day: it starts on the 25th.
+    setNow("2027-02-21T10:00:00Z");
+    const late = await signUpMember(tenant, "approval-late@example.com");
+    const waiting = (await ok<{ membership: Membership }>(await choose(tenant, late.cookie, vetted.id), 201)).membership;
+    setNow("2027-02-25T10:00:00Z");
+    expect((await ok<{ membership: Membership }>(await call(tenant.host, "POST", `/api/v1/memberships/${waiting.id}/confirm`, { cookie: tenant.owner.cookie }))).membership).toMatchObject({ status: "active", startedOn: "2027-02-25" });
+  });
+
+  it("cancelling a pending membership ends it at once (a declined request, by the member or an admin); the member may then choose again", async () => {
+    setNow("2027-02-10T10:00:00Z");
+    const tenant = await makeTenant();
+    const vetted = await newPlan(tenant, { name: "Resident", approvalRequired: true, noticeDays: 60 });
+    const m = await signUpMember(tenant, "declined@example.com");
+    await ok(await choose(tenant, m.cookie, vetted.id), 201);
+    expect(await act(tenant, m.cookie, "cancel")).toMatchObject({ status: "canceled", cancelsOn: null });
+    const again = (await ok<{ membership: Membership }>(await choose(tenant, m.cookie, vetted.id), 201)).membership;
+    expect(again.status).toBe("pending_approval");
+    expect((await ok<{ membership: Membership }>(await call(tenant.host, "POST", `/api/v1/memberships/${again.id}/cancel`, { cookie: tenant.owner.cookie, json: {} }))).membership).toMatchObject({ status: "canceled", cancelsOn: null });
+    expect((await mine(tenant, m.cookie)).status).toBe("canceled");
+  });
+});
+
+describe("more plan changes over HTTP", () => {
+  it("a second change replaces the first; a plan that needs approval can be the target and needs none; cancelling drops the change", async () => {
+    setNow("2027-02-10T10:00:00Z");
+    const tenant = await makeTenant();
+    const flex = await newPlan(tenant, { name: "Flex" });
+    const team = await newPlan(tenant, { name: "Team" });
+    const vetted = await newPlan(tenant, { name: "Vetted", approvalRequired: true });
+    const m = await memberOn(tenant, "second-change@example.com", flex.id);
+    await changeTo(tenant, m.cookie, team.id);
+    expect((await changeTo(tenant, m.cookie, vetted.id)).scheduledChange).toMatchObject({ plan: { id: vetted.id }, on: "2027-03-01" });
+    await tick(tenant, "2027-02-28T23:00:00Z");
+    setNow("2027-03-01T10:00:00Z");
+    expect(await mine(tenant, m.cookie)).toMatchObject({ status: "active", plan: { id: vetted.id }, scheduledChange: null });
+
+    const n = await memberOn(tenant, "dropped-change@example.com", flex.id);
+    await changeTo(tenant, n.cookie, team.id);
+    expect(await act(tenant, n.cookie, "cancel")).toMatchObject({ status: "canceling", cancelsOn: "2027-03-31", scheduledChange: null });
+    expect(await refused(await call(tenant.host, "POST", "/api/v1/me/membership/change", { cookie: n.cookie, json: { planId: team.id } }))).toMatchObject({ status: 409, code: "membership_canceling" });
+    await tick(tenant, "2027-03-31T22:00:00Z");
+    expect(await adminRead(tenant, n.membershipId)).toMatchObject({ status: "canceled", plan: { id: flex.id } });
+  });
+});
+
+describe("an admin's cancel over HTTP", () => {
+  it("takes effect on the day the admin picks (today or later, 422 before), whatever the member switch says; nothing is invoiced after it; the job ends it the day after", async () => {
+    setNow("2027-02-10T10:00:00Z");
+    const tenant = await makeTenant();
+    const p = await newPlan(tenant, { name: "Monthly", noticeDays: 60 });
+    const m = await memberOn(tenant, "admin-cancel@example.com", p.id);
+    await ok(await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { features: { cancelMembership: false } } }));
+    expect(await refused(await call(tenant.host, "POST", "/api/v1/me/membership/cancel", { cookie: m.cookie }))).toMatchObject({ status: 403, code: "feature_disabled" });
+    const cancelAs = (on: string) => call(tenant.host, "POST", `/api/v1/memberships/${m.membershipId}/cancel`, { cookie: tenant.owner.cookie, json: { on } });
+    expect(await refused(await cancelAs("2027-02-09"))).toMatchObject({ status: 422, fields: { on: expect.any(String) } });
+    expect((await ok<{ membership: Membership }>(await cancelAs("2027-02-17"))).membership).toMatchObject({ status: "canceling", cancelsOn: "2027-02-17", nextInvoiceDate: null });
+    await tick(tenant, "2027-02-17T22:59:59Z");
+    expect((await adminRead(tenant, m.membershipId)).status).toBe("canceling");
+    await tick(tenant, "2027-02-17T23:00:00Z");
+    expect((await adminRead(tenant, m.membershipId)).status).toBe("canceled");
+  });
+});
+
+describe("joining a paid group over HTTP", () => {
+  it("checks in order: 404, 403 banned, 403 invite_only, 403 plan_required, then the join policy (202 pending with a plan)", async () => {
+    setNow("2027-02-10T10:00:00Z");
+    const tenant = await makeTenant();
+    for (const [slug, joinPolicy] of [["paid-open", "open"], ["paid-invite", "invite"], ["paid-approval", "approval"]]) {
+      expect((await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: slug, slug, joinPolicy } })).status).toBe(201);
+    }
+    const p = await newPlan(tenant, { name: "Resident", groups: ["paid-open", "paid-invite", "paid-approval"] });
+    const m = await signUpMember(tenant, "order@example.com");
+    const join = (slug: string) => call(tenant.host, "POST", `/api/v1/groups/${slug}/join`, { cookie: m.cookie, json: {} });
+    expect((await join("no-such-group")).status).toBe(404);
+    expect((await call(tenant.host, "POST", `/api/v1/groups/paid-open/members/${m.id}/ban`, { cookie: tenant.owner.cookie })).status).toBe(204);
+    expect(await refused(await join("paid-open"))).toMatchObject({ status: 403, code: "banned" });
+    expect(await refused(await join("paid-invite"))).toMatchObject({ status: 403, code: "invite_only" });
+    expect(await refused(await join("paid-approval"))).toMatchObject({ status: 403, code: "plan_required" });
+    await ok(await choose(tenant, m.cookie, p.id), 201);
+    expect(await refused(await join("paid-open"))).toMatchObject({ status: 403, code: "banned" });
+    expect(await refused(await join("paid-invite"))).toMatchObject({ status: 403, code: "invite_only" });
+    expect((await join("paid-approval")).status).toBe(202);
+  });
+});
+
+describe("billing details and the admins' filters over HTTP", () => {
+  it("members edit their billing details field by field (422 on an empty name); admins filter memberships by status and by plan", async () => {
+    setNow("2027-02-10T10:00:00Z");
+    const tenant = await makeTenant();
+    const a = await newPlan(tenant, { name: "A" });
+    const b = await newPlan(tenant, { name: "B", approvalRequired: true });
+    const m = await memberOn(tenant, "billing-a@example.com", a.id);
+    const other = await signUpMember(tenant, "billing-b@example.com");
+    await ok(await choose(tenant, other.cookie, b.id), 201);
+    const patch = (json: unknown) => call(tenant.host, "PATCH", "/api/v1/me/membership/billing", { cookie: m.cookie, json });
+    expect((await ok<{ membership: { billing: unknown } }>(await patch({ name: "Zoë Łukasz SRL", address: "Strada Ș 1, Cluj" }))).membership.billing).toEqual({ name: "Zoë Łukasz SRL", address: "Strada Ș 1, Cluj", taxId: null });
+    expect((await ok<{ membership: { billing: unknown } }>(await patch({ taxId: "RO123456" }))).membership.billing).toEqual({ name: "Zoë Łukasz SRL", address: "Strada Ș 1, Cluj", taxId: "RO123456" });
+    expect(await refused(await patch({ name: " " }))).toMatchObject({ status: 422, fields: { name: expect.any(String) } });
+    const emails = async (query: string) => (await ok<{ items: { member: { email: string } }[] }>(await call(tenant.host, "GET", `/api/v1/memberships${query}`, { cookie: tenant.owner.cookie }))).items.map((x) => x.member.email).sort();
+    expect(await emails("")).toEqual(["billing-a@example.com", "billing-b@example.com"]);
+    expect(await emails(`?planId=${a.id}`)).toEqual(["billing-a@example.com"]);
+    expect(await emails(`?planId=${b.id}&status=pending_approval`)).toEqual(["billing-b@example.com"]);
+    expect(await emails(`?planId=${b.id}&status=active`)).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
-import { planMemberships, tenants, type Plan } from "../db/schema";
+import { planGroups, planMemberships, tenants, type Plan } from "../db/schema";
 import { forgetViewer } from "../groups/queries";
 import { ApiError } from "../http/errors";
 import { plansOpening } from "../plans/service";
@@ -48,4 +48,26 @@ export function offers(rows: Plan[]): PlanOffer[] {
     .filter((p) => p.archivedAt === null && !p.hidden)
     .sort((a, b) => a.priceAmount - b.priceAmount || a.name.localeCompare(b.name))
     .map((p) => ({ id: p.id, name: p.name, price: { amount: p.priceAmount, currency: p.currency } }));
+}
+
+/**
+ * Of `groupIds`, the paid groups `userId` (null: an account not made yet) holds no plan
+ * for: the groups an invitation that does not skip the plan check may not put them in
+ * (contract, "Paid groups": a tenant admin's invitation skips it, a group admin's does not).
+ */
+export async function paidGroupsWithoutPlan(t: TenantDb, groupIds: string[], userId: string | null, now: number): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  const opening = await t.db
+    .select({ groupId: planGroups.groupId, planId: planGroups.planId })
+    .from(planGroups)
+    .where(and(eq(planGroups.tenantId, t.tenantId), inArray(planGroups.groupId, groupIds)));
+  if (opening.length === 0) return new Set();
+  let held = new Set<string>();
+  if (userId) {
+    const [tenant] = await t.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
+    const { today } = clockOf({ timezone: tenant?.timezone ?? "UTC" }, now);
+    const rows = await t.db.select().from(planMemberships).where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId)));
+    held = new Set(rows.filter((m) => givesAccess(m, today)).map((m) => m.planId));
+  }
+  return new Set(opening.filter((o) => !opening.some((p) => p.groupId === o.groupId && held.has(p.planId))).map((o) => o.groupId));
 }

@@ -132,5 +132,18 @@ describe("announcements over HTTP", () => {
       inGroup: ["Everyone", "Makers"],
       nobody: ["Everyone"],
     });
+    // The dashboard's plan is the latest membership that is not canceled: none once it ended.
+    expect(((await (await call(tenant.host, "GET", "/api/v1/me/dashboard", { cookie: people.ending.cookie })).json()) as { membership: unknown }).membership).toBeNull();
+  });
+
+  it("the dashboard shows at most 10, newest first", async () => {
+    setNow("2027-02-10T10:00:00Z");
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "ann-many@example.com");
+    for (let i = 1; i <= 12; i++) {
+      setNow(Date.parse("2027-02-10T10:00:00Z") + i * 60_000);
+      await created(await call(tenant.host, "POST", "/api/v1/announcements", { cookie: tenant.owner.cookie, json: { title: `News ${i}`, body: "Body" } }));
+    }
+    expect((await dashboard(tenant, member.cookie)).announcements.map((a) => a.title)).toEqual(Array.from({ length: 10 }, (_, i) => `News ${12 - i}`));
   });
 });

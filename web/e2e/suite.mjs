@@ -8,6 +8,7 @@
 // before them show initials). A file also runs alone: `node --test-reporter=spec web/e2e/<feature>.test.mjs`.
 // Screenshots: artifacts/screenshots/ (emptied first); the server's log: artifacts/e2e-server.log.
 import { freshScreenshots } from "./harness.mjs";
+import "./demo.test.mjs";
 import "./auth.test.mjs";
 import "./groups.test.mjs";
 import "./invitations.test.mjs";

@@ -19,6 +19,7 @@ import { contains, fold } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ReadCache } from "../db/read-cache";
 import { msg } from "../../web/i18n";
+import { paidGroupsWithoutPlan } from "../memberships/paid-groups";
 import { existingAccountOutcome, listScope, mayAnswer, mayInvite, mayManageInvitation, quotaClass, recipientCapApplies } from "./policy";
 
 export const INVITATION_TTL_MS = 30 * 24 * 3600_000;
@@ -444,8 +445,23 @@ function claimOf(t: TenantDb, inv: Invitation, now: number) {
 }
 
 /**
+ * The invitation's groups its accepter may not enter for want of a plan (paid groups): none
+ * when a tenant owner or admin invited, or when the accepter is community staff (they need
+ * no plan); otherwise the paid groups on none of whose plans they have access.
+ */
+async function groupsNeedingPlan(t: TenantDb, inv: Invitation, groupIds: string[], accepter: { id: string | null; tenantRole: string }, now: number): Promise<Set<string>> {
+  if (groupIds.length === 0 || accepter.tenantRole !== "member") return new Set();
+  if (inv.invitedBy) {
+    const [inviter] = await t.db.select({ tenantRole: users.tenantRole }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, inv.invitedBy))).limit(1);
+    if (inviter?.tenantRole === "owner" || inviter?.tenantRole === "admin") return new Set();
+  }
+  return paidGroupsWithoutPlan(t, groupIds, accepter.id, now);
+}
+
+/**
  * Creates the account (verified, with the invitation's tenant role and groups) and a
- * session, consuming the token with a conditional update in the same atomic batch.
+ * session, consuming the token with a conditional update in the same atomic batch. A group
+ * admin's invitation does not open paid groups (the new account holds no plan yet).
  */
 export async function acceptInvitation(t: TenantDb, input: z.output<typeof acceptSchema>, now = Date.now()): Promise<{ user: User; sessionToken: string }> {
   const inv = await byToken(t, input.token);
@@ -455,6 +471,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   const existing = await t.db.query.users.findFirst({ where: and(eq(users.tenantId, t.tenantId), eq(users.email, inv.email)) });
   if (existing) throw new ApiError(409, "account_exists", "An account already exists for this email: log in, then open the link again to join its groups.");
   const user = newUserRow(t, { email: inv.email, name: input.name, passwordHash: await hashPassword(input.password), language: inv.language, tenantRole: inv.tenantRole, status: "active", emailVerifiedAt: now }, now);
+  const needPlan = await groupsNeedingPlan(t, inv, inv.groupIds, { id: null, tenantRole: inv.tenantRole }, now);
   const session = await newSession(t, user.id, now);
   const { claim, claimed: consumed } = claimOf(t, inv, now);
   const [claimed] = await atomic(t, [
@@ -465,7 +482,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
       where ${consumed}`,
     sql`insert into ${sessions} (id, tenant_id, user_id, created_at, expires_at)
       select ${session.id}, ${t.tenantId}, ${user.id}, ${now}, ${session.expiresAt} where ${consumed}`,
-    ...inv.groupIds.map(
+    ...inv.groupIds.filter((groupId) => !needPlan.has(groupId)).map(
       (groupId) => sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
         select ${t.tenantId}, ${groupId}, ${user.id}, ${inv.groupRole}, ${now} where ${consumed} on conflict do nothing`,
     ),
@@ -476,7 +493,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   return { user, sessionToken: session.token };
 }
 
-export type JoinedFromInvitation = { invitation: Invitation; joined: string[]; skipped: { group: string; reason: "banned" }[] };
+export type JoinedFromInvitation = { invitation: Invitation; joined: string[]; skipped: { group: string; reason: "banned" | "plan_required" }[] };
 
 /**
  * An existing account takes up an invitation sent to its email: the invitation is
@@ -492,7 +509,8 @@ async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now:
     ? await t.db.select({ groupId: groupBans.groupId }).from(groupBans).where(and(eq(groupBans.tenantId, t.tenantId), eq(groupBans.userId, user.id), inArray(groupBans.groupId, live.map((g) => g.id))))
     : [];
   const banned = new Set(bans.map((b) => b.groupId));
-  const joining = live.filter((g) => !banned.has(g.id));
+  const needPlan = await groupsNeedingPlan(t, inv, live.filter((g) => !banned.has(g.id)).map((g) => g.id), user, now);
+  const joining = live.filter((g) => !banned.has(g.id) && !needPlan.has(g.id));
   const { claim, claimed: claimedNow } = claimOf(t, inv, now);
   const [claimed] = await atomic(t, [
     claim,
@@ -509,7 +527,9 @@ async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now:
   return {
     invitation: { ...inv, status: "accepted", acceptedAt: now },
     joined: joining.map((g) => g.slug),
-    skipped: live.filter((g) => banned.has(g.id)).map((g) => ({ group: g.slug, reason: "banned" as const })),
+    skipped: live
+      .filter((g) => banned.has(g.id) || needPlan.has(g.id))
+      .map((g) => ({ group: g.slug, reason: banned.has(g.id) ? ("banned" as const) : ("plan_required" as const) })),
   };
 }
 

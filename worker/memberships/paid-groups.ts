@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
-import { planMemberships, plans as plansTable, tenants, type Plan, type PlanMembership } from "../db/schema";
+import { planGroups, planMemberships, plans as plansTable, tenants, type Plan, type PlanMembership } from "../db/schema";
 import { forgetViewer } from "../groups/queries";
 import { ApiError } from "../http/errors";
 import type { BillingSettingsView } from "../invoices/settings";
@@ -132,4 +132,26 @@ export async function startPlanForGroup(t: TenantDb, billing: BillingSettingsVie
   const plan = opening.find((p) => p.id === planId);
   if (!plan || plan.archivedAt !== null) throw new ApiError(422, "plan_unavailable", "This plan cannot be chosen.", { planId: msg("field.plan_unavailable") });
   return startMembership(t, billing, clock, { userId, planId }, "member");
+}
+
+/**
+ * Of `groupIds`, the paid groups `userId` (null: an account not made yet) holds no plan
+ * for: the groups an invitation that does not skip the plan check may not put them in
+ * (contract, "Paid groups": a tenant admin's invitation skips it, a group admin's does not).
+ */
+export async function paidGroupsWithoutPlan(t: TenantDb, groupIds: string[], userId: string | null, now: number): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  const opening = await t.db
+    .select({ groupId: planGroups.groupId, planId: planGroups.planId })
+    .from(planGroups)
+    .where(and(eq(planGroups.tenantId, t.tenantId), inArray(planGroups.groupId, groupIds)));
+  if (opening.length === 0) return new Set();
+  let held = new Set<string>();
+  if (userId) {
+    const [tenant] = await t.db.select({ timezone: tenants.timezone }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
+    const { today } = clockOf({ timezone: tenant?.timezone ?? "UTC" }, now);
+    const rows = await t.db.select().from(planMemberships).where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId)));
+    held = new Set(rows.filter((m) => givesAccess(m, today)).map((m) => m.planId));
+  }
+  return new Set(opening.filter((o) => !opening.some((p) => p.groupId === o.groupId && held.has(p.planId))).map((o) => o.groupId));
 }

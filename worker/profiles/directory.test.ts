@@ -3,7 +3,7 @@ import { call, defineField, joinGroup, makeGroup, makeTenant, signUpMember, type
 
 type Entry = { userId: string; name: string; bio: string | null; avatarUrl: string | null; fields: { key: string; label: string; type: string; value: unknown }[] };
 type Page = { items: Entry[]; nextCursor: string | null };
-type ErrorOut = { error: { code: string; fields?: Record<string, string> } };
+type ErrorOut = { error: { code: string; message?: string; fields?: Record<string, string> } };
 
 async function community() {
   const tenant = await makeTenant();
@@ -107,7 +107,8 @@ describe("GET /api/v1/directory", () => {
     expect((await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { features: { directory: false } } })).status).toBe(200);
     const res = await call(tenant.host, "GET", "/api/v1/directory", { cookie: members.ada.cookie });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as ErrorOut).error.code).toBe("directory_disabled");
+    // The contract's code for every switched-off tab, with the directory's own message.
+    expect(((await res.json()) as ErrorOut).error).toMatchObject({ code: "feature_disabled", message: "The member directory is turned off in this community." });
     expect((await call(tenant.host, "GET", "/api/v1/directory", { cookie: tenant.owner.cookie })).status).toBe(200);
     const elsewhere = await makeTenant();
     expect(names(await list(elsewhere, elsewhere.owner.cookie))).toEqual(["Olivia Owner"]);

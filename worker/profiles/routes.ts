@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import { msg } from "../../web/i18n";
 import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { Tenant } from "../db/schema";
@@ -66,7 +67,7 @@ export function directoryQuery(c: Context<AppEnv>, limit?: number): DirectoryQue
 
 /** The directory is for signed-in members, unless the community turned it off (403; admins still see it). */
 export function requireDirectory(c: Context<AppEnv>, tenant: Tenant): void {
-  if (!canUseDirectory(profileActor(c), tenant.features)) throw forbidden("directory_disabled", "The member directory is turned off in this community.");
+  if (!canUseDirectory(profileActor(c), tenant.features)) throw forbidden("feature_disabled", msg("error.directory_disabled"));
 }
 
 export const profilesApi = new Hono<AppEnv>()

@@ -40,6 +40,7 @@ import { membershipsApi } from "./memberships/routes";
 import { invoicesApi } from "./invoices/routes";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
+import { membershipTab } from "./dashboard/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -73,6 +74,7 @@ app.use(originCheck());
 app.use(formGuard());
 app.use("/g/:slug/join", joinPrompt());
 app.use("/admin/*", pendingMembersCount());
+app.use(membershipTab());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);

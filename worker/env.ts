@@ -41,6 +41,8 @@ export type Variables = {
   cspNonce: string;
   /** Set on admin pages for owners and admins: sign-up requests waiting for approval. */
   pendingMembers?: number;
+  /** Set on pages for signed-in members: the navigation shows the Membership tab (worker/memberships/tab.ts). */
+  membershipTab?: boolean;
   /** Set on /g/{slug}/join: the profile fields the join form asks for. */
   profilePrompt?: ProfilePrompt;
 };

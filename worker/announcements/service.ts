@@ -34,17 +34,7 @@ async function slugsOf(t: TenantDb, groupIds: string[]): Promise<Map<string, str
 }
 
 export async function viewsOf(t: TenantDb, rows: Announcement[]): Promise<AnnouncementView[]> {
-  const slugs = await slugsOf(t, [...new Set(rows.flatMap((r) => r.groupIds))]);
-  return rows.map((a) => ({
-    id: a.id,
-    title: a.title,
-    body: a.body,
-    email: a.email,
-    plans: a.planIds,
-    groups: a.groupIds.map((id) => slugs.get(id)).filter((s): s is string => Boolean(s)),
-    until: a.until === null ? null : new Date(a.until).toISOString(),
-    createdAt: new Date(a.createdAt).toISOString(),
-  }));
+  return viewsWith(rows, await slugsOf(t, [...new Set(rows.flatMap((r) => r.groupIds))]));
 }
 
 /** The targets, checked: plans of this community, live groups by slug (422 on the field naming the first unknown). */
@@ -157,14 +147,51 @@ export async function listAnnouncements(t: TenantDb, limit: number): Promise<Ann
   return viewsOf(t, await t.db.select().from(announcements).where(eq(announcements.tenantId, t.tenantId)).orderBy(desc(announcements.createdAt), desc(announcements.id)).limit(limit));
 }
 
-/** What a member's dashboard shows: current announcements that reach them, newest first, at most `limit`. */
-export async function announcementsFor(t: TenantDb, userId: string, today: Day, now: number, limit = 10): Promise<AnnouncementView[]> {
-  const current = await t.db
+/** The announcements still shown at `now`, newest first (the dashboard filters them per member): a query to batch. */
+export function currentAnnouncements(t: TenantDb, now: number) {
+  return t.db
     .select()
     .from(announcements)
     .where(and(eq(announcements.tenantId, t.tenantId), or(isNull(announcements.until), gt(announcements.until, now))))
     .orderBy(desc(announcements.createdAt), desc(announcements.id))
     .limit(200);
+}
+
+/** The slugs of the groups the announcements current at `now` target (deleted groups included): a query to batch. */
+export function currentAnnouncementSlugs(t: TenantDb, now: number) {
+  return t.db
+    .select({ id: groups.id, slug: groups.slug })
+    .from(groups)
+    .where(
+      and(
+        eq(groups.tenantId, t.tenantId),
+        sql`${groups.id} in (select j.value from ${announcements} a, json_each(a.group_ids) j where a.tenant_id = ${t.tenantId} and (a.until is null or a.until > ${now}))`,
+      ),
+    );
+}
+
+/** Whether an announcement reaches a member in these groups with access on these plans. */
+export function reaches(a: Pick<Announcement, "planIds" | "groupIds">, groupIds: ReadonlySet<string>, planIds: ReadonlySet<string>): boolean {
+  return (a.planIds.length === 0 && a.groupIds.length === 0) || a.groupIds.some((g) => groupIds.has(g)) || a.planIds.some((p) => planIds.has(p));
+}
+
+/** The views of announcements whose group slugs were read already. */
+export function viewsWith(rows: Announcement[], slugs: ReadonlyMap<string, string>): AnnouncementView[] {
+  return rows.map((a) => ({
+    id: a.id,
+    title: a.title,
+    body: a.body,
+    email: a.email,
+    plans: a.planIds,
+    groups: a.groupIds.map((id) => slugs.get(id)).filter((s): s is string => Boolean(s)),
+    until: a.until === null ? null : new Date(a.until).toISOString(),
+    createdAt: new Date(a.createdAt).toISOString(),
+  }));
+}
+
+/** What a member's dashboard shows: current announcements that reach them, newest first, at most `limit`. */
+export async function announcementsFor(t: TenantDb, userId: string, today: Day, now: number, limit = 10): Promise<AnnouncementView[]> {
+  const current = await currentAnnouncements(t, now);
   if (current.length === 0) return [];
   const [groupRows, planRows] = await Promise.all([
     t.db.select({ groupId: memberships.groupId }).from(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.userId, userId))),
@@ -172,6 +199,5 @@ export async function announcementsFor(t: TenantDb, userId: string, today: Day, 
   ]);
   const myGroups = new Set(groupRows.map((r) => r.groupId));
   const myPlans = new Set(planRows.filter((m) => givesAccess(m, today)).map((m) => m.planId));
-  const reaches = (a: Announcement) => (a.planIds.length === 0 && a.groupIds.length === 0) || a.groupIds.some((g) => myGroups.has(g)) || a.planIds.some((p) => myPlans.has(p));
-  return viewsOf(t, current.filter(reaches).slice(0, limit));
+  return viewsOf(t, current.filter((a) => reaches(a, myGroups, myPlans)).slice(0, limit));
 }

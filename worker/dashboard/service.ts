@@ -1,15 +1,23 @@
+import { and, desc, eq } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
-import type { Tenant, User } from "../db/schema";
-import { announcementsFor, type AnnouncementView } from "../announcements/service";
+import { planMemberships, plans, type GroupRole, type PlanMembership, type Tenant, type User } from "../db/schema";
+import { currentAnnouncements, currentAnnouncementSlugs, reaches, viewsWith, type AnnouncementView } from "../announcements/service";
+import { renderMarkdown } from "../discussions/markdown";
+import { cardsOf, groupDirectory, viewerRoles } from "../groups/queries";
 import type { Day } from "../memberships/periods";
-import { latestMembership } from "../memberships/service";
-import { planRow } from "../plans/service";
+import { givesAccess } from "../memberships/service";
+import { planFacts } from "../memberships/tab";
 import { currentStatus, type StatusView } from "../tenancy/portal-settings";
+import type { DashboardMembershipView, DashboardPageView } from "./types";
 
 // The member's dashboard (`GET /api/v1/me/dashboard`, and the page at `/`): what the
 // community says (status banner, welcome message, announcements) and where the member
 // stands (plan, invoices, bookings, events). Invoices, bookings and events fill their lists
 // as those features land; until then the lists are empty and the next invoice is null.
+//
+// One D1 batch reads what is not cached: the member's memberships with their plans' names,
+// the current announcements and the slugs of the groups they target. The member's groups
+// come from the per-isolate cache the home page already used (groups/queries.ts).
 
 export type Dashboard = {
   name: string;
@@ -24,20 +32,68 @@ export type Dashboard = {
   status: StatusView | null;
 };
 
-export async function dashboardOf(t: TenantDb, tenant: Pick<Tenant, "welcomeMessage" | "status">, user: Pick<User, "id" | "name" | "bio">, today: Day, now: number): Promise<Dashboard> {
-  const [latest, announcements] = await Promise.all([latestMembership(t, user.id), announcementsFor(t, user.id, today, now, 10)]);
-  const open = latest && latest.status !== "canceled" ? latest : null;
-  const plan = open ? await planRow(t, open.planId) : null;
-  return {
+/** What one dashboard read found: the API's answer, and the open membership's row for the page. */
+export type DashboardReads = { dashboard: Dashboard; open: (PlanMembership & { planName: string }) | null; roles: Record<string, GroupRole> };
+
+type Who = Pick<User, "id" | "name" | "bio">;
+type Settings = Pick<Tenant, "welcomeMessage" | "status">;
+
+export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<DashboardReads> {
+  const [[mine, current, slugRows], roles] = await Promise.all([
+    t.db.batch([
+      t.db
+        .select({ m: planMemberships, planName: plans.name })
+        .from(planMemberships)
+        .innerJoin(plans, and(eq(plans.id, planMemberships.planId), eq(plans.tenantId, t.tenantId)))
+        .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, user.id)))
+        .orderBy(desc(planMemberships.createdAt), desc(planMemberships.id))
+        .limit(50),
+      currentAnnouncements(t, now),
+      currentAnnouncementSlugs(t, now),
+    ]),
+    viewerRoles(t, user.id),
+  ]);
+  // The latest membership, unless it is canceled (the contract).
+  const latest = mine[0] && mine[0].m.status !== "canceled" ? { ...mine[0].m, planName: mine[0].planName } : null;
+  const myPlans = new Set(mine.filter((r) => givesAccess(r.m, today)).map((r) => r.m.planId));
+  const shown = current.filter((a) => reaches(a, new Set(Object.keys(roles)), myPlans)).slice(0, 10);
+  const dashboard: Dashboard = {
     name: user.name,
     bio: user.bio ?? null,
-    membership: open && plan ? { plan: { id: plan.id, name: plan.name }, status: open.status } : null,
+    membership: latest ? { plan: { id: latest.planId, name: latest.planName }, status: latest.status } : null,
     nextInvoice: null,
     unpaidInvoices: [],
     welcomeMessage: tenant.welcomeMessage,
-    announcements,
+    announcements: viewsWith(shown, new Map(slugRows.map((r) => [r.id, r.slug]))),
     upcomingBookings: [],
     upcomingEvents: [],
     status: currentStatus(tenant.status, now),
+  };
+  return { dashboard, open: latest, roles };
+}
+
+export async function dashboardOf(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<Dashboard> {
+  return (await readDashboard(t, tenant, user, today, now)).dashboard;
+}
+
+const markdown = (source: string) => renderMarkdown(source).html;
+
+/**
+ * The page at `/` for a signed-in member: the dashboard's reads, the community's groups (with
+ * the member's role in each; a plain member's badge while viewing as a member) and whether a
+ * plan can be chosen, with the Markdown rendered and sanitised.
+ */
+export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember: boolean): Promise<DashboardPageView> {
+  const [{ dashboard: d, open, roles }, directory, facts] = await Promise.all([readDashboard(t, tenant, user, today, now), groupDirectory(t), planFacts(t)]);
+  const membership: DashboardMembershipView | null = open && open.status !== "canceled" ? { plan: { id: open.planId, name: open.planName }, status: open.status, cancelsOn: open.cancelsOn } : null;
+  const cards = cardsOf(directory, roles);
+  return {
+    status: d.status ? { state: d.status.state, message: d.status.message } : null,
+    welcomeHtml: d.welcomeMessage?.trim() ? markdown(d.welcomeMessage) : null,
+    announcements: d.announcements.map((a) => ({ id: a.id, title: a.title, bodyHtml: markdown(a.body), createdAt: a.createdAt })),
+    bio: d.bio?.trim() ? d.bio : null,
+    membership,
+    plansOffered: facts.offered,
+    groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
   };
 }

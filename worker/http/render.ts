@@ -34,6 +34,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     profilePrompt: c.get("profilePrompt"),
     pendingMembers: c.get("pendingMembers"),
     viewingAsMember: viewingAsMember(c),
+    membershipTab: c.get("membershipTab"),
   };
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LANGS, msg, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { atomic } from "../db/client";
+import { ReadCache } from "../db/read-cache";
 import { newId } from "../db/ids";
 import { announcements, groups, memberships, outbox, planMemberships, plans, users, type Announcement } from "../db/schema";
 import { ApiError, notFound } from "../http/errors";
@@ -111,6 +112,7 @@ export async function createAnnouncement(t: TenantDb, input: z.output<typeof ann
   };
   const mail = (lang: Lang) => announcementMail(lang, { ...mailContext, to: "", title: row.title, body: row.body });
   await atomic(t, [t.db.insert(announcements).values(row), ...(row.email ? emailStatements(t, row, today, mail, mailContext.defaultLanguage, now) : [])]);
+  forgetAnnouncements(t.tenantId);
   return (await viewsOf(t, [row]))[0]!;
 }
 
@@ -134,12 +136,14 @@ export async function updateAnnouncement(t: TenantDb, id: string, patch: z.outpu
     })
     .where(and(eq(announcements.tenantId, t.tenantId), eq(announcements.id, id)))
     .returning();
+  forgetAnnouncements(t.tenantId);
   return (await viewsOf(t, [updated!]))[0]!;
 }
 
 export async function deleteAnnouncement(t: TenantDb, id: string): Promise<void> {
   await row(t, id);
   await t.db.delete(announcements).where(and(eq(announcements.tenantId, t.tenantId), eq(announcements.id, id)));
+  forgetAnnouncements(t.tenantId);
 }
 
 /** Admins: every announcement, newest first. */
@@ -168,6 +172,30 @@ export function currentAnnouncementSlugs(t: TenantDb, now: number) {
         sql`${groups.id} in (select j.value from ${announcements} a, json_each(a.group_ids) j where a.tenant_id = ${t.tenantId} and (a.until is null or a.until > ${now}))`,
       ),
     );
+}
+
+export type LiveAnnouncements = { rows: Announcement[]; slugs: ReadonlyMap<string, string> };
+
+/** The current announcements as read by the two queries above. */
+export function liveFrom(rows: Announcement[], slugRows: { id: string; slug: string }[]): LiveAnnouncements {
+  return { rows, slugs: new Map(slugRows.map((r) => [r.id, r.slug])) };
+}
+
+// Every member's dashboard reads the same current announcements: kept a few seconds per
+// isolate (db/read-cache.ts), forgotten here when one is created, edited or deleted.
+const live = new ReadCache<LiveAnnouncements>();
+
+function forgetAnnouncements(tenantId: string): void {
+  live.delete(tenantId);
+}
+
+/**
+ * The announcements current at `now` (cached; what expired since they were read is left out
+ * here), with the slugs of the groups they target. `load` lets a caller read them in its own batch.
+ */
+export async function liveAnnouncements(t: TenantDb, now: number, load?: () => Promise<LiveAnnouncements>): Promise<LiveAnnouncements> {
+  const all = await live.getOrLoad(t.tenantId, load ?? (async () => liveFrom(...(await t.db.batch([currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)])))));
+  return { rows: all.rows.filter((a) => a.until === null || a.until > now), slugs: all.slugs };
 }
 
 /** Whether an announcement reaches a member in these groups with access on these plans. */

@@ -8,7 +8,7 @@ import { isApiPath } from "../http/errors";
 import { pageContext, renderPage } from "../http/render";
 import { myInvitationsCached } from "../invitations/service";
 import { clockOf } from "../memberships/service";
-import { showsMembershipTab } from "../memberships/tab";
+import { showsMembershipTab } from "../memberships/cache";
 import { dashboardPage } from "./service";
 
 /** `/` for a signed-in member (the signed-out home stays in tenancy/html.ts). */

@@ -1,12 +1,12 @@
-import { and, desc, eq } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
-import { planMemberships, plans, type GroupRole, type PlanMembership, type Tenant, type User } from "../db/schema";
-import { currentAnnouncements, currentAnnouncementSlugs, reaches, viewsWith, type AnnouncementView } from "../announcements/service";
+import type { Announcement, GroupRole, PlanMembership, Tenant, User } from "../db/schema";
+import { currentAnnouncements, currentAnnouncementSlugs, liveAnnouncements, liveFrom, reaches, viewsWith, type AnnouncementView } from "../announcements/service";
+import { remembered } from "../../web/ui/memo";
 import { renderMarkdown } from "../discussions/markdown";
 import { cardsOf, groupDirectory, viewerRoles } from "../groups/queries";
 import type { Day } from "../memberships/periods";
 import { givesAccess } from "../memberships/service";
-import { planFacts } from "../memberships/tab";
+import { memberPlans, memberPlansQuery, planFacts } from "../memberships/cache";
 import { currentStatus, type StatusView } from "../tenancy/portal-settings";
 import type { DashboardMembershipView, DashboardPageView } from "./types";
 
@@ -15,9 +15,11 @@ import type { DashboardMembershipView, DashboardPageView } from "./types";
 // stands (plan, invoices, bookings, events). Invoices, bookings and events fill their lists
 // as those features land; until then the lists are empty and the next invoice is null.
 //
-// One D1 batch reads what is not cached: the member's memberships with their plans' names,
-// the current announcements and the slugs of the groups they target. The member's groups
-// come from the per-isolate cache the home page already used (groups/queries.ts).
+// In the steady state the page makes no D1 round trip: the member's memberships (with their
+// plans' names), the current announcements (with the slugs of the groups they target) and the
+// member's groups are per-isolate cached reads (memberships/cache.ts, announcements/service.ts,
+// groups/queries.ts), forgotten by the writes that change them; what is missing is read in one
+// D1 batch.
 
 export type Dashboard = {
   name: string;
@@ -39,24 +41,19 @@ type Who = Pick<User, "id" | "name" | "bio">;
 type Settings = Pick<Tenant, "welcomeMessage" | "status">;
 
 export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<DashboardReads> {
-  const [[mine, current, slugRows], roles] = await Promise.all([
-    t.db.batch([
-      t.db
-        .select({ m: planMemberships, planName: plans.name })
-        .from(planMemberships)
-        .innerJoin(plans, and(eq(plans.id, planMemberships.planId), eq(plans.tenantId, t.tenantId)))
-        .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, user.id)))
-        .orderBy(desc(planMemberships.createdAt), desc(planMemberships.id))
-        .limit(50),
-      currentAnnouncements(t, now),
-      currentAnnouncementSlugs(t, now),
-    ]),
+  // What the caches miss is read in one batch: the member's memberships and, when missing too,
+  // the current announcements (alone, they are their own batch of two).
+  let batch: ReturnType<typeof readAll> | undefined;
+  const readAll = () => t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)]);
+  const [mine, live, roles] = await Promise.all([
+    memberPlans(t, user.id, async () => (await (batch ??= readAll()))[0]),
+    liveAnnouncements(t, now, batch ? async () => liveFrom(...(await batch!).slice(1) as [Announcement[], { id: string; slug: string }[]]) : undefined),
     viewerRoles(t, user.id),
   ]);
   // The latest membership, unless it is canceled (the contract).
   const latest = mine[0] && mine[0].m.status !== "canceled" ? { ...mine[0].m, planName: mine[0].planName } : null;
   const myPlans = new Set(mine.filter((r) => givesAccess(r.m, today)).map((r) => r.m.planId));
-  const shown = current.filter((a) => reaches(a, new Set(Object.keys(roles)), myPlans)).slice(0, 10);
+  const shown = live.rows.filter((a) => reaches(a, new Set(Object.keys(roles)), myPlans)).slice(0, 10);
   const dashboard: Dashboard = {
     name: user.name,
     bio: user.bio ?? null,
@@ -64,7 +61,7 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     nextInvoice: null,
     unpaidInvoices: [],
     welcomeMessage: tenant.welcomeMessage,
-    announcements: viewsWith(shown, new Map(slugRows.map((r) => [r.id, r.slug]))),
+    announcements: viewsWith(shown, live.slugs),
     upcomingBookings: [],
     upcomingEvents: [],
     status: currentStatus(tenant.status, now),
@@ -76,7 +73,9 @@ export async function dashboardOf(t: TenantDb, tenant: Settings, user: Who, toda
   return (await readDashboard(t, tenant, user, today, now)).dashboard;
 }
 
-const markdown = (source: string) => renderMarkdown(source).html;
+// The same welcome message and announcements are rendered for every member: once per source.
+const rendered = remembered<string>(500);
+const markdown = (source: string) => rendered(source, () => renderMarkdown(source).html);
 
 /**
  * The page at `/` for a signed-in member: the dashboard's reads, the community's groups (with

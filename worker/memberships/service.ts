@@ -7,7 +7,7 @@ import { planMemberships, plans, users, type Plan, type PlanMembership } from ".
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
 import type { BillingSettingsView } from "../invoices/settings";
-import { forgetMembershipFact } from "./tab";
+import { forgetMemberPlans } from "./cache";
 import { planRow, planView, type PlanView } from "../plans/service";
 import { addDays, cancelsOn as cancelsOnRule, dayInTimeZone, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
 
@@ -164,7 +164,7 @@ export async function startMembership(
     .onConflictDoNothing()
     .returning();
   if (!inserted[0]) throw conflict("membership_exists", "This member already has a membership.");
-  forgetMembershipFact(t.tenantId, input.userId);
+  forgetMemberPlans(t.tenantId, [input.userId]);
   return inserted[0];
 }
 
@@ -182,6 +182,7 @@ async function update(t: TenantDb, m: PlanMembership, from: MembershipStatus[], 
     .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.id, m.id), inArray(planMemberships.status, from)))
     .returning();
   if (!row) throw conflict("membership_changed", "The membership changed meanwhile; reload and try again.");
+  forgetMemberPlans(t.tenantId, [row.userId]);
   return row;
 }
 

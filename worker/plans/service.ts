@@ -7,7 +7,7 @@ import { groups, planGroups, plans, type Plan } from "../db/schema";
 import { ApiError, notFound } from "../http/errors";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints, type Money } from "../invoices/money";
 import type { BillingSettingsView } from "../invoices/settings";
-import { forgetPlanFacts } from "../memberships/tab";
+import { forgetPlans } from "../memberships/cache";
 
 // Plans a community offers: a price per interval, a tax rate, approval, hidden plans with
 // their own link, a notice period, a setup fee, booking credits and the groups it opens.
@@ -131,7 +131,7 @@ export async function createPlan(t: TenantDb, billing: BillingSettingsView, inpu
     t.db.insert(plans).values(row),
     ...(groupIds.length ? [t.db.insert(planGroups).values(groupIds.map((groupId) => ({ tenantId: t.tenantId, planId: id, groupId })))] : []),
   ]);
-  forgetPlanFacts(t.tenantId);
+  forgetPlans(t.tenantId);
   return (await getPlan(t, id, { archived: true }))!;
 }
 
@@ -151,7 +151,7 @@ export async function updatePlan(t: TenantDb, id: string, patch: PlanPatch, now:
           ...(groupIds.length ? [t.db.insert(planGroups).values(groupIds.map((groupId) => ({ tenantId: t.tenantId, planId: id, groupId })))] : []),
         ]),
   ]);
-  forgetPlanFacts(t.tenantId);
+  forgetPlans(t.tenantId);
   return (await getPlan(t, id, { archived: true }))!;
 }
 
@@ -164,7 +164,7 @@ export async function setPlanArchived(t: TenantDb, id: string, archived: boolean
       .update(plans)
       .set({ archivedAt: archived ? now : null, updatedAt: now })
       .where(and(eq(plans.tenantId, t.tenantId), eq(plans.id, id)));
-    forgetPlanFacts(t.tenantId);
+    forgetPlans(t.tenantId);
   }
   return (await getPlan(t, id, { archived: true }))!;
 }

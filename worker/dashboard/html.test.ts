@@ -99,8 +99,11 @@ describe("the dashboard at /", () => {
     expect(page).toContain("Laser night &lt;b&gt;tonight&lt;/b&gt;.");
     expect(page).toContain("Coffee is <em>free</em> today.");
     expect(page).toMatch(/<time datetime="[0-9T:.Z-]+">Posted on [A-Z][a-z]+ \d{1,2}, 20\d\d<\/time>/);
-    // An announcement past its `until` is gone; with none left the section is gone too.
-    const list = (await (await call(tenant.host, "GET", "/api/v1/announcements", { cookie: tenant.owner.cookie })).json()) as { items: { id: string }[] };
+    // Edited, retargeted and deleted announcements show at once (the cached read is forgotten).
+    const list = (await (await call(tenant.host, "GET", "/api/v1/announcements", { cookie: tenant.owner.cookie })).json()) as { items: { id: string; title: string }[] };
+    const makers = list.items.find((a) => a.title === "For makers")!;
+    expect((await call(tenant.host, "PATCH", `/api/v1/announcements/${makers.id}`, { cookie: tenant.owner.cookie, json: { title: "For all makers", groups: [] } })).status).toBe(200);
+    expect(await titles(nobody.cookie)).toEqual(["For all makers", "For everyone"]);
     for (const a of list.items) expect((await call(tenant.host, "DELETE", `/api/v1/announcements/${a.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
     expect(await html(tenant, nobody.cookie)).not.toContain("announcements-title");
   });
@@ -130,6 +133,9 @@ describe("the dashboard at /", () => {
     expect((await call(tenant.host, "POST", `/api/v1/memberships/${mine.id}/confirm`, { cookie: tenant.owner.cookie, json: {} })).status).toBe(200);
     page = await html(tenant, member.cookie);
     expect(page).toMatch(/<span class="dashboard-plan-name">Studio<\/span>\s*<span class="badge badge-success">Active<\/span>/);
+    // Renaming the plan shows at once (the cached read is forgotten).
+    expect((await call(tenant.host, "PATCH", `/api/v1/plans/${approval}`, { cookie: tenant.owner.cookie, json: { name: "Studio XL" } })).status).toBe(200);
+    expect(await html(tenant, member.cookie)).toContain('<span class="dashboard-plan-name">Studio XL</span>');
 
     const canceled = await call(tenant.host, "POST", "/api/v1/me/membership/cancel", { cookie: member.cookie, json: {} });
     expect(canceled.status).toBe(200);

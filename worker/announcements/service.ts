@@ -168,7 +168,8 @@ export function currentAnnouncementSlugs(t: TenantDb, now: number) {
     .from(groups)
     .where(
       and(
-        eq(groups.tenantId, t.tenantId),
+        // `+` keeps SQLite on the primary key for the few ids rather than scanning the tenant's groups.
+        sql`+${groups.tenantId} = ${t.tenantId}`,
         sql`${groups.id} in (select j.value from ${announcements} a, json_each(a.group_ids) j where a.tenant_id = ${t.tenantId} and (a.until is null or a.until > ${now}))`,
       ),
     );

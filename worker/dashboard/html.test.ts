@@ -157,7 +157,7 @@ describe("the dashboard at /", () => {
     expect(page).toContain("Choose a plan");
   });
 
-  it("keeps what the home dashboard showed: greeting, invitations, the member's groups and the groups to discover", async () => {
+  it("keeps what the home dashboard showed: greeting, create-group button, the member's groups and the groups to discover", async () => {
     const tenant = await makeTenant({ name: "Hive" });
     await makeGroup(tenant, { name: "Makers", slug: "makers", joinPolicy: "open" });
     await makeGroup(tenant, { name: "Readers", slug: "readers", joinPolicy: "open" });

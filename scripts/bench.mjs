@@ -4,7 +4,9 @@
 // Throughput, measured twice on fresh throw-away local state, each time signed in as the demo
 // owner through the JSON API, warmed up, then autocannon with 32 connections against GET /healthz,
 // the signed-in community home GET / and the signed-in group page GET /g/makers (demo tenant
-// host), in alternating halves so drift hits all three alike:
+// host), and the member portal's dashboard GET / as the demo member with a membership, a status
+// banner, a welcome message and announcements (set up through the API first), in alternating
+// halves so drift hits them all alike:
 //   1. on the bundle `wrangler deploy` would upload, served by workerd with nothing in front
 //      (scripts/serve-bundle.mjs). The goals are judged on this run: it is the Worker alone, as
 //      in production.
@@ -54,6 +56,8 @@ const GOALS = {
   homeP99Ms: 100, // home p99 < 100 ms
   loginJsGzipBytes: 10 * 1024, // login JS < 10 KB gzipped (KiB, as the build's own budget)
   groupVsHealthz: 0.5, // signed-in group page rps >= 50% of healthz rps
+  dashboardVsHealthz: 0.7, // the member's dashboard rps >= 70% of healthz rps (issue 14)
+  dashboardP99Ms: 100, // the member's dashboard p99 < 100 ms
   approveAllMs: 10_000, // approve-all of 1,000 queued requests answers in < 10 s (and all become members)
 };
 
@@ -404,12 +408,12 @@ async function bulkApprovals(app, ownerCookie) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
-/** Signs in as the demo owner through the JSON API; the session cookie ("sid=..."). */
-async function signIn(app) {
+/** Signs in as the demo owner (or another demo account) through the JSON API; the session cookie ("sid=..."). */
+async function signIn(app, account = DEMO.owner) {
   const login = await http(app.port, app.tenantHost, "/api/v1/auth/login", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
+    body: JSON.stringify({ email: account.email, password: account.password }),
   });
   if (login.status !== 200) fail(`POST /api/v1/auth/login answered ${login.status}: ${login.body.slice(0, 300)}`);
   const setCookie = [login.headers["set-cookie"] ?? []].flat();
@@ -418,11 +422,46 @@ async function signIn(app) {
   return `sid=${sid}`;
 }
 
+/** A JSON API call on the demo host as the owner; fails the bench on an unexpected status. */
+async function api(app, cookie, method, path, json, ok = [200, 201]) {
+  const res = await http(app.port, app.tenantHost, path, { method, headers: { "content-type": "application/json", cookie }, body: json === undefined ? undefined : JSON.stringify(json) });
+  if (!ok.includes(res.status)) fail(`${method} ${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
+  return res.body ? JSON.parse(res.body) : null;
+}
+
+const DASHBOARD = { plan: "Bench resident", banner: "Bench banner: the space closes at 18:00", welcome: "Welcome to the **bench**", announcements: ["Bench news for everyone", "Bench news for residents", "Bench news for makers"] };
+
 /**
- * Requests per second and latency of /healthz, the signed-in home and the signed-in group page
- * on one running app, at CONNECTIONS connections: a warm-up, then the three in alternating halves.
+ * What the dashboard goal measures: the demo member on a plan, a status banner around now, a
+ * welcome message and three announcements (everyone, their plan, their group), set through the
+ * API as the owner; then the member signs in. Returns the member's session cookie.
  */
-async function throughput(app, cookie) {
+async function prepareDashboard(app, ownerCookie) {
+  const { plan } = await api(app, ownerCookie, "POST", "/api/v1/plans", { name: DASHBOARD.plan, price: { amount: 15000, currency: "EUR" }, intervalMonths: 1 });
+  // The demo seed may already have put its member on a plan: then that membership is measured.
+  await api(app, ownerCookie, "POST", "/api/v1/memberships", { userId: "demo-member", planId: plan.id }, [201, 409]);
+  const { items } = await api(app, ownerCookie, "GET", "/api/v1/memberships");
+  const held = items.find((m) => m.member.id === "demo-member" && m.status !== "canceled");
+  if (!held) fail("the demo member has no membership after POST /api/v1/memberships");
+  if (held.status === "pending_approval") await api(app, ownerCookie, "POST", `/api/v1/memberships/${held.id}/confirm`, {});
+  const now = Date.now();
+  await api(app, ownerCookie, "PATCH", "/api/v1/tenant", {
+    welcomeMessage: DASHBOARD.welcome,
+    status: { state: "restricted", message: DASHBOARD.banner, from: new Date(now - 3_600_000).toISOString(), until: new Date(now + 86_400_000).toISOString() },
+  });
+  const [everyone, residents, makers] = DASHBOARD.announcements;
+  await api(app, ownerCookie, "POST", "/api/v1/announcements", { title: everyone, body: "The *coffee machine* is fixed." });
+  await api(app, ownerCookie, "POST", "/api/v1/announcements", { title: residents, body: "Desks are cleaned on **Friday**.", plans: [held.plan.id] });
+  await api(app, ownerCookie, "POST", "/api/v1/announcements", { title: makers, body: "Laser night on Thursday.", groups: ["makers"] });
+  return signIn(app, DEMO.member);
+}
+
+/**
+ * Requests per second and latency of /healthz, the signed-in home, the member's dashboard and
+ * the signed-in group page on one running app, at CONNECTIONS connections: a warm-up, then the
+ * four in alternating halves.
+ */
+async function throughput(app, cookie, memberCookie) {
   const host = app.tenantHost;
   // The home page must really be the signed-in page, or we would measure a redirect or an error.
   const home = await http(app.port, host, "/", { headers: { cookie } });
@@ -435,24 +474,31 @@ async function throughput(app, cookie) {
   if (!group.body.includes(manage)) fail(`GET /g/makers with the owner's session has no ${manage}: not signed in?`);
   const groupSignedOut = await http(app.port, host, "/g/makers");
   if (groupSignedOut.status !== 200 || groupSignedOut.body.includes(manage)) fail(`GET /g/makers signed out answered ${groupSignedOut.status} (manage link: ${groupSignedOut.body.includes(manage)})`);
+  // The dashboard must be the member's, with everything prepareDashboard put there.
+  const dashboard = await http(app.port, host, "/", { headers: { cookie: memberCookie } });
+  if (dashboard.status !== 200) fail(`GET / with the member's session answered ${dashboard.status}`);
+  const missing = [DEMO.member.name, "Bench banner", "<strong>bench</strong>", ...DASHBOARD.announcements, "dashboard-plan-name"].filter((s) => !dashboard.body.includes(s));
+  if (missing.length) fail(`GET / as the member lacks ${missing.map((m) => JSON.stringify(m)).join(", ")}: not the dashboard that was prepared?`);
   const health = await http(app.port, host, "/healthz");
   if (health.status !== 200 || JSON.parse(health.body).ok !== true) fail(`GET /healthz answered ${health.status}: ${health.body}`);
 
   const targets = {
     healthz: { port: app.port, host, path: "/healthz" },
     home: { port: app.port, host, path: "/", cookie },
+    dashboard: { port: app.port, host, path: "/", cookie: memberCookie },
     group: { port: app.port, host, path: "/g/makers", cookie },
   };
 
   console.log(`bench: warming up (${WARMUP} s each)`);
   // Pages first, so the first measured run (healthz) follows a warm-up of the same endpoint.
-  for (const name of ["group", "home", "healthz"]) await cannon({ ...targets[name], duration: WARMUP });
+  for (const name of ["group", "dashboard", "home", "healthz"]) await cannon({ ...targets[name], duration: WARMUP });
 
-  // Alternate the order in two halves (healthz, home, group, group, home, healthz) so drift hits
-  // all alike; the halves' latency histograms are merged exactly (autocannon.aggregateResult).
+  // Alternate the order in two halves (healthz, home, dashboard, group, group, dashboard, home,
+  // healthz) so drift hits all alike; the halves' latency histograms are merged exactly
+  // (autocannon.aggregateResult).
   const half = Math.max(1, DURATION / 2);
-  const raw = { healthz: [], home: [], group: [] };
-  for (const name of ["healthz", "home", "group", "group", "home", "healthz"]) {
+  const raw = { healthz: [], home: [], dashboard: [], group: [] };
+  for (const name of ["healthz", "home", "dashboard", "group", "group", "dashboard", "home", "healthz"]) {
     process.stdout.write(`bench: ${name} for ${half} s ... `);
     const r = await cannon({ ...targets[name], duration: half, skipAggregateResult: true });
     raw[name].push(r);
@@ -479,13 +525,14 @@ async function throughput(app, cookie) {
       halves: runs.map((r) => ({ seconds: r.duration, rps: Math.round((r.totalCompletedRequests / r.duration) * 10) / 10 })),
     };
   };
-  const result = { server: SERVERS[app.server], healthz: combine("healthz"), home: combine("home"), group: combine("group"), problems: [] };
-  for (const s of [result.healthz, result.home, result.group]) {
+  const result = { server: SERVERS[app.server], healthz: combine("healthz"), home: combine("home"), dashboard: combine("dashboard"), group: combine("group"), problems: [] };
+  for (const s of [result.healthz, result.home, result.dashboard, result.group]) {
     const bad = s.non2xx + s.errors + s.timeouts;
     if (bad > Math.max(5, s.requests * 0.01)) result.problems.push(`${app.server} ${s.name}: ${s.non2xx} non-2xx, ${s.errors} errors, ${s.timeouts} timeouts out of ${s.requests} (status codes ${JSON.stringify(s.statusCodes)})`);
   }
   result.homeToHealthzRatio = result.healthz.rps > 0 ? result.home.rps / result.healthz.rps : 0;
   result.groupToHealthzRatio = result.healthz.rps > 0 ? result.group.rps / result.healthz.rps : 0;
+  result.dashboardToHealthzRatio = result.healthz.rps > 0 ? result.dashboard.rps / result.healthz.rps : 0;
   return result;
 }
 
@@ -499,8 +546,9 @@ function throughputTable(run) {
   return `  ${pad("endpoint", 26)}${lpad("req/s", 10)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}${lpad("requests", 11)}${lpad("non-2xx", 9)}
 ${row("GET /healthz", run.healthz)}
 ${row("GET / (signed in)", run.home)}
+${row("GET / (member dashboard)", run.dashboard)}
 ${row("GET /g/makers (signed in)", run.group)}
-  home / healthz: ${(run.homeToHealthzRatio * 100).toFixed(1)}%   group / healthz: ${(run.groupToHealthzRatio * 100).toFixed(1)}%`;
+  home / healthz: ${(run.homeToHealthzRatio * 100).toFixed(1)}%   dashboard / healthz: ${(run.dashboardToHealthzRatio * 100).toFixed(1)}%   group / healthz: ${(run.groupToHealthzRatio * 100).toFixed(1)}%`;
 }
 
 async function main() {
@@ -514,7 +562,8 @@ async function main() {
   const bundleApp = await startApp({ label: "bench-bundle", server: "bundle", extraArgs: ["--log-level", "warn"] });
   try {
     console.log(`bench: bundle on http://${bundleApp.tenantHost}/ (pid ${bundleApp.pid})`);
-    measured = await throughput(bundleApp, await signIn(bundleApp));
+    const ownerCookie = await signIn(bundleApp);
+    measured = await throughput(bundleApp, ownerCookie, await prepareDashboard(bundleApp, ownerCookie));
   } finally {
     await bundleApp.stop();
   }
@@ -527,8 +576,8 @@ async function main() {
     const host = app.tenantHost;
     console.log(`bench: app on http://${host}/ (pid ${app.pid})`);
     const cookie = await signIn(app);
-    const viaDev = await throughput(app, cookie);
-    const { healthz, home: homeRun, group: groupRun } = measured;
+    const viaDev = await throughput(app, cookie, await prepareDashboard(app, cookie));
+    const { healthz, home: homeRun, dashboard: dashboardRun, group: groupRun } = measured;
     const invalid = [...measured.problems, ...viaDev.problems];
 
     console.log("bench: measuring the login page's JavaScript");
@@ -576,6 +625,7 @@ async function main() {
 
     const ratio = measured.homeToHealthzRatio;
     const groupRatio = measured.groupToHealthzRatio;
+    const dashboardRatio = measured.dashboardToHealthzRatio;
     const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
     const approvalValue = (run) =>
       !run
@@ -586,6 +636,8 @@ async function main() {
       { goal: "home p99 < 100 ms", value: `${homeRun.latencyMs.p99} ms`, pass: homeRun.latencyMs.p99 < GOALS.homeP99Ms },
       { goal: "login JS < 10 KB gzipped", value: `${js.totalGzipBytes} B`, pass: js.totalGzipBytes < GOALS.loginJsGzipBytes },
       { goal: "group page rps >= 50% of healthz rps (32 conn.)", value: `${(groupRatio * 100).toFixed(1)}%`, pass: groupRatio >= GOALS.groupVsHealthz },
+      { goal: "member dashboard rps >= 70% of healthz (32 conn.)", value: `${(dashboardRatio * 100).toFixed(1)}%`, pass: dashboardRatio >= GOALS.dashboardVsHealthz },
+      { goal: "member dashboard p99 < 100 ms", value: `${dashboardRun.latencyMs.p99} ms`, pass: dashboardRun.latencyMs.p99 < GOALS.dashboardP99Ms },
       {
         goal: `approve-all of ${BULK.toLocaleString("en")} queued requests < 10 s`,
         value: approvalValue(bulk?.approveAll),
@@ -633,9 +685,16 @@ async function main() {
       healthz,
       home: homeRun,
       homeToHealthzRatio: Math.round(ratio * 1000) / 1000,
+      dashboard: dashboardRun,
+      dashboardToHealthzRatio: Math.round(dashboardRatio * 1000) / 1000,
       group: groupRun,
       groupToHealthzRatio: Math.round(groupRatio * 1000) / 1000,
-      viaWranglerDev: { ...viaDev, homeToHealthzRatio: Math.round(viaDev.homeToHealthzRatio * 1000) / 1000, groupToHealthzRatio: Math.round(viaDev.groupToHealthzRatio * 1000) / 1000 },
+      viaWranglerDev: {
+        ...viaDev,
+        homeToHealthzRatio: Math.round(viaDev.homeToHealthzRatio * 1000) / 1000,
+        dashboardToHealthzRatio: Math.round(viaDev.dashboardToHealthzRatio * 1000) / 1000,
+        groupToHealthzRatio: Math.round(viaDev.groupToHealthzRatio * 1000) / 1000,
+      },
       loginJs: js,
       approvals: bulk ?? { error: bulkError },
       imports: imports ?? { error: importError },

@@ -45,6 +45,7 @@ import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
 import { announcementPages } from "./announcements/html";
+import { membershipTab } from "./dashboard/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -78,6 +79,7 @@ app.use(originCheck());
 app.use(formGuard());
 app.use("/g/:slug/join", joinPrompt());
 app.use("/admin/*", pendingMembersCount());
+app.use(membershipTab());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);

@@ -43,6 +43,8 @@ export type Variables = {
   pendingMembers?: number;
   /** Set on admin pages for owners and admins: plan memberships waiting for approval. */
   pendingMemberships?: number;
+  /** Set on pages for signed-in members: the navigation shows the Membership tab (worker/memberships/tab.ts). */
+  membershipTab?: boolean;
   /** Set on /g/{slug}/join: the profile fields the join form asks for. */
   profilePrompt?: ProfilePrompt;
 };

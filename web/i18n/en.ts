@@ -1909,6 +1909,27 @@ export const en = {
   "admin.memberships.waiting.other": "{count} memberships waiting for approval",
   "field.no_member_email": "No member of this community has this email.",
   // ── end pm-admin-memberships ──
+  // ── pm-dashboard: the member dashboard and the Membership tab (issue 14) ──
+  "layout.membership": "Membership",
+  "dashboard.status.open": "Open",
+  "dashboard.status.temporarily_closed": "Temporarily closed",
+  "dashboard.status.restricted": "Restricted access",
+  "dashboard.welcome_title": "A word from {community}",
+  "dashboard.announcements": "Announcements",
+  "dashboard.posted_on": "Posted on {date}",
+  "dashboard.plan_title": "Your plan",
+  "dashboard.plan_active": "Active",
+  "dashboard.plan_pending": "Awaiting approval",
+  "dashboard.plan_pending_body": "The community's team will confirm your membership.",
+  "dashboard.plan_canceling": "Ends on {date}",
+  "dashboard.plan_canceling_body": "Your membership ends on {date}; you keep access until then.",
+  "dashboard.plan_none": "You don't have a plan yet.",
+  "dashboard.plan_choose": "Choose a plan",
+  "dashboard.plan_manage": "Manage your membership",
+  "dashboard.about_title": "About you",
+  "dashboard.bio_empty": "You haven't written a few words about yourself yet.",
+  "dashboard.bio_edit": "Edit your profile",
+  // ── end pm-dashboard ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

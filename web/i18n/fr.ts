@@ -1931,4 +1931,25 @@ export const fr: Record<MessageKey, string> = {
   "admin.memberships.waiting.other": "{count} abonnements en attente d’approbation",
   "field.no_member_email": "Aucun membre de cette communauté n’a cette adresse.",
   // ── end pm-admin-memberships ──
+  // ── pm-dashboard: the member dashboard and the Membership tab (issue 14) ──
+  "layout.membership": "Abonnement",
+  "dashboard.status.open": "Ouvert",
+  "dashboard.status.temporarily_closed": "Fermé temporairement",
+  "dashboard.status.restricted": "Accès restreint",
+  "dashboard.welcome_title": "Le mot de {community}",
+  "dashboard.announcements": "Annonces",
+  "dashboard.posted_on": "Publiée le {date}",
+  "dashboard.plan_title": "Votre formule",
+  "dashboard.plan_active": "Active",
+  "dashboard.plan_pending": "En attente de validation",
+  "dashboard.plan_pending_body": "L’équipe de la communauté va confirmer votre abonnement.",
+  "dashboard.plan_canceling": "Prend fin le {date}",
+  "dashboard.plan_canceling_body": "Votre abonnement prend fin le {date} ; vous gardez l’accès jusque-là.",
+  "dashboard.plan_none": "Vous n’avez pas encore de formule.",
+  "dashboard.plan_choose": "Choisir une formule",
+  "dashboard.plan_manage": "Gérer votre abonnement",
+  "dashboard.about_title": "À propos de vous",
+  "dashboard.bio_empty": "Vous n’avez pas encore écrit quelques mots sur vous.",
+  "dashboard.bio_edit": "Modifier votre profil",
+  // ── end pm-dashboard ──
 };

@@ -1913,4 +1913,25 @@ export const nl: Record<MessageKey, string> = {
   "admin.memberships.waiting.other": "{count} lidmaatschappen wachten op goedkeuring",
   "field.no_member_email": "Geen lid van deze community heeft dit e-mailadres.",
   // ── end pm-admin-memberships ──
+  // ── pm-dashboard: the member dashboard and the Membership tab (issue 14) ──
+  "layout.membership": "Lidmaatschap",
+  "dashboard.status.open": "Open",
+  "dashboard.status.temporarily_closed": "Tijdelijk gesloten",
+  "dashboard.status.restricted": "Beperkte toegang",
+  "dashboard.welcome_title": "Een woord van {community}",
+  "dashboard.announcements": "Mededelingen",
+  "dashboard.posted_on": "Geplaatst op {date}",
+  "dashboard.plan_title": "Je abonnement",
+  "dashboard.plan_active": "Actief",
+  "dashboard.plan_pending": "Wacht op goedkeuring",
+  "dashboard.plan_pending_body": "Het team van de community bevestigt je lidmaatschap.",
+  "dashboard.plan_canceling": "Eindigt op {date}",
+  "dashboard.plan_canceling_body": "Je lidmaatschap eindigt op {date}; tot dan houd je toegang.",
+  "dashboard.plan_none": "Je hebt nog geen abonnement.",
+  "dashboard.plan_choose": "Kies een abonnement",
+  "dashboard.plan_manage": "Beheer je lidmaatschap",
+  "dashboard.about_title": "Over jou",
+  "dashboard.bio_empty": "Je hebt nog niets over jezelf geschreven.",
+  "dashboard.bio_edit": "Bewerk je profiel",
+  // ── end pm-dashboard ──
 };

@@ -32,6 +32,8 @@ export type PageContext = {
   pendingMemberships?: number | undefined;
   /** "View as a member" is on: no admin links, and a banner on every page to switch back. */
   viewingAsMember?: boolean | undefined;
+  /** The Membership tab (`/membership`): the community offers a plan or the member has a membership. */
+  membershipTab?: boolean | undefined;
 };
 
 /** Fields asked on the sign-up part of a join form, and those the group itself requires. */
@@ -70,6 +72,8 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
   const signupOpen = tenant !== null && tenant.signupPolicy !== "invite_only";
   const pathname = ctx.path.split(/[?#]/, 1)[0];
   const current = (href: string) => (pathname === href ? "page" : undefined);
+  // While viewing as a member, exactly a member's navigation: no admin links, no admin-only tabs.
+  const admin = (user?.tenantRole === "owner" || user?.tenantRole === "admin") && !ctx.viewingAsMember;
   return html`<header class="site-header">
     <div class="container site-header-inner">
       <a class="brand" href="/">
@@ -85,19 +89,25 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
             ? html`<li><a class="btn btn-primary btn-sm" href="/new">${t(lang, "layout.create_community")}</a></li>`
             : user
               ? html`
-                  ${(tenant.features.directory !== false || user.tenantRole === "owner" || user.tenantRole === "admin") &&
+                  ${(tenant.features.directory !== false || admin) &&
                   html`<li class="nav-members">
                     <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
                   </li>`}
-                  ${user.tenantRole !== "owner" &&
-                  user.tenantRole !== "admin" &&
-                  !ctx.viewingAsMember &&
+                  ${ctx.membershipTab &&
+                  html`<li class="nav-membership">
+                    <a
+                      class="nav-link"
+                      href="/membership"
+                      aria-current=${pathname === "/membership" ? "page" : pathname?.startsWith("/membership/") ? "true" : undefined}
+                      >${t(lang, "layout.membership")}</a
+                    >
+                  </li>`}
+                  ${!admin &&
                   membersMayCreateGroups(tenant) &&
                   html`<li class="nav-create-group">
                     <a class="nav-link" href="/admin#create-title">${t(lang, "layout.create_group")}</a>
                   </li>`}
-                  ${(user.tenantRole === "owner" || user.tenantRole === "admin") &&
-                  !ctx.viewingAsMember &&
+                  ${admin &&
                   html`<li class="nav-admin">
                     <a
                       class="nav-link"
@@ -189,6 +199,7 @@ function headerKey(ctx: PageContext): string {
     tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}/${membersMayCreateGroups(tenant)}` : "",
     user ? `${user.id}/${user.tenantRole}/${user.name}/${ctx.userAvatarUrl ?? ""}` : "",
     ctx.viewingAsMember ? "as-member" : "",
+    ctx.membershipTab ? "membership" : "",
   ].join("\u0001");
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LANGS, msg, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { atomic } from "../db/client";
+import { ReadCache } from "../db/read-cache";
 import { newId } from "../db/ids";
 import { announcements, groups, memberships, outbox, planMemberships, plans, users, type Announcement } from "../db/schema";
 import { ApiError, notFound } from "../http/errors";
@@ -34,17 +35,7 @@ async function slugsOf(t: TenantDb, groupIds: string[]): Promise<Map<string, str
 }
 
 export async function viewsOf(t: TenantDb, rows: Announcement[]): Promise<AnnouncementView[]> {
-  const slugs = await slugsOf(t, [...new Set(rows.flatMap((r) => r.groupIds))]);
-  return rows.map((a) => ({
-    id: a.id,
-    title: a.title,
-    body: a.body,
-    email: a.email,
-    plans: a.planIds,
-    groups: a.groupIds.map((id) => slugs.get(id)).filter((s): s is string => Boolean(s)),
-    until: a.until === null ? null : new Date(a.until).toISOString(),
-    createdAt: new Date(a.createdAt).toISOString(),
-  }));
+  return viewsWith(rows, await slugsOf(t, [...new Set(rows.flatMap((r) => r.groupIds))]));
 }
 
 /** The targets, checked: plans of this community, live groups by slug (422 on the field naming the first unknown). */
@@ -121,6 +112,7 @@ export async function createAnnouncement(t: TenantDb, input: z.output<typeof ann
   };
   const mail = (lang: Lang) => announcementMail(lang, { ...mailContext, to: "", title: row.title, body: row.body });
   await atomic(t, [t.db.insert(announcements).values(row), ...(row.email ? emailStatements(t, row, today, mail, mailContext.defaultLanguage, now) : [])]);
+  forgetAnnouncements(t.tenantId);
   return (await viewsOf(t, [row]))[0]!;
 }
 
@@ -149,12 +141,14 @@ export async function updateAnnouncement(t: TenantDb, id: string, patch: z.outpu
     })
     .where(and(eq(announcements.tenantId, t.tenantId), eq(announcements.id, id)))
     .returning();
+  forgetAnnouncements(t.tenantId);
   return (await viewsOf(t, [updated!]))[0]!;
 }
 
 export async function deleteAnnouncement(t: TenantDb, id: string): Promise<void> {
   await row(t, id);
   await t.db.delete(announcements).where(and(eq(announcements.tenantId, t.tenantId), eq(announcements.id, id)));
+  forgetAnnouncements(t.tenantId);
 }
 
 /** Admins: every announcement, newest first. */
@@ -162,14 +156,76 @@ export async function listAnnouncements(t: TenantDb, limit: number): Promise<Ann
   return viewsOf(t, await t.db.select().from(announcements).where(eq(announcements.tenantId, t.tenantId)).orderBy(desc(announcements.createdAt), desc(announcements.id)).limit(limit));
 }
 
-/** What a member's dashboard shows: current announcements that reach them, newest first, at most `limit`. */
-export async function announcementsFor(t: TenantDb, userId: string, today: Day, now: number, limit = 10): Promise<AnnouncementView[]> {
-  const current = await t.db
+/** The announcements still shown at `now`, newest first (the dashboard filters them per member): a query to batch. */
+export function currentAnnouncements(t: TenantDb, now: number) {
+  return t.db
     .select()
     .from(announcements)
     .where(and(eq(announcements.tenantId, t.tenantId), or(isNull(announcements.until), gt(announcements.until, now))))
     .orderBy(desc(announcements.createdAt), desc(announcements.id))
     .limit(200);
+}
+
+/** The slugs of the groups the announcements current at `now` target (deleted groups included): a query to batch. */
+export function currentAnnouncementSlugs(t: TenantDb, now: number) {
+  return t.db
+    .select({ id: groups.id, slug: groups.slug })
+    .from(groups)
+    .where(
+      and(
+        // `+` keeps SQLite on the primary key for the few ids rather than scanning the tenant's groups.
+        sql`+${groups.tenantId} = ${t.tenantId}`,
+        sql`${groups.id} in (select j.value from ${announcements} a, json_each(a.group_ids) j where a.tenant_id = ${t.tenantId} and (a.until is null or a.until > ${now}))`,
+      ),
+    );
+}
+
+export type LiveAnnouncements = { rows: Announcement[]; slugs: ReadonlyMap<string, string> };
+
+/** The current announcements as read by the two queries above. */
+export function liveFrom(rows: Announcement[], slugRows: { id: string; slug: string }[]): LiveAnnouncements {
+  return { rows, slugs: new Map(slugRows.map((r) => [r.id, r.slug])) };
+}
+
+// Every member's dashboard reads the same current announcements: kept a few seconds per
+// isolate (db/read-cache.ts), forgotten here when one is created, edited or deleted.
+const live = new ReadCache<LiveAnnouncements>();
+
+function forgetAnnouncements(tenantId: string): void {
+  live.delete(tenantId);
+}
+
+/**
+ * The announcements current at `now` (cached; what expired since they were read is left out
+ * here), with the slugs of the groups they target. `load` lets a caller read them in its own batch.
+ */
+export async function liveAnnouncements(t: TenantDb, now: number, load?: () => Promise<LiveAnnouncements>): Promise<LiveAnnouncements> {
+  const all = await live.getOrLoad(t.tenantId, load ?? (async () => liveFrom(...(await t.db.batch([currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)])))));
+  return { rows: all.rows.filter((a) => a.until === null || a.until > now), slugs: all.slugs };
+}
+
+/** Whether an announcement reaches a member in these groups with access on these plans. */
+export function reaches(a: Pick<Announcement, "planIds" | "groupIds">, groupIds: ReadonlySet<string>, planIds: ReadonlySet<string>): boolean {
+  return (a.planIds.length === 0 && a.groupIds.length === 0) || a.groupIds.some((g) => groupIds.has(g)) || a.planIds.some((p) => planIds.has(p));
+}
+
+/** The views of announcements whose group slugs were read already. */
+export function viewsWith(rows: Announcement[], slugs: ReadonlyMap<string, string>): AnnouncementView[] {
+  return rows.map((a) => ({
+    id: a.id,
+    title: a.title,
+    body: a.body,
+    email: a.email,
+    plans: a.planIds,
+    groups: a.groupIds.map((id) => slugs.get(id)).filter((s): s is string => Boolean(s)),
+    until: a.until === null ? null : new Date(a.until).toISOString(),
+    createdAt: new Date(a.createdAt).toISOString(),
+  }));
+}
+
+/** What a member's dashboard shows: current announcements that reach them, newest first, at most `limit`. */
+export async function announcementsFor(t: TenantDb, userId: string, today: Day, now: number, limit = 10): Promise<AnnouncementView[]> {
+  const current = await currentAnnouncements(t, now);
   if (current.length === 0) return [];
   const [groupRows, planRows] = await Promise.all([
     t.db.select({ groupId: memberships.groupId }).from(memberships).where(and(eq(memberships.tenantId, t.tenantId), eq(memberships.userId, userId))),
@@ -177,6 +233,5 @@ export async function announcementsFor(t: TenantDb, userId: string, today: Day, 
   ]);
   const myGroups = new Set(groupRows.map((r) => r.groupId));
   const myPlans = new Set(planRows.filter((m) => givesAccess(m, today)).map((m) => m.planId));
-  const reaches = (a: Announcement) => (a.planIds.length === 0 && a.groupIds.length === 0) || a.groupIds.some((g) => myGroups.has(g)) || a.planIds.some((p) => myPlans.has(p));
-  return viewsOf(t, current.filter(reaches).slice(0, limit));
+  return viewsOf(t, current.filter((a) => reaches(a, myGroups, myPlans)).slice(0, limit));
 }

@@ -1,10 +1,15 @@
 import { Hono } from "hono";
+import { requireUser } from "../auth/sessions";
+import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
-import { allowed, portalRequest } from "../memberships/http";
+import { requireTenant } from "../http/context";
+import { allowed } from "../memberships/http";
+import { clockOf } from "../memberships/service";
 import { dashboardOf } from "./service";
 
-/** "Switches, status and messages": the member's dashboard. */
+/** "Switches, status and messages": the member's dashboard (no billing settings needed: one read). */
 export const dashboardApi = new Hono<AppEnv>().get("/me/dashboard", allowed("readOwnMembership"), async (c) => {
-  const r = await portalRequest(c);
-  return c.json(await dashboardOf(r.t, r.tenant, r.user, r.clock.today, r.clock.now));
+  const tenant = requireTenant(c);
+  const clock = clockOf(tenant);
+  return c.json(await dashboardOf(tenantDb(c.env, tenant), tenant, requireUser(c), clock.today, clock.now));
 });

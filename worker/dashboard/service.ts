@@ -1,15 +1,25 @@
 import type { TenantDb } from "../db/client";
-import type { Tenant, User } from "../db/schema";
-import { announcementsFor, type AnnouncementView } from "../announcements/service";
+import type { Announcement, GroupRole, PlanMembership, Tenant, User } from "../db/schema";
+import { currentAnnouncements, currentAnnouncementSlugs, liveAnnouncements, liveFrom, reaches, viewsWith, type AnnouncementView } from "../announcements/service";
+import { remembered } from "../../web/ui/memo";
+import { renderMarkdown } from "../discussions/markdown";
+import { cardsOf, groupDirectory, viewerRoles } from "../groups/queries";
 import type { Day } from "../memberships/periods";
-import { latestMembership } from "../memberships/service";
-import { planRow } from "../plans/service";
+import { givesAccess } from "../memberships/service";
+import { memberPlans, memberPlansQuery, planFacts } from "../memberships/cache";
 import { currentStatus, type StatusView } from "../tenancy/portal-settings";
+import type { DashboardMembershipView, DashboardPageView } from "./types";
 
 // The member's dashboard (`GET /api/v1/me/dashboard`, and the page at `/`): what the
 // community says (status banner, welcome message, announcements) and where the member
 // stands (plan, invoices, bookings, events). Invoices, bookings and events fill their lists
 // as those features land; until then the lists are empty and the next invoice is null.
+//
+// In the steady state the page makes no D1 round trip: the member's memberships (with their
+// plans' names), the current announcements (with the slugs of the groups they target) and the
+// member's groups are per-isolate cached reads (memberships/cache.ts, announcements/service.ts,
+// groups/queries.ts), forgotten by the writes that change them; what is missing is read in one
+// D1 batch.
 
 export type Dashboard = {
   name: string;
@@ -24,20 +34,65 @@ export type Dashboard = {
   status: StatusView | null;
 };
 
-export async function dashboardOf(t: TenantDb, tenant: Pick<Tenant, "welcomeMessage" | "status">, user: Pick<User, "id" | "name" | "bio">, today: Day, now: number): Promise<Dashboard> {
-  const [latest, announcements] = await Promise.all([latestMembership(t, user.id), announcementsFor(t, user.id, today, now, 10)]);
-  const open = latest && latest.status !== "canceled" ? latest : null;
-  const plan = open ? await planRow(t, open.planId) : null;
-  return {
+/** What one dashboard read found: the API's answer, and the open membership's row for the page. */
+export type DashboardReads = { dashboard: Dashboard; open: (PlanMembership & { planName: string }) | null; roles: Record<string, GroupRole> };
+
+type Who = Pick<User, "id" | "name" | "bio">;
+type Settings = Pick<Tenant, "welcomeMessage" | "status">;
+
+export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<DashboardReads> {
+  // What the caches miss is read in one batch: the member's memberships and, when missing too,
+  // the current announcements (alone, they are their own batch of two).
+  let batch: ReturnType<typeof readAll> | undefined;
+  const readAll = () => t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)]);
+  const [mine, live, roles] = await Promise.all([
+    memberPlans(t, user.id, async () => (await (batch ??= readAll()))[0]),
+    liveAnnouncements(t, now, batch ? async () => liveFrom(...(await batch!).slice(1) as [Announcement[], { id: string; slug: string }[]]) : undefined),
+    viewerRoles(t, user.id),
+  ]);
+  // The latest membership, unless it is canceled (the contract).
+  const latest = mine[0] && mine[0].m.status !== "canceled" ? { ...mine[0].m, planName: mine[0].planName } : null;
+  const myPlans = new Set(mine.filter((r) => givesAccess(r.m, today)).map((r) => r.m.planId));
+  const shown = live.rows.filter((a) => reaches(a, new Set(Object.keys(roles)), myPlans)).slice(0, 10);
+  const dashboard: Dashboard = {
     name: user.name,
     bio: user.bio ?? null,
-    membership: open && plan ? { plan: { id: plan.id, name: plan.name }, status: open.status } : null,
+    membership: latest ? { plan: { id: latest.planId, name: latest.planName }, status: latest.status } : null,
     nextInvoice: null,
     unpaidInvoices: [],
     welcomeMessage: tenant.welcomeMessage,
-    announcements,
+    announcements: viewsWith(shown, live.slugs),
     upcomingBookings: [],
     upcomingEvents: [],
     status: currentStatus(tenant.status, now),
+  };
+  return { dashboard, open: latest, roles };
+}
+
+export async function dashboardOf(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<Dashboard> {
+  return (await readDashboard(t, tenant, user, today, now)).dashboard;
+}
+
+// The same welcome message and announcements are rendered for every member: once per source.
+const rendered = remembered<string>(500);
+const markdown = (source: string) => rendered(source, () => renderMarkdown(source).html);
+
+/**
+ * The page at `/` for a signed-in member: the dashboard's reads, the community's groups (with
+ * the member's role in each; a plain member's badge while viewing as a member) and whether a
+ * plan can be chosen, with the Markdown rendered and sanitised.
+ */
+export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember: boolean): Promise<DashboardPageView> {
+  const [{ dashboard: d, open, roles }, directory, facts] = await Promise.all([readDashboard(t, tenant, user, today, now), groupDirectory(t), planFacts(t)]);
+  const membership: DashboardMembershipView | null = open && open.status !== "canceled" ? { plan: { id: open.planId, name: open.planName }, status: open.status, cancelsOn: open.cancelsOn } : null;
+  const cards = cardsOf(directory, roles);
+  return {
+    status: d.status ? { state: d.status.state, message: d.status.message } : null,
+    welcomeHtml: d.welcomeMessage?.trim() ? markdown(d.welcomeMessage) : null,
+    announcements: d.announcements.map((a) => ({ id: a.id, title: a.title, bodyHtml: markdown(a.body), createdAt: a.createdAt })),
+    bio: d.bio?.trim() ? d.bio : null,
+    membership,
+    plansOffered: facts.offered,
+    groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
   };
 }

@@ -102,5 +102,10 @@ export function viewerRoles(t: TenantDb, userId: string): Promise<Record<string,
 /** Home page cards: the directory with the viewer's role in each group. */
 export async function groupCards(t: TenantDb, viewerId: string | null): Promise<GroupCard[]> {
   const [directory, roles] = await Promise.all([groupDirectory(t), viewerId ? viewerRoles(t, viewerId) : Promise.resolve({} as Record<string, GroupRole>)]);
+  return cardsOf(directory, roles);
+}
+
+/** The directory as cards, with the viewer's role (read already) in each group. */
+export function cardsOf(directory: DirectoryGroup[], roles: Record<string, GroupRole>): GroupCard[] {
   return directory.map(({ id, joinPolicy: _joinPolicy, ...g }) => ({ ...g, role: roles[id] ?? null }));
 }

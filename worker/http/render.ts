@@ -35,6 +35,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     pendingMembers: c.get("pendingMembers"),
     pendingMemberships: c.get("pendingMemberships"),
     viewingAsMember: viewingAsMember(c),
+    membershipTab: c.get("membershipTab"),
   };
 }
 

@@ -2,6 +2,7 @@ import { and, eq, isNotNull, or, sql } from "drizzle-orm";
 import { atomic, directoryDb, tenantDb, type TenantDb } from "../db/client";
 import { memberships, planGroups, planMemberships, tenants, users, type PlanMembership } from "../db/schema";
 import type { Bindings } from "../env";
+import { forgetMemberPlans } from "./cache";
 import { forgetLeavers } from "./paid-groups";
 import { clockOf, type Clock } from "./service";
 
@@ -40,6 +41,7 @@ export async function applyMembershipChanges(t: TenantDb, clock: Clock): Promise
   const ended = rows(2);
   const changed = rows(3);
   forgetLeavers(t, [...ended, ...changed].map((m) => m.userId));
+  forgetMemberPlans(t.tenantId, [...ended, ...changed].map((m) => m.userId));
   return { ended, changed };
 }
 

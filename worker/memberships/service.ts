@@ -9,6 +9,7 @@ import { ApiError, conflict, notFound } from "../http/errors";
 import { contains, fold, foldedOr } from "../http/search";
 import { email as emailSchema } from "../http/validate";
 import type { BillingSettingsView } from "../invoices/settings";
+import { forgetMemberPlans } from "./cache";
 import { planRow, planView, type PlanView } from "../plans/service";
 import { addDays, cancelsOn as cancelsOnRule, dayInTimeZone, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
 
@@ -175,6 +176,7 @@ export async function startMembership(
     .onConflictDoNothing()
     .returning();
   if (!inserted[0]) throw conflict("membership_exists", "This member already has a membership.");
+  forgetMemberPlans(t.tenantId, [input.userId]);
   return inserted[0];
 }
 
@@ -192,6 +194,7 @@ async function update(t: TenantDb, m: PlanMembership, from: MembershipStatus[], 
     .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.id, m.id), inArray(planMemberships.status, from)))
     .returning();
   if (!row) throw conflict("membership_changed", "The membership changed meanwhile; reload and try again.");
+  forgetMemberPlans(t.tenantId, [row.userId]);
   return row;
 }
 

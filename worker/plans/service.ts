@@ -9,6 +9,7 @@ import { ApiError, notFound } from "../http/errors";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints } from "../invoices/money";
 import type { BillingSettingsView } from "../invoices/settings";
 import type { PlanView } from "./types";
+import { forgetPlans } from "../memberships/cache";
 
 // Plans a community offers: a price per interval, a tax rate, approval, hidden plans with
 // their own link, a notice period, a setup fee, booking credits and the groups it opens.
@@ -119,6 +120,7 @@ export async function createPlan(t: TenantDb, billing: BillingSettingsView, inpu
     ...(groupIds.length ? [t.db.insert(planGroups).values(groupIds.map((groupId) => ({ tenantId: t.tenantId, planId: id, groupId })))] : []),
   ]);
   forgetOpening(t.tenantId);
+  forgetPlans(t.tenantId);
   return (await getPlan(t, id, { archived: true }))!;
 }
 
@@ -139,6 +141,7 @@ export async function updatePlan(t: TenantDb, id: string, patch: PlanPatch, now:
         ]),
   ]);
   forgetOpening(t.tenantId);
+  forgetPlans(t.tenantId);
   return (await getPlan(t, id, { archived: true }))!;
 }
 
@@ -152,6 +155,7 @@ export async function setPlanArchived(t: TenantDb, id: string, archived: boolean
       .set({ archivedAt: archived ? now : null, updatedAt: now })
       .where(and(eq(plans.tenantId, t.tenantId), eq(plans.id, id)));
     forgetOpening(t.tenantId);
+    forgetPlans(t.tenantId);
   }
   return (await getPlan(t, id, { archived: true }))!;
 }

@@ -13,6 +13,7 @@ import { eq } from "drizzle-orm";
 import { HANDOFF_PATH, useHandoff } from "./handoff";
 import type { AppEnv } from "../env";
 import { storeFormImages } from "../groups/image-form";
+import { dashboardResponse } from "../dashboard/html";
 import { groupCards } from "../groups/queries";
 import { mediaUrl } from "../groups/service";
 import { clientIp, requireTenant, viewingAsMember } from "../http/context";
@@ -22,7 +23,6 @@ import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { deliverSoon } from "../mail/deliver";
 import { platformUrl } from "./hosts";
-import { myInvitationsCached } from "../invitations/service";
 import { setTenantImage, startCommunity, subdomainSchema, tenantPatchSchema, updateTenant } from "./service";
 import { mayCreateCommunity, mayTenancy } from "./policy";
 
@@ -33,11 +33,9 @@ export const homePages = new Hono<AppEnv>()
     const ctx = pageContext(c);
     const tenant = c.get("tenant");
     if (!tenant) return renderPage(c, t(ctx.lang, "landing.title"), PlatformLandingPage({ ctx }));
-    const tdb = tenantDb(c.env, tenant);
-    const [cards, invitations] = await Promise.all([groupCards(tdb, ctx.user?.id ?? null), ctx.user ? myInvitationsCached(tdb, ctx.user) : []]);
-    // Viewing as a member: a member's badge where the viewer holds a higher role.
-    const groups = ctx.viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards;
-    return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups, invitations }));
+    const user = c.get("user");
+    if (user) return dashboardResponse(c, tenant, user);
+    return renderPage(c, t(ctx.lang, "home.title"), HomePage({ ctx, groups: await groupCards(tenantDb(c.env, tenant), null) }));
   })
   .get("/new", (c) => {
     if (!mayCreateCommunity(c.get("tenant") ? "community" : "root")) throw notFound();

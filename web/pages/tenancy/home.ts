@@ -3,8 +3,7 @@ import type { VNode } from "preact";
 import { t, tCount, type Lang, type MessageKey } from "../../i18n";
 import { ButtonLink, initial, Section } from "../../ui/components";
 import { codeLabel } from "../../ui/format";
-import { membersMayCreateGroups, siteName, type PageContext } from "../../ui/page";
-import { MyInvitationsSection, type MyInvitationView } from "../invitations/mine";
+import { siteName, type PageContext } from "../../ui/page";
 
 export type HomeGroup = { slug: string; name: string; description: string; memberCount: number; role: string | null };
 
@@ -33,7 +32,7 @@ export function GroupCard({ lang, group }: { lang: Lang; group: HomeGroup }): VN
   </li>`;
 }
 
-function GroupGrid({ lang, groups, empty }: { lang: Lang; groups: HomeGroup[]; empty: string }): VNode {
+export function GroupGrid({ lang, groups, empty }: { lang: Lang; groups: HomeGroup[]; empty: string }): VNode {
   return groups.length
     ? html`<ul class="group-grid">${groups.map((group) => GroupCard({ lang, group }))}</ul>`
     : html`<p class="empty">${empty}</p>`;
@@ -69,38 +68,7 @@ function Welcome({ ctx, groups }: { ctx: PageContext; groups: HomeGroup[] }): VN
   </div>`;
 }
 
-function Dashboard({ ctx, user, groups, invitations }: { ctx: PageContext; user: NonNullable<PageContext["user"]>; groups: HomeGroup[]; invitations: MyInvitationView[] }): VNode {
-  const { lang } = ctx;
-  const mine = groups.filter((g) => g.role !== null);
-  const others = groups.filter((g) => g.role === null);
-  return html`<div class="container dashboard">
-    <section class="split-row dashboard-head">
-      <div>
-        <h1 class="page-title">${t(lang, "home.greeting", { name: user.name })}</h1>
-        <p class="lead">${t(lang, "home.dashboard_intro", { community: siteName(ctx) })}</p>
-      </div>
-      ${ctx.tenant &&
-      (user.tenantRole === "owner" || user.tenantRole === "admin" || membersMayCreateGroups(ctx.tenant)) &&
-      !ctx.viewingAsMember &&
-      html`<a class="btn btn-secondary" href="/admin#create-title">${t(lang, "layout.create_group")}</a>`}
-    </section>
-    ${MyInvitationsSection({ ctx, items: invitations })}
-    ${Section({
-      id: "my-groups-title",
-      className: "section",
-      title: t(lang, "home.your_groups"),
-      children: GroupGrid({ lang, groups: mine, empty: t(lang, others.length ? "home.your_groups_empty" : "home.your_groups_empty_no_groups") }),
-    })}
-    ${Section({
-      id: "discover-title",
-      className: "section",
-      title: t(lang, "home.discover"),
-      intro: others.length > 0 && t(lang, "home.discover_intro"),
-      children: GroupGrid({ lang, groups: others, empty: t(lang, groups.length ? "home.discover_empty" : "home.no_groups") }),
-    })}
-  </div>`;
-}
-
-export function HomePage({ ctx, groups, invitations = [] }: { ctx: PageContext; groups: HomeGroup[]; invitations?: MyInvitationView[] }): VNode {
-  return ctx.user ? Dashboard({ ctx, user: ctx.user, groups, invitations }) : Welcome({ ctx, groups });
+/** The community's home for visitors (a signed-in member gets the dashboard, web/pages/dashboard). */
+export function HomePage({ ctx, groups }: { ctx: PageContext; groups: HomeGroup[] }): VNode {
+  return Welcome({ ctx, groups });
 }

@@ -1,0 +1,31 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { t } from "../../web/i18n";
+import { DashboardPage } from "../../web/pages/dashboard/dashboard";
+import { tenantDb } from "../db/client";
+import type { Tenant, User } from "../db/schema";
+import type { AppEnv } from "../env";
+import { isApiPath } from "../http/errors";
+import { pageContext, renderPage } from "../http/render";
+import { myInvitationsCached } from "../invitations/service";
+import { clockOf } from "../memberships/service";
+import { showsMembershipTab } from "../memberships/cache";
+import { dashboardPage } from "./service";
+
+/** `/` for a signed-in member (the signed-out home stays in tenancy/html.ts). */
+export async function dashboardResponse(c: Context<AppEnv>, tenant: Tenant, user: User): Promise<Response> {
+  const ctx = pageContext(c);
+  const tdb = tenantDb(c.env, tenant);
+  const clock = clockOf(tenant);
+  const [view, invitations] = await Promise.all([dashboardPage(tdb, tenant, user, clock.today, clock.now, ctx.viewingAsMember === true), myInvitationsCached(tdb, user)]);
+  return renderPage(c, t(ctx.lang, "home.title"), DashboardPage({ ctx, user: ctx.user!, view, invitations }));
+}
+
+/** The Membership tab of the member navigation, on every page a signed-in member opens (cached: see memberships/tab.ts). */
+export function membershipTab(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const tenant = c.get("tenant");
+    const user = c.get("user");
+    if (tenant && user && !isApiPath(c.req.path) && !c.req.path.startsWith("/media/")) c.set("membershipTab", await showsMembershipTab(tenantDb(c.env, tenant), user.id));
+    await next();
+  };
+}

@@ -1,0 +1,31 @@
+// The shapes the dashboard page reads (web/pages/dashboard): types only, importing nothing,
+// so `web/` may read them with `import type`.
+
+/** The member's membership that is not canceled, as the dashboard shows it. */
+export type DashboardMembershipView = {
+  plan: { id: string; name: string };
+  status: "pending_approval" | "active" | "canceling";
+  /** A day (YYYY-MM-DD) in the community's timezone: the last day of access while canceling. */
+  cancelsOn: string | null;
+};
+
+/** The status banner within its window; `message` is plain text. */
+export type DashboardStatusView = { state: "open" | "temporarily_closed" | "restricted"; message: string };
+
+/** An announcement, its Markdown body rendered and sanitised. */
+export type DashboardAnnouncementView = { id: string; title: string; bodyHtml: string; /** ISO */ createdAt: string };
+
+export type DashboardGroupView = { slug: string; name: string; description: string; memberCount: number; role: string | null };
+
+/** Everything the portal dashboard at `/` shows beside the invitations. */
+export type DashboardPageView = {
+  status: DashboardStatusView | null;
+  /** The community's welcome message, rendered and sanitised. */
+  welcomeHtml: string | null;
+  announcements: DashboardAnnouncementView[];
+  bio: string | null;
+  membership: DashboardMembershipView | null;
+  /** The community offers a plan a member can choose (the "choose a plan" link). */
+  plansOffered: boolean;
+  groups: DashboardGroupView[];
+};

@@ -161,11 +161,11 @@ describe("Member portal: sign up on a plan, approval, dashboard, paid group, can
           await memberShots?.context.close();
         });
         const expect = (key, vars) => t(shotLang, key, vars);
-        shotStep.shot(() => memberShots.page, { url: `${tenant}/?lang=${shotLang}`, file: `portal-dashboard-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: BANNER });
-        shotStep.shot(() => memberShots.page, { url: `${tenant}/membership?lang=${shotLang}`, file: `portal-membership-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: expect("membership.status.canceling") });
-        shotStep.shot(() => ownerShots.page, { url: `${tenant}/admin/plans?lang=${shotLang}`, file: `portal-admin-plans-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: PLAN.name });
-        shotStep.shot(() => ownerShots.page, { url: `${tenant}/admin/memberships?lang=${shotLang}`, file: `portal-admin-memberships-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: visitor.name });
-        shotStep.shot(() => ownerShots.page, { url: `${tenant}/admin/portal?lang=${shotLang}`, file: `portal-admin-portal-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: BANNER });
+        shotStep.shot(() => memberShots.page, { url: () => `${tenant}/?lang=${shotLang}`, file: `portal-dashboard-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: BANNER });
+        shotStep.shot(() => memberShots.page, { url: () => `${tenant}/membership?lang=${shotLang}`, file: `portal-membership-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: expect("membership.status.canceling") });
+        shotStep.shot(() => ownerShots.page, { url: () => `${tenant}/admin/plans?lang=${shotLang}`, file: `portal-admin-plans-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: PLAN.name });
+        shotStep.shot(() => ownerShots.page, { url: () => `${tenant}/admin/memberships?lang=${shotLang}`, file: `portal-admin-memberships-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: visitor.name });
+        shotStep.shot(() => ownerShots.page, { url: () => `${tenant}/admin/portal?lang=${shotLang}`, file: `portal-admin-portal-${shotLang}-${tag}.png`, lang: shotLang, width: options.viewport.width, expectText: BANNER });
       });
     }
   });

@@ -1,3 +1,4 @@
+import { unixLines } from "../http/text";
 import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { LANGS, msg, type Lang } from "../../web/i18n";
@@ -18,7 +19,7 @@ import type { Day } from "../memberships/periods";
 const isoTime = z.iso.datetime({ offset: true, error: "field.time" }).transform((s) => Date.parse(s));
 export const announcementInput = z.strictObject({
   title: z.string({ error: "field.required" }).trim().min(1, "field.required").max(200, msg("field.too_long", { max: 200 })),
-  body: z.string({ error: "field.required" }).trim().min(1, "field.required").max(20_000, msg("field.too_long", { max: 20_000 })),
+  body: z.string({ error: "field.required" }).trim().min(1, "field.required").max(20_000, msg("field.too_long", { max: 20_000 })).transform(unixLines),
   email: z.boolean().optional(),
   plans: z.array(z.string().min(1).max(64)).max(100, msg("field.too_many", { max: 100 })).optional(),
   groups: z.array(z.string().min(1).max(100)).max(100, msg("field.too_many", { max: 100 })).optional(),

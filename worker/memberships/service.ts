@@ -1,3 +1,4 @@
+import { unixLines } from "../http/text";
 import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
@@ -29,7 +30,7 @@ export function clockOf(tenant: { timezone: string }, now = Date.now()): Clock {
 const day = z.string({ error: "field.required" }).refine(isDay, { message: "field.day" });
 export const billingDetails = z.strictObject({
   name: z.string().trim().min(1, "field.required").max(200, msg("field.too_long", { max: 200 })),
-  address: z.string().trim().min(1, "field.required").max(1000, msg("field.too_long", { max: 1000 })),
+  address: z.string().trim().min(1, "field.required").max(1000, msg("field.too_long", { max: 1000 })).transform(unixLines),
   taxId: z.string().trim().max(50, msg("field.too_long", { max: 50 })).nullish(),
 });
 export const chooseInput = z.strictObject({ planId: z.string({ error: "field.required" }).min(1, "field.required").max(64), startsOn: day.optional(), billing: billingDetails.optional() });

@@ -1,3 +1,4 @@
+import { unixLines } from "../http/text";
 import { and, asc, count, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
@@ -26,7 +27,7 @@ const category = z.string().trim().min(1, "field.required").max(60, msg("field.t
 
 export const planInput = z.strictObject({
   name: z.string({ error: "field.required" }).trim().min(1, "field.required").max(120, msg("field.too_long", { max: 120 })),
-  description: z.string().max(5000, msg("field.too_long", { max: 5000 })).optional(),
+  description: z.string().max(5000, msg("field.too_long", { max: 5000 })).transform(unixLines).optional(),
   price: moneyInput,
   intervalMonths: z.number({ error: "field.required" }).int("field.invalid").min(1, msg("field.too_small", { min: 1 })).max(12, msg("field.too_big", { max: 12 })),
   taxRate: percent.optional(),

@@ -1,3 +1,4 @@
+import { unixLines } from "../http/text";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { Tenant, TenantStatus } from "../db/schema";
@@ -6,7 +7,7 @@ import type { Tenant, TenantStatus } from "../db/schema";
 // messages"): the welcome and cancellation messages (Markdown) and the status banner.
 // `PATCH /api/v1/tenant` takes them beside the other settings; `null` clears one.
 
-const markdown = z.string().max(20_000, msg("field.too_long", { max: 20_000 }));
+const markdown = z.string().max(20_000, msg("field.too_long", { max: 20_000 })).transform(unixLines);
 const isoTime = z.iso.datetime({ offset: true, error: "field.time" }).transform((s) => Date.parse(s));
 
 export const statusInput = z

@@ -13,6 +13,7 @@ import { forgetSessions, newSession } from "./sessions";
 import { withProfileInputs } from "../profiles/fields";
 import { signupValues } from "../profiles/service";
 import { fold } from "../http/search";
+import { billingDetails } from "../memberships/billing-details";
 import { msg } from "../../web/i18n";
 
 /** Failed logins for one account from one client, and distinct clients failing on one account. */
@@ -38,7 +39,7 @@ export const signupSchema = z.preprocess(
       fieldsFrom: z.literal("form").optional(),
       /** A plan chosen at sign-up (member portal), with the billing details for its invoices. */
       planId: z.string().min(1, "field.required").max(64).optional(),
-      billing: z.strictObject({ name: z.string().trim().min(1, "field.required").max(200), address: z.string().trim().min(1, "field.required").max(1000), taxId: z.string().trim().max(50).nullish() }).optional(),
+      billing: billingDetails.optional(),
     })
     .refine(passwordNotEmail, { message: "field.password_is_email", path: ["password"] }),
 );

@@ -21,6 +21,13 @@ describe("multi-line text is stored with LF line ends", () => {
     const mine = (await (await call(tenant.host, "GET", "/api/v1/me/membership", { cookie: member.cookie })).json()) as { billing: { address: string } };
     expect(mine.billing.address).toBe("2 Side St\n69001 Lyon");
 
+    // At sign-up too (POST /auth/signup with a plan and billing details).
+    const signup = await call(tenant.host, "POST", "/api/v1/auth/signup", { json: { email: `bo@${tenant.host.split(".")[0]}.example`, password: "a long enough password", name: "Bo", planId: plan.id, billing: { name: "Bo", address: "3 Quay\r\nNantes" } } });
+    expect(signup.status).toBe(201);
+    const boCookie = signup.headers.getSetCookie().find((c) => c.startsWith("sid="))!.split(";")[0]!;
+    const bo = (await (await call(tenant.host, "GET", "/api/v1/me/membership", { cookie: boCookie })).json()) as { billing: { address: string } };
+    expect(bo.billing.address).toBe("3 Quay\nNantes");
+
     const a = await call(tenant.host, "POST", "/api/v1/announcements", { cookie: owner, json: { title: "Keys", body: "First\r\n\r\nSecond" } });
     expect(a.status).toBe(201);
     expect(((await a.json()) as { announcement: { body: string } }).announcement.body).toBe("First\n\nSecond");

@@ -1,4 +1,3 @@
-import { unixLines } from "../http/text";
 import { and, desc, eq, inArray, lt, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
@@ -10,6 +9,7 @@ import { ApiError, conflict, notFound } from "../http/errors";
 import { contains, fold, foldedOr } from "../http/search";
 import { email as emailSchema } from "../http/validate";
 import type { BillingSettingsView } from "../invoices/settings";
+import { billingDetails } from "./billing-details";
 import { forgetMemberPlans } from "./cache";
 import { planRow, planView, type PlanView } from "../plans/service";
 import { addDays, cancelsOn as cancelsOnRule, dayInTimeZone, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
@@ -28,15 +28,11 @@ export function clockOf(tenant: { timezone: string }, now = Date.now()): Clock {
 }
 
 const day = z.string({ error: "field.required" }).refine(isDay, { message: "field.day" });
-export const billingDetails = z.strictObject({
-  name: z.string().trim().min(1, "field.required").max(200, msg("field.too_long", { max: 200 })),
-  address: z.string().trim().min(1, "field.required").max(1000, msg("field.too_long", { max: 1000 })).transform(unixLines),
-  taxId: z.string().trim().max(50, msg("field.too_long", { max: 50 })).nullish(),
-});
 export const chooseInput = z.strictObject({ planId: z.string({ error: "field.required" }).min(1, "field.required").max(64), startsOn: day.optional(), billing: billingDetails.optional() });
 export const assignInput = chooseInput.extend({ userId: z.string({ error: "field.required" }).min(1, "field.required").max(64) });
 export const changeInput = z.strictObject({ planId: z.string({ error: "field.required" }).min(1, "field.required").max(64), on: day.optional() });
 export const cancelInput = z.strictObject({ on: day.optional() });
+export { billingDetails };
 export const billingPatch = billingDetails.partial();
 
 export type MembershipView = {

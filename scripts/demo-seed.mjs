@@ -49,7 +49,7 @@ const WELCOME = [
   "",
   "- Café et thé à volonté dans la cuisine du rez-de-chaussée",
   "- Soirées bricolage tous les jeudis avec les [Makers](/g/makers)",
-  "- Une question sur votre formule\u202f? Tout est dans l’onglet [Adhésion](/membership).",
+  "- Une question sur votre formule\u202f? Tout est dans l’onglet [Abonnement](/membership).",
 ].join("\n");
 
 const CANCELLATION = [
@@ -61,7 +61,7 @@ const CANCELLATION = [
 const ANNOUNCEMENT_BODY = [
   "La salle **Jade** (8 places, écran et visioconférence) est ouverte au 2e étage.",
   "",
-  "En attendant l’onglet Réservations, réservez-la à l’accueil ou par e-mail\u202f: premier arrivé, premier servi.",
+  "Réservez-la à l’accueil ou par e-mail\u202f: premier arrivé, premier servi.",
 ].join("\n");
 
 /** What each plan offers (PlanInput's columns): prices per month in EUR cents, French VAT 20 %. */

@@ -56,7 +56,7 @@ describe("Member portal: sign up on a plan, approval, dashboard, paid group, can
     const p = owner.page;
     const before = (await api(p, "/api/v1/tenant")).body;
     saved = { status: before.status, cancellationMessage: before.cancellationMessage };
-    const group = await api(p, "/api/v1/groups", "POST", { slug: GROUP.slug, name: GROUP.name, description: "A quiet room for members on the Studio plan." });
+    const group = await api(p, "/api/v1/groups", "POST", { slug: GROUP.slug, name: GROUP.name, description: "A quiet room for members on the Studio plan.", joinPolicy: "open" });
     assert.equal(group.status, 201, JSON.stringify(group.body));
     const plan = await api(p, "/api/v1/plans", "POST", {
       name: PLAN.name,

@@ -7,17 +7,7 @@
 //   - screenshots of both pages in French and English, at 1280x800 and 360x740.
 import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
-import { DEMO, LANGS, eachViewport, field, mainText, openPage, settle, steps, t, tenant } from "./harness.mjs";
-
-/** fetch from the page's own origin (Node cannot resolve *.localhost; the browser does). */
-const api = (page, path, method = "GET", body) =>
-  page.evaluate(
-    async ({ path, method, body }) => {
-      const r = await fetch(path, { method, credentials: "same-origin", headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
-      return { status: r.status, body: r.headers.get("content-type")?.includes("json") ? await r.json() : null };
-    },
-    { path, method, body },
-  );
+import { DEMO, eachViewport, field, LANGS, mainText, openPage, pageApi as api, settle, steps, t, tenant } from "./harness.mjs";
 
 describe("Member portal administration: switches, banner, announcements (en, 1280x800)", () => {
   const step = steps();

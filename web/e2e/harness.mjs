@@ -195,6 +195,19 @@ export async function apiLogin(email, password) {
   return sid;
 }
 
+/**
+ * The JSON API from a browser page's own origin, with its session (Node cannot resolve
+ * *.localhost; the browser does): `{status, body}`, body parsed when JSON.
+ */
+export const pageApi = (page, path, method = "GET", body) =>
+  page.evaluate(
+    async ({ path, method, body }) => {
+      const r = await fetch(path, { method, credentials: "same-origin", headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
+      return { status: r.status, body: r.headers.get("content-type")?.includes("json") ? await r.json() : null };
+    },
+    { path, method, body },
+  );
+
 // ---------------------------------------------------------------------------------------------
 // Checks.
 let failures = 0;

@@ -13,17 +13,7 @@
 //     /admin/portal in French and English, at 1280x800 and 360x740.
 import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
-import { DEMO, LANGS, eachViewport, field, mainText, openPage, settle, steps, t, tenant, uniqueSuffix } from "./harness.mjs";
-
-/** fetch from the page's own origin (Node cannot resolve *.localhost; the browser does). */
-const api = (page, path, method = "GET", body) =>
-  page.evaluate(
-    async ({ path, method, body }) => {
-      const r = await fetch(path, { method, credentials: "same-origin", headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
-      return { status: r.status, body: r.headers.get("content-type")?.includes("json") ? await r.json() : null };
-    },
-    { path, method, body },
-  );
+import { DEMO, eachViewport, field, LANGS, mainText, openPage, pageApi as api, settle, steps, t, tenant, uniqueSuffix } from "./harness.mjs";
 
 /** "2027-03-31" as the pages write a day in `lang` (formatDay: dateStyle long, the day as is). */
 const longDay = (lang, day) => new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));

@@ -6,13 +6,14 @@ import { AdminShell } from "../../ui/admin-layout";
 import { DataTable } from "../../ui/table";
 import { formatDay, formatMoney, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
+import { STATUS_TONES, type MembershipStatus } from "./membership";
 
 // /admin/memberships (community owners and admins): every membership with filters, one
 // membership's page with the admin's actions, and the form that puts a member on a plan.
 // The shapes are the JSON API's (`GET /api/v1/memberships`), as the worker's services answer them.
 
 export type Money = { amount: number; currency: string };
-export type MembershipStatus = "pending_approval" | "active" | "canceling" | "canceled";
+export type { MembershipStatus };
 export const MEMBERSHIP_STATUSES: readonly MembershipStatus[] = ["pending_approval", "active", "canceling", "canceled"];
 
 export type AdminPlan = { id: string; name: string; price: Money; intervalMonths: number; noticeDays: number; archived: boolean; hidden: boolean; approvalRequired: boolean };
@@ -42,10 +43,9 @@ const STATUS_LABEL: Record<MembershipStatus, MessageKey> = {
   canceling: "admin.memberships.status.canceling",
   canceled: "admin.memberships.status.canceled",
 };
-const STATUS_TONE: Record<MembershipStatus, string> = { pending_approval: "badge-warning", active: "badge-success", canceling: "badge-info", canceled: "badge-quiet" };
 
 export function StatusBadge({ lang, status }: { lang: Lang; status: MembershipStatus }): VNode {
-  return html`<span class=${`badge membership-status ${STATUS_TONE[status]}`}>${t(lang, STATUS_LABEL[status])}</span>`;
+  return html`<span class=${`badge membership-status ${STATUS_TONES[status]}`}>${t(lang, STATUS_LABEL[status])}</span>`;
 }
 
 /** "€49.99 a month", "€120.00 every 3 months". */

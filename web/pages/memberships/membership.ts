@@ -32,7 +32,8 @@ const STATUS_KEYS: Record<MembershipStatus, MessageKey> = {
   canceling: "membership.status.canceling",
   canceled: "membership.status.canceled",
 };
-const STATUS_TONES: Record<MembershipStatus, string> = { pending_approval: "badge-warning", active: "badge-success", canceling: "badge-info", canceled: "badge-quiet" };
+/** A membership status's badge colour (the member's page and the admin's list alike). */
+export const STATUS_TONES: Record<MembershipStatus, string> = { pending_approval: "badge-warning", active: "badge-success", canceling: "badge-info", canceled: "badge-quiet" };
 
 /** A day (`YYYY-MM-DD`, the community's calendar) in the reader's language. */
 export function formatDay(lang: Lang, day: string): string {

@@ -3,26 +3,15 @@ import type { VNode } from "preact";
 import { t, tCount, type Lang } from "../../i18n";
 import { Button, Field, TextareaField } from "../../ui/components";
 import { formatMoney, formatNumber } from "../../ui/format";
+import type { PlanView } from "../../../worker/plans/types";
 
 // A plan as a member sees it, the form that chooses one, and the billing details fields:
 // shared by /membership, a plan's own page and the sign-up page.
 
-export type Money = { amount: number; currency: string };
+export type Money = PlanView["price"];
 
-/** What a member reads of a plan (the API's plan view, structurally). */
-export type PlanOffer = {
-  id: string;
-  name: string;
-  description: string;
-  price: Money;
-  intervalMonths: number;
-  taxRate: number;
-  approvalRequired: boolean;
-  noticeDays: number;
-  setupFee: Money;
-  credits: { minutes: number; categories: string[] };
-  groups: string[];
-};
+/** What a member reads of a plan: the API's plan view without what only admins see. */
+export type PlanOffer = Omit<PlanView, "hidden" | "archived">;
 
 /** What the choose form shows again after a refusal. */
 export type ChooseValues = { planId?: string; startsOn?: string; "billing.name"?: string; "billing.address"?: string; "billing.taxId"?: string };

@@ -20,6 +20,19 @@ describe("/admin/members", () => {
     expect(suspendedOnly.html).not.toContain("Ann Active");
   });
 
+  it("a later page (reached with a cursor) offers the first page again; the first page does not", async () => {
+    const tenant = await makeTenant();
+    await signUpMember(tenant, "fay@example.org", "Fay First");
+    const api = await call(tenant.host, "GET", "/api/v1/members?limit=1", { cookie: tenant.owner.cookie });
+    const { nextCursor } = (await api.json()) as { nextCursor: string | null };
+    expect(nextCursor).toBeTruthy();
+    const first = await page(tenant, "/admin/members?lang=en");
+    expect(first.html).not.toContain(">First page</a>");
+    const later = await page(tenant, `/admin/members?lang=en&cursor=${encodeURIComponent(nextCursor!)}`);
+    expect(later.status).toBe(200);
+    expect(later.html).toContain(">First page</a>");
+  });
+
   it("the approval queue: a count in the navigation, approve and decline buttons that work without JavaScript", async () => {
     const tenant = await makeTenant();
     await setSignupPolicy(tenant, "approval");

@@ -116,6 +116,7 @@ export async function renderMembersPage(
       pending: pending ? pending.users.map((u, i) => toItem(u, pending.items[i]!)) : [],
       pendingTotal,
       nextCursor: list.nextCursor,
+      paged: Boolean(c.req.query("cursor")),
       ...(doneKey ? { notice: t(ctx.lang, doneKey) } : {}),
       ...extra,
     }),

@@ -515,6 +515,7 @@ export function AdminMembersPage({
   pending = [],
   pendingTotal = 0,
   nextCursor,
+  paged = false,
   values = {},
   errors = {},
   formError,
@@ -534,6 +535,8 @@ export function AdminMembersPage({
   pending?: TenantMemberItem[];
   pendingTotal?: number;
   nextCursor: string | null;
+  /** This is a later page (the request had a cursor): the list offers the first page again. */
+  paged?: boolean;
   values?: MemberFormValues;
   errors?: Record<string, string>;
   formError?: string;
@@ -544,7 +547,6 @@ export function AdminMembersPage({
   const { lang } = ctx;
   const { file: fileError, ...createErrors } = errors;
   const groupNames = new Map(groups.map((g) => [g.slug, g.name]));
-  const paged = /[?&]cursor=/.test(ctx.path);
   return AdminShell({
     ctx,
     section: "members",

@@ -21,9 +21,13 @@ export function formatDate(
 ): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const options = time ? DATE_TIME : short ? (sameYear(date, new Date(), timeZone) ? DAY_MONTH : DAY_MONTH_YEAR) : LONG_DATE;
-  return dateFormat(lang, options, timeZone).format(date);
+  // The short form depends on today's year; the others only on their key, and ICU's format
+  // with a time zone is the costliest call of a page that shows a few dates.
+  if (short) return dateFormat(lang, sameYear(date, new Date(), timeZone) ? DAY_MONTH : DAY_MONTH_YEAR, timeZone).format(date);
+  return formattedDates(`${lang}|${timeZone ?? ""}|${time ? "t" : "d"}|${iso}`, () => dateFormat(lang, time ? DATE_TIME : LONG_DATE, timeZone).format(date));
 }
+
+const formattedDates = remembered<string>(2000);
 
 // The same objects every time, so dateFormat finds their formatters without serialising them.
 const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };

@@ -258,9 +258,11 @@ export function renderDocument(ctx: PageContext, page: Page): string {
     <style nonce=${ctx.nonce}>${brandStyle(colors)}</style>
     ${hasIslands(main) && html`<script type="module" src="/assets/client.js"></script>`}
   </head>`);
-  const keepInput = EDITABLE.test(main);
+  // Only the view-as toggle and banner need to know (a regex over the whole page is not free).
+  const hasToggle = main.includes(VIEW_AS_FORM);
+  const keepInput = (hasToggle || ctx.viewingAsMember === true) && EDITABLE.test(main);
   // The admin pages' own toggle keeps typed input the same way: a new tab when the page has fields.
-  const body = keepInput && main.includes(VIEW_AS_FORM) ? main.replaceAll(VIEW_AS_FORM, `${VIEW_AS_FORM} target="_blank"`) : main;
+  const body = keepInput && hasToggle ? main.replaceAll(VIEW_AS_FORM, `${VIEW_AS_FORM} target="_blank"`) : main;
   const header = rendered(headerKey(ctx), () => Header({ ctx })) + (ctx.viewingAsMember ? renderToString(ViewAsBanner({ ctx, keepInput })) : "");
   const footer = rendered(`footer\u0001${lang}\u0001${ctx.tenant ? ctx.rootUrl : ""}\u0001${ctx.path}`, () => Footer({ ctx }));
   const skip = rendered(`skip\u0001${lang}`, () => html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);

@@ -261,3 +261,22 @@ describe("days in a timezone", () => {
     expect(() => dayInTimeZone(0, "Mars/Olympus_Mons")).toThrow(RangeError);
   });
 });
+
+describe("dayInTimeZone, asked again and again", () => {
+  it("answers the right day on each side of a community's midnight, within one minute and across it", () => {
+    // Paris in winter is UTC+1: midnight of 1 February 2027 is 2027-01-31T23:00:00Z.
+    const midnight = Date.parse("2027-01-31T23:00:00Z");
+    expect(dayInTimeZone(midnight - 60_001, "Europe/Paris")).toBe("2027-01-31");
+    expect(dayInTimeZone(midnight - 1, "Europe/Paris")).toBe("2027-01-31");
+    expect(dayInTimeZone(midnight, "Europe/Paris")).toBe("2027-02-01");
+    expect(dayInTimeZone(midnight + 59_999, "Europe/Paris")).toBe("2027-02-01");
+    // Back in time, and another zone between two asks of the same one.
+    expect(dayInTimeZone(midnight - 1, "Europe/Paris")).toBe("2027-01-31");
+    expect(dayInTimeZone(midnight, "Asia/Kolkata")).toBe("2027-02-01"); // 04:30 there
+    expect(dayInTimeZone(midnight, "America/New_York")).toBe("2027-01-31"); // 18:00 there
+    // Kathmandu is UTC+5:45: its midnight falls on a quarter hour.
+    const kathmandu = Date.parse("2027-01-31T18:15:00Z");
+    expect(dayInTimeZone(kathmandu - 1, "Asia/Kathmandu")).toBe("2027-01-31");
+    expect(dayInTimeZone(kathmandu, "Asia/Kathmandu")).toBe("2027-02-01");
+  });
+});

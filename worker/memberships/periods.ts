@@ -293,8 +293,23 @@ function dayFormat(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// Every page a member reads asks for "today" in the community's timezone, and formatToParts is
+// costly: the last answer per zone is kept for its UTC minute (offsets are whole minutes, so the
+// local day cannot change inside one).
+const lastDay = new Map<string, { minute: number; day: Day }>();
+
 /** The calendar day in `timeZone` (IANA name) at the UTC instant `nowMs`. Throws RangeError for an unknown zone. */
 export function dayInTimeZone(nowMs: number, timeZone: string): Day {
+  const minute = Math.floor(nowMs / 60_000);
+  const last = lastDay.get(timeZone);
+  if (last && last.minute === minute) return last.day;
+  const day = computeDay(nowMs, timeZone);
+  if (lastDay.size > 500) lastDay.clear();
+  lastDay.set(timeZone, { minute, day });
+  return day;
+}
+
+function computeDay(nowMs: number, timeZone: string): Day {
   let y = 0;
   let m = 0;
   let d = 0;

@@ -3,6 +3,7 @@ import { requireUser } from "../auth/sessions";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden, notFound } from "../http/errors";
+import { pickLanguage } from "../http/language";
 import { pageParams } from "../http/pagination";
 import { guard, json, query } from "../http/validate";
 import { assertMember } from "../memberships/service";
@@ -10,6 +11,7 @@ import { portalRequest } from "../memberships/http";
 import { addOneOffCharge, chargeInput, chargesOf, chargeView, removeCharge } from "./charges";
 import { invoiceById, invoiceListQuery, invoicesOf, invoiceView, listInvoices, totalsView } from "./invoices";
 import { decideInvoice, type InvoiceAction } from "./policy";
+import { renderInvoicePdf } from "./pdf";
 import { previewInvoice } from "./run";
 
 // "Invoices and payments" (branch inv-core): charges, invoices, the next-invoice preview.
@@ -57,9 +59,17 @@ export const invoiceApi = new Hono<AppEnv>()
     const r = await portalRequest(c);
     return c.json(await listInvoices(r.t, { ...c.req.valid("query"), ...pageParams(c) }));
   })
-  .get("/invoices/:id", async (c) => {
-    const r = await portalRequest(c);
-    const row = await invoiceById(r.t, c.req.param("id"));
-    if (!decideInvoice(actorOf(c), "readInvoice", row).ok) throw notFound("No such invoice.");
-    return c.json(invoiceView(row));
+  .get("/invoices/:id", async (c) => c.json(invoiceView(await readable(c))))
+  .get("/invoices/:id/pdf", async (c) => {
+    const row = await readable(c);
+    const pdf = await renderInvoicePdf(invoiceView(row), { lang: await pickLanguage(c) });
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/pdf", "content-disposition": `inline; filename="${row.number}.pdf"`, "cache-control": "private, no-store" });
   });
+
+/** The invoice of the path, for the member it bills and tenant admins; 404 for anyone else. */
+async function readable(c: Context<AppEnv>) {
+  const r = await portalRequest(c);
+  const row = await invoiceById(r.t, c.req.param("id")!);
+  if (!decideInvoice(actorOf(c), "readInvoice", row).ok) throw notFound("No such invoice.");
+  return row;
+}

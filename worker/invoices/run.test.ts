@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
+import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
 import { charges, invoices, outbox, planMemberships } from "../db/schema";
@@ -234,4 +235,23 @@ describe("reading invoices", () => {
     expect(preview.date >= today).toBe(true);
     expect(issued).toMatchObject({ issuedOn: preview.date, lines: preview.lines, subtotal: preview.subtotal, taxes: preview.taxes, total: preview.total });
   });
+
+  it("the PDF of an invoice opens and carries its number, buyer and total; other members get 404", async () => {
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "pdf@example.com", "Łukasz Őry-Ærø Ștefan");
+    const other = await signUpMember(tenant, "pdf-other@example.com");
+    await ok(await charge(tenant, member.id, { description: "Meeting room", amount: eur(4500), taxRate: 21 }), 201);
+    await ok(await tick(tenant, "2026-07-01T08:00:00Z"));
+    const [invoice] = (await ok<Page>(await call(tenant.host, "GET", "/api/v1/me/invoices", { cookie: member.cookie }))).items;
+    const res = await call(tenant.host, "GET", `/api/v1/invoices/${invoice!.id}/pdf?lang=en`, { cookie: member.cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    const doc = await getDocumentProxy(new Uint8Array(await res.arrayBuffer()));
+    const { text } = await extractText(doc, { mergePages: true });
+    const flat = text.replace(/\s+/g, " ");
+    // 4500 + 21 % (945) = 5445 → €54.45
+    for (const mention of ["INV2026-0001", "Łukasz Őry-Ærø Ștefan", "Meeting room", "€54.45"]) expect(flat).toContain(mention);
+    expect((await call(tenant.host, "GET", `/api/v1/invoices/${invoice!.id}/pdf`, { cookie: other.cookie })).status).toBe(404);
+  });
 });
+

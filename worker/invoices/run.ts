@@ -127,8 +127,8 @@ const CANCELED_LOOKBACK_DAYS = 400;
 
 const MEMBERSHIP_SELECT = `select pm.id, pm.user_id, pm.status, pm.starts_on, pm.periods_from, pm.cancels_on, pm.billing_name, pm.billing_address, pm.billing_tax_id,
     p.name as plan_name, p.price_amount, p.currency, p.interval_months, p.tax_rate_bp, p.setup_fee_amount,
-    (select max(c.period_start) from charges c where c.membership_id = pm.id and c.kind = 'plan_period') as last_start,
-    exists (select 1 from charges c where c.membership_id = pm.id and c.kind = 'setup_fee') as setup_charged
+    (select max(c.period_start) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_start is not null) as last_start,
+    exists (select 1 from charges c where c.membership_id = pm.id and c.kind = 'setup_fee' and c.period_start is not null) as setup_charged
   from plan_memberships pm join plans p on p.id = pm.plan_id
   where pm.tenant_id = ?1 and (pm.status in ('active', 'canceling') or (pm.status = 'canceled' and pm.cancels_on >= ?2))`;
 
@@ -323,9 +323,9 @@ function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues:
     guard(k),
     t.d1
       .prepare(
-        `update charges set invoice_id = json_extract(x.value, '$[1]')
-         from json_each(?2) x
-         where charges.tenant_id = ?1 and charges.id = json_extract(x.value, '$[0]') and charges.user_id = json_extract(x.value, '$[2]') and charges.invoice_id is null`,
+        // Each charge found by its primary key, then its invoice looked up among the claims.
+        `update charges set invoice_id = (select json_extract(x.value, '$[1]') from json_each(?2) x where json_extract(x.value, '$[0]') = charges.id)
+         where charges.id in (select json_extract(value, '$[0]') from json_each(?2)) and charges.tenant_id = ?1 and charges.invoice_id is null`,
       )
       .bind(t.tenantId, claims),
     guard(chargeCount),

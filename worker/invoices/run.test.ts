@@ -133,6 +133,20 @@ describe("the invoice run", () => {
     expect(await code(await call(tenant.host, "GET", "/api/v1/me/invoices/preview", { cookie: member.cookie }))).toEqual({ status: 404, code: "no_upcoming_invoice" });
   });
 
+  it("runs on the invoice day of the community's timezone, and charges a plan period once (the unique key refuses a second row)", async () => {
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "midnight@example.com");
+    const plan = await newPlan(tenant, { name: "Night", price: eur(9000) });
+    const m = await assign(tenant, member.id, plan.id, "2026-07-01");
+    await ok(await tick(tenant, "2026-06-30T21:30:00Z")); // 23:30 on June 30 in Paris
+    expect((await allInvoices(tenant)).items).toEqual([]);
+    await ok(await tick(tenant, "2026-06-30T22:30:00Z")); // 00:30 on July 1 in Paris
+    expect((await allInvoices(tenant)).items.map((i) => [i.number, i.issuedOn, i.total.amount])).toEqual([["INV2026-0001", "2026-07-01", 9000]]);
+    const [period] = await directoryDb(env).select().from(charges).where(eq(charges.membershipId, m.id));
+    expect(period).toMatchObject({ kind: "plan_period", periodStart: "2026-07-01", periodEnd: "2026-07-31", amount: 9000 });
+    await expect(directoryDb(env).insert(charges).values({ ...period!, id: "again", invoiceId: null })).rejects.toThrow();
+  });
+
   it("a batch that fails in the middle issues nothing twice and skips no number on the retry", async () => {
     const tenant = await makeTenant();
     const members = [];
@@ -234,6 +248,11 @@ describe("reading invoices", () => {
     const [issued] = (await ok<Page>(await call(tenant.host, "GET", "/api/v1/me/invoices", { cookie: member.cookie }))).items;
     expect(preview.date >= today).toBe(true);
     expect(issued).toMatchObject({ issuedOn: preview.date, lines: preview.lines, subtotal: preview.subtotal, taxes: preview.taxes, total: preview.total });
+    // Once issued, the next preview is the following invoice day's: the next period only.
+    const next = await ok<{ date: string; lines: unknown[]; total: Money }>(await call(tenant.host, "GET", "/api/v1/me/invoices/preview", { cookie: member.cookie }));
+    expect(next.date > preview.date).toBe(true);
+    expect(next.date.slice(8)).toBe("01");
+    expect(next).toMatchObject({ lines: [{ amount: eur(30000), taxRate: 21 }], total: eur(36300) }); // 30000 + 21 % (6300)
   });
 
   it("the PDF of an invoice opens and carries its number, buyer and total; other members get 404", async () => {

@@ -548,6 +548,17 @@ export const documentCounters = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.series, t.year] })],
 );
 
+/** A community's invoice run that finished on an invoice day: later runs of that day skip it, later charges wait for the next one. */
+export const invoiceRuns = sqliteTable(
+  "invoice_runs",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day] })],
+);
+
 export type InvoiceParty = { name: string; address: string; taxId: string | null; iban?: string | null; bic?: string | null; email?: string };
 export type InvoiceLineSnapshot = { chargeId: string; kind: (typeof CHARGE_KINDS)[number]; description: string; quantity: number; unitAmount: number; taxRateBp: number; amount: number; tax: number };
 export type Charge = typeof charges.$inferSelect;

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
-import { charges, invoices, outbox, planMemberships } from "../db/schema";
+import { charges, invoiceRuns, invoices, outbox, planMemberships } from "../db/schema";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { addDays, dayInTimeZone } from "../memberships/periods";
 import { runInvoiceJob } from "./run";
@@ -145,6 +145,25 @@ describe("the invoice run", () => {
     const [period] = await directoryDb(env).select().from(charges).where(eq(charges.membershipId, m.id));
     expect(period).toMatchObject({ kind: "plan_period", periodStart: "2026-07-01", periodEnd: "2026-07-31", amount: 9000 });
     await expect(directoryDb(env).insert(charges).values({ ...period!, id: "again", invoiceId: null })).rejects.toThrow();
+  });
+
+  it("one invoice per member and invoice day: a charge added after the day's run waits for the next invoice day", async () => {
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "late-charge@example.com");
+    await ok(await charge(tenant, member.id, { description: "First", amount: eur(1000) }), 201);
+    await ok(await tick(tenant, "2026-07-01T08:00:00Z"));
+    await ok(await charge(tenant, member.id, { description: "Second", amount: eur(2000) }), 201);
+    await ok(await tick(tenant, "2026-07-01T15:00:00Z")); // the cron again, later that day
+    expect((await allInvoices(tenant)).items.map((i) => i.total.amount)).toEqual([1000]);
+    // Without the finished day's mark, the run still issues no second invoice that day.
+    await directoryDb(env).delete(invoiceRuns).where(eq(invoiceRuns.tenantId, tenant.id));
+    expect(await runInvoiceJob(env, Date.parse("2026-07-01T16:00:00Z"), { tenantId: tenant.id })).toMatchObject({ issued: 0, failed: 0 });
+    expect((await allInvoices(tenant)).items).toHaveLength(1);
+    await ok(await tick(tenant, "2026-08-01T08:00:00Z"));
+    expect((await allInvoices(tenant)).items.map((i) => [i.number, i.total.amount]).sort()).toEqual([
+      ["INV2026-0001", 1000],
+      ["INV2026-0002", 2000],
+    ]);
   });
 
   it("a batch that fails in the middle issues nothing twice and skips no number on the retry", async () => {

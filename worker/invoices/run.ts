@@ -248,7 +248,7 @@ export type RunOptions = {
   sabotage?: (userIds: string[]) => boolean;
 };
 
-export type RunReport = { issued: number; charged: number; failed: number; more: boolean };
+export type RunReport = { issued: number; charged: number; failed: number; more: boolean; /** Batches sent. */ chunks?: number };
 
 /** Stands for the number in an email until the batch that gives it (SQL `replace`). */
 const NUMBER_TOKEN = "{{invoice-number}}";
@@ -317,7 +317,8 @@ function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues:
            json_extract(j.value, '$.buyer'), json_extract(j.value, '$.lines'), ${ref("subtotal")}, ${ref("tax")}, ${ref("total")}, 0, ?8, ?9
          from json_each(?10) j
          where (select count(*) from charges c where c.tenant_id = ?1 and c.user_id = ${ref("userId")} and c.invoice_id is null
-                  and c.id in (select value from json_each(json_extract(j.value, '$.chargeIds')))) = json_array_length(json_extract(j.value, '$.chargeIds'))`,
+                  and c.id in (select value from json_each(json_extract(j.value, '$.chargeIds')))) = json_array_length(json_extract(j.value, '$.chargeIds'))
+           and not exists (select 1 from invoices i2 where i2.tenant_id = ?1 and i2.user_id = ${ref("userId")} and i2.issued_on = ?5)`,
       )
       .bind(t.tenantId, year, billing.numberPrefix, k, day, dueOn, JSON.stringify(seller), billing.currency, now, payload),
     guard(k),
@@ -365,7 +366,11 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
   const pending = await uninvoicedCharges(t);
   const byUser = new Map<string, DraftCharge[]>();
   for (const c of pending) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
-  const userIds = [...byUser.keys()].sort();
+  // One invoice per member and invoice day: what arrives after it waits for the next one.
+  const invoicedToday = new Set(
+    (await t.d1.prepare("select user_id from invoices where tenant_id = ?1 and issued_on = ?2").bind(t.tenantId, day).all<{ user_id: string }>()).results.map((r) => r.user_id),
+  );
+  const userIds = [...byUser.keys()].filter((u) => !invoicedToday.has(u)).sort();
   const members = await membersOf(t, userIds);
   // The membership an invoice belongs to: the member's billing one (the latest when several).
   const membershipOf = new Map<string, MembershipRow>();
@@ -402,7 +407,11 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
     }
     // One by one, from what is stored now: what another run issued meanwhile is gone.
     const fresh = await uninvoicedCharges(t, chunk.map((c) => c.userId));
+    const done = new Set(
+      (await t.d1.prepare("select user_id from invoices where tenant_id = ?1 and issued_on = ?2 and user_id in (select value from json_each(?3))").bind(t.tenantId, day, JSON.stringify(chunk.map((c) => c.userId))).all<{ user_id: string }>()).results.map((r) => r.user_id),
+    );
     for (const issue of chunk) {
+      if (done.has(issue.userId)) continue;
       const single = build(issue.userId, fresh.filter((c) => c.userId === issue.userId));
       if (!single) continue;
       chunks++;
@@ -410,12 +419,16 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
       else report.failed++;
     }
   }
+  report.chunks = chunks;
+  if (!report.more && report.failed === 0) {
+    await t.d1.prepare("insert into invoice_runs (tenant_id, day, finished_at) values (?1, ?2, ?3) on conflict do nothing").bind(t.tenantId, day, now).run();
+  }
   return report;
 }
 
 // ---- The scheduled job ---------------------------------------------------------------------
 
-type TenantRow = { id: string; name: string; subdomain: string; timezone: string; default_language: string; primary_color: string; logo_key: string | null };
+type TenantRow = { id: string; name: string; subdomain: string; timezone: string; default_language: string; primary_color: string; logo_key: string | null; invoice_day: number };
 
 /**
  * Every community whose invoice day it is (in its timezone) at `now`, or one: its invoices
@@ -423,7 +436,8 @@ type TenantRow = { id: string; name: string; subdomain: string; timezone: string
  */
 export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantId?: string } = {}, opts: RunOptions = {}): Promise<RunReport> {
   const rows = await env.DB.prepare(
-    `select t.id, t.name, t.subdomain, t.timezone, t.default_language, t.primary_color, t.logo_key from tenants t
+    `select t.id, t.name, t.subdomain, t.timezone, t.default_language, t.primary_color, t.logo_key, coalesce(b.invoice_day, 1) as invoice_day
+     from tenants t left join billing_settings b on b.tenant_id = t.id
      where (?1 is null or t.id = ?1)
        and (exists (select 1 from plan_memberships pm where pm.tenant_id = t.id and pm.status <> 'pending_approval')
             or exists (select 1 from charges c where c.tenant_id = t.id and c.invoice_id is null))`,
@@ -431,13 +445,23 @@ export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantI
     .bind(scope.tenantId ?? null)
     .all<TenantRow>();
   const report: RunReport = { issued: 0, charged: 0, failed: 0, more: false };
+  // One budget of batches for the whole invocation (D1 counts its queries per invocation):
+  // what does not fit is left for the next minute's cron, which finds it unfinished.
+  let budget = opts.maxChunks ?? 150;
   for (const row of rows.results) {
+    if (budget <= 0) {
+      report.more = true;
+      break;
+    }
     const tenant: RunTenant = { id: row.id, name: row.name, subdomain: row.subdomain, timezone: row.timezone, defaultLanguage: row.default_language, primaryColor: row.primary_color, logoKey: row.logo_key };
+    // Only communities whose invoice day it is cost a query more (the cron fires every minute).
     const day = dayInTimeZone(now, tenant.timezone);
+    if (Number(day.slice(8, 10)) !== row.invoice_day) continue;
+    if (await runFinished(env.DB, tenant.id, day)) continue;
     const billing = await billingSettingsOf(tenantDb(env, tenant), tenant.name);
-    if (Number(day.slice(8, 10)) !== billing.invoiceDay) continue;
     try {
-      const r = await issueInvoices(env, tenant, billing, day, now, opts);
+      const r = await issueInvoices(env, tenant, billing, day, now, { ...opts, maxChunks: budget });
+      budget -= r.chunks ?? 0;
       report.issued += r.issued;
       report.charged += r.charged;
       report.failed += r.failed;
@@ -450,10 +474,16 @@ export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantI
   return report;
 }
 
+/** Whether the community's run of `day` finished (later runs of that day skip it). */
+async function runFinished(db: D1Database, tenantId: string, day: Day): Promise<boolean> {
+  return (await db.prepare("select 1 as x from invoice_runs where tenant_id = ?1 and day = ?2").bind(tenantId, day).first()) !== null;
+}
+
 /** The member's next invoice as the run would issue it on its day (`nextIssueDay`), or null when it would bill nothing. */
 export async function previewInvoice(t: TenantDb, tenant: Pick<Tenant, "defaultLanguage">, billing: BillingSettingsView, today: Day, user: { id: string; language: string | null }): Promise<{ date: Day; draft: Draft } | null> {
   const last = await t.d1.prepare("select max(issued_on) as d from invoices where tenant_id = ?1 and user_id = ?2").bind(t.tenantId, user.id).first<{ d: string | null }>();
-  const date = nextIssueDay(today, last?.d ?? null, billing.invoiceDay);
+  const from = (await runFinished(t.d1, t.tenantId, today)) ? addDays(today, 1) : today;
+  const date = nextIssueDay(from, last?.d ?? null, billing.invoiceDay);
   const lang = mailLang(user.language, tenant.defaultLanguage);
   const added: DraftCharge[] = [];
   for (const r of await billableMemberships(t, date, user.id)) {

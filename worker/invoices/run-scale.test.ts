@@ -92,4 +92,28 @@ describe("the invoice run at scale", () => {
     const mails = await directoryDb(env).select({ to: outbox.to }).from(outbox).where(eq(outbox.tenantId, tenant.id));
     expect(mails.filter((m) => m.to.endsWith("@scale.example"))).toHaveLength(N);
   }, 120_000);
+
+  it("stays within its query budget and goes on where it stopped, numbers without gaps", async () => {
+    const tenant = await makeTenant();
+    const now = Date.parse("2026-07-01T08:00:00Z");
+    const ids = Array.from({ length: 10 }, () => newId());
+    await env.DB.batch([
+      env.DB.prepare("insert into users (id, tenant_id, email, name, tenant_role, status, created_at) select value, ?1, value || '@budget.example', 'Member ' || key, 'member', 'active', ?2 from json_each(?3)").bind(tenant.id, now, JSON.stringify(ids)),
+      env.DB.prepare("insert into charges (id, tenant_id, user_id, kind, description, amount, currency, tax_rate_bp, created_at) select 'c' || value, ?1, value, 'one_off', 'Room', 500, 'EUR', 0, ?2 from json_each(?3)").bind(tenant.id, now, JSON.stringify(ids)),
+    ]);
+    const [row] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenant.id));
+    const billing = await billingSettingsOf(tenantDb(env, row!), row!.name);
+    let rounds = 0;
+    for (let more = true; more; rounds++) {
+      const wrapped = counting(env.DB);
+      const r = await issueInvoices({ ...env, DB: wrapped.db }, row!, billing, "2026-07-01", now, { chunkSize: 2, maxQueries: 25 });
+      expect(wrapped.count()).toBeLessThanOrEqual(25);
+      more = r.more;
+      expect(rounds).toBeLessThan(10);
+    }
+    expect(rounds).toBeGreaterThan(1);
+    const issued = await directoryDb(env).select({ number: invoices.number }).from(invoices).where(eq(invoices.tenantId, tenant.id));
+    expect(issued.map((i) => i.number).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `INV2026-${String(i + 1).padStart(4, "0")}`));
+  });
 });
+

@@ -244,11 +244,13 @@ export type RunOptions = {
   chunkSize?: number;
   /** Batches at most in this invocation; the rest is reported as `more`. */
   maxChunks?: number;
+  /** D1 queries this run may send (D1 allows 1,000 per invocation); the rest is reported as `more`. */
+  maxQueries?: number;
   /** Tests only: a batch that issues these members fails (a statement that errors), as a crash would. */
   sabotage?: (userIds: string[]) => boolean;
 };
 
-export type RunReport = { issued: number; charged: number; failed: number; more: boolean; /** Batches sent. */ chunks?: number };
+export type RunReport = { issued: number; charged: number; failed: number; more: boolean; /** D1 queries sent. */ queries?: number };
 
 /** Stands for the number in an email until the batch that gives it (SQL `replace`). */
 const NUMBER_TOKEN = "{{invoice-number}}";
@@ -352,7 +354,10 @@ function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues:
 export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, tenant: RunTenant, billing: BillingSettingsView, day: Day, now: number, opts: RunOptions = {}): Promise<RunReport> {
   const t = tenantDb(env, tenant);
   const chunkSize = opts.chunkSize ?? 100;
-  const maxChunks = opts.maxChunks ?? 150;
+  const maxChunks = opts.maxChunks ?? Infinity;
+  const maxQueries = opts.maxQueries ?? 900;
+  // Reads and bulk charge inserts are counted as they go; a batch counts its statements.
+  let queries = 6;
   const memberships = await billableMemberships(t, day);
   const langs = await membersOf(t, [...new Set(memberships.map((r) => r.user_id))]);
   const due: NewCharge[] = [];
@@ -362,6 +367,7 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
     due.push(...planChargesDue(m, billing.invoiceDay, day, charged, mailLang(langs.get(m.userId)?.language, tenant.defaultLanguage)));
   }
   await insertCharges(t, due, now);
+  queries += Math.ceil(due.length / CHARGE_ROWS_PER_STATEMENT);
 
   const pending = await uninvoicedCharges(t);
   const byUser = new Map<string, DraftCharge[]>();
@@ -385,7 +391,11 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
   const issues = userIds.map((u) => build(u, byUser.get(u)!)).filter((i): i is Issue => i !== null);
 
   const report: RunReport = { issued: 0, charged: due.length, failed: 0, more: false };
+  const BATCH_QUERIES = 7;
+  const affordable = (n: number) => chunks < maxChunks && queries + n <= maxQueries;
   const tryBatch = async (chunk: Issue[]): Promise<boolean> => {
+    chunks++;
+    queries += BATCH_QUERIES;
     try {
       await t.d1.batch(issueBatch(t, billing, day, chunk, now, opts.sabotage?.(chunk.map((i) => i.userId)) ?? false));
       return true;
@@ -395,17 +405,17 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
   };
   let chunks = 0;
   for (let i = 0; i < issues.length; i += chunkSize) {
-    if (chunks >= maxChunks) {
+    if (!affordable(BATCH_QUERIES + 1)) {
       report.more = true;
       break;
     }
-    chunks++;
     const chunk = issues.slice(i, i + chunkSize);
     if (await tryBatch(chunk)) {
       report.issued += chunk.length;
       continue;
     }
     // One by one, from what is stored now: what another run issued meanwhile is gone.
+    queries += 2;
     const fresh = await uninvoicedCharges(t, chunk.map((c) => c.userId));
     const done = new Set(
       (await t.d1.prepare("select user_id from invoices where tenant_id = ?1 and issued_on = ?2 and user_id in (select value from json_each(?3))").bind(t.tenantId, day, JSON.stringify(chunk.map((c) => c.userId))).all<{ user_id: string }>()).results.map((r) => r.user_id),
@@ -414,12 +424,15 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
       if (done.has(issue.userId)) continue;
       const single = build(issue.userId, fresh.filter((c) => c.userId === issue.userId));
       if (!single) continue;
-      chunks++;
+      if (!affordable(BATCH_QUERIES + 1)) {
+        report.more = true;
+        break;
+      }
       if (await tryBatch([single])) report.issued++;
       else report.failed++;
     }
   }
-  report.chunks = chunks;
+  report.queries = queries + 1;
   if (!report.more && report.failed === 0) {
     await t.d1.prepare("insert into invoice_runs (tenant_id, day, finished_at) values (?1, ?2, ?3) on conflict do nothing").bind(t.tenantId, day, now).run();
   }
@@ -445,11 +458,11 @@ export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantI
     .bind(scope.tenantId ?? null)
     .all<TenantRow>();
   const report: RunReport = { issued: 0, charged: 0, failed: 0, more: false };
-  // One budget of batches for the whole invocation (D1 counts its queries per invocation):
-  // what does not fit is left for the next minute's cron, which finds it unfinished.
-  let budget = opts.maxChunks ?? 150;
+  // One budget of queries for the whole invocation (D1 counts them per invocation): what
+  // does not fit is left unfinished for the next minute's cron, which goes on with it.
+  let budget = (opts.maxQueries ?? 900) - 1;
   for (const row of rows.results) {
-    if (budget <= 0) {
+    if (budget < 30) {
       report.more = true;
       break;
     }
@@ -457,11 +470,12 @@ export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantI
     // Only communities whose invoice day it is cost a query more (the cron fires every minute).
     const day = dayInTimeZone(now, tenant.timezone);
     if (Number(day.slice(8, 10)) !== row.invoice_day) continue;
+    budget -= 2;
     if (await runFinished(env.DB, tenant.id, day)) continue;
     const billing = await billingSettingsOf(tenantDb(env, tenant), tenant.name);
     try {
-      const r = await issueInvoices(env, tenant, billing, day, now, { ...opts, maxChunks: budget });
-      budget -= r.chunks ?? 0;
+      const r = await issueInvoices(env, tenant, billing, day, now, { ...opts, maxQueries: budget });
+      budget -= r.queries ?? 0;
       report.issued += r.issued;
       report.charged += r.charged;
       report.failed += r.failed;

@@ -118,3 +118,9 @@ export async function listInvoices(t: TenantDb, opts: z.output<typeof invoiceLis
   const last = page.at(-1);
   return { items: page.map(invoiceView), nextCursor: rows.length > opts.limit && last ? encodeCursor(invoicesCursor, [last.issuedOn, last.id]) : null };
 }
+
+/** Whether the community issued any invoice: the billing settings' `currency` and `invoiceDay` are then locked (409 `billing_locked`). */
+export async function hasIssuedInvoices(t: TenantDb): Promise<boolean> {
+  const [row] = await t.db.select({ id: invoices.id }).from(invoices).where(eq(invoices.tenantId, t.tenantId)).limit(1);
+  return Boolean(row);
+}

@@ -2,10 +2,11 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
-import { directoryDb } from "../db/client";
+import { directoryDb, tenantDb } from "../db/client";
 import { charges, invoiceRuns, invoices, outbox, planMemberships } from "../db/schema";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { addDays, dayInTimeZone } from "../memberships/periods";
+import { hasIssuedInvoices } from "./invoices";
 import { runInvoiceJob } from "./run";
 
 // The invoice run of the scheduled job (API.md "Invoices and payments"): plan periods in
@@ -249,6 +250,8 @@ describe("reading invoices", () => {
     expect(page2.nextCursor).toBeNull();
     expect(numbersOf([...page1.items, ...page2.items])).toEqual(["INV2026-0001", "INV2026-0002"]);
     expect((await call(tenant.host, "GET", "/api/v1/invoices?status=late", { cookie: tenant.owner.cookie })).status).toBe(422);
+    expect(await hasIssuedInvoices(tenantDb(env, { id: tenant.id }))).toBe(true);
+    expect(await hasIssuedInvoices(tenantDb(env, { id: other.id }))).toBe(false);
   });
 
   it("the preview is what the run then issues, dated the next invoice day, never before today", async () => {

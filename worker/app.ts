@@ -41,6 +41,7 @@ import { planPages } from "./plans/html";
 import { membershipsApi } from "./memberships/routes";
 import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
+import { invoiceApi } from "./invoices/invoice-routes";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
@@ -61,6 +62,7 @@ const api = new Hono<AppEnv>()
   .route("/", plansApi)
   .route("/", membershipsApi)
   .route("/", invoicesApi)
+  .route("/", invoiceApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", devMailApi)

@@ -10,6 +10,7 @@ import { purgeStagedAccounts } from "./accounts/service";
 import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 import { backfillSearchText } from "./db/search-backfill";
 import { runMembershipJob, type MembershipJobReport } from "./memberships/job";
+import { runInvoiceJob, type RunReport } from "./invoices/run";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
@@ -24,6 +25,7 @@ export type CronReport = {
   purgedGroups: number;
   invitations: { reminded: number; expired: number };
   memberships: { ended: number; changed: number };
+  invoices: RunReport;
   domains: DomainJobReport;
 };
 
@@ -53,6 +55,18 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   // invoice run, so a day's changes are billed the new way.
   const memberships: MembershipJobReport = await runMembershipJob(env, now, tenant);
   ran.push("memberships");
+
+  // Invoices, after the day's membership changes, each community on its invoice day.
+  const invoices: RunReport = { issued: 0, charged: 0, failed: 0, more: false };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r = await runInvoiceJob(env, now, tenant);
+    invoices.issued += r.issued;
+    invoices.charged += r.charged;
+    invoices.failed += r.failed;
+    invoices.more = r.more;
+    if (!scope.drain || !r.more) break;
+  }
+  ran.push("invoices");
 
   let purgedGroups = 0;
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
@@ -86,5 +100,5 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await backfillSearchText(env);
   ran.push("purges");
 
-  return { ran, mail, purgedGroups, invitations, memberships, domains };
+  return { ran, mail, purgedGroups, invitations, memberships, invoices, domains };
 }

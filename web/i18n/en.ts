@@ -1930,6 +1930,13 @@ export const en = {
   "dashboard.bio_empty": "You haven't written a few words about yourself yet.",
   "dashboard.bio_edit": "Edit your profile",
   // ── end pm-dashboard ──
+  // ── inv-core ──
+  "mail.invoice.subject": "{community}: invoice {number}",
+  "mail.invoice.intro": "Your invoice {number} for {total} is ready. Please pay it by {dueOn}.",
+  "mail.invoice.action": "See your invoices",
+  "invoices.line.period": "{plan}: {from} – {to}",
+  "invoices.line.setup_fee": "{plan}: setup fee",
+  // ── end inv-core ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

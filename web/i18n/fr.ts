@@ -1952,4 +1952,11 @@ export const fr: Record<MessageKey, string> = {
   "dashboard.bio_empty": "Vous n’avez pas encore écrit quelques mots sur vous.",
   "dashboard.bio_edit": "Modifier votre profil",
   // ── end pm-dashboard ──
+  // ── inv-core ──
+  "mail.invoice.subject": "{community} : facture {number}",
+  "mail.invoice.intro": "Votre facture {number} d’un montant de {total} est disponible. Merci de la régler avant le {dueOn}.",
+  "mail.invoice.action": "Voir vos factures",
+  "invoices.line.period": "{plan} : du {from} au {to}",
+  "invoices.line.setup_fee": "{plan} : frais d’inscription",
+  // ── end inv-core ──
 };

@@ -1934,4 +1934,11 @@ export const nl: Record<MessageKey, string> = {
   "dashboard.bio_empty": "Je hebt nog niets over jezelf geschreven.",
   "dashboard.bio_edit": "Bewerk je profiel",
   // ── end pm-dashboard ──
+  // ── inv-core ──
+  "mail.invoice.subject": "{community}: factuur {number}",
+  "mail.invoice.intro": "Je factuur {number} van {total} staat klaar. Betaal ze uiterlijk op {dueOn}.",
+  "mail.invoice.action": "Bekijk je facturen",
+  "invoices.line.period": "{plan}: {from} – {to}",
+  "invoices.line.setup_fee": "{plan}: inschrijvingskosten",
+  // ── end inv-core ──
 };

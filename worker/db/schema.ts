@@ -473,6 +473,97 @@ export const announcements = sqliteTable(
   (t) => [index("announcements_tenant").on(t.tenantId, t.createdAt)],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Invoices (branch inv-core): charges are the one way money reaches an invoice; an issued
+// invoice is a snapshot (seller, buyer, lines) never edited; numbers come from a counter per
+// tenant, series and year, incremented in the batch that inserts the invoice.
+
+export const CHARGE_KINDS = ["plan_period", "setup_fee", "one_off", "booking", "event"] as const;
+
+/** Money owed by a member, waiting for (or carried by) an invoice. Amounts are before tax, in minor units. */
+export const charges = sqliteTable(
+  "charges",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    membershipId: text("membership_id").references(() => planMemberships.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: CHARGE_KINDS }).notNull(),
+    description: text("description").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    taxRateBp: integer("tax_rate_bp").notNull().default(0),
+    periodStart: text("period_start"),
+    periodEnd: text("period_end"),
+    invoiceId: text("invoice_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // A plan period (and a membership's setup fee) is charged once, whatever the job's retries.
+    uniqueIndex("charges_membership_period").on(t.membershipId, t.kind, t.periodStart).where(sql`membership_id is not null and period_start is not null`),
+    index("charges_user").on(t.tenantId, t.userId, t.invoiceId),
+    index("charges_invoice").on(t.invoiceId),
+    check("charges_tax_rate", sql`${t.taxRateBp} between 0 and 10000`),
+  ],
+);
+
+/** An issued invoice: its lines, seller and buyer are snapshots taken at issue (JSON). */
+export const invoices = sqliteTable(
+  "invoices",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    membershipId: text("membership_id"),
+    number: text("number").notNull(),
+    status: text("status", { enum: ["open", "paid", "void"] }).notNull().default("open"),
+    issuedOn: text("issued_on").notNull(),
+    dueOn: text("due_on").notNull(),
+    seller: text("seller", { mode: "json" }).$type<InvoiceParty>().notNull(),
+    buyer: text("buyer", { mode: "json" }).$type<InvoiceParty>().notNull(),
+    lines: text("lines", { mode: "json" }).$type<InvoiceLineSnapshot[]>().notNull(),
+    subtotal: integer("subtotal").notNull(),
+    tax: integer("tax").notNull(),
+    total: integer("total").notNull(),
+    paid: integer("paid").notNull().default(0),
+    currency: text("currency").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("invoices_number").on(t.tenantId, t.number),
+    index("invoices_user").on(t.tenantId, t.userId, t.issuedOn),
+    index("invoices_tenant_issued").on(t.tenantId, t.issuedOn),
+  ],
+);
+
+/** The last sequence given per tenant, series (`invoice`, `credit_note`) and year. */
+export const documentCounters = sqliteTable(
+  "document_counters",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    series: text("series", { enum: ["invoice", "credit_note"] }).notNull(),
+    year: integer("year").notNull(),
+    sequence: integer("sequence").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.series, t.year] })],
+);
+
+/** A community's invoice run that finished on an invoice day: later runs of that day skip it, later charges wait for the next one. */
+export const invoiceRuns = sqliteTable(
+  "invoice_runs",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day] })],
+);
+
+export type InvoiceParty = { name: string; address: string; taxId: string | null; iban?: string | null; bic?: string | null; email?: string };
+export type InvoiceLineSnapshot = { chargeId: string; kind: (typeof CHARGE_KINDS)[number]; description: string; quantity: number; unitAmount: number; taxRateBp: number; amount: number; tax: number };
+export type Charge = typeof charges.$inferSelect;
+export type Invoice = typeof invoices.$inferSelect;
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;

@@ -208,3 +208,11 @@ export function announcementMail(lang: Lang, p: { brand: MailBrand; to: string; 
     { kind: "action", label: t(lang, "mail.announcement.action"), url: p.url },
   ], p.brand);
 }
+
+/** An invoice was issued (branch inv-core): its number, total and due day, and a link to the member's invoices. */
+export function invoiceIssuedMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; number: string; total: string; dueOn: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.invoice.subject", { community: p.community, number: p.number }), p.community, [
+    { kind: "p", text: t(lang, "mail.invoice.intro", { number: p.number, total: p.total, dueOn: p.dueOn }) },
+    { kind: "action", label: t(lang, "mail.invoice.action"), url: p.url },
+  ], p.brand);
+}

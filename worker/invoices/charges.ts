@@ -1,0 +1,105 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { msg } from "../../web/i18n";
+import type { TenantDb } from "../db/client";
+import { newId } from "../db/ids";
+import { charges, type Charge } from "../db/schema";
+import { ApiError, conflict, notFound } from "../http/errors";
+import { basisPointsToPercent, isCurrency, percentToBasisPoints, type Money } from "./money";
+import type { BillingSettingsView } from "./settings";
+
+// Charges: the one way money reaches an invoice (DESIGN.md "Member portal decisions"). Here
+// an admin's one-off charges; the invoice run adds plan periods and setup fees, bookings and
+// event tickets add theirs. A charge is invoiced exactly once: `invoice_id` is set in the
+// batch that issues its invoice, and a charge with one can no longer be removed.
+
+const amount = z.number({ error: "field.required" }).int(msg("field.invalid")).min(1, msg("field.too_small", { min: 1 })).max(100_000_000, msg("field.too_big", { max: 100_000_000 }));
+const percent = z
+  .number({ error: "field.required" })
+  .min(0, msg("field.too_small", { min: 0 }))
+  .max(100, msg("field.too_big", { max: 100 }))
+  .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, { message: "field.invalid" });
+
+export const chargeInput = z.strictObject({
+  description: z.string({ error: "field.required" }).trim().min(1, "field.required").max(300, msg("field.too_long", { max: 300 })),
+  amount: z.strictObject({ amount, currency: z.string({ error: "field.required" }).refine(isCurrency, { message: "field.invalid" }) }),
+  taxRate: percent.optional(),
+});
+export type ChargeInput = z.output<typeof chargeInput>;
+
+export type ChargeView = {
+  id: string;
+  userId: string;
+  kind: Charge["kind"];
+  description: string;
+  amount: Money;
+  taxRate: number;
+  periodStart: string | null;
+  periodEnd: string | null;
+  invoiceId: string | null;
+  createdAt: string;
+};
+
+export function chargeView(c: Charge): ChargeView {
+  return {
+    id: c.id,
+    userId: c.userId,
+    kind: c.kind,
+    description: c.description,
+    amount: { amount: c.amount, currency: c.currency },
+    taxRate: basisPointsToPercent(c.taxRateBp),
+    periodStart: c.periodStart,
+    periodEnd: c.periodEnd,
+    invoiceId: c.invoiceId,
+    createdAt: new Date(c.createdAt).toISOString(),
+  };
+}
+
+/** A one-off charge for the member's next invoice, in the community's currency (else 422 `currency_mismatch`). */
+export async function addOneOffCharge(t: TenantDb, billing: BillingSettingsView, userId: string, input: ChargeInput, now: number): Promise<Charge> {
+  if (input.amount.currency !== billing.currency) {
+    throw new ApiError(422, "currency_mismatch", `Amounts are in ${billing.currency}, the community's currency.`, { amount: msg("field.currency", { currency: billing.currency }) });
+  }
+  const [row] = await t.db
+    .insert(charges)
+    .values({
+      id: newId(),
+      tenantId: t.tenantId,
+      userId,
+      membershipId: null,
+      kind: "one_off",
+      description: input.description,
+      amount: input.amount.amount,
+      currency: input.amount.currency,
+      taxRateBp: percentToBasisPoints(input.taxRate ?? billing.defaultTaxRate),
+      createdAt: now,
+    })
+    .returning();
+  return row!;
+}
+
+/** A member's charges, newest first (invoiced ones too, with their invoice). */
+export async function chargesOf(t: TenantDb, userId: string): Promise<Charge[]> {
+  return t.db
+    .select()
+    .from(charges)
+    .where(and(eq(charges.tenantId, t.tenantId), eq(charges.userId, userId)))
+    .orderBy(desc(charges.createdAt), desc(charges.id))
+    .limit(1000);
+}
+
+/**
+ * Removes a charge not yet invoiced: 404 when there is none (or in another community), 409
+ * `charge_invoiced` once an invoice carries it. One conditional delete, so a charge that an
+ * invoice run claims at the same moment is either removed before or refused after, never both.
+ */
+export async function removeCharge(t: TenantDb, id: string): Promise<void> {
+  const deleted = await t.db
+    .delete(charges)
+    .where(and(eq(charges.tenantId, t.tenantId), eq(charges.id, id), sql`${charges.invoiceId} is null`))
+    .returning({ id: charges.id });
+  if (deleted.length > 0) return;
+  const [row] = await t.db.select({ id: charges.id }).from(charges).where(and(eq(charges.tenantId, t.tenantId), eq(charges.id, id))).limit(1);
+  if (!row) throw notFound("No such charge.");
+  throw conflict("charge_invoiced", "This charge is on an issued invoice; void the invoice instead.");
+}

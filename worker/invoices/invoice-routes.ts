@@ -1,0 +1,75 @@
+import { Hono, type Context } from "hono";
+import { requireUser } from "../auth/sessions";
+import type { AppEnv } from "../env";
+import { requireTenant } from "../http/context";
+import { ApiError, forbidden, notFound } from "../http/errors";
+import { pickLanguage } from "../http/language";
+import { pageParams } from "../http/pagination";
+import { guard, json, query } from "../http/validate";
+import { assertMember } from "../memberships/service";
+import { portalRequest } from "../memberships/http";
+import { addOneOffCharge, chargeInput, chargesOf, chargeView, removeCharge } from "./charges";
+import { invoiceById, invoiceListQuery, invoicesOf, invoiceView, listInvoices, totalsView } from "./invoices";
+import { decideInvoice, type InvoiceAction } from "./policy";
+import { renderInvoicePdf } from "./pdf";
+import { previewInvoice } from "./run";
+
+// "Invoices and payments" (branch inv-core): charges, invoices, the next-invoice preview.
+
+const actorOf = (c: Context<AppEnv>) => {
+  const user = requireUser(c);
+  return { tenantRole: user.tenantRole, userId: user.id };
+};
+
+/** Before the body is read: signed in on a community's host and allowed `action` (403 otherwise). */
+const can = (action: InvoiceAction) =>
+  guard((c) => {
+    requireTenant(c);
+    const d = decideInvoice(actorOf(c), action);
+    if (!d.ok) throw forbidden("forbidden", "Only community owners and admins can do this.");
+  });
+
+export const invoiceApi = new Hono<AppEnv>()
+  .post("/members/:userId/charges", can("manageCharges"), json(chargeInput), async (c) => {
+    const r = await portalRequest(c);
+    await assertMember(r.t, c.req.param("userId"));
+    return c.json({ charge: chargeView(await addOneOffCharge(r.t, r.billing, c.req.param("userId"), c.req.valid("json"), r.clock.now)) }, 201);
+  })
+  .get("/members/:userId/charges", can("manageCharges"), async (c) => {
+    const r = await portalRequest(c);
+    await assertMember(r.t, c.req.param("userId"));
+    return c.json({ items: (await chargesOf(r.t, c.req.param("userId"))).map(chargeView), nextCursor: null });
+  })
+  .delete("/charges/:id", can("manageCharges"), async (c) => {
+    const r = await portalRequest(c);
+    await removeCharge(r.t, c.req.param("id"));
+    return c.body(null, 204);
+  })
+  .get("/me/invoices", can("readOwnInvoices"), async (c) => {
+    const r = await portalRequest(c);
+    return c.json({ items: (await invoicesOf(r.t, r.user.id)).map(invoiceView), nextCursor: null });
+  })
+  .get("/me/invoices/preview", can("readOwnInvoices"), async (c) => {
+    const r = await portalRequest(c);
+    const preview = await previewInvoice(r.t, r.tenant, r.billing, r.clock.today, r.user);
+    if (!preview) throw new ApiError(404, "no_upcoming_invoice", "Nothing is due on a next invoice.");
+    return c.json({ date: preview.date, ...totalsView(preview.draft) });
+  })
+  .get("/invoices", can("readAllInvoices"), query(invoiceListQuery), async (c) => {
+    const r = await portalRequest(c);
+    return c.json(await listInvoices(r.t, { ...c.req.valid("query"), ...pageParams(c) }));
+  })
+  .get("/invoices/:id", async (c) => c.json(invoiceView(await readable(c))))
+  .get("/invoices/:id/pdf", async (c) => {
+    const row = await readable(c);
+    const pdf = await renderInvoicePdf(invoiceView(row), { lang: await pickLanguage(c) });
+    return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/pdf", "content-disposition": `inline; filename="${row.number}.pdf"`, "cache-control": "private, no-store" });
+  });
+
+/** The invoice of the path, for the member it bills and tenant admins; 404 for anyone else. */
+async function readable(c: Context<AppEnv>) {
+  const r = await portalRequest(c);
+  const row = await invoiceById(r.t, c.req.param("id")!);
+  if (!decideInvoice(actorOf(c), "readInvoice", row).ok) throw notFound("No such invoice.");
+  return row;
+}

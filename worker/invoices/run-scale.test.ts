@@ -1,0 +1,119 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { directoryDb, tenantDb } from "../db/client";
+import { newId } from "../db/ids";
+import { invoices, outbox, tenants } from "../db/schema";
+import { call, makeTenant } from "../test/helpers";
+import { issueInvoices } from "./run";
+import { billingSettingsOf } from "./settings";
+
+// The run writes in bulk: a community's invoices take a handful of statements per hundred
+// members, far under D1's 1,000 queries per invocation. Every statement the run sends is
+// counted through a wrapper of the D1 binding.
+
+/** The binding, counting every statement executed (alone or in a batch). */
+function counting(db: D1Database): { db: D1Database; count: () => number } {
+  let n = 0;
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const wrap = (s: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(s, {
+      get(target, prop) {
+        if (prop === "bind") return (...args: unknown[]) => wrap(target.bind(...args));
+        const value = Reflect.get(target, prop) as unknown;
+        if (typeof value !== "function") return value;
+        if (prop === "all" || prop === "first" || prop === "run" || prop === "raw") {
+          return (...args: unknown[]) => {
+            n++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+    real.set(proxy, s);
+    return proxy;
+  };
+  const proxy = new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (query: string) => wrap(target.prepare(query));
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          n += statements.length;
+          return target.batch(statements.map((s) => real.get(s) ?? s));
+        };
+      }
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db: proxy, count: () => n };
+}
+
+describe("the invoice run at scale", () => {
+  it("issues 2,000 members' invoices (a plan fee and two charges each) in one invocation, under 150 statements, one email each", async () => {
+    const N = 2000;
+    const tenant = await makeTenant();
+    const res = await call(tenant.host, "POST", "/api/v1/plans", { cookie: tenant.owner.cookie, json: { name: "Desk", price: { amount: 20000, currency: "EUR" }, intervalMonths: 1, taxRate: 21 } });
+    const planId = ((await res.json()) as { plan: { id: string } }).plan.id;
+    const now = Date.parse("2026-07-01T08:00:00Z");
+    const ids = Array.from({ length: N }, () => newId());
+    // Members, memberships from July 1st and two charges each, written in bulk.
+    await env.DB.batch([
+      env.DB.prepare(
+        "insert into users (id, tenant_id, email, name, tenant_role, status, created_at) select value, ?1, value || '@scale.example', 'Member ' || key, 'member', 'active', ?2 from json_each(?3)",
+      ).bind(tenant.id, now, JSON.stringify(ids)),
+      env.DB.prepare(
+        "insert into plan_memberships (id, tenant_id, user_id, plan_id, status, starts_on, periods_from, created_at, confirmed_at, updated_at) select 'm' || value, ?1, value, ?2, 'active', '2026-07-01', '2026-07-01', ?3, ?3, ?3 from json_each(?4)",
+      ).bind(tenant.id, planId, now, JSON.stringify(ids)),
+      env.DB.prepare(
+        "insert into charges (id, tenant_id, user_id, kind, description, amount, currency, tax_rate_bp, created_at) select 'a' || value, ?1, value, 'booking', 'Room', 1500, 'EUR', 2100, ?2 from json_each(?3)",
+      ).bind(tenant.id, now, JSON.stringify(ids)),
+      env.DB.prepare(
+        "insert into charges (id, tenant_id, user_id, kind, description, amount, currency, tax_rate_bp, created_at) select 'b' || value, ?1, value, 'event', 'Ticket', 800, 'EUR', 600, ?2 from json_each(?3)",
+      ).bind(tenant.id, now, JSON.stringify(ids)),
+    ]);
+    const [row] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenant.id));
+    const billing = await billingSettingsOf(tenantDb(env, row!), row!.name);
+    const wrapped = counting(env.DB);
+    const started = Date.now();
+    const report = await issueInvoices({ ...env, DB: wrapped.db }, row!, billing, "2026-07-01", now);
+    const ms = Date.now() - started;
+    console.log(`invoice run: ${N} members in ${ms} ms, ${wrapped.count()} statements`);
+    expect(report).toMatchObject({ issued: N, failed: 0, more: false, charged: N });
+    // 20 chunks × 6 statements + a few reads and 4 bulk charge inserts.
+    expect(wrapped.count()).toBeLessThan(150);
+    const issued = await directoryDb(env).select({ number: invoices.number, total: invoices.total }).from(invoices).where(eq(invoices.tenantId, tenant.id));
+    expect(issued).toHaveLength(N);
+    expect(new Set(issued.map((i) => i.number)).size).toBe(N);
+    expect(issued.map((i) => i.number).sort().at(-1)).toBe("INV2026-2000");
+    // 20000 + 4200 tax, 1500 + 315, 800 + 48 = 26863 each.
+    expect(new Set(issued.map((i) => i.total))).toEqual(new Set([26863]));
+    const mails = await directoryDb(env).select({ to: outbox.to }).from(outbox).where(eq(outbox.tenantId, tenant.id));
+    expect(mails.filter((m) => m.to.endsWith("@scale.example"))).toHaveLength(N);
+  }, 120_000);
+
+  it("stays within its query budget and goes on where it stopped, numbers without gaps", async () => {
+    const tenant = await makeTenant();
+    const now = Date.parse("2026-07-01T08:00:00Z");
+    const ids = Array.from({ length: 10 }, () => newId());
+    await env.DB.batch([
+      env.DB.prepare("insert into users (id, tenant_id, email, name, tenant_role, status, created_at) select value, ?1, value || '@budget.example', 'Member ' || key, 'member', 'active', ?2 from json_each(?3)").bind(tenant.id, now, JSON.stringify(ids)),
+      env.DB.prepare("insert into charges (id, tenant_id, user_id, kind, description, amount, currency, tax_rate_bp, created_at) select 'c' || value, ?1, value, 'one_off', 'Room', 500, 'EUR', 0, ?2 from json_each(?3)").bind(tenant.id, now, JSON.stringify(ids)),
+    ]);
+    const [row] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenant.id));
+    const billing = await billingSettingsOf(tenantDb(env, row!), row!.name);
+    let rounds = 0;
+    for (let more = true; more; rounds++) {
+      const wrapped = counting(env.DB);
+      const r = await issueInvoices({ ...env, DB: wrapped.db }, row!, billing, "2026-07-01", now, { chunkSize: 2, maxQueries: 25 });
+      expect(wrapped.count()).toBeLessThanOrEqual(25);
+      more = r.more;
+      expect(rounds).toBeLessThan(10);
+    }
+    expect(rounds).toBeGreaterThan(1);
+    const issued = await directoryDb(env).select({ number: invoices.number }).from(invoices).where(eq(invoices.tenantId, tenant.id));
+    expect(issued.map((i) => i.number).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `INV2026-${String(i + 1).padStart(4, "0")}`));
+  });
+});
+

@@ -2,11 +2,15 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
-import { billingSettings } from "../db/schema";
+import { billingSettings, plans } from "../db/schema";
 import { ApiError } from "../http/errors";
+import { unixLines } from "../http/text";
 import { isValidBic, isValidIban, normalizeIban } from "./epc";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints } from "./money";
 import { seal, unseal, type SealedContext } from "./sealed";
+import type { BillingLocks } from "./types";
+
+export type { BillingLocks };
 
 /** A community's billing settings (contract, "Invoices and payments"), with a new community's defaults. */
 export type BillingSettingsView = {
@@ -57,7 +61,7 @@ export const billingSettingsPatch = z.strictObject({
   seller: z
     .strictObject({
       name: z.string().trim().min(1, "field.required").max(200, msg("field.too_long", { max: 200 })).optional(),
-      address: z.string().trim().max(1000, msg("field.too_long", { max: 1000 })).optional(),
+      address: z.string().transform(unixLines).pipe(z.string().trim().max(1000, msg("field.too_long", { max: 1000 }))).optional(),
       taxId: optionalText(50),
       iban: z
         .string()
@@ -81,6 +85,25 @@ export const billingSettingsPatch = z.strictObject({
     .optional(),
 });
 export type BillingSettingsPatch = z.output<typeof billingSettingsPatch>;
+
+
+/**
+ * What fixes the currency and the invoice day: plans priced in the currency fix it (money is
+ * one currency per community). Issued invoices fix both (contract: 409 `billing_locked` once
+ * an invoice is issued): the invoices' own check joins here with their table.
+ */
+export async function billingLocks(t: TenantDb): Promise<BillingLocks> {
+  const [plan] = await t.db.select({ id: plans.id }).from(plans).where(eq(plans.tenantId, t.tenantId)).limit(1);
+  return { currency: Boolean(plan), invoiceDay: false };
+}
+
+/** `updateBillingSettings`'s `locked`, from `billingLocks`. */
+export const lockedBy =
+  (t: TenantDb) =>
+  async (changing: { currency: boolean; invoiceDay: boolean }): Promise<boolean> => {
+    const locks = await billingLocks(t);
+    return (changing.currency && locks.currency) || (changing.invoiceDay && locks.invoiceDay);
+  };
 
 /** What the API answers: the settings, and whether Stripe is connected (the keys never leave D1). */
 export type BillingSettingsAnswer = BillingSettingsView & { stripe: { connected: boolean } };

@@ -150,10 +150,10 @@ export function AdminShell({
                   <h1 class="page-title">${group.name}</h1>
                   ${group.deletedAt && html`<span class="badge badge-danger">${t(lang, "admin.groups.deleted")}</span>`}
                 </div>`
-            : heading && sectionItem
+            : heading && sectionItem && sectionItem.href !== here
               ? html`<p class="admin-crumb"><a href=${sectionItem.href}>${sectionItem.label}</a></p>
                   <h1 class="page-title">${heading}</h1>`
-              : html`<h1 class="page-title">${title}</h1>`}
+              : html`<h1 class="page-title">${heading ?? title}</h1>`}
         </div>
         ${!viewingAsMember && ViewAsToggle({ ctx, viewingAsMember })}
       </div>

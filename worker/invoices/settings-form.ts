@@ -2,6 +2,7 @@ import type { Lang } from "../../web/i18n";
 import { ApiError } from "../http/errors";
 import type { Form } from "../http/forms";
 import { fieldErrors } from "../http/validate";
+import { formatIban } from "./epc";
 import { percentToBasisPoints } from "./money";
 import { billingSettingsPatch, type BillingSettingsPatch, type BillingSettingsView } from "./settings";
 import type { BillingFormValues } from "./types";
@@ -38,7 +39,7 @@ export function billingFormOf(lang: Lang, s: BillingSettingsView): BillingFormVa
     sellerName: s.seller.name,
     sellerAddress: s.seller.address,
     taxId: s.seller.taxId ?? "",
-    iban: s.seller.iban ?? "",
+    iban: s.seller.iban ? formatIban(s.seller.iban) : "",
     bic: s.seller.bic ?? "",
   };
 }

@@ -38,7 +38,9 @@ describe("/admin/invoices/settings", () => {
     const page = await text(await getPage(tenant, `${PATH}?lang=fr`, tenant.owner.cookie));
     expect(page.status).toBe(200);
     for (const name of Object.keys(FULL)) expect(page.html).toContain(`name="${name}"`);
-    expect(page.html).toContain("Paramètres de facturation");
+    expect(page.html).toContain('<h1 class="page-title">Paramètres de facturation</h1>');
+    // The section's link is this page: no crumb back to itself.
+    expect(page.html).not.toContain('class="admin-crumb"');
     expect(page.html).toMatch(/href="\/admin\/invoices\/settings"[^>]*aria-current="page"/);
     expect(page.html).toContain('value="EUR"');
     expect(page.html).toContain("Non connecté");
@@ -58,7 +60,7 @@ describe("/admin/invoices/settings", () => {
     const after = await text(await getPage(tenant, `${PATH}?done=saved&lang=en`, tenant.owner.cookie));
     expect(after.html).toContain("Billing settings saved.");
     expect(after.html).toContain('value="7.7"');
-    expect(after.html).toContain('value="CH9300762011623852957"');
+    expect(after.html).toContain('value="CH93 0076 2011 6238 5295 7"');
     const nl = await text(await getPage(tenant, `${PATH}?lang=nl`, tenant.owner.cookie));
     expect(nl.html).toContain("Factuurinstellingen");
     expect(nl.html).toContain('value="7,7"');

@@ -95,6 +95,23 @@ describe("PATCH /api/v1/billing/settings", () => {
     expect(await updateBillingSettings(t, "No Secret", billingSettingsPatch.parse({ invoiceDay: 9, stripe: null }), Date.now(), async () => false, null)).toMatchObject({ invoiceDay: 9, stripe: { connected: false } });
   });
 
+  it("over HTTP without SECRETS_KEY: 409 payments_unavailable for keys, the rest still saves, the page says why and disables the key inputs", async () => {
+    const tenant = await makeTenant();
+    const bindings = env as { SECRETS_KEY?: string };
+    const saved = bindings.SECRETS_KEY;
+    delete bindings.SECRETS_KEY;
+    try {
+      expect((await body(await patch(tenant, { invoiceDay: 4, stripe: { secretKey: SK, webhookSecret: WH } }), 409)).error.code).toBe("payments_unavailable");
+      expect(await body(await patch(tenant, { invoiceDay: 4 }))).toMatchObject({ invoiceDay: 4, stripe: { connected: false } });
+      const page = await (await call(tenant.host, "GET", "/admin/invoices/settings?lang=en", { cookie: tenant.owner.cookie })).text();
+      expect(page).toContain("the SECRETS_KEY secret");
+      expect(page).toMatch(/<input[^>]*name="stripeSecretKey"[^>]*disabled/);
+    } finally {
+      bindings.SECRETS_KEY = saved;
+    }
+    expect(await storedRow(tenant)).toMatchObject({ stripeSecretKey: null, stripeWebhookSecret: null });
+  });
+
   it("answers 422 with the field for a bad IBAN (mod-97), BIC, tax rate, invoice day or Stripe key", async () => {
     const tenant = await makeTenant();
     const cases: [unknown, string][] = [

@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             ENVIRONMENT: "test",
             ROOT_DOMAIN: "communities.test",
             MAIL_TRANSPORT: "dev",
+            // Seals the Stripe keys in tests (scripts/local-db.mjs has development's own).
+            SECRETS_KEY: "test-only-secrets-key",
           },
         },
       }),

@@ -18,8 +18,11 @@ export function wrangler(args, opts = {}) {
 
 /** The vars every local server runs with (wrangler dev through scripts/dev.mjs, and scripts/serve-bundle.mjs). */
 export function devVars(rootHost) {
-  return { ENVIRONMENT: "development", ROOT_DOMAIN: rootHost, MAIL_TRANSPORT: "dev" };
+  return { ENVIRONMENT: "development", ROOT_DOMAIN: rootHost, MAIL_TRANSPORT: "dev", SECRETS_KEY: DEV_SECRETS_KEY };
 }
+
+/** Seals the Stripe keys communities enter, in development only: production sets its own with `wrangler secret put SECRETS_KEY`. */
+export const DEV_SECRETS_KEY = "development-only-secrets-key-never-use-in-production";
 
 export function applyMigrations() {
   wrangler(["d1", "migrations", "apply", "DB", "--local", ...persistArgs]);

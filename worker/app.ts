@@ -42,6 +42,7 @@ import { membershipsApi } from "./memberships/routes";
 import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
 import { invoiceApi } from "./invoices/invoice-routes";
+import { billingSettingsPages } from "./invoices/settings-html";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
@@ -105,6 +106,7 @@ app.route("/", portalPages);
 app.route("/", announcementPages);
 app.route("/", membershipPages);
 app.route("/", membershipAdminPages);
+app.route("/", billingSettingsPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

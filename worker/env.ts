@@ -16,6 +16,8 @@ export type Bindings = {
   /** Secrets for Cloudflare for SaaS custom hostnames. */
   CF_API_TOKEN?: string;
   CF_ZONE_ID?: string;
+  /** Seals the Stripe keys communities enter (worker/invoices/sealed.ts); without it they cannot be stored (409 `payments_unavailable`). */
+  SECRETS_KEY?: string;
   /** Chat messages a member may send per second, and in a burst (per group). */
   CHAT_RATE_PER_SECOND?: string;
   CHAT_BURST?: string;

@@ -21,6 +21,7 @@ import "./group-invitations.test.mjs";
 import "./language.test.mjs";
 import "./group-ux.test.mjs";
 import "./admin-portal.test.mjs";
+import "./billing-settings.test.mjs";
 import "./portal.test.mjs";
 import "./avatars.test.mjs";
 

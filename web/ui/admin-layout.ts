@@ -9,7 +9,7 @@ import { formatNumber } from "./format";
 
 export { groupBrand } from "../pages/groups/shared";
 
-export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "settings" | "domains";
+export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "invoices" | "settings" | "domains";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -101,6 +101,7 @@ export function AdminShell({
           { id: "plans" as const, href: "/admin/plans", label: t(lang, "admin.nav.plans") },
           { id: "memberships" as const, href: "/admin/memberships", label: t(lang, "admin.nav.memberships") },
           { id: "portal" as const, href: "/admin/portal", label: t(lang, "admin.nav.portal") },
+          { id: "invoices" as const, href: "/admin/invoices/settings", label: t(lang, "admin.nav.invoices") },
           { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
           { id: "domains" as const, href: "/admin/domains", label: t(lang, "admin.nav.domains") },
         ]
@@ -149,10 +150,10 @@ export function AdminShell({
                   <h1 class="page-title">${group.name}</h1>
                   ${group.deletedAt && html`<span class="badge badge-danger">${t(lang, "admin.groups.deleted")}</span>`}
                 </div>`
-            : heading && sectionItem
+            : heading && sectionItem && sectionItem.href !== here
               ? html`<p class="admin-crumb"><a href=${sectionItem.href}>${sectionItem.label}</a></p>
                   <h1 class="page-title">${heading}</h1>`
-              : html`<h1 class="page-title">${title}</h1>`}
+              : html`<h1 class="page-title">${heading ?? title}</h1>`}
         </div>
         ${!viewingAsMember && ViewAsToggle({ ctx, viewingAsMember })}
       </div>

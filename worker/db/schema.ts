@@ -370,6 +370,9 @@ export const billingSettings = sqliteTable(
     iban: text("iban"),
     bic: text("bic"),
     updatedAt: integer("updated_at").notNull(),
+    /** The community's own Stripe keys, sealed (`v1.<iv>.<ciphertext>`, worker/invoices/sealed.ts); null when not connected. */
+    stripeSecretKey: text("stripe_secret_key"),
+    stripeWebhookSecret: text("stripe_webhook_secret"),
   },
   (t) => [
     check("billing_settings_invoice_day", sql`${t.invoiceDay} between 1 and 28`),

@@ -97,7 +97,10 @@ export function watchProblems(page, problems) {
     if (msg.type() === "error" && !/Failed to load resource/.test(msg.text())) problems.push(`console error on ${page.url()}: ${msg.text()}`);
   });
   page.on("requestfailed", (req) => {
-    if (req.resourceType() !== "document") problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+    // ERR_ABORTED is the browser cancelling a load because the page went on (a form posted
+    // while a script chunk was still arriving), not the server failing it.
+    const why = req.failure()?.errorText;
+    if (req.resourceType() !== "document" && why !== "net::ERR_ABORTED") problems.push(`request failed: ${req.url()} (${why})`);
   });
   page.on("response", (res) => {
     if (res.status() >= 400 && res.request().resourceType() !== "document") problems.push(`${res.status()} for ${res.url()}`);

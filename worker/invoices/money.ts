@@ -1,3 +1,4 @@
+import { formatMoney as formatMoneyFor } from "../../web/ui/format";
 // Money and invoice totals as pure functions (DESIGN.md "Member portal decisions"):
 // integer minor units plus an ISO 4217 currency; tax rates in basis points; tax per
 // line rounded half-up to the minor unit; totals are sums of rounded lines.
@@ -236,19 +237,9 @@ export function toDecimalString(m: Money): string {
   return `${negative ? "-" : ""}${whole}${frac}`;
 }
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
-
-/** The amount for people in `locale` ("12,34 €" in fr, "€12.34" in en). */
+/** The amount for people in `locale` ("12,34 €" in fr, "€12.34" in en): the pages' own formatter, exact (never through a binary float). */
 export function formatMoney(m: Money, locale: string): string {
-  const key = `${locale}|${m.currency}`;
-  let f = moneyFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale, { style: "currency", currency: m.currency });
-    moneyFormats.set(key, f);
-  }
-  // Through the decimal string, so that no amount is ever divided in binary floating point
-  // before display (Intl accepts decimal strings exactly).
-  return f.format(toDecimalString(m) as unknown as number);
+  return formatMoneyFor(locale, m);
 }
 
 /** A rate for people: 550 → "5.5 %" (en), "5,5 %" (fr). */

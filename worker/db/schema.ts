@@ -516,7 +516,9 @@ export const invoices = sqliteTable(
   {
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    // An issued invoice outlives its member's account (the law keeps it; its buyer is a snapshot):
+    // removing the member only forgets whom it billed.
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
     membershipId: text("membership_id"),
     number: text("number").notNull(),
     status: text("status", { enum: ["open", "paid", "void"] }).notNull().default("open"),

@@ -16,7 +16,8 @@ export type InvoiceLineView = { description: string; quantity: number; unitAmoun
 export type TaxView = { rate: number; amount: Money };
 export type InvoiceView = {
   id: string;
-  userId: string;
+  /** The member it bills; null once their account was removed (the invoice stays, its buyer is a snapshot). */
+  userId: string | null;
   number: string;
   status: Invoice["status"];
   issuedOn: string;

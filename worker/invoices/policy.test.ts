@@ -33,4 +33,12 @@ describe("invoice policy", () => {
     }
     expect(got).toEqual(TABLE);
   });
+
+  it("an invoice whose member's account was removed is readable by admins only", () => {
+    const answers = Object.fromEntries(Object.entries(COLS).map(([col, actor]) => {
+      const d = decideInvoice(actor, "readInvoice", { userId: null });
+      return [col, d.ok ? ok : d.why];
+    }));
+    expect(answers).toEqual({ visitor: "signed_out", member: "not_found", moderator: "not_found", admin: ok, owner: ok, "admin (as member)": "not_found", "billed member": "not_found" });
+  });
 });

@@ -24,8 +24,8 @@ function actingAdmin(actor: InvoiceActor): boolean {
   return (actor.tenantRole === "owner" || actor.tenantRole === "admin") && !actor.viewingAsMember;
 }
 
-/** `billed`: the user an invoice bills (for `readInvoice`). */
-export function decideInvoice(actor: InvoiceActor, action: InvoiceAction, billed?: { userId: string }): InvoiceDecision {
+/** `billed`: the user an invoice bills (for `readInvoice`); null once their account is removed (admins only, then). */
+export function decideInvoice(actor: InvoiceActor, action: InvoiceAction, billed?: { userId: string | null }): InvoiceDecision {
   if (actor.tenantRole === null || actor.userId === null) return refuse("signed_out");
   switch (action) {
     case "manageCharges":

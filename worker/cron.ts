@@ -11,6 +11,8 @@ import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 import { backfillSearchText } from "./db/search-backfill";
 import { runMembershipJob, type MembershipJobReport } from "./memberships/job";
 import { runInvoiceJob, type RunReport } from "./invoices/run";
+import { runDunningJob, type DunningReport } from "./invoices/dunning";
+import { scheduleContinuation } from "./jobs/runner";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
@@ -26,6 +28,7 @@ export type CronReport = {
   invitations: { reminded: number; expired: number };
   memberships: { ended: number; changed: number };
   invoices: RunReport;
+  dunning: DunningReport;
   domains: DomainJobReport;
 };
 
@@ -68,6 +71,20 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   }
   ran.push("invoices");
 
+  // Reminders of unpaid invoices, after the run (branch inv-dunning).
+  const dunning: DunningReport = { sent: 0, more: false };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r = await runDunningJob(env, now, tenant);
+    dunning.sent += r.sent;
+    dunning.more = r.more;
+    if (!scope.drain || !r.more) break;
+  }
+  ran.push("dunning");
+  // Work left over continues through the JobRunner's alarm at this same `now`, not at the next cron.
+  if (invoices.more || dunning.more) {
+    await scheduleContinuation(env, now, tenant).catch((err: unknown) => console.error("job continuation not scheduled", err));
+  }
+
   let purgedGroups = 0;
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
     const n = await purgeDeletedGroups(env, now, tenant);
@@ -100,5 +117,5 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await backfillSearchText(env);
   ran.push("purges");
 
-  return { ran, mail, purgedGroups, invitations, memberships, invoices, domains };
+  return { ran, mail, purgedGroups, invitations, memberships, invoices, dunning, domains };
 }

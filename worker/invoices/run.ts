@@ -1,10 +1,11 @@
 import { t as tr, type Lang } from "../../web/i18n";
+import { formatDay } from "../../web/ui/format";
 import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import type { Charge, InvoiceLineSnapshot, InvoiceParty, Tenant } from "../db/schema";
 import type { Bindings } from "../env";
 import { invoiceIssuedMail, mailLang, tenantBrand } from "../mail/templates";
-import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, maxDay, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
+import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, invoiceDayOnOrBefore, maxDay, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
 import { platformUrl } from "../tenancy/hosts";
 import { computeInvoiceTotals, formatMoney, type InvoiceTotals } from "./money";
 import { yearOfDay } from "./numbering";
@@ -276,7 +277,7 @@ function issueOf(tenant: RunTenant, env: Pick<Bindings, "ROOT_DOMAIN">, billing:
     community: tenant.name,
     number: NUMBER_TOKEN,
     total: formatMoney(draft.totals.total, lang),
-    dueOn,
+    dueOn: formatDay(lang, dueOn),
     url: platformUrl(env, tenant.subdomain, "/membership"),
   });
   return {
@@ -441,15 +442,49 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
 
 // ---- The scheduled job ---------------------------------------------------------------------
 
-type TenantRow = { id: string; name: string; subdomain: string; timezone: string; default_language: string; primary_color: string; logo_key: string | null; invoice_day: number };
+type TenantRow = {
+  id: string;
+  name: string;
+  subdomain: string;
+  timezone: string;
+  default_language: string;
+  primary_color: string;
+  logo_key: string | null;
+  invoice_day: number;
+  /** The latest day a run of this community finished. */
+  last_run: string | null;
+  /** The earliest start of a membership that bills, and the oldest charge not invoiced (ms). */
+  first_start: string | null;
+  first_charge_at: number | null;
+};
 
 /**
- * Every community whose invoice day it is (in its timezone) at `now`, or one: its invoices
- * issued. Communities are independent: one failing does not stop the others.
+ * The day a community's run is due at `today`, or null: its latest invoice day on or before
+ * `today` has no finished run (the cron missed it, or the development clock jumped past it),
+ * and something was there to bill by that day (today's invoice day always runs). A run on a
+ * later day issues what every invoice day before left unissued; `issuedOn` is the run's day.
+ */
+export function invoiceRunDue(today: Day, invoiceDay: number, state: { lastRun: Day | null; firstStart: Day | null; firstChargeDay: Day | null }): boolean {
+  const latest = invoiceDayOnOrBefore(today, invoiceDay);
+  if (state.lastRun !== null && state.lastRun >= latest) return false;
+  if (latest === today) return true;
+  // A missed day only counts when it had work: a membership billed by then, or a charge made by then.
+  const billedBy = state.firstStart !== null && invoiceDayOnOrAfter(state.firstStart, invoiceDay) <= latest;
+  return billedBy || (state.firstChargeDay !== null && state.firstChargeDay <= latest);
+}
+
+/**
+ * Every community whose run is due at `now` (`invoiceRunDue`, in its timezone), or one: its
+ * invoices issued. One query when nothing is due, however many communities (the cron fires
+ * every minute): what decides is read with the communities. Communities are independent:
+ * one failing does not stop the others.
  */
 export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantId?: string } = {}, opts: RunOptions = {}): Promise<RunReport> {
   const rows = await env.DB.prepare(
-    `select t.id, t.name, t.subdomain, t.timezone, t.default_language, t.primary_color, t.logo_key, coalesce(b.invoice_day, 1) as invoice_day
+    `select t.id, t.name, t.subdomain, t.timezone, t.default_language, t.primary_color, t.logo_key, coalesce(b.invoice_day, 1) as invoice_day,
+       (select max(r.day) from invoice_runs r where r.tenant_id = t.id) as last_run,
+       (select min(pm.starts_on) from plan_memberships pm where pm.tenant_id = t.id and pm.status <> 'pending_approval') as first_start,
+       (select min(c.created_at) from charges c where c.tenant_id = t.id and c.invoice_id is null) as first_charge_at
      from tenants t left join billing_settings b on b.tenant_id = t.id
      where (?1 is null or t.id = ?1)
        and (exists (select 1 from plan_memberships pm where pm.tenant_id = t.id and pm.status <> 'pending_approval')
@@ -459,19 +494,27 @@ export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantI
     .all<TenantRow>();
   const report: RunReport = { issued: 0, charged: 0, failed: 0, more: false };
   // One budget of queries for the whole invocation (D1 counts them per invocation): what
-  // does not fit is left unfinished for the next minute's cron, which goes on with it.
+  // does not fit is reported as `more`, and the caller continues it (worker/jobs/runner.ts).
   let budget = (opts.maxQueries ?? 900) - 1;
   for (const row of rows.results) {
+    const tenant: RunTenant = { id: row.id, name: row.name, subdomain: row.subdomain, timezone: row.timezone, defaultLanguage: row.default_language, primaryColor: row.primary_color, logoKey: row.logo_key };
+    let day: Day;
+    try {
+      day = dayInTimeZone(now, tenant.timezone);
+    } catch {
+      continue;
+    }
+    const due = invoiceRunDue(day, row.invoice_day, {
+      lastRun: row.last_run,
+      firstStart: row.first_start,
+      firstChargeDay: row.first_charge_at === null ? null : dayInTimeZone(row.first_charge_at, tenant.timezone),
+    });
+    if (!due) continue;
     if (budget < 30) {
       report.more = true;
       break;
     }
-    const tenant: RunTenant = { id: row.id, name: row.name, subdomain: row.subdomain, timezone: row.timezone, defaultLanguage: row.default_language, primaryColor: row.primary_color, logoKey: row.logo_key };
-    // Only communities whose invoice day it is cost a query more (the cron fires every minute).
-    const day = dayInTimeZone(now, tenant.timezone);
-    if (Number(day.slice(8, 10)) !== row.invoice_day) continue;
-    budget -= 2;
-    if (await runFinished(env.DB, tenant.id, day)) continue;
+    budget -= 1;
     const billing = await billingSettingsOf(tenantDb(env, tenant), tenant.name);
     try {
       const r = await issueInvoices(env, tenant, billing, day, now, { ...opts, maxQueries: budget });

@@ -10,8 +10,8 @@ import { purgeStagedAccounts } from "./accounts/service";
 import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 import { backfillSearchText } from "./db/search-backfill";
 import { runMembershipJob, type MembershipJobReport } from "./memberships/job";
-import { runInvoiceJob, type RunReport } from "./invoices/run";
-import { runDunningJob, type DunningReport } from "./invoices/dunning";
+import { runInvoiceJob, type RunOptions, type RunReport } from "./invoices/run";
+import { runDunningJob, type DunningOptions, type DunningReport } from "./invoices/dunning";
 import { scheduleContinuation } from "./jobs/runner";
 
 export type ScheduledScope = {
@@ -19,6 +19,8 @@ export type ScheduledScope = {
   tenantId?: string;
   /** Keep going until nothing is due at `now` (the development clock answers only then). */
   drain?: boolean;
+  /** Tests only: smaller budgets for the invoice run and the dunning job (work left continues through the JobRunner). */
+  limits?: { invoices?: RunOptions; dunning?: DunningOptions };
 };
 
 export type CronReport = {
@@ -62,7 +64,7 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   // Invoices, after the day's membership changes, each community on its invoice day.
   const invoices: RunReport = { issued: 0, charged: 0, failed: 0, more: false };
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
-    const r = await runInvoiceJob(env, now, tenant);
+    const r = await runInvoiceJob(env, now, tenant, scope.limits?.invoices);
     invoices.issued += r.issued;
     invoices.charged += r.charged;
     invoices.failed += r.failed;
@@ -74,7 +76,7 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   // Reminders of unpaid invoices, after the run (branch inv-dunning).
   const dunning: DunningReport = { sent: 0, more: false };
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
-    const r = await runDunningJob(env, now, tenant);
+    const r = await runDunningJob(env, now, tenant, scope.limits?.dunning);
     dunning.sent += r.sent;
     dunning.more = r.more;
     if (!scope.drain || !r.more) break;

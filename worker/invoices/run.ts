@@ -5,9 +5,9 @@ import { newId } from "../db/ids";
 import type { Charge, InvoiceLineSnapshot, InvoiceParty, Tenant } from "../db/schema";
 import type { Bindings } from "../env";
 import { invoiceIssuedMail, mailLang, tenantBrand } from "../mail/templates";
-import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, invoiceDayOnOrBefore, maxDay, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
+import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, invoiceDayOnOrBefore, maxDay, periodDays, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
 import { platformUrl } from "../tenancy/hosts";
-import { computeInvoiceTotals, formatMoney, type InvoiceTotals } from "./money";
+import { computeInvoiceTotals, divideHalfUp, formatMoney, type InvoiceTotals } from "./money";
 import { yearOfDay } from "./numbering";
 import { billingSettingsOf, type BillingSettingsView } from "./settings";
 
@@ -41,8 +41,12 @@ export type BillableMembership = {
   plan: { name: string; priceAmount: number; currency: string; intervalMonths: number; taxRateBp: number; setupFeeAmount: number };
 };
 
-/** What is already charged for a membership: the latest plan period's start, and whether the setup fee is. */
-export type ChargedState = { lastPeriodStart: Day | null; setupCharged: boolean };
+/**
+ * What is already charged for a membership: the latest plan period's start and the last day any
+ * plan charge paid for (they differ after a plan change: the old plan's period may run on past
+ * the new schedule's start), and whether the setup fee is.
+ */
+export type ChargedState = { lastPeriodStart: Day | null; lastPeriodEnd?: Day | null; setupCharged: boolean };
 
 /** A charge the run would add (no id yet). */
 export type NewCharge = Pick<Charge, "userId" | "membershipId" | "kind" | "description" | "amount" | "currency" | "taxRateBp" | "periodStart" | "periodEnd">;
@@ -50,7 +54,11 @@ export type NewCharge = Pick<Charge, "userId" | "membershipId" | "kind" | "descr
 /**
  * The plan charges due for `m` on an invoice issued on `day`, oldest first: every period whose
  * invoice day is on or before `day`, after the last one charged and starting on or before
- * `cancelsOn`; its fee prorated for a short first period; the setup fee with the first invoice.
+ * `cancelsOn`; its fee prorated for a short first period; the setup fee with the first invoice
+ * (never after a plan change: `periodsFrom` then moved past `startsOn`). A day already paid for
+ * is never charged again: after a plan change in the middle of a period charged in advance,
+ * the new plan's periods inside it are skipped, and one that runs past it is charged for the
+ * days after it only, at their share of the period's price (rounded half-up).
  */
 export function planChargesDue(m: BillableMembership, invoiceDay: number, day: Day, charged: ChargedState, lang: Lang): NewCharge[] {
   if (m.status === "pending_approval") return [];
@@ -63,10 +71,19 @@ export function planChargesDue(m: BillableMembership, invoiceDay: number, day: D
     if (invoiceDateOf(s, p) > day) continue;
     if (m.cancelsOn !== null && p.start > m.cancelsOn) break;
     if (charged.lastPeriodStart !== null && p.start <= charged.lastPeriodStart) continue;
+    const paidUntil = charged.lastPeriodEnd ?? null;
+    if (paidUntil !== null && p.end <= paidUntil) continue;
+    if (paidUntil !== null && p.start <= paidUntil) {
+      // Partly paid for already (a whole period: its own days are the base of the share).
+      const from = addDays(paidUntil, 1);
+      const amount = Number(divideHalfUp(BigInt(m.plan.priceAmount) * BigInt(periodDays({ start: from, end: p.end })), BigInt(periodDays(p))));
+      out.push({ ...base, kind: "plan_period", description: tr(lang, "invoices.line.period", { plan: m.plan.name, from, to: p.end }), amount, periodStart: from, periodEnd: p.end });
+      continue;
+    }
     const amount = p.start === first.start ? proratedFirstPeriodAmount(s, m.plan.priceAmount) : m.plan.priceAmount;
     out.push({ ...base, kind: "plan_period", description: tr(lang, "invoices.line.period", { plan: m.plan.name, from: p.start, to: p.end }), amount, periodStart: p.start, periodEnd: p.end });
   }
-  if (!charged.setupCharged && m.plan.setupFeeAmount > 0) {
+  if (!charged.setupCharged && m.plan.setupFeeAmount > 0 && m.periodsFrom === m.startsOn) {
     // The membership's own first invoice: the first invoice day of the schedule from its start.
     const s0: BillingSchedule = { ...s, startsOn: m.startsOn };
     if (invoiceDateOf(s0, firstPeriod(s0)) <= day) {
@@ -120,6 +137,7 @@ type MembershipRow = {
   tax_rate_bp: number;
   setup_fee_amount: number;
   last_start: string | null;
+  last_end: string | null;
   setup_charged: number;
 };
 
@@ -129,6 +147,7 @@ const CANCELED_LOOKBACK_DAYS = 400;
 const MEMBERSHIP_SELECT = `select pm.id, pm.user_id, pm.status, pm.starts_on, pm.periods_from, pm.cancels_on, pm.billing_name, pm.billing_address, pm.billing_tax_id,
     p.name as plan_name, p.price_amount, p.currency, p.interval_months, p.tax_rate_bp, p.setup_fee_amount,
     (select max(c.period_start) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_start is not null) as last_start,
+    (select max(c.period_end) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_end is not null) as last_end,
     exists (select 1 from charges c where c.membership_id = pm.id and c.kind = 'setup_fee' and c.period_start is not null) as setup_charged
   from plan_memberships pm join plans p on p.id = pm.plan_id
   where pm.tenant_id = ?1 and (pm.status in ('active', 'canceling') or (pm.status = 'canceled' and pm.cancels_on >= ?2))`;
@@ -144,7 +163,7 @@ function billable(r: MembershipRow): { m: BillableMembership; charged: ChargedSt
       cancelsOn: r.cancels_on,
       plan: { name: r.plan_name, priceAmount: r.price_amount, currency: r.currency, intervalMonths: r.interval_months, taxRateBp: r.tax_rate_bp, setupFeeAmount: r.setup_fee_amount },
     },
-    charged: { lastPeriodStart: r.last_start, setupCharged: Boolean(r.setup_charged) },
+    charged: { lastPeriodStart: r.last_start, lastPeriodEnd: r.last_end, setupCharged: Boolean(r.setup_charged) },
   };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { formatMoney } from "../../web/ui/format";
 import { directoryDb } from "../db/client";
 import { invoiceReminders, invoices, outbox } from "../db/schema";
+import { countingD1 } from "../test/counting";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { reminderStepDue, runDunningJob } from "./dunning";
 
@@ -159,6 +160,18 @@ describe("the dunning job", () => {
     expect(await reminderMails(tenant, paid!.member.email)).toEqual([]);
     expect(await reminderMails(tenant, voided!.member.email)).toEqual([]);
     expect(await reminderMails(other, elsewhere.member.email)).toEqual([]);
+  });
+
+  it("costs two queries when nothing is due, however many unpaid invoices wait for a later step", async () => {
+    const tenant = await makeTenant();
+    await unpaidInvoices(tenant, [1, 2, 3].map((n) => ({ email: `idle${n}@example.com` })));
+    // Every reminder of this file's database due at +3 sent, then a later minute and a day before +10.
+    for (const at of [Date.parse("2026-07-18T08:00:00Z"), Date.parse("2026-07-18T08:01:00Z"), Date.parse("2026-07-24T08:00:00Z")]) {
+      while ((await runDunningJob(env, at)).more);
+      const counted = countingD1(env.DB);
+      expect(await runDunningJob({ ...env, DB: counted.db }, at)).toEqual({ sent: 0, more: false });
+      expect(counted.count()).toBe(2);
+    }
   });
 
   it("writes a bounded number of reminders per invocation and reports the rest as more", async () => {

@@ -6,8 +6,7 @@ CREATE TABLE `invoice_reminders` (
 	`mail_id` text NOT NULL,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`invoice_id`, `step`),
-	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE cascade,
-	FOREIGN KEY (`invoice_id`) REFERENCES `invoices`(`id`) ON UPDATE no action ON DELETE cascade
+	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE INDEX `invoice_reminders_tenant` ON `invoice_reminders` (`tenant_id`,`sent_on`);--> statement-breakpoint

@@ -573,7 +573,9 @@ export const invoiceReminders = sqliteTable(
   "invoice_reminders",
   {
     tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    invoiceId: text("invoice_id").notNull().references(() => invoices.id, { onDelete: "cascade" }),
+    // No foreign key to invoices: issued invoices are never deleted, and a table rebuild of
+    // `invoices` (drizzle-kit's way to alter a column) must not cascade into the reminders sent.
+    invoiceId: text("invoice_id").notNull(),
     /** Days after the due day: 3, 10 or 20. */
     step: integer("step").notNull(),
     /** The job's day (the tenant's timezone) that sent it. */

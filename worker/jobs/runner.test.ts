@@ -1,4 +1,4 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
@@ -8,7 +8,7 @@ import { runDunningJob } from "../invoices/dunning";
 import { runInvoiceJob } from "../invoices/run";
 import { runScheduled } from "../cron";
 import { makeTenant, type TestTenant } from "../test/helpers";
-import { continuationBackoffMs, scheduleContinuation } from "./runner";
+import { continuationBackoffMs, MAX_CONTINUATION_FAILURES, scheduleContinuation, type JobRunner } from "./runner";
 
 // Work a run leaves over continues through the JobRunner's alarm at the same logical `now`
 // (DESIGN.md "Big jobs"), never by waiting for the next cron.
@@ -91,7 +91,48 @@ describe("the JobRunner continues a run that leaves work", () => {
     expect(new Set(reminders.map((r) => `${r.step}:${r.sentOn}`))).toEqual(new Set(["3:2026-07-18"]));
   });
 
-  it("backs off after a failure: 2 s, 4 s, 8 s …, at most 5 minutes", () => {
+  it("backs off after a failure: 2 s, 4 s, 8 s …, at most 5 minutes, and gives up after a few failures in a row", async () => {
     expect([1, 2, 3, 10, 20].map(continuationBackoffMs)).toEqual([2000, 4000, 8000, 300_000, 300_000]);
+
+    const tenant = await makeTenant();
+    const at = Date.parse("2026-07-01T08:00:00Z");
+    await tenMembersWithCharges(tenant, at);
+    const stub = runnerOf(tenant);
+    // The database fails every statement, as an outage would.
+    const broken = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare" || prop === "batch") return () => { throw new Error("D1 is down"); };
+        return Reflect.get(target, prop) as unknown;
+      },
+    });
+    await runInDurableObject(stub, async (runner: JobRunner, state) => {
+      const holder = runner as unknown as { env: typeof env };
+      const real = holder.env;
+      holder.env = { ...real, DB: broken };
+      try {
+        await runner.continueAt(at, tenant.id);
+        await state.storage.deleteAlarm(); // run by hand below, not by the runtime meanwhile
+        for (let failures = 1; failures <= MAX_CONTINUATION_FAILURES; failures++) {
+          const before = Date.now();
+          await runner.alarm();
+          if (failures < MAX_CONTINUATION_FAILURES) {
+            expect(await runner.pending()).toMatchObject({ now: at, failures });
+            const alarm = await state.storage.getAlarm();
+            expect(alarm).toBeGreaterThanOrEqual(before + continuationBackoffMs(failures));
+          } else {
+            expect(await runner.pending()).toBeNull();
+          }
+        }
+      } finally {
+        holder.env = real;
+      }
+      // The database is back: a new request to continue finishes the work.
+      await runner.continueAt(at, tenant.id);
+      await state.storage.deleteAlarm();
+      await runner.alarm();
+      expect(await runner.pending()).toBeNull();
+    });
+    const issued = await directoryDb(env).select({ number: invoices.number }).from(invoices).where(eq(invoices.tenantId, tenant.id));
+    expect(issued).toHaveLength(10);
   });
 });

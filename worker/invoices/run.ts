@@ -478,7 +478,7 @@ type TenantRow = {
 };
 
 /**
- * The day a community's run is due at `today`, or null: its latest invoice day on or before
+ * Whether a community's run is due on `today` (its day in its timezone): its latest invoice day on or before
  * `today` has no finished run (the cron missed it, or the development clock jumped past it),
  * and something was there to bill by that day (today's invoice day always runs). A run on a
  * later day issues what every invoice day before left unissued; `issuedOn` is the run's day.

@@ -10,13 +10,17 @@ import { purgeStagedAccounts } from "./accounts/service";
 import { runDomainJobs, type DomainJobReport } from "./tenancy/domains";
 import { backfillSearchText } from "./db/search-backfill";
 import { runMembershipJob, type MembershipJobReport } from "./memberships/job";
-import { runInvoiceJob, type RunReport } from "./invoices/run";
+import { runInvoiceJob, type RunOptions, type RunReport } from "./invoices/run";
+import { runDunningJob, type DunningOptions, type DunningReport } from "./invoices/dunning";
+import { scheduleContinuation } from "./jobs/runner";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
   tenantId?: string;
   /** Keep going until nothing is due at `now` (the development clock answers only then). */
   drain?: boolean;
+  /** Tests only: smaller budgets for the invoice run and the dunning job (work left continues through the JobRunner). */
+  limits?: { invoices?: RunOptions; dunning?: DunningOptions };
 };
 
 export type CronReport = {
@@ -26,6 +30,7 @@ export type CronReport = {
   invitations: { reminded: number; expired: number };
   memberships: { ended: number; changed: number };
   invoices: RunReport;
+  dunning: DunningReport;
   domains: DomainJobReport;
 };
 
@@ -59,7 +64,7 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   // Invoices, after the day's membership changes, each community on its invoice day.
   const invoices: RunReport = { issued: 0, charged: 0, failed: 0, more: false };
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
-    const r = await runInvoiceJob(env, now, tenant);
+    const r = await runInvoiceJob(env, now, tenant, scope.limits?.invoices);
     invoices.issued += r.issued;
     invoices.charged += r.charged;
     invoices.failed += r.failed;
@@ -67,6 +72,20 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
     if (!scope.drain || !r.more) break;
   }
   ran.push("invoices");
+
+  // Reminders of unpaid invoices, after the run (branch inv-dunning).
+  const dunning: DunningReport = { sent: 0, more: false };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r = await runDunningJob(env, now, tenant, scope.limits?.dunning);
+    dunning.sent += r.sent;
+    dunning.more = r.more;
+    if (!scope.drain || !r.more) break;
+  }
+  ran.push("dunning");
+  // Work left over continues through the JobRunner's alarm at this same `now`, not at the next cron.
+  if (invoices.more || dunning.more) {
+    await scheduleContinuation(env, now, tenant).catch((err: unknown) => console.error("job continuation not scheduled", err));
+  }
 
   let purgedGroups = 0;
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
@@ -100,5 +119,5 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await backfillSearchText(env);
   ran.push("purges");
 
-  return { ran, mail, purgedGroups, invitations, memberships, invoices, domains };
+  return { ran, mail, purgedGroups, invitations, memberships, invoices, dunning, domains };
 }

@@ -1,11 +1,14 @@
 import type { Group, Tenant, User } from "./db/schema";
 import type { GroupRoom } from "./room/room";
+import type { JobRunner } from "./jobs/runner";
 import type { ProfilePrompt } from "../web/ui/page";
 
 export type Bindings = {
   DB: D1Database;
   MEDIA: R2Bucket;
   GROUP_ROOM: DurableObjectNamespace<GroupRoom>;
+  /** Continues big scheduled jobs through its alarm (worker/jobs/runner.ts). */
+  JOB_RUNNER: DurableObjectNamespace<JobRunner>;
   ENVIRONMENT: "development" | "production" | "test" | (string & {});
   ROOT_DOMAIN: string;
   MAIL_TRANSPORT?: "dev" | "http" | (string & {});
@@ -64,7 +67,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "GroupRoom";
+      durableNamespaces: "GroupRoom" | "JobRunner";
     }
   }
 }

@@ -4,6 +4,8 @@ import { seededNames } from "./discussions/seeded";
 import type { Bindings } from "./env";
 import { GroupRoom as Room } from "./room/room";
 
+export { JobRunner } from "./jobs/runner";
+
 /** The room as the runtime builds it, handed the catalogs' reading of seeded level names (the room imports no catalog). */
 export class GroupRoom extends Room {
   constructor(ctx: DurableObjectState, env: Bindings) {

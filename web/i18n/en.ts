@@ -1984,6 +1984,13 @@ export const en = {
   "error.billing_locked": "The currency and the invoice day can no longer change.",
   "error.payments_unavailable": "Card payments are not available on this server yet: its operator has to set the SECRETS_KEY secret.",
   // ── end inv-settings ──
+  // ── inv-dunning ──
+  "mail.invoice_reminder.subject": "{community}: reminder, invoice {number} is unpaid",
+  "mail.invoice_reminder.intro": "Your invoice {number} was due on {dueOn}. {balance} is still to be paid.",
+  "mail.invoice_reminder.last": "This is our last reminder for this invoice.",
+  "mail.invoice_reminder.ignore": "If you have paid in the meantime, thank you: please ignore this email.",
+  "mail.invoice_reminder.action": "See the invoice",
+  // ── end inv-dunning ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2006,4 +2006,11 @@ export const fr: Record<MessageKey, string> = {
   "error.billing_locked": "La devise et le jour de facturation ne peuvent plus changer.",
   "error.payments_unavailable": "Les paiements par carte ne sont pas encore disponibles sur ce serveur : son administrateur doit définir le secret SECRETS_KEY.",
   // ── end inv-settings ──
+  // ── inv-dunning ──
+  "mail.invoice_reminder.subject": "{community} : rappel, la facture {number} n’est pas réglée",
+  "mail.invoice_reminder.intro": "Votre facture {number} était à régler le {dueOn}. Il reste {balance} à payer.",
+  "mail.invoice_reminder.last": "Ceci est notre dernier rappel pour cette facture.",
+  "mail.invoice_reminder.ignore": "Si vous l’avez réglée entre-temps, merci ! Ne tenez pas compte de ce message.",
+  "mail.invoice_reminder.action": "Voir la facture",
+  // ── end inv-dunning ──
 };

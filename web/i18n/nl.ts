@@ -1988,4 +1988,11 @@ export const nl: Record<MessageKey, string> = {
   "error.billing_locked": "De munt en de factuurdag kunnen niet meer veranderen.",
   "error.payments_unavailable": "Kaartbetalingen zijn op deze server nog niet beschikbaar: de beheerder moet het geheim SECRETS_KEY instellen.",
   // ── end inv-settings ──
+  // ── inv-dunning ──
+  "mail.invoice_reminder.subject": "{community}: herinnering, factuur {number} is nog niet betaald",
+  "mail.invoice_reminder.intro": "Je factuur {number} moest betaald zijn op {dueOn}. Er staat nog {balance} open.",
+  "mail.invoice_reminder.last": "Dit is onze laatste herinnering voor deze factuur.",
+  "mail.invoice_reminder.ignore": "Heb je intussen betaald? Dank je wel, dan mag je deze e-mail negeren.",
+  "mail.invoice_reminder.action": "Bekijk de factuur",
+  // ── end inv-dunning ──
 };

@@ -538,6 +538,8 @@ export const invoices = sqliteTable(
     uniqueIndex("invoices_number").on(t.tenantId, t.number),
     index("invoices_user").on(t.tenantId, t.userId, t.issuedOn),
     index("invoices_tenant_issued").on(t.tenantId, t.issuedOn),
+    // Dunning (inv-dunning): the open invoices by due day, across tenants.
+    index("invoices_open_due").on(t.dueOn).where(sql`status = 'open'`),
   ],
 );
 
@@ -562,6 +564,28 @@ export const invoiceRuns = sqliteTable(
     finishedAt: integer("finished_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.day] })],
+);
+
+/**
+ * Dunning (branch inv-dunning): one row per reminder sent for an unpaid invoice, 3, 10 and 20
+ * days after its due day. The primary key makes each (invoice, step) reminder go once; the row
+ * carries the id of its outbox email, written in the same D1 batch.
+ */
+export const invoiceReminders = sqliteTable(
+  "invoice_reminders",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    // No foreign key to invoices: issued invoices are never deleted, and a table rebuild of
+    // `invoices` (drizzle-kit's way to alter a column) must not cascade into the reminders sent.
+    invoiceId: text("invoice_id").notNull(),
+    /** Days after the due day: 3, 10 or 20. */
+    step: integer("step").notNull(),
+    /** The job's day (the tenant's timezone) that sent it. */
+    sentOn: text("sent_on").notNull(),
+    mailId: text("mail_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.invoiceId, t.step] }), index("invoice_reminders_tenant").on(t.tenantId, t.sentOn)],
 );
 
 export type InvoiceParty = { name: string; address: string; taxId: string | null; iban?: string | null; bic?: string | null; email?: string };

@@ -1,12 +1,13 @@
 import { t as tr, type Lang } from "../../web/i18n";
+import { formatDay } from "../../web/ui/format";
 import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import type { Charge, InvoiceLineSnapshot, InvoiceParty, Tenant } from "../db/schema";
 import type { Bindings } from "../env";
 import { invoiceIssuedMail, mailLang, tenantBrand } from "../mail/templates";
-import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, maxDay, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
+import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, invoiceDayOnOrBefore, maxDay, periodDays, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
 import { platformUrl } from "../tenancy/hosts";
-import { computeInvoiceTotals, formatMoney, type InvoiceTotals } from "./money";
+import { computeInvoiceTotals, divideHalfUp, formatMoney, type InvoiceTotals } from "./money";
 import { yearOfDay } from "./numbering";
 import { billingSettingsOf, type BillingSettingsView } from "./settings";
 
@@ -40,8 +41,12 @@ export type BillableMembership = {
   plan: { name: string; priceAmount: number; currency: string; intervalMonths: number; taxRateBp: number; setupFeeAmount: number };
 };
 
-/** What is already charged for a membership: the latest plan period's start, and whether the setup fee is. */
-export type ChargedState = { lastPeriodStart: Day | null; setupCharged: boolean };
+/**
+ * What is already charged for a membership: the latest plan period's start and the last day any
+ * plan charge paid for (they differ after a plan change: the old plan's period may run on past
+ * the new schedule's start), and whether the setup fee is.
+ */
+export type ChargedState = { lastPeriodStart: Day | null; lastPeriodEnd?: Day | null; setupCharged: boolean };
 
 /** A charge the run would add (no id yet). */
 export type NewCharge = Pick<Charge, "userId" | "membershipId" | "kind" | "description" | "amount" | "currency" | "taxRateBp" | "periodStart" | "periodEnd">;
@@ -49,7 +54,11 @@ export type NewCharge = Pick<Charge, "userId" | "membershipId" | "kind" | "descr
 /**
  * The plan charges due for `m` on an invoice issued on `day`, oldest first: every period whose
  * invoice day is on or before `day`, after the last one charged and starting on or before
- * `cancelsOn`; its fee prorated for a short first period; the setup fee with the first invoice.
+ * `cancelsOn`; its fee prorated for a short first period; the setup fee with the first invoice
+ * (never after a plan change: `periodsFrom` then moved past `startsOn`). A day already paid for
+ * is never charged again: after a plan change in the middle of a period charged in advance,
+ * the new plan's periods inside it are skipped, and one that runs past it is charged for the
+ * days after it only, at their share of the period's price (rounded half-up).
  */
 export function planChargesDue(m: BillableMembership, invoiceDay: number, day: Day, charged: ChargedState, lang: Lang): NewCharge[] {
   if (m.status === "pending_approval") return [];
@@ -62,10 +71,19 @@ export function planChargesDue(m: BillableMembership, invoiceDay: number, day: D
     if (invoiceDateOf(s, p) > day) continue;
     if (m.cancelsOn !== null && p.start > m.cancelsOn) break;
     if (charged.lastPeriodStart !== null && p.start <= charged.lastPeriodStart) continue;
+    const paidUntil = charged.lastPeriodEnd ?? null;
+    if (paidUntil !== null && p.end <= paidUntil) continue;
+    if (paidUntil !== null && p.start <= paidUntil) {
+      // Partly paid for already (a whole period: its own days are the base of the share).
+      const from = addDays(paidUntil, 1);
+      const amount = Number(divideHalfUp(BigInt(m.plan.priceAmount) * BigInt(periodDays({ start: from, end: p.end })), BigInt(periodDays(p))));
+      out.push({ ...base, kind: "plan_period", description: tr(lang, "invoices.line.period", { plan: m.plan.name, from, to: p.end }), amount, periodStart: from, periodEnd: p.end });
+      continue;
+    }
     const amount = p.start === first.start ? proratedFirstPeriodAmount(s, m.plan.priceAmount) : m.plan.priceAmount;
     out.push({ ...base, kind: "plan_period", description: tr(lang, "invoices.line.period", { plan: m.plan.name, from: p.start, to: p.end }), amount, periodStart: p.start, periodEnd: p.end });
   }
-  if (!charged.setupCharged && m.plan.setupFeeAmount > 0) {
+  if (!charged.setupCharged && m.plan.setupFeeAmount > 0 && m.periodsFrom === m.startsOn) {
     // The membership's own first invoice: the first invoice day of the schedule from its start.
     const s0: BillingSchedule = { ...s, startsOn: m.startsOn };
     if (invoiceDateOf(s0, firstPeriod(s0)) <= day) {
@@ -119,6 +137,7 @@ type MembershipRow = {
   tax_rate_bp: number;
   setup_fee_amount: number;
   last_start: string | null;
+  last_end: string | null;
   setup_charged: number;
 };
 
@@ -128,6 +147,7 @@ const CANCELED_LOOKBACK_DAYS = 400;
 const MEMBERSHIP_SELECT = `select pm.id, pm.user_id, pm.status, pm.starts_on, pm.periods_from, pm.cancels_on, pm.billing_name, pm.billing_address, pm.billing_tax_id,
     p.name as plan_name, p.price_amount, p.currency, p.interval_months, p.tax_rate_bp, p.setup_fee_amount,
     (select max(c.period_start) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_start is not null) as last_start,
+    (select max(c.period_end) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_end is not null) as last_end,
     exists (select 1 from charges c where c.membership_id = pm.id and c.kind = 'setup_fee' and c.period_start is not null) as setup_charged
   from plan_memberships pm join plans p on p.id = pm.plan_id
   where pm.tenant_id = ?1 and (pm.status in ('active', 'canceling') or (pm.status = 'canceled' and pm.cancels_on >= ?2))`;
@@ -143,7 +163,7 @@ function billable(r: MembershipRow): { m: BillableMembership; charged: ChargedSt
       cancelsOn: r.cancels_on,
       plan: { name: r.plan_name, priceAmount: r.price_amount, currency: r.currency, intervalMonths: r.interval_months, taxRateBp: r.tax_rate_bp, setupFeeAmount: r.setup_fee_amount },
     },
-    charged: { lastPeriodStart: r.last_start, setupCharged: Boolean(r.setup_charged) },
+    charged: { lastPeriodStart: r.last_start, lastPeriodEnd: r.last_end, setupCharged: Boolean(r.setup_charged) },
   };
 }
 
@@ -276,7 +296,7 @@ function issueOf(tenant: RunTenant, env: Pick<Bindings, "ROOT_DOMAIN">, billing:
     community: tenant.name,
     number: NUMBER_TOKEN,
     total: formatMoney(draft.totals.total, lang),
-    dueOn,
+    dueOn: formatDay(lang, dueOn),
     url: platformUrl(env, tenant.subdomain, "/membership"),
   });
   return {
@@ -441,15 +461,49 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
 
 // ---- The scheduled job ---------------------------------------------------------------------
 
-type TenantRow = { id: string; name: string; subdomain: string; timezone: string; default_language: string; primary_color: string; logo_key: string | null; invoice_day: number };
+type TenantRow = {
+  id: string;
+  name: string;
+  subdomain: string;
+  timezone: string;
+  default_language: string;
+  primary_color: string;
+  logo_key: string | null;
+  invoice_day: number;
+  /** The latest day a run of this community finished. */
+  last_run: string | null;
+  /** The earliest start of a membership that bills, and the oldest charge not invoiced (ms). */
+  first_start: string | null;
+  first_charge_at: number | null;
+};
 
 /**
- * Every community whose invoice day it is (in its timezone) at `now`, or one: its invoices
- * issued. Communities are independent: one failing does not stop the others.
+ * Whether a community's run is due on `today` (its day in its timezone): its latest invoice day on or before
+ * `today` has no finished run (the cron missed it, or the development clock jumped past it),
+ * and something was there to bill by that day (today's invoice day always runs). A run on a
+ * later day issues what every invoice day before left unissued; `issuedOn` is the run's day.
+ */
+export function invoiceRunDue(today: Day, invoiceDay: number, state: { lastRun: Day | null; firstStart: Day | null; firstChargeDay: Day | null }): boolean {
+  const latest = invoiceDayOnOrBefore(today, invoiceDay);
+  if (state.lastRun !== null && state.lastRun >= latest) return false;
+  if (latest === today) return true;
+  // A missed day only counts when it had work: a membership billed by then, or a charge made by then.
+  const billedBy = state.firstStart !== null && invoiceDayOnOrAfter(state.firstStart, invoiceDay) <= latest;
+  return billedBy || (state.firstChargeDay !== null && state.firstChargeDay <= latest);
+}
+
+/**
+ * Every community whose run is due at `now` (`invoiceRunDue`, in its timezone), or one: its
+ * invoices issued. One query when nothing is due, however many communities (the cron fires
+ * every minute): what decides is read with the communities. Communities are independent:
+ * one failing does not stop the others.
  */
 export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantId?: string } = {}, opts: RunOptions = {}): Promise<RunReport> {
   const rows = await env.DB.prepare(
-    `select t.id, t.name, t.subdomain, t.timezone, t.default_language, t.primary_color, t.logo_key, coalesce(b.invoice_day, 1) as invoice_day
+    `select t.id, t.name, t.subdomain, t.timezone, t.default_language, t.primary_color, t.logo_key, coalesce(b.invoice_day, 1) as invoice_day,
+       (select max(r.day) from invoice_runs r where r.tenant_id = t.id) as last_run,
+       (select min(pm.starts_on) from plan_memberships pm where pm.tenant_id = t.id and pm.status <> 'pending_approval') as first_start,
+       (select min(c.created_at) from charges c where c.tenant_id = t.id and c.invoice_id is null) as first_charge_at
      from tenants t left join billing_settings b on b.tenant_id = t.id
      where (?1 is null or t.id = ?1)
        and (exists (select 1 from plan_memberships pm where pm.tenant_id = t.id and pm.status <> 'pending_approval')
@@ -459,19 +513,27 @@ export async function runInvoiceJob(env: Bindings, now: number, scope: { tenantI
     .all<TenantRow>();
   const report: RunReport = { issued: 0, charged: 0, failed: 0, more: false };
   // One budget of queries for the whole invocation (D1 counts them per invocation): what
-  // does not fit is left unfinished for the next minute's cron, which goes on with it.
+  // does not fit is reported as `more`, and the caller continues it (worker/jobs/runner.ts).
   let budget = (opts.maxQueries ?? 900) - 1;
   for (const row of rows.results) {
+    const tenant: RunTenant = { id: row.id, name: row.name, subdomain: row.subdomain, timezone: row.timezone, defaultLanguage: row.default_language, primaryColor: row.primary_color, logoKey: row.logo_key };
+    let day: Day;
+    try {
+      day = dayInTimeZone(now, tenant.timezone);
+    } catch {
+      continue;
+    }
+    const due = invoiceRunDue(day, row.invoice_day, {
+      lastRun: row.last_run,
+      firstStart: row.first_start,
+      firstChargeDay: row.first_charge_at === null ? null : dayInTimeZone(row.first_charge_at, tenant.timezone),
+    });
+    if (!due) continue;
     if (budget < 30) {
       report.more = true;
       break;
     }
-    const tenant: RunTenant = { id: row.id, name: row.name, subdomain: row.subdomain, timezone: row.timezone, defaultLanguage: row.default_language, primaryColor: row.primary_color, logoKey: row.logo_key };
-    // Only communities whose invoice day it is cost a query more (the cron fires every minute).
-    const day = dayInTimeZone(now, tenant.timezone);
-    if (Number(day.slice(8, 10)) !== row.invoice_day) continue;
-    budget -= 2;
-    if (await runFinished(env.DB, tenant.id, day)) continue;
+    budget -= 1;
     const billing = await billingSettingsOf(tenantDb(env, tenant), tenant.name);
     try {
       const r = await issueInvoices(env, tenant, billing, day, now, { ...opts, maxQueries: budget });

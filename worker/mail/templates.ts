@@ -209,6 +209,18 @@ export function announcementMail(lang: Lang, p: { brand: MailBrand; to: string; 
   ], p.brand);
 }
 
+/**
+ * A reminder for an unpaid invoice (branch inv-dunning), `step` days after its due day: the
+ * number, what is left to pay, the due day as people write it, and a link to the invoice.
+ */
+export function invoiceReminderMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; number: string; balance: string; dueOn: string; step: number; url: string }): MailMessage {
+  const blocks: Block[] = [{ kind: "p", text: t(lang, "mail.invoice_reminder.intro", { number: p.number, balance: p.balance, dueOn: p.dueOn }) }];
+  if (p.step >= 20) blocks.push({ kind: "p", text: t(lang, "mail.invoice_reminder.last") });
+  blocks.push({ kind: "action", label: t(lang, "mail.invoice_reminder.action"), url: p.url });
+  blocks.push({ kind: "small", text: t(lang, "mail.invoice_reminder.ignore") });
+  return compose(lang, p.to, t(lang, "mail.invoice_reminder.subject", { community: p.community, number: p.number }), p.community, blocks, p.brand);
+}
+
 /** An invoice was issued (branch inv-core): its number, total and due day, and a link to the member's invoices. */
 export function invoiceIssuedMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; number: string; total: string; dueOn: string; url: string }): MailMessage {
   return compose(lang, p.to, t(lang, "mail.invoice.subject", { community: p.community, number: p.number }), p.community, [

@@ -89,9 +89,18 @@ export async function chargesOf(t: TenantDb, userId: string): Promise<Charge[]> 
     .limit(1000);
 }
 
+export type ChargedMember = { id: string; name: string; email: string };
+
+/** A member of this community by id (404 otherwise), as the charges page names them. */
+export async function chargedMember(t: TenantDb, userId: string): Promise<ChargedMember> {
+  const [row] = await t.db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
+  if (!row) throw notFound("No such member.");
+  return row;
+}
+
 export const pendingChargesCursor = cursorKind("pending-charges", z.tuple([cursorParts.int, cursorParts.id]));
 
-export type PendingCharge = ChargeView & { member: { id: string; name: string; email: string } };
+export type PendingCharge = ChargeView & { member: ChargedMember };
 
 /**
  * The charges waiting for an invoice (of one member, or of everyone), newest first, with the

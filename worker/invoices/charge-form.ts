@@ -1,5 +1,5 @@
 import { msg, type Lang } from "../../web/i18n";
-import type { ChargeFormValues } from "../../web/pages/invoices/admin-invoices";
+import type { ChargeFormValues } from "./types";
 import { findUserByEmail } from "../auth/service";
 import type { TenantDb } from "../db/client";
 import { ApiError } from "../http/errors";

@@ -8,6 +8,7 @@ import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../
 import { ApiError, conflict, notFound } from "../http/errors";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints, type Money } from "./money";
 import type { BillingSettingsView } from "./settings";
+import type { BilledMember } from "./types";
 
 // Charges: the one way money reaches an invoice (DESIGN.md "Member portal decisions"). Here
 // an admin's one-off charges; the invoice run adds plan periods and setup fees, bookings and
@@ -89,10 +90,8 @@ export async function chargesOf(t: TenantDb, userId: string): Promise<Charge[]> 
     .limit(1000);
 }
 
-export type ChargedMember = { id: string; name: string; email: string };
-
 /** A member of this community by id (404 otherwise), as the charges page names them. */
-export async function chargedMember(t: TenantDb, userId: string): Promise<ChargedMember> {
+export async function chargedMember(t: TenantDb, userId: string): Promise<BilledMember> {
   const [row] = await t.db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
   if (!row) throw notFound("No such member.");
   return row;
@@ -100,7 +99,7 @@ export async function chargedMember(t: TenantDb, userId: string): Promise<Charge
 
 export const pendingChargesCursor = cursorKind("pending-charges", z.tuple([cursorParts.int, cursorParts.id]));
 
-export type PendingCharge = ChargeView & { member: ChargedMember };
+export type PendingCharge = ChargeView & { member: BilledMember };
 
 /**
  * The charges waiting for an invoice (of one member, or of everyone), newest first, with the

@@ -9,6 +9,7 @@ import { contains, fold, foldedOr } from "../http/search";
 import { isDay, type Day } from "../memberships/periods";
 import { computeInvoiceTotals, toDecimalString, type Money } from "./money";
 import type { Draft } from "./run";
+import type { BilledMember, InvoiceTotals } from "./types";
 
 // Reading issued invoices: the contract's shape, computed from the stored snapshot (lines,
 // seller, buyer) by the same `computeInvoiceTotals` the run used, so taxes per rate and
@@ -105,9 +106,8 @@ export const invoicesCursor = cursorKind("invoices", z.tuple([cursorParts.text, 
  */
 export type InvoiceFilter = z.output<typeof invoiceListQuery> & { q?: string | undefined; overdueOn?: Day | undefined };
 
-/** The member an invoice bills, as they are now (the invoice keeps its own snapshot in `buyer`). */
-export type InvoiceMember = { id: string; name: string; email: string };
-export type AdminInvoiceItem = InvoiceView & { member: InvoiceMember };
+/** An invoice with the member it bills as they are now (the invoice keeps its own snapshot in `buyer`). */
+export type AdminInvoiceItem = InvoiceView & { member: BilledMember };
 
 /** The filter's conditions over `invoices` joined with `users` (the same for a page, the totals and the export). */
 function filterWhere(t: TenantDb, f: InvoiceFilter): SQL {
@@ -151,8 +151,6 @@ export async function listInvoicesWithMembers(t: TenantDb, opts: InvoiceFilter &
   const { page, nextCursor } = await invoicePage(t, opts, opts.limit, opts.cursor);
   return { items: page.map((r) => ({ ...invoiceView(r.invoice), member: r.member })), nextCursor };
 }
-
-export type InvoiceTotals = { count: number; total: Money; paid: Money; balance: Money };
 
 /**
  * The totals of every invoice the filter selects (not only a page): how many, the total

@@ -1,8 +1,7 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
 import { t, type Lang, type MessageKey } from "../../i18n";
-import type { AdminInvoiceItem, InvoiceTotals } from "../../../worker/invoices/invoices";
-import type { PendingCharge } from "../../../worker/invoices/charges";
+import type { AdminInvoiceRow, ChargeFormValues, InvoiceTotals, PendingChargeRow } from "../../../worker/invoices/types";
 import { AdminShell } from "../../ui/admin-layout";
 import { ActionForm, Button, Field, FormMessages, SelectField } from "../../ui/components";
 import { formatDay, formatMoney, formatNumber } from "../../ui/format";
@@ -21,7 +20,6 @@ export const invoicePath = (id: string) => `${INVOICES_PATH}/${encodeURIComponen
 export const chargesOfPath = (userId: string) => `${CHARGES_PATH}?member=${encodeURIComponent(userId)}`;
 const pdfPath = (id: string) => `/api/v1/invoices/${encodeURIComponent(id)}/pdf`;
 
-export type Money = { amount: number; currency: string };
 export type InvoiceStatusFilter = "" | "open" | "paid" | "void" | "overdue";
 export const INVOICE_STATUS_FILTERS: readonly Exclude<InvoiceStatusFilter, "">[] = ["open", "overdue", "paid", "void"];
 /** The list's filters as typed in its GET form (and kept in its links). */
@@ -68,7 +66,7 @@ const STATUS_LABEL: Record<Exclude<InvoiceStatusFilter, "">, MessageKey> = {
 const STATUS_TONE: Record<Exclude<InvoiceStatusFilter, "">, string> = { open: "badge-info", overdue: "badge-danger", paid: "badge-success", void: "badge-quiet" };
 
 /** Open with a balance past its due day: overdue. */
-export function shownStatus(inv: Pick<AdminInvoiceItem, "status" | "dueOn" | "balance">, today: string): Exclude<InvoiceStatusFilter, ""> {
+export function shownStatus(inv: Pick<AdminInvoiceRow, "status" | "dueOn" | "balance">, today: string): Exclude<InvoiceStatusFilter, ""> {
   return inv.status === "open" && inv.balance.amount > 0 && inv.dueOn < today ? "overdue" : inv.status;
 }
 
@@ -111,7 +109,7 @@ function Totals({ lang, totals }: { lang: Lang; totals: InvoiceTotals }): VNode 
   </dl>`;
 }
 
-function Row({ lang, inv, today }: { lang: Lang; inv: AdminInvoiceItem; today: string }): VNode {
+function Row({ lang, inv, today }: { lang: Lang; inv: AdminInvoiceRow; today: string }): VNode {
   const status = shownStatus(inv, today);
   return html`<tr class=${`invoice-row is-${status}`}>
     <th scope="row" class="cell-number"><a class="invoice-number" href=${invoicePath(inv.id)}>${inv.number}</a></th>
@@ -137,7 +135,7 @@ export type AdminInvoicesProps = {
   filters: InvoiceListFilters;
   /** A filter that could not be read (a date), under its name. */
   errors: Record<string, string>;
-  items: AdminInvoiceItem[];
+  items: AdminInvoiceRow[];
   nextCursor: string | null;
   /** A page after the first (a "first page" link then). */
   paged: boolean;
@@ -199,14 +197,14 @@ export function AdminInvoicesPage({ ctx, viewingAsMember, filters, errors, items
 
 // ── one-off charges ────────────────────────────────────────────────────────
 
-export type ChargeFormValues = { email: string; description: string; amount: string; taxRate: string };
+export type { ChargeFormValues };
 
 export type AdminChargesProps = {
   ctx: PageContext;
   viewingAsMember: boolean;
   /** The member whose charges are shown (`?member=`), or everyone's. */
   member: { id: string; name: string; email: string } | null;
-  items: PendingCharge[];
+  items: PendingChargeRow[];
   nextCursor: string | null;
   paged: boolean;
   /** The community's currency (amounts are typed in it). */
@@ -242,7 +240,7 @@ function ChargeForm({ lang, currency, values, errors }: { lang: Lang; currency: 
   </div>`;
 }
 
-function ChargeRow({ lang, c, member }: { lang: Lang; c: PendingCharge; member: { id: string } | null }): VNode {
+function ChargeRow({ lang, c, member }: { lang: Lang; c: PendingChargeRow; member: { id: string } | null }): VNode {
   return html`<tr class="charge-row">
     <th scope="row" class="cell-description">${c.description}</th>
     <td class="cell-member" data-label=${t(lang, "admin.charges.col_member")}>

@@ -85,7 +85,7 @@ function FilterForm({ lang, filters, errors }: { lang: Lang; filters: InvoiceLis
       value: filters.status,
       options: [{ value: "", label: t(lang, "admin.invoice_list.filter_all") }, ...INVOICE_STATUS_FILTERS.map((s) => ({ value: s, label: t(lang, STATUS_LABEL[s]) }))],
     })}
-    ${Field({ name: "q", type: "search", label: t(lang, "admin.invoice_list.filter_member"), value: filters.q, maxlength: 100, autocomplete: "off", verbatim: true, hint: t(lang, "admin.invoice_list.filter_member_hint") })}
+    ${Field({ name: "q", type: "search", label: t(lang, "admin.invoice_list.filter_member"), value: filters.q, maxlength: 100, autocomplete: "off", verbatim: true })}
     ${Field({ name: "from", type: "date", label: t(lang, "admin.invoice_list.filter_from"), value: filters.from, error: errors.from })}
     ${Field({ name: "to", type: "date", label: t(lang, "admin.invoice_list.filter_to"), value: filters.to, error: errors.to })}
     <div class="filter-actions">
@@ -112,10 +112,13 @@ function Totals({ lang, totals }: { lang: Lang; totals: InvoiceTotals }): VNode 
 function Row({ lang, inv, today }: { lang: Lang; inv: AdminInvoiceRow; today: string }): VNode {
   const status = shownStatus(inv, today);
   return html`<tr class=${`invoice-row is-${status}`}>
-    <th scope="row" class="cell-number"><a class="invoice-number" href=${invoicePath(inv.id)}>${inv.number}</a></th>
+    <th scope="row" class="cell-number">
+      <a class="invoice-number" href=${invoicePath(inv.id)}>${inv.number}</a>
+      <a class="invoice-pdf" href=${pdfPath(inv.id)} aria-label=${t(lang, "admin.invoice_list.pdf_label", { number: inv.number })}>PDF</a>
+    </th>
     <td class="cell-member" data-label=${t(lang, "admin.invoice_list.col_member")}>
       <span class="invoice-member-name">${inv.member.name}</span>
-      <span class="invoice-member-email">${inv.member.email}</span>
+      <span class="invoice-member-email" title=${inv.member.email}>${inv.member.email}</span>
     </td>
     <td class="cell-day" data-label=${t(lang, "admin.invoice_list.col_issued")}>${day(lang, inv.issuedOn)}</td>
     <td class=${status === "overdue" ? "cell-day is-late" : "cell-day"} data-label=${t(lang, "admin.invoice_list.col_due")}>${day(lang, inv.dueOn)}</td>
@@ -123,9 +126,6 @@ function Row({ lang, inv, today }: { lang: Lang; inv: AdminInvoiceRow; today: st
     <td class="num" data-label=${t(lang, "admin.invoice_list.col_paid")}>${formatMoney(lang, inv.paid)}</td>
     <td class="num cell-balance" data-label=${t(lang, "admin.invoice_list.col_balance")}>${formatMoney(lang, inv.balance)}</td>
     <td class="cell-status" data-label=${t(lang, "admin.invoice_list.col_status")}>${InvoiceStatusBadge({ lang, status })}</td>
-    <td class="cell-actions">
-      <a class="btn btn-ghost btn-sm" href=${pdfPath(inv.id)} aria-label=${t(lang, "admin.invoice_list.pdf_label", { number: inv.number })}>PDF</a>
-    </td>
   </tr>`;
 }
 
@@ -180,7 +180,6 @@ export function AdminInvoicesPage({ ctx, viewingAsMember, filters, errors, items
                 className: "table table-stack-lg invoices-table",
                 caption: t(lang, "admin.invoice_list.caption"),
                 columns,
-                actions: t(lang, "admin.invoice_list.col_pdf"),
                 children: items.map((inv) => Row({ lang, inv, today })),
               })}
             </div>`

@@ -2055,6 +2055,7 @@ export const en = {
   "admin.charges.error.no_member": "No member of this community has this email address.",
   "admin.charges.error.invoiced": "This charge is already on an issued invoice: it can no longer be removed. Void the invoice instead.",
   "admin.charges.error.gone": "This charge no longer exists: it was removed already.",
+  "admin.charges.of_member": "One-off charges for this member",
   // ── end inv-admin-pages ──
 } satisfies Record<string, string>;
 

@@ -2077,5 +2077,6 @@ export const fr: Record<MessageKey, string> = {
   "admin.charges.error.no_member": "Aucun membre de cette communauté n’a cette adresse e-mail.",
   "admin.charges.error.invoiced": "Ces frais figurent déjà sur une facture émise : ils ne peuvent plus être retirés. Annulez plutôt la facture.",
   "admin.charges.error.gone": "Ces frais n’existent plus : ils ont déjà été retirés.",
+  "admin.charges.of_member": "Frais ponctuels de ce membre",
   // ── end inv-admin-pages ──
 };

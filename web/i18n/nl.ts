@@ -2059,5 +2059,6 @@ export const nl: Record<MessageKey, string> = {
   "admin.charges.error.no_member": "Geen lid van deze community heeft dit e-mailadres.",
   "admin.charges.error.invoiced": "Deze kosten staan al op een uitgereikte factuur en kunnen niet meer verwijderd worden. Annuleer in plaats daarvan de factuur.",
   "admin.charges.error.gone": "Deze kosten bestaan niet meer: ze zijn al verwijderd.",
+  "admin.charges.of_member": "Eenmalige kosten van dit lid",
   // ── end inv-admin-pages ──
 };

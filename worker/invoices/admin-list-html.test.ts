@@ -248,6 +248,15 @@ describe("/admin/invoices/charges", () => {
     expect((await page(tenant, "/admin/invoices/charges?member=nobody")).status).toBe(404);
   });
 
+  it("is one link away from a membership's admin page", async () => {
+    const tenant = await makeTenant();
+    const ada = await signUpMember(tenant, "ada@example.com", "Ada Lovelace");
+    const plan = (await (await call(tenant.host, "POST", "/api/v1/plans", { cookie: tenant.owner.cookie, json: { name: "Desk", price: { amount: 10000, currency: "EUR" }, intervalMonths: 1 } })).json()) as { plan: { id: string } };
+    const m = (await (await call(tenant.host, "POST", "/api/v1/memberships", { cookie: tenant.owner.cookie, json: { userId: ada.id, planId: plan.plan.id } })).json()) as { membership: { id: string } };
+    const html = (await page(tenant, `/admin/memberships/${m.membership.id}?lang=en`)).html;
+    expect(html).toContain(`<a href="/admin/invoices/charges?member=${ada.id}">One-off charges for this member</a>`);
+  });
+
   it("bills the charge added on the page on the next invoice day, and the invoice shows in the list", async () => {
     const tenant = await makeTenant();
     await signUpMember(tenant, "ada@example.com", "Ada Lovelace");

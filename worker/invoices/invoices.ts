@@ -97,7 +97,22 @@ export const invoiceListQuery = z.object({
   to: day.optional(),
 });
 
-export const invoicesCursor = cursorKind("invoices", z.tuple([cursorParts.text, cursorParts.id]));
+/** A position in the admins' list: the issue day and the number of the last invoice shown. */
+export const invoicesCursor = cursorKind("invoices", z.tuple([cursorParts.text, cursorParts.text]));
+
+/**
+ * Newest first: by issue day, then by number within a day, the longer number first (the
+ * sequence grows past four digits: `INV2026-10000` comes after `INV2026-9999`). Numbers are
+ * unique per community, so the order is total and the cursor is (day, number).
+ */
+const newestFirst = [desc(invoices.issuedOn), desc(sql`length(${invoices.number})`), desc(invoices.number)];
+function after(at: readonly [string, string] | null): SQL[] {
+  if (!at) return [];
+  const [day, number] = at;
+  const shorter = sql`length(${invoices.number}) < ${number.length}`;
+  const sameLength = sql`length(${invoices.number}) = ${number.length}`;
+  return [or(lt(invoices.issuedOn, day), and(eq(invoices.issuedOn, day), or(shorter, and(sameLength, lt(invoices.number, number)))))!];
+}
 
 /**
  * The admins' filters: the API's (`status`, `userId`, issued `from`/`to`, both days included)
@@ -125,22 +140,22 @@ function filterWhere(t: TenantDb, f: InvoiceFilter): SQL {
 
 const memberColumns = { id: users.id, name: users.name, email: users.email };
 
-/** One page of the filtered invoices with their members, newest first (by issue day, then id). */
+/** One page of the filtered invoices with their members, newest first. */
 async function invoicePage(t: TenantDb, f: InvoiceFilter, limit: number, cursor: string | null | undefined) {
-  const after = decodeOptionalCursor(invoicesCursor, cursor);
+  const at = decodeOptionalCursor(invoicesCursor, cursor);
   const rows = await t.db
     .select({ invoice: invoices, member: memberColumns })
     .from(invoices)
     .innerJoin(users, eq(users.id, invoices.userId))
-    .where(and(filterWhere(t, f), ...(after ? [or(lt(invoices.issuedOn, after[0]), and(eq(invoices.issuedOn, after[0]), lt(invoices.id, after[1])))] : [])))
-    .orderBy(desc(invoices.issuedOn), desc(invoices.id))
+    .where(and(filterWhere(t, f), ...after(at)))
+    .orderBy(...newestFirst)
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1)?.invoice;
-  return { page, nextCursor: rows.length > limit && last ? encodeCursor(invoicesCursor, [last.issuedOn, last.id]) : null };
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(invoicesCursor, [last.issuedOn, last.number]) : null };
 }
 
-/** Admins: the community's invoices, newest first, filtered, a page at a time (by issue day, then id). */
+/** Admins: the community's invoices, newest first (by issue day, then number), filtered, a page at a time. */
 export async function listInvoices(t: TenantDb, opts: InvoiceFilter & { limit: number; cursor?: string | null }): Promise<{ items: InvoiceView[]; nextCursor: string | null }> {
   const { page, nextCursor } = await invoicePage(t, opts, opts.limit, opts.cursor);
   return { items: page.map((r) => invoiceView(r.invoice)), nextCursor };
@@ -199,15 +214,14 @@ export async function invoicesCsv(t: TenantDb, f: InvoiceFilter): Promise<string
     name: users.name,
     email: users.email,
   };
-  let after: [string, string] | null = null;
+  let at: [string, string] | null = null;
   while (lines.length <= CSV_MAX_ROWS) {
-    const at: [string, string] | null = after;
     const rows = await t.db
       .select(columns)
       .from(invoices)
       .innerJoin(users, eq(users.id, invoices.userId))
-      .where(and(filterWhere(t, f), ...(at ? [or(lt(invoices.issuedOn, at[0]), and(eq(invoices.issuedOn, at[0]), lt(invoices.id, at[1])))] : [])))
-      .orderBy(desc(invoices.issuedOn), desc(invoices.id))
+      .where(and(filterWhere(t, f), ...after(at)))
+      .orderBy(...newestFirst)
       .limit(Math.min(CSV_PAGE, CSV_MAX_ROWS + 1 - lines.length));
     for (const r of rows) {
       const m = (amount: number) => toDecimalString(money(amount, r.currency));
@@ -216,7 +230,7 @@ export async function invoicesCsv(t: TenantDb, f: InvoiceFilter): Promise<string
     }
     const last = rows.at(-1);
     if (!last || rows.length < CSV_PAGE) break;
-    after = [last.issuedOn, last.id];
+    at = [last.issuedOn, last.number];
   }
   // A byte order mark, as the members' export: spreadsheets then read the names as UTF-8.
   return `\ufeff${lines.join("\r\n")}\r\n`;

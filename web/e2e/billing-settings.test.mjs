@@ -1,5 +1,5 @@
 // The billing settings, in the browser, as the demo community's owner:
-//   - /admin/invoices/settings from the admin navigation ("Invoices");
+//   - /admin/invoices/settings from the admin navigation ("Invoices", then its settings tab);
 //   - a bad IBAN and a tax rate with three decimals are refused beside their fields, what was
 //     typed stays; then saved, the rate typed with a comma;
 //   - the community's own Stripe keys: typed into password inputs, "connected", never filled
@@ -31,7 +31,8 @@ describe("Billing settings (en, 1280x800)", () => {
     await page.goto(`${tenant}/admin?lang=${lang}`);
     const { currency: _c, invoiceDay: _d, stripe: _s, ...rest } = (await api(page, "/api/v1/billing/settings")).body;
     saved = { ...rest, stripe: null };
-    await Promise.all([page.waitForURL((u) => u.pathname === "/admin/invoices/settings"), page.locator(".admin-nav").getByRole("link", { name: t(lang, "admin.nav.invoices") }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === "/admin/invoices"), page.locator(".admin-nav").getByRole("link", { name: t(lang, "admin.nav.invoices") }).click()]);
+    await Promise.all([page.waitForURL((u) => u.pathname === "/admin/invoices/settings"), page.locator(".invoices-tabs").getByRole("link", { name: t(lang, "admin.invoice_list.tab_settings") }).click()]);
     assert((await mainText(page)).includes(t(lang, "billing.section.seller")));
   });
 

@@ -24,5 +24,6 @@ import "./admin-portal.test.mjs";
 import "./billing-settings.test.mjs";
 import "./portal.test.mjs";
 import "./avatars.test.mjs";
+import "./admin-invoices.test.mjs";
 
 freshScreenshots();

@@ -101,7 +101,7 @@ export function AdminShell({
           { id: "plans" as const, href: "/admin/plans", label: t(lang, "admin.nav.plans") },
           { id: "memberships" as const, href: "/admin/memberships", label: t(lang, "admin.nav.memberships") },
           { id: "portal" as const, href: "/admin/portal", label: t(lang, "admin.nav.portal") },
-          { id: "invoices" as const, href: "/admin/invoices/settings", label: t(lang, "admin.nav.invoices") },
+          { id: "invoices" as const, href: "/admin/invoices", label: t(lang, "admin.nav.invoices") },
           { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
           { id: "domains" as const, href: "/admin/domains", label: t(lang, "admin.nav.domains") },
         ]

@@ -1,12 +1,14 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { charges, type Charge } from "../db/schema";
+import { charges, users, type Charge } from "../db/schema";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints, type Money } from "./money";
 import type { BillingSettingsView } from "./settings";
+import type { BilledMember } from "./types";
 
 // Charges: the one way money reaches an invoice (DESIGN.md "Member portal decisions"). Here
 // an admin's one-off charges; the invoice run adds plan periods and setup fees, bookings and
@@ -86,6 +88,45 @@ export async function chargesOf(t: TenantDb, userId: string): Promise<Charge[]> 
     .where(and(eq(charges.tenantId, t.tenantId), eq(charges.userId, userId)))
     .orderBy(desc(charges.createdAt), desc(charges.id))
     .limit(1000);
+}
+
+/** A member of this community by id (404 otherwise), as the charges page names them. */
+export async function chargedMember(t: TenantDb, userId: string): Promise<BilledMember> {
+  const [row] = await t.db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
+  if (!row) throw notFound("No such member.");
+  return row;
+}
+
+export const pendingChargesCursor = cursorKind("pending-charges", z.tuple([cursorParts.int, cursorParts.id]));
+
+export type PendingCharge = ChargeView & { member: BilledMember };
+
+/**
+ * The charges waiting for an invoice (of one member, or of everyone), newest first, with the
+ * member each one bills, a page at a time: what the next invoice run will bill.
+ */
+export async function uninvoicedCharges(t: TenantDb, opts: { userId?: string | undefined; limit: number; cursor?: string | null | undefined }): Promise<{ items: PendingCharge[]; nextCursor: string | null }> {
+  const after = decodeOptionalCursor(pendingChargesCursor, opts.cursor);
+  const rows = await t.db
+    .select({ charge: charges, member: { id: users.id, name: users.name, email: users.email } })
+    .from(charges)
+    .innerJoin(users, eq(users.id, charges.userId))
+    .where(
+      and(
+        eq(charges.tenantId, t.tenantId),
+        isNull(charges.invoiceId),
+        ...(opts.userId ? [eq(charges.userId, opts.userId)] : []),
+        ...(after ? [or(lt(charges.createdAt, after[0]), and(eq(charges.createdAt, after[0]), lt(charges.id, after[1])))] : []),
+      ),
+    )
+    .orderBy(desc(charges.createdAt), desc(charges.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1)?.charge;
+  return {
+    items: page.map((r) => ({ ...chargeView(r.charge), member: r.member })),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(pendingChargesCursor, [last.createdAt, last.id]) : null,
+  };
 }
 
 /**

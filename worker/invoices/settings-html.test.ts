@@ -39,9 +39,9 @@ describe("/admin/invoices/settings", () => {
     expect(page.status).toBe(200);
     for (const name of Object.keys(FULL)) expect(page.html).toContain(`name="${name}"`);
     expect(page.html).toContain('<h1 class="page-title">Paramètres de facturation</h1>');
-    // The section's link is this page: no crumb back to itself.
-    expect(page.html).not.toContain('class="admin-crumb"');
-    expect(page.html).toMatch(/href="\/admin\/invoices\/settings"[^>]*aria-current="page"/);
+    // The section's link is the invoice list: a crumb back to it, and this page's tab is current.
+    expect(page.html).toContain('<p class="admin-crumb"><a href="/admin/invoices">Factures</a></p>');
+    expect(page.html).toMatch(/<a class="tab" href="\/admin\/invoices\/settings" aria-current="page">/);
     expect(page.html).toContain('value="EUR"');
     expect(page.html).toContain("Non connecté");
 
@@ -150,6 +150,6 @@ describe("/admin/invoices/settings", () => {
     expect(visitor.status).toBe(303);
     expect(visitor.headers.get("location")).toBe(`/login?next=${encodeURIComponent(PATH)}`);
     // The admin navigation names the section for owners and admins only.
-    expect(await (await getPage(tenant, "/admin/plans", tenant.owner.cookie)).text()).toContain('href="/admin/invoices/settings"');
+    expect(await (await getPage(tenant, "/admin/plans", tenant.owner.cookie)).text()).toContain('href="/admin/invoices"');
   });
 });

@@ -3,6 +3,7 @@ import type { VNode } from "preact";
 import { t, type Lang } from "../../i18n";
 import type { BillingFormValues, BillingLocks } from "../../../worker/invoices/types";
 import { AdminShell } from "../../ui/admin-layout";
+import { InvoicesTabs } from "./admin-invoices";
 import { Alert, Button, Field, FormMessages, FormSection, TextareaField } from "../../ui/components";
 import { fieldMessages } from "../../ui/fields";
 import type { PageContext } from "../../ui/page";
@@ -163,6 +164,7 @@ export function BillingSettingsPage({
     viewingAsMember,
     heading: t(lang, "billing.title"),
     children: html`
+      ${InvoicesTabs({ ctx })}
       ${FormMessages({ lang, notice, formError, errors })}
       <p class="section-intro billing-intro">${t(lang, "billing.intro")}</p>
       <form class="form billing-form" method="post" action=${BILLING_SETTINGS_PATH}>

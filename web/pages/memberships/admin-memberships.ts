@@ -7,6 +7,7 @@ import { DataTable } from "../../ui/table";
 import { formatDay, formatMoney, formatNumber } from "../../ui/format";
 import type { PageContext } from "../../ui/page";
 import { STATUS_TONES, type MembershipStatus } from "./membership";
+import { chargesOfPath } from "../invoices/admin-invoices";
 
 // /admin/memberships (community owners and admins): every membership with filters, one
 // membership's page with the admin's actions, and the form that puts a member on a plan.
@@ -284,6 +285,7 @@ function Summary({ lang, m, member }: { lang: Lang; m: AdminMembership; member: 
     <dl class="membership-facts">
       ${rows.map(([key, value]) => html`<div class="membership-fact"><dt>${t(lang, key)}</dt><dd>${value}</dd></div>`)}
     </dl>
+    <p class="membership-charges-link"><a href=${chargesOfPath(member.id)}>${t(lang, "admin.charges.of_member")}</a></p>
   </section>`;
 }
 

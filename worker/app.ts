@@ -44,6 +44,7 @@ import { invoicesApi } from "./invoices/routes";
 import { invoiceApi } from "./invoices/invoice-routes";
 import { paymentApi } from "./invoices/payment-routes";
 import { billingSettingsPages } from "./invoices/settings-html";
+import { adminInvoicePages } from "./invoices/admin-html";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
@@ -109,6 +110,8 @@ app.route("/", announcementPages);
 app.route("/", membershipPages);
 app.route("/", membershipAdminPages);
 app.route("/", billingSettingsPages);
+// After the settings page: /admin/invoices/settings is not an invoice id.
+app.route("/", adminInvoicePages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

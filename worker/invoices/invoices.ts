@@ -1,42 +1,20 @@
 import { and, desc, eq, gte, lt, lte, or } from "drizzle-orm";
 import { z } from "zod";
 import type { TenantDb } from "../db/client";
-import { invoices, type Invoice, type InvoiceParty, type Payment } from "../db/schema";
+import { invoices, type Invoice, type Payment } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { notFound } from "../http/errors";
 import { isDay } from "../memberships/periods";
 import { computeInvoiceTotals, type Money } from "./money";
-import { paymentsOf, paymentView, type PaymentView } from "./payments";
+import { paymentsOf, paymentView } from "./payments";
 import type { Draft } from "./run";
+import type { InvoiceLineView, InvoiceView, TaxView } from "./types";
 
 // Reading issued invoices: the contract's shape, computed from the stored snapshot (lines,
 // seller, buyer) by the same `computeInvoiceTotals` the run used, so taxes per rate and
 // totals read back exactly as issued.
 
-export type InvoiceLineView = { description: string; quantity: number; unitAmount: Money; taxRate: number; amount: Money };
-export type TaxView = { rate: number; amount: Money };
-export type InvoiceView = {
-  id: string;
-  userId: string;
-  number: string;
-  status: Invoice["status"];
-  issuedOn: string;
-  dueOn: string;
-  seller: InvoiceParty;
-  buyer: InvoiceParty;
-  lines: InvoiceLineView[];
-  subtotal: Money;
-  taxes: TaxView[];
-  total: Money;
-  paid: Money;
-  balance: Money;
-  /** The reason given when it was voided (null while it is not). */
-  voidReason: string | null;
-  /** A void invoice's credit note (its own number series), null otherwise. */
-  creditNote: { number: string; issuedOn: string } | null;
-  /** Payments recorded on it, oldest first. */
-  payments: PaymentView[];
-};
+export type { InvoiceLineView, InvoiceView, TaxView } from "./types";
 
 const money = (amount: number, currency: string): Money => ({ amount, currency });
 

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { t } from "../../web/i18n";
+import { t, type Lang } from "../../web/i18n";
 import { adminInvoicePath, AdminInvoicePage } from "../../web/pages/invoices/admin-invoice";
 import { requireUser } from "../auth/sessions";
 import type { AppEnv } from "../env";
@@ -36,10 +36,11 @@ async function invoiceAdmin(c: Context<AppEnv>): Promise<{ req: PortalRequest; i
   return { req, id };
 }
 
-function formState(a: { req: PortalRequest }, view: Awaited<ReturnType<typeof invoiceViewOf>>, failed?: { which: "payment" | "void" | "payments"; f: FormFailure }): AdminInvoiceForm {
+function formState(a: { req: PortalRequest }, lang: Lang, view: Awaited<ReturnType<typeof invoiceViewOf>>, failed?: { which: "payment" | "void" | "payments"; f: FormFailure }): AdminInvoiceForm {
   const refused = (which: string) => (failed?.which === which ? { errors: failed.f.errors, formError: failed.f.formError } : { errors: {} });
   const typed = failed?.f.values ?? {};
-  const amount = view.balance.amount > 0 ? toDecimalString(view.balance) : "";
+  // The balance as the reader types decimals ("121,00" in French and Dutch).
+  const amount = view.balance.amount > 0 ? toDecimalString(view.balance).replace(".", lang === "en" ? "." : ",") : "";
   return {
     payment: { values: failed?.which === "payment" ? { amount: typed.amount ?? "", method: typed.method ?? "", paidOn: typed.paidOn ?? "", note: typed.note ?? "" } : { amount, method: "bank_transfer", paidOn: a.req.clock.today, note: "" }, ...refused("payment") },
     void: { values: failed?.which === "void" ? { reason: typed.reason ?? "", rebill: ["on", "1", "true"].includes(typed.rebill ?? "") } : { reason: "", rebill: false }, ...refused("void") },
@@ -50,7 +51,7 @@ function formState(a: { req: PortalRequest }, view: Awaited<ReturnType<typeof in
 async function invoicePage(c: Context<AppEnv>, a: { req: PortalRequest; id: string }, failed?: { which: "payment" | "void" | "payments"; f: FormFailure }, status: ContentfulStatusCode = 200) {
   const ctx = pageContext(c);
   const invoice = await invoiceViewOf(a.req.t, await invoiceById(a.req.t, a.id));
-  const page = AdminInvoicePage({ ctx, viewingAsMember: viewingAsMember(c), invoice, today: a.req.clock.today, form: formState(a, invoice, failed), ...doneNotice(c, NOTICES) });
+  const page = AdminInvoicePage({ ctx, viewingAsMember: viewingAsMember(c), invoice, today: a.req.clock.today, form: formState(a, ctx.lang, invoice, failed), ...doneNotice(c, NOTICES) });
   return renderPage(c, t(ctx.lang, "admin_invoice.title", { number: invoice.number }), page, status);
 }
 

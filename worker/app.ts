@@ -42,8 +42,10 @@ import { membershipsApi } from "./memberships/routes";
 import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
 import { invoiceApi } from "./invoices/invoice-routes";
+import { paymentApi } from "./invoices/payment-routes";
 import { billingSettingsPages } from "./invoices/settings-html";
 import { invoiceAdminPages } from "./invoices/admin-list-html";
+import { adminInvoicePages } from "./invoices/admin-html";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
@@ -65,6 +67,7 @@ const api = new Hono<AppEnv>()
   .route("/", membershipsApi)
   .route("/", invoicesApi)
   .route("/", invoiceApi)
+  .route("/", paymentApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", devMailApi)
@@ -109,6 +112,8 @@ app.route("/", membershipPages);
 app.route("/", membershipAdminPages);
 app.route("/", billingSettingsPages);
 app.route("/", invoiceAdminPages);
+// After the settings, list and charges pages: /admin/invoices/settings and …/charges are not invoice ids.
+app.route("/", adminInvoicePages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -1,39 +1,22 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { TenantDb } from "../db/client";
-import { invoices, users, type Invoice, type InvoiceParty } from "../db/schema";
+import { invoices, users, type Invoice, type Payment } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { csvCell } from "../http/csv";
 import { notFound } from "../http/errors";
 import { contains, fold, foldedOr } from "../http/search";
 import { isDay, type Day } from "../memberships/periods";
 import { computeInvoiceTotals, toDecimalString, type Money } from "./money";
+import { paymentsOf, paymentView } from "./payments";
 import type { Draft } from "./run";
-import type { BilledMember, InvoiceTotals } from "./types";
+import type { InvoiceLineView, InvoiceMember, InvoiceTotals, InvoiceView, TaxView } from "./types";
 
 // Reading issued invoices: the contract's shape, computed from the stored snapshot (lines,
 // seller, buyer) by the same `computeInvoiceTotals` the run used, so taxes per rate and
 // totals read back exactly as issued.
 
-export type InvoiceLineView = { description: string; quantity: number; unitAmount: Money; taxRate: number; amount: Money };
-export type TaxView = { rate: number; amount: Money };
-export type InvoiceView = {
-  id: string;
-  /** The member it bills; null once their account was removed (the invoice stays, its buyer is a snapshot). */
-  userId: string | null;
-  number: string;
-  status: Invoice["status"];
-  issuedOn: string;
-  dueOn: string;
-  seller: InvoiceParty;
-  buyer: InvoiceParty;
-  lines: InvoiceLineView[];
-  subtotal: Money;
-  taxes: TaxView[];
-  total: Money;
-  paid: Money;
-  balance: Money;
-};
+export type { InvoiceLineView, InvoiceView, TaxView } from "./types";
 
 const money = (amount: number, currency: string): Money => ({ amount, currency });
 
@@ -48,7 +31,11 @@ export function totalsView(draft: Pick<Draft, "totals">): { lines: InvoiceLineVi
   };
 }
 
-export function invoiceView(row: Invoice): InvoiceView {
+/**
+ * The contract's shape of an invoice. Its `payments` are the row's `payments` when given (read
+ * them with `paymentsOf`, or call `invoiceViewOf`/`invoiceViewsOf`, which do); none otherwise.
+ */
+export function invoiceView(row: Invoice & { payments?: readonly Payment[] }): InvoiceView {
   const totals = computeInvoiceTotals(
     row.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitAmount: money(l.unitAmount, row.currency), taxRateBp: l.taxRateBp })),
     row.currency,
@@ -69,7 +56,21 @@ export function invoiceView(row: Invoice): InvoiceView {
     total: money(row.total, row.currency),
     paid: money(row.paid, row.currency),
     balance: money(row.status === "void" ? 0 : row.total - row.paid, row.currency),
+    voidReason: row.voidReason,
+    creditNote: row.creditNoteNumber && row.creditNoteIssuedOn ? { number: row.creditNoteNumber, issuedOn: row.creditNoteIssuedOn } : null,
+    payments: (row.payments ?? []).map(paymentView),
   };
+}
+
+/** One invoice's view with its payments. */
+export async function invoiceViewOf(t: TenantDb, row: Invoice): Promise<InvoiceView> {
+  return invoiceView({ ...row, payments: (await paymentsOf(t, [row.id])).get(row.id) ?? [] });
+}
+
+/** Invoices' views with their payments (one query per 90 invoices). */
+export async function invoiceViewsOf(t: TenantDb, rows: readonly Invoice[]): Promise<InvoiceView[]> {
+  const byInvoice = await paymentsOf(t, rows.map((r) => r.id));
+  return rows.map((r) => invoiceView({ ...r, payments: byInvoice.get(r.id) ?? [] }));
 }
 
 
@@ -123,7 +124,7 @@ function after(at: readonly [string, string] | null): SQL[] {
 export type InvoiceFilter = z.output<typeof invoiceListQuery> & { q?: string | undefined; overdueOn?: Day | undefined };
 
 /** An invoice with the member it bills as they are now (the invoice keeps its own snapshot in `buyer`). */
-export type AdminInvoiceItem = InvoiceView & { member: BilledMember };
+export type AdminInvoiceItem = InvoiceView & { member: InvoiceMember };
 
 /** The filter's conditions over `invoices` joined with `users` (the same for a page, the totals and the export). */
 function filterWhere(t: TenantDb, f: InvoiceFilter): SQL {
@@ -147,7 +148,7 @@ async function invoicePage(t: TenantDb, f: InvoiceFilter, limit: number, cursor:
   const rows = await t.db
     .select({ invoice: invoices, member: memberColumns })
     .from(invoices)
-    .innerJoin(users, eq(users.id, invoices.userId))
+    .leftJoin(users, eq(users.id, invoices.userId))
     .where(and(filterWhere(t, f), ...after(at)))
     .orderBy(...newestFirst)
     .limit(limit + 1);
@@ -159,13 +160,14 @@ async function invoicePage(t: TenantDb, f: InvoiceFilter, limit: number, cursor:
 /** Admins: the community's invoices, newest first (by issue day, then number), filtered, a page at a time. */
 export async function listInvoices(t: TenantDb, opts: InvoiceFilter & { limit: number; cursor?: string | null }): Promise<{ items: InvoiceView[]; nextCursor: string | null }> {
   const { page, nextCursor } = await invoicePage(t, opts, opts.limit, opts.cursor);
-  return { items: page.map((r) => invoiceView(r.invoice)), nextCursor };
+  return { items: await invoiceViewsOf(t, page.map((r) => r.invoice)), nextCursor };
 }
 
 /** {@link listInvoices} with the member each invoice bills (the admin list's rows). */
 export async function listInvoicesWithMembers(t: TenantDb, opts: InvoiceFilter & { limit: number; cursor?: string | null }): Promise<{ items: AdminInvoiceItem[]; nextCursor: string | null }> {
   const { page, nextCursor } = await invoicePage(t, opts, opts.limit, opts.cursor);
-  return { items: page.map((r) => ({ ...invoiceView(r.invoice), member: r.member })), nextCursor };
+  // A removed member's invoice stays (API.md): it names its buyer as the invoice printed them.
+  return { items: page.map((r) => ({ ...invoiceView(r.invoice), member: r.member ?? { id: null, name: r.invoice.buyer.name, email: r.invoice.buyer.email ?? "" } })), nextCursor };
 }
 
 /**
@@ -182,7 +184,7 @@ export async function invoiceTotals(t: TenantDb, f: InvoiceFilter, currency: str
       paid: sql<number>`coalesce(sum(case when ${live} then ${invoices.paid} else 0 end), 0)`,
     })
     .from(invoices)
-    .innerJoin(users, eq(users.id, invoices.userId))
+    .leftJoin(users, eq(users.id, invoices.userId))
     .where(filterWhere(t, f));
   const total = Number(row?.total ?? 0);
   const paid = Number(row?.paid ?? 0);
@@ -212,15 +214,16 @@ export async function invoicesCsv(t: TenantDb, f: InvoiceFilter): Promise<string
     total: invoices.total,
     paid: invoices.paid,
     status: invoices.status,
-    name: users.name,
-    email: users.email,
+    // A removed member's invoice names its buyer as printed.
+    name: sql<string>`coalesce(${users.name}, json_extract(${invoices.buyer}, '$.name'))`,
+    email: sql<string>`coalesce(${users.email}, json_extract(${invoices.buyer}, '$.email'), '')`,
   };
   let at: [string, string] | null = null;
   while (lines.length <= CSV_MAX_ROWS) {
     const rows = await t.db
       .select(columns)
       .from(invoices)
-      .innerJoin(users, eq(users.id, invoices.userId))
+      .leftJoin(users, eq(users.id, invoices.userId))
       .where(and(filterWhere(t, f), ...after(at)))
       .orderBy(...newestFirst)
       .limit(Math.min(CSV_PAGE, CSV_MAX_ROWS + 1 - lines.length));

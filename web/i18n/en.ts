@@ -1984,6 +1984,15 @@ export const en = {
   "error.billing_locked": "The currency and the invoice day can no longer change.",
   "error.payments_unavailable": "Card payments are not available on this server yet: its operator has to set the SECRETS_KEY secret.",
   // ── end inv-settings ──
+  // ── inv-stripe: card payments through Stripe (issue 15) ──
+  "payments.checkout.line": "Invoice {number}",
+  "payments.error.unavailable": "Card payment is not available right now. Try again in a few minutes, or pay by bank transfer.",
+  "payments.error.not_connected": "This community does not take card payments yet: please pay by bank transfer.",
+  "payments.error.invoice_void": "This invoice was voided: there is nothing to pay.",
+  "payments.error.invoice_paid": "This invoice is already paid: nothing is due.",
+  "payments.done.card_paid": "Thank you! Your card payment is being confirmed: the invoice shows as paid as soon as Stripe tells us.",
+  "payments.done.card_canceled": "Card payment canceled: nothing was charged.",
+  // ── end inv-stripe ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

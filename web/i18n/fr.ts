@@ -2006,4 +2006,13 @@ export const fr: Record<MessageKey, string> = {
   "error.billing_locked": "La devise et le jour de facturation ne peuvent plus changer.",
   "error.payments_unavailable": "Les paiements par carte ne sont pas encore disponibles sur ce serveur : son administrateur doit définir le secret SECRETS_KEY.",
   // ── end inv-settings ──
+  // ── inv-stripe: card payments through Stripe (issue 15) ──
+  "payments.checkout.line": "Facture {number}",
+  "payments.error.unavailable": "Le paiement par carte n’est pas disponible pour le moment. Réessayez dans quelques minutes ou payez par virement.",
+  "payments.error.not_connected": "Cette communauté n’accepte pas encore les paiements par carte : merci de payer par virement.",
+  "payments.error.invoice_void": "Cette facture a été annulée : il n’y a rien à payer.",
+  "payments.error.invoice_paid": "Cette facture est déjà payée : plus rien n’est dû.",
+  "payments.done.card_paid": "Merci ! Votre paiement par carte est en cours de confirmation : la facture apparaîtra payée dès que Stripe nous l’aura confirmé.",
+  "payments.done.card_canceled": "Paiement par carte annulé : rien n’a été débité.",
+  // ── end inv-stripe ──
 };

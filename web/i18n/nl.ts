@@ -1988,4 +1988,13 @@ export const nl: Record<MessageKey, string> = {
   "error.billing_locked": "De munt en de factuurdag kunnen niet meer veranderen.",
   "error.payments_unavailable": "Kaartbetalingen zijn op deze server nog niet beschikbaar: de beheerder moet het geheim SECRETS_KEY instellen.",
   // ── end inv-settings ──
+  // ── inv-stripe: card payments through Stripe (issue 15) ──
+  "payments.checkout.line": "Factuur {number}",
+  "payments.error.unavailable": "Betalen met een kaart is nu niet mogelijk. Probeer het over enkele minuten opnieuw of betaal per overschrijving.",
+  "payments.error.not_connected": "Deze community aanvaardt nog geen kaartbetalingen: betaal per overschrijving.",
+  "payments.error.invoice_void": "Deze factuur is geannuleerd: er valt niets te betalen.",
+  "payments.error.invoice_paid": "Deze factuur is al betaald: er is niets meer verschuldigd.",
+  "payments.done.card_paid": "Bedankt! Uw kaartbetaling wordt bevestigd: de factuur staat op betaald zodra Stripe het ons meldt.",
+  "payments.done.card_canceled": "Kaartbetaling geannuleerd: er werd niets aangerekend.",
+  // ── end inv-stripe ──
 };

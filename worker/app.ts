@@ -48,6 +48,8 @@ import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
 import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
+import { paymentsApi } from "./payments/routes";
+import { paymentPages } from "./payments/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -64,6 +66,7 @@ const api = new Hono<AppEnv>()
   .route("/", membershipsApi)
   .route("/", invoicesApi)
   .route("/", invoiceApi)
+  .route("/", paymentsApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", devMailApi)
@@ -107,6 +110,7 @@ app.route("/", announcementPages);
 app.route("/", membershipPages);
 app.route("/", membershipAdminPages);
 app.route("/", billingSettingsPages);
+app.route("/", paymentPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

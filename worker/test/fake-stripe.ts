@@ -1,4 +1,5 @@
 import { stripeHttp } from "../payments/stripe";
+import { call } from "./helpers";
 
 // Stripe's HTTP API answered by the tests themselves: `fakeStripe()` puts a function in place
 // of the `fetch` the Stripe client uses (worker/payments/stripe.ts `stripeHttp`), records
@@ -115,4 +116,13 @@ export function checkoutEvent(opts: {
       },
     },
   });
+}
+
+/** The keys tests connect (they only ever reach the fake). */
+export const TEST_STRIPE_KEYS = { secretKey: "sk_test_fakeStripeKey1234567890", webhookSecret: "whsec_fakeWebhookSecret1234567890" };
+
+/** Connects the community's Stripe account as its owner (the keys are sealed like real ones). */
+export async function connectStripe(tenant: { host: string; owner: { cookie: string } }, keys: { secretKey: string; webhookSecret: string } = TEST_STRIPE_KEYS): Promise<void> {
+  const res = await call(tenant.host, "PATCH", "/api/v1/billing/settings", { cookie: tenant.owner.cookie, json: { stripe: keys } });
+  if (res.status !== 200) throw new Error(`Stripe not connected: ${res.status} ${await res.text()}`);
 }

@@ -1974,7 +1974,7 @@ export const en = {
   "billing.stripe.not_connected": "Not connected",
   "billing.stripe.disconnect": "Disconnect Stripe",
   "billing.stripe.unavailable": "Card payments are not available on this server yet: its operator has to set the SECRETS_KEY secret first.",
-  "billing.stripe.webhook_intro": "In Stripe, add a webhook endpoint for the event checkout.session.completed at",
+  "billing.stripe.webhook_intro": "In Stripe, add a webhook endpoint for the events checkout.session.completed and checkout.session.async_payment_succeeded at",
   "billing.save": "Save the settings",
   "billing.done.saved": "Billing settings saved.",
   "billing.done.disconnected": "Stripe is disconnected: its keys are deleted.",

@@ -1996,7 +1996,7 @@ export const fr: Record<MessageKey, string> = {
   "billing.stripe.not_connected": "Non connecté",
   "billing.stripe.disconnect": "Déconnecter Stripe",
   "billing.stripe.unavailable": "Les paiements par carte ne sont pas encore disponibles sur ce serveur : son administrateur doit d’abord définir le secret SECRETS_KEY.",
-  "billing.stripe.webhook_intro": "Dans Stripe, ajoutez un webhook pour l’événement checkout.session.completed à l’adresse",
+  "billing.stripe.webhook_intro": "Dans Stripe, ajoutez un webhook pour les événements checkout.session.completed et checkout.session.async_payment_succeeded à l’adresse",
   "billing.save": "Enregistrer les paramètres",
   "billing.done.saved": "Paramètres de facturation enregistrés.",
   "billing.done.disconnected": "Stripe est déconnecté : ses clés sont supprimées.",

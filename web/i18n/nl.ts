@@ -1978,7 +1978,7 @@ export const nl: Record<MessageKey, string> = {
   "billing.stripe.not_connected": "Niet gekoppeld",
   "billing.stripe.disconnect": "Stripe ontkoppelen",
   "billing.stripe.unavailable": "Kaartbetalingen zijn op deze server nog niet beschikbaar: de beheerder moet eerst het geheim SECRETS_KEY instellen.",
-  "billing.stripe.webhook_intro": "Voeg in Stripe een webhook toe voor de gebeurtenis checkout.session.completed op",
+  "billing.stripe.webhook_intro": "Voeg in Stripe een webhook toe voor de gebeurtenissen checkout.session.completed en checkout.session.async_payment_succeeded op",
   "billing.save": "Instellingen opslaan",
   "billing.done.saved": "Factuurinstellingen opgeslagen.",
   "billing.done.disconnected": "Stripe is ontkoppeld: de sleutels zijn gewist.",

@@ -26,6 +26,6 @@ export const paymentsApi = new Hono<AppEnv>()
   // No session, no Origin check (worker/http/origin.ts exempts this path): the signature is the proof.
   .post("/payments/stripe/webhook", async (c) => {
     const tenant = requireTenant(c);
-    const outcome = await applyCardWebhook(tenantDb(c.env, tenant), tenant, secretsKeyOf(c.env), await c.req.text(), c.req.header("stripe-signature"), Date.now());
+    const outcome = await applyCardWebhook(tenantDb(c.env, tenant), tenant, secretsKeyOf(c.env), new TextDecoder().decode(await c.req.arrayBuffer()), c.req.header("stripe-signature"), Date.now());
     return c.json({ received: true, outcome });
   });

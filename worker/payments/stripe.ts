@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import {
   CardProviderError,
   WebhookPayloadError,
@@ -21,8 +21,22 @@ import {
  */
 export const stripeHttp: { fetch: typeof fetch } = { fetch: (input, init) => fetch(input, init) };
 
-const httpClient = Stripe.createFetchHttpClient(((input: RequestInfo | URL, init?: RequestInit) => stripeHttp.fetch(input, init)) as typeof fetch);
-const cryptoProvider = Stripe.createSubtleCryptoProvider();
+type StripeSdk = { Stripe: typeof Stripe; httpClient: Stripe.HttpClient; cryptoProvider: Stripe.CryptoProvider };
+let sdk: Promise<StripeSdk> | null = null;
+
+/**
+ * The package, loaded on first use: it is most of a megabyte that only card payments need,
+ * so an isolate that never takes one never evaluates it (the bundle keeps it behind a lazy
+ * module initialiser).
+ */
+function stripeSdk(): Promise<StripeSdk> {
+  sdk ??= import("stripe").then(({ default: S }) => ({
+    Stripe: S,
+    httpClient: S.createFetchHttpClient(((input: RequestInfo | URL, init?: RequestInit) => stripeHttp.fetch(input, init)) as typeof fetch),
+    cryptoProvider: S.createSubtleCryptoProvider(),
+  }));
+  return sdk;
+}
 
 /** Events that mean a checkout's money is in (`completed` only when already `paid`: bank debits complete first and succeed later). */
 const PAID_EVENTS = new Set(["checkout.session.completed", "checkout.session.async_payment_succeeded"]);
@@ -46,7 +60,7 @@ export class StripeCardProvider implements CardPaymentProvider {
 
   constructor(private readonly keys: { secretKey: string; webhookSecret: string }) {}
 
-  private stripe(): Stripe {
+  private stripe({ Stripe, httpClient }: StripeSdk): Stripe {
     // One retry on a network error or a 5xx (with the same idempotency key), within a request's time.
     this.client ??= new Stripe(this.keys.secretKey, { httpClient, maxNetworkRetries: 1, timeout: 10_000, telemetry: false });
     return this.client;
@@ -54,9 +68,11 @@ export class StripeCardProvider implements CardPaymentProvider {
 
   async createCheckout(invoice: CheckoutInvoice, urls: CheckoutUrls): Promise<CheckoutSession> {
     const metadata = { tenantId: invoice.tenantId, invoiceId: invoice.invoiceId, invoiceNumber: invoice.number };
+    const loaded = await stripeSdk();
+    const { Stripe } = loaded;
     let session: Stripe.Checkout.Session;
     try {
-      session = await this.stripe().checkout.sessions.create(
+      session = await this.stripe(loaded).checkout.sessions.create(
         {
           mode: "payment",
           line_items: [
@@ -84,6 +100,7 @@ export class StripeCardProvider implements CardPaymentProvider {
 
   async parseWebhook(rawBody: string, signatureHeader: string | null | undefined): Promise<CardEvent> {
     if (!signatureHeader) throw new WebhookSignatureError("The Stripe-Signature header is missing.");
+    const { Stripe, cryptoProvider } = await stripeSdk();
     let event: Stripe.Event;
     try {
       // Stripe's default tolerance (5 minutes) between the signed timestamp and now.

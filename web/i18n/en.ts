@@ -1999,6 +1999,7 @@ export const en = {
   "payments.error.invoice_paid": "This invoice is already paid: nothing is due.",
   "payments.done.card_paid": "Thank you! Your card payment is being confirmed: the invoice shows as paid as soon as Stripe tells us.",
   "payments.done.card_canceled": "Card payment canceled: nothing was charged.",
+  "payments.error.invalid_signature": "The webhook signature does not match this community's webhook signing secret.",
   // ── end inv-stripe ──
 } satisfies Record<string, string>;
 

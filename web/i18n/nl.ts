@@ -2003,5 +2003,6 @@ export const nl: Record<MessageKey, string> = {
   "payments.error.invoice_paid": "Deze factuur is al betaald: er is niets meer verschuldigd.",
   "payments.done.card_paid": "Bedankt! Uw kaartbetaling wordt bevestigd: de factuur staat op betaald zodra Stripe het ons meldt.",
   "payments.done.card_canceled": "Kaartbetaling geannuleerd: er werd niets aangerekend.",
+  "payments.error.invalid_signature": "De handtekening van de webhook komt niet overeen met het ondertekeningsgeheim van deze community.",
   // ── end inv-stripe ──
 };

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { invoices, type Tenant } from "../db/schema";
 import { ApiError, badRequest } from "../http/errors";
@@ -24,7 +25,7 @@ export async function applyCardWebhook(t: TenantDb, tenant: Pick<Tenant, "id" | 
   try {
     event = await provider.parseWebhook(rawBody, signature);
   } catch (err) {
-    if (err instanceof WebhookSignatureError) throw new ApiError(401, "invalid_signature", "The webhook signature does not match this community's webhook secret.");
+    if (err instanceof WebhookSignatureError) throw new ApiError(401, "invalid_signature", msg("payments.error.invalid_signature"));
     if (err instanceof WebhookPayloadError) throw badRequest("invalid_event", "The body is not an event.");
     throw err;
   }

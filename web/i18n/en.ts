@@ -2000,6 +2000,7 @@ export const en = {
   "payments.done.card_paid": "Thank you! Your card payment is being confirmed: the invoice shows as paid as soon as Stripe tells us.",
   "payments.done.card_canceled": "Card payment canceled: nothing was charged.",
   "payments.error.invalid_signature": "The webhook signature does not match this community's webhook signing secret.",
+  "payments.error.too_many": "Too many payment attempts in the last hour: please try again later.",
   // ── end inv-stripe ──
 } satisfies Record<string, string>;
 

@@ -2022,5 +2022,6 @@ export const fr: Record<MessageKey, string> = {
   "payments.done.card_paid": "Merci ! Votre paiement par carte est en cours de confirmation : la facture apparaîtra payée dès que Stripe nous l’aura confirmé.",
   "payments.done.card_canceled": "Paiement par carte annulé : rien n’a été débité.",
   "payments.error.invalid_signature": "La signature du webhook ne correspond pas au secret de signature de cette communauté.",
+  "payments.error.too_many": "Trop de tentatives de paiement dans la dernière heure : réessayez plus tard.",
   // ── end inv-stripe ──
 };

@@ -2004,5 +2004,6 @@ export const nl: Record<MessageKey, string> = {
   "payments.done.card_paid": "Bedankt! Uw kaartbetaling wordt bevestigd: de factuur staat op betaald zodra Stripe het ons meldt.",
   "payments.done.card_canceled": "Kaartbetaling geannuleerd: er werd niets aangerekend.",
   "payments.error.invalid_signature": "De handtekening van de webhook komt niet overeen met het ondertekeningsgeheim van deze community.",
+  "payments.error.too_many": "Te veel betaalpogingen in het afgelopen uur: probeer het later opnieuw.",
   // ── end inv-stripe ──
 };

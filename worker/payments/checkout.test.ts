@@ -6,6 +6,7 @@ import { recordPayment } from "../invoices/payments";
 import { call, env, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { failure, issueInvoices, ok } from "../test/invoice-fixtures";
 import { connectStripe, fakeStripe, TEST_STRIPE_KEYS, type FakeStripe } from "../test/fake-stripe";
+import { CHECKOUT_LIMIT } from "./service";
 
 // POST /api/v1/invoices/{id}/checkout (API.md "Invoices and payments"): a Stripe Checkout page
 // for the balance, when the community connected its own Stripe account; the member it bills
@@ -130,5 +131,19 @@ describe("POST /invoices/{id}/checkout", () => {
     const third = await ok<{ url: string }>(await checkout(tenant, invoice.id, member.cookie));
     expect(third.url).not.toBe(first.url);
     expect(stripe!.requests.map((r) => r.form.get("line_items[0][price_data][unit_amount]"))).toEqual(["12000", "12000", "11000"]);
+  });
+
+  it("caps the checkouts one person opens per hour (each calls the community's Stripe account): 429 too_many_checkouts with Retry-After beyond, counted atomically", async () => {
+    const { tenant, member, invoice } = await setup();
+    const answers = await Promise.all(Array.from({ length: CHECKOUT_LIMIT.max + 3 }, () => checkout(tenant, invoice.id, member.cookie)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(CHECKOUT_LIMIT.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    const refused = answers.find((r) => r.status === 429)!;
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("too_many_checkouts");
+    expect(stripe!.requests).toHaveLength(CHECKOUT_LIMIT.max);
+    // Someone else is not held back by it.
+    await ok(await checkout(tenant, invoice.id, tenant.owner.cookie));
   });
 });

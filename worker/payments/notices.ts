@@ -17,6 +17,7 @@ export const CARD_PAYMENT_ERRORS: Record<string, MessageKey> = {
   payments_unavailable: "payments.error.unavailable",
   invoice_void: "payments.error.invoice_void",
   invoice_paid: "payments.error.invoice_paid",
+  too_many_checkouts: "payments.error.too_many",
 };
 
 /** The message for `?error=<code>` of the invoice page, or null for no code or one it does not know. */

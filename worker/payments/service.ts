@@ -1,6 +1,7 @@
 import { msg, t as translate, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { ApiError, notFound, unauthorized } from "../http/errors";
+import { reserveOrThrow } from "../http/limits";
 import { invoiceById } from "../invoices/invoices";
 import type { InvoiceActor } from "../invoices/policy";
 import { SealedError } from "../invoices/sealed";
@@ -39,13 +40,16 @@ export async function cardProviderOf(t: TenantDb, secret: string | null): Promis
   return keys ? new StripeCardProvider(keys) : null;
 }
 
+/** Checkouts one person may open in a community per hour: each is a call to the community's Stripe account. */
+export const CHECKOUT_LIMIT = { max: 30, windowMs: 3600_000 };
+
 /** 409 when the community has no card provider. */
 export const notConnected = () => new ApiError(409, "payments_not_connected", msg("payments.error.not_connected"));
 
 /**
  * Opens a hosted checkout for the balance of an invoice, for the member it bills or an
  * admin (404 for anyone else, as reading it); 409 `invoice_void`, `invoice_paid` (nothing
- * due), `payments_not_connected`; 503 `payments_unavailable` when the provider fails (never
+ * due), `payments_not_connected`; 429 `too_many_checkouts` beyond `CHECKOUT_LIMIT`; 503 `payments_unavailable` when the provider fails (never
  * the payer's fault). The payer comes back to the invoice's page on this host.
  */
 export async function openCheckout(
@@ -65,6 +69,7 @@ export async function openCheckout(
   }
   const provider = await cardProviderOf(t, secret);
   if (!provider) throw notConnected();
+  await reserveOrThrow(t.d1, [{ key: `checkout:${t.tenantId}:${actor.userId}`, ...CHECKOUT_LIMIT }], msg("payments.error.too_many"), { code: "too_many_checkouts" });
   const back = `${opts.origin}/membership/invoices/${encodeURIComponent(invoice.id)}`;
   try {
     return await provider.createCheckout(

@@ -42,14 +42,16 @@ import { membershipsApi } from "./memberships/routes";
 import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
 import { invoiceApi } from "./invoices/invoice-routes";
+import { paymentApi } from "./invoices/payment-routes";
 import { billingSettingsPages } from "./invoices/settings-html";
+import { adminInvoicePages } from "./invoices/admin-html";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
 import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
-import { paymentsApi } from "./payments/routes";
-import { paymentPages } from "./payments/html";
+import { cardPaymentsApi } from "./payments/routes";
+import { cardPaymentPages } from "./payments/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -66,7 +68,8 @@ const api = new Hono<AppEnv>()
   .route("/", membershipsApi)
   .route("/", invoicesApi)
   .route("/", invoiceApi)
-  .route("/", paymentsApi)
+  .route("/", paymentApi)
+  .route("/", cardPaymentsApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", devMailApi)
@@ -110,7 +113,9 @@ app.route("/", announcementPages);
 app.route("/", membershipPages);
 app.route("/", membershipAdminPages);
 app.route("/", billingSettingsPages);
-app.route("/", paymentPages);
+// After the settings page: /admin/invoices/settings is not an invoice id.
+app.route("/", adminInvoicePages);
+app.route("/", cardPaymentPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -23,6 +23,7 @@ import "./group-ux.test.mjs";
 import "./admin-portal.test.mjs";
 import "./billing-settings.test.mjs";
 import "./portal.test.mjs";
+import "./invoice-payments.test.mjs";
 import "./avatars.test.mjs";
 
 freshScreenshots();

@@ -6,7 +6,9 @@ import { newId } from "../db/ids";
 import { invoices, PAYMENT_METHODS, payments, tenants, type Invoice, type Payment, type PaymentMethod } from "../db/schema";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { dayInTimeZone, isDay, type Day } from "../memberships/periods";
-import { isCurrency, type Money } from "./money";
+import { parseWith } from "../http/validate";
+import { isCurrency, parseDecimalAmount } from "./money";
+import type { PaymentView } from "./types";
 
 // Payments (API.md "Invoices and payments", branch inv-pay): admins record bank transfers,
 // cash and other payments, partial ones too; the card provider (inv-stripe) records its own
@@ -20,7 +22,7 @@ import { isCurrency, type Money } from "./money";
 // many payments arrive together, the invoice is never overpaid and `paid` never drifts.
 
 export type { PaymentMethod };
-export type PaymentView = { id: string; amount: Money; method: PaymentMethod; paidOn: Day; note: string | null };
+export type { PaymentView } from "./types";
 export type PaymentInput = { amount: number; currency: string; method: PaymentMethod; paidOn: Day; note: string | null; providerRef?: string | null };
 export type PaymentActor = { userId: string | null };
 
@@ -42,6 +44,24 @@ export type PaymentBody = z.output<typeof paymentBody>;
 /** The service's input from the API's body, `paidOn` defaulting to `today`. */
 export function paymentInputOf(body: PaymentBody, today: Day): PaymentInput {
   return { amount: body.amount.amount, currency: body.amount.currency, method: body.method, paidOn: body.paidOn ?? today, note: body.note ? body.note : null };
+}
+
+/** The methods an admin records by hand on the invoice page; card payments come from the provider. */
+export const MANUAL_METHODS = ["bank_transfer", "cash", "other"] as const;
+
+const paymentForm = z.object({
+  amount: z.string({ error: "field.required" }).trim().min(1, "field.required"),
+  method: z.enum(MANUAL_METHODS, { error: "field.option" }),
+  paidOn: z.string({ error: "field.required" }).trim().refine(isDay, { message: "field.day" }),
+  note: z.string().trim().max(NOTE_MAX, msg("field.too_long", { max: NOTE_MAX })).optional(),
+});
+
+/** The page's "record a payment" form (text values) as the service's input: a decimal amount ("54,45") in the invoice's currency. */
+export function paymentFormInput(values: Record<string, string>, currency: string): PaymentInput {
+  const v = parseWith(paymentForm, values);
+  const amount = parseDecimalAmount(v.amount, currency);
+  if (amount === null) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { amount: "field.invalid" });
+  return { amount, currency, method: v.method, paidOn: v.paidOn, note: v.note ? v.note : null };
 }
 
 export function paymentView(p: Payment): PaymentView {

@@ -14,7 +14,7 @@ import { openCheckout } from "./service";
 
 const invoicePage = (id: string) => `/membership/invoices/${encodeURIComponent(id)}`;
 
-export const paymentPages = new Hono<AppEnv>()
+export const cardPaymentPages = new Hono<AppEnv>()
   .post("/membership/invoices/:id/pay", async (c) => {
     const id = c.req.param("id");
     const user = requirePageUser(c, invoicePage(id));

@@ -17,7 +17,7 @@ export const apiActor = (c: Context<AppEnv>) => {
 };
 export const langOf = (c: Context<AppEnv>) => (c.get("language") ?? "fr") as Lang;
 
-export const paymentsApi = new Hono<AppEnv>()
+export const cardPaymentsApi = new Hono<AppEnv>()
   .post("/invoices/:id/checkout", async (c) => {
     const t = tenantDb(c.env, requireTenant(c));
     const session = await openCheckout(t, secretsKeyOf(c.env), apiActor(c), c.req.param("id"), { origin: requestOrigin(c), lang: langOf(c) });

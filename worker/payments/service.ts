@@ -49,8 +49,9 @@ export const notConnected = () => new ApiError(409, "payments_not_connected", ms
 /**
  * Opens a hosted checkout for the balance of an invoice, for the member it bills or an
  * admin (404 for anyone else, as reading it); 409 `invoice_void`, `invoice_paid` (nothing
- * due), `payments_not_connected`; 429 `too_many_checkouts` beyond `CHECKOUT_LIMIT`; 503 `payments_unavailable` when the provider fails (never
- * the payer's fault). The payer comes back to the invoice's page on this host.
+ * due), `payments_not_connected`; 429 `too_many_checkouts` beyond `CHECKOUT_LIMIT`; 503
+ * `payments_unavailable` when the provider fails (never the payer's fault). The payer comes
+ * back to the invoice's page on this host.
  */
 export async function openCheckout(
   t: TenantDb,

@@ -35,6 +35,10 @@ function stripeSdk(): Promise<StripeSdk> {
     httpClient: S.createFetchHttpClient(((input: RequestInfo | URL, init?: RequestInit) => stripeHttp.fetch(input, init)) as typeof fetch),
     cryptoProvider: S.createSubtleCryptoProvider(),
   }));
+  // A failed load is not kept: the next payment tries again.
+  sdk.catch(() => {
+    sdk = null;
+  });
   return sdk;
 }
 

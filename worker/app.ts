@@ -51,6 +51,8 @@ import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
 import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
+import { cardPaymentsApi } from "./payments/routes";
+import { cardPaymentPages } from "./payments/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -68,6 +70,7 @@ const api = new Hono<AppEnv>()
   .route("/", invoicesApi)
   .route("/", invoiceApi)
   .route("/", paymentApi)
+  .route("/", cardPaymentsApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", devMailApi)
@@ -114,6 +117,7 @@ app.route("/", billingSettingsPages);
 app.route("/", invoiceAdminPages);
 // After the settings, list and charges pages: /admin/invoices/settings and …/charges are not invoice ids.
 app.route("/", adminInvoicePages);
+app.route("/", cardPaymentPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -1974,7 +1974,7 @@ export const en = {
   "billing.stripe.not_connected": "Not connected",
   "billing.stripe.disconnect": "Disconnect Stripe",
   "billing.stripe.unavailable": "Card payments are not available on this server yet: its operator has to set the SECRETS_KEY secret first.",
-  "billing.stripe.webhook_intro": "In Stripe, add a webhook endpoint for the event checkout.session.completed at",
+  "billing.stripe.webhook_intro": "In Stripe, add a webhook endpoint for the events checkout.session.completed and checkout.session.async_payment_succeeded at",
   "billing.save": "Save the settings",
   "billing.done.saved": "Billing settings saved.",
   "billing.done.disconnected": "Stripe is disconnected: its keys are deleted.",
@@ -2128,6 +2128,17 @@ export const en = {
   "admin_invoice.done.removed": "Payment removed.",
   "admin_invoice.done.voided": "Invoice voided: its credit note is issued.",
   // ── end inv-pay ──
+  // ── inv-stripe: card payments through Stripe (issue 15) ──
+  "payments.checkout.line": "Invoice {number}",
+  "payments.error.unavailable": "Card payment is not available right now. Try again in a few minutes, or pay by bank transfer.",
+  "payments.error.not_connected": "This community does not take card payments yet: please pay by bank transfer.",
+  "payments.error.invoice_void": "This invoice was voided: there is nothing to pay.",
+  "payments.error.invoice_paid": "This invoice is already paid: nothing is due.",
+  "payments.done.card_paid": "Thank you! Your card payment is being confirmed: the invoice shows as paid as soon as Stripe tells us.",
+  "payments.done.card_canceled": "Card payment canceled: nothing was charged.",
+  "payments.error.invalid_signature": "The webhook signature does not match this community's webhook signing secret.",
+  "payments.error.too_many": "Too many payment attempts in the last hour: please try again later.",
+  // ── end inv-stripe ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1996,7 +1996,7 @@ export const fr: Record<MessageKey, string> = {
   "billing.stripe.not_connected": "Non connecté",
   "billing.stripe.disconnect": "Déconnecter Stripe",
   "billing.stripe.unavailable": "Les paiements par carte ne sont pas encore disponibles sur ce serveur : son administrateur doit d’abord définir le secret SECRETS_KEY.",
-  "billing.stripe.webhook_intro": "Dans Stripe, ajoutez un webhook pour l’événement checkout.session.completed à l’adresse",
+  "billing.stripe.webhook_intro": "Dans Stripe, ajoutez un webhook pour les événements checkout.session.completed et checkout.session.async_payment_succeeded à l’adresse",
   "billing.save": "Enregistrer les paramètres",
   "billing.done.saved": "Paramètres de facturation enregistrés.",
   "billing.done.disconnected": "Stripe est déconnecté : ses clés sont supprimées.",
@@ -2150,4 +2150,15 @@ export const fr: Record<MessageKey, string> = {
   "admin_invoice.done.removed": "Paiement supprimé.",
   "admin_invoice.done.voided": "Facture annulée : son avoir est émis.",
   // ── end inv-pay ──
+  // ── inv-stripe: card payments through Stripe (issue 15) ──
+  "payments.checkout.line": "Facture {number}",
+  "payments.error.unavailable": "Le paiement par carte n’est pas disponible pour le moment. Réessayez dans quelques minutes ou payez par virement.",
+  "payments.error.not_connected": "Cette communauté n’accepte pas encore les paiements par carte : merci de payer par virement.",
+  "payments.error.invoice_void": "Cette facture a été annulée : il n’y a rien à payer.",
+  "payments.error.invoice_paid": "Cette facture est déjà payée : plus rien n’est dû.",
+  "payments.done.card_paid": "Merci ! Votre paiement par carte est en cours de confirmation : la facture apparaîtra payée dès que Stripe nous l’aura confirmé.",
+  "payments.done.card_canceled": "Paiement par carte annulé : rien n’a été débité.",
+  "payments.error.invalid_signature": "La signature du webhook ne correspond pas au secret de signature de cette communauté.",
+  "payments.error.too_many": "Trop de tentatives de paiement dans la dernière heure : réessayez plus tard.",
+  // ── end inv-stripe ──
 };

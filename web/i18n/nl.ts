@@ -1978,7 +1978,7 @@ export const nl: Record<MessageKey, string> = {
   "billing.stripe.not_connected": "Niet gekoppeld",
   "billing.stripe.disconnect": "Stripe ontkoppelen",
   "billing.stripe.unavailable": "Kaartbetalingen zijn op deze server nog niet beschikbaar: de beheerder moet eerst het geheim SECRETS_KEY instellen.",
-  "billing.stripe.webhook_intro": "Voeg in Stripe een webhook toe voor de gebeurtenis checkout.session.completed op",
+  "billing.stripe.webhook_intro": "Voeg in Stripe een webhook toe voor de gebeurtenissen checkout.session.completed en checkout.session.async_payment_succeeded op",
   "billing.save": "Instellingen opslaan",
   "billing.done.saved": "Factuurinstellingen opgeslagen.",
   "billing.done.disconnected": "Stripe is ontkoppeld: de sleutels zijn gewist.",
@@ -2132,4 +2132,15 @@ export const nl: Record<MessageKey, string> = {
   "admin_invoice.done.removed": "Betaling verwijderd.",
   "admin_invoice.done.voided": "Factuur geannuleerd: de creditnota is uitgegeven.",
   // ── end inv-pay ──
+  // ── inv-stripe: card payments through Stripe (issue 15) ──
+  "payments.checkout.line": "Factuur {number}",
+  "payments.error.unavailable": "Betalen met een kaart is nu niet mogelijk. Probeer het over enkele minuten opnieuw of betaal per overschrijving.",
+  "payments.error.not_connected": "Deze community aanvaardt nog geen kaartbetalingen: betaal per overschrijving.",
+  "payments.error.invoice_void": "Deze factuur is geannuleerd: er valt niets te betalen.",
+  "payments.error.invoice_paid": "Deze factuur is al betaald: er is niets meer verschuldigd.",
+  "payments.done.card_paid": "Bedankt! Uw kaartbetaling wordt bevestigd: de factuur staat op betaald zodra Stripe het ons meldt.",
+  "payments.done.card_canceled": "Kaartbetaling geannuleerd: er werd niets aangerekend.",
+  "payments.error.invalid_signature": "De handtekening van de webhook komt niet overeen met het ondertekeningsgeheim van deze community.",
+  "payments.error.too_many": "Te veel betaalpogingen in het afgelopen uur: probeer het later opnieuw.",
+  // ── end inv-stripe ──
 };

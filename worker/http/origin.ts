@@ -3,6 +3,8 @@ import type { AppEnv } from "../env";
 import { forbidden } from "./errors";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Called by a provider's servers, never with a session: their signature is the proof (worker/payments/routes.ts). */
+const SIGNED_WEBHOOKS = new Set(["/api/v1/payments/stripe/webhook"]);
 
 /**
  * Cross-site request forgery guard: a state-changing request that names an
@@ -13,7 +15,7 @@ export function originCheck(): MiddlewareHandler<AppEnv> {
     // A WebSocket upgrade is a GET, but what it opens acts on the user's behalf: a page of
     // another site must not open one with the user's cookie (cross-site WebSocket hijacking).
     const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
-    if (!SAFE.has(c.req.method) || upgrade) {
+    if ((!SAFE.has(c.req.method) || upgrade) && !SIGNED_WEBHOOKS.has(c.req.path)) {
       const origin = c.req.header("origin");
       if (origin !== undefined) {
         let originHost: string | null = null;

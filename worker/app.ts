@@ -42,6 +42,7 @@ import { membershipsApi } from "./memberships/routes";
 import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
 import { invoiceApi } from "./invoices/invoice-routes";
+import { paymentApi } from "./invoices/payment-routes";
 import { billingSettingsPages } from "./invoices/settings-html";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
@@ -64,6 +65,7 @@ const api = new Hono<AppEnv>()
   .route("/", membershipsApi)
   .route("/", invoicesApi)
   .route("/", invoiceApi)
+  .route("/", paymentApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", devMailApi)

@@ -1984,6 +1984,13 @@ export const en = {
   "error.billing_locked": "The currency and the invoice day can no longer change.",
   "error.payments_unavailable": "Card payments are not available on this server yet: its operator has to set the SECRETS_KEY secret.",
   // ── end inv-settings ──
+  // ── inv-pay: payments, void and credit notes, the admin invoice page (issue 15) ──
+  "field.not_in_future": "Choose today or an earlier day.",
+  "error.invoice_void": "This invoice is void.",
+  "error.overpayment": "This is more than the balance left to pay.",
+  "error.payment_not_removable": "A card payment cannot be removed here: refund it through the payment provider.",
+  "error.invoice_has_payments": "Remove the payments recorded on this invoice before voiding it.",
+  // ── end inv-pay ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2006,4 +2006,11 @@ export const fr: Record<MessageKey, string> = {
   "error.billing_locked": "La devise et le jour de facturation ne peuvent plus changer.",
   "error.payments_unavailable": "Les paiements par carte ne sont pas encore disponibles sur ce serveur : son administrateur doit définir le secret SECRETS_KEY.",
   // ── end inv-settings ──
+  // ── inv-pay: payments, void and credit notes, the admin invoice page (issue 15) ──
+  "field.not_in_future": "Choisissez aujourd’hui ou un jour passé.",
+  "error.invoice_void": "Cette facture est annulée.",
+  "error.overpayment": "Ce montant dépasse le solde restant dû.",
+  "error.payment_not_removable": "Un paiement par carte ne peut pas être supprimé ici : remboursez-le chez le prestataire de paiement.",
+  "error.invoice_has_payments": "Supprimez les paiements enregistrés sur cette facture avant de l’annuler.",
+  // ── end inv-pay ──
 };

@@ -1988,4 +1988,11 @@ export const nl: Record<MessageKey, string> = {
   "error.billing_locked": "De munt en de factuurdag kunnen niet meer veranderen.",
   "error.payments_unavailable": "Kaartbetalingen zijn op deze server nog niet beschikbaar: de beheerder moet het geheim SECRETS_KEY instellen.",
   // ── end inv-settings ──
+  // ── inv-pay: payments, void and credit notes, the admin invoice page (issue 15) ──
+  "field.not_in_future": "Kies vandaag of een eerdere dag.",
+  "error.invoice_void": "Deze factuur is geannuleerd.",
+  "error.overpayment": "Dit is meer dan het openstaande saldo.",
+  "error.payment_not_removable": "Een kaartbetaling kan hier niet worden verwijderd: betaal ze terug via de betaalprovider.",
+  "error.invoice_has_payments": "Verwijder de betalingen op deze factuur voordat u ze annuleert.",
+  // ── end inv-pay ──
 };

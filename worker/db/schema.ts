@@ -531,11 +531,44 @@ export const invoices = sqliteTable(
     paid: integer("paid").notNull().default(0),
     currency: text("currency").notNull(),
     createdAt: integer("created_at").notNull(),
+    // Void + credit note (branch inv-pay): the invoice keeps its number, the credit note has its own series.
+    voidReason: text("void_reason"),
+    voidedAt: integer("voided_at"),
+    creditNoteNumber: text("credit_note_number"),
+    creditNoteIssuedOn: text("credit_note_issued_on"),
   },
   (t) => [
     uniqueIndex("invoices_number").on(t.tenantId, t.number),
+    uniqueIndex("invoices_credit_note_number").on(t.tenantId, t.creditNoteNumber).where(sql`credit_note_number is not null`),
     index("invoices_user").on(t.tenantId, t.userId, t.issuedOn),
     index("invoices_tenant_issued").on(t.tenantId, t.issuedOn),
+  ],
+);
+
+export const PAYMENT_METHODS = ["bank_transfer", "cash", "card", "other"] as const;
+
+/** Money received for an invoice (branch inv-pay); `invoices.paid` is the sum of its payments, kept in the same batch. */
+export const payments = sqliteTable(
+  "payments",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    invoiceId: text("invoice_id").notNull().references(() => invoices.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    method: text("method", { enum: PAYMENT_METHODS }).notNull(),
+    paidOn: text("paid_on").notNull(),
+    note: text("note"),
+    /** The provider's id of the payment (a Stripe Checkout session): a payment is recorded once per reference. */
+    providerRef: text("provider_ref"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("payments_provider_ref").on(t.tenantId, t.providerRef).where(sql`provider_ref is not null`),
+    index("payments_invoice").on(t.invoiceId, t.paidOn),
+    check("payments_amount", sql`${t.amount} > 0`),
   ],
 );
 
@@ -566,6 +599,8 @@ export type InvoiceParty = { name: string; address: string; taxId: string | null
 export type InvoiceLineSnapshot = { chargeId: string; kind: (typeof CHARGE_KINDS)[number]; description: string; quantity: number; unitAmount: number; taxRateBp: number; amount: number; tax: number };
 export type Charge = typeof charges.$inferSelect;
 export type Invoice = typeof invoices.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;

@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import { requireUser } from "../auth/sessions";
+import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { ApiError, forbidden, notFound } from "../http/errors";
@@ -9,7 +10,7 @@ import { guard, json, query } from "../http/validate";
 import { assertMember } from "../memberships/service";
 import { portalRequest } from "../memberships/http";
 import { addOneOffCharge, chargeInput, chargesOf, chargeView, removeCharge } from "./charges";
-import { invoiceById, invoiceListQuery, invoicesOf, invoiceView, listInvoices, totalsView } from "./invoices";
+import { invoiceById, invoiceListQuery, invoicesOf, invoiceViewOf, invoiceViewsOf, listInvoices, totalsView } from "./invoices";
 import { decideInvoice, type InvoiceAction } from "./policy";
 import { renderInvoicePdf } from "./pdf";
 import { previewInvoice } from "./run";
@@ -47,7 +48,7 @@ export const invoiceApi = new Hono<AppEnv>()
   })
   .get("/me/invoices", can("readOwnInvoices"), async (c) => {
     const r = await portalRequest(c);
-    return c.json({ items: (await invoicesOf(r.t, r.user.id)).map(invoiceView), nextCursor: null });
+    return c.json({ items: await invoiceViewsOf(r.t, await invoicesOf(r.t, r.user.id)), nextCursor: null });
   })
   .get("/me/invoices/preview", can("readOwnInvoices"), async (c) => {
     const r = await portalRequest(c);
@@ -59,10 +60,10 @@ export const invoiceApi = new Hono<AppEnv>()
     const r = await portalRequest(c);
     return c.json(await listInvoices(r.t, { ...c.req.valid("query"), ...pageParams(c) }));
   })
-  .get("/invoices/:id", async (c) => c.json(invoiceView(await readable(c))))
+  .get("/invoices/:id", async (c) => c.json(await invoiceViewOf(tenantDb(c.env, requireTenant(c)), await readable(c))))
   .get("/invoices/:id/pdf", async (c) => {
     const row = await readable(c);
-    const pdf = await renderInvoicePdf(invoiceView(row), { lang: await pickLanguage(c) });
+    const pdf = await renderInvoicePdf(await invoiceViewOf(tenantDb(c.env, requireTenant(c)), row), { lang: await pickLanguage(c) });
     return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { "content-type": "application/pdf", "content-disposition": `inline; filename="${row.number}.pdf"`, "cache-control": "private, no-store" });
   });
 

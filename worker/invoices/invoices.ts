@@ -1,11 +1,12 @@
 import { and, desc, eq, gte, lt, lte, or } from "drizzle-orm";
 import { z } from "zod";
 import type { TenantDb } from "../db/client";
-import { invoices, type Invoice, type InvoiceParty } from "../db/schema";
+import { invoices, type Invoice, type InvoiceParty, type Payment } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { notFound } from "../http/errors";
 import { isDay } from "../memberships/periods";
 import { computeInvoiceTotals, type Money } from "./money";
+import { paymentsOf, paymentView, type PaymentView } from "./payments";
 import type { Draft } from "./run";
 
 // Reading issued invoices: the contract's shape, computed from the stored snapshot (lines,
@@ -29,6 +30,12 @@ export type InvoiceView = {
   total: Money;
   paid: Money;
   balance: Money;
+  /** The reason given when it was voided (null while it is not). */
+  voidReason: string | null;
+  /** A void invoice's credit note (its own number series), null otherwise. */
+  creditNote: { number: string; issuedOn: string } | null;
+  /** Payments recorded on it, oldest first. */
+  payments: PaymentView[];
 };
 
 const money = (amount: number, currency: string): Money => ({ amount, currency });
@@ -44,7 +51,11 @@ export function totalsView(draft: Pick<Draft, "totals">): { lines: InvoiceLineVi
   };
 }
 
-export function invoiceView(row: Invoice): InvoiceView {
+/**
+ * The contract's shape of an invoice. Its `payments` are the row's `payments` when given (read
+ * them with `paymentsOf`, or call `invoiceViewOf`/`invoiceViewsOf`, which do); none otherwise.
+ */
+export function invoiceView(row: Invoice & { payments?: readonly Payment[] }): InvoiceView {
   const totals = computeInvoiceTotals(
     row.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitAmount: money(l.unitAmount, row.currency), taxRateBp: l.taxRateBp })),
     row.currency,
@@ -65,7 +76,21 @@ export function invoiceView(row: Invoice): InvoiceView {
     total: money(row.total, row.currency),
     paid: money(row.paid, row.currency),
     balance: money(row.status === "void" ? 0 : row.total - row.paid, row.currency),
+    voidReason: row.voidReason,
+    creditNote: row.creditNoteNumber && row.creditNoteIssuedOn ? { number: row.creditNoteNumber, issuedOn: row.creditNoteIssuedOn } : null,
+    payments: (row.payments ?? []).map(paymentView),
   };
+}
+
+/** One invoice's view with its payments. */
+export async function invoiceViewOf(t: TenantDb, row: Invoice): Promise<InvoiceView> {
+  return invoiceView({ ...row, payments: (await paymentsOf(t, [row.id])).get(row.id) ?? [] });
+}
+
+/** Invoices' views with their payments (one query per 90 invoices). */
+export async function invoiceViewsOf(t: TenantDb, rows: readonly Invoice[]): Promise<InvoiceView[]> {
+  const byInvoice = await paymentsOf(t, rows.map((r) => r.id));
+  return rows.map((r) => invoiceView({ ...r, payments: byInvoice.get(r.id) ?? [] }));
 }
 
 
@@ -116,7 +141,7 @@ export async function listInvoices(t: TenantDb, opts: z.output<typeof invoiceLis
     .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
-  return { items: page.map(invoiceView), nextCursor: rows.length > opts.limit && last ? encodeCursor(invoicesCursor, [last.issuedOn, last.id]) : null };
+  return { items: await invoiceViewsOf(t, page), nextCursor: rows.length > opts.limit && last ? encodeCursor(invoicesCursor, [last.issuedOn, last.id]) : null };
 }
 
 /** Whether the community issued any invoice: the billing settings' `currency` and `invoiceDay` are then locked (409 `billing_locked`). */

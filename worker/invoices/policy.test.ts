@@ -18,6 +18,7 @@ const TABLE: Record<InvoiceAction, Record<Col, string>> = {
   manageCharges: { visitor: "signed_out", member: "not_admin", moderator: "not_admin", admin: ok, owner: ok, "admin (as member)": "not_admin", "billed member": "not_admin" },
   readAllInvoices: { visitor: "signed_out", member: "not_admin", moderator: "not_admin", admin: ok, owner: ok, "admin (as member)": "not_admin", "billed member": "not_admin" },
   readOwnInvoices: { visitor: "signed_out", member: ok, moderator: ok, admin: ok, owner: ok, "admin (as member)": ok, "billed member": ok },
+  managePayments: { visitor: "signed_out", member: "not_admin", moderator: "not_admin", admin: ok, owner: ok, "admin (as member)": "not_admin", "billed member": "not_admin" },
   readInvoice: { visitor: "signed_out", member: "not_found", moderator: "not_found", admin: ok, owner: ok, "admin (as member)": "not_found", "billed member": ok },
 };
 

@@ -189,6 +189,8 @@ export async function benchInvoices(app) {
   const changedBySecondRun = ["invoices", "counter", "charges", "outbox", "mails", "lastSentAt"].filter((k) => again[k] !== after[k]);
   return {
     members: MEMBERS,
+    cpus: cpus().length,
+    loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
     day,
     seedMs,
     baselineMs: baseline.ms,

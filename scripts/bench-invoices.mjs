@@ -56,6 +56,7 @@ function d1(persistTo, args) {
 
 const one = (persistTo, query) => JSON.parse(d1(persistTo, ["--command", query, "--json"]))[0].results[0];
 
+
 function runFile(persistTo, sql) {
   const dir = mkdtempSync(join(tmpdir(), "bench-invoices-"));
   const file = join(dir, "seed.sql");
@@ -96,7 +97,25 @@ ${CHARGES.map(
 ).join("\n")}`;
 }
 
+/**
+ * Waits until the app answers GET /healthz twice in a row. Under load, the first request after a
+ * `wrangler d1 execute` on the running app's state sometimes gets its socket closed ("socket hang
+ * up", seen in the other rows of the bench too); a timed call must not be that one.
+ */
+async function settle(app) {
+  let ok = 0;
+  for (let i = 0; i < 40 && ok < 2; i++) {
+    try {
+      ok = (await http(app.port, app.rootHost, "/healthz", { timeoutMs: 5_000 })).status === 200 ? ok + 1 : 0;
+    } catch {
+      ok = 0;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function tick(app, at) {
+  await settle(app);
   const t0 = performance.now();
   const startedAt = Date.now();
   const res = await http(app.port, `${TENANT}.${app.rootHost}`, "/api/v1/dev/scheduled", {

@@ -5,6 +5,7 @@ import { directoryDb, tenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { invoices, outbox, tenants } from "../db/schema";
 import { call, makeTenant } from "../test/helpers";
+import { formatMoney } from "./money";
 import { issueInvoices } from "./run";
 import { billingSettingsOf } from "./settings";
 
@@ -115,6 +116,45 @@ describe("the invoice run at scale", () => {
     const plan = (await env.DB.prepare(`explain query plan ${claims[0]}`).bind(tenant.id, "[]").all<{ detail: string }>()).results.map((r) => r.detail);
     expect(plan.some((d) => /^SEARCH charges USING (INDEX sqlite_autoindex_charges_1|PRIMARY KEY) \(id=\?\)/.test(d))).toBe(true);
     expect(plan.filter((d) => /charges_user|charges_invoice|SCAN charges/.test(d))).toEqual([]);
+  });
+
+  it("emails every member their own invoice: their address, number, total and language, also when many share a language and a total", async () => {
+    const tenant = await makeTenant();
+    const now = Date.parse("2026-07-01T08:00:00Z");
+    const people = [
+      { lang: "fr", amount: 1000 },
+      { lang: "en", amount: 1000 },
+      { lang: "fr", amount: 2500 },
+      { lang: "fr", amount: 1000 },
+      { lang: "nl", amount: 2500 },
+      { lang: "en", amount: 1000 },
+    ].map((p) => ({ ...p, id: newId() }));
+    for (const p of people) {
+      await env.DB.batch([
+        env.DB.prepare("insert into users (id, tenant_id, email, name, language, tenant_role, status, created_at) values (?1, ?2, ?1 || '@mail.example', 'Member', ?3, 'member', 'active', ?4)").bind(p.id, tenant.id, p.lang, now),
+        env.DB.prepare("insert into charges (id, tenant_id, user_id, kind, description, amount, currency, tax_rate_bp, created_at) values (?1, ?2, ?3, 'one_off', 'Room', ?4, 'EUR', 0, ?5)").bind(newId(), tenant.id, p.id, p.amount, now),
+      ]);
+    }
+    const [row] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenant.id));
+    const billing = await billingSettingsOf(tenantDb(env, row!), row!.name);
+    expect(await issueInvoices(env, row!, billing, "2026-07-01", now, { chunkSize: 4 })).toMatchObject({ issued: people.length, failed: 0 });
+    const issued = await directoryDb(env).select({ userId: invoices.userId, number: invoices.number }).from(invoices).where(eq(invoices.tenantId, tenant.id));
+    const numberOf = (p: { id: string }) => issued.find((i) => i.userId === p.id)!.number;
+    const mails = (await directoryDb(env).select().from(outbox).where(eq(outbox.tenantId, tenant.id))).filter((m) => m.to.endsWith("@mail.example"));
+    expect(mails).toHaveLength(people.length);
+    const word = { fr: "facture", en: "invoice", nl: "factuur" } as const;
+    for (const p of people) {
+      const mine = mails.filter((m) => m.to === `${p.id}@mail.example`);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.subject).toContain(numberOf(p));
+      expect(mine[0]!.subject.toLowerCase()).toContain(word[p.lang as keyof typeof word]);
+      expect(mine[0]!.text).toContain(formatMoney({ amount: p.amount, currency: "EUR" }, p.lang));
+      expect(mine[0]!.html).toContain(`lang="${p.lang}"`);
+      for (const other of issued.filter((i) => i.userId !== p.id)) expect(mine[0]!.text).not.toContain(other.number);
+    }
+    // Same language and total: the same email but for the number.
+    const [a, d] = [people[0]!, people[3]!].map((p) => mails.find((m) => m.to === `${p.id}@mail.example`)!.text.replaceAll(numberOf(p), "N"));
+    expect(a).toBe(d);
   });
 
   it("stays within its query budget and goes on where it stopped, numbers without gaps", async () => {

@@ -21,7 +21,9 @@
 // flight), times POST .../requests/approve-all as the owner, and checks through the member list
 // that all 1,000 became members exactly once; then the same with another 1,000 approved one by
 // one through POST .../requests/{id}/approve (8 in flight).
-// Then imports (scripts/bench-import.mjs) and the group chat (scripts/bench-chat.mjs: 100
+// Then imports (scripts/bench-import.mjs), the memberships' job (scripts/bench-memberships.mjs), the
+// invoice run over 10,000 members of one community and one invoice PDF (scripts/bench-invoices.mjs,
+// scripts/bench-pdf.mjs; each also runs alone with `node scripts/<file>`), and the group chat (scripts/bench-chat.mjs: 100
 // WebSocket clients in `makers`, 10 sending; the app is started with its CHAT_APP_ARGS, a
 // per-user chat rate limit above the benchmark's rate).
 //
@@ -41,6 +43,8 @@ import { DEMO } from "./local-db.mjs";
 import { ROOT, http, startApp } from "../web/e2e/server.mjs";
 import { benchImports } from "./bench-import.mjs";
 import { benchMemberships } from "./bench-memberships.mjs";
+import { benchInvoices, invoiceGoal } from "./bench-invoices.mjs";
+import { benchPdf, pdfGoal } from "./bench-pdf.mjs";
 import { CHAT_APP_ARGS, benchChat, chatGoals, chatSummary } from "./bench-chat.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -613,6 +617,28 @@ async function main() {
       console.error(`\nbench: the memberships job benchmark could not run: ${membershipsError}`);
     }
 
+    // The invoice run: 10,000 members of one community, each a plan fee and two charges, then their emails (scripts/bench-invoices.mjs).
+    let invoiceRun = null;
+    let invoiceRunError = null;
+    try {
+      invoiceRun = await benchInvoices(app);
+    } catch (err) {
+      invoiceRunError = String(err?.message ?? err);
+      console.error(`\nbench: the invoice run benchmark could not run: ${invoiceRunError}`);
+    }
+
+    // One invoice PDF, rendered in this process's V8 (scripts/bench-pdf.mjs).
+    let pdf = null;
+    let pdfError = null;
+    try {
+      process.stdout.write("bench: invoice PDF ... ");
+      pdf = await benchPdf();
+      console.log(`median ${pdf.medianMs} ms, p95 ${pdf.p95Ms} ms (${pdf.runs} renders)`);
+    } catch (err) {
+      pdfError = String(err?.message ?? err);
+      console.error(`\nbench: the PDF benchmark could not run: ${pdfError}`);
+    }
+
     // Group chat: WebSocket fan-out in one group (scripts/bench-chat.mjs).
     let chat = null;
     let chatError = null;
@@ -658,6 +684,8 @@ async function main() {
           : `not measured${membershipsError ? ` (${membershipsError.slice(0, 60)})` : ""}`,
         pass: !!memberships && memberships.runMs < 10_000 && memberships.ok && !memberships.secondRunChanged,
       },
+      invoiceGoal(invoiceRun, invoiceRunError),
+      pdfGoal(pdf, pdfError),
       ...chatGoals(chat, chatError),
     ];
     const approvalProblems = [];
@@ -699,6 +727,8 @@ async function main() {
       approvals: bulk ?? { error: bulkError },
       imports: imports ?? { error: importError },
       memberships: memberships ?? { error: membershipsError },
+      invoiceRun: invoiceRun ?? { error: invoiceRunError },
+      invoicePdf: pdf ?? { error: pdfError },
       chat: chat ?? { error: chatError },
       approvalProblems,
       goals: goals.map((g) => ({ ...g, result: g.pass ? "PASS" : "FAIL" })),
@@ -733,6 +763,17 @@ ${
     : `  not measured: ${bulkError}`
 }${approvalProblems.length ? `\n${approvalProblems.map((p) => `  problem: ${p}`).join("\n")}` : ""}
 
+  Invoice run (one community, ${invoiceRun?.members ?? "?"} members with a plan fee and two charges each; POST /api/v1/dev/scheduled on its invoice day)
+${
+  invoiceRun
+    ? `  seeding (wrangler d1 execute)      ${lpad(secs(invoiceRun.seedMs), 9)}
+  the call, run + emails             ${lpad(secs(invoiceRun.runMs), 9)}   run ${invoiceRun.runOnlyMs === null ? "?" : secs(invoiceRun.runOnlyMs)} (until the first email), delivery ${invoiceRun.deliveryMs === null ? "?" : secs(invoiceRun.deliveryMs)}
+  the same call, idle community      ${lpad(secs(invoiceRun.baselineMs), 9)}   ratio ×${invoiceRun.ratioToBaseline}; second run at the same time ${secs(invoiceRun.secondRunMs)}, changed ${invoiceRun.changedBySecondRun.join(", ") || "nothing"}
+  checks: ${invoiceRun.after.invoices} invoices, numbers ${invoiceRun.after.minSeq}…${invoiceRun.after.maxSeq} (${invoiceRun.after.distinctNumbers} distinct), ${invoiceRun.after.wrongInvoices} wrong totals, ${invoiceRun.after.uninvoiced} charges left, ${invoiceRun.after.mails} emails (${invoiceRun.after.duplicatedMails} twice, ${invoiceRun.after.invoicesMailed} invoices mailed)${invoiceRun.problems.length ? `\n  problems: ${invoiceRun.problems.join("; ")}` : ""}`
+    : `  not measured: ${invoiceRunError}`
+}
+  Invoice PDF: ${pdf ? `median ${pdf.medianMs} ms, p95 ${pdf.p95Ms} ms, CPU ${pdf.cpuPerRenderMs} ms per render (${pdf.runs} renders after 5 warm-up, ${pdf.bytes} B, buyer ${pdf.buyer})` : `not measured: ${pdfError}`}
+
 ${chatSummary(chat, chatError)}
 
   Goals
@@ -740,7 +781,7 @@ ${goals.map((g) => `  ${g.pass ? "PASS" : "FAIL"}  ${pad(g.goal, 50)} ${g.value}
 
 Wrote ${relative(ROOT, OUT)}`);
 
-    if (bulkError || chatError) process.exitCode = 1;
+    if (bulkError || chatError || invoiceRunError || pdfError) process.exitCode = 1;
     if (invalid.length) {
       console.error(`\nbench: the measurement is not valid, too many failed requests:\n  ${invalid.join("\n  ")}\nServer log: ${relative(ROOT, app.logFile)}`);
       process.exitCode = 2;

@@ -11,6 +11,9 @@ export declare const DEMO: {
   membership: { id: string; startedDaysAgo: number };
   announcement: { id: string; title: string };
   status: { state: "open" | "temporarily_closed" | "restricted"; message: string };
+  billing: { sellerName: string; sellerAddress: string; sellerTaxId: string; iban: string; bic: string; numberPrefix: string; paymentTermsDays: number };
+  billedMembers: { id: string; email: string; name: string; language: string }[];
 };
+export declare function demoInvoiceDay(now: number): number;
 export declare function dayIn(ms: number, timeZone: string): string;
 export declare function demoSeedStatements(opts: { now: number; ownerHash: string; memberHash: string }): string[];

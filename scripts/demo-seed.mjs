@@ -9,6 +9,12 @@
 // settings' EUR, amounts in cents, tax rates in basis points, notice 0..365, days in the
 // community's timezone, the status window `until` > `from`).
 //
+// Invoices (issue 15): the community's billing settings (seller, address, VAT number, a valid
+// IBAN and BIC, EUR, an invoice day chosen so that a month ago and a few days ago were invoice
+// days, the member's plan starting in between), three members billed for tickets and services
+// without a plan, and one-off charges. The invoices themselves are issued by the real run
+// (scripts/demo-invoices.mjs runs the development clock on those days once the server answers).
+//
 // Idempotent: fixed ids and INSERT OR IGNORE, so a second run changes nothing. The portal's
 // messages, banner and announcement are written only while the plan "Flex" does not exist yet
 // (a state seeded before the portal gets them once; what an admin changes or deletes later is
@@ -30,9 +36,49 @@ export const DEMO = {
   membership: { id: "demo-membership-member", startedDaysAgo: 21 },
   announcement: { id: "demo-announcement-jade", title: "Nouvelle salle de réunion au 2e étage" },
   status: { state: "restricted", message: "Accès restreint le week-end\u202f: badge obligatoire, accueil fermé. En semaine, l’espace est ouvert de 8\u00a0h à 20\u00a0h." },
+  /** Billing (issue 15): a French SAS with a valid VAT number, IBAN (mod 97) and BIC; invoices numbered AC2026-0001. */
+  billing: {
+    sellerName: "Atelier Commun SAS",
+    sellerAddress: "12 rue des Lilas\n75011 Paris\nFrance",
+    sellerTaxId: "FR40123456824",
+    iban: "FR7630006000011234567890189",
+    bic: "AGRIFRPP",
+    numberPrefix: "AC",
+    paymentTermsDays: 14,
+  },
+  /** Members billed without a plan (event tickets, services), each with one-off charges before the first invoice day. */
+  billedMembers: [
+    { id: "demo-member-lea", email: "lea.moreau@demo.example", name: "Léa Moreau", language: "fr" },
+    { id: "demo-member-lukasz", email: "lukasz@demo.example", name: "Łukasz Őry-Ærø Ștefan", language: "en" },
+    { id: "demo-member-sofia", email: "sofia.rossi@demo.example", name: "Sofia Rossi", language: "fr" },
+  ],
 };
 
+/** The one-off charges the seed writes (EUR cents before tax, tax in basis points); all invoiced on the first invoice day. */
+const CHARGES = [
+  { id: "demo-charge-member-workshop", userId: "demo-member", description: "Atelier découverte impression 3D (billet)", amount: 4_500, taxBp: 2000 },
+  { id: "demo-charge-lea-ticket", userId: "demo-member-lea", description: "Soirée réseau des indépendants (billet)", amount: 1_500, taxBp: 2000 },
+  { id: "demo-charge-lea-room", userId: "demo-member-lea", description: "Salle Jade, 3\u00a0h", amount: 9_000, taxBp: 2000 },
+  { id: "demo-charge-lukasz-day", userId: "demo-member-lukasz", description: "Pass journée (5 jours)", amount: 10_000, taxBp: 2000 },
+  { id: "demo-charge-sofia-domiciliation", userId: "demo-member-sofia", description: "Domiciliation commerciale (trimestre)", amount: 27_000, taxBp: 2000 },
+  { id: "demo-charge-sofia-book", userId: "demo-member-sofia", description: "Livre «\u00a0L’économie circulaire\u00a0» (taux réduit)", amount: 1_099, taxBp: 550 },
+];
+
 const DAY_MS = 86_400_000;
+
+/**
+ * The community's invoice day: the day of the month of the latest of the days 14 to 3 days
+ * before `now` that is at most the 28th. So a few days ago was an invoice day (the member's
+ * first invoice: their plan started three weeks ago) and so was a month before it (their
+ * workshop ticket), whatever the date of the first `npm start`.
+ */
+export function demoInvoiceDay(now) {
+  for (let back = 3; back <= 14; back++) {
+    const d = Number(dayIn(now - back * DAY_MS, DEMO.timezone).slice(8, 10));
+    if (d <= 28) return d;
+  }
+  throw new Error("unreachable: at most three days of twelve are after the 28th");
+}
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 const json = (v) => q(JSON.stringify(v));
 
@@ -100,6 +146,8 @@ export function demoSeedStatements({ now, ownerHash, memberHash }) {
   const t = DEMO.tenantId;
   const noPortalYet = `NOT EXISTS (SELECT 1 FROM plans WHERE id = ${q(DEMO.plans.flex.id)})`;
   const started = now - DEMO.membership.startedDaysAgo * DAY_MS;
+  // Before the first invoice day (at most 45 days back): the billed members and their charges.
+  const billedSince = now - 50 * DAY_MS;
   const status = { state: DEMO.status.state, message: DEMO.status.message, from: now - DAY_MS, until: now + 365 * DAY_MS };
   const group = (id, slug, name, description, joinPolicy, questions) =>
     `INSERT OR IGNORE INTO groups (id, tenant_id, slug, name, description, join_policy, questions, links, owner_id, created_at)
@@ -139,5 +187,19 @@ export function demoSeedStatements({ now, ownerHash, memberHash }) {
     `INSERT OR IGNORE INTO plan_memberships (id, tenant_id, user_id, plan_id, status, starts_on, periods_from, created_at, confirmed_at, updated_at)
      SELECT ${q(DEMO.membership.id)}, '${t}', 'demo-member', ${q(DEMO.plans.flex.id)}, 'active', ${q(dayIn(started, DEMO.timezone))}, ${q(dayIn(started, DEMO.timezone))}, ${started}, ${started}, ${started}
      WHERE EXISTS (SELECT 1 FROM users WHERE id = 'demo-member' AND tenant_id = '${t}');`,
+
+    // Invoices (issue 15): billing settings once (what the owner changes later stays), the members
+    // billed without a plan, and the one-off charges the first invoice run will carry.
+    `INSERT OR IGNORE INTO billing_settings (tenant_id, currency, invoice_day, number_prefix, payment_terms_days, default_tax_rate_bp, seller_name, seller_address, seller_tax_id, iban, bic, updated_at)
+     VALUES ('${t}', 'EUR', ${demoInvoiceDay(now)}, ${q(DEMO.billing.numberPrefix)}, ${DEMO.billing.paymentTermsDays}, 2000, ${q(DEMO.billing.sellerName)}, ${q(DEMO.billing.sellerAddress)}, ${q(DEMO.billing.sellerTaxId)}, ${q(DEMO.billing.iban)}, ${q(DEMO.billing.bic)}, ${now});`,
+    ...DEMO.billedMembers.map(
+      (m) => `INSERT OR IGNORE INTO users (id, tenant_id, email, name, password_hash, language, tenant_role, status, email_verified_at, created_at)
+     VALUES (${q(m.id)}, '${t}', ${q(m.email)}, ${q(m.name)}, NULL, ${q(m.language)}, 'member', 'active', ${billedSince}, ${billedSince});`,
+    ),
+    ...CHARGES.map(
+      (c) => `INSERT OR IGNORE INTO charges (id, tenant_id, user_id, membership_id, kind, description, amount, currency, tax_rate_bp, period_start, period_end, invoice_id, created_at)
+     SELECT ${q(c.id)}, '${t}', ${q(c.userId)}, NULL, 'one_off', ${q(c.description)}, ${c.amount}, 'EUR', ${c.taxBp}, NULL, NULL, NULL, ${billedSince}
+     WHERE EXISTS (SELECT 1 FROM users WHERE id = ${q(c.userId)} AND tenant_id = '${t}');`,
+    ),
   ];
 }

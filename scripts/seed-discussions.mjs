@@ -4,6 +4,7 @@
 // Idempotent: nothing is posted when the group already has a discussion.
 import { request } from "node:http";
 import { DEMO } from "./local-db.mjs";
+import { seedDemoInvoices } from "./demo-invoices.mjs";
 
 function call(port, host, method, path, { body, cookie } = {}) {
   return new Promise((resolve, reject) => {
@@ -70,5 +71,27 @@ export async function seedDiscussions(port, { timeoutMs = 120_000 } = {}) {
     console.log("  Demo content: discussions and chat seeded in /g/makers.");
   } catch (err) {
     console.error(`  Demo content not seeded: ${err.message}`);
+  }
+}
+
+/** The demo invoices (scripts/demo-invoices.mjs) through this server; call once it answers. Never throws. */
+export async function seedInvoices(port) {
+  const host = `demo.localhost:${port}`;
+  const api = async (method, path, { json, cookie } = {}) => {
+    const res = await call(port, host, method, path, { body: json, cookie });
+    const sid = [res.headers["set-cookie"] ?? []].flat().map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean);
+    let body = null;
+    try {
+      body = res.body ? JSON.parse(res.body) : null;
+    } catch {
+      body = res.body;
+    }
+    return { status: res.status, body, cookie: sid ? `sid=${sid}` : null };
+  };
+  try {
+    const done = await seedDemoInvoices(api);
+    if (done.issued) console.log(`  Demo invoices: issued on ${done.days.join(" and ")}${done.paid ? `, ${done.paid} paid` : ""}.`);
+  } catch (err) {
+    console.error(`  Demo invoices not seeded: ${err.message}`);
   }
 }

@@ -4,7 +4,9 @@
 //     (active), the welcome message, the announcement for everyone and the status banner;
 //   - the three plans, the paid group `bureaux` refusing the member (403 plan_required, "Équipe");
 //   - the seed run a second time on the same state (a second `npm start`) neither fails nor adds
-//     a plan, a membership or an announcement.
+//     a plan, a membership or an announcement;
+//   - the demo invoices, issued by the invoice run once the server answers (scripts/demo-invoices.mjs):
+//     the member's first invoice paid, the next open, and a next-invoice preview.
 // Runs first in the suite, before other files change the demo community.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -51,6 +53,20 @@ describe("The demo community's member portal, as npm start seeds it", () => {
     assert.equal(join.status, 403, join.body);
     assert.equal(json(join).error.code, "plan_required");
     assert.deepEqual(json(join).plans.map((p) => p.name), ["Équipe"]);
+  });
+
+  step("the demo invoices (issued by the run on past invoice days once the server answered): one paid, one open, a preview", async () => {
+    let mine = [];
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      mine = (await get("/api/v1/me/invoices", member)).items;
+      if (mine.length >= 2) break;
+    }
+    assert.deepEqual(mine.map((i) => i.status), ["open", "paid"]);
+    assert.equal(mine[1].payments[0]?.method, "bank_transfer");
+    assert.equal(mine[0].balance.amount, mine[0].total.amount);
+    assert.match(mine[0].number, /^AC\d{4}-\d{4}$/);
+    const preview = await get("/api/v1/me/invoices/preview", member);
+    assert(preview.lines.length >= 1 && preview.total.amount > 0, JSON.stringify(preview));
   });
 
   step("the seed run again on the same state (a second npm start): no failure, nothing added", async () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEMO, dayIn, demoSeedStatements } from "../../scripts/demo-seed.mjs";
+import { DEMO, dayIn, demoInvoiceDay, demoSeedStatements } from "../../scripts/demo-seed.mjs";
+import { seedDemoInvoices, type DemoApi } from "../../scripts/demo-invoices.mjs";
 import { hashPassword } from "../auth/passwords";
+import { isValidBic, isValidIban } from "../invoices/epc";
 import { call, env, ROOT, sessionCookie } from "../test/helpers";
+import { devMail } from "../test/mail";
 
 // The demo community `npm start` seeds (scripts/local-db.mjs runs these statements through
 // `wrangler d1 execute`): here they run against the test database with its migrations, and
@@ -15,13 +18,40 @@ async function seed(now: number) {
   await env.DB.batch(statements.map((s) => env.DB.prepare(s)));
 }
 
-/** Every row of every table of the app (D1's own tables aside), ordered, as JSON. */
-async function everything(): Promise<Record<string, unknown[]>> {
+/** Every row of every table of the app (D1's own tables aside, and those in `except`), ordered, as JSON. */
+async function everything(except: string[] = []): Promise<Record<string, unknown[]>> {
   const { results: tables } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' ORDER BY name").all<{ name: string }>();
   const out: Record<string, unknown[]> = {};
-  for (const { name } of tables) out[name] = (await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY 1, 2`).all()).results;
+  for (const { name } of tables) if (!except.includes(name)) out[name] = (await env.DB.prepare(`SELECT * FROM "${name}" ORDER BY 1, 2`).all()).results;
   return out;
 }
+
+/** scripts/demo-invoices.mjs's HTTP, on the demo host of the test app. */
+const api: DemoApi = async (method, path, { json, cookie }) => {
+  const res = await call(HOST, method, path, { ...(json === undefined ? {} : { json }), ...(cookie ? { cookie } : {}) });
+  const text = await res.text();
+  const sid = res.headers.getSetCookie().find((c) => c.startsWith("sid="));
+  return { status: res.status, body: text ? JSON.parse(text) : null, cookie: sid ? sid.split(";")[0]! : null };
+};
+
+type Money = { amount: number; currency: string };
+type InvoiceBody = {
+  id: string;
+  userId: string;
+  number: string;
+  status: string;
+  issuedOn: string;
+  dueOn: string;
+  buyer: { name: string };
+  seller: { name: string; taxId: string | null; iban?: string | null };
+  lines: { description: string; amount: Money }[];
+  subtotal: Money;
+  taxes: { rate: number; amount: Money }[];
+  total: Money;
+  paid: Money;
+  balance: Money;
+  payments: { method: string; amount: Money; paidOn: string }[];
+};
 
 async function login(who: { email: string; password: string }) {
   const res = await call(HOST, "POST", "/api/v1/auth/login", { json: { email: who.email, password: who.password } });
@@ -98,5 +128,89 @@ describe("the demo community's seed (npm start)", () => {
     const member = await login(DEMO.member);
     const dashboard = await read<Dashboard>("/api/v1/me/dashboard", member);
     expect(dashboard.body).toMatchObject({ welcomeMessage: null, announcements: [], membership: { status: "active" } });
+  });
+
+  it("issues the demo invoices through the run on past invoice days: valid billing settings, the member's first invoice paid and the next open, the billed members' invoices, a next-invoice preview; a second start adds nothing", async () => {
+    const now = Date.now();
+    await seed(now);
+    const done = await seedDemoInvoices(api, { now });
+    expect(done).toMatchObject({ issued: true, days: [expect.any(String), expect.any(String)], paid: expect.stringMatching(/^AC\d{4}-\d{4}$/) });
+    const days = done.issued ? done.days : [];
+    // A second `npm start` a day later changes nothing but the owner's login session.
+    const transient = ["sessions", "rate_limits", "throttles"];
+    const first = await everything(transient);
+    await seed(now + DAY);
+    expect(await seedDemoInvoices(api, { now: now + DAY })).toEqual({ issued: false });
+    expect(await everything(transient)).toEqual(first);
+
+    // Billing settings the API's own validation accepts (sent back unchanged: 200), with a valid IBAN and BIC.
+    const owner = await login(DEMO.owner);
+    const settings = await read<{ currency: string; invoiceDay: number; numberPrefix: string; seller: { name: string; address: string; taxId: string; iban: string; bic: string } }>("/api/v1/billing/settings", owner);
+    expect(settings.body).toMatchObject({
+      currency: "EUR",
+      invoiceDay: demoInvoiceDay(now),
+      numberPrefix: "AC",
+      seller: { name: DEMO.billing.sellerName, address: DEMO.billing.sellerAddress, taxId: DEMO.billing.sellerTaxId, iban: DEMO.billing.iban, bic: DEMO.billing.bic },
+    });
+    expect(isValidIban(settings.body.seller.iban) && isValidBic(settings.body.seller.bic)).toBe(true);
+    expect((await call(HOST, "PATCH", "/api/v1/billing/settings", { cookie: owner, json: { seller: settings.body.seller, numberPrefix: "AC", paymentTermsDays: 14 } })).status).toBe(200);
+    // The invoice days: a month apart, the member's plan starting between them.
+    const started = dayIn(now - DEMO.membership.startedDaysAgo * DAY, DEMO.timezone);
+    expect(days[0]! < started && started < days[1]! && days[1]! < dayIn(now, DEMO.timezone)).toBe(true);
+
+    // The member's invoices, newest first: the plan's prorated first period and the next one (open),
+    // and the workshop ticket a month earlier, paid by bank transfer.
+    const member = await login(DEMO.member);
+    const mine = (await read<{ items: InvoiceBody[] }>("/api/v1/me/invoices", member)).body.items;
+    expect(mine.map((i) => [i.issuedOn, i.status])).toEqual([
+      [days[1], "open"],
+      [days[0], "paid"],
+    ]);
+    const [open, paid] = mine as [InvoiceBody, InvoiceBody];
+    expect(paid).toMatchObject({
+      number: done.issued ? done.paid : "",
+      lines: [{ description: expect.stringContaining("impression 3D"), amount: { amount: 4_500 } }],
+      subtotal: { amount: 4_500, currency: "EUR" },
+      taxes: [{ rate: 20, amount: { amount: 900 } }],
+      total: { amount: 5_400 },
+      paid: { amount: 5_400 },
+      balance: { amount: 0 },
+      payments: [{ method: "bank_transfer", amount: { amount: 5_400, currency: "EUR" } }],
+      seller: { name: DEMO.billing.sellerName, taxId: DEMO.billing.sellerTaxId },
+      buyer: { name: DEMO.member.name },
+    });
+    expect(open.lines).toHaveLength(2);
+    expect(open.lines.every((l) => l.description.includes("Flex"))).toBe(true);
+    expect(open.lines[1]!.amount.amount).toBe(19_000); // the whole period, after the prorated one
+    expect(open.lines[0]!.amount.amount).toBeLessThan(19_000);
+    const subtotal = open.lines.reduce((n, l) => n + l.amount.amount, 0);
+    expect(open).toMatchObject({ status: "open", subtotal: { amount: subtotal }, paid: { amount: 0 }, payments: [] });
+    expect(open.total.amount).toBe(subtotal + open.taxes.reduce((n, x) => n + x.amount.amount, 0));
+    expect(open.balance).toEqual(open.total);
+    // Each issue emailed the member once.
+    const mails = await devMail(HOST, DEMO.member.email);
+    for (const i of mine) expect(mails.filter((m) => m.subject.includes(i.number))).toHaveLength(1);
+
+    // Invoices for the members billed without a plan too; numbers without a gap, per year.
+    const all = (await read<{ items: InvoiceBody[] }>("/api/v1/invoices?limit=100", owner)).body.items;
+    expect(new Set(all.map((i) => i.userId))).toEqual(new Set(["demo-member", ...DEMO.billedMembers.map((m) => m.id)]));
+    expect(all.map((i) => i.buyer.name)).toContain("Łukasz Őry-Ærø Ștefan");
+    expect(all).toHaveLength(6); // the first day: the four members; the second: the member's plan and Łukasz's locker
+    const byYear = new Map<string, number[]>();
+    for (const i of all) {
+      const [, year, seq] = /^AC(\d{4})-(\d{4})$/.exec(i.number)!;
+      byYear.set(year!, [...(byYear.get(year!) ?? []), Number(seq)]);
+    }
+    for (const seqs of byYear.values()) expect(seqs.sort((a, b) => a - b)).toEqual(seqs.map((_, k) => k + 1));
+    for (const i of all) expect(i.total.amount).toBe(i.subtotal.amount + i.taxes.reduce((n, x) => n + x.amount.amount, 0));
+
+    // The next invoice: the plan's next period and the room booked beyond the credits.
+    const preview = await read<{ date: string; lines: { description: string; amount: Money }[]; total: Money }>("/api/v1/me/invoices/preview", member);
+    expect(preview.status).toBe(200);
+    expect(preview.body.date > dayIn(now, DEMO.timezone)).toBe(true);
+    expect(preview.body.lines.map((l) => [l.description.includes("Flex") || l.description.includes("Salle Jade"), l.amount.amount])).toEqual([
+      [true, 19_000],
+      [true, 6_000],
+    ]);
   });
 });

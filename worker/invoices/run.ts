@@ -272,6 +272,24 @@ export type RunOptions = {
 
 export type RunReport = { issued: number; charged: number; failed: number; more: boolean; /** D1 queries sent. */ queries?: number };
 
+/**
+ * `invoiceIssuedMail`, composed once per language and everything but the recipient: within a run
+ * only the member's address and total vary, and the address is not in the text (composing 10,000
+ * HTML emails was a tenth of a 10,000-member run). Bounded: cleared past 1,000 entries.
+ */
+const issuedMails = new Map<string, Omit<ReturnType<typeof invoiceIssuedMail>, "to">>();
+function issuedMail(lang: Lang, p: Parameters<typeof invoiceIssuedMail>[1]): ReturnType<typeof invoiceIssuedMail> {
+  const key = JSON.stringify([lang, { ...p, to: "" }]);
+  let mail = issuedMails.get(key);
+  if (!mail) {
+    if (issuedMails.size >= 1000) issuedMails.clear();
+    const { to: _to, ...rest } = invoiceIssuedMail(lang, { ...p, to: "" });
+    mail = rest;
+    issuedMails.set(key, mail);
+  }
+  return { ...mail, to: p.to };
+}
+
 /** Stands for the number in an email until the batch that gives it (SQL `replace`). */
 const NUMBER_TOKEN = "{{invoice-number}}";
 
@@ -290,7 +308,7 @@ function issueOf(tenant: RunTenant, env: Pick<Bindings, "ROOT_DOMAIN">, billing:
   }));
   const tax = draft.totals.taxes.reduce((n, x) => n + x.amount.amount, 0);
   const dueOn = addDays(day, billing.paymentTermsDays);
-  const mail = invoiceIssuedMail(lang, {
+  const mail = issuedMail(lang, {
     brand: tenantBrand(env, tenant),
     to: member.email,
     community: tenant.name,
@@ -346,9 +364,11 @@ function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues:
     guard(k),
     t.d1
       .prepare(
-        // Each charge found by its primary key, then its invoice looked up among the claims.
-        `update charges set invoice_id = (select json_extract(x.value, '$[1]') from json_each(?2) x where json_extract(x.value, '$[0]') = charges.id)
-         where charges.id in (select json_extract(value, '$[0]') from json_each(?2)) and charges.tenant_id = ?1 and charges.invoice_id is null`,
+        // One primary-key lookup per claim. The unary `+` keeps SQLite off the indexes on the
+        // tenant and on invoice_id: with them it scanned every charge of the community and
+        // looked each claimed one up among all the claims (90 % of a 10,000-member run).
+        `update charges set invoice_id = json_extract(x.value, '$[1]') from json_each(?2) x
+         where charges.id = json_extract(x.value, '$[0]') and +charges.tenant_id = ?1 and +charges.invoice_id is null`,
       )
       .bind(t.tenantId, claims),
     guard(chargeCount),
@@ -373,7 +393,9 @@ function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues:
  */
 export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, tenant: RunTenant, billing: BillingSettingsView, day: Day, now: number, opts: RunOptions = {}): Promise<RunReport> {
   const t = tenantDb(env, tenant);
-  const chunkSize = opts.chunkSize ?? 100;
+  // A batch is a D1 round trip whose fixed cost outweighs its rows: 250 members per batch
+  // issue 10,000 in 40 of them (each batch's JSON stays far under D1's 2 MB per value).
+  const chunkSize = opts.chunkSize ?? 250;
   const maxChunks = opts.maxChunks ?? Infinity;
   const maxQueries = opts.maxQueries ?? 900;
   // Reads and bulk charge inserts are counted as they go; a batch counts its statements.

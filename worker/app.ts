@@ -43,6 +43,7 @@ import { membershipAdminPages } from "./memberships/admin-html";
 import { invoicesApi } from "./invoices/routes";
 import { invoiceApi } from "./invoices/invoice-routes";
 import { billingSettingsPages } from "./invoices/settings-html";
+import { memberInvoicePages } from "./invoices/member-html";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
@@ -107,6 +108,7 @@ app.route("/", announcementPages);
 app.route("/", membershipPages);
 app.route("/", membershipAdminPages);
 app.route("/", billingSettingsPages);
+app.route("/", memberInvoicePages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -53,11 +53,16 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
   // (alone, they are their own batch of two).
   const facts = await invoiceFacts(t);
   let batch: ReturnType<typeof readAll> | undefined;
-  const readAll = () => t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now), unpaidInvoicesQuery(t, user.id)]);
+  const readAll = async () => {
+    const [mine, rows, slugs, unpaid] = facts.issued
+      ? await t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now), unpaidInvoicesQuery(t, user.id)])
+      : [...(await t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)])), []];
+    return { mine, live: liveFrom(rows, slugs), unpaid };
+  };
   const [mine, unpaid, live, roles] = await Promise.all([
-    memberPlans(t, user.id, async () => (await (batch ??= readAll()))[0]),
-    facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll()))[3]) : [],
-    liveAnnouncements(t, now, batch ? async () => liveFrom(...((await batch!).slice(1, 3) as [Announcement[], { id: string; slug: string }[]])) : undefined),
+    memberPlans(t, user.id, async () => (await (batch ??= readAll())).mine),
+    facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll())).unpaid) : [],
+    liveAnnouncements(t, now, batch ? async () => (await batch!).live : undefined),
     viewerRoles(t, user.id),
   ]);
   // The next invoice as the run would issue it (its own code, cached a few seconds).

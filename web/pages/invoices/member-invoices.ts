@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import type { InvoiceLineView, InvoiceView, TaxView } from "../../../worker/invoices/invoices";
+import type { InvoicePageView, InvoicePreviewView, InvoiceTotalsPageView } from "../../../worker/invoices/types";
 import { t, type Lang, type MessageKey } from "../../i18n";
 import { Alert, ButtonLink, FormMessages, Section } from "../../ui/components";
 import { formatDay, formatMoney, formatNumber } from "../../ui/format";
@@ -10,16 +10,9 @@ import { DataTable } from "../../ui/table";
 // The member's invoices (contract, "Portal pages"): the list and the next invoice's preview on
 // /membership, and one invoice at /membership/invoices/{id} with its PDF and how to pay it.
 
-type Money = { amount: number; currency: string };
-
-/** An invoice as the member's pages read it; `creditNote` and `payments` come with the payments feature. */
-export type MemberInvoiceView = InvoiceView & {
-  creditNote?: { number: string; issuedOn: string } | null;
-  payments?: { id: string; amount: Money; method: string; paidOn: string; note: string | null }[];
-};
-
-/** The next invoice as the run would issue it (`GET /api/v1/me/invoices/preview`). */
-export type InvoicePreviewView = { date: string; lines: InvoiceLineView[]; subtotal: Money; taxes: TaxView[]; total: Money };
+/** An invoice as the member's pages read it (`invoiceView`'s answer). */
+export type MemberInvoiceView = InvoicePageView;
+export type { InvoicePreviewView };
 
 /** What a member reads of an invoice's state: an open invoice past its due date is overdue. */
 export type ShownStatus = "open" | "overdue" | "paid" | "void";
@@ -38,7 +31,7 @@ const METHODS: Record<string, MessageKey> = {
   other: "member_invoices.method.other",
 };
 
-export function shownStatus(invoice: Pick<InvoiceView, "status" | "dueOn" | "balance">, today: string): ShownStatus {
+export function shownStatus(invoice: Pick<InvoicePageView, "status" | "dueOn" | "balance">, today: string): ShownStatus {
   if (invoice.status === "open" && invoice.balance.amount > 0 && invoice.dueOn < today) return "overdue";
   return invoice.status;
 }
@@ -53,7 +46,7 @@ export const invoicePdfPath = (id: string) => `/api/v1/invoices/${encodeURICompo
 const rate = (lang: Lang, percent: number) => formatNumber(lang, percent / 100, { style: "percent", maximumFractionDigits: 2 });
 
 /** /membership: the member's invoices, newest first, each with its page and its PDF. */
-export function InvoicesSection({ lang, invoices, today }: { lang: Lang; invoices: InvoiceView[]; today: string }): VNode {
+export function InvoicesSection({ lang, invoices, today }: { lang: Lang; invoices: InvoicePageView[]; today: string }): VNode {
   const col = (key: MessageKey, num = false) => (num ? { title: t(lang, key), className: "num" } : t(lang, key));
   return Section({
     id: "membership-invoices-title",
@@ -93,7 +86,7 @@ export function InvoicesSection({ lang, invoices, today }: { lang: Lang; invoice
 }
 
 /** Lines, subtotal, tax per rate and total: the preview's and an invoice's alike. */
-function Lines({ lang, doc, caption }: { lang: Lang; doc: Pick<InvoicePreviewView, "lines" | "subtotal" | "taxes" | "total">; caption: string }): VNode {
+function Lines({ lang, doc, caption }: { lang: Lang; doc: InvoiceTotalsPageView; caption: string }): VNode {
   return html`<div class="invoice-lines-wrap">
     ${DataTable({
       className: "table table-stack-sm invoice-lines",
@@ -127,7 +120,7 @@ export function NextInvoiceSection({ lang, preview }: { lang: Lang; preview: Inv
   });
 }
 
-function Party({ title, party }: { title: string; party: InvoiceView["seller"] }): VNode {
+function Party({ title, party }: { title: string; party: InvoicePageView["seller"] }): VNode {
   return html`<div class="invoice-party">
     <p class="invoice-party-title">${title}</p>
     <address>

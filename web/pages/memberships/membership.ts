@@ -5,7 +5,7 @@ import { ActionForm, Alert, Button, ButtonLink, ChoiceField, FormMessages, PageH
 import { formatDate } from "../../ui/format";
 import { siteName, type PageContext } from "../../ui/page";
 import { InvoicesSection, NextInvoiceSection, type InvoicePreviewView } from "../invoices/member-invoices";
-import type { InvoiceView } from "../../../worker/invoices/invoices";
+import type { InvoicePageView } from "../../../worker/invoices/types";
 import { BillingFields, ChooseForm, PlanCard, PlanFacts, PlanHeader, planSummary, type ChooseValues, type PlanOffer } from "./plans";
 
 export type MembershipStatus = "pending_approval" | "active" | "canceling" | "canceled";
@@ -191,7 +191,7 @@ export type MembershipPageProps = {
   /** The community's cancellation message, rendered and sanitised. */
   cancellationHtml: string | null;
   /** The member's invoices, newest first. */
-  invoices: InvoiceView[];
+  invoices: InvoicePageView[];
   /** The next invoice as the run would issue it; null when it would bill nothing. */
   preview: InvoicePreviewView | null;
   notice?: string | undefined;

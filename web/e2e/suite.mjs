@@ -23,6 +23,7 @@ import "./group-ux.test.mjs";
 import "./admin-portal.test.mjs";
 import "./billing-settings.test.mjs";
 import "./portal.test.mjs";
+import "./member-invoices.test.mjs";
 import "./avatars.test.mjs";
 
 freshScreenshots();

@@ -15,14 +15,15 @@ import type { DashboardMembershipView, DashboardPageView } from "./types";
 
 // The member's dashboard (`GET /api/v1/me/dashboard`, and the page at `/`): what the
 // community says (status banner, welcome message, announcements) and where the member
-// stands (plan, invoices, bookings, events). Invoices, bookings and events fill their lists
-// as those features land; until then the lists are empty and the next invoice is null.
+// stands (plan, next invoice, unpaid invoices, bookings, events). Bookings and events fill
+// their lists as those features land; until then those lists are empty.
 //
 // In the steady state the page makes no D1 round trip: the member's memberships (with their
 // plans' names), the current announcements (with the slugs of the groups they target) and the
-// member's groups are per-isolate cached reads (memberships/cache.ts, announcements/service.ts,
-// groups/queries.ts), forgotten by the writes that change them; what is missing is read in one
-// D1 batch.
+// member's groups, their unpaid invoices and next invoice are per-isolate cached reads
+// (memberships/cache.ts, announcements/service.ts, groups/queries.ts, invoices/cache.ts),
+// forgotten by the writes that change them; what is missing is read in one D1 batch (the next
+// invoice, on a miss, by the run's own preview).
 
 export type Dashboard = {
   name: string;

@@ -2025,7 +2025,6 @@ export const en = {
   "member_invoices.method.cash": "cash",
   "member_invoices.method.card": "card",
   "member_invoices.method.other": "other",
-  "member_invoices.dates": "Dates",
   "dashboard.invoices_title": "Unpaid invoices",
   "dashboard.invoice_due": "Due on {date}",
   "dashboard.invoice_overdue": "Overdue since {date}",

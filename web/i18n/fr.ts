@@ -2047,7 +2047,6 @@ export const fr: Record<MessageKey, string> = {
   "member_invoices.method.cash": "espèces",
   "member_invoices.method.card": "carte",
   "member_invoices.method.other": "autre",
-  "member_invoices.dates": "Dates",
   "dashboard.invoices_title": "Factures à payer",
   "dashboard.invoice_due": "À payer le {date}",
   "dashboard.invoice_overdue": "En retard depuis le {date}",

@@ -2029,7 +2029,6 @@ export const nl: Record<MessageKey, string> = {
   "member_invoices.method.cash": "contant",
   "member_invoices.method.card": "kaart",
   "member_invoices.method.other": "andere",
-  "member_invoices.dates": "Data",
   "dashboard.invoices_title": "Openstaande facturen",
   "dashboard.invoice_due": "Te betalen op {date}",
   "dashboard.invoice_overdue": "Achterstallig sinds {date}",

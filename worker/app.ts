@@ -46,6 +46,7 @@ import { paymentApi } from "./invoices/payment-routes";
 import { billingSettingsPages } from "./invoices/settings-html";
 import { invoiceAdminPages } from "./invoices/admin-list-html";
 import { adminInvoicePages } from "./invoices/admin-html";
+import { memberInvoicePages } from "./invoices/member-html";
 import { announcementsApi } from "./announcements/routes";
 import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
@@ -118,6 +119,7 @@ app.route("/", invoiceAdminPages);
 // After the settings, list and charges pages: /admin/invoices/settings and …/charges are not invoice ids.
 app.route("/", adminInvoicePages);
 app.route("/", cardPaymentPages);
+app.route("/", memberInvoicePages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -24,6 +24,7 @@ import "./admin-portal.test.mjs";
 import "./billing-settings.test.mjs";
 import "./portal.test.mjs";
 import "./invoice-payments.test.mjs";
+import "./member-invoices.test.mjs";
 import "./avatars.test.mjs";
 import "./admin-invoices.test.mjs";
 

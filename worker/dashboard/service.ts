@@ -4,6 +4,9 @@ import { currentAnnouncements, currentAnnouncementSlugs, liveAnnouncements, live
 import { remembered } from "../../web/ui/memo";
 import { renderMarkdown } from "../discussions/markdown";
 import { cardsOf, groupDirectory, viewerRoles } from "../groups/queries";
+import { invoiceFacts, nextInvoiceOf, unpaidInvoices, unpaidInvoicesQuery, type UnpaidInvoice } from "../invoices/cache";
+import { previewInvoice } from "../invoices/run";
+import { billingSettingsOf } from "../invoices/settings";
 import type { Day } from "../memberships/periods";
 import { givesAccess } from "../memberships/service";
 import { memberPlans, memberPlansQuery, planFacts } from "../memberships/cache";
@@ -12,21 +15,23 @@ import type { DashboardMembershipView, DashboardPageView } from "./types";
 
 // The member's dashboard (`GET /api/v1/me/dashboard`, and the page at `/`): what the
 // community says (status banner, welcome message, announcements) and where the member
-// stands (plan, invoices, bookings, events). Invoices, bookings and events fill their lists
-// as those features land; until then the lists are empty and the next invoice is null.
+// stands (plan, next invoice, unpaid invoices, bookings, events). Bookings and events fill
+// their lists as those features land; until then those lists are empty.
 //
 // In the steady state the page makes no D1 round trip: the member's memberships (with their
 // plans' names), the current announcements (with the slugs of the groups they target) and the
-// member's groups are per-isolate cached reads (memberships/cache.ts, announcements/service.ts,
-// groups/queries.ts), forgotten by the writes that change them; what is missing is read in one
-// D1 batch.
+// member's groups, their unpaid invoices and next invoice are per-isolate cached reads
+// (memberships/cache.ts, announcements/service.ts, groups/queries.ts, invoices/cache.ts),
+// forgotten by the writes that change them; what is missing is read in one D1 batch (the next
+// invoice, on a miss, by the run's own preview).
 
 export type Dashboard = {
   name: string;
   bio: string | null;
   membership: { plan: { id: string; name: string }; status: string } | null;
   nextInvoice: { date: Day; total: { amount: number; currency: string } } | null;
-  unpaidInvoices: { id: string; number: string; total: { amount: number; currency: string }; dueOn: Day }[];
+  /** Open with a balance, oldest due first; `balance` is what is left to pay (below `total` after a partial payment). */
+  unpaidInvoices: UnpaidInvoice[];
   welcomeMessage: string | null;
   announcements: AnnouncementView[];
   upcomingBookings: unknown[];
@@ -37,19 +42,35 @@ export type Dashboard = {
 /** What one dashboard read found: the API's answer, and the open membership's row for the page. */
 export type DashboardReads = { dashboard: Dashboard; open: (PlanMembership & { planName: string }) | null; roles: Record<string, GroupRole> };
 
-type Who = Pick<User, "id" | "name" | "bio">;
-type Settings = Pick<Tenant, "welcomeMessage" | "status">;
+type Who = Pick<User, "id" | "name" | "bio" | "language">;
+type Settings = Pick<Tenant, "name" | "defaultLanguage" | "welcomeMessage" | "status">;
+
+/** A membership the invoice run may still bill (a superset: the preview decides). */
+const bills = (m: PlanMembership) => m.status === "active" || m.status === "canceling" || (m.status === "canceled" && m.cancelsOn !== null);
 
 export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<DashboardReads> {
-  // What the caches miss is read in one batch: the member's memberships and, when missing too,
-  // the current announcements (alone, they are their own batch of two).
+  // What the caches miss is read in one batch: the member's memberships, their unpaid invoices
+  // (only once the community issued one) and, when missing too, the current announcements
+  // (alone, they are their own batch of two).
+  const facts = await invoiceFacts(t);
   let batch: ReturnType<typeof readAll> | undefined;
-  const readAll = () => t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)]);
-  const [mine, live, roles] = await Promise.all([
-    memberPlans(t, user.id, async () => (await (batch ??= readAll()))[0]),
-    liveAnnouncements(t, now, batch ? async () => liveFrom(...(await batch!).slice(1) as [Announcement[], { id: string; slug: string }[]]) : undefined),
+  const readAll = async () => {
+    const [mine, rows, slugs, unpaid] = facts.issued
+      ? await t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now), unpaidInvoicesQuery(t, user.id)])
+      : [...(await t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)])), []];
+    return { mine, live: liveFrom(rows, slugs), unpaid };
+  };
+  const [mine, unpaid, live, roles] = await Promise.all([
+    memberPlans(t, user.id, async () => (await (batch ??= readAll())).mine),
+    facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll())).unpaid) : [],
+    liveAnnouncements(t, now, batch ? async () => (await batch!).live : undefined),
     viewerRoles(t, user.id),
   ]);
+  // The next invoice as the run would issue it (its own code, cached a few seconds).
+  const nextInvoice = await nextInvoiceOf(t, user.id, today, mine.some((r) => bills(r.m)), async () => {
+    const preview = await previewInvoice(t, tenant, await billingSettingsOf(t, tenant.name), today, user);
+    return preview ? { date: preview.date, total: preview.draft.totals.total } : null;
+  });
   // The latest membership, unless it is canceled (the contract).
   const latest = mine[0] && mine[0].m.status !== "canceled" ? { ...mine[0].m, planName: mine[0].planName } : null;
   const myPlans = new Set(mine.filter((r) => givesAccess(r.m, today)).map((r) => r.m.planId));
@@ -58,8 +79,8 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     name: user.name,
     bio: user.bio ?? null,
     membership: latest ? { plan: { id: latest.planId, name: latest.planName }, status: latest.status } : null,
-    nextInvoice: null,
-    unpaidInvoices: [],
+    nextInvoice,
+    unpaidInvoices: unpaid,
     welcomeMessage: tenant.welcomeMessage,
     announcements: viewsWith(shown, live.slugs),
     upcomingBookings: [],
@@ -92,6 +113,8 @@ export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, to
     announcements: d.announcements.map((a) => ({ id: a.id, title: a.title, bodyHtml: markdown(a.body), createdAt: a.createdAt })),
     bio: d.bio?.trim() ? d.bio : null,
     membership,
+    nextInvoice: d.nextInvoice,
+    unpaidInvoices: d.unpaidInvoices.map((i) => ({ ...i, overdue: i.dueOn < today })),
     plansOffered: facts.offered,
     groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
   };

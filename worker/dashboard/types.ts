@@ -17,6 +17,11 @@ export type DashboardAnnouncementView = { id: string; title: string; bodyHtml: s
 
 export type DashboardGroupView = { slug: string; name: string; description: string; memberCount: number; role: string | null };
 
+type Money = { amount: number; currency: string };
+
+/** An unpaid invoice (open, balance above 0); `overdue` once its due day is past. */
+export type DashboardInvoiceView = { id: string; number: string; total: Money; balance: Money; dueOn: string; overdue: boolean };
+
 /** Everything the portal dashboard at `/` shows beside the invitations. */
 export type DashboardPageView = {
   status: DashboardStatusView | null;
@@ -25,6 +30,10 @@ export type DashboardPageView = {
   announcements: DashboardAnnouncementView[];
   bio: string | null;
   membership: DashboardMembershipView | null;
+  /** The next invoice as the run would issue it (day and total), or null. */
+  nextInvoice: { date: string; total: Money } | null;
+  /** Oldest due first. */
+  unpaidInvoices: DashboardInvoiceView[];
   /** The community offers a plan a member can choose (the "choose a plan" link). */
   plansOffered: boolean;
   groups: DashboardGroupView[];

@@ -6,6 +6,7 @@ import { newId } from "../db/ids";
 import { charges, users, type Charge } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
+import { forgetInvoicesOf } from "./cache";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints, type Money } from "./money";
 import type { BillingSettingsView } from "./settings";
 import type { BilledMember } from "./types";
@@ -77,6 +78,7 @@ export async function addOneOffCharge(t: TenantDb, billing: BillingSettingsView,
       createdAt: now,
     })
     .returning();
+  forgetInvoicesOf(t.tenantId, userId);
   return row!;
 }
 
@@ -138,8 +140,8 @@ export async function removeCharge(t: TenantDb, id: string): Promise<void> {
   const deleted = await t.db
     .delete(charges)
     .where(and(eq(charges.tenantId, t.tenantId), eq(charges.id, id), sql`${charges.invoiceId} is null`))
-    .returning({ id: charges.id });
-  if (deleted.length > 0) return;
+    .returning({ id: charges.id, userId: charges.userId });
+  if (deleted[0]) return forgetInvoicesOf(t.tenantId, deleted[0].userId);
   const [row] = await t.db.select({ id: charges.id }).from(charges).where(and(eq(charges.tenantId, t.tenantId), eq(charges.id, id))).limit(1);
   if (!row) throw notFound("No such charge.");
   throw conflict("charge_invoiced", "This charge is on an issued invoice; void the invoice instead.");

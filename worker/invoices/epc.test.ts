@@ -11,6 +11,7 @@ import {
   qrSvg,
   qrSvgPath,
   type QrMatrix,
+  invoiceEpcPayload,
 } from "./epc";
 import { money } from "./money";
 
@@ -158,5 +159,19 @@ describe("EPC QR code", () => {
     const svg = qrSvg(qr, { title: "Pay <INV2026-0001>" });
     expect(svg).toContain(`viewBox="0 0 ${qr.size + 8} ${qr.size + 8}"`);
     expect(svg).toContain("<title>Pay &#60;INV2026-0001&#62;</title>");
+  });
+});
+
+describe("invoiceEpcPayload (the PDF's and the member's invoice page's QR code)", () => {
+  const invoice = { number: "INV2026-0042", status: "open", seller: { name: "Atelier Commun", iban: "BE71 0961 2345 6769", bic: "GKCCBEBB" }, balance: { amount: 12100, currency: "EUR" } };
+  it("asks for the balance in EUR with the invoice number as reference", () => {
+    expect(invoiceEpcPayload(invoice)).toBe("BCD\n002\n1\nSCT\nGKCCBEBB\nAtelier Commun\nBE71096123456769\nEUR121.00\n\n\nINV2026-0042");
+  });
+  it("is null when nothing is due, the invoice is void, the seller has no valid IBAN, or the currency is not EUR", () => {
+    expect(invoiceEpcPayload({ ...invoice, balance: { amount: 0, currency: "EUR" } })).toBeNull();
+    expect(invoiceEpcPayload({ ...invoice, status: "void" })).toBeNull();
+    expect(invoiceEpcPayload({ ...invoice, seller: { name: "Atelier Commun", iban: null } })).toBeNull();
+    expect(invoiceEpcPayload({ ...invoice, seller: { name: "Atelier Commun", iban: "BE71 0961 2345 6760" } })).toBeNull();
+    expect(invoiceEpcPayload({ ...invoice, balance: { amount: 12100, currency: "CHF" } })).toBeNull();
   });
 });

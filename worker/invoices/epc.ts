@@ -181,3 +181,20 @@ export function qrSvg(qr: QrMatrix, options: { title?: string } = {}): string {
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * The EPC payload of an invoice's balance, as the PDF prints it and the member's invoice page
+ * shows it: the seller (name, IBAN, BIC of the issued snapshot), the balance in EUR, the number as
+ * the reference; null when nothing is due in EUR, the seller has no valid IBAN, or the
+ * transfer cannot be encoded.
+ */
+export function invoiceEpcPayload(invoice: { number: string; status: string; seller: { name: string; iban?: string | null; bic?: string | null }; balance: Money }): string | null {
+  const iban = invoice.seller.iban && isValidIban(invoice.seller.iban) ? invoice.seller.iban : null;
+  if (!iban || invoice.status === "void" || invoice.balance.amount <= 0 || invoice.balance.currency !== "EUR") return null;
+  try {
+    return buildEpcPayload({ name: [...invoice.seller.name.trim()].slice(0, 70).join(""), iban, bic: invoice.seller.bic || null, amount: invoice.balance, remittance: invoice.number });
+  } catch (e) {
+    if (e instanceof EpcError) return null;
+    throw e;
+  }
+}

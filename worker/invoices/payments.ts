@@ -1,3 +1,4 @@
+import { forgetInvoicesOf } from "./cache";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
@@ -168,6 +169,7 @@ export async function recordPayment(
     if (input.amount > after.total - after.paid) throw overpayment(after.total - after.paid, after.currency);
     throw err;
   }
+  forgetInvoicesOf(t.tenantId, before.userId ?? undefined);
   const [row] = await t.db.select().from(payments).where(eq(payments.id, id)).limit(1);
   return { payment: paymentView(row!), invoice: await invoiceRow(t, invoiceId), duplicate: false };
 }
@@ -204,5 +206,6 @@ export async function removePayment(t: TenantDb, invoiceId: string, paymentId: s
     if (!still) throw notFound("No such payment.");
     throw err;
   }
+  forgetInvoicesOf(t.tenantId, p.userId ?? undefined);
   return invoiceRow(t, invoiceId);
 }

@@ -13,7 +13,7 @@ import { PDFDocument, type PDFFont, PDFHexString, type PDFPage, rgb, type RGB } 
 import { unzlibSync, zlibSync } from "fflate";
 import { NOTO_SANS_BOLD_DEFLATED, NOTO_SANS_REGULAR_DEFLATED } from "../generated/invoice-fonts";
 import { type Lang, type MessageKey, t } from "../../web/i18n";
-import { buildEpcPayload, EpcError, formatIban, isValidIban, qrMatrix, qrSvgPath } from "./epc";
+import { formatIban, invoiceEpcPayload, isValidIban, qrMatrix, qrSvgPath } from "./epc";
 import { formatMoney, formatRate, type Money, percentToBasisPoints } from "./money";
 
 export interface InvoicePdfParty {
@@ -500,20 +500,11 @@ export async function renderInvoicePdf(invoice: InvoicePdfData, options: Invoice
   if (!creditNote && iban && invoice.status !== "void") {
     const due = invoice.balance.amount > 0;
     let qrPath: { path: string; size: number } | null = null;
-    if (due && invoice.balance.currency === "EUR") {
-      try {
-        const payload = buildEpcPayload({
-          name: [...invoice.seller.name.trim()].slice(0, 70).join(""),
-          iban,
-          bic: invoice.seller.bic || null,
-          amount: invoice.balance,
-          remittance: invoice.number,
-        });
-        const qr = qrMatrix(payload, { ecc: "M", maxVersion: 13 });
-        qrPath = { path: qrSvgPath(qr), size: qr.size };
-      } catch (e) {
-        if (!(e instanceof EpcError)) throw e;
-      }
+    // The same payload as the member's invoice page (epc.ts `invoiceEpcPayload`).
+    const payload = invoiceEpcPayload(invoice);
+    if (payload) {
+      const qr = qrMatrix(payload, { ecc: "M", maxVersion: 13 });
+      qrPath = { path: qrSvgPath(qr), size: qr.size };
     }
     const qrSide = 86;
     const textW = CONTENT_W - 24 - (qrPath ? qrSide + 44 : 0);

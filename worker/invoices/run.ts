@@ -7,6 +7,7 @@ import type { Bindings } from "../env";
 import { invoiceIssuedMail, mailLang, tenantBrand } from "../mail/templates";
 import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, invoiceDayOnOrBefore, maxDay, periodDays, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
 import { platformUrl } from "../tenancy/hosts";
+import { forgetInvoicesOf } from "./cache";
 import { computeInvoiceTotals, divideHalfUp, formatMoney, type InvoiceTotals } from "./money";
 import { yearOfDay } from "./numbering";
 import { billingSettingsOf, type BillingSettingsView } from "./settings";
@@ -475,6 +476,8 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
     }
   }
   report.queries = queries + 1;
+  // The members' dashboards (unpaid invoices, next invoice) read again in this isolate.
+  if (report.issued > 0 || due.length > 0) forgetInvoicesOf(tenant.id);
   if (!report.more && report.failed === 0) {
     await t.d1.prepare("insert into invoice_runs (tenant_id, day, finished_at) values (?1, ?2, ?3) on conflict do nothing").bind(t.tenantId, day, now).run();
   }

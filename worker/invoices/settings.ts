@@ -5,6 +5,7 @@ import type { TenantDb } from "../db/client";
 import { billingSettings, invoices, plans } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { unixLines } from "../http/text";
+import { forgetInvoicesOf } from "./cache";
 import { isValidBic, isValidIban, normalizeIban } from "./epc";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints } from "./money";
 import { seal, unseal, type SealedContext } from "./sealed";
@@ -228,5 +229,6 @@ export async function updateBillingSettings(
     .insert(billingSettings)
     .values({ tenantId: t.tenantId, ...columns })
     .onConflictDoUpdate({ target: billingSettings.tenantId, set: columns });
+  forgetInvoicesOf(t.tenantId);
   return { ...next, stripe: { connected: stripe ? stripe.stripeSecretKey !== null : await stripeConnected(t) } };
 }

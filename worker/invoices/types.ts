@@ -88,3 +88,12 @@ export type PendingChargeRow = { id: string; description: string; amount: Money;
 
 /** The one-off charge form as typed. */
 export type ChargeFormValues = { email: string; description: string; amount: string; taxRate: string };
+
+// The member's invoice pages (branch inv-member-pages): the same shapes as the API's.
+export type InvoiceLinePageView = InvoiceLineView;
+/** The lines and totals of an invoice or of the next one's preview. */
+export type InvoiceTotalsPageView = { lines: InvoiceLineView[]; subtotal: MoneyView; taxes: TaxView[]; total: MoneyView };
+/** An issued invoice as `GET /api/v1/invoices/{id}` answers it. */
+export type InvoicePageView = InvoiceView;
+/** The next invoice as the run would issue it (`GET /api/v1/me/invoices/preview`). */
+export type InvoicePreviewView = InvoiceTotalsPageView & { date: string };

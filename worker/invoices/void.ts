@@ -1,3 +1,4 @@
+import { forgetInvoicesOf } from "./cache";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
@@ -61,6 +62,7 @@ export async function voidInvoice(t: TenantDb, invoiceId: string, input: VoidInp
     await refuse(await row(t, invoiceId));
     throw err;
   }
+  forgetInvoicesOf(t.tenantId, before.userId ?? undefined);
   return row(t, invoiceId);
 }
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
 import { ReadCache } from "../db/read-cache";
+import { forgetInvoicesOf } from "../invoices/cache";
 import { planMemberships, plans, type PlanMembership } from "../db/schema";
 
 // What every page a member opens asks of plans and memberships, kept a few seconds per isolate
@@ -20,11 +21,16 @@ const memberPlansCache = new ReadCache<MemberPlanRow[]>();
 export function forgetPlans(tenantId: string): void {
   facts.delete(tenantId);
   memberPlansCache.deleteWhere((key) => key.startsWith(`${tenantId}:`));
+  forgetInvoicesOf(tenantId);
 }
 
 /** After memberships of these members were started or changed. */
 export function forgetMemberPlans(tenantId: string, userIds: readonly string[]): void {
-  for (const userId of userIds) memberPlansCache.delete(`${tenantId}:${userId}`);
+  for (const userId of userIds) {
+    memberPlansCache.delete(`${tenantId}:${userId}`);
+    // What their next invoice bills changes with their membership.
+    forgetInvoicesOf(tenantId, userId);
+  }
 }
 
 export function planFacts(t: TenantDb): Promise<PlanFacts> {

@@ -14,6 +14,8 @@ import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { getPlan, listPlans, planRow } from "../plans/service";
 import { tenantDb } from "../db/client";
+import { invoicesOf, invoiceView, totalsView } from "../invoices/invoices";
+import { previewInvoice } from "../invoices/run";
 import { portalRequest, type PortalRequest } from "./http";
 import { decide, may, type MembershipAction, type MembershipActor } from "./policy";
 import {
@@ -97,17 +99,28 @@ async function groupNames(r: PortalRequest): Promise<Record<string, string>> {
 async function membershipPage(c: Context<AppEnv>, extra: Partial<MembershipPageProps> = {}, status: ContentfulStatusCode = 200) {
   const r = await portalRequest(c);
   const actor = pageActor(c);
-  const latest = await latestMembership(r.t, r.user.id);
-  const view = latest ? (await viewsOf(r.t, [latest], r.billing, r.clock.today))[0]! : null;
-  const current = view ? await getPlan(r.t, view.plan.id, { archived: true }) : null;
-  const running = latest?.status === "active" ? await planRow(r.t, latest.planId) : null;
+  // The membership's reads one after the other, beside the plans, the groups, the invoices and the next invoice's preview.
+  const [{ latest, view, current, running }, plans, names, invoices, preview] = await Promise.all([
+    (async () => {
+      const latest = await latestMembership(r.t, r.user.id);
+      const view = latest ? (await viewsOf(r.t, [latest], r.billing, r.clock.today))[0]! : null;
+      const [current, running] = await Promise.all([view ? getPlan(r.t, view.plan.id, { archived: true }) : null, latest?.status === "active" ? planRow(r.t, latest.planId) : null]);
+      return { latest, view, current, running };
+    })(),
+    listPlans(r.t, { all: false }),
+    groupNames(r),
+    invoicesOf(r.t, r.user.id),
+    previewInvoice(r.t, r.tenant, r.billing, r.clock.today, r.user),
+  ]);
   const ctx = pageContext(c);
   const props: MembershipPageProps = {
     ctx,
     today: r.clock.today,
     membership: view ? { ...view, plan: current ?? view.plan } : null,
-    plans: await listPlans(r.t, { all: false }),
-    groupNames: await groupNames(r),
+    plans,
+    groupNames: names,
+    invoices: invoices.map(invoiceView),
+    preview: preview ? { date: preview.date, ...totalsView(preview.draft) } : null,
     may: { cancel: may(actor, "cancelOwnMembership", r.tenant.features), change: may(actor, "changeOwnMembership", r.tenant.features), editBilling: may(actor, "editOwnBilling", r.tenant.features) },
     cancelsOn: latest && running ? memberCancelsOn(latest, running, r.billing, r.clock.today) : null,
     changeOn: latest && running ? planChangeOn(latest, running, r.billing, r.clock.today) : null,

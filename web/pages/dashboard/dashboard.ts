@@ -1,9 +1,9 @@
 import { html } from "htm/preact";
 import type { VNode } from "preact";
-import type { DashboardAnnouncementView, DashboardMembershipView, DashboardPageView, DashboardStatusView } from "../../../worker/dashboard/types";
+import type { DashboardAnnouncementView, DashboardInvoiceView, DashboardMembershipView, DashboardPageView, DashboardStatusView } from "../../../worker/dashboard/types";
 import { t, type Lang, type MessageKey } from "../../i18n";
 import { Section } from "../../ui/components";
-import { formatDate } from "../../ui/format";
+import { formatDate, formatMoney } from "../../ui/format";
 import { membersMayCreateGroups, siteName, type PageContext } from "../../ui/page";
 import { MyInvitationsSection, type MyInvitationView } from "../invitations/mine";
 import { GroupGrid } from "../tenancy/home";
@@ -30,11 +30,18 @@ function StatusBanner({ lang, status }: { lang: Lang; status: DashboardStatusVie
   </div>`;
 }
 
-function PlanCard({ lang, membership, plansOffered }: { lang: Lang; membership: DashboardMembershipView | null; plansOffered: boolean }): VNode | null {
-  if (!membership && !plansOffered) return null;
+function PlanCard({ lang, membership, plansOffered, nextInvoice }: { lang: Lang; membership: DashboardMembershipView | null; plansOffered: boolean; nextInvoice: DashboardPageView["nextInvoice"] }): VNode | null {
+  if (!membership && !plansOffered && !nextInvoice) return null;
+  const next =
+    nextInvoice &&
+    html`<p class="dashboard-next-invoice">
+      <span class="dashboard-next-invoice-label">${t(lang, "dashboard.next_invoice")}</span>
+      <span class="dashboard-next-invoice-value">${t(lang, "dashboard.next_invoice_value", { total: formatMoney(lang, nextInvoice.total), date: day(lang, nextInvoice.date) })}</span>
+    </p>`;
   const body = !membership
     ? html`<p class="dashboard-card-text">${t(lang, "dashboard.plan_none")}</p>
-        <a class="btn btn-primary btn-sm" href="/membership">${t(lang, "dashboard.plan_choose")}</a>`
+        ${next}
+        ${plansOffered && html`<a class="btn btn-primary btn-sm" href="/membership">${t(lang, "dashboard.plan_choose")}</a>`}`
     : html`<p class="dashboard-plan">
           <span class="dashboard-plan-name">${membership.plan.name}</span>
           ${membership.status === "active" && html`<span class="badge badge-success">${t(lang, "dashboard.plan_active")}</span>`}
@@ -47,10 +54,30 @@ function PlanCard({ lang, membership, plansOffered }: { lang: Lang; membership: 
         ${membership.status === "canceling" &&
         membership.cancelsOn &&
         html`<p class="dashboard-card-text">${t(lang, "dashboard.plan_canceling_body", { date: day(lang, membership.cancelsOn) })}</p>`}
+        ${next}
         <a class="dashboard-card-link" href="/membership">${t(lang, "dashboard.plan_manage")}</a>`;
   return html`<section class="card dashboard-card dashboard-plan-card" aria-labelledby="plan-title">
     <h2 id="plan-title" class="dashboard-card-title">${t(lang, "dashboard.plan_title")}</h2>
     ${body}
+  </section>`;
+}
+
+/** The member's unpaid invoices, oldest due first, each with what is left to pay and a "Pay" link to its page. */
+function UnpaidCard({ lang, invoices }: { lang: Lang; invoices: DashboardInvoiceView[] }): VNode {
+  return html`<section class="card dashboard-card dashboard-invoices-card" aria-labelledby="invoices-title">
+    <h2 id="invoices-title" class="dashboard-card-title">${t(lang, "dashboard.invoices_title")}</h2>
+    <ul class="dashboard-invoices">
+      ${invoices.map(
+        (i) => html`<li class=${i.overdue ? "dashboard-invoice dashboard-invoice-overdue" : "dashboard-invoice"}>
+          <div class="dashboard-invoice-text">
+            <a class="dashboard-invoice-number" href=${`/membership/invoices/${encodeURIComponent(i.id)}`}>${i.number}</a>
+            <span class="dashboard-invoice-amount">${formatMoney(lang, i.balance)}</span>
+            <span class="dashboard-invoice-due">${t(lang, i.overdue ? "dashboard.invoice_overdue" : "dashboard.invoice_due", { date: day(lang, i.dueOn) })}</span>
+          </div>
+          <a class="btn btn-primary btn-sm" href=${`/membership/invoices/${encodeURIComponent(i.id)}`} aria-label=${t(lang, "dashboard.invoice_pay_label", { number: i.number })}>${t(lang, "dashboard.invoice_pay")}</a>
+        </li>`,
+      )}
+    </ul>
   </section>`;
 }
 
@@ -93,7 +120,8 @@ export function DashboardPage({ ctx, user, view, invitations }: { ctx: PageConte
       <div class="post-body" dangerouslySetInnerHTML=${{ __html: view.welcomeHtml }}></div>
     </section>`}
     <div class="dashboard-cards">
-      ${PlanCard({ lang, membership: view.membership, plansOffered: view.plansOffered })} ${AboutCard({ lang, bio: view.bio })}
+      ${view.unpaidInvoices.length > 0 && UnpaidCard({ lang, invoices: view.unpaidInvoices })}
+      ${PlanCard({ lang, membership: view.membership, plansOffered: view.plansOffered, nextInvoice: view.nextInvoice })} ${AboutCard({ lang, bio: view.bio })}
     </div>
     ${view.announcements.length > 0 &&
     Section({

@@ -4,6 +4,8 @@ import { t, type Lang, type MessageKey } from "../../i18n";
 import { ActionForm, Alert, Button, ButtonLink, ChoiceField, FormMessages, PageHead, Section } from "../../ui/components";
 import { formatDate } from "../../ui/format";
 import { siteName, type PageContext } from "../../ui/page";
+import { InvoicesSection, NextInvoiceSection, type InvoicePreviewView } from "../invoices/member-invoices";
+import type { InvoicePageView } from "../../../worker/invoices/types";
 import { BillingFields, ChooseForm, PlanCard, PlanFacts, PlanHeader, planSummary, type ChooseValues, type PlanOffer } from "./plans";
 
 export type MembershipStatus = "pending_approval" | "active" | "canceling" | "canceled";
@@ -188,6 +190,10 @@ export type MembershipPageProps = {
   changeOn: string | null;
   /** The community's cancellation message, rendered and sanitised. */
   cancellationHtml: string | null;
+  /** The member's invoices, newest first. */
+  invoices: InvoicePageView[];
+  /** The next invoice as the run would issue it; null when it would bill nothing. */
+  preview: InvoicePreviewView | null;
   notice?: string | undefined;
   formError?: string | undefined;
   errors?: Record<string, string>;
@@ -205,6 +211,8 @@ export function MembershipPage(props: MembershipPageProps): VNode {
   const { ctx, membership: m, may, errors = {}, values = {}, form } = props;
   const { lang } = ctx;
   const open = m && m.status !== "canceled" ? m : null;
+  const billed = html`${props.preview && NextInvoiceSection({ lang, preview: props.preview })}
+  ${(open || props.invoices.length > 0) && InvoicesSection({ lang, invoices: props.invoices, today: props.today })}`;
   return html`<div class="container membership-page">
     ${PageHead({ title: t(lang, "membership.title"), lead: open ? t(lang, "membership.lead") : t(lang, "membership.lead_none", { community: siteName(ctx) }) })}
     ${FormMessages({ lang, notice: props.notice, formError: props.formError, errors })}
@@ -216,11 +224,13 @@ export function MembershipPage(props: MembershipPageProps): VNode {
             ${Facts({ lang, m: open, may, today: props.today })}
             ${PlanFacts({ lang, plan: open.plan, groupNames: props.groupNames })}
           </section>
+          ${billed}
           ${may.change && open.status === "active" && props.changeOn && ChangeSection({ lang, m: open, plans: props.plans, changeOn: props.changeOn, values: form === "change" ? values : {}, errors: form === "change" ? errors : {} })}
           ${BillingSection({ lang, m: open, may: may.editBilling, values: form === "billing" ? values : null, errors: form === "billing" ? errors : {} })}
           ${may.cancel && CancelSection({ lang, m: open, cancelsOn: props.cancelsOn, cancellationHtml: props.cancellationHtml })}`
       : html`${m && Alert({ tone: "info", children: m.cancelsOn ? t(lang, "membership.canceled_body", { plan: m.plan.name, date: formatDay(lang, m.cancelsOn) }) : t(lang, "membership.canceled_body_undated", { plan: m.plan.name }) })}
-        ${PlanChoices({ ctx, plans: props.plans, groupNames: props.groupNames, today: props.today, values, errors, openPlan: form === "choose" ? (values.planId ?? null) : null })}`}
+        ${PlanChoices({ ctx, plans: props.plans, groupNames: props.groupNames, today: props.today, values, errors, openPlan: form === "choose" ? (values.planId ?? null) : null })}
+        ${billed}`}
   </div>`;
 }
 

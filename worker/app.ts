@@ -48,6 +48,7 @@ import { dashboardApi } from "./dashboard/routes";
 import { portalPages } from "./tenancy/portal-html";
 import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
+import { resourcesApi } from "./resources/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -66,6 +67,7 @@ const api = new Hono<AppEnv>()
   .route("/", invoiceApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
+  .route("/", resourcesApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

@@ -22,6 +22,7 @@ CREATE TABLE `bookings` (
 );
 --> statement-breakpoint
 CREATE INDEX `bookings_resource_from` ON `bookings` (`resource_id`,`from_ms`);--> statement-breakpoint
+CREATE INDEX `bookings_resource_to` ON `bookings` (`resource_id`,`to_ms`);--> statement-breakpoint
 CREATE INDEX `bookings_tenant_from` ON `bookings` (`tenant_id`,`from_ms`);--> statement-breakpoint
 CREATE INDEX `bookings_user_from` ON `bookings` (`tenant_id`,`user_id`,`from_ms`);--> statement-breakpoint
 CREATE INDEX `bookings_credits` ON `bookings` (`membership_id`,`period_start`);--> statement-breakpoint

@@ -647,6 +647,8 @@ export const bookings = sqliteTable(
   },
   (t) => [
     index("bookings_resource_from").on(t.resourceId, t.fromMs),
+    // The capacity check counts the bookings running at an instant: those ending after it.
+    index("bookings_resource_to").on(t.resourceId, t.toMs),
     index("bookings_tenant_from").on(t.tenantId, t.fromMs),
     index("bookings_user_from").on(t.tenantId, t.userId, t.fromMs),
     index("bookings_credits").on(t.membershipId, t.periodStart),

@@ -49,6 +49,7 @@ import { portalPages } from "./tenancy/portal-html";
 import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
 import { resourcesApi } from "./resources/routes";
+import { bookingsApi } from "./bookings/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -68,6 +69,7 @@ const api = new Hono<AppEnv>()
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", resourcesApi)
+  .route("/", bookingsApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

@@ -1984,6 +1984,9 @@ export const en = {
   "error.billing_locked": "The currency and the invoice day can no longer change.",
   "error.payments_unavailable": "Card payments are not available on this server yet: its operator has to set the SECRETS_KEY secret.",
   // ── end inv-settings ──
+  // ── bk-core ──
+  "bookings.line": "Booking: {resource}, {from} – {to}",
+  // ── end bk-core ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2006,4 +2006,7 @@ export const fr: Record<MessageKey, string> = {
   "error.billing_locked": "La devise et le jour de facturation ne peuvent plus changer.",
   "error.payments_unavailable": "Les paiements par carte ne sont pas encore disponibles sur ce serveur : son administrateur doit définir le secret SECRETS_KEY.",
   // ── end inv-settings ──
+  // ── bk-core ──
+  "bookings.line": "Réservation : {resource}, du {from} au {to}",
+  // ── end bk-core ──
 };

@@ -1988,4 +1988,7 @@ export const nl: Record<MessageKey, string> = {
   "error.billing_locked": "De munt en de factuurdag kunnen niet meer veranderen.",
   "error.payments_unavailable": "Kaartbetalingen zijn op deze server nog niet beschikbaar: de beheerder moet het geheim SECRETS_KEY instellen.",
   // ── end inv-settings ──
+  // ── bk-core ──
+  "bookings.line": "Reservering: {resource}, {from} – {to}",
+  // ── end bk-core ──
 };

@@ -40,7 +40,7 @@ export function isoWeekday(day: Day): number {
 const wallFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall clock in `timeZone` at `ms`, as `YYYY-MM-DD` and minutes since midnight (seconds dropped). */
-function wallClock(ms: number, timeZone: string): { day: Day; minutes: number } {
+export function wallClock(ms: number, timeZone: string): { day: Day; minutes: number } {
   let f = wallFormats.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit" });

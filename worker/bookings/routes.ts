@@ -4,7 +4,7 @@ import { pageParams } from "../http/pagination";
 import { json, query } from "../http/validate";
 import { portalRequest } from "../memberships/http";
 import { allowedTo, isBookingAdmin } from "../resources/http";
-import { bookerOf, bookingFor, bookingInput, calendar, calendarQuery, cancelBooking, createBooking, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
+import { bookerOf, bookingFor, bookingInput, calendar, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
 
 const idOf = (id: string | undefined) => (id && id.length <= 64 ? id : "");
 
@@ -20,6 +20,7 @@ export const bookingsApi = new Hono<AppEnv>()
     const { t, tenant, billing, clock, user } = await portalRequest(c);
     const input = c.req.valid("json");
     const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
+    if (input.repeat) return c.json({ bookings: await createSeries(t, tenant, billing, clock, booker, input) }, 201);
     return c.json({ booking: await createBooking(t, tenant, billing, clock, booker, input) }, 201);
   })
   .get("/me/bookings", allowedTo("readBookings"), query(myBookingsQuery), async (c) => {
@@ -34,8 +35,8 @@ export const bookingsApi = new Hono<AppEnv>()
     const { t, user } = await portalRequest(c);
     return c.json({ booking: (await bookingFor(t, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) })).view });
   })
-  .delete("/bookings/:id", allowedTo("cancelOwnBooking"), async (c) => {
+  .delete("/bookings/:id", allowedTo("cancelOwnBooking"), query(cancelQuery), async (c) => {
     const { t, clock, user } = await portalRequest(c);
-    await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) });
+    await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following" });
     return c.body(null, 204);
   });

@@ -9,12 +9,12 @@ import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { bookingChargeStatement, uninvoicedChargeRemoval } from "../invoices/charges";
 import { divideHalfUp, type Money } from "../invoices/money";
 import type { BillingSettingsView } from "../invoices/settings";
-import { dayInTimeZone, periodContaining, type BillingSchedule, type Day } from "../memberships/periods";
+import { addDays, dayInTimeZone, isDay, periodContaining, type BillingSchedule, type Day } from "../memberships/periods";
 import type { Clock } from "../memberships/service";
 import { givesAccess } from "../memberships/service";
 import { mailLang } from "../mail/templates";
 import { hiddenFor, resourceRow } from "../resources/service";
-import { fitsOpeningHours } from "./hours";
+import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 
 // Bookings (API.md "Resources and bookings", DESIGN.md "Member portal decisions"). A booking
 // holds one unit of a resource over the half-open interval [from, to). It is inserted by ONE
@@ -51,7 +51,7 @@ export const bookingInput = ordered(
       .strictObject({
         every: z.enum(["day", "week"], { error: "field.option" }),
         count: z.number().int("field.invalid").min(2, msg("field.too_small", { min: 2 })).max(100, msg("field.too_big", { max: 100 })).optional(),
-        until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "field.day").optional(),
+        until: z.string().refine(isDay, { message: "field.day" }).optional(),
       })
       .optional(),
   }),
@@ -331,6 +331,7 @@ function answerOf(row: Booking, resource: Pick<Resource, "id" | "name" | "catego
 export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput): Promise<BookingAnswer> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
   const resource = await bookableResource(t, input.resourceId, booker);
+  if (input.repeat) throw new Error("createBooking books one occurrence; a series goes through createSeries");
   for (let attempt = 0; attempt < 3; attempt++) {
     const q = await quote(t, tenant, billing, clock, booker, resource, input.from, input.to);
     refuseProblems(q.problems);
@@ -341,6 +342,86 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
   }
   throw conflict("slot_taken", "This slot is already booked.");
 }
+
+// ---- Recurring bookings --------------------------------------------------------------------
+
+export type Occurrence = { fromMs: number; toMs: number };
+
+/**
+ * The occurrences of a series in date order: every day or week from the first, at the first
+ * occurrence's wall-clock times in the community's timezone (so across a DST change a booking keeps
+ * its local hours), `count` of them (the first included) or every one starting on or before `until`.
+ * 422 when neither or both are given, or past 100 occurrences.
+ */
+export function occurrences(first: Occurrence, repeat: NonNullable<BookingInput["repeat"]>, timeZone: string): Occurrence[] {
+  if ((repeat.count === undefined) === (repeat.until === undefined)) throw new ApiError(422, "validation_failed", "Give exactly one of count and until.", { "repeat.count": msg("field.invalid") });
+  const step = repeat.every === "day" ? 1 : 7;
+  const start = dayInTimeZone(first.fromMs, timeZone);
+  if (repeat.until !== undefined && repeat.until < start) throw new ApiError(422, "validation_failed", "The series ends before it starts.", { "repeat.until": msg("field.invalid") });
+  // Wall minutes counted from the first day's midnight (a local time, not elapsed time).
+  const startWall = wallClock(first.fromMs, timeZone);
+  const endWall = wallClock(first.toMs, timeZone);
+  const endDays = Math.round((Date.parse(`${endWall.day}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+  const out: Occurrence[] = [];
+  for (let k = 0; ; k++) {
+    const day = addDays(start, k * step);
+    if (repeat.count !== undefined ? k >= repeat.count : day > repeat.until!) break;
+    if (k >= 100) throw new ApiError(422, "validation_failed", "At most 100 occurrences.", { "repeat.until": msg("field.too_many", { max: 100 }) });
+    const fromMs = k === 0 ? first.fromMs : wallTimeMs(day, startWall.minutes, timeZone);
+    const toMs = k === 0 ? first.toMs : wallTimeMs(addDays(day, endDays), endWall.minutes, timeZone);
+    if (fromMs < toMs) out.push({ fromMs, toMs });
+  }
+  return out;
+}
+
+const GUARD_FAILED = /malformed JSON|guard/i;
+
+/**
+ * `POST /bookings` with `repeat`: every occurrence is priced in date order (credits occurrence by
+ * occurrence) and checked; one breaking a rule refuses the whole series (422 with `problems:
+ * [{from, to, problems}]`). Then ONE batch inserts them all, each conditional insert followed by a
+ * guard that fails on purpose unless it inserted its row, so the series lands whole or not at all;
+ * a refused series answers 409 `slot_taken` with the `conflicts`.
+ */
+export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput): Promise<BookingAnswer[]> {
+  const lang = mailLang(booker.language, tenant.defaultLanguage);
+  const resource = await bookableResource(t, input.resourceId, booker);
+  const series = occurrences({ fromMs: input.from, toMs: input.to }, input.repeat!, tenant.timezone);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const promised = new Map<string, number>();
+    const quotes: Quote[] = [];
+    for (const o of series) quotes.push(await quote(t, tenant, billing, clock, booker, resource, o.fromMs, o.toMs, promised));
+    if (quotes.some((q) => q.problems.includes("membership_required"))) refuseProblems(["membership_required"]);
+    const failing = quotes.filter((q) => q.problems.length > 0);
+    if (failing.length > 0) {
+      const err = new ApiError(422, failing[0]!.problems[0]!, "Some occurrences break the resource's rules.");
+      err.extra = { problems: failing.map((q) => ({ from: iso(q.fromMs), to: iso(q.toMs), problems: q.problems })) };
+      throw err;
+    }
+    const seriesId = newId();
+    const rows = quotes.map((q) => rowOf(t, q, booker, input.title || null, seriesId, clock.now));
+    const statements = quotes.flatMap((q, i) => {
+      const [insert, ...charge] = statementsOf(t, q, rows[i]!, lang, tenant.timezone);
+      return [insert!, t.d1.prepare("select json(case when changes() = 1 then '0' else 'guard: an occurrence was refused' end)"), ...charge];
+    });
+    try {
+      await t.d1.batch(statements);
+      return rows.map((row) => answerOf(row, resource));
+    } catch (err) {
+      if (!(err instanceof Error) || !GUARD_FAILED.test(err.message)) throw err;
+    }
+    const conflicts: { from: string; to: string }[] = [];
+    for (const o of series) if ((await busiest(t, resource.id, o.fromMs, o.toMs)) >= resource.units) conflicts.push({ from: iso(o.fromMs), to: iso(o.toMs) });
+    if (conflicts.length > 0 || !(await resourceRow(t, resource.id))) {
+      const err = conflict("slot_taken", "Some occurrences are already booked.");
+      err.extra = { conflicts };
+      throw err;
+    }
+  }
+  throw conflict("slot_taken", "This series could not be booked; try again.");
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 // ---- Reading -------------------------------------------------------------------------------
 
@@ -451,14 +532,28 @@ export async function calendar(t: TenantDb, viewer: { userId: string; admin: boo
  * (its credits with it: credits used are summed from the bookings of a period) and its charge
  * while no invoice carries it.
  */
-export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewer: { userId: string; admin: boolean }): Promise<void> {
+export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewer: { userId: string; admin: boolean }, opts: { following?: boolean } = {}): Promise<void> {
   const { row, resource } = await bookingFor(t, id, viewer);
+  // `?series=following`: this booking and the later ones of its series, all or none.
+  const rows =
+    opts.following && row.seriesId
+      ? await t.db
+          .select()
+          .from(bookings)
+          .where(and(eq(bookings.tenantId, t.tenantId), eq(bookings.seriesId, row.seriesId), sql`${bookings.fromMs} >= ${row.fromMs}`))
+      : [row];
   if (!viewer.admin) {
-    const closesAt = row.fromMs - (resource.cancellationHours ?? 0) * HOUR;
-    if (clock.now > closesAt || clock.now >= row.fromMs) throw conflict("cancellation_closed", "This booking can no longer be cancelled.");
+    for (const b of rows) {
+      const closesAt = b.fromMs - (resource.cancellationHours ?? 0) * HOUR;
+      if (clock.now > closesAt || clock.now >= b.fromMs) throw conflict("cancellation_closed", "This booking can no longer be cancelled.");
+    }
   }
-  await t.d1.batch([
-    t.d1.prepare("delete from bookings where tenant_id = ?1 and id = ?2").bind(t.tenantId, row.id),
-    ...(row.chargeId ? [uninvoicedChargeRemoval(t, row.chargeId)] : []),
-  ]);
+  await t.d1.batch(
+    rows.flatMap((b) => [
+      t.d1.prepare("delete from bookings where tenant_id = ?1 and id = ?2").bind(t.tenantId, b.id),
+      ...(b.chargeId ? [uninvoicedChargeRemoval(t, b.chargeId)] : []),
+    ]),
+  );
 }
+
+export const cancelQuery = z.strictObject({ series: z.enum(["following"], { error: "field.option" }).optional() });

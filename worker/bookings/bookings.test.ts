@@ -193,6 +193,20 @@ describe("prices and credits", () => {
     expect((await ok<{ booking: Booking }>(await book(tenant, ana.cookie, slot(room, inMonth(2, 3, 9), 150)), 201)).booking).toMatchObject({ price: { amount: 750 }, creditsUsedMinutes: 120 });
   });
 
+  it("concurrent bookings of one member never spend the same credits twice", async () => {
+    const tenant = await makeTenant();
+    const p = await plan(tenant, { credits: { minutes: 60 } });
+    const ana = await memberOn(tenant, "bk-credit-race@example.com", p.id);
+    const desks = await resource(tenant, { name: "Desks", category: "desks", units: 10 });
+    const slot = { resourceId: desks.id, from: iso(at(12, 9)), to: iso(at(12, 10)) };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => book(tenant, ana.cookie, slot)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+    const booked = await Promise.all(answers.map(async (a) => ((await a.json()) as { booking: Booking }).booking));
+    // One booking uses the 60 credit minutes; nine pay 20.00 €/h × 60 min = 2000 cents each, 18000 in all.
+    expect(booked.reduce((n, b) => n + b.creditsUsedMinutes, 0)).toBe(60);
+    expect(booked.reduce((n, b) => n + b.price.amount, 0)).toBe(18000);
+  });
+
   it("the rest becomes a booking charge on the member's next invoice: visible in GET /me/invoices/preview", async () => {
     const tenant = await makeTenant();
     const p = await plan(tenant, { credits: { minutes: 60 } });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { png, svg } from "../test/images";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 
 // The contract's resources rows (API.md "Resources and bookings") through HTTP.
@@ -47,7 +48,7 @@ describe("resources over HTTP", () => {
       hidden: false,
     };
     const created = (await ok<{ resource: Resource }>(await room(tenant, full), 201)).resource;
-    expect(created).toEqual({ id: expect.any(String), ...full, planPrices: { [plan.id]: { amount: 1500, currency: "EUR" } } });
+    expect(created).toEqual({ id: expect.any(String), image: null, ...full, planPrices: { [plan.id]: { amount: 1500, currency: "EUR" } } });
     const plain = (await ok<{ resource: Resource }>(await room(tenant), 201)).resource;
     expect(plain).toMatchObject({ units: 1, capacity: null, taxRate: 0, minMinutes: null, maxMinutes: null, cutoffHours: null, cancellationHours: null, openingHours: null, hidden: false, description: "", planPrices: {} });
     expect((await ok<{ resource: Resource }>(await call(tenant.host, "GET", `/api/v1/resources/${created.id}`, { cookie: member.cookie }))).resource).toEqual(created);
@@ -128,5 +129,23 @@ describe("resources over HTTP", () => {
     expect(await refused(await call(tenant.host, "GET", "/api/v1/resources", { cookie: member.cookie }))).toMatchObject({ status: 403, code: "feature_disabled" });
     expect(await refused(await call(tenant.host, "GET", `/api/v1/resources/${r.id}`, { cookie: member.cookie }))).toMatchObject({ status: 403, code: "feature_disabled" });
     expect((await call(tenant.host, "GET", "/api/v1/resources", { cookie: tenant.owner.cookie })).status).toBe(200);
+  });
+});
+
+describe("a resource's picture", () => {
+  it("PUT /resources/{id}/image takes a real image (checked from its bytes) from admins; 415 for anything else, 403 to members, 404 for no resource", async () => {
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "res-image@example.com");
+    const r = (await ok<{ resource: Resource }>(await room(tenant), 201)).resource;
+    const put = (body: Uint8Array<ArrayBuffer>, cookie = tenant.owner.cookie, id = r.id) => call(tenant.host, "PUT", `/api/v1/resources/${id}/image`, { cookie, body, headers: { "content-type": "image/png" } });
+    const answer = (await ok<{ resource: Resource }>(await put(png(40, 30)))).resource;
+    expect(answer.image).toMatch(new RegExp(`^/media/tenants/${tenant.id}/resources/${r.id}/image/[0-9a-f]{64}\\.png$`));
+    const media = await call(tenant.host, "GET", answer.image as string);
+    expect(media.status).toBe(200);
+    expect(media.headers.get("content-type")).toBe("image/png");
+    expect((await ok<{ resource: Resource }>(await call(tenant.host, "GET", `/api/v1/resources/${r.id}`, { cookie: member.cookie }))).resource.image).toBe(answer.image);
+    expect(await refused(await put(svg()))).toMatchObject({ status: 415 });
+    expect(await refused(await put(png(), member.cookie))).toMatchObject({ status: 403 });
+    expect(await refused(await put(png(), tenant.owner.cookie, "nope"))).toMatchObject({ status: 404 });
   });
 });

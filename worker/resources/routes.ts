@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { notFound } from "../http/errors";
 import { json } from "../http/validate";
+import { ASSET_LIMITS, checkAsset, readLimited, storeImage } from "../groups/images";
 import { portalRequest } from "../memberships/http";
 import { allowedTo, isBookingAdmin } from "./http";
 import {
@@ -11,8 +13,10 @@ import {
   listResources,
   resourceInput,
   resourcePatch,
+  resourceRow,
   resourceView,
   setHiddenResources,
+  setResourceImage,
   updateResource,
   visibleResource,
 } from "./service";
@@ -41,6 +45,15 @@ export const resourcesApi = new Hono<AppEnv>()
     const { t, clock } = await portalRequest(c);
     await deleteResource(t, idOf(c.req.param("id")), clock.now);
     return c.body(null, 204);
+  })
+  // The picture, as the branding's images: checked from its bytes (PNG, JPEG, WebP, GIF; 5 MiB; 415, 413, 422), stored in R2 by content hash.
+  .put("/resources/:id/image", allowedTo("manageResources"), async (c) => {
+    const { t, clock } = await portalRequest(c);
+    const id = idOf(c.req.param("id"));
+    if (!(await resourceRow(t, id))) throw notFound("No such resource.");
+    const bytes = await readLimited(c.req.raw, ASSET_LIMITS.cover.maxBytes);
+    const key = await storeImage(c.env.MEDIA, `tenants/${t.tenantId}/resources/${id}/image`, bytes, checkAsset("cover", bytes));
+    return c.json({ resource: await setResourceImage(t, id, key, clock.now) });
   })
   .get("/members/:userId/hidden-resources", allowedTo("manageHiddenResources"), async (c) => {
     const { t } = await portalRequest(c);

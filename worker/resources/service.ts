@@ -53,6 +53,8 @@ export type ResourceView = {
   name: string;
   category: string;
   description: string;
+  /** The resource's picture under `/media/…`, or null. */
+  image: string | null;
   units: number;
   capacity: number | null;
   pricePerHour: Money;
@@ -72,6 +74,7 @@ export function resourceView(r: Resource): ResourceView {
     name: r.name,
     category: r.category,
     description: r.description,
+    image: r.imageKey ? `/media/${r.imageKey}` : null,
     units: r.units,
     capacity: r.capacity,
     pricePerHour: { amount: r.pricePerHourAmount, currency: r.currency },
@@ -222,6 +225,17 @@ export async function deleteResource(t: TenantDb, id: string, now: number): Prom
   if (done.length > 0) return;
   if (!(await resourceRow(t, id))) throw notFound("No such resource.");
   throw conflict("resource_in_use", "This resource has bookings to come; cancel them first.");
+}
+
+/** Sets a resource's picture (already checked and stored by the caller under the community's prefix). */
+export async function setResourceImage(t: TenantDb, id: string, key: string, now: number): Promise<ResourceView> {
+  const [row] = await t.db
+    .update(resources)
+    .set({ imageKey: key, updatedAt: now })
+    .where(and(eq(resources.tenantId, t.tenantId), eq(resources.id, id), isNull(resources.deletedAt)))
+    .returning();
+  if (!row) throw notFound("No such resource.");
+  return resourceView(row);
 }
 
 export const hiddenResourcesInput = z.strictObject({

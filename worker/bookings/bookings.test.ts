@@ -108,6 +108,26 @@ describe("booking: the checks in the contract's order", () => {
   });
 });
 
+describe("booking: access and communities", () => {
+  it("a booking that starts after the membership's last day of access is 403 membership_required; another community's resources and bookings are 404", async () => {
+    const tenant = await makeTenant();
+    const other = await makeTenant();
+    const p = await plan(tenant, { noticeDays: 0 });
+    const ana = await memberOn(tenant, "bk-cancels@example.com", p.id);
+    const r = await resource(tenant);
+    const mine = (await ok<{ booking: Booking }>(await book(tenant, ana.cookie, { resourceId: r.id, from: iso(at(1, 9)), to: iso(at(1, 10)) }), 201)).booking;
+    const cancel = await ok<{ membership: { cancelsOn: string } }>(await call(tenant.host, "POST", "/api/v1/me/membership/cancel", { cookie: ana.cookie }));
+    // cancelsOn is the end of the current period (invoice day 1): two months ahead is after it.
+    expect(cancel.membership.cancelsOn < new Date(inMonth(2, 3, 9)).toISOString().slice(0, 10)).toBe(true);
+    expect(await refused(await book(tenant, ana.cookie, { resourceId: r.id, from: iso(inMonth(2, 3, 9)), to: iso(inMonth(2, 3, 10)) }))).toMatchObject({ status: 403, code: "membership_required" });
+    expect(await refused(await book(other, other.owner.cookie, { resourceId: r.id, from: iso(at(2, 9)), to: iso(at(2, 10)) }))).toMatchObject({ status: 404 });
+    expect((await call(other.host, "GET", `/api/v1/bookings/${mine.id}`, { cookie: other.owner.cookie })).status).toBe(404);
+    expect((await call(other.host, "DELETE", `/api/v1/bookings/${mine.id}`, { cookie: other.owner.cookie })).status).toBe(404);
+    const range = `from=${encodeURIComponent(iso(at(0, 0)))}&to=${encodeURIComponent(iso(at(3, 0)))}`;
+    expect((await ok<{ items: unknown[] }>(await call(other.host, "GET", `/api/v1/bookings?${range}`, { cookie: other.owner.cookie }))).items).toEqual([]);
+  });
+});
+
 describe("no double booking", () => {
   it("of 50 concurrent requests for one slot of a one-unit resource exactly one gets 201, the others 409 slot_taken", async () => {
     const tenant = await makeTenant();

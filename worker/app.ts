@@ -54,6 +54,8 @@ import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
 import { cardPaymentsApi } from "./payments/routes";
 import { cardPaymentPages } from "./payments/html";
+import { resourcesApi } from "./resources/routes";
+import { bookingsApi } from "./bookings/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -74,6 +76,8 @@ const api = new Hono<AppEnv>()
   .route("/", cardPaymentsApi)
   .route("/", announcementsApi)
   .route("/", dashboardApi)
+  .route("/", resourcesApi)
+  .route("/", bookingsApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

@@ -2188,6 +2188,9 @@ export const en = {
   "dashboard.next_invoice": "Next invoice",
   "dashboard.next_invoice_value": "{total} on {date}",
   // ── end inv-member-pages ──
+  // ── bk-core ──
+  "bookings.line": "Booking: {resource}, {from} – {to}",
+  // ── end bk-core ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

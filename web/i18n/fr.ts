@@ -2210,4 +2210,7 @@ export const fr: Record<MessageKey, string> = {
   "dashboard.next_invoice": "Prochaine facture",
   "dashboard.next_invoice_value": "{total} le {date}",
   // ── end inv-member-pages ──
+  // ── bk-core ──
+  "bookings.line": "Réservation : {resource}, du {from} au {to}",
+  // ── end bk-core ──
 };

@@ -2192,4 +2192,7 @@ export const nl: Record<MessageKey, string> = {
   "dashboard.next_invoice": "Volgende factuur",
   "dashboard.next_invoice_value": "{total} op {date}",
   // ── end inv-member-pages ──
+  // ── bk-core ──
+  "bookings.line": "Reservering: {resource}, {from} – {to}",
+  // ── end bk-core ──
 };

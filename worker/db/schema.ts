@@ -624,6 +624,102 @@ export const invoiceReminders = sqliteTable(
   (t) => [primaryKey({ columns: [t.invoiceId, t.step] }), index("invoice_reminders_tenant").on(t.tenantId, t.sentOn)],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Resources and bookings (branch bk-core): rooms, desks and equipment members book; a booking is
+// inserted by one conditional statement that checks the resource's `units` at every instant.
+
+/** One opening window: ISO weekday (1 = Monday), wall-clock `HH:MM` in the tenant's timezone, `to` may be `24:00`. */
+export type OpeningWindow = { day: number; from: string; to: string };
+
+export const resources = sqliteTable(
+  "resources",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    category: text("category").notNull(),
+    description: text("description").notNull().default(""),
+    imageKey: text("image_key"),
+    /** How many bookings may run at once. */
+    units: integer("units").notNull().default(1),
+    /** How many people fit (informative). */
+    capacity: integer("capacity"),
+    /** Minor units of the tenant's currency, per hour. */
+    pricePerHourAmount: integer("price_per_hour_amount").notNull(),
+    currency: text("currency").notNull(),
+    /** Hourly prices per plan id, minor units. */
+    planPrices: text("plan_prices", { mode: "json" }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
+    /** Basis points: 20 % is 2000. */
+    taxRateBp: integer("tax_rate_bp").notNull().default(0),
+    minMinutes: integer("min_minutes"),
+    maxMinutes: integer("max_minutes"),
+    cutoffHours: integer("cutoff_hours"),
+    cancellationHours: integer("cancellation_hours"),
+    /** null: bookable at any time. */
+    openingHours: text("opening_hours", { mode: "json" }).$type<OpeningWindow[]>(),
+    hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
+    /** A deleted resource stays for its past bookings; it is gone for everyone else. */
+    deletedAt: integer("deleted_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("resources_tenant").on(t.tenantId, t.deletedAt, t.category),
+    check("resources_units", sql`${t.units} >= 1`),
+    check("resources_price", sql`${t.pricePerHourAmount} >= 0`),
+    check("resources_tax_rate", sql`${t.taxRateBp} between 0 and 10000`),
+  ],
+);
+
+/** Resources an admin hid from one member: they disappear for that member and refuse their bookings. */
+export const hiddenResources = sqliteTable(
+  "hidden_resources",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    resourceId: text("resource_id").notNull().references(() => resources.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.resourceId] }), index("hidden_resources_tenant").on(t.tenantId, t.userId)],
+);
+
+/** A booking of one unit of a resource over the half-open interval [from, to) (UTC ms). */
+export const bookings = sqliteTable(
+  "bookings",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    resourceId: text("resource_id").notNull().references(() => resources.id),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    title: text("title"),
+    fromMs: integer("from_ms").notNull(),
+    toMs: integer("to_ms").notNull(),
+    /** What the booking costs beyond its credits (minor units), charged through `chargeId`. */
+    priceAmount: integer("price_amount").notNull().default(0),
+    currency: text("currency").notNull(),
+    creditsUsedMinutes: integer("credits_used_minutes").notNull().default(0),
+    /** The membership and billing period whose credits it used (null without credits). */
+    membershipId: text("membership_id"),
+    periodStart: text("period_start"),
+    chargeId: text("charge_id"),
+    seriesId: text("series_id"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("bookings_resource_from").on(t.resourceId, t.fromMs),
+    // The capacity check counts the bookings running at an instant: those ending after it.
+    index("bookings_resource_to").on(t.resourceId, t.toMs),
+    index("bookings_tenant_from").on(t.tenantId, t.fromMs),
+    index("bookings_user_from").on(t.tenantId, t.userId, t.fromMs),
+    index("bookings_credits").on(t.membershipId, t.periodStart),
+    index("bookings_series").on(t.seriesId),
+    check("bookings_interval", sql`${t.fromMs} < ${t.toMs}`),
+  ],
+);
+
+export type Resource = typeof resources.$inferSelect;
+export type Booking = typeof bookings.$inferSelect;
+
 export type InvoiceParty = { name: string; address: string; taxId: string | null; iban?: string | null; bic?: string | null; email?: string };
 export type InvoiceLineSnapshot = { chargeId: string; kind: (typeof CHARGE_KINDS)[number]; description: string; quantity: number; unitAmount: number; taxRateBp: number; amount: number; tax: number };
 export type Charge = typeof charges.$inferSelect;

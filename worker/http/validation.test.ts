@@ -20,6 +20,7 @@ const NO_JSON_BODY: Record<string, { status: number; why: string }> = {
   "PUT /api/v1/groups/:slug/assets/:kind": { status: 415, why: "reads an image: refuses JSON" },
   "PUT /api/v1/tenant/assets/:kind": { status: 415, why: "reads an image: refuses JSON" },
   "PUT /api/v1/me/avatar": { status: 415, why: "reads an image: refuses JSON" },
+  "PUT /api/v1/resources/:id/image": { status: 404, why: "no such resource; reads an image" },
   "POST /api/v1/groups/:slug/leave": { status: 204, why: "leaves, ignores the body" },
   "POST /api/v1/groups/:slug/requests/approve-all": { status: 200, why: "approves none, ignores the body" },
   "POST /api/v1/groups/:slug/requests/:id/approve": { status: 404, why: "no such request; ignores the body" },

@@ -146,3 +146,26 @@ export async function removeCharge(t: TenantDb, id: string): Promise<void> {
   if (!row) throw notFound("No such charge.");
   throw conflict("charge_invoiced", "This charge is on an issued invoice; void the invoice instead.");
 }
+
+// ---- Charges added by bookings (branch bk-core) -------------------------------------------------
+
+export type BookingChargeRow = { id: string; userId: string; membershipId: string | null; description: string; amount: number; currency: string; taxRateBp: number; createdAt: number };
+
+/**
+ * The statement that adds a booking's charge in the batch that inserts the booking: it inserts
+ * only when the booking `bookingId` is there, so a booking its conditional insert refused leaves
+ * no charge behind.
+ */
+export function bookingChargeStatement(t: TenantDb, row: BookingChargeRow, bookingId: string): D1PreparedStatement {
+  return t.d1
+    .prepare(
+      "insert into charges (id, tenant_id, user_id, membership_id, kind, description, amount, currency, tax_rate_bp, created_at) " +
+        "select ?1, ?2, ?3, ?4, 'booking', ?5, ?6, ?7, ?8, ?9 where exists (select 1 from bookings where id = ?10 and tenant_id = ?2)",
+    )
+    .bind(row.id, t.tenantId, row.userId, row.membershipId, row.description, row.amount, row.currency, row.taxRateBp, row.createdAt, bookingId);
+}
+
+/** The statement that removes a charge while no invoice carries it (an invoiced one stays: admins void and rebill). */
+export function uninvoicedChargeRemoval(t: TenantDb, chargeId: string): D1PreparedStatement {
+  return t.d1.prepare("delete from charges where tenant_id = ?1 and id = ?2 and invoice_id is null").bind(t.tenantId, chargeId);
+}

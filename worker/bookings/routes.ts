@@ -1,0 +1,42 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { pageParams } from "../http/pagination";
+import { json, query } from "../http/validate";
+import { portalRequest } from "../memberships/http";
+import { allowedTo, isBookingAdmin } from "../resources/http";
+import { bookerOf, bookingFor, bookingInput, calendar, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
+
+const idOf = (id: string | undefined) => (id && id.length <= 64 ? id : "");
+
+/** "Resources and bookings": preview, book, read and cancel bookings. */
+export const bookingsApi = new Hono<AppEnv>()
+  .post("/bookings/preview", allowedTo("book"), json(previewInput), async (c) => {
+    const { t, tenant, billing, clock, user } = await portalRequest(c);
+    const input = c.req.valid("json");
+    const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
+    return c.json(await previewBooking(t, tenant, billing, clock, booker, input));
+  })
+  .post("/bookings", allowedTo("book"), json(bookingInput), async (c) => {
+    const { t, tenant, billing, clock, user } = await portalRequest(c);
+    const input = c.req.valid("json");
+    const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
+    if (input.repeat) return c.json({ bookings: await createSeries(t, tenant, billing, clock, booker, input) }, 201);
+    return c.json({ booking: await createBooking(t, tenant, billing, clock, booker, input) }, 201);
+  })
+  .get("/me/bookings", allowedTo("readBookings"), query(myBookingsQuery), async (c) => {
+    const { t, clock, user } = await portalRequest(c);
+    return c.json(await myBookings(t, user.id, c.req.valid("query").when ?? "upcoming", clock.now, pageParams(c)));
+  })
+  .get("/bookings", allowedTo("readBookings"), query(calendarQuery), async (c) => {
+    const { t, user } = await portalRequest(c);
+    return c.json({ items: await calendar(t, { userId: user.id, admin: isBookingAdmin(user) }, c.req.valid("query")), nextCursor: null });
+  })
+  .get("/bookings/:id", allowedTo("readBookings"), async (c) => {
+    const { t, user } = await portalRequest(c);
+    return c.json({ booking: (await bookingFor(t, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) })).view });
+  })
+  .delete("/bookings/:id", allowedTo("cancelOwnBooking"), query(cancelQuery), async (c) => {
+    const { t, clock, user } = await portalRequest(c);
+    await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following" });
+    return c.body(null, 204);
+  });

@@ -1,0 +1,559 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { msg, t as tr, type Lang } from "../../web/i18n";
+import type { TenantDb } from "../db/client";
+import { newId } from "../db/ids";
+import { bookings, hiddenResources, planMemberships, plans, resources, users, type Booking, type Plan, type PlanMembership, type Resource } from "../db/schema";
+import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
+import { ApiError, conflict, forbidden, notFound } from "../http/errors";
+import { bookingChargeStatement, uninvoicedChargeRemoval } from "../invoices/charges";
+import { divideHalfUp, type Money } from "../invoices/money";
+import type { BillingSettingsView } from "../invoices/settings";
+import { addDays, dayInTimeZone, isDay, periodContaining, type BillingSchedule, type Day } from "../memberships/periods";
+import type { Clock } from "../memberships/service";
+import { givesAccess } from "../memberships/service";
+import { mailLang } from "../mail/templates";
+import { hiddenFor, resourceRow } from "../resources/service";
+import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
+
+// Bookings (API.md "Resources and bookings", DESIGN.md "Member portal decisions"). A booking
+// holds one unit of a resource over the half-open interval [from, to). It is inserted by ONE
+// conditional statement that checks, at `from` and at the start of every booking starting inside
+// [from, to), that fewer than the resource's `units` bookings run at that instant (the most
+// bookings running at once over an interval is reached at one of those instants), and that the
+// credits it uses are still there; D1 runs one statement at a time, so of concurrent requests for
+// one slot exactly `units` get in. Its charge (the price beyond credits) is inserted in the same
+// batch, only when the booking went in.
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY_MS = 86_400_000;
+
+const instant = z
+  .string({ error: "field.required" })
+  .max(40, msg("field.too_long", { max: 40 }))
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && !Number.isNaN(Date.parse(s)), { message: "field.invalid" })
+  .transform((s) => Date.parse(s));
+const wholeMinute = instant.refine((ms) => ms % MINUTE === 0, { message: "field.invalid" });
+const id = z.string({ error: "field.required" }).min(1, "field.required").max(64, msg("field.too_long", { max: 64 }));
+
+const slot = z.strictObject({ resourceId: id, from: wholeMinute, to: wholeMinute, userId: id.optional() });
+const ordered = <T extends { from: number; to: number }>(s: z.ZodType<T>) =>
+  s.superRefine((v, ctx) => {
+    if (v.from >= v.to) ctx.addIssue({ code: "custom", path: ["to"], message: "field.invalid" });
+  });
+
+export const previewInput = ordered(slot);
+export const bookingInput = ordered(
+  slot.extend({
+    title: z.string().trim().max(200, msg("field.too_long", { max: 200 })).optional(),
+    repeat: z
+      .strictObject({
+        every: z.enum(["day", "week"], { error: "field.option" }),
+        count: z.number().int("field.invalid").min(2, msg("field.too_small", { min: 2 })).max(100, msg("field.too_big", { max: 100 })).optional(),
+        until: z.string().refine(isDay, { message: "field.day" }).optional(),
+      })
+      .optional(),
+  }),
+);
+export type PreviewInput = z.output<typeof previewInput>;
+export type BookingInput = z.output<typeof bookingInput>;
+
+/** The rules a booking can break, in the contract's order. */
+export const RULE_PROBLEMS = ["in_past", "inside_cutoff", "too_short", "too_long", "outside_opening_hours"] as const;
+export type Problem = "membership_required" | (typeof RULE_PROBLEMS)[number] | "slot_taken";
+
+/** Who asks, and for whom. */
+export type Booker = { actorId: string; admin: boolean; userId: string; /** The member's language (their charge's line is written in it). */ language: string | null };
+
+export type Quote = {
+  resource: Resource;
+  userId: string;
+  fromMs: number;
+  toMs: number;
+  minutes: number;
+  price: Money;
+  creditsUsedMinutes: number;
+  /** The membership and period whose credits are used, and how many that period has (null without credits). */
+  credits: { membershipId: string; periodStart: Day; perPeriod: number } | null;
+  membershipId: string | null;
+  taxRateBp: number;
+  /** Rule problems (membership_required included); `slot_taken` is the insert's business. */
+  problems: Problem[];
+};
+
+/** The resource `booker` may book (404 when unknown, deleted, hidden, or hidden for the member; admins see hidden ones). */
+async function bookableResource(t: TenantDb, resourceId: string, booker: Booker): Promise<Resource> {
+  const resource = await resourceRow(t, resourceId);
+  if (!resource) throw notFound("No such resource.");
+  if (!booker.admin && (resource.hidden || (await hiddenFor(t, booker.userId, resource.id)))) throw notFound("No such resource.");
+  return resource;
+}
+
+/** The member's membership that is not canceled, with its plan (and the plan it changes to). */
+async function membershipOf(t: TenantDb, userId: string): Promise<{ m: PlanMembership; plan: Plan; next: Plan | null } | null> {
+  const [m] = await t.db
+    .select()
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId), sql`${planMemberships.status} <> 'canceled'`))
+    .limit(1);
+  if (!m) return null;
+  const ids = [m.planId, ...(m.changePlanId ? [m.changePlanId] : [])];
+  const rows = await t.db.select().from(plans).where(and(eq(plans.tenantId, t.tenantId), inArray(plans.id, ids)));
+  const plan = rows.find((p) => p.id === m.planId);
+  if (!plan) return null;
+  return { m, plan, next: m.changePlanId ? (rows.find((p) => p.id === m.changePlanId) ?? null) : null };
+}
+
+/** The plan in force on `day` and its billing schedule (a scheduled change applies from its day). */
+function planOn(ms: { m: PlanMembership; plan: Plan; next: Plan | null }, day: Day, invoiceDay: number): { plan: Plan; schedule: BillingSchedule } {
+  if (ms.next && ms.m.changeOn && day >= ms.m.changeOn) return { plan: ms.next, schedule: { startsOn: ms.m.changeOn, invoiceDay, intervalMonths: ms.next.intervalMonths } };
+  return { plan: ms.plan, schedule: { startsOn: ms.m.periodsFrom, invoiceDay, intervalMonths: ms.plan.intervalMonths } };
+}
+
+/** Credit minutes already used in one membership's period. */
+async function creditsUsedIn(t: TenantDb, membershipId: string, periodStart: Day): Promise<number> {
+  const [row] = await t.db
+    .select({ n: sql<number>`coalesce(sum(${bookings.creditsUsedMinutes}), 0)` })
+    .from(bookings)
+    .where(and(eq(bookings.tenantId, t.tenantId), eq(bookings.membershipId, membershipId), eq(bookings.periodStart, periodStart)));
+  return row?.n ?? 0;
+}
+
+/** The hourly price × `minutes` ÷ 60, rounded half-up (minor units). */
+export function priceFor(hourly: number, minutes: number): number {
+  return Number(divideHalfUp(BigInt(hourly) * BigInt(minutes), 60n));
+}
+
+/** The rule problems of [fromMs, toMs) on `resource` at `now` (in the contract's order). */
+export function ruleProblems(resource: Pick<Resource, "cutoffHours" | "minMinutes" | "maxMinutes" | "openingHours">, fromMs: number, toMs: number, now: number, timeZone: string): Problem[] {
+  const minutes = (toMs - fromMs) / MINUTE;
+  const out: Problem[] = [];
+  if (fromMs < now) out.push("in_past");
+  if (resource.cutoffHours !== null && fromMs < now + resource.cutoffHours * HOUR) out.push("inside_cutoff");
+  if (resource.minMinutes !== null && minutes < resource.minMinutes) out.push("too_short");
+  if (resource.maxMinutes !== null && minutes > resource.maxMinutes) out.push("too_long");
+  if (!fitsOpeningHours(resource.openingHours, fromMs, toMs, timeZone)) out.push("outside_opening_hours");
+  return out;
+}
+
+/**
+ * What a booking of [fromMs, toMs) would cost `booker.userId` and which rules it breaks: the
+ * plan's price (else the resource's), credits of the billing period containing its start first.
+ * `extraCredits` are minutes already promised in this period by earlier occurrences of a series.
+ */
+export async function quote(
+  t: TenantDb,
+  tenant: { timezone: string },
+  billing: BillingSettingsView,
+  clock: Clock,
+  booker: Booker,
+  resource: Resource,
+  fromMs: number,
+  toMs: number,
+  extraCredits: Map<string, number> = new Map(),
+): Promise<Quote> {
+  const minutes = Math.round((toMs - fromMs) / MINUTE);
+  const startDay = dayInTimeZone(fromMs, tenant.timezone);
+  const ms = await membershipOf(t, booker.userId);
+  const access = ms !== null && givesAccess(ms.m, startDay);
+  const problems: Problem[] = [];
+  if (!access && !booker.admin) problems.push("membership_required");
+  if (!booker.admin) problems.push(...ruleProblems(resource, fromMs, toMs, clock.now, tenant.timezone));
+  let hourly = resource.pricePerHourAmount;
+  let creditsUsed = 0;
+  let credits: Quote["credits"] = null;
+  if (ms && access) {
+    const { plan, schedule } = planOn(ms, startDay, billing.invoiceDay);
+    hourly = resource.planPrices[plan.id] ?? hourly;
+    const covers = plan.creditMinutes > 0 && (plan.creditCategories.length === 0 || plan.creditCategories.includes(resource.category));
+    const period = covers ? periodContaining(schedule, startDay) : null;
+    if (period) {
+      const key = `${ms.m.id}:${period.start}`;
+      const used = (await creditsUsedIn(t, ms.m.id, period.start)) + (extraCredits.get(key) ?? 0);
+      creditsUsed = Math.max(0, Math.min(minutes, plan.creditMinutes - used));
+      extraCredits.set(key, (extraCredits.get(key) ?? 0) + creditsUsed);
+      credits = { membershipId: ms.m.id, periodStart: period.start, perPeriod: plan.creditMinutes };
+    }
+  }
+  return {
+    resource,
+    userId: booker.userId,
+    fromMs,
+    toMs,
+    minutes,
+    price: { amount: priceFor(hourly, minutes - creditsUsed), currency: resource.currency },
+    creditsUsedMinutes: creditsUsed,
+    credits,
+    membershipId: ms?.m.id ?? null,
+    taxRateBp: resource.taxRateBp,
+    problems,
+  };
+}
+
+/** How many bookings of `resourceId` run at the busiest instant of [fromMs, toMs) (the capacity check, as a read). */
+async function busiest(t: TenantDb, resourceId: string, fromMs: number, toMs: number): Promise<number> {
+  const row = await t.d1
+    .prepare(
+      "select coalesce(max((select count(*) from bookings b2 where b2.resource_id = ?1 and b2.to_ms > p.t and b2.from_ms <= p.t)), 0) as n " +
+        "from (select ?2 as t union all select b.from_ms from bookings b where b.resource_id = ?1 and b.from_ms > ?2 and b.from_ms < ?3) p",
+    )
+    .bind(resourceId, fromMs, toMs)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Who books for whom: a member for themselves; an admin for anyone (404 for someone not of this community). */
+export async function bookerOf(t: TenantDb, actor: { id: string; language: string | null }, admin: boolean, userId: string | undefined): Promise<Booker> {
+  if (userId === undefined || userId === actor.id) return { actorId: actor.id, admin, userId: actor.id, language: actor.language };
+  if (!admin) throw forbidden("forbidden", "Only community owners and admins can book for someone else.");
+  const [row] = await t.db.select({ id: users.id, language: users.language }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
+  if (!row) throw notFound("No such member.");
+  return { actorId: actor.id, admin, userId, language: row.language };
+}
+
+export type PreviewAnswer = { price: Money; creditsUsedMinutes: number; available: boolean; problems: Problem[] };
+
+/** `POST /bookings/preview`: the price, the credits and every problem the booking would meet now. */
+export async function previewBooking(t: TenantDb, tenant: { timezone: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: PreviewInput): Promise<PreviewAnswer> {
+  const resource = await bookableResource(t, input.resourceId, booker);
+  const q = await quote(t, tenant, billing, clock, booker, resource, input.from, input.to);
+  const problems = [...q.problems];
+  if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units) problems.push("slot_taken");
+  return { price: q.price, creditsUsedMinutes: q.creditsUsedMinutes, available: problems.length === 0, problems };
+}
+
+/** 403 `membership_required`, then 422 naming the first rule problem with all of them beside it. */
+function refuseProblems(problems: Problem[]): void {
+  if (problems.includes("membership_required")) throw forbidden("membership_required", "Booking needs an active membership.");
+  if (problems.length === 0) return;
+  const err = new ApiError(422, problems[0]!, "This booking breaks the resource's rules.");
+  err.extra = { problems };
+  throw err;
+}
+
+/** The charge line of a booking, in the member's language: the resource and its local times. */
+function chargeDescription(lang: Lang, resource: Resource, fromMs: number, toMs: number, timeZone: string): string {
+  const f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const local = (ms: number) => f.format(ms).replace(",", "");
+  return tr(lang, "bookings.line", { resource: resource.name, from: local(fromMs), to: local(toMs) });
+}
+
+/** The conditional insert of one booking: it lands only while the slot has a free unit and the credits it uses are left. */
+function insertStatement(t: TenantDb, row: Booking, creditsPerPeriod: number): D1PreparedStatement {
+  return t.d1
+    .prepare(
+      "insert into bookings (id, tenant_id, resource_id, user_id, title, from_ms, to_ms, price_amount, currency, credits_used_minutes, membership_id, period_start, charge_id, series_id, created_by, created_at) " +
+        "select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16 " +
+        "where exists (select 1 from resources r where r.id = ?3 and r.tenant_id = ?2 and r.deleted_at is null and not exists (" +
+        "  select 1 from (select ?6 as t union all select b.from_ms from bookings b where b.resource_id = ?3 and b.from_ms > ?6 and b.from_ms < ?7) p " +
+        "  where (select count(*) from bookings b2 where b2.resource_id = ?3 and b2.to_ms > p.t and b2.from_ms <= p.t) >= r.units)) " +
+        "and (?10 = 0 or (select coalesce(sum(c.credits_used_minutes), 0) from bookings c where c.membership_id = ?11 and c.period_start = ?12) + ?10 <= ?17)",
+    )
+    .bind(
+      row.id,
+      row.tenantId,
+      row.resourceId,
+      row.userId,
+      row.title,
+      row.fromMs,
+      row.toMs,
+      row.priceAmount,
+      row.currency,
+      row.creditsUsedMinutes,
+      row.membershipId,
+      row.periodStart,
+      row.chargeId,
+      row.seriesId,
+      row.createdBy,
+      row.createdAt,
+      creditsPerPeriod,
+    );
+}
+
+function rowOf(t: TenantDb, q: Quote, booker: Booker, title: string | null, seriesId: string | null, now: number): Booking {
+  return {
+    id: newId(),
+    tenantId: t.tenantId,
+    resourceId: q.resource.id,
+    userId: q.userId,
+    title,
+    fromMs: q.fromMs,
+    toMs: q.toMs,
+    priceAmount: q.price.amount,
+    currency: q.price.currency,
+    creditsUsedMinutes: q.creditsUsedMinutes,
+    membershipId: q.creditsUsedMinutes > 0 ? q.credits!.membershipId : null,
+    periodStart: q.creditsUsedMinutes > 0 ? q.credits!.periodStart : null,
+    chargeId: q.price.amount > 0 ? newId() : null,
+    seriesId,
+    createdBy: booker.actorId,
+    createdAt: now,
+  };
+}
+
+/** The statements of one booking: its conditional insert, then its charge (only if it landed). */
+function statementsOf(t: TenantDb, q: Quote, row: Booking, lang: Lang, timeZone: string): D1PreparedStatement[] {
+  const out = [insertStatement(t, row, q.credits?.perPeriod ?? 0)];
+  if (row.chargeId) {
+    out.push(
+      bookingChargeStatement(
+        t,
+        { id: row.chargeId, userId: row.userId, membershipId: q.membershipId, description: chargeDescription(lang, q.resource, row.fromMs, row.toMs, timeZone), amount: row.priceAmount, currency: row.currency, taxRateBp: q.taxRateBp, createdAt: row.createdAt },
+        row.id,
+      ),
+    );
+  }
+  return out;
+}
+
+export type BookingAnswer = { id: string; resource: { id: string; name: string; category: string }; from: string; to: string; price: Money; creditsUsedMinutes: number; title: string | null; seriesId: string | null };
+
+function answerOf(row: Booking, resource: Pick<Resource, "id" | "name" | "category">): BookingAnswer {
+  return {
+    id: row.id,
+    resource: { id: resource.id, name: resource.name, category: resource.category },
+    from: new Date(row.fromMs).toISOString(),
+    to: new Date(row.toMs).toISOString(),
+    price: { amount: row.priceAmount, currency: row.currency },
+    creditsUsedMinutes: row.creditsUsedMinutes,
+    title: row.title,
+    seriesId: row.seriesId,
+  };
+}
+
+/**
+ * `POST /bookings` without `repeat`: the checks in the contract's order (404, 403
+ * `membership_required`, 422 with every problem, 409 `slot_taken`), then one batch: the
+ * conditional insert and its charge. A refused insert whose slot is still free lost its credits
+ * to a concurrent booking of the same member: it is priced again (at most three times).
+ */
+export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput): Promise<BookingAnswer> {
+  const lang = mailLang(booker.language, tenant.defaultLanguage);
+  const resource = await bookableResource(t, input.resourceId, booker);
+  if (input.repeat) throw new Error("createBooking books one occurrence; a series goes through createSeries");
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const q = await quote(t, tenant, billing, clock, booker, resource, input.from, input.to);
+    refuseProblems(q.problems);
+    const row = rowOf(t, q, booker, input.title || null, null, clock.now);
+    const [inserted] = await t.d1.batch(statementsOf(t, q, row, lang, tenant.timezone));
+    if ((inserted?.meta.changes ?? 0) === 1) return answerOf(row, resource);
+    if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units || !(await resourceRow(t, resource.id))) break;
+  }
+  throw conflict("slot_taken", "This slot is already booked.");
+}
+
+// ---- Recurring bookings --------------------------------------------------------------------
+
+export type Occurrence = { fromMs: number; toMs: number };
+
+/**
+ * The occurrences of a series in date order: every day or week from the first, at the first
+ * occurrence's wall-clock times in the community's timezone (so across a DST change a booking keeps
+ * its local hours), `count` of them (the first included) or every one starting on or before `until`.
+ * 422 when neither or both are given, or past 100 occurrences.
+ */
+export function occurrences(first: Occurrence, repeat: NonNullable<BookingInput["repeat"]>, timeZone: string): Occurrence[] {
+  if ((repeat.count === undefined) === (repeat.until === undefined)) throw new ApiError(422, "validation_failed", "Give exactly one of count and until.", { "repeat.count": msg("field.invalid") });
+  const step = repeat.every === "day" ? 1 : 7;
+  const start = dayInTimeZone(first.fromMs, timeZone);
+  if (repeat.until !== undefined && repeat.until < start) throw new ApiError(422, "validation_failed", "The series ends before it starts.", { "repeat.until": msg("field.invalid") });
+  // Wall minutes counted from the first day's midnight (a local time, not elapsed time).
+  const startWall = wallClock(first.fromMs, timeZone);
+  const endWall = wallClock(first.toMs, timeZone);
+  const endDays = Math.round((Date.parse(`${endWall.day}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+  const out: Occurrence[] = [];
+  for (let k = 0; ; k++) {
+    const day = addDays(start, k * step);
+    if (repeat.count !== undefined ? k >= repeat.count : day > repeat.until!) break;
+    if (k >= 100) throw new ApiError(422, "validation_failed", "At most 100 occurrences.", { "repeat.until": msg("field.too_many", { max: 100 }) });
+    const fromMs = k === 0 ? first.fromMs : wallTimeMs(day, startWall.minutes, timeZone);
+    const toMs = k === 0 ? first.toMs : wallTimeMs(addDays(day, endDays), endWall.minutes, timeZone);
+    if (fromMs < toMs) out.push({ fromMs, toMs });
+  }
+  return out;
+}
+
+const GUARD_FAILED = /malformed JSON|guard/i;
+
+/**
+ * `POST /bookings` with `repeat`: every occurrence is priced in date order (credits occurrence by
+ * occurrence) and checked; one breaking a rule refuses the whole series (422 with `problems:
+ * [{from, to, problems}]`). Then ONE batch inserts them all, each conditional insert followed by a
+ * guard that fails on purpose unless it inserted its row, so the series lands whole or not at all;
+ * a refused series answers 409 `slot_taken` with the `conflicts`.
+ */
+export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput): Promise<BookingAnswer[]> {
+  const lang = mailLang(booker.language, tenant.defaultLanguage);
+  const resource = await bookableResource(t, input.resourceId, booker);
+  const series = occurrences({ fromMs: input.from, toMs: input.to }, input.repeat!, tenant.timezone);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const promised = new Map<string, number>();
+    const quotes: Quote[] = [];
+    for (const o of series) quotes.push(await quote(t, tenant, billing, clock, booker, resource, o.fromMs, o.toMs, promised));
+    if (quotes.some((q) => q.problems.includes("membership_required"))) refuseProblems(["membership_required"]);
+    const failing = quotes.filter((q) => q.problems.length > 0);
+    if (failing.length > 0) {
+      const err = new ApiError(422, failing[0]!.problems[0]!, "Some occurrences break the resource's rules.");
+      err.extra = { problems: failing.map((q) => ({ from: iso(q.fromMs), to: iso(q.toMs), problems: q.problems })) };
+      throw err;
+    }
+    const seriesId = newId();
+    const rows = quotes.map((q) => rowOf(t, q, booker, input.title || null, seriesId, clock.now));
+    const statements = quotes.flatMap((q, i) => {
+      const [insert, ...charge] = statementsOf(t, q, rows[i]!, lang, tenant.timezone);
+      return [insert!, t.d1.prepare("select json(case when changes() = 1 then '0' else 'guard: an occurrence was refused' end)"), ...charge];
+    });
+    try {
+      await t.d1.batch(statements);
+      return rows.map((row) => answerOf(row, resource));
+    } catch (err) {
+      if (!(err instanceof Error) || !GUARD_FAILED.test(err.message)) throw err;
+    }
+    const conflicts: { from: string; to: string }[] = [];
+    for (const o of series) if ((await busiest(t, resource.id, o.fromMs, o.toMs)) >= resource.units) conflicts.push({ from: iso(o.fromMs), to: iso(o.toMs) });
+    if (conflicts.length > 0 || !(await resourceRow(t, resource.id))) {
+      const err = conflict("slot_taken", "Some occurrences are already booked.");
+      err.extra = { conflicts };
+      throw err;
+    }
+  }
+  throw conflict("slot_taken", "This series could not be booked; try again.");
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+// ---- Reading -------------------------------------------------------------------------------
+
+export type BookingView = BookingAnswer & { mine: boolean; member: { id: string; name: string } | null };
+
+type Joined = { b: Booking; resourceName: string; category: string; memberName: string | null };
+
+function viewOf(r: Joined, viewerId: string): BookingView {
+  return { ...answerOf(r.b, { id: r.b.resourceId, name: r.resourceName, category: r.category }), mine: r.b.userId === viewerId, member: { id: r.b.userId, name: r.memberName ?? "" } };
+}
+
+const joined = (t: TenantDb) =>
+  t.db
+    .select({ b: bookings, resourceName: resources.name, category: resources.category, memberName: users.name })
+    .from(bookings)
+    .innerJoin(resources, eq(resources.id, bookings.resourceId))
+    .leftJoin(users, eq(users.id, bookings.userId));
+
+/** One booking: its member's own, or any for admins (404 otherwise). */
+export async function bookingFor(t: TenantDb, id: string, viewer: { userId: string; admin: boolean }): Promise<{ view: BookingView; row: Booking; resource: Pick<Resource, "cancellationHours"> }> {
+  const [r] = await t.db
+    .select({ b: bookings, resourceName: resources.name, category: resources.category, memberName: users.name, cancellationHours: resources.cancellationHours })
+    .from(bookings)
+    .innerJoin(resources, eq(resources.id, bookings.resourceId))
+    .leftJoin(users, eq(users.id, bookings.userId))
+    .where(and(eq(bookings.tenantId, t.tenantId), eq(bookings.id, id)))
+    .limit(1);
+  if (!r || (!viewer.admin && r.b.userId !== viewer.userId)) throw notFound("No such booking.");
+  return { view: viewOf(r, viewer.userId), row: r.b, resource: { cancellationHours: r.cancellationHours } };
+}
+
+export const myBookingsQuery = z.strictObject({
+  when: z.enum(["upcoming", "past"], { error: "field.option" }).optional(),
+  limit: z.string().optional(),
+  cursor: z.string().optional(),
+});
+
+const myCursor = cursorKind("my-bookings", z.tuple([cursorParts.int, cursorParts.id]));
+
+/** The member's bookings: `upcoming` (ending after now, soonest first) or `past` (newest first), a page at a time. */
+export async function myBookings(t: TenantDb, userId: string, when: "upcoming" | "past", now: number, page: { limit: number; cursor: string | null }): Promise<{ items: BookingView[]; nextCursor: string | null }> {
+  const after = decodeOptionalCursor(myCursor, page.cursor);
+  const upcoming = when === "upcoming";
+  const rows = await joined(t)
+    .where(
+      and(
+        eq(bookings.tenantId, t.tenantId),
+        eq(bookings.userId, userId),
+        upcoming ? gt(bookings.toMs, now) : lte(bookings.toMs, now),
+        ...(after
+          ? [upcoming ? or(gt(bookings.fromMs, after[0]), and(eq(bookings.fromMs, after[0]), gt(bookings.id, after[1]))) : or(lt(bookings.fromMs, after[0]), and(eq(bookings.fromMs, after[0]), lt(bookings.id, after[1])))]
+          : []),
+      ),
+    )
+    .orderBy(...(upcoming ? [asc(bookings.fromMs), asc(bookings.id)] : [desc(bookings.fromMs), desc(bookings.id)]))
+    .limit(page.limit + 1);
+  const items = rows.slice(0, page.limit).map((r) => viewOf(r, userId));
+  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor(myCursor, [last.b.fromMs, last.b.id]) : null };
+}
+
+export const calendarQuery = z.strictObject({
+  from: instant,
+  to: instant,
+  resourceId: z.string().max(64).optional(),
+  category: z.string().max(60).optional(),
+});
+
+export type CalendarItem = { id: string; resource: { id: string; name: string; category: string }; from: string; to: string; mine: boolean; title?: string | null; member?: { id: string; name: string } };
+
+/**
+ * The calendar: every booking overlapping [from, to) (at most 62 days), by `from`. Members see
+ * the resources they may book, and others' bookings as busy: no title, no member.
+ */
+export async function calendar(t: TenantDb, viewer: { userId: string; admin: boolean }, q: z.output<typeof calendarQuery>): Promise<CalendarItem[]> {
+  if (q.to <= q.from) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { to: msg("field.invalid") });
+  if (q.to - q.from > 62 * DAY_MS) throw new ApiError(422, "validation_failed", "At most 62 days at once.", { to: msg("field.too_big", { max: 62 }) });
+  const hiddenForViewer = t.db
+    .select({ x: sql`1` })
+    .from(hiddenResources)
+    .where(and(eq(hiddenResources.tenantId, t.tenantId), eq(hiddenResources.userId, viewer.userId), eq(hiddenResources.resourceId, resources.id)));
+  const rows = await joined(t)
+    .where(
+      and(
+        eq(bookings.tenantId, t.tenantId),
+        lt(bookings.fromMs, q.to),
+        gt(bookings.toMs, q.from),
+        isNull(resources.deletedAt),
+        ...(q.resourceId ? [eq(bookings.resourceId, q.resourceId)] : []),
+        ...(q.category ? [eq(resources.category, q.category)] : []),
+        ...(viewer.admin ? [] : [eq(resources.hidden, false), notExists(hiddenForViewer)]),
+      ),
+    )
+    .orderBy(asc(bookings.fromMs), asc(bookings.id))
+    .limit(5000);
+  return rows.map((r) => {
+    const mine = r.b.userId === viewer.userId;
+    const base: CalendarItem = { id: r.b.id, resource: { id: r.b.resourceId, name: r.resourceName, category: r.category }, from: new Date(r.b.fromMs).toISOString(), to: new Date(r.b.toMs).toISOString(), mine };
+    return mine || viewer.admin ? { ...base, title: r.b.title, member: { id: r.b.userId, name: r.memberName ?? "" } } : base;
+  });
+}
+
+// ---- Cancelling ----------------------------------------------------------------------------
+
+/**
+ * `DELETE /bookings/{id}`: members cancel their own up to `cancellationHours` before its start
+ * (409 `cancellation_closed` after, and once it started); admins any. One batch: the booking goes
+ * (its credits with it: credits used are summed from the bookings of a period) and its charge
+ * while no invoice carries it.
+ */
+export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewer: { userId: string; admin: boolean }, opts: { following?: boolean } = {}): Promise<void> {
+  const { row, resource } = await bookingFor(t, id, viewer);
+  // `?series=following`: this booking and the later ones of its series, all or none.
+  const rows =
+    opts.following && row.seriesId
+      ? await t.db
+          .select()
+          .from(bookings)
+          .where(and(eq(bookings.tenantId, t.tenantId), eq(bookings.seriesId, row.seriesId), sql`${bookings.fromMs} >= ${row.fromMs}`))
+      : [row];
+  if (!viewer.admin) {
+    for (const b of rows) {
+      const closesAt = b.fromMs - (resource.cancellationHours ?? 0) * HOUR;
+      if (clock.now > closesAt || clock.now >= b.fromMs) throw conflict("cancellation_closed", "This booking can no longer be cancelled.");
+    }
+  }
+  await t.d1.batch(
+    rows.flatMap((b) => [
+      t.d1.prepare("delete from bookings where tenant_id = ?1 and id = ?2").bind(t.tenantId, b.id),
+      ...(b.chargeId ? [uninvoicedChargeRemoval(t, b.chargeId)] : []),
+    ]),
+  );
+}
+
+export const cancelQuery = z.strictObject({ series: z.enum(["following"], { error: "field.option" }).optional() });

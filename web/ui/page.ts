@@ -39,9 +39,12 @@ export type PageContext = {
 /** Fields asked on the sign-up part of a join form, and those the group itself requires. */
 export type ProfilePrompt = { signup: ProfileInputField[]; join: (ProfileInputField & { missing: boolean })[] };
 
+/** A page body already rendered to HTML (a memoized fragment), exactly as `renderToString` gave it. */
+export type RenderedBody = { readonly rendered: string };
+
 export type Page = {
   title: string;
-  body: VNode;
+  body: VNode | RenderedBody;
   /** Colours overriding the tenant's, e.g. a group page carrying the group's branding. */
   brand?: BrandColors;
 };
@@ -240,7 +243,7 @@ function ViewAsBanner({ ctx, keepInput }: { ctx: PageContext; keepInput: boolean
  */
 export function renderDocument(ctx: PageContext, page: Page): string {
   const lang: Lang = isLang(ctx.lang) ? ctx.lang : "en";
-  const main = renderToString(page.body);
+  const main = "rendered" in page.body ? page.body.rendered : renderToString(page.body);
   const name = siteName(ctx);
   const title = page.title && page.title !== name ? `${page.title} · ${name}` : name;
   const colors: BrandColors = {

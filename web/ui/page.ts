@@ -185,6 +185,10 @@ function Footer({ ctx }: { ctx: PageContext }): VNode {
  * Keys hold every input the fragment reads; the map is bounded.
  */
 const chrome = remembered<string>(2_000);
+/** Rendered heads, with NONCE_SLOT where each response's nonce goes (titles vary more than the chrome: their own map). */
+const heads = remembered<string>(2_000);
+/** Stands for the nonce in a remembered head: plain characters that escaping leaves as they are. */
+const NONCE_SLOT = "nonce-slot-3c9e1f";
 
 function rendered(key: string, fragment: () => VNode): string {
   return chrome(key, () => renderToString(fragment()));
@@ -250,7 +254,11 @@ export function renderDocument(ctx: PageContext, page: Page): string {
     primaryColor: page.brand?.primaryColor ?? ctx.tenant?.primaryColor,
     accentColor: page.brand?.accentColor ?? ctx.tenant?.accentColor,
   };
-  const head = renderToString(html`<head>
+  // The head differs between requests only by its nonce: rendered once per distinct rest.
+  const islands = hasIslands(main);
+  const headKey = [lang, title, ctx.faviconUrl ?? "", colors.primaryColor ?? "", colors.accentColor ?? "", islands ? "1" : ""].join("\u0001");
+  const head = heads(headKey, () =>
+    renderToString(html`<head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="color-scheme" content="light" />
@@ -258,9 +266,13 @@ export function renderDocument(ctx: PageContext, page: Page): string {
     <title>${title}</title>
     ${ctx.faviconUrl && html`<link rel="icon" href=${ctx.faviconUrl} />`}
     <link rel="stylesheet" href="/assets/app.css" />
-    <style nonce=${ctx.nonce}>${brandStyle(colors)}</style>
-    ${hasIslands(main) && html`<script type="module" src="/assets/client.js"></script>`}
-  </head>`);
+    <style nonce=${NONCE_SLOT}>${brandStyle(colors)}</style>
+    ${islands && html`<script type="module" src="/assets/client.js"></script>`}
+  </head>`),
+  );
+  // The slot's last occurrence: the title before it may be anyone's text, even the slot's.
+  const slot = head.lastIndexOf(NONCE_SLOT);
+  const headWithNonce = head.slice(0, slot) + ctx.nonce + head.slice(slot + NONCE_SLOT.length);
   // Only the view-as toggle and banner need to know (a regex over the whole page is not free).
   const hasToggle = main.includes(VIEW_AS_FORM);
   const keepInput = (hasToggle || ctx.viewingAsMember === true) && EDITABLE.test(main);
@@ -271,7 +283,7 @@ export function renderDocument(ctx: PageContext, page: Page): string {
   const skip = rendered(`skip\u0001${lang}`, () => html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);
   // Concatenated rather than nested so the body is rendered once; every fragment is Preact-escaped.
   return (
-    `<!doctype html><html lang="${lang}">${head}<body>${skip}${header}` +
+    `<!doctype html><html lang="${lang}">${headWithNonce}<body>${skip}${header}` +
     `<main id="main" class="site-main" tabindex="-1">${body}</main>${footer}</body></html>`
   );
 }

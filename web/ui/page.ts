@@ -39,9 +39,12 @@ export type PageContext = {
 /** Fields asked on the sign-up part of a join form, and those the group itself requires. */
 export type ProfilePrompt = { signup: ProfileInputField[]; join: (ProfileInputField & { missing: boolean })[] };
 
+/** A page body already rendered to HTML (a memoized fragment), exactly as `renderToString` gave it. */
+export type RenderedBody = { readonly rendered: string };
+
 export type Page = {
   title: string;
-  body: VNode;
+  body: VNode | RenderedBody;
   /** Colours overriding the tenant's, e.g. a group page carrying the group's branding. */
   brand?: BrandColors;
 };
@@ -182,6 +185,10 @@ function Footer({ ctx }: { ctx: PageContext }): VNode {
  * Keys hold every input the fragment reads; the map is bounded.
  */
 const chrome = remembered<string>(2_000);
+/** Rendered heads, with NONCE_SLOT where each response's nonce goes (titles vary more than the chrome: their own map). */
+const heads = remembered<string>(2_000);
+/** Stands for the nonce in a remembered head: plain characters that escaping leaves as they are. */
+const NONCE_SLOT = "nonce-slot-3c9e1f";
 
 function rendered(key: string, fragment: () => VNode): string {
   return chrome(key, () => renderToString(fragment()));
@@ -240,14 +247,18 @@ function ViewAsBanner({ ctx, keepInput }: { ctx: PageContext; keepInput: boolean
  */
 export function renderDocument(ctx: PageContext, page: Page): string {
   const lang: Lang = isLang(ctx.lang) ? ctx.lang : "en";
-  const main = renderToString(page.body);
+  const main = "rendered" in page.body ? page.body.rendered : renderToString(page.body);
   const name = siteName(ctx);
   const title = page.title && page.title !== name ? `${page.title} · ${name}` : name;
   const colors: BrandColors = {
     primaryColor: page.brand?.primaryColor ?? ctx.tenant?.primaryColor,
     accentColor: page.brand?.accentColor ?? ctx.tenant?.accentColor,
   };
-  const head = renderToString(html`<head>
+  // The head differs between requests only by its nonce: rendered once per distinct rest.
+  const islands = hasIslands(main);
+  const headKey = [lang, title, ctx.faviconUrl ?? "", colors.primaryColor ?? "", colors.accentColor ?? "", islands ? "1" : ""].join("\u0001");
+  const head = heads(headKey, () =>
+    renderToString(html`<head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="color-scheme" content="light" />
@@ -255,9 +266,13 @@ export function renderDocument(ctx: PageContext, page: Page): string {
     <title>${title}</title>
     ${ctx.faviconUrl && html`<link rel="icon" href=${ctx.faviconUrl} />`}
     <link rel="stylesheet" href="/assets/app.css" />
-    <style nonce=${ctx.nonce}>${brandStyle(colors)}</style>
-    ${hasIslands(main) && html`<script type="module" src="/assets/client.js"></script>`}
-  </head>`);
+    <style nonce=${NONCE_SLOT}>${brandStyle(colors)}</style>
+    ${islands && html`<script type="module" src="/assets/client.js"></script>`}
+  </head>`),
+  );
+  // The slot's last occurrence: the title before it may be anyone's text, even the slot's.
+  const slot = head.lastIndexOf(NONCE_SLOT);
+  const headWithNonce = head.slice(0, slot) + ctx.nonce + head.slice(slot + NONCE_SLOT.length);
   // Only the view-as toggle and banner need to know (a regex over the whole page is not free).
   const hasToggle = main.includes(VIEW_AS_FORM);
   const keepInput = (hasToggle || ctx.viewingAsMember === true) && EDITABLE.test(main);
@@ -268,7 +283,7 @@ export function renderDocument(ctx: PageContext, page: Page): string {
   const skip = rendered(`skip\u0001${lang}`, () => html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);
   // Concatenated rather than nested so the body is rendered once; every fragment is Preact-escaped.
   return (
-    `<!doctype html><html lang="${lang}">${head}<body>${skip}${header}` +
+    `<!doctype html><html lang="${lang}">${headWithNonce}<body>${skip}${header}` +
     `<main id="main" class="site-main" tabindex="-1">${body}</main>${footer}</body></html>`
   );
 }

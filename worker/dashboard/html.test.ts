@@ -174,6 +174,31 @@ describe("the dashboard at /", () => {
     // No placeholders for what later issues bring.
     expect(page).not.toMatch(/invoice|booking|upcoming event/i);
   });
+
+  it("renders each dashboard from its own inputs: a page once rendered is never shown to another member, nor after a change, nor in another language", async () => {
+    // The body is remembered by its inputs (worker/dashboard/html.ts): everything it reads must be in the key.
+    const tenant = await makeTenant({ name: "Twins" });
+    await makeGroup(tenant, { name: "Makers", slug: "makers", joinPolicy: "open" });
+    const ann = await signUpMember(tenant, "ann@example.org", "Ann Same");
+    const bob = await signUpMember(tenant, "bob@example.org", "Bob Same");
+    const strip = (page: string) => page.replace(/nonce="[^"]*"/g, "");
+    const first = await html(tenant, ann.cookie);
+    expect(strip(await html(tenant, ann.cookie))).toBe(strip(first));
+    const other = await html(tenant, bob.cookie);
+    expect(other).toContain("Hello, Bob Same");
+    expect(other).not.toContain("Ann Same");
+    // A change the member makes shows at once: joining a group moves it to their groups.
+    expect((await call(tenant.host, "POST", "/api/v1/groups/makers/join", { cookie: ann.cookie, json: {} })).status).toBe(200);
+    const joined = await html(tenant, ann.cookie);
+    expect(/<section class="section" aria-labelledby="my-groups-title">([\s\S]*?)<\/section>/.exec(joined)?.[1]).toContain('href="/g/makers"');
+    // A change an admin makes shows at once too, and the language follows the request.
+    await patchTenant(tenant, { welcomeMessage: "Coffee is **free** today" });
+    expect(await html(tenant, ann.cookie)).toContain("<strong>free</strong>");
+    expect(await html(tenant, ann.cookie, "/?lang=fr")).toContain("Bonjour Ann Same");
+    // Each page keeps its own nonce (it is outside the remembered body).
+    const nonces = new Set([await html(tenant, bob.cookie), await html(tenant, bob.cookie)].map((p) => /nonce="([^"]*)"/.exec(p)![1]));
+    expect(nonces.size).toBe(2);
+  });
 });
 
 describe("the member navigation", () => {

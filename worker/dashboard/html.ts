@@ -5,7 +5,9 @@ import { tenantDb } from "../db/client";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { isApiPath } from "../http/errors";
-import { pageContext, renderPage } from "../http/render";
+import { pageContext, renderWith } from "../http/render";
+import { renderToString } from "preact-render-to-string";
+import { remembered } from "../../web/ui/memo";
 import { myInvitationsCached } from "../invitations/service";
 import { clockOf } from "../memberships/service";
 import { showsMembershipTab } from "../memberships/cache";
@@ -17,8 +19,16 @@ export async function dashboardResponse(c: Context<AppEnv>, tenant: Tenant, user
   const tdb = tenantDb(c.env, tenant);
   const clock = clockOf(tenant);
   const [view, invitations] = await Promise.all([dashboardPage(tdb, tenant, user, clock.today, clock.now, ctx.viewingAsMember === true), myInvitationsCached(tdb, user)]);
-  return renderPage(c, t(ctx.lang, "home.title"), DashboardPage({ ctx, user: ctx.user!, view, invitations }));
+  // The body is a pure function of these inputs (the nonce aside, which it never reads): a
+  // member who opens their dashboard again with nothing changed gets the same HTML, rendered once.
+  const { nonce: _nonce, ...inputs } = ctx;
+  const key = JSON.stringify([inputs, view, invitations]);
+  const rendered = renderedBodies(key, () => renderToString(DashboardPage({ ctx, user: ctx.user!, view, invitations })));
+  return renderWith(c, ctx, { title: t(ctx.lang, "home.title"), body: { rendered } });
 }
+
+/** Rendered dashboards by their inputs; bounded (a few hundred members' pages, some KB each). */
+const renderedBodies = remembered<string>(200);
 
 /** The Membership tab of the member navigation, on every page a signed-in member opens (cached: see memberships/tab.ts). */
 export function membershipTab(): MiddlewareHandler<AppEnv> {

@@ -27,5 +27,6 @@ import "./invoice-payments.test.mjs";
 import "./member-invoices.test.mjs";
 import "./avatars.test.mjs";
 import "./admin-invoices.test.mjs";
+import "./invoice-flow.test.mjs";
 
 freshScreenshots();

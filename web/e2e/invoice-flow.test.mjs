@@ -73,6 +73,7 @@ describe("Invoices end to end: billing, plan, charge, the invoice day, the membe
     memberSid = sidOf(signup);
     userId = JSON.parse(signup.body).user.id;
     await p.goto(`${tenant}/admin/memberships?lang=${lang}`);
+    await p.locator("summary", { hasText: t(lang, "admin.memberships.assign_button") }).click();
     await field(p, t(lang, "admin.memberships.assign_email")).fill(person.email);
     await p.locator("#field-planId").selectOption(plan.body.plan.id);
     await p.getByRole("button", { name: t(lang, "admin.memberships.assign_submit") }).click();

@@ -71,7 +71,7 @@ describe("missed invoice days", () => {
       ["INV2026-0002", "2026-07-03", "2026-07-17"],
     ]);
     expect(after[1]!.lines.map((l) => [l.kind, l.unitAmount])).toEqual([["plan_period", 20_000]]);
-    expect(after[1]!.lines[0]!.description).toContain("2026-07-01");
+    expect(after[1]!.lines[0]!.description).toContain("du 1 juillet 2026");
     expect(await directoryDb(env).select().from(invoiceRuns).where(and(eq(invoiceRuns.tenantId, tenant.id), eq(invoiceRuns.day, "2026-07-03")))).toHaveLength(1);
 
     // Again the same minute, later that day, the next days: nothing new.
@@ -96,7 +96,7 @@ describe("missed invoice days", () => {
     const [, second, ...rest] = await issued(tenant);
     expect(rest).toEqual([]);
     expect(second).toMatchObject({ number: "INV2026-0002", issuedOn: "2026-08-05" });
-    expect(second!.lines.map((l) => l.description.match(/\d{4}-\d{2}-\d{2}/)![0])).toEqual(["2026-07-01", "2026-08-01"]);
+    expect(second!.lines.map((l) => l.description.match(/du (\d+ \S+ \d{4})/)![1])).toEqual(["1 juillet 2026", "1 août 2026"]);
   });
 
   it("an idle minute costs one query however many communities bill (the invoice day included, once its runs are done)", async () => {

@@ -98,7 +98,7 @@ describe("the invoice run", () => {
       [30000, 21, 1],
       [2500, 20, 1],
     ]);
-    expect(invoice!.lines[1]!.description).toContain("2026-06-17");
+    expect(invoice!.lines[1]!.description).toBe("Desk\u202f: du 17 juin 2026 au 30 juin 2026");
 
     // The member's email, in their language, with the number.
     const mails = await directoryDb(env).select().from(outbox).where(and(eq(outbox.tenantId, tenant.id), eq(outbox.to, member.email)));

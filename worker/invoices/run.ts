@@ -78,11 +78,11 @@ export function planChargesDue(m: BillableMembership, invoiceDay: number, day: D
       // Partly paid for already (a whole period: its own days are the base of the share).
       const from = addDays(paidUntil, 1);
       const amount = Number(divideHalfUp(BigInt(m.plan.priceAmount) * BigInt(periodDays({ start: from, end: p.end })), BigInt(periodDays(p))));
-      out.push({ ...base, kind: "plan_period", description: tr(lang, "invoices.line.period", { plan: m.plan.name, from, to: p.end }), amount, periodStart: from, periodEnd: p.end });
+      out.push({ ...base, kind: "plan_period", description: periodLine(lang, m.plan.name, from, p.end), amount, periodStart: from, periodEnd: p.end });
       continue;
     }
     const amount = p.start === first.start ? proratedFirstPeriodAmount(s, m.plan.priceAmount) : m.plan.priceAmount;
-    out.push({ ...base, kind: "plan_period", description: tr(lang, "invoices.line.period", { plan: m.plan.name, from: p.start, to: p.end }), amount, periodStart: p.start, periodEnd: p.end });
+    out.push({ ...base, kind: "plan_period", description: periodLine(lang, m.plan.name, p.start, p.end), amount, periodStart: p.start, periodEnd: p.end });
   }
   if (!charged.setupCharged && m.plan.setupFeeAmount > 0 && m.periodsFrom === m.startsOn) {
     // The membership's own first invoice: the first invoice day of the schedule from its start.
@@ -92,6 +92,11 @@ export function planChargesDue(m: BillableMembership, invoiceDay: number, day: D
     }
   }
   return out;
+}
+
+/** A plan period's line, its days written for people in the member's language (the line is printed as stored). */
+function periodLine(lang: Lang, plan: string, from: Day, to: Day): string {
+  return tr(lang, "invoices.line.period", { plan, from: formatDay(lang, from), to: formatDay(lang, to) });
 }
 
 /** A charge as an invoice line's input (an existing charge, or one the preview would add). */

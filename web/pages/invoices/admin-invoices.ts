@@ -101,7 +101,7 @@ function Totals({ lang, totals }: { lang: Lang; totals: InvoiceTotals }): VNode 
       <dt>${t(lang, key)}</dt>
       <dd>${value}</dd>
     </div>`;
-  return html`<dl class="invoice-totals" aria-label=${t(lang, "admin.invoice_list.totals_label")}>
+  return html`<dl class="invoice-list-totals" aria-label=${t(lang, "admin.invoice_list.totals_label")}>
     ${stat("admin.invoice_list.total_count", formatNumber(lang, totals.count))}
     ${stat("admin.invoice_list.total_invoiced", formatMoney(lang, totals.total))}
     ${stat("admin.invoice_list.total_paid", formatMoney(lang, totals.paid))}

@@ -150,10 +150,12 @@ type MembershipRow = {
 /** Canceled memberships older than this bill nothing more (their last periods were charged long ago). */
 const CANCELED_LOOKBACK_DAYS = 400;
 
-const MEMBERSHIP_SELECT = `select pm.id, pm.user_id, pm.status, pm.starts_on, pm.periods_from, pm.cancels_on, pm.billing_name, pm.billing_address, pm.billing_tax_id,
+// Each subquery names `period_start is not null` so that SQLite reads it from the partial index
+// charges_membership_period (without it, every membership scans the whole charges table).
+export const MEMBERSHIP_SELECT = `select pm.id, pm.user_id, pm.status, pm.starts_on, pm.periods_from, pm.cancels_on, pm.billing_name, pm.billing_address, pm.billing_tax_id,
     p.name as plan_name, p.price_amount, p.currency, p.interval_months, p.tax_rate_bp, p.setup_fee_amount,
     (select max(c.period_start) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_start is not null) as last_start,
-    (select max(c.period_end) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_end is not null) as last_end,
+    (select max(c.period_end) from charges c where c.membership_id = pm.id and c.kind = 'plan_period' and c.period_start is not null) as last_end,
     exists (select 1 from charges c where c.membership_id = pm.id and c.kind = 'setup_fee' and c.period_start is not null) as setup_charged
   from plan_memberships pm join plans p on p.id = pm.plan_id
   where pm.tenant_id = ?1 and (pm.status in ('active', 'canceling') or (pm.status = 'canceled' and pm.cancels_on >= ?2))`;

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { directoryDb } from "../db/client";
-import { invoices } from "../db/schema";
+import { charges, invoices } from "../db/schema";
 import { addDays, addMonths, dayInTimeZone, daysBetween, invoiceDayOnOrAfter } from "../memberships/periods";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 
@@ -38,7 +38,9 @@ async function change(tenant: TestTenant, membershipId: string, planId: string, 
 const linesOf = async (tenant: TestTenant, issuedOn: string) => {
   const rows = (await directoryDb(env).select().from(invoices).where(eq(invoices.tenantId, tenant.id))).filter((i) => i.issuedOn === issuedOn);
   expect(rows).toHaveLength(1);
-  return rows[0]!.lines.map((l) => [l.kind, l.unitAmount, l.description.match(/\d{4}-\d{2}-\d{2}/g)]);
+  // The period of each line, from the charge it carries (the line's text writes the days for people).
+  const period = new Map((await directoryDb(env).select().from(charges).where(eq(charges.tenantId, tenant.id))).map((c) => [c.id, [c.periodStart, c.periodEnd]]));
+  return rows[0]!.lines.map((l) => [l.kind, l.unitAmount, period.get(l.chargeId)]);
 };
 const halfUp = (n: number, d: number) => Math.floor((2 * n + d) / (2 * d));
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { directoryDb, tenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { invoices, outbox, tenants } from "../db/schema";
+import { countingD1 } from "../test/counting";
 import { call, makeTenant } from "../test/helpers";
 import { formatMoney } from "./money";
 import { issueInvoices } from "./run";
@@ -11,50 +12,7 @@ import { billingSettingsOf } from "./settings";
 
 // The run writes in bulk: a community's invoices take a handful of statements per hundred
 // members, far under D1's 1,000 queries per invocation. Every statement the run sends is
-// counted through a wrapper of the D1 binding.
-
-/** The binding, counting every statement executed (alone or in a batch), and keeping each one's SQL. */
-function counting(db: D1Database): { db: D1Database; count: () => number; sql: Set<string> } {
-  let n = 0;
-  const sql = new Set<string>();
-  const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (s: D1PreparedStatement): D1PreparedStatement => {
-    const proxy = new Proxy(s, {
-      get(target, prop) {
-        if (prop === "bind") return (...args: unknown[]) => wrap(target.bind(...args));
-        const value = Reflect.get(target, prop) as unknown;
-        if (typeof value !== "function") return value;
-        if (prop === "all" || prop === "first" || prop === "run" || prop === "raw") {
-          return (...args: unknown[]) => {
-            n++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return (value as (...a: unknown[]) => unknown).bind(target);
-      },
-    });
-    real.set(proxy, s);
-    return proxy;
-  };
-  const proxy = new Proxy(db, {
-    get(target, prop) {
-      if (prop === "prepare")
-        return (query: string) => {
-          sql.add(query);
-          return wrap(target.prepare(query));
-        };
-      if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          n += statements.length;
-          return target.batch(statements.map((s) => real.get(s) ?? s));
-        };
-      }
-      const value = Reflect.get(target, prop) as unknown;
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { db: proxy, count: () => n, sql };
-}
+// counted through a wrapper of the D1 binding (worker/test/counting.ts).
 
 describe("the invoice run at scale", () => {
   it("issues 2,000 members' invoices (a plan fee and two charges each) in one invocation, under 80 statements, one email each", async () => {
@@ -81,7 +39,7 @@ describe("the invoice run at scale", () => {
     ]);
     const [row] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenant.id));
     const billing = await billingSettingsOf(tenantDb(env, row!), row!.name);
-    const wrapped = counting(env.DB);
+    const wrapped = countingD1(env.DB);
     const started = Date.now();
     const report = await issueInvoices({ ...env, DB: wrapped.db }, row!, billing, "2026-07-01", now);
     const ms = Date.now() - started;
@@ -109,7 +67,7 @@ describe("the invoice run at scale", () => {
     ]);
     const [row] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenant.id));
     const billing = await billingSettingsOf(tenantDb(env, row!), row!.name);
-    const wrapped = counting(env.DB);
+    const wrapped = countingD1(env.DB);
     expect(await issueInvoices({ ...env, DB: wrapped.db }, row!, billing, "2026-07-01", now)).toMatchObject({ issued: 5, failed: 0 });
     const claims = [...wrapped.sql].filter((q) => /^\s*update charges set invoice_id/i.test(q));
     expect(claims).toHaveLength(1);
@@ -169,7 +127,7 @@ describe("the invoice run at scale", () => {
     const billing = await billingSettingsOf(tenantDb(env, row!), row!.name);
     let rounds = 0;
     for (let more = true; more; rounds++) {
-      const wrapped = counting(env.DB);
+      const wrapped = countingD1(env.DB);
       const r = await issueInvoices({ ...env, DB: wrapped.db }, row!, billing, "2026-07-01", now, { chunkSize: 2, maxQueries: 25 });
       expect(wrapped.count()).toBeLessThanOrEqual(25);
       more = r.more;

@@ -1,10 +1,10 @@
 /**
  * The D1 binding, counting every statement executed (alone or in a batch): how a test measures
- * what a job costs in queries (D1 allows 1,000 per invocation). The same wrapper as
- * worker/invoices/run-scale.test.ts.
+ * what a job costs in queries (D1 allows 1,000 per invocation), and the SQL of every statement prepared.
  */
-export function countingD1(db: D1Database): { db: D1Database; count: () => number } {
+export function countingD1(db: D1Database): { db: D1Database; count: () => number; sql: Set<string> } {
   let n = 0;
+  const sql = new Set<string>();
   const real = new WeakMap<object, D1PreparedStatement>();
   const wrap = (s: D1PreparedStatement): D1PreparedStatement => {
     const proxy = new Proxy(s, {
@@ -26,7 +26,11 @@ export function countingD1(db: D1Database): { db: D1Database; count: () => numbe
   };
   const proxy = new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (query: string) => wrap(target.prepare(query));
+      if (prop === "prepare")
+        return (query: string) => {
+          sql.add(query);
+          return wrap(target.prepare(query));
+        };
       if (prop === "batch") {
         return (statements: D1PreparedStatement[]) => {
           n += statements.length;
@@ -37,5 +41,5 @@ export function countingD1(db: D1Database): { db: D1Database; count: () => numbe
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { db: proxy, count: () => n };
+  return { db: proxy, count: () => n, sql };
 }

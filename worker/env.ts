@@ -48,6 +48,8 @@ export type Variables = {
   pendingMembers?: number;
   /** Set on admin pages for owners and admins: plan memberships waiting for approval. */
   pendingMemberships?: number;
+  /** Set on admin and help pages for owners and admins: help desk issues with activity they have not seen (worker/helpdesk/admin-html.ts). */
+  helpUnread?: number;
   /** Set on pages for signed-in members: the navigation shows the Membership tab (worker/memberships/tab.ts). */
   membershipTab?: boolean;
   /** Set on /g/{slug}/join: the profile fields the join form asks for. */

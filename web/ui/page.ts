@@ -3,10 +3,11 @@ import type { ComponentChildren, VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { UserView } from "../../worker/auth/types";
 import type { TenantView } from "../../worker/tenancy/types";
-import { isLang, LANGS, t, type Lang } from "../i18n";
+import { isLang, LANGS, t, tCount, type Lang } from "../i18n";
 import type { ProfileInputField } from "../pages/profiles/inputs";
 import { initial } from "./components";
 import { Avatar } from "./avatar";
+import { formatNumber } from "./format";
 import { hasIslands } from "./island";
 import { remembered } from "./memo";
 import { brandHex, brandStyle, type BrandColors } from "./theme";
@@ -30,6 +31,8 @@ export type PageContext = {
   pendingMembers?: number | undefined;
   /** Plan memberships waiting for approval (admin pages, owners and admins): a count in the admin navigation. */
   pendingMemberships?: number | undefined;
+  /** Help desk issues with activity the admin has not seen (admin and help pages, owners and admins): a count in the admin navigation and on the header's admin link. */
+  helpUnread?: number | undefined;
   /** "View as a member" is on: no admin links, and a banner on every page to switch back. */
   viewingAsMember?: boolean | undefined;
   /** The Membership tab (`/membership`): the community offers a plan or the member has a membership. */
@@ -96,6 +99,10 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   html`<li class="nav-members">
                     <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
                   </li>`}
+                  ${(tenant.features.helpdesk !== false || admin) &&
+                  html`<li class="nav-help">
+                    <a class="nav-link" href="/help" aria-current=${pathname === "/help" ? "page" : pathname?.startsWith("/help/") ? "true" : undefined}>${t(lang, "layout.help")}</a>
+                  </li>`}
                   ${ctx.membershipTab &&
                   html`<li class="nav-membership">
                     <a
@@ -116,7 +123,11 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                       class="nav-link"
                       href="/admin"
                       aria-current=${pathname === "/admin" ? "page" : pathname?.startsWith("/admin/") ? "true" : undefined}
-                      >${t(lang, "layout.admin")}</a
+                      >${t(lang, "layout.admin")}${ctx.helpUnread
+                        ? html` <span class="tab-count nav-count" title=${tCount(lang, "admin.help.unread", ctx.helpUnread)}
+                            >${formatNumber(lang, ctx.helpUnread)}<span class="sr-only"> ${tCount(lang, "admin.help.unread", ctx.helpUnread)}</span></span
+                          >`
+                        : null}</a
                     >
                   </li>`}
                   <li class="nav-profile">
@@ -207,6 +218,8 @@ function headerKey(ctx: PageContext): string {
     user ? `${user.id}/${user.tenantRole}/${user.name}/${ctx.userAvatarUrl ?? ""}` : "",
     ctx.viewingAsMember ? "as-member" : "",
     ctx.membershipTab ? "membership" : "",
+    tenant?.features.helpdesk === false ? "no-help" : "",
+    ctx.helpUnread ? `help-unread-${ctx.helpUnread}` : "",
   ].join("\u0001");
 }
 

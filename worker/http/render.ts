@@ -34,6 +34,7 @@ export function pageContext(c: Context<AppEnv>): PageContext {
     profilePrompt: c.get("profilePrompt"),
     pendingMembers: c.get("pendingMembers"),
     pendingMemberships: c.get("pendingMemberships"),
+    helpUnread: c.get("helpUnread"),
     viewingAsMember: viewingAsMember(c),
     membershipTab: c.get("membershipTab"),
   };

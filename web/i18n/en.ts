@@ -2191,6 +2191,16 @@ export const en = {
   // ── bk-core ──
   "bookings.line": "Booking: {resource}, {from} – {to}",
   // ── end bk-core ──
+  // ── help-api ──
+  "mail.help_issue.subject": "{community}: new issue “{title}”",
+  "mail.help_issue.intro": "{author} opened an issue in the help desk: “{title}”.",
+  "mail.help_issue.action": "Open the issue",
+  "mail.help_comment.subject": "{community}: new comment on “{title}”",
+  "mail.help_comment.intro": "{author} commented on “{title}”.",
+  "mail.help_comment.action": "Read and answer",
+  "mail.help_comment.why": "You receive this email because you opened or commented on this issue.",
+  "mail.help.someone": "Someone",
+  // ── end help-api ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

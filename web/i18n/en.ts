@@ -2297,6 +2297,16 @@ export const en = {
   "help.col_updated": "Updated",
   "help.col_actions": "Actions",
   // ── end help-pages ──
+  // ── help-api ──
+  "mail.help_issue.subject": "{community}: new issue “{title}”",
+  "mail.help_issue.intro": "{author} opened an issue in the help desk: “{title}”.",
+  "mail.help_issue.action": "Open the issue",
+  "mail.help_comment.subject": "{community}: new comment on “{title}”",
+  "mail.help_comment.intro": "{author} commented on “{title}”.",
+  "mail.help_comment.action": "Read and answer",
+  "mail.help_comment.why": "You receive this email because you opened or commented on this issue.",
+  "mail.help.someone": "Someone",
+  // ── end help-api ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2319,4 +2319,14 @@ export const fr: Record<MessageKey, string> = {
   "help.col_updated": "Mis à jour",
   "help.col_actions": "Actions",
   // ── end help-pages ──
+  // ── help-api ──
+  "mail.help_issue.subject": "{community} : nouvelle demande « {title} »",
+  "mail.help_issue.intro": "{author} a ouvert une demande au centre d’aide : « {title} ».",
+  "mail.help_issue.action": "Ouvrir la demande",
+  "mail.help_comment.subject": "{community} : nouveau commentaire sur « {title} »",
+  "mail.help_comment.intro": "{author} a commenté « {title} ».",
+  "mail.help_comment.action": "Lire et répondre",
+  "mail.help_comment.why": "Vous recevez ce courriel parce que vous avez ouvert ou commenté cette demande.",
+  "mail.help.someone": "Quelqu’un",
+  // ── end help-api ──
 };

@@ -2301,4 +2301,14 @@ export const nl: Record<MessageKey, string> = {
   "help.col_updated": "Bijgewerkt",
   "help.col_actions": "Acties",
   // ── end help-pages ──
+  // ── help-api ──
+  "mail.help_issue.subject": "{community}: nieuwe vraag ‘{title}’",
+  "mail.help_issue.intro": "{author} stelde een vraag in de helpdesk: ‘{title}’.",
+  "mail.help_issue.action": "Open de vraag",
+  "mail.help_comment.subject": "{community}: nieuwe reactie op ‘{title}’",
+  "mail.help_comment.intro": "{author} reageerde op ‘{title}’.",
+  "mail.help_comment.action": "Lees en antwoord",
+  "mail.help_comment.why": "Je krijgt deze e-mail omdat je deze vraag stelde of erop reageerde.",
+  "mail.help.someone": "Iemand",
+  // ── end help-api ──
 };

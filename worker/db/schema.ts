@@ -742,3 +742,103 @@ export type Plan = typeof plans.$inferSelect;
 export type PlanMembership = typeof planMemberships.$inferSelect;
 export type BillingSettings = typeof billingSettings.$inferSelect;
 export type Announcement = typeof announcements.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Help desk (branch help-api): guides in Markdown with a folded copy for search, issues public
+// or private with comments and image attachments, and each reader's last look at an issue (the
+// admins' unread count).
+
+/** A guide: Markdown written by an admin or (when the switch allows) a member. */
+export const guides = sqliteTable(
+  "guides",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    /** Markdown. */
+    body: text("body").notNull(),
+    /** The folded title (http/search.ts `fold`): the list's order. */
+    sortKey: text("sort_key").notNull(),
+    /** The folded title and body, matched with `instr()`. */
+    searchText: text("search_text").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("guides_tenant_sort").on(t.tenantId, t.sortKey, t.id)],
+);
+
+/** An issue a member opened: private ones are seen only by their author and the admins. */
+export const helpIssues = sqliteTable(
+  "help_issues",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    /** Markdown. */
+    body: text("body").notNull(),
+    private: integer("private", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    commentCount: integer("comment_count").notNull().default(0),
+    /** The latest of its creation, edits, comments, attachments, closing and reopening: the lists' order and the unread count. */
+    lastActivityAt: integer("last_activity_at").notNull(),
+    closedAt: integer("closed_at"),
+    closedBy: text("closed_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("help_issues_tenant_activity").on(t.tenantId, t.lastActivityAt, t.id),
+    index("help_issues_author_activity").on(t.tenantId, t.authorId, t.lastActivityAt),
+  ],
+);
+
+export const helpIssueComments = sqliteTable(
+  "help_issue_comments",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    issueId: text("issue_id").notNull().references(() => helpIssues.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    /** Markdown. */
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("help_issue_comments_issue").on(t.issueId, t.createdAt)],
+);
+
+/** An image attached to an issue, stored in R2 under the community's prefix (checked from its bytes). */
+export const helpIssueAttachments = sqliteTable(
+  "help_issue_attachments",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    issueId: text("issue_id").notNull().references(() => helpIssues.id, { onDelete: "cascade" }),
+    uploadedBy: text("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    key: text("key").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("help_issue_attachments_issue").on(t.issueId, t.createdAt)],
+);
+
+/** When a reader last saw an issue: an issue whose activity is later is unread for them. */
+export const helpIssueReads = sqliteTable(
+  "help_issue_reads",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    issueId: text("issue_id").notNull().references(() => helpIssues.id, { onDelete: "cascade" }),
+    seenAt: integer("seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.issueId] })],
+);
+
+export type Guide = typeof guides.$inferSelect;
+export type HelpIssue = typeof helpIssues.$inferSelect;
+export type HelpIssueComment = typeof helpIssueComments.$inferSelect;
+export type HelpIssueAttachment = typeof helpIssueAttachments.$inferSelect;

@@ -228,3 +228,22 @@ export function invoiceIssuedMail(lang: Lang, p: { brand: MailBrand; to: string;
     { kind: "action", label: t(lang, "mail.invoice.action"), url: p.url },
   ], p.brand);
 }
+
+/** Help desk (branch help-api): a member opened an issue; sent to each admin, with the issue's opening lines. */
+export function helpIssueOpenedMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; title: string; author: string; excerpt: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.help_issue.subject", { community: p.community, title: p.title }), p.community, [
+    { kind: "p", text: t(lang, "mail.help_issue.intro", { author: p.author, title: p.title }) },
+    ...(p.excerpt ? [{ kind: "p" as const, text: p.excerpt }] : []),
+    { kind: "action", label: t(lang, "mail.help_issue.action"), url: p.url },
+  ], p.brand);
+}
+
+/** Help desk (branch help-api): a new comment on an issue one wrote or commented on. */
+export function helpCommentMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; title: string; author: string; excerpt: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.help_comment.subject", { community: p.community, title: p.title }), p.community, [
+    { kind: "p", text: t(lang, "mail.help_comment.intro", { author: p.author, title: p.title }) },
+    ...(p.excerpt ? [{ kind: "p" as const, text: p.excerpt }] : []),
+    { kind: "action", label: t(lang, "mail.help_comment.action"), url: p.url },
+    { kind: "small", text: t(lang, "mail.help_comment.why") },
+  ], p.brand);
+}

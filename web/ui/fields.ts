@@ -197,6 +197,8 @@ export type FileFieldProps = FieldMessages & {
   label: string;
   accept: string;
   required?: boolean;
+  /** Several files at once (a list under the one name). */
+  multiple?: boolean;
   /** What is there now (e.g. a thumbnail of the current logo). */
   current?: ComponentChildren;
 };
@@ -212,6 +214,7 @@ export function FileField(props: FileFieldProps): VNode {
         id=${id}
         name=${props.name}
         accept=${props.accept}
+        multiple=${props.multiple}
         required=${props.required}
         aria-describedby=${describedby}
         aria-invalid=${invalid}

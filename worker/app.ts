@@ -56,6 +56,7 @@ import { cardPaymentsApi } from "./payments/routes";
 import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
+import { helpdeskApi } from "./helpdesk/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -78,6 +79,7 @@ const api = new Hono<AppEnv>()
   .route("/", dashboardApi)
   .route("/", resourcesApi)
   .route("/", bookingsApi)
+  .route("/", helpdeskApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

@@ -7,10 +7,10 @@ import type { HelpActor, HelpDecision, HelpSwitches } from "./policy";
  * admin chose "view as member" (pages only; the JSON API never reads that cookie) and the
  * community's switches. Services check the policy themselves, so the API and the pages refuse alike.
  */
-export type HelpCaller = HelpActor & { userId: string; tenantRole: TenantRole; features: HelpSwitches };
+export type HelpCaller = HelpActor & { userId: string; name: string; tenantRole: TenantRole; features: HelpSwitches };
 
-export function helpCaller(user: Pick<User, "id" | "tenantRole">, tenant: Pick<Tenant, "features">, viewingAsMember = false): HelpCaller {
-  return { userId: user.id, tenantRole: user.tenantRole, viewingAsMember, features: tenant.features ?? {} };
+export function helpCaller(user: Pick<User, "id" | "name" | "tenantRole">, tenant: Pick<Tenant, "features">, viewingAsMember = false): HelpCaller {
+  return { userId: user.id, name: user.name, tenantRole: user.tenantRole, viewingAsMember, features: tenant.features ?? {} };
 }
 
 /** The contract's error for a refusal (`not_found` is a 404, as if the record did not exist). */

@@ -29,8 +29,8 @@ export type HelpSwitches = { helpdesk?: boolean; helpdeskIssues?: boolean; helpd
 export const GUIDE_ACTIONS = ["readGuides", "writeGuides", "editAnyGuide"] as const;
 export type GuideAction = (typeof GUIDE_ACTIONS)[number];
 
-/** What one may do to the help desk as a whole (before any issue is read). */
-export const DESK_ACTIONS = ["readIssues", "openIssue", "seeEveryIssue"] as const;
+/** What one may do to the help desk as a whole (before any issue is read; `commentIssues`: the switch a comment meets before its issue is read). */
+export const DESK_ACTIONS = ["readIssues", "openIssue", "commentIssues", "seeEveryIssue"] as const;
 export type DeskAction = (typeof DESK_ACTIONS)[number];
 
 /** What one may do to one issue, given whether one wrote it and whether it is private. */
@@ -77,6 +77,7 @@ export function decideDesk(actor: HelpActor, action: DeskAction, switches: HelpS
     case "readIssues":
       return OK;
     case "openIssue":
+    case "commentIssues":
       return switches.helpdeskIssues === false ? refuse("feature_disabled") : OK;
     case "seeEveryIssue":
       return refuse("not_admin");

@@ -57,6 +57,8 @@ import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
 import { helpdeskApi } from "./helpdesk/routes";
+import { helpPages } from "./helpdesk/html";
+import { helpAdminPages, helpUnreadCount } from "./helpdesk/admin-html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -96,6 +98,7 @@ app.use(originCheck());
 app.use(formGuard());
 app.use("/g/:slug/join", joinPrompt());
 app.use("/admin/*", pendingMembersCount());
+app.use(helpUnreadCount());
 app.use(membershipTab());
 
 app.route("/api/v1", api);
@@ -126,6 +129,8 @@ app.route("/", invoiceAdminPages);
 app.route("/", adminInvoicePages);
 app.route("/", cardPaymentPages);
 app.route("/", memberInvoicePages);
+app.route("/", helpPages);
+app.route("/", helpAdminPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

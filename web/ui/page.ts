@@ -124,7 +124,7 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                       href="/admin"
                       aria-current=${pathname === "/admin" ? "page" : pathname?.startsWith("/admin/") ? "true" : undefined}
                       >${t(lang, "layout.admin")}${ctx.helpUnread
-                        ? html` <span class="tab-count nav-count" title=${tCount(lang, "admin.help.unread", ctx.helpUnread)}
+                        ? html` <span class="tab-count help-nav-count" title=${tCount(lang, "admin.help.unread", ctx.helpUnread)}
                             >${formatNumber(lang, ctx.helpUnread)}<span class="sr-only"> ${tCount(lang, "admin.help.unread", ctx.helpUnread)}</span></span
                           >`
                         : null}</a

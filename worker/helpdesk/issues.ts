@@ -34,7 +34,7 @@ export type CommentInput = z.output<typeof commentInput>;
 /** `?status=` of the list: absent (both) or one of the two. */
 export const issueStatusQuery = z.enum(["open", "closed"], { error: "field.option" }).optional();
 
-export type IssueListQuery = { status?: IssueStatus; limit?: number; cursor?: string | null };
+export type IssueListQuery = { status?: IssueStatus; limit?: number; cursor?: string | null; /** Only private (true) or public (false) issues: the admin page's filter. */ private?: boolean };
 
 /** How the emails look and where they point: the community's brand, name and origin (`https://acme.example`). */
 export type HelpMailContext = { brand: MailBrand; community: string; origin: string; defaultLanguage: Lang };
@@ -228,6 +228,7 @@ export async function listIssues(t: TenantDb, caller: HelpCaller, query: IssueLi
         eq(helpIssues.tenantId, t.tenantId),
         all ? undefined : or(eq(helpIssues.authorId, caller.userId), eq(helpIssues.private, false)),
         query.status ? eq(helpIssues.status, query.status) : undefined,
+        query.private !== undefined ? eq(helpIssues.private, query.private) : undefined,
         after ? or(lt(helpIssues.lastActivityAt, after.a), and(eq(helpIssues.lastActivityAt, after.a), lt(helpIssues.id, after.i))) : undefined,
       ),
     )

@@ -89,7 +89,7 @@ export function IssuePage({ ctx, issue, notice, comment, attachError, formError 
           ${!open && issue.can.reopen && ActionForm({ action: `${path}/reopen`, children: t(lang, "help.reopen") })}
         </div>`}
       </header>
-      ${FormMessages({ lang, notice, formError })}
+      ${FormMessages({ lang, notice, formError: formError ?? (open && issue.can.comment ? undefined : comment?.formError) })}
       ${MarkdownBody({ htmlText: issue.bodyHtml, className: "card help-issue-body" })}
       ${(issue.attachments.length > 0 || (open && issue.can.attach)) &&
       html`<section class="help-attachments" aria-labelledby="help-attachments-title">

@@ -2253,7 +2253,7 @@ export const en = {
   "help.issue_title_label": "Subject",
   "help.issue_body_label": "Your question",
   "help.issue_private_label": "Private: only me and the admins",
-  "help.issue_private_field_hint": "Uncheck to let every member read it and help.",
+  "help.issue_private_field_hint": "Unchecked, every member can read it and help.",
   "help.attachments_label": "Images",
   "help.attachments_hint": "Optional: PNG, JPEG, WebP or GIF, up to {limit} each, {count} at most.",
   "help.issue_submit": "Send",
@@ -2296,6 +2296,8 @@ export const en = {
   "help.col_guide": "Guide",
   "help.col_updated": "Updated",
   "help.col_actions": "Actions",
+  "help.col_written_by": "Written by",
+  "help.attach_hint": "PNG, JPEG, WebP or GIF, up to {limit}.",
   // ── end help-pages ──
   // ── help-api ──
   "mail.help_issue.subject": "{community}: new issue “{title}”",

@@ -2249,7 +2249,7 @@ export const fr: Record<MessageKey, string> = {
   "help.status.closed": "Fermée",
   "help.private": "Privée",
   "help.public": "Publique",
-  "help.private_hint": "Seuls vous et les administrateurs de la communauté voyez cette demande.",
+  "help.private_hint": "Cette demande n’est visible que par vous et les administrateurs de la communauté.",
   "help.unread": "Nouveau",
   "help.unread_label": "Du nouveau depuis votre dernière visite",
   "help.comments.one": "{count} réponse",
@@ -2275,7 +2275,7 @@ export const fr: Record<MessageKey, string> = {
   "help.issue_title_label": "Sujet",
   "help.issue_body_label": "Votre question",
   "help.issue_private_label": "Privée : seulement moi et les administrateurs",
-  "help.issue_private_field_hint": "Décochez pour que tous les membres puissent la lire et aider.",
+  "help.issue_private_field_hint": "Non cochée, tous les membres peuvent la lire et aider.",
   "help.attachments_label": "Images",
   "help.attachments_hint": "Facultatif : PNG, JPEG, WebP ou GIF, jusqu’à {limit} chacune, {count} au plus.",
   "help.issue_submit": "Envoyer",
@@ -2318,6 +2318,8 @@ export const fr: Record<MessageKey, string> = {
   "help.col_guide": "Guide",
   "help.col_updated": "Mis à jour",
   "help.col_actions": "Actions",
+  "help.col_written_by": "Écrit par",
+  "help.attach_hint": "PNG, JPEG, WebP ou GIF, jusqu’à {limit}.",
   // ── end help-pages ──
   // ── help-api ──
   "mail.help_issue.subject": "{community} : nouvelle demande « {title} »",

@@ -2257,7 +2257,7 @@ export const nl: Record<MessageKey, string> = {
   "help.issue_title_label": "Onderwerp",
   "help.issue_body_label": "Je vraag",
   "help.issue_private_label": "Privé: alleen ik en de beheerders",
-  "help.issue_private_field_hint": "Vink uit zodat alle leden hem kunnen lezen en helpen.",
+  "help.issue_private_field_hint": "Niet aangevinkt kunnen alle leden hem lezen en helpen.",
   "help.attachments_label": "Afbeeldingen",
   "help.attachments_hint": "Optioneel: PNG, JPEG, WebP of GIF, elk tot {limit}, hoogstens {count}.",
   "help.issue_submit": "Versturen",
@@ -2300,6 +2300,8 @@ export const nl: Record<MessageKey, string> = {
   "help.col_guide": "Handleiding",
   "help.col_updated": "Bijgewerkt",
   "help.col_actions": "Acties",
+  "help.col_written_by": "Geschreven door",
+  "help.attach_hint": "PNG, JPEG, WebP of GIF, tot {limit}.",
   // ── end help-pages ──
   // ── help-api ──
   "mail.help_issue.subject": "{community}: nieuwe vraag ‘{title}’",

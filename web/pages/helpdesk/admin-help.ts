@@ -30,7 +30,7 @@ function IssueTableRow({ ctx, issue }: { ctx: PageContext; issue: IssueSummary }
     </th>
     <td data-label=${t(lang, "help.col_author")}>${personName(lang, issue.author)}</td>
     <td data-label=${t(lang, "help.col_status")}>${StatusBadge({ lang, status: issue.status })}</td>
-    <td class="num" data-label=${t(lang, "help.col_comments")}>${formatNumber(lang, issue.commentCount)}</td>
+    <td data-label=${t(lang, "help.col_comments")}>${formatNumber(lang, issue.commentCount)}</td>
     <td data-label=${t(lang, "help.col_activity")}>${When({ ctx, iso: issue.lastActivityAt })}</td>
   </tr>`;
 }
@@ -65,7 +65,7 @@ function GuideTableRow({ ctx, guide }: { ctx: PageContext; guide: GuideSummary }
   const { lang } = ctx;
   return html`<tr>
     <th scope="row"><a href=${guidePath(guide.id)}>${guide.title}</a></th>
-    <td data-label=${t(lang, "help.col_author")}>${personName(lang, guide.author)}</td>
+    <td data-label=${t(lang, "help.col_written_by")}>${personName(lang, guide.author)}</td>
     <td data-label=${t(lang, "help.col_updated")}>${When({ ctx, iso: guide.updatedAt })}</td>
     <td class="cell-actions">
       <span class="row-actions">
@@ -111,7 +111,7 @@ export function AdminHelpPage({
               ${DataTable({
                 className: "table table-stack-md help-table",
                 labelledBy: "help-admin-issues-title",
-                columns: [t(lang, "help.col_issue"), t(lang, "help.col_author"), t(lang, "help.col_status"), { title: t(lang, "help.col_comments"), className: "num" }, t(lang, "help.col_activity")],
+                columns: [t(lang, "help.col_issue"), t(lang, "help.col_author"), t(lang, "help.col_status"), t(lang, "help.col_comments"), t(lang, "help.col_activity")],
                 children: issues.map((issue) => IssueTableRow({ ctx, issue })),
               })}
             </div>`
@@ -122,7 +122,7 @@ export function AdminHelpPage({
           ${nextCursor && html`<a class="btn btn-secondary btn-sm pager-next" href=${adminHelpHref(filters, { cursor: nextCursor })}>${t(lang, "help.more")}</a>`}
         </nav>`}
       </section>
-      <section class="admin-panel" aria-labelledby="help-admin-guides-title">
+      <section class="admin-panel help-admin-guides" aria-labelledby="help-admin-guides-title">
         <div class="section-head split-row">
           <div>
             <h2 id="help-admin-guides-title">${t(lang, "help.admin_guides_title")}</h2>
@@ -135,7 +135,7 @@ export function AdminHelpPage({
               ${DataTable({
                 className: "table table-stack-sm help-guides-table",
                 labelledBy: "help-admin-guides-title",
-                columns: [t(lang, "help.col_guide"), t(lang, "help.col_author"), t(lang, "help.col_updated")],
+                columns: [t(lang, "help.col_guide"), t(lang, "help.col_written_by"), t(lang, "help.col_updated")],
                 actions: t(lang, "help.col_actions"),
                 children: guides.map((guide) => GuideTableRow({ ctx, guide })),
               })}

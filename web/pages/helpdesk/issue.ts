@@ -106,7 +106,7 @@ export function IssuePage({ ctx, issue, notice, comment, attachError, formError 
         issue.can.attach &&
         issue.attachments.length < ISSUE_IMAGES_MAX &&
         html`<form class="help-attach-form" method="post" action=${`${path}/attachments`} enctype="multipart/form-data">
-          ${FileField({ name: "file", label: t(lang, "help.attach_label"), accept: IMAGE_ACCEPT, required: true, hint: t(lang, "help.attachments_hint", { limit: formatBytes(lang, ASSET_LIMITS.cover), count: ISSUE_IMAGES_MAX }), error: attachError })}
+          ${FileField({ name: "file", label: t(lang, "help.attach_label"), accept: IMAGE_ACCEPT, required: true, hint: t(lang, "help.attach_hint", { limit: formatBytes(lang, ASSET_LIMITS.cover) }), error: attachError })}
           <div class="form-actions">${Button({ children: t(lang, "help.attach_submit"), variant: "secondary" })}</div>
         </form>`}
       </section>`}

@@ -409,8 +409,9 @@ export async function addAttachment(t: TenantDb, bucket: R2Bucket, caller: HelpC
 
 /**
  * The image of an attachment, for those who may read its issue (404 otherwise, as the issue):
- * its stored type, `nosniff`, inline, private caching (the issue may be private), a sandbox
- * CSP, and an ETag answered with 304.
+ * its stored type, `nosniff`, inline, private caching (the issue may be private), same-origin
+ * only, and an ETag answered with 304 (the app's CSP and other security headers are added to
+ * every answer by http/security.ts).
  */
 export async function attachmentResponse(t: TenantDb, bucket: R2Bucket, caller: HelpCaller, issueId: string, attachmentId: string, ifNoneMatch?: string | null): Promise<Response> {
   const row = await issueFor(t, caller, issueId, "read");
@@ -426,7 +427,6 @@ export async function attachmentResponse(t: TenantDb, bucket: R2Bucket, caller: 
     ETag: object.httpEtag,
     "Content-Disposition": "inline",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; sandbox",
     "Cross-Origin-Resource-Policy": "same-origin",
   });
   if (!("body" in object) || !object.body) return new Response(null, { status: 304, headers });
@@ -442,14 +442,19 @@ export async function attachmentResponse(t: TenantDb, bucket: R2Bucket, caller: 
  * (tenant_id, last_activity_at, id), each checked against the reader's mark by primary key.
  */
 export async function unreadIssueCount(t: TenantDb, adminUserId: string): Promise<number> {
-  const [row] = await t.db
+  const [row] = await unreadIssuesQuery(t, adminUserId);
+  return Number(row?.n ?? 0);
+}
+
+/** The one query behind {@link unreadIssueCount} (a test reads its plan). */
+export function unreadIssuesQuery(t: TenantDb, userId: string) {
+  return t.db
     .select({ n: sql<number>`count(*)` })
     .from(helpIssues)
     .where(
       and(
         eq(helpIssues.tenantId, t.tenantId),
-        sql`not exists (select 1 from ${helpIssueReads} r where r.user_id = ${adminUserId} and r.issue_id = ${helpIssues.id} and r.seen_at >= ${helpIssues.lastActivityAt})`,
+        sql`not exists (select 1 from ${helpIssueReads} r where r.user_id = ${userId} and r.issue_id = ${helpIssues.id} and r.seen_at >= ${helpIssues.lastActivityAt})`,
       ),
     );
-  return Number(row?.n ?? 0);
 }

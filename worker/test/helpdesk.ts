@@ -1,4 +1,9 @@
+import { env } from "cloudflare:workers";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { expect } from "vitest";
+import { directoryDb } from "../db/client";
+import { outbox } from "../db/schema";
+import { deliverOutbox } from "../mail/outbox";
 import { call, type TestTenant } from "./helpers";
 
 // Small helpers for the help desk's tests (worker/helpdesk/*.test.ts).
@@ -40,4 +45,16 @@ export function assertSafeHtml(html: string): void {
     expect(tag, `style in ${html}`).not.toMatch(/\sstyle\s*=/i);
   }
   expect(html).not.toMatch(/(href|src)\s*=\s*"\s*(javascript|data|vbscript|file):/i);
+}
+
+/** Delivers a community's outbox until nothing is pending or being sent (a request's own drain may hold a claim for a moment). */
+export async function drainAll(tenantId: string): Promise<void> {
+  const db = directoryDb(env);
+  for (let i = 0; i < 100; i++) {
+    await deliverOutbox(env, { tenantId });
+    const [left] = await db.select({ n: sql<number>`count(*)` }).from(outbox).where(and(eq(outbox.tenantId, tenantId), inArray(outbox.status, ["pending", "sending"])));
+    if (!left?.n) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("the outbox did not drain");
 }

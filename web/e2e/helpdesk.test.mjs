@@ -11,7 +11,8 @@
 import assert from "node:assert/strict";
 import { deflateSync, crc32 } from "node:zlib";
 import { after, before, describe } from "node:test";
-import { DEMO, eachViewport, field, LANGS, mainText, openPage, pageApi as api, postJson, settle, sidOf, steps, t, tenant, uniqueSuffix } from "./harness.mjs";
+import { join } from "node:path";
+import { DEMO, eachViewport, field, LANGS, mainText, openPage, pageApi as api, postJson, settle, SHOTS, sidOf, steps, t, tenant, uniqueSuffix } from "./harness.mjs";
 
 const suffix = uniqueSuffix(3);
 const GUIDE = { title: `Réserver une salle ${suffix}`, body: "1. Ouvrez **Réservations**.\n2. Choisissez une salle et un créneau.\n\nLe badge ouvre la porte pendant la réservation." };
@@ -97,6 +98,7 @@ describe("Help desk: a private question, the admin's answer, another member's 40
     await p.goto(`${tenant}/admin/members?lang=${lang}`);
     const before = await navCount(p);
     assert(before >= 1, "no unread count beside the help desk in the admin navigation");
+    await p.screenshot({ path: join(SHOTS, "help-admin-unread-en-1280.png") });
     await Promise.all([p.waitForURL((u) => u.pathname === "/admin/help"), p.locator('.admin-nav a[href="/admin/help"]').click()]);
     const row = p.locator("tr.help-row", { hasText: ISSUE.title });
     assert.equal(await row.count(), 1, "the issue is not listed on /admin/help");

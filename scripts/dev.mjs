@@ -1,7 +1,7 @@
 // `npm start`: local D1 migrated and seeded, then the Worker on http://localhost:8787.
 import { spawn } from "node:child_process";
 import { applyMigrations, DEMO, devVars, persistArgs, seedDemo } from "./local-db.mjs";
-import { seedDiscussions, seedInvoices } from "./seed-discussions.mjs";
+import { seedDiscussions, seedHelpdesk, seedInvoices } from "./seed-discussions.mjs";
 
 const PORT = process.env.PORT ?? "8787";
 const root = `localhost:${PORT}`;
@@ -32,7 +32,8 @@ const child = spawn(
   { stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
 );
 // Discussions and chat live in the group's room: posted through the API once the server answers;
-// then the demo invoices, issued by the invoice run on past invoice days (the development clock).
-void seedDiscussions(PORT).then(() => seedInvoices(PORT));
+// then the demo invoices, issued by the invoice run on past invoice days (the development clock);
+// then the demo help desk (guides and issues, scripts/demo-helpdesk.mjs).
+void seedDiscussions(PORT).then(() => seedInvoices(PORT)).then(() => seedHelpdesk(PORT));
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -5,6 +5,7 @@
 import { request } from "node:http";
 import { DEMO } from "./local-db.mjs";
 import { seedDemoInvoices } from "./demo-invoices.mjs";
+import { seedDemoHelpdesk } from "./demo-helpdesk.mjs";
 
 function call(port, host, method, path, { body, cookie } = {}) {
   return new Promise((resolve, reject) => {
@@ -93,5 +94,27 @@ export async function seedInvoices(port) {
     if (done.issued) console.log(`  Demo invoices: issued on ${done.days.join(" and ")}${done.paid ? `, ${done.paid} paid` : ""}.`);
   } catch (err) {
     console.error(`  Demo invoices not seeded: ${err.message}`);
+  }
+}
+
+/** The demo help desk (scripts/demo-helpdesk.mjs, branch help-api) through this server; call once it answers. Never throws. */
+export async function seedHelpdesk(port) {
+  const host = `demo.localhost:${port}`;
+  const api = async (method, path, { json, cookie } = {}) => {
+    const res = await call(port, host, method, path, { body: json, cookie });
+    const sid = [res.headers["set-cookie"] ?? []].flat().map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean);
+    let body = null;
+    try {
+      body = res.body ? JSON.parse(res.body) : null;
+    } catch {
+      body = res.body;
+    }
+    return { status: res.status, body, cookie: sid ? `sid=${sid}` : null };
+  };
+  try {
+    const done = await seedDemoHelpdesk(api);
+    if (done.seeded) console.log(`  Demo help desk: ${done.guides} guides, a public and a private issue.`);
+  } catch (err) {
+    console.error(`  Demo help desk not seeded: ${err.message}`);
   }
 }

@@ -2308,6 +2308,8 @@ export const en = {
   "mail.help_comment.action": "Read and answer",
   "mail.help_comment.why": "You receive this email because you opened or commented on this issue.",
   "mail.help.someone": "Someone",
+  "error.issue_closed": "This issue is closed. Reopen it to add a comment or an image.",
+  "error.attachment_limit": "This issue already has as many images as it can hold (10).",
   // ── end help-api ──
 } satisfies Record<string, string>;
 

@@ -2330,5 +2330,7 @@ export const fr: Record<MessageKey, string> = {
   "mail.help_comment.action": "Lire et répondre",
   "mail.help_comment.why": "Vous recevez ce courriel parce que vous avez ouvert ou commenté cette demande.",
   "mail.help.someone": "Quelqu’un",
+  "error.issue_closed": "Cette demande est fermée. Rouvrez-la pour ajouter un commentaire ou une image.",
+  "error.attachment_limit": "Cette demande contient déjà le nombre maximal d’images (10).",
   // ── end help-api ──
 };

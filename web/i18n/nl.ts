@@ -2312,5 +2312,7 @@ export const nl: Record<MessageKey, string> = {
   "mail.help_comment.action": "Lees en antwoord",
   "mail.help_comment.why": "Je krijgt deze e-mail omdat je deze vraag stelde of erop reageerde.",
   "mail.help.someone": "Iemand",
+  "error.issue_closed": "Deze vraag is gesloten. Heropen ze om een reactie of een afbeelding toe te voegen.",
+  "error.attachment_limit": "Deze vraag heeft al het maximale aantal afbeeldingen (10).",
   // ── end help-api ──
 };

@@ -230,6 +230,16 @@ describe("issues", () => {
     expect((await issueOf(tenant, ann.cookie, pub.headers.get("location")!.split("/")[3]!.split("?")[0]!)).private).toBe(false);
   });
 
+  it("more images than an issue holds are refused beside the images field, and no issue is opened", async () => {
+    const tenant = await makeTenant();
+    const ann = await signUpMember(tenant, "ann@example.org");
+    const images = Array.from({ length: 11 }, (_, i) => new File([png(i + 1, 2)], `p${i}.png`, { type: "image/png" }));
+    const refused = await postIssue(tenant, ann.cookie, { title: "Many photos", body: "Look." }, images);
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toMatch(/id="field-attachments-error">10 images au plus par demande\.</);
+    expect(await listedIds(tenant, ann.cookie)).toHaveLength(0);
+  });
+
   it("a private issue is 404 to another member on every page and form; a public one they may read and answer, not close", async () => {
     const tenant = await makeTenant();
     const ann = await signUpMember(tenant, "ann@example.org");

@@ -6,7 +6,8 @@
 //   - the seed run a second time on the same state (a second `npm start`) neither fails nor adds
 //     a plan, a membership or an announcement;
 //   - the demo invoices, issued by the invoice run once the server answers (scripts/demo-invoices.mjs):
-//     the member's first invoice paid, the next open, and a next-invoice preview.
+//     the member's first invoice paid, the next open, and a next-invoice preview;
+//   - the demo help desk (scripts/demo-helpdesk.mjs): four guides, a public and a private issue.
 // Runs first in the suite, before other files change the demo community.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -67,6 +68,19 @@ describe("The demo community's member portal, as npm start seeds it", () => {
     assert.match(mine[0].number, /^AC\d{4}-\d{4}$/);
     const preview = await get("/api/v1/me/invoices/preview", member);
     assert(preview.lines.length >= 1 && preview.total.amount > 0, JSON.stringify(preview));
+  });
+
+  // help-api: the demo help desk (scripts/demo-helpdesk.mjs), written once the invoices are.
+  step("the demo help desk (written through the API once the server answered): guides, a public and a private issue", async () => {
+    let guides = [];
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      guides = (await get("/api/v1/guides", member)).items;
+      if (guides.length >= 4 && (await get("/api/v1/issues", member)).items.length >= 2) break;
+    }
+    assert.equal(guides.length, 4);
+    const issues = (await get("/api/v1/issues", member)).items;
+    assert.deepEqual(issues.map((i) => [i.private, i.status]), [[true, "open"], [false, "closed"]]);
+    assert.equal((await get(`/api/v1/issues/${issues[0].id}`, member)).issue.comments.length, 1);
   });
 
   step("the seed run again on the same state (a second npm start): no failure, nothing added", async () => {

@@ -45,6 +45,10 @@ const NO_JSON_BODY: Record<string, { status: number; why: string }> = {
   "POST /api/v1/memberships/:id/undo-cancel": { status: 404, why: "no such membership; ignores the body" },
   "POST /api/v1/invoices/:id/checkout": { status: 404, why: "no such invoice; ignores the body" },
   "POST /api/v1/payments/stripe/webhook": { status: 409, why: "Stripe's raw body, checked by its signature: this community connected no Stripe account" },
+  // help-api
+  "POST /api/v1/issues/:id/close": { status: 404, why: "no such issue; ignores the body" },
+  "POST /api/v1/issues/:id/reopen": { status: 404, why: "no such issue; ignores the body" },
+  "POST /api/v1/issues/:id/attachments": { status: 404, why: "no such issue; reads an image" },
 };
 
 /** DELETE routes that read a JSON body (the others take none). */

@@ -31,6 +31,9 @@ const cases: Record<string, (lang: "fr" | "en") => MailMessage> = {
   invoiceIssuedMail: (l) => templates.invoiceIssuedMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", number: "INV2026-0001", total: "12,34 €", dueOn: "2026-07-15", url: "https://z.example/membership" }),
   invoiceReminderMail: (l) => templates.invoiceReminderMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", number: "INV2026-0001", balance: "12,34 €", dueOn: "15 juillet 2026", step: 20, url: "https://z.example/membership/invoices/x" }),
   joinApprovedMail: (l) => templates.joinApprovedMail(l, { brand: BRAND, to: "a@x.example", name: "Ana", group: "Atelier", community: "Zèbre", url: "https://z.example/g/atelier" }),
+  // help-api
+  helpIssueOpenedMail: (l) => templates.helpIssueOpenedMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", title: "Wi-Fi en panne", author: "Ana", excerpt: "Depuis ce matin ?", url: "https://z.example/help/issues/x" }),
+  helpCommentMail: (l) => templates.helpCommentMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", title: "Wi-Fi en panne", author: "Olivia", excerpt: "Redémarré !", url: "https://z.example/help/issues/x" }),
 };
 
 /** Narrow no-break spaces before « : ; ! ? » and inside guillemets, nothing wider (URLs aside). */

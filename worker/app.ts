@@ -56,6 +56,7 @@ import { cardPaymentsApi } from "./payments/routes";
 import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
+import { bookingPages } from "./bookings/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -117,6 +118,7 @@ app.route("/", planPages);
 app.route("/", portalPages);
 app.route("/", announcementPages);
 app.route("/", membershipPages);
+app.route("/", bookingPages);
 app.route("/", membershipAdminPages);
 app.route("/", billingSettingsPages);
 app.route("/", invoiceAdminPages);

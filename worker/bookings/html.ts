@@ -136,7 +136,7 @@ async function bookingPage(c: Context<AppEnv>, formError?: string, status: Conte
   const until = resource.cancellationHours ? from - resource.cancellationHours * HOUR : null;
   const cancelable = admin || (r.clock.now < from && (until === null || r.clock.now <= until));
   const ctx = pageContext(c);
-  const props = { ctx, timeZone: r.tenant.timezone, booking: view, showMember: admin && !view.mine, cancelUntil: !admin && until ? new Date(until).toISOString() : null, cancelable, formError };
+  const props = { ctx, timeZone: r.tenant.timezone, booking: view, showMember: admin && !view.mine, cancelUntil: !admin && until ? new Date(until).toISOString() : null, cancelable, formError, ...doneNotice(c, NOTICES) };
   return renderPage(c, t(ctx.lang, "bookings.detail.title", { resource: view.resource.name }), BookingPage(props), status);
 }
 

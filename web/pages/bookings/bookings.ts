@@ -174,6 +174,7 @@ export type BookingPageProps = {
   cancelUntil: string | null;
   cancelable: boolean;
   formError?: string | undefined;
+  notice?: string;
 };
 
 /** One booking: what, when, price and credits, the .ics, and cancelling it (this one, or the rest of its series). */
@@ -182,7 +183,7 @@ export function BookingPage(p: BookingPageProps): VNode {
   const b = p.booking;
   return html`<div class="container bookings-page booking-page">
     ${PageHead({ title: t(lang, "bookings.detail.title", { resource: b.resource.name }), ...(b.title ? { lead: b.title } : {}) })}
-    ${FormMessages({ lang, formError: p.formError })}
+    ${FormMessages({ lang, notice: p.notice, formError: p.formError })}
     <section class="card booking-detail">
       <dl class="booking-facts">
         <div class="booking-fact"><dt>${t(lang, "bookings.preview.when")}</dt><dd>${whenText(lang, b.from, b.to, p.timeZone)}</dd></div>

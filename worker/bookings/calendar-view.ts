@@ -1,6 +1,5 @@
-import type { OpeningWindow } from "../db/schema";
 import { addDays, dayInTimeZone, isDay, startOfDayMs, type Day } from "../memberships/periods";
-import type { CalendarItem } from "./service";
+import type { CalendarAsk, CalendarItem, CalendarRange, CalendarView, CellState, Grid, GridResource } from "./types";
 import { isoWeekday, minutesOf, openIntervals, wallClock, wallTimeMs } from "./hours";
 
 // The /bookings page's calendar as plain data (no HTTP, no markup): which days a view covers,
@@ -8,11 +7,9 @@ import { isoWeekday, minutesOf, openIntervals, wallClock, wallTimeMs } from "./h
 // free, busy, closed (outside the resource's opening hours) or past, with the bookings that
 // start in it. The page's components only draw it.
 
-export type CalendarView = "day" | "week" | "month";
+export type { CalendarAsk, CalendarRange, CalendarView, Grid, GridResource };
 export const CALENDAR_VIEWS: readonly CalendarView[] = ["day", "week", "month"];
 
-/** What `/bookings?view=&date=&category=&resource=` asks (anything malformed falls back to the default). */
-export type CalendarAsk = { view: CalendarView; date: Day; category: string | null; resource: string | null };
 
 export function calendarAsk(query: (name: string) => string | undefined, today: Day): CalendarAsk {
   const view = query("view");
@@ -26,7 +23,6 @@ export function calendarAsk(query: (name: string) => string | undefined, today: 
   };
 }
 
-export type CalendarRange = { first: Day; /** exclusive */ end: Day; prev: Day; next: Day; fromMs: number; toMs: number };
 
 /** The days a view shows: a day, the ISO week (Monday first) or the whole weeks around a month, and where previous/next go. */
 export function calendarRange(view: CalendarView, date: Day, timeZone: string): CalendarRange {
@@ -58,11 +54,6 @@ export function daysOf(first: Day, end: Day): Day[] {
   return out;
 }
 
-export type GridResource = { id: string; name: string; units: number; openingHours: OpeningWindow[] | null };
-export type CellState = "free" | "busy" | "closed" | "past";
-export type GridCell = { start: string; end: string; state: CellState; items: CalendarItem[] };
-export type GridColumn = { day: Day; resource: GridResource | null; cells: GridCell[] };
-export type Grid = { rows: { start: string; end: string }[]; columns: GridColumn[] };
 
 const STEP = 30;
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;

@@ -8,14 +8,16 @@ import { useEffect } from "preact/hooks";
 // JavaScript. A plain click on a free cell fills the form the same way. Without this island
 // each free cell is a link that fills the form on the server.
 
-type Slot = { col: string; row: number; resource: string; day: string; start: string; end: string };
+/** A free cell: its column and row, and what its link fills (`hourEnd`: the end a plain click books, an hour when free). */
+type Slot = { col: string; row: number; resource: string; day: string; start: string; end: string; hourEnd: string };
 
 function slotOf(el: Element | null): Slot | null {
   const a = el?.closest<HTMLAnchorElement>("a.calendar-slot");
   const td = a?.parentElement;
   if (!a || !td) return null;
   const d = a.dataset;
-  return { col: td.dataset.col ?? "", row: Number(td.dataset.row), resource: d.resource ?? "", day: d.day ?? "", start: d.start ?? "", end: d.end ?? "" };
+  const hourEnd = new URL(a.href, location.href).searchParams.get("end") ?? d.end ?? "";
+  return { col: td.dataset.col ?? "", row: Number(td.dataset.row), resource: d.resource ?? "", day: d.day ?? "", start: d.start ?? "", end: d.end ?? "", hourEnd };
 }
 
 function setField(form: HTMLFormElement, name: string, value: string): void {
@@ -50,7 +52,8 @@ export default function BookingPicker({ hint }: { hint: string }): VNode {
       setField(form, "resourceId", a.resource);
       setField(form, "date", a.day);
       setField(form, "start", a.start);
-      setField(form, "end", b.end === "00:00" ? "00:00" : b.end);
+      // A plain click (no drag) books as the link would: an hour when the next half hour is free.
+      setField(form, "end", a === b ? a.hourEnd : b.end);
       form.scrollIntoView({ behavior: "smooth", block: "start" });
       form.querySelector<HTMLElement>("[name=title]")?.focus({ preventScroll: true });
     };

@@ -29,8 +29,10 @@ const MEDIUM_DAY: Intl.DateTimeFormatOptions = { day: "numeric", month: "long", 
 const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 
 const utcDay = (day: string) => new Date(`${day}T12:00:00Z`);
-export const dayLabel = (lang: Lang, day: string) => dateFormat(lang, DAY_HEAD).format(utcDay(day));
-export const longDay = (lang: Lang, day: string) => dateFormat(lang, LONG_DAY).format(utcDay(day));
+/** A heading's first letter in capitals ("lun. 7 déc." → "Lun. 7 déc."), the rest as the language writes it. */
+const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
+export const dayLabel = (lang: Lang, day: string) => upperFirst(dateFormat(lang, DAY_HEAD).format(utcDay(day)));
+export const longDay = (lang: Lang, day: string) => upperFirst(dateFormat(lang, LONG_DAY).format(utcDay(day)));
 /** A time of day in the community's timezone ("09:30"). */
 export const timeOf = (lang: Lang, iso: string, timeZone: string) => dateFormat(lang, TIME, timeZone).format(new Date(iso));
 
@@ -38,7 +40,7 @@ export const timeOf = (lang: Lang, iso: string, timeZone: string) => dateFormat(
 export function periodTitle(lang: Lang, ask: CalendarAsk, range: CalendarRange): string {
   if (ask.view === "day") return longDay(lang, ask.date);
   if (ask.view === "week") return t(lang, "bookings.week_of", { date: dateFormat(lang, MEDIUM_DAY).format(utcDay(range.first)) });
-  return dateFormat(lang, MONTH).format(utcDay(ask.date));
+  return upperFirst(dateFormat(lang, MONTH).format(utcDay(ask.date)));
 }
 
 /** The views, previous/today/next and the period's title. */
@@ -50,9 +52,13 @@ export function CalendarToolbar({ lang, ask, range, today }: { lang: Lang; ask: 
       )}
     </nav>
     <div class="calendar-moves">
-      <a class="btn btn-secondary btn-sm calendar-prev" href=${calendarHref(ask, { date: range.prev })} rel="prev">‹ ${t(lang, "bookings.prev")}</a>
+      <a class="btn btn-secondary btn-sm calendar-prev" href=${calendarHref(ask, { date: range.prev })} rel="prev" aria-label=${t(lang, "bookings.prev")}
+        >‹<span class="calendar-move-word"> ${t(lang, "bookings.prev")}</span></a
+      >
       <a class="btn btn-secondary btn-sm calendar-today" href=${calendarHref(ask, { date: today })}>${t(lang, "bookings.today")}</a>
-      <a class="btn btn-secondary btn-sm calendar-next" href=${calendarHref(ask, { date: range.next })} rel="next">${t(lang, "bookings.next")} ›</a>
+      <a class="btn btn-secondary btn-sm calendar-next" href=${calendarHref(ask, { date: range.next })} rel="next" aria-label=${t(lang, "bookings.next")}
+        ><span class="calendar-move-word">${t(lang, "bookings.next")} </span>›</a
+      >
     </div>
     <h2 class="calendar-period" id="calendar-period">${periodTitle(lang, ask, range)}</h2>
   </div>`;
@@ -166,7 +172,7 @@ export function CalendarMonth({ lang, ask, weeks, timeZone, today }: { lang: Lan
     <table class="calendar-month" aria-labelledby="calendar-period">
       <thead>
         <tr>
-          ${(weeks[0] ?? []).map((d) => html`<th scope="col">${dateFormat(lang, WEEKDAY).format(utcDay(d.day))}</th>`)}
+          ${(weeks[0] ?? []).map((d) => html`<th scope="col">${upperFirst(dateFormat(lang, WEEKDAY).format(utcDay(d.day)))}</th>`)}
         </tr>
       </thead>
       <tbody>

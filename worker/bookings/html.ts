@@ -8,6 +8,7 @@ import { requireTenant, viewingAsMember } from "../http/context";
 import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { portalRequest, type PortalRequest } from "../memberships/http";
+import { dayInTimeZone } from "../memberships/periods";
 import { actingAdmin, decide, type BookingActor } from "../resources/policy";
 import { listResources, type ResourceView } from "../resources/service";
 import { calendarAsk, calendarGrid, calendarRange, daysOf, monthWeeks, type CalendarAsk, type GridResource } from "./calendar-view";
@@ -136,7 +137,8 @@ async function bookingPage(c: Context<AppEnv>, formError?: string, status: Conte
   const until = resource.cancellationHours ? from - resource.cancellationHours * HOUR : null;
   const cancelable = admin || (r.clock.now < from && (until === null || r.clock.now <= until));
   const ctx = pageContext(c);
-  const props = { ctx, timeZone: r.tenant.timezone, booking: view, showMember: admin && !view.mine, cancelUntil: !admin && until ? new Date(until).toISOString() : null, cancelable, formError, ...doneNotice(c, NOTICES) };
+  const week = `/bookings?view=week&date=${dayInTimeZone(from, r.tenant.timezone)}`;
+  const props = { ctx, timeZone: r.tenant.timezone, booking: view, week, showMember: admin && !view.mine, cancelUntil: !admin && until ? new Date(until).toISOString() : null, cancelable, formError, ...doneNotice(c, NOTICES) };
   return renderPage(c, t(ctx.lang, "bookings.detail.title", { resource: view.resource.name }), BookingPage(props), status);
 }
 

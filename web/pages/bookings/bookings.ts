@@ -168,6 +168,8 @@ export type BookingPageProps = {
   ctx: PageContext;
   timeZone: string;
   booking: BookingView;
+  /** The calendar's week holding it. */
+  week: string;
   /** Someone else's booking, seen by an admin: who booked it. */
   showMember: boolean;
   /** When members may no longer cancel it (ISO), null without a deadline. */
@@ -206,7 +208,7 @@ export function BookingPage(p: BookingPageProps): VNode {
         </div>
       </div>`}
     </section>
-    <p><a href=${`/bookings?view=week&date=${b.from.slice(0, 10)}`}>${t(lang, "bookings.back")}</a></p>
+    <p><a href=${p.week}>${t(lang, "bookings.back")}</a></p>
   </div>`;
 }
 

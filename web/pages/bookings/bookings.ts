@@ -8,7 +8,7 @@ import { siteName, type PageContext } from "../../ui/page";
 import { DataTable } from "../../ui/table";
 import { creditTime } from "../memberships/plans";
 import type { BookingView, CalendarAsk, CalendarItem, CalendarRange, Grid, PreviewAnswer } from "../../../worker/bookings/types";
-import { BookingForm, HiddenBookingFields, MembershipNeeded, type BookingFormValues } from "./booking-form";
+import { BookingForm, HiddenBookingFields, MembershipNeeded, PROBLEM_KEYS, type BookingFormValues } from "./booking-form";
 import { CalendarFilters, CalendarGrid, CalendarLegend, CalendarMonth, CalendarToolbar, type ResourceChoice } from "./calendar";
 
 // The member's /bookings pages: the calendar with the booking form and their bookings, the
@@ -153,7 +153,14 @@ export function BookingPreviewPage(p: BookingPreviewProps): VNode {
               ${HiddenBookingFields({ values: p.values })}
               <button type="submit" class="btn btn-primary">${t(lang, "bookings.confirm")}</button>
             </form>`
-        : pv.problems.some((x) => x !== "membership_required") && Alert({ tone: "error", children: t(lang, "bookings.preview.problems") })}
+        : pv.problems.some((x) => x !== "membership_required") &&
+          Alert({
+            tone: "error",
+            title: t(lang, "bookings.preview.problems"),
+            children: html`<ul class="booking-problems">
+              ${pv.problems.filter((x) => x !== "membership_required").map((x) => html`<li>${t(lang, PROBLEM_KEYS[x])}</li>`)}
+            </ul>`,
+          })}
     </section>`}
     <section class="card booking-change" aria-labelledby="booking-change-title">
       <h2 id="booking-change-title">${t(lang, "bookings.preview.change")}</h2>

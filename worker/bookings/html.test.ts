@@ -78,6 +78,9 @@ describe("/bookings: the calendar's views", () => {
     const res = await page(tenant, "/bookings");
     expect(res.status).toBe(303);
     expect(res.location).toBe("/login?next=%2Fbookings");
+    const posted = await postForm(tenant, "/bookings/preview", "", { resourceId: "x" });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get("location")).toBe("/login?next=%2Fbookings");
   });
 
   it("week of one resource: free slot links that fill the form, others' bookings busy without title or name, the member's own with its title, closed hours shaded", async () => {

@@ -33,7 +33,8 @@ const idParam = (c: Context<AppEnv>) => {
 /** A visitor goes to log in; a member of a community that turned bookings off gets its page (403); null lets the reader in. */
 async function gate(c: Context<AppEnv>): Promise<Response | null> {
   requireTenant(c);
-  const login = signedIn(c);
+  // A form posted after the session ended comes back to the calendar, not to a POST-only path.
+  const login = signedIn(c, c.req.method === "GET" ? undefined : "/bookings");
   if (login) return login;
   if (decide(pageActor(c), "readBookings", requireTenant(c).features).ok) return null;
   return renderPage(c, t(pageContext(c).lang, "bookings.title"), BookingsOffPage({ ctx: pageContext(c) }), 403);

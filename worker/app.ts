@@ -56,6 +56,7 @@ import { cardPaymentsApi } from "./payments/routes";
 import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
+import { calendarApi } from "./calendar/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -77,6 +78,7 @@ const api = new Hono<AppEnv>()
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", resourcesApi)
+  .route("/", calendarApi)
   .route("/", bookingsApi)
   .route("/", devMailApi)
   .route("/", devClockApi);

@@ -2,7 +2,11 @@ import type { Bindings } from "../env";
 import { platformUrl } from "../tenancy/hosts";
 import { closestLang, isLang, t, tCount, type Lang, type MessageKey, type MessageVars } from "../../web/i18n";
 
-export type MailMessage = { to: string; subject: string; text: string; html: string };
+import type { MailAttachment } from "../db/schema";
+
+export type { MailAttachment };
+/** An email; `attachments` (contents in base64) travel with its outbox row to every transport. */
+export type MailMessage = { to: string; subject: string; text: string; html: string; attachments?: MailAttachment[] };
 
 /** The catalog an email is written in: the recipient's tag, else the tenant's default (`closestLang`, as pages). */
 export function mailLang(...candidates: (string | null | undefined)[]): Lang {

@@ -2203,8 +2203,6 @@ export const en = {
   "mail.booking_canceled.calendar": "The attached file (booking.ics) removes it from your calendar.",
   "mail.booking_canceled.action": "Book again",
   "dashboard.bookings_title": "Upcoming bookings",
-  "dashboard.bookings_empty": "You have no upcoming booking.",
-  "dashboard.bookings_book": "Book a room or a desk",
   "dashboard.bookings_all": "All bookings",
   "calendar.feed_title": "Your calendar",
   "calendar.feed_intro": "Subscribe to this private address in your calendar app (Google Calendar, Apple Calendar, Outlook…) to see your bookings and events there. Anyone who has it can read your calendar: keep it to yourself.",

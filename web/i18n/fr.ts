@@ -2225,8 +2225,6 @@ export const fr: Record<MessageKey, string> = {
   "mail.booking_canceled.calendar": "Le fichier joint (booking.ics) la retire de votre agenda.",
   "mail.booking_canceled.action": "Réserver à nouveau",
   "dashboard.bookings_title": "Vos prochaines réservations",
-  "dashboard.bookings_empty": "Vous n’avez aucune réservation à venir.",
-  "dashboard.bookings_book": "Réserver une salle ou un poste",
   "dashboard.bookings_all": "Toutes vos réservations",
   "calendar.feed_title": "Votre agenda",
   "calendar.feed_intro": "Abonnez-vous à cette adresse privée dans votre application d’agenda (Google Agenda, Calendrier d’Apple, Outlook…) pour y voir vos réservations et vos événements. Toute personne qui la connaît peut lire votre agenda : gardez-la pour vous.",

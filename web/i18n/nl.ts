@@ -2207,8 +2207,6 @@ export const nl: Record<MessageKey, string> = {
   "mail.booking_canceled.calendar": "Het bijgevoegde bestand (booking.ics) haalt ze uit je agenda.",
   "mail.booking_canceled.action": "Opnieuw reserveren",
   "dashboard.bookings_title": "Je komende reserveringen",
-  "dashboard.bookings_empty": "Je hebt geen komende reserveringen.",
-  "dashboard.bookings_book": "Reserveer een zaal of werkplek",
   "dashboard.bookings_all": "Alle reserveringen",
   "calendar.feed_title": "Je agenda",
   "calendar.feed_intro": "Abonneer je in je agenda-app (Google Agenda, Apple Agenda, Outlook…) op dit privéadres om je reserveringen en evenementen daar te zien. Wie het adres heeft, kan je agenda lezen: houd het voor jezelf.",

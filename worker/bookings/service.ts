@@ -16,6 +16,7 @@ import { mailLang } from "../mail/templates";
 import { hiddenFor, resourceRow } from "../resources/service";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 import type { BookingNotice } from "../calendar/mail";
+import { forgetBookingsOf } from "./cache";
 
 // Bookings (API.md "Resources and bookings", DESIGN.md "Member portal decisions"). A booking
 // holds one unit of a resource over the half-open interval [from, to). It is inserted by ONE
@@ -338,7 +339,10 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
     refuseProblems(q.problems);
     const row = rowOf(t, q, booker, input.title || null, null, clock.now);
     const [inserted] = await t.d1.batch([...statementsOf(t, q, row, lang, tenant.timezone), ...(notice ? await notice([row], resource) : [])]);
-    if ((inserted?.meta.changes ?? 0) === 1) return answerOf(row, resource);
+    if ((inserted?.meta.changes ?? 0) === 1) {
+      forgetBookingsOf(t.tenantId, row.userId);
+      return answerOf(row, resource);
+    }
     if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units || !(await resourceRow(t, resource.id))) break;
   }
   throw conflict("slot_taken", "This slot is already booked.");
@@ -409,6 +413,7 @@ export async function createSeries(t: TenantDb, tenant: { timezone: string; defa
     if (notice) statements.push(...(await notice(rows, resource)));
     try {
       await t.d1.batch(statements);
+      forgetBookingsOf(t.tenantId, booker.userId);
       return rows.map((row) => answerOf(row, resource));
     } catch (err) {
       if (!(err instanceof Error) || !GUARD_FAILED.test(err.message)) throw err;
@@ -432,7 +437,7 @@ export type BookingView = BookingAnswer & { mine: boolean; member: { id: string;
 
 type Joined = { b: Booking; resourceName: string; category: string; memberName: string | null };
 
-function viewOf(r: Joined, viewerId: string): BookingView {
+export function viewOf(r: Joined, viewerId: string): BookingView {
   return { ...answerOf(r.b, { id: r.b.resourceId, name: r.resourceName, category: r.category }), mine: r.b.userId === viewerId, member: { id: r.b.userId, name: r.memberName ?? "" } };
 }
 
@@ -560,6 +565,7 @@ export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewe
       ...(b.chargeId ? [uninvoicedChargeRemoval(t, b.chargeId)] : []),
     ]),
   );
+  forgetBookingsOf(t.tenantId, row.userId);
 }
 
 export const cancelQuery = z.strictObject({ series: z.enum(["following"], { error: "field.option" }).optional() });

@@ -57,6 +57,7 @@ import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
 import { calendarApi } from "./calendar/routes";
+import { calendarPages } from "./calendar/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -114,6 +115,7 @@ app.route("/", memberPages);
 app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
+app.route("/", calendarPages);
 app.route("/", profilePages);
 app.route("/", planPages);
 app.route("/", portalPages);

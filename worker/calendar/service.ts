@@ -25,6 +25,11 @@ export async function feedUrl(t: TenantDb, secret: string | null, base: string, 
   return { url: urlOf(base, await feedToken(key, t.tenantId, userId, version)) };
 }
 
+/** The member's feed URL for a page, or null when the deployment cannot make feeds (no `SECRETS_KEY`). */
+export async function memberFeedUrl(t: TenantDb, secret: string | null, base: string, userId: string): Promise<string | null> {
+  return secret ? (await feedUrl(t, secret, base, userId)).url : null;
+}
+
 /** `POST /me/calendar-token`: a new URL; the previous one answers 404 from now on. */
 export async function replaceFeedUrl(t: TenantDb, secret: string | null, base: string, userId: string): Promise<{ url: string }> {
   const key = requireSecret(secret);

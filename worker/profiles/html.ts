@@ -59,7 +59,6 @@ const NOTICES: Record<string, MessageKey> = {
   moved: "admin.fields.notice.moved",
   directory_on: "admin.fields.notice.directory_on",
   directory_off: "admin.fields.notice.directory_off",
-  calendar: "calendar.done.replaced",
 };
 
 const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES).notice;
@@ -78,7 +77,8 @@ export async function mePage(c: Context<AppEnv>, extra: Partial<Parameters<typeo
   const ctx = pageContext(c);
   const profile = await ownProfile(tenantDb(c.env, tenant), user);
   const deleteAccount = DeleteAccountCard({ ctx, isOwner: user.tenantRole === "owner" });
-  const calendarFeed = CalendarFeedControl({ lang: ctx.lang, url: await memberFeedUrl(tenantDb(c.env, tenant), secretsKeyOf(c.env), requestOrigin(c), user.id) });
+  const feedUrl = await memberFeedUrl(tenantDb(c.env, tenant), secretsKeyOf(c.env), requestOrigin(c), user.id);
+  const calendarFeed = CalendarFeedControl({ lang: ctx.lang, url: feedUrl, replaced: c.req.query("done") === "calendar" });
   return renderPage(c, t(ctx.lang, "profile.title"), ProfilePage({ ctx, profile, directoryOn: directoryOn(tenant), notice: notice(c), deleteAccount, calendarFeed, ...extra }), status);
 }
 

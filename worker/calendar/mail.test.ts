@@ -1,4 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
+import { atomic, tenantDb } from "../db/client";
+import { enqueueMail, enqueueMailAfterChange } from "../mail/outbox";
+import { welcomeMail } from "../mail/templates";
 import { HttpMailTransport } from "../mail/transports";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { inbox as everyMail } from "../test/mail";
@@ -128,5 +133,22 @@ describe("attachments through the HTTP mail provider", () => {
     await transport.send({ to: "b@example.org", subject: "s", text: "t", html: "<p>h</p>", tenantId: "t1", idempotencyKey: "k2" });
     expect(bodies[0]).toMatchObject({ attachments: [{ filename: "booking.ics", content: "QkVHSU4=", content_type: "text/calendar; charset=utf-8; method=REQUEST" }] });
     expect(bodies[1]).not.toHaveProperty("attachments");
+  });
+});
+
+describe("attachments through the outbox", () => {
+  it("keeps them with the row (enqueueMail and enqueueMailAfterChange) and shows them in the development mailbox; an email without any shows an empty list", async () => {
+    const tenant = await makeTenant();
+    const t = tenantDb(env, { id: tenant.id });
+    const base = welcomeMail("en", { to: "att@example.org", name: "A", community: "C", url: "https://x.example/", brand: { color: "#4f46e5", logoUrl: null } });
+    const files = [{ filename: "booking.ics", contentType: "text/calendar; charset=utf-8; method=REQUEST", content: "QkVHSU46VkNBTEVOREFS" }];
+    await t.db.batch([enqueueMail(t, { ...base, subject: "one", attachments: files }), enqueueMail(t, { ...base, subject: "none" })]);
+    // After a statement that changed exactly one row.
+    await atomic(t, [sql`update tenants set name = name where id = ${tenant.id}`, enqueueMailAfterChange(t, { ...base, subject: "after", attachments: files })]);
+    const mails = await everyMail(tenant.host, "att@example.org");
+    const by = (subject: string) => mails.find((m) => m.subject === subject)!;
+    expect(by("one").attachments).toEqual(files);
+    expect(by("none").attachments).toEqual([]);
+    expect(by("after").attachments).toEqual(files);
   });
 });

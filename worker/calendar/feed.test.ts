@@ -1,4 +1,13 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
+import { chunkRows, directoryDb, tenantDb, type TenantDb } from "../db/client";
+import * as schema from "../db/schema";
+import { bookings, tenants } from "../db/schema";
+import { secretsKeyOf } from "../invoices/sealed";
+import { countingD1 } from "../test/counting";
+import { feedDocument } from "./service";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 
 // The member's secret feed (API.md "Resources and bookings"): `GET /me/calendar` → {url},
@@ -151,5 +160,42 @@ describe("a booking's .ics", () => {
     // Another community's host: 404.
     const elsewhere = await makeTenant();
     expect((await call(elsewhere.host, "GET", `/api/v1/bookings/${b.id}.ics`, { cookie: elsewhere.owner.cookie })).status).toBe(404);
+  });
+});
+
+describe("what the feed costs", () => {
+  it("reads a member's 500 bookings in one query (plus the token's version), however many there are", async () => {
+    const tenant = await makeTenant();
+    const member = await signUpMember(tenant, "feed-many@example.org");
+    const room = await resource(tenant, "Salle Many");
+    const t = tenantDb(env, { id: tenant.id });
+    const start = at(-20, 0);
+    const rows = Array.from({ length: 500 }, (_, i) => ({
+      id: `many-${i}`,
+      tenantId: tenant.id,
+      resourceId: room.id,
+      userId: member.id,
+      title: null,
+      fromMs: start + i * HOUR,
+      toMs: start + i * HOUR + 30 * 60_000,
+      priceAmount: 0,
+      currency: "EUR",
+      creditsUsedMinutes: 0,
+      membershipId: null,
+      periodStart: null,
+      chargeId: null,
+      seriesId: null,
+      createdBy: member.id,
+      createdAt: Date.now(),
+    }));
+    for (const chunk of chunkRows(rows, 16)) await t.db.insert(bookings).values(chunk);
+    const { url } = await ok<{ url: string }>(await call(tenant.host, "GET", "/api/v1/me/calendar", { cookie: member.cookie }));
+    const token = new URL(url).searchParams.get("token")!;
+    const [row] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenant.id));
+    const counted = countingD1(env.DB);
+    const ct: TenantDb = { db: drizzle(counted.db, { schema }), tenantId: tenant.id, d1: counted.db };
+    const text = await feedDocument(ct, row!, secretsKeyOf(env), token, Date.now(), "https://x.example");
+    expect(text.match(/BEGIN:VEVENT/g)).toHaveLength(500);
+    expect(counted.count()).toBe(2);
   });
 });

@@ -57,6 +57,8 @@ import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
 import { bookingPages } from "./bookings/html";
+import { calendarApi } from "./calendar/routes";
+import { calendarPages } from "./calendar/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -78,6 +80,7 @@ const api = new Hono<AppEnv>()
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", resourcesApi)
+  .route("/", calendarApi)
   .route("/", bookingsApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
@@ -113,6 +116,7 @@ app.route("/", memberPages);
 app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
+app.route("/", calendarPages);
 app.route("/", profilePages);
 app.route("/", planPages);
 app.route("/", portalPages);

@@ -134,7 +134,7 @@ describe("Bookings: a member books a room from the week view at their plan's pri
       const text = (await section.innerText()).replace(/\s+/g, " ");
       assert(text.includes(ROOM.name), `the dashboard's bookings: ${text}`);
     },
-    { fatal: false, page: () => ada.page },
+    { page: () => ada.page },
   );
 
   step("cancelling it from its page: back on /bookings, nothing to come", async () => {

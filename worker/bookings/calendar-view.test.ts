@@ -46,19 +46,20 @@ describe("calendarGrid", () => {
     expect(at("10:00").state).toBe("free"); // starting now is not in the past
     expect(at("10:30").state).toBe("free");
     expect(at("11:00")).toMatchObject({ state: "busy", items: [busy] });
-    expect(at("11:30")).toMatchObject({ state: "busy", items: [] });
+    expect(at("11:30")).toMatchObject({ state: "busy", mine: false, items: [] });
     expect(at("12:00").state).toBe("free");
     expect(grid.columns[1]!.cells.every((c) => c.state === "closed")).toBe(true);
   });
 
   it("a resource with several units is busy only once all of them are taken; a column without a resource only shows bookings", () => {
     const desk = { id: "d1", name: "Desk", units: 2, openingHours: null };
-    const a = item("a", "d1", "2026-12-14T09:00:00Z", "2026-12-14T10:00:00Z");
+    const a = item("a", "d1", "2026-12-14T09:00:00Z", "2026-12-14T10:00:00Z", true);
     const b = item("b", "d1", "2026-12-14T09:30:00Z", "2026-12-14T10:00:00Z");
     const grid = calendarGrid([{ day: "2026-12-14", resource: desk }, { day: "2026-12-14", resource: null }], [a, b], TZ, 0);
     const cell = (col: number, hhmm: string) => grid.columns[col]!.cells.find((c) => c.start === hhmm)!;
     expect(grid.rows[0]!.start).toBe("08:00"); // no opening hours: 08:00–20:00
-    expect(cell(0, "10:00").state).toBe("free");
+    expect(cell(0, "10:00")).toMatchObject({ state: "free", mine: true });
+    expect(cell(0, "11:00")).toMatchObject({ state: "free", mine: false });
     expect(cell(0, "10:30").state).toBe("busy");
     expect(cell(1, "10:30").state).toBe("busy");
     expect(cell(1, "12:00").state).toBe("free");

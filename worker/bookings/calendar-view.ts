@@ -110,7 +110,7 @@ export function calendarGrid(columns: { day: Day; resource: GridResource | null 
         if (from >= to || from < now) state = "past";
         else if (open && !open.some(([a, b]) => a <= from && to <= b)) state = "closed";
         else if (overlapping.length >= (resource?.units ?? 1) && (resource || overlapping.length > 0)) state = "busy";
-        return { start: row.start, end: row.end, state, items: starting };
+        return { start: row.start, end: row.end, state, mine: overlapping.some((s) => s.it.mine), items: starting };
       });
       return { day, resource, cells };
     }),

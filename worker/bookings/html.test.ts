@@ -95,6 +95,7 @@ describe("/bookings: the calendar's views", () => {
     expect(html).not.toContain("Secret board meeting");
     expect(html).not.toContain("Bob Other");
     expect(html).toContain('<span class="calendar-item-text">Busy</span>');
+    expect(html).toMatch(/class="calendar-cell calendar-busy calendar-cell-mine"[^>]*><a class="calendar-item calendar-item-mine"[^>]*><span class="calendar-item-time">14:00–15:00<\/span> <span class="calendar-item-text">Ada standup</);
     // Closed before 08:00 is not shown at all (the rows follow the opening hours); the busy 10:00 cell has no link.
     expect(html).toMatch(/<th scope="row" class="calendar-time">08:00<\/th>/);
     expect(html).not.toMatch(/class="calendar-time">07:00</);

@@ -34,6 +34,7 @@ export type CalendarRange = { first: string; /** exclusive */ end: string; prev:
 
 export type GridResource = { id: string; name: string; units: number; openingHours: OpeningWindow[] | null };
 export type CellState = "free" | "busy" | "closed" | "past";
-export type GridCell = { start: string; end: string; state: CellState; items: CalendarItem[] };
+/** `mine`: one of the reader's own bookings runs in it. */
+export type GridCell = { start: string; end: string; state: CellState; mine: boolean; items: CalendarItem[] };
 export type GridColumn = { day: string; resource: GridResource | null; cells: GridCell[] };
 export type Grid = { rows: { start: string; end: string }[]; columns: GridColumn[] };

@@ -143,7 +143,7 @@ export function CalendarGrid({ lang, ask, grid, timeZone, view }: { lang: Lang; 
             ${grid.columns.map((col, c) => {
               const cell = col.cells[r]!;
               const free = cell.state === "free" && col.resource !== null;
-              return html`<td class=${`calendar-cell calendar-${cell.state}`} data-col=${c} data-row=${r}>
+              return html`<td class=${`calendar-cell calendar-${cell.state}${cell.mine ? " calendar-cell-mine" : ""}`} data-col=${c} data-row=${r}>
                 ${free &&
                 html`<a
                   class="calendar-slot"

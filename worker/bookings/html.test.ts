@@ -102,6 +102,8 @@ describe("/bookings: the calendar's views", () => {
     expect(html).not.toContain(`data-day="${day}" data-start="10:00"`);
     expect(html).toContain(`data-day="${day}" data-start="09:00"`);
     expect(html).toContain(`book=${room.id}&amp;on=${day}&amp;start=09%3A00&amp;end=10%3A00#booking-form`);
+    // The member's calendar feed (bk-ical's control) below their bookings, its form coming back here.
+    expect(html).toContain('id="calendar-feed"');
     // The island that lets a pointer drag over free slots, the page's only JavaScript.
     expect(html.match(/data-island="/g)).toHaveLength(1);
     expect(html).toContain('data-island="BookingPicker"');

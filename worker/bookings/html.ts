@@ -4,7 +4,10 @@ import { t, type MessageKey } from "../../web/i18n";
 import { problemErrors, seriesDates, type BookingFormValues } from "../../web/pages/bookings/booking-form";
 import { BookingPage, BookingPreviewPage, BookingsOffPage, BookingsPage, type PreviewView } from "../../web/pages/bookings/bookings";
 import type { AppEnv } from "../env";
-import { requireTenant, viewingAsMember } from "../http/context";
+import { requestOrigin, requireTenant, viewingAsMember } from "../http/context";
+import { memberFeedUrl } from "../calendar/service";
+import { secretsKeyOf } from "../invoices/sealed";
+import { CalendarFeedControl } from "../../web/pages/calendar/feed-control";
 import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { portalRequest, type PortalRequest } from "../memberships/http";
@@ -56,11 +59,12 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
   const tz = r.tenant.timezone;
   const ask = calendarAsk((n) => c.req.query(n), r.clock.today);
   const range = calendarRange(ask.view, ask.date, tz);
-  const [resources, items, upcoming, past] = await Promise.all([
+  const [resources, items, upcoming, past, feed] = await Promise.all([
     listResources(r.t, { userId: r.user.id, all: admin }),
     calendar(r.t, { userId: r.user.id, admin }, { from: range.fromMs, to: range.toMs, ...(ask.resource ? { resourceId: ask.resource } : {}), ...(ask.category ? { category: ask.category } : {}) }),
     myBookings(r.t, r.user.id, "upcoming", r.clock.now, { limit: 20, cursor: null }),
     myBookings(r.t, r.user.id, "past", r.clock.now, { limit: 10, cursor: null }),
+    memberFeedUrl(r.t, secretsKeyOf(c.env), requestOrigin(c), r.user.id),
   ]);
   const selected = resources.find((x) => x.id === ask.resource) ?? null;
   const shown = resources.filter((x) => !ask.category || x.category === ask.category);
@@ -86,6 +90,7 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
       form: form ?? { values: arrivingValues(c, ask, r.clock.today), errors: {} },
       upcoming: upcoming.items,
       past: past.items,
+      calendarFeed: CalendarFeedControl({ lang: ctx.lang, url: feed, back: "/bookings", replaced: c.req.query("done") === "calendar" }),
       ...doneNotice(c, NOTICES),
     }),
     status,

@@ -43,6 +43,8 @@ export type BookingsPageProps = {
   form: { values: BookingFormValues; errors: Record<string, string> };
   upcoming: BookingView[];
   past: BookingView[];
+  /** The member's calendar feed (branch bk-ical's control), below their bookings. */
+  calendarFeed?: VNode;
   notice?: string;
 };
 
@@ -99,6 +101,7 @@ export function BookingsPage(p: BookingsPageProps): VNode {
       title: t(lang, "bookings.past"),
       children: p.past.length ? BookingsTable({ lang, items: p.past, timeZone: p.timeZone, id: "bookings-past" }) : html`<p class="empty">${t(lang, "bookings.none_past")}</p>`,
     })}
+    ${p.calendarFeed}
   </div>`;
 }
 

@@ -59,6 +59,9 @@ import { bookingsApi } from "./bookings/routes";
 import { helpdeskApi } from "./helpdesk/routes";
 import { helpPages } from "./helpdesk/html";
 import { helpAdminPages, helpUnreadCount } from "./helpdesk/admin-html";
+import { bookingPages } from "./bookings/html";
+import { calendarApi } from "./calendar/routes";
+import { calendarPages } from "./calendar/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -80,6 +83,7 @@ const api = new Hono<AppEnv>()
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", resourcesApi)
+  .route("/", calendarApi)
   .route("/", bookingsApi)
   .route("/", helpdeskApi)
   .route("/", devMailApi)
@@ -117,11 +121,13 @@ app.route("/", memberPages);
 app.route("/", memberAdminPages);
 app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
+app.route("/", calendarPages);
 app.route("/", profilePages);
 app.route("/", planPages);
 app.route("/", portalPages);
 app.route("/", announcementPages);
 app.route("/", membershipPages);
+app.route("/", bookingPages);
 app.route("/", membershipAdminPages);
 app.route("/", billingSettingsPages);
 app.route("/", invoiceAdminPages);

@@ -29,5 +29,6 @@ import "./avatars.test.mjs";
 import "./admin-invoices.test.mjs";
 import "./invoice-flow.test.mjs";
 import "./helpdesk.test.mjs";
+import "./bookings.test.mjs";
 
 freshScreenshots();

@@ -17,6 +17,7 @@ export const islands = {
   PendingWatch: () => import("./PendingWatch"),
   MentionSuggest: () => import("./MentionSuggest"),
   CopyButton: () => import("./CopyButton"),
+  BookingPicker: () => import("./BookingPicker"),
 } satisfies Record<string, () => Promise<{ default: FunctionComponent<never> }>>;
 
 export type IslandName = keyof typeof islands;

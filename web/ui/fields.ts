@@ -26,7 +26,7 @@ export type FieldProps = FieldMessages & {
   /** The control's id when a page has several forms with the same names (default `field-{name}`). */
   id?: string;
   label: string;
-  type?: "text" | "email" | "url" | "tel" | "search" | "number" | "date";
+  type?: "text" | "email" | "url" | "tel" | "search" | "number" | "date" | "time";
   value?: string | undefined;
   autocomplete?: string;
   required?: boolean;

@@ -13,6 +13,7 @@ import RequestQueue from "../islands/RequestQueue";
 import PendingWatch from "../islands/PendingWatch";
 import MentionSuggest from "../islands/MentionSuggest";
 import CopyButton from "../islands/CopyButton";
+import BookingPicker from "../islands/BookingPicker";
 
 // The server renders islands synchronously, so it needs the components themselves;
 // typed against the client registry so an island cannot be missing on either side.
@@ -29,6 +30,7 @@ const serverIslands: { [N in IslandName]: IslandComponent<N> } = {
   PendingWatch,
   MentionSuggest,
   CopyButton,
+  BookingPicker,
 };
 
 const constantJson = new WeakMap<object, string>();

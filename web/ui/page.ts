@@ -95,6 +95,15 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
             ? html`<li><a class="btn btn-primary btn-sm" href="/new">${t(lang, "layout.create_community")}</a></li>`
             : user
               ? html`
+                  ${(tenant.features.bookings !== false || admin) &&
+                  html`<li class="nav-bookings">
+                    <a
+                      class="nav-link"
+                      href="/bookings"
+                      aria-current=${pathname === "/bookings" ? "page" : pathname?.startsWith("/bookings/") ? "true" : undefined}
+                      >${t(lang, "layout.bookings")}</a
+                    >
+                  </li>`}
                   ${(tenant.features.directory !== false || admin) &&
                   html`<li class="nav-members">
                     <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
@@ -214,7 +223,7 @@ function headerKey(ctx: PageContext): string {
     siteName(ctx),
     ctx.logoUrl ?? "",
     ctx.path,
-    tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}/${membersMayCreateGroups(tenant)}` : "",
+    tenant ? `${tenant.signupPolicy}/${tenant.features.directory !== false}/${membersMayCreateGroups(tenant)}/b${tenant.features.bookings !== false}` : "",
     user ? `${user.id}/${user.tenantRole}/${user.name}/${ctx.userAvatarUrl ?? ""}` : "",
     ctx.viewingAsMember ? "as-member" : "",
     ctx.membershipTab ? "membership" : "",

@@ -177,8 +177,9 @@ describe("what the dashboard's invoices cost", () => {
     await invoiceFacts(qt);
     qc.trips.length = 0;
     const quietRead = await readDashboard(qt, q.tenant, q.user, clock.today, clock.now);
-    // One round trip, as before invoices: the batch of the member's memberships and the announcements.
-    expect(qc.trips).toEqual(["batch of 3"]);
+    // One round trip, as before invoices: the batch of the member's memberships, the announcements
+    // and (bookings on by default) their upcoming bookings.
+    expect(qc.trips).toEqual(["batch of 4"]);
     expect(quietRead.dashboard).toMatchObject({ unpaidInvoices: [], nextInvoice: null });
     qc.trips.length = 0;
     await readDashboard(qt, q.tenant, q.user, clock.today, clock.now);
@@ -195,7 +196,7 @@ describe("what the dashboard's invoices cost", () => {
     c.trips.length = 0;
     const read = await readDashboard(t, r.tenant, r.user, clock.today, clock.now);
     expect(read.dashboard.unpaidInvoices.map((i) => i.number)).toEqual(["INV2026-0001", "INV2026-0002"]);
-    expect(c.trips[0]).toBe("batch of 4");
+    expect(c.trips[0]).toBe("batch of 5");
     expect(c.trips.filter((s) => /from "invoices"/.test(s) && /"status" = /.test(s))).toEqual([]);
     // The steady state: nothing at all.
     c.trips.length = 0;

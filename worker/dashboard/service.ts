@@ -11,6 +11,8 @@ import type { Day } from "../memberships/periods";
 import { givesAccess } from "../memberships/service";
 import { memberPlans, memberPlansQuery, planFacts } from "../memberships/cache";
 import { currentStatus, type StatusView } from "../tenancy/portal-settings";
+import { upcomingBookings, upcomingBookingsQuery } from "../bookings/cache";
+import type { BookingView } from "../bookings/service";
 import type { DashboardMembershipView, DashboardPageView } from "./types";
 
 // The member's dashboard (`GET /api/v1/me/dashboard`, and the page at `/`): what the
@@ -34,7 +36,8 @@ export type Dashboard = {
   unpaidInvoices: UnpaidInvoice[];
   welcomeMessage: string | null;
   announcements: AnnouncementView[];
-  upcomingBookings: unknown[];
+  /** As `GET /me/bookings?when=upcoming`: at most 5, soonest first; empty while `features.bookings` is off. */
+  upcomingBookings: BookingView[];
   upcomingEvents: unknown[];
   status: StatusView | null;
 };
@@ -43,7 +46,7 @@ export type Dashboard = {
 export type DashboardReads = { dashboard: Dashboard; open: (PlanMembership & { planName: string }) | null; roles: Record<string, GroupRole> };
 
 type Who = Pick<User, "id" | "name" | "bio" | "language">;
-type Settings = Pick<Tenant, "name" | "defaultLanguage" | "welcomeMessage" | "status">;
+type Settings = Pick<Tenant, "name" | "defaultLanguage" | "welcomeMessage" | "status" | "features">;
 
 /** A membership the invoice run may still bill (a superset: the preview decides). */
 const bills = (m: PlanMembership) => m.status === "active" || m.status === "canceling" || (m.status === "canceled" && m.cancelsOn !== null);
@@ -53,16 +56,31 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
   // (only once the community issued one) and, when missing too, the current announcements
   // (alone, they are their own batch of two).
   const facts = await invoiceFacts(t);
+  // The member's upcoming bookings join that batch (none while `features.bookings` is off).
+  const bookingsOn = tenant.features.bookings !== false;
   let batch: ReturnType<typeof readAll> | undefined;
   const readAll = async () => {
-    const [mine, rows, slugs, unpaid] = facts.issued
-      ? await t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now), unpaidInvoicesQuery(t, user.id)])
-      : [...(await t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)])), []];
-    return { mine, live: liveFrom(rows, slugs), unpaid };
+    const plansQ = memberPlansQuery(t, user.id);
+    const rowsQ = currentAnnouncements(t, now);
+    const slugsQ = currentAnnouncementSlugs(t, now);
+    const unpaidQ = facts.issued ? unpaidInvoicesQuery(t, user.id) : null;
+    const upcomingQ = bookingsOn ? upcomingBookingsQuery(t, user.id, now) : null;
+    // One batch of 3 to 5 statements; the answers come back in the order they went.
+    const list = [plansQ, rowsQ, slugsQ, ...(unpaidQ ? [unpaidQ] : []), ...(upcomingQ ? [upcomingQ] : [])];
+    const results = (await t.db.batch(list as unknown as Parameters<typeof t.db.batch>[0])) as unknown as unknown[];
+    const mine = results[0] as Awaited<typeof plansQ>;
+    const rows = results[1] as Awaited<typeof rowsQ>;
+    const slugs = results[2] as Awaited<typeof slugsQ>;
+    let next = 3;
+    const unpaid = unpaidQ ? (results[next++] as Awaited<typeof unpaidQ>) : [];
+    const upcoming = upcomingQ ? (results[next++] as Awaited<typeof upcomingQ>) : [];
+    return { mine, live: liveFrom(rows, slugs), unpaid, upcoming };
   };
-  const [mine, unpaid, live, roles] = await Promise.all([
+  // (Each loader starts the batch synchronously on a miss, so the announcements, asked last, join it.)
+  const [mine, unpaid, upcoming, live, roles] = await Promise.all([
     memberPlans(t, user.id, async () => (await (batch ??= readAll())).mine),
     facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll())).unpaid) : [],
+    bookingsOn ? upcomingBookings(t, user.id, now, async () => (await (batch ??= readAll())).upcoming) : [],
     liveAnnouncements(t, now, batch ? async () => (await batch!).live : undefined),
     viewerRoles(t, user.id),
   ]);
@@ -83,7 +101,7 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     unpaidInvoices: unpaid,
     welcomeMessage: tenant.welcomeMessage,
     announcements: viewsWith(shown, live.slugs),
-    upcomingBookings: [],
+    upcomingBookings: upcoming,
     upcomingEvents: [],
     status: currentStatus(tenant.status, now),
   };
@@ -117,5 +135,6 @@ export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, to
     unpaidInvoices: d.unpaidInvoices.map((i) => ({ ...i, overdue: i.dueOn < today })),
     plansOffered: facts.offered,
     groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
+    upcomingBookings: tenant.features.bookings !== false ? d.upcomingBookings.map((b) => ({ id: b.id, resource: b.resource, from: b.from, to: b.to, title: b.title })) : null,
   };
 }

@@ -22,6 +22,9 @@ type Money = { amount: number; currency: string };
 /** An unpaid invoice (open, balance above 0); `overdue` once its due day is past. */
 export type DashboardInvoiceView = { id: string; number: string; total: Money; balance: Money; dueOn: string; overdue: boolean };
 
+/** An upcoming booking on the dashboard (bk-ical): times are ISO, shown in the community's timezone. */
+export type DashboardBookingView = { id: string; resource: { id: string; name: string; category: string }; from: string; to: string; title: string | null };
+
 /** Everything the portal dashboard at `/` shows beside the invitations. */
 export type DashboardPageView = {
   status: DashboardStatusView | null;
@@ -37,4 +40,6 @@ export type DashboardPageView = {
   /** The community offers a plan a member can choose (the "choose a plan" link). */
   plansOffered: boolean;
   groups: DashboardGroupView[];
+  /** The member's next bookings (at most 5, soonest first); null while `features.bookings` is off (no section). */
+  upcomingBookings: DashboardBookingView[] | null;
 };

@@ -11,7 +11,10 @@ import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { ProfileField, Tenant } from "../db/schema";
 import type { AppEnv } from "../env";
-import { viewingAsMember } from "../http/context";
+import { requestOrigin, viewingAsMember } from "../http/context";
+import { CalendarFeedControl } from "../../web/pages/calendar/feed-control";
+import { memberFeedUrl } from "../calendar/service";
+import { secretsKeyOf } from "../invoices/sealed";
 import { AVATAR_MAX_BYTES, saveAvatar } from "./avatar";
 import { groupBySlug, groupDirectory } from "../groups/queries";
 import { requireTenant } from "../http/context";
@@ -74,7 +77,9 @@ export async function mePage(c: Context<AppEnv>, extra: Partial<Parameters<typeo
   const ctx = pageContext(c);
   const profile = await ownProfile(tenantDb(c.env, tenant), user);
   const deleteAccount = DeleteAccountCard({ ctx, isOwner: user.tenantRole === "owner" });
-  return renderPage(c, t(ctx.lang, "profile.title"), ProfilePage({ ctx, profile, directoryOn: directoryOn(tenant), notice: notice(c), deleteAccount, ...extra }), status);
+  const feedUrl = await memberFeedUrl(tenantDb(c.env, tenant), secretsKeyOf(c.env), requestOrigin(c), user.id);
+  const calendarFeed = CalendarFeedControl({ lang: ctx.lang, url: feedUrl, replaced: c.req.query("done") === "calendar" });
+  return renderPage(c, t(ctx.lang, "profile.title"), ProfilePage({ ctx, profile, directoryOn: directoryOn(tenant), notice: notice(c), deleteAccount, calendarFeed, ...extra }), status);
 }
 
 /** The /me form: name, bio, language, and `profile.{key}` for the fields the member may edit. */

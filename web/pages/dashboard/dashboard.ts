@@ -7,6 +7,7 @@ import { formatDate, formatMoney } from "../../ui/format";
 import { membersMayCreateGroups, siteName, type PageContext } from "../../ui/page";
 import { MyInvitationsSection, type MyInvitationView } from "../invitations/mine";
 import { GroupGrid } from "../tenancy/home";
+import { DashboardBookings } from "./bookings";
 
 // The member portal's dashboard at `/` (contract, "Portal pages"): the status banner, the
 // welcome message, the member's plan and bio, the announcements meant for them, their
@@ -123,6 +124,7 @@ export function DashboardPage({ ctx, user, view, invitations }: { ctx: PageConte
       ${view.unpaidInvoices.length > 0 && UnpaidCard({ lang, invoices: view.unpaidInvoices })}
       ${PlanCard({ lang, membership: view.membership, plansOffered: view.plansOffered, nextInvoice: view.nextInvoice })} ${AboutCard({ lang, bio: view.bio })}
     </div>
+    ${view.upcomingBookings && view.upcomingBookings.length > 0 && DashboardBookings({ lang, items: view.upcomingBookings, timeZone: ctx.tenant?.timezone ?? null })}
     ${view.announcements.length > 0 &&
     Section({
       id: "announcements-title",

@@ -33,7 +33,7 @@ export function planSummary(lang: Lang, plan: PlanOffer): string {
   return [priceLine(lang, plan), taxLine(lang, plan.taxRate), plan.approvalRequired ? t(lang, "membership.plan.approval") : ""].filter(Boolean).join(" · ");
 }
 
-function creditTime(lang: Lang, minutes: number): string {
+export function creditTime(lang: Lang, minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   if (hours === 0) return t(lang, "membership.plan.minutes", { minutes: formatNumber(lang, rest) });

@@ -35,6 +35,7 @@ export function ProfilePage({
   avatarError,
   directoryOn,
   deleteAccount,
+  calendarFeed,
 }: {
   ctx: PageContext;
   profile: OwnProfileView;
@@ -48,6 +49,8 @@ export function ProfilePage({
   directoryOn: boolean;
   /** The "delete my account" card, below the profile. */
   deleteAccount?: VNode | undefined;
+  /** The member's calendar feed and its "replace the address" form (web/pages/calendar/feed-control.ts), above it. */
+  calendarFeed?: VNode | undefined;
 }): VNode {
   const { lang } = ctx;
   const editable = profile.fields.filter((f) => f.editable);
@@ -116,6 +119,6 @@ export function ProfilePage({
         <div class="form-actions">${Button({ children: t(lang, "profile.save"), size: "lg" })}</div>
       </form>
     </div>
-    ${deleteAccount}
+    ${calendarFeed} ${deleteAccount}
   </div>`;
 }

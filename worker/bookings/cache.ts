@@ -1,0 +1,54 @@
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { TenantDb } from "../db/client";
+import { ReadCache } from "../db/read-cache";
+import { bookings, resources, users } from "../db/schema";
+import { viewOf, type BookingView } from "./service";
+
+// What the dashboard (`GET /api/v1/me/dashboard`, the page at `/`) shows of bookings: the
+// member's next few, kept a few seconds per isolate (db/read-cache.ts) like the dashboard's other
+// reads (invoices/cache.ts), so that a dashboard in the steady state makes no D1 round trip for
+// them; on a miss they are read in the dashboard's one batch. Booking, cancelling (and anything
+// else that changes a member's bookings) calls `forgetBookingsOf` in its isolate; other isolates
+// see the change within READ_TTL_MS. A remembered list is read again as soon as one of its
+// bookings has ended.
+
+export const DASHBOARD_BOOKINGS = 5;
+
+const upcomingCache = new ReadCache<BookingView[]>();
+
+/** After a write that changes a member's bookings (`userId`), or any in the community (none given). */
+export function forgetBookingsOf(tenantId: string, userId?: string): void {
+  if (userId === undefined) upcomingCache.deleteWhere((key) => key.startsWith(`${tenantId}:`));
+  else upcomingCache.delete(`${tenantId}:${userId}`);
+}
+
+/** The member's bookings ending after `now`, soonest first, at most five (index bookings_user_from): a query to batch. */
+export function upcomingBookingsQuery(t: TenantDb, userId: string, now: number) {
+  // Aliased: inside a D1 batch drizzle reads rows by column name, and `resources.name` and
+  // `users.name` would collide (the member's name would show as the resource's).
+  return t.db
+    .select({ b: bookings, resourceName: sql<string>`${resources.name}`.as("resource_name"), category: resources.category, memberName: sql<string | null>`${users.name}`.as("member_name") })
+    .from(bookings)
+    .innerJoin(resources, eq(resources.id, bookings.resourceId))
+    .leftJoin(users, eq(users.id, bookings.userId))
+    .where(and(eq(bookings.tenantId, t.tenantId), eq(bookings.userId, userId), gt(bookings.toMs, now)))
+    .orderBy(asc(bookings.fromMs), asc(bookings.id))
+    .limit(DASHBOARD_BOOKINGS);
+}
+
+type UpcomingRow = Awaited<ReturnType<typeof upcomingBookingsQuery>>[number];
+
+/**
+ * The member's next bookings as `GET /me/bookings?when=upcoming` answers them (cached); `load`
+ * lets the dashboard fetch them inside its own batch (called at once on a miss).
+ */
+export async function upcomingBookings(t: TenantDb, userId: string, now: number, load: () => Promise<UpcomingRow[]> = () => upcomingBookingsQuery(t, userId, now)): Promise<BookingView[]> {
+  const key = `${t.tenantId}:${userId}`;
+  const read = async () => (await load()).map((r) => viewOf(r, userId));
+  let items = await upcomingCache.getOrLoad(key, read);
+  if (items.some((b) => Date.parse(b.to) <= now)) {
+    upcomingCache.delete(key);
+    items = await upcomingCache.getOrLoad(key, read);
+  }
+  return items;
+}

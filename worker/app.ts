@@ -54,6 +54,7 @@ import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
 import { cardPaymentsApi } from "./payments/routes";
 import { cardPaymentPages } from "./payments/html";
+import { resourcePages } from "./resources/admin-html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
 
@@ -114,6 +115,7 @@ app.route("/", invitationAdminPages);
 app.route("/", loginLinkPages);
 app.route("/", profilePages);
 app.route("/", planPages);
+app.route("/", resourcePages);
 app.route("/", portalPages);
 app.route("/", announcementPages);
 app.route("/", membershipPages);

@@ -22,16 +22,21 @@ export function ImageField({
   kind,
   error,
   current,
+  name = kind,
+  label = t(lang, `branding.${kind}`),
 }: {
   lang: Lang;
   kind: keyof typeof ASSET_LIMITS;
+  /** The input's name when it is not the kind's own (a resource's picture is a cover image named `image`). */
+  name?: string;
+  label?: string;
   error?: string | undefined;
   /** What is there now (a thumbnail of the current image). */
   current?: ComponentChildren;
 }): VNode {
   return FileField({
-    name: kind,
-    label: t(lang, `branding.${kind}`),
+    name,
+    label,
     accept: kind === "favicon" ? FAVICON_ACCEPT : IMAGE_ACCEPT,
     hint: assetHint(lang, kind),
     error,

@@ -2249,7 +2249,7 @@ export const en = {
   "resources.field.cancellationHours": "Cancellation deadline",
   "resources.field.cancellationHours_hint": "Members may cancel until this many hours before the start. Empty: until the start.",
   "resources.section.hours": "Opening hours",
-  "resources.hours_hint": "Times in {timezone}, such as 09:00 – 18:00; 24:00 closes at midnight. Several windows per day are possible. Leave every row empty to make the resource bookable at any time; a day without a window is closed.",
+  "resources.hours_hint": "Times in the {timezone} timezone, such as 09:00 – 18:00; 24:00 closes at midnight. Several windows per day are possible. Leave every row empty to make the resource bookable at any time; a day without a window is closed.",
   "resources.window_from": "{day}, window {n}: from",
   "resources.window_to": "{day}, window {n}: until",
   "resources.section.visibility": "Visibility",

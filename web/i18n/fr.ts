@@ -2271,7 +2271,7 @@ export const fr: Record<MessageKey, string> = {
   "resources.field.cancellationHours": "Délai d’annulation",
   "resources.field.cancellationHours_hint": "Les membres peuvent annuler jusqu’à ce nombre d’heures avant le début. Vide : jusqu’au début.",
   "resources.section.hours": "Horaires d’ouverture",
-  "resources.hours_hint": "Heures de {timezone}, par exemple 09:00 – 18:00 ; 24:00 ferme à minuit. Plusieurs plages par jour sont possibles. Laissez toutes les lignes vides pour rendre la ressource réservable à toute heure ; un jour sans plage est fermé.",
+  "resources.hours_hint": "Heures du fuseau {timezone}, par exemple 09:00 – 18:00 ; 24:00 ferme à minuit. Plusieurs plages par jour sont possibles. Laissez toutes les lignes vides pour rendre la ressource réservable à toute heure ; un jour sans plage est fermé.",
   "resources.window_from": "{day}, plage {n} : de",
   "resources.window_to": "{day}, plage {n} : à",
   "resources.section.visibility": "Visibilité",

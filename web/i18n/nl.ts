@@ -2253,7 +2253,7 @@ export const nl: Record<MessageKey, string> = {
   "resources.field.cancellationHours": "Annuleringstermijn",
   "resources.field.cancellationHours_hint": "Leden kunnen annuleren tot zoveel uur voor de start. Leeg: tot de start.",
   "resources.section.hours": "Openingstijden",
-  "resources.hours_hint": "Tijden in {timezone}, zoals 09:00 – 18:00; 24:00 sluit om middernacht. Meerdere blokken per dag zijn mogelijk. Laat alle regels leeg om de ruimte altijd reserveerbaar te maken; een dag zonder blok is gesloten.",
+  "resources.hours_hint": "Tijden in tijdzone {timezone}, zoals 09:00 – 18:00; 24:00 sluit om middernacht. Meerdere blokken per dag zijn mogelijk. Laat alle regels leeg om de ruimte altijd reserveerbaar te maken; een dag zonder blok is gesloten.",
   "resources.window_from": "{day}, blok {n}: van",
   "resources.window_to": "{day}, blok {n}: tot",
   "resources.section.visibility": "Zichtbaarheid",

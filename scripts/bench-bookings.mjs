@@ -60,7 +60,7 @@ function d1(persistTo, args) {
 const sqlText = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
 /** 100 members with a session each and an active membership on "Flex" (the demo plan), seeded in one file. */
-function seedMembers(app) {
+export function seedMembers(app) {
   const now = Date.now();
   const today = new Date(now - 3 * DAY).toISOString().slice(0, 10);
   const people = Array.from({ length: MEMBERS }, (_, i) => {
@@ -85,7 +85,7 @@ function seedMembers(app) {
   return people;
 }
 
-async function signIn(app) {
+export async function signIn(app) {
   const login = await http(app.port, app.tenantHost, "/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }) });
   if (login.status !== 200) throw new Error(`POST /api/v1/auth/login answered ${login.status}: ${login.body.slice(0, 300)}`);
   const sid = [login.headers["set-cookie"] ?? []].flat().map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean);
@@ -93,13 +93,13 @@ async function signIn(app) {
   return `sid=${sid}`;
 }
 
-async function api(app, cookie, method, path, json, ok = [200, 201]) {
+export async function api(app, cookie, method, path, json, ok = [200, 201]) {
   const res = await http(app.port, app.tenantHost, path, { method, headers: { "content-type": "application/json", cookie }, body: json === undefined ? undefined : JSON.stringify(json), timeoutMs: 60_000 });
   if (!ok.includes(res.status)) throw new Error(`${method} ${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
   return res.body ? JSON.parse(res.body) : null;
 }
 
-const room = (app, cookie, name, units) => api(app, cookie, "POST", "/api/v1/resources", { name, category: "Bench", units, pricePerHour: { amount: 1_000, currency: "EUR" } }).then((r) => r.resource.id);
+export const room = (app, cookie, name, units) => api(app, cookie, "POST", "/api/v1/resources", { name, category: "Bench", units, pricePerHour: { amount: 1_000, currency: "EUR" } }).then((r) => r.resource.id);
 
 /** Runs `jobs` with at most `inFlight` at once; answers each job's {status, ms}. */
 async function pool(jobs, inFlight) {
@@ -120,7 +120,7 @@ async function pool(jobs, inFlight) {
 const pct = (sorted, p) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
 
 /** Books `slots` ([{resourceId, from, to, member}]) through POST /api/v1/bookings as each member; the figures. */
-async function bookAll(app, slots) {
+export async function bookAll(app, slots) {
   const jobs = slots.map((s) => () =>
     http(app.port, app.tenantHost, "/api/v1/bookings", {
       method: "POST",

@@ -499,29 +499,54 @@ export type CalendarItem = { id: string; resource: { id: string; name: string; c
 export async function calendar(t: TenantDb, viewer: { userId: string; admin: boolean }, q: z.output<typeof calendarQuery>): Promise<CalendarItem[]> {
   if (q.to <= q.from) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { to: msg("field.invalid") });
   if (q.to - q.from > 62 * DAY_MS) throw new ApiError(422, "validation_failed", "At most 62 days at once.", { to: msg("field.too_big", { max: 62 }) });
-  const hiddenForViewer = t.db
-    .select({ x: sql`1` })
-    .from(hiddenResources)
-    .where(and(eq(hiddenResources.tenantId, t.tenantId), eq(hiddenResources.userId, viewer.userId), eq(hiddenResources.resourceId, resources.id)));
-  const rows = await joined(t)
-    .where(
-      and(
-        eq(bookings.tenantId, t.tenantId),
-        lt(bookings.fromMs, q.to),
-        gt(bookings.toMs, q.from),
-        isNull(resources.deletedAt),
-        ...(q.resourceId ? [eq(bookings.resourceId, q.resourceId)] : []),
-        ...(q.category ? [eq(resources.category, q.category)] : []),
-        ...(viewer.admin ? [] : [eq(resources.hidden, false), notExists(hiddenForViewer)]),
-      ),
-    )
-    .orderBy(asc(bookings.fromMs), asc(bookings.id))
-    .limit(5000);
-  return rows.map((r) => {
-    const mine = r.b.userId === viewer.userId;
-    const base: CalendarItem = { id: r.b.id, resource: { id: r.b.resourceId, name: r.resourceName, category: r.category }, from: new Date(r.b.fromMs).toISOString(), to: new Date(r.b.toMs).toISOString(), mine };
-    return mine || viewer.admin ? { ...base, title: r.b.title, member: { id: r.b.userId, name: r.memberName ?? "" } } : base;
+  const rows = await calendarStatement(t, viewer, q).raw<CalendarRow>();
+  return rows.map(([id, resourceId, resourceName, category, userId, title, fromMs, toMs, memberName]) => {
+    const mine = userId === viewer.userId;
+    const base: CalendarItem = { id, resource: { id: resourceId, name: resourceName, category }, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), mine };
+    return mine || viewer.admin ? { ...base, title, member: { id: userId, name: memberName ?? "" } } : base;
   });
+}
+
+type CalendarRow = [id: string, resourceId: string, resourceName: string, category: string, userId: string, title: string | null, fromMs: number, toMs: number, memberName: string | null];
+
+/**
+ * The calendar's one statement, reading only what the answer shows (a week of a busy resource is
+ * hundreds of rows: every column more is parsed and mapped that many times). It reads the
+ * bookings ending after the range's start, through their end: of one resource
+ * (`bookings_resource_to`) or of the community (`bookings_tenant_to`), so years of past bookings
+ * are never read again (by their start, every booking before the range's end would be).
+ * worker/bookings/query-plans.test.ts holds it to those indexes.
+ */
+export function calendarSql(viewer: { admin: boolean }, q: { resourceId?: string | undefined; category?: string | undefined }): string {
+  return calendarQuerySql(viewer, q).sql;
+}
+
+/** The statement's text and its parameters' order: tenant, from, to, then those the filters need. */
+function calendarQuerySql(viewer: { admin: boolean }, q: { resourceId?: string | undefined; category?: string | undefined }): { sql: string; params: ("resourceId" | "category" | "userId")[] } {
+  const params: ("resourceId" | "category" | "userId")[] = [];
+  const param = (name: (typeof params)[number]) => `?${params.push(name) + 3}`;
+  const where = [
+    "b.tenant_id = ?1",
+    "b.from_ms < ?3",
+    "b.to_ms > ?2",
+    "r.deleted_at is null",
+    ...(q.resourceId !== undefined ? [`b.resource_id = ${param("resourceId")}`] : []),
+    ...(q.category !== undefined ? [`r.category = ${param("category")}`] : []),
+    ...(viewer.admin ? [] : ["r.hidden = 0", `not exists (select 1 from hidden_resources h where h.tenant_id = ?1 and h.user_id = ${param("userId")} and h.resource_id = b.resource_id)`]),
+  ];
+  return {
+    sql:
+      "select b.id, b.resource_id, r.name, r.category, b.user_id, b.title, b.from_ms, b.to_ms, u.name " +
+      `from bookings b indexed by ${q.resourceId !== undefined ? "bookings_resource_to" : "bookings_tenant_to"} join resources r on r.id = b.resource_id left join users u on u.id = b.user_id ` +
+      `where ${where.join(" and ")} order by b.from_ms, b.id limit 5000`,
+    params,
+  };
+}
+
+function calendarStatement(t: TenantDb, viewer: { userId: string; admin: boolean }, q: { from: number; to: number; resourceId?: string | undefined; category?: string | undefined }): D1PreparedStatement {
+  const { sql: text, params } = calendarQuerySql(viewer, q);
+  const values = { resourceId: q.resourceId, category: q.category, userId: viewer.userId };
+  return t.d1.prepare(text).bind(t.tenantId, q.from, q.to, ...params.map((p) => values[p]));
 }
 
 // ---- Cancelling ----------------------------------------------------------------------------

@@ -254,7 +254,7 @@ describe("/admin/resources: delete", () => {
     const busy = await createThroughForm(tenant, { ...BASIC, name: "Salle Busy" });
     const from = new Date(Date.now() + 3 * 86_400_000);
     from.setUTCMinutes(0, 0, 0);
-    const booked = await call(tenant.host, "POST", "/api/v1/bookings", { cookie: tenant.owner.cookie, json: { resourceId: busy, from: from.toISOString(), to: new Date(from.getTime() + 3_600_000).toISOString(), userId: tenant.owner.id } });
+    const booked = await call(tenant.host, "POST", "/api/v1/bookings", { cookie: tenant.owner.cookie, json: { resourceId: busy, from: from.toISOString(), to: new Date(from.getTime() + 3_600_000).toISOString() } });
     expect(booked.status).toBe(201);
 
     const ok = await postForm(tenant, `/admin/resources/${free}/delete`, tenant.owner.cookie, {});

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
@@ -13,7 +14,7 @@ import { addDays, dayInTimeZone, isDay, periodContaining, type BillingSchedule, 
 import type { Clock } from "../memberships/service";
 import { givesAccess } from "../memberships/service";
 import { mailLang } from "../mail/templates";
-import { hiddenFor, resourceRow } from "../resources/service";
+import { resourceForMember, resourceRow } from "../resources/service";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 
 // Bookings (API.md "Resources and bookings", DESIGN.md "Member portal decisions"). A booking
@@ -84,25 +85,25 @@ export type Quote = {
 
 /** The resource `booker` may book (404 when unknown, deleted, hidden, or hidden for the member; admins see hidden ones). */
 async function bookableResource(t: TenantDb, resourceId: string, booker: Booker): Promise<Resource> {
-  const resource = await resourceRow(t, resourceId);
-  if (!resource) throw notFound("No such resource.");
-  if (!booker.admin && (resource.hidden || (await hiddenFor(t, booker.userId, resource.id)))) throw notFound("No such resource.");
-  return resource;
+  const found = await resourceForMember(t, resourceId, booker.userId);
+  if (!found) throw notFound("No such resource.");
+  if (!booker.admin && (found.row.hidden || found.hiddenForMember)) throw notFound("No such resource.");
+  return found.row;
 }
 
 /** The member's membership that is not canceled, with its plan (and the plan it changes to). */
 async function membershipOf(t: TenantDb, userId: string): Promise<{ m: PlanMembership; plan: Plan; next: Plan | null } | null> {
-  const [m] = await t.db
-    .select()
+  // One query (a booking runs this on every request): the membership, its plan and the plan it changes to.
+  const nextPlan = alias(plans, "next_plan");
+  const [found] = await t.db
+    .select({ m: planMemberships, plan: plans, next: nextPlan })
     .from(planMemberships)
+    .innerJoin(plans, and(eq(plans.tenantId, t.tenantId), eq(plans.id, planMemberships.planId)))
+    .leftJoin(nextPlan, and(eq(nextPlan.tenantId, t.tenantId), eq(nextPlan.id, planMemberships.changePlanId)))
     .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId), sql`${planMemberships.status} <> 'canceled'`))
     .limit(1);
-  if (!m) return null;
-  const ids = [m.planId, ...(m.changePlanId ? [m.changePlanId] : [])];
-  const rows = await t.db.select().from(plans).where(and(eq(plans.tenantId, t.tenantId), inArray(plans.id, ids)));
-  const plan = rows.find((p) => p.id === m.planId);
-  if (!plan) return null;
-  return { m, plan, next: m.changePlanId ? (rows.find((p) => p.id === m.changePlanId) ?? null) : null };
+  if (!found) return null;
+  return { m: found.m, plan: found.plan, next: found.m.changePlanId ? found.next : null };
 }
 
 /** The plan in force on `day` and its billing schedule (a scheduled change applies from its day). */

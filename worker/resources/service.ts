@@ -144,6 +144,19 @@ export async function resourceRow(t: TenantDb, id: string): Promise<Resource | n
   return row ?? null;
 }
 
+/** A resource of this community that is not deleted, with whether an admin hid it from `userId` (one query), or null. */
+export async function resourceForMember(t: TenantDb, id: string, userId: string): Promise<{ row: Resource; hiddenForMember: boolean } | null> {
+  const [found] = await t.db
+    .select({
+      row: resources,
+      hiddenForMember: sql<number>`exists (select 1 from ${hiddenResources} where ${hiddenResources.tenantId} = ${t.tenantId} and ${hiddenResources.userId} = ${userId} and ${hiddenResources.resourceId} = ${resources.id})`,
+    })
+    .from(resources)
+    .where(and(eq(resources.tenantId, t.tenantId), eq(resources.id, id), isNull(resources.deletedAt)))
+    .limit(1);
+  return found ? { row: found.row, hiddenForMember: Boolean(found.hiddenForMember) } : null;
+}
+
 /** Whether an admin hid this resource from this member. */
 export async function hiddenFor(t: TenantDb, userId: string, resourceId: string): Promise<boolean> {
   const [row] = await t.db

@@ -2221,6 +2221,7 @@ export const en = {
   "resources.field.category_hint": "Members filter the calendar by category, such as “Meeting rooms” or “Desks”.",
   "resources.field.description": "Description",
   "resources.field.image": "Picture",
+  "resources.field.image_hint": "A landscape photo of the room or desk looks best.",
   "resources.current_image": "Current picture",
   "resources.section.price": "Price and size",
   "resources.field.pricePerHour": "Price per hour",

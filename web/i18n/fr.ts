@@ -2243,6 +2243,7 @@ export const fr: Record<MessageKey, string> = {
   "resources.field.category_hint": "Les membres filtrent le calendrier par catégorie, par exemple « Salles de réunion » ou « Bureaux ».",
   "resources.field.description": "Description",
   "resources.field.image": "Photo",
+  "resources.field.image_hint": "Une photo en format paysage de la salle ou du poste donne le meilleur rendu.",
   "resources.current_image": "Photo actuelle",
   "resources.section.price": "Prix et taille",
   "resources.field.pricePerHour": "Prix de l’heure",

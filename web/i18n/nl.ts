@@ -2225,6 +2225,7 @@ export const nl: Record<MessageKey, string> = {
   "resources.field.category_hint": "Leden filteren de agenda op categorie, zoals „Vergaderzalen” of „Werkplekken”.",
   "resources.field.description": "Beschrijving",
   "resources.field.image": "Foto",
+  "resources.field.image_hint": "Een liggende foto van de zaal of werkplek ziet er het best uit.",
   "resources.current_image": "Huidige foto",
   "resources.section.price": "Prijs en grootte",
   "resources.field.pricePerHour": "Prijs per uur",

@@ -4,8 +4,8 @@ import { t, tCount, type Lang } from "../../i18n";
 import type { PlanChoice, ResourceFormValues, ResourceView } from "../../../worker/resources/types";
 import { AdminShell } from "../../ui/admin-layout";
 import { ActionForm, Button, ButtonLink, CheckboxField, Field, FormMessages, initial, TextareaField } from "../../ui/components";
-import { formatMoney, formatNumber } from "../../ui/format";
-import { ImageField } from "../../ui/image-field";
+import { formatBytes, formatMoney, formatNumber } from "../../ui/format";
+import { ASSET_LIMITS, ImageField } from "../../ui/image-field";
 import type { PageContext } from "../../ui/page";
 import { DataTable } from "../../ui/table";
 
@@ -126,7 +126,7 @@ function HoursEditor({ lang, hours, errors, timezone }: { lang: Lang; hours: Res
                 value=${w[end]}
                 inputmode="numeric"
                 maxlength="5"
-                placeholder=${end === "from" ? "09:00" : "18:00"}
+                placeholder="––:––"
                 autocomplete="off"
                 aria-invalid=${error ? "true" : undefined}
                 aria-describedby=${error ? errorId : undefined}
@@ -184,6 +184,7 @@ function ResourceForm({
         kind: "cover",
         name: "image",
         label: t(lang, "resources.field.image"),
+        hint: `${t(lang, "branding.image_hint", { limit: formatBytes(lang, ASSET_LIMITS.cover) })} ${t(lang, "resources.field.image_hint")}`,
         error: errors.image,
         current: resource?.image ? html`<img class="file-thumb resource-image-current" src=${resource.image} alt=${t(lang, "resources.current_image")} />` : undefined,
       })}

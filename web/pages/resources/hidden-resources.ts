@@ -18,7 +18,7 @@ export function HiddenResourcesForm({ lang, view, error }: { lang: Lang; view: H
       ? html`<p class="field-hint">${t(lang, "resources.member_hidden.none")} <a href="/admin/resources">${t(lang, "admin.nav.resources")}</a></p>`
       : html`<form class="form" method="post" action=${hiddenResourcesPath(view.userId)}>
           <fieldset class=${error ? "field resource-member-hidden-list has-error" : "field resource-member-hidden-list"} aria-describedby=${error ? "resource-member-hidden-hint resource-member-hidden-error" : "resource-member-hidden-hint"}>
-            <legend class="label">${t(lang, "resources.member_hidden.legend")}</legend>
+            <legend class="sr-only">${t(lang, "resources.member_hidden.legend")}</legend>
             <p class="field-hint" id="resource-member-hidden-hint">${t(lang, "resources.member_hidden.hint")}</p>
             <input type="hidden" name="sent" value="1" />
             ${view.resources.map((r, i) =>

@@ -21,7 +21,7 @@
 // flight), times POST .../requests/approve-all as the owner, and checks through the member list
 // that all 1,000 became members exactly once; then the same with another 1,000 approved one by
 // one through POST .../requests/{id}/approve (8 in flight).
-// Then imports (scripts/bench-import.mjs), the memberships' job (scripts/bench-memberships.mjs), the
+// Then bookings (scripts/bench-bookings.mjs: 1,000 bookings by 100 members, the week view of a resource with 500), imports (scripts/bench-import.mjs), the memberships' job (scripts/bench-memberships.mjs), the
 // invoice run over 10,000 members of one community and one invoice PDF (scripts/bench-invoices.mjs,
 // scripts/bench-pdf.mjs; each also runs alone with `node scripts/<file>`), and the group chat (scripts/bench-chat.mjs: 100
 // WebSocket clients in `makers`, 10 sending; the app is started with its CHAT_APP_ARGS, a
@@ -45,6 +45,7 @@ import { benchImports } from "./bench-import.mjs";
 import { benchMemberships } from "./bench-memberships.mjs";
 import { benchInvoices, invoiceGoal } from "./bench-invoices.mjs";
 import { benchPdf, pdfGoal } from "./bench-pdf.mjs";
+import { benchBookings, bookingGoals } from "./bench-bookings.mjs";
 import { CHAT_APP_ARGS, benchChat, chatGoals, chatSummary } from "./bench-chat.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -639,6 +640,16 @@ async function main() {
       console.error(`\nbench: the PDF benchmark could not run: ${pdfError}`);
     }
 
+    // Bookings (issue 16): 1,000 bookings by 100 members, and the week view of a resource with 500 bookings (scripts/bench-bookings.mjs).
+    let bookingsRun = null;
+    let bookingsError = null;
+    try {
+      bookingsRun = await benchBookings(app);
+    } catch (err) {
+      bookingsError = String(err?.message ?? err);
+      console.error(`\nbench: the bookings benchmark could not run: ${bookingsError}`);
+    }
+
     // Group chat: WebSocket fan-out in one group (scripts/bench-chat.mjs).
     let chat = null;
     let chatError = null;
@@ -687,6 +698,7 @@ async function main() {
       invoiceGoal(invoiceRun, invoiceRunError),
       pdfGoal(pdf, pdfError),
       ...chatGoals(chat, chatError),
+      ...bookingGoals(bookingsRun, bookingsError),
     ];
     const approvalProblems = [];
     if (bulkError) approvalProblems.push(`approval benchmark could not run: ${bulkError}`);
@@ -730,6 +742,7 @@ async function main() {
       invoiceRun: invoiceRun ?? { error: invoiceRunError },
       invoicePdf: pdf ?? { error: pdfError },
       chat: chat ?? { error: chatError },
+      bookings: bookingsRun ?? { error: bookingsError },
       approvalProblems,
       goals: goals.map((g) => ({ ...g, result: g.pass ? "PASS" : "FAIL" })),
       valid: invalid.length === 0,

@@ -6,6 +6,7 @@ import { request } from "node:http";
 import { DEMO } from "./local-db.mjs";
 import { seedDemoInvoices } from "./demo-invoices.mjs";
 import { seedDemoHelpdesk } from "./demo-helpdesk.mjs";
+import { seedDemoBookings } from "./demo-bookings.mjs";
 
 function call(port, host, method, path, { body, cookie } = {}) {
   return new Promise((resolve, reject) => {
@@ -94,6 +95,13 @@ export async function seedInvoices(port) {
     if (done.issued) console.log(`  Demo invoices: issued on ${done.days.join(" and ")}${done.paid ? `, ${done.paid} paid` : ""}.`);
   } catch (err) {
     console.error(`  Demo invoices not seeded: ${err.message}`);
+  }
+  // The rooms, desks and a week of bookings (scripts/demo-bookings.mjs), after the invoices: this week's charges wait for the next run.
+  try {
+    const done = await seedDemoBookings(api);
+    if (done.seeded) console.log(`  Demo bookings: ${done.resources} resources, ${done.booked} bookings in the week of ${done.week}.`);
+  } catch (err) {
+    console.error(`  Demo bookings not seeded: ${err.message}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { formatNumber } from "./format";
 
 export { groupBrand } from "../pages/groups/shared";
 
-export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "invoices" | "help" | "settings" | "domains";
+export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "invoices" | "resources" | "events" | "help" | "settings" | "domains";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -102,6 +102,7 @@ export function AdminShell({
           { id: "memberships" as const, href: "/admin/memberships", label: t(lang, "admin.nav.memberships") },
           { id: "portal" as const, href: "/admin/portal", label: t(lang, "admin.nav.portal") },
           { id: "invoices" as const, href: "/admin/invoices", label: t(lang, "admin.nav.invoices") },
+          { id: "resources" as const, href: "/admin/resources", label: t(lang, "admin.nav.resources") },
           { id: "help" as const, href: "/admin/help", label: t(lang, "admin.nav.help") },
           { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
           { id: "domains" as const, href: "/admin/domains", label: t(lang, "admin.nav.domains") },

@@ -44,6 +44,8 @@ export type FieldProps = FieldMessages & {
   tag?: string | undefined;
   /** For identifiers the browser should leave as typed (emails, subdomains). */
   verbatim?: boolean;
+  /** The id of a `<datalist>` of suggestions. */
+  list?: string;
 };
 
 /** The label of a control, with its optional tag ("(required)", "(optional)"). */
@@ -85,6 +87,7 @@ export function Field(props: FieldProps): VNode {
     readonly=${props.readonly}
     pattern=${props.pattern}
     placeholder=${props.placeholder}
+    list=${props.list}
     autocapitalize=${props.verbatim ? "none" : undefined}
     spellcheck=${props.verbatim ? "false" : undefined}
     aria-describedby=${describedby}

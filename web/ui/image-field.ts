@@ -22,18 +22,26 @@ export function ImageField({
   kind,
   error,
   current,
+  name = kind,
+  label = t(lang, `branding.${kind}`),
+  hint = assetHint(lang, kind),
 }: {
   lang: Lang;
   kind: keyof typeof ASSET_LIMITS;
+  /** The input's name when it is not the kind's own (a resource's picture is a cover image named `image`). */
+  name?: string;
+  label?: string;
+  /** What the field says under it (default: the kind's types, size limit and best size). */
+  hint?: string;
   error?: string | undefined;
   /** What is there now (a thumbnail of the current image). */
   current?: ComponentChildren;
 }): VNode {
   return FileField({
-    name: kind,
-    label: t(lang, `branding.${kind}`),
+    name,
+    label,
     accept: kind === "favicon" ? FAVICON_ACCEPT : IMAGE_ACCEPT,
-    hint: assetHint(lang, kind),
+    hint,
     error,
     current,
   });

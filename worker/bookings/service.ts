@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
@@ -13,7 +14,7 @@ import { addDays, dayInTimeZone, isDay, periodContaining, type BillingSchedule, 
 import type { Clock } from "../memberships/service";
 import { givesAccess } from "../memberships/service";
 import { mailLang } from "../mail/templates";
-import { hiddenFor, resourceRow } from "../resources/service";
+import { resourceForMember, resourceRow } from "../resources/service";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 import type { BookingNotice } from "../calendar/mail";
 import { forgetBookingsOf } from "./cache";
@@ -86,25 +87,25 @@ export type Quote = {
 
 /** The resource `booker` may book (404 when unknown, deleted, hidden, or hidden for the member; admins see hidden ones). */
 async function bookableResource(t: TenantDb, resourceId: string, booker: Booker): Promise<Resource> {
-  const resource = await resourceRow(t, resourceId);
-  if (!resource) throw notFound("No such resource.");
-  if (!booker.admin && (resource.hidden || (await hiddenFor(t, booker.userId, resource.id)))) throw notFound("No such resource.");
-  return resource;
+  const found = await resourceForMember(t, resourceId, booker.userId);
+  if (!found) throw notFound("No such resource.");
+  if (!booker.admin && (found.row.hidden || found.hiddenForMember)) throw notFound("No such resource.");
+  return found.row;
 }
 
 /** The member's membership that is not canceled, with its plan (and the plan it changes to). */
 async function membershipOf(t: TenantDb, userId: string): Promise<{ m: PlanMembership; plan: Plan; next: Plan | null } | null> {
-  const [m] = await t.db
-    .select()
+  // One query (a booking runs this on every request): the membership, its plan and the plan it changes to.
+  const nextPlan = alias(plans, "next_plan");
+  const [found] = await t.db
+    .select({ m: planMemberships, plan: plans, next: nextPlan })
     .from(planMemberships)
+    .innerJoin(plans, and(eq(plans.tenantId, t.tenantId), eq(plans.id, planMemberships.planId)))
+    .leftJoin(nextPlan, and(eq(nextPlan.tenantId, t.tenantId), eq(nextPlan.id, planMemberships.changePlanId)))
     .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId), sql`${planMemberships.status} <> 'canceled'`))
     .limit(1);
-  if (!m) return null;
-  const ids = [m.planId, ...(m.changePlanId ? [m.changePlanId] : [])];
-  const rows = await t.db.select().from(plans).where(and(eq(plans.tenantId, t.tenantId), inArray(plans.id, ids)));
-  const plan = rows.find((p) => p.id === m.planId);
-  if (!plan) return null;
-  return { m, plan, next: m.changePlanId ? (rows.find((p) => p.id === m.changePlanId) ?? null) : null };
+  if (!found) return null;
+  return { m: found.m, plan: found.plan, next: found.m.changePlanId ? found.next : null };
 }
 
 /** The plan in force on `day` and its billing schedule (a scheduled change applies from its day). */
@@ -507,29 +508,54 @@ export type CalendarItem = { id: string; resource: { id: string; name: string; c
 export async function calendar(t: TenantDb, viewer: { userId: string; admin: boolean }, q: z.output<typeof calendarQuery>): Promise<CalendarItem[]> {
   if (q.to <= q.from) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { to: msg("field.invalid") });
   if (q.to - q.from > 62 * DAY_MS) throw new ApiError(422, "validation_failed", "At most 62 days at once.", { to: msg("field.too_big", { max: 62 }) });
-  const hiddenForViewer = t.db
-    .select({ x: sql`1` })
-    .from(hiddenResources)
-    .where(and(eq(hiddenResources.tenantId, t.tenantId), eq(hiddenResources.userId, viewer.userId), eq(hiddenResources.resourceId, resources.id)));
-  const rows = await joined(t)
-    .where(
-      and(
-        eq(bookings.tenantId, t.tenantId),
-        lt(bookings.fromMs, q.to),
-        gt(bookings.toMs, q.from),
-        isNull(resources.deletedAt),
-        ...(q.resourceId ? [eq(bookings.resourceId, q.resourceId)] : []),
-        ...(q.category ? [eq(resources.category, q.category)] : []),
-        ...(viewer.admin ? [] : [eq(resources.hidden, false), notExists(hiddenForViewer)]),
-      ),
-    )
-    .orderBy(asc(bookings.fromMs), asc(bookings.id))
-    .limit(5000);
-  return rows.map((r) => {
-    const mine = r.b.userId === viewer.userId;
-    const base: CalendarItem = { id: r.b.id, resource: { id: r.b.resourceId, name: r.resourceName, category: r.category }, from: new Date(r.b.fromMs).toISOString(), to: new Date(r.b.toMs).toISOString(), mine };
-    return mine || viewer.admin ? { ...base, title: r.b.title, member: { id: r.b.userId, name: r.memberName ?? "" } } : base;
+  const rows = await calendarStatement(t, viewer, q).raw<CalendarRow>();
+  return rows.map(([id, resourceId, resourceName, category, userId, title, fromMs, toMs, memberName]) => {
+    const mine = userId === viewer.userId;
+    const base: CalendarItem = { id, resource: { id: resourceId, name: resourceName, category }, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), mine };
+    return mine || viewer.admin ? { ...base, title, member: { id: userId, name: memberName ?? "" } } : base;
   });
+}
+
+type CalendarRow = [id: string, resourceId: string, resourceName: string, category: string, userId: string, title: string | null, fromMs: number, toMs: number, memberName: string | null];
+
+/**
+ * The calendar's one statement, reading only what the answer shows (a week of a busy resource is
+ * hundreds of rows: every column more is parsed and mapped that many times). It reads the
+ * bookings ending after the range's start, through their end: of one resource
+ * (`bookings_resource_to`) or of the community (`bookings_tenant_to`), so years of past bookings
+ * are never read again (by their start, every booking before the range's end would be).
+ * worker/bookings/query-plans.test.ts holds it to those indexes.
+ */
+export function calendarSql(viewer: { admin: boolean }, q: { resourceId?: string | undefined; category?: string | undefined }): string {
+  return calendarQuerySql(viewer, q).sql;
+}
+
+/** The statement's text and its parameters' order: tenant, from, to, then those the filters need. */
+function calendarQuerySql(viewer: { admin: boolean }, q: { resourceId?: string | undefined; category?: string | undefined }): { sql: string; params: ("resourceId" | "category" | "userId")[] } {
+  const params: ("resourceId" | "category" | "userId")[] = [];
+  const param = (name: (typeof params)[number]) => `?${params.push(name) + 3}`;
+  const where = [
+    "b.tenant_id = ?1",
+    "b.from_ms < ?3",
+    "b.to_ms > ?2",
+    "r.deleted_at is null",
+    ...(q.resourceId !== undefined ? [`b.resource_id = ${param("resourceId")}`] : []),
+    ...(q.category !== undefined ? [`r.category = ${param("category")}`] : []),
+    ...(viewer.admin ? [] : ["r.hidden = 0", `not exists (select 1 from hidden_resources h where h.tenant_id = ?1 and h.user_id = ${param("userId")} and h.resource_id = b.resource_id)`]),
+  ];
+  return {
+    sql:
+      "select b.id, b.resource_id, r.name, r.category, b.user_id, b.title, b.from_ms, b.to_ms, u.name " +
+      `from bookings b indexed by ${q.resourceId !== undefined ? "bookings_resource_to" : "bookings_tenant_to"} join resources r on r.id = b.resource_id left join users u on u.id = b.user_id ` +
+      `where ${where.join(" and ")} order by b.from_ms, b.id limit 5000`,
+    params,
+  };
+}
+
+function calendarStatement(t: TenantDb, viewer: { userId: string; admin: boolean }, q: { from: number; to: number; resourceId?: string | undefined; category?: string | undefined }): D1PreparedStatement {
+  const { sql: text, params } = calendarQuerySql(viewer, q);
+  const values = { resourceId: q.resourceId, category: q.category, userId: viewer.userId };
+  return t.d1.prepare(text).bind(t.tenantId, q.from, q.to, ...params.map((p) => values[p]));
 }
 
 // ---- Cancelling ----------------------------------------------------------------------------

@@ -714,6 +714,8 @@ export const bookings = sqliteTable(
     // The capacity check counts the bookings running at an instant: those ending after it.
     index("bookings_resource_to").on(t.resourceId, t.toMs),
     index("bookings_tenant_from").on(t.tenantId, t.fromMs),
+    // The calendar of every resource reads the bookings still running after its start (history stays unread).
+    index("bookings_tenant_to").on(t.tenantId, t.toMs),
     index("bookings_user_from").on(t.tenantId, t.userId, t.fromMs),
     index("bookings_credits").on(t.membershipId, t.periodStart),
     index("bookings_series").on(t.seriesId),

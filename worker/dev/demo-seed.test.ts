@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEMO, dayIn, demoInvoiceDay, demoSeedStatements } from "../../scripts/demo-seed.mjs";
 import { seedDemoInvoices, type DemoApi } from "../../scripts/demo-invoices.mjs";
+import { DEMO_BOOKINGS, DEMO_RESOURCES, mondayOf, seedDemoBookings, wallClock } from "../../scripts/demo-bookings.mjs";
 import { hashPassword } from "../auth/passwords";
 import { isValidBic, isValidIban } from "../invoices/epc";
 import { call, env, ROOT, sessionCookie } from "../test/helpers";
@@ -212,5 +213,51 @@ describe("the demo community's seed (npm start)", () => {
       [true, 19_000],
       [true, 6_000],
     ]);
+  });
+
+  it("has rooms and desks in two categories with opening hours and plan prices, and a week of bookings by several members; credits cover meeting rooms; a second start adds nothing", async () => {
+    const now = Date.now();
+    await seed(now);
+    await seedDemoInvoices(api, { now });
+    const done = await seedDemoBookings(api, { now });
+    expect(done).toMatchObject({ seeded: true, resources: DEMO_RESOURCES.length, booked: DEMO_BOOKINGS.length, skipped: 0, week: mondayOf(now) });
+    const transient = ["sessions", "rate_limits", "throttles"];
+    const first = await everything(transient);
+    await seed(now + DAY);
+    expect(await seedDemoBookings(api, { now: now + DAY })).toEqual({ seeded: false });
+    expect(await everything(transient)).toEqual(first);
+
+    const owner = await login(DEMO.owner);
+    type R = { id: string; name: string; category: string; units: number; openingHours: { day: number; from: string; to: string }[] | null; planPrices: Record<string, Money>; pricePerHour: Money; hidden: boolean };
+    const resources = (await read<{ items: R[] }>("/api/v1/resources", owner)).body.items;
+    expect(new Set(resources.map((r) => r.category))).toEqual(new Set(["Salles de réunion", "Bureaux"]));
+    expect(resources.filter((r) => r.category === "Salles de réunion").length).toBeGreaterThanOrEqual(2);
+    expect(resources.filter((r) => r.category === "Bureaux").length).toBeGreaterThanOrEqual(2);
+    const jade = resources.find((r) => r.name === "Salle Jade")!;
+    expect(jade.openingHours).toContainEqual({ day: 1, from: "08:00", to: "20:00" });
+    expect(jade).toMatchObject({ pricePerHour: { amount: 3_000, currency: "EUR" }, planPrices: { [DEMO.plans.resident.id]: { amount: 2_000, currency: "EUR" }, [DEMO.plans.team.id]: { amount: 1_500, currency: "EUR" } } });
+    expect(resources.find((r) => r.name === "Poste nomade")!.planPrices[DEMO.plans.flex.id]).toEqual({ amount: 0, currency: "EUR" });
+    const plans = (await read<{ items: { name: string; credits: { minutes: number; categories: string[] } }[] }>("/api/v1/plans", owner)).body.items;
+    for (const p of plans) expect(p.credits.categories).toEqual(["Salles de réunion"]);
+
+    // The calendar of the current week (Monday to Sunday in the community's timezone): every booking, by several members.
+    const monday = mondayOf(now);
+    const from = wallClock(monday, "00:00", DEMO.timezone);
+    const to = from + 7 * DAY + 2 * 3_600_000;
+    const week = (await read<{ items: { from: string; to: string; member: { id: string }; resource: { name: string } }[] }>(`/api/v1/bookings?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`, owner)).body.items;
+    expect(week).toHaveLength(DEMO_BOOKINGS.length);
+    expect(new Set(week.map((b) => b.member.id)).size).toBeGreaterThanOrEqual(4);
+    for (const b of week) expect(mondayOf(Date.parse(b.from))).toBe(monday);
+    // Wall-clock times in Paris: Monday's first meeting starts at 09:00 there.
+    expect(week.find((b) => b.resource.name === "Salle Jade")!.from).toBe(new Date(wallClock(monday, "09:00", DEMO.timezone)).toISOString());
+
+    // The demo member sees their own bookings, used within their credits: no booking charge waits for them.
+    const member = await login(DEMO.member);
+    const mine = (await read<{ items: { resource: { name: string }; price: Money; creditsUsedMinutes: number }[] }>("/api/v1/me/bookings?when=past", member)).body.items;
+    const upcoming = (await read<{ items: { resource: { name: string }; price: Money; creditsUsedMinutes: number }[] }>("/api/v1/me/bookings?when=upcoming", member)).body.items;
+    const all = [...mine, ...upcoming];
+    expect(all).toHaveLength(DEMO_BOOKINGS.filter((b) => b.userId === "demo-member").length);
+    expect(all.every((b) => b.price.amount === 0)).toBe(true);
+    expect(all.filter((b) => b.creditsUsedMinutes > 0).map((b) => b.resource.name).sort()).toEqual(["Salle Jade", "Salle Lovelace"]);
   });
 });

@@ -7,6 +7,8 @@ import { ProfileFieldEditPage, ProfileFieldsPage, type FieldFormValues } from ".
 import { DirectoryOffPage, DirectoryPage } from "../../web/pages/profiles/directory";
 import { formInputs, type InputValue } from "../../web/pages/profiles/inputs";
 import { ProfilePage } from "../../web/pages/profiles/me";
+import { HiddenResourcesForm } from "../../web/pages/resources/hidden-resources";
+import { hiddenResourceChoices } from "../resources/service";
 import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { ProfileField, Tenant } from "../db/schema";
@@ -59,6 +61,7 @@ const NOTICES: Record<string, MessageKey> = {
   moved: "admin.fields.notice.moved",
   directory_on: "admin.fields.notice.directory_on",
   directory_off: "admin.fields.notice.directory_off",
+  hidden_resources: "resources.member_hidden.saved",
 };
 
 const notice = (c: Context<AppEnv>) => doneNotice(c, NOTICES).notice;
@@ -315,9 +318,7 @@ export const profilePages = new Hono<AppEnv>()
     const redirect = signedIn(c);
     if (redirect) return redirect;
     requireAdmin(c);
-    const profile = await memberProfile(tenantDb(c.env, tenant), profileActor(c), c.req.param("id"));
-    const ctx = pageContext(c);
-    return renderPage(c, profile.name, AdminMemberProfilePage({ ctx, viewingAsMember: viewingAsMember(c), profile, notice: notice(c) }));
+    return memberProfilePage(c, c.req.param("id"));
   })
   .post("/admin/members/:id/profile", async (c) => {
     const tenant = requireTenant(c);
@@ -328,10 +329,28 @@ export const profilePages = new Hono<AppEnv>()
     const posted = profileForm(await readForm(c), current.fields.map((f) => f.key));
     return formAction(c, {
       run: () => updateMemberProfile(tdb, profileActor(c), id, parseWith(profilePatchSchema, { name: posted.name, bio: posted.bio, fields: posted.fields }), "form"),
-      render: (f) => renderPage(c, current.name, AdminMemberProfilePage({ ctx: pageContext(c), viewingAsMember: viewingAsMember(c), profile: current, values: posted, errors: f.errors, formError: f.formError }), f.status),
+      render: (f) => memberProfilePage(c, id, { values: posted, errors: f.errors, formError: f.formError }, f.status),
       done: () => withDone(`/admin/members/${encodeURIComponent(id)}/profile`, "saved"),
     });
   });
+
+/**
+ * /admin/members/{id}/profile: one member's whole profile, then the resources hidden from them
+ * (a form of worker/resources/admin-html.ts); `extra` carries a refused form's values and errors.
+ */
+export async function memberProfilePage(
+  c: Context<AppEnv>,
+  id: string,
+  extra: Partial<Pick<Parameters<typeof AdminMemberProfilePage>[0], "values" | "errors" | "formError">> & { hiddenError?: string | undefined } = {},
+  status: ContentfulStatusCode = 200,
+) {
+  const tdb = tenantDb(c.env, requireTenant(c));
+  const profile = await memberProfile(tdb, profileActor(c), id);
+  const ctx = pageContext(c);
+  const { hiddenError, ...typed } = extra;
+  const hidden = HiddenResourcesForm({ lang: ctx.lang, view: await hiddenResourceChoices(tdb, profile.id), error: hiddenError });
+  return renderPage(c, profile.name, AdminMemberProfilePage({ ctx, viewingAsMember: viewingAsMember(c), profile, notice: notice(c), after: hidden, ...typed }), status);
+}
 
 /** Why a picture was refused, in the reader's language. */
 function avatarError(c: Context<AppEnv>, f: FormFailure): string {

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { notFound } from "../http/errors";
 import { json } from "../http/validate";
-import { ASSET_LIMITS, checkAsset, readLimited, storeImage } from "../groups/images";
+import { ASSET_LIMITS, readLimited } from "../groups/images";
 import { portalRequest } from "../memberships/http";
 import { allowedTo, isBookingAdmin } from "./http";
 import {
@@ -16,7 +16,7 @@ import {
   resourceRow,
   resourceView,
   setHiddenResources,
-  setResourceImage,
+  storeResourceImage,
   updateResource,
   visibleResource,
 } from "./service";
@@ -52,8 +52,7 @@ export const resourcesApi = new Hono<AppEnv>()
     const id = idOf(c.req.param("id"));
     if (!(await resourceRow(t, id))) throw notFound("No such resource.");
     const bytes = await readLimited(c.req.raw, ASSET_LIMITS.cover.maxBytes);
-    const key = await storeImage(c.env.MEDIA, `tenants/${t.tenantId}/resources/${id}/image`, bytes, checkAsset("cover", bytes));
-    return c.json({ resource: await setResourceImage(t, id, key, clock.now) });
+    return c.json({ resource: await storeResourceImage(t, c.env.MEDIA, id, bytes, clock.now) });
   })
   .get("/members/:userId/hidden-resources", allowedTo("manageHiddenResources"), async (c) => {
     const { t } = await portalRequest(c);

@@ -5,10 +5,12 @@ import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { bookings, hiddenResources, plans, resources, users, type OpeningWindow, type Resource } from "../db/schema";
 import { windowProblem } from "../bookings/hours";
+import { checkAsset, storeImage } from "../groups/images";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { unixLines } from "../http/text";
 import { basisPointsToPercent, isCurrency, percentToBasisPoints, type Money } from "../invoices/money";
 import type { BillingSettingsView } from "../invoices/settings";
+import type { HiddenResourcesView, ResourceView } from "./types";
 
 // Resources a community rents out (API.md "Resources and bookings"): rooms, desks, equipment,
 // each with how many bookings may run at once (`units`), an hourly price (per plan too), rules
@@ -48,25 +50,7 @@ export type ResourceInput = z.output<typeof resourceInput>;
 export const resourcePatch = resourceInput.partial();
 export type ResourcePatch = z.output<typeof resourcePatch>;
 
-export type ResourceView = {
-  id: string;
-  name: string;
-  category: string;
-  description: string;
-  /** The resource's picture under `/media/…`, or null. */
-  image: string | null;
-  units: number;
-  capacity: number | null;
-  pricePerHour: Money;
-  planPrices: Record<string, Money>;
-  taxRate: number;
-  minMinutes: number | null;
-  maxMinutes: number | null;
-  cutoffHours: number | null;
-  cancellationHours: number | null;
-  openingHours: OpeningWindow[] | null;
-  hidden: boolean;
-};
+export type { ResourceView };
 
 export function resourceView(r: Resource): ResourceView {
   return {
@@ -160,6 +144,19 @@ export async function resourceRow(t: TenantDb, id: string): Promise<Resource | n
   return row ?? null;
 }
 
+/** A resource of this community that is not deleted, with whether an admin hid it from `userId` (one query), or null. */
+export async function resourceForMember(t: TenantDb, id: string, userId: string): Promise<{ row: Resource; hiddenForMember: boolean } | null> {
+  const [found] = await t.db
+    .select({
+      row: resources,
+      hiddenForMember: sql<number>`exists (select 1 from ${hiddenResources} where ${hiddenResources.tenantId} = ${t.tenantId} and ${hiddenResources.userId} = ${userId} and ${hiddenResources.resourceId} = ${resources.id})`,
+    })
+    .from(resources)
+    .where(and(eq(resources.tenantId, t.tenantId), eq(resources.id, id), isNull(resources.deletedAt)))
+    .limit(1);
+  return found ? { row: found.row, hiddenForMember: Boolean(found.hiddenForMember) } : null;
+}
+
 /** Whether an admin hid this resource from this member. */
 export async function hiddenFor(t: TenantDb, userId: string, resourceId: string): Promise<boolean> {
   const [row] = await t.db
@@ -227,6 +224,17 @@ export async function deleteResource(t: TenantDb, id: string, now: number): Prom
   throw conflict("resource_in_use", "This resource has bookings to come; cancel them first.");
 }
 
+/**
+ * Checks a picture under the branding's rules (a cover image: PNG, JPEG, WebP or GIF from its
+ * bytes, 5 MiB; 413, 415, 422), stores it in R2 by content hash and sets it on the resource:
+ * what `PUT /api/v1/resources/{id}/image` and the admin's form both do.
+ */
+export async function storeResourceImage(t: TenantDb, bucket: R2Bucket, id: string, bytes: Uint8Array<ArrayBuffer>, now: number): Promise<ResourceView> {
+  if (!(await resourceRow(t, id))) throw notFound("No such resource.");
+  const key = await storeImage(bucket, `tenants/${t.tenantId}/resources/${id}/image`, bytes, checkAsset("cover", bytes));
+  return setResourceImage(t, id, key, now);
+}
+
 /** Sets a resource's picture (already checked and stored by the caller under the community's prefix). */
 export async function setResourceImage(t: TenantDb, id: string, key: string, now: number): Promise<ResourceView> {
   const [row] = await t.db
@@ -279,4 +287,10 @@ export async function setHiddenResources(t: TenantDb, userId: string, resourceId
     ...chunks.map((chunk) => t.db.insert(hiddenResources).values(chunk)),
   ]);
   return wanted.sort();
+}
+
+/** The form on a member's admin page: every resource (hidden ones too) and those hidden from this member (404 for an unknown member). */
+export async function hiddenResourceChoices(t: TenantDb, userId: string): Promise<HiddenResourcesView> {
+  const [hiddenIds, all] = await Promise.all([hiddenResourcesOf(t, userId), listResources(t, { userId, all: true })]);
+  return { userId, hiddenIds, resources: all.map((r) => ({ id: r.id, name: r.name, category: r.category, hidden: r.hidden })) };
 }

@@ -1,5 +1,5 @@
 import { html } from "htm/preact";
-import type { VNode } from "preact";
+import type { ComponentChildren, VNode } from "preact";
 import { t } from "../../i18n";
 import { Button, ButtonLink, Field, TextareaField } from "../../ui/components";
 import type { PageContext } from "../../ui/page";
@@ -28,10 +28,13 @@ export function AdminMemberProfilePage({
   errors = {},
   formError,
   notice,
+  after,
 }: {
   ctx: PageContext;
   viewingAsMember: boolean;
   profile: AdminMemberProfileView;
+  /** More about this member, below the profile's form (the resources hidden from them). */
+  after?: ComponentChildren;
   values?: { name?: string; bio?: string; fields?: Record<string, InputValue> };
   errors?: Record<string, string>;
   formError?: string | undefined;
@@ -74,6 +77,7 @@ export function AdminMemberProfilePage({
           ${ButtonLink({ href: "/admin/members", variant: "ghost", children: t(lang, "admin.accounts.back_to_list") })}
         </div>
       </form>
+      ${after}
     `,
   });
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `bookings_tenant_to` ON `bookings` (`tenant_id`,`to_ms`);

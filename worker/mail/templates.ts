@@ -269,6 +269,7 @@ export function bookingMail(
     { kind: "list", items: p.slots },
     { kind: "small", text: t(lang, `${key}.calendar`) },
     { kind: "action", label: t(lang, `${key}.action`), url: p.url },
+  ], p.brand);
   const method = kind === "confirmed" ? "REQUEST" : "CANCEL";
   return { ...mail, attachments: [{ filename: "booking.ics", contentType: `text/calendar; charset=utf-8; method=${method}`, content: base64Utf8(p.ics) }] };
 }

@@ -9,7 +9,7 @@ import { formatNumber } from "./format";
 
 export { groupBrand } from "../pages/groups/shared";
 
-export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "invoices" | "settings" | "domains";
+export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "invoices" | "events" | "settings" | "domains";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -45,6 +45,7 @@ function GroupTabs({ ctx, group, pendingRequests }: { ctx: PageContext; group: G
     { href: `${base}/activity`, label: t(lang, "activity.tab") },
     { href: `${base}/levels`, label: t(lang, "levels.tab") },
     { href: `${base}/domains`, label: t(lang, "admin.tab.domains") },
+    { href: `/admin/events?group=${encodeURIComponent(group.slug)}`, label: t(lang, "admin.nav.events") },
   ];
   return html`<nav class="tabs-nav" aria-label=${t(lang, "admin.group_nav", { group: group.name })}>
     <ul class="tabs">
@@ -102,6 +103,7 @@ export function AdminShell({
           { id: "memberships" as const, href: "/admin/memberships", label: t(lang, "admin.nav.memberships") },
           { id: "portal" as const, href: "/admin/portal", label: t(lang, "admin.nav.portal") },
           { id: "invoices" as const, href: "/admin/invoices", label: t(lang, "admin.nav.invoices") },
+          { id: "events" as const, href: "/admin/events", label: t(lang, "admin.nav.events") },
           { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
           { id: "domains" as const, href: "/admin/domains", label: t(lang, "admin.nav.domains") },
         ]

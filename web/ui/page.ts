@@ -96,6 +96,15 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   html`<li class="nav-members">
                     <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
                   </li>`}
+                  ${(tenant.features.events !== false || admin) &&
+                  html`<li class="nav-events">
+                    <a
+                      class="nav-link"
+                      href="/events"
+                      aria-current=${pathname === "/events" ? "page" : pathname?.startsWith("/events/") ? "true" : undefined}
+                      >${t(lang, "layout.events")}</a
+                    >
+                  </li>`}
                   ${ctx.membershipTab &&
                   html`<li class="nav-membership">
                     <a
@@ -207,6 +216,7 @@ function headerKey(ctx: PageContext): string {
     user ? `${user.id}/${user.tenantRole}/${user.name}/${ctx.userAvatarUrl ?? ""}` : "",
     ctx.viewingAsMember ? "as-member" : "",
     ctx.membershipTab ? "membership" : "",
+    tenant ? `events:${tenant.features.events !== false}` : "",
   ].join("\u0001");
 }
 

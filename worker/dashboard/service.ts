@@ -11,6 +11,8 @@ import type { Day } from "../memberships/periods";
 import { givesAccess } from "../memberships/service";
 import { memberPlans, memberPlansQuery, planFacts } from "../memberships/cache";
 import { currentStatus, type StatusView } from "../tenancy/portal-settings";
+import { upcomingEventsFor } from "../events/cache";
+import type { EventView } from "../events/service";
 import type { DashboardMembershipView, DashboardPageView } from "./types";
 
 // The member's dashboard (`GET /api/v1/me/dashboard`, and the page at `/`): what the
@@ -35,20 +37,21 @@ export type Dashboard = {
   welcomeMessage: string | null;
   announcements: AnnouncementView[];
   upcomingBookings: unknown[];
-  upcomingEvents: unknown[];
+  /** The events the member is going to or waitlisted for (at most 5, soonest first); none when events are switched off. */
+  upcomingEvents: EventView[];
   status: StatusView | null;
 };
 
 /** What one dashboard read found: the API's answer, and the open membership's row for the page. */
 export type DashboardReads = { dashboard: Dashboard; open: (PlanMembership & { planName: string }) | null; roles: Record<string, GroupRole> };
 
-type Who = Pick<User, "id" | "name" | "bio" | "language">;
-type Settings = Pick<Tenant, "name" | "defaultLanguage" | "welcomeMessage" | "status">;
+type Who = Pick<User, "id" | "name" | "bio" | "language" | "tenantRole">;
+type Settings = Pick<Tenant, "name" | "defaultLanguage" | "welcomeMessage" | "status" | "features">;
 
 /** A membership the invoice run may still bill (a superset: the preview decides). */
 const bills = (m: PlanMembership) => m.status === "active" || m.status === "canceling" || (m.status === "canceled" && m.cancelsOn !== null);
 
-export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<DashboardReads> {
+export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember = false): Promise<DashboardReads> {
   // What the caches miss is read in one batch: the member's memberships, their unpaid invoices
   // (only once the community issued one) and, when missing too, the current announcements
   // (alone, they are their own batch of two).
@@ -60,11 +63,12 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
       : [...(await t.db.batch([memberPlansQuery(t, user.id), currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)])), []];
     return { mine, live: liveFrom(rows, slugs), unpaid };
   };
-  const [mine, unpaid, live, roles] = await Promise.all([
+  const [mine, unpaid, live, roles, upcomingEvents] = await Promise.all([
     memberPlans(t, user.id, async () => (await (batch ??= readAll())).mine),
     facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll())).unpaid) : [],
     liveAnnouncements(t, now, batch ? async () => (await batch!).live : undefined),
     viewerRoles(t, user.id),
+    upcomingEventsFor(t, tenant, user, now, viewingAsMember),
   ]);
   // The next invoice as the run would issue it (its own code, cached a few seconds).
   const nextInvoice = await nextInvoiceOf(t, user.id, today, mine.some((r) => bills(r.m)), async () => {
@@ -84,7 +88,7 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     welcomeMessage: tenant.welcomeMessage,
     announcements: viewsWith(shown, live.slugs),
     upcomingBookings: [],
-    upcomingEvents: [],
+    upcomingEvents,
     status: currentStatus(tenant.status, now),
   };
   return { dashboard, open: latest, roles };
@@ -104,7 +108,7 @@ const markdown = (source: string) => rendered(source, () => renderMarkdown(sourc
  * plan can be chosen, with the Markdown rendered and sanitised.
  */
 export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember: boolean): Promise<DashboardPageView> {
-  const [{ dashboard: d, open, roles }, directory, facts] = await Promise.all([readDashboard(t, tenant, user, today, now), groupDirectory(t), planFacts(t)]);
+  const [{ dashboard: d, open, roles }, directory, facts] = await Promise.all([readDashboard(t, tenant, user, today, now, viewingAsMember), groupDirectory(t), planFacts(t)]);
   const membership: DashboardMembershipView | null = open && open.status !== "canceled" ? { plan: { id: open.planId, name: open.planName }, status: open.status, cancelsOn: open.cancelsOn } : null;
   const cards = cardsOf(directory, roles);
   return {
@@ -117,5 +121,6 @@ export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, to
     unpaidInvoices: d.unpaidInvoices.map((i) => ({ ...i, overdue: i.dueOn < today })),
     plansOffered: facts.offered,
     groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
+    upcomingEvents: d.upcomingEvents,
   };
 }

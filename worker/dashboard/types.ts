@@ -1,5 +1,7 @@
-// The shapes the dashboard page reads (web/pages/dashboard): types only, importing nothing,
-// so `web/` may read them with `import type`.
+// The shapes the dashboard page reads (web/pages/dashboard): types only, importing nothing
+// but the events pages' types, so `web/` may read them with `import type`.
+
+import type { EventItem } from "../../web/pages/events/types";
 
 /** The member's membership that is not canceled, as the dashboard shows it. */
 export type DashboardMembershipView = {
@@ -37,4 +39,6 @@ export type DashboardPageView = {
   /** The community offers a plan a member can choose (the "choose a plan" link). */
   plansOffered: boolean;
   groups: DashboardGroupView[];
+  /** The events the member is going to or waitlisted for, soonest first (at most 5). */
+  upcomingEvents: EventItem[];
 };

@@ -2361,4 +2361,17 @@ export const fr: Record<MessageKey, string> = {
   "events.admin.error.whole_number": "Saisissez un nombre entier.",
   "events.admin.error.rate": "Saisissez un pourcentage avec au plus deux décimales, par exemple 21 ou 5,5.",
   // ── end ev-pages ──
+  // ── ev-api ──
+  "events.line": "Événement : {title}, {when}",
+  "mail.event.location": "Lieu",
+  "mail.event.action": "Voir l’événement",
+  "mail.event_moved.subject": "{community} : {title} a été déplacé",
+  "mail.event_moved.intro": "L’événement {title} auquel vous êtes inscrit a désormais lieu {when}.",
+  "mail.event_canceled.subject": "{community} : {title} est annulé",
+  "mail.event_canceled.intro": "L’événement {title} prévu {when} est annulé. Si vous aviez un billet pas encore facturé, il est retiré.",
+  "mail.event_promoted.subject": "{community} : une place pour vous à {title}",
+  "mail.event_promoted.intro": "Une place s’est libérée : vous participez désormais à {title}, {when}.",
+  "mail.event_reminder.subject": "{community} : {title}, c’est demain",
+  "mail.event_reminder.intro": "Petit rappel : {title} a lieu {when}.",
+  // ── end ev-api ──
 };

@@ -54,6 +54,9 @@ import { announcementPages } from "./announcements/html";
 import { membershipTab } from "./dashboard/html";
 import { cardPaymentsApi } from "./payments/routes";
 import { cardPaymentPages } from "./payments/html";
+import { eventPages } from "./events/html";
+import { eventAdminPages } from "./events/admin-html";
+import { forgetEventsAfterWrites } from "./events/cache";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
 
@@ -95,6 +98,7 @@ app.use(formGuard());
 app.use("/g/:slug/join", joinPrompt());
 app.use("/admin/*", pendingMembersCount());
 app.use(membershipTab());
+app.use(forgetEventsAfterWrites());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
@@ -124,6 +128,8 @@ app.route("/", invoiceAdminPages);
 app.route("/", adminInvoicePages);
 app.route("/", cardPaymentPages);
 app.route("/", memberInvoicePages);
+app.route("/", eventPages);
+app.route("/", eventAdminPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

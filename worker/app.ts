@@ -56,6 +56,7 @@ import { cardPaymentsApi } from "./payments/routes";
 import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
+import { eventsApi } from "./events/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -78,6 +79,7 @@ const api = new Hono<AppEnv>()
   .route("/", dashboardApi)
   .route("/", resourcesApi)
   .route("/", bookingsApi)
+  .route("/", eventsApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

@@ -59,6 +59,7 @@ import { eventAdminPages } from "./events/admin-html";
 import { forgetEventsAfterWrites } from "./events/cache";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
+import { eventsApi } from "./events/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -81,6 +82,7 @@ const api = new Hono<AppEnv>()
   .route("/", dashboardApi)
   .route("/", resourcesApi)
   .route("/", bookingsApi)
+  .route("/", eventsApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

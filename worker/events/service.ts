@@ -741,24 +741,3 @@ export async function attendeesCsv(t: TenantDb, tenant: Pick<Tenant, "features">
   const slug = event.title.normalize("NFKD").replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").toLowerCase().slice(0, 60) || "event";
   return { filename: `${slug}-attendees.csv`, body: `\ufeff${lines.join("\r\n")}\r\n` };
 }
-
-// ---- Holds seen from the bookings ------------------------------------------------------------
-
-export type EventHold = { eventId: string; title: string; resourceId: string; fromMs: number; toMs: number; visible: boolean };
-
-/**
- * Events holding a resource over [fromMs, toMs) (not canceled), for the bookings' calendar:
- * `visible` tells whether the viewer may see the event itself (its id and title).
- */
-export async function eventHolds(t: TenantDb, viewer: { userId: string; admin: boolean }, fromMs: number, toMs: number, resourceIds: string[] | null): Promise<EventHold[]> {
-  if (resourceIds !== null && resourceIds.length === 0) return [];
-  const rows = await t.db
-    .select({ id: events.id, title: events.title, resourceId: events.resourceId, startsMs: events.startsMs, endsMs: events.endsMs, groupId: events.groupId })
-    .from(events)
-    .where(and(eq(events.tenantId, t.tenantId), sql`${events.resourceId} is not null`, isNull(events.canceledAt), lt(events.startsMs, toMs), gt(events.endsMs, fromMs), ...(resourceIds ? [inArray(events.resourceId, resourceIds)] : [])))
-    .orderBy(asc(events.startsMs))
-    .limit(5000);
-  const roles = rows.some((r) => r.groupId) && !viewer.admin ? await viewerRoles(t, viewer.userId) : {};
-  return rows.map((r) => ({ eventId: r.id, title: r.title, resourceId: r.resourceId!, fromMs: r.startsMs, toMs: r.endsMs, visible: viewer.admin || r.groupId === null || roles[r.groupId] !== undefined }));
-}
-

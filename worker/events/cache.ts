@@ -3,7 +3,8 @@ import type { TenantDb } from "../db/client";
 import { ReadCache } from "../db/read-cache";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
-import { eventViewer, myUpcomingEvents, type EventView } from "./service";
+import { decideEvent } from "./policy";
+import { eventViewer, groupUpcomingEvents, myUpcomingEvents, type EventView } from "./service";
 
 // The dashboard's `upcomingEvents` (the events a member is going to or waiting for), kept a
 // few seconds per isolate (db/read-cache.ts) like the dashboard's other reads, so that a
@@ -41,4 +42,13 @@ export function forgetEventsAfterWrites(): MiddlewareHandler<AppEnv> {
     if (tenant) forgetEventsOf(tenant.id);
     else upcoming.clear();
   };
+}
+
+/**
+ * A group's upcoming events on its page (`/g/{slug}`): for a signed-in reader who may see them
+ * (the group's members, community admins), and not while events are switched off for them.
+ */
+export async function groupEventsFor(t: TenantDb, tenant: Pick<Tenant, "features">, user: Pick<User, "id" | "tenantRole"> | null, groupId: string, now: number, viewingAsMember: boolean): Promise<EventView[]> {
+  if (!user || !decideEvent({ tenantRole: user.tenantRole, viewingAsMember }, "read", tenant.features).ok) return [];
+  return groupUpcomingEvents(t, await eventViewer(t, user, { viewingAsMember }), groupId, now, 5);
 }

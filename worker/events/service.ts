@@ -262,6 +262,20 @@ export async function eventTypes(t: TenantDb): Promise<string[]> {
   return rows.map((r) => r.type!).filter(Boolean);
 }
 
+/**
+ * A group's upcoming events (not canceled, ending after `now`), soonest first, for the group's
+ * page: only to viewers who may see them (the group's members, community admins). Written by
+ * branch ev-pages for `/g/{slug}` (the list's query has no group filter).
+ */
+export async function groupUpcomingEvents(t: TenantDb, viewer: EventViewer, groupId: string, now: number, limit = 5): Promise<EventView[]> {
+  if (!viewer.admin && viewer.groupRoles[groupId] === undefined) return [];
+  const rows = await joinedSelect(t, viewer.userId)
+    .where(and(eq(events.tenantId, t.tenantId), eq(events.groupId, groupId), gt(events.endsMs, now), isNull(events.canceledAt)))
+    .orderBy(asc(events.startsMs), asc(events.id))
+    .limit(limit);
+  return rows.map(viewOf);
+}
+
 // ---- Writing events ------------------------------------------------------------------------
 
 const invalid = (fields: Record<string, string>) => new ApiError(422, "validation_failed", "Some fields are invalid.", fields);

@@ -91,3 +91,15 @@ export function EventList({ lang, events, timeZone, headingLevel = 2 }: { lang: 
     ${events.map((event) => EventCard({ lang, event, timeZone, headingLevel }))}
   </ul>`;
 }
+
+/** A group's upcoming events on its page (nothing when it has none). */
+export function GroupEvents({ lang, events, timeZone }: { lang: Lang; events: EventItem[]; timeZone: string | null }): VNode | null {
+  if (events.length === 0) return null;
+  return html`<section class="group-events" aria-labelledby="group-events-title">
+    <div class="section-head split-row">
+      <h2 id="group-events-title">${t(lang, "events.group.title")}</h2>
+      <a href=${EVENTS_PATH}>${t(lang, "events.dashboard.all")}</a>
+    </div>
+    ${EventList({ lang, events, timeZone, headingLevel: 3 })}
+  </section>`;
+}

@@ -28,5 +28,6 @@ import "./member-invoices.test.mjs";
 import "./avatars.test.mjs";
 import "./admin-invoices.test.mjs";
 import "./invoice-flow.test.mjs";
+import "./events.test.mjs";
 
 freshScreenshots();

@@ -2191,6 +2191,19 @@ export const en = {
   // ── bk-core ──
   "bookings.line": "Booking: {resource}, {from} – {to}",
   // ── end bk-core ──
+  // ── ev-api ──
+  "events.line": "Event: {title}, {when}",
+  "mail.event.location": "Where",
+  "mail.event.action": "See the event",
+  "mail.event_moved.subject": "{community}: {title} has moved",
+  "mail.event_moved.intro": "The event {title} you registered for now takes place {when}.",
+  "mail.event_canceled.subject": "{community}: {title} is canceled",
+  "mail.event_canceled.intro": "The event {title} planned {when} is canceled. If you had a ticket that was not invoiced yet, it is removed.",
+  "mail.event_promoted.subject": "{community}: you have a seat at {title}",
+  "mail.event_promoted.intro": "A seat freed up: you are now going to {title}, {when}.",
+  "mail.event_reminder.subject": "{community}: {title} is tomorrow",
+  "mail.event_reminder.intro": "A reminder: {title} takes place {when}.",
+  // ── end ev-api ──
   // ── ev-pages ──
   "layout.events": "Events",
   "admin.nav.events": "Events",
@@ -2338,20 +2351,10 @@ export const en = {
   "events.admin.error.amount": "Enter an amount in {currency}, e.g. 12.50.",
   "events.admin.error.whole_number": "Enter a whole number.",
   "events.admin.error.rate": "Enter a percentage with at most two decimals, e.g. 21 or 5.5.",
+  "events.admin.status.going": "Going",
+  "events.admin.status.waitlisted": "Waitlist",
+  "events.more": "More events",
   // ── end ev-pages ──
-  // ── ev-api ──
-  "events.line": "Event: {title}, {when}",
-  "mail.event.location": "Where",
-  "mail.event.action": "See the event",
-  "mail.event_moved.subject": "{community}: {title} has moved",
-  "mail.event_moved.intro": "The event {title} you registered for now takes place {when}.",
-  "mail.event_canceled.subject": "{community}: {title} is canceled",
-  "mail.event_canceled.intro": "The event {title} planned {when} is canceled. If you had a ticket that was not invoiced yet, it is removed.",
-  "mail.event_promoted.subject": "{community}: you have a seat at {title}",
-  "mail.event_promoted.intro": "A seat freed up: you are now going to {title}, {when}.",
-  "mail.event_reminder.subject": "{community}: {title} is tomorrow",
-  "mail.event_reminder.intro": "A reminder: {title} takes place {when}.",
-  // ── end ev-api ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

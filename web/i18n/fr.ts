@@ -2213,6 +2213,19 @@ export const fr: Record<MessageKey, string> = {
   // ── bk-core ──
   "bookings.line": "Réservation : {resource}, du {from} au {to}",
   // ── end bk-core ──
+  // ── ev-api ──
+  "events.line": "Événement : {title}, {when}",
+  "mail.event.location": "Lieu",
+  "mail.event.action": "Voir l’événement",
+  "mail.event_moved.subject": "{community} : {title} a été déplacé",
+  "mail.event_moved.intro": "L’événement {title} auquel vous êtes inscrit a désormais lieu {when}.",
+  "mail.event_canceled.subject": "{community} : {title} est annulé",
+  "mail.event_canceled.intro": "L’événement {title} prévu {when} est annulé. Si vous aviez un billet pas encore facturé, il est retiré.",
+  "mail.event_promoted.subject": "{community} : une place pour vous à {title}",
+  "mail.event_promoted.intro": "Une place s’est libérée : vous participez désormais à {title}, {when}.",
+  "mail.event_reminder.subject": "{community} : {title}, c’est demain",
+  "mail.event_reminder.intro": "Petit rappel : {title} a lieu {when}.",
+  // ── end ev-api ──
   // ── ev-pages ──
   "layout.events": "Événements",
   "admin.nav.events": "Événements",
@@ -2360,18 +2373,8 @@ export const fr: Record<MessageKey, string> = {
   "events.admin.error.amount": "Saisissez un montant en {currency}, par exemple 12,50.",
   "events.admin.error.whole_number": "Saisissez un nombre entier.",
   "events.admin.error.rate": "Saisissez un pourcentage avec au plus deux décimales, par exemple 21 ou 5,5.",
+  "events.admin.status.going": "Inscrit",
+  "events.admin.status.waitlisted": "En attente",
+  "events.more": "Plus d’événements",
   // ── end ev-pages ──
-  // ── ev-api ──
-  "events.line": "Événement : {title}, {when}",
-  "mail.event.location": "Lieu",
-  "mail.event.action": "Voir l’événement",
-  "mail.event_moved.subject": "{community} : {title} a été déplacé",
-  "mail.event_moved.intro": "L’événement {title} auquel vous êtes inscrit a désormais lieu {when}.",
-  "mail.event_canceled.subject": "{community} : {title} est annulé",
-  "mail.event_canceled.intro": "L’événement {title} prévu {when} est annulé. Si vous aviez un billet pas encore facturé, il est retiré.",
-  "mail.event_promoted.subject": "{community} : une place pour vous à {title}",
-  "mail.event_promoted.intro": "Une place s’est libérée : vous participez désormais à {title}, {when}.",
-  "mail.event_reminder.subject": "{community} : {title}, c’est demain",
-  "mail.event_reminder.intro": "Petit rappel : {title} a lieu {when}.",
-  // ── end ev-api ──
 };

@@ -2195,6 +2195,19 @@ export const nl: Record<MessageKey, string> = {
   // ── bk-core ──
   "bookings.line": "Reservering: {resource}, {from} – {to}",
   // ── end bk-core ──
+  // ── ev-api ──
+  "events.line": "Evenement: {title}, {when}",
+  "mail.event.location": "Waar",
+  "mail.event.action": "Bekijk het evenement",
+  "mail.event_moved.subject": "{community}: {title} is verplaatst",
+  "mail.event_moved.intro": "Het evenement {title} waarvoor je je inschreef, vindt nu plaats op {when}.",
+  "mail.event_canceled.subject": "{community}: {title} is geannuleerd",
+  "mail.event_canceled.intro": "Het evenement {title} gepland op {when} is geannuleerd. Een ticket dat nog niet gefactureerd was, is geschrapt.",
+  "mail.event_promoted.subject": "{community}: er is een plaats voor je bij {title}",
+  "mail.event_promoted.intro": "Er kwam een plaats vrij: je gaat nu naar {title}, {when}.",
+  "mail.event_reminder.subject": "{community}: {title} is morgen",
+  "mail.event_reminder.intro": "Een herinnering: {title} vindt plaats op {when}.",
+  // ── end ev-api ──
   // ── ev-pages ──
   "layout.events": "Evenementen",
   "admin.nav.events": "Evenementen",
@@ -2342,18 +2355,8 @@ export const nl: Record<MessageKey, string> = {
   "events.admin.error.amount": "Vul een bedrag in {currency} in, bv. 12,50.",
   "events.admin.error.whole_number": "Vul een geheel getal in.",
   "events.admin.error.rate": "Vul een percentage in met hoogstens twee decimalen, bv. 21 of 5,5.",
+  "events.admin.status.going": "Ingeschreven",
+  "events.admin.status.waitlisted": "Wachtlijst",
+  "events.more": "Meer evenementen",
   // ── end ev-pages ──
-  // ── ev-api ──
-  "events.line": "Evenement: {title}, {when}",
-  "mail.event.location": "Waar",
-  "mail.event.action": "Bekijk het evenement",
-  "mail.event_moved.subject": "{community}: {title} is verplaatst",
-  "mail.event_moved.intro": "Het evenement {title} waarvoor je je inschreef, vindt nu plaats op {when}.",
-  "mail.event_canceled.subject": "{community}: {title} is geannuleerd",
-  "mail.event_canceled.intro": "Het evenement {title} gepland op {when} is geannuleerd. Een ticket dat nog niet gefactureerd was, is geschrapt.",
-  "mail.event_promoted.subject": "{community}: er is een plaats voor je bij {title}",
-  "mail.event_promoted.intro": "Er kwam een plaats vrij: je gaat nu naar {title}, {when}.",
-  "mail.event_reminder.subject": "{community}: {title} is morgen",
-  "mail.event_reminder.intro": "Een herinnering: {title} vindt plaats op {when}.",
-  // ── end ev-api ──
 };

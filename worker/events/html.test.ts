@@ -98,6 +98,23 @@ describe("/events: the list, the filter and the month", () => {
     expect((await page(tenant, "/events?view=month&date=garbage", member.cookie)).status).toBe(200);
   });
 
+  it("pages through a long list with a \"more\" link (30 a page), keeping the filter", async () => {
+    const tenant = await setup();
+    const member = await signUpMember(tenant, "mia@example.org");
+    for (let i = 0; i < 31; i++) await makeEvent(tenant, { title: `Séance ${String(i).padStart(2, "0")}`, type: "Séance", startsAt: iso(at(2 + i, 9)), endsAt: iso(at(2 + i, 10)) });
+    const first = await page(tenant, "/events?type=S%C3%A9ance&lang=en", member.cookie);
+    expect(first.html).toContain("Séance 29");
+    expect(first.html).not.toContain("Séance 30");
+    const more = /<a class="btn btn-secondary" href="([^"]+)">More events<\/a>/.exec(first.html);
+    expect(more).not.toBeNull();
+    const next = more![1]!.replaceAll("&amp;", "&");
+    expect(next).toMatch(/^\/events\?type=S%C3%A9ance&cursor=/);
+    const second = await page(tenant, next, member.cookie);
+    expect(second.html).toContain("Séance 30");
+    expect(second.html).not.toContain("Séance 29");
+    expect(second.html).not.toContain("More events");
+  });
+
   it("a visitor is sent to log in", async () => {
     const tenant = await setup();
     const res = await page(tenant, "/events");

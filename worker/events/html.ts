@@ -71,6 +71,9 @@ function eventsQueryOf(c: Context<AppEnv>, today: string): EventsQuery {
   };
 }
 
+/** Events per page of the list (then a "more" link). */
+const PAGE = 30;
+
 async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   const clock = clockOf(r.tenant);
   const query = eventsQueryOf(c, clock.today);
@@ -78,12 +81,13 @@ async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   const month = `${query.date.slice(0, 7)}-01`;
   const filter = query.view === "month" ? { from: startOfDayMs(month, tz), to: startOfDayMs(monthStep(month, 1), tz) } : { when: query.when };
   const [list, types] = await Promise.all([
-    listEvents(r.t, r.viewer, { ...filter, ...(query.type ? { type: query.type } : {}) }, clock.now, { limit: query.view === "month" ? 200 : 100, cursor: null }),
+    listEvents(r.t, r.viewer, { ...filter, ...(query.type ? { type: query.type } : {}) }, clock.now, query.view === "month" ? { limit: 200, cursor: null } : { limit: PAGE, cursor: c.req.query("cursor") ?? null }),
     eventTypes(r.t),
   ]);
   const ctx = pageContext(c);
   const adminNotice = r.tenant.features.events === false;
-  return renderPage(c, tr(ctx.lang, "events.title"), EventsPage({ ctx, query, types, events: list.items, today: clock.today, adminNotice }));
+  const nextCursor = query.view === "month" ? null : list.nextCursor;
+  return renderPage(c, tr(ctx.lang, "events.title"), EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice }));
 }
 
 /** The registration form's controls: every field the event asks is required. */

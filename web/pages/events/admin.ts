@@ -286,7 +286,7 @@ function Attendees({ lang, event, attendees, fieldLabels, timeZone }: { lang: La
               (a) => html`<tr>
                 <th scope="row"><span class="event-attendee-name">${a.name}</span> <span class="event-admin-meta">${a.email}</span></th>
                 <td data-label=${t(lang, "events.admin.col.status")}>
-                  <span class=${a.status === "going" ? "badge badge-success" : "badge badge-warning"}>${t(lang, a.status === "going" ? "events.status.going" : "events.status.waitlisted")}</span>
+                  <span class=${a.status === "going" ? "badge badge-success" : "badge badge-warning"}>${t(lang, a.status === "going" ? "events.admin.status.going" : "events.admin.status.waitlisted")}</span>
                 </td>
                 <td data-label=${t(lang, "events.admin.col.registered")}>${formatDate(lang, a.registeredAt, { timeZone, short: true })}</td>
                 ${asked.map((f) => html`<td data-label=${f.label}>${a.answers[f.value] ?? ""}</td>`)}

@@ -95,11 +95,11 @@ function MonthCalendar({ lang, query, events, today, timeZone }: { lang: Lang; q
   return html`<section class="event-month" aria-labelledby="event-month-title">
     <div class="event-month-head">
       <a class="btn btn-secondary btn-sm event-month-prev" href=${eventsHref({ view: "month", date: monthStep(query.date, -1), type: query.type })}>
-        <span aria-hidden="true">‹ </span>${t(lang, "events.month.previous")}
+        <span aria-hidden="true">‹</span><span class="event-month-nav-text"> ${t(lang, "events.month.previous")}</span>
       </a>
       <h2 class="event-month-title" id="event-month-title">${title}</h2>
       <a class="btn btn-secondary btn-sm event-month-next" href=${eventsHref({ view: "month", date: monthStep(query.date, 1), type: query.type })}>
-        ${t(lang, "events.month.next")}<span aria-hidden="true"> ›</span>
+        <span class="event-month-nav-text">${t(lang, "events.month.next")} </span><span aria-hidden="true">›</span>
       </a>
     </div>
     <table class="event-month-grid">
@@ -140,6 +140,7 @@ export function EventsPage({
   query,
   types,
   events,
+  nextCursor = null,
   today,
   adminNotice,
 }: {
@@ -148,6 +149,8 @@ export function EventsPage({
   /** Every type an event here has, for the filter. */
   types: string[];
   events: EventItem[];
+  /** The list's next page, if any. */
+  nextCursor?: string | null;
   /** The community's today (YYYY-MM-DD). */
   today: string;
   /** An admin reads the page while members cannot (events switched off). */
@@ -166,7 +169,8 @@ export function EventsPage({
     ${query.view === "month"
       ? MonthCalendar({ lang, query, events, today, timeZone })
       : events.length > 0
-        ? EventList({ lang, events, timeZone })
+        ? html`${EventList({ lang, events, timeZone })}
+          ${nextCursor && html`<p class="events-more"><a class="btn btn-secondary" href=${`${eventsHref(query)}${eventsHref(query).includes("?") ? "&" : "?"}cursor=${encodeURIComponent(nextCursor)}`}>${t(lang, "events.more")}</a></p>`}`
         : html`<p class="empty events-empty">${t(lang, query.when === "past" ? "events.empty_past" : "events.empty_upcoming")}</p>`}
   </div>`;
 }

@@ -240,7 +240,7 @@ export type EventMailKind = "moved" | "canceled" | "promoted" | "reminder";
 export function eventMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; kind: EventMailKind; title: string; when: string; location: string | null; url: string }): MailMessage {
   const blocks: Block[] = [{ kind: "p", text: t(lang, `mail.event_${p.kind}.intro`, { title: p.title, when: p.when }) }];
   if (p.location) blocks.push({ kind: "p", text: labelled(lang, t(lang, "mail.event.location"), p.location) });
-  if (p.kind !== "canceled") blocks.push({ kind: "action", label: t(lang, "mail.event.action"), url: p.url });
+  blocks.push({ kind: "action", label: t(lang, "mail.event.action"), url: p.url });
   return compose(lang, p.to, t(lang, `mail.event_${p.kind}.subject`, { community: p.community, title: p.title }), p.community, blocks, p.brand);
 }
 // ── end ev-api ──

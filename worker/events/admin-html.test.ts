@@ -161,6 +161,7 @@ describe("/admin/events: who may open it", () => {
     expect(res.status).toBe(303);
     const priced = await post(tenant, "/admin/events/new?lang=en", free.map(([k, v]) => [k, k === "price" ? "5" : v] as [string, string]), gadmin.cookie);
     expect(priced.status).toBe(403);
+    expect(await priced.text()).toMatch(/id="field-price-error"[^>]*>Only the community’s admins can set a ticket price\.</);
     const theirs = await create(tenant, FULL.map(([k, v]) => [k, k === "group" ? "others" : k === "fields" ? "" : v] as [string, string]));
     expect((await getPage(tenant, `/admin/events/${theirs}`, gadmin.cookie)).status).toBe(404);
     const community = await create(tenant, FULL.filter(([k]) => k !== "fields"));

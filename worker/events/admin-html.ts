@@ -88,7 +88,10 @@ async function formPage(c: Context<AppEnv>, r: AdminReader, id: string | null, t
 
 /** The form again after a refusal: errors beside their fields, the refusal (in the events' words) above. */
 function refusedForm(c: Context<AppEnv>, r: AdminReader, id: string | null, values: EventFormValues, f: FormFailure) {
-  const formError = Object.keys(f.errors).length > 0 ? undefined : eventRefusalText(pageContext(c).lang, f);
+  const lang = pageContext(c).lang;
+  // A group's admin may do all but set a price: that refusal belongs beside the price.
+  if (f.err.code === "forbidden" && !r.viewer.admin && values.price !== "") return formPage(c, r, id, { values, errors: { price: tr(lang, "events.error.price_needs_admin") } }, f.status);
+  const formError = Object.keys(f.errors).length > 0 ? undefined : eventRefusalText(lang, f);
   return formPage(c, r, id, { values, errors: f.errors, formError }, f.status);
 }
 

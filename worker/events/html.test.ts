@@ -232,6 +232,14 @@ describe("features.events off", () => {
       expect((await postForm(tenant, `/events/${e.id}/cancel`, cookie, {})).status).toBe(403);
       expect((await page(tenant, "/", cookie)).html).not.toContain('class="nav-events"');
     }
+    // Back on, an owner viewing as a member sees a member's pages: no admin controls.
+    expect((await setFeatures(tenant, { events: true })).status).toBe(200);
+    const asMember = await page(tenant, "/events?lang=en", `${tenant.owner.cookie}; view_as=member`);
+    expect(asMember.status).toBe(200);
+    expect(asMember.html).not.toContain('href="/admin/events"');
+    expect((await page(tenant, `/events/${e.id}?lang=en`, `${tenant.owner.cookie}; view_as=member`)).html).not.toContain(`href="/admin/events/${e.id}"`);
+    expect((await page(tenant, `/events/${e.id}?lang=en`, tenant.owner.cookie)).html).toContain(`href="/admin/events/${e.id}"`);
+    expect((await setFeatures(tenant, { events: false })).status).toBe(200);
     const owner = await page(tenant, "/events?lang=en", tenant.owner.cookie);
     expect(owner.status).toBe(200);
     expect(owner.html).toContain('class="nav-events"');

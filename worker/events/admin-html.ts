@@ -13,9 +13,10 @@ import { groupDirectory } from "../groups/queries";
 import { clockOf } from "../memberships/service";
 import { listFields } from "../profiles/service";
 import { listResources } from "../resources/service";
+import { eventTypesCached } from "./cache";
 import { eventFormInput, eventFormOf, eventFormValues } from "./form";
 import { eventContext, eventRefusalText, eventsReader, type EventsReader } from "./html";
-import { attendees, cancelEvent, createEvent, eventTypes, listEvents, updateEvent, type AttendeeView, type EventView } from "./service";
+import { attendees, cancelEvent, createEvent, listEvents, updateEvent, type AttendeeView, type EventView } from "./service";
 
 // /admin/events, /admin/events/new, /admin/events/{id}: the community's owners and admins
 // manage every event; a group's admins the (free) events of the groups they run.
@@ -46,7 +47,7 @@ function adminQueryOf(c: Context<AppEnv>): AdminEventsQuery {
 
 async function listPage(c: Context<AppEnv>, r: AdminReader) {
   const query = adminQueryOf(c);
-  const [list, types] = await Promise.all([listEvents(r.t, r.viewer, { when: query.when, ...(query.type ? { type: query.type } : {}) }, clockOf(r.tenant).now, { limit: 200, cursor: null }), eventTypes(r.t)]);
+  const [list, types] = await Promise.all([listEvents(r.t, r.viewer, { when: query.when, ...(query.type ? { type: query.type } : {}) }, clockOf(r.tenant).now, { limit: 200, cursor: null }), eventTypesCached(r.t)]);
   // A group's admin sees the events of the groups they run; the group filter keeps one group's.
   const mine = new Set(r.groups.map((g) => g.value));
   const shown = list.items.filter((e) => (r.viewer.admin || (e.group !== null && mine.has(e.group.slug))) && (!query.group || e.group?.slug === query.group));

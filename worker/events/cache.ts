@@ -4,20 +4,28 @@ import { ReadCache } from "../db/read-cache";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { decideEvent } from "./policy";
-import { eventViewer, groupUpcomingEvents, myUpcomingEvents, type EventView } from "./service";
+import { eventTypes, eventViewer, groupUpcomingEvents, myUpcomingEvents, type EventView } from "./service";
 
-// The dashboard's `upcomingEvents` (the events a member is going to or waiting for), kept a
-// few seconds per isolate (db/read-cache.ts) like the dashboard's other reads, so that a
-// dashboard in the steady state makes no D1 round trip for them. Every request that writes
+// The dashboard's `upcomingEvents` (the events a member is going to or waiting for) and the
+// event types of the lists' filters, kept a few seconds per isolate (db/read-cache.ts) like
+// the dashboard's other reads, so that a dashboard in the steady state makes no D1 round trip
+// for them. Every request that writes
 // events (the events API, the events pages, the development clock's jobs) forgets the
 // community's entries in its isolate once it answered (`forgetEventsAfterWrites`); other
 // isolates see the change within READ_TTL_MS.
 
 const upcoming = new ReadCache<EventView[]>();
+const types = new ReadCache<string[]>();
 
-/** Forgets every member's upcoming events of a community (after any write to its events). */
+/** Forgets every member's upcoming events of a community, and its event types (after any write to its events). */
 export function forgetEventsOf(tenantId: string): void {
   upcoming.deleteWhere((key) => key.startsWith(`${tenantId}:`));
+  types.delete(tenantId);
+}
+
+/** The event types in use, for the filters of /events and /admin/events (cached like the rest). */
+export function eventTypesCached(t: TenantDb): Promise<string[]> {
+  return types.getOrLoad(t.tenantId, () => eventTypes(t));
 }
 
 /**
@@ -40,7 +48,10 @@ export function forgetEventsAfterWrites(): MiddlewareHandler<AppEnv> {
     if (c.req.method === "GET" || c.req.method === "HEAD" || !WRITES.test(c.req.path)) return;
     const tenant = c.get("tenant");
     if (tenant) forgetEventsOf(tenant.id);
-    else upcoming.clear();
+    else {
+      upcoming.clear();
+      types.clear();
+    }
   };
 }
 

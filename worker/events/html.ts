@@ -14,8 +14,9 @@ import { doneNotice, pageContext, renderPage } from "../http/render";
 import { billingSettingsOf } from "../invoices/settings";
 import { isDay, startOfDayMs } from "../memberships/periods";
 import { clockOf } from "../memberships/service";
+import { eventTypesCached } from "./cache";
 import { decideEvent } from "./policy";
-import { attendEvent, eventTypes, eventViewer, getEvent, leaveEvent, listEvents, registrationFields, type EventContext, type EventViewer, type RegistrationField } from "./service";
+import { attendEvent, eventViewer, getEvent, leaveEvent, listEvents, registrationFields, type EventContext, type EventViewer, type RegistrationField } from "./service";
 
 // /events and /events/{id} (API.md "Portal pages"): server-rendered pages over the events
 // service; registering and cancelling are plain forms (POST, then 303 with `?done=`).
@@ -82,7 +83,7 @@ async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   const filter = query.view === "month" ? { from: startOfDayMs(month, tz), to: startOfDayMs(monthStep(month, 1), tz) } : { when: query.when };
   const [list, types] = await Promise.all([
     listEvents(r.t, r.viewer, { ...filter, ...(query.type ? { type: query.type } : {}) }, clock.now, query.view === "month" ? { limit: 200, cursor: null } : { limit: PAGE, cursor: c.req.query("cursor") ?? null }),
-    eventTypes(r.t),
+    eventTypesCached(r.t),
   ]);
   const ctx = pageContext(c);
   const adminNotice = r.tenant.features.events === false;

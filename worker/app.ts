@@ -57,6 +57,7 @@ import { cardPaymentPages } from "./payments/html";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
 import { eventsApi } from "./events/routes";
+import { calendarApi } from "./calendar/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -78,6 +79,7 @@ const api = new Hono<AppEnv>()
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", resourcesApi)
+  .route("/", calendarApi)
   .route("/", bookingsApi)
   .route("/", eventsApi)
   .route("/", devMailApi)

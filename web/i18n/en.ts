@@ -2204,6 +2204,29 @@ export const en = {
   "mail.event_reminder.subject": "{community}: {title} is tomorrow",
   "mail.event_reminder.intro": "A reminder: {title} takes place {when}.",
   // ── end ev-api ──
+  // ── bk-ical ──
+  "mail.booking_confirmed.subject": "{community}: booking confirmed, {resource}",
+  "mail.booking_confirmed.intro": "Your booking of {resource} is confirmed:",
+  "mail.booking_confirmed.intro_series": "Your recurring booking of {resource} is confirmed ({count} dates):",
+  "mail.booking_confirmed.calendar": "The attached file (booking.ics) adds it to your calendar.",
+  "mail.booking_confirmed.action": "See your bookings",
+  "mail.booking_canceled.subject": "{community}: booking canceled, {resource}",
+  "mail.booking_canceled.intro": "Your booking of {resource} is canceled:",
+  "mail.booking_canceled.intro_series": "Your bookings of {resource} are canceled ({count} dates):",
+  "mail.booking_canceled.calendar": "The attached file (booking.ics) removes it from your calendar.",
+  "mail.booking_canceled.action": "Book again",
+  "dashboard.bookings_title": "Upcoming bookings",
+  "dashboard.bookings_empty": "You have no upcoming booking.",
+  "dashboard.bookings_book": "Book a room or a desk",
+  "dashboard.bookings_all": "All bookings",
+  "calendar.feed_title": "Your calendar",
+  "calendar.feed_intro": "Subscribe to this private address in your calendar app (Google Calendar, Apple Calendar, Outlook…) to see your bookings and events there. Anyone who has it can read your calendar: keep it to yourself.",
+  "calendar.feed_url": "Calendar address",
+  "calendar.feed_replace": "Replace the address",
+  "calendar.feed_replace_hint": "The current address stops working at once; subscribe again with the new one.",
+  "calendar.feed_unavailable": "Calendar subscriptions are not available on this server.",
+  "calendar.done.replaced": "Your calendar has a new address. The previous one no longer works.",
+  // ── end bk-ical ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

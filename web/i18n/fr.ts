@@ -2226,4 +2226,27 @@ export const fr: Record<MessageKey, string> = {
   "mail.event_reminder.subject": "{community} : {title}, c’est demain",
   "mail.event_reminder.intro": "Petit rappel : {title} a lieu {when}.",
   // ── end ev-api ──
+  // ── bk-ical ──
+  "mail.booking_confirmed.subject": "{community} : réservation confirmée, {resource}",
+  "mail.booking_confirmed.intro": "Votre réservation de {resource} est confirmée :",
+  "mail.booking_confirmed.intro_series": "Votre réservation récurrente de {resource} est confirmée ({count} dates) :",
+  "mail.booking_confirmed.calendar": "Le fichier joint (booking.ics) l’ajoute à votre agenda.",
+  "mail.booking_confirmed.action": "Voir vos réservations",
+  "mail.booking_canceled.subject": "{community} : réservation annulée, {resource}",
+  "mail.booking_canceled.intro": "Votre réservation de {resource} est annulée :",
+  "mail.booking_canceled.intro_series": "Vos réservations de {resource} sont annulées ({count} dates) :",
+  "mail.booking_canceled.calendar": "Le fichier joint (booking.ics) la retire de votre agenda.",
+  "mail.booking_canceled.action": "Réserver à nouveau",
+  "dashboard.bookings_title": "Vos prochaines réservations",
+  "dashboard.bookings_empty": "Vous n’avez aucune réservation à venir.",
+  "dashboard.bookings_book": "Réserver une salle ou un poste",
+  "dashboard.bookings_all": "Toutes vos réservations",
+  "calendar.feed_title": "Votre agenda",
+  "calendar.feed_intro": "Abonnez-vous à cette adresse privée dans votre application d’agenda (Google Agenda, Calendrier d’Apple, Outlook…) pour y voir vos réservations et vos événements. Toute personne qui la connaît peut lire votre agenda : gardez-la pour vous.",
+  "calendar.feed_url": "Adresse de l’agenda",
+  "calendar.feed_replace": "Remplacer l’adresse",
+  "calendar.feed_replace_hint": "L’adresse actuelle cesse aussitôt de fonctionner ; abonnez-vous de nouveau avec la nouvelle.",
+  "calendar.feed_unavailable": "Les abonnements d’agenda ne sont pas disponibles sur ce serveur.",
+  "calendar.done.replaced": "Votre agenda a une nouvelle adresse. L’ancienne ne fonctionne plus.",
+  // ── end bk-ical ──
 };

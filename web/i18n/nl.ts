@@ -2208,4 +2208,27 @@ export const nl: Record<MessageKey, string> = {
   "mail.event_reminder.subject": "{community}: {title} is morgen",
   "mail.event_reminder.intro": "Een herinnering: {title} vindt plaats op {when}.",
   // ── end ev-api ──
+  // ── bk-ical ──
+  "mail.booking_confirmed.subject": "{community}: reservering bevestigd, {resource}",
+  "mail.booking_confirmed.intro": "Je reservering van {resource} is bevestigd:",
+  "mail.booking_confirmed.intro_series": "Je terugkerende reservering van {resource} is bevestigd ({count} data):",
+  "mail.booking_confirmed.calendar": "Het bijgevoegde bestand (booking.ics) zet ze in je agenda.",
+  "mail.booking_confirmed.action": "Bekijk je reserveringen",
+  "mail.booking_canceled.subject": "{community}: reservering geannuleerd, {resource}",
+  "mail.booking_canceled.intro": "Je reservering van {resource} is geannuleerd:",
+  "mail.booking_canceled.intro_series": "Je reserveringen van {resource} zijn geannuleerd ({count} data):",
+  "mail.booking_canceled.calendar": "Het bijgevoegde bestand (booking.ics) haalt ze uit je agenda.",
+  "mail.booking_canceled.action": "Opnieuw reserveren",
+  "dashboard.bookings_title": "Je komende reserveringen",
+  "dashboard.bookings_empty": "Je hebt geen komende reserveringen.",
+  "dashboard.bookings_book": "Reserveer een zaal of werkplek",
+  "dashboard.bookings_all": "Alle reserveringen",
+  "calendar.feed_title": "Je agenda",
+  "calendar.feed_intro": "Abonneer je in je agenda-app (Google Agenda, Apple Agenda, Outlook…) op dit privéadres om je reserveringen en evenementen daar te zien. Wie het adres heeft, kan je agenda lezen: houd het voor jezelf.",
+  "calendar.feed_url": "Agenda-adres",
+  "calendar.feed_replace": "Vervang het adres",
+  "calendar.feed_replace_hint": "Het huidige adres werkt meteen niet meer; abonneer je opnieuw met het nieuwe.",
+  "calendar.feed_unavailable": "Agenda-abonnementen zijn niet beschikbaar op deze server.",
+  "calendar.done.replaced": "Je agenda heeft een nieuw adres. Het vorige werkt niet meer.",
+  // ── end bk-ical ──
 };

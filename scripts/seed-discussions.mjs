@@ -5,6 +5,7 @@
 import { request } from "node:http";
 import { DEMO } from "./local-db.mjs";
 import { seedDemoInvoices } from "./demo-invoices.mjs";
+import { seedDemoEvents } from "./demo-events.mjs";
 
 function call(port, host, method, path, { body, cookie } = {}) {
   return new Promise((resolve, reject) => {
@@ -74,10 +75,10 @@ export async function seedDiscussions(port, { timeoutMs = 120_000 } = {}) {
   }
 }
 
-/** The demo invoices (scripts/demo-invoices.mjs) through this server; call once it answers. Never throws. */
-export async function seedInvoices(port) {
+/** The JSON API on the demo host of this server, as scripts/demo-*.mjs call it. */
+function demoApi(port) {
   const host = `demo.localhost:${port}`;
-  const api = async (method, path, { json, cookie } = {}) => {
+  return async (method, path, { json, cookie } = {}) => {
     const res = await call(port, host, method, path, { body: json, cookie });
     const sid = [res.headers["set-cookie"] ?? []].flat().map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean);
     let body = null;
@@ -88,10 +89,25 @@ export async function seedInvoices(port) {
     }
     return { status: res.status, body, cookie: sid ? `sid=${sid}` : null };
   };
+}
+
+/** The demo invoices (scripts/demo-invoices.mjs) through this server; call once it answers. Never throws. */
+export async function seedInvoices(port) {
+  const api = demoApi(port);
   try {
     const done = await seedDemoInvoices(api);
     if (done.issued) console.log(`  Demo invoices: issued on ${done.days.join(" and ")}${done.paid ? `, ${done.paid} paid` : ""}.`);
   } catch (err) {
     console.error(`  Demo invoices not seeded: ${err.message}`);
+  }
+}
+
+/** The demo events (scripts/demo-events.mjs, branch ev-api) through this server; after the invoices. Never throws. */
+export async function seedEvents(port) {
+  try {
+    const done = await seedDemoEvents(demoApi(port));
+    if (done.seeded) console.log(`  Demo events: ${done.events} created, the full workshop's waitlist started (${done.waitlisted}).`);
+  } catch (err) {
+    console.error(`  Demo events not seeded: ${err.message}`);
   }
 }

@@ -60,6 +60,7 @@ import { forgetEventsAfterWrites } from "./events/cache";
 import { resourcesApi } from "./resources/routes";
 import { bookingsApi } from "./bookings/routes";
 import { eventsApi } from "./events/routes";
+import { calendarApi } from "./calendar/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -81,6 +82,7 @@ const api = new Hono<AppEnv>()
   .route("/", announcementsApi)
   .route("/", dashboardApi)
   .route("/", resourcesApi)
+  .route("/", calendarApi)
   .route("/", bookingsApi)
   .route("/", eventsApi)
   .route("/", devMailApi)

@@ -167,3 +167,27 @@ export function formatDay(lang: string, day: string, { short = false }: { short?
   if (Number.isNaN(date.getTime())) return day;
   return dateFormat(lang, short ? DAY_SHORT_UTC : DAY_UTC).format(date);
 }
+
+// ── bk-ical ──
+const SLOT_DAY: Intl.DateTimeFormatOptions = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
+const SLOT_DAY_SHORT: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric", month: "short" };
+const SLOT_TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit" };
+
+/**
+ * A booking's day and times in the reader's language and the community's timezone:
+ * "lundi 7 décembre 2026, 09:00 – 10:30" (`short`: "lun. 7 déc."); a slot ending on another day
+ * names both days.
+ */
+export function formatSlot(lang: string, from: string, to: string, timeZone: string | null | undefined, { short = false }: { short?: boolean } = {}): { day: string; time: string; text: string } {
+  const a = new Date(from);
+  const b = new Date(to);
+  if (Number.isNaN(a.getTime()) || Number.isNaN(b.getTime())) return { day: from, time: to, text: `${from} – ${to}` };
+  const dayFormat = dateFormat(lang, short ? SLOT_DAY_SHORT : SLOT_DAY, timeZone);
+  const timeFormat = dateFormat(lang, SLOT_TIME, timeZone);
+  const day = dayFormat.format(a);
+  // The day the slot ends on, judged by the minute before its end (a slot ending at midnight ends that day).
+  const endDay = dayFormat.format(new Date(b.getTime() - 60_000));
+  const time = endDay === day ? `${timeFormat.format(a)} – ${timeFormat.format(b)}` : `${timeFormat.format(a)} – ${endDay}, ${timeFormat.format(b)}`;
+  return { day, time, text: `${day}, ${time}` };
+}
+// ── end bk-ical ──

@@ -1,10 +1,19 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { bookingNotices } from "../calendar/mail";
+import type { TenantDb } from "../db/client";
+import type { Tenant } from "../db/schema";
+import { requestOrigin } from "../http/context";
+import { deliverSoon } from "../mail/deliver";
+import { brandOf } from "../mail/templates";
 import type { AppEnv } from "../env";
 import { pageParams } from "../http/pagination";
 import { json, query } from "../http/validate";
 import { portalRequest } from "../memberships/http";
 import { allowedTo, isBookingAdmin } from "../resources/http";
 import { bookerOf, bookingFor, bookingInput, calendar, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
+
+/** The confirmation and cancellation emails (with their `.ics`), on this request's host and brand. */
+const noticesOf = (c: Context<AppEnv>, t: TenantDb, tenant: Tenant) => bookingNotices(t, tenant, requestOrigin(c), brandOf(tenant, requestOrigin(c)));
 
 const idOf = (id: string | undefined) => (id && id.length <= 64 ? id : "");
 
@@ -20,8 +29,10 @@ export const bookingsApi = new Hono<AppEnv>()
     const { t, tenant, billing, clock, user } = await portalRequest(c);
     const input = c.req.valid("json");
     const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
-    if (input.repeat) return c.json({ bookings: await createSeries(t, tenant, billing, clock, booker, input) }, 201);
-    return c.json({ booking: await createBooking(t, tenant, billing, clock, booker, input) }, 201);
+    const { confirmed } = noticesOf(c, t, tenant);
+    const answer = input.repeat ? { bookings: await createSeries(t, tenant, billing, clock, booker, input, confirmed) } : { booking: await createBooking(t, tenant, billing, clock, booker, input, confirmed) };
+    deliverSoon(c);
+    return c.json(answer, 201);
   })
   .get("/me/bookings", allowedTo("readBookings"), query(myBookingsQuery), async (c) => {
     const { t, clock, user } = await portalRequest(c);
@@ -36,7 +47,8 @@ export const bookingsApi = new Hono<AppEnv>()
     return c.json({ booking: (await bookingFor(t, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) })).view });
   })
   .delete("/bookings/:id", allowedTo("cancelOwnBooking"), query(cancelQuery), async (c) => {
-    const { t, clock, user } = await portalRequest(c);
-    await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following" });
+    const { t, tenant, clock, user } = await portalRequest(c);
+    await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following", notice: noticesOf(c, t, tenant).canceled });
+    deliverSoon(c);
     return c.body(null, 204);
   });

@@ -16,6 +16,7 @@ import { mailLang } from "../mail/templates";
 import { viewerRoles } from "../groups/queries";
 import { hiddenFor, resourceRow } from "../resources/service";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
+import type { BookingNotice } from "../calendar/mail";
 
 // Bookings (API.md "Resources and bookings", DESIGN.md "Member portal decisions"). A booking
 // holds one unit of a resource over the half-open interval [from, to). It is inserted by ONE
@@ -335,7 +336,7 @@ function answerOf(row: Booking, resource: Pick<Resource, "id" | "name" | "catego
  * conditional insert and its charge. A refused insert whose slot is still free lost its credits
  * to a concurrent booking of the same member: it is priced again (at most three times).
  */
-export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput): Promise<BookingAnswer> {
+export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice?: BookingNotice): Promise<BookingAnswer> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
   const resource = await bookableResource(t, input.resourceId, booker);
   if (input.repeat) throw new Error("createBooking books one occurrence; a series goes through createSeries");
@@ -343,7 +344,7 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
     const q = await quote(t, tenant, billing, clock, booker, resource, input.from, input.to);
     refuseProblems(q.problems);
     const row = rowOf(t, q, booker, input.title || null, null, clock.now);
-    const [inserted] = await t.d1.batch(statementsOf(t, q, row, lang, tenant.timezone));
+    const [inserted] = await t.d1.batch([...statementsOf(t, q, row, lang, tenant.timezone), ...(notice ? await notice([row], resource) : [])]);
     if ((inserted?.meta.changes ?? 0) === 1) return answerOf(row, resource);
     if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units || !(await resourceRow(t, resource.id))) break;
   }
@@ -390,7 +391,7 @@ const GUARD_FAILED = /malformed JSON|guard/i;
  * guard that fails on purpose unless it inserted its row, so the series lands whole or not at all;
  * a refused series answers 409 `slot_taken` with the `conflicts`.
  */
-export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput): Promise<BookingAnswer[]> {
+export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice?: BookingNotice): Promise<BookingAnswer[]> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
   const resource = await bookableResource(t, input.resourceId, booker);
   const series = occurrences({ fromMs: input.from, toMs: input.to }, input.repeat!, tenant.timezone);
@@ -411,6 +412,8 @@ export async function createSeries(t: TenantDb, tenant: { timezone: string; defa
       const [insert, ...charge] = statementsOf(t, q, rows[i]!, lang, tenant.timezone);
       return [insert!, t.d1.prepare("select json(case when changes() = 1 then '0' else 'guard: an occurrence was refused' end)"), ...charge];
     });
+    // One email for the whole series, last: it lands only with every occurrence.
+    if (notice) statements.push(...(await notice(rows, resource)));
     try {
       await t.d1.batch(statements);
       return rows.map((row) => answerOf(row, resource));
@@ -565,8 +568,8 @@ export async function calendar(t: TenantDb, viewer: { userId: string; admin: boo
  * (its credits with it: credits used are summed from the bookings of a period) and its charge
  * while no invoice carries it.
  */
-export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewer: { userId: string; admin: boolean }, opts: { following?: boolean } = {}): Promise<void> {
-  const { row, resource } = await bookingFor(t, id, viewer);
+export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewer: { userId: string; admin: boolean }, opts: { following?: boolean; notice?: BookingNotice } = {}): Promise<void> {
+  const { row, resource, view } = await bookingFor(t, id, viewer);
   // `?series=following`: this booking and the later ones of its series, all or none.
   const rows =
     opts.following && row.seriesId
@@ -581,9 +584,12 @@ export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewe
       if (clock.now > closesAt || clock.now >= b.fromMs) throw conflict("cancellation_closed", "This booking can no longer be cancelled.");
     }
   }
+  // The cancellation email goes right after the first delete: sent only when that delete happened.
+  const mail = opts.notice ? await opts.notice(rows, view.resource) : [];
   await t.d1.batch(
-    rows.flatMap((b) => [
+    rows.flatMap((b, i) => [
       t.d1.prepare("delete from bookings where tenant_id = ?1 and id = ?2").bind(t.tenantId, b.id),
+      ...(i === 0 ? mail : []),
       ...(b.chargeId ? [uninvoicedChargeRemoval(t, b.chargeId)] : []),
     ]),
   );

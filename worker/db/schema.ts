@@ -258,6 +258,8 @@ export const invitations = sqliteTable(
   ],
 );
 
+export type MailAttachment = { filename: string; contentType: string; /** base64 */ content: string };
+
 // A mail message's columns, shared by the outbox and the development mailbox
 // (a fresh set for each table: drizzle binds a column to its table).
 const mailColumns = () => ({
@@ -267,6 +269,8 @@ const mailColumns = () => ({
   subject: text("subject").notNull(),
   text: text("text").notNull(),
   html: text("html").notNull(),
+  /** Files sent with the email (`MailAttachment[]`, contents in base64), null when none. */
+  attachments: text("attachments", { mode: "json" }).$type<MailAttachment[]>(),
 });
 
 // Mail leaves only through this table: written in the same batch as the data
@@ -715,6 +719,18 @@ export const bookings = sqliteTable(
     index("bookings_series").on(t.seriesId),
     check("bookings_interval", sql`${t.fromMs} < ${t.toMs}`),
   ],
+);
+
+// A member's calendar feed (worker/calendar/token.ts): the token is HMAC(secret,
+// `tenantId:userId:version`), never stored; replacing it bumps `version` (no row: version 0).
+export const calendarFeeds = sqliteTable(
+  "calendar_feeds",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    version: integer("version").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
 );
 
 export type Resource = typeof resources.$inferSelect;

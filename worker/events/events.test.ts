@@ -561,3 +561,41 @@ describe("the reminder of the day before (the scheduled job, moved by the develo
     expect(await reminders(tenant, ana.email)).toHaveLength(2);
   });
 });
+
+describe("the member's calendar feed (worker/calendar/feed.ts)", () => {
+  it("holds the events the member is going to from 30 days back (not the waitlist), a canceled one as CANCELLED; left out while features.events is off", async () => {
+    const tenant = await makeTenant();
+    const m = await signUpMember(tenant, "ev-feed@example.com");
+    const other = await signUpMember(tenant, "ev-feed-other@example.com");
+    const next = await makeEvent(tenant, { title: "Next week" });
+    const full = await makeEvent(tenant, { title: "Full one", capacity: 1 });
+    const dropped = await makeEvent(tenant, { title: "Dropped" });
+    const recent = await makeEvent(tenant, { title: "Ten days ago", startsAt: iso(at(-10, 9)), endsAt: iso(at(-10, 10)) });
+    const old = await makeEvent(tenant, { title: "Forty days ago", startsAt: iso(at(-40, 9)), endsAt: iso(at(-40, 10)) });
+    await ok(await attend(tenant, m.cookie, next.id), 201);
+    await ok(await attend(tenant, other.cookie, full.id), 201);
+    await ok(await attend(tenant, m.cookie, full.id), 201); // waitlisted
+    await ok(await attend(tenant, m.cookie, dropped.id), 201);
+    // Past events: registration is closed, so their registrations are written as they were then.
+    for (const [i, e] of [recent, old].entries()) {
+      await env.DB.prepare("insert into event_registrations (id, tenant_id, event_id, user_id, status, position, answers, created_at) values (?1, ?2, ?3, ?4, 'going', 1, '{}', ?5)").bind(`feed-reg-${i}-${e.id}`, tenant.id, e.id, m.id, Date.now() - 50 * DAY).run();
+    }
+    expect((await call(tenant.host, "DELETE", `/api/v1/events/${dropped.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
+    const { url } = await ok<{ url: string }>(await call(tenant.host, "GET", "/api/v1/me/calendar", { cookie: m.cookie }));
+    const feed = async () => {
+      const u = new URL(url);
+      const res = await call(tenant.host, "GET", u.pathname + u.search);
+      expect(res.status).toBe(200);
+      return (await res.text()).replace(/\r\n[ \t]/g, "");
+    };
+    const text = await feed();
+    expect(text).toContain(`UID:event-${next.id}@edge-communities`);
+    expect(text).toContain(`UID:event-${recent.id}@edge-communities`);
+    expect(text).not.toContain(`UID:event-${old.id}@`);
+    expect(text).not.toContain(`UID:event-${full.id}@`);
+    const canceled = text.split("BEGIN:VEVENT").find((v) => v.includes(`UID:event-${dropped.id}@`));
+    expect(canceled).toContain("STATUS:CANCELLED");
+    await ok(await call(tenant.host, "PATCH", "/api/v1/tenant", { cookie: tenant.owner.cookie, json: { features: { events: false } } }));
+    expect(await feed()).not.toContain("UID:event-");
+  });
+});

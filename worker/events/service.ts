@@ -377,7 +377,9 @@ async function registrants(t: TenantDb, eventId: string): Promise<{ userId: stri
 /** When an event takes place, as people write it in `lang`, in the community's timezone. */
 export function eventWhen(lang: Lang, startsMs: number, endsMs: number, timeZone: string): string {
   const day = new Intl.DateTimeFormat(lang, { timeZone, weekday: "long", year: "numeric", month: "long", day: "numeric" });
-  const time = new Intl.DateTimeFormat(lang, { timeZone, hour: "2-digit", minute: "2-digit" });
+  const clock = new Intl.DateTimeFormat(lang, { timeZone, hour: "2-digit", minute: "2-digit" });
+  // French writes hours "19 h 00" (no colon, which would take a space before it).
+  const time = { format: (ms: number) => (lang === "fr" ? clock.format(ms).replace(/(\d{1,2}):(\d{2})/, "$1\u00a0h\u00a0$2") : clock.format(ms)) };
   const sameDay = dayInTimeZone(startsMs, timeZone) === dayInTimeZone(endsMs - 1, timeZone);
   return sameDay ? `${day.format(startsMs)}, ${time.format(startsMs)} – ${time.format(endsMs)}` : `${day.format(startsMs)}, ${time.format(startsMs)} – ${day.format(endsMs)}, ${time.format(endsMs)}`;
 }

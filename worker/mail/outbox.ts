@@ -28,6 +28,7 @@ export function enqueueMail(t: TenantDb, mail: MailMessage, now = Date.now(), id
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
+    attachments: mail.attachments?.length ? mail.attachments : null,
     status: "pending",
     attempts: 0,
     nextAttemptAt: now,
@@ -41,8 +42,9 @@ export function enqueueMail(t: TenantDb, mail: MailMessage, now = Date.now(), id
  * email land together, and a change that lost a race sends nothing.
  */
 export function enqueueMailAfterChange(t: TenantDb, mail: MailMessage, now = Date.now()) {
-  return sql`insert into ${outbox} (id, tenant_id, "to", subject, text, html, status, attempts, next_attempt_at, created_at)
-    select ${newId()}, ${t.tenantId}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}
+  const attachments = mail.attachments?.length ? JSON.stringify(mail.attachments) : null;
+  return sql`insert into ${outbox} (id, tenant_id, "to", subject, text, html, attachments, status, attempts, next_attempt_at, created_at)
+    select ${newId()}, ${t.tenantId}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html}, ${attachments}, 'pending', 0, ${now}, ${now}
     where changes() = 1`;
 }
 
@@ -85,7 +87,7 @@ export async function deliverOutbox(env: Bindings, opts: { now?: number; limit?:
     if (claimed.length === 0) break;
     handled += claimed.length;
     transport ??= mailTransport(env);
-    const mails = claimed.map((row) => ({ to: row.to, subject: row.subject, text: row.text, html: row.html, tenantId: row.tenantId, idempotencyKey: row.id }));
+    const mails = claimed.map((row) => ({ to: row.to, subject: row.subject, text: row.text, html: row.html, ...(row.attachments?.length ? { attachments: row.attachments } : {}), tenantId: row.tenantId, idempotencyKey: row.id }));
     const outcome = new Map<string, unknown>();
     if (transport.sendBatch) {
       await transport.sendBatch(mails).catch((err: unknown) => mails.forEach((m) => outcome.set(m.idempotencyKey, err)));

@@ -20,5 +20,5 @@ export const devMailApi = new Hono<AppEnv>().get("/dev/mail", async (c) => {
     .where(filters.length ? and(...filters) : undefined)
     .orderBy(desc(devMail.sentAt), desc(devMail.id))
     .limit(limit);
-  return c.json(rows.map((r) => ({ to: r.to, subject: r.subject, text: r.text, html: r.html, sentAt: new Date(r.sentAt).toISOString() })));
+  return c.json(rows.map((r) => ({ to: r.to, subject: r.subject, text: r.text, html: r.html, attachments: r.attachments ?? [], sentAt: new Date(r.sentAt).toISOString() })));
 });

@@ -2,7 +2,11 @@ import type { Bindings } from "../env";
 import { platformUrl } from "../tenancy/hosts";
 import { closestLang, isLang, t, tCount, type Lang, type MessageKey, type MessageVars } from "../../web/i18n";
 
-export type MailMessage = { to: string; subject: string; text: string; html: string };
+import type { MailAttachment } from "../db/schema";
+
+export type { MailAttachment };
+/** An email; `attachments` (contents in base64) travel with its outbox row to every transport. */
+export type MailMessage = { to: string; subject: string; text: string; html: string; attachments?: MailAttachment[] };
 
 /** The catalog an email is written in: the recipient's tag, else the tenant's default (`closestLang`, as pages). */
 export function mailLang(...candidates: (string | null | undefined)[]): Lang {
@@ -244,3 +248,33 @@ export function eventMail(lang: Lang, p: { brand: MailBrand; to: string; communi
   return compose(lang, p.to, t(lang, `mail.event_${p.kind}.subject`, { community: p.community, title: p.title }), p.community, blocks, p.brand);
 }
 // ── end ev-api ──
+
+/**
+ * A booking confirmed or canceled (branch bk-ical): the resource, each date with its times (one
+ * line per occurrence of a series), a link to the bookings, and the `.ics` attached (METHOD:REQUEST
+ * to add it to a calendar, METHOD:CANCEL to take it out).
+ */
+export function bookingMail(
+  lang: Lang,
+  kind: "confirmed" | "canceled",
+  p: { brand: MailBrand; to: string; community: string; resource: string; slots: string[]; url: string; ics: string },
+): MailMessage {
+  const key = kind === "confirmed" ? "mail.booking_confirmed" : "mail.booking_canceled";
+  const intro = p.slots.length > 1 ? t(lang, `${key}.intro_series`, { resource: p.resource, count: p.slots.length }) : t(lang, `${key}.intro`, { resource: p.resource });
+  const mail = compose(lang, p.to, t(lang, `${key}.subject`, { community: p.community, resource: p.resource }), p.community, [
+    { kind: "p", text: intro },
+    { kind: "list", items: p.slots },
+    { kind: "small", text: t(lang, `${key}.calendar`) },
+    { kind: "action", label: t(lang, `${key}.action`), url: p.url },
+  ], p.brand);
+  const method = kind === "confirmed" ? "REQUEST" : "CANCEL";
+  return { ...mail, attachments: [{ filename: "booking.ics", contentType: `text/calendar; charset=utf-8; method=${method}`, content: base64Utf8(p.ics) }] };
+}
+
+/** UTF-8 text as base64 (attachments travel in base64). */
+export function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}

@@ -19,16 +19,16 @@ export class DevMailbox implements MailTransport {
   async send(mail: OutgoingMail): Promise<void> {
     await directoryDb(this.env)
       .insert(devMail)
-      .values({ id: mail.idempotencyKey || newId(), tenantId: mail.tenantId, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, sentAt: Date.now() })
+      .values({ id: mail.idempotencyKey || newId(), tenantId: mail.tenantId, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments?.length ? mail.attachments : null, sentAt: Date.now() })
       .onConflictDoNothing();
   }
   async sendBatch(mails: OutgoingMail[]): Promise<void> {
     const db = directoryDb(this.env);
     const now = Date.now();
-    const inserts = chunkRows(mails, 7).map((chunk) =>
+    const inserts = chunkRows(mails, 8).map((chunk) =>
       db
         .insert(devMail)
-        .values(chunk.map((m) => ({ id: m.idempotencyKey, tenantId: m.tenantId, to: m.to, subject: m.subject, text: m.text, html: m.html, sentAt: now })))
+        .values(chunk.map((m) => ({ id: m.idempotencyKey, tenantId: m.tenantId, to: m.to, subject: m.subject, text: m.text, html: m.html, attachments: m.attachments?.length ? m.attachments : null, sentAt: now })))
         .onConflictDoNothing(),
     );
     for (let i = 0; i < inserts.length; i += 50) {
@@ -54,7 +54,15 @@ export class HttpMailTransport implements MailTransport {
     const res = await this.fetcher(this.url, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${this.apiKey}`, "idempotency-key": mail.idempotencyKey },
-      body: JSON.stringify({ from: this.from, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html }),
+      body: JSON.stringify({
+        from: this.from,
+        to: [mail.to],
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        // Resend's shape: `content` in base64, `content_type` beside the name.
+        ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, content: a.content, content_type: a.contentType })) } : {}),
+      }),
     });
     if (!res.ok) throw new Error(`mail provider answered ${res.status}`);
   }

@@ -6,7 +6,7 @@ import { deliverOutbox } from "../mail/outbox";
 import { call } from "./helpers";
 
 /** A delivered email as the development mailbox (`/api/v1/dev/mail`) shows it. */
-export type DevMail = { to: string; subject: string; text: string; html: string; sentAt: string };
+export type DevMail = { to: string; subject: string; text: string; html: string; attachments?: { filename: string; contentType: string; content: string }[]; sentAt: string };
 
 /** What the development mailbox holds for `to`, newest first, without delivering the outbox. */
 export async function devMail(host: string, to: string, limit?: number): Promise<DevMail[]> {

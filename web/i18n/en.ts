@@ -2377,6 +2377,8 @@ export const en = {
   "events.admin.status.going": "Going",
   "events.admin.status.waitlisted": "Waitlist",
   "events.more": "More events",
+  "events.admin.cancel_confirm_body": "Members see it as canceled, registrants are emailed, tickets not yet invoiced are removed and the room is freed. This cannot be undone.",
+  "events.admin.cancel_confirm": "Yes, cancel the event",
   // ── end ev-pages ──
 } satisfies Record<string, string>;
 

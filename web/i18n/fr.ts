@@ -2399,5 +2399,7 @@ export const fr: Record<MessageKey, string> = {
   "events.admin.status.going": "Inscrit",
   "events.admin.status.waitlisted": "En attente",
   "events.more": "Plus d’événements",
+  "events.admin.cancel_confirm_body": "Les membres le verront annulé, les inscrits reçoivent un e-mail, les billets pas encore facturés sont retirés et la salle est libérée. C’est définitif.",
+  "events.admin.cancel_confirm": "Oui, annuler l’événement",
   // ── end ev-pages ──
 };

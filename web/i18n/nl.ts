@@ -2381,5 +2381,7 @@ export const nl: Record<MessageKey, string> = {
   "events.admin.status.going": "Ingeschreven",
   "events.admin.status.waitlisted": "Wachtlijst",
   "events.more": "Meer evenementen",
+  "events.admin.cancel_confirm_body": "Leden zien het als geannuleerd, deelnemers krijgen een e-mail, nog niet gefactureerde tickets worden geschrapt en de zaal komt vrij. Dit kan niet ongedaan worden gemaakt.",
+  "events.admin.cancel_confirm": "Ja, het evenement annuleren",
   // ── end ev-pages ──
 };

@@ -342,7 +342,13 @@ export function AdminEventFormPage({
         <a class="btn btn-secondary btn-sm" href=${eventPath(event.id)}>${t(lang, "events.admin.view_page")}</a>
         ${event.canceledAt
           ? html`<span class="badge badge-danger">${t(lang, "events.status.canceled")}</span>`
-          : ActionForm({ action: `${adminEventPath(event.id)}/cancel`, variant: "danger", children: t(lang, "events.admin.cancel_event"), className: "event-cancel-event" })}
+          : html`<details class="event-cancel-details">
+              <summary class="btn btn-danger btn-sm">${t(lang, "events.admin.cancel_event")}</summary>
+              <div class="card event-cancel-confirm">
+                <p>${t(lang, "events.admin.cancel_confirm_body")}</p>
+                ${ActionForm({ action: `${adminEventPath(event.id)}/cancel`, variant: "danger", children: t(lang, "events.admin.cancel_confirm"), className: "event-cancel-event" })}
+              </div>
+            </details>`}
       </div>`}
       ${EventForm({ lang, event, currency, timeZone, values, errors, resources, groups, profileFields, groupOnly })}
       ${event && Attendees({ lang, event, attendees, fieldLabels: profileFields, timeZone })}

@@ -304,5 +304,8 @@ describe("group admins", () => {
     expect(list.status).toBe(200);
     expect(list.html).toContain("Pour les makers");
     expect(list.html).not.toContain("Pour tous");
+    expect(list.html).toContain('<h1 class="page-title">Events</h1>');
+    // Their group's admin pages link to it.
+    expect(await (await getPage(tenant, "/admin/groups/makers?lang=en", gadmin.cookie)).text()).toContain('href="/admin/events?group=makers"');
   });
 });

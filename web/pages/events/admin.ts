@@ -126,6 +126,8 @@ export function AdminEventsPage({
     ctx,
     section: "events",
     viewingAsMember,
+    // A group's admin has no Events entry in the community's menu: the title says where they are.
+    heading: t(lang, "admin.nav.events"),
     children: html`
       ${FormMessages({ lang, notice })}
       <section class="admin-panel" aria-labelledby="events-list-title">

@@ -217,10 +217,18 @@ const listCursor = cursorKind("events", z.tuple([cursorParts.int, cursorParts.id
  */
 export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<{ items: EventView[]; nextCursor: string | null }> {
   if (q.from !== undefined && q.to !== undefined && q.to <= q.from) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { to: msg("field.invalid") });
+  const after = decodeOptionalCursor(listCursor, page.cursor);
+  const rows = await eventsListQuery(t, viewer, q, now, page.limit + 1, after);
+  const items = rows.slice(0, page.limit).map(viewOf);
+  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor(listCursor, [last.e.startsMs, last.e.id]) : null };
+}
+
+/** The list's one query (exported for its query-plan test): the page's events with their counts and the viewer's status. */
+export function eventsListQuery(t: TenantDb, viewer: EventViewer, q: Pick<EventsQuery, "when" | "type" | "from" | "to">, now: number, limit: number, after: [number, string] | null) {
   const when = q.when ?? (q.from !== undefined || q.to !== undefined ? null : "upcoming");
   const newestFirst = when === "past";
-  const after = decodeOptionalCursor(listCursor, page.cursor);
-  const rows = await joinedSelect(t, viewer.userId)
+  return joinedSelect(t, viewer.userId)
     .where(
       and(
         eq(events.tenantId, t.tenantId),
@@ -235,10 +243,7 @@ export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuer
       ),
     )
     .orderBy(...(newestFirst ? [desc(events.startsMs), desc(events.id)] : [asc(events.startsMs), asc(events.id)]))
-    .limit(page.limit + 1);
-  const items = rows.slice(0, page.limit).map(viewOf);
-  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
-  return { items, nextCursor: last ? encodeCursor(listCursor, [last.e.startsMs, last.e.id]) : null };
+    .limit(limit);
 }
 
 /** The events the member is going to or waitlisted for that end after `now`, soonest first (the dashboard's `upcomingEvents`). */

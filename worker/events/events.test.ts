@@ -476,6 +476,12 @@ describe("an event holding a resource", () => {
     await ok(await call(tenant.host, "PATCH", `/api/v1/events/${e.id}`, { cookie: tenant.owner.cookie, json: { startsAt: iso(at(6, 8)), endsAt: iso(at(6, 12)) } }));
     expect((await call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: { resourceId: room.id, from: iso(at(5, 9)), to: iso(at(5, 10)) } })).status).toBe(201);
     expect((await call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: { resourceId: room.id, from: iso(at(6, 9)), to: iso(at(6, 10)) } })).status).toBe(409);
+    // While it holds the resource, the resource cannot be deleted (as with bookings to come).
+    const other = await resource(tenant, { name: "Annexe" });
+    const holder = await makeEvent(tenant, { title: "Holder", resourceId: other.id });
+    expect(await refused(await call(tenant.host, "DELETE", `/api/v1/resources/${other.id}`, { cookie: tenant.owner.cookie }))).toMatchObject({ status: 409, code: "resource_in_use" });
+    expect((await call(tenant.host, "DELETE", `/api/v1/events/${holder.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
+    expect((await call(tenant.host, "DELETE", `/api/v1/resources/${other.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
     // Canceling frees it.
     expect((await call(tenant.host, "DELETE", `/api/v1/events/${e.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
     expect((await call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: { resourceId: room.id, from: iso(at(6, 9)), to: iso(at(6, 10)) } })).status).toBe(201);

@@ -228,7 +228,14 @@ export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuer
 export function eventsListQuery(t: TenantDb, viewer: EventViewer, q: Pick<EventsQuery, "when" | "type" | "from" | "to">, now: number, limit: number, after: [number, string] | null) {
   const when = q.when ?? (q.from !== undefined || q.to !== undefined ? null : "upcoming");
   const newestFirst = when === "past";
-  return joinedSelect(t, viewer.userId)
+  const order = newestFirst ? [desc(events.startsMs), desc(events.id)] : [asc(events.startsMs), asc(events.id)];
+  // The page's ids first (from the index, sorted and cut to `limit`), then their details: the
+  // counts and the viewer's status are computed for the page's rows only, not for every event
+  // the filter keeps (SQLite computes a select's subqueries before sorting).
+  const page = t.db
+    .select({ pageId: events.id })
+    .from(events)
+    .leftJoin(groups, eq(groups.id, events.groupId))
     .where(
       and(
         eq(events.tenantId, t.tenantId),
@@ -242,8 +249,12 @@ export function eventsListQuery(t: TenantDb, viewer: EventViewer, q: Pick<Events
           : []),
       ),
     )
-    .orderBy(...(newestFirst ? [desc(events.startsMs), desc(events.id)] : [asc(events.startsMs), asc(events.id)]))
-    .limit(limit);
+    .orderBy(...order)
+    .limit(limit)
+    .as("page");
+  return joinedSelect(t, viewer.userId)
+    .innerJoin(page, eq(page.pageId, events.id))
+    .orderBy(...order);
 }
 
 /** The events the member is going to or waitlisted for that end after `now`, soonest first (the dashboard's `upcomingEvents`). */

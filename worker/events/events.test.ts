@@ -242,10 +242,16 @@ describe("registering", () => {
     expect(await ok(await attend(tenant, ana.cookie, e.id), 201)).toEqual({ status: "going" });
     expect(await ok(await attend(tenant, bob.cookie, e.id), 201)).toEqual({ status: "waitlisted" });
     expect(await getEvent(tenant, bob.cookie, e.id)).toMatchObject({ going: 1, waitlisted: 1, myStatus: "waitlisted" });
+    const listed = async (cookie: string) => (await ok<{ items: EventBody[] }>(await call(tenant.host, "GET", "/api/v1/events", { cookie }))).items[0];
+    expect(await listed(bob.cookie)).toMatchObject({ going: 1, waitlisted: 1, myStatus: "waitlisted" });
+    expect(await listed(ana.cookie)).toMatchObject({ going: 1, waitlisted: 1, myStatus: "going" });
     expect(await refused(await attend(tenant, bob.cookie, e.id))).toMatchObject({ status: 409, code: "already_registered" });
     expect(await eventMails(tenant, bob.email)).toHaveLength(0);
     expect((await leave(tenant, ana.cookie, e.id)).status).toBe(204);
     expect(await getEvent(tenant, bob.cookie, e.id)).toMatchObject({ going: 1, waitlisted: 0, myStatus: "going" });
+    // The list (kept a few seconds per isolate) shows the change at once in the isolate that made it.
+    expect(await listed(bob.cookie)).toMatchObject({ going: 1, waitlisted: 0, myStatus: "going" });
+    expect(await listed(ana.cookie)).toMatchObject({ myStatus: null });
     const mails = await eventMails(tenant, bob.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain("Atelier vélo");

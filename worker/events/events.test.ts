@@ -242,10 +242,16 @@ describe("registering", () => {
     expect(await ok(await attend(tenant, ana.cookie, e.id), 201)).toEqual({ status: "going" });
     expect(await ok(await attend(tenant, bob.cookie, e.id), 201)).toEqual({ status: "waitlisted" });
     expect(await getEvent(tenant, bob.cookie, e.id)).toMatchObject({ going: 1, waitlisted: 1, myStatus: "waitlisted" });
+    const listed = async (cookie: string) => (await ok<{ items: EventBody[] }>(await call(tenant.host, "GET", "/api/v1/events", { cookie }))).items[0];
+    expect(await listed(bob.cookie)).toMatchObject({ going: 1, waitlisted: 1, myStatus: "waitlisted" });
+    expect(await listed(ana.cookie)).toMatchObject({ going: 1, waitlisted: 1, myStatus: "going" });
     expect(await refused(await attend(tenant, bob.cookie, e.id))).toMatchObject({ status: 409, code: "already_registered" });
     expect(await eventMails(tenant, bob.email)).toHaveLength(0);
     expect((await leave(tenant, ana.cookie, e.id)).status).toBe(204);
     expect(await getEvent(tenant, bob.cookie, e.id)).toMatchObject({ going: 1, waitlisted: 0, myStatus: "going" });
+    // The list (kept a few seconds per isolate) shows the change at once in the isolate that made it.
+    expect(await listed(bob.cookie)).toMatchObject({ going: 1, waitlisted: 0, myStatus: "going" });
+    expect(await listed(ana.cookie)).toMatchObject({ myStatus: null });
     const mails = await eventMails(tenant, bob.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain("Atelier vélo");
@@ -476,6 +482,12 @@ describe("an event holding a resource", () => {
     await ok(await call(tenant.host, "PATCH", `/api/v1/events/${e.id}`, { cookie: tenant.owner.cookie, json: { startsAt: iso(at(6, 8)), endsAt: iso(at(6, 12)) } }));
     expect((await call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: { resourceId: room.id, from: iso(at(5, 9)), to: iso(at(5, 10)) } })).status).toBe(201);
     expect((await call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: { resourceId: room.id, from: iso(at(6, 9)), to: iso(at(6, 10)) } })).status).toBe(409);
+    // While it holds the resource, the resource cannot be deleted (as with bookings to come).
+    const other = await resource(tenant, { name: "Annexe" });
+    const holder = await makeEvent(tenant, { title: "Holder", resourceId: other.id });
+    expect(await refused(await call(tenant.host, "DELETE", `/api/v1/resources/${other.id}`, { cookie: tenant.owner.cookie }))).toMatchObject({ status: 409, code: "resource_in_use" });
+    expect((await call(tenant.host, "DELETE", `/api/v1/events/${holder.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
+    expect((await call(tenant.host, "DELETE", `/api/v1/resources/${other.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
     // Canceling frees it.
     expect((await call(tenant.host, "DELETE", `/api/v1/events/${e.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
     expect((await call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: { resourceId: room.id, from: iso(at(6, 9)), to: iso(at(6, 10)) } })).status).toBe(201);

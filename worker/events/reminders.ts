@@ -11,6 +11,19 @@ import { eventWhen } from "./service";
 // every minute; a registration is marked `reminded_at` by a conditional update in the same batch
 // as its email, so a retried or concurrent run never sends it twice. Moving an event re-arms it.
 
+/** The registrations due a reminder: events starting in [?1, ?2) in communities of timezone ?3 (exported for its query-plan test). */
+export const REMINDERS_SQL = `select r.id as reg_id, e.tenant_id, e.id as event_id, e.title, e.starts_ms, e.ends_ms, e.location, u.email, u.language,
+           t.name as tenant_name, t.subdomain, t.default_language, t.primary_color, t.logo_key
+         from events e
+         join tenants t on t.id = e.tenant_id
+         join event_registrations r on r.event_id = e.id
+         join users u on u.id = r.user_id
+         where e.starts_ms >= ?1 and e.starts_ms < ?2 and t.timezone = ?3 and (?4 is null or e.tenant_id = ?4)
+           and e.canceled_at is null and r.status = 'going' and r.reminded_at is null
+           and coalesce(json_extract(t.features, '$.events'), 1) <> 0
+         order by e.starts_ms, r.position
+         limit ?5`;
+
 export type EventReminderReport = { sent: number; more: boolean };
 
 type Due = {
@@ -51,19 +64,7 @@ export async function runEventReminders(env: Pick<Bindings, "DB" | "ROOT_DOMAIN"
       continue; // an unknown zone (never stored by the API)
     }
     const rows = (
-      await env.DB.prepare(
-        `select r.id as reg_id, e.tenant_id, e.id as event_id, e.title, e.starts_ms, e.ends_ms, e.location, u.email, u.language,
-           t.name as tenant_name, t.subdomain, t.default_language, t.primary_color, t.logo_key
-         from events e
-         join tenants t on t.id = e.tenant_id
-         join event_registrations r on r.event_id = e.id
-         join users u on u.id = r.user_id
-         where e.starts_ms >= ?1 and e.starts_ms < ?2 and t.timezone = ?3 and (?4 is null or e.tenant_id = ?4)
-           and e.canceled_at is null and r.status = 'going' and r.reminded_at is null
-           and coalesce(json_extract(t.features, '$.events'), 1) <> 0
-         order by e.starts_ms, r.position
-         limit ?5`,
-      )
+      await env.DB.prepare(REMINDERS_SQL)
         .bind(from, to, timezone, scope.tenantId ?? null, max - sent + 1)
         .all<Due>()
     ).results;

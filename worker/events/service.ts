@@ -3,6 +3,7 @@ import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
+import { ReadCache } from "../db/read-cache";
 import { eventRegistrations, events, groups, planMemberships, profileFields, profileValues, resources, users, type EventRow, type GroupRole, type ProfileField, type Tenant, type User } from "../db/schema";
 import { renderMarkdown } from "../discussions/markdown";
 import type { Bindings } from "../env";
@@ -149,7 +150,8 @@ function viewOf(r: Joined): EventView {
 const countOf = (status: MyEventStatus) =>
   sql<number>`(select count(*) from ${eventRegistrations} x where x.event_id = ${events.id} and x.status = ${status})`.mapWith(Number);
 
-const joinedSelect = (t: TenantDb, viewerId: string) =>
+/** The events with their resource, group, counts and (with a `viewerId`) the viewer's status. */
+const joinedSelect = (t: TenantDb, viewerId: string | null) =>
   t.db
     .select({
       e: events,
@@ -159,7 +161,7 @@ const joinedSelect = (t: TenantDb, viewerId: string) =>
       groupName: groups.name,
       going: countOf("going"),
       waitlisted: countOf("waitlisted"),
-      myStatus: sql<MyEventStatus | null>`(select x.status from ${eventRegistrations} x where x.event_id = ${events.id} and x.user_id = ${viewerId})`,
+      myStatus: viewerId === null ? sql<MyEventStatus | null>`null` : sql<MyEventStatus | null>`(select x.status from ${eventRegistrations} x where x.event_id = ${events.id} and x.user_id = ${viewerId})`,
     })
     .from(events)
     .leftJoin(resources, eq(resources.id, events.resourceId))
@@ -217,10 +219,54 @@ const listCursor = cursorKind("events", z.tuple([cursorParts.int, cursorParts.id
  */
 export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<{ items: EventView[]; nextCursor: string | null }> {
   if (q.from !== undefined && q.to !== undefined && q.to <= q.from) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { to: msg("field.invalid") });
+  const after = decodeOptionalCursor(listCursor, page.cursor);
+  // What everyone with the same visibility sees (kept a few seconds per isolate), then the viewer's own statuses.
+  const key = [t.tenantId, viewer.admin ? "*" : Object.keys(viewer.groupRoles).sort().join(","), q.when ?? "", q.type ?? "", q.from ?? "", q.to ?? "", page.limit, page.cursor ?? ""].join("|");
+  const [shared, mine] = await Promise.all([listCache.getOrLoad(key, () => eventsListQuery(t, viewer, q, now, page.limit + 1, after)), myRegistrations(t, viewer.userId)]);
+  const rows = shared.map((r) => ({ ...r, myStatus: mine[r.e.id] ?? null }));
+  const items = rows.slice(0, page.limit).map(viewOf);
+  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor(listCursor, [last.e.startsMs, last.e.id]) : null };
+}
+
+// The list, as the dashboard's reads (db/read-cache.ts): per isolate, for READ_TTL_MS at most,
+// forgotten in this isolate by every write that changes it (`forgetEvents`); other isolates see
+// a change within READ_TTL_MS. Keyed by community, visibility (admin, or the viewer's groups)
+// and query; the viewer's own statuses come from a second small cache of their registrations.
+const listCache = new ReadCache<Joined[]>();
+const myCache = new ReadCache<Record<string, MyEventStatus>>();
+
+/** After a write to a community's events (and to these members' registrations). */
+export function forgetEvents(tenantId: string, userIds: string[] = []): void {
+  listCache.deleteWhere((key) => key.startsWith(`${tenantId}|`));
+  for (const id of userIds) myCache.delete(`${tenantId}:${id}`);
+}
+
+/** The member's registrations: event id → status (the most recent 5,000). */
+function myRegistrations(t: TenantDb, userId: string): Promise<Record<string, MyEventStatus>> {
+  return myCache.getOrLoad(`${t.tenantId}:${userId}`, async () => {
+    const rows = await t.db
+      .select({ eventId: eventRegistrations.eventId, status: eventRegistrations.status })
+      .from(eventRegistrations)
+      .where(and(eq(eventRegistrations.tenantId, t.tenantId), eq(eventRegistrations.userId, userId)))
+      .orderBy(desc(eventRegistrations.createdAt))
+      .limit(5000);
+    return Object.fromEntries(rows.map((r) => [r.eventId, r.status]));
+  });
+}
+
+/** The list's one query (exported for its query-plan test): the page's events with their counts (the viewer's status is added from their registrations). */
+export function eventsListQuery(t: TenantDb, viewer: EventViewer, q: Pick<EventsQuery, "when" | "type" | "from" | "to">, now: number, limit: number, after: [number, string] | null) {
   const when = q.when ?? (q.from !== undefined || q.to !== undefined ? null : "upcoming");
   const newestFirst = when === "past";
-  const after = decodeOptionalCursor(listCursor, page.cursor);
-  const rows = await joinedSelect(t, viewer.userId)
+  const order = newestFirst ? [desc(events.startsMs), desc(events.id)] : [asc(events.startsMs), asc(events.id)];
+  // The page's ids first (from the index, sorted and cut to `limit`), then their details: the
+  // counts and the viewer's status are computed for the page's rows only, not for every event
+  // the filter keeps (SQLite computes a select's subqueries before sorting).
+  const page = t.db
+    .select({ pageId: events.id })
+    .from(events)
+    .leftJoin(groups, eq(groups.id, events.groupId))
     .where(
       and(
         eq(events.tenantId, t.tenantId),
@@ -234,11 +280,12 @@ export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuer
           : []),
       ),
     )
-    .orderBy(...(newestFirst ? [desc(events.startsMs), desc(events.id)] : [asc(events.startsMs), asc(events.id)]))
-    .limit(page.limit + 1);
-  const items = rows.slice(0, page.limit).map(viewOf);
-  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
-  return { items, nextCursor: last ? encodeCursor(listCursor, [last.e.startsMs, last.e.id]) : null };
+    .orderBy(...order)
+    .limit(limit)
+    .as("page");
+  return joinedSelect(t, null)
+    .innerJoin(page, eq(page.pageId, events.id))
+    .orderBy(...order);
 }
 
 /** The events the member is going to or waitlisted for that end after `now`, soonest first (the dashboard's `upcomingEvents`). */
@@ -360,6 +407,7 @@ export async function createEvent(t: TenantDb, ctx: EventContext, viewer: EventV
   };
   const result = await insertEventStatement(t, row).run();
   if ((result.meta.changes ?? 0) !== 1) throw conflict("slot_taken", "The resource is already booked at that time.");
+  forgetEvents(t.tenantId);
   return getEvent(t, ctx.tenant, { ...viewer, admin: true }, row.id);
 }
 
@@ -473,6 +521,7 @@ export async function updateEvent(t: TenantDb, ctx: EventContext, viewer: EventV
     if (now.canceledAt !== null) throw conflict("event_closed", "This event is canceled.");
     throw conflict("slot_taken", "The resource is already booked at that time.");
   }
+  forgetEvents(t.tenantId);
   if (after.capacity === null ? before.capacity !== null : before.capacity !== null && after.capacity > before.capacity) await promoteWaiting(t, ctx, id);
   return getEvent(t, ctx.tenant, { ...viewer, admin: true }, id);
 }
@@ -498,6 +547,7 @@ export async function cancelEvent(t: TenantDb, ctx: EventContext, viewer: EventV
     );
   }
   await t.d1.batch(statements);
+  forgetEvents(t.tenantId);
   for (const p of people) if (p.chargeId) forgetInvoicesOf(t.tenantId, p.userId);
 }
 
@@ -639,6 +689,7 @@ export async function attendEvent(t: TenantDb, ctx: EventContext, viewer: EventV
     if (!again || again.canceledAt !== null || again.startsMs <= Date.now()) throw conflict("event_closed", "Registration for this event is closed.");
     throw conflict("already_registered", "You are already registered for this event.");
   }
+  forgetEvents(t.tenantId, [user.id]);
   const [row] = await t.db.select({ status: eventRegistrations.status }).from(eventRegistrations).where(eq(eventRegistrations.id, regId)).limit(1);
   if (priced && row?.status === "going") forgetInvoicesOf(t.tenantId, user.id);
   return { status: row?.status ?? "waitlisted" };
@@ -662,6 +713,7 @@ export async function leaveEvent(t: TenantDb, ctx: EventContext, viewer: EventVi
     t.d1.prepare("delete from event_registrations where tenant_id = ?1 and id = ?2").bind(t.tenantId, reg.id),
     ...(reg.chargeId ? [uninvoicedChargeRemoval(t, reg.chargeId)] : []),
   ]);
+  forgetEvents(t.tenantId, [viewer.userId]);
   if (reg.chargeId) forgetInvoicesOf(t.tenantId, viewer.userId);
   if (reg.status === "going") await promoteWaiting(t, ctx, id);
 }
@@ -717,6 +769,7 @@ export async function promoteWaiting(t: TenantDb, ctx: EventContext, eventId: st
     const results = await t.d1.batch([...statements, t.d1.prepare(mailAfterChangeSql).bind(newId(), t.tenantId, mail.to, mail.subject, mail.text, mail.html, now)]);
     if ((results[0]?.meta.changes ?? 0) !== 1) break;
     promoted++;
+    forgetEvents(t.tenantId, [next.userId]);
     if (priced) forgetInvoicesOf(t.tenantId, next.userId);
   }
   return promoted;

@@ -21,6 +21,8 @@
 // flight), times POST .../requests/approve-all as the owner, and checks through the member list
 // that all 1,000 became members exactly once; then the same with another 1,000 approved one by
 // one through POST .../requests/{id}/approve (8 in flight).
+// On the bundle, after the throughput runs: the events list with 1,000 events (scripts/bench-events.mjs:
+// GET /api/v1/events and the page /events as ratios of /healthz measured in the same run).
 // Then bookings (scripts/bench-bookings.mjs: 1,000 bookings by 100 members, the week view of a resource with 500), imports (scripts/bench-import.mjs), the memberships' job (scripts/bench-memberships.mjs), the
 // invoice run over 10,000 members of one community and one invoice PDF (scripts/bench-invoices.mjs,
 // scripts/bench-pdf.mjs; each also runs alone with `node scripts/<file>`), and the group chat (scripts/bench-chat.mjs: 100
@@ -47,6 +49,7 @@ import { benchInvoices, invoiceGoal } from "./bench-invoices.mjs";
 import { benchPdf, pdfGoal } from "./bench-pdf.mjs";
 import { benchBookings, bookingGoals } from "./bench-bookings.mjs";
 import { CHAT_APP_ARGS, benchChat, chatGoals, chatSummary } from "./bench-chat.mjs";
+import { benchEvents, eventsGoals } from "./bench-events.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -564,11 +567,20 @@ async function main() {
   // 1. The goals: the Worker as deployed, served by workerd with nothing in front.
   console.log(`bench: starting the bundle in workerd (isolated state), ${cpuCount} CPUs, ${CONNECTIONS} connections, ${DURATION} s per endpoint`);
   let measured;
+  let events = null;
+  let eventsError = null;
   const bundleApp = await startApp({ label: "bench-bundle", server: "bundle", extraArgs: ["--log-level", "warn"] });
   try {
     console.log(`bench: bundle on http://${bundleApp.tenantHost}/ (pid ${bundleApp.pid})`);
     const ownerCookie = await signIn(bundleApp);
     measured = await throughput(bundleApp, ownerCookie, await prepareDashboard(bundleApp, ownerCookie));
+    // The events list with 1,000 events, against /healthz in the same run (scripts/bench-events.mjs).
+    try {
+      events = await benchEvents(bundleApp);
+    } catch (err) {
+      eventsError = String(err?.message ?? err);
+      console.error(`\nbench: the events benchmark could not run: ${eventsError}`);
+    }
   } finally {
     await bundleApp.stop();
   }
@@ -699,6 +711,7 @@ async function main() {
       pdfGoal(pdf, pdfError),
       ...chatGoals(chat, chatError),
       ...bookingGoals(bookingsRun, bookingsError),
+      ...eventsGoals(events, eventsError),
     ];
     const approvalProblems = [];
     if (bulkError) approvalProblems.push(`approval benchmark could not run: ${bulkError}`);
@@ -743,6 +756,7 @@ async function main() {
       invoicePdf: pdf ?? { error: pdfError },
       chat: chat ?? { error: chatError },
       bookings: bookingsRun ?? { error: bookingsError },
+      events: events ?? { error: eventsError },
       approvalProblems,
       goals: goals.map((g) => ({ ...g, result: g.pass ? "PASS" : "FAIL" })),
       valid: invalid.length === 0,

@@ -1,7 +1,7 @@
 // `npm start`: local D1 migrated and seeded, then the Worker on http://localhost:8787.
 import { spawn } from "node:child_process";
 import { applyMigrations, DEMO, devVars, persistArgs, seedDemo } from "./local-db.mjs";
-import { seedDiscussions, seedHelpdesk, seedInvoices } from "./seed-discussions.mjs";
+import { seedDiscussions, seedEvents, seedHelpdesk, seedInvoices } from "./seed-discussions.mjs";
 
 const PORT = process.env.PORT ?? "8787";
 const root = `localhost:${PORT}`;
@@ -33,7 +33,7 @@ const child = spawn(
 );
 // Discussions and chat live in the group's room: posted through the API once the server answers;
 // then the demo invoices, issued by the invoice run on past invoice days (the development clock);
-// then the demo help desk (guides and issues, scripts/demo-helpdesk.mjs).
-void seedDiscussions(PORT).then(() => seedInvoices(PORT)).then(() => seedHelpdesk(PORT));
+// then the demo events (scripts/demo-events.mjs) and help desk (guides and issues, scripts/demo-helpdesk.mjs).
+void seedDiscussions(PORT).then(() => seedInvoices(PORT)).then(() => seedEvents(PORT)).then(() => seedHelpdesk(PORT));
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -7,6 +7,7 @@ import { DEMO } from "./local-db.mjs";
 import { seedDemoInvoices } from "./demo-invoices.mjs";
 import { seedDemoHelpdesk } from "./demo-helpdesk.mjs";
 import { seedDemoBookings } from "./demo-bookings.mjs";
+import { seedDemoEvents } from "./demo-events.mjs";
 
 function call(port, host, method, path, { body, cookie } = {}) {
   return new Promise((resolve, reject) => {
@@ -76,10 +77,10 @@ export async function seedDiscussions(port, { timeoutMs = 120_000 } = {}) {
   }
 }
 
-/** The demo invoices (scripts/demo-invoices.mjs) through this server; call once it answers. Never throws. */
-export async function seedInvoices(port) {
+/** The JSON API on the demo host of this server, as scripts/demo-*.mjs call it. */
+function demoApi(port) {
   const host = `demo.localhost:${port}`;
-  const api = async (method, path, { json, cookie } = {}) => {
+  return async (method, path, { json, cookie } = {}) => {
     const res = await call(port, host, method, path, { body: json, cookie });
     const sid = [res.headers["set-cookie"] ?? []].flat().map((c) => /^sid=([^;]*)/.exec(c)?.[1]).find(Boolean);
     let body = null;
@@ -90,6 +91,11 @@ export async function seedInvoices(port) {
     }
     return { status: res.status, body, cookie: sid ? `sid=${sid}` : null };
   };
+}
+
+/** The demo invoices (scripts/demo-invoices.mjs) through this server; call once it answers. Never throws. */
+export async function seedInvoices(port) {
+  const api = demoApi(port);
   try {
     const done = await seedDemoInvoices(api);
     if (done.issued) console.log(`  Demo invoices: issued on ${done.days.join(" and ")}${done.paid ? `, ${done.paid} paid` : ""}.`);
@@ -124,5 +130,15 @@ export async function seedHelpdesk(port) {
     if (done.seeded) console.log(`  Demo help desk: ${done.guides} guides, a public and a private issue.`);
   } catch (err) {
     console.error(`  Demo help desk not seeded: ${err.message}`);
+  }
+}
+
+/** The demo events (scripts/demo-events.mjs, branch ev-api) through this server; after the invoices. Never throws. */
+export async function seedEvents(port) {
+  try {
+    const done = await seedDemoEvents(demoApi(port));
+    if (done.seeded) console.log(`  Demo events: ${done.events} created, the full workshop's waitlist started (${done.waitlisted}).`);
+  } catch (err) {
+    console.error(`  Demo events not seeded: ${err.message}`);
   }
 }

@@ -61,6 +61,10 @@ import { helpdeskApi } from "./helpdesk/routes";
 import { helpPages } from "./helpdesk/html";
 import { helpAdminPages, helpUnreadCount } from "./helpdesk/admin-html";
 import { bookingPages } from "./bookings/html";
+import { eventPages } from "./events/html";
+import { eventAdminPages } from "./events/admin-html";
+import { forgetEventsAfterWrites } from "./events/cache";
+import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
 
@@ -87,6 +91,7 @@ const api = new Hono<AppEnv>()
   .route("/", calendarApi)
   .route("/", bookingsApi)
   .route("/", helpdeskApi)
+  .route("/", eventsApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 
@@ -105,6 +110,7 @@ app.use("/g/:slug/join", joinPrompt());
 app.use("/admin/*", pendingMembersCount());
 app.use(helpUnreadCount());
 app.use(membershipTab());
+app.use(forgetEventsAfterWrites());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);
@@ -139,6 +145,8 @@ app.route("/", cardPaymentPages);
 app.route("/", memberInvoicePages);
 app.route("/", helpPages);
 app.route("/", helpAdminPages);
+app.route("/", eventPages);
+app.route("/", eventAdminPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -13,6 +13,7 @@ import { runMembershipJob, type MembershipJobReport } from "./memberships/job";
 import { runInvoiceJob, type RunOptions, type RunReport } from "./invoices/run";
 import { runDunningJob, type DunningOptions, type DunningReport } from "./invoices/dunning";
 import { scheduleContinuation } from "./jobs/runner";
+import { runEventReminders, type EventReminderReport } from "./events/reminders";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
@@ -32,6 +33,8 @@ export type CronReport = {
   invoices: RunReport;
   dunning: DunningReport;
   domains: DomainJobReport;
+  /** Reminders of tomorrow's events (branch ev-api). */
+  eventReminders: EventReminderReport;
 };
 
 /** Upper bound on the rounds a drained run makes, so a job that keeps finding work cannot spin forever. */
@@ -87,6 +90,16 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
     await scheduleContinuation(env, now, tenant).catch((err: unknown) => console.error("job continuation not scheduled", err));
   }
 
+  // Reminders of tomorrow's events, each community on its own day (branch ev-api); before the mail.
+  const eventReminders: EventReminderReport = { sent: 0, more: false };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r = await runEventReminders(env, now, tenant);
+    eventReminders.sent += r.sent;
+    eventReminders.more = r.more;
+    if (!scope.drain || !r.more) break;
+  }
+  ran.push("event_reminders");
+
   let purgedGroups = 0;
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
     const n = await purgeDeletedGroups(env, now, tenant);
@@ -119,5 +132,5 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await backfillSearchText(env);
   ran.push("purges");
 
-  return { ran, mail, purgedGroups, invitations, memberships, invoices, dunning, domains };
+  return { ran, mail, purgedGroups, invitations, memberships, invoices, dunning, domains, eventReminders };
 }

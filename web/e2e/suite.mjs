@@ -30,5 +30,6 @@ import "./admin-invoices.test.mjs";
 import "./invoice-flow.test.mjs";
 import "./helpdesk.test.mjs";
 import "./bookings.test.mjs";
+import "./events.test.mjs";
 
 freshScreenshots();

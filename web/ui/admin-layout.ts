@@ -45,6 +45,7 @@ function GroupTabs({ ctx, group, pendingRequests }: { ctx: PageContext; group: G
     { href: `${base}/activity`, label: t(lang, "activity.tab") },
     { href: `${base}/levels`, label: t(lang, "levels.tab") },
     { href: `${base}/domains`, label: t(lang, "admin.tab.domains") },
+    { href: `/admin/events?group=${encodeURIComponent(group.slug)}`, label: t(lang, "admin.nav.events") },
   ];
   return html`<nav class="tabs-nav" aria-label=${t(lang, "admin.group_nav", { group: group.name })}>
     <ul class="tabs">
@@ -103,6 +104,7 @@ export function AdminShell({
           { id: "portal" as const, href: "/admin/portal", label: t(lang, "admin.nav.portal") },
           { id: "invoices" as const, href: "/admin/invoices", label: t(lang, "admin.nav.invoices") },
           { id: "resources" as const, href: "/admin/resources", label: t(lang, "admin.nav.resources") },
+          { id: "events" as const, href: "/admin/events", label: t(lang, "admin.nav.events") },
           { id: "help" as const, href: "/admin/help", label: t(lang, "admin.nav.help") },
           { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
           { id: "domains" as const, href: "/admin/domains", label: t(lang, "admin.nav.domains") },

@@ -108,6 +108,15 @@ function Header({ ctx }: { ctx: PageContext }): VNode {
                   html`<li class="nav-members">
                     <a class="nav-link" href="/members" aria-current=${current("/members")}>${t(lang, "layout.members")}</a>
                   </li>`}
+                  ${(tenant.features.events !== false || admin) &&
+                  html`<li class="nav-events">
+                    <a
+                      class="nav-link"
+                      href="/events"
+                      aria-current=${pathname === "/events" ? "page" : pathname?.startsWith("/events/") ? "true" : undefined}
+                      >${t(lang, "layout.events")}</a
+                    >
+                  </li>`}
                   ${(tenant.features.helpdesk !== false || admin) &&
                   html`<li class="nav-help">
                     <a class="nav-link" href="/help" aria-current=${pathname === "/help" ? "page" : pathname?.startsWith("/help/") ? "true" : undefined}>${t(lang, "layout.help")}</a>
@@ -229,6 +238,7 @@ function headerKey(ctx: PageContext): string {
     ctx.membershipTab ? "membership" : "",
     tenant?.features.helpdesk === false ? "no-help" : "",
     ctx.helpUnread ? `help-unread-${ctx.helpUnread}` : "",
+    tenant ? `events:${tenant.features.events !== false}` : "",
   ].join("\u0001");
 }
 

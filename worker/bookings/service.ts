@@ -4,7 +4,7 @@ import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { bookings, hiddenResources, planMemberships, plans, resources, users, type Booking, type Plan, type PlanMembership, type Resource } from "../db/schema";
+import { bookings, events, hiddenResources, planMemberships, plans, resources, users, type Booking, type Plan, type PlanMembership, type Resource } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { bookingChargeStatement, uninvoicedChargeRemoval } from "../invoices/charges";
@@ -14,6 +14,7 @@ import { addDays, dayInTimeZone, isDay, periodContaining, type BillingSchedule, 
 import type { Clock } from "../memberships/service";
 import { givesAccess } from "../memberships/service";
 import { mailLang } from "../mail/templates";
+import { viewerRoles } from "../groups/queries";
 import { resourceForMember, resourceRow } from "../resources/service";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 import type { BookingNotice } from "../calendar/mail";
@@ -194,11 +195,15 @@ export async function quote(
   };
 }
 
-/** How many bookings of `resourceId` run at the busiest instant of [fromMs, toMs) (the capacity check, as a read). */
+/**
+ * How many bookings of `resourceId` run at the busiest instant of [fromMs, toMs) (the capacity
+ * check, as a read); an event holding the resource over part of it counts as every unit taken.
+ */
 async function busiest(t: TenantDb, resourceId: string, fromMs: number, toMs: number): Promise<number> {
   const row = await t.d1
     .prepare(
-      "select coalesce(max((select count(*) from bookings b2 where b2.resource_id = ?1 and b2.to_ms > p.t and b2.from_ms <= p.t)), 0) as n " +
+      "select case when exists (select 1 from events e where e.resource_id = ?1 and e.canceled_at is null and e.starts_ms < ?3 and e.ends_ms > ?2) then 1000000000 else " +
+        "coalesce(max((select count(*) from bookings b2 where b2.resource_id = ?1 and b2.to_ms > p.t and b2.from_ms <= p.t)), 0) end as n " +
         "from (select ?2 as t union all select b.from_ms from bookings b where b.resource_id = ?1 and b.from_ms > ?2 and b.from_ms < ?3) p",
     )
     .bind(resourceId, fromMs, toMs)
@@ -250,7 +255,9 @@ function insertStatement(t: TenantDb, row: Booking, creditsPerPeriod: number): D
         "select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16 " +
         "where exists (select 1 from resources r where r.id = ?3 and r.tenant_id = ?2 and r.deleted_at is null and not exists (" +
         "  select 1 from (select ?6 as t union all select b.from_ms from bookings b where b.resource_id = ?3 and b.from_ms > ?6 and b.from_ms < ?7) p " +
-        "  where (select count(*) from bookings b2 where b2.resource_id = ?3 and b2.to_ms > p.t and b2.from_ms <= p.t) >= r.units)) " +
+        "  where (select count(*) from bookings b2 where b2.resource_id = ?3 and b2.to_ms > p.t and b2.from_ms <= p.t) >= r.units) " +
+        // An event holding the resource (branch ev-api) takes every unit over its time.
+        "  and not exists (select 1 from events e where e.resource_id = ?3 and e.canceled_at is null and e.starts_ms < ?7 and e.ends_ms > ?6)) " +
         "and (?10 = 0 or (select coalesce(sum(c.credits_used_minutes), 0) from bookings c where c.membership_id = ?11 and c.period_start = ?12) + ?10 <= ?17)",
     )
     .bind(
@@ -499,7 +506,7 @@ export const calendarQuery = z.strictObject({
   category: z.string().max(60).optional(),
 });
 
-export type CalendarItem = { id: string; resource: { id: string; name: string; category: string }; from: string; to: string; mine: boolean; title?: string | null; member?: { id: string; name: string } };
+export type CalendarItem = { id: string; resource: { id: string; name: string; category: string }; from: string; to: string; mine: boolean; title?: string | null; member?: { id: string; name: string }; eventId?: string };
 
 /**
  * The calendar: every booking overlapping [from, to) (at most 62 days), by `from`. Members see
@@ -508,12 +515,42 @@ export type CalendarItem = { id: string; resource: { id: string; name: string; c
 export async function calendar(t: TenantDb, viewer: { userId: string; admin: boolean }, q: z.output<typeof calendarQuery>): Promise<CalendarItem[]> {
   if (q.to <= q.from) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { to: msg("field.invalid") });
   if (q.to - q.from > 62 * DAY_MS) throw new ApiError(422, "validation_failed", "At most 62 days at once.", { to: msg("field.too_big", { max: 62 }) });
+  const hiddenForViewer = t.db
+    .select({ x: sql`1` })
+    .from(hiddenResources)
+    .where(and(eq(hiddenResources.tenantId, t.tenantId), eq(hiddenResources.userId, viewer.userId), eq(hiddenResources.resourceId, resources.id)));
   const rows = await calendarStatement(t, viewer, q).raw<CalendarRow>();
-  return rows.map(([id, resourceId, resourceName, category, userId, title, fromMs, toMs, memberName]) => {
+  const items = rows.map(([id, resourceId, resourceName, category, userId, title, fromMs, toMs, memberName]) => {
     const mine = userId === viewer.userId;
     const base: CalendarItem = { id, resource: { id: resourceId, name: resourceName, category }, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), mine };
     return mine || viewer.admin ? { ...base, title, member: { id: userId, name: memberName ?? "" } } : base;
   });
+  // Events holding a resource (branch ev-api): busy for everyone, with their `eventId` and
+  // `title` to those who may see the event (a group's event: that group's members).
+  const holds = await t.db
+    .select({ id: events.id, title: events.title, resourceId: resources.id, resourceName: resources.name, category: resources.category, startsMs: events.startsMs, endsMs: events.endsMs, groupId: events.groupId })
+    .from(events)
+    .innerJoin(resources, eq(resources.id, events.resourceId))
+    .where(
+      and(
+        eq(events.tenantId, t.tenantId),
+        isNull(events.canceledAt),
+        lt(events.startsMs, q.to),
+        gt(events.endsMs, q.from),
+        isNull(resources.deletedAt),
+        ...(q.resourceId ? [eq(events.resourceId, q.resourceId)] : []),
+        ...(q.category ? [eq(resources.category, q.category)] : []),
+        ...(viewer.admin ? [] : [eq(resources.hidden, false), notExists(hiddenForViewer)]),
+      ),
+    )
+    .limit(5000);
+  if (holds.length === 0) return items;
+  const roles = viewer.admin || holds.every((h) => h.groupId === null) ? {} : await viewerRoles(t, viewer.userId);
+  for (const h of holds) {
+    const base: CalendarItem = { id: h.id, resource: { id: h.resourceId, name: h.resourceName, category: h.category }, from: new Date(h.startsMs).toISOString(), to: new Date(h.endsMs).toISOString(), mine: false };
+    items.push(viewer.admin || h.groupId === null || roles[h.groupId] !== undefined ? { ...base, eventId: h.id, title: h.title } : base);
+  }
+  return items.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 type CalendarRow = [id: string, resourceId: string, resourceName: string, category: string, userId: string, title: string | null, fromMs: number, toMs: number, memberName: string | null];

@@ -2,6 +2,7 @@ import { and, asc, eq, gt } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
 import { bookings, resources, type Tenant } from "../db/schema";
 import type { CalendarEntry } from "./ics";
+import { goingEntries } from "../events/ics";
 
 // What the member's secret feed (`GET /api/v1/me/calendar.ics?token=`) holds: their bookings
 // (and, once events land, the events they are going to) from 30 days back, each switched off
@@ -50,5 +51,7 @@ export async function feedEntries(t: TenantDb, tenant: Pick<Tenant, "features">,
   const since = now - FEED_DAYS_BACK * DAY_MS;
   const kinds: Promise<CalendarEntry[]>[] = [];
   if (tenant.features.bookings !== false) kinds.push(bookingEntries(t, userId, since, base));
+  // The events the member is going to (branch ev-api), unless `features.events` is off.
+  if (tenant.features.events !== false) kinds.push(goingEntries(t, userId, since, base, FEED_MAX_ENTRIES));
   return (await Promise.all(kinds)).flat().sort((a, b) => a.start.getTime() - b.start.getTime());
 }

@@ -237,19 +237,19 @@ describe("the member navigation", () => {
     const asMember = await viewAsMember(tenant);
     const member_ = async () => navOf(await html(tenant, member.cookie));
     const viewer = async () => navOf(await html(tenant, asMember));
-    expect(await member_()).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-help /help", "nav-membership /membership", "nav-create-group /admin#create-title", "nav-profile /me"]);
+    expect(await member_()).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-events /events", "nav-help /help", "nav-membership /membership", "nav-create-group /admin#create-title", "nav-profile /me"]);
     expect(await viewer()).toEqual(await member_());
-    expect(navOf(await html(tenant, tenant.owner.cookie))).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-help /help", "nav-membership /membership", "nav-admin /admin", "nav-profile /me"]);
+    expect(navOf(await html(tenant, tenant.owner.cookie))).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-events /events", "nav-help /help", "nav-membership /membership", "nav-admin /admin", "nav-profile /me"]);
     await patchTenant(tenant, { features: { directory: false }, groupCreation: "admins" });
-    expect(await member_()).toEqual(["nav-home /", "nav-bookings /bookings", "nav-help /help", "nav-membership /membership", "nav-profile /me"]);
+    expect(await member_()).toEqual(["nav-home /", "nav-bookings /bookings", "nav-events /events", "nav-help /help", "nav-membership /membership", "nav-profile /me"]);
     expect(await viewer()).toEqual(await member_());
     // The owner keeps the directory (admins always see it) when not viewing as a member.
-    expect(navOf(await html(tenant, tenant.owner.cookie))).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-help /help", "nav-membership /membership", "nav-admin /admin", "nav-profile /me"]);
+    expect(navOf(await html(tenant, tenant.owner.cookie))).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-events /events", "nav-help /help", "nav-membership /membership", "nav-admin /admin", "nav-profile /me"]);
     // The Bookings tab follows features.bookings the same way (issue 16).
     await patchTenant(tenant, { features: { bookings: false } });
-    expect(await member_()).toEqual(["nav-home /", "nav-help /help", "nav-membership /membership", "nav-profile /me"]);
+    expect(await member_()).toEqual(["nav-home /", "nav-events /events", "nav-help /help", "nav-membership /membership", "nav-profile /me"]);
     expect(await viewer()).toEqual(await member_());
-    expect(navOf(await html(tenant, tenant.owner.cookie))).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-help /help", "nav-membership /membership", "nav-admin /admin", "nav-profile /me"]);
+    expect(navOf(await html(tenant, tenant.owner.cookie))).toEqual(["nav-home /", "nav-bookings /bookings", "nav-members /members", "nav-events /events", "nav-help /help", "nav-membership /membership", "nav-admin /admin", "nav-profile /me"]);
     // And the dashboard itself: no admin-only button while viewing as a member.
     expect(await html(tenant, asMember)).not.toContain('href="/admin#create-title"');
   });

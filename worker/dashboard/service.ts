@@ -13,6 +13,8 @@ import { memberPlans, memberPlansQuery, planFacts } from "../memberships/cache";
 import { currentStatus, type StatusView } from "../tenancy/portal-settings";
 import { upcomingBookings, upcomingBookingsQuery } from "../bookings/cache";
 import type { BookingView } from "../bookings/service";
+import { upcomingEventsFor } from "../events/cache";
+import type { EventView } from "../events/service";
 import type { DashboardMembershipView, DashboardPageView } from "./types";
 
 // The member's dashboard (`GET /api/v1/me/dashboard`, and the page at `/`): what the
@@ -38,20 +40,21 @@ export type Dashboard = {
   announcements: AnnouncementView[];
   /** As `GET /me/bookings?when=upcoming`: at most 5, soonest first; empty while `features.bookings` is off. */
   upcomingBookings: BookingView[];
-  upcomingEvents: unknown[];
+  /** The events the member is going to or waitlisted for (at most 5, soonest first); none when events are switched off. */
+  upcomingEvents: EventView[];
   status: StatusView | null;
 };
 
 /** What one dashboard read found: the API's answer, and the open membership's row for the page. */
 export type DashboardReads = { dashboard: Dashboard; open: (PlanMembership & { planName: string }) | null; roles: Record<string, GroupRole> };
 
-type Who = Pick<User, "id" | "name" | "bio" | "language">;
+type Who = Pick<User, "id" | "name" | "bio" | "language" | "tenantRole">;
 type Settings = Pick<Tenant, "name" | "defaultLanguage" | "welcomeMessage" | "status" | "features">;
 
 /** A membership the invoice run may still bill (a superset: the preview decides). */
 const bills = (m: PlanMembership) => m.status === "active" || m.status === "canceling" || (m.status === "canceled" && m.cancelsOn !== null);
 
-export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<DashboardReads> {
+export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember = false): Promise<DashboardReads> {
   // What the caches miss is read in one batch: the member's memberships, their unpaid invoices
   // (only once the community issued one) and, when missing too, the current announcements
   // (alone, they are their own batch of two).
@@ -77,12 +80,13 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     return { mine, live: liveFrom(rows, slugs), unpaid, upcoming };
   };
   // (Each loader starts the batch synchronously on a miss, so the announcements, asked last, join it.)
-  const [mine, unpaid, upcoming, live, roles] = await Promise.all([
+  const [mine, unpaid, upcoming, live, roles, upcomingEvents] = await Promise.all([
     memberPlans(t, user.id, async () => (await (batch ??= readAll())).mine),
     facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll())).unpaid) : [],
     bookingsOn ? upcomingBookings(t, user.id, now, async () => (await (batch ??= readAll())).upcoming) : [],
     liveAnnouncements(t, now, batch ? async () => (await batch!).live : undefined),
     viewerRoles(t, user.id),
+    upcomingEventsFor(t, tenant, user, now, viewingAsMember),
   ]);
   // The next invoice as the run would issue it (its own code, cached a few seconds).
   const nextInvoice = await nextInvoiceOf(t, user.id, today, mine.some((r) => bills(r.m)), async () => {
@@ -102,7 +106,7 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     welcomeMessage: tenant.welcomeMessage,
     announcements: viewsWith(shown, live.slugs),
     upcomingBookings: upcoming,
-    upcomingEvents: [],
+    upcomingEvents,
     status: currentStatus(tenant.status, now),
   };
   return { dashboard, open: latest, roles };
@@ -122,7 +126,7 @@ const markdown = (source: string) => rendered(source, () => renderMarkdown(sourc
  * plan can be chosen, with the Markdown rendered and sanitised.
  */
 export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember: boolean): Promise<DashboardPageView> {
-  const [{ dashboard: d, open, roles }, directory, facts] = await Promise.all([readDashboard(t, tenant, user, today, now), groupDirectory(t), planFacts(t)]);
+  const [{ dashboard: d, open, roles }, directory, facts] = await Promise.all([readDashboard(t, tenant, user, today, now, viewingAsMember), groupDirectory(t), planFacts(t)]);
   const membership: DashboardMembershipView | null = open && open.status !== "canceled" ? { plan: { id: open.planId, name: open.planName }, status: open.status, cancelsOn: open.cancelsOn } : null;
   const cards = cardsOf(directory, roles);
   return {
@@ -136,5 +140,6 @@ export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, to
     plansOffered: facts.offered,
     groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
     upcomingBookings: tenant.features.bookings !== false ? d.upcomingBookings.map((b) => ({ id: b.id, resource: b.resource, from: b.from, to: b.to, title: b.title })) : null,
+    upcomingEvents: d.upcomingEvents,
   };
 }

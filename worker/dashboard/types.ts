@@ -1,5 +1,7 @@
-// The shapes the dashboard page reads (web/pages/dashboard): types only, importing nothing,
-// so `web/` may read them with `import type`.
+// The shapes the dashboard page reads (web/pages/dashboard): types only, importing nothing
+// but the events pages' types, so `web/` may read them with `import type`.
+
+import type { EventItem } from "../../web/pages/events/types";
 
 /** The member's membership that is not canceled, as the dashboard shows it. */
 export type DashboardMembershipView = {
@@ -42,4 +44,6 @@ export type DashboardPageView = {
   groups: DashboardGroupView[];
   /** The member's next bookings (at most 5, soonest first); null while `features.bookings` is off (no section). */
   upcomingBookings: DashboardBookingView[] | null;
+  /** The events the member is going to or waitlisted for, soonest first (at most 5). */
+  upcomingEvents: EventItem[];
 };

@@ -738,6 +738,84 @@ export const calendarFeeds = sqliteTable(
 export type Resource = typeof resources.$inferSelect;
 export type Booking = typeof bookings.$inferSelect;
 
+// ---------------------------------------------------------------------------------------------
+// Events (branch ev-api): the space's events, members register (going, or waitlisted when full).
+// An event with `resource_id` holds every unit of that resource over [starts_ms, ends_ms) while it
+// is not canceled: the bookings' conditional insert and the event's own conditional insert/update
+// each check the other table in one statement, so neither can slip past the other.
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    /** Markdown source, and its HTML rendered once at write with the discussions' renderer. */
+    description: text("description").notNull().default(""),
+    descriptionHtml: text("description_html").notNull().default(""),
+    type: text("type"),
+    startsMs: integer("starts_ms").notNull(),
+    endsMs: integer("ends_ms").notNull(),
+    location: text("location"),
+    resourceId: text("resource_id").references(() => resources.id),
+    /** null: no limit. */
+    capacity: integer("capacity"),
+    /** Ticket price in minor units (null: free), in `currency`. */
+    priceAmount: integer("price_amount"),
+    currency: text("currency"),
+    taxRateBp: integer("tax_rate_bp").notNull().default(0),
+    /** A group's event: only that group's members see it. */
+    groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    /** Profile field keys every registrant answers. */
+    fields: text("fields", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    canceledAt: integer("canceled_at"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("events_tenant_starts").on(t.tenantId, t.startsMs),
+    index("events_tenant_ends").on(t.tenantId, t.endsMs),
+    // The reminders of the day before, every community at once.
+    index("events_starts").on(t.startsMs),
+    // The resource hold: events of a resource by start (bookings check it at every insert).
+    index("events_resource_starts").on(t.resourceId, t.startsMs).where(sql`resource_id is not null`),
+    check("events_interval", sql`${t.startsMs} < ${t.endsMs}`),
+    check("events_capacity", sql`${t.capacity} is null or ${t.capacity} >= 0`),
+    check("events_tax_rate", sql`${t.taxRateBp} between 0 and 10000`),
+  ],
+);
+
+/** One member's registration: going or waitlisted, in arrival order (`position`). */
+export const eventRegistrations = sqliteTable(
+  "event_registrations",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull().references(() => events.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["going", "waitlisted"] }).notNull(),
+    /** Registration order within the event (1, 2, …), given by the insert itself. */
+    position: integer("position").notNull(),
+    /** The answers to the event's fields, by key. */
+    answers: text("answers", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    /** The ticket's charge (a going registration of a priced event). */
+    chargeId: text("charge_id"),
+    /** When the reminder of the day before went (null: not yet for the current date). */
+    remindedAt: integer("reminded_at"),
+    promotedAt: integer("promoted_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("event_registrations_event_user").on(t.eventId, t.userId),
+    index("event_registrations_event_status").on(t.eventId, t.status, t.position),
+    index("event_registrations_user").on(t.tenantId, t.userId),
+  ],
+);
+
+export type EventRow = typeof events.$inferSelect;
+export type EventRegistration = typeof eventRegistrations.$inferSelect;
+
 export type InvoiceParty = { name: string; address: string; taxId: string | null; iban?: string | null; bic?: string | null; email?: string };
 export type InvoiceLineSnapshot = { chargeId: string; kind: (typeof CHARGE_KINDS)[number]; description: string; quantity: number; unitAmount: number; taxRateBp: number; amount: number; tax: number };
 export type Charge = typeof charges.$inferSelect;

@@ -7,7 +7,9 @@ import { discussionForPage } from "../discussions/service";
 import { GroupPage, groupBrand } from "../../web/pages/groups/group";
 import { JoinPage, type JoinMode } from "../../web/pages/groups/join";
 import type { GroupAbility, MemberView, PaidGroupView } from "../../web/pages/groups/types";
+import type { EventItem } from "../../web/pages/events/types";
 import { paidGroupFor } from "../memberships/paid-groups";
+import { groupEventsFor } from "../events/cache";
 import { clockOf } from "../memberships/service";
 import { setSessionCookie } from "../auth/sessions";
 import { tenantDb, type TenantDb } from "../db/client";
@@ -70,7 +72,7 @@ function renderGroup(
   view: GroupView,
   preview: MemberView[],
   ability: GroupAbility,
-  extra: { notice?: string; discussion?: GroupDiscussion; paid?: PaidGroupView | null } = {},
+  extra: { notice?: string; discussion?: GroupDiscussion; paid?: PaidGroupView | null; events?: EventItem[] } = {},
   status: ContentfulStatusCode = 200,
 ) {
   const pctx = groupPageContext(c, view.branding);
@@ -86,8 +88,12 @@ export async function renderGroupPageOf(c: Context<AppEnv>, slug: string, thread
   const tdb = tenantDb(c.env, tenant);
   const user = c.get("user");
   const { ctx, preview, paid } = await groupForPage(c, tdb, slug);
-  const [membership, discussion] = await Promise.all([membershipState(c.env, tdb, ctx, user), discussionForPage(c.env, tenant, ctx, user, { ...(threadForm ? { threadForm } : {}), cursor: c.req.query("cursor") ?? null, viewerLang: closestLang(c.get("language")) })]);
-  const extra = { ...(discussion ? { discussion } : {}), ...doneNotice(c, GROUP_NOTICES), paid };
+  const [membership, discussion, events] = await Promise.all([
+    membershipState(c.env, tdb, ctx, user),
+    discussionForPage(c.env, tenant, ctx, user, { ...(threadForm ? { threadForm } : {}), cursor: c.req.query("cursor") ?? null, viewerLang: closestLang(c.get("language")) }),
+    groupEventsFor(tdb, tenant, user ?? null, ctx.group.id, clockOf(tenant).now, viewingAsMember(c)),
+  ]);
+  const extra = { ...(discussion ? { discussion } : {}), ...doneNotice(c, GROUP_NOTICES), paid, events };
   return renderGroup(c, groupView(c.env, tenant, ctx, membership), preview, abilityOf(ctx), extra, status);
 }
 

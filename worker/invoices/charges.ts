@@ -169,3 +169,19 @@ export function bookingChargeStatement(t: TenantDb, row: BookingChargeRow, booki
 export function uninvoicedChargeRemoval(t: TenantDb, chargeId: string): D1PreparedStatement {
   return t.d1.prepare("delete from charges where tenant_id = ?1 and id = ?2 and invoice_id is null").bind(t.tenantId, chargeId);
 }
+
+// ---- Tickets of events (branch ev-api) ----------------------------------------------------------
+
+/**
+ * The statement that adds an event ticket's charge (kind `event`) in the batch that registers (or
+ * promotes) the member: it inserts only when the registration `registrationId` is there and holds
+ * this charge (a registration that went to the waitlist, or lost a race, leaves no charge).
+ */
+export function eventChargeStatement(t: TenantDb, row: BookingChargeRow, registrationId: string): D1PreparedStatement {
+  return t.d1
+    .prepare(
+      "insert into charges (id, tenant_id, user_id, membership_id, kind, description, amount, currency, tax_rate_bp, created_at) " +
+        "select ?1, ?2, ?3, ?4, 'event', ?5, ?6, ?7, ?8, ?9 where exists (select 1 from event_registrations where id = ?10 and tenant_id = ?2 and charge_id = ?1 and status = 'going')",
+    )
+    .bind(row.id, t.tenantId, row.userId, row.membershipId, row.description, row.amount, row.currency, row.taxRateBp, row.createdAt, registrationId);
+}

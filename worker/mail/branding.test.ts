@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { call, env, makeTenant, setSignupPolicy, signUpMember, type TestTenant } from "../test/helpers";
 import { inbox } from "../test/mail";
 import * as templates from "./templates";
+import { eventWhen } from "../events/service";
 import type { MailBrand, MailMessage } from "./templates";
 
 const BRAND: MailBrand = { color: "#0f7a5c", logoUrl: "https://zebre.communities.test/media/tenants/x/logo.png" };
@@ -30,6 +31,7 @@ const cases: Record<string, (lang: "fr" | "en") => MailMessage> = {
   announcementMail: (l) => templates.announcementMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", title: "Fermeture", body: "Fermé lundi.\n\nÀ mardi !", url: "https://z.example/" }),
   bookingMail: (l) => templates.bookingMail(l, "confirmed", { brand: BRAND, to: "a@x.example", community: "Zèbre", resource: "Salle ?", slots: ["lundi 7 décembre 2026, 09:00 – 10:00"], url: "https://z.example/bookings", ics: "BEGIN:VCALENDAR" }),
   invoiceIssuedMail: (l) => templates.invoiceIssuedMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", number: "INV2026-0001", total: "12,34 €", dueOn: "2026-07-15", url: "https://z.example/membership" }),
+  eventMail: (l) => templates.eventMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", kind: "promoted", title: "Atelier vélo", when: eventWhen("fr", Date.UTC(2026, 11, 12, 18), Date.UTC(2026, 11, 12, 20), "Europe/Paris"), location: "Cour", url: "https://z.example/events/e1" }),
   invoiceReminderMail: (l) => templates.invoiceReminderMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", number: "INV2026-0001", balance: "12,34 €", dueOn: "15 juillet 2026", step: 20, url: "https://z.example/membership/invoices/x" }),
   joinApprovedMail: (l) => templates.joinApprovedMail(l, { brand: BRAND, to: "a@x.example", name: "Ana", group: "Atelier", community: "Zèbre", url: "https://z.example/g/atelier" }),
   // help-api

@@ -251,6 +251,21 @@ export function helpCommentMail(lang: Lang, p: { brand: MailBrand; to: string; c
     { kind: "small", text: t(lang, "mail.help_comment.why") },
   ], p.brand);
 }
+// ── ev-api ──
+export type EventMailKind = "moved" | "canceled" | "promoted" | "reminder";
+
+/**
+ * An event's notice to one registrant (branch ev-api): it moved, it was canceled, they were
+ * promoted from the waitlist, or it is tomorrow. `when` is written for people in the community's
+ * timezone and the recipient's language; `url` is the event's page.
+ */
+export function eventMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; kind: EventMailKind; title: string; when: string; location: string | null; url: string }): MailMessage {
+  const blocks: Block[] = [{ kind: "p", text: t(lang, `mail.event_${p.kind}.intro`, { title: p.title, when: p.when }) }];
+  if (p.location) blocks.push({ kind: "p", text: labelled(lang, t(lang, "mail.event.location"), p.location) });
+  blocks.push({ kind: "action", label: t(lang, "mail.event.action"), url: p.url });
+  return compose(lang, p.to, t(lang, `mail.event_${p.kind}.subject`, { community: p.community, title: p.title }), p.community, blocks, p.brand);
+}
+// ── end ev-api ──
 
 /**
  * A booking confirmed or canceled (branch bk-ical): the resource, each date with its times (one

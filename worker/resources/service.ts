@@ -3,7 +3,7 @@ import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { bookings, hiddenResources, plans, resources, users, type OpeningWindow, type Resource } from "../db/schema";
+import { bookings, events, hiddenResources, plans, resources, users, type OpeningWindow, type Resource } from "../db/schema";
 import { windowProblem } from "../bookings/hours";
 import { checkAsset, storeImage } from "../groups/images";
 import { ApiError, conflict, notFound } from "../http/errors";
@@ -214,10 +214,15 @@ export async function deleteResource(t: TenantDb, id: string, now: number): Prom
     .select({ x: sql`1` })
     .from(bookings)
     .where(and(eq(bookings.resourceId, resources.id), gt(bookings.toMs, now)));
+  // An event holding it (branch ev-api) counts as a booking to come until it ends or is canceled.
+  const held = t.db
+    .select({ x: sql`1` })
+    .from(events)
+    .where(and(eq(events.resourceId, resources.id), isNull(events.canceledAt), gt(events.endsMs, now)));
   const done = await t.db
     .update(resources)
     .set({ deletedAt: now, updatedAt: now })
-    .where(and(eq(resources.tenantId, t.tenantId), eq(resources.id, id), isNull(resources.deletedAt), notExists(future)))
+    .where(and(eq(resources.tenantId, t.tenantId), eq(resources.id, id), isNull(resources.deletedAt), notExists(future), notExists(held)))
     .returning({ id: resources.id });
   if (done.length > 0) return;
   if (!(await resourceRow(t, id))) throw notFound("No such resource.");

@@ -8,6 +8,7 @@ import { membersMayCreateGroups, siteName, type PageContext } from "../../ui/pag
 import { MyInvitationsSection, type MyInvitationView } from "../invitations/mine";
 import { GroupGrid } from "../tenancy/home";
 import { DashboardBookings } from "./bookings";
+import { EventList } from "../events/shared";
 
 // The member portal's dashboard at `/` (contract, "Portal pages"): the status banner, the
 // welcome message, the member's plan and bio, the announcements meant for them, their
@@ -125,6 +126,14 @@ export function DashboardPage({ ctx, user, view, invitations }: { ctx: PageConte
       ${PlanCard({ lang, membership: view.membership, plansOffered: view.plansOffered, nextInvoice: view.nextInvoice })} ${AboutCard({ lang, bio: view.bio })}
     </div>
     ${view.upcomingBookings && view.upcomingBookings.length > 0 && DashboardBookings({ lang, items: view.upcomingBookings, timeZone: ctx.tenant?.timezone ?? null })}
+    ${view.upcomingEvents.length > 0 &&
+    html`<section class="section dashboard-events" aria-labelledby="dashboard-events-title">
+      <div class="section-head split-row">
+        <h2 id="dashboard-events-title">${t(lang, "events.dashboard.title")}</h2>
+        <a class="dashboard-card-link" href="/events">${t(lang, "events.dashboard.all")}</a>
+      </div>
+      ${EventList({ lang, events: view.upcomingEvents, timeZone: ctx.tenant?.timezone ?? null, headingLevel: 3 })}
+    </section>`}
     ${view.announcements.length > 0 &&
     Section({
       id: "announcements-title",

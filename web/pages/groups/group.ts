@@ -12,6 +12,8 @@ import { adminGroupPath, Avatar, GroupCover, GroupLogo, groupPath, Paragraphs } 
 import type { GroupAbility, GroupView, MemberView, PaidGroupView } from "./types";
 import { IncludedIn, PlanBadge, PlansCard } from "./plans";
 import { CopyInput } from "../../ui/copy-input";
+import { GroupEvents } from "../events/shared";
+import type { EventItem } from "../events/types";
 
 export { groupBrand } from "./shared";
 export type { GroupDiscussion } from "../discussions/discussion";
@@ -203,6 +205,7 @@ export function GroupPage({
   notice,
   discussion,
   paid,
+  events = [],
 }: {
   ctx: PageContext;
   group: GroupView;
@@ -210,12 +213,15 @@ export function GroupPage({
   ability: GroupAbility;
   notice?: string;
   discussion?: GroupDiscussion;
+  /** The group's upcoming events, for its members (empty for anyone else). */
+  events?: EventItem[];
   /** A paid group's plans and the reader's standing (null when no plan opens the group). */
   paid?: PaidGroupView | null;
 }): VNode {
   const { lang } = ctx;
   const plans = !deletedOf(group) && paid?.standing === "choose" && paid.plans.length > 0 && group.membership === "none" && group.joinPolicy !== "invite" ? PlansCard({ lang, group, paid }) : null;
   const deleted = group.deletedAt !== null;
+  const upcoming = GroupEvents({ lang, events, timeZone: ctx.tenant?.timezone ?? null });
   const showJoinLink = !deleted && (ability.edit || ability.manageMembers);
   return html`<div class="group-page">
     <div class="container">
@@ -239,7 +245,7 @@ export function GroupPage({
       ${notice && html`<div class="group-alert">${Alert({ tone: "success", children: notice })}</div>`}
       ${discussion
         ? html`<div class="group-layout has-discussion">
-            <div class="group-main">${plans}${DiscussionMain({ ctx, group, discussion })}</div>
+            <div class="group-main">${plans}${upcoming}${DiscussionMain({ ctx, group, discussion })}</div>
             <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
               ${DiscussionSide({ ctx, group, discussion })}
               ${LinksCard({ ctx, group })}
@@ -249,7 +255,7 @@ export function GroupPage({
             </aside>
           </div>`
         : html`<div class="group-layout">
-            <div class="group-main">${plans}${AboutCard({ ctx, group })}</div>
+            <div class="group-main">${plans}${upcoming}${AboutCard({ ctx, group })}</div>
             <aside class="group-aside" aria-label=${t(lang, "group.aside")}>
               ${showJoinLink && JoinLinkCard({ ctx, group })}
               ${MembersCard({ ctx, group, members })}

@@ -1,19 +1,12 @@
-import { Hono, type Context } from "hono";
-import { bookingNotices } from "../calendar/mail";
-import type { TenantDb } from "../db/client";
-import type { Tenant } from "../db/schema";
-import { requestOrigin } from "../http/context";
+import { Hono } from "hono";
+import { bookingNoticesOf } from "../calendar/http";
 import { deliverSoon } from "../mail/deliver";
-import { brandOf } from "../mail/templates";
 import type { AppEnv } from "../env";
 import { pageParams } from "../http/pagination";
 import { json, query } from "../http/validate";
 import { portalRequest } from "../memberships/http";
 import { allowedTo, isBookingAdmin } from "../resources/http";
 import { bookerOf, bookingFor, bookingInput, calendar, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
-
-/** The confirmation and cancellation emails (with their `.ics`), on this request's host and brand. */
-const noticesOf = (c: Context<AppEnv>, t: TenantDb, tenant: Tenant) => bookingNotices(t, tenant, requestOrigin(c), brandOf(tenant, requestOrigin(c)));
 
 const idOf = (id: string | undefined) => (id && id.length <= 64 ? id : "");
 
@@ -29,7 +22,7 @@ export const bookingsApi = new Hono<AppEnv>()
     const { t, tenant, billing, clock, user } = await portalRequest(c);
     const input = c.req.valid("json");
     const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
-    const { confirmed } = noticesOf(c, t, tenant);
+    const { confirmed } = bookingNoticesOf(c, t, tenant);
     const answer = input.repeat ? { bookings: await createSeries(t, tenant, billing, clock, booker, input, confirmed) } : { booking: await createBooking(t, tenant, billing, clock, booker, input, confirmed) };
     deliverSoon(c);
     return c.json(answer, 201);
@@ -48,7 +41,7 @@ export const bookingsApi = new Hono<AppEnv>()
   })
   .delete("/bookings/:id", allowedTo("cancelOwnBooking"), query(cancelQuery), async (c) => {
     const { t, tenant, clock, user } = await portalRequest(c);
-    await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following", notice: noticesOf(c, t, tenant).canceled });
+    await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following", notice: bookingNoticesOf(c, t, tenant).canceled });
     deliverSoon(c);
     return c.body(null, 204);
   });

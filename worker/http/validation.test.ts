@@ -44,6 +44,7 @@ const NO_JSON_BODY: Record<string, { status: number; why: string }> = {
   "POST /api/v1/memberships/:id/confirm": { status: 404, why: "no such membership; ignores the body" },
   "POST /api/v1/memberships/:id/undo-cancel": { status: 404, why: "no such membership; ignores the body" },
   "POST /api/v1/invoices/:id/checkout": { status: 404, why: "no such invoice; ignores the body" },
+  "POST /api/v1/me/calendar-token": { status: 200, why: "replaces the calendar feed's URL, ignores the body" },
   "POST /api/v1/payments/stripe/webhook": { status: 409, why: "Stripe's raw body, checked by its signature: this community connected no Stripe account" },
   // help-api
   "POST /api/v1/issues/:id/close": { status: 404, why: "no such issue; ignores the body" },

@@ -1,3 +1,4 @@
+import type { BookingNotice } from "../calendar/mail";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
@@ -81,11 +82,11 @@ export async function previewFromForm(t: TenantDb, tenant: Community, billing: B
   }
 }
 
-/** Confirming: one booking, or a series when the form repeats it; refusals name the form's fields. */
-export async function bookFromForm(t: TenantDb, tenant: Community, billing: BillingSettingsView, clock: Clock, booker: Booker, values: Record<string, string>): Promise<BookingAnswer | BookingAnswer[]> {
+/** Confirming: one booking, or a series when the form repeats it (its email through `notice`); refusals name the form's fields. */
+export async function bookFromForm(t: TenantDb, tenant: Community, billing: BillingSettingsView, clock: Clock, booker: Booker, values: Record<string, string>, notice: BookingNotice | null): Promise<BookingAnswer | BookingAnswer[]> {
   const input = parseBookingForm(values, tenant.timezone);
   try {
-    return input.repeat ? await createSeries(t, tenant, billing, clock, booker, input) : await createBooking(t, tenant, billing, clock, booker, input);
+    return input.repeat ? await createSeries(t, tenant, billing, clock, booker, input, notice) : await createBooking(t, tenant, billing, clock, booker, input, notice);
   } catch (err) {
     throw asFormFields(err);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, form, getPage, makeTenant, postForm, signUpMember, type TestTenant } from "../test/helpers";
+import { inbox } from "../test/mail";
 
 // The member's /bookings pages without JavaScript: the day, week and month views with their
 // filters, others' bookings as busy, the booking form's preview step and confirmation (and each
@@ -261,6 +262,26 @@ describe("/bookings: booking without JavaScript", () => {
 });
 
 describe("/bookings/{id}: cancelling", () => {
+  it("booking and cancelling through the pages email the member, each with the booking's .ics (REQUEST, then CANCEL)", async () => {
+    const { tenant, room, plan: p } = await community();
+    const email = `mail-${crypto.randomUUID()}@example.org`;
+    const member = await memberOn(tenant, email, p.id, "Mia Mail");
+    const day = ahead(9);
+    const done = await post(tenant, "/bookings?lang=en", member.cookie, { resourceId: room.id, date: day, start: "14:00", end: "15:00" });
+    expect(done.status).toBe(303);
+    const id = /^\/bookings\/([^/?]+)\?done=booked$/.exec(done.location ?? "")![1]!;
+    const ics = async () => (await inbox(tenant.host, email)).filter((m) => (m.attachments?.length ?? 0) > 0).map((m) => atob(m.attachments![0]!.content));
+    const confirmed = await ics();
+    expect(confirmed).toHaveLength(1);
+    expect(confirmed[0]).toContain("METHOD:REQUEST");
+    expect(confirmed[0]).toContain(`UID:booking-${id}@edge-communities`);
+    expect((await post(tenant, `/bookings/${id}/cancel?lang=en`, member.cookie, {})).status).toBe(303);
+    const both = await ics();
+    expect(both).toHaveLength(2);
+    expect(both[0]).toContain("METHOD:CANCEL");
+    expect(both[0]).toContain(`UID:booking-${id}@edge-communities`);
+  });
+
   it("outside the deadline: 303 to the calendar, gone; inside it: 409 said clearly; another member's booking is 404", async () => {
     const { tenant, room, ada, bob } = await community();
     const far = ahead(8);

@@ -16,6 +16,8 @@ import { actingAdmin, decide, type BookingActor } from "../resources/policy";
 import { listResources, type ResourceView } from "../resources/service";
 import { calendarAsk, calendarGrid, calendarRange, daysOf, monthWeeks, type CalendarAsk, type GridResource } from "./calendar-view";
 import { bookFromForm, previewFromForm } from "./form";
+import { bookingNoticesOf } from "../calendar/http";
+import { deliverSoon } from "../mail/deliver";
 import { bookerOf, bookingFor, calendar, cancelBooking, myBookings, type BookingAnswer } from "./service";
 
 // The member's /bookings pages (API.md "Portal pages"): the calendar (day, week, month) with
@@ -168,9 +170,9 @@ export const bookingPages = new Hono<AppEnv>()
     const [r, form] = await Promise.all([portalRequest(c), readForm(c)]);
     return formAction(c, {
       form,
-      run: async () => bookFromForm(r.t, r.tenant, r.billing, r.clock, await booker(c, r), form.values),
+      run: async () => bookFromForm(r.t, r.tenant, r.billing, r.clock, await booker(c, r), form.values, bookingNoticesOf(c, r.t, r.tenant).confirmed),
       render: (f) => previewPage(c, r, form.values, refusal(c, f, r.tenant.timezone), null, f.status),
-      done: (res) => booked(r, res),
+      done: (res) => (deliverSoon(c), booked(r, res)),
     });
   })
   .get("/bookings/:id", async (c) => (await gate(c)) ?? bookingPage(c))
@@ -181,8 +183,8 @@ export const bookingPages = new Hono<AppEnv>()
     const lang = pageContext(c).lang;
     return formAction(c, {
       form,
-      run: () => cancelBooking(r.t, r.clock, idParam(c), { userId: r.user.id, admin: actsAsAdmin(c) }, { following: form.str("series") === "following" }),
+      run: () => cancelBooking(r.t, r.clock, idParam(c), { userId: r.user.id, admin: actsAsAdmin(c) }, { following: form.str("series") === "following", notice: bookingNoticesOf(c, r.t, r.tenant).canceled }),
       render: (f) => bookingPage(c, f.err.code === "cancellation_closed" ? t(lang, "bookings.cancel_closed") : f.formError, f.status),
-      done: () => withDone("/bookings", "canceled"),
+      done: () => (deliverSoon(c), withDone("/bookings", "canceled")),
     });
   });

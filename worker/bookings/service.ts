@@ -338,7 +338,7 @@ function answerOf(row: Booking, resource: Pick<Resource, "id" | "name" | "catego
  * conditional insert and its charge. A refused insert whose slot is still free lost its credits
  * to a concurrent booking of the same member: it is priced again (at most three times).
  */
-export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice?: BookingNotice): Promise<BookingAnswer> {
+export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
   const resource = await bookableResource(t, input.resourceId, booker);
   if (input.repeat) throw new Error("createBooking books one occurrence; a series goes through createSeries");
@@ -396,7 +396,7 @@ const GUARD_FAILED = /malformed JSON|guard/i;
  * guard that fails on purpose unless it inserted its row, so the series lands whole or not at all;
  * a refused series answers 409 `slot_taken` with the `conflicts`.
  */
-export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice?: BookingNotice): Promise<BookingAnswer[]> {
+export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer[]> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
   const resource = await bookableResource(t, input.resourceId, booker);
   const series = occurrences({ fromMs: input.from, toMs: input.to }, input.repeat!, tenant.timezone);
@@ -603,7 +603,7 @@ function calendarStatement(t: TenantDb, viewer: { userId: string; admin: boolean
  * (its credits with it: credits used are summed from the bookings of a period) and its charge
  * while no invoice carries it.
  */
-export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewer: { userId: string; admin: boolean }, opts: { following?: boolean; notice?: BookingNotice } = {}): Promise<void> {
+export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewer: { userId: string; admin: boolean }, opts: { following?: boolean; notice: BookingNotice | null }): Promise<void> {
   const { row, resource, view } = await bookingFor(t, id, viewer);
   // `?series=following`: this booking and the later ones of its series, all or none.
   const rows =

@@ -3,9 +3,8 @@ import { requireUser } from "../auth/sessions";
 import { tenantDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
-import { ApiError, badRequest } from "../http/errors";
 import { pageParams } from "../http/pagination";
-import { guard, json, parseWith, query } from "../http/validate";
+import { guard, json, query } from "../http/validate";
 import { billingSettingsOf } from "../invoices/settings";
 import { clockOf } from "../memberships/service";
 import { eventIcsResponse } from "./ics";
@@ -55,21 +54,6 @@ async function writer(c: Context<AppEnv>) {
   return { ...r, ctx };
 }
 
-/** The optional JSON body of `…/attend`: none at all reads as `{}`; otherwise JSON (415, 400, 422 as every body). */
-async function attendBody(c: Context<AppEnv>) {
-  const text = await c.req.text();
-  if (text.trim() === "") return parseWith(attendInput, {});
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
-  if (!/^application\/([\w.-]+\+)?json$/i.test(type)) throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw badRequest("malformed_json", "The request body is not valid JSON.");
-  }
-  return parseWith(attendInput, body);
-}
-
 /** API.md "Events". */
 export const eventsApi = new Hono<AppEnv>()
   .post("/events", allowedTo("manage"), json(eventInput), async (c) => {
@@ -105,9 +89,10 @@ export const eventsApi = new Hono<AppEnv>()
     await cancelEvent(t, ctx, viewer, idOf(c.req.param("id")));
     return c.body(null, 204);
   })
-  .post("/events/:id/attend", allowedTo("attend"), async (c) => {
+  // The body is optional: a bare POST registers (no fields to answer).
+  .post("/events/:id/attend", allowedTo("attend"), json(attendInput, { optional: true }), async (c) => {
     const { t, ctx, viewer, user } = await writer(c);
-    return c.json(await attendEvent(t, ctx, viewer, user, idOf(c.req.param("id")), await attendBody(c)), 201);
+    return c.json(await attendEvent(t, ctx, viewer, user, idOf(c.req.param("id")), c.req.valid("json")), 201);
   })
   .delete("/events/:id/attend", allowedTo("attend"), async (c) => {
     const { t, ctx, viewer } = await writer(c);

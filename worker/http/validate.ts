@@ -95,8 +95,13 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * large, 400 when malformed. An empty body reads as `{}`. The text stays in Hono's body
  * cache, where the validator reads it.
  */
-async function readJson(c: Context): Promise<void> {
+async function readJson(c: Context, optional: boolean): Promise<void> {
   const type = c.req.header("content-type") ?? "";
+  if (optional && type === "" && (await c.req.text()) === "") {
+    // A body the route makes optional: nothing at all (no type, no bytes) reads as `{}`.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
+    return;
+  }
   if (!/^application\/(.+\+)?json\b/i.test(type) || !JSON_MEDIA_TYPE.test(type.split(";")[0]!.trim())) {
     throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.");
   }
@@ -119,12 +124,13 @@ async function readJson(c: Context): Promise<void> {
 /**
  * A route's JSON body, validated by `@hono/zod-validator` against `schema` (the handler reads
  * `c.req.valid("json")`): 415 for another media type, 413 when too large, 400
- * `malformed_json`, 422 `validation_failed` with `fields` when invalid.
+ * `malformed_json`, 422 `validation_failed` with `fields` when invalid. With `optional`, a
+ * request without any body (no Content-Type, no bytes) reads as `{}`.
  */
-export function json<S extends z.ZodType>(schema: S) {
+export function json<S extends z.ZodType>(schema: S, opts: { optional?: boolean } = {}) {
   const validate = zValidator("json", schema, refuseInvalid);
   const middleware: typeof validate = async (c, next) => {
-    await readJson(c);
+    await readJson(c, opts.optional === true);
     return validate(c, next);
   };
   validators.set(middleware, "json");

@@ -58,8 +58,37 @@ export function daysOf(first: Day, end: Day): Day[] {
 const STEP = 30;
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Wall-clock arithmetic for the days a grid shows, without asking Intl for every cell: a day of
+ * exactly 24 hours has no offset change (a DST day lasts 23 or 25), so its minute `m` is its
+ * start + m minutes; other days (and instants outside the shown days) go through `hours.ts`.
+ * A week of 500 bookings is ~340 cells and 1,000 instants: Intl for each cost ~100 ms a page.
+ */
+function dayClocks(days: Iterable<Day>, timeZone: string) {
+  const plain = new Map<Day, number>();
+  for (const day of new Set(days)) {
+    const start = wallTimeMs(day, 0, timeZone);
+    if (wallTimeMs(addDays(day, 1), 0, timeZone) - start === DAY_MS) plain.set(day, start);
+  }
+  const starts = [...plain.entries()];
+  return {
+    /** The instant `day`'s wall clock reads `minutes` (as `wallTimeMs`). */
+    at(day: Day, minutes: number): number {
+      const start = plain.get(day);
+      return start === undefined || minutes < 0 || minutes > 1440 ? wallTimeMs(day, minutes, timeZone) : start + minutes * 60_000;
+    },
+    /** The wall clock at `ms` (as `wallClock`). */
+    clock(ms: number): { day: Day; minutes: number } {
+      for (const [day, start] of starts) if (ms >= start && ms < start + DAY_MS) return { day, minutes: Math.floor((ms - start) / 60_000) };
+      return wallClock(ms, timeZone);
+    },
+  };
+}
+
 /** The rows a grid shows: the resources' opening hours (08:00–20:00 without any), widened to every booking shown. */
-function rowSpan(columns: { day: Day; resource: GridResource | null }[], items: CalendarItem[], timeZone: string): [number, number] {
+function rowSpan(columns: { day: Day; resource: GridResource | null }[], items: CalendarItem[], clocks: ReturnType<typeof dayClocks>): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const c of columns) {
@@ -71,8 +100,8 @@ function rowSpan(columns: { day: Day; resource: GridResource | null }[], items: 
   if (lo === Infinity) [lo, hi] = [8 * 60, 20 * 60];
   const days = new Set(columns.map((c) => c.day));
   for (const it of items) {
-    const a = wallClock(Date.parse(it.from), timeZone);
-    const b = wallClock(Date.parse(it.to), timeZone);
+    const a = clocks.clock(Date.parse(it.from));
+    const b = clocks.clock(Date.parse(it.to));
     if (days.has(a.day)) lo = Math.min(lo, a.minutes);
     if (days.has(b.day)) hi = Math.max(hi, b.minutes);
     if (days.has(a.day) && b.day > a.day) hi = 1440;
@@ -89,21 +118,22 @@ function rowSpan(columns: { day: Day; resource: GridResource | null }[], items: 
  * the first row when it started earlier).
  */
 export function calendarGrid(columns: { day: Day; resource: GridResource | null }[], items: CalendarItem[], timeZone: string, now: number): Grid {
-  const [lo, hi] = rowSpan(columns, items, timeZone);
+  const clocks = dayClocks(columns.map((c) => c.day), timeZone);
+  const [lo, hi] = rowSpan(columns, items, clocks);
   const rows: Grid["rows"] = [];
   for (let m = lo; m < hi; m += STEP) rows.push({ start: hhmm(m), end: hhmm(m + STEP) });
   const spans = items.map((it) => ({ it, a: Date.parse(it.from), b: Date.parse(it.to) }));
   return {
     rows,
     columns: columns.map(({ day, resource }) => {
-      const dayFrom = wallTimeMs(day, lo, timeZone);
-      const dayTo = wallTimeMs(day, hi, timeZone);
+      const dayFrom = clocks.at(day, lo);
+      const dayTo = clocks.at(day, hi);
       const open = resource?.openingHours ? openIntervals(resource.openingHours, dayFrom, Math.max(dayFrom + 1, dayTo), timeZone) : null;
       const mine = spans.filter((s) => (!resource || s.it.resource.id === resource.id) && s.a < dayTo && s.b > dayFrom);
       const cells = rows.map((row, i) => {
         const m = lo + i * STEP;
-        const from = wallTimeMs(day, m, timeZone);
-        const to = wallTimeMs(day, m + STEP, timeZone);
+        const from = clocks.at(day, m);
+        const to = clocks.at(day, m + STEP);
         const overlapping = mine.filter((s) => s.a < to && s.b > from);
         const starting = overlapping.filter((s) => (s.a >= from && s.a < to) || (i === 0 && s.a < from)).map((s) => s.it);
         let state: CellState = "free";

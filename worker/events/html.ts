@@ -10,7 +10,9 @@ import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { requireTenant, viewingAsMember } from "../http/context";
 import { formAction, readForm, requirePageUser, withDone, type FormFailure } from "../http/forms";
-import { doneNotice, pageContext, renderPage } from "../http/render";
+import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
+import { renderToString } from "preact-render-to-string";
+import { remembered } from "../../web/ui/memo";
 import { billingSettingsOf } from "../invoices/settings";
 import { isDay, startOfDayMs } from "../memberships/periods";
 import { clockOf } from "../memberships/service";
@@ -88,8 +90,16 @@ async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   const ctx = pageContext(c);
   const adminNotice = r.tenant.features.events === false;
   const nextCursor = query.view === "month" ? null : list.nextCursor;
-  return renderPage(c, tr(ctx.lang, "events.title"), EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice }));
+  // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
+  // dashboard's: the same list for the same reader is rendered once.
+  const { nonce: _nonce, ...inputs } = ctx;
+  const key = JSON.stringify([inputs, query, types, list.items, nextCursor, clock.today, adminNotice]);
+  const rendered = renderedLists(key, () => renderToString(EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice })));
+  return renderWith(c, ctx, { title: tr(ctx.lang, "events.title"), body: { rendered } });
 }
+
+/** Rendered event lists by their inputs; bounded (a few hundred readers' pages, some KB each). */
+const renderedLists = remembered<string>(200);
 
 /** The registration form's controls: every field the event asks is required. */
 const inputsOf = (fields: RegistrationField[]): ProfileInputField[] => fields.map((f) => ({ key: f.key, label: f.label, type: f.type, required: true, options: f.options, value: f.value }));

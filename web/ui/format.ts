@@ -121,6 +121,12 @@ export function pluralCategory(lang: string, n: number): Intl.LDMLPluralRule {
 
 const numberFormats = remembered<Intl.NumberFormat>(100);
 
+/** A decimal as the reader writes it in a form field (a comma in French and Dutch), unlike `formatNumber` without grouping or rounding. */
+export function decimalInput(lang: Lang, value: string | number): string {
+  const text = String(value);
+  return lang === "en" ? text : text.replace(".", ",");
+}
+
 /**
  * A number in the reader's language ("1 234" in French). `n.toLocaleString(lang)` would
  * build a new Intl.NumberFormat on every call, which showed up as the largest single cost

@@ -7,6 +7,7 @@ import { parseDecimalAmount, toDecimalString } from "../invoices/money";
 import { localTimeToMs, msToLocalTime } from "../tenancy/portal-form";
 import { eventInput, type EventInput } from "./inputs";
 import type { EventView } from "./service";
+import { decimalInput } from "../../web/ui/format";
 
 // The event form of /admin/events: what was typed, an event as the form shows it (times as
 // `datetime-local` values in the community's timezone), and the typed text as the body of
@@ -29,13 +30,11 @@ export function eventFormValues(form: Form): EventFormValues {
   };
 }
 
-/** A decimal as the reader writes it (a comma in French and Dutch). */
-const decimal = (lang: Lang, text: string) => (lang === "en" ? text : text.replace(".", ","));
 
 /** An event as the form shows it; a new one starts empty, at the community's default tax rate (and in `group` when asked). */
 export function eventFormOf(lang: Lang, event: EventView | null, timeZone: string, defaults: { taxRate: number; group: string }): EventFormValues {
   if (!event) {
-    return { title: "", description: "", type: "", startsAt: "", endsAt: "", location: "", resourceId: "", capacity: "", price: "", taxRate: decimal(lang, String(defaults.taxRate)), group: defaults.group, fields: [] };
+    return { title: "", description: "", type: "", startsAt: "", endsAt: "", location: "", resourceId: "", capacity: "", price: "", taxRate: decimalInput(lang, String(defaults.taxRate)), group: defaults.group, fields: [] };
   }
   return {
     title: event.title,
@@ -46,8 +45,8 @@ export function eventFormOf(lang: Lang, event: EventView | null, timeZone: strin
     location: event.location ?? "",
     resourceId: event.resource?.id ?? "",
     capacity: event.capacity === null ? "" : String(event.capacity),
-    price: event.price ? decimal(lang, toDecimalString(event.price)) : "",
-    taxRate: decimal(lang, String(event.taxRate)),
+    price: event.price ? decimalInput(lang, toDecimalString(event.price)) : "",
+    taxRate: decimalInput(lang, String(event.taxRate)),
     group: event.group?.slug ?? "",
     fields: event.fields,
   };

@@ -8,17 +8,16 @@ import { fieldErrors } from "../http/validate";
 import { chargeInput, type ChargeInput } from "./charges";
 import { parseDecimalAmount } from "./money";
 import type { BillingSettingsView } from "./settings";
+import { decimalInput } from "../../web/ui/format";
 
 // The one-off charge form of /admin/invoices/charges: the member by email, the amount and the
 // rate as people type them (a comma or a dot), read into `chargeInput`; every refusal under
 // the form's names.
 
-/** A decimal as the reader writes it (a comma in French and Dutch). */
-const decimal = (lang: Lang, n: number) => (lang === "en" ? String(n) : String(n).replace(".", ","));
 
 /** An empty form: the member's email when one is chosen, the community's default tax rate. */
 export function emptyChargeForm(lang: Lang, billing: BillingSettingsView, email = ""): ChargeFormValues {
-  return { email, description: "", amount: "", taxRate: decimal(lang, billing.defaultTaxRate) };
+  return { email, description: "", amount: "", taxRate: decimalInput(lang, billing.defaultTaxRate) };
 }
 
 export function chargeFormValues(form: Form): ChargeFormValues {

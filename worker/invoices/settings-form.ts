@@ -6,6 +6,7 @@ import { formatIban } from "./epc";
 import { percentToBasisPoints } from "./money";
 import { billingSettingsPatch, type BillingSettingsPatch, type BillingSettingsView } from "./settings";
 import type { BillingFormValues } from "./types";
+import { decimalInput } from "../../web/ui/format";
 
 export type { BillingFormValues };
 
@@ -26,8 +27,6 @@ const FORM_NAME: Record<string, string> = {
 };
 const formName = (path: string) => FORM_NAME[path] ?? path.split(".")[0]!;
 
-/** A decimal as the reader writes it (a comma in French and Dutch). */
-const decimal = (lang: Lang, n: number) => (lang === "en" ? String(n) : String(n).replace(".", ","));
 
 export function billingFormOf(lang: Lang, s: BillingSettingsView): BillingFormValues {
   return {
@@ -35,7 +34,7 @@ export function billingFormOf(lang: Lang, s: BillingSettingsView): BillingFormVa
     invoiceDay: String(s.invoiceDay),
     numberPrefix: s.numberPrefix,
     paymentTermsDays: String(s.paymentTermsDays),
-    defaultTaxRate: decimal(lang, s.defaultTaxRate),
+    defaultTaxRate: decimalInput(lang, s.defaultTaxRate),
     sellerName: s.seller.name,
     sellerAddress: s.seller.address,
     taxId: s.seller.taxId ?? "",

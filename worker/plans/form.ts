@@ -5,6 +5,7 @@ import { fieldErrors } from "../http/validate";
 import { parseDecimalAmount, toDecimalString } from "../invoices/money";
 import { planInput, type PlanInput } from "./service";
 import type { PlanFormValues, PlanView } from "./types";
+import { decimalInput } from "../../web/ui/format";
 
 // The plan form of /admin/plans: what was typed, the plan as the form shows it, and the
 // typed text as the service's input (`planInput`), every refusal under the form's names.
@@ -26,24 +27,22 @@ export function planFormValues(form: Form): PlanFormValues {
   };
 }
 
-/** A decimal as the reader writes it (a comma in French and Dutch). */
-const decimal = (lang: Lang, text: string) => (lang === "en" ? text : text.replace(".", ","));
 
 /** A stored plan as the form shows it; a new plan starts at one month and the community's default tax rate. */
 export function planFormOf(lang: Lang, plan: PlanView | null, defaultTaxRate: number): PlanFormValues {
   if (!plan) {
-    return { name: "", description: "", price: "", intervalMonths: "1", taxRate: decimal(lang, String(defaultTaxRate)), approvalRequired: false, hidden: false, noticeDays: "0", setupFee: "", creditMinutes: "0", creditCategories: "", groups: [] };
+    return { name: "", description: "", price: "", intervalMonths: "1", taxRate: decimalInput(lang, String(defaultTaxRate)), approvalRequired: false, hidden: false, noticeDays: "0", setupFee: "", creditMinutes: "0", creditCategories: "", groups: [] };
   }
   return {
     name: plan.name,
     description: plan.description,
-    price: decimal(lang, toDecimalString(plan.price)),
+    price: decimalInput(lang, toDecimalString(plan.price)),
     intervalMonths: String(plan.intervalMonths),
-    taxRate: decimal(lang, String(plan.taxRate)),
+    taxRate: decimalInput(lang, String(plan.taxRate)),
     approvalRequired: plan.approvalRequired,
     hidden: plan.hidden,
     noticeDays: String(plan.noticeDays),
-    setupFee: plan.setupFee.amount === 0 ? "" : decimal(lang, toDecimalString(plan.setupFee)),
+    setupFee: plan.setupFee.amount === 0 ? "" : decimalInput(lang, toDecimalString(plan.setupFee)),
     creditMinutes: String(plan.credits.minutes),
     creditCategories: plan.credits.categories.join(", "),
     groups: plan.groups,

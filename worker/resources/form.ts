@@ -1,5 +1,5 @@
 import { msg, type Lang } from "../../web/i18n";
-import { formatBytes } from "../../web/ui/format";
+import { decimalInput, formatBytes } from "../../web/ui/format";
 import type { TenantDb } from "../db/client";
 import { ApiError } from "../http/errors";
 import type { Form } from "../http/forms";
@@ -49,8 +49,6 @@ export function resourceFormValues(form: Form, plans: PlanChoice[]): ResourceFor
   };
 }
 
-/** A decimal as the reader writes it (a comma in French and Dutch). */
-const decimal = (lang: Lang, text: string) => (lang === "en" ? text : text.replace(".", ","));
 const optional = (n: number | null) => (n === null ? "" : String(n));
 
 /** A stored resource as the form shows it; a new one has one unit and the community's default tax rate. */
@@ -66,12 +64,12 @@ export function resourceFormOf(lang: Lang, resource: ResourceView | null, plans:
     description: resource?.description ?? "",
     units: String(resource?.units ?? 1),
     capacity: optional(resource?.capacity ?? null),
-    pricePerHour: resource ? decimal(lang, toDecimalString(resource.pricePerHour)) : "",
+    pricePerHour: resource ? decimalInput(lang, toDecimalString(resource.pricePerHour)) : "",
     planPrices: Object.fromEntries(plans.map((p) => {
       const price = resource?.planPrices[p.id];
-      return [p.id, price ? decimal(lang, toDecimalString(price)) : ""];
+      return [p.id, price ? decimalInput(lang, toDecimalString(price)) : ""];
     })),
-    taxRate: decimal(lang, String(resource?.taxRate ?? defaultTaxRate)),
+    taxRate: decimalInput(lang, String(resource?.taxRate ?? defaultTaxRate)),
     minMinutes: optional(resource?.minMinutes ?? null),
     maxMinutes: optional(resource?.maxMinutes ?? null),
     cutoffHours: optional(resource?.cutoffHours ?? null),

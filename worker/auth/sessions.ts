@@ -1,9 +1,9 @@
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import { ReadCache } from "../db/read-cache";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Database, TenantDb } from "../db/client";
-import { tenantDb } from "../db/client";
+import { preparedQuery, tenantDb } from "../db/client";
 import { newToken, sha256Hex } from "../db/ids";
 import { memberProfiles, sessions, users, type User } from "../db/schema";
 import { isDevelopment, type AppEnv, type Bindings } from "../env";
@@ -46,15 +46,20 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 }
 
 /** The session row (joined to its user) behind a cookie, for this tenant only. */
-function sessionQuery(t: TenantDb, sessionId: string, now: number) {
-  return t.db
+const sessionStatement = preparedQuery((db) =>
+  db
     .select({ user: users, expiresAt: sessions.expiresAt, avatarKey: memberProfiles.avatarKey })
     .from(sessions)
-    .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, t.tenantId)))
+    .innerJoin(users, and(eq(users.id, sessions.userId), eq(users.tenantId, sql.placeholder("tenantId"))))
     // The header's picture comes with the session row: no query of its own.
-    .leftJoin(memberProfiles, and(eq(memberProfiles.userId, users.id), eq(memberProfiles.tenantId, t.tenantId)))
-    .where(and(eq(sessions.id, sessionId), eq(sessions.tenantId, t.tenantId), gt(sessions.expiresAt, now)))
-    .limit(1);
+    .leftJoin(memberProfiles, and(eq(memberProfiles.userId, users.id), eq(memberProfiles.tenantId, sql.placeholder("tenantId"))))
+    .where(and(eq(sessions.id, sql.placeholder("sessionId")), eq(sessions.tenantId, sql.placeholder("tenantId")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .limit(1)
+    .prepare(),
+);
+
+function sessionQuery(t: TenantDb, sessionId: string, now: number) {
+  return sessionStatement(t.db).all({ tenantId: t.tenantId, sessionId, now });
 }
 
 type SessionHit = { user: User; expiresAt: number; avatarKey: string | null };

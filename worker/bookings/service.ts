@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } 
 import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
-import type { TenantDb } from "../db/client";
+import { preparedQuery, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { bookings, events, hiddenResources, planMemberships, plans, resources, users, type Booking, type Plan, type PlanMembership, type Resource } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
@@ -14,8 +14,9 @@ import { addDays, dayInTimeZone, isDay, periodContaining, type BillingSchedule, 
 import type { Clock } from "../memberships/service";
 import { givesAccess } from "../memberships/service";
 import { mailLang } from "../mail/templates";
+import { dateFormat } from "../../web/ui/format";
 import { viewerRoles } from "../groups/queries";
-import { resourceForMember, resourceRow } from "../resources/service";
+import { resourceForMemberOf, resourceForMemberQuery, resourceRow } from "../resources/service";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 import type { BookingNotice } from "../calendar/mail";
 import { forgetBookingsOf } from "./cache";
@@ -87,26 +88,37 @@ export type Quote = {
 };
 
 /** The resource `booker` may book (404 when unknown, deleted, hidden, or hidden for the member; admins see hidden ones). */
-async function bookableResource(t: TenantDb, resourceId: string, booker: Booker): Promise<Resource> {
-  const found = await resourceForMember(t, resourceId, booker.userId);
-  if (!found) throw notFound("No such resource.");
-  if (!booker.admin && (found.row.hidden || found.hiddenForMember)) throw notFound("No such resource.");
-  return found.row;
-}
+type BookerMembership = { m: PlanMembership; plan: Plan; next: Plan | null };
 
-/** The member's membership that is not canceled, with its plan (and the plan it changes to). */
-async function membershipOf(t: TenantDb, userId: string): Promise<{ m: PlanMembership; plan: Plan; next: Plan | null } | null> {
-  // One query (a booking runs this on every request): the membership, its plan and the plan it changes to.
+/** The member's membership that is not canceled, with its plan and the plan it changes to (one query, built once). */
+const membershipStatement = preparedQuery((db) => {
   const nextPlan = alias(plans, "next_plan");
-  const [found] = await t.db
+  const tenantId = sql.placeholder("tenantId");
+  return db
     .select({ m: planMemberships, plan: plans, next: nextPlan })
     .from(planMemberships)
-    .innerJoin(plans, and(eq(plans.tenantId, t.tenantId), eq(plans.id, planMemberships.planId)))
-    .leftJoin(nextPlan, and(eq(nextPlan.tenantId, t.tenantId), eq(nextPlan.id, planMemberships.changePlanId)))
-    .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.userId, userId), sql`${planMemberships.status} <> 'canceled'`))
-    .limit(1);
-  if (!found) return null;
-  return { m: found.m, plan: found.plan, next: found.m.changePlanId ? found.next : null };
+    .innerJoin(plans, and(eq(plans.tenantId, tenantId), eq(plans.id, planMemberships.planId)))
+    .leftJoin(nextPlan, and(eq(nextPlan.tenantId, tenantId), eq(nextPlan.id, planMemberships.changePlanId)))
+    .where(and(eq(planMemberships.tenantId, tenantId), eq(planMemberships.userId, sql.placeholder("userId")), sql`${planMemberships.status} <> 'canceled'`))
+    .limit(1)
+    .prepare();
+});
+
+const membershipQuery = (t: TenantDb, userId: string) => membershipStatement(t.db).all({ tenantId: t.tenantId, userId });
+
+/**
+ * What every booking request reads first, both at once (a booking runs this on every request;
+ * not one `db.batch`: D1's batch answers rows as objects, where the joined tables' equal column
+ * names overwrite each other): the resource — 404 when unknown, deleted, hidden, or hidden for that member, unless
+ * the booker is an admin — and the booker's membership with its plans.
+ */
+async function bookingContext(t: TenantDb, resourceId: string, booker: Booker): Promise<{ resource: Resource; ms: BookerMembership | null }> {
+  const [resourceRows, membershipRows] = await Promise.all([resourceForMemberQuery(t, resourceId, booker.userId), membershipQuery(t, booker.userId)]);
+  const found = resourceForMemberOf(resourceRows[0]);
+  if (!found) throw notFound("No such resource.");
+  if (!booker.admin && (found.row.hidden || found.hiddenForMember)) throw notFound("No such resource.");
+  const m = membershipRows[0];
+  return { resource: found.row, ms: m ? { m: m.m, plan: m.plan, next: m.m.changePlanId ? m.next : null } : null };
 }
 
 /** The plan in force on `day` and its billing schedule (a scheduled change applies from its day). */
@@ -153,13 +165,13 @@ export async function quote(
   clock: Clock,
   booker: Booker,
   resource: Resource,
+  ms: BookerMembership | null,
   fromMs: number,
   toMs: number,
   extraCredits: Map<string, number> = new Map(),
 ): Promise<Quote> {
   const minutes = Math.round((toMs - fromMs) / MINUTE);
   const startDay = dayInTimeZone(fromMs, tenant.timezone);
-  const ms = await membershipOf(t, booker.userId);
   const access = ms !== null && givesAccess(ms.m, startDay);
   const problems: Problem[] = [];
   if (!access && !booker.admin) problems.push("membership_required");
@@ -224,8 +236,8 @@ export type PreviewAnswer = { price: Money; creditsUsedMinutes: number; availabl
 
 /** `POST /bookings/preview`: the price, the credits and every problem the booking would meet now. */
 export async function previewBooking(t: TenantDb, tenant: { timezone: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: PreviewInput): Promise<PreviewAnswer> {
-  const resource = await bookableResource(t, input.resourceId, booker);
-  const q = await quote(t, tenant, billing, clock, booker, resource, input.from, input.to);
+  const { resource, ms } = await bookingContext(t, input.resourceId, booker);
+  const q = await quote(t, tenant, billing, clock, booker, resource, ms, input.from, input.to);
   const problems = [...q.problems];
   if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units) problems.push("slot_taken");
   return { price: q.price, creditsUsedMinutes: q.creditsUsedMinutes, available: problems.length === 0, problems };
@@ -241,8 +253,10 @@ function refuseProblems(problems: Problem[]): void {
 }
 
 /** The charge line of a booking, in the member's language: the resource and its local times. */
+const CHARGE_TIME: Intl.DateTimeFormatOptions = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+
 function chargeDescription(lang: Lang, resource: Resource, fromMs: number, toMs: number, timeZone: string): string {
-  const f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const f = dateFormat("en-CA", CHARGE_TIME, timeZone);
   const local = (ms: number) => f.format(ms).replace(",", "");
   return tr(lang, "bookings.line", { resource: resource.name, from: local(fromMs), to: local(toMs) });
 }
@@ -340,10 +354,10 @@ function answerOf(row: Booking, resource: Pick<Resource, "id" | "name" | "catego
  */
 export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
-  const resource = await bookableResource(t, input.resourceId, booker);
   if (input.repeat) throw new Error("createBooking books one occurrence; a series goes through createSeries");
+  const { resource, ms } = await bookingContext(t, input.resourceId, booker);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const q = await quote(t, tenant, billing, clock, booker, resource, input.from, input.to);
+    const q = await quote(t, tenant, billing, clock, booker, resource, ms, input.from, input.to);
     refuseProblems(q.problems);
     const row = rowOf(t, q, booker, input.title || null, null, clock.now);
     const [inserted] = await t.d1.batch([...statementsOf(t, q, row, lang, tenant.timezone), ...(notice ? await notice([row], resource) : [])]);
@@ -398,12 +412,12 @@ const GUARD_FAILED = /malformed JSON|guard/i;
  */
 export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer[]> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
-  const resource = await bookableResource(t, input.resourceId, booker);
+  const { resource, ms } = await bookingContext(t, input.resourceId, booker);
   const series = occurrences({ fromMs: input.from, toMs: input.to }, input.repeat!, tenant.timezone);
   for (let attempt = 0; attempt < 3; attempt++) {
     const promised = new Map<string, number>();
     const quotes: Quote[] = [];
-    for (const o of series) quotes.push(await quote(t, tenant, billing, clock, booker, resource, o.fromMs, o.toMs, promised));
+    for (const o of series) quotes.push(await quote(t, tenant, billing, clock, booker, resource, ms, o.fromMs, o.toMs, promised));
     if (quotes.some((q) => q.problems.includes("membership_required"))) refuseProblems(["membership_required"]);
     const failing = quotes.filter((q) => q.problems.length > 0);
     if (failing.length > 0) {

@@ -13,5 +13,6 @@ import { bookingNotices } from "./mail";
  */
 export function bookingNoticesOf(c: Context<AppEnv>, t: TenantDb, tenant: Tenant) {
   const base = requestOrigin(c);
-  return bookingNotices(t, tenant, base, brandOf(tenant, base));
+  const user = c.get("user");
+  return bookingNotices(t, tenant, base, brandOf(tenant, base), Date.now(), user ?? undefined);
 }

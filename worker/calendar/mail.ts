@@ -27,9 +27,16 @@ function outboxInsert(t: TenantDb, mail: MailMessage, now: number, condition: st
     .bind(t.tenantId, newId(), mail.to, mail.subject, mail.text, mail.html, mail.attachments?.length ? JSON.stringify(mail.attachments) : null, now, arg);
 }
 
-/** Both emails for one request: the member's address and language are read once, when first needed. */
-export function bookingNotices(t: TenantDb, tenant: MailTenant, base: string, brand: MailBrand, now = Date.now()): { confirmed: BookingNotice; canceled: BookingNotice } {
-  const read = new Map<string, Promise<{ email: string; language: string | null } | undefined>>();
+type Recipient = { email: string; language: string | null };
+
+/**
+ * Both emails for one request: the member's address and language are read once, when first
+ * needed — not at all for `signedIn`, the account making the request (read fresh with its session
+ * on every write), which is who books and cancels most of the time.
+ */
+export function bookingNotices(t: TenantDb, tenant: MailTenant, base: string, brand: MailBrand, now = Date.now(), signedIn?: Recipient & { id: string }): { confirmed: BookingNotice; canceled: BookingNotice } {
+  const read = new Map<string, Promise<Recipient | undefined>>();
+  if (signedIn) read.set(signedIn.id, Promise.resolve({ email: signedIn.email, language: signedIn.language }));
   const member = (userId: string) => {
     let row = read.get(userId);
     if (!row) {

@@ -33,6 +33,23 @@ export function directoryDb(env: Pick<Bindings, "DB">): Database {
   return database(env.DB);
 }
 
+/**
+ * A query built once per database handle (with `sql.placeholder(…)` for its arguments) and
+ * run many times: drizzle builds a query's SQL on every call otherwise, which on the hottest
+ * queries (the session of every request, a booking's reads) costs more CPU than the query.
+ */
+export function preparedQuery<T>(build: (db: Database) => T): (db: Database) => T {
+  const made = new WeakMap<Database, T>();
+  return (db) => {
+    let query = made.get(db);
+    if (query === undefined) {
+      query = build(db);
+      made.set(db, query);
+    }
+    return query;
+  };
+}
+
 const dialect = new SQLiteAsyncDialect();
 
 /**

@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
-import type { TenantDb } from "../db/client";
+import { preparedQuery, type TenantDb } from "../db/client";
 import { billingSettings, invoices, plans } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { unixLines } from "../http/text";
@@ -153,8 +153,11 @@ export async function billingSettingsAnswer(t: TenantDb, tenantName: string): Pr
   return { ...settings, stripe: { connected } };
 }
 
+// Read by every portal request: built once (db/client.ts `preparedQuery`).
+const billingStatement = preparedQuery((db) => db.select().from(billingSettings).where(eq(billingSettings.tenantId, sql.placeholder("tenantId"))).limit(1).prepare());
+
 export async function billingSettingsOf(t: TenantDb, tenantName = ""): Promise<BillingSettingsView> {
-  const [row] = await t.db.select().from(billingSettings).where(eq(billingSettings.tenantId, t.tenantId)).limit(1);
+  const [row] = await billingStatement(t.db).all({ tenantId: t.tenantId });
   if (!row) return defaultBilling(tenantName);
   return {
     currency: row.currency,

@@ -2,16 +2,37 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { deliverOutbox } from "./outbox";
 
+/** The drains this isolate runs after responses, by tenant: `again` asks the running one for one more round. */
+const draining = new Map<string, { again: boolean }>();
+
 /**
  * Drains the outbox after the response has gone: the request only wrote rows.
  * A failure here is harmless, the cron retries.
+ *
+ * One drain per tenant and isolate at a time: a request that finds one running asks it for one
+ * more round instead of starting its own (fifty bookings a second would otherwise start fifty
+ * drains that race to claim the same rows, each a D1 write).
  */
 export function deliverSoon(c: Context<AppEnv>): void {
   const tenant = c.get("tenant");
-  c.executionCtx.waitUntil(
-    deliverOutbox(c.env, { limit: 20_000, budgetMs: 25_000, ...(tenant ? { tenantId: tenant.id } : {}) }).then(
-      () => undefined,
-      (err) => console.error("outbox delivery failed", err),
-    ),
-  );
+  const key = tenant?.id ?? "";
+  const running = draining.get(key);
+  if (running) {
+    running.again = true;
+    return;
+  }
+  const state = { again: true };
+  draining.set(key, state);
+  const deadline = Date.now() + 25_000;
+  const rounds = async () => {
+    try {
+      while (state.again && Date.now() < deadline) {
+        state.again = false;
+        await deliverOutbox(c.env, { limit: 20_000, budgetMs: Math.max(1_000, deadline - Date.now()), ...(tenant ? { tenantId: tenant.id } : {}) });
+      }
+    } finally {
+      draining.delete(key);
+    }
+  };
+  c.executionCtx.waitUntil(rounds().catch((err) => console.error("outbox delivery failed", err)));
 }

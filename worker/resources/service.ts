@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, notExists, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
-import type { TenantDb } from "../db/client";
+import { preparedQuery, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { bookings, events, hiddenResources, plans, resources, users, type OpeningWindow, type Resource } from "../db/schema";
 import { windowProblem } from "../bookings/hours";
@@ -145,16 +145,32 @@ export async function resourceRow(t: TenantDb, id: string): Promise<Resource | n
 }
 
 /** A resource of this community that is not deleted, with whether an admin hid it from `userId` (one query), or null. */
-export async function resourceForMember(t: TenantDb, id: string, userId: string): Promise<{ row: Resource; hiddenForMember: boolean } | null> {
-  const [found] = await t.db
+/** The resource of `resourceForMember` with whether an admin hid it from that member (one query, built once). */
+const resourceForMemberStatement = preparedQuery((db) => {
+  const tenantId = sql.placeholder("tenantId");
+  return db
     .select({
       row: resources,
-      hiddenForMember: sql<number>`exists (select 1 from ${hiddenResources} where ${hiddenResources.tenantId} = ${t.tenantId} and ${hiddenResources.userId} = ${userId} and ${hiddenResources.resourceId} = ${resources.id})`,
+      hiddenForMember: sql<number>`exists (select 1 from ${hiddenResources} where ${hiddenResources.tenantId} = ${tenantId} and ${hiddenResources.userId} = ${sql.placeholder("userId")} and ${hiddenResources.resourceId} = ${resources.id})`,
     })
     .from(resources)
-    .where(and(eq(resources.tenantId, t.tenantId), eq(resources.id, id), isNull(resources.deletedAt)))
-    .limit(1);
+    .where(and(eq(resources.tenantId, tenantId), eq(resources.id, sql.placeholder("id")), isNull(resources.deletedAt)))
+    .limit(1)
+    .prepare();
+});
+
+export function resourceForMemberQuery(t: TenantDb, id: string, userId: string) {
+  return resourceForMemberStatement(t.db).all({ tenantId: t.tenantId, id, userId });
+}
+
+/** What `resourceForMemberQuery` answers, as the resource and whether an admin hid it from that member. */
+export function resourceForMemberOf(found: { row: Resource; hiddenForMember: number } | undefined): { row: Resource; hiddenForMember: boolean } | null {
   return found ? { row: found.row, hiddenForMember: Boolean(found.hiddenForMember) } : null;
+}
+
+export async function resourceForMember(t: TenantDb, id: string, userId: string): Promise<{ row: Resource; hiddenForMember: boolean } | null> {
+  const [found] = await resourceForMemberQuery(t, id, userId);
+  return resourceForMemberOf(found);
 }
 
 /** Whether an admin hid this resource from this member. */

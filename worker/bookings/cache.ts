@@ -1,6 +1,8 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
-import { ReadCache } from "../db/read-cache";
+import type { MiddlewareHandler } from "hono";
+import { READ_TTL_MS, ReadCache } from "../db/read-cache";
+import type { AppEnv } from "../env";
 import { bookings, resources, users } from "../db/schema";
 import { viewOf, type BookingView } from "./service";
 
@@ -51,4 +53,43 @@ export async function upcomingBookings(t: TenantDb, userId: string, now: number,
     items = await upcomingCache.getOrLoad(key, read);
   }
   return items;
+}
+
+// The /bookings page's reads (the calendar of the range shown, the resources, the member's
+// upcoming and past bookings, their feed's address), kept a few seconds per isolate the same
+// way, so that a member paging through a busy week, or many members looking at it, make no D1
+// round trip in the steady state. Any write request on the community forgets all of them in its
+// isolate once it answered (`forgetCalendarAfterWrites`: bookings, resources, hidden resources,
+// events holding a resource, the feed's address — a write is rare next to reads, and forgetting
+// too much costs one reload); other isolates see a change within READ_TTL_MS. The calendar is
+// advice: a slot shown free for those seconds is refused with 409 `slot_taken` when booked.
+
+/** A calendar answer (up to 62 days of a community) is big: few of them are kept. */
+const calendars = new ReadCache<unknown>(READ_TTL_MS, 300);
+const pageReads = new ReadCache<unknown>(READ_TTL_MS, 5_000);
+
+/** The page's read `what` for `key` (which names the viewer and every input the read takes), cached. */
+export function calendarRead<V>(t: TenantDb, what: "calendar" | "resources" | "upcoming" | "past" | "feed", key: string, load: () => Promise<V>): Promise<V> {
+  const cache = what === "calendar" ? calendars : pageReads;
+  return cache.getOrLoad(`${t.tenantId}:${what}:${key}`, load) as Promise<V>;
+}
+
+/** Forgets the calendar reads of a community in this isolate (every community's without an id). */
+export function forgetCalendarOf(tenantId?: string): void {
+  if (tenantId === undefined) {
+    calendars.clear();
+    pageReads.clear();
+    return;
+  }
+  calendars.deleteWhere((key) => key.startsWith(`${tenantId}:`));
+  pageReads.deleteWhere((key) => key.startsWith(`${tenantId}:`));
+}
+
+/** After any request but GET/HEAD, once it answered: the community's calendar reads are forgotten in this isolate. */
+export function forgetCalendarAfterWrites(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    if (c.req.method === "GET" || c.req.method === "HEAD") return;
+    forgetCalendarOf(c.get("tenant")?.id);
+  };
 }

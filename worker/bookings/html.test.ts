@@ -116,6 +116,28 @@ describe("/bookings: the calendar's views", () => {
     expect(filled.html).toContain('name="end" type="time" value="10:00"');
   });
 
+  it("the calendar a member has seen is read again as soon as anyone books, cancels or changes a resource: nothing stale in the isolate that wrote", async () => {
+    const { tenant, room, ada, bob } = await community();
+    const day = ahead(9);
+    const week = `/bookings?view=week&date=${day}&resource=${room.id}&lang=en`;
+    const before = await page(tenant, week, ada.cookie);
+    expect(before.html).toContain(`data-day="${day}" data-start="10:00"`);
+    expect(before.html).not.toContain("calendar-item-text\">Busy<");
+    // The same page twice is the same page (rendered once, from the reads kept a few seconds).
+    expect((await page(tenant, week, ada.cookie)).html.replace(/nonce="[^"]*"/g, "")).toBe(before.html.replace(/nonce="[^"]*"/g, ""));
+    const booked = await apiBook(tenant, bob.cookie, { resourceId: room.id, from: parisTime(day, "10:00"), to: parisTime(day, "11:00"), title: "Bob secret plan" });
+    const after = await page(tenant, week, ada.cookie);
+    expect(after.html).not.toContain(`data-day="${day}" data-start="10:00"`);
+    expect(after.html).toContain('<span class="calendar-item-text">Busy</span>');
+    expect(after.html).not.toContain("Bob secret plan");
+    // Bob sees his own title, Ada's cached page never reaches him.
+    expect((await page(tenant, week, bob.cookie)).html).toContain("Bob secret plan");
+    await ok(await call(tenant.host, "DELETE", `/api/v1/bookings/${booked.id}`, { cookie: bob.cookie }), 204);
+    expect((await page(tenant, week, ada.cookie)).html).toContain(`data-day="${day}" data-start="10:00"`);
+    await ok(await call(tenant.host, "PATCH", `/api/v1/resources/${room.id}`, { cookie: tenant.owner.cookie, json: { name: "Salle Hopper" } }));
+    expect((await page(tenant, week, ada.cookie)).html).toContain("Salle Hopper");
+  });
+
   it("opening hours are shaded where they differ within the shown rows; previous, today and next links", async () => {
     const tenant = await makeTenant();
     // Open 08:00–18:00 on weekdays, 10:00–12:00 on Saturdays: Saturday's 08:00 cell is closed.

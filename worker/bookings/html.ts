@@ -9,7 +9,10 @@ import { memberFeedUrl } from "../calendar/service";
 import { secretsKeyOf } from "../invoices/sealed";
 import { CalendarFeedControl } from "../../web/pages/calendar/feed-control";
 import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
-import { doneNotice, pageContext, renderPage } from "../http/render";
+import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
+import { renderToString } from "preact-render-to-string";
+import { remembered } from "../../web/ui/memo";
+import { calendarRead } from "./cache";
 import { portalRequest, type PortalRequest } from "../memberships/http";
 import { dayInTimeZone } from "../memberships/periods";
 import { actingAdmin, decide, type BookingActor } from "../resources/policy";
@@ -27,6 +30,7 @@ import { bookerOf, bookingFor, calendar, cancelBooking, myBookings, type Booking
 
 const NOTICES: Record<string, MessageKey> = { booked: "bookings.notice.booked", booked_series: "bookings.notice.booked_series", canceled: "bookings.notice.canceled" };
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 const pageActor = (c: Context<AppEnv>): BookingActor => ({ tenantRole: c.get("user")?.tenantRole ?? null, viewingAsMember: viewingAsMember(c) });
 const actsAsAdmin = (c: Context<AppEnv>) => actingAdmin(pageActor(c));
@@ -61,42 +65,69 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
   const tz = r.tenant.timezone;
   const ask = calendarAsk((n) => c.req.query(n), r.clock.today);
   const range = calendarRange(ask.view, ask.date, tz);
+  const viewer = `${r.user.id}:${admin ? "a" : "m"}`;
+  const asked = { from: range.fromMs, to: range.toMs, ...(ask.resource ? { resourceId: ask.resource } : {}), ...(ask.category ? { category: ask.category } : {}) };
   const [resources, items, upcoming, past, feed] = await Promise.all([
-    listResources(r.t, { userId: r.user.id, all: admin }),
-    calendar(r.t, { userId: r.user.id, admin }, { from: range.fromMs, to: range.toMs, ...(ask.resource ? { resourceId: ask.resource } : {}), ...(ask.category ? { category: ask.category } : {}) }),
-    myBookings(r.t, r.user.id, "upcoming", r.clock.now, { limit: 20, cursor: null }),
-    myBookings(r.t, r.user.id, "past", r.clock.now, { limit: 10, cursor: null }),
-    memberFeedUrl(r.t, secretsKeyOf(c.env), requestOrigin(c), r.user.id),
+    calendarRead(r.t, "resources", viewer, () => listResources(r.t, { userId: r.user.id, all: admin })),
+    calendarRead(r.t, "calendar", `${viewer}:${range.fromMs}:${range.toMs}:${ask.resource ?? ""}:${ask.category ?? ""}`, () => calendar(r.t, { userId: r.user.id, admin }, asked)),
+    calendarRead(r.t, "upcoming", `${r.user.id}:${Math.floor(r.clock.now / MINUTE)}`, () => myBookings(r.t, r.user.id, "upcoming", r.clock.now, { limit: 20, cursor: null })),
+    calendarRead(r.t, "past", `${r.user.id}:${Math.floor(r.clock.now / MINUTE)}`, () => myBookings(r.t, r.user.id, "past", r.clock.now, { limit: 10, cursor: null })),
+    calendarRead(r.t, "feed", `${r.user.id}:${requestOrigin(c)}`, () => memberFeedUrl(r.t, secretsKeyOf(c.env), requestOrigin(c), r.user.id)),
   ]);
-  const selected = resources.find((x) => x.id === ask.resource) ?? null;
-  const shown = resources.filter((x) => !ask.category || x.category === ask.category);
-  const columns =
-    ask.view === "day"
-      ? (selected ? [selected] : shown).map((x) => ({ day: ask.date, resource: gridResource(x) }))
-      : daysOf(range.first, range.end).map((day) => ({ day, resource: selected ? gridResource(selected) : null }));
   const ctx = pageContext(c);
-  return renderPage(
-    c,
-    t(ctx.lang, "bookings.title"),
-    BookingsPage({
-      ctx,
-      timeZone: tz,
-      today: r.clock.today,
-      ask,
-      range,
-      resources: resources.map((x) => ({ id: x.id, name: x.name, category: x.category })),
-      categories: [...new Set(resources.map((x) => x.category))],
-      grid: ask.view !== "month" && columns.length > 0 ? calendarGrid(columns, items, tz, r.clock.now) : null,
-      month: ask.view === "month" ? monthWeeks(range, items, tz) : null,
-      adminOff: admin && r.tenant.features.bookings === false,
-      form: form ?? { values: arrivingValues(c, ask, r.clock.today), errors: {} },
-      upcoming: upcoming.items,
-      past: past.items,
-      calendarFeed: CalendarFeedControl({ lang: ctx.lang, url: feed, back: "/bookings", replaced: c.req.query("done") === "calendar" }),
-      ...doneNotice(c, NOTICES),
-    }),
-    status,
-  );
+  const values = form?.values ?? arrivingValues(c, ask, r.clock.today);
+  const errors = form?.errors ?? {};
+  const replaced = c.req.query("done") === "calendar";
+  const adminOff = admin && r.tenant.features.bookings === false;
+  const notice = doneNotice(c, NOTICES);
+  // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
+  // dashboard's: a busy week is laid out once per reader while its reads stay cached. The big
+  // reads stand in the key by identity (a cached read is the same array until it is read again).
+  const { nonce: _nonce, ...inputs } = ctx;
+  const key = JSON.stringify([inputs, tz, r.clock.today, Math.floor(r.clock.now / MINUTE), ask, range, idOf(resources), idOf(items), idOf(upcoming), idOf(past), feed, values, errors, replaced, adminOff, notice]);
+  const rendered = renderedCalendars(key, () => {
+    const selected = resources.find((x) => x.id === ask.resource) ?? null;
+    const shown = resources.filter((x) => !ask.category || x.category === ask.category);
+    const columns =
+      ask.view === "day"
+        ? (selected ? [selected] : shown).map((x) => ({ day: ask.date, resource: gridResource(x) }))
+        : daysOf(range.first, range.end).map((day) => ({ day, resource: selected ? gridResource(selected) : null }));
+    return renderToString(
+      BookingsPage({
+        ctx,
+        timeZone: tz,
+        today: r.clock.today,
+        ask,
+        range,
+        resources: resources.map((x) => ({ id: x.id, name: x.name, category: x.category })),
+        categories: [...new Set(resources.map((x) => x.category))],
+        grid: ask.view !== "month" && columns.length > 0 ? calendarGrid(columns, items, tz, r.clock.now) : null,
+        month: ask.view === "month" ? monthWeeks(range, items, tz) : null,
+        adminOff,
+        form: { values, errors },
+        upcoming: upcoming.items,
+        past: past.items,
+        calendarFeed: CalendarFeedControl({ lang: ctx.lang, url: feed, back: "/bookings", replaced }),
+        ...notice,
+      }),
+    );
+  });
+  return renderWith(c, ctx, { title: t(ctx.lang, "bookings.title"), body: { rendered } }, status);
+}
+
+/** Rendered calendars by their inputs; bounded (a page with a busy week is some tens of KB). */
+const renderedCalendars = remembered<string>(100);
+
+/** A number per object, for keys that name a cached read by identity (never reused while the object lives). */
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+function idOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(value, id);
+  }
+  return id;
 }
 
 type Refusal = { errors: Record<string, string>; formError?: string; membershipNeeded: boolean };

@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { pageParams } from "../http/pagination";
 import { json, query } from "../http/validate";
 import { portalRequest } from "../memberships/http";
+import { calendarRead } from "./cache";
 import { allowedTo, isBookingAdmin } from "../resources/http";
 import { bookerOf, bookingFor, bookingInput, calendar, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
 
@@ -33,7 +34,10 @@ export const bookingsApi = new Hono<AppEnv>()
   })
   .get("/bookings", allowedTo("readBookings"), query(calendarQuery), async (c) => {
     const { t, user } = await portalRequest(c);
-    return c.json({ items: await calendar(t, { userId: user.id, admin: isBookingAdmin(user) }, c.req.valid("query")), nextCursor: null });
+    const admin = isBookingAdmin(user);
+    const q = c.req.valid("query");
+    const key = `${user.id}:${admin ? "a" : "m"}:${q.from}:${q.to}:${q.resourceId ?? ""}:${q.category ?? ""}`;
+    return c.json({ items: await calendarRead(t, "calendar", key, () => calendar(t, { userId: user.id, admin }, q)), nextCursor: null });
   })
   .get("/bookings/:id", allowedTo("readBookings"), async (c) => {
     const { t, user } = await portalRequest(c);

@@ -17,7 +17,11 @@ export class ReadCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   /** Bumped by every delete: a load that started before a delete must not store its (older) value. */
   private epoch = 0;
-  constructor(private readonly ttlMs = READ_TTL_MS) {}
+  /** `maxEntries` bounds a cache of big values (a calendar's bookings) below the default. */
+  constructor(
+    private readonly ttlMs = READ_TTL_MS,
+    private readonly maxEntries = MAX_ENTRIES,
+  ) {}
 
   get(key: string, now = Date.now()): V | undefined {
     const hit = this.entries.get(key);
@@ -27,7 +31,7 @@ export class ReadCache<V> {
   }
 
   set(key: string, value: V, now = Date.now()): void {
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { value, until: now + this.ttlMs, refreshingSince: Number.NEGATIVE_INFINITY });
   }
 

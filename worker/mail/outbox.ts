@@ -106,8 +106,10 @@ const messageOf = (err: unknown) => String(err instanceof Error ? err.message : 
  *   email; a claim that lapses (a drain that died) makes its rows due again. A group is stamped
  *   with a batch id when first claimed and a retry claims that same group again, so a retried
  *   batch is the same call with the same idempotency key (`batchKey`).
- * - Batches go through the transport's batch endpoint (up to its `batchSize`, one tenant per
- *   batch); emails it cannot batch (attachments, for Resend) go singly with the row id as key.
+ * - Batches go through the transport's batch endpoint (up to its `batchSize`; a drain scoped to
+ *   one tenant batches that tenant's rows, but a retried group is claimed whole whatever the
+ *   scope); emails it cannot batch (attachments, for Resend) go singly with the row id as key.
+ * - A group's outcome is written while the next group is claimed and waits for its call slot.
  * - Paced transports reserve a call slot (`mailCallSlot`) before each call, across every drain.
  * - A 429 (or 503 with Retry-After) gives the attempt back, makes the rows wait at least
  *   Retry-After, and this drain waits as long before its next call; other failures keep the
@@ -134,9 +136,9 @@ export async function deliverOutbox(
   };
   let queries = 0;
 
-  const due = (at: number): SQL => {
+  const due = (at: number, scoped = true): SQL => {
     const d = or(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, at)), and(eq(outbox.status, "sending"), lt(outbox.claimedUntil, at)))!;
-    return opts.tenantId ? and(eq(outbox.tenantId, opts.tenantId), d)! : d;
+    return opts.tenantId && scoped ? and(eq(outbox.tenantId, opts.tenantId), d)! : d;
   };
 
   let transport: MailTransport;
@@ -160,11 +162,10 @@ export async function deliverOutbox(
   async function claim(remaining: number): Promise<Group[]> {
     const at = now();
     const retry = db.select({ b: outbox.batchId }).from(outbox).where(and(due(at), isNotNull(outbox.batchId))).orderBy(asc(outbox.nextAttemptAt)).limit(1);
-    const claimRetry = db.update(outbox).set(claimSet(at)).where(and(eq(outbox.batchId, sql`(${retry})`), due(at))).returning();
+    // The whole group, whatever this drain's scope: a retried batch is the same batch.
+    const claimRetry = db.update(outbox).set(claimSet(at)).where(and(eq(outbox.batchId, sql`(${retry})`), due(at, false))).returning();
     const fresh = (filter: SQL | undefined, size: number) => {
-      const where = and(due(at), isNull(outbox.batchId), filter);
-      const tenant = db.select({ t: outbox.tenantId }).from(outbox).where(where).orderBy(asc(outbox.nextAttemptAt)).limit(1);
-      const picked = db.select({ id: outbox.id }).from(outbox).where(and(where, eq(outbox.tenantId, sql`(${tenant})`))).orderBy(asc(outbox.nextAttemptAt)).limit(Math.min(size, remaining));
+      const picked = db.select({ id: outbox.id }).from(outbox).where(and(due(at), isNull(outbox.batchId), filter)).orderBy(asc(outbox.nextAttemptAt)).limit(Math.min(size, remaining));
       return db.update(outbox).set({ ...claimSet(at), batchId: newId() }).where(and(inArray(outbox.id, picked), due(at), isNull(outbox.batchId))).returning();
     };
     // Batching: rows without attachments in batches; the others singly, when no batchable row is due.
@@ -246,18 +247,28 @@ export async function deliverOutbox(
 
   let handled = 0;
   let pauseMs = 0;
+  let recording: Promise<void> = Promise.resolve();
   while (handled < limit && clock.now() < deadline && queries < maxQueries) {
     const groups = await claim(limit - handled);
-    if (groups.length === 0) return report;
+    if (groups.length === 0) {
+      await recording;
+      return report;
+    }
     for (const group of groups) {
       handled += group.rows.length;
       const outcomes = (await send(group)) ?? new Map<string, Outcome>(group.rows.map((r) => [r.id, { kind: "throttled", retryAfterMs: 0, message: "out of time" }]));
-      pauseMs = Math.max(pauseMs, await record(group.rows, outcomes));
+      const { wait, write } = record(group.rows, outcomes);
+      pauseMs = Math.max(pauseMs, wait);
+      // The outcome is written while the next group is claimed and waits for its slot (one write in flight).
+      await recording;
+      recording = write();
+      recording.catch(() => undefined); // awaited (and thrown) before the next write or the end
       queries++;
     }
     if (pauseMs > 0) {
       // The provider asked to slow down: this drain waits as long before its next call.
       if (clock.now() + pauseMs > deadline) {
+        await recording;
         report.more = true;
         report.waitMs = pauseMs;
         return report;
@@ -266,11 +277,12 @@ export async function deliverOutbox(
       pauseMs = 0;
     }
   }
+  await recording;
   report.more = true;
   return report;
 
-  /** Writes every row's outcome in one batch; returns how long the provider asked to wait (0 if it did not). */
-  async function record(rows: OutboxRow[], outcomes: Map<string, Outcome>): Promise<number> {
+  /** Every row's outcome as one batch to write (`write`), and how long the provider asked to wait (0 if it did not). */
+  function record(rows: OutboxRow[], outcomes: Map<string, Outcome>): { wait: number; write: () => Promise<void> } {
     const at = now();
     const sentAt = clock.now();
     const sentIds = rows.filter((r) => outcomes.get(r.id)?.kind === "sent").map((r) => r.id);
@@ -316,9 +328,11 @@ export async function deliverOutbox(
       }
     }
     report.sent += sentIds.length;
-    const [first, ...rest] = marks;
-    if (first) await db.batch([first, ...rest]);
-    return wait;
+    const write = async () => {
+      const [first, ...rest] = marks;
+      if (first) await db.batch([first, ...rest]);
+    };
+    return { wait, write };
   }
 }
 

@@ -29,7 +29,7 @@ const floorMs = () => (Math.ceil(ROWS / PER_CALL) / PROVIDER_RATE) * 1000;
 
 /** The fake provider: { port, stats, allDelivered (promise), close() }. */
 export function fakeProvider({ perSecond = PROVIDER_RATE, perCall = PER_CALL, expect = ROWS, prefix = "bench-mail-" } = {}) {
-  const stats = { calls: 0, accepted: 0, throttled: 0, replayed: 0, refused: 0, emails: 0, firstCallAt: 0, lastDeliveryAt: 0 };
+  const stats = { calls: 0, accepted: 0, throttled: 0, replayed: 0, refused: 0, emails: 0, firstCallAt: 0, lastDeliveryAt: 0, acceptedAt: [] };
   const delivered = new Map();
   const answered = new Map();
   let accepted = [];
@@ -67,6 +67,7 @@ export function fakeProvider({ perSecond = PROVIDER_RATE, perCall = PER_CALL, ex
       }
       accepted.push(now);
       stats.accepted++;
+      stats.acceptedAt.push(now);
       const key = String(req.headers["idempotency-key"] ?? "");
       const prior = key ? answered.get(key) : undefined;
       if (prior) {
@@ -152,6 +153,8 @@ export async function benchMail(app, provider, { timeoutMs = 180_000 } = {}) {
   const mine = [...provider.delivered.entries()].filter(([to]) => to.startsWith("bench-mail-"));
   const s = provider.stats;
   const deliveredMs = done === null ? null : Math.round(done - queuedAt);
+  const gaps = s.acceptedAt.slice(1).map((t, i) => t - s.acceptedAt[i]).sort((a, b) => a - b);
+  const pct = (p) => (gaps.length ? Math.round(gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))]) : null);
   return {
     rows: ROWS,
     appRatePerSecond: APP_RATE,
@@ -163,6 +166,8 @@ export async function benchMail(app, provider, { timeoutMs = 180_000 } = {}) {
     ratioToFloor: deliveredMs === null ? null : Number((deliveredMs / floorMs()).toFixed(2)),
     delivered: mine.length,
     duplicates: mine.filter(([, n]) => n > 1).length,
+    firstCallAfterMs: s.firstCallAt ? Math.round(s.firstCallAt - queuedAt) : null,
+    gapBetweenCallsMs: { p50: pct(0.5), p90: pct(0.9), max: gaps.length ? Math.round(gaps.at(-1)) : null },
     calls: s.calls,
     acceptedCalls: s.accepted,
     throttled429: s.throttled,

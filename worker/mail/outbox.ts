@@ -127,7 +127,8 @@ export async function deliverOutbox(
   const maxQueries = opts.maxQueries ?? MAX_QUERIES;
   const db = directoryDb(env);
   const report: DeliveryReport = { sent: 0, failed: 0, retried: 0, throttled: 0, calls: 0, more: false, waitMs: 0 };
-  // The drain's logical time moves only by what it waited (for a slot, for a Retry-After).
+  // The drain's logical time moves only by what it waited (for a slot, for a Retry-After), so
+  // every job stays a function of `now`.
   let waited = 0;
   const now = () => base + waited;
   const sleep = async (ms: number) => {
@@ -285,6 +286,9 @@ export async function deliverOutbox(
   function record(rows: OutboxRow[], outcomes: Map<string, Outcome>): { wait: number; write: () => Promise<void> } {
     const at = now();
     const sentAt = clock.now();
+    // Retry-After counts from the real time when that is later than the drain's (a drain's own
+    // time lags by its work; other drains must not find the rows due early).
+    const throttledFrom = Math.max(at, sentAt);
     const sentIds = rows.filter((r) => outcomes.get(r.id)?.kind === "sent").map((r) => r.id);
     const marks = chunkRows(sentIds, 1, 90).map((ids) => db.update(outbox).set({ status: "sent", sentAt, claimedUntil: null, lastError: null }).where(inArray(outbox.id, ids)));
     let wait = 0;
@@ -322,7 +326,7 @@ export async function deliverOutbox(
         marks.push(
           db
             .update(outbox)
-            .set({ status: "pending", claimedUntil: null, attempts: sql`max(${outbox.attempts} - 1, 0)`, nextAttemptAt: at + retryAfter, lastError: retryAfter > 0 ? `throttled by the mail provider (${Math.ceil(retryAfter / 1000)} s)` : null })
+            .set({ status: "pending", claimedUntil: null, attempts: sql`max(${outbox.attempts} - 1, 0)`, nextAttemptAt: throttledFrom + retryAfter, lastError: retryAfter > 0 ? `throttled by the mail provider (${Math.ceil(retryAfter / 1000)} s)` : null })
             .where(inArray(outbox.id, chunk)),
         );
       }

@@ -374,13 +374,14 @@ describe("the send_email transport", () => {
   };
 
   it("builds a MIME message any client reads: encoded UTF-8 subject, text and HTML alternatives, the attachment", async () => {
-    const raw = buildMime("Atelier Commun <no-reply@communities.example.org>", mail, new Date(Date.UTC(2026, 11, 6, 9)));
+    const raw = buildMime("Atelier Commun — Café <no-reply@communities.example.org>", mail, new Date(Date.UTC(2026, 11, 6, 9)));
     expect(raw).not.toContain("Réunion"); // headers are ASCII (RFC 2047)
+    expect(raw).not.toContain("Café <");
     expect(raw).toMatch(/multipart\/mixed/);
     expect(raw).toMatch(/multipart\/alternative/);
     const parsed = await PostalMime.parse(raw);
     expect(parsed.subject).toBe(mail.subject);
-    expect(parsed.from).toMatchObject({ name: "Atelier Commun", address: "no-reply@communities.example.org" });
+    expect(parsed.from).toMatchObject({ name: "Atelier Commun — Café", address: "no-reply@communities.example.org" });
     expect(parsed.to?.[0]).toMatchObject({ address: "zoe@example.org" });
     expect(parsed.messageId).toBe("<row-42@communities.example.org>");
     expect(parsed.text?.trim()).toBe(mail.text);

@@ -50,6 +50,7 @@ import { benchPdf, pdfGoal } from "./bench-pdf.mjs";
 import { benchBookings, bookingGoals } from "./bench-bookings.mjs";
 import { CHAT_APP_ARGS, benchChat, chatGoals, chatSummary } from "./bench-chat.mjs";
 import { benchEvents, eventsGoals } from "./bench-events.mjs";
+import { mailGoal, runMailBench } from "./bench-mail.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -672,6 +673,16 @@ async function main() {
       console.error(`\nbench: the chat benchmark could not run: ${chatError}`);
     }
 
+    // Mail at the provider's pace: its own app, the http transport against a fake Resend (scripts/bench-mail.mjs).
+    let mailRun = null;
+    let mailError = null;
+    try {
+      mailRun = await runMailBench();
+    } catch (err) {
+      mailError = String(err?.message ?? err);
+      console.error(`\nbench: the mail benchmark could not run: ${mailError}`);
+    }
+
     const ratio = measured.homeToHealthzRatio;
     const groupRatio = measured.groupToHealthzRatio;
     const dashboardRatio = measured.dashboardToHealthzRatio;
@@ -712,6 +723,7 @@ async function main() {
       ...chatGoals(chat, chatError),
       ...bookingGoals(bookingsRun, bookingsError),
       ...eventsGoals(events, eventsError),
+      mailGoal(mailRun, mailError),
     ];
     const approvalProblems = [];
     if (bulkError) approvalProblems.push(`approval benchmark could not run: ${bulkError}`);
@@ -757,6 +769,7 @@ async function main() {
       chat: chat ?? { error: chatError },
       bookings: bookingsRun ?? { error: bookingsError },
       events: events ?? { error: eventsError },
+      mail: mailRun ?? { error: mailError },
       approvalProblems,
       goals: goals.map((g) => ({ ...g, result: g.pass ? "PASS" : "FAIL" })),
       valid: invalid.length === 0,

@@ -12,7 +12,7 @@ import { backfillSearchText } from "./db/search-backfill";
 import { runMembershipJob, type MembershipJobReport } from "./memberships/job";
 import { runInvoiceJob, type RunOptions, type RunReport } from "./invoices/run";
 import { runDunningJob, type DunningOptions, type DunningReport } from "./invoices/dunning";
-import { scheduleContinuation } from "./jobs/runner";
+import { continueMailDelivery, scheduleContinuation } from "./jobs/runner";
 import { runEventReminders, type EventReminderReport } from "./events/reminders";
 
 export type ScheduledScope = {
@@ -108,14 +108,20 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   }
   ran.push("group_purge");
 
-  const mail: DeliveryReport = { sent: 0, failed: 0, retried: 0 };
+  const mail: DeliveryReport = { sent: 0, failed: 0, retried: 0, throttled: 0, calls: 0, more: false, waitMs: 0 };
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
     const r = await deliverOutbox(env, { now, limit: 20_000, budgetMs: 25_000, ...tenant });
     mail.sent += r.sent;
     mail.failed += r.failed;
     mail.retried += r.retried;
-    if (!scope.drain || r.sent + r.failed + r.retried === 0) break;
+    mail.throttled += r.throttled;
+    mail.calls += r.calls;
+    mail.more = r.more;
+    mail.waitMs = r.waitMs;
+    if (!scope.drain || !r.more) break;
   }
+  // Mail left at the provider's pace goes on through the JobRunner's alarm, not at the next cron.
+  if (mail.more) await continueMailDelivery(env, tenant, mail.waitMs).catch((err: unknown) => console.error("mail continuation not scheduled", err));
   ran.push("mail");
 
   // Expiry of unverified claims, then a bounded poll of pending hostnames at Cloudflare.

@@ -11,8 +11,14 @@ export type Bindings = {
   JOB_RUNNER: DurableObjectNamespace<JobRunner>;
   ENVIRONMENT: "development" | "production" | "test" | (string & {});
   ROOT_DOMAIN: string;
-  MAIL_TRANSPORT?: "dev" | "http" | (string & {});
+  MAIL_TRANSPORT?: "dev" | "http" | "send_email" | (string & {});
   MAIL_FROM?: string;
+  /** Calls a second to the mail provider, across every drain (default 2, Resend's default limit). */
+  MAIL_RATE_PER_SECOND?: string;
+  /** Emails per call to the provider's batch endpoint (default 100, Resend's maximum; 1 = no batch endpoint). */
+  MAIL_BATCH_SIZE?: string;
+  /** Cloudflare Email Workers' binding, for MAIL_TRANSPORT = "send_email" (wrangler.toml `[[send_email]]`). */
+  SEND_EMAIL?: SendEmail;
   /** Secrets for the HTTP mail transport. */
   MAIL_API_URL?: string;
   MAIL_API_KEY?: string;

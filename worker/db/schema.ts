@@ -284,11 +284,16 @@ export const outbox = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at").notNull(),
     claimedUntil: integer("claimed_until"),
+    /**
+     * The provider call this row was first claimed into (worker/mail/outbox.ts): a retry claims
+     * the same group again, so a retried batch is the same batch (same idempotency key).
+     */
+    batchId: text("batch_id"),
     lastError: text("last_error"),
     createdAt: integer("created_at").notNull(),
     sentAt: integer("sent_at"),
   },
-  (t) => [index("outbox_due").on(t.status, t.nextAttemptAt), index("outbox_tenant").on(t.tenantId, t.createdAt), index("outbox_import").on(t.importId)],
+  (t) => [index("outbox_due").on(t.status, t.nextAttemptAt), index("outbox_tenant").on(t.tenantId, t.createdAt), index("outbox_import").on(t.importId), index("outbox_batch").on(t.batchId)],
 );
 
 // The development mail transport's mailbox (ENVIRONMENT = "development" only).

@@ -42,6 +42,11 @@ export async function retryAfter(d1: D1Database, limits: Limit[], amount = 1, no
   return waitFor(d1, limits.map((l) => counted({ ...l, amount })), now);
 }
 
+/** Milliseconds until every limit named has room for `amount` more (at least 1): for work that paces itself (the mail outbox). */
+export async function retryAfterMs(d1: D1Database, limits: Limit[], amount = 1, now = Date.now()): Promise<number> {
+  return waitFor(d1, limits.map((l) => counted({ ...l, amount })), now, 1);
+}
+
 /**
  * What a limit adds to its counter and under which bound: a check-only limit adds 0 under a
  * `max` one lower, so the CHECK refuses exactly when the counter is full.
@@ -50,8 +55,8 @@ function counted(l: LimitAmount): { key: string; amount: number; max: number; wi
   return l.consume === false ? { key: l.key, amount: 0, max: l.max - 1, windowMs: l.windowMs } : l;
 }
 
-/** Seconds until every counter has room for its amount (at least 1); read in chunks under D1's bound parameters. */
-async function waitFor(d1: D1Database, limits: { key: string; amount: number; max: number; windowMs: number }[], now: number): Promise<number> {
+/** Seconds (or another `unitMs`) until every counter has room for its amount (at least 1); read in chunks under D1's bound parameters. */
+async function waitFor(d1: D1Database, limits: { key: string; amount: number; max: number; windowMs: number }[], now: number, unitMs = 1000): Promise<number> {
   let wait = 1;
   for (let i = 0; i < limits.length; i += 90) {
     const chunk = limits.slice(i, i + 90);
@@ -59,7 +64,7 @@ async function waitFor(d1: D1Database, limits: { key: string; amount: number; ma
     for (const l of chunk) {
       const row = rows.get(l.key);
       const end = row ? row.windowStart + l.windowMs : 0;
-      if (row && end > now && row.count + l.amount > l.max) wait = Math.max(wait, Math.ceil((end - now) / 1000));
+      if (row && end > now && row.count + l.amount > l.max) wait = Math.max(wait, Math.ceil((end - now) / unitMs));
     }
   }
   return wait;

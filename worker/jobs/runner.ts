@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { runDunningJob } from "../invoices/dunning";
 import { runInvoiceJob } from "../invoices/run";
+import { deliverOutbox } from "../mail/outbox";
 
 // Big jobs continue by themselves (DESIGN.md "Member portal decisions", "Big jobs"): when the
 // scheduled invoice run or the dunning job reports work left (`more`) after its invocation's
@@ -11,6 +12,11 @@ import { runInvoiceJob } from "../invoices/run";
 // scope, by name: "all" for the cron, a tenant's id for work scoped to one community.
 
 type Pending = { now: number; tenantId: string | null; rounds: number; failures: number };
+/** Mail left in the outbox by a drain that ran out of time (instances named "mail:…", see `continueMailDelivery`). */
+type MailPending = { tenantId: string | null; rounds: number; failures: number };
+
+/** Time one alarm drains the outbox (an alarm may run 15 minutes; D1's query budget usually ends it first). */
+export const MAIL_ALARM_BUDGET_MS = 5 * 60_000;
 
 /** Alarm rounds at most for one `now` (each goes through a budget of D1 queries). */
 export const MAX_CONTINUATION_ROUNDS = 500;
@@ -30,12 +36,51 @@ export class JobRunner extends DurableObject<Bindings> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
   }
 
+  /** Go on delivering the outbox (for one tenant or all) through the alarm, after `delayMs` (a provider's Retry-After). */
+  async continueMail(tenantId: string | null, delayMs = 0): Promise<void> {
+    if (!(await this.ctx.storage.get<MailPending>("mail"))) await this.ctx.storage.put("mail", { tenantId, rounds: 0, failures: 0 } satisfies MailPending);
+    const at = Date.now() + Math.max(0, delayMs);
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** The mail delivery waiting for the alarm, if any (tests and operators). */
+  async pendingMail(): Promise<MailPending | null> {
+    return (await this.ctx.storage.get<MailPending>("mail")) ?? null;
+  }
+
+  /** One alarm's worth of outbox delivery; sets the next alarm while work is left. */
+  private async mailAlarm(p: MailPending): Promise<void> {
+    let next: MailPending | null = null;
+    let delay = 0;
+    try {
+      const r = await deliverOutbox(this.env, { limit: 1_000_000, budgetMs: MAIL_ALARM_BUDGET_MS, ...(p.tenantId ? { tenantId: p.tenantId } : {}) });
+      if (r.more) {
+        next = p.rounds + 1 < MAX_CONTINUATION_ROUNDS ? { ...p, rounds: p.rounds + 1, failures: 0 } : null;
+        delay = r.waitMs;
+        if (!next) console.error("mail continuation: rounds exhausted", p);
+      }
+    } catch (err) {
+      console.error("mail continuation failed", p, err);
+      next = p.failures + 1 < MAX_CONTINUATION_FAILURES ? { ...p, failures: p.failures + 1 } : null;
+      delay = continuationBackoffMs(p.failures + 1);
+    }
+    if (next) {
+      await this.ctx.storage.put("mail", next);
+      await this.ctx.storage.setAlarm(Date.now() + delay);
+    } else {
+      await this.ctx.storage.delete("mail");
+    }
+  }
+
   /** What is pending (tests and operators). */
   async pending(): Promise<Pending | null> {
     return (await this.ctx.storage.get<Pending>("pending")) ?? null;
   }
 
   override async alarm(): Promise<void> {
+    const mail = await this.ctx.storage.get<MailPending>("mail");
+    if (mail) return this.mailAlarm(mail);
     const p = await this.ctx.storage.get<Pending>("pending");
     if (!p) return;
     const scope = p.tenantId ? { tenantId: p.tenantId } : {};
@@ -76,4 +121,14 @@ export class JobRunner extends DurableObject<Bindings> {
 export async function scheduleContinuation(env: Pick<Bindings, "JOB_RUNNER">, now: number, scope: { tenantId?: string } = {}): Promise<void> {
   const stub = env.JOB_RUNNER.get(env.JOB_RUNNER.idFromName(scope.tenantId ?? "all"));
   await stub.continueAt(now, scope.tenantId ?? null);
+}
+
+/**
+ * Asks a JobRunner to go on delivering the outbox through its alarm (a drain that ran out of
+ * time with mail left: DESIGN.md "Big jobs"). Its own instances ("mail:all", "mail:{tenantId}"),
+ * so the mail's alarm never competes with an invoice run's.
+ */
+export async function continueMailDelivery(env: Pick<Bindings, "JOB_RUNNER">, scope: { tenantId?: string } = {}, delayMs = 0): Promise<void> {
+  const stub = env.JOB_RUNNER.get(env.JOB_RUNNER.idFromName(`mail:${scope.tenantId ?? "all"}`));
+  await stub.continueMail(scope.tenantId ?? null, delayMs);
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { continueMailDelivery } from "../jobs/runner";
 import { deliverOutbox } from "./outbox";
 
 /** The drains this isolate runs after responses, by tenant: `again` asks the running one for one more round. */
@@ -7,7 +8,8 @@ const draining = new Map<string, { again: boolean }>();
 
 /**
  * Drains the outbox after the response has gone: the request only wrote rows.
- * A failure here is harmless, the cron retries.
+ * A failure here is harmless, the cron retries. Mail left when the time after the response
+ * runs out (a big import at the provider's pace) goes on through the JobRunner's alarm.
  *
  * One drain per tenant and isolate at a time: a request that finds one running asks it for one
  * more round instead of starting its own (fifty bookings a second would otherwise start fifty
@@ -23,12 +25,17 @@ export function deliverSoon(c: Context<AppEnv>): void {
   }
   const state = { again: true };
   draining.set(key, state);
+  const scope = tenant ? { tenantId: tenant.id } : {};
   const deadline = Date.now() + 25_000;
   const rounds = async () => {
     try {
       while (state.again && Date.now() < deadline) {
         state.again = false;
-        await deliverOutbox(c.env, { limit: 20_000, budgetMs: Math.max(1_000, deadline - Date.now()), ...(tenant ? { tenantId: tenant.id } : {}) });
+        const report = await deliverOutbox(c.env, { limit: 20_000, budgetMs: Math.max(1_000, deadline - Date.now()), ...scope });
+        if (report.more) {
+          await continueMailDelivery(c.env, scope, report.waitMs);
+          return;
+        }
       }
     } finally {
       draining.delete(key);

@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../db/client";
 import { chunkRows, directoryDb } from "../db/client";
-import { newId } from "../db/ids";
+import { newId, sha256Hex } from "../db/ids";
 import { outbox, type OutboxRow } from "../db/schema";
 import type { Bindings } from "../env";
-import { mailTransport } from "./transports";
+import { limitVar, reserve, retryAfterMs, type Limit } from "../http/limits";
+import { MailConfigError, mailTransport, ProviderThrottled, type MailTransport, type OutgoingMail } from "./transports";
 import type { MailMessage } from "./templates";
 
 export const MAX_ATTEMPTS = 12;
@@ -48,81 +49,297 @@ export function enqueueMailAfterChange(t: TenantDb, mail: MailMessage, now = Dat
     where changes() = 1`;
 }
 
-export type DeliveryReport = { sent: number; failed: number; retried: number };
+export type DeliveryReport = {
+  sent: number;
+  failed: number;
+  retried: number;
+  /** Rows that went back to wait after the provider answered 429 (or 503 with Retry-After): no attempt spent. */
+  throttled: number;
+  /** Calls made to the transport (a batch is one call). */
+  calls: number;
+  /** Work may be left: the drain stopped on its time, row or query budget, not because nothing was due. */
+  more: boolean;
+  /** With `more`: how long to wait before going on (a provider's Retry-After), 0 for at once. */
+  waitMs: number;
+};
 
-const CLAIM_BATCH = 200;
+/** Time as the drain sees it; tests inject one that never really waits. */
+export type MailClock = { now(): number; sleep(ms: number): Promise<void> };
+const realClock: MailClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/** Resend's default limit (2 requests per second per team); MAIL_RATE_PER_SECOND to change it. */
+export const DEFAULT_MAIL_RATE_PER_SECOND = 2;
+/** Rows of one group sent singly (no batch endpoint, or emails the batch endpoint does not take). */
+const SINGLES_PACED = 8;
+const SINGLES_UNPACED = 200;
 const SEND_CONCURRENCY = 8;
+/** D1 queries one drain makes at most (an invocation has 1,000); work left continues elsewhere. */
+const MAX_QUERIES = 800;
 
 /**
- * Sends what is due, a batch at a time until nothing is due, `limit` rows went, or the
- * time budget is spent. A batch is claimed by one conditional UPDATE … RETURNING, so
- * two drains running at once never send the same email; a claim that lapses (a drain
- * that died) makes the row due again.
+ * The pace of provider calls, shared by every drain (one counter in `rate_limits`): one call per
+ * slot of 1000/rate ms, so calls are spread evenly and no window boundary lets a burst through.
  */
-export async function deliverOutbox(env: Bindings, opts: { now?: number; limit?: number; tenantId?: string; budgetMs?: number } = {}): Promise<DeliveryReport> {
-  const now = opts.now ?? Date.now();
+export function mailCallSlot(env: Pick<Bindings, "MAIL_RATE_PER_SECOND">): Limit {
+  return { key: "mail:provider:calls", max: 1, windowMs: Math.ceil(1000 / limitVar(env.MAIL_RATE_PER_SECOND, DEFAULT_MAIL_RATE_PER_SECOND)) };
+}
+
+/**
+ * The idempotency key of a batch call: the batch id the rows were first claimed into and a
+ * digest of exactly which rows go, so a retry of the same rows is the same call (the provider
+ * answers it without sending again) and a group that lost a row in between is a new call.
+ */
+export async function batchKey(batchId: string, rowIds: string[]): Promise<string> {
+  return `outbox-batch/${batchId}/${(await sha256Hex([...rowIds].sort().join(","))).slice(0, 24)}`;
+}
+
+type Group = { rows: OutboxRow[]; asBatch: boolean };
+type Outcome = { kind: "sent" } | { kind: "throttled"; retryAfterMs: number; message: string } | { kind: "failed"; message: string; leaveBatch: boolean };
+
+const messageOf = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
+
+/**
+ * Sends what is due, a group at a time, until nothing is due, `limit` rows went, or the time or
+ * query budget is spent (then `more` says so, and the caller continues through the JobRunner).
+ *
+ * - A group is claimed by one conditional UPDATE … RETURNING, so two drains never send the same
+ *   email; a claim that lapses (a drain that died) makes its rows due again. A group is stamped
+ *   with a batch id when first claimed and a retry claims that same group again, so a retried
+ *   batch is the same call with the same idempotency key (`batchKey`).
+ * - Batches go through the transport's batch endpoint (up to its `batchSize`; a drain scoped to
+ *   one tenant batches that tenant's rows, but a retried group is claimed whole whatever the
+ *   scope); emails it cannot batch (attachments, for Resend) go singly with the row id as key.
+ * - A group's outcome is written while the next group is claimed and waits for its call slot.
+ * - Paced transports reserve a call slot (`mailCallSlot`) before each call, across every drain.
+ * - A 429 (or 503 with Retry-After) gives the attempt back, makes the rows wait at least
+ *   Retry-After, and this drain waits as long before its next call; other failures keep the
+ *   attempt and back off.
+ */
+export async function deliverOutbox(
+  env: Bindings,
+  opts: { now?: number; limit?: number; tenantId?: string; budgetMs?: number; clock?: MailClock; maxQueries?: number } = {},
+): Promise<DeliveryReport> {
+  const clock = opts.clock ?? realClock;
+  const started = clock.now();
+  const base = opts.now ?? started;
   const limit = opts.limit ?? 200;
-  const deadline = Date.now() + (opts.budgetMs ?? 20_000);
+  const deadline = started + (opts.budgetMs ?? 20_000);
+  const maxQueries = opts.maxQueries ?? MAX_QUERIES;
   const db = directoryDb(env);
-  const report: DeliveryReport = { sent: 0, failed: 0, retried: 0 };
-  const due = or(
-    and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)),
-    and(eq(outbox.status, "sending"), lt(outbox.claimedUntil, now)),
-  );
-  const scope = opts.tenantId ? and(eq(outbox.tenantId, opts.tenantId), due) : due;
-  let transport: ReturnType<typeof mailTransport> | null = null;
+  const report: DeliveryReport = { sent: 0, failed: 0, retried: 0, throttled: 0, calls: 0, more: false, waitMs: 0 };
+  // The drain's logical time moves only by what it waited (for a slot, for a Retry-After), so
+  // every job stays a function of `now`.
+  let waited = 0;
+  const now = () => base + waited;
+  const sleep = async (ms: number) => {
+    await clock.sleep(ms);
+    waited += ms;
+  };
+  let queries = 0;
+
+  const due = (at: number, scoped = true): SQL => {
+    const d = or(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, at)), and(eq(outbox.status, "sending"), lt(outbox.claimedUntil, at)))!;
+    return opts.tenantId && scoped ? and(eq(outbox.tenantId, opts.tenantId), d)! : d;
+  };
+
+  let transport: MailTransport;
+  try {
+    transport = mailTransport(env);
+  } catch (err) {
+    // Misconfigured: harmless while nothing is due.
+    if (!(err instanceof MailConfigError)) throw err;
+    const [row] = await db.select({ id: outbox.id }).from(outbox).where(due(now())).limit(1);
+    if (row) throw err;
+    return report;
+  }
+  const batching = Boolean(transport.sendBatch);
+  const batchSize = Math.max(1, transport.batchSize ?? 100);
+  const singlesSize = transport.paced ? SINGLES_PACED : SINGLES_UNPACED;
+  const slot = mailCallSlot(env);
+
+  const claimSet = (at: number) => ({ status: "sending" as const, claimedUntil: at + CLAIM_MS, attempts: sql`${outbox.attempts} + 1` });
+
+  /** A retried group (rows that carry a batch id), then a new one; fresh batchable rows first. */
+  async function claim(remaining: number): Promise<Group[]> {
+    const at = now();
+    const retry = db.select({ b: outbox.batchId }).from(outbox).where(and(due(at), isNotNull(outbox.batchId))).orderBy(asc(outbox.nextAttemptAt)).limit(1);
+    // The whole group, whatever this drain's scope: a retried batch is the same batch.
+    const claimRetry = db.update(outbox).set(claimSet(at)).where(and(eq(outbox.batchId, sql`(${retry})`), due(at, false))).returning();
+    const fresh = (filter: SQL | undefined, size: number) => {
+      const picked = db.select({ id: outbox.id }).from(outbox).where(and(due(at), isNull(outbox.batchId), filter)).orderBy(asc(outbox.nextAttemptAt)).limit(Math.min(size, remaining));
+      return db.update(outbox).set({ ...claimSet(at), batchId: newId() }).where(and(inArray(outbox.id, picked), due(at), isNull(outbox.batchId))).returning();
+    };
+    // Batching: rows without attachments in batches; the others singly, when no batchable row is due.
+    const [again, batch] = await db.batch([claimRetry, fresh(batching ? isNull(outbox.attachments) : undefined, batching ? batchSize : singlesSize)]);
+    queries++;
+    let rows = [again, batch].filter((r) => r.length > 0);
+    if (rows.length === 0 && batching) {
+      rows = [await fresh(isNotNull(outbox.attachments), singlesSize)].filter((r) => r.length > 0);
+      queries++;
+    }
+    return rows.map((r) => {
+      const sorted = [...r].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { rows: sorted, asBatch: batching && sorted.every((row) => !row.attachments?.length && (transport.batchable?.(mailOf(row)) ?? true)) };
+    });
+  }
+
+  /** Waits for the next call slot (paced transports); false when the budget ends first. */
+  async function callSlot(): Promise<boolean> {
+    if (!transport.paced) return true;
+    for (;;) {
+      const r = await reserve(env.DB, [slot], { now: clock.now() });
+      queries++;
+      if (r.ok) return true;
+      const wait = await retryAfterMs(env.DB, [slot], 1, clock.now());
+      queries++;
+      if (clock.now() + wait > deadline || queries >= maxQueries) return false;
+      await sleep(wait);
+    }
+  }
+
+  const outcomeOf = (err: unknown): Outcome =>
+    err instanceof ProviderThrottled ? { kind: "throttled", retryAfterMs: err.retryAfterMs, message: err.message } : { kind: "failed", message: messageOf(err), leaveBatch: false };
+
+  /** Sends one group; the outcome of each row, by id (rows left out were not tried: they wait, unspent). */
+  async function send(group: Group): Promise<Map<string, Outcome> | null> {
+    const out = new Map<string, Outcome>();
+    if (group.asBatch) {
+      if (!(await callSlot())) return null;
+      report.calls++;
+      const mails = group.rows.map(mailOf);
+      try {
+        const result = await transport.sendBatch!(mails, await batchKey(group.rows[0]!.batchId!, group.rows.map((r) => r.id)));
+        group.rows.forEach((row, i) => {
+          const refused = result?.rejected.get(i);
+          out.set(row.id, refused === undefined ? { kind: "sent" } : { kind: "failed", message: refused.slice(0, 500), leaveBatch: true });
+        });
+      } catch (err) {
+        const o = outcomeOf(err);
+        for (const row of group.rows) out.set(row.id, o);
+      }
+      return out;
+    }
+    let stop: Outcome | null = null;
+    let next = 0;
+    const worker = async () => {
+      while (!stop && next < group.rows.length) {
+        const row = group.rows[next++]!;
+        if (!(await callSlot())) {
+          stop = { kind: "throttled", retryAfterMs: 0, message: "out of time" };
+          break;
+        }
+        report.calls++;
+        try {
+          await transport.send(mailOf(row));
+          out.set(row.id, { kind: "sent" });
+        } catch (err) {
+          const o = outcomeOf(err);
+          out.set(row.id, o);
+          if (o.kind === "throttled") stop = o;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: transport.paced ? 1 : SEND_CONCURRENCY }, worker));
+    // Rows not tried because the provider said to slow down (or time ran out) wait like the throttled one.
+    const rest: Outcome = stop ?? { kind: "throttled", retryAfterMs: 0, message: "not tried" };
+    for (const row of group.rows) if (!out.has(row.id)) out.set(row.id, rest);
+    return out;
+  }
+
   let handled = 0;
-  while (handled < limit && Date.now() < deadline) {
-    const picked = db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(scope)
-      .orderBy(asc(outbox.nextAttemptAt))
-      .limit(Math.min(CLAIM_BATCH, limit - handled));
-    const claimed: OutboxRow[] = await db
-      .update(outbox)
-      .set({ status: "sending", claimedUntil: now + CLAIM_MS, attempts: sql`${outbox.attempts} + 1` })
-      .where(and(inArray(outbox.id, picked), scope))
-      .returning();
-    if (claimed.length === 0) break;
-    handled += claimed.length;
-    transport ??= mailTransport(env);
-    const mails = claimed.map((row) => ({ to: row.to, subject: row.subject, text: row.text, html: row.html, ...(row.attachments?.length ? { attachments: row.attachments } : {}), tenantId: row.tenantId, idempotencyKey: row.id }));
-    const outcome = new Map<string, unknown>();
-    if (transport.sendBatch) {
-      await transport.sendBatch(mails).catch((err: unknown) => mails.forEach((m) => outcome.set(m.idempotencyKey, err)));
-    } else {
-      for (let i = 0; i < mails.length; i += SEND_CONCURRENCY) {
-        await Promise.all(
-          mails.slice(i, i + SEND_CONCURRENCY).map((m) => transport!.send(m).catch((err: unknown) => outcome.set(m.idempotencyKey, err))),
+  let pauseMs = 0;
+  let recording: Promise<void> = Promise.resolve();
+  while (handled < limit && clock.now() < deadline && queries < maxQueries) {
+    const groups = await claim(limit - handled);
+    if (groups.length === 0) {
+      await recording;
+      return report;
+    }
+    for (const group of groups) {
+      handled += group.rows.length;
+      const outcomes = (await send(group)) ?? new Map<string, Outcome>(group.rows.map((r) => [r.id, { kind: "throttled", retryAfterMs: 0, message: "out of time" }]));
+      const { wait, write } = record(group.rows, outcomes);
+      pauseMs = Math.max(pauseMs, wait);
+      // The outcome is written while the next group is claimed and waits for its slot (one write in flight).
+      await recording;
+      recording = write();
+      recording.catch(() => undefined); // awaited (and thrown) before the next write or the end
+      queries++;
+    }
+    if (pauseMs > 0) {
+      // The provider asked to slow down: this drain waits as long before its next call.
+      if (clock.now() + pauseMs > deadline) {
+        await recording;
+        report.more = true;
+        report.waitMs = pauseMs;
+        return report;
+      }
+      await sleep(pauseMs);
+      pauseMs = 0;
+    }
+  }
+  await recording;
+  report.more = true;
+  return report;
+
+  /** Every row's outcome as one batch to write (`write`), and how long the provider asked to wait (0 if it did not). */
+  function record(rows: OutboxRow[], outcomes: Map<string, Outcome>): { wait: number; write: () => Promise<void> } {
+    const at = now();
+    const sentAt = clock.now();
+    // Retry-After counts from the real time when that is later than the drain's (a drain's own
+    // time lags by its work; other drains must not find the rows due early).
+    const throttledFrom = Math.max(at, sentAt);
+    const sentIds = rows.filter((r) => outcomes.get(r.id)?.kind === "sent").map((r) => r.id);
+    const marks = chunkRows(sentIds, 1, 90).map((ids) => db.update(outbox).set({ status: "sent", sentAt, claimedUntil: null, lastError: null }).where(inArray(outbox.id, ids)));
+    let wait = 0;
+    const throttled = new Map<number, string[]>();
+    for (const row of rows) {
+      const o = outcomes.get(row.id)!;
+      if (o.kind === "throttled") {
+        // Not sent, not an attempt: the attempt taken by the claim is given back; same group, later.
+        wait = Math.max(wait, o.retryAfterMs);
+        const ids = throttled.get(o.retryAfterMs) ?? [];
+        ids.push(row.id);
+        throttled.set(o.retryAfterMs, ids);
+        if (o.message !== "not tried" && o.message !== "out of time") report.throttled++;
+      } else if (o.kind === "failed") {
+        const finalFailure = row.attempts >= MAX_ATTEMPTS;
+        marks.push(
+          db
+            .update(outbox)
+            .set({
+              status: finalFailure ? "failed" : "pending",
+              claimedUntil: null,
+              nextAttemptAt: at + backoffMs(row.attempts),
+              lastError: o.message,
+              // An email the provider refused inside a batch leaves it (the rest retry as they were).
+              ...(o.leaveBatch ? { batchId: null } : {}),
+            })
+            .where(eq(outbox.id, row.id)),
+        );
+        if (finalFailure) report.failed++;
+        else report.retried++;
+      }
+    }
+    for (const [retryAfter, ids] of throttled) {
+      for (const chunk of chunkRows(ids, 1, 90)) {
+        marks.push(
+          db
+            .update(outbox)
+            .set({ status: "pending", claimedUntil: null, attempts: sql`max(${outbox.attempts} - 1, 0)`, nextAttemptAt: throttledFrom + retryAfter, lastError: retryAfter > 0 ? `throttled by the mail provider (${Math.ceil(retryAfter / 1000)} s)` : null })
+            .where(inArray(outbox.id, chunk)),
         );
       }
     }
-    const sentIds = claimed.filter((r) => !outcome.has(r.id)).map((r) => r.id);
-    const sentAt = Date.now();
-    const marks = chunkRows(sentIds, 1, 90).map((ids) =>
-      db.update(outbox).set({ status: "sent", sentAt, claimedUntil: null, lastError: null }).where(inArray(outbox.id, ids)),
-    );
-    for (const row of claimed.filter((r) => outcome.has(r.id))) {
-      const err = outcome.get(row.id);
-      const finalFailure = row.attempts >= MAX_ATTEMPTS;
-      marks.push(
-        db
-          .update(outbox)
-          .set({
-            status: finalFailure ? "failed" : "pending",
-            claimedUntil: null,
-            nextAttemptAt: now + backoffMs(row.attempts),
-            lastError: String(err instanceof Error ? err.message : err).slice(0, 500),
-          })
-          .where(eq(outbox.id, row.id)),
-      );
-      if (finalFailure) report.failed++;
-      else report.retried++;
-    }
     report.sent += sentIds.length;
-    const [first, ...rest] = marks;
-    if (first) await db.batch([first, ...rest]);
+    const write = async () => {
+      const [first, ...rest] = marks;
+      if (first) await db.batch([first, ...rest]);
+    };
+    return { wait, write };
   }
-  return report;
+}
+
+function mailOf(row: OutboxRow): OutgoingMail {
+  return { to: row.to, subject: row.subject, text: row.text, html: row.html, ...(row.attachments?.length ? { attachments: row.attachments } : {}), tenantId: row.tenantId, idempotencyKey: row.id };
 }

@@ -5,10 +5,16 @@ import { CHARGE_KINDS, PAYMENT_METHODS } from "../db/schema";
 // written from the views the handlers return (types.ts, invoices.ts, charges.ts, settings.ts).
 // The shared pieces (money, days, times, lists) live here once; other features import them.
 
-/** A day without a time (`YYYY-MM-DD`) in the community's timezone. */
-export const dayAnswer = z.iso.date();
-/** An ISO 8601 UTC time. */
-export const timeAnswer = z.iso.datetime();
+/** A day without a time (`YYYY-MM-DD`) in the community's timezone (a short pattern, not zod's calendar-checking one, to keep the document small). */
+export const dayAnswer = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .meta({ format: "date" });
+/** An ISO 8601 UTC time as answers write it (`Date#toISOString`: `2026-12-06T17:00:00.000Z`). */
+export const timeAnswer = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+  .meta({ format: "date-time" });
 /** Money: integer minor units and an ISO 4217 currency (Conventions). */
 export const moneyAnswer = z.strictObject({ amount: z.number().int(), currency: z.string().length(3) });
 /** A tax rate as a percentage with up to two decimals (`20`, `5.5`). */

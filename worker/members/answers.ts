@@ -1,17 +1,16 @@
 import { z } from "zod";
+import { tenantRole } from "../auth/answers";
 import { listAnswer, timeAnswer } from "../invoices/answers";
 
 // What the community members routes answer (API.md "Community members"), from `MemberItem`
 // (service.ts). `memberAnswer` is also the `member` of the `member.*` webhook events.
-
-export const tenantRoleAnswer = z.enum(["owner", "admin", "moderator", "member"]);
 
 /** An account of the community as its admins see it (`status` as the contract names it). */
 export const memberAnswer = z.strictObject({
   id: z.string(),
   name: z.string(),
   email: z.string(),
-  tenantRole: tenantRoleAnswer,
+  tenantRole,
   status: z.enum(["active", "pending_approval", "suspended"]),
   /** Slugs of the member's groups. */
   groups: z.array(z.string()),

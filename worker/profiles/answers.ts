@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listAnswer } from "../invoices/answers";
-import { tenantRoleAnswer } from "../members/answers";
+import { tenantRole } from "../auth/answers";
 import { FIELD_TYPES } from "./fields";
 
 // What the profile routes answer (API.md "Profile fields"), from `FieldView` (types.ts),
@@ -59,7 +59,7 @@ export const memberProfileAnswer = z.strictObject({
   id: z.string(),
   name: z.string(),
   email: z.string(),
-  tenantRole: tenantRoleAnswer,
+  tenantRole,
   /** The stored state: `disabled` is the older name of `suspended`. */
   status: z.enum(["active", "pending_approval", "suspended", "disabled"]),
   bio: z.string().nullable(),

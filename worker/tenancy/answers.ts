@@ -24,7 +24,7 @@ export const domainAnswer = z.object({
 
 export const domainListAnswer = z.object({ items: z.array(domainAnswer), nextCursor: z.null() });
 
-const statusAnswer = z.object({
+export const statusAnswer = z.object({
   state: z.enum(["open", "temporarily_closed", "restricted"]),
   message: z.string(),
   from: z.string().nullable(),

@@ -29,6 +29,8 @@ export type RouteDoc = {
   public?: true;
   /** Query parameters the handler reads by hand (routes that validate with `query()` need not). */
   query?: z.ZodObject;
+  /** A body the handler reads raw, not through `json()` (an uploaded image, a provider's signed event): its media type. */
+  body?: { media: string; description?: string };
 };
 
 const docs = new WeakMap<object, RouteDoc>();
@@ -60,7 +62,8 @@ function operationSpec(d: RouteDoc) {
       responses[status] = { description: answer.description ?? description, content: { [answer.media]: { schema: { type: "string", format: "binary" } } } };
     else responses[status] = { description, content: { "application/json": { schema: resolver(answer as z.ZodType, { options: { io: "output" } }) } } };
   }
-  return { summary: d.summary, ...(d.description ? { description: d.description } : {}), responses };
+  const requestBody = d.body ? { ...(d.body.description ? { description: d.body.description } : {}), content: { [d.body.media]: { schema: { type: "string", format: "binary" } } } } : undefined;
+  return { summary: d.summary, ...(d.description ? { description: d.description } : {}), ...(requestBody ? { requestBody } : {}), responses };
 }
 
 /** Documents the route it is placed in (first in the chain, by convention); does nothing at run time. */

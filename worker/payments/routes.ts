@@ -33,6 +33,7 @@ export const cardPaymentsApi = new Hono<AppEnv>()
       description:
         "Called by Stripe, not by integrations: the body is Stripe's event exactly as sent (`application/json`, read raw), signed in the `Stripe-Signature` header with the community's own webhook secret (`whsec_…`, set in the billing settings). No session and no Origin check: the signature is the proof. A paid Checkout (`checkout.session.completed`, `checkout.session.async_payment_succeeded`) for an invoice of this community records one `card` payment however often it arrives; any other event, or one the app cannot apply, answers 200 `ignored`.",
       public: true,
+      body: { media: "application/json", description: "Stripe's event, exactly as Stripe sent it (the signature covers these bytes)." },
       answers: { 200: stripeWebhookAnswer },
       errors: { 400: ["invalid_event"], 401: ["invalid_signature"], 409: ["payments_not_connected"], 503: ["payments_unavailable"] },
     }),

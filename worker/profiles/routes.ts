@@ -111,6 +111,7 @@ export const profilesApi = new Hono<AppEnv>()
     doc({
       summary: "Upload the signed-in member's profile picture",
       description: "The body is the image itself (PNG, JPEG, WebP or GIF, told from its bytes whatever the Content-Type), at most 2 MiB, 8192 pixels a side and 40 megapixels.",
+      body: { media: "image/*", description: "The image's bytes (PNG, JPEG, WebP or GIF)." },
       answers: { 200: avatarAnswer },
       errors: { 413: ["payload_too_large"], 415: ["unsupported_media_type"], 422: ["image_too_large"] },
     }),

@@ -93,7 +93,13 @@ assets["app.css"] = { body: css.code, type: "text/css; charset=utf-8" };
 
 // The API reference page (/api/docs) renders the OpenAPI document with Redoc's standalone
 // bundle, served from our own origin under a content-hashed name (only that page's CSP allows it).
-const redoc = await readFile(join(root, "node_modules/redoc/bundles/redoc.standalone.js"), "utf8");
+// Its "API docs by Redocly" footer shows a logo from Redocly's CDN: that one image is swapped for an
+// empty inline one, so the page asks nothing of another origin (its CSP would refuse it anyway).
+const REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg";
+const redocSource = await readFile(join(root, "node_modules/redoc/bundles/redoc.standalone.js"), "utf8");
+if (!redocSource.includes(REDOC_LOGO)) throw new Error("redoc's footer logo URL changed: check that the page asks nothing of another origin");
+const redoc = redocSource.replaceAll(REDOC_LOGO, "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E");
+if (/https:\/\/cdn\./.test(redoc)) throw new Error("redoc's bundle loads from a CDN");
 const { createHash } = await import("node:crypto");
 const redocHash = createHash("sha256").update(redoc).digest("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 8).toUpperCase();
 const apiReferenceScript = `redoc-${redocHash}.js`;

@@ -68,6 +68,8 @@ import { forgetCalendarAfterWrites } from "./bookings/cache";
 import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
+import { openApiRoutes } from "./openapi/routes";
+import { apiDocsPages } from "./openapi/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -94,7 +96,9 @@ const api = new Hono<AppEnv>()
   .route("/", helpdeskApi)
   .route("/", eventsApi)
   .route("/", devMailApi)
-  .route("/", devClockApi);
+  .route("/", devClockApi)
+  // The document walks the whole app (the app is made below; read when first asked).
+  .route("/", openApiRoutes(() => app));
 
 export const app = new Hono<AppEnv>();
 
@@ -115,6 +119,7 @@ app.use(forgetEventsAfterWrites());
 app.use(forgetCalendarAfterWrites());
 
 app.route("/api/v1", api);
+app.route("/", apiDocsPages);
 app.route("/media", mediaRoutes);
 app.route("/", faviconRoute);
 app.route("/", homePages);

@@ -5,6 +5,9 @@ import { notFound } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { searchQuerySchema } from "../http/search";
 import { json, query } from "../http/validate";
+import { pageQuery } from "../invoices/answers";
+import { doc } from "../openapi/describe";
+import { membershipAnswer, membershipListAnswer, oneMembershipAnswer } from "./answers";
 import { allowed, portalRequest, type PortalRequest } from "./http";
 import {
   assertMember,
@@ -62,50 +65,50 @@ const listQuery = z.object({ status: z.enum(["pending_approval", "active", "canc
 
 /** "Plans and memberships": a member's own membership, and every membership for admins. */
 export const membershipsApi = new Hono<AppEnv>()
-  .post("/me/membership", allowed("choosePlan"), json(chooseInput), async (c) => {
+  .post("/me/membership", doc({ summary: "Choose a plan: start the signed-in member's membership", answers: { 201: oneMembershipAnswer }, errors: { 409: ["membership_exists"], 422: ["plan_unavailable", "validation_failed"] } }), allowed("choosePlan"), json(chooseInput), async (c) => {
     const r = await portalRequest(c);
     return c.json({ membership: await answer(r, await startMembership(r.t, r.billing, r.clock, { ...c.req.valid("json"), userId: r.user.id }, "member")) }, 201);
   })
-  .get("/me/membership", allowed("readOwnMembership"), async (c) => {
+  .get("/me/membership", doc({ summary: "Read the signed-in member's latest membership (canceled included)", answers: { 200: membershipAnswer }, errors: { 404: ["not_found"] } }), allowed("readOwnMembership"), async (c) => {
     const r = await portalRequest(c);
     const m = await latestMembership(r.t, r.user.id);
     if (!m) throw notFound("You never had a membership.");
     return c.json(await answer(r, m));
   })
-  .post("/me/membership/cancel", allowed("cancelOwnMembership"), acting(own, ({ r, m }) => cancelMembership(r.t, r.billing, r.clock, m)))
-  .post("/me/membership/undo-cancel", allowed("cancelOwnMembership"), acting(own, ({ r, m }) => undoCancel(r.t, r.clock, m)))
-  .post("/me/membership/change", allowed("changeOwnMembership"), json(changeInput.omit({ on: true })), async (c) => {
+  .post("/me/membership/cancel", doc({ summary: "Cancel the signed-in member's membership with notice (a pending one ends at once)", answers: { 200: oneMembershipAnswer }, errors: { 403: ["feature_disabled"], 404: ["not_found"], 409: ["membership_changed"] } }), allowed("cancelOwnMembership"), acting(own, ({ r, m }) => cancelMembership(r.t, r.billing, r.clock, m)))
+  .post("/me/membership/undo-cancel", doc({ summary: "Undo the signed-in member's cancellation while it is still canceling", answers: { 200: oneMembershipAnswer }, errors: { 403: ["feature_disabled"], 404: ["not_found"], 409: ["membership_not_canceling", "membership_changed"] } }), allowed("cancelOwnMembership"), acting(own, ({ r, m }) => undoCancel(r.t, r.clock, m)))
+  .post("/me/membership/change", doc({ summary: "Schedule a plan change for the start of the next billing period", answers: { 200: oneMembershipAnswer }, errors: { 403: ["feature_disabled"], 404: ["not_found"], 409: ["membership_canceling", "membership_pending", "membership_changed"], 422: ["plan_unavailable", "validation_failed"] } }), allowed("changeOwnMembership"), json(changeInput.omit({ on: true })), async (c) => {
     const { r, m } = await own(c);
     return c.json({ membership: await answer(r, await changePlan(r.t, r.billing, r.clock, m, c.req.valid("json").planId)) });
   })
-  .delete("/me/membership/change", allowed("changeOwnMembership"), acting(own, ({ r, m }) => dropPlanChange(r.t, r.clock, m)))
-  .patch("/me/membership/billing", allowed("editOwnBilling"), json(billingPatch), async (c) => {
+  .delete("/me/membership/change", doc({ summary: "Drop the signed-in member's scheduled plan change", answers: { 200: oneMembershipAnswer }, errors: { 403: ["feature_disabled"], 404: ["not_found"], 409: ["membership_changed"] } }), allowed("changeOwnMembership"), acting(own, ({ r, m }) => dropPlanChange(r.t, r.clock, m)))
+  .patch("/me/membership/billing", doc({ summary: "Edit the billing details of the signed-in member's membership", answers: { 200: oneMembershipAnswer }, errors: { 403: ["feature_disabled"], 404: ["not_found"], 409: ["membership_changed"] } }), allowed("editOwnBilling"), json(billingPatch), async (c) => {
     const { r, m } = await own(c);
     return c.json({ membership: await answer(r, await editBilling(r.t, r.clock, m, c.req.valid("json"))) });
   })
-  .get("/memberships", allowed("manageMemberships"), query(listQuery), async (c) => {
+  .get("/memberships", doc({ summary: "List every membership with its member and plan (admins)", query: pageQuery, answers: { 200: membershipListAnswer }, errors: { 400: ["invalid_cursor"], 403: ["forbidden"] } }), allowed("manageMemberships"), query(listQuery), async (c) => {
     const r = await portalRequest(c);
     return c.json(await listMemberships(r.t, r.billing, r.clock.today, { ...c.req.valid("query"), ...pageParams(c) }));
   })
-  .post("/memberships", allowed("manageMemberships"), json(assignInput), async (c) => {
+  .post("/memberships", doc({ summary: "Put a member on a plan (already confirmed)", answers: { 201: oneMembershipAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["membership_exists"], 422: ["plan_unavailable", "validation_failed"] } }), allowed("manageMemberships"), json(assignInput), async (c) => {
     const r = await portalRequest(c);
     const input = c.req.valid("json");
     await assertMember(r.t, input.userId);
     return c.json({ membership: await answer(r, await startMembership(r.t, r.billing, r.clock, input, "admin")) }, 201);
   })
-  .get("/memberships/:id", allowed("manageMemberships"), acting(byId, async ({ m }) => m))
-  .post("/memberships/:id/confirm", allowed("manageMemberships"), acting(byId, ({ r, m }) => confirmMembership(r.t, r.clock, m)))
-  .post("/memberships/:id/cancel", allowed("manageMemberships"), json(cancelInput), async (c) => {
+  .get("/memberships/:id", doc({ summary: "Read a membership (admins)", answers: { 200: oneMembershipAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"] } }), allowed("manageMemberships"), acting(byId, async ({ m }) => m))
+  .post("/memberships/:id/confirm", doc({ summary: "Confirm a pending membership: access and billing start", answers: { 200: oneMembershipAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["membership_not_pending", "membership_changed"] } }), allowed("manageMemberships"), acting(byId, ({ r, m }) => confirmMembership(r.t, r.clock, m)))
+  .post("/memberships/:id/cancel", doc({ summary: "Cancel a membership, on a chosen last day of access or by the member's rule", answers: { 200: oneMembershipAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["membership_canceled", "membership_changed"], 422: ["validation_failed"] } }), allowed("manageMemberships"), json(cancelInput), async (c) => {
     const { r, m } = await byId(c);
     return c.json({ membership: await answer(r, await cancelMembership(r.t, r.billing, r.clock, m, c.req.valid("json").on)) });
   })
-  .post("/memberships/:id/undo-cancel", allowed("manageMemberships"), acting(byId, ({ r, m }) => undoCancel(r.t, r.clock, m)))
-  .post("/memberships/:id/change", allowed("manageMemberships"), json(changeInput), async (c) => {
+  .post("/memberships/:id/undo-cancel", doc({ summary: "Undo a membership's cancellation while it is still canceling", answers: { 200: oneMembershipAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["membership_not_canceling", "membership_changed"] } }), allowed("manageMemberships"), acting(byId, ({ r, m }) => undoCancel(r.t, r.clock, m)))
+  .post("/memberships/:id/change", doc({ summary: "Schedule a membership's plan change (at the next period or on a later day)", answers: { 200: oneMembershipAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["membership_canceling", "membership_pending", "membership_canceled", "membership_changed"], 422: ["plan_unavailable", "validation_failed"] } }), allowed("manageMemberships"), json(changeInput), async (c) => {
     const { r, m } = await byId(c);
     const { planId, on } = c.req.valid("json");
     return c.json({ membership: await answer(r, await changePlan(r.t, r.billing, r.clock, m, planId, on)) });
   })
-  .patch("/memberships/:id/billing", allowed("manageMemberships"), json(billingPatch), async (c) => {
+  .patch("/memberships/:id/billing", doc({ summary: "Edit a membership's billing details", answers: { 200: oneMembershipAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["membership_canceled", "membership_changed"] } }), allowed("manageMemberships"), json(billingPatch), async (c) => {
     const { r, m } = await byId(c);
     return c.json({ membership: await answer(r, await editBilling(r.t, r.clock, m, c.req.valid("json"))) });
   });

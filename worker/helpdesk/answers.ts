@@ -90,6 +90,8 @@ export const issueAnswer = z.strictObject({
 
 export const guideEnvelope = z.strictObject({ guide: guideAnswer });
 export const issueEnvelope = z.strictObject({ issue: issueAnswer });
+export const commentEnvelope = z.strictObject({ comment: commentAnswer });
+export const attachmentEnvelope = z.strictObject({ attachment: attachmentAnswer });
 
 /** `GET /guides?q=` (plus `limit`, `cursor`), read by hand. */
 export const guidesQuery = pageQuery.extend({ q: z.string().max(100).optional().describe("Matches titles and bodies regardless of case and accents (at most 100 characters).") });

@@ -15,7 +15,7 @@ import { deliverSoon } from "../mail/deliver";
 import { brandOf } from "../mail/templates";
 import { doc } from "../openapi/describe";
 import { listAnswer } from "../bookings/answers";
-import { attachmentAnswer, commentAnswer, guideEnvelope, guidesQuery, guideSummaryAnswer, issueEnvelope, issuesQuery, issueSummaryAnswer } from "./answers";
+import { attachmentEnvelope, commentEnvelope, guideEnvelope, guidesQuery, guideSummaryAnswer, issueEnvelope, issuesQuery, issueSummaryAnswer } from "./answers";
 import { assertOk, helpCaller, type HelpCaller } from "./caller";
 import { createGuide, deleteGuide, getGuide, guideInput, guidePatch, listGuides, updateGuide } from "./guides";
 import {
@@ -119,13 +119,13 @@ export const helpdeskApi = new Hono<AppEnv>()
   .post("/issues/:id/reopen", doc({ summary: "Reopen an issue (its author or an admin).", answers: { 200: issueEnvelope }, errors: { 403: ["feature_disabled", "forbidden"], 404: ["not_found"] } }), desk("readIssues"), async (c) => {
     return c.json({ issue: await reopenIssue(helpDb(c), apiCaller(c), idOf(c), Date.now()) });
   })
-  .post("/issues/:id/comments", doc({ summary: "Comment on an issue (its author, admins, and any member on a public issue); the author and earlier commenters are emailed.", description: "Send an `Idempotency-Key` header (1 to 200 visible ASCII characters) to make a retry answer what the first request made, writing nothing twice.", answers: { 201: z.strictObject({ comment: commentAnswer }) }, errors: { 400: ["invalid_idempotency_key"], 403: ["feature_disabled"], 404: ["not_found"], 409: ["issue_closed"] } }), desk("commentIssues"), json(commentInput), async (c) => {
+  .post("/issues/:id/comments", doc({ summary: "Comment on an issue (its author, admins, and any member on a public issue); the author and earlier commenters are emailed.", description: "Send an `Idempotency-Key` header (1 to 200 visible ASCII characters) to make a retry answer what the first request made, writing nothing twice.", answers: { 201: commentEnvelope }, errors: { 400: ["invalid_idempotency_key"], 403: ["feature_disabled"], 404: ["not_found"], 409: ["issue_closed"] } }), desk("commentIssues"), json(commentInput), async (c) => {
     const comment = await addComment(helpDb(c), apiCaller(c), idOf(c), c.req.valid("json"), Date.now(), helpMailContext(c, requireTenant(c)), keyOf(c));
     deliverSoon(c);
     return c.json({ comment }, 201);
   })
   // An image under the branding's rules (PNG, JPEG, WebP, GIF read from the bytes; 5 MiB; 415, 413, 422), stored in R2.
-  .post("/issues/:id/attachments", doc({ summary: "Attach an image to an open issue (its author or an admin): the image's bytes as the body, or the `file` field of a multipart form.", description: "PNG, JPEG, WebP or GIF, recognised from its bytes; at most 5 MiB and 8192 pixels a side; at most 10 images an issue.", answers: { 201: z.strictObject({ attachment: attachmentAnswer }) }, errors: { 403: ["feature_disabled", "forbidden"], 404: ["not_found"], 409: ["issue_closed", "attachment_limit"], 413: ["payload_too_large"], 415: ["unsupported_media_type"], 422: ["image_too_large", "validation_failed"] } }), desk("readIssues"), async (c) => {
+  .post("/issues/:id/attachments", doc({ summary: "Attach an image to an open issue (its author or an admin): the image's bytes as the body, or the `file` field of a multipart form.", description: "PNG, JPEG, WebP or GIF, recognised from its bytes; at most 5 MiB and 8192 pixels a side; at most 10 images an issue.", answers: { 201: attachmentEnvelope }, errors: { 403: ["feature_disabled", "forbidden"], 404: ["not_found"], 409: ["issue_closed", "attachment_limit"], 413: ["payload_too_large"], 415: ["unsupported_media_type"], 422: ["image_too_large", "validation_failed"] } }), desk("readIssues"), async (c) => {
     const attachment = await addAttachment(helpDb(c), c.env.MEDIA, apiCaller(c), idOf(c), () => uploadOf(c), Date.now());
     return c.json({ attachment }, 201);
   })

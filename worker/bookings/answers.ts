@@ -10,8 +10,11 @@ import { RULE_PROBLEMS } from "./service";
 /** The Conventions' money: integer minor units and an ISO 4217 currency. */
 export const moneyAnswer = z.strictObject({ amount: z.number().int(), currency: z.string().length(3) });
 
-/** An ISO 8601 UTC time as answers write it (`2026-12-06T17:00:00.000Z`). */
-export const instantAnswer = z.iso.datetime();
+/** An ISO 8601 UTC time as answers write it (`2026-12-06T17:00:00.000Z`, `Date#toISOString`); a short pattern, not zod's calendar-checking one, to keep the document small. */
+export const instantAnswer = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+  .meta({ format: "date-time" });
 
 /** A list as the Conventions answer it: `{items, nextCursor}`. */
 export const listAnswer = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -6,6 +6,9 @@ import { buildDocument } from "./document";
 
 /** The document, built once per isolate (and per flavour: with or without the development routes). */
 const documents = new Map<boolean, Promise<string>>();
+let builds = 0;
+/** How many documents this isolate built (a test proves the document is not built per request). */
+export const documentBuilds = () => builds;
 
 /**
  * `GET /api/v1/openapi.json`: public on every host. It documents the app it is mounted in,
@@ -24,6 +27,7 @@ export function openApiRoutes(app: () => Hono<any, any, any>) {
       const development = isDevelopment(c.env);
       let text = documents.get(development);
       if (!text) {
+        builds += 1;
         text = buildDocument(app(), { development }).then((d) => JSON.stringify(d));
         documents.set(development, text);
         text.catch(() => documents.delete(development));

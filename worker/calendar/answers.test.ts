@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { call, makeTenant, signUpMember } from "../test/helpers";
+import { call, makeTenant, ROOT, signUpMember } from "../test/helpers";
 import { feedUrlAnswer } from "./answers";
 
 // The calendar routes' answers against their documentation: the feed URL as the schema says
@@ -38,5 +38,23 @@ describe("calendar: the answers match their documentation", () => {
     expect(ics.status).toBe(200);
     expect(ics.headers.get("content-type")).toMatch(/^text\/calendar\b/);
     expect(await ics.text()).toContain("BEGIN:VEVENT");
+  });
+});
+
+describe("calendar: the OpenAPI document", () => {
+  it("names the iCalendar routes as the contract does (`{id}.ics`), as text/calendar, the feed public with its token", async () => {
+    const d = (await (await call(ROOT, "GET", "/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[]; responses: Record<string, { content?: Record<string, unknown> }>; security: object[] }>> };
+    for (const path of ["/api/v1/bookings/{id}.ics", "/api/v1/events/{id}.ics"]) {
+      const op = d.paths[path]?.get;
+      expect(op?.responses["200"]?.content, path).toHaveProperty(["text/calendar"]);
+      expect(op?.parameters).toEqual([{ in: "path", name: "id", required: true, schema: { type: "string" } }]);
+    }
+    expect(Object.keys(d.paths).filter((p) => p.includes("ics"))).toEqual(expect.arrayContaining(["/api/v1/me/calendar.ics", "/api/v1/bookings/{id}.ics", "/api/v1/events/{id}.ics"]));
+    expect(Object.keys(d.paths).filter((p) => /\{[^}]*[^A-Za-z0-9_}]/.test(p))).toEqual([]);
+    const feed = d.paths["/api/v1/me/calendar.ics"]!.get!;
+    expect(feed.security).toContainEqual({});
+    expect(feed.parameters).toContainEqual(expect.objectContaining({ in: "query", name: "token", required: true }));
+    expect(d.paths["/api/v1/bookings/{id}"]?.get?.responses["200"]?.content).toHaveProperty(["application/json"]);
+    expect(d.paths["/api/v1/events/{id}"]?.get?.responses["200"]?.content).toHaveProperty(["application/json"]);
   });
 });

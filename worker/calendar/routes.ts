@@ -27,10 +27,10 @@ export const calendarApi = new Hono<AppEnv>()
     const body = await feedDocument(tenantDb(c.env, tenant), tenant, secretsKeyOf(c.env), c.req.query("token"), Date.now(), requestOrigin(c));
     return icsResponse(body, "calendar.ics");
   })
-  .get("/bookings/:file{[^/]+\\.ics}", doc({ summary: "One of the caller's bookings (admins: any) as iCalendar.", answers: { 200: CALENDAR_MEDIA }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("readBookings"), async (c) => {
+  .get("/bookings/:id{[^/]+\\.ics}", doc({ summary: "One of the caller's bookings (admins: any) as iCalendar.", answers: { 200: CALENDAR_MEDIA }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("readBookings"), async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
-    const id = c.req.param("file").slice(0, -".ics".length);
+    const id = c.req.param("id").slice(0, -".ics".length);
     const body = await bookingDocument(tenantDb(c.env, tenant), tenant, id.length <= 64 ? id : "", { userId: user.id, admin: isBookingAdmin(user) }, requestOrigin(c));
     return icsResponse(body, `booking-${id.slice(0, 64)}.ics`);
   });

@@ -78,9 +78,9 @@ export const eventsApi = new Hono<AppEnv>()
     return c.json({ items: (await attendees(t, tenant, viewer, idOf(c.req.param("id")))).items, nextCursor: null });
   })
   // `GET /api/v1/events/{id}.ics`: the event as iCalendar (before `/events/:id`, which would take the name whole).
-  .get("/events/:file{[^/]+\\.ics}", doc({ summary: "An event the caller may see, as iCalendar.", answers: { 200: CALENDAR_MEDIA }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("read"), async (c) => {
+  .get("/events/:id{[^/]+\\.ics}", doc({ summary: "An event the caller may see, as iCalendar.", answers: { 200: CALENDAR_MEDIA }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("read"), async (c) => {
     const { t, tenant, viewer } = await reader(c);
-    return eventIcsResponse(c.env, t, tenant, viewer, idOf(c.req.param("file").slice(0, -".ics".length)));
+    return eventIcsResponse(c.env, t, tenant, viewer, idOf(c.req.param("id").slice(0, -".ics".length)));
   })
   .get("/events/:id", doc({ summary: "Read an event the caller may see (a group's event: that group's members; 404 to others).", answers: { 200: eventEnvelope }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("read"), async (c) => {
     const { t, tenant, viewer } = await reader(c);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
+import { z } from "zod";
 import { listAnswer, wholeListAnswer } from "../bookings/answers";
 import { call, defineField, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 import { attendAnswer, attendeeAnswer, eventAnswer, eventEnvelope } from "./answers";
@@ -54,6 +54,9 @@ describe("events: the answers match their schemas", () => {
     expect(await answer(attendAnswer, await call(tenant.host, "POST", `/api/v1/events/${picnic.event.id}/attend`, { cookie: member.cookie }), 201)).toEqual({ status: "going" });
     expect(await answer(attendAnswer, await call(tenant.host, "POST", `/api/v1/events/${picnic.event.id}/attend`, { cookie: second.cookie }), 201)).toEqual({ status: "waitlisted" });
 
+    // The dashboard's `upcomingEvents` are the same objects (oa-portal-a's dashboard answer can use `eventAnswer`).
+    const dashboard = (await (await call(tenant.host, "GET", "/api/v1/me/dashboard", { cookie: member.cookie })).json()) as { upcomingEvents: unknown };
+    expect(z.array(eventAnswer).min(1).safeParse(dashboard.upcomingEvents).error?.issues ?? []).toEqual([]);
     const listed = await answer(listAnswer(eventAnswer), await call(tenant.host, "GET", "/api/v1/events?limit=1", { cookie: member.cookie }));
     expect(listed.items[0]).toMatchObject({ id: dinner.event.id, myStatus: "going", going: 1 });
     expect(listed.nextCursor).toEqual(expect.any(String));

@@ -68,6 +68,7 @@ import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
 import { openApiRoutes } from "./openapi/routes";
+import { apiDocsPages } from "./openapi/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -116,6 +117,7 @@ app.use(membershipTab());
 app.use(forgetEventsAfterWrites());
 
 app.route("/api/v1", api);
+app.route("/", apiDocsPages);
 app.route("/media", mediaRoutes);
 app.route("/", faviconRoute);
 app.route("/", homePages);

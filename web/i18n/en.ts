@@ -2681,6 +2681,13 @@ export const en = {
   "events.admin.cancel_confirm_body": "Members see it as canceled, registrants are emailed, tickets not yet invoiced are removed and the room is freed. This cannot be undone.",
   "events.admin.cancel_confirm": "Yes, cancel the event",
   // ── end ev-pages ──
+  // ── oa-core: the API reference page (/api/docs) ──
+  "api_docs.title": "API reference",
+  "api_docs.download": "Download openapi.json",
+  "api_docs.home": "Home",
+  "api_docs.back_to": "Back to {name}",
+  "api_docs.needs_js": "This reference needs JavaScript. The OpenAPI document itself:",
+  // ── end oa-core ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2703,4 +2703,11 @@ export const fr: Record<MessageKey, string> = {
   "events.admin.cancel_confirm_body": "Les membres le verront annulé, les inscrits reçoivent un e-mail, les billets pas encore facturés sont retirés et la salle est libérée. C’est définitif.",
   "events.admin.cancel_confirm": "Oui, annuler l’événement",
   // ── end ev-pages ──
+  // ── oa-core: the API reference page (/api/docs) ──
+  "api_docs.title": "Référence de l’API",
+  "api_docs.download": "Télécharger openapi.json",
+  "api_docs.home": "Accueil",
+  "api_docs.back_to": "Retour à {name}",
+  "api_docs.needs_js": "Cette référence a besoin de JavaScript. Le document OpenAPI lui-même :",
+  // ── end oa-core ──
 };

@@ -2685,4 +2685,11 @@ export const nl: Record<MessageKey, string> = {
   "events.admin.cancel_confirm_body": "Leden zien het als geannuleerd, deelnemers krijgen een e-mail, nog niet gefactureerde tickets worden geschrapt en de zaal komt vrij. Dit kan niet ongedaan worden gemaakt.",
   "events.admin.cancel_confirm": "Ja, het evenement annuleren",
   // ── end ev-pages ──
+  // ── oa-core: the API reference page (/api/docs) ──
+  "api_docs.title": "API-referentie",
+  "api_docs.download": "openapi.json downloaden",
+  "api_docs.home": "Home",
+  "api_docs.back_to": "Terug naar {name}",
+  "api_docs.needs_js": "Deze referentie heeft JavaScript nodig. Het OpenAPI-document zelf:",
+  // ── end oa-core ──
 };

@@ -237,3 +237,21 @@ export async function buildDocument(app: Hono<any, any, any>, opts: DocumentOpti
     },
   };
 }
+
+/** The document as JSON text, built once per isolate (and per flavour: with or without the development routes). */
+const texts = new Map<boolean, Promise<string>>();
+let builds = 0;
+/** How many documents this isolate built (a test proves the document is not built per request). */
+export const documentBuilds = () => builds;
+
+export function documentText(app: Hono<any, any, any>, development: boolean): Promise<string> {
+  let text = texts.get(development);
+  if (!text) {
+    builds += 1;
+    text = buildDocument(app, { development }).then((d) => JSON.stringify(d));
+    texts.set(development, text);
+    // A build that failed is tried again by the next request.
+    text.catch(() => texts.delete(development));
+  }
+  return text;
+}

@@ -6,8 +6,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { call, env, makeTenant, ROOT } from "../test/helpers";
 import { contractRoutes, normalize } from "./contract";
 import { docOf } from "./describe";
-import { apiRoutes, buildDocument } from "./document";
-import { documentBuilds } from "./routes";
+import { apiRoutes, buildDocument, documentBuilds } from "./document";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the document is read as plain JSON. */
 type Json = Record<string, any>;

@@ -2,18 +2,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { isDevelopment, type AppEnv } from "../env";
 import { doc } from "./describe";
-import { buildDocument } from "./document";
-
-/** The document, built once per isolate (and per flavour: with or without the development routes). */
-const documents = new Map<boolean, Promise<string>>();
-let builds = 0;
-/** How many documents this isolate built (a test proves the document is not built per request). */
-export const documentBuilds = () => builds;
+import { documentText } from "./document";
 
 /**
  * `GET /api/v1/openapi.json`: public on every host. It documents the app it is mounted in,
  * which `app` gives lazily (the app imports this module).
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app: the document reads its routes only.
 export function openApiRoutes(app: () => Hono<any, any, any>) {
   return new Hono<AppEnv>().get(
     "/openapi.json",
@@ -24,15 +19,8 @@ export function openApiRoutes(app: () => Hono<any, any, any>) {
       public: true,
     }),
     async (c) => {
-      const development = isDevelopment(c.env);
-      let text = documents.get(development);
-      if (!text) {
-        builds += 1;
-        text = buildDocument(app(), { development }).then((d) => JSON.stringify(d));
-        documents.set(development, text);
-        text.catch(() => documents.delete(development));
-      }
-      return c.body(await text, 200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" });
+      const text = await documentText(app(), isDevelopment(c.env));
+      return c.body(text, 200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "public, max-age=300" });
     },
   );
 }

@@ -4,6 +4,8 @@ import { deliverSoon } from "../mail/deliver";
 import type { AppEnv } from "../env";
 import { pageParams } from "../http/pagination";
 import { json, query } from "../http/validate";
+import { doc } from "../openapi/describe";
+import { bookingAnswer, bookingCreatedAnswer, bookingEnvelope, calendarItemAnswer, listAnswer, previewAnswer, wholeListAnswer } from "./answers";
 import { portalRequest } from "../memberships/http";
 import { calendarRead } from "./cache";
 import { allowedTo, isBookingAdmin } from "../resources/http";
@@ -13,13 +15,13 @@ const idOf = (id: string | undefined) => (id && id.length <= 64 ? id : "");
 
 /** "Resources and bookings": preview, book, read and cancel bookings. */
 export const bookingsApi = new Hono<AppEnv>()
-  .post("/bookings/preview", allowedTo("book"), json(previewInput), async (c) => {
+  .post("/bookings/preview", doc({ summary: "Price a booking and list every problem it would meet now, without booking.", answers: { 200: previewAnswer }, errors: { 403: ["feature_disabled", "forbidden"], 404: ["not_found"] } }), allowedTo("book"), json(previewInput), async (c) => {
     const { t, tenant, billing, clock, user } = await portalRequest(c);
     const input = c.req.valid("json");
     const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
     return c.json(await previewBooking(t, tenant, billing, clock, booker, input));
   })
-  .post("/bookings", allowedTo("book"), json(bookingInput), async (c) => {
+  .post("/bookings", doc({ summary: "Book a resource (with `repeat`, a series: all or none); admins may book for a member with `userId`.", description: "A refused rule answers 422 with the first problem as `error.code` and `problems` beside the envelope (a series: `problems: [{from, to, problems}]`); a taken series answers 409 `slot_taken` with `conflicts: [{from, to}]`.", answers: { 201: bookingCreatedAnswer }, errors: { 403: ["feature_disabled", "membership_required", "forbidden"], 404: ["not_found"], 409: ["slot_taken"], 422: ["in_past", "inside_cutoff", "too_short", "too_long", "outside_opening_hours"] } }), allowedTo("book"), json(bookingInput), async (c) => {
     const { t, tenant, billing, clock, user } = await portalRequest(c);
     const input = c.req.valid("json");
     const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
@@ -28,22 +30,22 @@ export const bookingsApi = new Hono<AppEnv>()
     deliverSoon(c);
     return c.json(answer, 201);
   })
-  .get("/me/bookings", allowedTo("readBookings"), query(myBookingsQuery), async (c) => {
+  .get("/me/bookings", doc({ summary: "The caller's bookings: upcoming (ending after now, soonest first) or past (newest first).", answers: { 200: listAnswer(bookingAnswer) }, errors: { 400: ["invalid_cursor"], 403: ["feature_disabled"] } }), allowedTo("readBookings"), query(myBookingsQuery), async (c) => {
     const { t, clock, user } = await portalRequest(c);
     return c.json(await myBookings(t, user.id, c.req.valid("query").when ?? "upcoming", clock.now, pageParams(c)));
   })
-  .get("/bookings", allowedTo("readBookings"), query(calendarQuery), async (c) => {
+  .get("/bookings", doc({ summary: "The calendar: every booking and resource hold overlapping [from, to) (at most 62 days), by start; others' bookings without title or member.", answers: { 200: wholeListAnswer(calendarItemAnswer) }, errors: { 403: ["feature_disabled"] } }), allowedTo("readBookings"), query(calendarQuery), async (c) => {
     const { t, user } = await portalRequest(c);
     const admin = isBookingAdmin(user);
     const q = c.req.valid("query");
     const key = `${user.id}:${admin ? "a" : "m"}:${q.from}:${q.to}:${q.resourceId ?? ""}:${q.category ?? ""}`;
     return c.json({ items: await calendarRead(t, "calendar", key, () => calendar(t, { userId: user.id, admin }, q)), nextCursor: null });
   })
-  .get("/bookings/:id", allowedTo("readBookings"), async (c) => {
+  .get("/bookings/:id", doc({ summary: "Read one of the caller's bookings (admins: any).", answers: { 200: bookingEnvelope }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("readBookings"), async (c) => {
     const { t, user } = await portalRequest(c);
     return c.json({ booking: (await bookingFor(t, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) })).view });
   })
-  .delete("/bookings/:id", allowedTo("cancelOwnBooking"), query(cancelQuery), async (c) => {
+  .delete("/bookings/:id", doc({ summary: "Cancel a booking (with `?series=following`, the later ones of its series too); its credits go back, its charge goes while not invoiced.", answers: { 204: null }, errors: { 403: ["feature_disabled"], 404: ["not_found"], 409: ["cancellation_closed"] } }), allowedTo("cancelOwnBooking"), query(cancelQuery), async (c) => {
     const { t, tenant, clock, user } = await portalRequest(c);
     await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following", notice: bookingNoticesOf(c, t, tenant).canceled });
     deliverSoon(c);

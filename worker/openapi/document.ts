@@ -13,11 +13,31 @@ type Json = Record<string, any>;
 
 export const API_PREFIX = "/api/v1";
 
-/** A Hono route path as an OpenAPI path: `:id` and `:name{regex}` become `{id}`, `{name}`. */
+/**
+ * A Hono route path as an OpenAPI path: `:id` and `:name{regex}` become `{id}`, `{name}`; a
+ * pattern ending with a fixed extension (`:id{[^/]+\\.ics}`, whose `/` must not split it) becomes
+ * `{id}.ics`.
+ */
 export const toOpenApiPath = (path: string) =>
   path
+    .replace(/:([A-Za-z0-9_]+)\{[^}]*?\\\.([A-Za-z0-9]+)\}/g, "{$1}.$2")
     .split("/")
     .map((s) => (s.startsWith(":") ? `{${s.slice(1).replace(/\{.*\}$/, "").replace(/\?$/, "")}}` : s))
+    .join("/");
+
+/**
+ * The key hono-openapi files a route's description under (its own conversion, segment by
+ * segment): the same as {@link toOpenApiPath} except for a pattern holding a `/`, which it keeps
+ * apart (`/bookings/:id{[^/]+\\.ics}` is not `/bookings/{id}` there either).
+ */
+const honoOpenApiKey = (path: string) =>
+  path
+    .split("/")
+    .map((s) => {
+      if (!s.startsWith(":")) return s;
+      const m = /^:([^{?]+)(?:\{(.+)\})?(\?)?$/.exec(s);
+      return m ? `{${m[1]}}` : `{${s.slice(1).replace(/\?$/, "")}}`;
+    })
     .join("/");
 
 /** One API route (method and Hono path) with the handlers of its chain. */
@@ -153,7 +173,7 @@ export async function buildDocument(app: Hono<any, any, any>, opts: DocumentOpti
     const path = toOpenApiPath(route.path);
     const method = route.method.toLowerCase();
     const d = routeDoc(route);
-    const base: Json = specs.paths?.[path]?.[method] ?? {};
+    const base: Json = specs.paths?.[honoOpenApiKey(route.path)]?.[method] ?? {};
     const scope = scopeOf(route.method, route.path);
     const tag = route.path.slice(API_PREFIX.length).split("/")[1] || "api";
     tags.add(tag);
@@ -162,7 +182,7 @@ export async function buildDocument(app: Hono<any, any, any>, opts: DocumentOpti
     // Path parameters, then query parameters (validated ones from hono-openapi, hand-read ones from `doc({query})`).
     const parameters: Json[] = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ in: "path", name: m[1], required: true, schema: { type: "string" } }));
     const seen = new Set(parameters.map((p) => `${p.in} ${p.name}`));
-    const more = [...((base.parameters ?? []) as Json[]), ...(d?.query ? await queryParameters(d.query) : [])];
+    const more = [...((base.parameters ?? []) as Json[]).filter((p) => p.in !== "path"), ...(d?.query ? await queryParameters(d.query) : [])];
     for (const p of more) {
       if (seen.has(`${p.in} ${p.name}`)) continue;
       seen.add(`${p.in} ${p.name}`);

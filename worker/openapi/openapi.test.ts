@@ -35,10 +35,7 @@ const BEING_BUILT = new Set<string>([
 ]);
 
 /** Contract routes that another route serves: the contract's name → the route that answers it. */
-const SERVED_BY: Record<string, string> = {
-  // `/events/:id` answers `{id}.ics` as iCalendar (worker/events/routes.ts).
-  "GET /api/v1/events/{}.ics": "GET /api/v1/events/{}",
-};
+const SERVED_BY: Record<string, string> = {};
 
 /** Contract routes named in prose only (not as `` `METHOD /path` ``). */
 const IN_PROSE = ["GET /api/v1/api-tokens"];
@@ -115,48 +112,6 @@ const DOCUMENTED_ON_OTHER_BRANCHES = new Set<string>([
   "POST /api/v1/me/invitations/:id/decline",
   "POST /api/v1/invitations/:id/resend",
   "DELETE /api/v1/invitations/:id",
-  "POST /api/v1/resources",
-  "GET /api/v1/resources",
-  "GET /api/v1/resources/:id",
-  "PATCH /api/v1/resources/:id",
-  "DELETE /api/v1/resources/:id",
-  "PUT /api/v1/resources/:id/image",
-  "GET /api/v1/members/:userId/hidden-resources",
-  "PUT /api/v1/members/:userId/hidden-resources",
-  "GET /api/v1/me/calendar",
-  "POST /api/v1/me/calendar-token",
-  "GET /api/v1/me/calendar.ics",
-  "GET /api/v1/bookings/:file{[^/]+\\.ics}",
-  "POST /api/v1/bookings/preview",
-  "POST /api/v1/bookings",
-  "GET /api/v1/me/bookings",
-  "GET /api/v1/bookings",
-  "GET /api/v1/bookings/:id",
-  "DELETE /api/v1/bookings/:id",
-  "GET /api/v1/guides",
-  "POST /api/v1/guides",
-  "GET /api/v1/guides/:id",
-  "PATCH /api/v1/guides/:id",
-  "DELETE /api/v1/guides/:id",
-  "GET /api/v1/issues",
-  "POST /api/v1/issues",
-  "GET /api/v1/issues/:id",
-  "PATCH /api/v1/issues/:id",
-  "DELETE /api/v1/issues/:id",
-  "POST /api/v1/issues/:id/close",
-  "POST /api/v1/issues/:id/reopen",
-  "POST /api/v1/issues/:id/comments",
-  "POST /api/v1/issues/:id/attachments",
-  "GET /api/v1/issues/:id/attachments/:attachmentId",
-  "POST /api/v1/events",
-  "GET /api/v1/events",
-  "GET /api/v1/events/:id/attendees.csv",
-  "GET /api/v1/events/:id/attendees",
-  "GET /api/v1/events/:id",
-  "PATCH /api/v1/events/:id",
-  "DELETE /api/v1/events/:id",
-  "POST /api/v1/events/:id/attend",
-  "DELETE /api/v1/events/:id/attend",
 ]);
 
 let documents: Promise<{ dev: Json; prod: Json }> | undefined;

@@ -67,6 +67,7 @@ import { forgetEventsAfterWrites } from "./events/cache";
 import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
+import { openApiRoutes } from "./openapi/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -93,7 +94,9 @@ const api = new Hono<AppEnv>()
   .route("/", helpdeskApi)
   .route("/", eventsApi)
   .route("/", devMailApi)
-  .route("/", devClockApi);
+  .route("/", devClockApi)
+  // The document walks the whole app (the app is made below; read when first asked).
+  .route("/", openApiRoutes(() => app));
 
 export const app = new Hono<AppEnv>();
 

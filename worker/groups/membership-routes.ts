@@ -48,6 +48,8 @@ export const membershipApi = new Hono<AppEnv>()
     "/groups/:slug/join",
     doc({
       summary: "Join a group (open) or ask to (approval), answering its questions",
+      description:
+        "`answers` maps question ids to text; `fields` fills the profile fields the group requires. Joining twice answers the current state. A paid group answers 403 `plan_required` with the plans that open it beside the error (`plans`).",
       answers: { 200: joinedAnswer, 202: joinPendingAnswer },
       errors: {
         403: ["banned", "invite_only", "plan_required", "field_not_editable"],

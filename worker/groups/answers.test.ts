@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { answerOf } from "../test/answer-shape";
+import { answerOf, expectAnswer } from "../test/answer-shape";
 import { call, makeTenant, setTenantRole, signUpMember } from "../test/helpers";
 import { png } from "../test/images";
 import {
@@ -101,6 +101,15 @@ describe("groups API answers match their documented schemas", () => {
     expect((await call(tenant.host, "DELETE", `/api/v1/groups/club/members/${ann.id}`, { cookie: owner })).status).toBe(204);
     expect((await call(tenant.host, "POST", `/api/v1/groups/${open.group.slug}/leave`, { cookie: bob.cookie })).status).toBe(204);
     expect(group.slug).toBe("club");
+  });
+
+  it("the check refuses a schema that omits a field the answer has, or invents one it lacks", async () => {
+    const tenant = await makeTenant();
+    const created = await answerOf(await call(tenant.host, "POST", "/api/v1/groups", { cookie: tenant.owner.cookie, json: { name: "Checked" } }), 201, groupEnvelope);
+    expect(() => expectAnswer(groupAnswer.omit({ joinUrl: true }), created.group)).toThrow(/does not document/);
+    expect(() => expectAnswer(groupAnswer.extend({ color: z.string() }), created.group)).toThrow(/does not match/);
+    expect(() => expectAnswer(groupAnswer.extend({ branding: groupAnswer.shape.branding.omit({ coverUrl: true }) }), created.group)).toThrow(/does not document/);
+    expect(expectAnswer(groupAnswer, created.group)).toEqual(created.group);
   });
 
   it("the members list shows a community admin's view with emails", async () => {

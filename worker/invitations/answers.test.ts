@@ -85,6 +85,18 @@ describe("invitations API answers match their documented schemas", () => {
     await answerOf(await call(tenant.host, "POST", "/api/v1/invitations/accept-as-me", { cookie: later.cookie, json: { token } }), 200, userEnvelope);
   });
 
+  it("the templates answer the media types their doc() names, signed out", async () => {
+    const tenant = await makeTenant();
+    const csv = await call(tenant.host, "GET", "/api/v1/invitations/template.csv");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv\b/);
+    expect((await csv.text()).trim()).toBe("email,first_name,last_name,language,groups,admin");
+    const xlsx = await call(tenant.host, "GET", "/api/v1/invitations/template.xlsx");
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(new Uint8Array(await xlsx.arrayBuffer()).slice(0, 2)).toEqual(new Uint8Array([0x50, 0x4b]));
+  });
+
   it("the import and its dry run", async () => {
     const tenant = await makeTenant();
     await makeGroup(tenant, { slug: "club" });

@@ -5,7 +5,7 @@ import { isoTime, pageOf } from "../groups/answers";
  * What the invitations API answers (`routes.ts`), for the OpenAPI document: written from
  * the service (`invite`, `listInvitations`, `lookupInvitation`, `myInvitations`,
  * `acceptMyInvitation`), the import's `ImportReport` (types.ts) and `publicUser`
- * (auth/service.ts). `answers.test.ts` parses real answers with them.
+ * (auth/answers.ts). `answers.test.ts` parses real answers with them.
  */
 
 /** What a list of addresses did: invited, added to the groups at once, or skipped with a reason. */
@@ -64,17 +64,8 @@ export const invitationLookupAnswer = z.object({
   language: z.string().nullable(),
 });
 
-/** The account as the API shows it to its owner (auth/service.ts `publicUser`). */
-export const publicUserAnswer = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  language: z.string().nullable(),
-  tenantRole: z.enum(["owner", "admin", "moderator", "member"]),
-  status: z.enum(["staged", "active", "pending_approval", "suspended", "disabled"]),
-});
-
-export const userEnvelope = z.object({ user: publicUserAnswer });
+/** The account, as the auth routes answer it (`publicUser`). */
+export { userEnvelope } from "../auth/answers";
 
 /** A signed-in member's own pending group invitation. */
 export const myInvitationAnswer = z.object({

@@ -6,6 +6,8 @@ import { requireTenant } from "../http/context";
 import { ApiError, forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { json, load, signedIn } from "../http/validate";
+import { doc } from "../openapi/describe";
+import { groupAnswer, groupEnvelope, imageAnswer, pageOf, pageQuery } from "./answers";
 import { invalidateTenantHosts } from "../tenancy/hosts";
 import { mayTenancy } from "../tenancy/policy";
 import { setTenantImage } from "../tenancy/service";
@@ -34,12 +36,28 @@ const ASSET_KINDS = new Set<AssetKind>(["logo", "cover", "favicon"]);
 const editor = load((c) => groupAllowing(c, "edit"));
 
 export const groupsApi = new Hono<AppEnv>()
-  .post("/groups", signedIn, json(createGroupSchema), async (c) => {
+  .post(
+    "/groups",
+    doc({
+      summary: "Create a group; its creator becomes its owner",
+      answers: { 201: groupEnvelope },
+      errors: { 403: ["group_creation_closed"], 409: ["slug_taken"] },
+    }),
+    signedIn, json(createGroupSchema), async (c) => {
     const tenant = requireTenant(c);
     const ctx = await createGroup(tenantDb(c.env, tenant), requireUser(c), tenant.groupCreation, c.req.valid("json"), viewingAsMember(c));
     return c.json({ group: groupView(c.env, tenant, ctx) }, 201);
   })
-  .get("/groups", async (c) => {
+  .get(
+    "/groups",
+    doc({
+      summary: "List the groups the reader can see (deleted ones too for community admins)",
+      answers: { 200: pageOf(groupAnswer) },
+      errors: { 400: ["invalid_cursor"], 422: ["validation_failed"] },
+      public: true,
+      query: pageQuery,
+    }),
+    async (c) => {
     const tenant = requireTenant(c);
     const user = c.get("user");
     const includeDeleted = !!user && actsAsTenantAdmin({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) });
@@ -49,29 +67,54 @@ export const groupsApi = new Hono<AppEnv>()
     );
     return c.json({ items, nextCursor });
   })
-  .get("/groups/:slug", async (c) => {
+  .get(
+    "/groups/:slug",
+    doc({ summary: "Read a group, with the reader's role and standing in it", answers: { 200: groupAnswer }, errors: { 404: ["not_found"] }, public: true }),
+    async (c) => {
     const { tenant, t, ctx } = await groupFromRequest(c);
     const membership = await membershipState(c.env, t, ctx, c.get("user"));
     return c.json(groupView(c.env, tenant, ctx, membership));
   })
-  .patch("/groups/:slug", editor.check(), json(updateGroupSchema), async (c) => {
+  .patch(
+    "/groups/:slug",
+    doc({
+      summary: "Change a group's settings (its slug once)",
+      answers: { 200: groupEnvelope },
+      errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["slug_locked", "slug_taken"] },
+    }),
+    editor.check(), json(updateGroupSchema), async (c) => {
     const { tenant, t, ctx } = editor.of(c);
     const updated = await updateGroup(t, ctx, c.req.valid("json"));
     return c.json({ group: groupView(c.env, tenant, updated) });
   })
-  .delete("/groups/:slug", async (c) => {
+  .delete(
+    "/groups/:slug",
+    doc({ summary: "Delete a group (restorable for 30 days)", answers: { 204: null }, errors: { 403: ["forbidden"], 404: ["not_found"] } }),
+    async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
     await deleteGroup(t, ctx);
     return c.body(null, 204);
   })
-  .post("/groups/:slug/restore", async (c) => {
+  .post(
+    "/groups/:slug/restore",
+    doc({ summary: "Restore a deleted group within 30 days", answers: { 200: groupEnvelope }, errors: { 403: ["forbidden"], 404: ["not_found"], 410: ["restore_expired"] } }),
+    async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
     const ctx = await restoreGroup(tenantDb(c.env, tenant), c.req.param("slug"), user, viewingAsMember(c));
     return c.json({ group: groupView(c.env, tenant, ctx) });
   })
-  .put("/groups/:slug/assets/:kind", async (c) => {
+  .put(
+    "/groups/:slug/assets/:kind",
+    doc({
+      summary: "Upload a group's logo, cover or favicon (raw image bytes)",
+      description:
+        "The body is the image itself with its `Content-Type`. PNG, JPEG, WebP or GIF (favicon: ICO or PNG), checked from the bytes; at most 2 MiB (logo), 5 MiB (cover), 512 KiB (favicon), 8192 pixels a side and 40 megapixels.",
+      answers: { 200: imageAnswer },
+      errors: { 403: ["forbidden"], 404: ["not_found"], 413: ["payload_too_large"], 415: ["unsupported_media_type"], 422: ["image_too_large"] },
+    }),
+    async (c) => {
     const { t, ctx } = await groupFromRequest(c);
     requireUser(c);
     const kind = c.req.param("kind") as AssetKind;
@@ -84,7 +127,15 @@ export const groupsApi = new Hono<AppEnv>()
     return c.json({ url: mediaUrl(key), type: sniffed.type, width: sniffed.width, height: sniffed.height });
   })
   // The tenant-wide theme's images (its colours are in PATCH /tenant).
-  .put("/tenant/assets/:kind", async (c) => {
+  .put(
+    "/tenant/assets/:kind",
+    doc({
+      summary: "Upload the community's logo or favicon (raw image bytes)",
+      description: "The body is the image itself with its `Content-Type`, checked as a group's: PNG, JPEG, WebP or GIF for the logo (2 MiB), ICO or PNG for the favicon (512 KiB).",
+      answers: { 200: imageAnswer },
+      errors: { 403: ["forbidden"], 404: ["not_found"], 413: ["payload_too_large"], 415: ["unsupported_media_type"], 422: ["image_too_large"] },
+    }),
+    async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
     if (!mayTenancy({ tenantRole: user.tenantRole, viewingAsMember: viewingAsMember(c) }, "changeSettings")) throw forbidden("forbidden", "Only community owners and admins can do this.");

@@ -34,6 +34,19 @@ import {
 } from "./service";
 import { searchParam } from "../http/search";
 import { msg } from "../../web/i18n";
+import { doc } from "../openapi/describe";
+import { pageOf, pageQuery } from "../groups/answers";
+import {
+  acceptedMineAnswer,
+  declinedAnswer,
+  importReportAnswer,
+  invitationListAnswer,
+  invitationLookupAnswer,
+  inviteResultAnswer,
+  myInvitationAnswer,
+  resentAnswer,
+  userEnvelope,
+} from "./answers";
 
 export function inviterOf(c: Context<AppEnv>): Inviter {
   const user = requireUser(c);
@@ -71,16 +84,43 @@ export async function readImportForm(c: Context<AppEnv>) {
 }
 
 export const invitationsApi = new Hono<AppEnv>()
-  .get("/invitations/template.csv", (c) =>
+  .get(
+    "/invitations/template.csv",
+    doc({ summary: "The invitation import template (CSV, header row only)", answers: { 200: { media: "text/csv" } }, public: true }),
+    (c) =>
     c.body(templateCsv(), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="invitations-template.csv"' }),
   )
-  .get("/invitations/template.xlsx", async (c) =>
+  .get(
+    "/invitations/template.xlsx",
+    doc({
+      summary: "The invitation import template (xlsx, header row only)",
+      answers: { 200: { media: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } },
+      public: true,
+    }),
+    async (c) =>
     c.body(await (await templateXlsx()).arrayBuffer(), 200, {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "Content-Disposition": 'attachment; filename="invitations-template.xlsx"',
     }),
   )
-  .post("/invitations/import", async (c) => {
+  .post(
+    "/invitations/import",
+    doc({
+      summary: "Invite everyone listed in an .xlsx or .csv file, all or nothing",
+      description:
+        "A `multipart/form-data` body: `file` (.xlsx or .csv, at most 8 MiB and 20,000 rows; columns `email`, `first_name`, `last_name`, `language`, `groups` separated by `|`, `admin`) and optional defaults `groups`, `tenantRole`, `groupRole`, `language`, `message`. Any invalid row answers 422 `invalid_rows` with `rows: [{row, email, errors}]` beside the error and imports nothing.",
+      answers: { 200: importReportAnswer },
+      errors: {
+        400: ["malformed_form"],
+        403: ["forbidden"],
+        413: ["payload_too_large", "too_many_rows"],
+        415: ["unsupported_media_type"],
+        422: ["validation_failed", "invalid_rows", "empty_file", "missing_column", "malformed_file"],
+        429: ["rate_limited"],
+      },
+      query: z.object({ dryRun: z.enum(["1", "true"]).optional().describe("Validate and plan only: nothing is written or sent.") }),
+    }),
+    async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const t = tenantDb(c.env, tenant);
@@ -92,13 +132,28 @@ export const invitationsApi = new Hono<AppEnv>()
     deliverSoon(c);
     return c.json(report);
   })
-  .post("/invitations", inviting.check(), json(inviteSchema), async (c) => {
+  .post(
+    "/invitations",
+    doc({
+      summary: "Invite a list of addresses to the community and its groups",
+      answers: { 200: inviteResultAnswer },
+      errors: { 403: ["forbidden"], 413: ["payload_too_large"], 422: ["validation_failed"], 429: ["rate_limited"] },
+    }),
+    inviting.check(), json(inviteSchema), async (c) => {
     const tenant = requireTenant(c);
     const result = await invite(c.env, tenantDb(c.env, tenant), tenant, inviting.of(c), c.req.valid("json"));
     deliverSoon(c);
     return c.json(result);
   })
-  .get("/invitations", inviting.check(), query(z.object({ status: z.preprocess((v) => v || undefined, statusSchema) })), async (c) => {
+  .get(
+    "/invitations",
+    doc({
+      summary: "List invitations, newest first (a group admin sees the ones they sent)",
+      answers: { 200: invitationListAnswer },
+      errors: { 400: ["invalid_cursor"], 422: ["validation_failed"] },
+      query: pageQuery.extend({ q: z.string().optional().describe("Part of the email, at most 100 characters, regardless of case and accents.") }),
+    }),
+    inviting.check(), query(z.object({ status: z.preprocess((v) => v || undefined, statusSchema) })), async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviting.of(c);
     const { status } = c.req.valid("query");
@@ -106,51 +161,97 @@ export const invitationsApi = new Hono<AppEnv>()
     const page = await listInvitations(tenantDb(c.env, tenant), { ...(status ? { status } : {}), ...(q ? { q } : {}), ...pageParams(c) }, listedFor(inviter));
     return c.json(page);
   })
-  .get("/invitations/lookup", async (c) => {
+  .get(
+    "/invitations/lookup",
+    doc({
+      summary: "What an invitation link is for (its email, community and groups)",
+      answers: { 200: invitationLookupAnswer },
+      errors: { 404: ["not_found"] },
+      public: true,
+      query: z.object({ token: z.string().describe("The token of the invitation link.") }),
+    }),
+    async (c) => {
     const tenant = requireTenant(c);
     const { view } = await lookupInvitation(tenantDb(c.env, tenant), tenant, c.req.query("token") ?? "");
     return c.json(view);
   })
-  .post("/invitations/accept", onTenant, json(acceptSchema), async (c) => {
+  .post(
+    "/invitations/accept",
+    doc({
+      summary: "Accept an invitation: the account is created verified and signed in",
+      answers: { 201: userEnvelope },
+      errors: { 404: ["not_found"], 409: ["account_exists"], 410: ["invitation_expired"], 422: ["validation_failed"] },
+      public: true,
+    }),
+    onTenant, json(acceptSchema), async (c) => {
     const { user, sessionToken } = await acceptInvitation(tenantDb(c.env, requireTenant(c)), c.req.valid("json"));
     setSessionCookie(c, sessionToken);
     return c.json({ user: publicUser(user) }, 201);
   })
-  .post("/invitations/accept-as-me", signedIn, json(tokenSchema), async (c) => {
+  .post(
+    "/invitations/accept-as-me",
+    doc({
+      summary: "Accept an invitation sent to the signed-in member's own email (joins its groups)",
+      answers: { 200: userEnvelope },
+      errors: { 403: ["wrong_account"], 404: ["not_found"], 410: ["invitation_expired"] },
+    }),
+    signedIn, json(tokenSchema), async (c) => {
     const user = requireUser(c);
     await acceptAsExistingUser(tenantDb(c.env, requireTenant(c)), c.req.valid("json").token, user);
     return c.json({ user: publicUser(user) });
   })
-  .post("/invitations/decline", onTenant, json(tokenSchema), async (c) => {
+  .post(
+    "/invitations/decline",
+    doc({ summary: "Decline an invitation from its link", answers: { 200: declinedAnswer }, errors: { 404: ["not_found"] }, public: true }),
+    onTenant, json(tokenSchema), async (c) => {
     const inv = await declineByToken(tenantDb(c.env, requireTenant(c)), c.req.valid("json").token);
     return c.json({ invitation: { id: inv.id, status: "declined" } });
   })
   // A signed-in member's own pending group invitations: accept joins, decline ends it.
-  .get("/me/invitations", async (c) => {
+  .get(
+    "/me/invitations",
+    doc({ summary: "The signed-in member's pending group invitations", answers: { 200: pageOf(myInvitationAnswer) } }),
+    async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
     return c.json({ items: await myInvitations(tenantDb(c.env, tenant), user), nextCursor: null });
   })
-  .post("/me/invitations/:id/accept", async (c) => {
+  .post(
+    "/me/invitations/:id/accept",
+    doc({ summary: "Accept one's own group invitation: join its groups", answers: { 200: acceptedMineAnswer }, errors: { 404: ["not_found"], 410: ["invitation_expired"] } }),
+    async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
     const { invitation, joined, skipped } = await acceptMyInvitation(tenantDb(c.env, tenant), user, c.req.param("id"));
     return c.json({ invitation: { id: invitation.id, status: "accepted" }, joined, skipped });
   })
-  .post("/me/invitations/:id/decline", async (c) => {
+  .post(
+    "/me/invitations/:id/decline",
+    doc({ summary: "Decline one's own group invitation", answers: { 200: declinedAnswer }, errors: { 404: ["not_found"] } }),
+    async (c) => {
     const tenant = requireTenant(c);
     const user = requireUser(c);
     const inv = await declineMyInvitation(tenantDb(c.env, tenant), user, c.req.param("id"));
     return c.json({ invitation: { id: inv.id, status: "declined" } });
   })
-  .post("/invitations/:id/resend", async (c) => {
+  .post(
+    "/invitations/:id/resend",
+    doc({
+      summary: "Send an invitation again with a new link, its expiry reset to 30 days",
+      answers: { 200: resentAnswer },
+      errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["invitation_closed"], 429: ["rate_limited"] },
+    }),
+    async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const inv = await resendInvitation(c.env, tenantDb(c.env, tenant), tenant, inviter, c.req.param("id"));
     deliverSoon(c);
     return c.json({ id: inv.id, email: inv.email, status: "pending", expiresAt: new Date(inv.expiresAt).toISOString() });
   })
-  .delete("/invitations/:id", async (c) => {
+  .delete(
+    "/invitations/:id",
+    doc({ summary: "Revoke an invitation: its link stops working", answers: { 204: null }, errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["invitation_closed"] } }),
+    async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     await revokeInvitation(tenantDb(c.env, tenant), inviter, c.req.param("id"));

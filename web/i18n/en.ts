@@ -2331,6 +2331,7 @@ export const en = {
   "bookings.pick_resource": "Choose a resource to see its free slots and its opening hours.",
   "bookings.time": "Time",
   "bookings.busy": "Busy",
+  "bookings.busy_count": "{what} ({count})",
   "bookings.closed": "Closed",
   "bookings.free": "Free",
   "bookings.mine": "Yours",

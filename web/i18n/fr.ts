@@ -2353,6 +2353,7 @@ export const fr: Record<MessageKey, string> = {
   "bookings.pick_resource": "Choisissez une ressource pour voir ses créneaux libres et ses horaires d’ouverture.",
   "bookings.time": "Heure",
   "bookings.busy": "Occupé",
+  "bookings.busy_count": "{what} ({count})",
   "bookings.closed": "Fermé",
   "bookings.free": "Libre",
   "bookings.mine": "Les vôtres",

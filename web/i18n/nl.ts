@@ -2335,6 +2335,7 @@ export const nl: Record<MessageKey, string> = {
   "bookings.pick_resource": "Kies een middel om de vrije tijdsloten en openingsuren te zien.",
   "bookings.time": "Tijd",
   "bookings.busy": "Bezet",
+  "bookings.busy_count": "{what} ({count})",
   "bookings.closed": "Gesloten",
   "bookings.free": "Vrij",
   "bookings.mine": "Van u",

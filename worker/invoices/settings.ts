@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import { preparedQuery, type TenantDb } from "../db/client";
+import { ReadCache } from "../db/read-cache";
 import { billingSettings, invoices, plans } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { unixLines } from "../http/text";
@@ -178,6 +179,17 @@ const blankToNull = (v: string | null | undefined, fallback: string | null): str
  * `SECRETS_KEY`) before they reach D1; without it, 409 `payments_unavailable` and nothing
  * changes. `stripe: null` disconnects.
  */
+/**
+ * What a page shows (GET requests): the settings kept a few seconds per isolate (db/read-cache.ts),
+ * so that a portal page in the steady state makes no D1 round trip for them. A change forgets them
+ * in its isolate; other isolates show it within READ_TTL_MS. Writes read `billingSettingsOf`.
+ */
+export function billingSettingsShown(t: TenantDb, tenantName = ""): Promise<BillingSettingsView> {
+  return shownSettings.getOrLoad(`${t.tenantId}:${tenantName}`, () => billingSettingsOf(t, tenantName));
+}
+
+const shownSettings = new ReadCache<BillingSettingsView>();
+
 export async function updateBillingSettings(
   t: TenantDb,
   tenantName: string,
@@ -186,6 +198,7 @@ export async function updateBillingSettings(
   locked: (changing: { currency: boolean; invoiceDay: boolean }) => Promise<boolean>,
   secret: string | null = null,
 ): Promise<BillingSettingsAnswer> {
+  shownSettings.deleteWhere((key) => key.startsWith(`${t.tenantId}:`));
   const current = await billingSettingsOf(t, tenantName);
   const next: BillingSettingsView = {
     currency: patch.currency ?? current.currency,
@@ -233,5 +246,6 @@ export async function updateBillingSettings(
     .values({ tenantId: t.tenantId, ...columns })
     .onConflictDoUpdate({ target: billingSettings.tenantId, set: columns });
   forgetInvoicesOf(t.tenantId);
+  shownSettings.deleteWhere((key) => key.startsWith(`${t.tenantId}:`));
   return { ...next, stripe: { connected: stripe ? stripe.stripeSecretKey !== null : await stripeConnected(t) } };
 }

@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 import { requireTenant } from "../http/context";
 import { forbidden } from "../http/errors";
 import { guard } from "../http/validate";
-import { billingSettingsOf, type BillingSettingsView } from "../invoices/settings";
+import { billingSettingsOf, billingSettingsShown, type BillingSettingsView } from "../invoices/settings";
 import { decide, type MembershipAction, type MembershipActor } from "./policy";
 import { clockOf, type Clock } from "./service";
 
@@ -37,5 +37,7 @@ export const allowed = (action: MembershipAction) =>
 export async function portalRequest(c: Context<AppEnv>): Promise<PortalRequest> {
   const tenant = requireTenant(c);
   const t = tenantDb(c.env, tenant);
-  return { tenant, t, user: requireUser(c), billing: await billingSettingsOf(t, tenant.name), clock: clockOf(tenant) };
+  // A page or a list shows the settings kept a few seconds; a write reads them fresh.
+  const read = c.req.method === "GET" || c.req.method === "HEAD";
+  return { tenant, t, user: requireUser(c), billing: await (read ? billingSettingsShown : billingSettingsOf)(t, tenant.name), clock: clockOf(tenant) };
 }

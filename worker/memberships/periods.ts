@@ -326,6 +326,20 @@ function computeDay(nowMs: number, timeZone: string): Day {
  * DST gap when a zone skips midnight. Days are 23, 24 or 25 hours long across DST.
  */
 export function startOfDayMs(day: Day, timeZone: string): number {
+  const key = `${timeZone}|${day}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    start = searchStartOfDay(day, timeZone);
+    if (dayStarts.size >= 5_000) dayStarts.clear();
+    dayStarts.set(key, start);
+  }
+  return start;
+}
+
+/** Days' starts by zone: a calendar asks for the same few days on every request, each a binary search of ~30 formatted instants. */
+const dayStarts = new Map<string, number>();
+
+function searchStartOfDay(day: Day, timeZone: string): number {
   const utcMidnight = toEpochDay(day) * MS_PER_DAY;
   // Every offset in use lies within ±15 h: the day starts in this window.
   let lo = utcMidnight - 15 * 3_600_000;

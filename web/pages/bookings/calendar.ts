@@ -99,10 +99,36 @@ export function itemText(lang: Lang, it: CalendarItem, withResource: boolean): s
   return withResource ? `${it.resource.name} · ${what}` : what;
 }
 
-function ItemChip({ lang, it, timeZone, withResource }: { lang: Lang; it: CalendarItem; timeZone: string; withResource: boolean }): VNode {
-  const text = html`<span class="calendar-item-time">${timeOf(lang, it.from, timeZone)}–${timeOf(lang, it.to, timeZone)}</span> <span class="calendar-item-text">${itemText(lang, it, withResource)}</span>`;
+function ItemChip({ lang, it, timeZone, withResource, count = 1 }: { lang: Lang; it: CalendarItem; timeZone: string; withResource: boolean; count?: number }): VNode {
+  const what = count > 1 ? t(lang, "bookings.busy_count", { what: itemText(lang, it, withResource), count }) : itemText(lang, it, withResource);
+  const text = html`<span class="calendar-item-time">${timeOf(lang, it.from, timeZone)}–${timeOf(lang, it.to, timeZone)}</span> <span class="calendar-item-text">${what}</span>`;
   const cls = `calendar-item ${it.mine ? "calendar-item-mine" : "calendar-item-busy"}`;
   return it.mine || it.member ? html`<a class=${cls} href=${`/bookings/${it.id}`}>${text}</a>` : html`<span class=${cls}>${text}</span>`;
+}
+
+/**
+ * A cell's chips: other members' bookings of the same resource and times say the same thing
+ * ("Busy", nothing more), so they are one chip with their count — a 5-unit room booked full
+ * shows one line per slot, not five.
+ */
+function CellChips({ lang, items, timeZone, withResource }: { lang: Lang; items: CalendarItem[]; timeZone: string; withResource: boolean }): VNode[] {
+  const groups: { it: CalendarItem; count: number }[] = [];
+  const anonymous = new Map<string, { it: CalendarItem; count: number }>();
+  for (const it of items) {
+    if (it.mine || it.member) {
+      groups.push({ it, count: 1 });
+      continue;
+    }
+    const key = `${it.resource.id}|${it.from}|${it.to}`;
+    const same = anonymous.get(key);
+    if (same) same.count++;
+    else {
+      const group = { it, count: 1 };
+      anonymous.set(key, group);
+      groups.push(group);
+    }
+  }
+  return groups.map(({ it, count }) => ItemChip({ lang, it, timeZone, withResource, count }));
 }
 
 /** Where a free cell leads: this calendar again with the booking form filled (`book`, `on`, `start`, `end`). */
@@ -154,7 +180,7 @@ export function CalendarGrid({ lang, ask, grid, timeZone, view }: { lang: Lang; 
                   data-end=${cell.end}
                   aria-label=${t(lang, "bookings.free_slot", { resource: col.resource!.name, date: dayLabel(lang, col.day), time: cell.start })}
                 ></a>`}
-                ${cell.items.map((it) => ItemChip({ lang, it, timeZone, withResource }))}
+                ${CellChips({ lang, items: cell.items, timeZone, withResource })}
               </td>`;
             })}
           </tr>`,

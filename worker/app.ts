@@ -67,6 +67,7 @@ import { forgetEventsAfterWrites } from "./events/cache";
 import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
+import { apiTokensApi } from "./tokens/routes";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -92,6 +93,7 @@ const api = new Hono<AppEnv>()
   .route("/", bookingsApi)
   .route("/", helpdeskApi)
   .route("/", eventsApi)
+  .route("/", apiTokensApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

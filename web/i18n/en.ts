@@ -2681,6 +2681,11 @@ export const en = {
   "events.admin.cancel_confirm_body": "Members see it as canceled, registrants are emailed, tickets not yet invoiced are removed and the room is freed. This cannot be undone.",
   "events.admin.cancel_confirm": "Yes, cancel the event",
   // ── end ev-pages ──
+  // ── tokens (branch tokens: API tokens, /admin/integrations) ──
+  "field.tokens_scope_unknown": "Unknown permission.",
+  "field.tokens_scopes_required": "Choose at least one permission.",
+  "admin.nav.integrations": "Integrations",
+  // ── end tokens ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2703,4 +2703,9 @@ export const fr: Record<MessageKey, string> = {
   "events.admin.cancel_confirm_body": "Les membres le verront annulé, les inscrits reçoivent un e-mail, les billets pas encore facturés sont retirés et la salle est libérée. C’est définitif.",
   "events.admin.cancel_confirm": "Oui, annuler l’événement",
   // ── end ev-pages ──
+  // ── tokens (branch tokens: API tokens, /admin/integrations) ──
+  "field.tokens_scope_unknown": "Autorisation inconnue.",
+  "field.tokens_scopes_required": "Choisissez au moins une autorisation.",
+  "admin.nav.integrations": "Intégrations",
+  // ── end tokens ──
 };

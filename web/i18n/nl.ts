@@ -2685,4 +2685,9 @@ export const nl: Record<MessageKey, string> = {
   "events.admin.cancel_confirm_body": "Leden zien het als geannuleerd, deelnemers krijgen een e-mail, nog niet gefactureerde tickets worden geschrapt en de zaal komt vrij. Dit kan niet ongedaan worden gemaakt.",
   "events.admin.cancel_confirm": "Ja, het evenement annuleren",
   // ── end ev-pages ──
+  // ── tokens (branch tokens: API tokens, /admin/integrations) ──
+  "field.tokens_scope_unknown": "Onbekende machtiging.",
+  "field.tokens_scopes_required": "Kies minstens één machtiging.",
+  "admin.nav.integrations": "Integraties",
+  // ── end tokens ──
 };

@@ -938,3 +938,27 @@ export type Guide = typeof guides.$inferSelect;
 export type HelpIssue = typeof helpIssues.$inferSelect;
 export type HelpIssueComment = typeof helpIssueComments.$inferSelect;
 export type HelpIssueAttachment = typeof helpIssueAttachments.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// API tokens (branch tokens): `Authorization: Bearer` on a community's API, with scopes
+// (worker/tokens/scopes.ts). The token is 32 random bytes shown once; only its SHA-256 is kept.
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** JSON array of scopes (`members:read`, …). */
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    /** SHA-256 of the token, hex. */
+    hash: text("hash").notNull(),
+    createdBy: text("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    /** Written at most once a minute per token (worker/tokens/bearer.ts). */
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_hash").on(t.hash), index("api_tokens_tenant").on(t.tenantId, t.createdAt)],
+);
+
+export type ApiToken = typeof apiTokens.$inferSelect;

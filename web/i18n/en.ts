@@ -2686,6 +2686,18 @@ export const en = {
   "field.tokens_scopes_required": "Choose at least one permission.",
   "admin.nav.integrations": "Integrations",
   // ── end tokens ──
+  // ── webhooks (branch webhooks) ──
+  "webhooks.field.unknown_event_type": "Unknown event type: {types}.",
+  "webhooks.url.invalid": "Enter a full web address, e.g. https://example.com/hooks.",
+  "webhooks.url.https": "A webhook address must start with https://.",
+  "webhooks.url.credentials": "Leave the user name and password out of the address.",
+  "webhooks.url.private": "This address leads to a private, local or reserved network: webhooks only go to public addresses.",
+  "webhooks.url.unresolved": "This host name could not be found.",
+  "mail.webhook_disabled.subject": "{community}: a webhook was disabled",
+  "mail.webhook_disabled.intro": "Deliveries to {url} have failed for 5 days, so this webhook was disabled: events are no longer sent to it.",
+  "mail.webhook_disabled.hint": "Fix the receiver, then enable the webhook again on the integrations page; its delivery log can send failed deliveries again.",
+  "mail.webhook_disabled.action": "Open the integrations",
+  // ── end webhooks ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

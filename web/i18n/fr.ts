@@ -2708,4 +2708,16 @@ export const fr: Record<MessageKey, string> = {
   "field.tokens_scopes_required": "Choisissez au moins une autorisation.",
   "admin.nav.integrations": "Intégrations",
   // ── end tokens ──
+  // ── webhooks (branche webhooks) ──
+  "webhooks.field.unknown_event_type": "Type d’événement inconnu\u202f: {types}.",
+  "webhooks.url.invalid": "Indiquez une adresse web complète, par exemple https://example.com/hooks.",
+  "webhooks.url.https": "L’adresse d’un webhook doit commencer par https://.",
+  "webhooks.url.credentials": "Retirez le nom d’utilisateur et le mot de passe de l’adresse.",
+  "webhooks.url.private": "Cette adresse mène à un réseau privé, local ou réservé\u202f: les webhooks ne vont qu’à des adresses publiques.",
+  "webhooks.url.unresolved": "Ce nom d’hôte est introuvable.",
+  "mail.webhook_disabled.subject": "{community}\u202f: un webhook a été désactivé",
+  "mail.webhook_disabled.intro": "Les envois vers {url} échouent depuis 5 jours, ce webhook a donc été désactivé\u202f: les événements ne lui sont plus envoyés.",
+  "mail.webhook_disabled.hint": "Réparez le récepteur, puis réactivez le webhook sur la page des intégrations\u202f; son journal permet de renvoyer les envois échoués.",
+  "mail.webhook_disabled.action": "Ouvrir les intégrations",
+  // ── fin webhooks ──
 };

@@ -2690,4 +2690,16 @@ export const nl: Record<MessageKey, string> = {
   "field.tokens_scopes_required": "Kies minstens één machtiging.",
   "admin.nav.integrations": "Integraties",
   // ── end tokens ──
+  // ── webhooks (branch webhooks) ──
+  "webhooks.field.unknown_event_type": "Onbekend gebeurtenistype: {types}.",
+  "webhooks.url.invalid": "Vul een volledig webadres in, bv. https://example.com/hooks.",
+  "webhooks.url.https": "Een webhookadres moet beginnen met https://.",
+  "webhooks.url.credentials": "Laat de gebruikersnaam en het wachtwoord weg uit het adres.",
+  "webhooks.url.private": "Dit adres leidt naar een privé-, lokaal of gereserveerd netwerk: webhooks gaan alleen naar openbare adressen.",
+  "webhooks.url.unresolved": "Deze hostnaam is niet gevonden.",
+  "mail.webhook_disabled.subject": "{community}: een webhook is uitgeschakeld",
+  "mail.webhook_disabled.intro": "Verzendingen naar {url} mislukken al 5 dagen, daarom is deze webhook uitgeschakeld: er worden geen gebeurtenissen meer naartoe gestuurd.",
+  "mail.webhook_disabled.hint": "Herstel de ontvanger en schakel de webhook weer in op de integratiepagina; via het verzendlogboek kunt u mislukte verzendingen opnieuw sturen.",
+  "mail.webhook_disabled.action": "Integraties openen",
+  // ── end webhooks ──
 };

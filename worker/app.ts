@@ -68,6 +68,7 @@ import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
 import { apiTokensApi } from "./tokens/routes";
+import { integrationPages } from "./integrations/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -149,6 +150,7 @@ app.route("/", helpPages);
 app.route("/", helpAdminPages);
 app.route("/", eventPages);
 app.route("/", eventAdminPages);
+app.route("/", integrationPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -7,6 +7,9 @@ import { ApiError, notFound } from "../http/errors";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { msg } from "../../web/i18n";
 import { isScope, SCOPES, type Scope } from "./scopes";
+import type { ApiTokenView } from "./types";
+
+export type { ApiTokenView };
 
 // API tokens (contract, "Integrations"): named, scoped, shown once, stored as SHA-256,
 // revocable. Plain arguments; the routes and the admin page call these.
@@ -20,14 +23,6 @@ export const tokenInput = z.strictObject({
 });
 export type TokenInput = z.output<typeof tokenInput>;
 
-export type ApiTokenView = {
-  id: string;
-  name: string;
-  scopes: Scope[];
-  createdBy: { id: string; name: string };
-  createdAt: string;
-  lastUsedAt: string | null;
-};
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -64,6 +64,7 @@ import { bookingPages } from "./bookings/html";
 import { eventPages } from "./events/html";
 import { eventAdminPages } from "./events/admin-html";
 import { forgetEventsAfterWrites } from "./events/cache";
+import { deliverWebhooksAfterWrites } from "./webhooks/soon";
 import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
@@ -111,6 +112,7 @@ app.use("/admin/*", pendingMembersCount());
 app.use(helpUnreadCount());
 app.use(membershipTab());
 app.use(forgetEventsAfterWrites());
+app.use(deliverWebhooksAfterWrites());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);

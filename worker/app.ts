@@ -65,6 +65,7 @@ import { eventPages } from "./events/html";
 import { eventAdminPages } from "./events/admin-html";
 import { forgetEventsAfterWrites } from "./events/cache";
 import { deliverWebhooksAfterWrites } from "./webhooks/soon";
+import { webhooksApi } from "./webhooks/routes";
 import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
@@ -93,6 +94,7 @@ const api = new Hono<AppEnv>()
   .route("/", bookingsApi)
   .route("/", helpdeskApi)
   .route("/", eventsApi)
+  .route("/", webhooksApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 

@@ -64,6 +64,8 @@ import { bookingPages } from "./bookings/html";
 import { eventPages } from "./events/html";
 import { eventAdminPages } from "./events/admin-html";
 import { forgetEventsAfterWrites } from "./events/cache";
+import { deliverWebhooksAfterWrites } from "./webhooks/soon";
+import { webhooksApi } from "./webhooks/routes";
 import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
@@ -95,6 +97,7 @@ const api = new Hono<AppEnv>()
   .route("/", helpdeskApi)
   .route("/", eventsApi)
   .route("/", apiTokensApi)
+  .route("/", webhooksApi)
   .route("/", devMailApi)
   .route("/", devClockApi);
 
@@ -114,6 +117,7 @@ app.use("/admin/*", pendingMembersCount());
 app.use(helpUnreadCount());
 app.use(membershipTab());
 app.use(forgetEventsAfterWrites());
+app.use(deliverWebhooksAfterWrites());
 
 app.route("/api/v1", api);
 app.route("/media", mediaRoutes);

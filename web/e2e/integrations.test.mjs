@@ -14,7 +14,7 @@ import { createServer } from "node:http";
 import { after, before, describe } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { join } from "node:path";
-import { DEMO, LANGS, mainText, openPage, pageApi as api, postJson, settle, shot, SHOTS, steps, tenant, uniqueSuffix, VIEWPORTS } from "./harness.mjs";
+import { DEMO, LANGS, mainText, openPage, pageApi as api, postJson, settle, shot, SHOTS, steps, tenant, tenantHttp, uniqueSuffix, VIEWPORTS } from "./harness.mjs";
 
 const suffix = uniqueSuffix(3);
 const TOKEN_NAME = `CRM ${suffix}`;
@@ -127,7 +127,7 @@ describe("Integrations screenshots: /admin/integrations, a webhook's page and /a
     shots = await openPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 }, { as: DEMO.owner });
     await shots.page.goto(`${tenant}/admin/integrations?lang=en`);
     webhookPath = await shots.page.locator(".webhooks-table a").first().getAttribute("href").catch(() => null);
-    docs = (await shots.page.request.get(`${tenant}/api/docs`)).status() === 200;
+    docs = (await tenantHttp("/api/docs")).status === 200;
   });
   after(() => shots?.context.close());
   for (const { width, height } of VIEWPORTS.map((v) => v.viewport ?? v)) {

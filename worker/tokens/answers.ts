@@ -18,3 +18,6 @@ export const apiTokenAnswer = z.strictObject({
 });
 
 export const apiTokenListAnswer = z.strictObject({ items: z.array(apiTokenAnswer), nextCursor: z.string().nullable() });
+
+/** `GET /api/v1/api-tokens` reads the list's parameters by hand (`pageParams`). */
+export const apiTokenListQuery = z.object({ limit: z.string().optional().describe("default 50, max 200"), cursor: z.string().optional() });

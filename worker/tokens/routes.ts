@@ -7,7 +7,7 @@ import { forbidden } from "../http/errors";
 import { pageParams } from "../http/pagination";
 import { guard, json } from "../http/validate";
 import { doc } from "../openapi/describe";
-import { apiTokenCreatedAnswer, apiTokenListAnswer } from "./answers";
+import { apiTokenCreatedAnswer, apiTokenListAnswer, apiTokenListQuery } from "./answers";
 import { mayManageTokens } from "./policy";
 import { createApiToken, listApiTokens, revokeApiToken, tokenInput } from "./service";
 
@@ -30,7 +30,7 @@ export const apiTokensApi = new Hono<AppEnv>()
   )
   .get(
     "/api-tokens",
-    doc({ summary: "List the community's API tokens, without their secret", answers: { 200: apiTokenListAnswer }, errors: { 400: ["invalid_cursor"], 403: ["forbidden"], 422: ["validation_failed"] } }),
+    doc({ summary: "List the community's API tokens, without their secret", answers: { 200: apiTokenListAnswer }, errors: { 400: ["invalid_cursor"], 403: ["forbidden"], 422: ["validation_failed"] }, query: apiTokenListQuery }),
     managers,
     async (c) => c.json(await listApiTokens(t(c), pageParams(c))),
   )

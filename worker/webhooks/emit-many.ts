@@ -64,3 +64,16 @@ export function prepared(t: TenantDb, item: SQL | { toSQL(): { sql: string; para
   const q = "toSQL" in item ? item.toSQL() : dialect.sqlToQuery(item);
   return t.d1.prepare(q.sql).bind(...q.params);
 }
+
+/**
+ * Whether an enabled endpoint of the community wants `type`: a bulk change (a job, a run)
+ * asks first and builds no event `data` when none does. An endpoint created meanwhile misses
+ * that one change, as it would had it been created just after.
+ */
+export async function subscribed(t: TenantDb, type: WebhookEventType): Promise<boolean> {
+  const row = await t.d1
+    .prepare("select 1 as one from webhook_endpoints e where e.tenant_id = ?1 and e.enabled = 1 and exists (select 1 from json_each(e.events) where json_each.value = ?2) limit 1")
+    .bind(t.tenantId, type)
+    .first();
+  return row !== null;
+}

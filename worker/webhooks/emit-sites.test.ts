@@ -7,6 +7,10 @@ import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { call, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 import { inviteToken } from "../test/mail";
 import type { WebhookEventType } from "./types";
+import { billingSettingsOf } from "../invoices/settings";
+import { createPlan, planInput } from "../plans/service";
+import { cancelMembership, startMembership, viewsOf, type Clock } from "../memberships/service";
+import { applyMembershipChanges } from "../memberships/job";
 
 // Every event type of the contract is emitted where its change happens, in the batch of the
 // change: one delivery per subscribed, enabled endpoint of the community, none otherwise, and
@@ -141,5 +145,48 @@ describe("group.member_joined: every way into a group", () => {
     const { requestId } = await json<{ requestId: string }>(asked);
     for (let i = 0; i < 2; i++) expect((await call(tenant.host, "POST", `/api/v1/groups/asked/requests/${requestId}/approve`, { cookie: tenant.owner.cookie })).status).toBe(200);
     expect(await delivered(h, "group.member_joined")).toEqual([{ group: { id: g.id, slug: "asked" }, member: { id: m.id, name: "Ap Plicant" } }]);
+  });
+});
+
+describe("membership.created and membership.canceled", () => {
+  const NOW = Date.UTC(2027, 1, 10, 9);
+  const at = (today: string, now = NOW): Clock => ({ today, now });
+  const setup = async (type: WebhookEventType) => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, type);
+    const billing = await billingSettingsOf(h.t);
+    const member = async () => (await signUpMember(tenant, `${newId(6)}@example.org`, "Mia Member")).id;
+    const plan = await createPlan(h.t, billing, planInput.parse({ name: "Flex", price: { amount: 4999, currency: "EUR" }, intervalMonths: 1, approvalRequired: true }), NOW);
+    return { h, billing, member, plan };
+  };
+
+  it("created: one event with the membership as GET answers it; a concurrent second one (409) adds none", async () => {
+    const { h, billing, member, plan } = await setup("membership.created");
+    const userId = await member();
+    const tries = await Promise.allSettled([1, 2].map(() => startMembership(h.t, billing, at("2027-02-10"), { userId, planId: plan.id }, "member")));
+    const made = tries.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(made).toHaveLength(1);
+    const [view] = await viewsOf(h.t, made, billing, "2027-02-10");
+    expect(await delivered(h, "membership.created")).toEqual([{ membership: JSON.parse(JSON.stringify(view)) }]);
+    expect(view).toMatchObject({ status: "pending_approval", userId });
+  });
+
+  it("canceled at once (a pending one declined): one event; cancelling again adds none", async () => {
+    const { h, billing, member, plan } = await setup("membership.canceled");
+    const pending = await startMembership(h.t, billing, at("2027-02-10"), { userId: await member(), planId: plan.id }, "member");
+    const both = await Promise.allSettled([1, 2].map(() => cancelMembership(h.t, billing, at("2027-02-10"), pending)));
+    expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await delivered(h, "membership.canceled")).toEqual([{ membership: expect.objectContaining({ id: pending.id, status: "canceled", cancelsOn: null }) }]);
+  });
+
+  it("canceled by the job at the end of the notice: nothing while canceling, one event the day after, none on a re-run", async () => {
+    const { h, billing, member, plan } = await setup("membership.canceled");
+    const active = await startMembership(h.t, billing, at("2027-02-10"), { userId: await member(), planId: plan.id }, "admin");
+    await cancelMembership(h.t, billing, at("2027-02-10"), active, "2027-02-20");
+    expect((await applyMembershipChanges(h.t, at("2027-02-20"))).ended).toHaveLength(0);
+    expect(await delivered(h, "membership.canceled")).toEqual([]);
+    expect((await applyMembershipChanges(h.t, at("2027-02-21"))).ended).toHaveLength(1);
+    expect((await applyMembershipChanges(h.t, at("2027-02-21"))).ended).toHaveLength(0);
+    expect(await delivered(h, "membership.canceled")).toEqual([{ membership: expect.objectContaining({ id: active.id, status: "canceled", cancelsOn: "2027-02-20", currentPeriod: null }) }]);
   });
 });

@@ -190,3 +190,51 @@ describe("membership.created and membership.canceled", () => {
     expect(await delivered(h, "membership.canceled")).toEqual([{ membership: expect.objectContaining({ id: active.id, status: "canceled", cancelsOn: "2027-02-20", currentPeriod: null }) }]);
   });
 });
+
+describe("booking.created and booking.canceled", () => {
+  const DAY = 24 * 3_600_000;
+  const slotAt = (days: number, hour: number) => {
+    const d = new Date(Date.now() + days * DAY);
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour)).toISOString();
+  };
+  const setup = async () => {
+    const tenant = await makeTenant();
+    const created = await hooks(tenant, "booking.created");
+    const canceled = await hooks(tenant, "booking.canceled");
+    const plan = (await json<{ plan: { id: string } }>(await call(tenant.host, "POST", "/api/v1/plans", { cookie: tenant.owner.cookie, json: { name: "Flex", price: { amount: 9900, currency: "EUR" }, intervalMonths: 1 } }))).plan;
+    const resource = (await json<{ resource: { id: string } }>(await call(tenant.host, "POST", "/api/v1/resources", { cookie: tenant.owner.cookie, json: { name: "Salle Lovelace", category: "rooms", pricePerHour: { amount: 2000, currency: "EUR" } } }))).resource;
+    const member = async (email: string, name: string) => {
+      const m = await signUpMember(tenant, email, name);
+      expect((await call(tenant.host, "POST", "/api/v1/me/membership", { cookie: m.cookie, json: { planId: plan.id } })).status).toBe(201);
+      return m;
+    };
+    return { tenant, created, canceled, resource, member };
+  };
+
+  it("two members race for one slot: one booking, one booking.created; its cancel twice: one booking.canceled", async () => {
+    const { tenant, created, canceled, resource, member } = await setup();
+    const [ana, bob] = await Promise.all([member("ana@example.org", "Ana Booker"), member("bob@example.org", "Bob Booker")]);
+    const slot = { resourceId: resource.id, from: slotAt(7, 9), to: slotAt(7, 10) };
+    const answers = await Promise.all([ana, bob].map((m) => call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: slot })));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    const winner = answers[0]!.status === 201 ? ana : bob;
+    const { booking } = await json<{ booking: { id: string } }>(answers.find((r) => r.status === 201)!);
+    const view = await json<{ booking: Record<string, unknown> }>(await call(tenant.host, "GET", `/api/v1/bookings/${booking.id}`, { cookie: tenant.owner.cookie }));
+    expect(await delivered(created, "booking.created")).toEqual([{ booking: { ...view.booking, mine: false } }]);
+    expect(view.booking).toMatchObject({ member: { id: winner.id, name: winner === ana ? "Ana Booker" : "Bob Booker" } });
+    const gone = await Promise.all([1, 2].map(() => call(tenant.host, "DELETE", `/api/v1/bookings/${booking.id}`, { cookie: winner.cookie })));
+    // Both may read it before either deletes (then both answer 204): one delete happens, one event.
+    expect(gone.map((r) => r.status)).toContain(204);
+    expect(await delivered(canceled, "booking.canceled")).toEqual([{ booking: { ...view.booking, mine: false } }]);
+  });
+
+  it("a weekly series: one booking.created per occurrence, with the series id", async () => {
+    const { tenant, created, resource, member } = await setup();
+    const m = await member("sy@example.org", "Sy Series");
+    const res = await call(tenant.host, "POST", "/api/v1/bookings", { cookie: m.cookie, json: { resourceId: resource.id, from: slotAt(7, 9), to: slotAt(7, 10), repeat: { every: "week", count: 3 } } });
+    expect(res.status).toBe(201);
+    const events = await delivered(created, "booking.created");
+    expect(events).toHaveLength(3);
+    expect(new Set(events.map((e) => (e.booking as { seriesId: string }).seriesId)).size).toBe(1);
+  });
+});

@@ -65,11 +65,15 @@ import { eventPages } from "./events/html";
 import { eventAdminPages } from "./events/admin-html";
 import { forgetEventsAfterWrites } from "./events/cache";
 import { forgetCalendarAfterWrites } from "./bookings/cache";
+import { deliverWebhooksAfterWrites } from "./webhooks/soon";
+import { webhooksApi } from "./webhooks/routes";
 import { eventsApi } from "./events/routes";
 import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
 import { openApiRoutes } from "./openapi/routes";
 import { apiDocsPages } from "./openapi/html";
+import { apiTokensApi } from "./tokens/routes";
+import { integrationPages } from "./integrations/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -95,6 +99,8 @@ const api = new Hono<AppEnv>()
   .route("/", bookingsApi)
   .route("/", helpdeskApi)
   .route("/", eventsApi)
+  .route("/", apiTokensApi)
+  .route("/", webhooksApi)
   .route("/", devMailApi)
   .route("/", devClockApi)
   // The document walks the whole app (the app is made below; read when first asked).
@@ -117,6 +123,7 @@ app.use(helpUnreadCount());
 app.use(membershipTab());
 app.use(forgetEventsAfterWrites());
 app.use(forgetCalendarAfterWrites());
+app.use(deliverWebhooksAfterWrites());
 
 app.route("/api/v1", api);
 app.route("/", apiDocsPages);
@@ -154,6 +161,7 @@ app.route("/", helpPages);
 app.route("/", helpAdminPages);
 app.route("/", eventPages);
 app.route("/", eventAdminPages);
+app.route("/", integrationPages);
 
 app.notFound((c) => {
   if (isApiPath(c.req.path)) return sendError(c, new ApiError(404, "not_found", "No such endpoint."));

@@ -14,6 +14,7 @@ import { runInvoiceJob, type RunOptions, type RunReport } from "./invoices/run";
 import { runDunningJob, type DunningOptions, type DunningReport } from "./invoices/dunning";
 import { continueMailDelivery, scheduleContinuation } from "./jobs/runner";
 import { runEventReminders, type EventReminderReport } from "./events/reminders";
+import { deliverWebhooks, type WebhookDeliveryReport } from "./webhooks/deliver";
 
 export type ScheduledScope = {
   /** Only this tenant's work (the development clock on a tenant host). */
@@ -35,6 +36,8 @@ export type CronReport = {
   domains: DomainJobReport;
   /** Reminders of tomorrow's events (branch ev-api). */
   eventReminders: EventReminderReport;
+  /** Webhook deliveries (branch webhooks). */
+  webhooks: WebhookDeliveryReport;
 };
 
 /** Upper bound on the rounds a drained run makes, so a job that keeps finding work cannot spin forever. */
@@ -108,6 +111,19 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   }
   ran.push("group_purge");
 
+  // Webhook deliveries due at `now` (branch webhooks); before the mail, so the email about an
+  // endpoint disabled after 5 days of failures leaves in this same run.
+  const webhooks: WebhookDeliveryReport = { delivered: 0, retried: 0, failed: 0, disabled: 0 };
+  for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
+    const r = await deliverWebhooks(env, { now, limit: 2_000, budgetMs: 25_000, ...tenant });
+    webhooks.delivered += r.delivered;
+    webhooks.retried += r.retried;
+    webhooks.failed += r.failed;
+    webhooks.disabled += r.disabled;
+    if (!scope.drain || r.delivered + r.retried + r.failed === 0) break;
+  }
+  ran.push("webhooks");
+
   const mail: DeliveryReport = { sent: 0, failed: 0, retried: 0, throttled: 0, calls: 0, more: false, waitMs: 0 };
   for (let round = 0; round < MAX_DRAIN_ROUNDS; round++) {
     const r = await deliverOutbox(env, { now, limit: 20_000, budgetMs: 25_000, ...tenant });
@@ -138,5 +154,5 @@ export async function runScheduled(env: Bindings, now = Date.now(), scope: Sched
   await backfillSearchText(env);
   ran.push("purges");
 
-  return { ran, mail, purgedGroups, invitations, memberships, invoices, dunning, domains, eventReminders };
+  return { ran, mail, purgedGroups, invitations, memberships, invoices, dunning, domains, eventReminders, webhooks };
 }

@@ -37,6 +37,8 @@ export type Bindings = {
   ADMIN_INVITATIONS_PER_DAY?: string;
   /** CNAME target shown to tenants adding a custom domain. */
   CUSTOM_DOMAIN_TARGET?: string;
+  /** Requests one API token may make per minute (default 600; worker/tokens/bearer.ts). */
+  API_TOKEN_REQUESTS_PER_MINUTE?: string;
 };
 
 export type Variables = {
@@ -48,6 +50,8 @@ export type Variables = {
   /** The signed-in user's uploaded picture (`/media/…`), loaded with the session; null for initials. */
   avatarUrl?: string | null;
   sessionId: string | null;
+  /** Set when the request authenticated with `Authorization: Bearer` (worker/tokens/bearer.ts); `user` is then its creator. */
+  apiToken?: { id: string; scopes: string[] } | null;
   language: string;
   cspNonce: string;
   /** Set on admin pages for owners and admins: sign-up requests waiting for approval. */

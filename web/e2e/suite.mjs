@@ -31,5 +31,6 @@ import "./invoice-flow.test.mjs";
 import "./helpdesk.test.mjs";
 import "./bookings.test.mjs";
 import "./events.test.mjs";
+import "./integrations.test.mjs";
 
 freshScreenshots();

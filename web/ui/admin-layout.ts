@@ -9,7 +9,7 @@ import { formatNumber } from "./format";
 
 export { groupBrand } from "../pages/groups/shared";
 
-export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "invoices" | "resources" | "events" | "help" | "settings" | "domains";
+export type AdminSection = "groups" | "members" | "invitations" | "profileFields" | "plans" | "memberships" | "portal" | "invoices" | "resources" | "events" | "help" | "settings" | "domains" | "integrations";
 
 /** The pathname of the request, without query or fragment. */
 function pathname(ctx: PageContext): string {
@@ -108,6 +108,7 @@ export function AdminShell({
           { id: "help" as const, href: "/admin/help", label: t(lang, "admin.nav.help") },
           { id: "settings" as const, href: "/admin/settings", label: t(lang, "admin.nav.settings") },
           { id: "domains" as const, href: "/admin/domains", label: t(lang, "admin.nav.domains") },
+          { id: "integrations" as const, href: "/admin/integrations", label: t(lang, "admin.nav.integrations") },
         ]
       : []),
   ];

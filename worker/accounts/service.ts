@@ -4,7 +4,7 @@ import { canonicalTag, msg } from "../../web/i18n";
 import { hashPassword } from "../auth/passwords";
 import { findUserByEmail, newUserRow } from "../auth/service";
 import { loginLinkPath, oneTimeToken } from "../auth/login-links";
-import { chunkRows, directoryDb, type TenantDb } from "../db/client";
+import { atomic, chunkRows, directoryDb, type TenantDb } from "../db/client";
 import { base64url, newId, newToken, sha256Hex } from "../db/ids";
 import { groups, invitations, memberships, outbox, passwordResets, users, type Group, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
@@ -22,6 +22,9 @@ import { fileKind, readRows } from "../invitations/spreadsheet";
 import { exportColumns } from "../profiles/service";
 import { contains, fold, foldedOr } from "../http/search";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
+import { memberItem } from "../members/service";
+import { webhookEvent } from "../webhooks/emit";
+import { eventRef, groupMemberData, webhookEvents } from "../webhooks/emit-many";
 
 export const SETUP_TTL_MS = 14 * 24 * 3600_000;
 export const LOGIN_LINK_TTL_MS = 60 * 60_000;
@@ -83,7 +86,11 @@ export async function createAccount(env: Bindings, t: TenantDb, tenant: Tenant, 
   const lang = mailLang(user.language, tenant.defaultLanguage);
   const statements = [
     t.db.insert(users).values(user),
-    ...input.groups.map((slug) => t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: gs.get(slug)!.id, userId: user.id, role: input.groupRole, createdAt: now })),
+    webhookEvent(t, "member.created", memberItem(user, [...input.groups].sort()), now),
+    ...input.groups.flatMap((slug) => [
+      t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: gs.get(slug)!.id, userId: user.id, role: input.groupRole, createdAt: now }),
+      webhookEvent(t, "group.member_joined", groupMemberData(gs.get(slug)!, user), now),
+    ]),
     t.db.update(invitations).set({ status: "revoked", revokedAt: now }).where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.email, user.email), eq(invitations.status, "pending"))),
     ...(input.sendEmail
       ? [
@@ -209,11 +216,20 @@ export async function commitAccounts(env: Bindings, t: TenantDb, tenant: Tenant,
   ];
   try {
     for (let i = 0; i < staged.length; i += 50) await t.db.batch(staged.slice(i, i + 50) as [Stmt, ...Stmt[]]);
-    await t.db.batch([
+    // The events first, each kept only while its account is still staged: exactly the accounts this batch activates.
+    const stillStaged = sql`exists (select 1 from ${users} where ${users.tenantId} = ${t.tenantId} and ${users.id} = ${eventRef} and ${users.importId} = ${importId} and ${users.status} = 'staged')`;
+    const slugOf = new Map([...groupsBySlug.values()].map((g) => [g.id, g.slug]));
+    const byId = new Map(userRows.map((u) => [u.id, u]));
+    const events = [
+      ...webhookEvents(t, "member.created", userRows.map((u, i) => ({ data: memberItem({ ...u, status: "active" }, [...plan[i]!.groups].sort()), ref: u.id })), now, stillStaged),
+      ...webhookEvents(t, "group.member_joined", memberRows.map((m) => ({ data: groupMemberData({ id: m.groupId, slug: slugOf.get(m.groupId)! }, byId.get(m.userId)!), ref: m.userId })), now, stillStaged),
+    ];
+    await atomic(t, [
+      ...events,
       t.db.update(users).set({ status: "active" }).where(and(eq(users.tenantId, t.tenantId), eq(users.importId, importId), eq(users.status, "staged"))),
       t.db.update(outbox).set({ status: "pending" }).where(and(eq(outbox.tenantId, t.tenantId), eq(outbox.importId, importId), eq(outbox.status, "staged"))),
       ...chunkRows(memberRows, 5).map((r) => t.db.insert(memberships).values(r).onConflictDoNothing()),
-    ] as unknown as [Stmt, ...Stmt[]]);
+    ]);
   } catch (err) {
     await t.db
       .batch([

@@ -15,6 +15,8 @@ import { signupValues } from "../profiles/service";
 import { fold } from "../http/search";
 import { billingDetails } from "../memberships/billing-details";
 import { msg } from "../../web/i18n";
+import { webhookEvent } from "../webhooks/emit";
+import { memberItem } from "../members/service";
 
 /** Failed logins for one account from one client, and distinct clients failing on one account. */
 export const LOGIN_ACCOUNT_LIMIT = { max: 5, windowMs: 15 * 60_000 };
@@ -105,6 +107,8 @@ export async function signUp(t: TenantDb, tenant: Tenant, input: z.output<typeof
         ...profileRows(user.id, now),
         session.insert,
         enqueueMail(t, welcomeMail(lang, { to: user.email, name: user.name, community: tenant.name, url: urls.base + "/", brand: brandOf(tenant, urls.base) }), now),
+        // The account is active from this batch on (the insert fails on a taken email, and the event with it).
+        webhookEvent(t, "member.created", memberItem(user, []), now),
       ]);
     } else {
       const admins = await t.db.query.users.findMany({

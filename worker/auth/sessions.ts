@@ -8,6 +8,7 @@ import { newToken, sha256Hex } from "../db/ids";
 import { memberProfiles, sessions, users, type User } from "../db/schema";
 import { isDevelopment, type AppEnv, type Bindings } from "../env";
 import { unauthorized } from "../http/errors";
+import { authenticateBearer, bearerSecret } from "../tokens/bearer";
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 // Extend a session only once it is past half its life: one write per ~2 weeks, not per request.
@@ -125,10 +126,16 @@ export async function authenticate(c: Context<AppEnv>): Promise<User | null> {
   return row.user;
 }
 
-/** Loads the signed-in user for every route that does not batch its own reads with it. */
+/**
+ * Loads the signed-in user for every route that does not batch its own reads with it: from
+ * an API token on the JSON API when the request carries `Authorization: Bearer` (it wins over
+ * a cookie), else from the session cookie.
+ */
 export function sessionLoader(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    await authenticate(c);
+    const bearer = bearerSecret(c);
+    if (bearer !== undefined) await authenticateBearer(c, bearer);
+    else await authenticate(c);
     await next();
   };
 }

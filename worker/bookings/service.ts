@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
+import { webhookEventAfterChange } from "../webhooks/emit";
+import { prepared, webhookEvents } from "../webhooks/emit-many";
 import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
@@ -360,7 +362,10 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
     const q = await quote(t, tenant, billing, clock, booker, resource, ms, input.from, input.to);
     refuseProblems(q.problems);
     const row = rowOf(t, q, booker, input.title || null, null, clock.now);
-    const [inserted] = await t.d1.batch([...statementsOf(t, q, row, lang, tenant.timezone), ...(notice ? await notice([row], resource) : [])]);
+    const [insert, ...charge] = statementsOf(t, q, row, lang, tenant.timezone);
+    // The event right after the conditional insert: only for a booking that landed.
+    const event = prepared(t, webhookEventAfterChange(t, "booking.created", { booking: bookingWebhookView(row, resource, await memberName(t, row.userId)) }, clock.now));
+    const [inserted] = await t.d1.batch([insert!, event, ...charge, ...(notice ? await notice([row], resource) : [])]);
     if ((inserted?.meta.changes ?? 0) === 1) {
       forgetBookingsOf(t.tenantId, row.userId);
       return answerOf(row, resource);
@@ -431,6 +436,9 @@ export async function createSeries(t: TenantDb, tenant: { timezone: string; defa
       const [insert, ...charge] = statementsOf(t, q, rows[i]!, lang, tenant.timezone);
       return [insert!, t.d1.prepare("select json(case when changes() = 1 then '0' else 'guard: an occurrence was refused' end)"), ...charge];
     });
+    // Unconditional: the guards above fail the whole batch unless every occurrence landed.
+    const name = await memberName(t, booker.userId);
+    statements.push(...webhookEvents(t, "booking.created", rows.map((row) => ({ data: { booking: bookingWebhookView(row, resource, name) } })), clock.now).map((e) => prepared(t, e)));
     // One email for the whole series, last: it lands only with every occurrence.
     if (notice) statements.push(...(await notice(rows, resource)));
     try {
@@ -456,6 +464,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
 // ---- Reading -------------------------------------------------------------------------------
 
 export type BookingView = BookingAnswer & { mine: boolean; member: { id: string; name: string } | null };
+
+/** A booking as `GET /bookings/{id}` shows it to an admin (no viewer: `mine` false): the `data` of `booking.*` events. */
+function bookingWebhookView(row: Booking, resource: Pick<Resource, "id" | "name" | "category">, name: string): BookingView {
+  return { ...answerOf(row, resource), mine: false, member: { id: row.userId, name } };
+}
+
+async function memberName(t: TenantDb, userId: string): Promise<string> {
+  const [u] = await t.db.select({ name: users.name }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
+  return u?.name ?? "";
+}
 
 type Joined = { b: Booking; resourceName: string; category: string; memberName: string | null };
 
@@ -639,6 +657,8 @@ export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewe
     rows.flatMap((b, i) => [
       t.d1.prepare("delete from bookings where tenant_id = ?1 and id = ?2").bind(t.tenantId, b.id),
       ...(i === 0 ? mail : []),
+      // After the delete (or its one email, written only with it): only for a booking this batch removed.
+      prepared(t, webhookEventAfterChange(t, "booking.canceled", { booking: bookingWebhookView(b, view.resource, view.member?.name ?? "") }, clock.now)),
       ...(b.chargeId ? [uninvoicedChargeRemoval(t, b.chargeId)] : []),
     ]),
   );

@@ -943,3 +943,103 @@ export type Guide = typeof guides.$inferSelect;
 export type HelpIssue = typeof helpIssues.$inferSelect;
 export type HelpIssueComment = typeof helpIssueComments.$inferSelect;
 export type HelpIssueAttachment = typeof helpIssueAttachments.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// API tokens (branch tokens): `Authorization: Bearer` on a community's API, with scopes
+// (worker/tokens/scopes.ts). The token is 32 random bytes shown once; only its SHA-256 is kept.
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** JSON array of scopes (`members:read`, …). */
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    /** SHA-256 of the token, hex. */
+    hash: text("hash").notNull(),
+    createdBy: text("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    /** Written at most once a minute per token (worker/tokens/bearer.ts). */
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_hash").on(t.hash), index("api_tokens_tenant").on(t.tenantId, t.createdAt)],
+);
+
+export type ApiToken = typeof apiTokens.$inferSelect;
+// Webhooks (branch webhooks): a community's endpoints, and their deliveries, which are the
+// webhooks' outbox (one row per event and endpoint, written in the D1 batch of the change that
+// causes it, drained by worker/webhooks/deliver.ts), with each attempt kept for the log.
+
+/** An endpoint a community's admins registered: its URL, the event types it wants, its signing secret. */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** The subscribed event types (`WebhookEventType[]`). */
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /** `whsec_…`, sealed (worker/invoices/sealed.ts) under SECRETS_KEY for this tenant. */
+    secretSealed: text("secret_sealed").notNull(),
+    /** The first failed attempt since the last success (null: not failing). */
+    failingSince: integer("failing_since"),
+    /** Why it was disabled by the product (`failures`), null when enabled or disabled by an admin. */
+    disabledReason: text("disabled_reason"),
+    disabledAt: integer("disabled_at"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_tenant").on(t.tenantId, t.createdAt)],
+);
+
+/** One event for one endpoint: its id is the `webhook-id`, its payload the body exactly as sent. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** The same for every endpoint the event went to. */
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    /** `{type, timestamp, data}` as JSON text, the body of every attempt. */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "sending", "delivered", "failed"] }).notNull().default("pending"),
+    /** Attempts in the current round (a "send again" starts a new round). */
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    claimedUntil: integer("claimed_until"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt), index("webhook_deliveries_endpoint").on(t.endpointId, t.createdAt)],
+);
+
+/** One HTTP attempt of a delivery, for the delivery log. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attemptedAt: integer("attempted_at").notNull(),
+    /** The receiver's HTTP status, null when none came (timeout, refused address, network error). */
+    statusCode: integer("status_code"),
+    ok: integer("ok", { mode: "boolean" }).notNull(),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [index("webhook_attempts_delivery").on(t.deliveryId, t.attemptedAt)],
+);
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttempt = typeof webhookAttempts.$inferSelect;

@@ -1,4 +1,6 @@
 import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { webhookEventAfterChange } from "../webhooks/emit";
+import { groupMemberData } from "../webhooks/emit-many";
 import { avatarKeyOf, avatarUrlOf } from "../profiles/avatar-column";
 import { z } from "zod";
 import { logIn, loginSchema, signUp, signupInput } from "../auth/service";
@@ -64,7 +66,11 @@ export async function joinGroup(env: Bindings, t: TenantDb, ctx: GroupContext, u
   }
   validateAnswers(ctx, rawAnswers);
   await completeProfileForJoin(t, ctx.group.id, user, { json: profile, form: profileAnswers(rawAnswers) }, now);
-  await t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: ctx.group.id, userId: user.id, role: "member", createdAt: now }).onConflictDoNothing();
+  await t.db.batch([
+    t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: ctx.group.id, userId: user.id, role: "member", createdAt: now }).onConflictDoNothing(),
+    // Not for a second join (the insert did nothing).
+    webhookEventAfterChange(t, "group.member_joined", groupMemberData(ctx.group, user), now),
+  ]);
   forgetViewer(t.tenantId, user.id);
   return { status: "member" };
 }

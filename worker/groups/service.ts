@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { webhookEvent } from "../webhooks/emit";
+import { groupMemberData } from "../webhooks/emit-many";
 import { z } from "zod";
 import type { TenantDb } from "../db/client";
 import { directoryDb } from "../db/client";
@@ -190,6 +192,7 @@ export async function createGroup(t: TenantDb, creator: User, groupCreation: "ev
     await t.db.batch([
       t.db.insert(groups).values(group),
       t.db.insert(memberships).values({ tenantId: t.tenantId, groupId: group.id, userId: creator.id, role: "owner", createdAt: now }),
+      webhookEvent(t, "group.member_joined", groupMemberData(group, creator), now),
     ]);
   } catch (err) {
     if (String(err).includes("UNIQUE constraint failed: groups.tenant_id, groups.slug")) throw conflict("slug_taken", "Another group already uses this address.");

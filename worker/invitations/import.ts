@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import { canonicalTag, msg } from "../../web/i18n";
-import { chunkRows, directoryDb, type TenantDb } from "../db/client";
+import { atomic, chunkRows, directoryDb, type TenantDb } from "../db/client";
+import { groupMemberData, notYetMember, webhookEvents } from "../webhooks/emit-many";
 import { newId } from "../db/ids";
 import { groups, invitations, memberships, outbox, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
@@ -176,14 +177,23 @@ export async function writeImport(env: Bindings, t: TenantDb, tenant: Tenant, in
     // Bounded batches: a big import never holds the database for long.
     for (let i = 0; i < staged.length; i += 50) await t.db.batch(staged.slice(i, i + 50) as [Stmt, ...Stmt[]]);
     const existingUsers = new Map<string, string>();
+    const names = new Map<string, string>();
     const adds = plan.filter((p) => p.action === "add_to_groups");
     for (const chunk of chunkRows(adds.map((p) => p.email), 1, 90)) {
-      for (const u of await t.db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk)))) existingUsers.set(u.email, u.id);
+      for (const u of await t.db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(and(eq(users.tenantId, t.tenantId), inArray(users.email, chunk)))) {
+        existingUsers.set(u.email, u.id);
+        names.set(u.id, u.name);
+      }
     }
     const membershipRows = adds.flatMap((p) =>
       p.groups.map((s) => ({ tenantId: t.tenantId, groupId: groupsBySlug.get(s)!.id, userId: existingUsers.get(p.email)!, role: defaults.groupRole, createdAt: now })),
     );
-    await t.db.batch([
+    const slugOf = new Map([...groupsBySlug.values()].map((g) => [g.id, g.slug]));
+    const pairs = new Map(membershipRows.map((m) => [`${m.groupId} ${m.userId}`, m]));
+    const joined = [...pairs.values()].map((m) => ({ data: groupMemberData({ id: m.groupId, slug: slugOf.get(m.groupId)! }, { id: m.userId, name: names.get(m.userId)! }), ref: { g: m.groupId, u: m.userId } }));
+    await atomic(t, [
+      // Before the inserts: an event for each person not yet in the group, exactly those the inserts add.
+      ...webhookEvents(t, "group.member_joined", joined, now, notYetMember),
       t.db.update(invitations).set({ status: "pending" }).where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.importId, importId), eq(invitations.status, "staged"))),
       t.db.update(outbox).set({ status: "pending" }).where(and(eq(outbox.tenantId, t.tenantId), eq(outbox.importId, importId), eq(outbox.status, "staged"))),
       ...chunkRows(membershipRows, 5).map((rows) => t.db.insert(memberships).values(rows).onConflictDoNothing()),

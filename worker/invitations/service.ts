@@ -21,6 +21,9 @@ import { ReadCache } from "../db/read-cache";
 import { msg } from "../../web/i18n";
 import { paidGroupsWithoutPlan } from "../memberships/paid-groups";
 import { existingAccountOutcome, listScope, mayAnswer, mayInvite, mayManageInvitation, quotaClass, recipientCapApplies } from "./policy";
+import { memberItem } from "../members/service";
+import { webhookEventAfterChange } from "../webhooks/emit";
+import { groupMemberData } from "../webhooks/emit-many";
 
 export const INVITATION_TTL_MS = 30 * 24 * 3600_000;
 export const REMINDER_AFTER_MS = 3 * 24 * 3600_000;
@@ -259,6 +262,8 @@ export async function invite(env: Bindings, t: TenantDb, tenant: Tenant, inviter
           select ${t.tenantId}, ${g.id}, ${user.id}, ${opts.groupRole}, ${now}
           where not exists (select 1 from ${groupBans} where group_id = ${g.id} and user_id = ${user.id})
           on conflict do nothing`,
+        // Only when the insert made a member (pairs: the slices of 200 below never split one).
+        webhookEventAfterChange(t, "group.member_joined", groupMemberData(g, user), now),
       );
     }
   }
@@ -364,6 +369,27 @@ export function listedFor(inviter: Inviter): string | undefined {
   return listScope(inviter) === "all" ? undefined : inviter.user.id;
 }
 
+/** An invitation as the list shows it (and `invitation.accepted` carries it); `slugOf`: group id → slug. */
+export function invitationItem(r: Invitation, slugOf: Map<string, string>, now: number) {
+  return {
+    id: r.id,
+    email: r.email,
+    status: effectiveStatus(r, now),
+    tenantRole: r.tenantRole,
+    groupRole: r.groupRole,
+    invitedAt: new Date(r.invitedAt).toISOString(),
+    expiresAt: new Date(r.expiresAt).toISOString(),
+    remindedAt: r.remindedAt ? new Date(r.remindedAt).toISOString() : null,
+    acceptedAt: r.acceptedAt ? new Date(r.acceptedAt).toISOString() : null,
+    groups: r.groupIds.map((id) => slugOf.get(id)).filter((s): s is string => !!s),
+  };
+}
+
+/** The groups of `ids` that are live, as `{id, slug}`. */
+async function liveGroups(t: TenantDb, ids: string[]): Promise<{ id: string; slug: string }[]> {
+  return ids.length ? t.db.select({ id: groups.id, slug: groups.slug }).from(groups).where(and(eq(groups.tenantId, t.tenantId), inArray(groups.id, ids), isNull(groups.deletedAt))) : [];
+}
+
 /** Community admins see every invitation; a group admin sees the ones they sent (`invitedBy`). */
 export async function listInvitations(t: TenantDb, opts: { status?: InvitationStatus; q?: string; limit: number; cursor: string | null }, invitedBy?: string, now = Date.now()) {
   const after = decodeOptionalCursor(invitationsCursor, opts.cursor);
@@ -394,18 +420,7 @@ export async function listInvitations(t: TenantDb, opts: { status?: InvitationSt
     : [];
   const slugOf = new Map(names.map((g) => [g.id, g.slug]));
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      email: r.email,
-      status: effectiveStatus(r, now),
-      tenantRole: r.tenantRole,
-      groupRole: r.groupRole,
-      invitedAt: new Date(r.invitedAt).toISOString(),
-      expiresAt: new Date(r.expiresAt).toISOString(),
-      remindedAt: r.remindedAt ? new Date(r.remindedAt).toISOString() : null,
-      acceptedAt: r.acceptedAt ? new Date(r.acceptedAt).toISOString() : null,
-      groups: r.groupIds.map((id) => slugOf.get(id)).filter((s): s is string => !!s),
-    })),
+    items: page.map((r) => invitationItem(r, slugOf, now)),
     nextCursor: rows.length > opts.limit && last ? encodeCursor(invitationsCursor, { at: last.invitedAt, id: last.id }) : null,
   };
 }
@@ -474,18 +489,25 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   const needPlan = await groupsNeedingPlan(t, inv, inv.groupIds, { id: null, tenantRole: inv.tenantRole }, now);
   const session = await newSession(t, user.id, now);
   const { claim, claimed: consumed } = claimOf(t, inv, now);
+  const live = await liveGroups(t, inv.groupIds);
+  const slugOf = new Map(live.map((g) => [g.id, g.slug]));
+  const joining = inv.groupIds.filter((groupId) => !needPlan.has(groupId));
   const [claimed] = await atomic(t, [
     claim,
+    // Each event right after the write it tells of: it goes only if that write changed its row.
+    webhookEventAfterChange(t, "invitation.accepted", invitationItem({ ...inv, status: "accepted", acceptedAt: now }, slugOf, now), now),
     // Everything below happens only if this very batch consumed the token.
     sql`insert into ${users} (id, tenant_id, email, name, search_text, password_hash, language, tenant_role, status, email_verified_at, created_at)
       select ${user.id}, ${t.tenantId}, ${user.email}, ${user.name}, ${user.searchText}, ${user.passwordHash}, ${user.language}, ${user.tenantRole}, 'active', ${now}, ${now}
       where ${consumed}`,
+    webhookEventAfterChange(t, "member.created", memberItem(user, joining.map((id) => slugOf.get(id)).filter((s): s is string => !!s).sort()), now),
     sql`insert into ${sessions} (id, tenant_id, user_id, created_at, expires_at)
       select ${session.id}, ${t.tenantId}, ${user.id}, ${now}, ${session.expiresAt} where ${consumed}`,
-    ...inv.groupIds.filter((groupId) => !needPlan.has(groupId)).map(
-      (groupId) => sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
+    ...joining.flatMap((groupId) => [
+      sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
         select ${t.tenantId}, ${groupId}, ${user.id}, ${inv.groupRole}, ${now} where ${consumed} on conflict do nothing`,
-    ),
+      ...(slugOf.has(groupId) ? [webhookEventAfterChange(t, "group.member_joined", groupMemberData({ id: groupId, slug: slugOf.get(groupId)! }, user), now)] : []),
+    ]),
   ]);
   if (claimed?.results.length !== 1) throw gone();
   forgetViewer(t.tenantId, user.id);
@@ -514,13 +536,16 @@ async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now:
   const { claim, claimed: claimedNow } = claimOf(t, inv, now);
   const [claimed] = await atomic(t, [
     claim,
+    webhookEventAfterChange(t, "invitation.accepted", invitationItem({ ...inv, status: "accepted", acceptedAt: now }, new Map(live.map((g) => [g.id, g.slug])), now), now),
     // Written only if this very batch claimed the invitation, and never into a group that bans the person.
-    ...joining.map(
-      (g) => sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
+    ...joining.flatMap((g) => [
+      sql`insert into ${memberships} (tenant_id, group_id, user_id, role, created_at)
         select ${t.tenantId}, ${g.id}, ${user.id}, ${inv.groupRole}, ${now}
         where ${claimedNow} and not exists (select 1 from ${groupBans} where group_id = ${g.id} and user_id = ${user.id})
         on conflict do nothing`,
-    ),
+      // Not when the person was a member already (the insert did nothing).
+      webhookEventAfterChange(t, "group.member_joined", groupMemberData(g, user), now),
+    ]),
   ]);
   if (claimed?.results.length !== 1) throw gone();
   forgetViewer(t.tenantId, user.id);

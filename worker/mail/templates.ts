@@ -296,3 +296,12 @@ export function base64Utf8(text: string): string {
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
+
+/** To the community's owner: an endpoint failed for 5 days and was disabled (branch webhooks). */
+export function webhookDisabledMail(lang: Lang, p: { brand: MailBrand; to: string; community: string; webhookUrl: string; url: string }): MailMessage {
+  return compose(lang, p.to, t(lang, "mail.webhook_disabled.subject", { community: p.community }), p.community, [
+    { kind: "p", text: t(lang, "mail.webhook_disabled.intro", { url: p.webhookUrl }) },
+    { kind: "p", text: t(lang, "mail.webhook_disabled.hint") },
+    { kind: "action", label: t(lang, "mail.webhook_disabled.action"), url: p.url },
+  ], p.brand);
+}

@@ -15,6 +15,7 @@ import { reserveOrThrow } from "../http/limits";
 import { enqueueMailAfterChange } from "../mail/outbox";
 import { accountApprovedMail, accountDeclinedMail, brandOf, mailLang } from "../mail/templates";
 import { groupRoom } from "../room/room";
+import { webhookEventAfterChange } from "../webhooks/emit";
 import { decide, isSuspended, mayDeleteOwnAccount, publicStatus, type AssignableRole, type MemberAction, type MemberActor } from "./policy";
 
 export const memberStatusSchema = z.enum(["active", "pending_approval", "suspended"]);
@@ -168,6 +169,7 @@ export async function approveMember(t: TenantDb, tenant: Tenant, actor: MemberAc
   assertAdministers(actor);
   const target = await findMember(t, userId);
   assertDecision(actor, "approve", target);
+  const groupSlugs = (await groupsOf(t, [target.id])).get(target.id) ?? [];
   const mail = accountApprovedMail(mailLang(target.language, tenant.defaultLanguage), { to: target.email, name: target.name, community: tenant.name, url: `${urls.base}/login?email=${encodeURIComponent(target.email)}`, brand: brandOf(tenant, urls.base) });
   // The change and its email in one atomic batch: the email goes only with the approval that won.
   const [changed] = await atomic(t, [
@@ -177,6 +179,8 @@ export async function approveMember(t: TenantDb, tenant: Tenant, actor: MemberAc
       .where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId), eq(users.status, "pending_approval")))
       .returning({ id: users.id }),
     enqueueMailAfterChange(t, mail, now),
+    // The email above went only with the approval that won, so `changes()` still tells it.
+    webhookEventAfterChange(t, "member.created", memberItem({ ...target, status: "active" }, groupSlugs), now),
   ]);
   if (changed?.results.length !== 1) throw conflict("invalid_state", REFUSALS.invalid_state!);
   forgetAccount(t, userId);

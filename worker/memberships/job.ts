@@ -1,10 +1,12 @@
-import { and, eq, isNotNull, or, sql } from "drizzle-orm";
+import { and, eq, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { atomic, directoryDb, tenantDb, type TenantDb } from "../db/client";
 import { memberships, planGroups, planMemberships, tenants, users, type PlanMembership } from "../db/schema";
 import type { Bindings } from "../env";
 import { forgetMemberPlans } from "./cache";
 import { forgetLeavers } from "./paid-groups";
-import { clockOf, type Clock } from "./service";
+import { clockOf, viewsOf, type Clock } from "./service";
+import { billingSettingsOf } from "../invoices/settings";
+import { eventRef, subscribed, webhookEvents } from "../webhooks/emit-many";
 
 // The memberships' daily job: cancellations whose last day has passed end, then scheduled
 // plan changes take effect (before any invoice run of the same day). One atomic batch per
@@ -26,6 +28,8 @@ const changing = (t: TenantDb, today: string) =>
 /** One community on its `today`. */
 export async function applyMembershipChanges(t: TenantDb, clock: Clock): Promise<{ ended: PlanMembership[]; changed: PlanMembership[] }> {
   const results = await atomic(t, [
+    // `membership.canceled` for each membership that ends, before the update: exactly the rows it then changes.
+    ...(await endingEvents(t, clock)),
     // Members whose membership ends leave every paid group…
     sql`delete from ${memberships} where ${leavable(t)}
       and ${memberships.userId} in (select pm.user_id from ${planMemberships} pm where ${ending(t, clock.today)})`,
@@ -37,12 +41,23 @@ export async function applyMembershipChanges(t: TenantDb, clock: Clock): Promise
     sql`update ${planMemberships} as pm set plan_id = change_plan_id, periods_from = change_on, change_plan_id = null, change_on = null, updated_at = ${clock.now}
       where ${changing(t, clock.today)} returning *`,
   ]);
-  const rows = (i: number) => ((results[i]?.results ?? []) as Record<string, unknown>[]).map(fromRow);
-  const ended = rows(2);
-  const changed = rows(3);
+  const rows = (i: number) => ((results.at(i)?.results ?? []) as Record<string, unknown>[]).map(fromRow);
+  const ended = rows(-2);
+  const changed = rows(-1);
   forgetLeavers(t, [...ended, ...changed].map((m) => m.userId));
   forgetMemberPlans(t.tenantId, [...ended, ...changed].map((m) => m.userId));
   return { ended, changed };
+}
+
+/** The events of the memberships that end on `clock.today`, as they will be (none when no endpoint wants them). */
+async function endingEvents(t: TenantDb, clock: Clock): Promise<SQL[]> {
+  if (!(await subscribed(t, "membership.canceled"))) return [];
+  const due = (await t.d1.prepare(`select pm.* from plan_memberships pm where pm.tenant_id = ?1 and pm.status = 'canceling' and pm.cancels_on < ?2`).bind(t.tenantId, clock.today).all<Record<string, unknown>>()).results.map(fromRow);
+  if (due.length === 0) return [];
+  const billing = await billingSettingsOf(t);
+  const views = await viewsOf(t, due.map((m) => ({ ...m, status: "canceled" as const, endedAt: clock.now, updatedAt: clock.now })), billing, clock.today);
+  const stillEnding = sql`exists (select 1 from ${planMemberships} pm where pm.id = ${eventRef} and ${ending(t, clock.today)})`;
+  return webhookEvents(t, "membership.canceled", views.map((membership) => ({ data: { membership }, ref: membership.id })), clock.now, stillEnding);
 }
 
 /** A raw `returning *` row as the table's type (snake_case columns). */

@@ -10,6 +10,7 @@ import { contains, fold, foldedOr } from "../http/search";
 import { email as emailSchema } from "../http/validate";
 import type { BillingSettingsView } from "../invoices/settings";
 import { billingDetails } from "./billing-details";
+import { webhookEventAfterChange } from "../webhooks/emit";
 import { forgetMemberPlans } from "./cache";
 import { planRow, planView, type PlanView } from "../plans/service";
 import { addDays, cancelsOn as cancelsOnRule, dayInTimeZone, isDay, nextInvoiceDate, periodContaining, planChangeEffectiveOn, type BillingSchedule, type Day, type Period } from "./periods";
@@ -153,25 +154,30 @@ export async function startMembership(
     throw new ApiError(422, "validation_failed", "Some fields are invalid.", { startsOn: msg("field.start_within_year") });
   }
   const status: MembershipStatus = by === "member" && plan.approvalRequired ? "pending_approval" : "active";
-  const inserted = await t.db
-    .insert(planMemberships)
-    .values({
-      id: newId(),
-      tenantId: t.tenantId,
-      userId: input.userId,
-      planId: plan.id,
-      status,
-      startsOn,
-      periodsFrom: startsOn,
-      billingName: input.billing?.name ?? null,
-      billingAddress: input.billing?.address ?? null,
-      billingTaxId: input.billing?.taxId ?? null,
-      createdAt: clock.now,
-      confirmedAt: status === "active" ? clock.now : null,
-      updatedAt: clock.now,
-    })
-    .onConflictDoNothing()
-    .returning();
+  const row: PlanMembership = {
+    id: newId(),
+    tenantId: t.tenantId,
+    userId: input.userId,
+    planId: plan.id,
+    status,
+    startsOn,
+    periodsFrom: startsOn,
+    billingName: input.billing?.name ?? null,
+    billingAddress: input.billing?.address ?? null,
+    billingTaxId: input.billing?.taxId ?? null,
+    createdAt: clock.now,
+    confirmedAt: status === "active" ? clock.now : null,
+    updatedAt: clock.now,
+    cancelsOn: null,
+    changePlanId: null,
+    changeOn: null,
+    endedAt: null,
+  };
+  const [inserted] = await t.db.batch([
+    t.db.insert(planMemberships).values(row).onConflictDoNothing().returning(),
+    // Not when the partial unique index turned it away (the insert did nothing).
+    webhookEventAfterChange(t, "membership.created", { membership: membershipView(row, plan, null, billing, clock.today) }, clock.now),
+  ]);
   if (!inserted[0]) throw conflict("membership_exists", "This member already has a membership.");
   forgetMemberPlans(t.tenantId, [input.userId]);
   return inserted[0];
@@ -184,12 +190,17 @@ export async function assertMember(t: TenantDb, userId: string): Promise<void> {
 }
 
 /** Applies a change to one membership if it is still in one of `from` states; 409 `stale` if it changed meanwhile. */
-async function update(t: TenantDb, m: PlanMembership, from: MembershipStatus[], set: Partial<PlanMembership>, now: number): Promise<PlanMembership> {
-  const [row] = await t.db
+async function update(t: TenantDb, m: PlanMembership, from: MembershipStatus[], set: Partial<PlanMembership>, now: number, canceled?: { billing: BillingSettingsView; today: Day }): Promise<PlanMembership> {
+  const change = t.db
     .update(planMemberships)
     .set({ ...set, updatedAt: now })
     .where(and(eq(planMemberships.tenantId, t.tenantId), eq(planMemberships.id, m.id), inArray(planMemberships.status, from)))
     .returning();
+  // A change that makes it `canceled` tells the webhooks, in its batch and only if it won.
+  const [rows] = canceled
+    ? await t.db.batch([change, webhookEventAfterChange(t, "membership.canceled", { membership: membershipView({ ...m, ...set, updatedAt: now }, (await planRow(t, m.planId))!, null, canceled.billing, canceled.today) }, now)])
+    : [await change];
+  const row = rows[0];
   if (!row) throw conflict("membership_changed", "The membership changed meanwhile; reload and try again.");
   forgetMemberPlans(t.tenantId, [row.userId]);
   return row;
@@ -203,7 +214,7 @@ async function update(t: TenantDb, m: PlanMembership, from: MembershipStatus[], 
  */
 export async function cancelMembership(t: TenantDb, billing: BillingSettingsView, clock: Clock, m: PlanMembership, on?: Day): Promise<PlanMembership> {
   if (m.status === "canceled") throw conflict("membership_canceled", "This membership has ended.");
-  if (m.status === "pending_approval") return update(t, m, ["pending_approval"], { status: "canceled", endedAt: clock.now, changePlanId: null, changeOn: null }, clock.now);
+  if (m.status === "pending_approval") return update(t, m, ["pending_approval"], { status: "canceled", endedAt: clock.now, changePlanId: null, changeOn: null }, clock.now, { billing, today: clock.today });
   if (on !== undefined && on < clock.today) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { on: msg("field.not_before_today") });
   const plan = (await planRow(t, m.planId))!;
   const last = on ?? memberCancelsOn(m, plan, billing, clock.today);

@@ -2,7 +2,7 @@
  * The routes the contract's tables name (`| \`METHOD /path\` |` rows of API.md), read from the
  * rows' whole text: a row may name several routes (`GET`/`PATCH`/`DELETE /api/v1/webhooks/{id}`,
  * `POST …/{id}/rotate-secret`, `POST /a/{id}/approve` / `.../decline`). A relative path (`…/x`,
- * `.../x`) continues the last path named before it: from the last occurrence of its first
+ * `.../x`) continues the last full path named before it: from the last occurrence of its first
  * segment, else below it when it starts with a parameter (`…/{id}`), else as a sibling of its
  * last segment; without a method of its own (first column only) it takes the method named
  * before it. A bare method takes the path only when a `/` alone separates them
@@ -43,8 +43,8 @@ export function contractRoutes(markdown: string): Set<string> {
         const isPath = rest.startsWith("/api/") || (RELATIVE.test(rest) && last !== "");
         if (!m) {
           if (index === 0 && isPath && lastMethod) {
-            last = rest.startsWith("/") ? rest : resolve(last, rest);
-            routes.add(`${lastMethod} ${normalize(last)}`);
+            if (rest.startsWith("/")) last = rest;
+            routes.add(`${lastMethod} ${normalize(rest.startsWith("/") ? rest : resolve(last, rest))}`);
           }
           continue;
         }
@@ -52,9 +52,10 @@ export function contractRoutes(markdown: string): Set<string> {
           pending.push(m[1]!); // a bare method (`GET`/`PATCH /…`), or a method and its body: it takes the next path
           continue;
         }
-        last = rest.startsWith("/") ? rest : resolve(last, rest);
+        if (rest.startsWith("/")) last = rest;
+        const path = rest.startsWith("/") ? rest : resolve(last, rest);
         lastMethod = m[1]!;
-        for (const method of [...pending, m[1]!]) routes.add(`${method} ${normalize(last)}`);
+        for (const method of [...pending, m[1]!]) routes.add(`${method} ${normalize(path)}`);
         pending = [];
       }
     });

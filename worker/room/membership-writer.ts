@@ -6,6 +6,7 @@ import type { Bindings } from "../env";
 import { joinApprovedMail, mailLang, type MailMessage } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
 import { mailBrand } from "./notices";
+import { groupMemberData, notYetMember, prepared, webhookEvents } from "../webhooks/emit-many";
 
 export type MembershipWrite = { tenantId: string; groupId: string; userId: string; role: "member" };
 
@@ -75,6 +76,12 @@ export const membershipWriter = {
           : [];
       const statements: D1PreparedStatement[] = [];
       for (let i = 0; i < mails.length; i += 100) statements.push(approvalMails(t, groupId, mails.slice(i, i + 100), now));
+      if (admitted.length && group) {
+        // Before the insert: an event for each person not yet a member, exactly those it adds (a retry adds none).
+        const nameOf = new Map(people.map((p) => [p.id, p.name]));
+        const joined = admitted.filter((r) => nameOf.has(r.userId)).map((r) => ({ data: groupMemberData(group, { id: r.userId, name: nameOf.get(r.userId)! }), ref: { g: groupId, u: r.userId } }));
+        statements.push(...webhookEvents(t, "group.member_joined", joined, now, notYetMember).map((q) => prepared(t, q)));
+      }
       if (admitted.length) {
         statements.push(
           t.d1

@@ -238,3 +238,47 @@ describe("booking.created and booking.canceled", () => {
     expect(new Set(events.map((e) => (e.booking as { seriesId: string }).seriesId)).size).toBe(1);
   });
 });
+
+describe("event.registered and issue.created", () => {
+  const inDays = (days: number, hour: number) => {
+    const d = new Date(Date.now() + days * 24 * 3_600_000);
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour)).toISOString();
+  };
+
+  it("event.registered: {event, member, status} with the status and counts the registration made; a second registration adds none", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "event.registered");
+    const created = await call(tenant.host, "POST", "/api/v1/events", { cookie: tenant.owner.cookie, json: { title: "Soirée pizza", startsAt: inDays(7, 18), endsAt: inDays(7, 21), capacity: 1 } });
+    expect(created.status).toBe(201);
+    const { event } = await json<{ event: { id: string } }>(created);
+    const ann = await signUpMember(tenant, "ann@example.org", "Ann Early");
+    const ben = await signUpMember(tenant, "ben@example.org", "Ben Late");
+    const twice = await Promise.all([1, 2].map(() => call(tenant.host, "POST", `/api/v1/events/${event.id}/attend`, { cookie: ann.cookie })));
+    expect(twice.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await call(tenant.host, "POST", `/api/v1/events/${event.id}/attend`, { cookie: ben.cookie })).status).toBe(201);
+    const events = await delivered(h, "event.registered");
+    expect(events).toHaveLength(2);
+    expect(events.map((e) => [e.member, e.status, (e.event as { going: number }).going, (e.event as { waitlisted: number }).waitlisted])).toEqual(
+      expect.arrayContaining([
+        [{ id: ann.id, name: "Ann Early" }, "going", 1, 0],
+        [{ id: ben.id, name: "Ben Late" }, "waitlisted", 1, 1],
+      ]),
+    );
+    const view = await json<{ event: Record<string, unknown> }>(await call(tenant.host, "GET", `/api/v1/events/${event.id}`, { cookie: tenant.owner.cookie }));
+    expect(events.find((e) => e.status === "waitlisted")!.event).toEqual({ ...view.event, myStatus: null });
+  });
+
+  it("issue.created: the issue as GET answers it; a replay with the same Idempotency-Key adds none", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "issue.created");
+    const ana = await signUpMember(tenant, "ana@example.org", "Ana Asker");
+    const send = () => call(tenant.host, "POST", "/api/v1/issues", { cookie: ana.cookie, json: { title: "Wifi down", body: "Since **noon**." }, headers: { "idempotency-key": "wifi-1" } });
+    const first = await send();
+    expect(first.status).toBe(201);
+    await send();
+    const { issue } = await json<{ issue: { id: string } }>(first);
+    const view = await json<{ issue: Record<string, unknown> }>(await call(tenant.host, "GET", `/api/v1/issues/${issue.id}`, { cookie: tenant.owner.cookie }));
+    expect(await delivered(h, "issue.created")).toEqual([{ issue: { ...view.issue, unread: true } }]);
+    expect(view.issue).toMatchObject({ title: "Wifi down", author: { id: ana.id, name: "Ana Asker" }, mine: false });
+  });
+});

@@ -6,6 +6,7 @@ import { newId } from "../db/ids";
 import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { call, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 import { inviteToken } from "../test/mail";
+import { eur, getInvoice, issueInvoices } from "../test/invoice-fixtures";
 import type { WebhookEventType } from "./types";
 import { billingSettingsOf } from "../invoices/settings";
 import { createPlan, planInput } from "../plans/service";
@@ -280,5 +281,35 @@ describe("event.registered and issue.created", () => {
     const view = await json<{ issue: Record<string, unknown> }>(await call(tenant.host, "GET", `/api/v1/issues/${issue.id}`, { cookie: tenant.owner.cookie }));
     expect(await delivered(h, "issue.created")).toEqual([{ issue: { ...view.issue, unread: true } }]);
     expect(view.issue).toMatchObject({ title: "Wifi down", author: { id: ana.id, name: "Ana Asker" }, mine: false });
+  });
+});
+
+describe("invoice.issued and invoice.paid", () => {
+  it("issued: one event per invoice of the run, with its number; the same run again issues and emits nothing", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "invoice.issued");
+    const [ann, ben] = [await signUpMember(tenant, "ann@example.org", "Ann"), await signUpMember(tenant, "ben@example.org", "Ben")];
+    const invoices = await issueInvoices(tenant, [{ userId: ann.id, amount: 8000, taxRate: 21 }, { userId: ben.id, amount: 1000 }]);
+    expect((await call(tenant.host, "POST", "/api/v1/dev/scheduled", { json: { at: "2026-07-01T08:00:00Z" } })).status).toBe(200);
+    const events = await delivered(h, "invoice.issued");
+    expect(events).toHaveLength(2);
+    for (const invoice of invoices) expect(events).toContainEqual(await getInvoice(tenant, invoice.id));
+  });
+
+  it("paid: nothing for a partial payment, one event when the balance reaches 0 (of two racing payments, the one that lands), none after", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "invoice.paid");
+    const ann = await signUpMember(tenant, "ann@example.org", "Ann");
+    const [invoice] = await issueInvoices(tenant, [{ userId: ann.id, amount: 8000, taxRate: 21 }]);
+    const pay = (amount: number, extra: Record<string, unknown> = {}) => call(tenant.host, "POST", `/api/v1/invoices/${invoice!.id}/payments`, { cookie: tenant.owner.cookie, json: { amount: eur(amount), method: "bank_transfer", ...extra } });
+    expect((await pay(4000)).status).toBe(201);
+    expect(await delivered(h, "invoice.paid")).toEqual([]);
+    // 9680 − 4000: two at once, one lands (the other is an overpayment).
+    const both = await Promise.all([pay(5680), pay(5680)]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await pay(1)).status).toBe(409);
+    const paid = await getInvoice(tenant, invoice!.id);
+    expect(paid).toMatchObject({ status: "paid" });
+    expect(await delivered(h, "invoice.paid")).toEqual([paid]);
   });
 });

@@ -71,6 +71,8 @@ import { calendarApi } from "./calendar/routes";
 import { calendarPages } from "./calendar/html";
 import { apiTokensApi } from "./tokens/routes";
 import { integrationPages } from "./integrations/html";
+import { openApiRoutes } from "./openapi/routes";
+import { apiDocsPages } from "./openapi/html";
 
 const api = new Hono<AppEnv>()
   .route("/", platformApi)
@@ -99,7 +101,9 @@ const api = new Hono<AppEnv>()
   .route("/", apiTokensApi)
   .route("/", webhooksApi)
   .route("/", devMailApi)
-  .route("/", devClockApi);
+  .route("/", devClockApi)
+  // The document walks the whole app (the app is made below; read when first asked).
+  .route("/", openApiRoutes(() => app));
 
 export const app = new Hono<AppEnv>();
 
@@ -120,6 +124,7 @@ app.use(forgetEventsAfterWrites());
 app.use(deliverWebhooksAfterWrites());
 
 app.route("/api/v1", api);
+app.route("/", apiDocsPages);
 app.route("/media", mediaRoutes);
 app.route("/", faviconRoute);
 app.route("/", homePages);

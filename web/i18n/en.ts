@@ -2793,6 +2793,13 @@ export const en = {
   "mail.webhook_disabled.hint": "Fix the receiver, then enable the webhook again on the integrations page; its delivery log can send failed deliveries again.",
   "mail.webhook_disabled.action": "Open the integrations",
   // ── end webhooks ──
+  // ── oa-core: the API reference page (/api/docs) ──
+  "api_docs.title": "API reference",
+  "api_docs.download": "Download openapi.json",
+  "api_docs.home": "Home",
+  "api_docs.back_to": "Back to {name}",
+  "api_docs.needs_js": "This reference needs JavaScript. The OpenAPI document itself:",
+  // ── end oa-core ──
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2815,4 +2815,11 @@ export const fr: Record<MessageKey, string> = {
   "mail.webhook_disabled.hint": "Réparez le récepteur, puis réactivez le webhook sur la page des intégrations\u202f; son journal permet de renvoyer les envois échoués.",
   "mail.webhook_disabled.action": "Ouvrir les intégrations",
   // ── fin webhooks ──
+  // ── oa-core: the API reference page (/api/docs) ──
+  "api_docs.title": "Référence de l’API",
+  "api_docs.download": "Télécharger openapi.json",
+  "api_docs.home": "Accueil",
+  "api_docs.back_to": "Retour à {name}",
+  "api_docs.needs_js": "Cette référence a besoin de JavaScript. Le document OpenAPI lui-même :",
+  // ── end oa-core ──
 };

@@ -2797,4 +2797,11 @@ export const nl: Record<MessageKey, string> = {
   "mail.webhook_disabled.hint": "Herstel de ontvanger en schakel de webhook weer in op de integratiepagina; via het verzendlogboek kunt u mislukte verzendingen opnieuw sturen.",
   "mail.webhook_disabled.action": "Integraties openen",
   // ── end webhooks ──
+  // ── oa-core: the API reference page (/api/docs) ──
+  "api_docs.title": "API-referentie",
+  "api_docs.download": "openapi.json downloaden",
+  "api_docs.home": "Home",
+  "api_docs.back_to": "Terug naar {name}",
+  "api_docs.needs_js": "Deze referentie heeft JavaScript nodig. Het OpenAPI-document zelf:",
+  // ── end oa-core ──
 };

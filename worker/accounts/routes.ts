@@ -21,6 +21,8 @@ import { MAX_IMPORT_BYTES } from "../invitations/import";
 import { groupFromRequest } from "../groups/request";
 import { msg } from "../../web/i18n";
 import { mayAddToGroupList } from "../invitations/policy";
+import { doc } from "../openapi/describe";
+import { accountImportAnswer, addedToGroupAnswer, createdAccountAnswer, loginLinkSentAnswer } from "./answers";
 
 /** Before the body is read: the group, and a signed-in inviter who may add to its member list. */
 const groupLister = load(async (c) => {
@@ -35,14 +37,30 @@ const addToGroupSchema = z.object({ emails: z.union([z.string().max(200_000), z.
 /** Accounts created by admins, sign-in links, the member export, and adding emails to a group. */
 export const accountsApi = new Hono<AppEnv>()
   // The inviter (401, 403) is checked after the body, as it always was.
-  .post("/members", onTenant, json(createAccountSchema), async (c) => {
+  .post(
+    "/members",
+    doc({
+      summary: "Create an account (tenant admins)",
+      answers: { 201: createdAccountAnswer },
+      errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["email_taken"], 422: ["validation_failed"] },
+    }),
+    onTenant, json(createAccountSchema), async (c) => {
     const tenant = requireTenant(c);
     const { user, generatedPassword, generated } = await createAccount(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.valid("json"));
     deliverSoon(c);
     // A generated password is shown once, to the admin, only when no email goes to the member.
     return c.json({ user: { ...publicUser(user), extraInfo: user.extraInfo }, generatedPassword, passwordGenerated: generated }, 201);
   })
-  .post("/members/import", async (c) => {
+  .post(
+    "/members/import",
+    doc({
+      summary: "Create accounts from a CSV or XLSX file (multipart `file`, `sendEmail`)",
+      description: "Columns: email (required), name or first_name + last_name, language, groups (a|b), admin, extra_info. `?dryRun=1` checks the file and creates nothing.",
+      answers: { 200: accountImportAnswer },
+      errors: { 403: ["forbidden"], 404: ["not_found"], 409: ["email_taken"], 413: ["payload_too_large", "too_many_rows"], 415: ["unsupported_media_type"], 422: ["validation_failed", "empty_file", "missing_column", "invalid_rows"] },
+      query: z.object({ dryRun: z.literal("1").optional() }),
+    }),
+    async (c) => {
     const tenant = requireTenant(c);
     const inviter = inviterOf(c);
     const form = isForm(c) ? await readForm(c) : null;
@@ -57,19 +75,27 @@ export const accountsApi = new Hono<AppEnv>()
     deliverSoon(c);
     return c.json(result);
   })
-  .get("/members/export.csv", async (c) => {
+  .get("/members/export.csv", doc({ summary: "The members as CSV (tenant admins)", answers: { 200: { media: "text/csv" } }, errors: { 403: ["forbidden"], 404: ["not_found"] } }), async (c) => {
     const tenant = requireTenant(c);
     const csv = await exportMembersCsv(tenantDb(c.env, tenant), inviterOf(c));
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${tenant.subdomain}-members.csv"` });
   })
-  .post("/members/:userId/login-link", async (c) => {
+  .post("/members/:userId/login-link", doc({ summary: "Email a member a sign-in link (tenant admins)", answers: { 202: loginLinkSentAnswer }, errors: { 403: ["forbidden"], 404: ["not_found"] } }), async (c) => {
     const tenant = requireTenant(c);
     await sendLoginLink(c.env, tenantDb(c.env, tenant), tenant, inviterOf(c), c.req.param("userId"));
     deliverSoon(c);
     return c.json({ status: "sent" }, 202);
   })
   // Adding emails to a group's member list: accounts join at once, unknown addresses are invited.
-  .post("/groups/:slug/members", groupLister.check(), json(addToGroupSchema), async (c) => {
+  .post(
+    "/groups/:slug/members",
+    doc({
+      summary: "Add emails to a group's member list",
+      description: "Accounts join at once (or, added by a group admin who is not a community admin, get a group invitation); unknown addresses are invited.",
+      answers: { 200: addedToGroupAnswer },
+      errors: { 403: ["forbidden"], 404: ["not_found"], 422: ["validation_failed"], 429: ["rate_limited"] },
+    }),
+    groupLister.check(), json(addToGroupSchema), async (c) => {
     const { tenant, t, ctx, inviter } = groupLister.of(c);
     const input = c.req.valid("json");
     // As the invitations route does: a community admin's adds join at once; a group admin who is

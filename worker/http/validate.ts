@@ -1,5 +1,6 @@
 import { zValidator } from "@hono/zod-validator";
 import type { Context, MiddlewareHandler } from "hono";
+import { resolver, uniqueSymbol } from "hono-openapi";
 import { z } from "zod";
 import { canonicalTag, catalogFor, msg, readMessage } from "../../web/i18n";
 import { requireUser } from "../auth/sessions";
@@ -87,6 +88,21 @@ function refuseInvalid(result: { success: true; data: unknown } | { success: fal
 const validators = new WeakMap<object, "json" | "query">();
 export const validatorOf = (handler: unknown): "json" | "query" | undefined => (typeof handler === "function" ? validators.get(handler) : undefined);
 
+/**
+ * What hono-openapi reads from a validator (its `uniqueSymbol`): the target and the schema,
+ * converted on its input side when the document is built. `optional` marks a JSON body the
+ * route makes optional. Nothing of it runs when a request is validated.
+ */
+export type ValidatorMeta = { target: "json" | "query"; options?: { optional?: boolean } } & ReturnType<typeof resolver>;
+function describeValidator(middleware: object, target: "json" | "query", schema: z.ZodType, optional = false): void {
+  validators.set(middleware, target);
+  const meta: ValidatorMeta = { target, ...resolver(schema), ...(optional ? { options: { optional } } : {}) };
+  Object.defineProperty(middleware, uniqueSymbol, { value: meta });
+}
+/** The hono-openapi description `json()`/`query()` attached to a handler (undefined for any other). */
+export const validatorMetaOf = (handler: unknown): ValidatorMeta | undefined =>
+  typeof handler === "function" && validators.has(handler) ? ((handler as unknown as Record<symbol, ValidatorMeta>)[uniqueSymbol] ?? undefined) : undefined;
+
 /** What `@hono/zod-validator` reads as JSON (media type without parameters); anything else would be validated as `{}`. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
@@ -133,7 +149,7 @@ export function json<S extends z.ZodType>(schema: S, opts: { optional?: boolean 
     await readJson(c, opts.optional === true);
     return validate(c, next);
   };
-  validators.set(middleware, "json");
+  describeValidator(middleware, "json", schema, opts.optional === true);
   return middleware;
 }
 
@@ -148,7 +164,7 @@ export function query<S extends z.ZodType>(schema: S) {
     // The result's type is a conditional over zod 3 and 4 that TypeScript cannot resolve for a generic schema.
     validationFunction: (s, value) => s.safeParseAsync(first(value)) as never,
   });
-  validators.set(validate, "query");
+  describeValidator(validate, "query", schema);
   return validate;
 }
 

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { resolver, uniqueSymbol } from "hono-openapi";
 import type { z } from "zod";
 
 /**
@@ -35,11 +36,43 @@ const docs = new WeakMap<object, RouteDoc>();
 /** The documentation a `doc()` middleware carries (undefined for any other handler). */
 export const docOf = (handler: unknown): RouteDoc | undefined => (typeof handler === "function" ? docs.get(handler) : undefined);
 
+const STATUS_TEXT: Record<SuccessStatus, string> = {
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  204: "No content",
+  302: "Found (redirect)",
+  303: "See other (redirect)",
+};
+
+/**
+ * hono-openapi's description of a route (what `describeRoute` carries): the summary and the
+ * success answers, each zod schema converted on its output side when the document is built
+ * (never at start-up). The errors, the query parameters of `doc({query})` and the security are
+ * added by the document builder (openapi/document.ts), which sees the whole chain.
+ */
+function operationSpec(d: RouteDoc) {
+  const responses: Record<string, unknown> = {};
+  for (const [status, answer] of Object.entries(d.answers) as [string, Answer][]) {
+    const description = STATUS_TEXT[Number(status) as SuccessStatus] ?? "OK";
+    if (answer === null) responses[status] = { description };
+    else if ("media" in answer && !("_zod" in answer))
+      responses[status] = { description: answer.description ?? description, content: { [answer.media]: { schema: { type: "string", format: "binary" } } } };
+    else responses[status] = { description, content: { "application/json": { schema: resolver(answer as z.ZodType, { options: { io: "output" } }) } } };
+  }
+  return { summary: d.summary, ...(d.description ? { description: d.description } : {}), responses };
+}
+
 /** Documents the route it is placed in (first in the chain, by convention); does nothing at run time. */
 export function doc(d: RouteDoc): MiddlewareHandler {
   const middleware: MiddlewareHandler = async (_c, next) => {
     await next();
   };
   docs.set(middleware, d);
+  let spec: ReturnType<typeof operationSpec> | undefined;
+  // Read by hono-openapi's generateSpecs; worked out on first read only.
+  Object.defineProperty(middleware, uniqueSymbol, {
+    get: () => ({ spec: (spec ??= operationSpec(d)) }),
+  });
   return middleware;
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { prepared, webhookEventFilled } from "../webhooks/emit-many";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
@@ -635,7 +636,8 @@ const SEAT_FREE = "(e.capacity is null or (select count(*) from event_registrati
  * charge of kind `event`) in the same batch; editable answers go to the member's profile.
  */
 export async function attendEvent(t: TenantDb, ctx: EventContext, viewer: EventViewer, user: Pick<User, "id" | "language">, id: string, input: AttendInput, source: "json" | "form" = "json"): Promise<{ status: MyEventStatus }> {
-  const e = (await visibleEvent(t, ctx.tenant, viewer, id, "attend")).e;
+  const joined = await visibleEvent(t, ctx.tenant, viewer, id, "attend");
+  const e = joined.e;
   const now = ctx.clock.now;
   if (e.canceledAt !== null || e.startsMs <= now) throw conflict("event_closed", "Registration for this event is closed.");
   const [existing] = await t.db
@@ -663,6 +665,22 @@ export async function attendEvent(t: TenantDb, ctx: EventContext, viewer: EventV
       )
       .bind(regId, t.tenantId, user.id, id, JSON.stringify(answers), chargeId, now),
   ];
+  // `event.registered`, only with the registration this batch inserted: its status and the counts as they then are.
+  const [member] = await t.db.select({ name: users.name }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, user.id))).limit(1);
+  const count = (status: MyEventStatus) => sql`select count(*) from ${eventRegistrations} x where x.event_id = ${id} and x.status = ${status}`;
+  statements.push(
+    prepared(
+      t,
+      webhookEventFilled(
+        t,
+        "event.registered",
+        (fill: (name: "going" | "waitlisted" | "status") => string) => ({ event: { ...viewOf({ ...joined, myStatus: null }), going: fill("going"), waitlisted: fill("waitlisted") }, member: { id: user.id, name: member?.name ?? "" }, status: fill("status") }),
+        { going: count("going"), waitlisted: count("waitlisted"), status: sql`select r.status from ${eventRegistrations} r where r.id = ${regId}` },
+        now,
+        sql`exists (select 1 from ${eventRegistrations} r where r.id = ${regId})`,
+      ),
+    ),
+  );
   if (priced && chargeId) {
     const lang = mailLang(user.language, ctx.tenant.defaultLanguage);
     statements.push(

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { webhookEventAfterChange } from "../webhooks/emit";
 import { z } from "zod";
 import { LANGS, msg, t as tr, type Lang } from "../../web/i18n";
 import { atomic, type TenantDb } from "../db/client";
@@ -174,6 +175,12 @@ async function fullView(t: TenantDb, caller: HelpCaller, row: Row, seenAt: numbe
   };
 }
 
+/** A new issue (no comment, no attachment yet) as `GET /issues/{id}` shows it to an admin who has not read it: the `data` of `issue.created`. */
+function newIssueView(row: Row): IssueView {
+  const admin: HelpCaller = { userId: "", name: "", tenantRole: "admin", viewingAsMember: false, features: {} };
+  return { ...summaryOf(admin, row, null), body: row.body, bodyHtml: renderMarkdown(row.body).html, updatedAt: iso(row.updatedAt), attachments: [], comments: [], can: canOf(admin, row) };
+}
+
 /** Re-reads an issue after a change the caller made (and saw): its full view, read. */
 async function viewAfterChange(t: TenantDb, caller: HelpCaller, id: string): Promise<IssueView> {
   const row = await issueRow(t, id);
@@ -262,11 +269,14 @@ export async function createIssue(t: TenantDb, caller: HelpCaller, input: IssueI
   const excerpt = excerptOf(input.body);
   const author = caller.name || tr(mail.defaultLanguage, "mail.help.someone");
   const admins = sql`u.tenant_role in ('owner', 'admin') and u.id <> ${caller.userId}`;
+  const row: Row = { id, tenantId: t.tenantId, authorId: caller.userId, title: input.title, body: input.body, private: isPrivate, status: "open", commentCount: 0, lastActivityAt: now, closedAt: null, closedBy: null, createdAt: now, updatedAt: now, authorName: caller.name };
   await atomic(t, [
     t.db
       .insert(helpIssues)
       .values({ id, tenantId: t.tenantId, authorId: caller.userId, title: input.title, body: input.body, private: isPrivate, status: "open", commentCount: 0, lastActivityAt: now, createdAt: now, updatedAt: now })
       .onConflictDoNothing(),
+    // Not for a replay with the same Idempotency-Key (the insert did nothing).
+    webhookEventAfterChange(t, "issue.created", { issue: newIssueView(row) }, now),
     markRead(t, caller.userId, id, now),
     ...mailStatements(t, `hi-${id}-`, admins, (lang) => helpIssueOpenedMail(lang, { brand: mail.brand, to: "", community: mail.community, title: input.title, author, excerpt, url }), mail.defaultLanguage, now),
   ]);

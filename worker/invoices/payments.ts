@@ -1,5 +1,5 @@
 import { forgetInvoicesOf } from "./cache";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
@@ -10,6 +10,8 @@ import { dayInTimeZone, isDay, type Day } from "../memberships/periods";
 import { parseWith } from "../http/validate";
 import { isCurrency, parseDecimalAmount } from "./money";
 import type { PaymentView } from "./types";
+import { invoiceView } from "./invoices";
+import { prepared, webhookEvents } from "../webhooks/emit-many";
 
 // Payments (API.md "Invoices and payments", branch inv-pay): admins record bank transfers,
 // cash and other payments, partial ones too; the card provider (inv-stripe) records its own
@@ -68,6 +70,9 @@ export function paymentFormInput(values: Record<string, string>, currency: strin
 export function paymentView(p: Payment): PaymentView {
   return { id: p.id, amount: { amount: p.amount, currency: p.currency }, method: p.method, paidOn: p.paidOn, note: p.note };
 }
+
+/** The order of an invoice's payments (as `paymentsOf` reads them). */
+const oldestFirst = (a: Payment, b: Payment) => a.paidOn.localeCompare(b.paidOn) || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The payments of these invoices (of this community), oldest first, by invoice id. */
 export async function paymentsOf(t: TenantDb, invoiceIds: readonly string[]): Promise<Map<string, Payment[]>> {
@@ -143,6 +148,10 @@ export async function recordPayment(
   if (input.amount > before.total - before.paid) throw overpayment(before.total - before.paid, before.currency);
 
   const id = newId();
+  // `invoice.paid` when this payment settles it: the invoice as it then is, with every payment.
+  const payment: Payment = { id, tenantId: t.tenantId, invoiceId, userId: before.userId, amount: input.amount, currency: input.currency, method: input.method, paidOn: input.paidOn, note: input.note, providerRef: ref, createdBy: actor.userId, createdAt: now };
+  const settled = invoiceView({ ...before, status: "paid", paid: before.total, payments: [...((await paymentsOf(t, [invoiceId])).get(invoiceId) ?? []), payment].sort(oldestFirst) });
+  const isPaidNow = sql`exists (select 1 from ${invoices} where ${invoices.tenantId} = ${t.tenantId} and ${invoices.id} = ${invoiceId} and ${invoices.status} = 'paid')`;
   try {
     await t.d1.batch([
       t.d1
@@ -159,6 +168,8 @@ export async function recordPayment(
         )
         .bind(id, t.tenantId, invoiceId, before.userId, input.amount, input.currency, input.method, input.paidOn, input.note, ref, actor.userId, now),
       guard(t, 1, "this provider reference is already recorded"),
+      // The guards above roll everything back unless this payment landed; it settled the invoice only if it is paid now.
+      ...webhookEvents(t, "invoice.paid", [{ data: settled }], now, isPaidNow).map((e) => prepared(t, e)),
     ]);
   } catch (err) {
     // The batch rolled back: say why from what is stored now (another payment came first).

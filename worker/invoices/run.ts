@@ -2,7 +2,10 @@ import { t as tr, type Lang } from "../../web/i18n";
 import { formatDay } from "../../web/ui/format";
 import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import type { Charge, InvoiceLineSnapshot, InvoiceParty, Tenant } from "../db/schema";
+import type { Charge, Invoice, InvoiceLineSnapshot, InvoiceParty, Tenant } from "../db/schema";
+import { webhookPayload } from "../webhooks/emit";
+import { subscribed } from "../webhooks/emit-many";
+import { invoiceView } from "./invoices";
 import type { Bindings } from "../env";
 import { invoiceIssuedMail, mailLang, tenantBrand } from "../mail/templates";
 import { addDays, billingPeriods, dayInTimeZone, firstPeriod, invoiceDateOf, invoiceDayOnOrAfter, invoiceDayOnOrBefore, maxDay, periodDays, proratedFirstPeriodAmount, type BillingSchedule, type Day } from "../memberships/periods";
@@ -340,7 +343,7 @@ function issueOf(tenant: RunTenant, env: Pick<Bindings, "ROOT_DOMAIN">, billing:
 }
 
 /** The statements that issue `issues` all together or not at all. */
-function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues: Issue[], now: number, sabotage: boolean): D1PreparedStatement[] {
+function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues: Issue[], now: number, sabotage: boolean, events = false): D1PreparedStatement[] {
   const year = yearOfDay(day);
   const k = issues.length;
   const seller: InvoiceParty = { ...billing.seller };
@@ -388,8 +391,48 @@ function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues:
          where true on conflict do nothing`,
       )
       .bind(t.tenantId, NUMBER_TOKEN, now, mails),
+    // `invoice.issued` for each invoice (the guards above fail the batch unless all landed), its number given here as in the emails.
+    ...(events ? [issuedEvents(t, billing, day, dueOn, seller, issues, now)] : []),
     ...(sabotage ? [t.d1.prepare("select json('sabotaged for a test')")] : []),
   ];
+}
+
+/** The `invoice.issued` events of a batch: each invoice as `GET /invoices/{id}` answers it, for every endpoint that wants them. */
+function issuedEvents(t: TenantDb, billing: BillingSettingsView, day: Day, dueOn: Day, seller: InvoiceParty, issues: Issue[], now: number): D1PreparedStatement {
+  const rows = issues.map((i) => {
+    const invoice: Invoice = {
+      id: i.invoiceId,
+      tenantId: t.tenantId,
+      userId: i.userId,
+      membershipId: i.membershipId,
+      number: NUMBER_TOKEN,
+      status: "open",
+      issuedOn: day,
+      dueOn,
+      seller,
+      buyer: i.buyer,
+      lines: i.lines,
+      subtotal: i.subtotal,
+      tax: i.tax,
+      total: i.total,
+      paid: 0,
+      currency: billing.currency,
+      createdAt: now,
+      voidReason: null,
+      voidedAt: null,
+      creditNoteNumber: null,
+      creditNoteIssuedOn: null,
+    };
+    return { e: newId(), i: i.invoiceId, p: webhookPayload("invoice.issued", invoiceView(invoice), now) };
+  });
+  return t.d1
+    .prepare(
+      `insert into webhook_deliveries (id, tenant_id, endpoint_id, event_id, type, payload, status, attempts, next_attempt_at, created_at)
+       select 'msg_' || lower(hex(randomblob(16))), e.tenant_id, e.id, json_extract(j.value, '$.e'), 'invoice.issued', replace(json_extract(j.value, '$.p'), ?2, i.number), 'pending', 0, ?3, ?3
+       from json_each(?4) j join invoices i on i.id = json_extract(j.value, '$.i') and i.tenant_id = ?1, webhook_endpoints e
+       where e.tenant_id = ?1 and e.enabled = 1 and exists (select 1 from json_each(e.events) where json_each.value = 'invoice.issued')`,
+    )
+    .bind(t.tenantId, NUMBER_TOKEN, now, JSON.stringify(rows));
 }
 
 /**
@@ -441,13 +484,16 @@ export async function issueInvoices(env: Pick<Bindings, "DB" | "ROOT_DOMAIN">, t
   const issues = userIds.map((u) => build(u, byUser.get(u)!)).filter((i): i is Issue => i !== null);
 
   const report: RunReport = { issued: 0, charged: due.length, failed: 0, more: false };
+  // Asked once per run: no event is built when no endpoint wants them.
+  const events = issues.length > 0 && (await subscribed(t, "invoice.issued"));
+  queries += 1;
   const BATCH_QUERIES = 7;
   const affordable = (n: number) => chunks < maxChunks && queries + n <= maxQueries;
   const tryBatch = async (chunk: Issue[]): Promise<boolean> => {
     chunks++;
     queries += BATCH_QUERIES;
     try {
-      await t.d1.batch(issueBatch(t, billing, day, chunk, now, opts.sabotage?.(chunk.map((i) => i.userId)) ?? false));
+      await t.d1.batch(issueBatch(t, billing, day, chunk, now, opts.sabotage?.(chunk.map((i) => i.userId)) ?? false, events));
       return true;
     } catch {
       return false;

@@ -77,3 +77,21 @@ export async function subscribed(t: TenantDb, type: WebhookEventType): Promise<b
     .first();
   return row !== null;
 }
+
+/**
+ * One event whose `data` has values only the batch knows (a status decided by the insert, a
+ * count after it): `data` is built with `fill(name)` placeholders, each replaced in SQL by the
+ * JSON of `fills[name]` (a scalar subquery run after the change), and the event is kept only
+ * when `guard` holds (e.g. "the row this batch inserted exists").
+ */
+export function webhookEventFilled<K extends string>(t: TenantDb, type: WebhookEventType, build: (fill: (name: K) => string) => object, fills: Record<K, SQL>, now: number, guard: SQL): SQL {
+  const nonce = newId(12);
+  const mark = (name: string) => `@@${nonce}:${name}@@`;
+  let payload: SQL = sql`${webhookPayload(type, build(mark as (name: K) => string), now)}`;
+  for (const [name, value] of Object.entries(fills) as [string, SQL][]) payload = sql`replace(${payload}, ${JSON.stringify(mark(name))}, json_quote((${value})))`;
+  return sql`insert into ${webhookDeliveries} (id, tenant_id, endpoint_id, event_id, type, payload, status, attempts, next_attempt_at, created_at)
+    select 'msg_' || lower(hex(randomblob(16))), e.tenant_id, e.id, ${newId()}, ${type}, ${payload}, 'pending', 0, ${now}, ${now}
+    from ${webhookEndpoints} e
+    where e.tenant_id = ${t.tenantId} and e.enabled = 1
+      and exists (select 1 from json_each(e.events) where json_each.value = ${type}) and (${guard})`;
+}

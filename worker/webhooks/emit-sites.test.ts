@@ -6,6 +6,7 @@ import { newId } from "../db/ids";
 import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { call, makeGroup, makeTenant, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 import { inviteToken } from "../test/mail";
+import { eur, getInvoice, issueInvoices } from "../test/invoice-fixtures";
 import type { WebhookEventType } from "./types";
 import { billingSettingsOf } from "../invoices/settings";
 import { createPlan, planInput } from "../plans/service";
@@ -236,5 +237,79 @@ describe("booking.created and booking.canceled", () => {
     const events = await delivered(created, "booking.created");
     expect(events).toHaveLength(3);
     expect(new Set(events.map((e) => (e.booking as { seriesId: string }).seriesId)).size).toBe(1);
+  });
+});
+
+describe("event.registered and issue.created", () => {
+  const inDays = (days: number, hour: number) => {
+    const d = new Date(Date.now() + days * 24 * 3_600_000);
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour)).toISOString();
+  };
+
+  it("event.registered: {event, member, status} with the status and counts the registration made; a second registration adds none", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "event.registered");
+    const created = await call(tenant.host, "POST", "/api/v1/events", { cookie: tenant.owner.cookie, json: { title: "Soirée pizza", startsAt: inDays(7, 18), endsAt: inDays(7, 21), capacity: 1 } });
+    expect(created.status).toBe(201);
+    const { event } = await json<{ event: { id: string } }>(created);
+    const ann = await signUpMember(tenant, "ann@example.org", "Ann Early");
+    const ben = await signUpMember(tenant, "ben@example.org", "Ben Late");
+    const twice = await Promise.all([1, 2].map(() => call(tenant.host, "POST", `/api/v1/events/${event.id}/attend`, { cookie: ann.cookie })));
+    expect(twice.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await call(tenant.host, "POST", `/api/v1/events/${event.id}/attend`, { cookie: ben.cookie })).status).toBe(201);
+    const events = await delivered(h, "event.registered");
+    expect(events).toHaveLength(2);
+    expect(events.map((e) => [e.member, e.status, (e.event as { going: number }).going, (e.event as { waitlisted: number }).waitlisted])).toEqual(
+      expect.arrayContaining([
+        [{ id: ann.id, name: "Ann Early" }, "going", 1, 0],
+        [{ id: ben.id, name: "Ben Late" }, "waitlisted", 1, 1],
+      ]),
+    );
+    const view = await json<{ event: Record<string, unknown> }>(await call(tenant.host, "GET", `/api/v1/events/${event.id}`, { cookie: tenant.owner.cookie }));
+    expect(events.find((e) => e.status === "waitlisted")!.event).toEqual({ ...view.event, myStatus: null });
+  });
+
+  it("issue.created: the issue as GET answers it; a replay with the same Idempotency-Key adds none", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "issue.created");
+    const ana = await signUpMember(tenant, "ana@example.org", "Ana Asker");
+    const send = () => call(tenant.host, "POST", "/api/v1/issues", { cookie: ana.cookie, json: { title: "Wifi down", body: "Since **noon**." }, headers: { "idempotency-key": "wifi-1" } });
+    const first = await send();
+    expect(first.status).toBe(201);
+    await send();
+    const { issue } = await json<{ issue: { id: string } }>(first);
+    const view = await json<{ issue: Record<string, unknown> }>(await call(tenant.host, "GET", `/api/v1/issues/${issue.id}`, { cookie: tenant.owner.cookie }));
+    expect(await delivered(h, "issue.created")).toEqual([{ issue: { ...view.issue, unread: true } }]);
+    expect(view.issue).toMatchObject({ title: "Wifi down", author: { id: ana.id, name: "Ana Asker" }, mine: false });
+  });
+});
+
+describe("invoice.issued and invoice.paid", () => {
+  it("issued: one event per invoice of the run, with its number; the same run again issues and emits nothing", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "invoice.issued");
+    const [ann, ben] = [await signUpMember(tenant, "ann@example.org", "Ann"), await signUpMember(tenant, "ben@example.org", "Ben")];
+    const invoices = await issueInvoices(tenant, [{ userId: ann.id, amount: 8000, taxRate: 21 }, { userId: ben.id, amount: 1000 }]);
+    expect((await call(tenant.host, "POST", "/api/v1/dev/scheduled", { json: { at: "2026-07-01T08:00:00Z" } })).status).toBe(200);
+    const events = await delivered(h, "invoice.issued");
+    expect(events).toHaveLength(2);
+    for (const invoice of invoices) expect(events).toContainEqual(await getInvoice(tenant, invoice.id));
+  });
+
+  it("paid: nothing for a partial payment, one event when the balance reaches 0 (of two racing payments, the one that lands), none after", async () => {
+    const tenant = await makeTenant();
+    const h = await hooks(tenant, "invoice.paid");
+    const ann = await signUpMember(tenant, "ann@example.org", "Ann");
+    const [invoice] = await issueInvoices(tenant, [{ userId: ann.id, amount: 8000, taxRate: 21 }]);
+    const pay = (amount: number, extra: Record<string, unknown> = {}) => call(tenant.host, "POST", `/api/v1/invoices/${invoice!.id}/payments`, { cookie: tenant.owner.cookie, json: { amount: eur(amount), method: "bank_transfer", ...extra } });
+    expect((await pay(4000)).status).toBe(201);
+    expect(await delivered(h, "invoice.paid")).toEqual([]);
+    // 9680 − 4000: two at once, one lands (the other is an overpayment).
+    const both = await Promise.all([pay(5680), pay(5680)]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await pay(1)).status).toBe(409);
+    const paid = await getInvoice(tenant, invoice!.id);
+    expect(paid).toMatchObject({ status: "paid" });
+    expect(await delivered(h, "invoice.paid")).toEqual([paid]);
   });
 });

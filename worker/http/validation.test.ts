@@ -50,6 +50,9 @@ const NO_JSON_BODY: Record<string, { status: number; why: string }> = {
   "POST /api/v1/issues/:id/close": { status: 404, why: "no such issue; ignores the body" },
   "POST /api/v1/issues/:id/reopen": { status: 404, why: "no such issue; ignores the body" },
   "POST /api/v1/issues/:id/attachments": { status: 404, why: "no such issue; reads an image" },
+  // webhooks
+  "POST /api/v1/webhooks/:id/rotate-secret": { status: 404, why: "no such webhook; ignores the body" },
+  "POST /api/v1/webhooks/deliveries/:deliveryId/retry": { status: 404, why: "no such delivery; ignores the body" },
 };
 
 /** DELETE routes that read a JSON body (the others take none). */

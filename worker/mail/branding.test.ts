@@ -19,6 +19,7 @@ const cases: Record<string, (lang: "fr" | "en") => MailMessage> = {
   approvalNeededMail: (l) => templates.approvalNeededMail(l, { brand: BRAND, to: "a@x.example", name: "Ana", email: "ana@x.example", community: "Zèbre", url: "https://z.example/admin/members" }),
   accountApprovedMail: (l) => templates.accountApprovedMail(l, { brand: BRAND, to: "a@x.example", name: "Ana", community: "Zèbre", url: "https://z.example/login" }),
   accountDeclinedMail: (l) => templates.accountDeclinedMail(l, { brand: BRAND, to: "a@x.example", name: "Ana", community: "Zèbre" }),
+  webhookDisabledMail: (l) => templates.webhookDisabledMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", webhookUrl: "https://hooks.example.com/in", url: "https://z.example/admin/integrations" }),
   invitationMail: (l) =>
     templates.invitationMail(l, { brand: BRAND, to: "a@x.example", community: "Zèbre", inviter: "Olivia", message: "Bienvenue !", groups: ["Atelier"], url: "https://z.example/invite/t", expiresAt: future, timezone: "Europe/Paris", reminder: false }),
   groupInvitationMail: (l) =>

@@ -8,7 +8,8 @@ import { call, errorCode, makeTenant, signUpMember, type TestTenant } from "../t
 import { fakeDns, fakeReceiver } from "../test/webhooks";
 import { webhookCreatedAnswer, webhookDeliveryListAnswer, webhookDeliveryOneAnswer, webhookListAnswer, webhookOneAnswer, webhookSecretAnswer } from "./answers";
 import { webhookEvent } from "./emit";
-import { deliverWebhooks } from "./deliver";
+import { deliverWebhooks, MAX_ATTEMPTS, RETRY_SCHEDULE_MS } from "./deliver";
+import { createWebhook, MAX_WEBHOOKS, type WebhookConfig } from "./service";
 
 beforeEach(() => {
   // The writes below drain webhooks after answering (waitUntil): never to the network.
@@ -170,5 +171,51 @@ describe("webhooks API", () => {
     expect(delivery).toMatchObject({ id: page2.items[0]!.id, status: "pending" });
     expect(Date.parse(delivery.nextAttemptAt!)).toBeLessThanOrEqual(Date.now());
     expect((await call(tenant.host, "POST", `/api/v1/webhooks/deliveries/nope/retry`, { cookie: tenant.owner.cookie })).status).toBe(404);
+  });
+
+  it("allows http and loopback in development only, never private ranges; needs SECRETS_KEY", async () => {
+    const tenant = await makeTenant();
+    const t = tenantDb(env, tenant);
+    const dev: WebhookConfig = { secretsKey: "k", urls: { development: true, resolve: async () => [] } };
+    const input = (url: string) => ({ url, events: ["member.created"] });
+    expect((await createWebhook(t, dev, null, input("http://127.0.0.1:9000/hooks"), 1)).webhook.url).toBe("http://127.0.0.1:9000/hooks");
+    expect((await createWebhook(t, dev, null, input("http://localhost:9000/hooks"), 1)).secret).toMatch(/^whsec_/);
+    await expect(createWebhook(t, dev, null, input("http://10.0.0.1/hooks"), 1)).rejects.toMatchObject({ status: 422, fields: { url: "webhooks.url.private" } });
+    await expect(createWebhook(t, dev, null, input("http://192.168.1.1/hooks"), 1)).rejects.toMatchObject({ status: 422 });
+    await expect(createWebhook(t, { ...dev, urls: { ...dev.urls, development: false } }, null, input("http://127.0.0.1:9000/hooks"), 1)).rejects.toMatchObject({ status: 422, fields: { url: "webhooks.url.https" } });
+    await expect(createWebhook(t, { ...dev, secretsKey: null }, null, input("http://127.0.0.1:9000/hooks"), 1)).rejects.toMatchObject({ status: 409, code: "webhooks_unavailable" });
+  });
+
+  it(`caps a community at ${MAX_WEBHOOKS} endpoints (429 too_many_webhooks); deleting one makes room`, async () => {
+    const tenant = await makeTenant();
+    const made = await Promise.all(Array.from({ length: MAX_WEBHOOKS + 3 }, () => create(tenant, { url: "https://hooks.example.com/in", events: ["member.created"] })));
+    expect(made.filter((r) => r.status === 201)).toHaveLength(MAX_WEBHOOKS);
+    const refused = made.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(3);
+    expect(await errorCode(refused[0]!)).toBe("too_many_webhooks");
+    const { id } = webhookCreatedAnswer.parse(await made.find((r) => r.status === 201)!.json());
+    expect((await call(tenant.host, "DELETE", `/api/v1/webhooks/${id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
+    expect((await create(tenant, { url: "https://hooks.example.com/in", events: ["member.created"] })).status).toBe(201);
+  });
+
+  it("a write request sends the webhooks it queued soon after answering (no cron needed)", async () => {
+    const tenant = await makeTenant();
+    const { id } = webhookCreatedAnswer.parse(await (await create(tenant, { url: "https://hooks.example.com/in", events: ["issue.created"] })).json());
+    const t = tenantDb(env, tenant);
+    const t0 = Date.now() - 2 * 24 * 3600_000;
+    await t.db.batch([webhookEvent(t, "issue.created", { issue: { id: "i1" } }, t0)]);
+    let at = t0;
+    for (let n = 1; n <= MAX_ATTEMPTS; n++) {
+      await deliverWebhooks(env, { now: at, tenantId: tenant.id, fetch: async () => new Response(null, { status: 500 }) });
+      at += RETRY_SCHEDULE_MS[n - 1] ?? 0;
+    }
+    const receiver = fakeReceiver();
+    receiver.install();
+    const [failed] = webhookDeliveryListAnswer.parse(await (await call(tenant.host, "GET", `/api/v1/webhooks/${id}/deliveries`, { cookie: tenant.owner.cookie })).json()).items;
+    expect(failed!.status).toBe("failed");
+    // "Send again" only re-queues; the delivery leaves after the answer (waitUntil).
+    expect((await call(tenant.host, "POST", `/api/v1/webhooks/deliveries/${failed!.id}/retry`, { cookie: tenant.owner.cookie })).status).toBe(200);
+    for (let i = 0; i < 50 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([failed!.id]);
   });
 });

@@ -51,7 +51,7 @@ export const webhooksApi = new Hono<AppEnv>()
       summary: "Create a webhook endpoint (its secret is shown here only)",
       description: "`https` URLs resolving to public addresses only (development also allows `http` and loopback). Deliveries follow Standard Webhooks.",
       answers: { 201: webhookCreatedAnswer },
-      errors: { 403: ["forbidden"], 409: ["webhooks_unavailable"], ...URL_OR_EVENTS },
+      errors: { 403: ["forbidden"], 409: ["webhooks_unavailable"], 429: ["too_many_webhooks"], ...URL_OR_EVENTS },
     }),
     webhookAdmin("manage"),
     json(webhookInput),

@@ -7,6 +7,7 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttem
 import type { Bindings } from "../env";
 import { cursorKind, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
+import { FOREVER_MS, release, reserveOrThrow, type Limit } from "../http/limits";
 import { secretsKeyOf, seal, unseal } from "../invoices/sealed";
 import { isWebhookEventType, type WebhookAttemptView, type WebhookDeliveryView, type WebhookEventType, type WebhookView } from "./types";
 import { dohResolver, refuseUrl, type Resolver, type UrlRules } from "./url";
@@ -110,18 +111,29 @@ export async function getWebhook(t: TenantDb, id: string): Promise<WebhookView> 
   return webhookView(await findEndpoint(t, id));
 }
 
-/** A new endpoint, enabled; its secret is returned here and at rotation only. */
+/** Endpoints a community may have at once (each event fans out to every subscribed one). */
+export const MAX_WEBHOOKS = 20;
+const endpointCap = (t: TenantDb): Limit => ({ key: `webhooks:${t.tenantId}:endpoints`, max: MAX_WEBHOOKS, windowMs: FOREVER_MS });
+
+/** A new endpoint, enabled; its secret is returned here and at rotation only. 429 `too_many_webhooks` beyond {@link MAX_WEBHOOKS}. */
 export async function createWebhook(t: TenantDb, config: WebhookConfig, actorId: string | null, input: WebhookInput, now: number): Promise<{ webhook: WebhookView; secret: string }> {
   const events = knownTypes(input.events);
   requireSecretsKey(config);
   await assertWebhookUrl(config, input.url);
   const id = newId();
   const secret = newWebhookSecret();
-  const [row] = await t.db
-    .insert(webhookEndpoints)
-    .values({ id, tenantId: t.tenantId, url: input.url, events, enabled: true, secretSealed: await sealWebhookSecret(t, config, id, secret), createdBy: actorId, createdAt: now, updatedAt: now })
-    .returning();
-  return { webhook: webhookView(row!), secret };
+  const secretSealed = await sealWebhookSecret(t, config, id, secret);
+  await reserveOrThrow(t.d1, [endpointCap(t)], `A community can have at most ${MAX_WEBHOOKS} webhooks.`, { code: "too_many_webhooks" });
+  try {
+    const [row] = await t.db
+      .insert(webhookEndpoints)
+      .values({ id, tenantId: t.tenantId, url: input.url, events, enabled: true, secretSealed, createdBy: actorId, createdAt: now, updatedAt: now })
+      .returning();
+    return { webhook: webhookView(row!), secret };
+  } catch (err) {
+    await release(t.d1, [endpointCap(t)]);
+    throw err;
+  }
 }
 
 /**
@@ -154,6 +166,7 @@ export async function updateWebhook(t: TenantDb, config: WebhookConfig, id: stri
 export async function deleteWebhook(t: TenantDb, id: string): Promise<void> {
   const gone = idOk(id) ? await t.db.delete(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, t.tenantId), eq(webhookEndpoints.id, id))).returning({ id: webhookEndpoints.id }) : [];
   if (gone.length === 0) throw notFound("No such webhook.");
+  await release(t.d1, [endpointCap(t)]);
 }
 
 /** A new secret: the old one stops signing at once (attempts already under way excepted). */

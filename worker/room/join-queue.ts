@@ -110,7 +110,7 @@ export class JoinQueue implements AlarmSource {
     const request = toRequest(row);
     // The applicant's picture rides on the live event only (the queue page reads it from D1).
     this.connections.broadcastQueue({ type: "request", request: { ...requestView(request), avatarUrl: user.avatarUrl ?? null } });
-    await this.notices.add("request", { name: row.name });
+    await this.notices.add("request", { name: row.name, userId: row.user_id });
     return { request, created: true };
   }
 

@@ -27,6 +27,9 @@ export class NoticeQueue implements AlarmSource {
         reason text not null default '', excerpt text not null default '', created_at integer not null, batch integer
       );
     `);
+    // Rooms made before join requests carried their applicant's id (the `group.join_requested` webhook).
+    const columns = sql.exec<{ name: string }>("select name from pragma_table_info('notices')").toArray();
+    if (!columns.some((c) => c.name === "user_id")) sql.exec("alter table notices add column user_id text not null default ''");
   }
 
   /** Due: a sealed batch at its retry time, and what waits NOTICE_DELAY_MS after the oldest. */
@@ -40,8 +43,8 @@ export class NoticeQueue implements AlarmSource {
   }
 
   /** Records a join request or a report for the next notice batch. */
-  async add(kind: "request" | "report", p: { name?: string; reason?: string; excerpt?: string }): Promise<void> {
-    this.sql.exec("insert into notices (kind, name, reason, excerpt, created_at) values (?, ?, ?, ?, ?)", kind, p.name ?? "", p.reason ?? "", p.excerpt ?? "", Date.now());
+  async add(kind: "request" | "report", p: { name?: string; userId?: string; reason?: string; excerpt?: string }): Promise<void> {
+    this.sql.exec("insert into notices (kind, name, user_id, reason, excerpt, created_at) values (?, ?, ?, ?, ?, ?)", kind, p.name ?? "", p.userId ?? "", p.reason ?? "", p.excerpt ?? "", Date.now());
     await this.alarm.rearm();
   }
 
@@ -63,12 +66,12 @@ export class NoticeQueue implements AlarmSource {
     if (group) {
       const batches = this.sql.exec<{ batch: number }>("select distinct batch from notices where batch is not null order by batch").toArray();
       for (const { batch } of batches) {
-        const rows = this.sql.exec<{ kind: string; name: string; reason: string; excerpt: string }>("select kind, name, reason, excerpt from notices where batch = ? order by id", batch).toArray();
+        const rows = this.sql.exec<{ kind: string; name: string; user_id: string; reason: string; excerpt: string }>("select kind, name, user_id, reason, excerpt from notices where batch = ? order by id", batch).toArray();
         try {
           sent += await noticeWriter.write(this.env, {
             ...group,
             batch,
-            requests: rows.filter((r) => r.kind === "request").map((r) => ({ name: r.name })),
+            requests: rows.filter((r) => r.kind === "request").map((r) => ({ name: r.name, userId: r.user_id })),
             reports: rows.filter((r) => r.kind === "report").map((r) => ({ reason: r.reason, excerpt: r.excerpt })),
           });
         } catch (err) {

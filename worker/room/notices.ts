@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { tenantDb } from "../db/client";
+import { atomic, tenantDb } from "../db/client";
+import { groupMemberData, webhookEvents } from "../webhooks/emit-many";
 import { groups, memberships, tenants, users, type GroupRole } from "../db/schema";
 import type { Bindings } from "../env";
 import { enqueueMail } from "../mail/outbox";
@@ -12,7 +13,8 @@ export type NoticeBatch = {
   groupId: string;
   /** The room's number for this batch: retries of one batch write the same outbox rows. */
   batch: number;
-  requests: { name: string }[];
+  /** `userId`: the applicant ('' for a request recorded before rooms kept it). */
+  requests: { name: string; userId?: string }[];
   reports: { reason: string; excerpt: string }[];
 };
 
@@ -63,8 +65,11 @@ export const noticeWriter = {
         statements.push(enqueueMail(t, mail, Date.now(), `ntf-${b.groupId}-${b.batch}-rep-${p.id}`).onConflictDoNothing());
       }
     }
-    const [first, ...rest] = statements;
-    if (first) await t.db.batch([first, ...rest]);
+    // `group.join_requested`, landing with this batch: ids made from the room's batch, so a retried batch adds none.
+    const applicants = b.requests.filter((r): r is { name: string; userId: string } => !!r.userId);
+    const events = webhookEvents(t, "group.join_requested", applicants.map((r) => ({ data: groupMemberData(group, { id: r.userId, name: r.name }), eventId: `jr-${b.groupId}-${b.batch}-${r.userId}` })), Date.now());
+    const [first, ...rest] = [...statements, ...events];
+    if (first) await atomic(t, [first, ...rest]);
     return statements.length;
   },
 };

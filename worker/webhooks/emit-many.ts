@@ -16,7 +16,8 @@ export function groupMemberData(group: { id: string; slug: string }, member: { i
 }
 
 /** One event of a bulk emission: its `data`, and `ref`, a value the guard can test as `json_extract(j.value, '$.r')`. */
-export type BulkEvent = { data: object; ref?: string | Record<string, string> | null };
+/** `eventId`: a stable id for an event that may be written again (a retried batch): its rows are then written once. */
+export type BulkEvent = { data: object; ref?: string | Record<string, string> | null; eventId?: string };
 
 /** What a guard reads of the event being inserted: its `ref` (or the field `name` of an object `ref`). */
 export const eventRef = sql.raw(`json_extract(j.value, '$.r')`);
@@ -40,7 +41,7 @@ export function webhookEvents(t: TenantDb, type: WebhookEventType, items: BulkEv
   const chunks: string[][] = [];
   let size = 0;
   for (const item of items) {
-    const row = JSON.stringify({ e: newId(), p: webhookPayload(type, item.data, now), r: item.ref ?? null });
+    const row = JSON.stringify({ e: item.eventId ?? newId(), s: item.eventId !== undefined, p: webhookPayload(type, item.data, now), r: item.ref ?? null });
     if (!chunks.length || size + row.length > MAX_JSON_CHARS) {
       chunks.push([]);
       size = 0;
@@ -50,10 +51,12 @@ export function webhookEvents(t: TenantDb, type: WebhookEventType, items: BulkEv
   }
   return chunks.map(
     (rows) => sql`insert into ${webhookDeliveries} (id, tenant_id, endpoint_id, event_id, type, payload, status, attempts, next_attempt_at, created_at)
-    select 'msg_' || lower(hex(randomblob(16))), e.tenant_id, e.id, json_extract(j.value, '$.e'), ${type}, json_extract(j.value, '$.p'), 'pending', 0, ${now}, ${now}
+    select case when json_extract(j.value, '$.s') then 'msg_' || json_extract(j.value, '$.e') || '_' || e.id else 'msg_' || lower(hex(randomblob(16))) end,
+      e.tenant_id, e.id, json_extract(j.value, '$.e'), ${type}, json_extract(j.value, '$.p'), 'pending', 0, ${now}, ${now}
     from json_each(${"[" + rows.join(",") + "]"}) j, ${webhookEndpoints} e
     where e.tenant_id = ${t.tenantId} and e.enabled = 1
-      and exists (select 1 from json_each(e.events) where json_each.value = ${type})${guard ? sql` and (${guard})` : sql``}`,
+      and exists (select 1 from json_each(e.events) where json_each.value = ${type})${guard ? sql` and (${guard})` : sql``}
+    on conflict (id) do nothing`,
   );
 }
 

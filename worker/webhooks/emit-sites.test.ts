@@ -1,4 +1,7 @@
 import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { groupRoom } from "../room/room";
+import { noticeWriter } from "../room/notices";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { tenantDb, type TenantDb } from "../db/client";
@@ -311,5 +314,29 @@ describe("invoice.issued and invoice.paid", () => {
     const paid = await getInvoice(tenant, invoice!.id);
     expect(paid).toMatchObject({ status: "paid" });
     expect(await delivered(h, "invoice.paid")).toEqual([paid]);
+  });
+});
+
+describe("group.join_requested: in the batch that lands the room's requests in D1", () => {
+  it("nothing at the request (the room records it), one event per request when the alarm lands them, none when that batch is written again", async () => {
+    const tenant = await makeTenant();
+    const g = await makeGroup(tenant, { slug: "queue", joinPolicy: "approval" });
+    const h = await hooks(tenant, "group.join_requested");
+    const [ann, ben] = [await signUpMember(tenant, "ann@example.org", "Ann Asks"), await signUpMember(tenant, "ben@example.org", "Ben Asks")];
+    for (const m of [ann, ben]) expect((await call(tenant.host, "POST", "/api/v1/groups/queue/join", { cookie: m.cookie, json: {} })).status).toBe(202);
+    // Asking again answers the pending request: no second notice.
+    expect((await call(tenant.host, "POST", "/api/v1/groups/queue/join", { cookie: ann.cookie, json: {} })).status).toBe(202);
+    expect(await delivered(h, "group.join_requested")).toEqual([]);
+    const room = groupRoom(env, tenant.id, g.id);
+    expect(await runDurableObjectAlarm(room)).toBe(true);
+    const expected = [
+      { group: { id: g.id, slug: "queue" }, member: { id: ann.id, name: "Ann Asks" } },
+      { group: { id: g.id, slug: "queue" }, member: { id: ben.id, name: "Ben Asks" } },
+    ];
+    expect(await delivered(h, "group.join_requested")).toEqual(expected);
+    // A retried batch (its answer lost) writes the same rows: nothing new.
+    await noticeWriter.write(env, { tenantId: tenant.id, groupId: g.id, batch: 1, requests: [{ name: "Ann Asks", userId: ann.id }, { name: "Ben Asks", userId: ben.id }], reports: [] });
+    await runDurableObjectAlarm(room);
+    expect(await delivered(h, "group.join_requested")).toEqual(expected);
   });
 });

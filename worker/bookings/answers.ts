@@ -5,10 +5,11 @@ import { RULE_PROBLEMS } from "./service";
 // OpenAPI document, written from service.ts (`BookingAnswer`, `BookingView`, `CalendarItem`,
 // `PreviewAnswer`) and held to the real answers by answers.test.ts. Objects are strict: an
 // answer with a field a schema does not name fails the test, as does a named field it lacks.
-// The shared pieces (money, a list page, a paging query) live here until a common home exists.
+// Money, a list page and a paging query are the invoices' (worker/invoices/answers.ts).
 
-/** The Conventions' money: integer minor units and an ISO 4217 currency. */
-export const moneyAnswer = z.strictObject({ amount: z.number().int(), currency: z.string().length(3) });
+import { listAnswer, moneyAnswer, pageQuery } from "../invoices/answers";
+
+export { listAnswer, moneyAnswer, pageQuery };
 
 /** An ISO 8601 UTC time as answers write it (`2026-12-06T17:00:00.000Z`, `Date#toISOString`); a short pattern, not zod's calendar-checking one, to keep the document small. */
 export const instantAnswer = z
@@ -16,17 +17,9 @@ export const instantAnswer = z
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
   .meta({ format: "date-time" });
 
-/** A list as the Conventions answer it: `{items, nextCursor}`. */
-export const listAnswer = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
-
 /** A list that is never paginated: `nextCursor` is always null. */
 export const wholeListAnswer = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.null() });
 
-/** `?limit=` and `?cursor=` of a list whose handler reads them by hand (`pageParams`). */
-export const pageQuery = z.object({
-  limit: z.number().int().min(1).optional().describe("At most this many items (default 50; above 200 reads as 200). 422 when not a positive integer."),
-  cursor: z.string().optional().describe("The previous page's `nextCursor` (400 `invalid_cursor` for one the product did not make)."),
-});
 
 /** A resource as a booking names it. */
 export const resourceRefAnswer = z.strictObject({ id: z.string(), name: z.string(), category: z.string() });

@@ -71,7 +71,15 @@ export const RULE_PROBLEMS = ["in_past", "inside_cutoff", "too_short", "too_long
 export type Problem = "membership_required" | (typeof RULE_PROBLEMS)[number] | "slot_taken";
 
 /** Who asks, and for whom. */
-export type Booker = { actorId: string; admin: boolean; userId: string; /** The member's language (their charge's line is written in it). */ language: string | null };
+export type Booker = {
+  actorId: string;
+  admin: boolean;
+  userId: string;
+  /** The member's language (their charge's line is written in it). */
+  language: string | null;
+  /** The member's name (the `booking.created` webhook's `member`), when known without a query. */
+  name?: string;
+};
 
 export type Quote = {
   resource: Resource;
@@ -226,12 +234,12 @@ async function busiest(t: TenantDb, resourceId: string, fromMs: number, toMs: nu
 }
 
 /** Who books for whom: a member for themselves; an admin for anyone (404 for someone not of this community). */
-export async function bookerOf(t: TenantDb, actor: { id: string; language: string | null }, admin: boolean, userId: string | undefined): Promise<Booker> {
-  if (userId === undefined || userId === actor.id) return { actorId: actor.id, admin, userId: actor.id, language: actor.language };
+export async function bookerOf(t: TenantDb, actor: { id: string; language: string | null; name: string }, admin: boolean, userId: string | undefined): Promise<Booker> {
+  if (userId === undefined || userId === actor.id) return { actorId: actor.id, admin, userId: actor.id, language: actor.language, name: actor.name };
   if (!admin) throw forbidden("forbidden", "Only community owners and admins can book for someone else.");
-  const [row] = await t.db.select({ id: users.id, language: users.language }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
+  const [row] = await t.db.select({ id: users.id, language: users.language, name: users.name }).from(users).where(and(eq(users.tenantId, t.tenantId), eq(users.id, userId))).limit(1);
   if (!row) throw notFound("No such member.");
-  return { actorId: actor.id, admin, userId, language: row.language };
+  return { actorId: actor.id, admin, userId, language: row.language, name: row.name };
 }
 
 export type PreviewAnswer = { price: Money; creditsUsedMinutes: number; available: boolean; problems: Problem[] };
@@ -358,13 +366,14 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
   const lang = mailLang(booker.language, tenant.defaultLanguage);
   if (input.repeat) throw new Error("createBooking books one occurrence; a series goes through createSeries");
   const { resource, ms } = await bookingContext(t, input.resourceId, booker);
+  const name = booker.name ?? (await memberName(t, booker.userId));
   for (let attempt = 0; attempt < 3; attempt++) {
     const q = await quote(t, tenant, billing, clock, booker, resource, ms, input.from, input.to);
     refuseProblems(q.problems);
     const row = rowOf(t, q, booker, input.title || null, null, clock.now);
     const [insert, ...charge] = statementsOf(t, q, row, lang, tenant.timezone);
     // The event right after the conditional insert: only for a booking that landed.
-    const event = prepared(t, webhookEventAfterChange(t, "booking.created", { booking: bookingWebhookView(row, resource, await memberName(t, row.userId)) }, clock.now));
+    const event = prepared(t, webhookEventAfterChange(t, "booking.created", { booking: bookingWebhookView(row, resource, name) }, clock.now));
     const [inserted] = await t.d1.batch([insert!, event, ...charge, ...(notice ? await notice([row], resource) : [])]);
     if ((inserted?.meta.changes ?? 0) === 1) {
       forgetBookingsOf(t.tenantId, row.userId);
@@ -437,7 +446,7 @@ export async function createSeries(t: TenantDb, tenant: { timezone: string; defa
       return [insert!, t.d1.prepare("select json(case when changes() = 1 then '0' else 'guard: an occurrence was refused' end)"), ...charge];
     });
     // Unconditional: the guards above fail the whole batch unless every occurrence landed.
-    const name = await memberName(t, booker.userId);
+    const name = booker.name ?? (await memberName(t, booker.userId));
     statements.push(...webhookEvents(t, "booking.created", rows.map((row) => ({ data: { booking: bookingWebhookView(row, resource, name) } })), clock.now).map((e) => prepared(t, e)));
     // One email for the whole series, last: it lands only with every occurrence.
     if (notice) statements.push(...(await notice(rows, resource)));

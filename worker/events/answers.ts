@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldValueAnswer } from "../profiles/answers";
 import { instantAnswer, moneyAnswer, resourceRefAnswer } from "../bookings/answers";
 
 // What the events routes answer (API.md "Events"), as zod schemas for the OpenAPI document,
@@ -42,7 +43,7 @@ export const eventEnvelope = z.strictObject({ event: eventAnswer });
 export const attendAnswer = z.strictObject({ status: myEventStatusAnswer });
 
 /** A profile field's value as a registrant answered it. */
-export const fieldValueAnswer = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+export { fieldValueAnswer };
 
 /** One registrant (`GET /events/{id}/attendees`): going first, then the waitlist, in registration order. */
 export const attendeeAnswer = z.strictObject({

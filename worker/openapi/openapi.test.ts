@@ -16,11 +16,6 @@ type Json = Record<string, any>;
 const contract = Object.values(import.meta.glob<string>(["../../docs/API.md"], { query: "?raw", import: "default", eager: true }))[0]!;
 const shared = Object.values(import.meta.glob<string>(["../../../shared/API.md"], { query: "?raw", import: "default", eager: true }))[0];
 
-/**
- * Contract routes being built on other branches (issue 18: tokens and webhooks, merged here).
- * A route the contract names that does not exist yet may wait here, with a comment, until it is built.
- */
-const BEING_BUILT = new Set<string>([]);
 
 /** Contract routes that another route serves: the contract's name → the route that answers it. */
 const SERVED_BY: Record<string, string> = {};
@@ -28,13 +23,6 @@ const SERVED_BY: Record<string, string> = {};
 /** Contract routes named in prose only (not as `` `METHOD /path` ``). */
 const IN_PROSE = ["GET /api/v1/api-tokens"];
 
-/**
- * Routes whose `doc()` is being written on the other documenting branches (oa-portal-a,
- * oa-portal-b) right now; oa-groups' routes (groups, invitations, discussions) are documented. The integrator empties this set once they are merged
- * (the test fails on any listed route that has its doc(), so the set can only shrink).
- */
-const DOCUMENTED_ON_OTHER_BRANCHES = new Set<string>([
-]);
 
 let documents: Promise<{ dev: Json; prod: Json }> | undefined;
 const both = () => (documents ??= Promise.all([buildDocument(app, { development: true }), buildDocument(app, { development: false })]).then(([dev, prod]) => ({ dev, prod })));
@@ -55,10 +43,8 @@ describe("the OpenAPI document", () => {
     const documented = new Set(operations(dev).map((o) => normalize(o)));
     const named = [...contractRoutes(contract), ...IN_PROSE];
     expect(named.length).toBeGreaterThan(140);
-    const missing = named.filter((r) => !documented.has(SERVED_BY[r] ?? r) && !BEING_BUILT.has(r));
+    const missing = named.filter((r) => !documented.has(SERVED_BY[r] ?? r));
     expect(missing).toEqual([]);
-    // A "being built" route that now exists must leave the set.
-    expect([...BEING_BUILT].filter((r) => documented.has(r))).toEqual([]);
   });
 
   it("keeps docs/API.md the same text as the shared contract (../shared/API.md) where that is present", () => {
@@ -68,13 +54,9 @@ describe("the OpenAPI document", () => {
 
   it("documents every /api/v1 route with doc() first in its chain", () => {
     const offenders = apiRoutes(app)
-      .filter((r) => !DOCUMENTED_ON_OTHER_BRANCHES.has(`${r.method} ${r.path}`))
       .filter((r) => !docOf(r.handlers[0]))
       .map((r) => `${r.method} ${r.path}${r.handlers.some((h) => docOf(h)) ? " (doc() not first)" : ""}`);
     expect(offenders).toEqual([]);
-    // Listed routes must still be undocumented (the set only shrinks).
-    const nowDocumented = apiRoutes(app).filter((r) => DOCUMENTED_ON_OTHER_BRANCHES.has(`${r.method} ${r.path}`) && r.handlers.some((h) => docOf(h)));
-    expect(nowDocumented.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
   it("finds no route that reads a JSON body without json() (which documents it)", () => {

@@ -1,32 +1,36 @@
 import { z } from "zod";
+import { bookingAnswer } from "../bookings/answers";
+import { eventAnswer, myEventStatusAnswer } from "../events/answers";
+import { issueAnswer } from "../helpdesk/answers";
+import { invitationAnswer } from "../invitations/answers";
+import { invoiceAnswer } from "../invoices/answers";
+import { memberAnswer } from "../members/answers";
+import { oneMembershipAnswer } from "../memberships/answers";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../webhooks/types";
 
 /**
  * The `data` of each webhook event type, for the document's top-level `webhooks`. The contract
  * ("Integrations"): `data` is what the type's GET answers (`group.*`: `{group: {id, slug},
- * member: {id, name}}`; `event.registered`: `{event, member, status}`).
- *
- * For the integrator: replace each loose object below by the features' own answer schemas
- * (`worker/<feature>/answers.ts`, e.g. `membershipAnswer`) once those branches are merged, so
- * the payloads are documented by the schemas the routes answer with.
+ * member: {id, name}}`; `event.registered`: `{event, member, status}`), so the features' own
+ * answer schemas describe it; worker/webhooks/emit-sites.test.ts parses every emitted payload
+ * with these.
  */
-const ref = z.looseObject({ id: z.string() });
-const member = z.looseObject({ id: z.string(), name: z.string() });
-const group = z.looseObject({ id: z.string(), slug: z.string() });
+const person = z.strictObject({ id: z.string(), name: z.string() });
+const groupEvent = z.strictObject({ group: z.strictObject({ id: z.string(), slug: z.string() }), member: person });
 
 export const webhookData: Record<WebhookEventType, z.ZodType> = {
-  "member.created": z.looseObject({ member }),
-  "group.member_joined": z.object({ group, member }),
-  "group.join_requested": z.object({ group, member }),
-  "invitation.accepted": z.looseObject({ invitation: ref, member }),
-  "membership.created": z.looseObject({ membership: ref }),
-  "membership.canceled": z.looseObject({ membership: ref }),
-  "booking.created": z.looseObject({ booking: ref }),
-  "booking.canceled": z.looseObject({ booking: ref }),
-  "invoice.issued": z.looseObject({ invoice: ref }),
-  "invoice.paid": z.looseObject({ invoice: ref }),
-  "event.registered": z.looseObject({ event: ref, member, status: z.string() }),
-  "issue.created": z.looseObject({ issue: ref }),
+  "member.created": memberAnswer,
+  "group.member_joined": groupEvent,
+  "group.join_requested": groupEvent,
+  "invitation.accepted": invitationAnswer,
+  "membership.created": oneMembershipAnswer,
+  "membership.canceled": oneMembershipAnswer,
+  "booking.created": z.strictObject({ booking: bookingAnswer }),
+  "booking.canceled": z.strictObject({ booking: bookingAnswer }),
+  "invoice.issued": invoiceAnswer,
+  "invoice.paid": invoiceAnswer,
+  "event.registered": z.strictObject({ event: eventAnswer, member: person, status: myEventStatusAnswer }),
+  "issue.created": z.strictObject({ issue: issueAnswer }),
 };
 
 /** What a webhook delivery's body is (Standard Webhooks): `{type, timestamp, data}`. */

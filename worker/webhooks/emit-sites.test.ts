@@ -3,6 +3,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { groupRoom } from "../room/room";
 import { noticeWriter } from "../room/notices";
 import { and, eq } from "drizzle-orm";
+import { webhookData } from "../openapi/webhooks";
 import { describe, expect, it } from "vitest";
 import { tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
@@ -43,7 +44,13 @@ async function delivered(h: Hooks, type: WebhookEventType) {
   const others = await h.other.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.tenantId, h.other.tenantId));
   expect(others).toEqual([]);
   for (const r of rows) expect(r.endpointId).toBe(h.on);
-  return rows.map((r) => (JSON.parse(r.payload) as { data: Record<string, unknown> }).data);
+  const data = rows.map((r) => (JSON.parse(r.payload) as { data: Record<string, unknown> }).data);
+  // What the OpenAPI document says each type carries (worker/openapi/webhooks.ts) is what is sent.
+  for (const d of data) {
+    const parsed = webhookData[type].safeParse(d);
+    expect(parsed.success, `${type}: ${parsed.success ? "" : JSON.stringify(parsed.error.issues.slice(0, 3))}`).toBe(true);
+  }
+  return data;
 }
 
 const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;

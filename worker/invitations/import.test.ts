@@ -72,15 +72,15 @@ describe("POST /api/v1/invitations/import", () => {
 
   it("a failure while writing imports nothing: staged rows never become visible nor emailed", async () => {
     const tenant = await makeTenant();
-    const { db } = await import("../db/client").then((m) => ({ db: m.directoryDb(env) }));
-    const original = db.batch.bind(db);
+    // At the binding: the staged inserts go through drizzle's batch, the commit through `atomic`.
+    const original = env.DB.batch.bind(env.DB);
     let calls = 0;
-    const spy = vi.spyOn(db, "batch").mockImplementation(((statements: Parameters<typeof original>[0]) => {
+    const spy = vi.spyOn(env.DB, "batch").mockImplementation(((statements: Parameters<typeof original>[0]) => {
       calls++;
       // Let the staged inserts through, fail the final commit.
       if (calls === 2) return Promise.reject(new Error("D1_ERROR: network connection lost"));
       return original(statements);
-    }) as unknown as typeof db.batch);
+    }) as typeof env.DB.batch);
     const res = await importFile(tenant, csvFile("email\nfail1@example.org\nfail2@example.org\n"));
     spy.mockRestore();
     expect(res.status).toBe(500);

@@ -456,7 +456,21 @@ function claimOf(t: TenantDb, inv: Invitation, now: number) {
       .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, inv.id), eq(invitations.status, "pending")))
       .returning({ id: invitations.id }),
     claimed: sql`exists (select 1 from ${invitations} where ${invitations.id} = ${inv.id} and ${invitations.acceptedAt} = ${now} and ${invitations.status} = 'accepted')`,
+    // Right after the claim: fails on purpose (so the whole batch rolls back) unless this very
+    // batch claimed it. `claimed` alone cannot tell two accepts in the same millisecond apart:
+    // the second would then create the account again (a UNIQUE failure, a 500, not a 404).
+    guard: sql`select json(case when changes() = 1 then '0' else 'guard: the invitation was taken by another request' end)`,
   };
+}
+
+/** An accept batch whose guard failed: another request took the invitation first (404, as for a used link). */
+async function claiming<T>(batch: Promise<T>): Promise<T> {
+  try {
+    return await batch;
+  } catch (err) {
+    if (/malformed JSON|guard/i.test(String(err instanceof Error ? err.message : err))) throw gone();
+    throw err;
+  }
 }
 
 /**
@@ -488,12 +502,13 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
   const user = newUserRow(t, { email: inv.email, name: input.name, passwordHash: await hashPassword(input.password), language: inv.language, tenantRole: inv.tenantRole, status: "active", emailVerifiedAt: now }, now);
   const needPlan = await groupsNeedingPlan(t, inv, inv.groupIds, { id: null, tenantRole: inv.tenantRole }, now);
   const session = await newSession(t, user.id, now);
-  const { claim, claimed: consumed } = claimOf(t, inv, now);
+  const { claim, claimed: consumed, guard } = claimOf(t, inv, now);
   const live = await liveGroups(t, inv.groupIds);
   const slugOf = new Map(live.map((g) => [g.id, g.slug]));
   const joining = inv.groupIds.filter((groupId) => !needPlan.has(groupId));
-  const [claimed] = await atomic(t, [
+  const [claimed] = await claiming(atomic(t, [
     claim,
+    guard,
     // Each event right after the write it tells of: it goes only if that write changed its row.
     webhookEventAfterChange(t, "invitation.accepted", invitationItem({ ...inv, status: "accepted", acceptedAt: now }, slugOf, now), now),
     // Everything below happens only if this very batch consumed the token.
@@ -508,7 +523,7 @@ export async function acceptInvitation(t: TenantDb, input: z.output<typeof accep
         select ${t.tenantId}, ${groupId}, ${user.id}, ${inv.groupRole}, ${now} where ${consumed} on conflict do nothing`,
       ...(slugOf.has(groupId) ? [webhookEventAfterChange(t, "group.member_joined", groupMemberData({ id: groupId, slug: slugOf.get(groupId)! }, user), now)] : []),
     ]),
-  ]);
+  ]));
   if (claimed?.results.length !== 1) throw gone();
   forgetViewer(t.tenantId, user.id);
   forgetInvitationsOf(t.tenantId, user.email);
@@ -533,9 +548,10 @@ async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now:
   const banned = new Set(bans.map((b) => b.groupId));
   const needPlan = await groupsNeedingPlan(t, inv, live.filter((g) => !banned.has(g.id)).map((g) => g.id), user, now);
   const joining = live.filter((g) => !banned.has(g.id) && !needPlan.has(g.id));
-  const { claim, claimed: claimedNow } = claimOf(t, inv, now);
-  const [claimed] = await atomic(t, [
+  const { claim, claimed: claimedNow, guard } = claimOf(t, inv, now);
+  const [claimed] = await claiming(atomic(t, [
     claim,
+    guard,
     webhookEventAfterChange(t, "invitation.accepted", invitationItem({ ...inv, status: "accepted", acceptedAt: now }, new Map(live.map((g) => [g.id, g.slug])), now), now),
     // Written only if this very batch claimed the invitation, and never into a group that bans the person.
     ...joining.flatMap((g) => [
@@ -546,7 +562,7 @@ async function joinFromInvitation(t: TenantDb, inv: Invitation, user: User, now:
       // Not when the person was a member already (the insert did nothing).
       webhookEventAfterChange(t, "group.member_joined", groupMemberData(g, user), now),
     ]),
-  ]);
+  ]));
   if (claimed?.results.length !== 1) throw gone();
   forgetViewer(t.tenantId, user.id);
   return {

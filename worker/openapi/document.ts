@@ -3,7 +3,7 @@ import { generateSpecs } from "hono-openapi";
 import { toOpenAPISchema } from "@standard-community/standard-openapi";
 import type { z } from "zod";
 import { validatorMetaOf } from "../http/validate";
-import { WEBHOOK_EVENT_TYPES } from "../webhooks/types";
+import { WEBHOOK_EVENT_TYPES } from "../webhooks/events";
 import { docOf, type RouteDoc } from "./describe";
 import { scopeOf } from "./scope";
 import { webhookPayload } from "./webhooks";

@@ -103,7 +103,7 @@ describe("the OpenAPI document", () => {
 
   it("has one webhook per event type, with the {type, timestamp, data} payload", async () => {
     const { prod } = await both();
-    const { WEBHOOK_EVENT_TYPES } = await import("../webhooks/types");
+    const { WEBHOOK_EVENT_TYPES } = await import("../webhooks/events");
     expect(Object.keys(prod.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
     const body = prod.webhooks["group.member_joined"].post.requestBody.content["application/json"].schema;
     expect(body.required).toEqual(["type", "timestamp", "data"]);

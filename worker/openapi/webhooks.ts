@@ -6,7 +6,7 @@ import { invitationAnswer } from "../invitations/answers";
 import { invoiceAnswer } from "../invoices/answers";
 import { memberAnswer } from "../members/answers";
 import { oneMembershipAnswer } from "../memberships/answers";
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../webhooks/types";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../webhooks/events";
 
 /**
  * The `data` of each webhook event type, for the document's top-level `webhooks`. The contract

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { WEBHOOK_EVENT_TYPES } from "./types";
+import { WEBHOOK_EVENT_TYPES } from "./events";
 
 // The shapes the webhooks routes answer (the OpenAPI document), from the views in types.ts;
 // answers.test.ts parses real answers with them.

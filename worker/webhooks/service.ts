@@ -9,7 +9,8 @@ import { cursorKind, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, notFound } from "../http/errors";
 import { FOREVER_MS, release, reserveOrThrow, type Limit } from "../http/limits";
 import { secretsKeyOf, seal, unseal } from "../invoices/sealed";
-import { isWebhookEventType, type WebhookAttemptView, type WebhookDeliveryView, type WebhookEventType, type WebhookView } from "./types";
+import { isWebhookEventType, type WebhookEventType } from "./events";
+import type { WebhookAttemptView, WebhookDeliveryView, WebhookView } from "./types";
 import { dohResolver, refuseUrl, type Resolver, type UrlRules } from "./url";
 
 // A community's webhook endpoints (owners and admins manage them: routes.ts and the

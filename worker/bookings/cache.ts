@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { READ_TTL_MS, ReadCache } from "../db/read-cache";
 import type { AppEnv } from "../env";
 import { bookings, resources, users } from "../db/schema";
-import { viewOf, type BookingView } from "./service";
+import { calendar, viewOf, type BookingView, type CalendarItem } from "./service";
 
 // What the dashboard (`GET /api/v1/me/dashboard`, the page at `/`) shows of bookings: the
 // member's next few, kept a few seconds per isolate (db/read-cache.ts) like the dashboard's other
@@ -72,6 +72,12 @@ const pageReads = new ReadCache<unknown>(READ_TTL_MS, 5_000);
 export function calendarRead<V>(t: TenantDb, what: "calendar" | "resources" | "upcoming" | "past" | "feed", key: string, load: () => Promise<V>): Promise<V> {
   const cache = what === "calendar" ? calendars : pageReads;
   return cache.getOrLoad(`${t.tenantId}:${what}:${key}`, load) as Promise<V>;
+}
+
+/** `calendar()` for this viewer and query, through the cache: the page and `GET /api/v1/bookings` share entries. */
+export function calendarCached(t: TenantDb, viewer: { userId: string; admin: boolean }, q: Parameters<typeof calendar>[2]): Promise<CalendarItem[]> {
+  const key = `${viewer.userId}:${viewer.admin ? "a" : "m"}:${q.from}:${q.to}:${q.resourceId ?? ""}:${q.category ?? ""}`;
+  return calendarRead(t, "calendar", key, () => calendar(t, viewer, q));
 }
 
 /** Forgets the calendar reads of a community in this isolate (every community's without an id). */

@@ -12,7 +12,7 @@ import { formAction, readForm, signedIn, withDone, type FormFailure } from "../h
 import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
 import { renderToString } from "preact-render-to-string";
 import { remembered } from "../../web/ui/memo";
-import { calendarRead } from "./cache";
+import { calendarCached, calendarRead } from "./cache";
 import { portalRequest, type PortalRequest } from "../memberships/http";
 import { dayInTimeZone } from "../memberships/periods";
 import { actingAdmin, decide, type BookingActor } from "../resources/policy";
@@ -21,7 +21,7 @@ import { calendarAsk, calendarGrid, calendarRange, daysOf, monthWeeks, type Cale
 import { bookFromForm, previewFromForm } from "./form";
 import { bookingNoticesOf } from "../calendar/http";
 import { deliverSoon } from "../mail/deliver";
-import { bookerOf, bookingFor, calendar, cancelBooking, myBookings, type BookingAnswer } from "./service";
+import { bookerOf, bookingFor, cancelBooking, myBookings, type BookingAnswer } from "./service";
 
 // The member's /bookings pages (API.md "Portal pages"): the calendar (day, week, month) with
 // the booking form and their bookings, the preview step, one booking with its cancel buttons.
@@ -69,7 +69,7 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
   const asked = { from: range.fromMs, to: range.toMs, ...(ask.resource ? { resourceId: ask.resource } : {}), ...(ask.category ? { category: ask.category } : {}) };
   const [resources, items, upcoming, past, feed] = await Promise.all([
     calendarRead(r.t, "resources", viewer, () => listResources(r.t, { userId: r.user.id, all: admin })),
-    calendarRead(r.t, "calendar", `${viewer}:${range.fromMs}:${range.toMs}:${ask.resource ?? ""}:${ask.category ?? ""}`, () => calendar(r.t, { userId: r.user.id, admin }, asked)),
+    calendarCached(r.t, { userId: r.user.id, admin }, asked),
     calendarRead(r.t, "upcoming", `${r.user.id}:${Math.floor(r.clock.now / MINUTE)}`, () => myBookings(r.t, r.user.id, "upcoming", r.clock.now, { limit: 20, cursor: null })),
     calendarRead(r.t, "past", `${r.user.id}:${Math.floor(r.clock.now / MINUTE)}`, () => myBookings(r.t, r.user.id, "past", r.clock.now, { limit: 10, cursor: null })),
     calendarRead(r.t, "feed", `${r.user.id}:${requestOrigin(c)}`, () => memberFeedUrl(r.t, secretsKeyOf(c.env), requestOrigin(c), r.user.id)),

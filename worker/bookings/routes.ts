@@ -7,9 +7,9 @@ import { json, query } from "../http/validate";
 import { doc } from "../openapi/describe";
 import { bookingAnswer, bookingCreatedAnswer, bookingEnvelope, calendarItemAnswer, listAnswer, previewAnswer, wholeListAnswer } from "./answers";
 import { portalRequest } from "../memberships/http";
-import { calendarRead } from "./cache";
+import { calendarCached } from "./cache";
 import { allowedTo, isBookingAdmin } from "../resources/http";
-import { bookerOf, bookingFor, bookingInput, calendar, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
+import { bookerOf, bookingFor, bookingInput, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
 
 const idOf = (id: string | undefined) => (id && id.length <= 64 ? id : "");
 
@@ -36,10 +36,7 @@ export const bookingsApi = new Hono<AppEnv>()
   })
   .get("/bookings", doc({ summary: "The calendar: every booking and resource hold overlapping [from, to) (at most 62 days), by start; others' bookings without title or member.", answers: { 200: wholeListAnswer(calendarItemAnswer) }, errors: { 403: ["feature_disabled"] } }), allowedTo("readBookings"), query(calendarQuery), async (c) => {
     const { t, user } = await portalRequest(c);
-    const admin = isBookingAdmin(user);
-    const q = c.req.valid("query");
-    const key = `${user.id}:${admin ? "a" : "m"}:${q.from}:${q.to}:${q.resourceId ?? ""}:${q.category ?? ""}`;
-    return c.json({ items: await calendarRead(t, "calendar", key, () => calendar(t, { userId: user.id, admin }, q)), nextCursor: null });
+    return c.json({ items: await calendarCached(t, { userId: user.id, admin: isBookingAdmin(user) }, c.req.valid("query")), nextCursor: null });
   })
   .get("/bookings/:id", doc({ summary: "Read one of the caller's bookings (admins: any).", answers: { 200: bookingEnvelope }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("readBookings"), async (c) => {
     const { t, user } = await portalRequest(c);

@@ -58,8 +58,14 @@ export function forgetEventsAfterWrites(): MiddlewareHandler<AppEnv> {
 /**
  * A group's upcoming events on its page (`/g/{slug}`): for a signed-in reader who may see them
  * (the group's members, community admins), and not while events are switched off for them.
+ * Kept like the dashboard's list (and forgotten with it), so the group page in the steady
+ * state makes no D1 round trip for them.
  */
 export async function groupEventsFor(t: TenantDb, tenant: Pick<Tenant, "features">, user: Pick<User, "id" | "tenantRole"> | null, groupId: string, now: number, viewingAsMember: boolean): Promise<EventView[]> {
   if (!user || !decideEvent({ tenantRole: user.tenantRole, viewingAsMember }, "read", tenant.features).ok) return [];
-  return groupUpcomingEvents(t, await eventViewer(t, user, { viewingAsMember }), groupId, now, 5);
+  const viewer = await eventViewer(t, user, { viewingAsMember });
+  // Who may see them is decided on every request (the roles are cached and forgotten by their
+  // own writes); only the rows, with the reader's registrations, are kept.
+  if (!viewer.admin && viewer.groupRoles[groupId] === undefined) return [];
+  return upcoming.getOrLoad(`${t.tenantId}:g:${groupId}:${user.id}:${viewingAsMember ? "m" : "a"}`, () => groupUpcomingEvents(t, viewer, groupId, now, 5));
 }

@@ -214,6 +214,26 @@ describe("/events/{id}: registering without JavaScript", () => {
     expect(groupPage.html).toContain('class="group-events"');
     expect(groupPage.html).toContain("Soudure entre makers");
   });
+
+  it("the group page's events are kept between views and change at once after a write: a new event, a cancellation, a registration", async () => {
+    const tenant = await setup();
+    await makeGroup(tenant, { slug: "makers", name: "Makers", joinPolicy: "open" });
+    const inside = await groupMember(tenant, "makers", "in@example.org", "Ida Inside");
+    const first = await makeEvent(tenant, { title: "Soudure entre makers", group: "makers" });
+    expect((await page(tenant, "/g/makers?lang=en", inside.cookie)).html).toContain("Soudure entre makers");
+    const second = await makeEvent(tenant, { title: "Impression 3D", group: "makers", startsAt: iso(at(8, 17)), endsAt: iso(at(8, 19)) });
+    expect((await page(tenant, "/g/makers?lang=en", inside.cookie)).html).toContain("Impression 3D");
+    expect((await call(tenant.host, "DELETE", `/api/v1/events/${first.id}`, { cookie: tenant.owner.cookie })).status).toBe(204);
+    const after = await page(tenant, "/g/makers?lang=en", inside.cookie);
+    expect(after.html).not.toContain("Soudure entre makers");
+    expect(after.html).toContain("Impression 3D");
+    // The reader's own registration shows on the next view (the attend form's write forgets the list).
+    const going = await postForm(tenant, `/events/${second.id}/attend?lang=en`, inside.cookie, {});
+    expect(going.status).toBeLessThan(400);
+    expect((await eventJson(tenant, second.id, inside.cookie)).myStatus).toBe("going");
+    const listed = await page(tenant, "/g/makers?lang=en", inside.cookie);
+    expect(listed.html).toMatch(/group-events[\s\S]*Impression 3D[\s\S]*event-status-going/);
+  });
 });
 
 describe("features.events off", () => {

@@ -15,3 +15,15 @@ export function remembered<V>(max: number): (key: string, build: () => V) => V {
     return value;
   };
 }
+
+/** A number per object, for keys that name a cached read by identity (never reused while the object lives). */
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+export function idOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(value, id);
+  }
+  return id;
+}

@@ -9,9 +9,9 @@ import { memberFeedUrl } from "../calendar/service";
 import { secretsKeyOf } from "../invoices/sealed";
 import { CalendarFeedControl } from "../../web/pages/calendar/feed-control";
 import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
-import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
+import { contextKey, doneNotice, pageContext, renderPage, renderWith } from "../http/render";
 import { renderToString } from "preact-render-to-string";
-import { remembered } from "../../web/ui/memo";
+import { idOf, remembered } from "../../web/ui/memo";
 import { calendarCached, calendarRead } from "./cache";
 import { portalRequest, type PortalRequest } from "../memberships/http";
 import { dayInTimeZone } from "../memberships/periods";
@@ -83,8 +83,7 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
   // dashboard's: a busy week is laid out once per reader while its reads stay cached. The big
   // reads stand in the key by identity (a cached read is the same array until it is read again).
-  const { nonce: _nonce, ...inputs } = ctx;
-  const key = JSON.stringify([inputs, tz, r.clock.today, Math.floor(r.clock.now / MINUTE), ask, range, idOf(resources), idOf(items), idOf(upcoming), idOf(past), feed, values, errors, replaced, adminOff, notice]);
+  const key = contextKey(ctx) + JSON.stringify([tz, r.clock.today, Math.floor(r.clock.now / MINUTE), ask, range, idOf(resources), idOf(items), idOf(upcoming), idOf(past), feed, values, errors, replaced, adminOff, notice]);
   const rendered = renderedCalendars(key, () => {
     const selected = resources.find((x) => x.id === ask.resource) ?? null;
     const shown = resources.filter((x) => !ask.category || x.category === ask.category);
@@ -118,17 +117,6 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
 /** Rendered calendars by their inputs; bounded (a page with a busy week is some tens of KB). */
 const renderedCalendars = remembered<string>(100);
 
-/** A number per object, for keys that name a cached read by identity (never reused while the object lives). */
-const identities = new WeakMap<object, number>();
-let lastIdentity = 0;
-function idOf(value: object): number {
-  let id = identities.get(value);
-  if (id === undefined) {
-    id = ++lastIdentity;
-    identities.set(value, id);
-  }
-  return id;
-}
 
 type Refusal = { errors: Record<string, string>; formError?: string; membershipNeeded: boolean };
 

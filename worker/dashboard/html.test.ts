@@ -195,6 +195,15 @@ describe("the dashboard at /", () => {
     await patchTenant(tenant, { welcomeMessage: "Coffee is **free** today" });
     expect(await html(tenant, ann.cookie)).toContain("<strong>free</strong>");
     expect(await html(tenant, ann.cookie, "/?lang=fr")).toContain("Bonjour Ann Same");
+    // The community and the reader stand in the key by identity (worker/http/render.ts
+    // contextKey): a change to either is a new row, so a new page.
+    expect(await html(tenant, ann.cookie)).toContain('href="/admin#create-title"');
+    await patchTenant(tenant, { name: "Twins Renamed", groupCreation: "admins" });
+    const renamed = await html(tenant, ann.cookie);
+    expect(renamed).toContain("Twins Renamed");
+    expect(renamed).not.toContain('href="/admin#create-title"');
+    expect((await call(tenant.host, "PATCH", "/api/v1/me/profile", { cookie: ann.cookie, json: { name: "Ann Other" } })).status).toBe(200);
+    expect(await html(tenant, ann.cookie)).toContain("Hello, Ann Other");
     // Each page keeps its own nonce (it is outside the remembered body).
     const nonces = new Set([await html(tenant, bob.cookie), await html(tenant, bob.cookie)].map((p) => /nonce="([^"]*)"/.exec(p)![1]));
     expect(nonces.size).toBe(2);

@@ -5,9 +5,9 @@ import { tenantDb } from "../db/client";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { isApiPath } from "../http/errors";
-import { pageContext, renderWith } from "../http/render";
+import { contextKey, pageContext, renderWith } from "../http/render";
 import { renderToString } from "preact-render-to-string";
-import { remembered } from "../../web/ui/memo";
+import { idOf, remembered } from "../../web/ui/memo";
 import { myInvitationsCached } from "../invitations/service";
 import { clockOf } from "../memberships/service";
 import { showsMembershipTab } from "../memberships/cache";
@@ -21,8 +21,7 @@ export async function dashboardResponse(c: Context<AppEnv>, tenant: Tenant, user
   const [view, invitations] = await Promise.all([dashboardPage(tdb, tenant, user, clock.today, clock.now, ctx.viewingAsMember === true), myInvitationsCached(tdb, user)]);
   // The body is a pure function of these inputs (the nonce aside, which it never reads): a
   // member who opens their dashboard again with nothing changed gets the same HTML, rendered once.
-  const { nonce: _nonce, ...inputs } = ctx;
-  const key = JSON.stringify([inputs, view, invitations]);
+  const key = `${contextKey(ctx)}\u0001${idOf(invitations)}\u0001${JSON.stringify(view)}`;
   const rendered = renderedBodies(key, () => renderToString(DashboardPage({ ctx, user: ctx.user!, view, invitations })));
   return renderWith(c, ctx, { title: t(ctx.lang, "home.title"), body: { rendered } });
 }

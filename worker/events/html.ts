@@ -10,7 +10,7 @@ import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { requireTenant, viewingAsMember } from "../http/context";
 import { formAction, readForm, requirePageUser, withDone, type FormFailure } from "../http/forms";
-import { doneNotice, pageContext, renderPage, renderWith } from "../http/render";
+import { contextKey, doneNotice, pageContext, renderPage, renderWith } from "../http/render";
 import { renderToString } from "preact-render-to-string";
 import { remembered } from "../../web/ui/memo";
 import { billingSettingsOf } from "../invoices/settings";
@@ -92,8 +92,7 @@ async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   const nextCursor = query.view === "month" ? null : list.nextCursor;
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
   // dashboard's: the same list for the same reader is rendered once.
-  const { nonce: _nonce, ...inputs } = ctx;
-  const key = JSON.stringify([inputs, query, types, list.items, nextCursor, clock.today, adminNotice]);
+  const key = contextKey(ctx) + JSON.stringify([query, types, list.items, nextCursor, clock.today, adminNotice]);
   const rendered = renderedLists(key, () => renderToString(EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice })));
   return renderWith(c, ctx, { title: tr(ctx.lang, "events.title"), body: { rendered } });
 }

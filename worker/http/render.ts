@@ -3,6 +3,7 @@ import type { VNode } from "preact";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type Lang, type MessageKey } from "../../web/i18n";
 import { renderDocument, type Page, type PageContext } from "../../web/ui/page";
+import { idOf } from "../../web/ui/memo";
 import type { AppEnv } from "../env";
 import { viewingAsMember } from "./context";
 import { platformUrl } from "../tenancy/hosts";
@@ -63,4 +64,15 @@ export function groupPageContext(c: Context<AppEnv>, branding: { faviconUrl: str
 export function doneNotice(c: Context<AppEnv>, notices: Record<string, MessageKey>): { notice?: string } {
   const key = notices[c.req.query("done") ?? ""];
   return key ? { notice: t((c.get("language") ?? "fr") as Lang, key) } : {};
+}
+
+/**
+ * The page context as part of a memo key (a body rendered once per distinct inputs): everything
+ * but the nonce, which no body reads; the community and the reader stand in by identity (their
+ * rows come from the per-isolate read caches and are never changed in place, so the same object
+ * means the same content), which keeps the key short on the hottest pages.
+ */
+export function contextKey(ctx: PageContext): string {
+  const { nonce: _nonce, tenant, user, ...rest } = ctx;
+  return `${tenant ? idOf(tenant) : 0}\u0001${user ? idOf(user) : 0}\u0001${JSON.stringify(rest)}`;
 }

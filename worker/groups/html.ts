@@ -18,7 +18,9 @@ import type { AppEnv } from "../env";
 import { asksMemberView, clientIp, requestOrigin, requireTenant, viewingAsMember } from "../http/context";
 import { notFound } from "../http/errors";
 import { formAction, readForm, renameFields, requirePageUser, type FormFailure } from "../http/forms";
-import { doneNotice, groupPageContext, renderWith } from "../http/render";
+import { contextKey, doneNotice, groupPageContext, renderWith } from "../http/render";
+import { renderToString } from "preact-render-to-string";
+import { remembered } from "../../web/ui/memo";
 import { deliverSoon } from "../mail/deliver";
 import { joinView, joinWithAccount, leaveGroup, membershipState, type JoinEvents, type JoinOutcome, type JoinView } from "./membership";
 import { can } from "./policy";
@@ -76,8 +78,15 @@ function renderGroup(
   status: ContentfulStatusCode = 200,
 ) {
   const pctx = groupPageContext(c, view.branding);
-  return renderWith(c, pctx, { title: view.name, body: GroupPage({ ctx: pctx, group: view, members: preview, ability, ...extra }), brand: groupBrand(view) }, status);
+  // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
+  // dashboard's: the community's most read page is rendered once per reader while nothing changes.
+  const key = `${contextKey(pctx)}\u0001${JSON.stringify([view, preview, ability, extra])}`;
+  const rendered = renderedGroups(key, () => renderToString(GroupPage({ ctx: pctx, group: view, members: preview, ability, ...extra })));
+  return renderWith(c, pctx, { title: view.name, body: { rendered }, brand: groupBrand(view) }, status);
 }
+
+/** Rendered group pages by their inputs; bounded (a page with its discussions is some tens of KB). */
+const renderedGroups = remembered<string>(200);
 
 /** What a redirect to the group page may announce (`?done=`). */
 const GROUP_NOTICES: Record<string, MessageKey> = { thread_deleted: "notice.discussion.thread_deleted", hidden: "notice.discussion.hidden", removed: "notice.discussion.removed" };

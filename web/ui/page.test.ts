@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import { describe, expect, it } from "vitest";
-import { renderDocument, type PageContext } from "./page";
+import { renderDocument, renderDocumentBytes, type PageContext } from "./page";
 
 // The document shell keeps rendered pieces (head, header, footer) between requests; what
 // changes per request (the nonce) must still be each response's own.
@@ -47,5 +47,20 @@ describe("renderDocument", () => {
     const island = renderDocument(ctx(), { title: "Islands", body: html`<div class="island" data-island="OnlineList"></div>` });
     expect(plain).not.toContain("/assets/client.js");
     expect(island).toContain('<script type="module" src="/assets/client.js"></script>');
+  });
+
+  it("gives a remembered body's document as bytes equal to the text document, each answer with its own nonce, a new shell by its key", () => {
+    const body = { rendered: '<section class="card"><h1>Café · 3 €</h1><p>Réservé</p></section>' };
+    const a = ctx(), b = ctx();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    const da = decode(renderDocumentBytes(a, { title: "Réservations", body }, "shell-1"));
+    expect(da).toBe(renderDocument(a, { title: "Réservations", body }));
+    // Laid out once: the second answer reuses the bytes around its own nonce.
+    const db = decode(renderDocumentBytes(b, { title: "Réservations", body }, "shell-1"));
+    expect(styleNonce(db)).toBe(b.nonce);
+    expect(db.split(b.nonce).join("")).toBe(da.split(a.nonce).join(""));
+    // Another shell (here: another language) under another key is laid out anew.
+    const fr = ctx({ lang: "fr" });
+    expect(decode(renderDocumentBytes(fr, { title: "Réservations", body }, "shell-2"))).toBe(renderDocument(fr, { title: "Réservations", body }));
   });
 });

@@ -278,6 +278,12 @@ function ViewAsBanner({ ctx, keepInput }: { ctx: PageContext; keepInput: boolean
  * client script is added only when the page holds an island.
  */
 export function renderDocument(ctx: PageContext, page: Page): string {
+  const [before, after] = documentAround(ctx, page);
+  return before + ctx.nonce + after;
+}
+
+/** The document before and after the nonce (the only part that differs between requests for the same inputs). */
+function documentAround(ctx: PageContext, page: Page): [string, string] {
   const lang: Lang = isLang(ctx.lang) ? ctx.lang : "en";
   const main = "rendered" in page.body ? page.body.rendered : renderToString(page.body);
   const name = siteName(ctx);
@@ -304,7 +310,6 @@ export function renderDocument(ctx: PageContext, page: Page): string {
   );
   // The slot's last occurrence: the title before it may be anyone's text, even the slot's.
   const slot = head.lastIndexOf(NONCE_SLOT);
-  const headWithNonce = head.slice(0, slot) + ctx.nonce + head.slice(slot + NONCE_SLOT.length);
   // Only the view-as toggle and banner need to know (a regex over the whole page is not free).
   const hasToggle = main.includes(VIEW_AS_FORM);
   const keepInput = (hasToggle || ctx.viewingAsMember === true) && EDITABLE.test(main);
@@ -314,8 +319,42 @@ export function renderDocument(ctx: PageContext, page: Page): string {
   const footer = rendered(`footer\u0001${lang}\u0001${ctx.tenant ? ctx.rootUrl : ""}\u0001${ctx.path}`, () => Footer({ ctx }));
   const skip = rendered(`skip\u0001${lang}`, () => html`<a class="skip-link" href="#main">${t(lang, "layout.skip")}</a>`);
   // Concatenated rather than nested so the body is rendered once; every fragment is Preact-escaped.
-  return (
-    `<!doctype html><html lang="${lang}">${headWithNonce}<body>${skip}${header}` +
-    `<main id="main" class="site-main" tabindex="-1">${body}</main>${footer}</body></html>`
-  );
+  return [
+    `<!doctype html><html lang="${lang}">${head.slice(0, slot)}`,
+    `${head.slice(slot + NONCE_SLOT.length)}<body>${skip}${header}<main id="main" class="site-main" tabindex="-1">${body}</main>${footer}</body></html>`,
+  ];
+}
+
+/** A remembered document, encoded once: an answer is `before`, the request's nonce, `after`. */
+type EncodedDocument = { before: Uint8Array; after: Uint8Array };
+const encodedDocuments = new WeakMap<RenderedBody, Map<string, EncodedDocument>>();
+const encoder = new TextEncoder();
+
+/**
+ * The document of a remembered body (`{ rendered }`, the same object while its inputs stay the
+ * same) as UTF-8 bytes: the shell is laid out and the page encoded once per body and `shellKey`,
+ * then each answer only copies the bytes around its nonce — a busy calendar week is ~100 KB that
+ * would otherwise be scanned, joined and encoded on every request. `shellKey` must name every
+ * input of the shell the context and page carry besides the body and the nonce (worker/http/render.ts).
+ */
+export function renderDocumentBytes(ctx: PageContext, page: Page & { body: RenderedBody }, shellKey: string): Uint8Array<ArrayBuffer> {
+  let byShell = encodedDocuments.get(page.body);
+  if (!byShell) {
+    byShell = new Map();
+    encodedDocuments.set(page.body, byShell);
+  }
+  let doc = byShell.get(shellKey);
+  if (!doc) {
+    const [before, after] = documentAround(ctx, page);
+    doc = { before: encoder.encode(before), after: encoder.encode(after) };
+    // A body is one reader's page: a few shells (languages, paths) at most, bounded all the same.
+    if (byShell.size >= 8) byShell.clear();
+    byShell.set(shellKey, doc);
+  }
+  const nonce = encoder.encode(ctx.nonce);
+  const out = new Uint8Array(doc.before.length + nonce.length + doc.after.length);
+  out.set(doc.before, 0);
+  out.set(nonce, doc.before.length);
+  out.set(doc.after, doc.before.length + nonce.length);
+  return out;
 }

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import type { RenderedBody } from "../../web/ui/page";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type MessageKey } from "../../web/i18n";
 import { problemErrors, seriesDates, type BookingFormValues } from "../../web/pages/bookings/booking-form";
@@ -84,14 +85,14 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
   // dashboard's: a busy week is laid out once per reader while its reads stay cached. The big
   // reads stand in the key by identity (a cached read is the same array until it is read again).
   const key = contextKey(ctx) + JSON.stringify([tz, r.clock.today, Math.floor(r.clock.now / MINUTE), ask, range, idOf(resources), idOf(items), idOf(upcoming), idOf(past), feed, values, errors, replaced, adminOff, notice]);
-  const rendered = renderedCalendars(key, () => {
+  const body = renderedCalendars(key, () => {
     const selected = resources.find((x) => x.id === ask.resource) ?? null;
     const shown = resources.filter((x) => !ask.category || x.category === ask.category);
     const columns =
       ask.view === "day"
         ? (selected ? [selected] : shown).map((x) => ({ day: ask.date, resource: gridResource(x) }))
         : daysOf(range.first, range.end).map((day) => ({ day, resource: selected ? gridResource(selected) : null }));
-    return renderToString(
+    const rendered = renderToString(
       BookingsPage({
         ctx,
         timeZone: tz,
@@ -110,12 +111,13 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
         ...notice,
       }),
     );
+    return { rendered };
   });
-  return renderWith(c, ctx, { title: t(ctx.lang, "bookings.title"), body: { rendered } }, status);
+  return renderWith(c, ctx, { title: t(ctx.lang, "bookings.title"), body }, status);
 }
 
 /** Rendered calendars by their inputs; bounded (a page with a busy week is some tens of KB). */
-const renderedCalendars = remembered<string>(100);
+const renderedCalendars = remembered<RenderedBody>(100);
 
 
 type Refusal = { errors: Record<string, string>; formError?: string; membershipNeeded: boolean };

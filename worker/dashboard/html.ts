@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import type { RenderedBody } from "../../web/ui/page";
 import { t } from "../../web/i18n";
 import { DashboardPage } from "../../web/pages/dashboard/dashboard";
 import { tenantDb } from "../db/client";
@@ -22,12 +23,12 @@ export async function dashboardResponse(c: Context<AppEnv>, tenant: Tenant, user
   // The body is a pure function of these inputs (the nonce aside, which it never reads): a
   // member who opens their dashboard again with nothing changed gets the same HTML, rendered once.
   const key = `${contextKey(ctx)}\u0001${idOf(invitations)}\u0001${JSON.stringify(view)}`;
-  const rendered = renderedBodies(key, () => renderToString(DashboardPage({ ctx, user: ctx.user!, view, invitations })));
-  return renderWith(c, ctx, { title: t(ctx.lang, "home.title"), body: { rendered } });
+  const body = renderedBodies(key, () => ({ rendered: renderToString(DashboardPage({ ctx, user: ctx.user!, view, invitations })) }));
+  return renderWith(c, ctx, { title: t(ctx.lang, "home.title"), body });
 }
 
 /** Rendered dashboards by their inputs; bounded (a few hundred members' pages, some KB each). */
-const renderedBodies = remembered<string>(200);
+const renderedBodies = remembered<RenderedBody>(200);
 
 /** The Membership tab of the member navigation, on every page a signed-in member opens (cached: see memberships/tab.ts). */
 export function membershipTab(): MiddlewareHandler<AppEnv> {

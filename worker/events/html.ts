@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import type { RenderedBody } from "../../web/ui/page";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t as tr, type Lang, type MessageKey } from "../../web/i18n";
 import { EventPage, type EventPageProps } from "../../web/pages/events/detail";
@@ -93,12 +94,12 @@ async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
   // dashboard's: the same list for the same reader is rendered once.
   const key = contextKey(ctx) + JSON.stringify([query, types, list.items, nextCursor, clock.today, adminNotice]);
-  const rendered = renderedLists(key, () => renderToString(EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice })));
-  return renderWith(c, ctx, { title: tr(ctx.lang, "events.title"), body: { rendered } });
+  const body = renderedLists(key, () => ({ rendered: renderToString(EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice })) }));
+  return renderWith(c, ctx, { title: tr(ctx.lang, "events.title"), body });
 }
 
 /** Rendered event lists by their inputs; bounded (a few hundred readers' pages, some KB each). */
-const renderedLists = remembered<string>(200);
+const renderedLists = remembered<RenderedBody>(200);
 
 /** The registration form's controls: every field the event asks is required. */
 const inputsOf = (fields: RegistrationField[]): ProfileInputField[] => fields.map((f) => ({ key: f.key, label: f.label, type: f.type, required: true, options: f.options, value: f.value }));

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import type { RenderedBody } from "../../web/ui/page";
 import { avatarUrlOf } from "../profiles/avatar-column";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { closestLang, type MessageKey } from "../../web/i18n";
@@ -81,12 +82,12 @@ function renderGroup(
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
   // dashboard's: the community's most read page is rendered once per reader while nothing changes.
   const key = `${contextKey(pctx)}\u0001${JSON.stringify([view, preview, ability, extra])}`;
-  const rendered = renderedGroups(key, () => renderToString(GroupPage({ ctx: pctx, group: view, members: preview, ability, ...extra })));
-  return renderWith(c, pctx, { title: view.name, body: { rendered }, brand: groupBrand(view) }, status);
+  const body = renderedGroups(key, () => ({ rendered: renderToString(GroupPage({ ctx: pctx, group: view, members: preview, ability, ...extra })) }));
+  return renderWith(c, pctx, { title: view.name, body, brand: groupBrand(view) }, status);
 }
 
 /** Rendered group pages by their inputs; bounded (a page with its discussions is some tens of KB). */
-const renderedGroups = remembered<string>(200);
+const renderedGroups = remembered<RenderedBody>(200);
 
 /** What a redirect to the group page may announce (`?done=`). */
 const GROUP_NOTICES: Record<string, MessageKey> = { thread_deleted: "notice.discussion.thread_deleted", hidden: "notice.discussion.hidden", removed: "notice.discussion.removed" };

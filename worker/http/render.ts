@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { VNode } from "preact";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type Lang, type MessageKey } from "../../web/i18n";
-import { renderDocument, type Page, type PageContext } from "../../web/ui/page";
+import { renderDocument, renderDocumentBytes, type Page, type PageContext } from "../../web/ui/page";
 import { idOf } from "../../web/ui/memo";
 import type { AppEnv } from "../env";
 import { viewingAsMember } from "./context";
@@ -48,6 +48,12 @@ export function renderPage(c: Context<AppEnv>, title: string, body: VNode, statu
 /** Renders with a context the caller built (a group page wears the group's logo, favicon and colours). */
 export function renderWith(c: Context<AppEnv>, ctx: PageContext, page: Page, status: ContentfulStatusCode = 200) {
   c.header("Cache-Control", "no-store");
+  // A remembered body (the same object while its inputs stay the same) comes with its document
+  // already laid out and encoded: only the nonce is new (web/ui/page.ts renderDocumentBytes).
+  if ("rendered" in page.body) {
+    const shellKey = `${contextKey(ctx)}\u0001${page.title}\u0001${page.brand ? JSON.stringify(page.brand) : ""}`;
+    return c.body(renderDocumentBytes(ctx, { ...page, body: page.body }, shellKey), status, { "Content-Type": "text/html; charset=UTF-8" });
+  }
   return c.html(renderDocument(ctx, page), status);
 }
 

@@ -289,6 +289,14 @@ export async function deliverOutbox(
   let recording: Promise<void> = Promise.resolve();
   /** The last group's outcome, not written yet: it goes first in the next claim's batch, or alone at the end (`flush`). */
   let unwritten: Statement[] = [];
+  /**
+   * Some row went back to wait in this drain (a 429, or not tried): it comes due at the real time
+   * plus Retry-After, which this drain's own time (lagging by its work) may not have reached at its
+   * next claim. Such a drain claims until a claim comes back empty, as it always did.
+   */
+  let throttled = false;
+  /** When the last rows this drain gave back to the provider's pace come due (real time), 0 for none. */
+  let givenBackDueAt = 0;
   const flush = async () => {
     await recording;
     const marks = unwritten;
@@ -303,10 +311,20 @@ export async function deliverOutbox(
     unwritten = [];
     const { groups, short } = await claim(limit - handled, before);
     if (groups.length === 0) {
+      // Rows given back after a 429 come due at the real time plus Retry-After, which this drain's
+      // own time may not have reached (it lags the real time by its work): catch up once (the real
+      // time is usually past it already) and claim them, rather than leaving them to the cron.
+      const dueAt = givenBackDueAt;
+      givenBackDueAt = 0;
+      if (dueAt > now() && Math.max(dueAt, clock.now()) < deadline) {
+        const gap = dueAt - now();
+        await clock.sleep(Math.max(0, dueAt - clock.now()));
+        waited += gap;
+        continue;
+      }
       await recording;
       return report;
     }
-    let throttled = false;
     for (const [i, group] of groups.entries()) {
       handled += group.rows.length;
       const outcomes = (await send(group)) ?? new Map<string, Outcome>(group.rows.map((r) => [r.id, { kind: "throttled", retryAfterMs: 0, message: "out of time" }]));
@@ -334,8 +352,8 @@ export async function deliverOutbox(
       await sleep(pauseMs);
       pauseMs = 0;
     }
-    // Nothing else was due at the claim and every row was tried: no last, empty claim, unless a
-    // request queued more meanwhile.
+    // Nothing else was due at the claim and no row went back to wait: no last, empty claim,
+    // unless a request queued more meanwhile.
     if (short && !throttled && !(opts.asked?.() ?? false)) {
       await flush();
       return report;
@@ -365,6 +383,7 @@ export async function deliverOutbox(
         ids.push(row.id);
         throttled.set(o.retryAfterMs, ids);
         if (o.message !== "not tried" && o.message !== "out of time") report.throttled++;
+        if (o.message !== "out of time") givenBackDueAt = Math.max(givenBackDueAt, throttledFrom + o.retryAfterMs);
       } else if (o.kind === "failed") {
         const finalFailure = row.attempts >= MAX_ATTEMPTS;
         marks.push(

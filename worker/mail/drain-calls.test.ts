@@ -74,6 +74,26 @@ describe("the drain's D1 calls per email (emails with an .ics, the dev mailbox)"
     });
   }
 
+  it("a claim that fails still writes the outcome it carried: the emails it sent are marked sent, not sent again when their claim lapses", async () => {
+    const now = Date.now() + 400 * 86400_000;
+    const tenant = await queued(3, now);
+    let batches = 0;
+    // D1 refuses the third batch: the claim that carries the first group's outcome.
+    const failing = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch")
+          return (statements: D1PreparedStatement[]) => {
+            if (++batches === 3) return Promise.reject(new Error("D1 is overloaded"));
+            return target.batch(statements);
+          };
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await expect(deliverOutbox({ ...env, DB: failing }, { now: now + 1000, tenantId: tenant.id, asked: () => true })).rejects.toThrow("D1 is overloaded");
+    await expectAllSentOnce(tenant.id, 3);
+  });
+
   it("deliverSoon: an email queued while the drain runs goes in the same drain (its claim folded with the first group's outcome), none lost, none twice", async () => {
     const now = Date.now() - 1000;
     const tenant = await queued(10, now);

@@ -178,6 +178,11 @@ export async function deliverOutbox(
   const singlesSize = transport.paced ? SINGLES_PACED : SINGLES_UNPACED;
   const slot = mailCallSlot(env);
 
+  const write = async (marks: Statement[]) => {
+    const [first, ...rest] = marks;
+    if (first) await db.batch([first, ...rest]);
+  };
+
   const claimSet = (at: number) => ({ status: "sending" as const, claimedUntil: at + CLAIM_MS, attempts: sql`${outbox.attempts} + 1` });
 
   /**
@@ -197,8 +202,16 @@ export async function deliverOutbox(
     // Split: rows without attachments in batches; the others singly, when no batchable row is due.
     const size = batching ? batchSize : singlesSize;
     const statements: Statement[] = [...before, claimRetry, fresh(split ? isNull(outbox.attachments) : undefined, size)];
-    const results = await db.batch(statements as [Statement, ...Statement[]]);
     queries++;
+    const results = await db.batch(statements as [Statement, ...Statement[]]).catch(async (err: unknown) => {
+      // The claim failed: the outcome it carried (emails already sent) is still written, alone,
+      // so that no sent email comes due again when its claim lapses.
+      if (before.length > 0) {
+        queries++;
+        await write(before).catch(() => undefined);
+      }
+      throw err;
+    });
     // The claim's two answers are the batch's last two (drizzle types a mixed batch loosely).
     const again = results[before.length] as OutboxRow[];
     const batch = results[before.length + 1] as OutboxRow[];
@@ -280,10 +293,6 @@ export async function deliverOutbox(
     return out;
   }
 
-  const write = async (marks: Statement[]) => {
-    const [first, ...rest] = marks;
-    if (first) await db.batch([first, ...rest]);
-  };
   let handled = 0;
   let pauseMs = 0;
   let recording: Promise<void> = Promise.resolve();

@@ -31,7 +31,15 @@ export function deliverSoon(c: Context<AppEnv>): void {
     try {
       while (state.again && Date.now() < deadline) {
         state.again = false;
-        const report = await deliverOutbox(c.env, { limit: 20_000, budgetMs: Math.max(1_000, deadline - Date.now()), ...scope });
+        // A claim that came back short ends the round without an empty claim, unless a request
+        // asked for another round meanwhile: then the drain claims again at once (the outcome of
+        // what it just sent written in that claim's batch). An ask after that is seen below.
+        const asked = () => {
+          const again = state.again;
+          state.again = false;
+          return again;
+        };
+        const report = await deliverOutbox(c.env, { limit: 20_000, budgetMs: Math.max(1_000, deadline - Date.now()), ...scope, asked });
         if (report.more) {
           await continueMailDelivery(c.env, scope, report.waitMs);
           return;

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { TenantDb } from "../db/client";
 import { chunkRows, directoryDb } from "../db/client";
 import { newId, sha256Hex } from "../db/ids";
@@ -94,6 +95,8 @@ export async function batchKey(batchId: string, rowIds: string[]): Promise<strin
 }
 
 type Group = { rows: OutboxRow[]; asBatch: boolean };
+/** One statement of a D1 batch (a group's outcome, a claim). */
+type Statement = BatchItem<"sqlite">;
 type Outcome = { kind: "sent" } | { kind: "throttled"; retryAfterMs: number; message: string } | { kind: "failed"; message: string; leaveBatch: boolean };
 
 const messageOf = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
@@ -109,7 +112,14 @@ const messageOf = (err: unknown) => String(err instanceof Error ? err.message : 
  * - Batches go through the transport's batch endpoint (up to its `batchSize`; a drain scoped to
  *   one tenant batches that tenant's rows, but a retried group is claimed whole whatever the
  *   scope); emails it cannot batch (attachments, for Resend) go singly with the row id as key.
- * - A group's outcome is written while the next group is claimed and waits for its call slot.
+ *   A transport whose batches take attachments (`batchesAttachments`: the dev mailbox) gets
+ *   them in its groups like any other email.
+ * - A group's outcome is written in the same D1 batch as the next claim (before it), or alone
+ *   when no claim follows; the outcomes of earlier groups of one claim are written while the
+ *   next group is sent.
+ * - A claim that came back short (fewer rows than it could take: nothing else was due) ends
+ *   the drain without a last, empty claim, unless the group was throttled or `asked()` says a
+ *   request queued more meanwhile (then it claims again, with the outcome in that claim).
  * - Paced transports reserve a call slot (`mailCallSlot`) before each call, across every drain.
  * - A 429 (or 503 with Retry-After) gives the attempt back, makes the rows wait at least
  *   Retry-After, and this drain waits as long before its next call; other failures keep the
@@ -117,7 +127,16 @@ const messageOf = (err: unknown) => String(err instanceof Error ? err.message : 
  */
 export async function deliverOutbox(
   env: Bindings,
-  opts: { now?: number; limit?: number; tenantId?: string; budgetMs?: number; clock?: MailClock; maxQueries?: number } = {},
+  opts: {
+    now?: number;
+    limit?: number;
+    tenantId?: string;
+    budgetMs?: number;
+    clock?: MailClock;
+    maxQueries?: number;
+    /** Asked after a claim that came back short: true if a request asked for another round since (it consumes that ask). */
+    asked?: () => boolean;
+  } = {},
 ): Promise<DeliveryReport> {
   const clock = opts.clock ?? realClock;
   const started = clock.now();
@@ -153,14 +172,25 @@ export async function deliverOutbox(
     return report;
   }
   const batching = Boolean(transport.sendBatch);
+  // Emails with attachments are claimed apart (after the batchable ones) unless the batch takes them.
+  const split = batching && !transport.batchesAttachments;
   const batchSize = Math.max(1, transport.batchSize ?? 100);
   const singlesSize = transport.paced ? SINGLES_PACED : SINGLES_UNPACED;
   const slot = mailCallSlot(env);
 
+  const write = async (marks: Statement[]) => {
+    const [first, ...rest] = marks;
+    if (first) await db.batch([first, ...rest]);
+  };
+
   const claimSet = (at: number) => ({ status: "sending" as const, claimedUntil: at + CLAIM_MS, attempts: sql`${outbox.attempts} + 1` });
 
-  /** A retried group (rows that carry a batch id), then a new one; fresh batchable rows first. */
-  async function claim(remaining: number): Promise<Group[]> {
+  /**
+   * A retried group (rows that carry a batch id), then a new one; fresh batchable rows first.
+   * `before` (the previous group's outcome) is written first in the same D1 batch. `short`: the
+   * claim took fewer rows than it could, so nothing else was due when it ran.
+   */
+  async function claim(remaining: number, before: Statement[]): Promise<{ groups: Group[]; short: boolean }> {
     const at = now();
     const retry = db.select({ b: outbox.batchId }).from(outbox).where(and(due(at), isNotNull(outbox.batchId))).orderBy(asc(outbox.nextAttemptAt)).limit(1);
     // The whole group, whatever this drain's scope: a retried batch is the same batch.
@@ -169,18 +199,35 @@ export async function deliverOutbox(
       const picked = db.select({ id: outbox.id }).from(outbox).where(and(due(at), isNull(outbox.batchId), filter)).orderBy(asc(outbox.nextAttemptAt)).limit(Math.min(size, remaining));
       return db.update(outbox).set({ ...claimSet(at), batchId: newId() }).where(and(inArray(outbox.id, picked), due(at), isNull(outbox.batchId))).returning();
     };
-    // Batching: rows without attachments in batches; the others singly, when no batchable row is due.
-    const [again, batch] = await db.batch([claimRetry, fresh(batching ? isNull(outbox.attachments) : undefined, batching ? batchSize : singlesSize)]);
+    // Split: rows without attachments in batches; the others singly, when no batchable row is due.
+    const size = batching ? batchSize : singlesSize;
+    const statements: Statement[] = [...before, claimRetry, fresh(split ? isNull(outbox.attachments) : undefined, size)];
     queries++;
-    let rows = [again, batch].filter((r) => r.length > 0);
-    if (rows.length === 0 && batching) {
-      rows = [await fresh(isNotNull(outbox.attachments), singlesSize)].filter((r) => r.length > 0);
-      queries++;
-    }
-    return rows.map((r) => {
-      const sorted = [...r].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return { rows: sorted, asBatch: batching && sorted.every((row) => !row.attachments?.length && (transport.batchable?.(mailOf(row)) ?? true)) };
+    const results = await db.batch(statements as [Statement, ...Statement[]]).catch(async (err: unknown) => {
+      // The claim failed: the outcome it carried (emails already sent) is still written, alone,
+      // so that no sent email comes due again when its claim lapses.
+      if (before.length > 0) {
+        queries++;
+        await write(before).catch(() => undefined);
+      }
+      throw err;
     });
+    // The claim's two answers are the batch's last two (drizzle types a mixed batch loosely).
+    const again = results[before.length] as OutboxRow[];
+    const batch = results[before.length + 1] as OutboxRow[];
+    let rows = [again, batch].filter((r) => r.length > 0);
+    let short = again.length === 0 && batch.length < Math.min(size, remaining) && !split;
+    if (rows.length === 0 && split) {
+      const singles = await fresh(isNotNull(outbox.attachments), singlesSize);
+      queries++;
+      rows = [singles].filter((r) => r.length > 0);
+      short = singles.length < Math.min(singlesSize, remaining);
+    }
+    const groups = rows.map((r) => {
+      const sorted = [...r].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { rows: sorted, asBatch: batching && sorted.every((row) => (transport.batchesAttachments || !row.attachments?.length) && (transport.batchable?.(mailOf(row)) ?? true)) };
+    });
+    return { groups, short };
   }
 
   /** Waits for the next call slot (paced transports); false when the budget ends first. */
@@ -249,27 +296,64 @@ export async function deliverOutbox(
   let handled = 0;
   let pauseMs = 0;
   let recording: Promise<void> = Promise.resolve();
+  /** The last group's outcome, not written yet: it goes first in the next claim's batch, or alone at the end (`flush`). */
+  let unwritten: Statement[] = [];
+  /**
+   * Some row went back to wait in this drain (a 429, or not tried): it comes due at the real time
+   * plus Retry-After, which this drain's own time (lagging by its work) may not have reached at its
+   * next claim. Such a drain claims until a claim comes back empty, as it always did.
+   */
+  let throttled = false;
+  /** When the last rows this drain gave back to the provider's pace come due (real time), 0 for none. */
+  let givenBackDueAt = 0;
+  const flush = async () => {
+    await recording;
+    const marks = unwritten;
+    unwritten = [];
+    if (marks.length > 0) {
+      queries++;
+      await write(marks);
+    }
+  };
   while (handled < limit && clock.now() < deadline && queries < maxQueries) {
-    const groups = await claim(limit - handled);
+    const before = unwritten;
+    unwritten = [];
+    const { groups, short } = await claim(limit - handled, before);
     if (groups.length === 0) {
+      // Rows given back after a 429 come due at the real time plus Retry-After, which this drain's
+      // own time may not have reached (it lags the real time by its work): catch up once (the real
+      // time is usually past it already) and claim them, rather than leaving them to the cron.
+      const dueAt = givenBackDueAt;
+      givenBackDueAt = 0;
+      if (dueAt > now() && Math.max(dueAt, clock.now()) < deadline) {
+        const gap = dueAt - now();
+        await clock.sleep(Math.max(0, dueAt - clock.now()));
+        waited += gap;
+        continue;
+      }
       await recording;
       return report;
     }
-    for (const group of groups) {
+    for (const [i, group] of groups.entries()) {
       handled += group.rows.length;
       const outcomes = (await send(group)) ?? new Map<string, Outcome>(group.rows.map((r) => [r.id, { kind: "throttled", retryAfterMs: 0, message: "out of time" }]));
-      const { wait, write } = record(group.rows, outcomes);
+      if ([...outcomes.values()].some((o) => o.kind === "throttled")) throttled = true;
+      const { wait, marks } = record(group.rows, outcomes);
       pauseMs = Math.max(pauseMs, wait);
-      // The outcome is written while the next group is claimed and waits for its slot (one write in flight).
+      if (i === groups.length - 1) {
+        unwritten = marks;
+        continue;
+      }
+      // Another group of this claim goes next: this outcome is written while it is sent (one write in flight).
       await recording;
-      recording = write();
+      recording = write(marks);
       recording.catch(() => undefined); // awaited (and thrown) before the next write or the end
       queries++;
     }
     if (pauseMs > 0) {
       // The provider asked to slow down: this drain waits as long before its next call.
       if (clock.now() + pauseMs > deadline) {
-        await recording;
+        await flush();
         report.more = true;
         report.waitMs = pauseMs;
         return report;
@@ -277,13 +361,19 @@ export async function deliverOutbox(
       await sleep(pauseMs);
       pauseMs = 0;
     }
+    // Nothing else was due at the claim and no row went back to wait: no last, empty claim,
+    // unless a request queued more meanwhile.
+    if (short && !throttled && !(opts.asked?.() ?? false)) {
+      await flush();
+      return report;
+    }
   }
-  await recording;
+  await flush();
   report.more = true;
   return report;
 
-  /** Every row's outcome as one batch to write (`write`), and how long the provider asked to wait (0 if it did not). */
-  function record(rows: OutboxRow[], outcomes: Map<string, Outcome>): { wait: number; write: () => Promise<void> } {
+  /** Every row's outcome as the statements to write (`marks`), and how long the provider asked to wait (0 if it did not). */
+  function record(rows: OutboxRow[], outcomes: Map<string, Outcome>): { wait: number; marks: Statement[] } {
     const at = now();
     const sentAt = clock.now();
     // Retry-After counts from the real time when that is later than the drain's (a drain's own
@@ -302,6 +392,7 @@ export async function deliverOutbox(
         ids.push(row.id);
         throttled.set(o.retryAfterMs, ids);
         if (o.message !== "not tried" && o.message !== "out of time") report.throttled++;
+        if (o.message !== "out of time") givenBackDueAt = Math.max(givenBackDueAt, throttledFrom + o.retryAfterMs);
       } else if (o.kind === "failed") {
         const finalFailure = row.attempts >= MAX_ATTEMPTS;
         marks.push(
@@ -332,11 +423,7 @@ export async function deliverOutbox(
       }
     }
     report.sent += sentIds.length;
-    const write = async () => {
-      const [first, ...rest] = marks;
-      if (first) await db.batch([first, ...rest]);
-    };
-    return { wait, write };
+    return { wait, marks };
   }
 }
 

@@ -210,6 +210,23 @@ describe("the outbox at the provider's pace", () => {
     expect([...fake.delivered.values()]).toEqual([1, 1, 1]);
   });
 
+  it("rows given back after a 429 are claimed again by the same drain even when its own time lags the real time (no batch left for the cron)", async () => {
+    const tenant = await freshTenant();
+    const t0 = future();
+    await queueInvitations(tenant, 150, t0);
+    // Every reading of this clock costs 5 ms of work: the drain's own time, which moves only by
+    // what it waits, falls behind it, as on a busy isolate.
+    const clock = { t: t0, now: () => (clock.t += 5), sleep: async (ms: number) => void (clock.t += ms) };
+    const fake = new FakeResend(clock);
+    useFake(fake);
+    fake.forced = { status: 429, retryAfter: "1", times: 1 };
+    const report = await deliverOutbox(withRate(5), { now: t0, tenantId: tenant.id, limit: 20_000, budgetMs: 3600_000, clock });
+    expect(report).toMatchObject({ sent: 150, throttled: 100, more: false });
+    expect(fake.delivered.size).toBe(150);
+    expect([...fake.delivered.values()].every((n) => n === 1)).toBe(true);
+    expect(await attemptsOf(tenant.id)).toEqual([{ status: "sent", attempts: 1, n: 150 }]);
+  });
+
   it("a batch whose answer was lost is retried as the same call with the same key, and the provider sends nothing twice", async () => {
     const tenant = await freshTenant();
     const t0 = future();

@@ -38,6 +38,12 @@ export interface MailTransport {
   readonly batchSize?: number;
   /** Whether an email may travel in a batch (Resend's batch endpoint takes no attachments); default: all. */
   batchable?(mail: MailMessage): boolean;
+  /**
+   * `sendBatch` takes emails with attachments too (a store that keeps them whole, like the dev
+   * mailbox), so the outbox claims and sends them in groups like the others. Default false: the
+   * outbox never puts an email with attachments in a batch and claims those apart, singly.
+   */
+  readonly batchesAttachments?: boolean;
   /** Calls go to a provider with a rate limit: the outbox paces them to MAIL_RATE_PER_SECOND across every drain. */
   readonly paced?: boolean;
 }
@@ -45,6 +51,8 @@ export interface MailTransport {
 /** Development and tests: a mailbox stored in D1, readable at /api/v1/dev/mail. */
 export class DevMailbox implements MailTransport {
   readonly batchSize = 200;
+  /** Attachments are stored with the rest: a whole group (a booking's confirmations with their .ics) is one D1 batch. */
+  readonly batchesAttachments = true;
   constructor(private readonly env: Bindings) {}
   async send(mail: OutgoingMail): Promise<void> {
     await directoryDb(this.env)

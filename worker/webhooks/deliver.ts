@@ -7,7 +7,7 @@ import type { Bindings } from "../env";
 import { enqueueMailAfterChange } from "../mail/outbox";
 import { mailLang, tenantBrand, webhookDisabledMail } from "../mail/templates";
 import { platformUrl } from "../tenancy/hosts";
-import { openWebhookSecret, webhookConfig } from "./service";
+import { forgetEnabledWebhooks, openWebhookSecret, webhookConfig } from "./service";
 import { refuseUrl, type UrlRules } from "./url";
 
 // The webhooks' outbox drained: each due delivery claimed by one conditional UPDATE (two
@@ -120,6 +120,7 @@ async function recordOutcome(env: Bindings, t: TenantDb, delivery: WebhookDelive
       .set({ status: "failed", lastError: "The webhook was disabled after 5 days of failures." })
       .where(and(eq(webhookDeliveries.tenantId, t.tenantId), eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.status, "pending"))),
   ]);
+  forgetEnabledWebhooks(t.tenantId);
   return (results[3]?.meta.changes ?? 0) === 1;
 }
 

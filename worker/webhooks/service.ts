@@ -3,6 +3,7 @@ import { z } from "zod";
 import { msg } from "../../web/i18n";
 import { chunkRows, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
+import { ReadCache } from "../db/read-cache";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "../db/schema";
 import type { Bindings } from "../env";
 import { cursorKind, decodeOptionalCursor, encodeCursor } from "../http/cursor";
@@ -112,6 +113,36 @@ export async function getWebhook(t: TenantDb, id: string): Promise<WebhookView> 
   return webhookView(await findEndpoint(t, id));
 }
 
+/**
+ * Per isolate: whether a community has an enabled endpoint, so the check after every write
+ * (`deliverWebhooksAfterWrites`) reads nothing for the many communities without one. Forgotten by
+ * every endpoint write in this isolate; other isolates see a new endpoint within READ_TTL_MS
+ * (meanwhile its deliveries leave with the cron, as every due delivery does).
+ */
+const enabledEndpoints = new ReadCache<boolean>();
+
+export async function hasEnabledWebhook(t: TenantDb): Promise<boolean> {
+  return enabledEndpoints.getOrLoad(t.tenantId, async () => {
+    const [row] = await t.db
+      .select({ id: webhookEndpoints.id })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.tenantId, t.tenantId), eq(webhookEndpoints.enabled, true)))
+      .limit(1);
+    return row !== undefined;
+  });
+}
+
+/** After a write to a community's endpoints (created, enabled or disabled, deleted). */
+export function forgetEnabledWebhooks(tenantId: string): void {
+  enabledEndpoints.delete(tenantId);
+}
+
+/** After a write that left an enabled endpoint (created, enabled): known at once, no read needed. */
+function knowEnabledWebhook(tenantId: string): void {
+  enabledEndpoints.delete(tenantId); // a load under way must not store its older answer
+  enabledEndpoints.set(tenantId, true);
+}
+
 /** Endpoints a community may have at once (each event fans out to every subscribed one). */
 export const MAX_WEBHOOKS = 20;
 const endpointCap = (t: TenantDb): Limit => ({ key: `webhooks:${t.tenantId}:endpoints`, max: MAX_WEBHOOKS, windowMs: FOREVER_MS });
@@ -130,6 +161,7 @@ export async function createWebhook(t: TenantDb, config: WebhookConfig, actorId:
       .insert(webhookEndpoints)
       .values({ id, tenantId: t.tenantId, url: input.url, events, enabled: true, secretSealed, createdBy: actorId, createdAt: now, updatedAt: now })
       .returning();
+    knowEnabledWebhook(t.tenantId);
     return { webhook: webhookView(row!), secret };
   } catch (err) {
     await release(t.d1, [endpointCap(t)]);
@@ -159,6 +191,8 @@ export async function updateWebhook(t: TenantDb, config: WebhookConfig, id: stri
     })
     .where(and(eq(webhookEndpoints.tenantId, t.tenantId), eq(webhookEndpoints.id, id)))
     .returning();
+  if (row?.enabled) knowEnabledWebhook(t.tenantId);
+  else forgetEnabledWebhooks(t.tenantId);
   if (!row) throw notFound("No such webhook.");
   return webhookView(row);
 }
@@ -166,6 +200,7 @@ export async function updateWebhook(t: TenantDb, config: WebhookConfig, id: stri
 /** Removes the endpoint with its deliveries and their attempts. */
 export async function deleteWebhook(t: TenantDb, id: string): Promise<void> {
   const gone = idOk(id) ? await t.db.delete(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, t.tenantId), eq(webhookEndpoints.id, id))).returning({ id: webhookEndpoints.id }) : [];
+  forgetEnabledWebhooks(t.tenantId);
   if (gone.length === 0) throw notFound("No such webhook.");
   await release(t.d1, [endpointCap(t)]);
 }

@@ -1,11 +1,14 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
+import { tenantDb } from "../db/client";
 import { deliverWebhooks, webhooksDue } from "./deliver";
+import { hasEnabledWebhook } from "./service";
 
 /**
  * After a write on a community's host has answered, sends the webhooks it queued (the
- * request only wrote delivery rows in its batch). One indexed read when nothing is due; a
- * failure here is harmless, the cron retries.
+ * request only wrote delivery rows in its batch). Nothing read for a community without an
+ * enabled endpoint (kept per isolate, `hasEnabledWebhook`), else one indexed read when nothing
+ * is due; a failure here is harmless, the cron retries.
  */
 export function deliverWebhooksAfterWrites(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -21,7 +24,8 @@ export function deliverWebhooksAfterWrites(): MiddlewareHandler<AppEnv> {
       return; // no execution context (a bare app.request in a test)
     }
     waitUntil(
-      webhooksDue(c.env, now, tenant.id)
+      hasEnabledWebhook(tenantDb(c.env, tenant))
+        .then((some) => some && webhooksDue(c.env, now, tenant.id))
         .then((due) => (due ? deliverWebhooks(c.env, { now, tenantId: tenant.id, limit: 200, budgetMs: 25_000 }) : undefined))
         .then(
           () => undefined,

@@ -1,7 +1,6 @@
-import { and, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { and, eq, fillPlaceholders, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import type { TenantDb } from "../db/client";
+import { preparedQuery, type Database, type TenantDb } from "../db/client";
 import { ReadCache } from "../db/read-cache";
 import { billingSettings, bookings, hiddenResources, planMemberships, plans, type Plan, type PlanMembership, resources, type Resource } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -74,6 +73,56 @@ export function rememberCreditsUsed(tenantId: string, membershipId: string, sums
   if (known) creditFacts.set(key, { ...known, ...sums });
 }
 
+// The reads of a miss, built once (db/client.ts `preparedQuery`) and sent together in one D1 batch.
+type Read = (db: Database) => { getQuery(): { params: unknown[] }; mapResult(response: unknown, isFromBatch?: boolean): unknown };
+const tenantP = sql.placeholder("tenantId");
+const userP = sql.placeholder("userId");
+const openOf = (db: Database, column: typeof planMemberships.id | typeof planMemberships.planId | typeof planMemberships.changePlanId) =>
+  db
+    .select({ id: column })
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, tenantP), eq(planMemberships.userId, userP), ne(planMemberships.status, "canceled")));
+const resourceRead: Read = preparedQuery((db) =>
+  db
+    .select()
+    .from(resources)
+    .where(and(eq(resources.tenantId, tenantP), eq(resources.id, sql.placeholder("id")), isNull(resources.deletedAt)))
+    .limit(1)
+    .prepare(),
+);
+const hiddenRead: Read = preparedQuery((db) =>
+  db
+    .select({ id: hiddenResources.resourceId })
+    .from(hiddenResources)
+    .where(and(eq(hiddenResources.tenantId, tenantP), eq(hiddenResources.userId, userP)))
+    .prepare(),
+);
+const membershipRead: Read = preparedQuery((db) =>
+  db
+    .select()
+    .from(planMemberships)
+    .where(and(eq(planMemberships.tenantId, tenantP), eq(planMemberships.userId, userP), ne(planMemberships.status, "canceled")))
+    .limit(1)
+    .prepare(),
+);
+const plansRead: Read = preparedQuery((db) =>
+  db
+    .select()
+    .from(plans)
+    .where(and(eq(plans.tenantId, tenantP), or(inArray(plans.id, openOf(db, planMemberships.planId)), inArray(plans.id, openOf(db, planMemberships.changePlanId)))))
+    .prepare(),
+);
+const invoiceDayRead: Read = preparedQuery((db) => db.select({ day: billingSettings.invoiceDay }).from(billingSettings).where(eq(billingSettings.tenantId, tenantP)).limit(1).prepare());
+const creditsBy = (db: Database, which: SQL) =>
+  db
+    .select({ period: bookings.periodStart, used: sql<number>`coalesce(sum(${bookings.creditsUsedMinutes}), 0)`.as("used") })
+    .from(bookings)
+    .where(which)
+    .groupBy(bookings.periodStart)
+    .prepare();
+const creditsOfMembershipRead: Read = preparedQuery((db) => creditsBy(db, eq(bookings.membershipId, sql.placeholder("membershipId"))));
+const creditsOfMemberRead: Read = preparedQuery((db) => creditsBy(db, inArray(bookings.membershipId, openOf(db, planMemberships.id))));
+
 /** The facts for a booking of `resourceId` for `userId`: remembered ones, the missing ones in one D1 batch (`fresh`: all from D1). */
 export async function bookingFacts(t: TenantDb, resourceId: string, userId: string, opts: { admin: boolean; fresh: boolean }): Promise<BookingFacts> {
   const tk = t.tenantId;
@@ -88,74 +137,56 @@ export async function bookingFacts(t: TenantDb, resourceId: string, userId: stri
   let credits = ms === undefined ? undefined : ms === null ? {} : creditFacts.get(`${tk}:${ms.m.id}`);
   const remembered = [resource, opts.admin ? undefined : hidden, ms, invoiceDay, credits].some((v) => v !== undefined);
 
-  const reads: BatchItem<"sqlite">[] = [];
-  const apply: ((rows: unknown[]) => void)[] = [];
-  const open = t.db
-    .select({ id: planMemberships.id })
-    .from(planMemberships)
-    .where(and(eq(planMemberships.tenantId, tk), eq(planMemberships.userId, userId), ne(planMemberships.status, "canceled")));
+  const reads: { statement: D1PreparedStatement; apply: (result: D1Result) => void }[] = [];
+  const read = <R>(q: Read, values: Record<string, unknown>, apply: (rows: R[]) => void) => {
+    const pq = q(t.db);
+    const statement = (pq as unknown as { stmt: D1PreparedStatement }).stmt.bind(...fillPlaceholders(pq.getQuery().params, values));
+    reads.push({ statement, apply: (result) => apply(pq.mapResult(result, true) as R[]) });
+  };
+  const member = { tenantId: tk, userId };
   if (resource === undefined) {
-    reads.push(t.db.select().from(resources).where(and(eq(resources.tenantId, tk), eq(resources.id, resourceId), isNull(resources.deletedAt))).limit(1));
-    apply.push((rows) => {
-      resource = (rows[0] as Resource | undefined) ?? null;
+    read<Resource>(resourceRead, { tenantId: tk, id: resourceId }, (rows) => {
+      resource = rows[0] ?? null;
       if (resource) resourceFacts.setUnlessForgotten(rk, resource, versions[0]!);
     });
   }
   if (hidden === undefined && !opts.admin) {
-    reads.push(t.db.select({ id: hiddenResources.resourceId }).from(hiddenResources).where(and(eq(hiddenResources.tenantId, tk), eq(hiddenResources.userId, userId))));
-    apply.push((rows) => {
-      hidden = (rows as { id: string }[]).map((r) => r.id);
+    read<{ id: string }>(hiddenRead, member, (rows) => {
+      hidden = rows.map((r) => r.id);
       hiddenFacts.setUnlessForgotten(uk, hidden, versions[1]!);
     });
   }
-  let loadedMembership: PlanMembership | null = null;
   if (ms === undefined) {
-    reads.push(t.db.select().from(planMemberships).where(and(eq(planMemberships.tenantId, tk), eq(planMemberships.userId, userId), ne(planMemberships.status, "canceled"))).limit(1));
-    apply.push((rows) => {
-      loadedMembership = (rows[0] as PlanMembership | undefined) ?? null;
+    let loaded: PlanMembership | null = null;
+    read<PlanMembership>(membershipRead, member, (rows) => {
+      loaded = rows[0] ?? null;
     });
-    const changeTo = t.db
-      .select({ id: planMemberships.changePlanId })
-      .from(planMemberships)
-      .where(and(eq(planMemberships.tenantId, tk), eq(planMemberships.userId, userId), ne(planMemberships.status, "canceled")));
-    const current = t.db
-      .select({ id: planMemberships.planId })
-      .from(planMemberships)
-      .where(and(eq(planMemberships.tenantId, tk), eq(planMemberships.userId, userId), ne(planMemberships.status, "canceled")));
-    reads.push(t.db.select().from(plans).where(and(eq(plans.tenantId, tk), or(inArray(plans.id, current), inArray(plans.id, changeTo)))));
-    apply.push((rows) => {
-      const m = loadedMembership;
-      const byId = new Map((rows as Plan[]).map((p) => [p.id, p]));
+    read<Plan>(plansRead, member, (rows) => {
+      const m: PlanMembership | null = loaded;
+      const byId = new Map(rows.map((p) => [p.id, p]));
       const plan = m ? byId.get(m.planId) : undefined;
       ms = m && plan ? { m, plan, next: m.changePlanId ? (byId.get(m.changePlanId) ?? null) : null } : null;
       membershipFacts.setUnlessForgotten(uk, ms, versions[2]!);
     });
   }
   if (invoiceDay === undefined) {
-    reads.push(t.db.select({ day: billingSettings.invoiceDay }).from(billingSettings).where(eq(billingSettings.tenantId, tk)).limit(1));
-    apply.push((rows) => {
-      invoiceDay = (rows[0] as { day: number } | undefined)?.day ?? 1;
+    read<{ day: number }>(invoiceDayRead, { tenantId: tk }, (rows) => {
+      invoiceDay = rows[0]?.day ?? 1;
       invoiceDayFacts.setUnlessForgotten(tk, invoiceDay, versions[3]!);
     });
   }
   if (credits === undefined) {
-    // The cached membership's, or (read in this batch) the member's open one.
-    const ofMembership = ms ? eq(bookings.membershipId, ms.m.id) : inArray(bookings.membershipId, open);
-    reads.push(
-      t.db
-        .select({ period: bookings.periodStart, used: sql<number>`coalesce(sum(${bookings.creditsUsedMinutes}), 0)`.as("used") })
-        .from(bookings)
-        .where(ofMembership)
-        .groupBy(bookings.periodStart),
-    );
-    apply.push((rows) => {
-      credits = Object.fromEntries((rows as { period: string | null; used: number }[]).filter((r) => r.period !== null).map((r) => [r.period!, r.used]));
+    // The remembered membership's, or (read in this batch) the member's open one.
+    const apply = (rows: { period: string | null; used: number }[]) => {
+      credits = Object.fromEntries(rows.filter((r) => r.period !== null).map((r) => [r.period!, r.used]));
       if (ms) creditFacts.setUnlessForgotten(`${tk}:${ms.m.id}`, credits, versions[4]!);
-    });
+    };
+    if (ms) read(creditsOfMembershipRead, { membershipId: ms.m.id }, apply);
+    else read(creditsOfMemberRead, member, apply);
   }
   if (reads.length > 0) {
-    const results = (await t.db.batch(reads as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[][];
-    results.forEach((rows, i) => apply[i]!(rows));
+    const results = await t.d1.batch(reads.map((r) => r.statement));
+    results.forEach((result, i) => reads[i]!.apply(result));
   }
   const found = resource ?? null;
   return {

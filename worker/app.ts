@@ -65,6 +65,7 @@ import { eventPages } from "./events/html";
 import { eventAdminPages } from "./events/admin-html";
 import { forgetEventsAfterWrites } from "./events/cache";
 import { forgetCalendarAfterWrites } from "./bookings/cache";
+import { forgetBookingFactsAfterWrites } from "./bookings/facts";
 import { deliverWebhooksAfterWrites } from "./webhooks/soon";
 import { webhooksApi } from "./webhooks/routes";
 import { eventsApi } from "./events/routes";
@@ -123,6 +124,7 @@ app.use(helpUnreadCount());
 app.use(membershipTab());
 app.use(forgetEventsAfterWrites());
 app.use(forgetCalendarAfterWrites());
+app.use(forgetBookingFactsAfterWrites());
 app.use(deliverWebhooksAfterWrites());
 
 app.route("/api/v1", api);

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { msg } from "../../web/i18n";
 import type { TenantDb } from "../db/client";
 import { ApiError } from "../http/errors";
-import type { BillingSettingsView } from "../invoices/settings";
 import { parseWith } from "../http/validate";
 import { isDay } from "../memberships/periods";
 import type { Clock } from "../memberships/service";
@@ -72,10 +71,10 @@ export function asFormFields(err: unknown): unknown {
 type Community = { timezone: string; defaultLanguage: string };
 
 /** The preview step: the form parsed, then `previewBooking` (422 naming the form's fields when it does not parse). */
-export async function previewFromForm(t: TenantDb, tenant: Community, billing: BillingSettingsView, clock: Clock, booker: Booker, values: Record<string, string>): Promise<PreviewAnswer & { from: string; to: string }> {
+export async function previewFromForm(t: TenantDb, tenant: Community, clock: Clock, booker: Booker, values: Record<string, string>): Promise<PreviewAnswer & { from: string; to: string }> {
   const input = parseBookingForm(values, tenant.timezone);
   try {
-    const answer = await previewBooking(t, tenant, billing, clock, booker, input);
+    const answer = await previewBooking(t, tenant, clock, booker, input);
     return { ...answer, from: new Date(input.from).toISOString(), to: new Date(input.to).toISOString() };
   } catch (err) {
     throw asFormFields(err);
@@ -83,10 +82,10 @@ export async function previewFromForm(t: TenantDb, tenant: Community, billing: B
 }
 
 /** Confirming: one booking, or a series when the form repeats it (its email through `notice`); refusals name the form's fields. */
-export async function bookFromForm(t: TenantDb, tenant: Community, billing: BillingSettingsView, clock: Clock, booker: Booker, values: Record<string, string>, notice: BookingNotice | null): Promise<BookingAnswer | BookingAnswer[]> {
+export async function bookFromForm(t: TenantDb, tenant: Community, clock: Clock, booker: Booker, values: Record<string, string>, notice: BookingNotice | null): Promise<BookingAnswer | BookingAnswer[]> {
   const input = parseBookingForm(values, tenant.timezone);
   try {
-    return input.repeat ? await createSeries(t, tenant, billing, clock, booker, input, notice) : await createBooking(t, tenant, billing, clock, booker, input, notice);
+    return input.repeat ? await createSeries(t, tenant, clock, booker, input, notice) : await createBooking(t, tenant, clock, booker, input, notice);
   } catch (err) {
     throw asFormFields(err);
   }

@@ -180,7 +180,7 @@ export const bookingPages = new Hono<AppEnv>()
     const tz = r.tenant.timezone;
     return formAction(c, {
       form,
-      run: async () => previewFromForm(r.t, r.tenant, r.billing, r.clock, await booker(c, r), form.values),
+      run: async () => previewFromForm(r.t, r.tenant, r.clock, await booker(c, r), form.values),
       render: (f) => previewPage(c, r, form.values, refusal(c, f, tz), null, f.status),
       done: (answer) => previewed(c, r, form.values, answer),
     });
@@ -191,7 +191,7 @@ export const bookingPages = new Hono<AppEnv>()
     const [r, form] = await Promise.all([portalRequest(c), readForm(c)]);
     return formAction(c, {
       form,
-      run: async () => bookFromForm(r.t, r.tenant, r.billing, r.clock, await booker(c, r), form.values, bookingNoticesOf(c, r.t, r.tenant).confirmed),
+      run: async () => bookFromForm(r.t, r.tenant, r.clock, await booker(c, r), form.values, bookingNoticesOf(c, r.t, r.tenant).confirmed),
       render: (f) => previewPage(c, r, form.values, refusal(c, f, r.tenant.timezone), null, f.status),
       done: (res) => (deliverSoon(c), booked(r, res)),
     });

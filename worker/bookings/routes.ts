@@ -1,4 +1,8 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { requireUser } from "../auth/sessions";
+import { tenantDb } from "../db/client";
+import { requireTenant } from "../http/context";
+import { clockOf } from "../memberships/service";
 import { bookingNoticesOf } from "../calendar/http";
 import { deliverSoon } from "../mail/deliver";
 import type { AppEnv } from "../env";
@@ -11,22 +15,28 @@ import { calendarCached } from "./cache";
 import { allowedTo, isBookingAdmin } from "../resources/http";
 import { bookerOf, bookingFor, bookingInput, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
 
+/** A booking request's community, database, member and clock: the billing facts it needs are kept with the others (facts.ts), not read here. */
+function bookingRequest(c: Context<AppEnv>) {
+  const tenant = requireTenant(c);
+  return { tenant, t: tenantDb(c.env, tenant), user: requireUser(c), clock: clockOf(tenant) };
+}
+
 const idOf = (id: string | undefined) => (id && id.length <= 64 ? id : "");
 
 /** "Resources and bookings": preview, book, read and cancel bookings. */
 export const bookingsApi = new Hono<AppEnv>()
   .post("/bookings/preview", doc({ summary: "Price a booking and list every problem it would meet now, without booking.", answers: { 200: previewAnswer }, errors: { 403: ["feature_disabled", "forbidden"], 404: ["not_found"] } }), allowedTo("book"), json(previewInput), async (c) => {
-    const { t, tenant, billing, clock, user } = await portalRequest(c);
+    const { t, tenant, clock, user } = bookingRequest(c);
     const input = c.req.valid("json");
     const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
-    return c.json(await previewBooking(t, tenant, billing, clock, booker, input));
+    return c.json(await previewBooking(t, tenant, clock, booker, input));
   })
   .post("/bookings", doc({ summary: "Book a resource (with `repeat`, a series: all or none); admins may book for a member with `userId`.", description: "A refused rule answers 422 with the first problem as `error.code` and `problems` beside the envelope (a series: `problems: [{from, to, problems}]`); a taken series answers 409 `slot_taken` with `conflicts: [{from, to}]`.", answers: { 201: bookingCreatedAnswer }, errors: { 403: ["feature_disabled", "membership_required", "forbidden"], 404: ["not_found"], 409: ["slot_taken"], 422: ["in_past", "inside_cutoff", "too_short", "too_long", "outside_opening_hours"] } }), allowedTo("book"), json(bookingInput), async (c) => {
-    const { t, tenant, billing, clock, user } = await portalRequest(c);
+    const { t, tenant, clock, user } = bookingRequest(c);
     const input = c.req.valid("json");
     const booker = await bookerOf(t, user, isBookingAdmin(user), input.userId);
     const { confirmed } = bookingNoticesOf(c, t, tenant);
-    const answer = input.repeat ? { bookings: await createSeries(t, tenant, billing, clock, booker, input, confirmed) } : { booking: await createBooking(t, tenant, billing, clock, booker, input, confirmed) };
+    const answer = input.repeat ? { bookings: await createSeries(t, tenant, clock, booker, input, confirmed) } : { booking: await createBooking(t, tenant, clock, booker, input, confirmed) };
     deliverSoon(c);
     return c.json(answer, 201);
   })

@@ -1,27 +1,25 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 import { webhookEventAfterChange } from "../webhooks/emit";
 import { prepared, webhookEvents } from "../webhooks/emit-many";
-import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
-import { preparedQuery, type TenantDb } from "../db/client";
+import type { TenantDb } from "../db/client";
 import { newId } from "../db/ids";
-import { bookings, events, hiddenResources, planMemberships, plans, resources, users, type Booking, type Plan, type PlanMembership, type Resource } from "../db/schema";
+import { bookings, events, hiddenResources, resources, users, type Booking, type Plan, type Resource } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors";
 import { bookingChargeStatement, uninvoicedChargeRemoval } from "../invoices/charges";
 import { divideHalfUp, type Money } from "../invoices/money";
-import type { BillingSettingsView } from "../invoices/settings";
 import { addDays, dayInTimeZone, isDay, periodContaining, type BillingSchedule, type Day } from "../memberships/periods";
 import type { Clock } from "../memberships/service";
 import { givesAccess } from "../memberships/service";
 import { mailLang } from "../mail/templates";
 import { dateFormat } from "../../web/ui/format";
 import { viewerRoles } from "../groups/queries";
-import { resourceForMemberOf, resourceForMemberQuery, resourceRow } from "../resources/service";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 import type { BookingNotice } from "../calendar/mail";
 import { forgetBookingsOf } from "./cache";
+import { bookingFacts, forgetFactsOfBooking, rememberCreditsUsed, type BookerMembership, type BookingFacts } from "./facts";
 
 // Bookings (API.md "Resources and bookings", DESIGN.md "Member portal decisions"). A booking
 // holds one unit of a resource over the half-open interval [from, to). It is inserted by ONE
@@ -89,61 +87,49 @@ export type Quote = {
   minutes: number;
   price: Money;
   creditsUsedMinutes: number;
-  /** The membership and period whose credits are used, and how many that period has (null without credits). */
-  credits: { membershipId: string; periodStart: Day; perPeriod: number } | null;
+  /** The membership and period whose credits are used, how many that period has, and how many were used before this booking (null without credits). */
+  credits: { membershipId: string; periodStart: Day; perPeriod: number; usedBefore: number } | null;
   membershipId: string | null;
   taxRateBp: number;
   /** Rule problems (membership_required included); `slot_taken` is the insert's business. */
   problems: Problem[];
+  /** The facts it was priced from, re-checked by its insert (`factsCheck`). */
+  basis: { admin: boolean; ms: BookerMembership | null; invoiceDay: number };
 };
 
-/** The resource `booker` may book (404 when unknown, deleted, hidden, or hidden for the member; admins see hidden ones). */
-type BookerMembership = { m: PlanMembership; plan: Plan; next: Plan | null };
-
-/** The member's membership that is not canceled, with its plan and the plan it changes to (one query, built once). */
-const membershipStatement = preparedQuery((db) => {
-  const nextPlan = alias(plans, "next_plan");
-  const tenantId = sql.placeholder("tenantId");
-  return db
-    .select({ m: planMemberships, plan: plans, next: nextPlan })
-    .from(planMemberships)
-    .innerJoin(plans, and(eq(plans.tenantId, tenantId), eq(plans.id, planMemberships.planId)))
-    .leftJoin(nextPlan, and(eq(nextPlan.tenantId, tenantId), eq(nextPlan.id, planMemberships.changePlanId)))
-    .where(and(eq(planMemberships.tenantId, tenantId), eq(planMemberships.userId, sql.placeholder("userId")), sql`${planMemberships.status} <> 'canceled'`))
-    .limit(1)
-    .prepare();
-});
-
-const membershipQuery = (t: TenantDb, userId: string) => membershipStatement(t.db).all({ tenantId: t.tenantId, userId });
+/** What a booking is priced from (facts.ts): the resource the booker may book, and the rest of the facts. */
+type BookingContext = BookingFacts & { resource: Resource };
 
 /**
- * What every booking request reads first, both at once (a booking runs this on every request;
- * not one `db.batch`: D1's batch answers rows as objects, where the joined tables' equal column
- * names overwrite each other): the resource — 404 when unknown, deleted, hidden, or hidden for that member, unless
- * the booker is an admin — and the booker's membership with its plans.
+ * The facts a booking request is priced from (remembered, or read in one batch; `fresh`: read
+ * now): 404 when the resource is unknown, deleted, hidden, or hidden for that member, unless the
+ * booker is an admin — decided again on fresh reads before it is answered.
  */
-async function bookingContext(t: TenantDb, resourceId: string, booker: Booker): Promise<{ resource: Resource; ms: BookerMembership | null }> {
-  const [resourceRows, membershipRows] = await Promise.all([resourceForMemberQuery(t, resourceId, booker.userId), membershipQuery(t, booker.userId)]);
-  const found = resourceForMemberOf(resourceRows[0]);
-  if (!found) throw notFound("No such resource.");
-  if (!booker.admin && (found.row.hidden || found.hiddenForMember)) throw notFound("No such resource.");
-  const m = membershipRows[0];
-  return { resource: found.row, ms: m ? { m: m.m, plan: m.plan, next: m.m.changePlanId ? m.next : null } : null };
+async function bookingContext(t: TenantDb, resourceId: string, booker: Booker, fresh: boolean): Promise<BookingContext> {
+  const facts = await bookingFacts(t, resourceId, booker.userId, { admin: booker.admin, fresh });
+  const found = facts.resource;
+  if (found && (booker.admin || (!found.hidden && !facts.hiddenForMember))) return { ...facts, resource: found };
+  if (facts.remembered) return bookingContext(t, resourceId, booker, true);
+  throw notFound("No such resource.");
+}
+
+/**
+ * The context and the quotes `price` makes of it; quotes with a problem (membership_required,
+ * a rule) made on remembered facts are made again on fresh ones, so a refusal is never answered
+ * on facts another isolate changed.
+ */
+async function pricedContext(t: TenantDb, resourceId: string, booker: Booker, fresh: boolean, price: (ctx: BookingContext) => Quote[]): Promise<{ ctx: BookingContext; quotes: Quote[] }> {
+  const ctx = await bookingContext(t, resourceId, booker, fresh);
+  const quotes = price(ctx);
+  if (!ctx.remembered || !quotes.some((q) => q.problems.length > 0)) return { ctx, quotes };
+  const again = await bookingContext(t, resourceId, booker, true);
+  return { ctx: again, quotes: price(again) };
 }
 
 /** The plan in force on `day` and its billing schedule (a scheduled change applies from its day). */
-function planOn(ms: { m: PlanMembership; plan: Plan; next: Plan | null }, day: Day, invoiceDay: number): { plan: Plan; schedule: BillingSchedule } {
+function planOn(ms: BookerMembership, day: Day, invoiceDay: number): { plan: Plan; schedule: BillingSchedule } {
   if (ms.next && ms.m.changeOn && day >= ms.m.changeOn) return { plan: ms.next, schedule: { startsOn: ms.m.changeOn, invoiceDay, intervalMonths: ms.next.intervalMonths } };
   return { plan: ms.plan, schedule: { startsOn: ms.m.periodsFrom, invoiceDay, intervalMonths: ms.plan.intervalMonths } };
-}
-
-/** Credit minutes already used in one membership's period. */
-async function creditsUsedIn(t: TenantDb, membershipId: string, periodStart: Day): Promise<number> {
-  const [row] = await t.db
-    .select({ n: sql<number>`coalesce(sum(${bookings.creditsUsedMinutes}), 0)` })
-    .from(bookings)
-    .where(and(eq(bookings.tenantId, t.tenantId), eq(bookings.membershipId, membershipId), eq(bookings.periodStart, periodStart)));
-  return row?.n ?? 0;
 }
 
 /** The hourly price × `minutes` ÷ 60, rounded half-up (minor units). */
@@ -168,18 +154,8 @@ export function ruleProblems(resource: Pick<Resource, "cutoffHours" | "minMinute
  * plan's price (else the resource's), credits of the billing period containing its start first.
  * `extraCredits` are minutes already promised in this period by earlier occurrences of a series.
  */
-export async function quote(
-  t: TenantDb,
-  tenant: { timezone: string },
-  billing: BillingSettingsView,
-  clock: Clock,
-  booker: Booker,
-  resource: Resource,
-  ms: BookerMembership | null,
-  fromMs: number,
-  toMs: number,
-  extraCredits: Map<string, number> = new Map(),
-): Promise<Quote> {
+export function quote(tenant: { timezone: string }, clock: Clock, booker: Booker, ctx: BookingContext, fromMs: number, toMs: number, extraCredits: Map<string, number> = new Map()): Quote {
+  const { resource, ms } = ctx;
   const minutes = Math.round((toMs - fromMs) / MINUTE);
   const startDay = dayInTimeZone(fromMs, tenant.timezone);
   const access = ms !== null && givesAccess(ms.m, startDay);
@@ -190,16 +166,16 @@ export async function quote(
   let creditsUsed = 0;
   let credits: Quote["credits"] = null;
   if (ms && access) {
-    const { plan, schedule } = planOn(ms, startDay, billing.invoiceDay);
+    const { plan, schedule } = planOn(ms, startDay, ctx.invoiceDay);
     hourly = resource.planPrices[plan.id] ?? hourly;
     const covers = plan.creditMinutes > 0 && (plan.creditCategories.length === 0 || plan.creditCategories.includes(resource.category));
     const period = covers ? periodContaining(schedule, startDay) : null;
     if (period) {
       const key = `${ms.m.id}:${period.start}`;
-      const used = (await creditsUsedIn(t, ms.m.id, period.start)) + (extraCredits.get(key) ?? 0);
-      creditsUsed = Math.max(0, Math.min(minutes, plan.creditMinutes - used));
+      const usedBefore = (ctx.creditsUsed[period.start] ?? 0) + (extraCredits.get(key) ?? 0);
+      creditsUsed = Math.max(0, Math.min(minutes, plan.creditMinutes - usedBefore));
       extraCredits.set(key, (extraCredits.get(key) ?? 0) + creditsUsed);
-      credits = { membershipId: ms.m.id, periodStart: period.start, perPeriod: plan.creditMinutes };
+      credits = { membershipId: ms.m.id, periodStart: period.start, perPeriod: plan.creditMinutes, usedBefore };
     }
   }
   return {
@@ -214,6 +190,7 @@ export async function quote(
     membershipId: ms?.m.id ?? null,
     taxRateBp: resource.taxRateBp,
     problems,
+    basis: { admin: booker.admin, ms, invoiceDay: ctx.invoiceDay },
   };
 }
 
@@ -245,11 +222,12 @@ export async function bookerOf(t: TenantDb, actor: { id: string; language: strin
 export type PreviewAnswer = { price: Money; creditsUsedMinutes: number; available: boolean; problems: Problem[] };
 
 /** `POST /bookings/preview`: the price, the credits and every problem the booking would meet now. */
-export async function previewBooking(t: TenantDb, tenant: { timezone: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: PreviewInput): Promise<PreviewAnswer> {
-  const { resource, ms } = await bookingContext(t, input.resourceId, booker);
-  const q = await quote(t, tenant, billing, clock, booker, resource, ms, input.from, input.to);
+export async function previewBooking(t: TenantDb, tenant: { timezone: string }, clock: Clock, booker: Booker, input: PreviewInput): Promise<PreviewAnswer> {
+  // The slot's occupancy is read beside the facts (it is not remembered).
+  const [{ ctx, quotes }, busy] = await Promise.all([pricedContext(t, input.resourceId, booker, false, (ctx) => [quote(tenant, clock, booker, ctx, input.from, input.to)]), busiest(t, input.resourceId, input.from, input.to)]);
+  const q = quotes[0]!;
   const problems = [...q.problems];
-  if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units) problems.push("slot_taken");
+  if (busy >= ctx.resource.units) problems.push("slot_taken");
   return { price: q.price, creditsUsedMinutes: q.creditsUsedMinutes, available: problems.length === 0, problems };
 }
 
@@ -271,8 +249,60 @@ function chargeDescription(lang: Lang, resource: Resource, fromMs: number, toMs:
   return tr(lang, "bookings.line", { resource: resource.name, from: local(fromMs), to: local(toMs) });
 }
 
-/** The conditional insert of one booking: it lands only while the slot has a free unit and the credits it uses are left. */
-function insertStatement(t: TenantDb, row: Booking, creditsPerPeriod: number): D1PreparedStatement {
+/** A JSON column compared as JSON (`null` and SQL NULL alike). */
+const jsonIs = (column: string, param: string) => `coalesce(json(${column}), 'null') = coalesce(json(${param}), 'null')`;
+
+/**
+ * What the insert re-checks of the facts `q` was priced from (they may be remembered ones another
+ * isolate changed since): the resource's price, plan prices, currency, tax, category, name and
+ * rules, and for a member that it is not hidden from them; the membership (its status, plan,
+ * next plan and day, start, periods and end) or that there is none; its plans' price, credits,
+ * credit categories and interval; the invoice day; and that the credit minutes used in the
+ * period, as they are now, give this booking the very credits (so the very price) it was given.
+ * Parameters from ?18 (`insertStatement`'s first 17 come before).
+ */
+function factsCheck(q: Quote): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => `?${params.push(v === undefined ? null : v) + 17}`;
+  const r = q.resource;
+  const parts = [
+    "exists (select 1 from resources rf where rf.id = ?3 and rf.tenant_id = ?2 and rf.deleted_at is null" +
+      ` and rf.name = ${p(r.name)} and rf.category = ${p(r.category)} and rf.price_per_hour_amount = ${p(r.pricePerHourAmount)} and rf.currency = ${p(r.currency)}` +
+      ` and ${jsonIs("rf.plan_prices", p(JSON.stringify(r.planPrices)))} and rf.tax_rate_bp = ${p(r.taxRateBp)}` +
+      ` and rf.min_minutes is ${p(r.minMinutes)} and rf.max_minutes is ${p(r.maxMinutes)} and rf.cutoff_hours is ${p(r.cutoffHours)} and ${jsonIs("rf.opening_hours", p(JSON.stringify(r.openingHours)))}` +
+      (q.basis.admin ? "" : " and rf.hidden = 0 and not exists (select 1 from hidden_resources h where h.tenant_id = ?2 and h.user_id = ?4 and h.resource_id = ?3)") +
+      ")",
+    `coalesce((select bs.invoice_day from billing_settings bs where bs.tenant_id = ?2), 1) = ${p(q.basis.invoiceDay)}`,
+  ];
+  const ms = q.basis.ms;
+  if (!ms) parts.push("not exists (select 1 from plan_memberships m where m.tenant_id = ?2 and m.user_id = ?4 and m.status <> 'canceled')");
+  else {
+    const m = ms.m;
+    parts.push(
+      `exists (select 1 from plan_memberships m where m.id = ${p(m.id)} and m.tenant_id = ?2 and m.user_id = ?4 and m.status = ${p(m.status)} and m.plan_id = ${p(m.planId)}` +
+        ` and m.starts_on = ${p(m.startsOn)} and m.periods_from = ${p(m.periodsFrom)} and m.cancels_on is ${p(m.cancelsOn)} and m.change_plan_id is ${p(m.changePlanId)} and m.change_on is ${p(m.changeOn)})`,
+    );
+    for (const plan of [ms.plan, ...(ms.next ? [ms.next] : [])]) {
+      parts.push(
+        `exists (select 1 from plans pl where pl.id = ${p(plan.id)} and pl.tenant_id = ?2 and pl.price_amount = ${p(plan.priceAmount)} and pl.credit_minutes = ${p(plan.creditMinutes)}` +
+          ` and ${jsonIs("pl.credit_categories", p(JSON.stringify(plan.creditCategories)))} and pl.interval_months = ${p(plan.intervalMonths)})`,
+      );
+    }
+  }
+  if (q.credits) {
+    // The credits the real sum gives (what `quote` computes) must be the ones given: a sum that
+    // changed in a way that leaves them alone (credits already spent) does not refuse.
+    const used = `(select coalesce(sum(c2.credits_used_minutes), 0) from bookings c2 where c2.membership_id = ${p(q.credits.membershipId)} and c2.period_start = ${p(q.credits.periodStart)})`;
+    parts.push(`max(0, min(${p(q.minutes)}, ${p(q.credits.perPeriod)} - ${used})) = ${p(q.creditsUsedMinutes)}`);
+  }
+  return { sql: parts.join(" and "), params };
+}
+
+/**
+ * The conditional insert of one booking: it lands only while the slot has a free unit, the
+ * credits it uses are left, and every fact it was priced from still holds (`factsCheck`).
+ */
+function insertStatement(t: TenantDb, row: Booking, creditsPerPeriod: number, facts: { sql: string; params: unknown[] }): D1PreparedStatement {
   return t.d1
     .prepare(
       "insert into bookings (id, tenant_id, resource_id, user_id, title, from_ms, to_ms, price_amount, currency, credits_used_minutes, membership_id, period_start, charge_id, series_id, created_by, created_at) " +
@@ -282,7 +312,8 @@ function insertStatement(t: TenantDb, row: Booking, creditsPerPeriod: number): D
         "  where (select count(*) from bookings b2 where b2.resource_id = ?3 and b2.to_ms > p.t and b2.from_ms <= p.t) >= r.units) " +
         // An event holding the resource (branch ev-api) takes every unit over its time.
         "  and not exists (select 1 from events e where e.resource_id = ?3 and e.canceled_at is null and e.starts_ms < ?7 and e.ends_ms > ?6)) " +
-        "and (?10 = 0 or (select coalesce(sum(c.credits_used_minutes), 0) from bookings c where c.membership_id = ?11 and c.period_start = ?12) + ?10 <= ?17)",
+        "and (?10 = 0 or (select coalesce(sum(c.credits_used_minutes), 0) from bookings c where c.membership_id = ?11 and c.period_start = ?12) + ?10 <= ?17) " +
+        `and ${facts.sql}`,
     )
     .bind(
       row.id,
@@ -302,6 +333,7 @@ function insertStatement(t: TenantDb, row: Booking, creditsPerPeriod: number): D
       row.createdBy,
       row.createdAt,
       creditsPerPeriod,
+      ...facts.params,
     );
 }
 
@@ -328,7 +360,7 @@ function rowOf(t: TenantDb, q: Quote, booker: Booker, title: string | null, seri
 
 /** The statements of one booking: its conditional insert, then its charge (only if it landed). */
 function statementsOf(t: TenantDb, q: Quote, row: Booking, lang: Lang, timeZone: string): D1PreparedStatement[] {
-  const out = [insertStatement(t, row, q.credits?.perPeriod ?? 0)];
+  const out = [insertStatement(t, row, q.credits?.perPeriod ?? 0, factsCheck(q))];
   if (row.chargeId) {
     out.push(
       bookingChargeStatement(
@@ -356,19 +388,35 @@ function answerOf(row: Booking, resource: Pick<Resource, "id" | "name" | "catego
   };
 }
 
+/** After a booking landed: its member's credit sums as its batch left them (remembered ones only). */
+function rememberCredits(t: TenantDb, quotes: Quote[]): void {
+  const sums = new Map<string, Record<string, number>>();
+  for (const q of quotes) {
+    if (!q.credits) continue;
+    const of = sums.get(q.credits.membershipId) ?? {};
+    of[q.credits.periodStart] = q.credits.usedBefore + q.creditsUsedMinutes;
+    sums.set(q.credits.membershipId, of);
+  }
+  for (const [membershipId, of] of sums) rememberCreditsUsed(t.tenantId, membershipId, of);
+}
+
 /**
  * `POST /bookings` without `repeat`: the checks in the contract's order (404, 403
  * `membership_required`, 422 with every problem, 409 `slot_taken`), then one batch: the
- * conditional insert and its charge. A refused insert whose slot is still free lost its credits
- * to a concurrent booking of the same member: it is priced again (at most three times).
+ * conditional insert and its charge. It is priced from the facts kept in this isolate (facts.ts),
+ * which the insert re-checks; a refused insert whose slot is still free (a fact changed, or its
+ * credits went to a concurrent booking of the same member) is priced again on fresh reads (at
+ * most three times).
  */
-export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer> {
+export async function createBooking(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
   if (input.repeat) throw new Error("createBooking books one occurrence; a series goes through createSeries");
-  const { resource, ms } = await bookingContext(t, input.resourceId, booker);
   const name = booker.name ?? (await memberName(t, booker.userId));
+  let fresh = false;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const q = await quote(t, tenant, billing, clock, booker, resource, ms, input.from, input.to);
+    const { ctx, quotes } = await pricedContext(t, input.resourceId, booker, fresh, (ctx) => [quote(tenant, clock, booker, ctx, input.from, input.to)]);
+    const q = quotes[0]!;
+    const resource = ctx.resource;
     refuseProblems(q.problems);
     const row = rowOf(t, q, booker, input.title || null, null, clock.now);
     const [insert, ...charge] = statementsOf(t, q, row, lang, tenant.timezone);
@@ -376,10 +424,13 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
     const event = prepared(t, webhookEventAfterChange(t, "booking.created", { booking: bookingWebhookView(row, resource, name) }, clock.now));
     const [inserted] = await t.d1.batch([insert!, event, ...charge, ...(notice ? await notice([row], resource) : [])]);
     if ((inserted?.meta.changes ?? 0) === 1) {
+      rememberCredits(t, [q]);
       forgetBookingsOf(t.tenantId, row.userId);
       return answerOf(row, resource);
     }
-    if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units || !(await resourceRow(t, resource.id))) break;
+    forgetFactsOfBooking(t.tenantId, resource.id, booker.userId, q.membershipId);
+    fresh = true;
+    if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units) break;
   }
   throw conflict("slot_taken", "This slot is already booked.");
 }
@@ -424,14 +475,16 @@ const GUARD_FAILED = /malformed JSON|guard/i;
  * guard that fails on purpose unless it inserted its row, so the series lands whole or not at all;
  * a refused series answers 409 `slot_taken` with the `conflicts`.
  */
-export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, billing: BillingSettingsView, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer[]> {
+export async function createSeries(t: TenantDb, tenant: { timezone: string; defaultLanguage: string }, clock: Clock, booker: Booker, input: BookingInput, notice: BookingNotice | null): Promise<BookingAnswer[]> {
   const lang = mailLang(booker.language, tenant.defaultLanguage);
-  const { resource, ms } = await bookingContext(t, input.resourceId, booker);
   const series = occurrences({ fromMs: input.from, toMs: input.to }, input.repeat!, tenant.timezone);
+  let fresh = false;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const promised = new Map<string, number>();
-    const quotes: Quote[] = [];
-    for (const o of series) quotes.push(await quote(t, tenant, billing, clock, booker, resource, ms, o.fromMs, o.toMs, promised));
+    const { ctx, quotes } = await pricedContext(t, input.resourceId, booker, fresh, (ctx) => {
+      const promised = new Map<string, number>();
+      return series.map((o) => quote(tenant, clock, booker, ctx, o.fromMs, o.toMs, promised));
+    });
+    const resource = ctx.resource;
     if (quotes.some((q) => q.problems.includes("membership_required"))) refuseProblems(["membership_required"]);
     const failing = quotes.filter((q) => q.problems.length > 0);
     if (failing.length > 0) {
@@ -452,14 +505,18 @@ export async function createSeries(t: TenantDb, tenant: { timezone: string; defa
     if (notice) statements.push(...(await notice(rows, resource)));
     try {
       await t.d1.batch(statements);
+      rememberCredits(t, quotes);
       forgetBookingsOf(t.tenantId, booker.userId);
       return rows.map((row) => answerOf(row, resource));
     } catch (err) {
       if (!(err instanceof Error) || !GUARD_FAILED.test(err.message)) throw err;
     }
+    // Refused: a slot is taken, or a fact it was priced from changed (priced again on fresh reads).
+    forgetFactsOfBooking(t.tenantId, resource.id, booker.userId, ctx.ms?.m.id ?? null);
+    fresh = true;
     const conflicts: { from: string; to: string }[] = [];
     for (const o of series) if ((await busiest(t, resource.id, o.fromMs, o.toMs)) >= resource.units) conflicts.push({ from: iso(o.fromMs), to: iso(o.toMs) });
-    if (conflicts.length > 0 || !(await resourceRow(t, resource.id))) {
+    if (conflicts.length > 0) {
       const err = conflict("slot_taken", "Some occurrences are already booked.");
       err.extra = { conflicts };
       throw err;

@@ -53,6 +53,16 @@ export class ReadCache<V> {
     return value;
   }
 
+  /** How many deletes so far: a value read after `version()` is stored by `setUnlessForgotten` only while no delete happened since. */
+  version(): number {
+    return this.epoch;
+  }
+
+  /** `set`, unless something was deleted since `version` (the value may be older than the delete): what `getOrLoad` does for a load done elsewhere (one D1 batch of several caches' misses). */
+  setUnlessForgotten(key: string, value: V, version: number, now = Date.now()): void {
+    if (this.epoch === version) this.set(key, value, now);
+  }
+
   delete(key: string): void {
     this.epoch++;
     this.entries.delete(key);

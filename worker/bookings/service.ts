@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
-import { webhookEventAfterChange } from "../webhooks/emit";
+import { webhookEventAfterChange, webhookEventAfterChangeStatement } from "../webhooks/emit";
 import { prepared, webhookEvents } from "../webhooks/emit-many";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
@@ -421,7 +421,7 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
     const row = rowOf(t, q, booker, input.title || null, null, clock.now);
     const [insert, ...charge] = statementsOf(t, q, row, lang, tenant.timezone);
     // The event right after the conditional insert: only for a booking that landed.
-    const event = prepared(t, webhookEventAfterChange(t, "booking.created", { booking: bookingWebhookView(row, resource, name) }, clock.now));
+    const event = webhookEventAfterChangeStatement(t, "booking.created", { booking: bookingWebhookView(row, resource, name) }, clock.now);
     const [inserted] = await t.d1.batch([insert!, event, ...charge, ...(notice ? await notice([row], resource) : [])]);
     if ((inserted?.meta.changes ?? 0) === 1) {
       rememberCredits(t, [q]);

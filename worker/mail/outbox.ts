@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, fillPlaceholders, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { TenantDb } from "../db/client";
+import type { Database, TenantDb } from "../db/client";
 import { chunkRows, directoryDb } from "../db/client";
 import { newId, sha256Hex } from "../db/ids";
 import { outbox, type OutboxRow } from "../db/schema";
@@ -97,6 +98,63 @@ export async function batchKey(batchId: string, rowIds: string[]): Promise<strin
 type Group = { rows: OutboxRow[]; asBatch: boolean };
 /** One statement of a D1 batch (a group's outcome, a claim). */
 type Statement = BatchItem<"sqlite">;
+
+/**
+ * The claim's two statements, built once per shape (scoped to a tenant or not; which rows)
+ * with placeholders (`at`, `until`, `tenantId`, `limit`, `batchId`): drizzle rebuilt their SQL
+ * on every claim, and a drain under load claims often.
+ */
+type ClaimFilter = "any" | "no_attachments" | "attachments";
+type ClaimQuery = ReturnType<typeof buildClaimRetry>;
+const ph = (name: string) => sql`${sql.placeholder(name)}`;
+
+function dueAt(scoped: boolean): SQL {
+  const at = sql.placeholder("at");
+  const d = or(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, at)), and(eq(outbox.status, "sending"), lt(outbox.claimedUntil, at)))!;
+  return scoped ? and(eq(outbox.tenantId, sql.placeholder("tenantId")), d)! : d;
+}
+
+const claiming = { status: "sending" as const, claimedUntil: ph("until"), attempts: sql`${outbox.attempts} + 1` };
+
+/** A retried group: the oldest due row's batch id, and every due row of that batch (whatever the drain's scope). */
+function buildClaimRetry(db: Database, scoped: boolean) {
+  const retry = db.select({ b: outbox.batchId }).from(outbox).where(and(dueAt(scoped), isNotNull(outbox.batchId))).orderBy(asc(outbox.nextAttemptAt)).limit(1);
+  return db.update(outbox).set(claiming).where(and(eq(outbox.batchId, sql`(${retry})`), dueAt(false))).returning().prepare();
+}
+
+/** A new group: up to `limit` due rows without a batch id (of the filter), given `batchId`. */
+function buildClaimFresh(db: Database, scoped: boolean, filter: ClaimFilter) {
+  const which = filter === "any" ? undefined : filter === "no_attachments" ? isNull(outbox.attachments) : isNotNull(outbox.attachments);
+  const picked = db.select({ id: outbox.id }).from(outbox).where(and(dueAt(scoped), isNull(outbox.batchId), which)).orderBy(asc(outbox.nextAttemptAt)).limit(sql.placeholder("limit"));
+  return db.update(outbox).set({ ...claiming, batchId: ph("batchId") }).where(and(inArray(outbox.id, picked), dueAt(scoped), isNull(outbox.batchId))).returning().prepare();
+}
+
+const claimQueries = new WeakMap<Database, Map<string, ClaimQuery>>();
+function claimQuery(db: Database, key: string, build: () => ClaimQuery): ClaimQuery {
+  let byKey = claimQueries.get(db);
+  if (!byKey) {
+    byKey = new Map();
+    claimQueries.set(db, byKey);
+  }
+  let q = byKey.get(key);
+  if (!q) {
+    q = build();
+    byKey.set(key, q);
+  }
+  return q;
+}
+
+const dialect = new SQLiteAsyncDialect();
+/** A query builder (an outcome's update) as a D1 statement, to share a batch with the bound claims. */
+function statementOf(d1: D1Database, item: Statement): D1PreparedStatement {
+  const q = "toSQL" in item ? (item as { toSQL(): { sql: string; params: unknown[] } }).toSQL() : dialect.sqlToQuery(item as unknown as SQL);
+  return d1.prepare(q.sql).bind(...q.params);
+}
+
+/** A built-once query bound to its values, as a D1 statement for a batch. */
+function bound(q: ClaimQuery, values: Record<string, unknown>): D1PreparedStatement {
+  return (q as unknown as { stmt: D1PreparedStatement }).stmt.bind(...fillPlaceholders(q.getQuery().params, values));
+}
 type Outcome = { kind: "sent" } | { kind: "throttled"; retryAfterMs: number; message: string } | { kind: "failed"; message: string; leaveBatch: boolean };
 
 const messageOf = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
@@ -183,8 +241,6 @@ export async function deliverOutbox(
     if (first) await db.batch([first, ...rest]);
   };
 
-  const claimSet = (at: number) => ({ status: "sending" as const, claimedUntil: at + CLAIM_MS, attempts: sql`${outbox.attempts} + 1` });
-
   /**
    * A retried group (rows that carry a batch id), then a new one; fresh batchable rows first.
    * `before` (the previous group's outcome) is written first in the same D1 batch. `short`: the
@@ -192,18 +248,16 @@ export async function deliverOutbox(
    */
   async function claim(remaining: number, before: Statement[]): Promise<{ groups: Group[]; short: boolean }> {
     const at = now();
-    const retry = db.select({ b: outbox.batchId }).from(outbox).where(and(due(at), isNotNull(outbox.batchId))).orderBy(asc(outbox.nextAttemptAt)).limit(1);
-    // The whole group, whatever this drain's scope: a retried batch is the same batch.
-    const claimRetry = db.update(outbox).set(claimSet(at)).where(and(eq(outbox.batchId, sql`(${retry})`), due(at, false))).returning();
-    const fresh = (filter: SQL | undefined, size: number) => {
-      const picked = db.select({ id: outbox.id }).from(outbox).where(and(due(at), isNull(outbox.batchId), filter)).orderBy(asc(outbox.nextAttemptAt)).limit(Math.min(size, remaining));
-      return db.update(outbox).set({ ...claimSet(at), batchId: newId() }).where(and(inArray(outbox.id, picked), due(at), isNull(outbox.batchId))).returning();
-    };
+    const scoped = Boolean(opts.tenantId);
+    const values = (size: number) => ({ at, until: at + CLAIM_MS, tenantId: opts.tenantId ?? null, limit: Math.min(size, remaining), batchId: newId() });
+    const claimRetry = claimQuery(db, `retry:${scoped}`, () => buildClaimRetry(db, scoped));
+    const fresh = (filter: ClaimFilter) => claimQuery(db, `fresh:${scoped}:${filter}`, () => buildClaimFresh(db, scoped, filter));
     // Split: rows without attachments in batches; the others singly, when no batchable row is due.
     const size = batching ? batchSize : singlesSize;
-    const statements: Statement[] = [...before, claimRetry, fresh(split ? isNull(outbox.attachments) : undefined, size)];
+    const first = fresh(split ? "no_attachments" : "any");
+    const statements = [...before.map((b) => statementOf(env.DB, b)), bound(claimRetry, values(size)), bound(first, values(size))];
     queries++;
-    const results = await db.batch(statements as [Statement, ...Statement[]]).catch(async (err: unknown) => {
+    const results = await env.DB.batch(statements).catch(async (err: unknown) => {
       // The claim failed: the outcome it carried (emails already sent) is still written, alone,
       // so that no sent email comes due again when its claim lapses.
       if (before.length > 0) {
@@ -212,13 +266,13 @@ export async function deliverOutbox(
       }
       throw err;
     });
-    // The claim's two answers are the batch's last two (drizzle types a mixed batch loosely).
-    const again = results[before.length] as OutboxRow[];
-    const batch = results[before.length + 1] as OutboxRow[];
+    // The claim's two answers are the batch's last two.
+    const again = claimRetry.mapResult(results[before.length], true) as OutboxRow[];
+    const batch = first.mapResult(results[before.length + 1], true) as OutboxRow[];
     let rows = [again, batch].filter((r) => r.length > 0);
     let short = again.length === 0 && batch.length < Math.min(size, remaining) && !split;
     if (rows.length === 0 && split) {
-      const singles = await fresh(isNotNull(outbox.attachments), singlesSize);
+      const singles = (await fresh("attachments").all(values(singlesSize))) as OutboxRow[];
       queries++;
       rows = [singles].filter((r) => r.length > 0);
       short = singles.length < Math.min(singlesSize, remaining);

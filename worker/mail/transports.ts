@@ -61,20 +61,31 @@ export class DevMailbox implements MailTransport {
       .onConflictDoNothing();
   }
   async sendBatch(mails: OutgoingMail[]): Promise<void> {
-    const db = directoryDb(this.env);
     const now = Date.now();
+    // Rows of 8 bound values, 12 per statement (D1 binds at most 100), each statement's SQL
+    // written once per row count (drizzle would rebuild a multi-row insert for every group).
     const inserts = chunkRows(mails, 8).map((chunk) =>
-      db
-        .insert(devMail)
-        .values(chunk.map((m) => ({ id: m.idempotencyKey, tenantId: m.tenantId, to: m.to, subject: m.subject, text: m.text, html: m.html, attachments: m.attachments?.length ? m.attachments : null, sentAt: now })))
-        .onConflictDoNothing(),
+      this.env.DB.prepare(devMailInsert(chunk.length)).bind(
+        ...chunk.flatMap((m) => [m.idempotencyKey, m.tenantId, m.to, m.subject, m.text, m.html, m.attachments?.length ? JSON.stringify(m.attachments) : null, now]),
+      ),
     );
-    for (let i = 0; i < inserts.length; i += 50) {
-      const [first, ...rest] = inserts.slice(i, i + 50);
-      if (first) await db.batch([first, ...rest]);
-    }
+    for (let i = 0; i < inserts.length; i += 50) await this.env.DB.batch(inserts.slice(i, i + 50));
   }
 }
+
+/** The dev mailbox's insert of `rows` emails (`dev_mail`; attachments as drizzle's JSON text column stores them). */
+const devMailInsert = (() => {
+  const made = new Map<number, string>();
+  return (rows: number): string => {
+    let text = made.get(rows);
+    if (text === undefined) {
+      const values = Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+      text = `insert into dev_mail (id, tenant_id, "to", subject, text, html, attachments, sent_at) values ${values} on conflict do nothing`;
+      made.set(rows, text);
+    }
+    return text;
+  };
+})();
 
 /** `Retry-After` in milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {

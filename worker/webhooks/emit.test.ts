@@ -5,7 +5,7 @@ import { atomic, tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { users, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { makeTenant } from "../test/helpers";
-import { webhookEvent, webhookEventAfterChange } from "./emit";
+import { afterChangeParams, webhookEvent, webhookEventAfterChange, webhookEventAfterChangeQuery, webhookEventAfterChangeStatement } from "./emit";
 
 async function endpoint(t: TenantDb, events: string[], enabled = true) {
   const id = newId();
@@ -63,5 +63,23 @@ describe("webhook emission (one INSERT … SELECT in the change's batch)", () =>
     await atomic(t, [change(), webhookEventAfterChange(t, "member.created", { member: { id: owner!.id } }, 11)]);
     // Both endpoints got it: changes() still counts the update while the insert runs.
     expect(await deliveriesOf(t)).toHaveLength(2);
+  });
+
+  it("the booking's statement written once is drizzle's own: the same SQL, the same values in the same order, and it queues after a change only", async () => {
+    const tenant = await makeTenant();
+    const t = tenantDb(env, tenant);
+    await endpoint(t, ["booking.created"]);
+    const data = { booking: { id: "b1", note: "l'été, 20 €" } };
+    const ours = afterChangeParams(t, "booking.created", data, 42, "evt1");
+    expect(webhookEventAfterChangeQuery(t, "booking.created", data, 42, "evt1").params).toEqual(ours);
+    const [owner] = await t.db.select({ id: users.id }).from(users).where(eq(users.tenantId, t.tenantId)).limit(1);
+    const touch = (name: string) => t.d1.prepare("update users set name = ?1 where tenant_id = ?2 and id = ?3").bind(name, t.tenantId, owner!.id);
+    const nothing = t.d1.prepare("update users set name = 'x' where tenant_id = ?1 and id = 'nobody'").bind(t.tenantId);
+    await t.d1.batch([nothing, webhookEventAfterChangeStatement(t, "booking.created", data, 7)]);
+    expect(await deliveriesOf(t)).toHaveLength(0);
+    await t.d1.batch([touch("Olivia"), webhookEventAfterChangeStatement(t, "booking.created", data, 8)]);
+    const [row] = await deliveriesOf(t);
+    expect(JSON.parse(row!.payload)).toEqual({ type: "booking.created", timestamp: new Date(8).toISOString(), data });
+    expect(row!.nextAttemptAt).toBe(8);
   });
 });

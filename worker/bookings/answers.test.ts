@@ -2,20 +2,13 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { call, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 import { bookingAnswer, bookingCreatedAnswer, bookingEnvelope, calendarItemAnswer, listAnswer, moneyAnswer, newBookingAnswer, previewAnswer, wholeListAnswer } from "./answers";
+import { at, iso } from "../test/time";
 
 // The bookings routes' answer schemas (answers.ts, the OpenAPI document's) against what the
 // routes really answer: every main route called for real, its body parsed by its schema. The
 // schemas are strict: a field the answer has and the schema lacks fails, and so does a field the
 // schema names and the answer lacks. The calendar's three kinds of entries each appear.
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-/** A whole UTC hour `days` days ahead. */
-const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
-};
 
 async function answer<S extends z.ZodType>(schema: S, res: Response, status = 200): Promise<z.output<S>> {
   const text = await res.text();

@@ -4,20 +4,13 @@ import worker from "../index";
 import { periodContaining } from "../memberships/periods";
 import { countingD1 } from "../test/counting";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { at, HOUR, iso } from "../test/time";
 
 // POST /api/v1/bookings prices a booking from facts kept a few seconds per isolate (facts.ts):
 // in the steady state it costs two D1 calls (the session, the write batch), three on a miss. The
 // facts are never trusted: here they are changed straight in D1, behind this isolate's back (as
 // another isolate would), and the next booking must be priced, or refused, on the real ones.
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-/** A whole UTC hour `days` days ahead. */
-const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
-};
 const slot = (resourceId: string, days: number, hour: number, hours = 1) => ({ resourceId, from: iso(at(days, hour)), to: iso(at(days, hour) + hours * HOUR) });
 
 type Booking = { id: string; price: { amount: number; currency: string }; creditsUsedMinutes: number };

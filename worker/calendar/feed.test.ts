@@ -9,19 +9,13 @@ import { secretsKeyOf } from "../invoices/sealed";
 import { countingD1 } from "../test/counting";
 import { feedDocument } from "./service";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { at, HOUR, iso } from "../test/time";
 
 // The member's secret feed (API.md "Resources and bookings"): `GET /me/calendar` → {url},
 // `POST /me/calendar-token` replaces it (the old URL 404), `GET /me/calendar.ics?token=` the
 // member's bookings from 30 days back as iCalendar; 404 for an old, foreign or malformed token,
 // never a 5xx; bookings left out while `features.bookings` is off. And `GET /bookings/{id}.ics`.
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
-};
 const stamp = (ms: number) => iso(ms).replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 const unfold = (text: string) => text.replace(/\r\n[ \t]/g, "");
 

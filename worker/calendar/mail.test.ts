@@ -7,6 +7,7 @@ import { welcomeMail } from "../mail/templates";
 import { HttpMailTransport } from "../mail/transports";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { inbox as everyMail } from "../test/mail";
+import { at, iso } from "../test/time";
 
 /** The member's booking emails (those with an attachment; signing up and joining a plan send others). */
 const inbox = async (host: string, to: string) => (await everyMail(host, to)).filter((m) => (m.attachments?.length ?? 0) > 0);
@@ -16,13 +17,6 @@ const inbox = async (host: string, to: string) => (await everyMail(host, to)).fi
 // same UID on cancellation); a series is one email with one VEVENT per occurrence; a refused
 // booking sends nothing. The attachment reaches the development mailbox and the HTTP provider.
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
-};
 const unfold = (text: string) => text.replace(/\r\n[ \t]/g, "");
 const decode = (b64: string) => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
 

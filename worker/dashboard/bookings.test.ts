@@ -12,6 +12,7 @@ import { clockOf } from "../memberships/service";
 import { countingD1 } from "../test/counting";
 import { call, getPage, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { readDashboard } from "./service";
+import { at, iso } from "../test/time";
 
 // The dashboard's upcoming bookings (`GET /api/v1/me/dashboard` `upcomingBookings`, and the
 // section `.dashboard-bookings` of `/`): the member's next five, soonest first, as
@@ -19,13 +20,6 @@ import { readDashboard } from "./service";
 // booking or a cancellation shows at once (the memoized page changes with it); read in the
 // dashboard's one batch on a miss, nothing in the steady state.
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
-};
 type Item = { id: string; resource: { id: string; name: string; category: string }; from: string; to: string; title: string | null; mine: boolean };
 
 async function ok<T>(res: Response, status = 200): Promise<T> {

@@ -3,19 +3,13 @@ import { z } from "zod";
 import { listAnswer, wholeListAnswer } from "../bookings/answers";
 import { call, defineField, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 import { attendAnswer, attendeeAnswer, eventAnswer, eventEnvelope } from "./answers";
+import { at, iso } from "../test/time";
 
 // The events routes' answer schemas (answers.ts, the OpenAPI document's) against what the routes
 // really answer: every main route called for real, its body parsed by its schema (strict: a field
 // the answer has and the schema lacks fails, and so does a field the schema names and the answer
 // lacks); the `.ics` and the attendees' CSV with their media types.
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
-};
 
 async function answer<S extends z.ZodType>(schema: S, res: Response, status = 200): Promise<z.output<S>> {
   const text = await res.text();

@@ -1,18 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { call, defineField, getPage, groupMember, makeGroup, makeTenant, postForm, setGroupRole, signUpMember, type TestTenant } from "../test/helpers";
+import { at, iso } from "../test/time";
 
 // The events pages (/events, /events/{id}) and their forms, without JavaScript: lists, the
 // month calendar, registration (fields, waitlist, cancel), the refusals in the reader's words,
 // group events hidden outside the group, the switch, and the dashboard's and group page's lists.
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
-/** A whole UTC hour `days` days from now. */
-const at = (days: number, hour: number) => {
-  const d = new Date(Date.now() + days * DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
-};
 
 type EventBody = { id: string; startsAt: string; going: number; waitlisted: number; myStatus: string | null };
 

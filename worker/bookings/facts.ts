@@ -1,6 +1,6 @@
-import { and, eq, fillPlaceholders, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import { preparedQuery, type Database, type TenantDb } from "../db/client";
+import { boundQuery, preparedQuery, type Database, type TenantDb } from "../db/client";
 import { ReadCache } from "../db/read-cache";
 import { billingSettings, bookings, hiddenResources, planMemberships, plans, type Plan, type PlanMembership, resources, type Resource } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -139,9 +139,8 @@ export async function bookingFacts(t: TenantDb, resourceId: string, userId: stri
 
   const reads: { statement: D1PreparedStatement; apply: (result: D1Result) => void }[] = [];
   const read = <R>(q: Read, values: Record<string, unknown>, apply: (rows: R[]) => void) => {
-    const pq = q(t.db);
-    const statement = (pq as unknown as { stmt: D1PreparedStatement }).stmt.bind(...fillPlaceholders(pq.getQuery().params, values));
-    reads.push({ statement, apply: (result) => apply(pq.mapResult(result, true) as R[]) });
+    const { statement, rows } = boundQuery<R>(q(t.db), values);
+    reads.push({ statement, apply: (result) => apply(rows(result)) });
   };
   const member = { tenantId: tk, userId };
   if (resource === undefined) {

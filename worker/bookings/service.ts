@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
-import { webhookEventAfterChange, webhookEventAfterChangeStatement } from "../webhooks/emit";
+import { webhookEventAfterChangeStatement } from "../webhooks/emit";
 import { prepared, webhookEvents } from "../webhooks/emit-many";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
@@ -724,7 +724,7 @@ export async function cancelBooking(t: TenantDb, clock: Clock, id: string, viewe
       t.d1.prepare("delete from bookings where tenant_id = ?1 and id = ?2").bind(t.tenantId, b.id),
       ...(i === 0 ? mail : []),
       // After the delete (or its one email, written only with it): only for a booking this batch removed.
-      prepared(t, webhookEventAfterChange(t, "booking.canceled", { booking: bookingWebhookView(b, view.resource, view.member?.name ?? "") }, clock.now)),
+      webhookEventAfterChangeStatement(t, "booking.canceled", { booking: bookingWebhookView(b, view.resource, view.member?.name ?? "") }, clock.now),
       ...(b.chargeId ? [uninvoicedChargeRemoval(t, b.chargeId)] : []),
     ]),
   );

@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { fillPlaceholders, type SQL } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Bindings } from "../env";
@@ -57,11 +57,25 @@ const dialect = new SQLiteAsyncDialect();
  * parameterised raw SQL). Each result's `results` holds the rows of a `returning`.
  */
 export async function atomic(t: TenantDb, items: ({ toSQL(): { sql: string; params: unknown[] } } | SQL)[]): Promise<D1Result[]> {
-  const statements = items.map((item) => {
-    const q = "toSQL" in item ? item.toSQL() : dialect.sqlToQuery(item);
-    return t.d1.prepare(q.sql).bind(...q.params);
-  });
-  return t.d1.batch(statements);
+  return t.d1.batch(items.map((item) => statementOf(t.d1, item)));
+}
+
+/** A query builder or raw SQL as a D1 prepared statement, for a `d1.batch` beside other statements. */
+export function statementOf(d1: D1Database, item: { toSQL(): { sql: string; params: unknown[] } } | SQL): D1PreparedStatement {
+  const q = "toSQL" in item ? item.toSQL() : dialect.sqlToQuery(item);
+  return d1.prepare(q.sql).bind(...q.params);
+}
+
+/** What a query built once (`preparedQuery(… .prepare())`, with placeholders) offers a batch. */
+type BuiltQuery = { getQuery(): { params: unknown[] }; mapResult(response: unknown, isFromBatch?: boolean): unknown };
+
+/**
+ * A query built once, bound to its placeholders' values as a D1 statement for `d1.batch`, and
+ * how to read its answer there as drizzle would (`rows`).
+ */
+export function boundQuery<R>(query: BuiltQuery, values: Record<string, unknown>): { statement: D1PreparedStatement; rows: (result: D1Result) => R[] } {
+  const statement = (query as unknown as { stmt: D1PreparedStatement }).stmt.bind(...fillPlaceholders(query.getQuery().params, values));
+  return { statement, rows: (result) => query.mapResult(result, true) as R[] };
 }
 
 /** D1 allows 100 bound parameters per statement: split multi-row inserts to fit. */

@@ -1,8 +1,7 @@
-import { and, asc, eq, fillPlaceholders, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database, TenantDb } from "../db/client";
-import { chunkRows, directoryDb } from "../db/client";
+import { boundQuery, chunkRows, directoryDb, preparedQuery, statementOf } from "../db/client";
 import { newId, sha256Hex } from "../db/ids";
 import { outbox, type OutboxRow } from "../db/schema";
 import type { Bindings } from "../env";
@@ -105,7 +104,6 @@ type Statement = BatchItem<"sqlite">;
  * on every claim, and a drain under load claims often.
  */
 type ClaimFilter = "any" | "no_attachments" | "attachments";
-type ClaimQuery = ReturnType<typeof buildClaimRetry>;
 const ph = (name: string) => sql`${sql.placeholder(name)}`;
 
 function dueAt(scoped: boolean): SQL {
@@ -129,32 +127,10 @@ function buildClaimFresh(db: Database, scoped: boolean, filter: ClaimFilter) {
   return db.update(outbox).set({ ...claiming, batchId: ph("batchId") }).where(and(inArray(outbox.id, picked), dueAt(scoped), isNull(outbox.batchId))).returning().prepare();
 }
 
-const claimQueries = new WeakMap<Database, Map<string, ClaimQuery>>();
-function claimQuery(db: Database, key: string, build: () => ClaimQuery): ClaimQuery {
-  let byKey = claimQueries.get(db);
-  if (!byKey) {
-    byKey = new Map();
-    claimQueries.set(db, byKey);
-  }
-  let q = byKey.get(key);
-  if (!q) {
-    q = build();
-    byKey.set(key, q);
-  }
-  return q;
-}
-
-const dialect = new SQLiteAsyncDialect();
-/** A query builder (an outcome's update) as a D1 statement, to share a batch with the bound claims. */
-function statementOf(d1: D1Database, item: Statement): D1PreparedStatement {
-  const q = "toSQL" in item ? (item as { toSQL(): { sql: string; params: unknown[] } }).toSQL() : dialect.sqlToQuery(item as unknown as SQL);
-  return d1.prepare(q.sql).bind(...q.params);
-}
-
-/** A built-once query bound to its values, as a D1 statement for a batch. */
-function bound(q: ClaimQuery, values: Record<string, unknown>): D1PreparedStatement {
-  return (q as unknown as { stmt: D1PreparedStatement }).stmt.bind(...fillPlaceholders(q.getQuery().params, values));
-}
+/** Each shape built once per database handle (db/client.ts `preparedQuery`). */
+const CLAIM_FILTERS: ClaimFilter[] = ["any", "no_attachments", "attachments"];
+const claimRetryQueries = new Map([false, true].map((scoped) => [scoped, preparedQuery((db) => buildClaimRetry(db, scoped))]));
+const claimFreshQueries = new Map([false, true].flatMap((scoped) => CLAIM_FILTERS.map((filter) => [`${scoped}:${filter}`, preparedQuery((db) => buildClaimFresh(db, scoped, filter))])));
 type Outcome = { kind: "sent" } | { kind: "throttled"; retryAfterMs: number; message: string } | { kind: "failed"; message: string; leaveBatch: boolean };
 
 const messageOf = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
@@ -250,12 +226,12 @@ export async function deliverOutbox(
     const at = now();
     const scoped = Boolean(opts.tenantId);
     const values = (size: number) => ({ at, until: at + CLAIM_MS, tenantId: opts.tenantId ?? null, limit: Math.min(size, remaining), batchId: newId() });
-    const claimRetry = claimQuery(db, `retry:${scoped}`, () => buildClaimRetry(db, scoped));
-    const fresh = (filter: ClaimFilter) => claimQuery(db, `fresh:${scoped}:${filter}`, () => buildClaimFresh(db, scoped, filter));
     // Split: rows without attachments in batches; the others singly, when no batchable row is due.
     const size = batching ? batchSize : singlesSize;
-    const first = fresh(split ? "no_attachments" : "any");
-    const statements = [...before.map((b) => statementOf(env.DB, b)), bound(claimRetry, values(size)), bound(first, values(size))];
+    const claimRetry = boundQuery<OutboxRow>(claimRetryQueries.get(scoped)!(db), values(size));
+    const fresh = (filter: ClaimFilter) => claimFreshQueries.get(`${scoped}:${filter}`)!(db);
+    const first = boundQuery<OutboxRow>(fresh(split ? "no_attachments" : "any"), values(size));
+    const statements = [...before.map((b) => statementOf(env.DB, b as unknown as Parameters<typeof statementOf>[1])), claimRetry.statement, first.statement];
     queries++;
     const results = await env.DB.batch(statements).catch(async (err: unknown) => {
       // The claim failed: the outcome it carried (emails already sent) is still written, alone,
@@ -267,8 +243,8 @@ export async function deliverOutbox(
       throw err;
     });
     // The claim's two answers are the batch's last two.
-    const again = claimRetry.mapResult(results[before.length], true) as OutboxRow[];
-    const batch = first.mapResult(results[before.length + 1], true) as OutboxRow[];
+    const again = claimRetry.rows(results[before.length]!);
+    const batch = first.rows(results[before.length + 1]!);
     let rows = [again, batch].filter((r) => r.length > 0);
     let short = again.length === 0 && batch.length < Math.min(size, remaining) && !split;
     if (rows.length === 0 && split) {

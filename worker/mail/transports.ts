@@ -6,6 +6,7 @@ import { devMail } from "../db/schema";
 import { isDevelopment, type Bindings } from "../env";
 import { limitVar } from "../http/limits";
 import type { MailMessage } from "./templates";
+import { remembered } from "../../web/ui/memo";
 
 export type OutgoingMail = MailMessage & { tenantId: string; idempotencyKey: string };
 
@@ -74,18 +75,9 @@ export class DevMailbox implements MailTransport {
 }
 
 /** The dev mailbox's insert of `rows` emails (`dev_mail`; attachments as drizzle's JSON text column stores them). */
-const devMailInsert = (() => {
-  const made = new Map<number, string>();
-  return (rows: number): string => {
-    let text = made.get(rows);
-    if (text === undefined) {
-      const values = Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
-      text = `insert into dev_mail (id, tenant_id, "to", subject, text, html, attachments, sent_at) values ${values} on conflict do nothing`;
-      made.set(rows, text);
-    }
-    return text;
-  };
-})();
+const devMailInserts = remembered<string>(16);
+const devMailInsert = (rows: number): string =>
+  devMailInserts(String(rows), () => `insert into dev_mail (id, tenant_id, "to", subject, text, html, attachments, sent_at) values ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} on conflict do nothing`);
 
 /** `Retry-After` in milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {

@@ -6,7 +6,6 @@
  */
 export function countingD1(db: D1Database): { db: D1Database; count: () => number; sql: Set<string>; calls: () => number; log: string[][] } {
   let n = 0;
-  let calls = 0;
   const sql = new Set<string>();
   /** Every D1 call (one statement run alone, or one batch), as the SQL of its statements: what a request costs in round trips. */
   const log: string[][] = [];

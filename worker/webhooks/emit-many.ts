@@ -1,7 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { newId } from "../db/ids";
-import type { TenantDb } from "../db/client";
+import { statementOf, type TenantDb } from "../db/client";
 import { webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { webhookPayload } from "./emit";
 import type { WebhookEventType } from "./types";
@@ -60,12 +59,9 @@ export function webhookEvents(t: TenantDb, type: WebhookEventType, items: BulkEv
   );
 }
 
-const dialect = new SQLiteAsyncDialect();
-
 /** A webhook statement (or any SQL) as a D1 prepared statement, for the sites that batch with `t.d1.batch`. */
 export function prepared(t: TenantDb, item: SQL | { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
-  const q = "toSQL" in item ? item.toSQL() : dialect.sqlToQuery(item);
-  return t.d1.prepare(q.sql).bind(...q.params);
+  return statementOf(t.d1, item);
 }
 
 /**

@@ -122,10 +122,10 @@ app.use("/g/:slug/join", joinPrompt());
 app.use("/admin/*", pendingMembersCount());
 app.use(helpUnreadCount());
 app.use(membershipTab());
-app.use(forgetEventsAfterWrites());
-app.use(forgetCalendarAfterWrites());
-app.use(forgetBookingFactsAfterWrites());
-app.use(deliverWebhooksAfterWrites());
+// What runs after a write (forget the per-isolate reads it may have changed, then send the
+// webhooks it queued) is registered for the writing methods only: a page view never passes
+// through it (a HEAD is dispatched as a GET).
+app.on(["POST", "PUT", "PATCH", "DELETE"], "*", forgetEventsAfterWrites(), forgetCalendarAfterWrites(), forgetBookingFactsAfterWrites(), deliverWebhooksAfterWrites());
 
 app.route("/api/v1", api);
 app.route("/", apiDocsPages);

@@ -79,6 +79,14 @@ export function doneNotice(c: Context<AppEnv>, notices: Record<string, MessageKe
  * means the same content), which keeps the key short on the hottest pages.
  */
 export function contextKey(ctx: PageContext): string {
-  const { nonce: _nonce, tenant, user, ...rest } = ctx;
-  return `${tenant ? idOf(tenant) : 0}\u0001${user ? idOf(user) : 0}\u0001${JSON.stringify(rest)}`;
+  let key = contextKeys.get(ctx);
+  if (key === undefined) {
+    const { nonce: _nonce, tenant, user, ...rest } = ctx;
+    key = `${tenant ? idOf(tenant) : 0}\u0001${user ? idOf(user) : 0}\u0001${JSON.stringify(rest)}`;
+    contextKeys.set(ctx, key);
+  }
+  return key;
 }
+
+/** A page asks for its context's key, then `renderWith` for the same context's: computed once (a context is built per request and not changed after). */
+const contextKeys = new WeakMap<PageContext, string>();

@@ -202,7 +202,8 @@ function forgetAnnouncements(tenantId: string): void {
  */
 export async function liveAnnouncements(t: TenantDb, now: number, load?: () => Promise<LiveAnnouncements>): Promise<LiveAnnouncements> {
   const all = await live.getOrLoad(t.tenantId, load ?? (async () => liveFrom(...(await t.db.batch([currentAnnouncements(t, now), currentAnnouncementSlugs(t, now)])))));
-  return { rows: all.rows.filter((a) => a.until === null || a.until > now), slugs: all.slugs };
+  // The cached object itself while none has ended (the dashboard names it by identity).
+  return all.rows.every((a) => a.until === null || a.until > now) ? all : { rows: all.rows.filter((a) => a.until === null || a.until > now), slugs: all.slugs };
 }
 
 /** Whether an announcement reaches a member in these groups with access on these plans. */

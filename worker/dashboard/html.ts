@@ -21,8 +21,9 @@ export async function dashboardResponse(c: Context<AppEnv>, tenant: Tenant, user
   const clock = clockOf(tenant);
   const [view, invitations] = await Promise.all([dashboardPage(tdb, tenant, user, clock.today, clock.now, ctx.viewingAsMember === true), myInvitationsCached(tdb, user)]);
   // The body is a pure function of these inputs (the nonce aside, which it never reads): a
-  // member who opens their dashboard again with nothing changed gets the same HTML, rendered once.
-  const key = `${contextKey(ctx)}\u0001${idOf(invitations)}\u0001${JSON.stringify(view)}`;
+  // member who opens their dashboard again with nothing changed gets the same HTML, rendered
+  // once. The view and the invitations are the same objects while nothing changed (dashboardPage).
+  const key = `${contextKey(ctx)}\u0001${idOf(invitations)}\u0001${idOf(view)}`;
   const body = renderedBodies(key, () => ({ rendered: renderToString(DashboardPage({ ctx, user: ctx.user!, view, invitations })) }));
   return renderWith(c, ctx, { title: t(ctx.lang, "home.title"), body });
 }

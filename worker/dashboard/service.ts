@@ -1,15 +1,15 @@
 import type { TenantDb } from "../db/client";
 import type { Announcement, GroupRole, PlanMembership, Tenant, User } from "../db/schema";
-import { currentAnnouncements, currentAnnouncementSlugs, liveAnnouncements, liveFrom, reaches, viewsWith, type AnnouncementView } from "../announcements/service";
-import { remembered } from "../../web/ui/memo";
+import { currentAnnouncements, currentAnnouncementSlugs, liveAnnouncements, liveFrom, reaches, viewsWith, type AnnouncementView, type LiveAnnouncements } from "../announcements/service";
+import { idOf, remembered } from "../../web/ui/memo";
 import { renderMarkdown } from "../discussions/markdown";
 import { cardsOf, groupDirectory, viewerRoles } from "../groups/queries";
-import { invoiceFacts, nextInvoiceOf, unpaidInvoices, unpaidInvoicesQuery, type UnpaidInvoice } from "../invoices/cache";
+import { invoiceFacts, nextInvoiceOf, unpaidInvoices, unpaidInvoicesQuery, type NextInvoice, type UnpaidInvoice } from "../invoices/cache";
 import { previewInvoice } from "../invoices/run";
 import { billingSettingsOf } from "../invoices/settings";
 import type { Day } from "../memberships/periods";
 import { givesAccess } from "../memberships/service";
-import { memberPlans, memberPlansQuery, planFacts } from "../memberships/cache";
+import { memberPlans, memberPlansQuery, planFacts, type MemberPlanRow } from "../memberships/cache";
 import { currentStatus, type StatusView } from "../tenancy/portal-settings";
 import { upcomingBookings, upcomingBookingsQuery } from "../bookings/cache";
 import type { BookingView } from "../bookings/service";
@@ -54,7 +54,24 @@ type Settings = Pick<Tenant, "name" | "defaultLanguage" | "welcomeMessage" | "st
 /** A membership the invoice run may still bill (a superset: the preview decides). */
 const bills = (m: PlanMembership) => m.status === "active" || m.status === "canceling" || (m.status === "canceled" && m.cancelsOn !== null);
 
-export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember = false): Promise<DashboardReads> {
+/**
+ * The reads a dashboard is made of. Each comes from a per-isolate cache and is the same object
+ * while that cache keeps it (an empty list is one shared frozen array), so the page names them
+ * by identity in its memo key instead of serialising them.
+ */
+type DashboardInputs = {
+  mine: MemberPlanRow[];
+  unpaid: UnpaidInvoice[];
+  upcoming: BookingView[];
+  live: LiveAnnouncements;
+  roles: Record<string, GroupRole>;
+  upcomingEvents: EventView[];
+  nextInvoice: NextInvoice | null;
+};
+
+const NONE = Object.freeze([]) as never[];
+
+async function dashboardInputs(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember: boolean): Promise<DashboardInputs> {
   // What the caches miss is read in one batch: the member's memberships, their unpaid invoices
   // (only once the community issued one) and, when missing too, the current announcements
   // (alone, they are their own batch of two).
@@ -82,8 +99,8 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
   // (Each loader starts the batch synchronously on a miss, so the announcements, asked last, join it.)
   const [mine, unpaid, upcoming, live, roles, upcomingEvents] = await Promise.all([
     memberPlans(t, user.id, async () => (await (batch ??= readAll())).mine),
-    facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll())).unpaid) : [],
-    bookingsOn ? upcomingBookings(t, user.id, now, async () => (await (batch ??= readAll())).upcoming) : [],
+    facts.issued ? unpaidInvoices(t, user.id, async () => (await (batch ??= readAll())).unpaid) : NONE,
+    bookingsOn ? upcomingBookings(t, user.id, now, async () => (await (batch ??= readAll())).upcoming) : NONE,
     liveAnnouncements(t, now, batch ? async () => (await batch!).live : undefined),
     viewerRoles(t, user.id),
     upcomingEventsFor(t, tenant, user, now, viewingAsMember),
@@ -93,6 +110,12 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     const preview = await previewInvoice(t, tenant, await billingSettingsOf(t, tenant.name), today, user);
     return preview ? { date: preview.date, total: preview.draft.totals.total } : null;
   });
+  return { mine, unpaid, upcoming, live, roles, upcomingEvents, nextInvoice };
+}
+
+/** The dashboard those reads give at `now` (what the member's plans and groups let them see). */
+function dashboardFrom(inputs: DashboardInputs, tenant: Settings, user: Who, today: Day, now: number): DashboardReads {
+  const { mine, live, roles } = inputs;
   // The latest membership, unless it is canceled (the contract).
   const latest = mine[0] && mine[0].m.status !== "canceled" ? { ...mine[0].m, planName: mine[0].planName } : null;
   const myPlans = new Set(mine.filter((r) => givesAccess(r.m, today)).map((r) => r.m.planId));
@@ -101,15 +124,19 @@ export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, to
     name: user.name,
     bio: user.bio ?? null,
     membership: latest ? { plan: { id: latest.planId, name: latest.planName }, status: latest.status } : null,
-    nextInvoice,
-    unpaidInvoices: unpaid,
+    nextInvoice: inputs.nextInvoice,
+    unpaidInvoices: inputs.unpaid,
     welcomeMessage: tenant.welcomeMessage,
     announcements: viewsWith(shown, live.slugs),
-    upcomingBookings: upcoming,
-    upcomingEvents,
+    upcomingBookings: inputs.upcoming,
+    upcomingEvents: inputs.upcomingEvents,
     status: currentStatus(tenant.status, now),
   };
   return { dashboard, open: latest, roles };
+}
+
+export async function readDashboard(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember = false): Promise<DashboardReads> {
+  return dashboardFrom(await dashboardInputs(t, tenant, user, today, now, viewingAsMember), tenant, user, today, now);
 }
 
 export async function dashboardOf(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number): Promise<Dashboard> {
@@ -126,20 +153,31 @@ const markdown = (source: string) => rendered(source, () => renderMarkdown(sourc
  * plan can be chosen, with the Markdown rendered and sanitised.
  */
 export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, today: Day, now: number, viewingAsMember: boolean): Promise<DashboardPageView> {
-  const [{ dashboard: d, open, roles }, directory, facts] = await Promise.all([readDashboard(t, tenant, user, today, now, viewingAsMember), groupDirectory(t), planFacts(t)]);
-  const membership: DashboardMembershipView | null = open && open.status !== "canceled" ? { plan: { id: open.planId, name: open.planName }, status: open.status, cancelsOn: open.cancelsOn } : null;
-  const cards = cardsOf(directory, roles);
-  return {
-    status: d.status ? { state: d.status.state, message: d.status.message } : null,
-    welcomeHtml: d.welcomeMessage?.trim() ? markdown(d.welcomeMessage) : null,
-    announcements: d.announcements.map((a) => ({ id: a.id, title: a.title, bodyHtml: markdown(a.body), createdAt: a.createdAt })),
-    bio: d.bio?.trim() ? d.bio : null,
-    membership,
-    nextInvoice: d.nextInvoice,
-    unpaidInvoices: d.unpaidInvoices.map((i) => ({ ...i, overdue: i.dueOn < today })),
-    plansOffered: facts.offered,
-    groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
-    upcomingBookings: tenant.features.bookings !== false ? d.upcomingBookings.map((b) => ({ id: b.id, resource: b.resource, from: b.from, to: b.to, title: b.title })) : null,
-    upcomingEvents: d.upcomingEvents,
-  };
+  const [inputs, directory, facts] = await Promise.all([dashboardInputs(t, tenant, user, today, now, viewingAsMember), groupDirectory(t), planFacts(t)]);
+  // The view is a function of these reads (by identity: see DashboardInputs; the community and
+  // the member are the per-isolate cached rows), of the day (overdue invoices, plans giving
+  // access) and of whether the banner's window is open: the same view object while they stay.
+  const { mine, unpaid, upcoming, live, roles, upcomingEvents, nextInvoice } = inputs;
+  const key = `${idOf(tenant)},${idOf(user)},${idOf(mine)},${idOf(unpaid)},${idOf(upcoming)},${idOf(live)},${idOf(roles)},${idOf(upcomingEvents)},${nextInvoice ? idOf(nextInvoice) : 0},${idOf(directory)},${idOf(facts)},${today},${viewingAsMember ? 1 : 0},${currentStatus(tenant.status, now) ? 1 : 0}`;
+  return pageViews(key, () => {
+    const { dashboard: d, open } = dashboardFrom(inputs, tenant, user, today, now);
+    const membership: DashboardMembershipView | null = open && open.status !== "canceled" ? { plan: { id: open.planId, name: open.planName }, status: open.status, cancelsOn: open.cancelsOn } : null;
+    const cards = cardsOf(directory, roles);
+    return {
+      status: d.status ? { state: d.status.state, message: d.status.message } : null,
+      welcomeHtml: d.welcomeMessage?.trim() ? markdown(d.welcomeMessage) : null,
+      announcements: d.announcements.map((a) => ({ id: a.id, title: a.title, bodyHtml: markdown(a.body), createdAt: a.createdAt })),
+      bio: d.bio?.trim() ? d.bio : null,
+      membership,
+      nextInvoice: d.nextInvoice,
+      unpaidInvoices: d.unpaidInvoices.map((i) => ({ ...i, overdue: i.dueOn < today })),
+      plansOffered: facts.offered,
+      groups: viewingAsMember ? cards.map((g) => ({ ...g, role: g.role ? "member" : null })) : cards,
+      upcomingBookings: tenant.features.bookings !== false ? d.upcomingBookings.map((b) => ({ id: b.id, resource: b.resource, from: b.from, to: b.to, title: b.title })) : null,
+      upcomingEvents: d.upcomingEvents,
+    };
+  });
 }
+
+/** Dashboard views by their inputs' identities (a few hundred members' views). */
+const pageViews = remembered<DashboardPageView>(500);

@@ -33,8 +33,11 @@ export function eventTypesCached(t: TenantDb): Promise<string[]> {
  * going to or waitlisted for; none when the community switched events off. While viewing as a
  * member, an admin sees what a member would (only the events a member may see).
  */
+/** One shared empty list (frozen): the dashboard names its reads by identity. */
+const NONE = Object.freeze([]) as never[];
+
 export async function upcomingEventsFor(t: TenantDb, tenant: Pick<Tenant, "features">, user: Pick<User, "id" | "tenantRole">, now: number, viewingAsMember = false): Promise<EventView[]> {
-  if (tenant.features.events === false) return [];
+  if (tenant.features.events === false) return NONE;
   return upcoming.getOrLoad(`${t.tenantId}:${user.id}:${viewingAsMember ? "m" : "a"}`, async () => myUpcomingEvents(t, await eventViewer(t, user, { viewingAsMember }), now, 5));
 }
 

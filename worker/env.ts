@@ -62,6 +62,8 @@ export type Variables = {
   helpUnread?: number;
   /** Set on pages for signed-in members: the navigation shows the Membership tab (worker/memberships/tab.ts). */
   membershipTab?: boolean;
+  /** The `view_as` cookie asks for the member's view (worker/http/context.ts `asksMemberView`, read once per request). */
+  asksMemberView?: boolean;
   /** Set on /g/{slug}/join: the profile fields the join form asks for. */
   profilePrompt?: ProfilePrompt;
 };

@@ -10,7 +10,7 @@ import { billingSettingsOf } from "../invoices/settings";
 import type { Day } from "../memberships/periods";
 import { givesAccess } from "../memberships/service";
 import { memberPlans, memberPlansQuery, planFacts, type MemberPlanRow } from "../memberships/cache";
-import { currentStatus, type StatusView } from "../tenancy/portal-settings";
+import { currentStatus, statusShownAt, type StatusView } from "../tenancy/portal-settings";
 import { upcomingBookings, upcomingBookingsQuery } from "../bookings/cache";
 import type { BookingView } from "../bookings/service";
 import { upcomingEventsFor } from "../events/cache";
@@ -158,7 +158,7 @@ export async function dashboardPage(t: TenantDb, tenant: Settings, user: Who, to
   // the member are the per-isolate cached rows), of the day (overdue invoices, plans giving
   // access) and of whether the banner's window is open: the same view object while they stay.
   const { mine, unpaid, upcoming, live, roles, upcomingEvents, nextInvoice } = inputs;
-  const key = `${idOf(tenant)},${idOf(user)},${idOf(mine)},${idOf(unpaid)},${idOf(upcoming)},${idOf(live)},${idOf(roles)},${idOf(upcomingEvents)},${nextInvoice ? idOf(nextInvoice) : 0},${idOf(directory)},${idOf(facts)},${today},${viewingAsMember ? 1 : 0},${currentStatus(tenant.status, now) ? 1 : 0}`;
+  const key = `${idOf(tenant)},${idOf(user)},${idOf(mine)},${idOf(unpaid)},${idOf(upcoming)},${idOf(live)},${idOf(roles)},${idOf(upcomingEvents)},${nextInvoice ? idOf(nextInvoice) : 0},${idOf(directory)},${idOf(facts)},${today},${viewingAsMember ? 1 : 0},${statusShownAt(tenant.status, now) ? 1 : 0}`;
   return pageViews(key, () => {
     const { dashboard: d, open } = dashboardFrom(inputs, tenant, user, today, now);
     const membership: DashboardMembershipView | null = open && open.status !== "canceled" ? { plan: { id: open.planId, name: open.planName }, status: open.status, cancelsOn: open.cancelsOn } : null;

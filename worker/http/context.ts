@@ -24,7 +24,13 @@ export function clientIp(c: Context<AppEnv>): string {
 
 /** Whether the reader chose "view as member" (the `view_as` cookie, set from the admin pages), signed in or not. */
 export function asksMemberView(c: Context<AppEnv>): boolean {
-  return getCookie(c, "view_as") === "member";
+  // Asked by several middlewares and the page itself: the cookie is read once per request.
+  let asks = c.get("asksMemberView");
+  if (asks === undefined) {
+    asks = getCookie(c, "view_as") === "member";
+    c.set("asksMemberView", asks);
+  }
+  return asks;
 }
 
 /**

@@ -10,7 +10,7 @@ import { formAction, readForm, renameFields, requirePageUser, withDone, type For
 import { doneNotice, pageContext, renderPage } from "../http/render";
 import { parseWith } from "../http/validate";
 import { mayTenancy } from "./policy";
-import { currentStatus, statusView } from "./portal-settings";
+import { statusShownAt, statusView } from "./portal-settings";
 import { msToLocalTime, PORTAL_SWITCHES, statusPatch, switchesPatch, switchStates } from "./portal-form";
 import { tenantPatchSchema, updateTenant } from "./service";
 
@@ -36,7 +36,7 @@ export function requirePortalAdmin(c: Context<AppEnv>): User | Response {
 /** Whether members see the stored banner at `now`, and if not why. */
 export function bannerShowing(status: TenantStatus | null, now: number): BannerShowing {
   if (!status) return "none";
-  if (currentStatus(status, now)) return "now";
+  if (statusShownAt(status, now)) return "now";
   if (status.from !== null && now < status.from) return "scheduled";
   if (status.until !== null && now >= status.until) return "ended";
   return "silent";

@@ -54,11 +54,15 @@ export function statusView(status: TenantStatus | null): StatusView | null {
 
 /** The banner members see at `now`: within `[from, until)`, and for `open` only with a message. */
 export function currentStatus(status: TenantStatus | null, now: number): StatusView | null {
-  if (!status) return null;
-  if (status.from !== null && now < status.from) return null;
-  if (status.until !== null && now >= status.until) return null;
-  if (status.state === "open" && status.message.trim() === "") return null;
-  return statusView(status);
+  return statusShownAt(status, now) ? statusView(status) : null;
+}
+
+/** Whether members see the banner at `now` (what `currentStatus` decides, without building its view). */
+export function statusShownAt(status: TenantStatus | null, now: number): boolean {
+  if (!status) return false;
+  if (status.from !== null && now < status.from) return false;
+  if (status.until !== null && now >= status.until) return false;
+  return !(status.state === "open" && status.message.trim() === "");
 }
 
 /** The portal's read of the settings, as `GET /api/v1/tenant` answers them. */

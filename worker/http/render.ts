@@ -76,13 +76,14 @@ export function doneNotice(c: Context<AppEnv>, notices: Record<string, MessageKe
  * The page context as part of a memo key (a body rendered once per distinct inputs): everything
  * but the nonce, which no body reads; the community and the reader stand in by identity (their
  * rows come from the per-isolate read caches and are never changed in place, so the same object
- * means the same content), which keeps the key short on the hottest pages.
+ * means the same content), which keeps the key short on the hottest pages. Each field is named
+ * (render.test.ts holds that every field of the context changes the key).
  */
 export function contextKey(ctx: PageContext): string {
   let key = contextKeys.get(ctx);
   if (key === undefined) {
-    const { nonce: _nonce, tenant, user, ...rest } = ctx;
-    key = `${tenant ? idOf(tenant) : 0}\u0001${user ? idOf(user) : 0}\u0001${JSON.stringify(rest)}`;
+    const { tenant, user, profilePrompt } = ctx;
+    key = `${tenant ? idOf(tenant) : 0}\u0001${user ? idOf(user) : 0}\u0001${ctx.lang}\u0001${ctx.path}\u0001${ctx.rootUrl}\u0001${ctx.tenantUrl}\u0001${ctx.logoUrl}\u0001${ctx.faviconUrl}\u0001${ctx.userAvatarUrl}\u0001${ctx.pendingMembers}\u0001${ctx.pendingMemberships}\u0001${ctx.helpUnread}\u0001${ctx.viewingAsMember}\u0001${ctx.membershipTab}\u0001${profilePrompt ? JSON.stringify(profilePrompt) : ""}`;
     contextKeys.set(ctx, key);
   }
   return key;

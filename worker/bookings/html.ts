@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import type { RenderedBody } from "../../web/ui/page";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type MessageKey } from "../../web/i18n";
 import { problemErrors, seriesDates, type BookingFormValues } from "../../web/pages/bookings/booking-form";
@@ -10,9 +9,8 @@ import { memberFeedUrl } from "../calendar/service";
 import { secretsKeyOf } from "../invoices/sealed";
 import { CalendarFeedControl } from "../../web/pages/calendar/feed-control";
 import { formAction, readForm, signedIn, withDone, type FormFailure } from "../http/forms";
-import { contextKey, doneNotice, pageContext, renderPage, renderWith } from "../http/render";
-import { renderToString } from "preact-render-to-string";
-import { idOf, remembered } from "../../web/ui/memo";
+import { doneNotice, pageContext, rememberedBodies, renderPage, renderWith } from "../http/render";
+import { idOf } from "../../web/ui/memo";
 import { calendarCached, calendarRead } from "./cache";
 import { portalRequest, type PortalRequest } from "../memberships/http";
 import { dayInTimeZone } from "../memberships/periods";
@@ -84,16 +82,15 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
   // dashboard's: a busy week is laid out once per reader while its reads stay cached. The big
   // reads stand in the key by identity (a cached read is the same array until it is read again).
-  const key = contextKey(ctx) + JSON.stringify([tz, r.clock.today, Math.floor(r.clock.now / MINUTE), ask, range, idOf(resources), idOf(items), idOf(upcoming), idOf(past), feed, values, errors, replaced, adminOff, notice]);
-  const body = renderedCalendars(key, () => {
+  const inputs = JSON.stringify([tz, r.clock.today, Math.floor(r.clock.now / MINUTE), ask, range, idOf(resources), idOf(items), idOf(upcoming), idOf(past), feed, values, errors, replaced, adminOff, notice]);
+  const body = calendarBodies(ctx, inputs, () => {
     const selected = resources.find((x) => x.id === ask.resource) ?? null;
     const shown = resources.filter((x) => !ask.category || x.category === ask.category);
     const columns =
       ask.view === "day"
         ? (selected ? [selected] : shown).map((x) => ({ day: ask.date, resource: gridResource(x) }))
         : daysOf(range.first, range.end).map((day) => ({ day, resource: selected ? gridResource(selected) : null }));
-    const rendered = renderToString(
-      BookingsPage({
+    return BookingsPage({
         ctx,
         timeZone: tz,
         today: r.clock.today,
@@ -109,15 +106,13 @@ async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValu
         past: past.items,
         calendarFeed: CalendarFeedControl({ lang: ctx.lang, url: feed, back: "/bookings", replaced }),
         ...notice,
-      }),
-    );
-    return { rendered };
+      });
   });
   return renderWith(c, ctx, { title: t(ctx.lang, "bookings.title"), body }, status);
 }
 
-/** Rendered calendars by their inputs; bounded (a page with a busy week is some tens of KB). */
-const renderedCalendars = remembered<RenderedBody>(100);
+/** A page with a busy week is some tens of KB. */
+const calendarBodies = rememberedBodies(100);
 
 
 type Refusal = { errors: Record<string, string>; formError?: string; membershipNeeded: boolean };

@@ -1,14 +1,12 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { RenderedBody } from "../../web/ui/page";
 import { t } from "../../web/i18n";
 import { DashboardPage } from "../../web/pages/dashboard/dashboard";
 import { tenantDb } from "../db/client";
 import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { isApiPath } from "../http/errors";
-import { contextKey, pageContext, renderWith } from "../http/render";
-import { renderToString } from "preact-render-to-string";
-import { idOf, remembered } from "../../web/ui/memo";
+import { pageContext, rememberedBodies, renderWith } from "../http/render";
+import { idOf } from "../../web/ui/memo";
 import { myInvitationsCached } from "../invitations/service";
 import { clockOf } from "../memberships/service";
 import { showsMembershipTab } from "../memberships/cache";
@@ -23,13 +21,11 @@ export async function dashboardResponse(c: Context<AppEnv>, tenant: Tenant, user
   // The body is a pure function of these inputs (the nonce aside, which it never reads): a
   // member who opens their dashboard again with nothing changed gets the same HTML, rendered
   // once. The view and the invitations are the same objects while nothing changed (dashboardPage).
-  const key = `${contextKey(ctx)}\u0001${idOf(invitations)}\u0001${idOf(view)}`;
-  const body = renderedBodies(key, () => ({ rendered: renderToString(DashboardPage({ ctx, user: ctx.user!, view, invitations })) }));
+  const body = dashboards(ctx, `${idOf(invitations)}\u0001${idOf(view)}`, () => DashboardPage({ ctx, user: ctx.user!, view, invitations }));
   return renderWith(c, ctx, { title: t(ctx.lang, "home.title"), body });
 }
 
-/** Rendered dashboards by their inputs; bounded (a few hundred members' pages, some KB each). */
-const renderedBodies = remembered<RenderedBody>(200);
+const dashboards = rememberedBodies(200);
 
 /** The Membership tab of the member navigation, on every page a signed-in member opens (cached: see memberships/tab.ts). */
 export function membershipTab(): MiddlewareHandler<AppEnv> {

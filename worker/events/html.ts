@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import type { RenderedBody } from "../../web/ui/page";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t as tr, type Lang, type MessageKey } from "../../web/i18n";
 import { EventPage, type EventPageProps } from "../../web/pages/events/detail";
@@ -11,9 +10,7 @@ import type { Tenant, User } from "../db/schema";
 import type { AppEnv } from "../env";
 import { requireTenant, viewingAsMember } from "../http/context";
 import { formAction, readForm, requirePageUser, withDone, type FormFailure } from "../http/forms";
-import { contextKey, doneNotice, pageContext, renderPage, renderWith } from "../http/render";
-import { renderToString } from "preact-render-to-string";
-import { remembered } from "../../web/ui/memo";
+import { doneNotice, pageContext, rememberedBodies, renderPage, renderWith } from "../http/render";
 import { billingSettingsOf } from "../invoices/settings";
 import { isDay, startOfDayMs } from "../memberships/periods";
 import { clockOf } from "../memberships/service";
@@ -93,13 +90,11 @@ async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   const nextCursor = query.view === "month" ? null : list.nextCursor;
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
   // dashboard's: the same list for the same reader is rendered once.
-  const key = contextKey(ctx) + JSON.stringify([query, types, list.items, nextCursor, clock.today, adminNotice]);
-  const body = renderedLists(key, () => ({ rendered: renderToString(EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice })) }));
+  const body = eventLists(ctx, JSON.stringify([query, types, list.items, nextCursor, clock.today, adminNotice]), () => EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice }));
   return renderWith(c, ctx, { title: tr(ctx.lang, "events.title"), body });
 }
 
-/** Rendered event lists by their inputs; bounded (a few hundred readers' pages, some KB each). */
-const renderedLists = remembered<RenderedBody>(200);
+const eventLists = rememberedBodies(200);
 
 /** The registration form's controls: every field the event asks is required. */
 const inputsOf = (fields: RegistrationField[]): ProfileInputField[] => fields.map((f) => ({ key: f.key, label: f.label, type: f.type, required: true, options: f.options, value: f.value }));

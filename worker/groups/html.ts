@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import type { RenderedBody } from "../../web/ui/page";
 import { avatarUrlOf } from "../profiles/avatar-column";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { closestLang, type MessageKey } from "../../web/i18n";
@@ -19,9 +18,7 @@ import type { AppEnv } from "../env";
 import { asksMemberView, clientIp, requestOrigin, requireTenant, viewingAsMember } from "../http/context";
 import { notFound } from "../http/errors";
 import { formAction, readForm, renameFields, requirePageUser, type FormFailure } from "../http/forms";
-import { contextKey, doneNotice, groupPageContext, renderWith } from "../http/render";
-import { renderToString } from "preact-render-to-string";
-import { remembered } from "../../web/ui/memo";
+import { doneNotice, groupPageContext, rememberedBodies, renderWith } from "../http/render";
 import { deliverSoon } from "../mail/deliver";
 import { joinView, joinWithAccount, leaveGroup, membershipState, type JoinEvents, type JoinOutcome, type JoinView } from "./membership";
 import { can } from "./policy";
@@ -81,13 +78,12 @@ function renderGroup(
   const pctx = groupPageContext(c, view.branding);
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
   // dashboard's: the community's most read page is rendered once per reader while nothing changes.
-  const key = `${contextKey(pctx)}\u0001${JSON.stringify([view, preview, ability, extra])}`;
-  const body = renderedGroups(key, () => ({ rendered: renderToString(GroupPage({ ctx: pctx, group: view, members: preview, ability, ...extra })) }));
+  const body = groupBodies(pctx, JSON.stringify([view, preview, ability, extra]), () => GroupPage({ ctx: pctx, group: view, members: preview, ability, ...extra }));
   return renderWith(c, pctx, { title: view.name, body, brand: groupBrand(view) }, status);
 }
 
-/** Rendered group pages by their inputs; bounded (a page with its discussions is some tens of KB). */
-const renderedGroups = remembered<RenderedBody>(200);
+/** A page with its discussions is some tens of KB. */
+const groupBodies = rememberedBodies(200);
 
 /** What a redirect to the group page may announce (`?done=`). */
 const GROUP_NOTICES: Record<string, MessageKey> = { thread_deleted: "notice.discussion.thread_deleted", hidden: "notice.discussion.hidden", removed: "notice.discussion.removed" };

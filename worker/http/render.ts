@@ -2,8 +2,9 @@ import type { Context } from "hono";
 import type { VNode } from "preact";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { t, type Lang, type MessageKey } from "../../web/i18n";
-import { renderDocument, renderDocumentBytes, type Page, type PageContext } from "../../web/ui/page";
-import { idOf } from "../../web/ui/memo";
+import { renderToString } from "preact-render-to-string";
+import { renderDocument, renderDocumentBytes, type Page, type PageContext, type RenderedBody } from "../../web/ui/page";
+import { idOf, remembered } from "../../web/ui/memo";
 import type { AppEnv } from "../env";
 import { viewingAsMember } from "./context";
 import { platformUrl } from "../tenancy/hosts";
@@ -91,3 +92,15 @@ export function contextKey(ctx: PageContext): string {
 
 /** A page asks for its context's key, then `renderWith` for the same context's: computed once (a context is built per request and not changed after). */
 const contextKeys = new WeakMap<PageContext, string>();
+
+/**
+ * A page's store of bodies rendered once per distinct inputs (at most `max`: a few hundred
+ * readers' pages of some KB each): the page context (by `contextKey`) and `inputs`, a string that
+ * names everything else the body reads (the nonce aside, which no body reads). A remembered body
+ * is the same object while its inputs stay the same, so `renderWith` also lays it out and encodes
+ * it once.
+ */
+export function rememberedBodies(max: number): (ctx: PageContext, inputs: string, render: () => VNode) => RenderedBody {
+  const bodies = remembered<RenderedBody>(max);
+  return (ctx, inputs, render) => bodies(`${contextKey(ctx)}\u0001${inputs}`, () => ({ rendered: renderToString(render()) }));
+}

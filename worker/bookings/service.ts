@@ -3,7 +3,7 @@ import { webhookEventAfterChangeStatement } from "../webhooks/emit";
 import { prepared, webhookEvents } from "../webhooks/emit-many";
 import { z } from "zod";
 import { msg, t as tr, type Lang } from "../../web/i18n";
-import type { TenantDb } from "../db/client";
+import { changesGuard, isGuardFailure, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { bookings, events, hiddenResources, resources, users, type Booking, type Plan, type Resource } from "../db/schema";
 import { cursorKind, cursorParts, decodeOptionalCursor, encodeCursor } from "../http/cursor";
@@ -19,7 +19,7 @@ import { viewerRoles } from "../groups/queries";
 import { fitsOpeningHours, wallClock, wallTimeMs } from "./hours";
 import type { BookingNotice } from "../calendar/mail";
 import { forgetBookingsOf } from "./cache";
-import { bookingFacts, forgetFactsOfBooking, rememberCreditsUsed, type BookerMembership, type BookingFacts } from "./facts";
+import { bookingFacts, rememberCreditsUsed, type BookerMembership, type BookingFacts } from "./facts";
 
 // Bookings (API.md "Resources and bookings", DESIGN.md "Member portal decisions"). A booking
 // holds one unit of a resource over the half-open interval [from, to). It is inserted by ONE
@@ -428,7 +428,8 @@ export async function createBooking(t: TenantDb, tenant: { timezone: string; def
       forgetBookingsOf(t.tenantId, row.userId);
       return answerOf(row, resource);
     }
-    forgetFactsOfBooking(t.tenantId, resource.id, booker.userId, q.membershipId);
+    // Refused: the slot is taken, or a fact it was priced from changed (the next attempt forgets
+    // them and reads them all again).
     fresh = true;
     if ((await busiest(t, resource.id, input.from, input.to)) >= resource.units) break;
   }
@@ -466,8 +467,6 @@ export function occurrences(first: Occurrence, repeat: NonNullable<BookingInput[
   return out;
 }
 
-const GUARD_FAILED = /malformed JSON|guard/i;
-
 /**
  * `POST /bookings` with `repeat`: every occurrence is priced in date order (credits occurrence by
  * occurrence) and checked; one breaking a rule refuses the whole series (422 with `problems:
@@ -496,7 +495,7 @@ export async function createSeries(t: TenantDb, tenant: { timezone: string; defa
     const rows = quotes.map((q) => rowOf(t, q, booker, input.title || null, seriesId, clock.now));
     const statements = quotes.flatMap((q, i) => {
       const [insert, ...charge] = statementsOf(t, q, rows[i]!, lang, tenant.timezone);
-      return [insert!, t.d1.prepare("select json(case when changes() = 1 then '0' else 'guard: an occurrence was refused' end)"), ...charge];
+      return [insert!, changesGuard(t.d1, 1, "an occurrence was refused"), ...charge];
     });
     // Unconditional: the guards above fail the whole batch unless every occurrence landed.
     const name = booker.name ?? (await memberName(t, booker.userId));
@@ -509,10 +508,10 @@ export async function createSeries(t: TenantDb, tenant: { timezone: string; defa
       forgetBookingsOf(t.tenantId, booker.userId);
       return rows.map((row) => answerOf(row, resource));
     } catch (err) {
-      if (!(err instanceof Error) || !GUARD_FAILED.test(err.message)) throw err;
+      if (!isGuardFailure(err)) throw err;
     }
-    // Refused: a slot is taken, or a fact it was priced from changed (priced again on fresh reads).
-    forgetFactsOfBooking(t.tenantId, resource.id, booker.userId, ctx.ms?.m.id ?? null);
+    // Refused: a slot is taken, or a fact it was priced from changed (the next attempt forgets
+    // them and prices again on fresh reads).
     fresh = true;
     const conflicts: { from: string; to: string }[] = [];
     for (const o of series) if ((await busiest(t, resource.id, o.fromMs, o.toMs)) >= resource.units) conflicts.push({ from: iso(o.fromMs), to: iso(o.toMs) });

@@ -56,14 +56,29 @@ const dialect = new SQLiteAsyncDialect();
  * One atomic D1 batch of query builders and raw SQL (drizzle's own batch cannot bind
  * parameterised raw SQL). Each result's `results` holds the rows of a `returning`.
  */
-export async function atomic(t: TenantDb, items: ({ toSQL(): { sql: string; params: unknown[] } } | SQL)[]): Promise<D1Result[]> {
+export async function atomic(t: TenantDb, items: ({ toSQL(): { sql: string; params: unknown[] } } | SQL | D1PreparedStatement)[]): Promise<D1Result[]> {
   return t.d1.batch(items.map((item) => statementOf(t.d1, item)));
 }
 
-/** A query builder or raw SQL as a D1 prepared statement, for a `d1.batch` beside other statements. */
-export function statementOf(d1: D1Database, item: { toSQL(): { sql: string; params: unknown[] } } | SQL): D1PreparedStatement {
+/** A query builder or raw SQL as a D1 prepared statement, for a `d1.batch` beside other statements (a prepared statement as it is). */
+export function statementOf(d1: D1Database, item: { toSQL(): { sql: string; params: unknown[] } } | SQL | D1PreparedStatement): D1PreparedStatement {
+  if ("bind" in item) return item;
   const q = "toSQL" in item ? item.toSQL() : dialect.sqlToQuery(item);
   return d1.prepare(q.sql).bind(...q.params);
+}
+
+/**
+ * A batch statement that fails on purpose, so that D1 rolls the whole batch back, unless the
+ * statement just before it changed exactly `expected` rows (`json()` of the reason is malformed
+ * JSON). `isGuardFailure` tells that failure from any other.
+ */
+export function changesGuard(d1: D1Database, expected: number, why: string): D1PreparedStatement {
+  return d1.prepare("select json(case when changes() = ?1 then '0' else ?2 end)").bind(expected, `guard: ${why}`);
+}
+
+/** Whether a batch failed at a `changesGuard` (its write did not change what it had to). */
+export function isGuardFailure(err: unknown): boolean {
+  return /malformed JSON|guard/i.test(String(err instanceof Error ? err.message : err));
 }
 
 /** What a query built once (`preparedQuery(… .prepare())`, with placeholders) offers a batch. */

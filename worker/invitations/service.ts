@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Lang } from "../../web/i18n";
-import { atomic, chunkRows, directoryDb, tenantDb, type TenantDb } from "../db/client";
+import { atomic, changesGuard, chunkRows, directoryDb, isGuardFailure, tenantDb, type TenantDb } from "../db/client";
 import { newId, newToken, sha256Hex } from "../db/ids";
 import { groupBans, groups, invitations, memberships, outbox, sessions, users, type Group, type Invitation, type Tenant, type User } from "../db/schema";
 import type { Bindings } from "../env";
@@ -459,7 +459,7 @@ function claimOf(t: TenantDb, inv: Invitation, now: number) {
     // Right after the claim: fails on purpose (so the whole batch rolls back) unless this very
     // batch claimed it. `claimed` alone cannot tell two accepts in the same millisecond apart:
     // the second would then create the account again (a UNIQUE failure, a 500, not a 404).
-    guard: sql`select json(case when changes() = 1 then '0' else 'guard: the invitation was taken by another request' end)`,
+    guard: changesGuard(t.d1, 1, "the invitation was taken by another request"),
   };
 }
 
@@ -468,7 +468,7 @@ async function claiming<T>(batch: Promise<T>): Promise<T> {
   try {
     return await batch;
   } catch (err) {
-    if (/malformed JSON|guard/i.test(String(err instanceof Error ? err.message : err))) throw gone();
+    if (isGuardFailure(err)) throw gone();
     throw err;
   }
 }

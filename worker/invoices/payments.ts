@@ -2,7 +2,7 @@ import { forgetInvoicesOf } from "./cache";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
-import type { TenantDb } from "../db/client";
+import { changesGuard, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import { invoices, PAYMENT_METHODS, payments, tenants, type Invoice, type Payment, type PaymentMethod } from "../db/schema";
 import { ApiError, conflict, notFound } from "../http/errors";
@@ -107,7 +107,6 @@ export async function tenantToday(t: TenantDb, now: number): Promise<Day> {
 }
 
 /** A statement that fails (rolling the whole batch back) unless the statement before it changed exactly `expected` rows. */
-const guard = (t: TenantDb, expected: number, why: string) => t.d1.prepare("select json(case when changes() = ?1 then '0' else ?2 end)").bind(expected, `guard: ${why}`);
 
 const voidInvoice = () => conflict("invoice_void", "This invoice is void.");
 const overpayment = (balance: number, currency: string) =>
@@ -160,14 +159,14 @@ export async function recordPayment(
            where tenant_id = ?1 and id = ?2 and status = 'open' and paid + ?3 <= total`,
         )
         .bind(t.tenantId, invoiceId, input.amount),
-      guard(t, 1, "the invoice is no longer open or its balance is below the payment"),
+      changesGuard(t.d1, 1, "the invoice is no longer open or its balance is below the payment"),
       t.d1
         .prepare(
           `insert into payments (id, tenant_id, invoice_id, user_id, amount, currency, method, paid_on, note, provider_ref, created_by, created_at)
            values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) on conflict do nothing`,
         )
         .bind(id, t.tenantId, invoiceId, before.userId, input.amount, input.currency, input.method, input.paidOn, input.note, ref, actor.userId, now),
-      guard(t, 1, "this provider reference is already recorded"),
+      changesGuard(t.d1, 1, "this provider reference is already recorded"),
       // The guards above roll everything back unless this payment landed; it settled the invoice only if it is paid now.
       ...webhookEvents(t, "invoice.paid", [{ data: settled }], now, isPaidNow).map((e) => prepared(t, e)),
     ]);
@@ -208,9 +207,9 @@ export async function removePayment(t: TenantDb, invoiceId: string, paymentId: s
            where tenant_id = ?1 and id = ?2 and ${found}`,
         )
         .bind(t.tenantId, invoiceId, paymentId),
-      guard(t, 1, "the payment is gone"),
+      changesGuard(t.d1, 1, "the payment is gone"),
       t.d1.prepare("delete from payments where tenant_id = ?1 and invoice_id = ?2 and id = ?3 and method <> 'card'").bind(t.tenantId, invoiceId, paymentId),
-      guard(t, 1, "the payment is gone"),
+      changesGuard(t.d1, 1, "the payment is gone"),
     ]);
   } catch (err) {
     const [still] = await t.db.select({ id: payments.id }).from(payments).where(eq(payments.id, paymentId)).limit(1);

@@ -1,6 +1,6 @@
 import { t as tr, type Lang } from "../../web/i18n";
 import { formatDay } from "../../web/ui/format";
-import { tenantDb, type TenantDb } from "../db/client";
+import { changesGuard, tenantDb, type TenantDb } from "../db/client";
 import { newId } from "../db/ids";
 import type { Charge, Invoice, InvoiceLineSnapshot, InvoiceParty, Tenant } from "../db/schema";
 import { webhookPayload } from "../webhooks/emit";
@@ -354,7 +354,7 @@ function issueBatch(t: TenantDb, billing: BillingSettingsView, day: Day, issues:
   const claims = JSON.stringify(issues.flatMap((i) => i.chargeIds.map((c) => [c, i.invoiceId, i.userId])));
   const mails = JSON.stringify(issues.map((i) => ({ id: i.mail.id, invoiceId: i.invoiceId, to: i.mail.to, subject: i.mail.subject, text: i.mail.text, html: i.mail.html })));
   const chargeCount = issues.reduce((n, i) => n + i.chargeIds.length, 0);
-  const guard = (expected: number) => t.d1.prepare("select json(case when changes() = ?1 then '0' else 'guard: the batch did not issue what it read' end)").bind(expected);
+  const guard = (expected: number) => changesGuard(t.d1, expected, "the batch did not issue what it read");
   const seq = "(select sequence from document_counters where tenant_id = ?1 and series = 'invoice' and year = ?2)";
   const ref = (field: string) => `json_extract(j.value, '$.${field}')`;
   return [

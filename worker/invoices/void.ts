@@ -2,7 +2,7 @@ import { forgetInvoicesOf } from "./cache";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { msg } from "../../web/i18n";
-import type { TenantDb } from "../db/client";
+import { changesGuard, type TenantDb } from "../db/client";
 import { invoices, payments, type Invoice } from "../db/schema";
 import { conflict, notFound } from "../http/errors";
 import type { Day } from "../memberships/periods";
@@ -54,7 +54,7 @@ export async function voidInvoice(t: TenantDb, invoiceId: string, input: VoidInp
              and not exists (select 1 from payments p where p.tenant_id = ?1 and p.invoice_id = ?2)`,
         )
         .bind(t.tenantId, invoiceId, billing.numberPrefix, year, input.reason, now, today),
-      t.d1.prepare("select json(case when changes() = 1 then '0' else 'guard: the invoice is void already or has payments' end)"),
+      changesGuard(t.d1, 1, "the invoice is void already or has payments"),
       ...(input.rebill ? [t.d1.prepare("update charges set invoice_id = null where tenant_id = ?1 and invoice_id = ?2").bind(t.tenantId, invoiceId)] : []),
     ]);
   } catch (err) {

@@ -1,16 +1,14 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import { forgetBookingsOf } from "../bookings/cache";
-import { directoryDb, type TenantDb } from "../db/client";
+import type { TenantDb } from "../db/client";
 import * as schema from "../db/schema";
-import { tenants, users } from "../db/schema";
 import { invoiceFacts } from "../invoices/cache";
 import { forgetMemberPlans } from "../memberships/cache";
 import { clockOf } from "../memberships/service";
 import { countingD1 } from "../test/counting";
-import { call, getPage, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, getPage, makeTenant, signUpMember, type TestTenant, tenantAndUserRows } from "../test/helpers";
 import { readDashboard } from "./service";
 import { at, iso } from "../test/time";
 
@@ -110,19 +108,13 @@ describe("the dashboard's upcoming bookings", () => {
   });
 });
 
-async function rowsOf(tenantId: string, userId: string) {
-  const [tenant] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenantId));
-  const [user] = await directoryDb(env).select().from(users).where(eq(users.id, userId));
-  return { tenant: tenant!, user: user! };
-}
-
 describe("what the dashboard's bookings cost", () => {
   it("reads them in the dashboard's one batch on a miss, none in the steady state, and no bookings statement while the switch is off", async () => {
     const tenant = await makeTenant();
     const member = await signUpMember(tenant, "dash-cost@example.org");
     const room = await resource(tenant, "Salle Cost");
     await bookFor(tenant, member.id, room.id, at(2, 9), at(2, 10));
-    const r = await rowsOf(tenant.id, member.id);
+    const r = await tenantAndUserRows(tenant.id, member.id);
     const counted = countingD1(env.DB);
     const t: TenantDb = { db: drizzle(counted.db, { schema }), tenantId: tenant.id, d1: counted.db };
     const clock = clockOf(r.tenant);

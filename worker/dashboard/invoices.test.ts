@@ -1,14 +1,13 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { directoryDb, type TenantDb } from "../db/client";
+import type { TenantDb } from "../db/client";
 import * as schema from "../db/schema";
-import { invoices, tenants, users } from "../db/schema";
+import { invoices } from "../db/schema";
 import { forgetInvoicesOf, invoiceFacts } from "../invoices/cache";
 import { forgetMemberPlans } from "../memberships/cache";
 import { clockOf } from "../memberships/service";
-import { call, getPage, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, getPage, makeTenant, signUpMember, type TestTenant, tenantAndUserRows } from "../test/helpers";
 import { readDashboard } from "./service";
 
 // The dashboard's invoices (`GET /api/v1/me/dashboard` and `/`): the member's unpaid invoices,
@@ -155,18 +154,12 @@ function counting(d1: D1Database): { d1: D1Database; trips: string[] } {
   return { d1: wrapped, trips };
 }
 
-async function rowsOf(tenantId: string, userId: string) {
-  const [tenant] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenantId));
-  const [user] = await directoryDb(env).select().from(users).where(eq(users.id, userId));
-  return { tenant: tenant!, user: user! };
-}
-
 describe("what the dashboard's invoices cost", () => {
   it("adds no D1 round trip for a community that never invoiced; reads unpaid invoices in the dashboard's one batch on a miss; none in the steady state", async () => {
     // A community that never invoiced: its member's dashboard, caches cold for the member.
     const quiet = await makeTenant();
     const nobody = await signUpMember(quiet, "quiet@example.org");
-    const q = await rowsOf(quiet.id, nobody.id);
+    const q = await tenantAndUserRows(quiet.id, nobody.id);
     const qc = counting(env.DB);
     const qt: TenantDb = { db: drizzle(qc.d1, { schema }), tenantId: quiet.id, d1: qc.d1 };
     const clock = clockOf(q.tenant);
@@ -187,7 +180,7 @@ describe("what the dashboard's invoices cost", () => {
 
     // A community with invoices: on a miss, the unpaid invoices come in the same batch.
     const { tenant, member } = await billed();
-    const r = await rowsOf(tenant.id, member.id);
+    const r = await tenantAndUserRows(tenant.id, member.id);
     const c = counting(env.DB);
     const t: TenantDb = { db: drizzle(c.d1, { schema }), tenantId: tenant.id, d1: c.d1 };
     await readDashboard(t, r.tenant, r.user, clock.today, clock.now);

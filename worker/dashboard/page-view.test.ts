@@ -1,12 +1,9 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { tenantDb } from "../db/client";
-import { tenants, users } from "../db/schema";
-import { directoryDb } from "../db/client";
 import { forgetMemberPlans } from "../memberships/cache";
 import { clockOf } from "../memberships/service";
-import { call, getPage, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
+import { call, getPage, makeTenant, signUpMember, type TestTenant, tenantAndUserRows } from "../test/helpers";
 import { dashboardPage } from "./service";
 
 // The dashboard's view is remembered by the identities of the cached reads it is made of
@@ -36,12 +33,6 @@ const page = async (tenant: TestTenant, cookie: string) => {
   expect(res.status).toBe(200);
   return res.text();
 };
-async function rowsOf(tenantId: string, userId: string) {
-  const [tenant] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenantId));
-  const [user] = await directoryDb(env).select().from(users).where(eq(users.id, userId));
-  return { tenant: tenant!, user: user! };
-}
-
 describe("the dashboard's remembered view", () => {
   it("is the same object while its reads stay the same, and a new one, equal in content, once one of them is read again", async () => {
     setNow("2027-03-10T10:00:00Z");
@@ -50,7 +41,7 @@ describe("the dashboard's remembered view", () => {
     const plan = (await ok<{ plan: { id: string } }>(await call(tenant.host, "POST", "/api/v1/plans", { cookie: tenant.owner.cookie, json: { name: "Resident", price: { amount: 9000, currency: "EUR" }, intervalMonths: 1 } }), 201)).plan.id;
     await ok(await call(tenant.host, "POST", "/api/v1/memberships", { cookie: tenant.owner.cookie, json: { userId: member.id, planId: plan } }), 201);
     await ok(await call(tenant.host, "POST", "/api/v1/announcements", { cookie: tenant.owner.cookie, json: { title: "Hello", body: "All of you." } }), 201);
-    const r = await rowsOf(tenant.id, member.id);
+    const r = await tenantAndUserRows(tenant.id, member.id);
     const t = tenantDb(env, r.tenant);
     const clock = clockOf(r.tenant);
     // (A cold read may load one cache twice, its roles for instance, once for the groups and once

@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { directoryDb } from "../db/client";
 import { newId } from "../db/ids";
-import { memberships } from "../db/schema";
+import { memberships, tenants, users } from "../db/schema";
 
 export const ROOT = "communities.test";
 
@@ -160,3 +160,10 @@ export function importFile(tenant: TestTenant, file: File, opts: { fields?: Reco
 export const csvFile = (text: string, name = "people.csv") => new File([text], name, { type: "text/csv" });
 
 export { env };
+
+/** The community's and a member's rows as the request path reads them, for tests that call a service directly. */
+export async function tenantAndUserRows(tenantId: string, userId: string) {
+  const [tenant] = await directoryDb(env).select().from(tenants).where(eq(tenants.id, tenantId));
+  const [user] = await directoryDb(env).select().from(users).where(eq(users.id, userId));
+  return { tenant: tenant!, user: user! };
+}

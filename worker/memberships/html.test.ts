@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDay } from "../../web/pages/memberships/membership";
 import { defaultBilling } from "../invoices/settings";
+import { dayInTimeZone } from "./periods";
 import { memberCancelsOn, planChangeOn } from "./service";
 import { call, form, getPage, makeTenant, postForm, sessionCookie, signUpMember, type TestTenant } from "../test/helpers";
 
@@ -39,7 +40,8 @@ async function memberOn(tenant: TestTenant, email: string, plan: Plan) {
   return member;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+// The community's day (Europe/Paris, the default timezone): between 23:00 and midnight UTC it is already tomorrow there.
+const today = () => dayInTimeZone(Date.now(), "Europe/Paris");
 
 describe("/membership without a membership", () => {
   it("sends a visitor to log in, and shows a member the plans they can choose with their terms (not hidden or archived ones)", async () => {

@@ -12,7 +12,7 @@ import { formAction, readForm, signedIn, withDone, type FormFailure } from "../h
 import { doneNotice, pageContext, rememberedBodies, renderPage, renderWith } from "../http/render";
 import { idOf } from "../../web/ui/memo";
 import { calendarCached, calendarRead } from "./cache";
-import { portalRequest, type PortalRequest } from "../memberships/http";
+import { portalBasics, type PortalBasics } from "../memberships/http";
 import { dayInTimeZone } from "../memberships/periods";
 import { actingAdmin, decide, type BookingActor } from "../resources/policy";
 import { listResources, type ResourceView } from "../resources/service";
@@ -59,7 +59,7 @@ function arrivingValues(c: Context<AppEnv>, ask: CalendarAsk, today: string): Bo
 
 /** /bookings: the calendar as asked, the booking form (filled by a slot link, or refused), the member's bookings. */
 async function calendarPage(c: Context<AppEnv>, form?: { values: BookingFormValues; errors: Record<string, string> }, status: ContentfulStatusCode = 200) {
-  const r = await portalRequest(c);
+  const r = portalBasics(c);
   const admin = actsAsAdmin(c);
   const tz = r.tenant.timezone;
   const ask = calendarAsk((n) => c.req.query(n), r.clock.today);
@@ -132,7 +132,7 @@ function refusal(c: Context<AppEnv>, f: FormFailure, timeZone: string): Refusal 
 }
 
 /** The preview step (also where a refused confirmation comes back to). */
-async function previewPage(c: Context<AppEnv>, r: PortalRequest, values: BookingFormValues, shown: Refusal, preview: (PreviewView & { problems: string[] }) | null, status: ContentfulStatusCode = 200) {
+async function previewPage(c: Context<AppEnv>, r: PortalBasics, values: BookingFormValues, shown: Refusal, preview: (PreviewView & { problems: string[] }) | null, status: ContentfulStatusCode = 200) {
   const resources = await listResources(r.t, { userId: r.user.id, all: actsAsAdmin(c) });
   const ctx = pageContext(c);
   const props = { ctx, timeZone: r.tenant.timezone, resources: resources.map((x) => ({ id: x.id, name: x.name, category: x.category })), values, preview, ...shown };
@@ -140,21 +140,21 @@ async function previewPage(c: Context<AppEnv>, r: PortalRequest, values: Booking
 }
 
 /** The preview's answer for the page: the resource's name, its problems beside their fields. */
-async function previewed(c: Context<AppEnv>, r: PortalRequest, values: BookingFormValues, answer: Awaited<ReturnType<typeof previewFromForm>>) {
+async function previewed(c: Context<AppEnv>, r: PortalBasics, values: BookingFormValues, answer: Awaited<ReturnType<typeof previewFromForm>>) {
   const resources = await listResources(r.t, { userId: r.user.id, all: actsAsAdmin(c) });
   const name = resources.find((x) => x.id === values.resourceId)?.name ?? "";
   const shown: Refusal = { errors: problemErrors(pageContext(c).lang, answer.problems), membershipNeeded: answer.problems.includes("membership_required") };
   return previewPage(c, r, values, shown, { ...answer, resourceName: name }, answer.available ? 200 : 422);
 }
 
-const booker = (c: Context<AppEnv>, r: PortalRequest) => bookerOf(r.t, r.user, actsAsAdmin(c), undefined);
+const booker = (c: Context<AppEnv>, r: PortalBasics) => bookerOf(r.t, r.user, actsAsAdmin(c), undefined);
 
-const booked = (r: PortalRequest, res: BookingAnswer | BookingAnswer[]) =>
+const booked = (r: PortalBasics, res: BookingAnswer | BookingAnswer[]) =>
   Array.isArray(res) ? withDone(`/bookings?view=week&date=${r.clock.today}`, "booked_series") : withDone(`/bookings/${res.id}`, "booked");
 
 /** One booking: the member's own, any for admins (404 otherwise); `formError` after a refused cancel. */
 async function bookingPage(c: Context<AppEnv>, formError?: string, status: ContentfulStatusCode = 200) {
-  const r = await portalRequest(c);
+  const r = portalBasics(c);
   const admin = actsAsAdmin(c);
   const { view, resource } = await bookingFor(r.t, idParam(c), { userId: r.user.id, admin });
   const from = Date.parse(view.from);
@@ -171,7 +171,7 @@ export const bookingPages = new Hono<AppEnv>()
   .post("/bookings/preview", async (c) => {
     const closed = await gate(c);
     if (closed) return closed;
-    const [r, form] = await Promise.all([portalRequest(c), readForm(c)]);
+    const [r, form] = await Promise.all([portalBasics(c), readForm(c)]);
     const tz = r.tenant.timezone;
     return formAction(c, {
       form,
@@ -183,7 +183,7 @@ export const bookingPages = new Hono<AppEnv>()
   .post("/bookings", async (c) => {
     const closed = await gate(c);
     if (closed) return closed;
-    const [r, form] = await Promise.all([portalRequest(c), readForm(c)]);
+    const [r, form] = await Promise.all([portalBasics(c), readForm(c)]);
     return formAction(c, {
       form,
       run: async () => bookFromForm(r.t, r.tenant, r.clock, await booker(c, r), form.values, bookingNoticesOf(c, r.t, r.tenant).confirmed),
@@ -195,7 +195,7 @@ export const bookingPages = new Hono<AppEnv>()
   .post("/bookings/:id/cancel", async (c) => {
     const closed = await gate(c);
     if (closed) return closed;
-    const [r, form] = await Promise.all([portalRequest(c), readForm(c)]);
+    const [r, form] = await Promise.all([portalBasics(c), readForm(c)]);
     const lang = pageContext(c).lang;
     return formAction(c, {
       form,

@@ -10,7 +10,7 @@ import { pageParams } from "../http/pagination";
 import { json, query } from "../http/validate";
 import { doc } from "../openapi/describe";
 import { bookingAnswer, bookingCreatedAnswer, bookingEnvelope, calendarItemAnswer, listAnswer, previewAnswer, wholeListAnswer } from "./answers";
-import { portalRequest } from "../memberships/http";
+import { portalBasics } from "../memberships/http";
 import { calendarCached } from "./cache";
 import { allowedTo, isBookingAdmin } from "../resources/http";
 import { bookerOf, bookingFor, bookingInput, calendarQuery, cancelBooking, cancelQuery, createBooking, createSeries, myBookings, myBookingsQuery, previewBooking, previewInput } from "./service";
@@ -41,19 +41,19 @@ export const bookingsApi = new Hono<AppEnv>()
     return c.json(answer, 201);
   })
   .get("/me/bookings", doc({ summary: "The caller's bookings: upcoming (ending after now, soonest first) or past (newest first).", answers: { 200: listAnswer(bookingAnswer) }, errors: { 400: ["invalid_cursor"], 403: ["feature_disabled"] } }), allowedTo("readBookings"), query(myBookingsQuery), async (c) => {
-    const { t, clock, user } = await portalRequest(c);
+    const { t, clock, user } = portalBasics(c);
     return c.json(await myBookings(t, user.id, c.req.valid("query").when ?? "upcoming", clock.now, pageParams(c)));
   })
   .get("/bookings", doc({ summary: "The calendar: every booking and resource hold overlapping [from, to) (at most 62 days), by start; others' bookings without title or member.", answers: { 200: wholeListAnswer(calendarItemAnswer) }, errors: { 403: ["feature_disabled"] } }), allowedTo("readBookings"), query(calendarQuery), async (c) => {
-    const { t, user } = await portalRequest(c);
+    const { t, user } = portalBasics(c);
     return c.json({ items: await calendarCached(t, { userId: user.id, admin: isBookingAdmin(user) }, c.req.valid("query")), nextCursor: null });
   })
   .get("/bookings/:id", doc({ summary: "Read one of the caller's bookings (admins: any).", answers: { 200: bookingEnvelope }, errors: { 403: ["feature_disabled"], 404: ["not_found"] } }), allowedTo("readBookings"), async (c) => {
-    const { t, user } = await portalRequest(c);
+    const { t, user } = portalBasics(c);
     return c.json({ booking: (await bookingFor(t, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) })).view });
   })
   .delete("/bookings/:id", doc({ summary: "Cancel a booking (with `?series=following`, the later ones of its series too); its credits go back, its charge goes while not invoiced.", answers: { 204: null }, errors: { 403: ["feature_disabled"], 404: ["not_found"], 409: ["cancellation_closed"] } }), allowedTo("cancelOwnBooking"), query(cancelQuery), async (c) => {
-    const { t, tenant, clock, user } = await portalRequest(c);
+    const { t, tenant, clock, user } = portalBasics(c);
     await cancelBooking(t, clock, idOf(c.req.param("id")), { userId: user.id, admin: isBookingAdmin(user) }, { following: c.req.valid("query").series === "following", notice: bookingNoticesOf(c, t, tenant).canceled });
     deliverSoon(c);
     return c.body(null, 204);

@@ -34,10 +34,17 @@ export const allowed = (action: MembershipAction) =>
     assertMay(apiActor(requireUser(c)), action, tenant);
   });
 
-export async function portalRequest(c: Context<AppEnv>): Promise<PortalRequest> {
+/** A portal request without the billing settings (bookings, resources): no read for them. */
+export type PortalBasics = Omit<PortalRequest, "billing">;
+
+export function portalBasics(c: Context<AppEnv>): PortalBasics {
   const tenant = requireTenant(c);
-  const t = tenantDb(c.env, tenant);
+  return { tenant, t: tenantDb(c.env, tenant), user: requireUser(c), clock: clockOf(tenant) };
+}
+
+export async function portalRequest(c: Context<AppEnv>): Promise<PortalRequest> {
+  const basics = portalBasics(c);
   // A page or a list shows the settings kept a few seconds; a write reads them fresh.
   const read = c.req.method === "GET" || c.req.method === "HEAD";
-  return { tenant, t, user: requireUser(c), billing: await (read ? billingSettingsShown : billingSettingsOf)(t, tenant.name), clock: clockOf(tenant) };
+  return { ...basics, billing: await (read ? billingSettingsShown : billingSettingsOf)(basics.t, basics.tenant.name) };
 }

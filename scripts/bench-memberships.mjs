@@ -1,6 +1,9 @@
 // The memberships' scheduled job at scale (issue "Member portal I"): 10,000 due membership
 // changes across 100 communities — in each, 50 cancellations whose last day has passed and
 // 50 plan changes due — with every member in a paid group the changes take them out of.
+// Each community's latest invoice day is seeded as run, as the daily cron leaves it: the
+// call then times the memberships' job, not the invoice run catching up ten months of
+// periods for 5,000 members (about 55,000 charges; scripts/bench-invoices.mjs times runs).
 // Seeded straight into the running app's local D1 (`wrangler d1 execute --local
 // --persist-to`), then one POST /api/v1/dev/scheduled on the root host runs every job for
 // every community; the answer comes once nothing due is left. Timed against a baseline:
@@ -8,9 +11,10 @@
 // change happened exactly once and a second run changes nothing.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, http } from "../web/e2e/server.mjs";
+import { pathToFileURL } from "node:url";
+import { ROOT, http, startApp } from "../web/e2e/server.mjs";
 
 const BIN = join(ROOT, "node_modules", ".bin");
 const TENANTS = Number(process.env.BENCH_MEMBERSHIP_TENANTS ?? 100);
@@ -41,9 +45,13 @@ function seedSql(now) {
   const planGroups = [];
   const groupMembers = [];
   const planMembers = [];
+  const invoiceRuns = [];
+  // The default invoice day (the 1st) on or before today, in the communities' timezone.
+  const lastInvoiceDay = `${new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date(now)).slice(0, 8)}01`;
   for (let t = 0; t < TENANTS; t++) {
     const tid = `bm-t${t}`;
     tenants.push(`('${tid}', 'Bench ${t}', 'bm${t}', 'Europe/Paris', ${now})`);
+    invoiceRuns.push(`('${tid}', '${lastInvoiceDay}', ${now})`);
     plans.push(`('${tid}-a', '${tid}', 'A', 1000, 'EUR', ${now}, ${now})`, `('${tid}-b', '${tid}', 'B', 2000, 'EUR', ${now}, ${now})`);
     groups.push(`('${tid}-g', '${tid}', 'paid', 'Paid', '', 'open', '[]', '[]', '${tid}-u0', ${now})`);
     planGroups.push(`('${tid}', '${tid}-a', '${tid}-g')`);
@@ -64,6 +72,7 @@ function seedSql(now) {
   values("groups", "id, tenant_id, slug, name, description, join_policy, questions, links, owner_id, created_at", groups);
   values("plan_groups", "tenant_id, plan_id, group_id", planGroups);
   values("memberships", "tenant_id, group_id, user_id, role, created_at", groupMembers);
+  values("invoice_runs", "tenant_id, day, finished_at", invoiceRuns);
   values("plan_memberships", "id, tenant_id, user_id, plan_id, status, starts_on, periods_from, cancels_on, change_plan_id, change_on, created_at, updated_at", planMembers);
   return rows.join("\n");
 }
@@ -109,4 +118,20 @@ export async function benchMemberships(app) {
   const expected = { canceled: due / 2, changed: due / 2, groupMembers: TENANTS, owners: TENANTS };
   const ok = after.canceled === expected.canceled && after.changed === expected.changed && after.groupMembers === expected.groupMembers && after.owners === expected.owners;
   return { due, tenants: TENANTS, seedMs, baselineMs, runMs, secondRunMs, after, expected, ok, secondRunChanged: again.last !== before.last || again.groupMembers !== before.groupMembers };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  console.log(`bench: the memberships' job alone on wrangler dev, ${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  const app = await startApp({ label: "bench-memberships", extraArgs: ["--log-level", "warn"] });
+  try {
+    const r = await benchMemberships(app);
+    console.log(JSON.stringify(r, null, 2));
+    const pass = r.runMs < 10_000 && r.ok && !r.secondRunChanged;
+    console.log(`${pass ? "PASS" : "FAIL"}  membership job: ${r.due} due changes in ${r.tenants} tenants < 10 s  ${(r.runMs / 1000).toFixed(2)} s (nothing due: ${(r.baselineMs / 1000).toFixed(2)} s)${r.ok ? "" : " (NOT VERIFIED)"}${r.secondRunChanged ? ", second run changed rows" : ""}`);
+  } catch (err) {
+    console.error(`bench failed: ${err?.stack ?? err}`);
+    process.exitCode = 1;
+  } finally {
+    await app.stop();
+  }
 }

@@ -218,16 +218,41 @@ const listCursor = cursorKind("events", z.tuple([cursorParts.int, cursorParts.id
  * first. `from`/`to` keep the events overlapping [from, to) (a calendar's month), by start, past
  * and upcoming alike unless `when` is given too. Canceled events stay, with `canceledAt`.
  */
-export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<{ items: EventView[]; nextCursor: string | null }> {
+export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<EventsPage> {
+  return (await answeredPage(t, viewer, q, now, page)).page;
+}
+
+/** `listEvents` with the page as JSON (the API's body, a rendered page's input), serialized once per answered page. */
+export async function listEventsWithJson(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<{ page: EventsPage; json: string }> {
+  const answered = await answeredPage(t, viewer, q, now, page);
+  return { page: answered.page, json: (answered.json ??= JSON.stringify(answered.page)) };
+}
+
+export type EventsPage = { items: EventView[]; nextCursor: string | null };
+type AnsweredPage = { page: EventsPage; json?: string };
+
+// A page as answered to one viewer is a function of the two cached reads it is built from (the
+// shared list and the viewer's statuses, each replaced, never changed, when a write forgets it)
+// (whose key holds the page size and the cursor): remembered by their identities, so a list read again within the caches'
+// lifetime is not rebuilt nor serialized again, and is forgotten with them.
+const answered = new WeakMap<readonly Joined[], WeakMap<Readonly<Record<string, MyEventStatus>>, AnsweredPage>>();
+
+async function answeredPage(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<AnsweredPage> {
   if (q.from !== undefined && q.to !== undefined && q.to <= q.from) throw new ApiError(422, "validation_failed", "Some fields are invalid.", { to: msg("field.invalid") });
   const after = decodeOptionalCursor(listCursor, page.cursor);
   // What everyone with the same visibility sees (kept a few seconds per isolate), then the viewer's own statuses.
   const key = [t.tenantId, viewer.admin ? "*" : Object.keys(viewer.groupRoles).sort().join(","), q.when ?? "", q.type ?? "", q.from ?? "", q.to ?? "", page.limit, page.cursor ?? ""].join("|");
   const [shared, mine] = await Promise.all([listCache.getOrLoad(key, () => eventsListQuery(t, viewer, q, now, page.limit + 1, after)), myRegistrations(t, viewer.userId)]);
+  let byMine = answered.get(shared);
+  if (!byMine) answered.set(shared, (byMine = new WeakMap()));
+  const known = byMine.get(mine);
+  if (known) return known;
   const rows = shared.map((r) => ({ ...r, myStatus: mine[r.e.id] ?? null }));
   const items = rows.slice(0, page.limit).map(viewOf);
   const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
-  return { items, nextCursor: last ? encodeCursor(listCursor, [last.e.startsMs, last.e.id]) : null };
+  const built: AnsweredPage = { page: { items, nextCursor: last ? encodeCursor(listCursor, [last.e.startsMs, last.e.id]) : null } };
+  byMine.set(mine, built);
+  return built;
 }
 
 // The list, as the dashboard's reads (db/read-cache.ts): per isolate, for READ_TTL_MS at most,

@@ -6,7 +6,7 @@
 // the signed-in community home GET / and the signed-in group page GET /g/makers (demo tenant
 // host), and the member portal's dashboard GET / as the demo member with a membership, a status
 // banner, a welcome message and announcements (set up through the API first), in alternating
-// halves so drift hits them all alike:
+// rounds (BENCH_ROUNDS, 4) so drift hits them all alike:
 //   1. on the bundle `wrangler deploy` would upload, served by workerd with nothing in front
 //      (scripts/serve-bundle.mjs). The goals are judged on this run: it is the Worker alone, as
 //      in production.
@@ -32,7 +32,8 @@
 // Prints a summary, writes artifacts/bench.json, marks each goal PASS/FAIL. Exits 0 when the
 // goals fail (it reports), non-zero only when the benchmark itself cannot run or is invalid.
 //
-// Environment: BENCH_DURATION (seconds per measured run, default 10), BENCH_CONNECTIONS (32),
+// Environment: BENCH_DURATION (seconds per measured endpoint, default 10), BENCH_ROUNDS (the
+// alternating rounds they are cut into, default 4), BENCH_CONNECTIONS (32),
 // BENCH_WARMUP (seconds per endpoint, default 3), BENCH_BULK (join requests per approval run, 1000).
 import autocannon from "autocannon";
 import { spawnSync } from "node:child_process";
@@ -55,6 +56,7 @@ import { mailGoal, runMailBench } from "./bench-mail.mjs";
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const OUT = join(ROOT, "artifacts", "bench.json");
 const BULK = Number(process.env.BENCH_BULK ?? 1000);
 const JOIN_IN_FLIGHT = 16;
@@ -468,7 +470,7 @@ async function prepareDashboard(app, ownerCookie) {
 /**
  * Requests per second and latency of /healthz, the signed-in home, the member's dashboard and
  * the signed-in group page on one running app, at CONNECTIONS connections: a warm-up, then the
- * four in alternating halves.
+ * four in alternating rounds.
  */
 async function throughput(app, cookie, memberCookie) {
   const host = app.tenantHost;
@@ -502,14 +504,18 @@ async function throughput(app, cookie, memberCookie) {
   // Pages first, so the first measured run (healthz) follows a warm-up of the same endpoint.
   for (const name of ["group", "dashboard", "home", "healthz"]) await cannon({ ...targets[name], duration: WARMUP });
 
-  // Alternate the order in two halves (healthz, home, dashboard, group, group, dashboard, home,
-  // healthz) so drift hits all alike; the halves' latency histograms are merged exactly
-  // (autocannon.aggregateResult).
-  const half = Math.max(1, DURATION / 2);
+  // Alternate the order over ROUNDS rounds (healthz, home, dashboard, group, then group,
+  // dashboard, home, healthz, and so on), each endpoint DURATION / ROUNDS seconds a round, so
+  // drift hits all alike: on a shared machine /healthz alone was seen to move by a third
+  // between two halves of one run, and more, shorter rounds average such swings out. The
+  // rounds' latency histograms are merged exactly (autocannon.aggregateResult).
+  const slice = Math.max(1, DURATION / ROUNDS);
+  const forward = ["healthz", "home", "dashboard", "group"];
+  const order = Array.from({ length: Math.max(1, Math.round(DURATION / slice)) }, (_, i) => (i % 2 === 0 ? forward : [...forward].reverse())).flat();
   const raw = { healthz: [], home: [], dashboard: [], group: [] };
-  for (const name of ["healthz", "home", "dashboard", "group", "group", "dashboard", "home", "healthz"]) {
-    process.stdout.write(`bench: ${name} for ${half} s ... `);
-    const r = await cannon({ ...targets[name], duration: half, skipAggregateResult: true });
+  for (const name of order) {
+    process.stdout.write(`bench: ${name} for ${slice} s ... `);
+    const r = await cannon({ ...targets[name], duration: slice, skipAggregateResult: true });
     raw[name].push(r);
     const one = autocannon.aggregateResult([r], { url: r.url ?? "http://127.0.0.1/", connections: CONNECTIONS });
     console.log(`${Math.round(r.totalCompletedRequests / r.duration)} req/s, p99 ${one.latency.p99} ms`);
@@ -531,7 +537,7 @@ async function throughput(app, cookie, memberCookie) {
       errors: merged.errors,
       timeouts: merged.timeouts,
       statusCodes: Object.fromEntries(Object.entries(merged.statusCodeStats ?? {}).map(([code, v]) => [code, v.count])),
-      halves: runs.map((r) => ({ seconds: r.duration, rps: Math.round((r.totalCompletedRequests / r.duration) * 10) / 10 })),
+      rounds: runs.map((r) => ({ seconds: r.duration, rps: Math.round((r.totalCompletedRequests / r.duration) * 10) / 10 })),
     };
   };
   const result = { server: SERVERS[app.server], healthz: combine("healthz"), home: combine("home"), dashboard: combine("dashboard"), group: combine("group"), problems: [] };

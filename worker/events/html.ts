@@ -11,12 +11,13 @@ import type { AppEnv } from "../env";
 import { requireTenant, viewingAsMember } from "../http/context";
 import { formAction, readForm, requirePageUser, withDone, type FormFailure } from "../http/forms";
 import { doneNotice, pageContext, rememberedBodies, renderPage, renderWith } from "../http/render";
+import { idOf } from "../../web/ui/memo";
 import { billingSettingsOf } from "../invoices/settings";
 import { isDay, startOfDayMs } from "../memberships/periods";
 import { clockOf } from "../memberships/service";
 import { eventTypesCached } from "./cache";
 import { decideEvent } from "./policy";
-import { attendEvent, eventViewer, getEvent, leaveEvent, listEventsWithJson, registrationFields, type EventContext, type EventViewer, type RegistrationField } from "./service";
+import { attendEvent, eventViewer, getEvent, leaveEvent, listEvents, registrationFields, type EventContext, type EventViewer, type RegistrationField } from "./service";
 
 // /events and /events/{id} (API.md "Portal pages"): server-rendered pages over the events
 // service; registering and cancelling are plain forms (POST, then 303 with `?done=`).
@@ -81,16 +82,17 @@ async function eventsPage(c: Context<AppEnv>, r: EventsReader) {
   const tz = r.tenant.timezone;
   const month = `${query.date.slice(0, 7)}-01`;
   const filter = query.view === "month" ? { from: startOfDayMs(month, tz), to: startOfDayMs(monthStep(month, 1), tz) } : { when: query.when };
-  const [{ page: list, json: listJson }, types] = await Promise.all([
-    listEventsWithJson(r.t, r.viewer, { ...filter, ...(query.type ? { type: query.type } : {}) }, clock.now, query.view === "month" ? { limit: 200, cursor: null } : { limit: PAGE, cursor: c.req.query("cursor") ?? null }),
+  const [list, types] = await Promise.all([
+    listEvents(r.t, r.viewer, { ...filter, ...(query.type ? { type: query.type } : {}) }, clock.now, query.view === "month" ? { limit: 200, cursor: null } : { limit: PAGE, cursor: c.req.query("cursor") ?? null }),
     eventTypesCached(r.t),
   ]);
   const ctx = pageContext(c);
   const adminNotice = r.tenant.features.events === false;
   const nextCursor = query.view === "month" ? null : list.nextCursor;
   // The body is a pure function of these inputs (the nonce aside, which it never reads), as the
-  // dashboard's: the same list for the same reader is rendered once.
-  const body = eventLists(ctx, `${JSON.stringify([query, types, nextCursor, clock.today, adminNotice])}\u0001${listJson}`, () => EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice }));
+  // dashboard's: the same list for the same reader is rendered once. The list stands in the key
+  // by identity (the same page object while its cached reads stay the same, service.ts).
+  const body = eventLists(ctx, JSON.stringify([query, types, idOf(list), nextCursor, clock.today, adminNotice]), () => EventsPage({ ctx, query, types, events: list.items, nextCursor, today: clock.today, adminNotice }));
   return renderWith(c, ctx, { title: tr(ctx.lang, "events.title"), body });
 }
 

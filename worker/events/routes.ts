@@ -26,7 +26,7 @@ import {
   eventViewer,
   getEvent,
   leaveEvent,
-  listEventsWithJson,
+  listEventsJson,
   refusal,
   updateEvent,
   type EventContext,
@@ -67,7 +67,7 @@ export const eventsApi = new Hono<AppEnv>()
   .get("/events", doc({ summary: "The events the caller may see: upcoming (the default, by start), past (newest first), or those overlapping [from, to).", answers: { 200: listAnswer(eventAnswer) }, errors: { 400: ["invalid_cursor"], 403: ["feature_disabled"] } }), allowedTo("read"), query(eventsQuery), async (c) => {
     const { t, viewer } = await reader(c);
     // The page's JSON as serialized once for every read of the same cached list (service.ts `answeredPage`).
-    return c.body((await listEventsWithJson(t, viewer, c.req.valid("query"), Date.now(), pageParams(c))).json, 200, { "content-type": "application/json" });
+    return c.body(await listEventsJson(t, viewer, c.req.valid("query"), Date.now(), pageParams(c)), 200, { "content-type": "application/json" });
   })
   .get("/events/:id/attendees.csv", doc({ summary: "The attendees and the waitlist with their answers, as CSV (tenant admins; a group's admins for its events).", answers: { 200: CSV_MEDIA }, errors: { 403: ["feature_disabled", "forbidden"], 404: ["not_found"] } }), allowedTo("seeAttendees"), async (c) => {
     const { t, tenant, viewer } = await reader(c);

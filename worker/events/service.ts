@@ -222,19 +222,20 @@ export async function listEvents(t: TenantDb, viewer: EventViewer, q: EventsQuer
   return (await answeredPage(t, viewer, q, now, page)).page;
 }
 
-/** `listEvents` with the page as JSON (the API's body, a rendered page's input), serialized once per answered page. */
-export async function listEventsWithJson(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<{ page: EventsPage; json: string }> {
+/** `listEvents` as the API's JSON body, serialized once per answered page. */
+export async function listEventsJson(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<string> {
   const answered = await answeredPage(t, viewer, q, now, page);
-  return { page: answered.page, json: (answered.json ??= JSON.stringify(answered.page)) };
+  return (answered.json ??= JSON.stringify(answered.page));
 }
 
 export type EventsPage = { items: EventView[]; nextCursor: string | null };
 type AnsweredPage = { page: EventsPage; json?: string };
 
-// A page as answered to one viewer is a function of the two cached reads it is built from (the
-// shared list and the viewer's statuses, each replaced, never changed, when a write forgets it)
-// (whose key holds the page size and the cursor): remembered by their identities, so a list read again within the caches'
-// lifetime is not rebuilt nor serialized again, and is forgotten with them.
+// A page as answered to one viewer is a function of the two cached reads it is built from: the
+// shared list (whose cache key holds the query, the page size and the cursor) and the viewer's
+// statuses, each replaced, never changed, when a write forgets it. Remembered by their
+// identities, a page read again within the caches' lifetime is neither rebuilt nor serialized
+// again, and it is forgotten with them.
 const answered = new WeakMap<readonly Joined[], WeakMap<Readonly<Record<string, MyEventStatus>>, AnsweredPage>>();
 
 async function answeredPage(t: TenantDb, viewer: EventViewer, q: EventsQuery, now: number, page: { limit: number; cursor: string | null }): Promise<AnsweredPage> {

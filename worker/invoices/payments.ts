@@ -106,8 +106,6 @@ export async function tenantToday(t: TenantDb, now: number): Promise<Day> {
   return dayInTimeZone(now, row?.timezone ?? "UTC");
 }
 
-/** A statement that fails (rolling the whole batch back) unless the statement before it changed exactly `expected` rows. */
-
 const voidInvoice = () => conflict("invoice_void", "This invoice is void.");
 const overpayment = (balance: number, currency: string) =>
   new ApiError(409, "overpayment", `The payment is more than the invoice's balance (${balance} ${currency} in minor units).`);

@@ -1,7 +1,5 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../index";
-import { countingD1 } from "../test/counting";
+import { countedRequest } from "../test/counted-request";
 import { call, makeTenant, signUpMember } from "../test/helpers";
 import { at, iso } from "../test/time";
 
@@ -11,21 +9,8 @@ import { at, iso } from "../test/time";
 // does not read the billing settings fresh from D1 for nothing.
 
 async function sqlOf(host: string, method: string, path: string, cookie: string, body?: { json?: unknown; form?: Record<string, string> }): Promise<{ status: number; sql: string[] }> {
-  const counted = countingD1(env.DB);
-  const ctx = createExecutionContext();
-  const headers: Record<string, string> = { host, cookie };
-  let payload: BodyInit | undefined;
-  if (body?.json !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body.json);
-  } else if (body?.form) {
-    headers["content-type"] = "application/x-www-form-urlencoded";
-    payload = new URLSearchParams(body.form).toString();
-  }
-  const res = await worker.fetch(new Request(`http://${host}${path}`, { method, headers, body: payload }), { ...env, DB: counted.db }, ctx);
-  await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, sql: counted.log.flat() };
+  const { status, counted } = await countedRequest(host, method, path, { cookie, ...body });
+  return { status, sql: counted.log.flat() };
 }
 
 // The whole settings row (seller, numbering, terms), as billingSettingsOf reads it; a booking's own

@@ -1,8 +1,7 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../index";
 import { periodContaining } from "../memberships/periods";
-import { countingD1 } from "../test/counting";
+import { countedRequest } from "../test/counted-request";
 import { call, makeTenant, signUpMember, type TestTenant } from "../test/helpers";
 import { at, HOUR, iso } from "../test/time";
 
@@ -37,13 +36,8 @@ const afterResponse = (call: string[]) => call.every((s) => /\b(outbox|dev_mail|
 
 /** One request through `worker.fetch` on a counted D1: its status, body and the D1 calls the request made. */
 async function counted(tenant: TestTenant, cookie: string, method: string, path: string, json: unknown): Promise<{ status: number; body: string; calls: string[][] }> {
-  const c = countingD1(env.DB);
-  const ctx = createExecutionContext();
-  const req = new Request(`http://${tenant.host}${path}`, { method, headers: { host: tenant.host, cookie, "content-type": "application/json" }, body: JSON.stringify(json) });
-  const res = await worker.fetch(req, { ...env, DB: c.db }, ctx);
-  const body = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, body, calls: c.log.filter((x) => !afterResponse(x)) };
+  const { status, body, counted: c } = await countedRequest(tenant.host, method, path, { cookie, json });
+  return { status, body, calls: c.log.filter((x) => !afterResponse(x)) };
 }
 
 const book = (tenant: TestTenant, cookie: string, json: Record<string, unknown>) => call(tenant.host, "POST", "/api/v1/bookings", { cookie, json });

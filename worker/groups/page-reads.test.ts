@@ -1,7 +1,5 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../index";
-import { countingD1 } from "../test/counting";
+import { countedRequest } from "../test/counted-request";
 import { call, getPage, joinGroup, makeGroup, makeTenant, signUpMember } from "../test/helpers";
 
 // The group page is the community's most read page: once its reads are warm in an isolate
@@ -10,12 +8,8 @@ import { call, getPage, joinGroup, makeGroup, makeTenant, signUpMember } from ".
 // (`npm run bench`), so the count is held here.
 
 async function statementsOf(host: string, path: string, cookie: string): Promise<{ status: number; count: number; sql: string[] }> {
-  const counted = countingD1(env.DB);
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://${host}${path}`, { headers: { host, cookie } }), { ...env, DB: counted.db }, ctx);
-  await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, count: counted.count(), sql: [...counted.sql] };
+  const { status, counted } = await countedRequest(host, "GET", path, { cookie });
+  return { status, count: counted.count(), sql: [...counted.sql] };
 }
 
 describe("GET /g/{slug} in the steady state", () => {
